@@ -1,0 +1,52 @@
+/**
+ * Domain errors carry a stable code and a message a person can act on.
+ * The HTTP layer maps the kind to a status in one place; the domain never knows a status code.
+ */
+export type DomainErrorKind = 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'unauthenticated';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  constructor(code: string, message: string, details?: unknown) {
+    super('invalid', code, message, details);
+    this.name = 'InvalidInputError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(code: string, message: string) {
+    super('not_found', code, message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(code: string, message: string, details?: unknown) {
+    super('conflict', code, message, details);
+    this.name = 'ConflictError';
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(code: string, message: string) {
+    super('forbidden', code, message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message: string) {
+    super('unauthenticated', 'AUTH.UNAUTHENTICATED', message);
+    this.name = 'UnauthenticatedError';
+  }
+}

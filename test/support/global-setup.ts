@@ -1,0 +1,20 @@
+import type { TestProject } from 'vitest/node';
+import { type RunningDynamoDb, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+
+let dynamo: RunningDynamoDb | undefined;
+
+/** Starts one in-memory DynamoDB Local for the whole run; each test file makes its own table in it. */
+export async function setup(project: TestProject): Promise<void> {
+  dynamo = await startDynamoDbLocal();
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+}
+
+export async function teardown(): Promise<void> {
+  await dynamo?.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoEndpoint: string;
+  }
+}
