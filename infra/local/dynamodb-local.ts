@@ -30,7 +30,9 @@ export function assertJava17(): void {
   const match = /version "(\d+)/.exec(`${probe.stderr}${probe.stdout}`);
   const major = match?.[1] ? Number(match[1]) : 0;
   if (major < 17) {
-    throw new Error(`DynamoDB Local needs Java 17 or newer; found Java ${major || 'unknown'}. Install Java 17+ and try again.`);
+    throw new Error(
+      `DynamoDB Local needs Java 17 or newer; found Java ${major || 'unknown'}. Install Java 17+ and try again.`,
+    );
   }
 }
 
@@ -82,7 +84,9 @@ function installExitHook(): void {
  * With `dataDir` the tables are kept on disk across restarts; without it they live in memory.
  * A DynamoDB already answering on the port (a leftover of a crashed run) is reused rather than fought.
  */
-export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningDynamoDb> {
+export async function startDynamoDbLocal(
+  options: { port?: number; dataDir?: string } = {},
+): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   if (options.port !== undefined && (await answersDynamoDb(endpoint, 300))) {

@@ -1,0 +1,15 @@
+import type { Context } from 'hono';
+import type { AppContext } from '../../shared/app/context.js';
+import type { Principal } from '../../shared/domain/principal.js';
+import type { User } from '../../shared/domain/project.js';
+
+/** What the API needs from its entry point (Lambda or the local runtime). */
+export type ApiDeps = {
+  ctx: AppContext;
+  /** Resolves the caller from the request (bearer JWT locally, API Gateway JWT claims on AWS). */
+  authenticate: (c: Context) => Promise<Principal>;
+  /** Local mode only: issues tokens for seeded users. Absent on AWS. */
+  issueDevToken?: (user: User) => Promise<string>;
+};
+
+export type ApiEnv = { Variables: { principal: Principal } };

@@ -1,0 +1,106 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { NotFoundError } from '../../../shared/domain/errors.js';
+import type { ApiDeps, ApiEnv } from '../env.js';
+import { validationHook } from '../errors.js';
+import { errorResponses, json } from '../openapi.js';
+
+/** Public routes: the six things public (六公开) need no sign-in. */
+export function publicRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const { store } = deps.ctx;
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/health', responses: { 200: json('the service is up') } }),
+    (c) => c.json({ status: 'ok', time: deps.ctx.clock.now().toISOString() }, 200),
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/departments', responses: { 200: json('all departments') } }),
+    async (c) => c.json({ departments: await store.listDepartments() }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/chains',
+      responses: { 200: json('approval chains (latest versions)') },
+    }),
+    async (c) => {
+      const chains = await store.listChains();
+      return c.json(
+        {
+          chains: chains.map((chain) => ({
+            chainId: chain.id,
+            version: chain.version,
+            name: chain.name,
+            nameEn: chain.nameEn,
+            targetWorkingDays: chain.targetWorkingDays,
+            stages: chain.stages.length,
+            steps: chain.stages.reduce((n, s) => n + s.steps.length, 0),
+          })),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/chains/{chainId}',
+      request: { params: z.strictObject({ chainId: z.string().min(1).max(60) }) },
+      responses: {
+        200: json('a chain with every step and its six public items (六公开)'),
+        404: errorResponses[404],
+      },
+    }),
+    async (c) => {
+      const { chainId } = c.req.valid('param');
+      const chain = await store.getChain(chainId);
+      if (!chain) throw new NotFoundError('CHAIN.NOT_FOUND', `unknown chain '${chainId}'`);
+      const departments = new Map((await store.listDepartments()).map((d) => [d.id, d]));
+      return c.json(
+        {
+          chainId: chain.id,
+          version: chain.version,
+          name: chain.name,
+          nameEn: chain.nameEn,
+          description: chain.description,
+          targetWorkingDays: chain.targetWorkingDays,
+          attributes: chain.attributes,
+          stages: chain.stages.map((stage) => ({
+            stageId: stage.id,
+            name: stage.name,
+            nameEn: stage.nameEn,
+            leadDepartmentId: stage.leadDepartmentId,
+            steps: stage.steps.map((step) => ({
+              stepId: step.id,
+              name: step.name,
+              nameEn: step.nameEn,
+              kind: step.kind,
+              departmentId: step.departmentId,
+              departmentName: step.departmentId ? (departments.get(step.departmentId)?.name ?? null) : null,
+              level: step.departmentId ? (departments.get(step.departmentId)?.level ?? null) : null,
+              prerequisites: step.prerequisites,
+              applicability: step.applicability ?? null,
+              policy: step.policy,
+              legalDays: step.legalDays,
+              // 六公开: service content, procedure, materials, promised limit, fee basis, fee standard
+              public: {
+                serviceContent: step.serviceContent,
+                procedure: step.procedure,
+                materials: step.materials,
+                promisedDays: step.promisedDays,
+                feeBasis: step.fee.basis,
+                feeStandard: step.fee.standard,
+              },
+            })),
+          })),
+        },
+        200,
+      );
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { Chain } from '../domain/chain.js';
+import { chainKey } from '../domain/chain.js';
+import { NotFoundError } from '../domain/errors.js';
+import type { DaibanStore } from '../store/store.port.js';
+
+/** Chain versions are immutable, so each is read from the store once per process. */
+export class ChainCatalog {
+  private readonly cache = new Map<string, Chain>();
+  constructor(private readonly store: DaibanStore) {}
+
+  async get(chainId: string, version: number): Promise<Chain> {
+    const key = chainKey({ id: chainId, version });
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const chain = await this.store.getChain(chainId, version);
+    if (!chain) throw new NotFoundError('CHAIN.NOT_FOUND', `chain ${key} does not exist`);
+    this.cache.set(key, chain);
+    return chain;
+  }
+
+  /** The latest version of a chain, for new projects. */
+  async latest(chainId: string): Promise<Chain> {
+    const chain = await this.store.getChain(chainId);
+    if (!chain) {
+      const known = (await this.store.listChains()).map((c) => c.id).join(', ') || 'none';
+      throw new NotFoundError('CHAIN.NOT_FOUND', `unknown chain '${chainId}'; known chains: ${known}`);
+    }
+    this.cache.set(chainKey(chain), chain);
+    return chain;
+  }
+}

@@ -1,0 +1,23 @@
+/** Everything that reads time takes a clock, so a demo or test can move a project through months in seconds. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock that starts at a given instant and moves only when told to (simulated time). */
+export class ManualClock implements Clock {
+  private current: number;
+  constructor(start: Date | string) {
+    this.current = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(instant: Date | string): void {
+    this.current = new Date(instant).getTime();
+  }
+  advanceDays(days: number): void {
+    this.current += days * 86_400_000;
+  }
+}

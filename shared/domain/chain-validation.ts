@@ -1,0 +1,397 @@
+import type { ApplicabilityRule } from './applicability-rule.js';
+import {
+  type AttributeDefinition,
+  type Chain,
+  ChainSchema,
+  type Stage,
+  type StepDefinition,
+} from './chain.js';
+import type { Department } from './department.js';
+import { InvalidInputError } from './errors.js';
+
+/**
+ * The local engine (aws-local-stepfunctions) runs at most 40 branches of a `Parallel` at once; a stage is one
+ * flat `Parallel`, and a gated branch that never gets a slot would wait forever.
+ */
+export const MAX_STEPS_PER_STAGE = 40;
+
+/** State names the generated state machine uses itself; a step id must not collide with them. */
+export const RESERVED_STATE_NAMES: readonly string[] = [
+  'ProjectCompleted',
+  'ProjectReturned',
+  'StepTaskFailed',
+];
+/** Suffixes of generated per-step state names (`<step>-gate`, `<step>-failed`). */
+export const RESERVED_SUFFIXES: readonly string[] = ['-gate', '-failed'];
+
+/** Stop listing cycles of one stage after this many (the rest are summarised). */
+const MAX_CYCLES_LISTED = 20;
+const CYCLE_SEARCH_BUDGET = 50_000;
+
+export interface StepLocation {
+  step: StepDefinition;
+  stage: Stage;
+  stageIndex: number;
+}
+
+/** The step with this id and the stage it sits in, or undefined. */
+export function findStep(chain: Chain, stepId: string): StepLocation | undefined {
+  for (const [stageIndex, stage] of chain.stages.entries()) {
+    const step = stage.steps.find((s) => s.id === stepId);
+    if (step !== undefined) return { step, stage, stageIndex };
+  }
+  return undefined;
+}
+
+/**
+ * The prerequisites of a step that sit in its own stage: the steps its branch in the stage's `Parallel` waits
+ * for. Prerequisites in earlier stages are already closed when the stage starts. Unknown step: [].
+ */
+export function inStagePrerequisites(chain: Chain, stepId: string): string[] {
+  const found = findStep(chain, stepId);
+  if (found === undefined) return [];
+  const inStage = new Set(found.stage.steps.map((s) => s.id));
+  return found.step.prerequisites.filter((p) => p !== stepId && inStage.has(p));
+}
+
+/** The steps of the same stage that list `stepId` as a prerequisite (whose gates it may open). Unknown step: []. */
+export function dependentsInStage(chain: Chain, stepId: string): string[] {
+  const found = findStep(chain, stepId);
+  if (found === undefined) return [];
+  return found.stage.steps
+    .filter((s) => s.id !== stepId && s.prerequisites.includes(stepId))
+    .map((s) => s.id);
+}
+
+/**
+ * Parses an approval chain and checks everything the schema cannot: ids, departments, limits, prerequisites
+ * (unknown, later stage, cycles 互为前置), stage size and applicability rules. All problems are collected and
+ * thrown as one `InvalidInputError('CHAIN.INVALID')` whose message lists each of them
+ * (`details.problems` holds the list).
+ */
+export function validateChain(input: unknown, departments: readonly Department[]): Chain {
+  const parsed = ChainSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.map((p) => String(p)).join('.');
+      return `${path === '' ? '(chain)' : path}: ${issue.message}`;
+    });
+    throw invalidChain(describeInput(input), problems);
+  }
+  const chain = parsed.data;
+  const problems = chainProblems(chain, departments);
+  if (problems.length > 0) throw invalidChain(`chain ${chain.id}@${chain.version}`, problems);
+  return chain;
+}
+
+/** Every problem of a parsed chain, in a stable order; empty when the chain is sound. */
+export function chainProblems(chain: Chain, departments: readonly Department[]): string[] {
+  const problems: string[] = [];
+  const departmentIds = new Set(departments.map((d) => d.id));
+  const attributes = attributeProblems(chain, problems);
+
+  const stageIds = new Set<string>();
+  for (const stage of chain.stages) {
+    if (stageIds.has(stage.id)) problems.push(`stage id '${stage.id}' is used by more than one stage`);
+    stageIds.add(stage.id);
+    const suffix = RESERVED_SUFFIXES.find((s) => stage.id.endsWith(s));
+    if (suffix !== undefined) {
+      problems.push(
+        `stage id '${stage.id}' ends in '${suffix}', which is reserved for generated state names`,
+      );
+    }
+    if (!departmentIds.has(stage.leadDepartmentId)) {
+      problems.push(`stage ${stage.id} has unknown lead department '${stage.leadDepartmentId}'`);
+    }
+    if (stage.steps.length > MAX_STEPS_PER_STAGE) {
+      problems.push(
+        `stage ${stage.id} has ${stage.steps.length} steps; at most ${MAX_STEPS_PER_STAGE} are allowed per stage ` +
+          `(the local engine runs at most ${MAX_STEPS_PER_STAGE} Parallel branches at once, so a gated step ` +
+          'beyond that could wait forever): split the stage',
+      );
+    }
+  }
+
+  // Where each step id sits (first occurrence wins for the prerequisite checks).
+  const stageOfStep = new Map<string, number>();
+  const stagesOfStep = new Map<string, string[]>();
+  for (const [stageIndex, stage] of chain.stages.entries()) {
+    for (const step of stage.steps) {
+      if (!stageOfStep.has(step.id)) stageOfStep.set(step.id, stageIndex);
+      stagesOfStep.set(step.id, [...(stagesOfStep.get(step.id) ?? []), stage.id]);
+    }
+  }
+  for (const [stepId, stages] of stagesOfStep) {
+    if (stages.length > 1)
+      problems.push(`step id '${stepId}' is used ${stages.length} times (${stages.join(', ')})`);
+  }
+
+  for (const [stageIndex, stage] of chain.stages.entries()) {
+    for (const step of stage.steps) {
+      stepIdProblems(step, stageIds, problems);
+      stepKindProblems(step, departmentIds, problems);
+      const seen = new Set<string>();
+      for (const prerequisite of step.prerequisites) {
+        if (seen.has(prerequisite)) {
+          problems.push(`step ${step.id} lists step ${prerequisite} as a prerequisite more than once`);
+          continue;
+        }
+        seen.add(prerequisite);
+        if (prerequisite === step.id) {
+          problems.push(`step ${step.id} needs itself`);
+          continue;
+        }
+        const prerequisiteStage = stageOfStep.get(prerequisite);
+        if (prerequisiteStage === undefined) {
+          problems.push(`step ${step.id} needs unknown step ${prerequisite}`);
+        } else if (prerequisiteStage > stageIndex) {
+          const later = chain.stages[prerequisiteStage]?.id ?? String(prerequisiteStage);
+          problems.push(
+            `step ${step.id} (${stage.id}) needs step ${prerequisite} from a later stage (${later}); ` +
+              'stages run in order',
+          );
+        }
+      }
+      if (step.applicability !== undefined) {
+        ruleProblems(step.applicability, `step ${step.id} applicability`, attributes, problems);
+      }
+    }
+    problems.push(...cycleProblems(stage));
+  }
+  return problems;
+}
+
+function invalidChain(label: string, problems: string[]): InvalidInputError {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return new InvalidInputError(
+    'CHAIN.INVALID',
+    `${label} is invalid (${count}):\n${problems.map((p) => `- ${p}`).join('\n')}`,
+    { problems },
+  );
+}
+
+function describeInput(input: unknown): string {
+  if (typeof input === 'object' && input !== null) {
+    const { id, version } = input as { id?: unknown; version?: unknown };
+    if (typeof id === 'string') return typeof version === 'number' ? `chain ${id}@${version}` : `chain ${id}`;
+  }
+  return 'chain';
+}
+
+function attributeProblems(chain: Chain, problems: string[]): Map<string, AttributeDefinition> {
+  const attributes = new Map<string, AttributeDefinition>();
+  for (const attribute of chain.attributes) {
+    if (attributes.has(attribute.key))
+      problems.push(`attribute '${attribute.key}' is declared more than once`);
+    else attributes.set(attribute.key, attribute);
+    if (typeof attribute.default !== attribute.type) {
+      problems.push(
+        `attribute '${attribute.key}' is a ${attribute.type} but its default ${JSON.stringify(attribute.default)} ` +
+          `is a ${typeof attribute.default}`,
+      );
+    }
+  }
+  return attributes;
+}
+
+function stepIdProblems(step: StepDefinition, stageIds: ReadonlySet<string>, problems: string[]): void {
+  const suffix = RESERVED_SUFFIXES.find((s) => step.id.endsWith(s));
+  if (suffix !== undefined) {
+    problems.push(`step id '${step.id}' ends in '${suffix}', which is reserved for generated state names`);
+  }
+  if (RESERVED_STATE_NAMES.includes(step.id)) {
+    problems.push(`step id '${step.id}' is reserved for a generated state name`);
+  }
+  if (stageIds.has(step.id)) {
+    problems.push(`step id '${step.id}' is also a stage id; state names must be unique`);
+  }
+}
+
+function stepKindProblems(
+  step: StepDefinition,
+  departmentIds: ReadonlySet<string>,
+  problems: string[],
+): void {
+  if (step.kind === 'milestone') {
+    if (step.departmentId !== null) {
+      problems.push(`step ${step.id} is a milestone and must have no department (departmentId null)`);
+    }
+    if (step.promisedDays !== null || step.legalDays !== null) {
+      problems.push(
+        `step ${step.id} is a milestone and must have no limits (promisedDays and legalDays null)`,
+      );
+    }
+    return;
+  }
+  if (step.departmentId === null) {
+    problems.push(`step ${step.id} is an approval step and needs a department`);
+  } else if (!departmentIds.has(step.departmentId)) {
+    problems.push(`step ${step.id} names unknown department '${step.departmentId}'`);
+  }
+  if (step.promisedDays === null || step.legalDays === null) {
+    problems.push(`step ${step.id} is an approval step and needs both promisedDays and legalDays`);
+  } else if (step.legalDays < step.promisedDays) {
+    problems.push(
+      `step ${step.id}: the legal limit (${step.legalDays} working days) is shorter than the promised limit ` +
+        `(${step.promisedDays})`,
+    );
+  }
+}
+
+function ruleProblems(
+  rule: ApplicabilityRule,
+  where: string,
+  attributes: ReadonlyMap<string, AttributeDefinition>,
+  problems: string[],
+): void {
+  if ('all' in rule) {
+    for (const r of rule.all) ruleProblems(r, where, attributes, problems);
+    return;
+  }
+  if ('any' in rule) {
+    for (const r of rule.any) ruleProblems(r, where, attributes, problems);
+    return;
+  }
+  if ('not' in rule) {
+    ruleProblems(rule.not, where, attributes, problems);
+    return;
+  }
+  const attribute = attributes.get(rule.attribute);
+  if (attribute === undefined) {
+    const declared = attributes.size > 0 ? [...attributes.keys()].join(', ') : 'none';
+    problems.push(`${where} reads undeclared attribute '${rule.attribute}' (declared: ${declared})`);
+    return;
+  }
+  const named = `${attribute.type} attribute '${attribute.key}'`;
+  const compared = (value: unknown): void => {
+    if (typeof value !== attribute.type) {
+      problems.push(`${where} compares ${named} with a ${typeof value} (${JSON.stringify(value)})`);
+    }
+  };
+  if ('equals' in rule) compared(rule.equals);
+  else if ('in' in rule) {
+    if (attribute.type === 'boolean') problems.push(`${where} uses 'in' on ${named}; use 'equals'`);
+    else for (const value of rule.in) compared(value);
+  } else {
+    const operator = 'atLeast' in rule ? 'atLeast' : 'below';
+    if (attribute.type !== 'number')
+      problems.push(`${where} uses '${operator}' on ${named}, which is not a number`);
+  }
+}
+
+/**
+ * Prerequisite cycles (互为前置) inside one stage, each named once. Arrows follow the flow: `a → b` means b
+ * needs a. A cycle starts at its step that comes first in the stage.
+ */
+function cycleProblems(stage: Stage): string[] {
+  const ids = stage.steps.map((s) => s.id);
+  const index = new Map<string, number>();
+  for (const [i, id] of ids.entries()) if (!index.has(id)) index.set(id, i);
+  // next[a] = the steps of this stage that need a (flow edges), in stage order, without self loops.
+  const next: number[][] = ids.map(() => []);
+  for (const [i, step] of stage.steps.entries()) {
+    if (index.get(step.id) !== i) continue; // duplicate id, reported elsewhere
+    for (const prerequisite of new Set(step.prerequisites)) {
+      const from = index.get(prerequisite);
+      if (from !== undefined && from !== i) next[from]?.push(i);
+    }
+  }
+  for (const list of next) list.sort((a, b) => a - b);
+
+  const problems: string[] = [];
+  for (const component of stronglyConnectedComponents(next)) {
+    if (component.length < 2) continue;
+    const members = new Set(component);
+    const { cycles, complete } = elementaryCycles(next, members);
+    for (const cycle of cycles) problems.push(`互为前置: ${formatCycle(cycle.map((i) => ids[i] ?? '?'))}`);
+    if (!complete) {
+      const names = [...members]
+        .sort((a, b) => a - b)
+        .map((i) => `step ${ids[i]}`)
+        .join(', ');
+      problems.push(`互为前置 among ${names} (further cycles not listed)`);
+    }
+  }
+  return problems;
+}
+
+function formatCycle(steps: string[]): string {
+  if (steps.length === 2) return `step ${steps[0]} ↔ step ${steps[1]}`;
+  return [...steps, steps[0]].map((s) => `step ${s}`).join(' → ');
+}
+
+/** Tarjan's algorithm; components in order of their smallest node. */
+function stronglyConnectedComponents(next: readonly number[][]): number[][] {
+  const order: number[] = new Array(next.length).fill(-1);
+  const low: number[] = new Array(next.length).fill(0);
+  const onStack: boolean[] = new Array(next.length).fill(false);
+  const stack: number[] = [];
+  const components: number[][] = [];
+  let counter = 0;
+
+  const visit = (v: number): void => {
+    order[v] = counter;
+    low[v] = counter;
+    counter += 1;
+    stack.push(v);
+    onStack[v] = true;
+    for (const w of next[v] ?? []) {
+      if (order[w] === -1) {
+        visit(w);
+        low[v] = Math.min(low[v] ?? 0, low[w] ?? 0);
+      } else if (onStack[w]) {
+        low[v] = Math.min(low[v] ?? 0, order[w] ?? 0);
+      }
+    }
+    if (low[v] === order[v]) {
+      const component: number[] = [];
+      let w: number | undefined;
+      do {
+        w = stack.pop();
+        if (w === undefined) break;
+        onStack[w] = false;
+        component.push(w);
+      } while (w !== v);
+      components.push(component);
+    }
+  };
+  for (let v = 0; v < next.length; v += 1) if (order[v] === -1) visit(v);
+  return components.sort((a, b) => Math.min(...a) - Math.min(...b));
+}
+
+/**
+ * Every elementary cycle inside one strongly connected component, each found once: from its smallest node,
+ * through larger nodes only. Bounded, because a dense component has exponentially many.
+ */
+function elementaryCycles(
+  next: readonly number[][],
+  members: ReadonlySet<number>,
+): { cycles: number[][]; complete: boolean } {
+  const cycles: number[][] = [];
+  let budget = CYCLE_SEARCH_BUDGET;
+  const starts = [...members].sort((a, b) => a - b);
+  for (const start of starts) {
+    const path = [start];
+    const onPath = new Set([start]);
+    const walk = (v: number): boolean => {
+      for (const w of next[v] ?? []) {
+        budget -= 1;
+        if (budget < 0) return false;
+        if (w === start) {
+          if (cycles.length >= MAX_CYCLES_LISTED) return false;
+          cycles.push([...path]);
+        } else if (w > start && members.has(w) && !onPath.has(w)) {
+          path.push(w);
+          onPath.add(w);
+          const ok = walk(w);
+          path.pop();
+          onPath.delete(w);
+          if (!ok) return false;
+        }
+      }
+      return true;
+    };
+    if (!walk(start)) return { cycles, complete: false };
+  }
+  return { cycles, complete: true };
+}

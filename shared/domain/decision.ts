@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** A material the department says is missing, named in full at once (一次性告知). */
+export const MissingMaterialSchema = z.strictObject({
+  /** id of a material the chain lists for this step, when it is one of them */
+  materialId: z.string().min(1).optional(),
+  name: z.string().min(1).max(200),
+  reason: z.string().min(1).max(500),
+});
+export type MissingMaterial = z.infer<typeof MissingMaterialSchema>;
+
+const Comment = z.string().max(2000).optional();
+
+/**
+ * A department officer's decision on a step in review.
+ * `supplement` must list every missing material at once; `rejected` must cite its legal basis.
+ */
+export const DecisionSchema = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('approved'), comment: Comment }),
+  z.strictObject({
+    outcome: z.literal('approved_with_conditions'),
+    conditions: z.array(z.string().min(1).max(500)).min(1, 'list at least one condition'),
+    comment: Comment,
+  }),
+  z.strictObject({
+    outcome: z.literal('supplement'),
+    missingMaterials: z.array(MissingMaterialSchema).min(1, 'list every missing material (一次性告知)'),
+    comment: Comment,
+  }),
+  z.strictObject({
+    outcome: z.literal('rejected'),
+    legalBasis: z.string().min(1, 'a rejection must cite its legal basis').max(1000),
+    reason: z.string().min(1).max(2000),
+  }),
+  z.strictObject({ outcome: z.literal('not_applicable'), reason: z.string().min(1).max(2000) }),
+]);
+export type Decision = z.infer<typeof DecisionSchema>;
+export type DecisionOutcome = Decision['outcome'];
+
+/** The agent's submission of materials for a ready step (申报). */
+export const SubmissionSchema = z.strictObject({
+  /** ids of the step's listed materials handed in */
+  materials: z.array(z.string().min(1)).default([]),
+  note: z.string().max(2000).optional(),
+});
+export type Submission = z.infer<typeof SubmissionSchema>;
+
+/** The agent's answer to a supplement request (补正): the materials asked for. */
+export const ResubmissionSchema = z.strictObject({
+  /** names (or material ids) of the missing materials now supplied */
+  supplied: z.array(z.string().min(1)).min(1, 'name the materials you are supplying'),
+  note: z.string().max(2000).optional(),
+});
+export type Resubmission = z.infer<typeof ResubmissionSchema>;

@@ -1,0 +1,318 @@
+import { describe, expect, it } from 'vitest';
+import type { StepDefinitionInput } from '../../../shared/domain/chain.js';
+import { ChainSchema } from '../../../shared/domain/chain.js';
+import {
+  dependentsInStage,
+  findStep,
+  inStagePrerequisites,
+  validateChain,
+} from '../../../shared/domain/chain-validation.js';
+import type { Department } from '../../../shared/domain/department.js';
+import { InvalidInputError } from '../../../shared/domain/errors.js';
+import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
+import { referenceChain, referenceChainInput } from '../../../shared/domain/reference/industrial-chain.js';
+
+const departments: Department[] = [
+  { id: 'NRP', name: '自然资源和规划局', nameEn: 'Natural Resources and Planning Bureau', level: 'district' },
+  {
+    id: 'HUD',
+    name: '住房和城乡建设局',
+    nameEn: 'Housing and Urban-Rural Development Bureau',
+    level: 'district',
+  },
+];
+
+function step(id: string, prerequisites: string[] = [], overrides: Partial<StepDefinitionInput> = {}) {
+  return {
+    id,
+    name: `步骤${id}`,
+    nameEn: `Step ${id}`,
+    departmentId: 'NRP',
+    promisedDays: 5,
+    legalDays: 20,
+    prerequisites,
+    serviceContent: '服务内容',
+    procedure: ['申请', '受理', '决定'],
+    fee: { basis: '《中华人民共和国行政许可法》第五十八条', standard: '不收费' },
+    ...overrides,
+  };
+}
+
+function chain(...stages: Array<ReturnType<typeof step>[]>) {
+  return {
+    id: 'test-chain',
+    version: 1,
+    name: '测试流程',
+    nameEn: 'Test chain',
+    targetWorkingDays: 60,
+    attributes: [{ key: 'hazardousWorks', label: '高危作业', type: 'boolean', default: false }],
+    stages: stages.map((steps, i) => ({
+      id: `stage-${i + 1}`,
+      name: `阶段${i + 1}`,
+      nameEn: `Stage ${i + 1}`,
+      leadDepartmentId: 'NRP',
+      steps,
+    })),
+  };
+}
+
+function problemsOf(input: unknown, known: readonly Department[] = departments): string[] {
+  try {
+    validateChain(input, known);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const invalid = error as InvalidInputError;
+    expect(invalid.code).toBe('CHAIN.INVALID');
+    const { problems } = invalid.details as { problems: string[] };
+    for (const problem of problems) expect(invalid.message).toContain(problem);
+    return problems;
+  }
+  return [];
+}
+
+describe('validateChain', () => {
+  it('accepts a sound chain and returns it parsed with defaults', () => {
+    // Act
+    const parsed = validateChain(chain([step('1'), step('2', ['1'])], [step('3', ['1', '2'])]), departments);
+
+    // Assess
+    expect(parsed.stages[0]?.steps[1]?.policy).toEqual({
+      deemedApprovalAllowed: false,
+      acceptWithMinorMissing: false,
+    });
+  });
+
+  it('names the cycle when two steps are each other’s prerequisite', () => {
+    // Prepare
+    const input = chain([step('16', ['23']), step('23', ['16'])]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual(['互为前置: step 16 ↔ step 23']);
+  });
+
+  it('names a three-step cycle in the order the steps wait for each other, once', () => {
+    // Prepare: 2 needs 1, 3 needs 2, 1 needs 3
+    const input = chain([step('1', ['3']), step('2', ['1']), step('3', ['2'])]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual(['互为前置: step 1 → step 2 → step 3 → step 1']);
+  });
+
+  it('names every cycle of a tangle, each once', () => {
+    // Prepare: a ↔ b, and a → b → c → a
+    const input = chain([step('a', ['b', 'c']), step('b', ['a']), step('c', ['b'])]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual(['互为前置: step a ↔ step b', '互为前置: step a → step b → step c → step a']);
+  });
+
+  it('reports a step that needs itself without calling it a cycle between steps', () => {
+    // Act
+    const problems = problemsOf(chain([step('1', ['1'])]));
+
+    // Assess
+    expect(problems).toEqual(['step 1 needs itself']);
+  });
+
+  it('names unknown departments of steps and stage leads', () => {
+    // Prepare
+    const input = chain([step('1', [], { departmentId: 'XYZ' })]);
+    const stage = input.stages[0];
+    if (stage) stage.leadDepartmentId = 'LEAD';
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual([
+      "stage stage-1 has unknown lead department 'LEAD'",
+      "step 1 names unknown department 'XYZ'",
+    ]);
+  });
+
+  it('rejects a prerequisite from a later stage and an unknown prerequisite', () => {
+    // Prepare
+    const input = chain([step('3', ['16']), step('5', ['99'])], [step('16')]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual([
+      'step 3 (stage-1) needs step 16 from a later stage (stage-2); stages run in order',
+      'step 5 needs unknown step 99',
+    ]);
+  });
+
+  it('rejects a stage of more than 40 steps, naming the Parallel limit of the local engine', () => {
+    // Prepare
+    const input = chain(Array.from({ length: 41 }, (_, i) => step(String(i + 1))));
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/stage stage-1 has 41 steps; at most 40 .*Parallel branches/);
+  });
+
+  it('accepts a stage of exactly 40 steps', () => {
+    // Act
+    const problems = problemsOf(chain(Array.from({ length: 40 }, (_, i) => step(String(i + 1)))));
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('rejects duplicate step ids and ids that collide with generated state names', () => {
+    // Prepare
+    const input = chain(
+      [step('1'), step('1-gate'), step('x-failed'), step('ProjectCompleted')],
+      [step('1'), step('stage-1')],
+    );
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual([
+      "step id '1' is used 2 times (stage-1, stage-2)",
+      "step id '1-gate' ends in '-gate', which is reserved for generated state names",
+      "step id 'x-failed' ends in '-failed', which is reserved for generated state names",
+      "step id 'ProjectCompleted' is reserved for a generated state name",
+      "step id 'stage-1' is also a stage id; state names must be unique",
+    ]);
+  });
+
+  it('rejects duplicate stage ids', () => {
+    // Prepare
+    const input = chain([step('1')], [step('2')]);
+    const second = input.stages[1];
+    if (second) second.id = 'stage-1';
+
+    // Act / Assess
+    expect(problemsOf(input)).toEqual(["stage id 'stage-1' is used by more than one stage"]);
+  });
+
+  it('requires department and limits of approval steps, and none of milestones', () => {
+    // Prepare
+    const input = chain([
+      step('a', [], { departmentId: null }),
+      step('b', [], { promisedDays: null }),
+      step('c', [], { promisedDays: 10, legalDays: 5 }),
+      step('m', [], { kind: 'milestone', departmentId: 'NRP', promisedDays: 1, legalDays: 1 }),
+      step('n', [], { kind: 'milestone', departmentId: null, promisedDays: null, legalDays: null }),
+    ]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual([
+      'step a is an approval step and needs a department',
+      'step b is an approval step and needs both promisedDays and legalDays',
+      'step c: the legal limit (5 working days) is shorter than the promised limit (10)',
+      'step m is a milestone and must have no department (departmentId null)',
+      'step m is a milestone and must have no limits (promisedDays and legalDays null)',
+    ]);
+  });
+
+  it('rejects applicability rules on undeclared attributes or with the wrong type', () => {
+    // Prepare
+    const input = chain([
+      step('1', [], { applicability: { attribute: 'siteAreaM2', atLeast: 20000 } }),
+      step('2', [], { applicability: { not: { attribute: 'hazardousWorks', equals: 'yes' } } }),
+      step('3', [], { applicability: { all: [{ attribute: 'hazardousWorks', below: 3 }] } }),
+      step('4', [], { applicability: { attribute: 'hazardousWorks', equals: true } }),
+    ]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual([
+      "step 1 applicability reads undeclared attribute 'siteAreaM2' (declared: hazardousWorks)",
+      'step 2 applicability compares boolean attribute \'hazardousWorks\' with a string ("yes")',
+      "step 3 applicability uses 'below' on boolean attribute 'hazardousWorks', which is not a number",
+    ]);
+  });
+
+  it('collects every problem into one error', () => {
+    // Prepare
+    const input = chain([step('1', ['2'], { departmentId: 'XYZ' }), step('2', ['1'])], [step('3', ['99'])]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual([
+      "step 1 names unknown department 'XYZ'",
+      '互为前置: step 1 ↔ step 2',
+      'step 3 needs unknown step 99',
+    ]);
+  });
+
+  it('turns schema failures into path: message lines', () => {
+    // Prepare
+    const input = chain([step('1', [], { promisedDays: -1 }), step('bad id')]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^stages\.0\.steps\.0\.promisedDays: /);
+    expect(problems[1]).toMatch(/^stages\.0\.steps\.1\.id: a step id is/);
+  });
+
+  it('names the chain in the message', () => {
+    // Act / Assess
+    expect(() => validateChain(chain([step('1', ['1'])]), departments)).toThrow(
+      /^chain test-chain@1 is invalid \(1 problem\):\n- step 1 needs itself$/,
+    );
+  });
+});
+
+describe('chain navigation', () => {
+  it('finds a step with its stage and stage index', () => {
+    // Act
+    const found = findStep(referenceChain, '23');
+
+    // Assess
+    expect(found?.stage.id).toBe('stage-3');
+    expect(found?.stageIndex).toBe(2);
+    expect(findStep(referenceChain, '99')).toBeUndefined();
+  });
+
+  it('gates only on prerequisites of the same stage', () => {
+    // Assess: 23 needs 16, 17, 18 from stage 2 — nothing to wait for inside stage 3
+    expect(inStagePrerequisites(referenceChain, '23')).toEqual([]);
+    expect(inStagePrerequisites(referenceChain, '27')).toEqual(['23', '26']);
+    expect(inStagePrerequisites(referenceChain, '38')).toEqual(['32', '33', '34', '35', '36', '37']);
+    expect(inStagePrerequisites(referenceChain, '1')).toEqual([]);
+  });
+
+  it('lists the dependents of a step inside its stage', () => {
+    // Assess
+    expect(dependentsInStage(referenceChain, '23')).toEqual(['24', '27']);
+    expect(dependentsInStage(referenceChain, '31')).toEqual(['32', '33', '34', '35', '36', '37']);
+    expect(dependentsInStage(referenceChain, '16')).toEqual(['21', '22']);
+    expect(dependentsInStage(referenceChain, '40')).toEqual([]);
+  });
+
+  it('validates the reference chain input unchanged by the schema', () => {
+    // Assess
+    expect(validateChain(referenceChainInput, referenceDepartments)).toEqual(
+      ChainSchema.parse(referenceChainInput),
+    );
+  });
+});

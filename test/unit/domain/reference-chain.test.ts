@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { appliesTo, resolveProjectAttributes } from '../../../shared/domain/applicability.js';
+import { findStep, inStagePrerequisites, validateChain } from '../../../shared/domain/chain-validation.js';
+import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
+import { referenceChain, referenceChainInput } from '../../../shared/domain/reference/industrial-chain.js';
+
+const allSteps = referenceChain.stages.flatMap((stage) => stage.steps);
+
+describe('reference industrial chain', () => {
+  it('passes validation against the reference departments', () => {
+    // Prepare / Act
+    const chain = validateChain(referenceChainInput, referenceDepartments);
+
+    // Assess
+    expect(chain).toEqual(referenceChain);
+  });
+
+  it('has 40 steps numbered 1 to 40 in four stages with the national target of 120 working days', () => {
+    // Assess
+    expect(referenceChain.targetWorkingDays).toBe(120);
+    expect(referenceChain.stages.map((s) => [s.id, s.name, s.leadDepartmentId])).toEqual([
+      ['stage-1', '立项用地规划许可', 'DRC'],
+      ['stage-2', '工程建设许可', 'NRP'],
+      ['stage-3', '施工许可', 'HUD'],
+      ['stage-4', '竣工验收', 'HUD'],
+    ]);
+    expect(referenceChain.stages.map((s) => s.steps.length)).toEqual([14, 8, 8, 10]);
+    expect(allSteps.map((s) => s.id)).toEqual(Array.from({ length: 40 }, (_, i) => String(i + 1)));
+  });
+
+  it('keeps the prerequisites of the table, including both of 27 and all of 32–37 for 38', () => {
+    // Assess
+    expect(findStep(referenceChain, '27')?.step.prerequisites).toEqual(['23', '26']);
+    expect(findStep(referenceChain, '38')?.step.prerequisites).toEqual(['32', '33', '34', '35', '36', '37']);
+    expect(findStep(referenceChain, '15')?.step.prerequisites).toEqual(['3', '5']);
+    expect(findStep(referenceChain, '30')?.step.prerequisites).toEqual(['24', '26', '27']);
+    // 15 needs 3 and 5 from stage 1: nothing to gate on inside stage 2
+    expect(inStagePrerequisites(referenceChain, '15')).toEqual([]);
+  });
+
+  it('carries the departments and limits of the table', () => {
+    // Prepare
+    const limits = (id: string) => {
+      const step = findStep(referenceChain, id)?.step;
+      return [step?.departmentId, step?.promisedDays, step?.legalDays];
+    };
+
+    // Assess
+    expect(limits('1')).toEqual(['DRC', 1, 3]);
+    expect(limits('7')).toEqual(['ENV', 15, 60]);
+    expect(limits('14')).toEqual(['EMG', 10, 45]);
+    expect(limits('23')).toEqual(['HUD', 10, 20]);
+    expect(limits('40')).toEqual(['REG', 5, 30]);
+  });
+
+  it('makes step 31 a milestone with no department and no limits', () => {
+    // Act
+    const step = findStep(referenceChain, '31')?.step;
+
+    // Assess
+    expect(step).toMatchObject({
+      kind: 'milestone',
+      departmentId: null,
+      promisedDays: null,
+      legalDays: null,
+    });
+    expect(allSteps.filter((s) => s.kind === 'milestone').map((s) => s.id)).toEqual(['31']);
+  });
+
+  it('publishes the six public things for every step', () => {
+    // Assess
+    for (const step of allSteps) {
+      expect(step.serviceContent.length, step.id).toBeGreaterThan(5);
+      expect(step.procedure.length, step.id).toBeGreaterThanOrEqual(3);
+      expect(step.procedure.length, step.id).toBeLessThanOrEqual(5);
+      expect(step.materials.length, step.id).toBeGreaterThanOrEqual(2);
+      expect(step.materials.length, step.id).toBeLessThanOrEqual(6);
+      expect(new Set(step.materials.map((m) => m.id)).size, step.id).toBe(step.materials.length);
+      expect(step.fee.basis.length, step.id).toBeGreaterThan(0);
+    }
+    expect(findStep(referenceChain, '40')?.step.fee.standard).toContain('非住宅类550元/件');
+  });
+
+  it('allows deemed approval only on filing-type and low-risk steps', () => {
+    // Act
+    const deemed = allSteps.filter((s) => s.policy.deemedApprovalAllowed).map((s) => s.id);
+    const minorMissing = allSteps.filter((s) => s.policy.acceptWithMinorMissing).map((s) => s.id);
+
+    // Assess
+    expect(deemed).toEqual(['1', '6', '10', '11', '13', '19', '25', '26', '28', '34', '35', '36', '37']);
+    expect(minorMissing).toEqual(['2', '7', '15', '23']);
+  });
+
+  it('skips safety review, geohazard and mineral steps and temporary works for a small ordinary project', () => {
+    // Prepare
+    const attributes = resolveProjectAttributes(referenceChain, { siteAreaM2: 12000 });
+
+    // Act
+    const skipped = allSteps.filter((s) => !appliesTo(s.applicability, attributes)).map((s) => s.id);
+
+    // Assess
+    expect(skipped).toEqual(['10', '11', '14', '22']);
+  });
+
+  it('applies every conditional step to a large hazardous project that builds everything', () => {
+    // Prepare
+    const attributes = resolveProjectAttributes(referenceChain, {
+      hazardousWorks: true,
+      siteAreaM2: 20000,
+      temporaryWorks: true,
+    });
+
+    // Act
+    const skipped = allSteps.filter((s) => !appliesTo(s.applicability, attributes));
+
+    // Assess
+    expect(skipped).toEqual([]);
+  });
+
+  it('names a department for every step but the milestone, with ENV and MET at city level', () => {
+    // Prepare
+    const known = new Set(referenceDepartments.map((d) => d.id));
+
+    // Assess
+    expect(known.size).toBe(16);
+    for (const step of allSteps.filter((s) => s.kind === 'approval')) {
+      expect(known.has(step.departmentId ?? ''), step.id).toBe(true);
+    }
+    expect(referenceDepartments.filter((d) => d.level === 'city').map((d) => d.id)).toEqual(['ENV', 'MET']);
+  });
+});
