@@ -158,7 +158,7 @@ function finishTask(outcome: FinishProjectInput['outcome']): AslTaskState {
   };
 }
 
-/** Every state name the definition uses, in a stable order; state names must be unique in the whole machine. */
+/** State names must be unique in the whole machine, nested branches included (AWS rejects duplicates). */
 function assertUniqueStateNames(definition: AslBranch): void {
   const seen = new Set<string>();
   const visit = (branch: AslBranch): void => {

@@ -1,0 +1,104 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ChainCatalog } from '../../shared/app/chain-catalog.js';
+import { type Clock, systemClock } from '../../shared/app/clock.js';
+import { type AppContext, type DaibanConfig, ulidFactory } from '../../shared/app/context.js';
+import { chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
+import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
+import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+
+/**
+ * The environment every Daiban Lambda function reads (set by the CDK stateless stack).
+ *
+ * - `TABLE_NAME`: the single table
+ * - `STATE_MACHINE_ARNS`: JSON map of chain key (`<chainId>@<version>`) → state machine ARN
+ * - `REGION_CODE`, `INDUSTRY_CODE`, `TYPE_CODE`: the operator's project-code segments (optional)
+ */
+export const AwsEnvSchema = z.object({
+  TABLE_NAME: z.string().min(1, 'TABLE_NAME is required (the Daiban table name)'),
+  STATE_MACHINE_ARNS: z
+    .string({ error: 'STATE_MACHINE_ARNS is required (a JSON map of chain key to state machine ARN)' })
+    .transform((raw, check) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        check.addIssue({ code: 'custom', message: 'STATE_MACHINE_ARNS is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), z.string().startsWith('arn:'))),
+  REGION_CODE: z
+    .string()
+    .regex(/^\d{6}$/, 'REGION_CODE must be a 6-digit administrative region code')
+    .default('320115'),
+  INDUSTRY_CODE: z
+    .string()
+    .regex(/^\d{2}$/, 'INDUSTRY_CODE must be 2 digits')
+    .default('39'),
+  TYPE_CODE: z
+    .string()
+    .regex(/^\d{2}$/, 'TYPE_CODE must be 2 digits')
+    .default('01'),
+});
+export type AwsEnv = z.infer<typeof AwsEnvSchema>;
+
+/** The AWS SDK clients the context uses; tests hand in their own (DynamoDB Local, a fake SFN). */
+export type AwsClients = {
+  dynamo: DynamoDBClient;
+  sfn: SFNClient;
+};
+
+/** Reads and checks the environment; the error names every missing or malformed variable at once. */
+export function readAwsEnv(env: Record<string, string | undefined>): AwsEnv {
+  const parsed = AwsEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Daiban Lambda environment is invalid: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The SDK clients of a Lambda process. Region and credentials come from the Lambda environment
+ * (AWS_REGION, the execution role); `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SFN` redirect them locally.
+ */
+export function defaultAwsClients(): AwsClients {
+  return { dynamo: new DynamoDBClient({}), sfn: new SFNClient({}) };
+}
+
+/**
+ * The AWS composition root: the same use cases as the local runtime, on DynamoDB and Step Functions.
+ * Call it once per process (at cold start, in the handler module) so clients and the chain cache are reused
+ * across invocations. Nothing is read from the environment until it is called.
+ *
+ * @example
+ * const ctx = createAwsContext(); // in a Lambda: TABLE_NAME, STATE_MACHINE_ARNS from the function's env
+ * const ctx = createAwsContext(env, { dynamo: localDynamo, sfn: fakeSfn }); // in a test
+ */
+export function createAwsContext(
+  env: Record<string, string | undefined> = process.env,
+  clients: AwsClients = defaultAwsClients(),
+  options: { clock?: Clock } = {},
+): AppContext {
+  const config = readAwsEnv(env);
+  const doc = DynamoDBDocumentClient.from(clients.dynamo, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const store = new DynamoDaibanStore(doc, config.TABLE_NAME);
+  const daibanConfig: DaibanConfig = {
+    regionCode: config.REGION_CODE,
+    industryCode: config.INDUSTRY_CODE,
+    typeCode: config.TYPE_CODE,
+  };
+  return {
+    store,
+    engine: new AwsWorkflowEngine({ client: clients.sfn, stateMachineArns: config.STATE_MACHINE_ARNS }),
+    chains: new ChainCatalog(store),
+    clock: options.clock ?? systemClock,
+    calendar: chineseDaysCalendar(),
+    newId: ulidFactory(),
+    config: daibanConfig,
+  };
+}

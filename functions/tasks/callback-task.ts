@@ -1,0 +1,15 @@
+import { handleCallbackTask } from '../../shared/app/callback-task.js';
+import type { AppContext } from '../../shared/app/context.js';
+import { CallbackTaskInputSchema } from '../../shared/workflow/task-contract.js';
+import { createAwsContext } from '../commons/aws-context.js';
+
+/**
+ * The callback task Lambda (`lambda:invoke.waitForTaskToken`): the state machine's payload is validated, then the
+ * step or gate is handled. It returns nothing: the token is signalled later, by a decision or at once on replay.
+ */
+export const createCallbackTaskHandler =
+  (ctx: AppContext) =>
+  async (event: unknown): Promise<void> =>
+    handleCallbackTask(ctx, CallbackTaskInputSchema.parse(event));
+
+export const handler = createCallbackTaskHandler(createAwsContext());

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
+import { allSteps, driveProject, viewProject } from '../support/drive.js';
+import { projectRegistration } from '../support/fixtures.js';
+import { ApiClient, startTestSystem } from '../support/local-system.js';
+
+type Event = { eventId: string; type: string; stepId?: string; actor: { userId: string; role: string } };
+
+const stageOf = new Map(
+  referenceChain.stages.flatMap((stage, index) => stage.steps.map((s) => [s.id, index] as const)),
+);
+const closingTypes = new Set(['step_decided', 'milestone_reported', 'step_not_applicable']);
+
+describe('a project on the 40-step reference chain', () => {
+  let system: LocalSystem;
+  let api: ApiClient;
+  let projectId: string;
+  let events: Event[];
+  const readyTogether: string[][] = [];
+
+  beforeAll(async () => {
+    // Prepare
+    system = await startTestSystem();
+    api = new ApiClient(system);
+    const created = await api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ attributes: { hazardousWorks: true } }),
+    );
+    expect(created.status).toBe(201);
+    projectId = created.body.projectId;
+
+    // Act: the agent submits and the departments approve, through the HTTP API alone
+    await driveProject(system, api, projectId, {
+      stop: (view) => {
+        readyTogether.push(
+          allSteps(view)
+            .filter((s) => s.status === 'ready')
+            .map((s) => s.stepId),
+        );
+        return false;
+      },
+    });
+    await system.engine.settled();
+    events = (await api.get(`/projects/${projectId}/events`, 'leader-zhang')).body.events;
+  });
+
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('goes from creation to completed with every step submitted and decided', async () => {
+    const view = await viewProject(api, projectId);
+    expect(view.project.status).toBe('completed');
+    const steps = allSteps(view);
+    expect(steps).toHaveLength(40);
+    // siteAreaM2 defaults to 30000 and hazardous works are declared: only 22 (no temporary works) does not apply
+    expect(steps.filter((s) => s.status === 'not_applicable').map((s) => s.stepId)).toEqual(['22']);
+    expect(steps.filter((s) => s.status !== 'not_applicable').every((s) => s.status === 'approved')).toBe(
+      true,
+    );
+    for (const step of steps.filter((s) => s.status === 'approved' && s.kind === 'approval')) {
+      expect(events.filter((e) => e.stepId === step.stepId && e.type === 'step_submitted')).toHaveLength(1);
+      expect(events.filter((e) => e.stepId === step.stepId && e.type === 'step_decided')).toHaveLength(1);
+    }
+    expect(events.at(-1)?.type).toBe('project_completed');
+  });
+
+  it('runs the stages strictly in order', () => {
+    const position = new Map(events.map((e, i) => [e, i]));
+    for (const opened of events.filter((e) => e.type === 'step_opened')) {
+      const stage = stageOf.get(opened.stepId ?? '') ?? 0;
+      const earlierStageClosings = events.filter(
+        (e) => closingTypes.has(e.type) && (stageOf.get(e.stepId ?? '') ?? 0) < stage,
+      );
+      const expectedClosings = referenceChain.stages.slice(0, stage).reduce((n, s) => n + s.steps.length, 0);
+      const closedBefore = earlierStageClosings.filter(
+        (e) => (position.get(e) ?? 0) < (position.get(opened) ?? 0),
+      );
+      expect(closedBefore, `step ${opened.stepId} opened before the earlier stages closed`).toHaveLength(
+        expectedClosings,
+      );
+    }
+  });
+
+  it('opens each step only after all its prerequisites in the stage have closed (27 waits for 23 and 26)', () => {
+    const index = (type: string, stepId: string) =>
+      events.findIndex((e) => e.type === type && e.stepId === stepId);
+    for (const stage of referenceChain.stages) {
+      const inStage = new Set(stage.steps.map((s) => s.id));
+      for (const step of stage.steps) {
+        const opened = index('step_opened', step.id);
+        if (opened < 0) continue; // not applicable: never opens
+        for (const prerequisite of step.prerequisites.filter((p) => inStage.has(p))) {
+          const closed = events.findIndex((e) => closingTypes.has(e.type) && e.stepId === prerequisite);
+          expect(closed, `step ${step.id} opened before ${prerequisite} closed`).toBeLessThan(opened);
+        }
+      }
+    }
+    expect(index('step_opened', '27')).toBeGreaterThan(index('step_decided', '23'));
+    expect(index('step_opened', '27')).toBeGreaterThan(index('step_decided', '26'));
+  });
+
+  it('runs steps inside a stage in parallel as their prerequisites allow', () => {
+    // after filing (1) is approved, its six dependents in stage 1 are open at the same time
+    expect(readyTogether).toContainEqual(expect.arrayContaining(['2', '6', '7', '8', '9', '13', '14']));
+    // the six acceptance checks of stage 4 run side by side after works completion (31)
+    expect(readyTogether).toContainEqual(expect.arrayContaining(['32', '33', '34', '35', '36', '37']));
+  });
+
+  it('records the principal on every event', () => {
+    for (const event of events) expect(event.actor.userId).toBeTruthy();
+    const decided = events.find((e) => e.type === 'step_decided' && e.stepId === '7');
+    expect(decided?.actor).toMatchObject({ userId: 'officer-env', role: 'officer' });
+  });
+});
+
+describe('applicability', () => {
+  let system: LocalSystem;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    api = new ApiClient(system);
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('closes steps whose rule excludes them as not_applicable without anyone acting', async () => {
+    // Prepare: a small site, no hazardous works, no civil air defence
+    const created = await api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({
+        attributes: { siteAreaM2: 8000, hazardousWorks: false, needsCivilAirDefence: false },
+      }),
+    );
+
+    // Act
+    await system.engine.settled();
+    const view = await viewProject(api, created.body.projectId);
+    const events = (await api.get(`/projects/${created.body.projectId}/events`, 'leader-zhang')).body
+      .events as Event[];
+
+    // Assess
+    const notApplicable = allSteps(view)
+      .filter((s) => s.status === 'not_applicable')
+      .map((s) => s.stepId);
+    expect(notApplicable).toEqual(['10', '11', '14', '17', '22', '34']);
+    const systemClosings = events.filter((e) => e.type === 'step_not_applicable');
+    expect(systemClosings.map((e) => e.stepId)).toEqual(notApplicable);
+    expect(systemClosings.every((e) => e.actor.userId === 'system')).toBe(true);
+  });
+});

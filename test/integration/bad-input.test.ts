@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { allSteps, driveProject } from '../support/drive.js';
+import { projectRegistration } from '../support/fixtures.js';
+import { ApiClient, startTestSystem } from '../support/local-system.js';
+
+describe('bad input gets a clear 4xx and writes nothing', () => {
+  let system: LocalSystem;
+  let api: ApiClient;
+  let projectId: string;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    api = new ApiClient(system);
+    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await system.engine.settled();
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  /** Everything the store holds that a request could have touched. */
+  async function snapshot() {
+    const projects = (await api.get('/projects', 'leader-zhang')).body.projects;
+    const events = (await api.get(`/projects/${projectId}/events`, 'leader-zhang')).body.events;
+    const view = (await api.get(`/projects/${projectId}`, 'leader-zhang')).body;
+    return { projects, events, view };
+  }
+
+  const registrations: Array<[string, Record<string, unknown>, number, RegExp]> = [
+    ['an unknown chain', { chainId: 'no-such-chain' }, 404, /unknown chain 'no-such-chain'/],
+    [
+      'a malformed credit code',
+      { enterprise: { name: '某公司', creditCode: '91320115MA1WX00019' } },
+      400,
+      /body\.enterprise\.creditCode: invalid unified social credit code/,
+    ],
+    ['unknown fields', { colour: 'red' }, 400, /body: unknown field\(s\) 'colour'/],
+    ['an unknown attribute', { attributes: { floors: 3 } }, 400, /unknown attribute 'floors'/],
+    ['an attribute of the wrong type', { attributes: { siteAreaM2: 'big' } }, 400, /siteAreaM2.*number/],
+    ['an agent who is not an agent', { agentId: 'officer-drc' }, 400, /not a known agent/],
+    ['a negative investment', { investmentCny: -5 }, 400, /body\.investmentCny/],
+  ];
+
+  it.each(registrations)('refuses a registration with %s', async (_what, overrides, status, message) => {
+    const before = await snapshot();
+    const res = await api.post('/projects', 'agent-wang', projectRegistration(overrides));
+    expect(res.status).toBe(status);
+    expect(res.body.error.message).toMatch(message);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses a body that is not JSON', async () => {
+    const res = await api.post('/projects', 'agent-wang', '{"name": ');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/JSON/);
+  });
+
+  it('names an unknown step (404) and a decision on a step not in review (409)', async () => {
+    const before = await snapshot();
+    const unknownStep = await api.post(`/projects/${projectId}/steps/99/decision`, 'officer-drc', {
+      outcome: 'approved',
+    });
+    const notInReview = await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', {
+      outcome: 'approved',
+    });
+    expect(unknownStep.status).toBe(404);
+    expect(unknownStep.body.error.message).toMatch(/has no step '99'/);
+    expect(notInReview.status).toBe(409);
+    expect(notInReview.body.error.message).toMatch(
+      /step 1 is ready, not in review; the agent has not submitted/,
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each([
+    ['a rejection without legal basis', { outcome: 'rejected', reason: '不符合' }, /body\.legalBasis/],
+    [
+      'a supplement without the list of materials',
+      { outcome: 'supplement', missingMaterials: [] },
+      /一次性告知/,
+    ],
+    ['an unknown outcome', { outcome: 'maybe' }, /body\.outcome/],
+    ['unknown fields in a decision', { outcome: 'approved', mood: 'good' }, /unknown field\(s\) 'mood'/],
+  ])('refuses %s', async (_what, decision, message) => {
+    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', { materials: [] });
+    const before = await snapshot();
+    const res = await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', decision);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses materials the step does not list', async () => {
+    const view = await driveProject(system, api, projectId, {
+      stop: (v) => allSteps(v).some((s) => s.stepId === '2' && s.status === 'ready'),
+    });
+    expect(allSteps(view).find((s) => s.stepId === '2')?.status).toBe('ready');
+    const res = await api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', {
+      materials: ['passport'],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/does not list material\(s\) passport/);
+  });
+
+  it('answers 404 for an unknown project and an unknown route', async () => {
+    expect((await api.get('/projects/nope', 'leader-zhang')).status).toBe(404);
+    expect((await api.get('/no-such-route')).status).toBe(404);
+  });
+});
+
+describe('who may act', () => {
+  let system: LocalSystem;
+  let api: ApiClient;
+  let projectId: string;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    api = new ApiClient(system);
+    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await system.engine.settled();
+    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', { materials: [] });
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('asks for a sign-in without a bearer token (401) and refuses a forged one', async () => {
+    const anonymous = await api.post(`/projects/${projectId}/steps/1/decision`, undefined, {
+      outcome: 'approved',
+    });
+    expect(anonymous.status).toBe(401);
+    const forged = await system.app.request(`/projects/${projectId}`, {
+      headers: { authorization: 'Bearer abc.def.ghi' },
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it('lets only an officer of the step department decide (403 for others)', async () => {
+    for (const someone of ['officer-nrp', 'agent-wang', 'investor-jinling', 'leader-zhang']) {
+      const res = await api.post(`/projects/${projectId}/steps/1/decision`, someone, { outcome: 'approved' });
+      expect(res.status, someone).toBe(403);
+    }
+  });
+
+  it('lets only the assigned agent submit', async () => {
+    const res = await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-li', { materials: [] });
+    expect(res.status).toBe(403);
+  });
+
+  it("shows an investor their enterprise's projects only", async () => {
+    const own = await api.get(`/projects/${projectId}`, 'investor-jinling');
+    const other = await api.get(`/projects/${projectId}`, 'investor-qinhuai');
+    const list = await api.get('/projects', 'investor-qinhuai');
+    expect(own.status).toBe(200);
+    expect(other.status).toBe(403);
+    expect(list.body.projects).toEqual([]);
+  });
+
+  it('records a handover with its reason and keeps the history', async () => {
+    const denied = await api.put(`/projects/${projectId}/agent`, 'agent-li', {
+      agentId: 'agent-li',
+      reason: '我来',
+    });
+    const handed = await api.put(`/projects/${projectId}/agent`, 'leader-zhang', {
+      agentId: 'agent-li',
+      reason: '王代办调任重大项目专班',
+    });
+    const view = await api.get(`/projects/${projectId}`, 'agent-li');
+    expect(denied.status).toBe(403);
+    expect(handed.status).toBe(200);
+    expect(view.body.project.agentId).toBe('agent-li');
+    expect(view.body.assignments.map((a: { agentId: string }) => a.agentId)).toEqual([
+      'agent-wang',
+      'agent-li',
+    ]);
+    expect(view.body.assignments[1]).toMatchObject({
+      previousAgentId: 'agent-wang',
+      reason: '王代办调任重大项目专班',
+    });
+    expect((await api.get(`/projects/${projectId}`, 'agent-wang')).status).toBe(403);
+  });
+});
