@@ -21,3 +21,21 @@ export class ManualClock implements Clock {
     this.current += days * 86_400_000;
   }
 }
+
+/** A clock that can be frozen at an instant (to seed a demo in the past) and then released to real time. */
+export class SettableClock implements Clock {
+  private fixed: number | undefined;
+  now(): Date {
+    return this.fixed === undefined ? new Date() : new Date(this.fixed);
+  }
+  freeze(instant: Date | string): void {
+    this.fixed = new Date(instant).getTime();
+  }
+  /** Moves a frozen clock on, never past the real now. */
+  advanceDays(days: number): void {
+    this.fixed = Math.min(Date.now(), (this.fixed ?? Date.now()) + days * 86_400_000);
+  }
+  release(): void {
+    this.fixed = undefined;
+  }
+}

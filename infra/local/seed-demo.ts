@@ -1,0 +1,125 @@
+import type { SettableClock } from '../../shared/app/clock.js';
+import { createProject } from '../../shared/app/create-project.js';
+import { decideStep } from '../../shared/app/decide-step.js';
+import { submitStep } from '../../shared/app/submit-step.js';
+import type { Principal } from '../../shared/domain/principal.js';
+import type { ProjectStep } from '../../shared/domain/project.js';
+import { driveProject } from './demo-driver.js';
+import { demoEnterprises } from './seed-reference.js';
+import type { LocalSystem } from './system.js';
+
+const wang: Principal = { userId: 'agent-wang', role: 'agent', name: '王代办' };
+const li: Principal = { userId: 'agent-li', role: 'agent', name: '李代办' };
+const env: Principal = { userId: 'officer-env', role: 'officer', name: '生态环境局窗口', departmentId: 'ENV' };
+
+const has = (stepId: string, status: ProjectStep['status']) => (steps: ProjectStep[]) =>
+  steps.some((s) => s.stepId === stepId && s.status === status);
+
+/**
+ * Five demo projects at different points of the chain, registered in the past (relative to today) on a frozen
+ * clock that moves two days a round (never past the real now), so their timelines and due dates look like real
+ * work. The clock is released afterwards.
+ */
+export async function seedDemoProjects(system: LocalSystem, clock: SettableClock): Promise<string[]> {
+  const { ctx } = system;
+  const settle = () => system.engine.settled();
+  const betweenRounds = () => clock.advanceDays(2);
+  const codes: string[] = [];
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+  const register = async (agent: Principal, input: Parameters<typeof createProject>[2], startedAt: Date) => {
+    clock.freeze(startedAt);
+    const project = await createProject(ctx, agent, input);
+    codes.push(`${project.code}  ${project.name}`);
+    return project.projectId;
+  };
+
+  // 1. Completed: a pilot line that went all the way to its building title.
+  const completed = await register(
+    li,
+    {
+      name: '秦淮新材料中试线项目',
+      enterprise: demoEnterprises.qinhuai,
+      investmentCny: 120_000_000,
+      chainId: 'industrial-enterprise',
+      attributes: { siteAreaM2: 12000, needsCivilAirDefence: false },
+      agentId: 'agent-li',
+    },
+    daysAgo(200),
+  );
+  await driveProject(ctx, completed, { settle, betweenRounds });
+
+  // 2. Stage 3 (construction permit): drawings under joint review.
+  const stage3 = await register(
+    wang,
+    {
+      name: '金陵智能装备产业园一期',
+      enterprise: demoEnterprises.jinling,
+      investmentCny: 860_000_000,
+      chainId: 'industrial-enterprise',
+      attributes: { siteAreaM2: 66000 },
+      agentId: 'agent-wang',
+    },
+    daysAgo(32),
+  );
+  await driveProject(ctx, stage3, { settle, betweenRounds, until: has('23', 'in_review') });
+
+  // 3. Stage 2 (construction planning): the design scheme approved, permits in review.
+  const stage2 = await register(
+    li,
+    {
+      name: '金陵智能二期仓储物流中心',
+      enterprise: demoEnterprises.jinling,
+      investmentCny: 240_000_000,
+      chainId: 'industrial-enterprise',
+      attributes: { siteAreaM2: 25000, temporaryWorks: true },
+      agentId: 'agent-li',
+    },
+    daysAgo(24),
+  );
+  await driveProject(ctx, stage2, { settle, betweenRounds, until: has('16', 'in_review') });
+
+  // 4. Stage 1, waiting on a supplement to the EIA (环评补正).
+  const supplement = await register(
+    wang,
+    {
+      name: '秦淮新材料研发中心',
+      enterprise: demoEnterprises.qinhuai,
+      investmentCny: 310_000_000,
+      chainId: 'industrial-enterprise',
+      attributes: { hazardousWorks: true },
+      agentId: 'agent-wang',
+    },
+    daysAgo(12),
+  );
+  await driveProject(ctx, supplement, { settle, betweenRounds, until: has('7', 'ready') });
+  await submitStep(ctx, wang, supplement, '7', { materials: [] });
+  clock.advanceDays(1);
+  await decideStep(ctx, env, supplement, '7', {
+    outcome: 'supplement',
+    missingMaterials: [
+      { name: '环境影响报告书（报批版）', reason: '缺少大气环境影响预测章节' },
+      { name: '公众参与说明', reason: '未附第二次公示截图' },
+    ],
+  });
+  await driveProject(ctx, supplement, { settle, betweenRounds, until: has('2', 'approved') });
+
+  // 5. Just registered: filing (备案) in review.
+  const fresh = await register(
+    li,
+    {
+      name: '扬子江生物医药GMP厂房',
+      enterprise: demoEnterprises.yangtze,
+      investmentCny: 520_000_000,
+      chainId: 'industrial-enterprise',
+      attributes: { hazardousWorks: true, siteAreaM2: 40000 },
+      agentId: 'agent-li',
+    },
+    daysAgo(2),
+  );
+  await driveProject(ctx, fresh, { settle, until: has('1', 'ready') });
+  await submitStep(ctx, li, fresh, '1', { materials: [] });
+
+  await settle();
+  clock.release();
+  return codes;
+}
