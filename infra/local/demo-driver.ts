@@ -27,9 +27,15 @@ const principalOf = (user: User): Principal => ({
  * Moves a project along as its agent and the departments would, through the use cases: the agent submits every
  * ready step, each department decides every step in review. Used by the demo seed and the cost benchmark.
  */
-export async function driveProject(ctx: AppContext, projectId: string, options: DriverOptions): Promise<ProjectStep[]> {
+export async function driveProject(
+  ctx: AppContext,
+  projectId: string,
+  options: DriverOptions,
+): Promise<ProjectStep[]> {
   const users = await ctx.store.listUsers();
-  const officerOf = new Map(users.filter((u) => u.role === 'officer').map((u) => [u.departmentId, principalOf(u)]));
+  const officerOf = new Map(
+    users.filter((u) => u.role === 'officer').map((u) => [u.departmentId, principalOf(u)]),
+  );
   for (let round = 0; round < 500; round++) {
     await options.settle();
     const project = await ctx.store.getProject(projectId);
@@ -45,7 +51,13 @@ export async function driveProject(ctx: AppContext, projectId: string, options: 
     for (const step of inReview) {
       const officer = officerOf.get(step.departmentId ?? undefined);
       if (!officer) throw new Error(`no officer for department ${step.departmentId}`);
-      await decideStep(ctx, officer, projectId, step.stepId, options.decide?.(step) ?? { outcome: 'approved' });
+      await decideStep(
+        ctx,
+        officer,
+        projectId,
+        step.stepId,
+        options.decide?.(step) ?? { outcome: 'approved' },
+      );
     }
     options.betweenRounds?.();
   }

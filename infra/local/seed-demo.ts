@@ -10,7 +10,12 @@ import type { LocalSystem } from './system.js';
 
 const wang: Principal = { userId: 'agent-wang', role: 'agent', name: '王代办' };
 const li: Principal = { userId: 'agent-li', role: 'agent', name: '李代办' };
-const env: Principal = { userId: 'officer-env', role: 'officer', name: '生态环境局窗口', departmentId: 'ENV' };
+const env: Principal = {
+  userId: 'officer-env',
+  role: 'officer',
+  name: '生态环境局窗口',
+  departmentId: 'ENV',
+};
 
 const has = (stepId: string, status: ProjectStep['status']) => (steps: ProjectStep[]) =>
   steps.some((s) => s.stepId === stepId && s.status === status);

@@ -47,7 +47,7 @@ export async function createProject(
   const chain = await ctx.chains.latest(input.chainId);
   const attributes = resolveProjectAttributes(chain, input.attributes);
   const agent = await ctx.store.getUser(input.agentId);
-  if (!agent || agent.role !== 'agent') {
+  if (agent?.role !== 'agent') {
     throw new InvalidInputError(
       'PROJECT.UNKNOWN_AGENT',
       `agentId '${input.agentId}' is not a known agent (代办员)`,

@@ -23,7 +23,7 @@ export async function reassignAgent(
   const { project } = await loadProject(ctx, projectId);
   assertCanReassign(principal, project);
   const agent = await ctx.store.getUser(input.agentId);
-  if (!agent || agent.role !== 'agent') {
+  if (agent?.role !== 'agent') {
     throw new InvalidInputError(
       'PROJECT.UNKNOWN_AGENT',
       `agentId '${input.agentId}' is not a known agent (代办员)`,

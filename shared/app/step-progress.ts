@@ -65,7 +65,7 @@ export async function releaseGates(
   const stepsById = new Map((await ctx.store.listSteps(projectId)).map((s) => [s.stepId, s]));
   for (const stepId of stepIds) {
     const step = stepsById.get(stepId);
-    if (!step || step.status !== 'pending' || step.blocked) continue;
+    if (step?.status !== 'pending' || step.blocked) continue;
     if (!gateShouldOpen(chain, project, stepId, stepsById)) continue;
     const token = await ctx.store.getTaskToken(projectId, stepId, 'gate');
     if (token) await ctx.engine.sendTaskSuccess(token, { stepId, open: true });

@@ -17,11 +17,16 @@ describe('the HTTP API', () => {
 
   it('answers health, departments and chains without a sign-in', async () => {
     expect((await api.get('/health')).body.status).toBe('ok');
-    const departments = (await api.get('/departments')).body.departments as Array<{ id: string; level: string }>;
+    const departments = (await api.get('/departments')).body.departments as Array<{
+      id: string;
+      level: string;
+    }>;
     expect(departments).toHaveLength(16);
     expect(departments.find((d) => d.id === 'ENV')?.level).toBe('city');
     const chains = (await api.get('/chains')).body.chains;
-    expect(chains).toEqual([expect.objectContaining({ chainId: 'industrial-enterprise', stages: 4, steps: 40 })]);
+    expect(chains).toEqual([
+      expect.objectContaining({ chainId: 'industrial-enterprise', stages: 4, steps: 40 }),
+    ]);
   });
 
   it('publishes the six public items (六公开) of every step of a chain', async () => {
@@ -63,7 +68,8 @@ describe('the HTTP API', () => {
 
   it("lists a department's inbox oldest first and filters projects by department, agent and status", async () => {
     // Prepare: two projects whose EIA (step 7, ENV) is submitted one after the other
-    const first = (await api.post('/projects', 'agent-wang', projectRegistration({ name: '一号项目' }))).body.projectId;
+    const first = (await api.post('/projects', 'agent-wang', projectRegistration({ name: '一号项目' }))).body
+      .projectId;
     const second = (
       await api.post('/projects', 'agent-li', projectRegistration({ name: '二号项目', agentId: 'agent-li' }))
     ).body.projectId;
@@ -87,13 +93,21 @@ describe('the HTTP API', () => {
     const badStatus = await api.get('/projects?status=finished', 'leader-zhang');
 
     // Assess
-    expect(inbox.body.steps.map((s: { projectName: string; stepId: string }) => [s.projectName, s.stepId])).toEqual([
+    expect(
+      inbox.body.steps.map((s: { projectName: string; stepId: string }) => [s.projectName, s.stepId]),
+    ).toEqual([
       ['一号项目', '7'],
       ['二号项目', '7'],
     ]);
-    expect(inbox.body.steps[0]).toMatchObject({ workingDaysLeft: expect.any(Number), dueDate: expect.any(String) });
+    expect(inbox.body.steps[0]).toMatchObject({
+      workingDaysLeft: expect.any(Number),
+      dueDate: expect.any(String),
+    });
     expect(foreignInbox.status).toBe(403);
-    expect(byDepartment.body.projects.map((p: { name: string }) => p.name).sort()).toEqual(['一号项目', '二号项目']);
+    expect(byDepartment.body.projects.map((p: { name: string }) => p.name).sort()).toEqual([
+      '一号项目',
+      '二号项目',
+    ]);
     expect(byAgent.body.projects.map((p: { name: string }) => p.name)).toEqual(['二号项目']);
     expect(completed.body.projects).toEqual([]);
     expect(badStatus.status).toBe(400);
