@@ -1,36 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalSystem } from '../../infra/local/system.js';
+import { describe, expect, it } from 'vitest';
 import { projectRegistration } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
+import { useTestSystem } from '../support/local-system.js';
 
 describe('the HTTP API', () => {
-  let system: LocalSystem;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    system = await startTestSystem();
-    api = new ApiClient(system);
-  });
-  afterAll(async () => {
-    await system.stop();
-  });
+  const t = useTestSystem();
 
   it('answers health, departments and chains without a sign-in', async () => {
-    expect((await api.get('/health')).body.status).toBe('ok');
-    const departments = (await api.get('/departments')).body.departments as Array<{
+    expect((await t.api.get('/health')).body.status).toBe('ok');
+    const departments = (await t.api.get('/departments')).body.departments as Array<{
       id: string;
       level: string;
     }>;
     expect(departments).toHaveLength(16);
     expect(departments.find((d) => d.id === 'ENV')?.level).toBe('city');
-    const chains = (await api.get('/chains')).body.chains;
+    const chains = (await t.api.get('/chains')).body.chains;
     expect(chains).toEqual([
       expect.objectContaining({ chainId: 'industrial-enterprise', stages: 4, steps: 40 }),
     ]);
   });
 
   it('publishes the six public items (六公开) of every step of a chain', async () => {
-    const chain = (await api.get('/chains/industrial-enterprise')).body;
+    const chain = (await t.api.get('/chains/industrial-enterprise')).body;
     const steps = chain.stages.flatMap((s: { steps: unknown[] }) => s.steps);
     expect(steps).toHaveLength(40);
     for (const step of steps.filter((s: { kind: string }) => s.kind === 'approval')) {
@@ -43,11 +33,11 @@ describe('the HTTP API', () => {
         feeStandard: expect.any(String),
       });
     }
-    expect((await api.get('/chains/nope')).status).toBe(404);
+    expect((await t.api.get('/chains/nope')).status).toBe(404);
   });
 
   it('describes every route in the OpenAPI document', async () => {
-    const doc = (await api.get('/openapi.json')).body;
+    const doc = (await t.api.get('/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/health',
@@ -68,29 +58,33 @@ describe('the HTTP API', () => {
 
   it("lists a department's inbox oldest first and filters projects by department, agent and status", async () => {
     // Prepare: two projects whose EIA (step 7, ENV) is submitted one after the other
-    const first = (await api.post('/projects', 'agent-wang', projectRegistration({ name: '一号项目' }))).body
-      .projectId;
+    const first = (await t.api.post('/projects', 'agent-wang', projectRegistration({ name: '一号项目' })))
+      .body.projectId;
     const second = (
-      await api.post('/projects', 'agent-li', projectRegistration({ name: '二号项目', agentId: 'agent-li' }))
+      await t.api.post(
+        '/projects',
+        'agent-li',
+        projectRegistration({ name: '二号项目', agentId: 'agent-li' }),
+      )
     ).body.projectId;
     for (const [projectId, agent] of [
       [first, 'agent-wang'],
       [second, 'agent-li'],
     ] as const) {
-      await system.engine.settled();
-      await api.post(`/projects/${projectId}/steps/1/submission`, agent, { materials: [] });
-      await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', { outcome: 'approved' });
-      await system.engine.settled();
-      await api.post(`/projects/${projectId}/steps/7/submission`, agent, { materials: ['eia-report'] });
+      await t.system.engine.settled();
+      await t.api.post(`/projects/${projectId}/steps/1/submission`, agent, { materials: [] });
+      await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', { outcome: 'approved' });
+      await t.system.engine.settled();
+      await t.api.post(`/projects/${projectId}/steps/7/submission`, agent, { materials: ['eia-report'] });
     }
 
     // Act
-    const inbox = await api.get('/departments/ENV/inbox', 'officer-env');
-    const foreignInbox = await api.get('/departments/ENV/inbox', 'officer-drc');
-    const byDepartment = await api.get('/projects?department=ENV', 'leader-zhang');
-    const byAgent = await api.get('/projects?agent=agent-li', 'leader-zhang');
-    const completed = await api.get('/projects?status=completed', 'leader-zhang');
-    const badStatus = await api.get('/projects?status=finished', 'leader-zhang');
+    const inbox = await t.api.get('/departments/ENV/inbox', 'officer-env');
+    const foreignInbox = await t.api.get('/departments/ENV/inbox', 'officer-drc');
+    const byDepartment = await t.api.get('/projects?department=ENV', 'leader-zhang');
+    const byAgent = await t.api.get('/projects?agent=agent-li', 'leader-zhang');
+    const completed = await t.api.get('/projects?status=completed', 'leader-zhang');
+    const badStatus = await t.api.get('/projects?status=finished', 'leader-zhang');
 
     // Assess
     expect(

@@ -1,61 +1,51 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalSystem } from '../../infra/local/system.js';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/app/clock.js';
 import { allSteps, driveProject, viewProject } from '../support/drive.js';
 import { projectRegistration } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
+import { useTestSystem } from '../support/local-system.js';
 
 type Event = { type: string; stepId?: string; data?: Record<string, unknown> };
 
 describe('department decisions', () => {
-  let system: LocalSystem;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    system = await startTestSystem();
-    api = new ApiClient(system);
-  });
-  afterAll(async () => {
-    await system.stop();
-  });
+  const t = useTestSystem();
 
   /** A new project whose filing (step 1) is approved, so steps 2, 6, 7, 8, 9 and 13 are ready. */
   async function projectPastFiling(): Promise<string> {
-    const created = await api.post('/projects', 'agent-wang', projectRegistration());
+    const created = await t.api.post('/projects', 'agent-wang', projectRegistration());
     const projectId = created.body.projectId as string;
-    await driveProject(system, api, projectId, {
+    await driveProject(t.system, t.api, projectId, {
       stop: (view) => allSteps(view).some((s) => s.stepId === '1' && s.status === 'approved'),
     });
-    await system.engine.settled();
+    await t.system.engine.settled();
     return projectId;
   }
 
   const stepStatus = async (projectId: string, stepId: string) =>
-    allSteps(await viewProject(api, projectId)).find((s) => s.stepId === stepId)?.status;
+    allSteps(await viewProject(t.api, projectId)).find((s) => s.stepId === stepId)?.status;
 
   it('runs the supplement loop: supplement → resubmission → decision, and the timeline shows it', async () => {
     // Prepare
     const projectId = await projectPastFiling();
     const base = `/projects/${projectId}/steps/7`;
-    expect((await api.post(`${base}/submission`, 'agent-wang', { materials: [] })).status).toBe(200);
+    expect((await t.api.post(`${base}/submission`, 'agent-wang', { materials: [] })).status).toBe(200);
 
     // Act
-    const supplement = await api.post(`${base}/decision`, 'officer-env', {
+    const supplement = await t.api.post(`${base}/decision`, 'officer-env', {
       outcome: 'supplement',
       missingMaterials: [
         { name: '环境影响报告书（报批版）', reason: '缺少大气预测章节' },
         { name: '公众参与说明', reason: '未附公示截图' },
       ],
     });
-    const incomplete = await api.post(`${base}/resubmission`, 'agent-wang', { supplied: ['公众参与说明'] });
-    const resubmitted = await api.post(`${base}/resubmission`, 'agent-wang', {
+    const incomplete = await t.api.post(`${base}/resubmission`, 'agent-wang', { supplied: ['公众参与说明'] });
+    const resubmitted = await t.api.post(`${base}/resubmission`, 'agent-wang', {
       supplied: ['环境影响报告书（报批版）', '公众参与说明'],
     });
-    const approved = await api.post(`${base}/decision`, 'officer-env', {
+    const approved = await t.api.post(`${base}/decision`, 'officer-env', {
       outcome: 'approved_with_conditions',
       conditions: ['施工期噪声不得超过 70 dB'],
     });
-    await system.engine.settled();
+    await t.system.engine.settled();
 
     // Assess
     expect(supplement.status).toBe(200);
@@ -65,7 +55,7 @@ describe('department decisions', () => {
     expect(resubmitted.body.step.status).toBe('in_review');
     expect(approved.status).toBe(200);
     expect(await stepStatus(projectId, '7')).toBe('approved');
-    const events = (await api.get(`/projects/${projectId}/events`, 'agent-wang')).body.events as Event[];
+    const events = (await t.api.get(`/projects/${projectId}/events`, 'agent-wang')).body.events as Event[];
     expect(events.filter((e) => e.stepId === '7').map((e) => e.type)).toEqual([
       'step_opened',
       'step_submitted',
@@ -79,20 +69,20 @@ describe('department decisions', () => {
     // Prepare: two siblings in review, one ready
     const projectId = await projectPastFiling();
     for (const stepId of ['7', '8', '2']) {
-      await api.post(`/projects/${projectId}/steps/${stepId}/submission`, 'agent-wang', { materials: [] });
+      await t.api.post(`/projects/${projectId}/steps/${stepId}/submission`, 'agent-wang', { materials: [] });
     }
 
     // Act
-    const rejected = await api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', {
+    const rejected = await t.api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', {
       outcome: 'rejected',
       legalBasis: '《建设项目环境保护管理条例》第十一条',
       reason: '项目选址位于饮用水水源二级保护区',
     });
-    await system.engine.settled();
+    await t.system.engine.settled();
 
     // Assess
     expect(rejected.status).toBe(200);
-    const view = await viewProject(api, projectId);
+    const view = await viewProject(t.api, projectId);
     expect(view.project.status).toBe('returned');
     const status = new Map(allSteps(view).map((s) => [s.stepId, s.status]));
     expect(status.get('7')).toBe('rejected');
@@ -102,78 +92,69 @@ describe('department decisions', () => {
     expect(status.get('13')).toBe('ready');
 
     // the sibling review can still be decided by its department
-    const sibling = await api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', {
+    const sibling = await t.api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', {
       outcome: 'approved',
     });
     expect(sibling.status).toBe(200);
     // but nothing new opens in a returned project: 2's dependents end blocked once 2 is approved
-    await api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', { outcome: 'approved' });
-    await system.engine.settled();
-    const after = allSteps(await viewProject(api, projectId));
+    await t.api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', { outcome: 'approved' });
+    await t.system.engine.settled();
+    const after = allSteps(await viewProject(t.api, projectId));
     expect(after.find((s) => s.stepId === '3')).toMatchObject({ status: 'pending', blocked: true });
   });
 
   it('applies a repeated or concurrent decision on the same step exactly once; the others get 409', async () => {
     // Prepare
     const projectId = await projectPastFiling();
-    await api.post(`/projects/${projectId}/steps/9/submission`, 'agent-wang', { materials: [] });
+    await t.api.post(`/projects/${projectId}/steps/9/submission`, 'agent-wang', { materials: [] });
 
     // Act: five officers' clicks at once, then one more later
     const decisions = await Promise.all(
       Array.from({ length: 5 }, () =>
-        api.post(`/projects/${projectId}/steps/9/decision`, 'officer-wat', { outcome: 'approved' }),
+        t.api.post(`/projects/${projectId}/steps/9/decision`, 'officer-wat', { outcome: 'approved' }),
       ),
     );
-    const repeated = await api.post(`/projects/${projectId}/steps/9/decision`, 'officer-wat', {
+    const repeated = await t.api.post(`/projects/${projectId}/steps/9/decision`, 'officer-wat', {
       outcome: 'approved',
     });
-    await system.engine.settled();
+    await t.system.engine.settled();
 
     // Assess
     expect(decisions.map((d) => d.status).sort()).toEqual([200, 409, 409, 409, 409]);
     expect(repeated.status).toBe(409);
     expect(repeated.body.error.message).toContain('step 9 is approved, not in review');
-    const events = (await api.get(`/projects/${projectId}/events`, 'agent-wang')).body.events as Event[];
+    const events = (await t.api.get(`/projects/${projectId}/events`, 'agent-wang')).body.events as Event[];
     expect(events.filter((e) => e.stepId === '9' && e.type === 'step_decided')).toHaveLength(1);
-    const project = (await viewProject(api, projectId)).project as unknown as { decisions: number };
+    const project = (await viewProject(t.api, projectId)).project as unknown as { decisions: number };
     expect(project.decisions).toBe(2); // step 1 and step 9, once each
   });
 });
 
 describe('supplement requests on the working-day clock', () => {
-  let system: LocalSystem;
-  let api: ApiClient;
   // Monday 23 November 2026, 10:00 in Beijing
   const clock = new ManualClock('2026-11-23T02:00:00Z');
-
-  beforeAll(async () => {
-    system = await startTestSystem({ clock });
-    api = new ApiClient(system);
-  });
-  afterAll(async () => {
-    await system.stop();
-  });
+  const t = useTestSystem({ clock });
 
   it('pauses the clock while supplementing and resumes with the working days that were left', async () => {
     // Prepare: step 2 (5 working days) submitted on Monday is due the next Monday
-    const created = await api.post('/projects', 'agent-wang', projectRegistration());
+    const created = await t.api.post('/projects', 'agent-wang', projectRegistration());
     const projectId = created.body.projectId as string;
-    await driveProject(system, api, projectId, {
+    await driveProject(t.system, t.api, projectId, {
       stop: (view) => allSteps(view).some((s) => s.stepId === '2' && s.status === 'ready'),
     });
-    const submitted = await api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', {
+    const submitted = await t.api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', {
       materials: [],
     });
     expect(submitted.body.step.dueDate).toBe('2026-11-30');
 
     // Act: on Tuesday the department asks for a supplement; the agent supplies it on Friday
     clock.set('2026-11-24T02:00:00Z');
-    const supplement = await api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', {
+    const supplement = await t.api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', {
       outcome: 'supplement',
       missingMaterials: [{ name: '建设项目用地预审申请表', reason: '未盖章' }],
     });
     clock.set('2026-11-27T02:00:00Z');
-    const resubmitted = await api.post(`/projects/${projectId}/steps/2/resubmission`, 'agent-wang', {
+    const resubmitted = await t.api.post(`/projects/${projectId}/steps/2/resubmission`, 'agent-wang', {
       supplied: ['建设项目用地预审申请表'],
     });
 
@@ -185,16 +166,16 @@ describe('supplement requests on the working-day clock', () => {
   it('refuses a supplement request in the second half of the promised limit (补不过半)', async () => {
     // Prepare: step 2 submitted on Monday 30 November, due Monday 7 December
     clock.set('2026-11-30T02:00:00Z');
-    const created = await api.post('/projects', 'agent-wang', projectRegistration());
+    const created = await t.api.post('/projects', 'agent-wang', projectRegistration());
     const projectId = created.body.projectId as string;
-    await driveProject(system, api, projectId, {
+    await driveProject(t.system, t.api, projectId, {
       stop: (view) => allSteps(view).some((s) => s.stepId === '2' && s.status === 'ready'),
     });
-    await api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', { materials: [] });
+    await t.api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', { materials: [] });
 
     // Act: Thursday, three of five working days gone
     clock.set('2026-12-03T02:00:00Z');
-    const late = await api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', {
+    const late = await t.api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', {
       outcome: 'supplement',
       missingMaterials: [{ name: '建设项目用地预审申请表', reason: '未盖章' }],
     });
@@ -202,7 +183,7 @@ describe('supplement requests on the working-day clock', () => {
     // Assess
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('STEP.SUPPLEMENT_TOO_LATE');
-    const step = allSteps(await viewProject(api, projectId)).find((s) => s.stepId === '2');
+    const step = allSteps(await viewProject(t.api, projectId)).find((s) => s.stepId === '2');
     expect(step?.status).toBe('in_review');
   });
 });

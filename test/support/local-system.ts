@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createLocalSystem, type LocalSystem } from '../../infra/local/system.js';
 import type { Clock } from '../../shared/app/clock.js';
 
@@ -59,4 +59,20 @@ export class ApiClient {
   put<T = any>(path: string, as: string | undefined, body: unknown) {
     return this.call<T>('PUT', path, as, body);
   }
+}
+
+/**
+ * Starts a fresh system before the tests of a `describe` and stops it after them.
+ * @example const t = useTestSystem(); it('…', async () => { await t.api.get('/health'); });
+ */
+export function useTestSystem(options: { clock?: Clock } = {}): { system: LocalSystem; api: ApiClient } {
+  const handle = {} as { system: LocalSystem; api: ApiClient };
+  beforeAll(async () => {
+    handle.system = await startTestSystem(options);
+    handle.api = new ApiClient(handle.system);
+  });
+  afterAll(async () => {
+    await handle.system?.stop();
+  });
+  return handle;
 }

@@ -11,6 +11,7 @@ import type { Department } from '../../../shared/domain/department.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
 import { referenceChain, referenceChainInput } from '../../../shared/domain/reference/industrial-chain.js';
+import { fixtureStep } from '../../support/chain-fixtures.js';
 
 const departments: Department[] = [
   { id: 'NRP', name: '自然资源和规划局', nameEn: 'Natural Resources and Planning Bureau', level: 'district' },
@@ -23,19 +24,7 @@ const departments: Department[] = [
 ];
 
 function step(id: string, prerequisites: string[] = [], overrides: Partial<StepDefinitionInput> = {}) {
-  return {
-    id,
-    name: `步骤${id}`,
-    nameEn: `Step ${id}`,
-    departmentId: 'NRP',
-    promisedDays: 5,
-    legalDays: 20,
-    prerequisites,
-    serviceContent: '服务内容',
-    procedure: ['申请', '受理', '决定'],
-    fee: { basis: '《中华人民共和国行政许可法》第五十八条', standard: '不收费' },
-    ...overrides,
-  };
+  return { ...fixtureStep(id, prerequisites), ...overrides };
 }
 
 function chain(...stages: Array<ReturnType<typeof step>[]>) {

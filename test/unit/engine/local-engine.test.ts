@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Chain, ChainSchema, chainKey, type StepDefinitionInput } from '../../../shared/domain/chain.js';
+import { type Chain, ChainSchema, chainKey } from '../../../shared/domain/chain.js';
 import { LocalWorkflowEngine } from '../../../shared/engine/local-engine.js';
 import { installLongTimerGuard, LongTimeout } from '../../../shared/engine/long-timers.js';
 import { chainToAslJson } from '../../../shared/workflow/asl.js';
@@ -8,44 +8,10 @@ import type {
   FinishProjectInput,
   StepTaskOutcome,
 } from '../../../shared/workflow/task-contract.js';
+import { fixtureStep, twoStageChain } from '../../support/chain-fixtures.js';
 
-const step = (id: string, prerequisites: string[] = []): StepDefinitionInput => ({
-  id,
-  name: `步骤 ${id}`,
-  nameEn: `Step ${id}`,
-  departmentId: 'NRP',
-  promisedDays: 5,
-  legalDays: 20,
-  prerequisites,
-  serviceContent: '审批',
-  procedure: ['受理', '审查', '决定'],
-  fee: { basis: '不收费', standard: '不收费' },
-});
-
-/** Stage 1: 1c needs both 1a and 1b (gated). Stage 2: 2a needs 1a (no gate), 2b needs 2a (gated) and 1c. */
-const fixtureChain: Chain = ChainSchema.parse({
-  id: 'test-chain',
-  version: 1,
-  name: '测试流程',
-  nameEn: 'Test chain',
-  targetWorkingDays: 60,
-  stages: [
-    {
-      id: 'stage-1',
-      name: '立项用地',
-      nameEn: 'Project and land',
-      leadDepartmentId: 'DRC',
-      steps: [step('1a'), step('1b'), step('1c', ['1a', '1b'])],
-    },
-    {
-      id: 'stage-2',
-      name: '工程建设',
-      nameEn: 'Construction',
-      leadDepartmentId: 'HUD',
-      steps: [step('2a', ['1a']), step('2b', ['2a', '1c'])],
-    },
-  ],
-});
+const step = fixtureStep;
+const fixtureChain: Chain = twoStageChain(1);
 const CHAIN_KEY = chainKey(fixtureChain);
 
 const engines: LocalWorkflowEngine[] = [];

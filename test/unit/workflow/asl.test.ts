@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { type Chain, ChainSchema, type StepDefinitionInput } from '../../../shared/domain/chain.js';
+import { type Chain, ChainSchema } from '../../../shared/domain/chain.js';
 import {
   type AslBranch,
   type AslDefinition,
@@ -13,6 +13,7 @@ import {
   listTaskStates,
   substituteAsl,
 } from '../../../shared/workflow/asl.js';
+import { fixtureStep, twoStageChain } from '../../support/chain-fixtures.js';
 
 /** asl-validator 4 ships no type declarations; this is the part of its API the tests use. */
 type AslValidator = (
@@ -21,43 +22,8 @@ type AslValidator = (
 ) => { isValid: boolean; errorsText: (separator?: string) => string };
 const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
 
-const step = (id: string, prerequisites: string[] = []): StepDefinitionInput => ({
-  id,
-  name: `步骤 ${id}`,
-  nameEn: `Step ${id}`,
-  departmentId: 'NRP',
-  promisedDays: 5,
-  legalDays: 20,
-  prerequisites,
-  serviceContent: '审批',
-  procedure: ['受理', '审查', '决定'],
-  fee: { basis: '不收费', standard: '不收费' },
-});
-
-/** Stage 1: 1c needs both 1a and 1b. Stage 2: 2a needs 1a (earlier stage only), 2b needs 2a and 1c. */
-const fixtureChain: Chain = ChainSchema.parse({
-  id: 'test-chain',
-  version: 3,
-  name: '测试流程',
-  nameEn: 'Test chain',
-  targetWorkingDays: 60,
-  stages: [
-    {
-      id: 'stage-1',
-      name: '立项用地',
-      nameEn: 'Project and land',
-      leadDepartmentId: 'DRC',
-      steps: [step('1a'), step('1b'), step('1c', ['1a', '1b'])],
-    },
-    {
-      id: 'stage-2',
-      name: '工程建设',
-      nameEn: 'Construction',
-      leadDepartmentId: 'HUD',
-      steps: [step('2a', ['1a']), step('2b', ['2a', '1c'])],
-    },
-  ],
-});
+const step = fixtureStep;
+const fixtureChain: Chain = twoStageChain(3);
 
 const arns = {
   CallbackTaskFunctionArn: 'arn:aws:lambda:cn-north-1:123456789012:function:daiban-callback-task',

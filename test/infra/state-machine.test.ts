@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultChains } from '../../infra/aws/daiban-app.js';
+import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
+import {
+  type AslBranch,
+  type AslDefinition,
+  CALLBACK_TASK_RESOURCE,
+  callbackTaskStateNames,
+  chainToAslJson,
+  failedStateName,
+  LAMBDA_INVOKE_RESOURCE,
+  listTaskStates,
+  substituteAsl,
+} from '../../shared/workflow/asl.js';
+import { AslSubstitutions } from '../../shared/workflow/task-contract.js';
+import { logicalIdOf, type SynthesizedDaiban, synthDaiban } from './synth-daiban.js';
+
+type StateMachineProperties = {
+  DefinitionString: unknown;
+  DefinitionSubstitutions: Record<string, unknown>;
+  StateMachineType: string;
+  LoggingConfiguration: { Level: string; IncludeExecutionData: boolean; Destinations: unknown[] };
+  TracingConfiguration: { Enabled: boolean };
+};
+
+/** Stand-ins for the function ARNs CloudFormation substitutes at deploy time. */
+const ARNS = {
+  [AslSubstitutions.callbackTaskFunctionArn]: 'arn:aws:lambda:eu-central-1:111122223333:function:callback',
+  [AslSubstitutions.finishProjectFunctionArn]: 'arn:aws:lambda:eu-central-1:111122223333:function:finish',
+};
+
+let synth: SynthesizedDaiban;
+let properties: StateMachineProperties;
+beforeAll(() => {
+  synth = synthDaiban({ bundle: false });
+  const workflow = synth.stateless.workflows[0];
+  if (!workflow) throw new Error('no workflow');
+  const id = logicalIdOf(workflow.stateMachine, synth.stateless);
+  properties = (
+    synth.statelessTemplate.findResources('AWS::StepFunctions::StateMachine')[id] as {
+      Properties: StateMachineProperties;
+    }
+  ).Properties;
+});
+
+const deployedDefinition = (): AslDefinition => {
+  if (typeof properties.DefinitionString !== 'string')
+    throw new Error('DefinitionString is not a plain string');
+  return JSON.parse(substituteAsl(properties.DefinitionString, ARNS)) as AslDefinition;
+};
+
+describe('the deployed state machine', () => {
+  it('deploys the validated reference chain', () => {
+    expect(defaultChains()).toEqual([referenceChain]);
+  });
+
+  it('is the generated ASL the local runtime runs, once the same substitutions are applied', () => {
+    // Act
+    const deployed = substituteAsl(properties.DefinitionString as string, ARNS);
+
+    // Assess
+    expect(deployed).toBe(substituteAsl(chainToAslJson(referenceChain), ARNS));
+  });
+
+  it('fills the placeholders with the task functions of this stack', () => {
+    // Prepare
+    const callbackTask = logicalIdOf(synth.stateless.functions.callbackTask, synth.stateless);
+    const finishProject = logicalIdOf(synth.stateless.functions.finishProject, synth.stateless);
+
+    // Assess
+    expect(properties.DefinitionSubstitutions).toEqual({
+      [AslSubstitutions.callbackTaskFunctionArn]: { 'Fn::GetAtt': [callbackTask, 'Arn'] },
+      [AslSubstitutions.finishProjectFunctionArn]: { 'Fn::GetAtt': [finishProject, 'Arn'] },
+    });
+  });
+
+  it('gives every callback task its retries on Lambda faults and a catch inside its branch', () => {
+    // Act
+    const definition = deployedDefinition();
+    const callbacks = listTaskStates(definition).filter((task) => task.resource === CALLBACK_TASK_RESOURCE);
+    const states = new Map<string, AslBranch['States'][string]>();
+    const collect = (branch: AslBranch): void => {
+      for (const [name, state] of Object.entries(branch.States)) {
+        states.set(name, state);
+        if (state.Type === 'Parallel') state.Branches.forEach(collect);
+      }
+    };
+    collect(definition);
+
+    // Assess
+    expect(callbacks.map((task) => task.stateName).sort()).toEqual(
+      callbackTaskStateNames(referenceChain).sort(),
+    );
+    for (const { stateName, functionName } of callbacks) {
+      const state = states.get(stateName);
+      if (state?.Type !== 'Task') throw new Error(`${stateName} is not a Task`);
+      expect(functionName).toBe(ARNS.CallbackTaskFunctionArn);
+      expect(state.Retry.flatMap((retry) => retry.ErrorEquals)).toEqual(
+        expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
+      );
+      const stepId = stateName.replace(/-gate$/, '');
+      expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: failedStateName(stepId) }]);
+    }
+  });
+
+  it('retries the finish tasks on Lambda faults', () => {
+    // Act
+    const finishes = listTaskStates(deployedDefinition()).filter(
+      (t) => t.resource === LAMBDA_INVOKE_RESOURCE,
+    );
+
+    // Assess
+    expect(finishes.map((t) => t.functionName)).toEqual([
+      ARNS.FinishProjectFunctionArn,
+      ARNS.FinishProjectFunctionArn,
+    ]);
+    for (const { stateName } of finishes) {
+      const state = deployedDefinition().States[stateName];
+      expect(state?.Type === 'Task' && state.Retry.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('is a Standard state machine logging every event with execution data, traced by X-Ray', () => {
+    expect(properties.StateMachineType).toBe('STANDARD');
+    expect(properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+    expect(properties.LoggingConfiguration.Destinations).toHaveLength(1);
+    expect(properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+});

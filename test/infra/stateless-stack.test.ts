@@ -1,0 +1,253 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PUBLIC_ROUTES } from '../../infra/aws/constructs/daiban-http-api.js';
+import {
+  actionsOf,
+  logicalIdOf,
+  type PolicyStatementJson,
+  resourcesOf,
+  type SynthesizedDaiban,
+  statementsOfRole,
+  synthDaiban,
+  TEST_ENV,
+} from './synth-daiban.js';
+
+let synth: SynthesizedDaiban;
+beforeAll(() => {
+  synth = synthDaiban();
+});
+
+type FunctionName = 'api' | 'callbackTask' | 'finishProject';
+const FUNCTION_NAMES: FunctionName[] = ['api', 'callbackTask', 'finishProject'];
+
+const functionResource = (name: FunctionName) => {
+  const id = logicalIdOf(synth.stateless.functions[name], synth.stateless);
+  return synth.statelessTemplate.findResources('AWS::Lambda::Function')[id] as {
+    Properties: {
+      Runtime: string;
+      Architectures: string[];
+      TracingConfig: { Mode: string };
+      Environment: { Variables: Record<string, unknown> };
+      Role: { 'Fn::GetAtt': [string, string] };
+      LoggingConfig: Record<string, unknown>;
+    };
+  };
+};
+
+const statementsOf = (name: FunctionName): PolicyStatementJson[] =>
+  statementsOfRole(synth.statelessTemplate, functionResource(name).Properties.Role['Fn::GetAtt'][0]);
+
+const onlyStateMachine = () => {
+  const workflow = synth.stateless.workflows[0];
+  if (!workflow || synth.stateless.workflows.length !== 1) throw new Error('expected one workflow');
+  const id = logicalIdOf(workflow.stateMachine, synth.stateless);
+  const resource = synth.statelessTemplate.findResources('AWS::StepFunctions::StateMachine')[id] as {
+    Properties: { StateMachineName: string; RoleArn: { 'Fn::GetAtt': [string, string] } };
+  };
+  return { workflow, id, resource };
+};
+
+/** The ARN AWS gives a state machine of that name in the test account and region. */
+const stateMachineArnOf = (name: string) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      `:states:${TEST_ENV.region}:${TEST_ENV.account}:stateMachine:${name}`,
+    ],
+  ],
+});
+
+describe('the Lambda functions', () => {
+  it.each(FUNCTION_NAMES)('%s runs on Node 22, ARM64, with X-Ray tracing and source maps', (name) => {
+    // Act
+    const { Properties } = functionResource(name);
+
+    // Assess
+    expect(Properties.Runtime).toBe('nodejs22.x');
+    expect(Properties.Architectures).toEqual(['arm64']);
+    expect(Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
+    expect(Properties).not.toHaveProperty('FunctionName');
+  });
+
+  it.each(FUNCTION_NAMES)('%s knows the table and the state machine ARN built from its name', (name) => {
+    // Prepare
+    const { resource } = onlyStateMachine();
+
+    // Act
+    const variables = functionResource(name).Properties.Environment.Variables;
+
+    // Assess
+    expect(variables.TABLE_NAME).toEqual({
+      'Fn::ImportValue': expect.stringContaining('Daiban-test-Stateful'),
+    });
+    const arns = synth.stateless.resolve(variables.STATE_MACHINE_ARNS);
+    const expected = stateMachineArnOf(resource.Properties.StateMachineName)['Fn::Join'][1] as unknown[];
+    expect(arns).toEqual({
+      'Fn::Join': ['', [`{"industrial-enterprise@1":"${expected[0]}`, expected[1], `${expected[2]}"}`]],
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('lets no role use a service-wide action wildcard or manage the state machine beyond its callbacks', () => {
+    // Act
+    const policies = Object.values(synth.statelessTemplate.findResources('AWS::IAM::Policy')) as Array<{
+      Properties: { PolicyDocument: { Statement: PolicyStatementJson[] } };
+    }>;
+    const actions = policies.flatMap((policy) =>
+      policy.Properties.PolicyDocument.Statement.flatMap(actionsOf),
+    );
+
+    // Assess
+    expect(actions.filter((action) => action.endsWith(':*') || action === '*')).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('states:')).sort()).toEqual(
+      [
+        'states:SendTaskFailure',
+        'states:SendTaskFailure',
+        'states:SendTaskSuccess',
+        'states:SendTaskSuccess',
+        'states:StartExecution',
+      ].sort(),
+    );
+    expect(synth.statelessTemplate.findResources('AWS::IAM::ManagedPolicy')).toEqual({});
+  });
+
+  it.each([
+    ['api', ['states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']],
+    ['callbackTask', ['states:SendTaskFailure', 'states:SendTaskSuccess']],
+    ['finishProject', []],
+  ] as const)('%s may use Step Functions only on this state machine: %j', (name, expected) => {
+    // Prepare
+    const { resource } = onlyStateMachine();
+
+    // Act
+    const statements = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
+
+    // Assess
+    expect(statements.flatMap(actionsOf).sort()).toEqual([...expected]);
+    for (const statement of statements) {
+      expect(resourcesOf(statement)).toEqual([stateMachineArnOf(resource.Properties.StateMachineName)]);
+    }
+  });
+
+  it.each([
+    ['api', ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], ['GSI1', 'GSI2', 'GSI3']],
+    ['callbackTask', ['GetItem', 'Query', 'PutItem', 'UpdateItem'], []],
+    ['finishProject', ['GetItem', 'PutItem', 'UpdateItem'], []],
+  ] as const)('%s gets only the table actions it uses', (name, tableActions, indexes) => {
+    // Act
+    const statements = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    const onTable = statements.filter((s) => resourcesOf(s).some((r) => 'Fn::ImportValue' in (r as object)));
+    const onIndexes = statements.filter((s) => !onTable.includes(s));
+
+    // Assess
+    expect(onTable.flatMap(actionsOf).sort()).toEqual(tableActions.map((a) => `dynamodb:${a}`).sort());
+    const indexResources = onIndexes.flatMap(resourcesOf).map((r) => JSON.stringify(r));
+    expect(indexResources).toHaveLength(indexes.length);
+    for (const index of indexes) {
+      expect(indexResources.some((r) => r.endsWith(`"/index/${index}"]]}`))).toBe(true);
+    }
+    expect(onIndexes.flatMap(actionsOf).every((a) => a === 'dynamodb:Query')).toBe(true);
+    expect(JSON.stringify(statements)).not.toContain('index/*');
+  });
+
+  it('lets the state machine invoke exactly the two task functions, unqualified', () => {
+    // Prepare
+    const { resource } = onlyStateMachine();
+    const callbackTask = logicalIdOf(synth.stateless.functions.callbackTask, synth.stateless);
+    const finishProject = logicalIdOf(synth.stateless.functions.finishProject, synth.stateless);
+
+    // Act
+    const invoke = statementsOfRole(
+      synth.statelessTemplate,
+      resource.Properties.RoleArn['Fn::GetAtt'][0],
+    ).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+
+    // Assess
+    expect(invoke).toHaveLength(1);
+    expect(resourcesOf(invoke[0] as PolicyStatementJson)).toEqual([
+      { 'Fn::GetAtt': [callbackTask, 'Arn'] },
+      { 'Fn::GetAtt': [finishProject, 'Arn'] },
+    ]);
+  });
+});
+
+describe('the HTTP API', () => {
+  it('serves the $default stage with access logs and throttling', () => {
+    synth.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+    });
+  });
+
+  it('has a JWT authorizer bound to the user pool and its app client', () => {
+    synth.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Daiban-test-Stateful:.*UsersWebClient') }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            [
+              `https://cognito-idp.${TEST_ENV.region}.amazonaws.com/`,
+              { 'Fn::ImportValue': Match.stringLikeRegexp('Daiban-test-Stateful:.*Users') },
+            ],
+          ],
+        },
+      },
+    });
+  });
+
+  it('requires the authorizer on every route but the public ones', () => {
+    // Act
+    const routes = Object.values(synth.statelessTemplate.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => (route as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties,
+    );
+
+    // Assess
+    const byKey = Object.fromEntries(routes.map((route) => [route.RouteKey, route.AuthorizationType]));
+    expect(byKey).toEqual({
+      'ANY /{proxy+}': 'JWT',
+      ...Object.fromEntries(PUBLIC_ROUTES.map((path) => [`GET ${path}`, 'NONE'])),
+    });
+  });
+});
+
+describe('monitoring', () => {
+  it('alarms on failed executions of the state machine', () => {
+    // Prepare
+    const { id } = onlyStateMachine();
+
+    // Assess
+    synth.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: id } }],
+      Threshold: 1,
+    });
+  });
+
+  it.each(FUNCTION_NAMES)('alarms on errors of %s', (name) => {
+    synth.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [
+        {
+          Name: 'FunctionName',
+          Value: { Ref: logicalIdOf(synth.stateless.functions[name], synth.stateless) },
+        },
+      ],
+    });
+  });
+
+  it('has a dashboard', () => {
+    synth.statelessTemplate.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
