@@ -29,5 +29,12 @@ export async function principalFromApiGateway(c: Context): Promise<Principal> {
   if (!claims) {
     throw new UnauthenticatedError('sign in: send Authorization: Bearer <Cognito ID token>');
   }
+  // The authorizer also accepts the client's access tokens, but only the ID token carries the user's name and
+  // custom attributes (user id, department, enterprise): say so rather than fail on a missing attribute.
+  if (claims.token_use !== undefined && claims.token_use !== 'id') {
+    throw new UnauthenticatedError(
+      'send the Cognito ID token, not the access token: the API reads the user from it',
+    );
+  }
   return principalFromClaims(claims);
 }

@@ -17,7 +17,9 @@ import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
  * - `REGION_CODE`, `INDUSTRY_CODE`, `TYPE_CODE`: the operator's project-code segments (optional)
  */
 export const AwsEnvSchema = z.object({
-  TABLE_NAME: z.string().min(1, 'TABLE_NAME is required (the Daiban table name)'),
+  TABLE_NAME: z
+    .string({ error: 'TABLE_NAME is required (the Daiban table name)' })
+    .min(1, 'TABLE_NAME is required (the Daiban table name)'),
   STATE_MACHINE_ARNS: z
     .string({ error: 'STATE_MACHINE_ARNS is required (a JSON map of chain key to state machine ARN)' })
     .transform((raw, check) => {

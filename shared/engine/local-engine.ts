@@ -110,6 +110,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   #stopped = false;
   #inFlight = 0;
   #activity = 0;
+  readonly #stateListeners: Array<(projectId: string, stateName: string) => void> = [];
 
   constructor(options: LocalWorkflowEngineOptions) {
     this.#handlers = options.handlers;
@@ -154,6 +155,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     );
     const execution: LocalExecution = { projectId, chainKey, status: 'RUNNING', abort: run.abort };
     this.#executions.set(projectId, execution);
+    if (this.#stateListeners.length > 0) void this.#forwardStatesEntered(projectId, run.eventLogs);
     this.#activity++;
     run.result.then(
       () => {
@@ -216,6 +218,24 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         quietTurns = 0;
         seen = this.#activity;
       }
+    }
+  }
+
+  /**
+   * Diagnostics (e.g. the cost model's state-transition count): `listener` hears every state entered, nested
+   * branch states included, by executions started after this call.
+   */
+  onStateEntered(listener: (projectId: string, stateName: string) => void): void {
+    this.#stateListeners.push(listener);
+  }
+
+  async #forwardStatesEntered(
+    projectId: string,
+    eventLogs: ReturnType<StateMachine['run']>['eventLogs'],
+  ): Promise<void> {
+    for await (const event of eventLogs) {
+      if (event.type !== 'StateEntered') continue;
+      for (const listener of this.#stateListeners) listener(projectId, event.state.name);
     }
   }
 

@@ -1,6 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SynthesizedDaiban, synthDaiban } from './synth-daiban.js';
 
@@ -11,6 +12,21 @@ const findingsOf = (scope: App) =>
     severity: violation.severity,
     resources: violation.violatingResources.map((resource) => resource.constructPath),
   }));
+
+/** Every acknowledgement in a construct tree: the rule, where, and why. */
+function acknowledgementsOf(root: IConstruct): Array<{ rule: string; path: string; reason: string }> {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, unknown>).map(([rule, reason]) => ({
+          rule,
+          path: construct.node.path,
+          reason: typeof reason === 'string' ? reason : JSON.stringify(reason),
+        })),
+      ),
+  );
+}
 
 describe('cdk-nag AwsSolutions', () => {
   let production: SynthesizedDaiban;
@@ -26,6 +42,26 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('finds nothing unacknowledged in a stage with optional MFA', () => {
     expect(findingsOf(demo.app)).toEqual([]);
+  });
+
+  it('acknowledges only known rules, each with a one-sentence reason', () => {
+    // Act
+    const acknowledgements = acknowledgementsOf(production.app);
+
+    // Assess
+    expect(new Set(acknowledgements.map((a) => a.rule.replace(/^[^:]+::/, '')))).toEqual(
+      new Set([
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-L1',
+        'AwsSolutions-APIG4',
+        'AwsSolutions-COG4',
+        'AwsSolutions-COG8',
+      ]),
+    );
+    for (const { reason } of acknowledgements) {
+      expect(reason).toMatch(/^\S.{20,}\.$/);
+      expect(reason.split(/\.\s/)).toHaveLength(1);
+    }
   });
 
   it('reports a wildcard grant as an error (the check is not vacuous)', () => {

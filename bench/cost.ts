@@ -1,0 +1,246 @@
+import { performance } from 'node:perf_hooks';
+import { DAIBAN_FUNCTION_MEMORY_MB } from '../infra/aws/constructs/daiban-function.js';
+import { type RunningDynamoDb, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
+import { demoEnterprises } from '../infra/local/seed-reference.js';
+import { createLocalSystem, type LocalSystem } from '../infra/local/system.js';
+import { handleCallbackTask } from '../shared/app/callback-task.js';
+import { finishProject } from '../shared/app/finish-project.js';
+import { referenceChain } from '../shared/domain/reference/industrial-chain.js';
+import { PROJECT_COMPLETED_STATE, PROJECT_RETURNED_STATE } from '../shared/workflow/asl.js';
+import { type DynamoDbMeter, startDynamoDbMeter } from './dynamodb-meter.js';
+
+/**
+ * `npm run cost`: runs one project through the 40-step reference chain on the local engine (the same ASL and
+ * handlers as on AWS), counts what AWS would bill, and prints the cost per project at list prices.
+ */
+
+/** List prices, us-east-1, 2024 (Lambda on ARM/Graviton, DynamoDB on-demand, HTTP API). */
+const PRICES = {
+  stepFunctionsPerTransition: 0.025 / 1_000,
+  lambdaPerRequest: 0.2 / 1_000_000,
+  lambdaArmPerGbSecond: 0.0000133334,
+  dynamoDbPerWriteUnit: 0.625 / 1_000_000,
+  dynamoDbPerReadUnit: 0.125 / 1_000_000,
+  httpApiPerRequest: 1.0 / 1_000_000,
+} as const;
+
+/** Step Functions Standard transitions per reference project the design aims to stay under. */
+const TRANSITION_TARGET = 250;
+
+type Timing = { count: number; totalMs: number };
+
+class Meter {
+  readonly transitions = new Map<string, number>();
+  readonly api = new Map<string, Timing>();
+  readonly tasks = new Map<string, Timing>();
+
+  async time<T>(into: Map<string, Timing>, key: string, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      const timing = into.get(key) ?? { count: 0, totalMs: 0 };
+      timing.count += 1;
+      timing.totalMs += performance.now() - started;
+      into.set(key, timing);
+    }
+  }
+}
+
+const sum = (timings: Map<string, Timing>) =>
+  [...timings.values()].reduce(
+    (acc, t) => ({ count: acc.count + t.count, totalMs: acc.totalMs + t.totalMs }),
+    {
+      count: 0,
+      totalMs: 0,
+    },
+  );
+
+type StepView = { stepId: string; status: string; departmentId: string | null };
+type ProjectView = { project: { status: string; agentId: string }; stages: Array<{ steps: StepView[] }> };
+
+/** Drives the project the way its agent and the departments would, through the HTTP API. */
+async function runReferenceProject(system: LocalSystem, meter: Meter): Promise<ProjectView> {
+  const tokens = new Map<string, string>();
+  const tokenFor = async (userId: string): Promise<string> => {
+    const known = tokens.get(userId);
+    if (known) return known;
+    const res = await system.app.request('/auth/dev-token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    tokens.set(userId, token);
+    return token;
+  };
+  const call = async <T>(
+    route: string,
+    method: string,
+    path: string,
+    as: string,
+    body?: unknown,
+  ): Promise<T> => {
+    const authorization = `Bearer ${await tokenFor(as)}`; // local sign-in; on AWS Cognito does this
+    const res = await meter.time(meter.api, route, () =>
+      Promise.resolve(
+        system.app.request(path, {
+          method,
+          headers: { authorization, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      ),
+    );
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path} as ${as}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+
+  const agent = 'agent-wang';
+  const created = await call<{ projectId: string }>('POST /projects', 'POST', '/projects', agent, {
+    name: '智能装备产业园一期（成本测算）',
+    enterprise: { ...demoEnterprises.jinling },
+    investmentCny: 350_000_000,
+    chainId: referenceChain.id,
+    agentId: agent,
+  });
+  const path = `/projects/${created.projectId}`;
+  for (let round = 0; round < 200; round++) {
+    await system.engine.settled();
+    const view = await call<ProjectView>('GET /projects/{id}', 'GET', path, agent);
+    const steps = view.stages.flatMap((stage) => stage.steps);
+    const ready = steps.filter((s) => s.status === 'ready');
+    const inReview = steps.filter((s) => s.status === 'in_review');
+    if (ready.length === 0 && inReview.length === 0) return view;
+    for (const step of ready) {
+      await call('POST …/submission', 'POST', `${path}/steps/${step.stepId}/submission`, agent, {
+        materials: [],
+      });
+    }
+    for (const step of inReview) {
+      const officer = `officer-${(step.departmentId ?? '').toLowerCase()}`;
+      await call('POST …/decision', 'POST', `${path}/steps/${step.stepId}/decision`, officer, {
+        outcome: 'approved',
+      });
+    }
+  }
+  throw new Error('the project did not settle within 200 rounds');
+}
+
+const usd = (value: number): string => `$${value.toFixed(6)}`;
+const pad = (label: string, width = 60): string => label.padEnd(width, ' ');
+
+async function main(): Promise<void> {
+  let dynamo: RunningDynamoDb | undefined;
+  let dynamoMeter: DynamoDbMeter | undefined;
+  let system: LocalSystem | undefined;
+  const stopAll = async (): Promise<void> => {
+    await system?.stop();
+    await dynamoMeter?.stop();
+    await dynamo?.stop();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void stopAll().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    console.log('Starting DynamoDB Local…');
+    dynamo = await startDynamoDbLocal();
+    dynamoMeter = await startDynamoDbMeter(dynamo.endpoint);
+    system = await createLocalSystem({ endpoint: dynamoMeter.endpoint, tableName: `cost-${Date.now()}` });
+    const ctx = system.ctx;
+    const meter = new Meter();
+    // Each task handler call is one Lambda invocation on AWS; each state entered is one state transition.
+    system.engine.bindHandlers({
+      callbackTask: (input) => meter.time(meter.tasks, 'callbackTask', () => handleCallbackTask(ctx, input)),
+      finishProject: (input) => meter.time(meter.tasks, 'finishProject', () => finishProject(ctx, input)),
+    });
+    system.engine.onStateEntered((_projectId, stateName) => {
+      meter.transitions.set(stateName, (meter.transitions.get(stateName) ?? 0) + 1);
+    });
+    dynamoMeter.reset(); // table creation and seeding are not per project
+
+    console.log(
+      `Running one project through ${referenceChain.id}@${referenceChain.version} on the local engine…`,
+    );
+    const view = await runReferenceProject(system, meter);
+    await system.engine.settled();
+    const usage = dynamoMeter.usage();
+
+    const steps = view.stages.flatMap((stage) => stage.steps);
+    const transitions = [...meter.transitions.values()].reduce((a, b) => a + b, 0);
+    const stageIds = new Set(referenceChain.stages.map((stage) => stage.id));
+    const kinds = { parallel: 0, choice: 0, gate: 0, step: 0, finish: 0, other: 0 };
+    for (const [state, count] of meter.transitions) {
+      if (stageIds.has(state)) kinds.parallel += count;
+      else if (state.endsWith('-check')) kinds.choice += count;
+      else if (state.endsWith('-gate')) kinds.gate += count;
+      else if (state === PROJECT_COMPLETED_STATE || state === PROJECT_RETURNED_STATE) kinds.finish += count;
+      else if (steps.some((s) => s.stepId === state)) kinds.step += count;
+      else kinds.other += count;
+    }
+    const api = sum(meter.api);
+    const tasks = sum(meter.tasks);
+    const invocations = api.count + tasks.count;
+    const avgMs = invocations === 0 ? 0 : (api.totalMs + tasks.totalMs) / invocations;
+    const billedMs = Math.max(1, Math.ceil(avgMs));
+    const gbSeconds = invocations * (billedMs / 1000) * (DAIBAN_FUNCTION_MEMORY_MB / 1024);
+
+    const cost = {
+      stepFunctions: transitions * PRICES.stepFunctionsPerTransition,
+      lambdaRequests: invocations * PRICES.lambdaPerRequest,
+      lambdaCompute: gbSeconds * PRICES.lambdaArmPerGbSecond,
+      dynamoWrites: usage.writeUnits * PRICES.dynamoDbPerWriteUnit,
+      dynamoReads: usage.readUnits * PRICES.dynamoDbPerReadUnit,
+      httpApi: api.count * PRICES.httpApiPerRequest,
+    };
+    const total = Object.values(cost).reduce((a, b) => a + b, 0);
+
+    const lines = [
+      '',
+      `Daiban cost per reference project (${referenceChain.id}@${referenceChain.version}, ${steps.length} steps, default attributes)`,
+      `project status at the end: ${view.project.status}; steps approved ${steps.filter((s) => s.status === 'approved').length}, not applicable ${steps.filter((s) => s.status === 'not_applicable').length}`,
+      '',
+      'Measured',
+      `${pad('  Step Functions state transitions')}${transitions}  (target <= ${TRANSITION_TARGET}: ${transitions <= TRANSITION_TARGET ? 'MET' : 'NOT MET'})`,
+      `${pad('    Parallel (stages) / Choice (stage checks)')}${kinds.parallel} / ${kinds.choice}`,
+      `${pad('    step tasks / gates / finish')}${kinds.step} / ${kinds.gate} / ${kinds.finish}${kinds.other ? ` (+${kinds.other} other)` : ''}`,
+      `${pad('  Lambda invocations')}${invocations}`,
+      `${pad('    API requests (Lambda + HTTP API)')}${api.count}  (${[...meter.api].map(([route, t]) => `${route} ${t.count}`).join(', ')})`,
+      `${pad('    task handlers')}${tasks.count}  (${[...meter.tasks].map(([name, t]) => `${name} ${t.count}`).join(', ')})`,
+      `${pad('    average duration, measured locally')}${avgMs.toFixed(1)} ms (billed as ${billedMs} ms at ${DAIBAN_FUNCTION_MEMORY_MB} MB)`,
+      `${pad('  DynamoDB write request units')}${usage.writeUnits}  (of which GSI upkeep ${usage.indexWriteUnits})`,
+      `${pad('  DynamoDB read request units')}${usage.readUnits}`,
+      `${pad('  DynamoDB requests')}${Object.entries(usage.requests)
+        .map(([operation, n]) => `${operation} ${n}`)
+        .join(', ')}`,
+      '',
+      'Cost per project, USD at list prices',
+      `${pad('  Step Functions Standard ($0.025 / 1,000 transitions)')}${usd(cost.stepFunctions)}`,
+      `${pad('  Lambda requests ($0.20 / 1M)')}${usd(cost.lambdaRequests)}`,
+      `${pad(`  Lambda ARM compute ($0.0000133334 / GB-s, ${gbSeconds.toFixed(2)} GB-s)`)}${usd(cost.lambdaCompute)}`,
+      `${pad('  DynamoDB on-demand writes ($0.625 / 1M WRU)')}${usd(cost.dynamoWrites)}`,
+      `${pad('  DynamoDB on-demand reads ($0.125 / 1M RRU)')}${usd(cost.dynamoReads)}`,
+      `${pad('  API Gateway HTTP API ($1.00 / 1M requests)')}${usd(cost.httpApi)}`,
+      `${pad('  Total')}${usd(total)}  (≈ $${(total * 1000).toFixed(2)} per 1,000 projects)`,
+      '',
+      'Assumptions: us-east-1 list prices (2024), no free tiers; capacity units as DynamoDB Local reports them',
+      '(on-demand bills the same units); Lambda duration as measured here against DynamoDB Local, cold starts',
+      'not included; not included: CloudWatch Logs ingestion (execution logs at level ALL), X-Ray traces,',
+      'Cognito monthly active users, DynamoDB storage and PITR, the SLA sweep and notifications (later issues).',
+      '',
+    ];
+    console.log(lines.join('\n'));
+    if (view.project.status !== 'completed') process.exitCode = 1;
+    if (transitions > TRANSITION_TARGET) process.exitCode = 1;
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

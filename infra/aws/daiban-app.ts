@@ -1,0 +1,90 @@
+import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import type { DaibanConfig } from '../../shared/app/context.js';
+import type { Chain } from '../../shared/domain/chain.js';
+import { validateChain } from '../../shared/domain/chain-validation.js';
+import { referenceDepartments } from '../../shared/domain/reference/departments.js';
+import { referenceChainInput } from '../../shared/domain/reference/industrial-chain.js';
+import { StatefulStack } from './stateful-stack.js';
+import { StatelessStack } from './stateless-stack.js';
+
+export type DaibanAppOptions = {
+  /** `dev`, `test`, `prod`…: part of every stack name, so stages share an account */
+  stage: string;
+  env?: Environment;
+  chains: readonly Chain[];
+  config: DaibanConfig;
+  mfa: 'required' | 'optional';
+  alarmTopicArn?: string;
+};
+
+/** The chains deployed by default: the validated 40-step reference chain (the same the local runtime seeds). */
+export const defaultChains = (): Chain[] => [validateChain(referenceChainInput, referenceDepartments)];
+
+const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
+
+const contextString = (app: App, key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+};
+
+/**
+ * Options from CDK context (`-c stage=prod -c region=cn-northwest-1 …` or cdk.json) and the CLI's default
+ * account/region. Context keys: stage, region, mfa (required|optional), regionCode, industryCode, typeCode,
+ * alarmTopicArn.
+ */
+export function appOptionsFromContext(app: App): DaibanAppOptions {
+  const stage = contextString(app, 'stage') ?? 'dev';
+  if (!STAGE_PATTERN.test(stage)) {
+    throw new Error(
+      `stage "${stage}" must be 1-16 lowercase letters, digits or dashes, starting with a letter`,
+    );
+  }
+  const mfa = contextString(app, 'mfa') ?? (stage === 'prod' ? 'required' : 'optional');
+  if (mfa !== 'required' && mfa !== 'optional') throw new Error(`mfa must be "required" or "optional"`);
+  const region = contextString(app, 'region') ?? process.env.CDK_DEFAULT_REGION;
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  return {
+    stage,
+    env: region || account ? { region, account } : undefined,
+    chains: defaultChains(),
+    config: {
+      regionCode: contextString(app, 'regionCode') ?? '320115',
+      industryCode: contextString(app, 'industryCode') ?? '39',
+      typeCode: contextString(app, 'typeCode') ?? '01',
+    },
+    mfa,
+    alarmTopicArn: contextString(app, 'alarmTopicArn'),
+  };
+}
+
+/**
+ * Adds the two Daiban stacks of a stage to an app: `Daiban-<stage>-Stateful` (table, user pool; retained) and
+ * `Daiban-<stage>-Stateless` (functions, state machines, API, alarms, dashboard).
+ */
+export function addDaibanStacks(
+  app: App,
+  options: DaibanAppOptions,
+): { stateful: StatefulStack; stateless: StatelessStack } {
+  const prefix = `Daiban-${options.stage}`;
+  const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
+    env: options.env,
+    stage: options.stage,
+    mfa: options.mfa,
+    description: `Daiban ${options.stage}: table and user pool (retained on deletion)`,
+    terminationProtection: options.stage === 'prod',
+  });
+  const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
+    env: options.env,
+    stage: options.stage,
+    table: stateful.table,
+    userPool: stateful.userPool,
+    userPoolClient: stateful.userPoolClient,
+    chains: options.chains,
+    config: options.config,
+    alarmTopicArn: options.alarmTopicArn,
+    description: `Daiban ${options.stage}: functions, state machines, HTTP API, alarms and dashboard`,
+  });
+  Tags.of(app).add('project', 'daiban');
+  Tags.of(app).add('stage', options.stage);
+  return { stateful, stateless };
+}

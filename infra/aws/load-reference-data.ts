@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { chainKey } from '../../shared/domain/chain.js';
+import { validateChain } from '../../shared/domain/chain-validation.js';
+import { type User, UserSchema } from '../../shared/domain/project.js';
+import { referenceDepartments } from '../../shared/domain/reference/departments.js';
+import { referenceChainInput } from '../../shared/domain/reference/industrial-chain.js';
+import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+import { seedUsers } from '../local/seed-reference.js';
+
+const USAGE = `Loads the departments and the reference chain into a deployed Daiban table (idempotent).
+
+Usage: npx tsx infra/aws/load-reference-data.ts --table <TableName> [options]
+
+  --table <name>       the table of the stateful stack (output of \`cdk deploy\`, or the CloudFormation console)
+  --region <region>    AWS region (default: AWS_REGION / your AWS profile)
+  --users <file.json>  also put these users: a JSON array of {userId, name, role, departmentId?, enterpriseId?, phone?, email?}
+  --demo-users         also put the demo users of the local runtime (agent-wang, officer-drc, …): for test stages only
+  --endpoint <url>     a DynamoDB endpoint other than AWS's (e.g. DynamoDB Local)
+`;
+
+/**
+ * Admin script: puts the reference departments and the validated 40-step reference chain (and, optionally, users)
+ * into a deployed table. A chain version is immutable: an existing version is left as it is.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      table: { type: 'string' },
+      region: { type: 'string' },
+      users: { type: 'string' },
+      'demo-users': { type: 'boolean', default: false },
+      endpoint: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.table) {
+    console.log(USAGE);
+    process.exitCode = values.help ? 0 : 1;
+    return;
+  }
+
+  const users: User[] = [];
+  if (values.users) users.push(...z.array(UserSchema).parse(JSON.parse(readFileSync(values.users, 'utf8'))));
+  if (values['demo-users']) users.push(...seedUsers());
+
+  const client = new DynamoDBClient({
+    ...(values.region ? { region: values.region } : {}),
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+  });
+  const store = new DynamoDaibanStore(
+    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    values.table,
+  );
+  try {
+    for (const department of referenceDepartments) await store.putDepartment(department);
+    console.log(`departments: ${referenceDepartments.length} put`);
+
+    const chain = validateChain(referenceChainInput, referenceDepartments);
+    const existing = await store.getChain(chain.id, chain.version);
+    if (existing) {
+      console.log(`chain ${chainKey(chain)}: already loaded, left unchanged (chain versions are immutable)`);
+    } else {
+      await store.putChain(chain);
+      const steps = chain.stages.reduce((n, stage) => n + stage.steps.length, 0);
+      console.log(`chain ${chainKey(chain)}: put (${chain.stages.length} stages, ${steps} steps)`);
+    }
+
+    for (const user of users) await store.putUser(user);
+    if (users.length > 0) console.log(`users: ${users.map((u) => `${u.userId} (${u.role})`).join(', ')}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

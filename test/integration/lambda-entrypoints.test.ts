@@ -1,0 +1,304 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { LambdaEvent } from 'hono/aws-lambda';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { LOCAL_AWS } from '../../infra/local/dynamodb-local.js';
+import { demoEnterprises, seedReferenceData } from '../../infra/local/seed-reference.js';
+import type { AppContext } from '../../shared/app/context.js';
+import { ensureTable } from '../../shared/store/create-table.js';
+import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+
+const STATE_MACHINE_ARN =
+  'arn:aws:states:eu-central-1:111122223333:stateMachine:DaibantestStateless-Workflowindustrialenterprisev1-0000';
+
+type SfnCall = { command: string; input: Record<string, unknown> };
+
+/**
+ * A real SFNClient whose requests never leave the process: a middleware records each command and answers
+ * like Step Functions would. The AWS cloud is the one boundary faked here.
+ */
+function recordingSfnClient(calls: SfnCall[]): SFNClient {
+  const client = new SFNClient(LOCAL_AWS);
+  client.middlewareStack.add(
+    (_next, context) => async (args) => {
+      calls.push({ command: String(context.commandName), input: args.input as Record<string, unknown> });
+      const output =
+        context.commandName === 'StartExecutionCommand'
+          ? { executionArn: `${STATE_MACHINE_ARN}:execution`, startDate: new Date() }
+          : {};
+      return { output: { $metadata: { httpStatusCode: 200 }, ...output }, response: {} };
+    },
+    { step: 'initialize', name: 'recordInsteadOfSending' },
+  );
+  return client;
+}
+
+/** JWT claims as API Gateway's JWT authorizer hands them over: every value a string, groups as "[a b]". */
+const claims = {
+  agent: {
+    sub: '7c1e0b0e-agent-wang',
+    'custom:userId': 'agent-wang',
+    name: '王代办',
+    'cognito:groups': '[agent]',
+    'cognito:username': 'agent-wang',
+    token_use: 'id',
+  },
+  drcOfficer: {
+    sub: '9d2f1c1f-officer-drc',
+    name: '发改委窗口',
+    'cognito:groups': '[officer]',
+    'custom:departmentId': 'DRC',
+    token_use: 'id',
+  },
+  leader: { sub: 'leader-zhang', name: '张主任', 'cognito:groups': '[leader admin]', token_use: 'id' },
+} as const;
+
+/** An API Gateway HTTP API (payload 2.0) event on the `$default` stage. */
+function httpEvent(
+  method: string,
+  path: string,
+  options: { claims?: Record<string, string>; body?: unknown } = {},
+): LambdaEvent {
+  const now = new Date();
+  const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+    version: '2.0',
+    routeKey: options.claims ? 'ANY /{proxy+}' : `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      host: 'abc123.execute-api.eu-central-1.amazonaws.com',
+      'content-type': 'application/json',
+      ...(options.claims ? { authorization: 'Bearer eyJ.verified-by-api-gateway.sig' } : {}),
+    },
+    requestContext: {
+      accountId: '111122223333',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.eu-central-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
+      requestId: `req-${now.getTime()}`,
+      routeKey: options.claims ? 'ANY /{proxy+}' : `${method} ${path}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: { claims: options.claims ?? {}, scopes: [] },
+      },
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    isBase64Encoded: false,
+  };
+  if (!options.claims) {
+    // A public route has no authorizer: API Gateway sends no authorizer block at all.
+    delete (event.requestContext as { authorizer?: unknown }).authorizer;
+  }
+  return event as unknown as LambdaEvent;
+}
+
+type ApiHandler = (event: LambdaEvent) => Promise<{ statusCode: number; body: string }>;
+
+const json = (response: { body: string }) => JSON.parse(response.body) as Record<string, any>;
+
+describe('the Lambda entry points against DynamoDB Local', () => {
+  const tableName = `lambda-entrypoints-${process.pid}-${Date.now()}`;
+  const endpoint = inject('dynamoEndpoint');
+  const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  const sfnCalls: SfnCall[] = [];
+  const sfn = recordingSfnClient(sfnCalls);
+  let ctx: AppContext;
+  let api: ApiHandler;
+  let callbackTask: (event: unknown) => Promise<void>;
+  let finishProject: (event: unknown) => Promise<void>;
+  let lambdaHandler: ApiHandler;
+  let projectId: string;
+
+  beforeAll(async () => {
+    // Prepare: a table like the stateful stack's, with the reference data loaded
+    await ensureTable(dynamo, tableName);
+    const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+    await seedReferenceData(new DynamoDaibanStore(doc, tableName));
+
+    // The handler modules build their context from the Lambda environment when loaded (cold start).
+    vi.stubEnv('TABLE_NAME', tableName);
+    vi.stubEnv('STATE_MACHINE_ARNS', JSON.stringify({ 'industrial-enterprise@1': STATE_MACHINE_ARN }));
+    vi.stubEnv('AWS_REGION', LOCAL_AWS.region);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_AWS.credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_AWS.credentials.secretAccessKey);
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', endpoint);
+    const apiModule = await import('../../functions/api/handler.js');
+    const callbackModule = await import('../../functions/tasks/callback-task.js');
+    const finishModule = await import('../../functions/tasks/finish-project.js');
+    const { createAwsContext } = await import('../../functions/commons/aws-context.js');
+
+    // The same handlers, on a context whose Step Functions client records instead of calling AWS.
+    ctx = createAwsContext(process.env, { dynamo, sfn });
+    api = apiModule.createApiHandler(ctx) as unknown as ApiHandler;
+    callbackTask = callbackModule.createCallbackTaskHandler(ctx);
+    finishProject = finishModule.createFinishProjectHandler(ctx);
+    lambdaHandler = apiModule.handler as unknown as ApiHandler;
+  });
+
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    dynamo.destroy();
+    sfn.destroy();
+  });
+
+  it('serves public routes through the exported handler, wired from the environment alone', async () => {
+    // Act
+    const health = await lambdaHandler(httpEvent('GET', '/health'));
+    const departments = await lambdaHandler(httpEvent('GET', '/departments'));
+
+    // Assess
+    expect(health.statusCode).toBe(200);
+    expect(json(health).status).toBe('ok');
+    expect(departments.statusCode).toBe(200);
+    expect(json(departments).departments.map((d: { id: string }) => d.id)).toContain('DRC');
+  });
+
+  it('refuses a protected route when API Gateway passed no JWT claims', async () => {
+    // Act
+    const response = await api(httpEvent('GET', '/projects'));
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(json(response).error.code).toBe('AUTH.UNAUTHENTICATED');
+  });
+
+  it('refuses an access token: only the ID token carries the user attributes', async () => {
+    // Act
+    const response = await api(
+      httpEvent('GET', '/projects', { claims: { ...claims.agent, token_use: 'access' } }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(json(response).error.message).toMatch(/ID token/);
+  });
+
+  it('fails at cold start, naming every missing variable, when the environment is incomplete', async () => {
+    // Prepare
+    const { createAwsContext } = await import('../../functions/commons/aws-context.js');
+
+    // Act + Assess
+    expect(() => createAwsContext({ REGION_CODE: '32011' }, { dynamo, sfn })).toThrow(
+      /TABLE_NAME.*STATE_MACHINE_ARNS.*REGION_CODE/,
+    );
+    expect(() => createAwsContext({ TABLE_NAME: 't', STATE_MACHINE_ARNS: '{oops' }, { dynamo, sfn })).toThrow(
+      /STATE_MACHINE_ARNS is not valid JSON/,
+    );
+  });
+
+  it('registers a project for an agent from Cognito claims and starts its execution', async () => {
+    // Act
+    const response = await api(
+      httpEvent('POST', '/projects', {
+        claims: claims.agent,
+        body: {
+          name: '智能装备产业园一期',
+          enterprise: { ...demoEnterprises.jinling },
+          investmentCny: 350_000_000,
+          chainId: 'industrial-enterprise',
+          agentId: 'agent-wang',
+        },
+      }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    projectId = json(response).projectId;
+    expect(json(response).project).toMatchObject({ agentId: 'agent-wang', status: 'active' });
+    expect(sfnCalls).toEqual([
+      {
+        command: 'StartExecutionCommand',
+        input: { stateMachineArn: STATE_MACHINE_ARN, name: projectId, input: JSON.stringify({ projectId }) },
+      },
+    ]);
+  });
+
+  it('opens a step when the state machine calls the callback task, and stores its token', async () => {
+    // Act: the payload lambda:invoke.waitForTaskToken delivers for step 1 of stage 1
+    await callbackTask({ projectId, stepId: '1', kind: 'step', stageIndex: 0, taskToken: 'token-step-1' });
+
+    // Assess
+    expect((await ctx.store.getStep(projectId, '1'))?.status).toBe('ready');
+    expect(await ctx.store.getTaskToken(projectId, '1', 'step')).toBe('token-step-1');
+  });
+
+  it('signals the waiting task when the department decides the step', async () => {
+    // Prepare
+    sfnCalls.length = 0;
+    const submitted = await api(
+      httpEvent('POST', `/projects/${projectId}/steps/1/submission`, { claims: claims.agent, body: {} }),
+    );
+    expect(submitted.statusCode).toBe(200);
+
+    // Act
+    const decided = await api(
+      httpEvent('POST', `/projects/${projectId}/steps/1/decision`, {
+        claims: claims.drcOfficer,
+        body: { outcome: 'approved' },
+      }),
+    );
+
+    // Assess
+    expect(decided.statusCode).toBe(200);
+    expect(json(decided).step).toMatchObject({ stepId: '1', status: 'approved' });
+    expect(sfnCalls).toContainEqual({
+      command: 'SendTaskSuccessCommand',
+      input: { taskToken: 'token-step-1', output: JSON.stringify({ stepId: '1', outcome: 'approved' }) },
+    });
+  });
+
+  it('answers a replayed callback task of a decided step at once (redrive, restart)', async () => {
+    // Prepare
+    sfnCalls.length = 0;
+
+    // Act
+    await callbackTask({
+      projectId,
+      stepId: '1',
+      kind: 'step',
+      stageIndex: 0,
+      taskToken: 'token-step-1-again',
+    });
+
+    // Assess
+    expect(sfnCalls).toEqual([
+      {
+        command: 'SendTaskSuccessCommand',
+        input: {
+          taskToken: 'token-step-1-again',
+          output: JSON.stringify({ stepId: '1', outcome: 'approved' }),
+        },
+      },
+    ]);
+  });
+
+  it('fails the task on a payload that breaks the task contract, before touching the table', async () => {
+    // Act + Assess
+    await expect(callbackTask({ projectId, stepId: '2', kind: 'step', stageIndex: 0 })).rejects.toThrow(
+      /taskToken/,
+    );
+    await expect(
+      callbackTask({ projectId, stepId: '2', kind: 'step', stageIndex: 0, extra: 1, taskToken: 't' }),
+    ).rejects.toThrow();
+    expect((await ctx.store.getStep(projectId, '2'))?.status).toBe('pending');
+  });
+
+  it('completes the project when the state machine reaches its end, and a replay changes nothing', async () => {
+    // Act
+    await finishProject({ projectId, outcome: 'completed' });
+    const first = json(await api(httpEvent('GET', `/projects/${projectId}`, { claims: claims.leader })));
+    await finishProject({ projectId, outcome: 'completed' });
+    const second = json(await api(httpEvent('GET', `/projects/${projectId}`, { claims: claims.leader })));
+
+    // Assess
+    expect(first.project.status).toBe('completed');
+    expect(second.project).toEqual(first.project);
+  });
+});
