@@ -130,6 +130,8 @@ async function runReferenceProject(system: LocalSystem, meter: Meter): Promise<P
 const usd = (value: number): string => `$${value.toFixed(6)}`;
 const pad = (label: string, width = 60): string => label.padEnd(width, ' ');
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   let dynamo: RunningDynamoDb | undefined;
   let dynamoMeter: DynamoDbMeter | undefined;

@@ -9,6 +9,13 @@ import { createLocalSystem } from './system.js';
  * in-flight projects resume from it; the first start seeds a demo. Ctrl-C stops everything it started.
  */
 async function main(): Promise<void> {
+  // One line instead of the AWS SDK's multi-line notice; the README says which Node versions are supported.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    console.log(
+      `Node ${process.version}: fine locally; Lambda runs Node 22, and AWS SDK releases after January 2027 need it.`,
+    );
+  }
   const port = Number(process.env.PORT ?? 3000);
   const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
   const dataDir = process.env.DAIBAN_DATA_DIR ?? '.daiban/dynamodb';
