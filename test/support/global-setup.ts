@@ -1,6 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { type RunningDynamoDb, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 let dynamo: RunningDynamoDb | undefined;
 
 /** Starts one in-memory DynamoDB Local for the whole run; each test file makes its own table in it. */
