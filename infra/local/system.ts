@@ -54,7 +54,8 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
   const store = new DynamoDaibanStore(doc, options.tableName);
   await seedReferenceData(store);
 
-  const chains = await store.listChains();
+  // every version: a project stays on the chain version it was registered on, and must resume on it
+  const chains = await store.listChainVersions();
   const engine = new LocalWorkflowEngine({
     definitions: Object.fromEntries(chains.map((chain) => [chainKey(chain), chainToAslJson(chain)])),
   });

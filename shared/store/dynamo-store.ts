@@ -104,11 +104,14 @@ export class DynamoDaibanStore implements DaibanStore {
     return item ? ChainSchema.parse(item.chain) : undefined;
   }
 
-  async listChains(): Promise<Chain[]> {
+  async listChainVersions(): Promise<Chain[]> {
     const items = await this.queryAll({ IndexName: 'GSI1', ...this.eq('GSI1PK', 'CHAINS') });
+    return items.map((item) => ChainSchema.parse(item.chain));
+  }
+
+  async listChains(): Promise<Chain[]> {
     const latest = new Map<string, Chain>();
-    for (const item of items) {
-      const chain = ChainSchema.parse(item.chain);
+    for (const chain of await this.listChainVersions()) {
       const seen = latest.get(chain.id);
       if (!seen || seen.version < chain.version) latest.set(chain.id, chain);
     }

@@ -34,6 +34,8 @@ export interface DaibanStore {
   getChain(id: string, version?: number): Promise<Chain | undefined>;
   /** the latest version of each chain */
   listChains(): Promise<Chain[]>;
+  /** every version of every chain (projects stay on the version they were registered on) */
+  listChainVersions(): Promise<Chain[]>;
 
   putUser(user: User): Promise<void>;
   getUser(userId: string): Promise<User | undefined>;

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
 import { allSteps, driveProject, viewProject } from '../support/drive.js';
 import { projectRegistration } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
@@ -65,5 +66,35 @@ describe('restarting the local runtime', () => {
       }
       expect(events.filter((e) => e.type === 'project_completed')).toHaveLength(1);
     }
+  });
+
+  it('resumes a project on the chain version it was registered on after a newer version is published', async () => {
+    // Prepare: a project on version 1, then version 2 of the chain is published
+    const tableName = `versions-${Date.now()}`;
+    const first = await startTestSystem({ tableName });
+    systems.push(first);
+    const api1 = new ApiClient(first);
+    const onV1 = (await api1.post('/projects', 'agent-wang', projectRegistration())).body.projectId as string;
+    await first.engine.settled();
+    await first.ctx.store.putChain({
+      ...referenceChain,
+      version: 2,
+      name: `${referenceChain.name}（2027版）`,
+    });
+    await first.stop();
+
+    // Act
+    const second = await startTestSystem({ tableName });
+    systems.push(second);
+    const recovered = await second.recover();
+    const api2 = new ApiClient(second);
+    const onV2 = (await api2.post('/projects', 'agent-wang', projectRegistration())).body.project;
+    await driveProject(second, api2, onV1);
+
+    // Assess
+    expect(recovered).toBe(1);
+    expect(onV2.chainVersion).toBe(2);
+    expect(second.engine.status(onV2.projectId)).toBe('RUNNING');
+    expect((await viewProject(api2, onV1)).project.status).toBe('completed');
   });
 });
