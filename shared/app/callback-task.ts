@@ -1,11 +1,17 @@
-import { dependentsInStage, inStagePrerequisites } from '../domain/chain-validation.js';
+import { dependentsInStage } from '../domain/chain-validation.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { isClosed } from '../domain/step-status.js';
 import type { CallbackTaskInput } from '../workflow/task-contract.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
-import { loadStep } from './load.js';
-import { gateShouldOpen, releaseGates, signalStepTask } from './step-progress.js';
+import { loadProject, loadStep } from './load.js';
+import {
+  gateShouldOpen,
+  loadStepsById,
+  releaseGates,
+  signalStepTask,
+  stoppingPrerequisite,
+} from './step-progress.js';
 
 /**
  * The state machine's callback task handler (idempotent and replayable, DESIGN.md decision 3).
@@ -24,16 +30,13 @@ export async function handleCallbackTask(ctx: AppContext, input: CallbackTaskInp
   }
 
   if (step.status === 'pending') {
-    const steps = new Map((await ctx.store.listSteps(project.projectId)).map((s) => [s.stepId, s]));
-    const prerequisites = inStagePrerequisites(chain, step.stepId).map((id) => steps.get(id));
-    const stopped = prerequisites.find((p) => p && (p.status === 'rejected' || p.blocked));
+    const stopped = stoppingPrerequisite(chain, step.stepId, await loadStepsById(ctx, project.projectId));
     const at = ctx.clock.now().toISOString();
     if (project.status !== 'active' || stopped) {
       // The step can never open: it ends as blocked and lets its own dependents end too.
-      const after = { ...step, blocked: true, updatedAt: at };
-      await ctx.store.transitionStep({
+      const blocked = await ctx.store.transitionStep({
         before: step,
-        after,
+        after: { ...step, blocked: true, updatedAt: at },
         event: newEvent(ctx, {
           projectId: project.projectId,
           type: 'step_blocked',
@@ -47,7 +50,7 @@ export async function handleCallbackTask(ctx: AppContext, input: CallbackTaskInp
             : { reason: `project is ${project.status}` },
         }),
       });
-      await signalStepTask(ctx, { ...after, version: step.version + 1 }, input.taskToken);
+      await signalStepTask(ctx, blocked, input.taskToken);
       await releaseGates(ctx, chain, project.projectId, dependentsInStage(chain, step.stepId));
       return;
     }
@@ -77,11 +80,12 @@ export async function handleCallbackTask(ctx: AppContext, input: CallbackTaskInp
 }
 
 async function handleGate(ctx: AppContext, input: CallbackTaskInput): Promise<void> {
-  const { project, chain } = await loadStep(ctx, input.projectId, input.stepId);
+  const { project, chain } = await loadProject(ctx, input.projectId);
+  // Fails when the project has no such step (the item must exist).
   await ctx.store.setTaskToken(project.projectId, input.stepId, 'gate', input.taskToken);
   // Read after storing the token: whichever of us and the decision path comes second opens the gate.
   const latestProject = (await ctx.store.getProject(project.projectId)) ?? project;
-  const steps = new Map((await ctx.store.listSteps(project.projectId)).map((s) => [s.stepId, s]));
+  const steps = await loadStepsById(ctx, project.projectId);
   if (gateShouldOpen(chain, latestProject, input.stepId, steps)) {
     await ctx.engine.sendTaskSuccess(input.taskToken, { stepId: input.stepId, open: true });
   }

@@ -2,12 +2,12 @@ import type { Decision } from '../domain/decision.js';
 import { ConflictError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ProjectStep } from '../domain/project.js';
-import { chinaDate } from '../domain/working-days.js';
 import type { ProjectChange } from '../store/store.port.js';
 import { assertCanDecide } from './access.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { loadStep } from './load.js';
+import { workingDaysLeft } from './step-clock.js';
 import { afterStepClosed } from './step-progress.js';
 
 /**
@@ -40,12 +40,14 @@ export async function decideStep(
   const now = ctx.clock.now();
   const at = now.toISOString();
   const decided = { decidedAt: at, decidedBy: principal.userId, updatedAt: at };
+  // Every outcome but a supplement closes the step.
+  const closes: ProjectChange = { add: { decisions: 1, stepsClosed: 1 } };
   let after: ProjectStep;
-  let project: ProjectChange = { add: { decisions: 1 } };
+  let project: ProjectChange;
   switch (decision.outcome) {
     case 'approved':
       after = { ...step, ...decided, status: 'approved', outcome: 'approved' };
-      project = { add: { decisions: 1, stepsClosed: 1 } };
+      project = closes;
       break;
     case 'approved_with_conditions':
       after = {
@@ -55,7 +57,7 @@ export async function decideStep(
         outcome: decision.outcome,
         conditions: decision.conditions,
       };
-      project = { add: { decisions: 1, stepsClosed: 1 } };
+      project = closes;
       break;
     case 'not_applicable':
       after = {
@@ -65,7 +67,7 @@ export async function decideStep(
         outcome: decision.outcome,
         reason: decision.reason,
       };
-      project = { add: { decisions: 1, stepsClosed: 1 } };
+      project = closes;
       break;
     case 'rejected':
       after = {
@@ -76,30 +78,26 @@ export async function decideStep(
         legalBasis: decision.legalBasis,
         reason: decision.reason,
       };
-      project = { add: { decisions: 1, stepsClosed: 1 }, set: { status: 'returned', returnedAt: at } };
+      project = { ...closes, set: { status: 'returned', returnedAt: at } };
       break;
     case 'supplement': {
       // The clock pauses: keep the working days that are left and resume them on resubmission.
-      const today = chinaDate(now);
-      const left = step.dueDate ? ctx.calendar.workingDaysBetween(today, step.dueDate).days : 0;
+      const left = workingDaysLeft(ctx, now, step);
       const promised = definition.promisedDays ?? 0;
-      if (promised > 0 && (promised - left) * 2 > promised) {
+      if (promised > 0 && (promised - left.promised) * 2 > promised) {
         throw new ConflictError(
           'STEP.SUPPLEMENT_TOO_LATE',
           `补不过半: a supplement may be requested only in the first half of the ${promised}-working-day limit; ` +
-            `step ${stepId} has ${Math.max(0, left)} working day(s) left, so decide it on the materials as they are`,
+            `step ${stepId} has ${Math.max(0, left.promised)} working day(s) left, so decide it on the materials as they are`,
         );
       }
-      const legalLeft = step.legalDueDate
-        ? ctx.calendar.workingDaysBetween(today, step.legalDueDate).days
-        : 0;
       after = {
         ...step,
         status: 'supplement_requested',
         missingMaterials: decision.missingMaterials,
         supplementRounds: step.supplementRounds + 1,
-        remainingWorkingDays: Math.max(0, left),
-        remainingLegalWorkingDays: Math.max(0, legalLeft),
+        remainingWorkingDays: Math.max(0, left.promised),
+        remainingLegalWorkingDays: Math.max(0, left.legal),
         updatedAt: at,
       };
       project = { add: { decisions: 1, supplements: 1 } };
@@ -107,7 +105,7 @@ export async function decideStep(
     }
   }
   const returnsProject = decision.outcome === 'rejected';
-  await ctx.store.transitionStep({
+  const saved = await ctx.store.transitionStep({
     before: step,
     after,
     event: newEvent(ctx, {
@@ -130,7 +128,6 @@ export async function decideStep(
     }),
     project,
   });
-  const saved = { ...after, version: step.version + 1 };
   if (decision.outcome !== 'supplement') await afterStepClosed(ctx, chain, saved);
   return saved;
 }

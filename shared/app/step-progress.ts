@@ -34,6 +34,22 @@ export async function signalStepTask(ctx: AppContext, step: ProjectStep, token?:
   if (taskToken) await ctx.engine.sendTaskSuccess(taskToken, { stepId: step.stepId, outcome });
 }
 
+/** A project's steps by id, read fresh from the store. */
+export async function loadStepsById(ctx: AppContext, projectId: string): Promise<Map<string, ProjectStep>> {
+  return new Map((await ctx.store.listSteps(projectId)).map((s) => [s.stepId, s]));
+}
+
+/** The in-stage prerequisite that stops a step from ever opening (rejected, or itself blocked), if any. */
+export function stoppingPrerequisite(
+  chain: Chain,
+  stepId: string,
+  stepsById: ReadonlyMap<string, ProjectStep>,
+): ProjectStep | undefined {
+  return inStagePrerequisites(chain, stepId)
+    .map((id) => stepsById.get(id))
+    .find((p) => p !== undefined && (p.status === 'rejected' || p.blocked));
+}
+
 /**
  * A step's prerequisite gate opens when every in-stage prerequisite has passed, or when the step can never
  * open (a prerequisite was rejected or blocked, or the project was returned) so that its task ends as `blocked`.
@@ -47,9 +63,11 @@ export function gateShouldOpen(
   if (project.status !== 'active') return true;
   const self = stepsById.get(stepId);
   if (self && isClosed(self.status)) return true;
-  const prerequisites = inStagePrerequisites(chain, stepId).map((id) => stepsById.get(id));
-  if (prerequisites.some((p) => p && (p.status === 'rejected' || p.blocked))) return true;
-  return prerequisites.every((p) => p !== undefined && isPassed(p.status));
+  if (stoppingPrerequisite(chain, stepId, stepsById)) return true;
+  return inStagePrerequisites(chain, stepId).every((id) => {
+    const prerequisite = stepsById.get(id);
+    return prerequisite !== undefined && isPassed(prerequisite.status);
+  });
 }
 
 /** Opens the waiting gates of the given steps that may now open. */
@@ -62,7 +80,7 @@ export async function releaseGates(
   if (stepIds.length === 0) return;
   const project = await ctx.store.getProject(projectId);
   if (!project) return;
-  const stepsById = new Map((await ctx.store.listSteps(projectId)).map((s) => [s.stepId, s]));
+  const stepsById = await loadStepsById(ctx, projectId);
   for (const stepId of stepIds) {
     const step = stepsById.get(stepId);
     if (step?.status !== 'pending' || step.blocked) continue;

@@ -2,11 +2,11 @@ import type { Resubmission, Submission } from '../domain/decision.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ProjectStep } from '../domain/project.js';
-import { chinaDate, endOfChinaDay } from '../domain/working-days.js';
 import { assertIsProjectAgent } from './access.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { loadStep } from './load.js';
+import { startClock } from './step-clock.js';
 import { afterStepClosed } from './step-progress.js';
 
 /**
@@ -52,7 +52,7 @@ export async function submitStep(
       decidedBy: principal.userId,
       updatedAt: at,
     };
-    await ctx.store.transitionStep({
+    const saved = await ctx.store.transitionStep({
       before: step,
       after,
       event: newEvent(ctx, {
@@ -67,26 +67,24 @@ export async function submitStep(
       }),
       project: { add: { stepsClosed: 1 } },
     });
-    await afterStepClosed(ctx, chain, { ...after, version: step.version + 1 });
-    return { ...after, version: step.version + 1 };
+    await afterStepClosed(ctx, chain, saved);
+    return saved;
   }
 
-  const today = chinaDate(now);
-  const due = ctx.calendar.addWorkingDays(today, definition.promisedDays ?? 0);
-  const legalDue = ctx.calendar.addWorkingDays(today, definition.legalDays ?? 0);
+  const due = startClock(ctx, now, {
+    promisedDays: definition.promisedDays ?? 0,
+    legalDays: definition.legalDays ?? 0,
+  });
   const missing = definition.materials.filter((m) => !submission.materials.includes(m.id)).map((m) => m.id);
   const after: ProjectStep = {
     ...step,
     status: 'in_review',
     submittedAt: at,
     materialsSubmitted: submission.materials,
-    dueDate: due.date,
-    dueAt: endOfChinaDay(due.date),
-    legalDueDate: legalDue.date,
-    dueFlagged: due.flagged || legalDue.flagged ? true : undefined,
+    ...due,
     updatedAt: at,
   };
-  await ctx.store.transitionStep({
+  return ctx.store.transitionStep({
     before: step,
     after,
     event: newEvent(ctx, {
@@ -96,11 +94,10 @@ export async function submitStep(
       at,
       stepId,
       before: { status: step.status },
-      after: { status: 'in_review', dueDate: due.date, legalDueDate: legalDue.date },
+      after: { status: 'in_review', dueDate: due.dueDate, legalDueDate: due.legalDueDate },
       data: { materials: submission.materials, notSubmitted: missing, note: submission.note },
     }),
   });
-  return { ...after, version: step.version + 1 };
 }
 
 /**
@@ -136,21 +133,20 @@ export async function resubmitStep(
   }
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const today = chinaDate(now);
-  const due = ctx.calendar.addWorkingDays(today, step.remainingWorkingDays ?? 0);
-  const legalDue = ctx.calendar.addWorkingDays(today, step.remainingLegalWorkingDays ?? 0);
+  const due = startClock(ctx, now, {
+    promisedDays: step.remainingWorkingDays ?? 0,
+    legalDays: step.remainingLegalWorkingDays ?? 0,
+    flagged: step.dueFlagged,
+  });
   const after: ProjectStep = {
     ...step,
     status: 'in_review',
-    dueDate: due.date,
-    dueAt: endOfChinaDay(due.date),
-    legalDueDate: legalDue.date,
-    dueFlagged: step.dueFlagged || due.flagged || legalDue.flagged ? true : undefined,
+    ...due,
     remainingWorkingDays: undefined,
     remainingLegalWorkingDays: undefined,
     updatedAt: at,
   };
-  await ctx.store.transitionStep({
+  return ctx.store.transitionStep({
     before: step,
     after,
     event: newEvent(ctx, {
@@ -160,9 +156,8 @@ export async function resubmitStep(
       at,
       stepId,
       before: { status: step.status },
-      after: { status: 'in_review', dueDate: due.date },
+      after: { status: 'in_review', dueDate: due.dueDate },
       data: { supplied: resubmission.supplied, note: resubmission.note, round: step.supplementRounds },
     }),
   });
-  return { ...after, version: step.version + 1 };
 }

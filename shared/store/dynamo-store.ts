@@ -234,7 +234,7 @@ export class DynamoDaibanStore implements DaibanStore {
     return items.map((item) => AgentAssignmentSchema.parse(stripKeys(item)));
   }
 
-  async transitionStep(transition: StepTransition): Promise<void> {
+  async transitionStep(transition: StepTransition): Promise<ProjectStep> {
     const { before, after, event, project } = transition;
     const items: TransactItem[] = [
       { Update: this.stepUpdate(before, after) },
@@ -252,6 +252,7 @@ export class DynamoDaibanStore implements DaibanStore {
     } catch (error) {
       throw this.explainCancellation(error, before, project);
     }
+    return { ...after, version: before.version + 1 };
   }
 
   async setTaskToken(projectId: string, stepId: string, kind: 'step' | 'gate', token: string): Promise<void> {

@@ -62,8 +62,11 @@ export interface DaibanStore {
   listEvents(projectId: string): Promise<ProjectEvent[]>;
   listAssignments(projectId: string): Promise<AgentAssignment[]>;
 
-  /** Applies a transition atomically; throws ConflictError if the step moved on meanwhile. */
-  transitionStep(transition: StepTransition): Promise<void>;
+  /**
+   * Applies a transition atomically and returns the step as saved (its version moved on by one);
+   * throws ConflictError if the step moved on meanwhile.
+   */
+  transitionStep(transition: StepTransition): Promise<ProjectStep>;
   /** Records the callback token the engine is waiting on for a step's task or its prerequisite gate. */
   setTaskToken(projectId: string, stepId: string, kind: 'step' | 'gate', token: string): Promise<void>;
   getTaskToken(projectId: string, stepId: string, kind: 'step' | 'gate'): Promise<string | undefined>;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Chain, ChainSchema, chainKey } from '../../../shared/domain/chain.js';
+import { type Chain, chainKey } from '../../../shared/domain/chain.js';
 import { LocalWorkflowEngine } from '../../../shared/engine/local-engine.js';
 import { installLongTimerGuard, LongTimeout } from '../../../shared/engine/long-timers.js';
 import { chainToAslJson } from '../../../shared/workflow/asl.js';
@@ -8,9 +8,8 @@ import type {
   FinishProjectInput,
   StepTaskOutcome,
 } from '../../../shared/workflow/task-contract.js';
-import { fixtureStep, twoStageChain } from '../../support/chain-fixtures.js';
+import { twoStageChain } from '../../support/chain-fixtures.js';
 
-const step = fixtureStep;
 const fixtureChain: Chain = twoStageChain(1);
 const CHAIN_KEY = chainKey(fixtureChain);
 
