@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { DAIBAN_FUNCTION_MEMORY_MB } from '../infra/aws/constructs/daiban-function.js';
+import { driveOverHttp, type ProjectView } from '../infra/local/drive-over-http.js';
 import { type RunningDynamoDb, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
+import { InProcessClient } from '../infra/local/in-process-client.js';
 import { demoEnterprises } from '../infra/local/seed-reference.js';
 import { createLocalSystem, type LocalSystem } from '../infra/local/system.js';
 import { handleCallbackTask } from '../shared/app/callback-task.js';
@@ -56,75 +58,31 @@ const sum = (timings: Map<string, Timing>) =>
     },
   );
 
-type StepView = { stepId: string; status: string; departmentId: string | null };
-type ProjectView = { project: { status: string; agentId: string }; stages: Array<{ steps: StepView[] }> };
+/** The route a request counts under, as the output lists them. */
+function routeOf(method: string, path: string): string {
+  if (path === '/projects') return `${method} /projects`;
+  if (path.endsWith('/submission')) return `${method} …/submission`;
+  if (path.endsWith('/decision')) return `${method} …/decision`;
+  return `${method} /projects/{id}`;
+}
 
-/** Drives the project the way its agent and the departments would, through the HTTP API. */
+/** Drives the project the way its agent and the departments would, through the HTTP API, timing each request. */
 async function runReferenceProject(system: LocalSystem, meter: Meter): Promise<ProjectView> {
-  const tokens = new Map<string, string>();
-  const tokenFor = async (userId: string): Promise<string> => {
-    const known = tokens.get(userId);
-    if (known) return known;
-    const res = await system.app.request('/auth/dev-token', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId }),
-    });
-    const { token } = (await res.json()) as { token: string };
-    tokens.set(userId, token);
-    return token;
-  };
-  const call = async <T>(
-    route: string,
-    method: string,
-    path: string,
-    as: string,
-    body?: unknown,
-  ): Promise<T> => {
-    const authorization = `Bearer ${await tokenFor(as)}`; // local sign-in; on AWS Cognito does this
-    const res = await meter.time(meter.api, route, () =>
-      Promise.resolve(
-        system.app.request(path, {
-          method,
-          headers: { authorization, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        }),
-      ),
-    );
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${path} as ${as}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  };
-
+  // local sign-in; on AWS Cognito does this
+  const api = new InProcessClient(system.app, (method, path, send) =>
+    meter.time(meter.api, routeOf(method, path), send),
+  );
   const agent = 'agent-wang';
-  const created = await call<{ projectId: string }>('POST /projects', 'POST', '/projects', agent, {
+  const created = await api.call<{ projectId: string }>('POST', '/projects', agent, {
     name: '智能装备产业园一期（成本测算）',
     enterprise: { ...demoEnterprises.jinling },
     investmentCny: 350_000_000,
     chainId: referenceChain.id,
     agentId: agent,
   });
-  const path = `/projects/${created.projectId}`;
-  for (let round = 0; round < 200; round++) {
-    await system.engine.settled();
-    const view = await call<ProjectView>('GET /projects/{id}', 'GET', path, agent);
-    const steps = view.stages.flatMap((stage) => stage.steps);
-    const ready = steps.filter((s) => s.status === 'ready');
-    const inReview = steps.filter((s) => s.status === 'in_review');
-    if (ready.length === 0 && inReview.length === 0) return view;
-    for (const step of ready) {
-      await call('POST …/submission', 'POST', `${path}/steps/${step.stepId}/submission`, agent, {
-        materials: [],
-      });
-    }
-    for (const step of inReview) {
-      const officer = `officer-${(step.departmentId ?? '').toLowerCase()}`;
-      await call('POST …/decision', 'POST', `${path}/steps/${step.stepId}/decision`, officer, {
-        outcome: 'approved',
-      });
-    }
-  }
-  throw new Error('the project did not settle within 200 rounds');
+  if (created.status !== 201)
+    throw new Error(`POST /projects: ${created.status} ${JSON.stringify(created.body)}`);
+  return driveOverHttp(api, () => system.engine.settled(), created.body.projectId, { viewAs: agent });
 }
 
 const usd = (value: number): string => `$${value.toFixed(6)}`;

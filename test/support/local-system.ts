@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, inject } from 'vitest';
+import { InProcessClient } from '../../infra/local/in-process-client.js';
 import { createLocalSystem, type LocalSystem } from '../../infra/local/system.js';
 import type { Clock } from '../../shared/app/clock.js';
 
@@ -18,38 +19,16 @@ export async function startTestSystem(
 
 export type ApiResponse<T = any> = { status: number; body: T };
 
-/** Calls the Hono app in-process (no server, no network) as a seeded user. */
+/** The in-process client with bodies typed loosely, so tests read fields without ceremony. */
 export class ApiClient {
-  private readonly tokens = new Map<string, string>();
-  constructor(private readonly system: LocalSystem) {}
-
-  async token(userId: string): Promise<string> {
-    const cached = this.tokens.get(userId);
-    if (cached) return cached;
-    const res = await this.system.app.request('/auth/dev-token', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId }),
-    });
-    if (res.status !== 200) throw new Error(`no token for ${userId}: ${res.status} ${await res.text()}`);
-    const { token } = (await res.json()) as { token: string };
-    this.tokens.set(userId, token);
-    return token;
+  private readonly client: InProcessClient;
+  constructor(system: LocalSystem) {
+    this.client = new InProcessClient(system.app);
   }
 
-  async call<T = any>(method: string, path: string, as?: string, body?: unknown): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = {};
-    if (as) headers.authorization = `Bearer ${await this.token(as)}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.system.app.request(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  call<T = any>(method: string, path: string, as?: string, body?: unknown): Promise<ApiResponse<T>> {
+    return this.client.call<T>(method, path, as, body);
   }
-
   get<T = any>(path: string, as?: string) {
     return this.call<T>('GET', path, as);
   }

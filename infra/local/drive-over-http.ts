@@ -1,0 +1,78 @@
+import type { ApiResponse } from './in-process-client.js';
+
+export type StepView = {
+  stepId: string;
+  status: string;
+  kind: 'approval' | 'milestone';
+  departmentId: string | null;
+  blocked?: boolean;
+};
+export type ProjectView = {
+  project: { projectId: string; status: string; code: string; agentId: string };
+  stages: Array<{ stageId: string; steps: StepView[] }>;
+};
+
+/** Anything that calls the API as a user (the in-process client, or a test's wrapper of it). */
+export type ApiCaller = {
+  call<T>(method: string, path: string, as?: string, body?: unknown): Promise<ApiResponse<T>>;
+};
+
+/** The seeded officer of a department, e.g. `officer-env`. */
+export const officerOf = (departmentId: string): string => `officer-${departmentId.toLowerCase()}`;
+
+export const allSteps = (view: ProjectView): StepView[] => view.stages.flatMap((s) => s.steps);
+
+export async function viewProject(
+  api: ApiCaller,
+  projectId: string,
+  as = 'leader-zhang',
+): Promise<ProjectView> {
+  const res = await api.call<ProjectView>('GET', `/projects/${projectId}`, as);
+  if (res.status !== 200)
+    throw new Error(`GET project ${projectId}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/**
+ * Moves a project along through the HTTP API alone, the way its agent and the officers would: every ready step
+ * is submitted by the agent, every step in review approved by its department, until `stop` says so or nothing
+ * is left to do. `settle` waits for the engine between rounds.
+ */
+export async function driveOverHttp(
+  api: ApiCaller,
+  settle: () => Promise<void>,
+  projectId: string,
+  options: { stop?: (view: ProjectView) => boolean; maxRounds?: number; viewAs?: string } = {},
+): Promise<ProjectView> {
+  const base = `/projects/${projectId}/steps`;
+  const expectOk = (what: string, res: ApiResponse<unknown>) => {
+    if (res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  for (let round = 0; round < (options.maxRounds ?? 200); round++) {
+    await settle();
+    const view = await viewProject(api, projectId, options.viewAs);
+    if (options.stop?.(view)) return view;
+    const steps = allSteps(view);
+    const ready = steps.filter((s) => s.status === 'ready');
+    const inReview = steps.filter((s) => s.status === 'in_review');
+    if (ready.length === 0 && inReview.length === 0) return view;
+    for (const step of ready) {
+      const res = await api.call('POST', `${base}/${step.stepId}/submission`, view.project.agentId, {
+        materials: [],
+      });
+      expectOk(`submit ${step.stepId}`, res);
+    }
+    for (const step of inReview) {
+      const res = await api.call(
+        'POST',
+        `${base}/${step.stepId}/decision`,
+        officerOf(step.departmentId ?? ''),
+        {
+          outcome: 'approved',
+        },
+      );
+      expectOk(`decide ${step.stepId}`, res);
+    }
+  }
+  throw new Error(`project ${projectId} did not settle`);
+}
