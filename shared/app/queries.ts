@@ -1,7 +1,8 @@
 import { chainKey } from '../domain/chain.js';
+import { findStep } from '../domain/chain-validation.js';
 import type { Principal } from '../domain/principal.js';
 import type { AgentAssignment, Project, ProjectEvent, ProjectStep } from '../domain/project.js';
-import type { ProjectStatus } from '../domain/step-status.js';
+import { isPassed, type ProjectStatus } from '../domain/step-status.js';
 import { chinaDate } from '../domain/working-days.js';
 import { assertCanSeeInbox, assertCanSeeProject, canSeeProject } from './access.js';
 import type { AppContext } from './context.js';
@@ -37,9 +38,7 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         ...(step ? stepState(step) : { status: 'pending' as const }),
       };
     });
-    const closed = stageSteps.every((s) =>
-      ['approved', 'deemed_approved', 'not_applicable'].includes(s.status),
-    );
+    const closed = stageSteps.every((s) => isPassed(s.status));
     return {
       stageId: stage.id,
       index: stageIndex,
@@ -120,7 +119,7 @@ export async function departmentInbox(ctx: AppContext, principal: Principal, dep
   return Promise.all(
     steps.map(async (step) => {
       const { project, chain } = await loadProject(ctx, step.projectId);
-      const definition = chain.stages.flatMap((s) => s.steps).find((d) => d.id === step.stepId);
+      const definition = findStep(chain, step.stepId)?.step;
       const left = step.dueDate ? ctx.calendar.workingDaysBetween(today, step.dueDate) : undefined;
       return {
         projectId: project.projectId,
