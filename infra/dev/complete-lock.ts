@@ -6,7 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
  * so `npm ci` accepts the lock on every machine. The entries carry version, os, cpu and libc; npm skips them on
  * a platform they do not match and fetches them by version on one they do. Run it after changing Biome's version.
  */
-type LockEntry = Record<string, unknown> & { version?: string; optionalDependencies?: Record<string, string> };
+type LockEntry = Record<string, unknown> & {
+  version?: string;
+  optionalDependencies?: Record<string, string>;
+};
 type Lock = { packages: Record<string, LockEntry> };
 
 const PLATFORM_OF: Record<string, { os: string[]; cpu: string[]; libc?: string[] }> = {
