@@ -1,11 +1,17 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { ApiDeps, ApiEnv } from './env.js';
 import { onError, validationHook } from './errors.js';
+import { idempotency } from './idempotency.js';
+import { adminRoutes } from './routes/admin.js';
 import { devAuthRoutes } from './routes/auth.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
 import { stepRoutes } from './routes/steps.js';
+
+/** The largest request body the API reads (a registration or a chain version is well under it). */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * Builds the Daiban HTTP API. The same app serves the Lambda (hono/aws-lambda) and the local runtime
@@ -16,18 +22,34 @@ import { stepRoutes } from './routes/steps.js';
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
+  // No request body is bigger than this: a larger one is refused before it is read.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          { error: { code: 'REQUEST.TOO_LARGE', message: `the request body is over ${MAX_BODY_BYTES / 1024} KB` } },
+          413,
+        ),
+    }),
+  );
   const authenticated = createMiddleware<ApiEnv>(async (c, next) => {
     c.set('principal', await deps.authenticate(c));
     await next();
   });
-  app.use('/projects', authenticated);
-  app.use('/projects/*', authenticated);
-  app.use('/departments/:deptId/inbox', authenticated);
+  const keyed = idempotency(deps.ctx.store, () => deps.ctx.clock.now());
+  for (const path of ['/projects', '/projects/*', '/departments/:deptId/inbox', '/admin/*']) {
+    app.use(path, authenticated);
+  }
+  app.on('POST', '/chains', authenticated);
+  for (const path of ['/projects', '/projects/*', '/chains', '/admin/*']) app.on('POST', path, keyed);
 
   app.route('/', publicRoutes(deps));
   app.route('/', devAuthRoutes(deps));
   app.route('/', projectRoutes(deps));
   app.route('/', stepRoutes(deps));
+  app.route('/', adminRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -8,8 +8,18 @@ export type ApiDeps = {
   ctx: AppContext;
   /** Resolves the caller from the request (bearer JWT locally, API Gateway JWT claims on AWS). */
   authenticate: (c: Context) => Promise<Principal>;
-  /** Local mode only: issues tokens for seeded users. Absent on AWS. */
+  /** Local demo mode only: issues tokens for seeded users. Absent on AWS. */
   issueDevToken?: (user: User) => Promise<string>;
+  /** Whether the workflow engine takes work (for `/health`); absent: assumed up. */
+  engineHealthy?: () => boolean;
+  /** Runs the scheduled job now (for `POST /admin/jobs`); absent: the route runs it in the request. */
+  runScheduledJob?: () => Promise<Record<string, number>>;
 };
 
-export type ApiEnv = { Variables: { principal: Principal } };
+export type ApiEnv = {
+  Variables: {
+    principal: Principal;
+    /** set by the idempotency middleware when the request carries an Idempotency-Key */
+    idempotency?: { key: string; hash: string; id: string };
+  };
+};

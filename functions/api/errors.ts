@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { DomainError, type DomainErrorKind } from '../../shared/domain/errors.js';
+import { DomainError, type DomainErrorKind, UnavailableError } from '../../shared/domain/errors.js';
 
 const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -10,23 +10,29 @@ const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unavailable: 503,
 };
+
+/** At most this many problems are named in one answer (a body with thousands of mistakes gets a short answer). */
+export const MAX_PROBLEMS_ECHOED = 5;
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
 /** Turns zod issues into one line a person can act on: "body.enterprise.creditCode: …; body: unknown key 'x'". */
 export function describeZodError(error: ZodError, where: string): string {
-  return error.issues
-    .map((issue) => {
-      const path = [where, ...issue.path.map(String)].join('.');
-      if (issue.code === 'unrecognized_keys')
-        return `${path}: unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-      return `${path}: ${issue.message}`;
-    })
-    .join('; ');
+  const problems = error.issues.slice(0, MAX_PROBLEMS_ECHOED).map((issue) => {
+    const path = [where, ...issue.path.map(String)].join('.').slice(0, 200);
+    if (issue.code === 'unrecognized_keys') {
+      const named = issue.keys.slice(0, MAX_PROBLEMS_ECHOED).map((k) => `'${k.slice(0, 60)}'`);
+      return `${path}: unknown field(s) ${named.join(', ')}${issue.keys.length > named.length ? ', …' : ''}`;
+    }
+    return `${path}: ${issue.message.slice(0, 300)}`;
+  });
+  const more = error.issues.length - problems.length;
+  return `${problems.join('; ')}${more > 0 ? `; and ${more} more problem(s)` : ''}`;
 }
 
-/** The validation hook of every route: a 400 naming each problem, before anything is written. */
+/** The validation hook of every route: a 400 naming the problems, before anything is written. */
 export function validationHook(
   result: { success: true } | { success: false; error: ZodError; target: string },
   c: Context,
@@ -38,7 +44,9 @@ export function validationHook(
       error: {
         code: 'REQUEST.INVALID',
         message: describeZodError(result.error, where),
-        details: result.error.issues,
+        details: result.error.issues
+          .slice(0, MAX_PROBLEMS_ECHOED)
+          .map((issue) => ({ path: [where, ...issue.path.map(String)].join('.').slice(0, 200), code: issue.code })),
       },
     },
     400,
@@ -48,12 +56,13 @@ export function validationHook(
 /** Errors map to HTTP in one place; internals never reach the client. */
 export function onError(error: Error, c: Context) {
   if (error instanceof DomainError) {
+    if (error instanceof UnavailableError) c.header('Retry-After', String(error.retryAfterSeconds));
     return c.json<ErrorBody>(
       {
         error: {
           code: error.code,
           message: error.message,
-          ...(error.details ? { details: error.details } : {}),
+          ...(error.details ? { details: boundedDetails(error.details) } : {}),
         },
       },
       STATUS[error.kind],
@@ -61,25 +70,17 @@ export function onError(error: Error, c: Context) {
   }
   if (error instanceof HTTPException) {
     const message =
-      error.status === 400 && /JSON/i.test(error.message)
-        ? 'the request body is not valid JSON'
-        : error.message;
-    return c.json<ErrorBody>(
-      { error: { code: 'REQUEST.INVALID', message } },
-      error.status as ContentfulStatusCode,
-    );
+      error.status === 400 && /JSON/i.test(error.message) ? 'the request body is not valid JSON' : error.message;
+    return c.json<ErrorBody>({ error: { code: 'REQUEST.INVALID', message } }, error.status as ContentfulStatusCode);
   }
   console.error(
-    JSON.stringify({
-      level: 'error',
-      message: 'unhandled error',
-      path: c.req.path,
-      error: String(error),
-      stack: error.stack,
-    }),
+    JSON.stringify({ level: 'ERROR', message: 'unhandled error', path: c.req.path, error: String(error), stack: error.stack }),
   );
-  return c.json<ErrorBody>(
-    { error: { code: 'INTERNAL', message: 'something went wrong on our side; try again' } },
-    500,
-  );
+  return c.json<ErrorBody>({ error: { code: 'INTERNAL', message: 'something went wrong on our side; try again' } }, 500);
+}
+
+/** Details are for programs: small, and never a copy of the request. */
+function boundedDetails(details: unknown): unknown {
+  const text = JSON.stringify(details);
+  return text.length <= 2000 ? details : { truncated: true };
 }

@@ -7,19 +7,27 @@ export const json = (description: string) => ({
 });
 
 export const errorResponses = {
-  400: json('invalid input: the message names each problem'),
+  400: json('invalid input: the message names the problems'),
   401: json('missing or invalid bearer token'),
   403: json('the caller may not do this to this object'),
-  404: json('no such project, step, chain or department'),
+  404: json('no such project, step, chain or department (or not one the caller may see)'),
   409: json('the object is not in a state that allows this (e.g. step not in review, already decided)'),
+  503: json('the database or the engine does not answer for now; nothing was changed (see Retry-After)'),
 } as const;
 
 export const bearer = [{ bearerAuth: [] }];
 
-export const ProjectIdParams = z.strictObject({ id: z.string().min(1).max(64) });
-export const StepParams = z.strictObject({
-  id: z.string().min(1).max(64),
-  stepId: z.string().min(1).max(64),
+/** Ids in paths: short and plain, so a 2 KB id is a 400, not a database error. */
+const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'an id is letters, digits, _ or -');
+
+export const ProjectIdParams = z.strictObject({ id: Id });
+export const StepParams = z.strictObject({ id: Id, stepId: z.string().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/) });
+export const PartParams = StepParams.extend({ partId: z.string().min(1).max(20).regex(/^[a-z0-9]+$/) });
+
+/** A page of a list: at most `limit` entries (default 50, at most 100), then `cursor` for the next page. */
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().min(1).max(600).optional(),
 });
 
 /** A JSON request body, required. */

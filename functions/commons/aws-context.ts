@@ -4,7 +4,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
-import { type AppContext, type DaibanConfig, ulidFactory } from '../../shared/app/context.js';
+import { type AppContext, DEFAULT_SPINE, type DaibanConfig, ulidFactory } from '../../shared/app/context.js';
+import { jsonLogger, type Logger } from '../../shared/app/logger.js';
 import { chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
@@ -13,24 +14,27 @@ import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
  * The environment every Daiban Lambda function reads (set by the CDK stateless stack).
  *
  * - `TABLE_NAME`: the single table
- * - `STATE_MACHINE_ARNS`: JSON map of chain key (`<chainId>@<version>`) → state machine ARN
+ * - `STATE_MACHINE_NAME_PREFIX`, `AWS_ACCOUNT_ID`, `AWS_REGION`: where the chains' state machines are
+ *   (`<prefix><chain>-v<version>`)
+ * - `CALLBACK_TASK_FUNCTION_ARN`, `FINISH_STAGE_FUNCTION_ARN`, `WORKFLOW_ROLE_ARN`, `WORKFLOW_LOG_GROUP_ARN`: only
+ *   where chain versions are published (the API function)
  * - `REGION_CODE`, `INDUSTRY_CODE`, `TYPE_CODE`: the operator's project-code segments (optional)
+ * - `OUTBOX_GRACE_SECONDS`, `EXECUTION_MAX_AGE_DAYS`: the spine's timings (optional)
  */
+const optionalArn = z.string().startsWith('arn:').optional();
 export const AwsEnvSchema = z.object({
   TABLE_NAME: z
     .string({ error: 'TABLE_NAME is required (the Daiban table name)' })
     .min(1, 'TABLE_NAME is required (the Daiban table name)'),
-  STATE_MACHINE_ARNS: z
-    .string({ error: 'STATE_MACHINE_ARNS is required (a JSON map of chain key to state machine ARN)' })
-    .transform((raw, check) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        check.addIssue({ code: 'custom', message: 'STATE_MACHINE_ARNS is not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string().min(1), z.string().startsWith('arn:'))),
+  STATE_MACHINE_NAME_PREFIX: z
+    .string({ error: 'STATE_MACHINE_NAME_PREFIX is required (e.g. Daiban-prod-)' })
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'STATE_MACHINE_NAME_PREFIX is 1-40 letters, digits, _ or -'),
+  AWS_ACCOUNT_ID: z.string({ error: 'AWS_ACCOUNT_ID is required' }).regex(/^\d{12}$/, 'AWS_ACCOUNT_ID is 12 digits'),
+  AWS_REGION: z.string({ error: 'AWS_REGION is required' }).min(1),
+  CALLBACK_TASK_FUNCTION_ARN: optionalArn,
+  FINISH_STAGE_FUNCTION_ARN: optionalArn,
+  WORKFLOW_ROLE_ARN: optionalArn,
+  WORKFLOW_LOG_GROUP_ARN: optionalArn,
   REGION_CODE: z
     .string()
     .regex(/^\d{6}$/, 'REGION_CODE must be a 6-digit administrative region code')
@@ -43,6 +47,8 @@ export const AwsEnvSchema = z.object({
     .string()
     .regex(/^\d{2}$/, 'TYPE_CODE must be 2 digits')
     .default('01'),
+  OUTBOX_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
+  EXECUTION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(360).optional(),
 });
 export type AwsEnv = z.infer<typeof AwsEnvSchema>;
 
@@ -76,13 +82,13 @@ export function defaultAwsClients(): AwsClients {
  * across invocations. Nothing is read from the environment until it is called.
  *
  * @example
- * const ctx = createAwsContext(); // in a Lambda: TABLE_NAME, STATE_MACHINE_ARNS from the function's env
+ * const ctx = createAwsContext(); // in a Lambda: TABLE_NAME, STATE_MACHINE_NAME_PREFIX… from the function's env
  * const ctx = createAwsContext(env, { dynamo: localDynamo, sfn: fakeSfn }); // in a test
  */
 export function createAwsContext(
   env: Record<string, string | undefined> = process.env,
   clients: AwsClients = defaultAwsClients(),
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; log?: Logger } = {},
 ): AppContext {
   const config = readAwsEnv(env);
   const doc = DynamoDBDocumentClient.from(clients.dynamo, {
@@ -94,13 +100,36 @@ export function createAwsContext(
     industryCode: config.INDUSTRY_CODE,
     typeCode: config.TYPE_CODE,
   };
+  const publish =
+    config.CALLBACK_TASK_FUNCTION_ARN && config.FINISH_STAGE_FUNCTION_ARN && config.WORKFLOW_ROLE_ARN && config.WORKFLOW_LOG_GROUP_ARN
+      ? {
+          callbackTaskFunctionArn: config.CALLBACK_TASK_FUNCTION_ARN,
+          finishStageFunctionArn: config.FINISH_STAGE_FUNCTION_ARN,
+          roleArn: config.WORKFLOW_ROLE_ARN,
+          logGroupArn: config.WORKFLOW_LOG_GROUP_ARN,
+        }
+      : undefined;
   return {
     store,
-    engine: new AwsWorkflowEngine({ client: clients.sfn, stateMachineArns: config.STATE_MACHINE_ARNS }),
+    engine: new AwsWorkflowEngine({
+      client: clients.sfn,
+      settings: {
+        region: config.AWS_REGION,
+        account: config.AWS_ACCOUNT_ID,
+        namePrefix: config.STATE_MACHINE_NAME_PREFIX,
+        ...(publish ? { publish } : {}),
+      },
+    }),
     chains: new ChainCatalog(store),
     clock: options.clock ?? systemClock,
     calendar: chineseDaysCalendar(),
     newId: ulidFactory(),
     config: daibanConfig,
+    spine: {
+      ...DEFAULT_SPINE,
+      ...(config.OUTBOX_GRACE_SECONDS ? { outboxGraceSeconds: config.OUTBOX_GRACE_SECONDS } : {}),
+      ...(config.EXECUTION_MAX_AGE_DAYS ? { executionMaxAgeDays: config.EXECUTION_MAX_AGE_DAYS } : {}),
+    },
+    log: options.log ?? jsonLogger,
   };
 }

@@ -14,8 +14,13 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { DaibanConfig } from '../../shared/app/context.js';
-import { type Chain, chainKey } from '../../shared/domain/chain.js';
-import { ApprovalWorkflow } from './constructs/approval-workflow.js';
+import type { Chain } from '../../shared/domain/chain.js';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { ApprovalWorkflows } from './constructs/approval-workflow.js';
 import { DaibanFunction } from './constructs/daiban-function.js';
 import { DaibanHttpApi } from './constructs/daiban-http-api.js';
 import { DaibanMonitoring } from './constructs/daiban-monitoring.js';
@@ -36,20 +41,26 @@ export type StatelessStackProps = StackProps & {
   throttle?: { rateLimit: number; burstLimit: number };
 };
 
-const { getItem, query, putItem, updateItem, batchWriteItem } = TableActions;
+const { getItem, batchGetItem, query, putItem, updateItem, deleteItem } = TableActions;
 
-/** Construct ids may not carry `@`; `industrial-enterprise@1` → `industrial-enterprise-v1`. */
-const chainConstructId = (chain: Chain): string => `${chain.id}-v${chain.version}`;
+/** How often the scheduled job runs (outbox retries, renewals, the audit, and the SLA sweep). */
+export const SCHEDULED_JOB_RATE_MINUTES = 1;
 
 /**
- * The code: one Lambda per handler (API, callback task, finish project), one Step Functions state machine per
- * approval chain, the HTTP API with its Cognito JWT authorizer, alarms and a dashboard. Holds no data, so it can
- * be destroyed and redeployed at will.
+ * The code: one Lambda per handler (API, callback task, finish stage, scheduled job), one Step Functions state
+ * machine per approval chain version shipped with the code (versions published later get theirs at run time from
+ * the API, with the same role and naming), the HTTP API with its Cognito JWT authorizer, the schedule and the rule
+ * that keep the spine moving, alarms and a dashboard. Holds no data, so it can be destroyed and redeployed at will.
  */
 export class StatelessStack extends Stack {
   readonly api: DaibanHttpApi;
-  readonly functions: { api: DaibanFunction; callbackTask: DaibanFunction; finishProject: DaibanFunction };
-  readonly workflows: ApprovalWorkflow[];
+  readonly functions: {
+    api: DaibanFunction;
+    callbackTask: DaibanFunction;
+    finishStage: DaibanFunction;
+    scheduledJob: DaibanFunction;
+  };
+  readonly workflows: ApprovalWorkflows;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -61,8 +72,11 @@ export class StatelessStack extends Stack {
       logRetention: production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
       logRemovalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     };
+    const namePrefix = `Daiban-${props.stage}-`;
     const environment = {
       TABLE_NAME: props.table.tableName,
+      STATE_MACHINE_NAME_PREFIX: namePrefix,
+      AWS_ACCOUNT_ID: this.account,
       REGION_CODE: props.config.regionCode,
       INDUSTRY_CODE: props.config.industryCode,
       TYPE_CODE: props.config.typeCode,
@@ -79,50 +93,81 @@ export class StatelessStack extends Stack {
       callbackTask: new DaibanFunction(this, 'CallbackTask', {
         ...logs,
         entry: 'functions/tasks/callback-task.ts',
-        description: 'Daiban state machine callback task: opens a step or a gate and stores its token',
+        description: 'Daiban state machine callback task: opens a step, a part or a gate and stores its token',
         environment,
       }),
-      finishProject: new DaibanFunction(this, 'FinishProject', {
+      finishStage: new DaibanFunction(this, 'FinishStage', {
         ...logs,
-        entry: 'functions/tasks/finish-project.ts',
-        description: 'Daiban state machine last task: marks the project completed or the chain stopped',
+        entry: 'functions/tasks/finish-stage.ts',
+        description: 'Daiban state machine last task: the project moves to its next stage, completes, or stops',
         environment,
+      }),
+      scheduledJob: new DaibanFunction(this, 'ScheduledJob', {
+        ...logs,
+        entry: 'functions/jobs/scheduled-job.ts',
+        description: 'Daiban scheduled job: re-sends pending signals, renews and reconciles executions',
+        environment,
+        timeout: Duration.minutes(1),
       }),
     };
-    const { api, callbackTask, finishProject } = this.functions;
+    const { api, callbackTask, finishStage, scheduledJob } = this.functions;
 
-    // The state machines reference the task functions; the functions get the machines' ARNs afterwards, as
-    // strings built from CDK-chosen names (see ApprovalWorkflow), so no dependency cycle arises.
-    this.workflows = props.chains.map(
-      (chain) =>
-        new ApprovalWorkflow(this, `Workflow-${chainConstructId(chain)}`, {
-          ...logs,
-          chain,
-          callbackTask,
-          finishProject,
-        }),
-    );
-    const stateMachineArns = JSON.stringify(
-      Object.fromEntries(this.workflows.map((workflow) => [workflow.chainKey, workflow.stateMachineArn])),
-    );
-    for (const fn of [api, callbackTask, finishProject])
-      fn.addEnvironment('STATE_MACHINE_ARNS', stateMachineArns);
-    for (const workflow of this.workflows) {
-      // Creating a project starts its execution; a decision completes the step's waiting task and opens gates.
-      workflow.grantStartExecution(api);
-      workflow.grantTaskResponse(api);
-      // A replayed or already-decided step, and a gate whose prerequisites are closed, are signalled at once.
-      workflow.grantTaskResponse(callbackTask);
-    }
+    this.workflows = new ApprovalWorkflows(this, 'Workflows', {
+      ...logs,
+      namePrefix,
+      callbackTask,
+      finishStage,
+    });
+    for (const chain of props.chains) this.workflows.addChain(chain);
+    // Registering starts an execution; a decision signals tasks; a re-application or withdrawal renews or stops one.
+    this.workflows.grantRun(api, ['start', 'stop', 'signal']);
+    // A replayed or already-decided step, and a gate whose prerequisites are closed, are signalled at once.
+    this.workflows.grantRun(callbackTask, ['signal']);
+    // The end of a stage starts the next stage's execution.
+    this.workflows.grantRun(finishStage, ['start', 'signal']);
+    // The job re-sends signals, renews and reconciles executions.
+    this.workflows.grantRun(scheduledJob, ['start', 'stop', 'describe', 'signal']);
+    // Publishing a chain version (POST /chains) creates its machine.
+    this.workflows.grantPublish(api);
+    api.addEnvironment('CALLBACK_TASK_FUNCTION_ARN', callbackTask.functionArn);
+    api.addEnvironment('FINISH_STAGE_FUNCTION_ARN', finishStage.functionArn);
+    api.addEnvironment('WORKFLOW_ROLE_ARN', this.workflows.role.roleArn);
+    api.addEnvironment('WORKFLOW_LOG_GROUP_ARN', this.workflows.logGroup.logGroupArn);
 
     // Exactly the table actions each handler's use cases perform (see shared/store/dynamo-store.ts).
+    const writes = [getItem, batchGetItem, query, putItem, updateItem, deleteItem];
     grantTableAccess(props.table, api, {
-      actions: [getItem, query, putItem, updateItem, batchWriteItem],
-      // departments, chains, users, status queues and inboxes (GSI1); by agent (GSI2); by enterprise (GSI3)
+      actions: writes,
+      // departments, chains, users, status lists and inboxes (GSI1); by agent (GSI2); by enterprise (GSI3)
       indexes: ['GSI1', 'GSI2', 'GSI3'],
     });
-    grantTableAccess(props.table, callbackTask, { actions: [getItem, query, putItem, updateItem] });
-    grantTableAccess(props.table, finishProject, { actions: [getItem, putItem, updateItem] });
+    grantTableAccess(props.table, callbackTask, { actions: writes });
+    grantTableAccess(props.table, finishStage, { actions: writes });
+    grantTableAccess(props.table, scheduledJob, { actions: writes, indexes: ['GSI1', 'Work'] });
+
+    // The scheduled job: every minute (EventBridge Scheduler), the same code the local runtime runs on its interval.
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'Daiban scheduler: invokes the scheduled job function only',
+    });
+    new Schedule(this, 'ScheduledJobSchedule', {
+      schedule: ScheduleExpression.rate(Duration.minutes(SCHEDULED_JOB_RATE_MINUTES)),
+      description: 'Daiban scheduled job: pending signals, renewals, the audit and the SLA sweep',
+      target: new LambdaInvoke(scheduledJob, { role: schedulerRole, retryAttempts: 2 }),
+    });
+    // An execution that fails, times out or is aborted: its project is reconciled at once.
+    new Rule(this, 'ExecutionFailedRule', {
+      description: 'Daiban: reconcile a project whose execution failed, timed out or was aborted',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [{ prefix: this.workflows.stateMachineArnPattern.replace(/\*$/, '') }],
+        },
+      },
+      targets: [new LambdaFunction(scheduledJob, { retryAttempts: 4 })],
+    });
 
     this.api = new DaibanHttpApi(this, 'Http', {
       ...logs,
@@ -135,21 +180,17 @@ export class StatelessStack extends Stack {
     new DaibanMonitoring(this, 'Monitoring', {
       stage: props.stage,
       api: this.api.api,
-      functions: { Api: api, CallbackTask: callbackTask, FinishProject: finishProject },
-      stateMachines: Object.fromEntries(
-        this.workflows.map((workflow) => [workflow.chainKey, workflow.stateMachine]),
-      ),
+      functions: { Api: api, CallbackTask: callbackTask, FinishStage: finishStage, ScheduledJob: scheduledJob },
+      stateMachines: Object.fromEntries(this.workflows.machines.map((w) => [w.chainKey, w.stateMachine])),
       alarmAction: props.alarmTopicArn
         ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn))
         : undefined,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Daiban API' });
-    props.chains.forEach((chain, index) => {
-      new CfnOutput(this, `StateMachine-${chainConstructId(chain)}`, {
-        value: this.workflows[index]?.stateMachineArn ?? '',
-        description: `State machine of chain ${chainKey(chain)}`,
-      });
+    new CfnOutput(this, 'StateMachineNamePrefix', {
+      value: namePrefix,
+      description: 'every chain version runs on the state machine <prefix><chain>-v<version>',
     });
   }
 }

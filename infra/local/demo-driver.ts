@@ -1,21 +1,21 @@
 import type { AppContext } from '../../shared/app/context.js';
-import { decideStep } from '../../shared/app/decide-step.js';
-import { submitStep } from '../../shared/app/submit-step.js';
+import { decideStep, submitStep } from '../../shared/app/step-actions.js';
+import { findStep } from '../../shared/domain/chain-graph.js';
 import type { Decision } from '../../shared/domain/decision.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { ProjectStep, User } from '../../shared/domain/project.js';
 
 export type DriverOptions = {
-  /** stop before acting when this is true of the project's steps */
-  until?: (steps: ProjectStep[]) => boolean;
-  /** the decision a department takes on a step (default: approved) */
-  decide?: (step: ProjectStep) => Decision;
+  /** stop before acting when this is true of the project's steps and parts */
+  until?: (items: ProjectStep[]) => boolean;
+  /** the decision a department takes on a step or part (default: approved) */
+  decide?: (item: ProjectStep) => Decision;
   /** called between rounds, e.g. to move a simulated clock */
   betweenRounds?: () => void;
   settle: () => Promise<void>;
 };
 
-const principalOf = (user: User): Principal => ({
+export const principalOf = (user: User): Principal => ({
   userId: user.userId,
   role: user.role,
   name: user.name,
@@ -25,38 +25,38 @@ const principalOf = (user: User): Principal => ({
 
 /**
  * Moves a project along as its agent and the departments would, through the use cases: the agent submits every
- * ready step, each department decides every step in review. Used by the demo seed and the cost benchmark.
+ * ready step with all its materials, each department decides every step or part in review. Used by the demo seed
+ * and the cost benchmark.
  */
-export async function driveProject(
-  ctx: AppContext,
-  projectId: string,
-  options: DriverOptions,
-): Promise<ProjectStep[]> {
+export async function driveProject(ctx: AppContext, projectId: string, options: DriverOptions): Promise<ProjectStep[]> {
   const users = await ctx.store.listUsers();
-  const officerOf = new Map(
-    users.filter((u) => u.role === 'officer').map((u) => [u.departmentId, principalOf(u)]),
-  );
+  const officerOf = new Map(users.filter((u) => u.role === 'officer').map((u) => [u.departmentId, principalOf(u)]));
   for (let round = 0; round < 500; round++) {
     await options.settle();
-    const project = await ctx.store.getProject(projectId);
-    const steps = await ctx.store.listSteps(projectId);
-    if (!project || options.until?.(steps)) return steps;
+    const record = await ctx.store.loadProject(projectId);
+    if (!record) return [];
+    const { project, items } = record;
+    if (options.until?.(items)) return items;
+    const chain = await ctx.chains.get(project.chainId, project.chainVersion);
     const agentUser = users.find((u) => u.userId === project.agentId);
     if (!agentUser) throw new Error(`agent ${project.agentId} is not a known user`);
     const agent = principalOf(agentUser);
-    const ready = steps.filter((s) => s.status === 'ready');
-    const inReview = steps.filter((s) => s.status === 'in_review');
-    if (ready.length === 0 && inReview.length === 0) return steps;
-    for (const step of ready) await submitStep(ctx, agent, projectId, step.stepId, { materials: [] });
-    for (const step of inReview) {
-      const officer = officerOf.get(step.departmentId ?? undefined);
-      if (!officer) throw new Error(`no officer for department ${step.departmentId}`);
+    const ready = items.filter((s) => s.status === 'ready' && !s.partId);
+    const inReview = items.filter((s) => s.status === 'in_review' && s.kind !== 'joint');
+    if (ready.length === 0 && inReview.length === 0) return items;
+    for (const step of ready) {
+      const materials = findStep(chain, step.stepId)?.step.materials.map((m) => m.id) ?? [];
+      await submitStep(ctx, agent, projectId, step.stepId, { materials });
+    }
+    for (const item of inReview) {
+      const officer = officerOf.get(item.departmentId ?? undefined);
+      if (!officer) throw new Error(`no officer for department ${item.departmentId}`);
       await decideStep(
         ctx,
         officer,
         projectId,
-        step.stepId,
-        options.decide?.(step) ?? { outcome: 'approved' },
+        { stepId: item.stepId, ...(item.partId ? { partId: item.partId } : {}) },
+        options.decide?.(item) ?? { outcome: 'approved' },
       );
     }
     options.betweenRounds?.();

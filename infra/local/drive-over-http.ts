@@ -1,11 +1,14 @@
 import type { ApiResponse } from './in-process-client.js';
 
+export type PartView = { partId: string; status: string; departmentId: string };
 export type StepView = {
   stepId: string;
   status: string;
-  kind: 'approval' | 'milestone';
+  kind: 'approval' | 'milestone' | 'joint';
   departmentId: string | null;
   blocked?: boolean;
+  materials: string[];
+  parts?: PartView[];
 };
 export type ProjectView = {
   project: { projectId: string; status: string; code: string; agentId: string };
@@ -22,21 +25,16 @@ export const officerOf = (departmentId: string): string => `officer-${department
 
 export const allSteps = (view: ProjectView): StepView[] => view.stages.flatMap((s) => s.steps);
 
-export async function viewProject(
-  api: ApiCaller,
-  projectId: string,
-  as = 'leader-zhang',
-): Promise<ProjectView> {
+export async function viewProject(api: ApiCaller, projectId: string, as = 'leader-zhang'): Promise<ProjectView> {
   const res = await api.call<ProjectView>('GET', `/projects/${projectId}`, as);
-  if (res.status !== 200)
-    throw new Error(`GET project ${projectId}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200) throw new Error(`GET project ${projectId}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 /**
  * Moves a project along through the HTTP API alone, the way its agent and the officers would: every ready step
- * is submitted by the agent, every step in review approved by its department, until `stop` says so or nothing
- * is left to do. `settle` waits for the engine between rounds.
+ * is submitted by the agent with all its materials, every step or joint-review part in review approved by its
+ * department, until `stop` says so or nothing is left to do. `settle` waits for the engine between rounds.
  */
 export async function driveOverHttp(
   api: ApiCaller,
@@ -54,24 +52,31 @@ export async function driveOverHttp(
     if (options.stop?.(view)) return view;
     const steps = allSteps(view);
     const ready = steps.filter((s) => s.status === 'ready');
-    const inReview = steps.filter((s) => s.status === 'in_review');
-    if (ready.length === 0 && inReview.length === 0) return view;
+    const inReview = steps.filter((s) => s.status === 'in_review' && s.kind !== 'joint');
+    const partsInReview = steps.flatMap((s) =>
+      (s.parts ?? []).filter((p) => p.status === 'in_review').map((p) => ({ step: s, part: p })),
+    );
+    if (ready.length === 0 && inReview.length === 0 && partsInReview.length === 0) return view;
     for (const step of ready) {
       const res = await api.call('POST', `${base}/${step.stepId}/submission`, view.project.agentId, {
-        materials: [],
+        materials: step.materials,
       });
       expectOk(`submit ${step.stepId}`, res);
     }
     for (const step of inReview) {
+      const res = await api.call('POST', `${base}/${step.stepId}/decision`, officerOf(step.departmentId ?? ''), {
+        outcome: 'approved',
+      });
+      expectOk(`decide ${step.stepId}`, res);
+    }
+    for (const { step, part } of partsInReview) {
       const res = await api.call(
         'POST',
-        `${base}/${step.stepId}/decision`,
-        officerOf(step.departmentId ?? ''),
-        {
-          outcome: 'approved',
-        },
+        `${base}/${step.stepId}/parts/${part.partId}/decision`,
+        officerOf(part.departmentId),
+        { outcome: 'approved' },
       );
-      expectOk(`decide ${step.stepId}`, res);
+      expectOk(`decide ${step.stepId} part ${part.partId}`, res);
     }
   }
   throw new Error(`project ${projectId} did not settle`);

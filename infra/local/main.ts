@@ -42,9 +42,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   const recovered = await system.recover();
-  if (recovered > 0) console.log(`Resumed ${recovered} project(s) in flight.`);
-  const existing = await system.ctx.store.listProjects({});
-  if (existing.length === 0 && process.env.DAIBAN_SEED_DEMO !== 'false') {
+  if (recovered.resumed > 0) console.log(`Resumed ${recovered.resumed} project(s) in flight.`);
+  const existing = await system.ctx.store.listProjects({}, { limit: 1 });
+  if (existing.items.length === 0 && process.env.DAIBAN_SEED_DEMO !== 'false') {
     console.log('Seeding the demo: five projects at different points of the 40-step reference chain …');
     for (const line of await seedDemoProjects(system, clock)) console.log(`  ${line}`);
   }

@@ -1,7 +1,7 @@
 import type { SettableClock } from '../../shared/app/clock.js';
 import { createProject } from '../../shared/app/create-project.js';
-import { decideStep } from '../../shared/app/decide-step.js';
-import { submitStep } from '../../shared/app/submit-step.js';
+import { decideStep, submitStep } from '../../shared/app/step-actions.js';
+import { findStep } from '../../shared/domain/chain-graph.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { ProjectStep } from '../../shared/domain/project.js';
 import { driveProject } from './demo-driver.js';
@@ -31,9 +31,13 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
   const betweenRounds = () => clock.advanceDays(2);
   const codes: string[] = [];
   const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+  const materialsOf = async (stepId: string) => {
+    const chain = await ctx.chains.latest('industrial-enterprise');
+    return findStep(chain, stepId)?.step.materials.map((m) => m.id) ?? [];
+  };
   const register = async (agent: Principal, input: Parameters<typeof createProject>[2], startedAt: Date) => {
     clock.freeze(startedAt);
-    const project = await createProject(ctx, agent, input);
+    const { project } = await createProject(ctx, agent, input);
     codes.push(`${project.code}  ${project.name}`);
     return project.projectId;
   };
@@ -97,9 +101,9 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
     daysAgo(12),
   );
   await driveProject(ctx, supplement, { settle, betweenRounds, until: has('7', 'ready') });
-  await submitStep(ctx, wang, supplement, '7', { materials: [] });
+  await submitStep(ctx, wang, supplement, '7', { materials: await materialsOf('7') });
   clock.advanceDays(1);
-  await decideStep(ctx, env, supplement, '7', {
+  await decideStep(ctx, env, supplement, { stepId: '7' }, {
     outcome: 'supplement',
     missingMaterials: [
       { name: '环境影响报告书（报批版）', reason: '缺少大气环境影响预测章节' },
@@ -122,7 +126,7 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
     daysAgo(2),
   );
   await driveProject(ctx, fresh, { settle, until: has('1', 'ready') });
-  await submitStep(ctx, li, fresh, '1', { materials: [] });
+  await submitStep(ctx, li, fresh, '1', { materials: await materialsOf('1') });
 
   await settle();
   clock.release();

@@ -1,23 +1,29 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context } from 'hono';
 import { createApp, type DaibanApp } from '../../functions/api/app.js';
 import { handleCallbackTask } from '../../shared/app/callback-task.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
-import { type AppContext, type DaibanConfig, ulidFactory } from '../../shared/app/context.js';
-import { finishProject } from '../../shared/app/finish-project.js';
-import { recoverExecutions } from '../../shared/app/recover.js';
+import { type AppContext, DEFAULT_SPINE, type DaibanConfig, type SpineSettings, ulidFactory } from '../../shared/app/context.js';
+import { reconcileProject } from '../../shared/app/executions.js';
+import { finishStage } from '../../shared/app/finish-stage.js';
+import type { Logger } from '../../shared/app/logger.js';
+import { type JobReport, reconcileAll, runScheduledJob } from '../../shared/app/scheduled-job.js';
 import { DevTokens } from '../../shared/auth/dev-tokens.js';
 import { chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { chainKey } from '../../shared/domain/chain.js';
 import { UnauthenticatedError } from '../../shared/domain/errors.js';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days.js';
 import { LocalWorkflowEngine } from '../../shared/engine/local-engine.js';
+import type { WorkflowEngine } from '../../shared/engine/workflow-engine.port.js';
 import { ensureTable } from '../../shared/store/create-table.js';
-import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
 import { LOCAL_AWS } from './dynamodb-local.js';
+import { consoleLogger } from './console-logger.js';
 import { seedReferenceData } from './seed-reference.js';
 
 export const DEFAULT_CONFIG: DaibanConfig = { regionCode: '320115', industryCode: '39', typeCode: '01' };
@@ -27,9 +33,13 @@ export type LocalSystem = {
   app: DaibanApp;
   engine: LocalWorkflowEngine;
   tokens: DevTokens;
-  /** restarts executions of unfinished projects (after a restart) */
-  recover(): Promise<number>;
-  /** stops the engine and the DynamoDB client (not DynamoDB Local itself) */
+  /** starts again the executions of every in-flight project (after a start: they lived in the stopped process) */
+  recover(options?: { onProgress?: (done: number) => void }): Promise<{ projects: number; resumed: number; failures: number }>;
+  /** one run of the scheduled job now (also what the interval runs) */
+  runJob(): Promise<JobReport>;
+  /** runs the scheduled job every `intervalMs` until stopped */
+  startJobs(intervalMs: number): void;
+  /** stops the jobs, the engine and the DynamoDB client (not DynamoDB Local itself) */
   stop(): Promise<void>;
 };
 
@@ -39,26 +49,49 @@ export type LocalSystemOptions = {
   clock?: Clock;
   calendar?: WorkingDayCalendar;
   config?: DaibanConfig;
+  spine?: Partial<SpineSettings>;
   devSecret?: string;
+  log?: Logger;
+  /** tests: wrap the document client (fault injection) or the engine (a signal that fails) */
+  wrapDocumentClient?: (doc: DocumentSender) => DocumentSender;
+  wrapEngine?: (engine: WorkflowEngine) => WorkflowEngine;
+  retry?: RetryPolicy;
 };
 
 /**
- * Wires the embedded runtime: DynamoDB Local table, store, the local Step Functions engine running the generated
- * ASL, the use cases as task handlers, and the Hono app with local dev tokens. Reference data is seeded
- * idempotently (departments, the reference chain, users).
+ * Wires the embedded runtime: the DynamoDB Local table, the store, the local Step Functions engine running the
+ * generated ASL, the use cases as task handlers, the scheduled job, and the Hono app with local dev tokens.
+ * Reference data is seeded idempotently (departments, the reference chain, users).
  */
 export async function createLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
-  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: options.endpoint });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const client = new DynamoDBClient({
+    ...LOCAL_AWS,
+    endpoint: options.endpoint,
+    // A database that stops answering must not hang a request: fail fast, answer 503, let the job catch up.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
+  });
+  const raw = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   await ensureTable(client, options.tableName);
-  const store = new DynamoDaibanStore(doc, options.tableName);
+  const doc = options.wrapDocumentClient ? options.wrapDocumentClient(raw) : raw;
+  const store = new DynamoDaibanStore(doc, options.tableName, options.retry);
   await seedReferenceData(store);
+  const log = options.log ?? consoleLogger;
 
+  // Executions that fail are reconciled by the next run of the job (on AWS an EventBridge rule does the same).
+  const failed = new Set<string>();
   // every version: a project stays on the chain version it was registered on, and must resume on it
   const chains = await store.listChainVersions();
-  const engine = new LocalWorkflowEngine({
+  const localEngine = new LocalWorkflowEngine({
     definitions: Object.fromEntries(chains.map((chain) => [chainKey(chain), chainToAslJson(chain)])),
+    onExecutionFailed: (execution, error) => {
+      log.warn('execution failed; the scheduled job reconciles the project', {
+        execution: execution.name,
+        error: String(error),
+      });
+      failed.add(execution.projectId);
+    },
   });
+  const engine = options.wrapEngine ? options.wrapEngine(localEngine) : localEngine;
   const ctx: AppContext = {
     store,
     engine,
@@ -67,11 +100,35 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     calendar: options.calendar ?? chineseDaysCalendar(),
     newId: ulidFactory(),
     config: options.config ?? DEFAULT_CONFIG,
+    spine: { ...DEFAULT_SPINE, ...options.spine },
+    log,
   };
-  engine.bindHandlers({
+  localEngine.bindHandlers({
     callbackTask: (input) => handleCallbackTask(ctx, input),
-    finishProject: (input) => finishProject(ctx, input),
+    finishStage: (input) => finishStage(ctx, input),
   });
+
+  let running: Promise<JobReport> | undefined;
+  const runJob = (): Promise<JobReport> => {
+    // One run at a time; a call during a run waits for it.
+    running ??= (async () => {
+      try {
+        for (const projectId of [...failed]) {
+          try {
+            await reconcileProject(ctx, projectId);
+            failed.delete(projectId);
+          } catch (error) {
+            log.warn('could not reconcile a failed execution yet', { projectId, error: String(error) });
+          }
+        }
+        return await runScheduledJob(ctx);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+  let timer: ReturnType<typeof setInterval> | undefined;
 
   const tokens = new DevTokens(options.devSecret ?? 'daiban-local-dev-secret');
   const app = createApp({
@@ -80,23 +137,32 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       const header = c.req.header('authorization') ?? '';
       const match = /^Bearer\s+(.+)$/i.exec(header);
       if (!match?.[1]) {
-        throw new UnauthenticatedError(
-          'sign in: send Authorization: Bearer <token> (locally from POST /auth/dev-token)',
-        );
+        throw new UnauthenticatedError('sign in: send Authorization: Bearer <token> (locally from POST /auth/dev-token)');
       }
       return tokens.verify(match[1]);
     },
     issueDevToken: (user) => tokens.issue(user),
+    engineHealthy: () => localEngine.running,
+    runScheduledJob: runJob,
   });
 
   return {
     ctx,
     app,
-    engine,
+    engine: localEngine,
     tokens,
-    recover: () => recoverExecutions(ctx),
+    recover: (recoverOptions) => reconcileAll(ctx, recoverOptions ?? {}),
+    runJob,
+    startJobs(intervalMs) {
+      timer ??= setInterval(() => {
+        runJob().catch((error: unknown) => log.warn('scheduled job failed', { error: String(error) }));
+      }, intervalMs);
+      timer.unref();
+    },
     async stop() {
-      engine.stop();
+      if (timer) clearInterval(timer);
+      await running?.catch(() => undefined);
+      localEngine.stop();
       client.destroy();
     },
   };

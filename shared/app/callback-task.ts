@@ -1,92 +1,75 @@
-import { dependentsInStage } from '../domain/chain-validation.js';
+import { gatesToRelease, gateShouldOpen } from '../domain/gates.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
-import { isClosed } from '../domain/step-status.js';
+import { itemKey } from '../domain/project.js';
+import { openStep } from '../domain/step-lifecycle.js';
+import type { ProjectState } from '../domain/transition.js';
 import type { CallbackTaskInput } from '../workflow/task-contract.js';
+import { applyTransition, retryOnConflict, stepOutcome } from './commit.js';
 import type { AppContext } from './context.js';
-import { newEvent } from './events.js';
-import { loadProject, loadStep } from './load.js';
-import {
-  gateShouldOpen,
-  loadStepsById,
-  releaseGates,
-  signalStepTask,
-  stoppingPrerequisite,
-} from './step-progress.js';
+import { loadState } from './load.js';
 
 /**
- * The state machine's callback task handler (idempotent and replayable, DESIGN.md decision 3).
+ * The state machine's callback task handler. Idempotent and replayable (DESIGN.md decision 3), whatever the order
+ * of deliveries (duplicate, late, early):
  *
- * - `gate`: stores the gate token, opens it at once if the step's in-stage prerequisites are already closed.
- * - `step`: a step that is already closed reports its outcome at once (replay after restart or redrive);
- *   otherwise the step opens (`pending` → `ready`) and its token waits for the decision.
+ * - a task of an execution the project no longer expects (it was renewed) is left alone: it is being stopped;
+ * - `gate`: opens at once when the step's in-stage prerequisites have passed (or the step can never open);
+ *   otherwise stores its token, checking that no prerequisite moved on meanwhile;
+ * - `step` / `part`: a step already closed (or blocked) reports its outcome at once; a pending one opens (or is
+ *   blocked) and stores the token in the same transaction; an open one stores the token for the decision to come.
  */
 export async function handleCallbackTask(ctx: AppContext, input: CallbackTaskInput): Promise<void> {
-  if (input.kind === 'gate') return handleGate(ctx, input);
-  const { project, chain, step } = await loadStep(ctx, input.projectId, input.stepId);
-
-  if (isClosed(step.status) || step.blocked) {
-    await signalStepTask(ctx, step, input.taskToken);
-    return;
-  }
-
-  if (step.status === 'pending') {
-    const stopped = stoppingPrerequisite(chain, step.stepId, await loadStepsById(ctx, project.projectId));
-    const at = ctx.clock.now().toISOString();
-    if (project.status !== 'active' || stopped) {
-      // The step can never open: it ends as blocked and lets its own dependents end too.
-      const blocked = await ctx.store.transitionStep({
-        before: step,
-        after: { ...step, blocked: true, updatedAt: at },
-        event: newEvent(ctx, {
-          projectId: project.projectId,
-          type: 'step_blocked',
-          actor: SYSTEM_ACTOR,
-          at,
-          stepId: step.stepId,
-          data: stopped
-            ? {
-                reason: `prerequisite step ${stopped.stepId} was ${stopped.blocked ? 'blocked' : 'rejected'}`,
-              }
-            : { reason: `project is ${project.status}` },
-        }),
+  await retryOnConflict(async () => {
+    const state = await loadState(ctx, input.projectId);
+    if (state.project.execution?.name !== input.execution) {
+      ctx.log.info('task of an execution the project no longer expects: left to be stopped', {
+        projectId: input.projectId,
+        execution: input.execution,
+        expected: state.project.execution?.name,
       });
-      await signalStepTask(ctx, blocked, input.taskToken);
-      await releaseGates(ctx, chain, project.projectId, dependentsInStage(chain, step.stepId));
       return;
     }
-    await ctx.store.transitionStep({
-      before: step,
-      after: { ...step, status: 'ready', openedAt: at, updatedAt: at },
-      event: newEvent(ctx, {
-        projectId: project.projectId,
-        type: 'step_opened',
-        actor: SYSTEM_ACTOR,
-        at,
-        stepId: step.stepId,
-        before: { status: 'pending' },
-        after: { status: 'ready' },
-      }),
-      project:
-        input.stageIndex > project.currentStageIndex
-          ? { set: { currentStageIndex: input.stageIndex } }
-          : undefined,
-    });
-  }
-
-  await ctx.store.setTaskToken(project.projectId, step.stepId, 'step', input.taskToken);
-  // A decision may have landed between our read and the token write: check again now that the token is stored.
-  const latest = await ctx.store.getStep(project.projectId, step.stepId);
-  if (latest && isClosed(latest.status)) await signalStepTask(ctx, latest, input.taskToken);
+    if (input.kind === 'gate') await handleGate(ctx, state, input);
+    else await handleStepTask(ctx, state, input);
+  });
 }
 
-async function handleGate(ctx: AppContext, input: CallbackTaskInput): Promise<void> {
-  const { project, chain } = await loadProject(ctx, input.projectId);
-  // Fails when the project has no such step (the item must exist).
-  await ctx.store.setTaskToken(project.projectId, input.stepId, 'gate', input.taskToken);
-  // Read after storing the token: whichever of us and the decision path comes second opens the gate.
-  const latestProject = (await ctx.store.getProject(project.projectId)) ?? project;
-  const steps = await loadStepsById(ctx, project.projectId);
-  if (gateShouldOpen(chain, latestProject, input.stepId, steps)) {
+async function handleGate(ctx: AppContext, state: ProjectState, input: CallbackTaskInput): Promise<void> {
+  if (gateShouldOpen(state, input.stepId)) {
     await ctx.engine.sendTaskSuccess(input.taskToken, { stepId: input.stepId, open: true });
+    return;
   }
+  const { relies } = gatesToRelease(state, [input.stepId]);
+  await applyTransition(
+    ctx,
+    state,
+    { changes: [], events: [], owed: [], relies },
+    {
+      actor: SYSTEM_ACTOR,
+      storeToken: { itemKey: input.stepId, kind: 'gate', ref: { token: input.taskToken, execution: input.execution } },
+    },
+  );
+}
+
+async function handleStepTask(ctx: AppContext, state: ProjectState, input: CallbackTaskInput): Promise<void> {
+  const step = state.items.get(input.stepId);
+  if (!step) throw new Error(`project ${input.projectId} has no step ${input.stepId}`);
+  const own = itemKey({ stepId: input.stepId, partId: input.partId });
+  const outcome = stepOutcome(step);
+  if (outcome) {
+    await ctx.engine.sendTaskSuccess(input.taskToken, {
+      stepId: input.stepId,
+      ...(input.partId ? { partId: input.partId } : {}),
+      outcome,
+    });
+    return;
+  }
+  const transition =
+    step.status === 'pending'
+      ? openStep({ state, now: ctx.clock.now(), calendar: ctx.calendar }, input.stepId)
+      : { changes: [], events: [], owed: [], relies: [own] };
+  await applyTransition(ctx, state, transition, {
+    actor: SYSTEM_ACTOR,
+    storeToken: { itemKey: own, kind: 'task', ref: { token: input.taskToken, execution: input.execution } },
+  });
 }

@@ -4,6 +4,7 @@ import type { WorkflowEngine } from '../engine/workflow-engine.port.js';
 import type { DaibanStore } from '../store/store.port.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
 
 /** Operator settings that are data, not code. */
 export type DaibanConfig = {
@@ -15,6 +16,28 @@ export type DaibanConfig = {
   typeCode: string;
 };
 
+/** How the spine keeps itself moving; the same numbers on both runtimes unless a test says otherwise. */
+export type SpineSettings = {
+  /** an outbox entry the relay has not cleared is re-sent by the scheduled job after this long */
+  outboxGraceSeconds: number;
+  /**
+   * An execution is renewed (a new generation) after this many days: well inside Step Functions' one-year limit,
+   * so a project that spends years under construction never has an execution that could expire.
+   */
+  executionMaxAgeDays: number;
+  /** how long a fresh execution may take to reach its open steps before the audit calls it stuck */
+  stuckAfterSeconds: number;
+  /** how many in-flight projects each scheduled run audits (a cursor walks them all, run after run) */
+  auditBatch: number;
+};
+
+export const DEFAULT_SPINE: SpineSettings = {
+  outboxGraceSeconds: 30,
+  executionMaxAgeDays: 300,
+  stuckAfterSeconds: 300,
+  auditBatch: 100,
+};
+
 /** Everything a use case needs, handed in by the entry point (Lambda handler or local runtime). */
 export type AppContext = {
   store: DaibanStore;
@@ -24,6 +47,8 @@ export type AppContext = {
   calendar: WorkingDayCalendar;
   newId: () => string;
   config: DaibanConfig;
+  spine: SpineSettings;
+  log: Logger;
 };
 
 /** ULIDs sort by creation time, which keeps events in order within a project. */

@@ -1,15 +1,20 @@
 import { z } from 'zod';
 import { appliesTo, resolveProjectAttributes } from '../domain/applicability.js';
-import { chainKey } from '../domain/chain.js';
+import { type Chain, chainKey } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
-import { InvalidInputError } from '../domain/errors.js';
+import { ConflictError, InvalidInputError } from '../domain/errors.js';
+import { StorableNumberSchema } from '../domain/numbers.js';
 import type { Principal } from '../domain/principal.js';
-import type { Project, ProjectEvent, ProjectStep } from '../domain/project.js';
+import type { Project, ProjectStep } from '../domain/project.js';
 import { formatProjectCode } from '../domain/project-code.js';
 import { chinaDate } from '../domain/working-days.js';
-import { assertCanCreateProject } from './access.js';
+import type { OutboxEntry, StoreOp } from '../store/store.port.js';
+import { assertAllowed } from '../domain/access-policy.js';
+import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
+import { newExecution, startSend } from './executions.js';
+import { relay } from './relay.js';
 
 export const CreateProjectInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -19,6 +24,7 @@ export const CreateProjectInputSchema = z.strictObject({
     creditCode: z
       .string()
       .trim()
+      .max(18, 'a unified social credit code has 18 characters')
       .toUpperCase()
       .superRefine((code, check) => {
         const problem = creditCodeProblem(code);
@@ -27,129 +33,164 @@ export const CreateProjectInputSchema = z.strictObject({
       }),
   }),
   /** total investment in CNY (元) */
-  investmentCny: z.number().positive().max(1e13),
-  chainId: z.string().min(1),
-  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-  agentId: z.string().min(1),
+  investmentCny: StorableNumberSchema.pipe(z.number().min(0.01).max(1e13)),
+  chainId: z.string().min(1).max(60),
+  attributes: z
+    .record(
+      z.string().min(1).max(40),
+      z.union([z.string().max(200), StorableNumberSchema, z.boolean()]),
+    )
+    .refine((a) => Object.keys(a).length <= 40, 'at most 40 attributes')
+    .default({}),
+  agentId: z.string().min(1).max(64),
 });
 export type CreateProjectInput = z.infer<typeof CreateProjectInputSchema>;
 
+/** The step and part items of a new project: pending, or closed as not applicable (visibly, by the system). */
+function initialItems(chain: Chain, projectId: string, attributes: Project['attributes'], at: string): ProjectStep[] {
+  const items: ProjectStep[] = [];
+  chain.stages.forEach((stage, stageIndex) => {
+    for (const definition of stage.steps) {
+      const applies = appliesTo(definition.applicability, attributes);
+      const base = {
+        projectId,
+        stageIndex,
+        status: applies ? ('pending' as const) : ('not_applicable' as const),
+        version: 1,
+        round: 1,
+        supplementRounds: 0,
+        updatedAt: at,
+        ...(applies ? {} : { decidedAt: at, decidedBy: 'system', outcome: 'not_applicable', reason: 'applicability rule' }),
+      };
+      items.push({
+        ...base,
+        stepId: definition.id,
+        departmentId: definition.departmentId,
+        kind: definition.parts ? 'joint' : definition.kind,
+      });
+      for (const part of definition.parts ?? []) {
+        items.push({ ...base, stepId: definition.id, partId: part.id, departmentId: part.departmentId, kind: 'approval' });
+      }
+    }
+  });
+  return items;
+}
+
 /**
- * Registers a project on the latest version of its chain, closes the steps that do not apply to it
- * (not_applicable, visibly, by the system), records the agent assignment and starts the execution.
+ * Registers a project on the latest version of its chain: the project, its project code (项目代码, from a gapless
+ * serial), every step and part, the first event, the agent assignment and the start of its first execution, in
+ * one transaction. A registration that fails writes nothing. With `projectId` (derived from an Idempotency-Key)
+ * a repeat finds the project already there and returns it.
  */
 export async function createProject(
   ctx: AppContext,
   principal: Principal,
   input: CreateProjectInput,
-): Promise<Project> {
-  assertCanCreateProject(principal);
+  options: { projectId?: string; requestHash?: string } = {},
+): Promise<{ project: Project; replayed: boolean }> {
+  assertAllowed(principal, 'project.register', { agentId: input.agentId });
   const chain = await ctx.chains.latest(input.chainId);
+  const key = chainKey(chain);
+  if (!(await ctx.engine.hasChain(key))) {
+    throw new ConflictError(
+      'CHAIN.NOT_DEPLOYED',
+      `chain ${key} has no state machine yet, so no project can run on it; publish it again (POST /chains)`,
+    );
+  }
   const attributes = resolveProjectAttributes(chain, input.attributes);
   const agent = await ctx.store.getUser(input.agentId);
   if (agent?.role !== 'agent') {
-    throw new InvalidInputError(
-      'PROJECT.UNKNOWN_AGENT',
-      `agentId '${input.agentId}' is not a known agent (代办员)`,
-    );
+    throw new InvalidInputError('PROJECT.UNKNOWN_AGENT', `agentId '${input.agentId}' is not a known agent (代办员)`);
   }
+  const projectId = options.projectId ?? ctx.newId();
 
-  const now = ctx.clock.now();
-  const at = now.toISOString();
-  const year = Number(chinaDate(now).slice(0, 4));
-  const serial = await ctx.store.nextSerial(`project-code#${year}#${ctx.config.regionCode}`);
-  const projectId = ctx.newId();
-  const code = formatProjectCode({
-    year,
-    regionCode: ctx.config.regionCode,
-    industryCode: ctx.config.industryCode,
-    typeCode: ctx.config.typeCode,
-    serial,
-  });
-
-  const steps: ProjectStep[] = [];
-  const events: ProjectEvent[] = [
-    newEvent(ctx, {
-      projectId,
-      type: 'project_created',
-      actor: principal,
-      at,
-      after: { status: 'active', code, chain: chainKey(chain), agentId: agent.userId },
-      data: {
-        name: input.name,
-        enterprise: input.enterprise,
-        investmentCny: input.investmentCny,
-        attributes,
-      },
-    }),
-  ];
-  chain.stages.forEach((stage, stageIndex) => {
-    for (const definition of stage.steps) {
-      const applies = appliesTo(definition.applicability, attributes);
-      steps.push({
-        projectId,
-        stepId: definition.id,
-        stageIndex,
-        departmentId: definition.departmentId,
-        kind: definition.kind,
-        status: applies ? 'pending' : 'not_applicable',
-        version: 1,
-        supplementRounds: 0,
-        updatedAt: at,
-        ...(applies
-          ? {}
-          : { decidedAt: at, decidedBy: 'system', outcome: 'not_applicable', reason: 'applicability rule' }),
-      });
-      if (!applies) {
-        events.push(
-          newEvent(ctx, {
-            projectId,
-            type: 'step_not_applicable',
-            actor: { userId: 'system', role: 'system', name: 'Daiban' },
-            at,
-            stepId: definition.id,
-            after: { status: 'not_applicable' },
-            data: { rule: definition.applicability, attributes },
-          }),
-        );
-      }
+  type Attempt = { existing: Project } | { created: Project; entry: OutboxEntry };
+  const project = await retryOnConflict(async (): Promise<Attempt> => {
+    if (options.projectId) {
+      const existing = await ctx.store.getProject(options.projectId);
+      if (existing) return { existing };
     }
-  });
-  const notApplicable = steps.filter((s) => s.status === 'not_applicable').length;
-  const project: Project = {
-    projectId,
-    code,
-    name: input.name,
-    enterpriseName: input.enterprise.name,
-    enterpriseId: input.enterprise.creditCode,
-    investmentCny: input.investmentCny,
-    chainId: chain.id,
-    chainVersion: chain.version,
-    attributes,
-    agentId: agent.userId,
-    status: 'active',
-    currentStageIndex: 0,
-    createdAt: at,
-    updatedAt: at,
-    stepsTotal: steps.length,
-    stepsClosed: notApplicable,
-    decisions: 0,
-    supplements: 0,
-  };
-  await ctx.store.createProject({
-    project,
-    steps,
-    events,
-    assignment: {
+    const now = ctx.clock.now();
+    const at = now.toISOString();
+    const year = Number(chinaDate(now).slice(0, 4));
+    const sequence = `project-code#${year}#${ctx.config.regionCode}`;
+    const previous = await ctx.store.readSerial(sequence);
+    const serial = (previous ?? 0) + 1;
+    const code = formatProjectCode({
+      year,
+      regionCode: ctx.config.regionCode,
+      industryCode: ctx.config.industryCode,
+      typeCode: ctx.config.typeCode,
+      serial,
+    });
+    const items = initialItems(chain, projectId, attributes, at);
+    const first = newExecution(ctx, projectId, 0, 1, now);
+    const steps = items.filter((i) => !i.partId);
+    const project: Project = {
       projectId,
-      assignmentId: ctx.newId(),
+      code,
+      name: input.name,
+      enterpriseName: input.enterprise.name,
+      enterpriseId: input.enterprise.creditCode,
+      investmentCny: input.investmentCny,
+      chainId: chain.id,
+      chainVersion: chain.version,
+      attributes,
       agentId: agent.userId,
-      previousAgentId: null,
-      reason: 'assigned at registration',
-      at,
-      by: principal.userId,
-    },
+      status: 'active',
+      currentStageIndex: 0,
+      departments: [...new Set(items.filter((i) => i.status === 'pending' && i.departmentId).map((i) => i.departmentId ?? ''))].sort(),
+      execution: first.execution,
+      renewAt: first.renewAt,
+      createdAt: at,
+      updatedAt: at,
+      stepsTotal: steps.length,
+      stepsClosed: steps.filter((s) => s.status === 'not_applicable').length,
+      decisions: 0,
+      supplements: 0,
+      ...(options.requestHash ? { requestHash: options.requestHash } : {}),
+    };
+    const entry = outboxEntry(ctx, projectId, now, [startSend(project, first.execution)]);
+    const ops: StoreOp[] = [
+      { op: 'take_serial', sequence, expected: previous, next: serial },
+      { op: 'claim_code', code, projectId },
+      { op: 'create_project', project },
+      ...items.map((item): StoreOp => ({ op: 'put_item', item })),
+      {
+        op: 'put_event',
+        event: newEvent(ctx, {
+          projectId,
+          type: 'project_created',
+          actor: principal,
+          at,
+          after: { status: 'active', code, chain: key, agentId: agent.userId },
+          data: {
+            name: input.name,
+            enterprise: input.enterprise,
+            investmentCny: input.investmentCny,
+            attributes,
+            notApplicable: steps.filter((s) => s.status === 'not_applicable').map((s) => s.stepId),
+          },
+        }),
+      },
+      {
+        op: 'put_assignment',
+        assignment: {
+          projectId,
+          assignmentId: ctx.newId(),
+          agentId: agent.userId,
+          previousAgentId: null,
+          reason: 'assigned at registration',
+          at,
+          by: principal.userId,
+        },
+      },
+      { op: 'put_outbox', entry },
+    ];
+    await ctx.store.commit(ops);
+    return { created: project, entry };
   });
-  await ctx.engine.startExecution({ projectId, chainKey: chainKey(chain) });
-  return project;
+  if ('existing' in project) return { project: project.existing, replayed: true };
+  await relay(ctx, project.entry);
+  return { project: project.created, replayed: false };
 }

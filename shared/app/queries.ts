@@ -1,63 +1,110 @@
+import { assertAllowed, canSeeProject } from '../domain/access-policy.js';
 import { chainKey } from '../domain/chain.js';
-import { findStep } from '../domain/chain-validation.js';
+import { findStep } from '../domain/chain-graph.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { AgentAssignment, Project, ProjectEvent, ProjectStep } from '../domain/project.js';
+import { readClock } from '../domain/step-clock.js';
 import { isPassed, type ProjectStatus } from '../domain/step-status.js';
-import { chinaDate } from '../domain/working-days.js';
-import { assertCanSeeInbox, assertCanSeeProject, canSeeProject } from './access.js';
+import { partsOf } from '../domain/transition.js';
+import type { Page, PageRequest } from '../store/store.port.js';
 import type { AppContext } from './context.js';
-import { loadProject } from './load.js';
+import { loadState } from './load.js';
 
-/** A project as the people involved see it: every stage and step with status, department, dates, limits. */
+/** What a step's clock reads now: working days elapsed and left on both limits (DOMAIN.md 承诺时限/法定时限). */
+function clockView(ctx: AppContext, item: ProjectStep, now: Date) {
+  if (!item.clock) return null;
+  const reading = readClock(ctx.calendar, item.clock, now);
+  const closed = item.decidedAt !== undefined;
+  return {
+    acceptedOn: item.clock.acceptedOn,
+    promisedDays: item.clock.promisedDays,
+    legalDays: item.clock.legalDays,
+    running: !closed && !reading.paused,
+    paused: !closed && reading.paused,
+    elapsedWorkingDays: reading.elapsed,
+    promisedDaysLeft: reading.promisedLeft,
+    legalDaysLeft: reading.legalLeft,
+    pausedWorkingDays: reading.pausedDays,
+    pauses: item.clock.pauses,
+  };
+}
+
+/** The state of a step or part as shown: everything but keys, versions and the clock's raw record. */
+function itemState(ctx: AppContext, item: ProjectStep, now: Date) {
+  const {
+    projectId: _p,
+    version: _v,
+    stepId: _s,
+    partId: _pt,
+    kind: _k,
+    departmentId: _d,
+    stageIndex: _i,
+    clock: _c,
+    slaCheckAt: _a,
+    ...state
+  } = item;
+  return { ...state, clock: clockView(ctx, item, now) };
+}
+
+/** A project as the people involved see it: every stage and step with status, department, dates, limits, clock. */
 export async function getProjectView(ctx: AppContext, principal: Principal, projectId: string) {
-  const { project, chain } = await loadProject(ctx, projectId);
-  assertCanSeeProject(principal, project);
-  const [steps, assignments, departments, agent] = await Promise.all([
-    ctx.store.listSteps(projectId),
+  const state = await loadState(ctx, projectId);
+  const { project, chain } = state;
+  assertAllowed(principal, 'project.read', { project, chain });
+  const [assignments, departments, agent] = await Promise.all([
     ctx.store.listAssignments(projectId),
     ctx.store.listDepartments(),
     ctx.store.getUser(project.agentId),
   ]);
-  const stepsById = new Map(steps.map((s) => [s.stepId, s]));
+  const now = ctx.clock.now();
   const departmentName = new Map(departments.map((d) => [d.id, d.name]));
   const stages = chain.stages.map((stage, stageIndex) => {
-    const stageSteps = stage.steps.map((definition) => {
-      const step = stepsById.get(definition.id);
+    const steps = stage.steps.map((definition) => {
+      const item = state.items.get(definition.id);
+      const parts = definition.parts?.map((part) => {
+        const partItem = partsOf(state, definition.id).find((p) => p.partId === part.id);
+        return {
+          partId: part.id,
+          name: part.name,
+          nameEn: part.nameEn,
+          departmentId: part.departmentId,
+          departmentName: departmentName.get(part.departmentId) ?? null,
+          promisedDays: part.promisedDays,
+          legalDays: part.legalDays,
+          ...(partItem ? itemState(ctx, partItem, now) : { status: 'pending' as const }),
+        };
+      });
       return {
         stepId: definition.id,
         name: definition.name,
         nameEn: definition.nameEn,
-        kind: definition.kind,
+        kind: definition.parts ? ('joint' as const) : definition.kind,
         departmentId: definition.departmentId,
-        departmentName: definition.departmentId
-          ? (departmentName.get(definition.departmentId) ?? null)
-          : null,
+        departmentName: definition.departmentId ? (departmentName.get(definition.departmentId) ?? null) : null,
         promisedDays: definition.promisedDays,
         legalDays: definition.legalDays,
         prerequisites: definition.prerequisites,
-        ...(step ? stepState(step) : { status: 'pending' as const }),
+        materials: definition.materials.map((m) => m.id),
+        ...(item ? itemState(ctx, item, now) : { status: 'pending' as const }),
+        ...(parts ? { parts } : {}),
       };
     });
-    const closed = stageSteps.every((s) => isPassed(s.status));
+    const done = steps.every((s) => isPassed(s.status));
     return {
       stageId: stage.id,
       index: stageIndex,
       name: stage.name,
       nameEn: stage.nameEn,
       leadDepartmentId: stage.leadDepartmentId,
-      status: closed
-        ? 'done'
-        : stageIndex === project.currentStageIndex
-          ? 'current'
-          : stageIndex < project.currentStageIndex
-            ? 'done'
-            : 'waiting',
-      steps: stageSteps,
+      status: done ? 'done' : stageIndex === project.currentStageIndex ? 'current' : stageIndex < project.currentStageIndex ? 'done' : 'waiting',
+      steps,
     };
   });
+  const { requestHash: _h, renewAt: _r, ...shown } = project;
   return {
     project: {
-      ...project,
+      ...shown,
       chain: { id: chain.id, version: chain.version, key: chainKey(chain), name: chain.name },
       agent: agent
         ? { agentId: agent.userId, name: agent.name, phone: agent.phone ?? null }
@@ -68,73 +115,111 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
   };
 }
 
-function stepState(step: ProjectStep) {
-  const { projectId: _p, version: _v, stepId: _s, kind: _k, departmentId: _d, ...state } = step;
-  return state;
-}
-
 function assignmentView(a: AgentAssignment) {
   const { projectId: _p, ...rest } = a;
   return rest;
 }
 
-/** Projects the principal may see, filtered by status, agent or a department holding an open step. */
+/** The project as a list shows it. */
+export function projectSummary(project: Project) {
+  const { requestHash: _h, renewAt: _r, attributes: _a, ...rest } = project;
+  return rest;
+}
+
+export type ProjectListFilter = { status?: ProjectStatus; agentId?: string; departmentId?: string };
+
+/**
+ * Projects the principal may see, newest first, a page at a time. An investor sees their enterprise's only; a
+ * department filter is for that department's officers, leaders and admins; an agent filter for that agent,
+ * leaders and admins.
+ */
 export async function listProjects(
   ctx: AppContext,
   principal: Principal,
-  filter: { status?: ProjectStatus; agentId?: string; departmentId?: string },
-): Promise<Project[]> {
-  let projects: Project[];
+  filter: ProjectListFilter,
+  page: PageRequest,
+): Promise<Page<Project>> {
   if (filter.departmentId) {
-    const open = await ctx.store.listOpenStepsOfDepartment(filter.departmentId);
-    const ids = [...new Set(open.map((s) => s.projectId))];
-    const found = await Promise.all(ids.map((id) => ctx.store.getProject(id)));
-    projects = found
-      .filter((p): p is Project => p !== undefined)
-      .filter((p) => !filter.status || p.status === filter.status)
-      .filter((p) => !filter.agentId || p.agentId === filter.agentId);
-  } else if (principal.role === 'investor') {
-    projects = await ctx.store.listProjects({ ...filter, enterpriseId: principal.enterpriseId ?? '-' });
-  } else {
-    projects = await ctx.store.listProjects(filter);
+    assertAllowed(principal, 'projects.filter_by_department', { departmentId: filter.departmentId });
+    await assertDepartmentExists(ctx, filter.departmentId);
   }
-  return projects.filter((p) => canSeeProject(principal, p));
+  if (filter.agentId) assertAllowed(principal, 'projects.filter_by_agent', { agentId: filter.agentId });
+  const storeFilter = {
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(principal.role === 'agent' ? { agentId: principal.userId } : filter.agentId ? { agentId: filter.agentId } : {}),
+    ...(principal.role === 'investor' ? { enterpriseId: principal.enterpriseId ?? '-' } : {}),
+  };
+  const result = await ctx.store.listProjects(storeFilter, page);
+  const chains = ctx.chains;
+  const visible: Project[] = [];
+  for (const project of result.items) {
+    if (filter.departmentId && !project.departments.includes(filter.departmentId)) continue;
+    const chain = principal.role === 'officer' ? await chains.get(project.chainId, project.chainVersion) : undefined;
+    if (canSeeProject(principal, project, chain)) visible.push(project);
+  }
+  return { items: visible, ...(result.cursor ? { cursor: result.cursor } : {}) };
+}
+
+export async function assertDepartmentExists(ctx: AppContext, departmentId: string): Promise<void> {
+  if (!(await ctx.store.getDepartment(departmentId))) {
+    throw new NotFoundError('DEPARTMENT.NOT_FOUND', `there is no department '${departmentId}'; see GET /departments`);
+  }
 }
 
 export async function listProjectEvents(
   ctx: AppContext,
   principal: Principal,
   projectId: string,
-): Promise<ProjectEvent[]> {
-  const { project } = await loadProject(ctx, projectId);
-  assertCanSeeProject(principal, project);
-  return ctx.store.listEvents(projectId);
+  page: PageRequest,
+): Promise<Page<ProjectEvent>> {
+  const project = await ctx.store.getProject(projectId);
+  const chain = project ? await ctx.chains.get(project.chainId, project.chainVersion) : undefined;
+  if (!project) throw new NotFoundError('PROJECT.NOT_FOUND', 'no such project (or it is not one you may see)');
+  assertAllowed(principal, 'project.read_timeline', { project, ...(chain ? { chain } : {}) });
+  return ctx.store.listEvents(projectId, page);
 }
 
-/** Steps waiting on a department's decision, oldest submission first, with the working days left. */
-export async function departmentInbox(ctx: AppContext, principal: Principal, departmentId: string) {
-  assertCanSeeInbox(principal, departmentId);
-  const steps = await ctx.store.listOpenStepsOfDepartment(departmentId, 'in_review');
-  const today = chinaDate(ctx.clock.now());
-  return Promise.all(
-    steps.map(async (step) => {
-      const { project, chain } = await loadProject(ctx, step.projectId);
-      const definition = findStep(chain, step.stepId)?.step;
-      const left = step.dueDate ? ctx.calendar.workingDaysBetween(today, step.dueDate) : undefined;
-      return {
-        projectId: project.projectId,
-        projectCode: project.code,
-        projectName: project.name,
-        enterpriseName: project.enterpriseName,
-        stepId: step.stepId,
-        stepName: definition?.name ?? step.stepId,
-        status: step.status,
-        submittedAt: step.submittedAt,
-        dueDate: step.dueDate,
-        legalDueDate: step.legalDueDate,
-        workingDaysLeft: left?.days ?? null,
-        supplementRounds: step.supplementRounds,
-      };
-    }),
-  );
+/**
+ * Steps and joint-review parts waiting on a department's decision, in order of time left (the promised limit's
+ * end), a page at a time. One query for the page and one batch read for its projects.
+ */
+export async function departmentInbox(
+  ctx: AppContext,
+  principal: Principal,
+  departmentId: string,
+  page: PageRequest,
+) {
+  assertAllowed(principal, 'inbox.read', { departmentId });
+  await assertDepartmentExists(ctx, departmentId);
+  const items = await ctx.store.listOpenItemsOfDepartment(departmentId, { status: 'in_review' }, page);
+  const projects = new Map((await ctx.store.getProjects(items.items.map((i) => i.projectId))).map((p) => [p.projectId, p]));
+  const now = ctx.clock.now();
+  const rows = [];
+  for (const item of items.items) {
+    const project = projects.get(item.projectId);
+    if (!project) continue;
+    const chain = await ctx.chains.get(project.chainId, project.chainVersion);
+    const definition = findStep(chain, item.stepId)?.step;
+    const part = item.partId ? definition?.parts?.find((p) => p.id === item.partId) : undefined;
+    const clock = clockView(ctx, item, now);
+    rows.push({
+      projectId: project.projectId,
+      projectCode: project.code,
+      projectName: project.name,
+      enterpriseName: project.enterpriseName,
+      stepId: item.stepId,
+      ...(item.partId ? { partId: item.partId, partName: part?.name ?? item.partId } : {}),
+      stepName: definition?.name ?? item.stepId,
+      status: item.status,
+      round: item.round,
+      submittedAt: item.submittedAt,
+      dueDate: item.dueDate,
+      legalDueDate: item.legalDueDate,
+      dueFlagged: item.dueFlagged ?? false,
+      workingDaysLeft: clock?.promisedDaysLeft ?? null,
+      legalWorkingDaysLeft: clock?.legalDaysLeft ?? null,
+      supplementRounds: item.supplementRounds,
+    });
+  }
+  return { departmentId, steps: rows, ...(items.cursor ? { cursor: items.cursor } : {}) };
 }

@@ -1,11 +1,6 @@
 import type { ApplicabilityRule } from './applicability-rule.js';
-import {
-  type AttributeDefinition,
-  type Chain,
-  ChainSchema,
-  type Stage,
-  type StepDefinition,
-} from './chain.js';
+import { type AttributeDefinition, type Chain, ChainSchema, type Stage, type StepDefinition } from './chain.js';
+import { itemCountOf } from './chain-graph.js';
 import type { Department } from './department.js';
 import { InvalidInputError } from './errors.js';
 
@@ -15,11 +10,22 @@ import { InvalidInputError } from './errors.js';
  */
 export const MAX_STEPS_PER_STAGE = 40;
 
+/**
+ * A project is registered in one DynamoDB transaction (at most 100 items): its steps and joint-review parts, plus
+ * the project, its code, the serial, the first event, the agent assignment and the outbox. This leaves room for those.
+ */
+export const MAX_ITEMS_PER_CHAIN = 90;
+
+/** Part ids that would collide with generated state names. */
+const RESERVED_PART_IDS: readonly string[] = ['gate', 'failed', 'check'];
+
 /** State names the generated state machine uses itself; a step id must not collide with them. */
 export const RESERVED_STATE_NAMES: readonly string[] = [
-  'ProjectCompleted',
+  'Route',
+  'StageCompleted',
   'ProjectReturned',
   'StepTaskFailed',
+  'UnknownStage',
 ];
 /** Suffixes of generated per-step state names (`<step>-gate`, `<step>-failed`). */
 export const RESERVED_SUFFIXES: readonly string[] = ['-gate', '-failed'];
@@ -27,41 +33,6 @@ export const RESERVED_SUFFIXES: readonly string[] = ['-gate', '-failed'];
 /** Stop listing cycles of one stage after this many (the rest are summarised). */
 const MAX_CYCLES_LISTED = 20;
 const CYCLE_SEARCH_BUDGET = 50_000;
-
-export interface StepLocation {
-  step: StepDefinition;
-  stage: Stage;
-  stageIndex: number;
-}
-
-/** The step with this id and the stage it sits in, or undefined. */
-export function findStep(chain: Chain, stepId: string): StepLocation | undefined {
-  for (const [stageIndex, stage] of chain.stages.entries()) {
-    const step = stage.steps.find((s) => s.id === stepId);
-    if (step !== undefined) return { step, stage, stageIndex };
-  }
-  return undefined;
-}
-
-/**
- * The prerequisites of a step that sit in its own stage: the steps its branch in the stage's `Parallel` waits
- * for. Prerequisites in earlier stages are already closed when the stage starts. Unknown step: [].
- */
-export function inStagePrerequisites(chain: Chain, stepId: string): string[] {
-  const found = findStep(chain, stepId);
-  if (found === undefined) return [];
-  const inStage = new Set(found.stage.steps.map((s) => s.id));
-  return found.step.prerequisites.filter((p) => p !== stepId && inStage.has(p));
-}
-
-/** The steps of the same stage that list `stepId` as a prerequisite (whose gates it may open). Unknown step: []. */
-export function dependentsInStage(chain: Chain, stepId: string): string[] {
-  const found = findStep(chain, stepId);
-  if (found === undefined) return [];
-  return found.stage.steps
-    .filter((s) => s.id !== stepId && s.prerequisites.includes(stepId))
-    .map((s) => s.id);
-}
 
 /**
  * Parses an approval chain and checks everything the schema cannot: ids, departments, limits, prerequisites
@@ -89,6 +60,14 @@ export function chainProblems(chain: Chain, departments: readonly Department[]):
   const problems: string[] = [];
   const departmentIds = new Set(departments.map((d) => d.id));
   const attributes = attributeProblems(chain, problems);
+
+  const items = itemCountOf(chain);
+  if (items > MAX_ITEMS_PER_CHAIN) {
+    problems.push(
+      `the chain has ${items} steps and joint-review parts; at most ${MAX_ITEMS_PER_CHAIN} are allowed ` +
+        '(a project is registered in one transaction): split it into two chains',
+    );
+  }
 
   const stageIds = new Set<string>();
   for (const stage of chain.stages) {
@@ -130,6 +109,7 @@ export function chainProblems(chain: Chain, departments: readonly Department[]):
     for (const step of stage.steps) {
       stepIdProblems(step, stageIds, problems);
       stepKindProblems(step, departmentIds, problems);
+      partProblems(step, departmentIds, problems);
       const seen = new Set<string>();
       for (const prerequisite of step.prerequisites) {
         if (seen.has(prerequisite)) {
@@ -235,6 +215,46 @@ function stepKindProblems(
       `step ${step.id}: the legal limit (${step.legalDays} working days) is shorter than the promised limit ` +
         `(${step.promisedDays})`,
     );
+  }
+}
+
+/** A joint review needs at least two parts, each with a known department and sound limits within the step's. */
+function partProblems(step: StepDefinition, departmentIds: ReadonlySet<string>, problems: string[]): void {
+  if (step.parts === undefined) return;
+  if (step.kind === 'milestone') {
+    problems.push(`step ${step.id} is a milestone and cannot be a joint review`);
+    return;
+  }
+  if (step.parts.length < 2) {
+    problems.push(`step ${step.id} is a joint review with ${step.parts.length} part(s); it needs at least 2`);
+  }
+  const seen = new Set<string>();
+  for (const part of step.parts) {
+    const where = `step ${step.id} part ${part.id}`;
+    if (seen.has(part.id)) problems.push(`${where} is listed more than once`);
+    seen.add(part.id);
+    if (RESERVED_PART_IDS.includes(part.id)) {
+      problems.push(`${where}: '${part.id}' is reserved for generated state names`);
+    }
+    if (!departmentIds.has(part.departmentId)) {
+      problems.push(`${where} names unknown department '${part.departmentId}'`);
+    }
+    if (part.legalDays < part.promisedDays) {
+      problems.push(
+        `${where}: the legal limit (${part.legalDays} working days) is shorter than the promised limit ` +
+          `(${part.promisedDays})`,
+      );
+    }
+    if (step.promisedDays !== null && part.promisedDays > step.promisedDays) {
+      problems.push(
+        `${where}: its promised limit (${part.promisedDays}) is longer than the joint review's (${step.promisedDays})`,
+      );
+    }
+    if (step.legalDays !== null && part.legalDays > step.legalDays) {
+      problems.push(
+        `${where}: its legal limit (${part.legalDays}) is longer than the joint review's (${step.legalDays})`,
+      );
+    }
   }
 }
 

@@ -13,6 +13,8 @@ export const MaterialSchema = z.strictObject({
   name: z.string().min(1),
   /** original (原件) must be shown, otherwise a copy is enough */
   original: z.boolean().default(false),
+  /** 容缺受理: a minor material the department may accept the submission without, to be supplied later */
+  deferrable: z.boolean().default(false),
 });
 export type Material = z.infer<typeof MaterialSchema>;
 
@@ -28,6 +30,20 @@ export const StepPolicySchema = z.strictObject({
   /** 容缺受理: the department may accept with a minor material missing. */
   acceptWithMinorMissing: z.boolean().default(false),
 });
+
+/**
+ * One part of a joint review (联合审查/联合验收): a department reviewing the same submission beside the others,
+ * with its own callback, clock, decision and officer. Part ids are short and lower-case (`fire`, `cad`).
+ */
+export const JointPartSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9]{0,19}$/, 'a part id is 1–20 lower-case letters or digits'),
+  name: z.string().min(1),
+  nameEn: z.string().min(1),
+  departmentId: DepartmentIdSchema,
+  promisedDays: z.number().int().min(0).max(365),
+  legalDays: z.number().int().min(0).max(365),
+});
+export type JointPart = z.infer<typeof JointPartSchema>;
 
 /**
  * One step of an approval chain.
@@ -55,6 +71,11 @@ export const StepDefinitionSchema = z.strictObject({
   /** Absent: the step applies to every project. */
   applicability: ApplicabilityRuleSchema.optional(),
   policy: StepPolicySchema.default({ deemedApprovalAllowed: false, acceptWithMinorMissing: false }),
+  /**
+   * Present: a joint review. The step's department coordinates (牵头), each part is decided by its own department,
+   * and the step's outcome is the most severe of its parts.
+   */
+  parts: z.array(JointPartSchema).optional(),
 });
 export type StepDefinition = z.infer<typeof StepDefinitionSchema>;
 export type StepDefinitionInput = z.input<typeof StepDefinitionSchema>;

@@ -3,11 +3,18 @@ import { z } from 'zod';
 /** A material the department says is missing, named in full at once (一次性告知). */
 export const MissingMaterialSchema = z.strictObject({
   /** id of a material the chain lists for this step, when it is one of them */
-  materialId: z.string().min(1).optional(),
+  materialId: z.string().min(1).max(60).optional(),
   name: z.string().min(1).max(200),
   reason: z.string().min(1).max(500),
 });
 export type MissingMaterial = z.infer<typeof MissingMaterialSchema>;
+
+/** A line of the supplement notice the agent receives: who asked (the part of a joint review) and for what. */
+export const NoticeMaterialSchema = MissingMaterialSchema.extend({
+  partId: z.string().optional(),
+  departmentId: z.string().optional(),
+});
+export type NoticeMaterial = z.infer<typeof NoticeMaterialSchema>;
 
 const Comment = z.string().max(2000).optional();
 
@@ -19,12 +26,17 @@ export const DecisionSchema = z.discriminatedUnion('outcome', [
   z.strictObject({ outcome: z.literal('approved'), comment: Comment }),
   z.strictObject({
     outcome: z.literal('approved_with_conditions'),
-    conditions: z.array(z.string().min(1).max(500)).min(1, 'list at least one condition'),
+    conditions: z.array(z.string().min(1).max(500)).min(1, 'list at least one condition').max(50),
     comment: Comment,
   }),
   z.strictObject({
     outcome: z.literal('supplement'),
-    missingMaterials: z.array(MissingMaterialSchema).min(1, 'list every missing material (一次性告知)'),
+    missingMaterials: z
+      .array(MissingMaterialSchema)
+      .min(1, 'list every missing material (一次性告知)')
+      .max(50, 'at most 50 materials in one notice'),
+    /** 一次性告知: a second request on the same step must say why it could not be named the first time */
+    repeatReason: z.string().min(1).max(1000).optional(),
     comment: Comment,
   }),
   z.strictObject({
@@ -40,7 +52,7 @@ export type DecisionOutcome = Decision['outcome'];
 /** The agent's submission of materials for a ready step (申报). */
 export const SubmissionSchema = z.strictObject({
   /** ids of the step's listed materials handed in */
-  materials: z.array(z.string().min(1)).default([]),
+  materials: z.array(z.string().min(1).max(60)).max(100).default([]),
   note: z.string().max(2000).optional(),
 });
 export type Submission = z.infer<typeof SubmissionSchema>;
@@ -48,7 +60,7 @@ export type Submission = z.infer<typeof SubmissionSchema>;
 /** The agent's answer to a supplement request (补正): the materials asked for. */
 export const ResubmissionSchema = z.strictObject({
   /** names (or material ids) of the missing materials now supplied */
-  supplied: z.array(z.string().min(1)).min(1, 'name the materials you are supplying'),
+  supplied: z.array(z.string().min(1).max(200)).min(1, 'name the materials you are supplying').max(100),
   note: z.string().max(2000).optional(),
 });
 export type Resubmission = z.infer<typeof ResubmissionSchema>;

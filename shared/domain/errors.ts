@@ -2,7 +2,13 @@
  * Domain errors carry a stable code and a message a person can act on.
  * The HTTP layer maps the kind to a status in one place; the domain never knows a status code.
  */
-export type DomainErrorKind = 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'unauthenticated';
+export type DomainErrorKind =
+  | 'invalid'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unauthenticated'
+  | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -48,5 +54,17 @@ export class UnauthenticatedError extends DomainError {
   constructor(message: string) {
     super('unauthenticated', 'AUTH.UNAUTHENTICATED', message);
     this.name = 'UnauthenticatedError';
+  }
+}
+
+/** A dependency (the database, the workflow engine) does not answer for now: the caller should try again soon. */
+export class UnavailableError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super('unavailable', code, message);
+    this.name = 'UnavailableError';
   }
 }

@@ -1,12 +1,25 @@
 import { z } from 'zod';
-import { MissingMaterialSchema } from './decision.js';
+import { NoticeMaterialSchema } from './decision.js';
+import { StepClockSchema } from './step-clock.js';
 import { ProjectStatusSchema, StepStatusSchema } from './step-status.js';
+import { ChinaDateSchema as ChinaDate, InstantSchema as Instant } from './time.js';
 
-const Instant = z.string().datetime({ offset: true });
-const ChinaDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const AttributeValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
-/** A project under agency (代办项目): one execution of its chain. */
+/**
+ * The execution a project expects to be waiting for it: one per stage, renewed (a new generation) before it could
+ * reach the Step Functions limits, and whenever the reconciliation finds it missing, failed or stuck.
+ */
+export const ExecutionRefSchema = z.object({
+  /** `<projectId>-s<stage>-g<generation>`: unique, so StartExecution is idempotent on it */
+  name: z.string(),
+  stageIndex: z.number().int().min(0),
+  generation: z.number().int().min(1),
+  startedAt: Instant,
+});
+export type ExecutionRef = z.infer<typeof ExecutionRefSchema>;
+
+/** A project under agency (代办项目). */
 export const ProjectSchema = z.object({
   projectId: z.string(),
   /** 项目代码, 24 characters, shown everywhere */
@@ -22,54 +35,92 @@ export const ProjectSchema = z.object({
   agentId: z.string(),
   status: ProjectStatusSchema,
   currentStageIndex: z.number().int(),
+  /** the departments holding a step or part of it (officers see the projects their department works on) */
+  departments: z.array(z.string()),
+  /** the execution that should be waiting for the project; absent once nothing waits (completed, withdrawn) */
+  execution: ExecutionRefSchema.optional(),
+  /** when the execution must be renewed (a new generation), long before it could reach the engine's limits */
+  renewAt: Instant.optional(),
+  /** when the execution of a returned project reached its end (its stage's other reviews were all decided) */
+  executionEndedAt: Instant.optional(),
   createdAt: Instant,
   updatedAt: Instant,
   completedAt: Instant.optional(),
   returnedAt: Instant.optional(),
-  /** when the execution reached its end state (completed or returned); recovery skips such projects */
-  executionEndedAt: Instant.optional(),
+  withdrawnAt: Instant.optional(),
   stepsTotal: z.number().int(),
   stepsClosed: z.number().int(),
   decisions: z.number().int(),
   supplements: z.number().int(),
+  /** hash of the registration request, when it carried an Idempotency-Key (a replay must match it) */
+  requestHash: z.string().optional(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 
-/** One step of one project: the chain's step definition plus where this project stands on it. */
+/** A decision of an earlier round of a step, kept when the step is re-applied (退办后重新申请). */
+export const EarlierRoundSchema = z.object({
+  round: z.number().int(),
+  outcome: z.string(),
+  decidedAt: Instant.optional(),
+  decidedBy: z.string().optional(),
+  legalBasis: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+/**
+ * One step of one project (or one part of a joint review: `partId` set): the chain's definition plus where this
+ * project stands on it.
+ */
 export const ProjectStepSchema = z.object({
   projectId: z.string(),
   stepId: z.string(),
+  /** set on the parts of a joint review (联合审查); the step item itself has none */
+  partId: z.string().optional(),
   stageIndex: z.number().int(),
   departmentId: z.string().nullable(),
-  kind: z.enum(['approval', 'milestone']),
+  kind: z.enum(['approval', 'milestone', 'joint']),
   status: StepStatusSchema,
-  /** optimistic-concurrency version: every transition is conditional on it */
+  /** optimistic-concurrency version: every change (a stored task token too) is conditional on it */
   version: z.number().int(),
+  /** 1, then one more on every re-application after a rejection */
+  round: z.number().int().min(1),
   /** a prerequisite was rejected (or the project returned) before this step opened */
   blocked: z.boolean().optional(),
   openedAt: Instant.optional(),
   submittedAt: Instant.optional(),
   materialsSubmitted: z.array(z.string()).optional(),
-  /** promised-limit due date (China calendar date) and the instant it ends */
+  clock: StepClockSchema.optional(),
+  /** promised-limit due date (China calendar date) and the instant it ends; absent while the clock stands still */
   dueDate: ChinaDate.optional(),
   dueAt: Instant.optional(),
   legalDueDate: ChinaDate.optional(),
   /** the calendar had no official schedule for some day counted: the due date assumes weekends only */
   dueFlagged: z.boolean().optional(),
-  /** working days left on the promised limit when the clock was paused for a supplement */
-  remainingWorkingDays: z.number().int().optional(),
-  remainingLegalWorkingDays: z.number().int().optional(),
   supplementRounds: z.number().int(),
-  missingMaterials: z.array(MissingMaterialSchema).optional(),
+  missingMaterials: z.array(NoticeMaterialSchema).optional(),
   decidedAt: Instant.optional(),
   decidedBy: z.string().optional(),
   outcome: z.string().optional(),
   conditions: z.array(z.string()).optional(),
   legalBasis: z.string().optional(),
   reason: z.string().optional(),
+  /** when the SLA sweep must next look at this item (a light, a breach, a deemed approval, an escalation) */
+  slaCheckAt: Instant.optional(),
+  /** working days past the promised limit when it was decided */
+  lateByDays: z.number().int().optional(),
+  earlierRounds: z.array(EarlierRoundSchema).optional(),
   updatedAt: Instant,
 });
 export type ProjectStep = z.infer<typeof ProjectStepSchema>;
+
+/** The key of a step or part item within its project: `7`, or `23#fire` for a part. */
+export const itemKey = (item: { stepId: string; partId?: string }): string =>
+  item.partId ? `${item.stepId}#${item.partId}` : item.stepId;
+
+/** A callback token the engine waits on, with the execution that holds it. */
+export type TokenRef = { token: string; execution: string };
+/** The tokens stored on a step or part item: its own task, and (steps only) its prerequisite gate. */
+export type ItemTokens = { task?: TokenRef; gate?: TokenRef };
 
 /** An append-only record of something that happened (痕迹管理): who, when, what, on which step, before/after. */
 export const ProjectEventSchema = z.object({
@@ -78,6 +129,7 @@ export const ProjectEventSchema = z.object({
   at: Instant,
   type: z.string(),
   stepId: z.string().optional(),
+  partId: z.string().optional(),
   actor: z.object({ userId: z.string(), role: z.string(), name: z.string() }).passthrough(),
   before: z.record(z.string(), z.unknown()).optional(),
   after: z.record(z.string(), z.unknown()).optional(),

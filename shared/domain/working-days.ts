@@ -117,6 +117,18 @@ export class WorkingDayCalendar {
     return { date: dateOf(day), flagged };
   }
 
+  /** `date` itself when it is a working day, otherwise the next working day (时限 counts from a working day). */
+  workingDayOnOrAfter(date: string): WorkingDayResult {
+    let day = dayNumber(date);
+    let flagged = !this.years.has(yearOf(day));
+    for (let steps = 0; !this.isWorkingDayNumber(day); steps += 1) {
+      if (steps > MAX_SPAN_DAYS) throw new InvalidInputError('CALENDAR.SPAN', `no working day after ${date}`);
+      day += 1;
+      if (!this.years.has(yearOf(day))) flagged = true;
+    }
+    return { date: dateOf(day), flagged };
+  }
+
   /**
    * Working days after `from` up to and including `to`; negative (the same count, negated) when `to` is
    * before `from`.
@@ -151,6 +163,11 @@ export class WorkingDayCalendar {
 /** The calendar date in China (Asia/Shanghai: UTC+8, no daylight saving) at this instant, 'YYYY-MM-DD'. */
 export function chinaDate(instant: Date): string {
   return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The first millisecond of this China calendar day (00:00:00.000+08:00) as a UTC ISO instant. */
+export function startOfChinaDay(date: string): string {
+  return new Date(dayNumber(date) * DAY_MS - CHINA_OFFSET_MS).toISOString();
 }
 
 /** The last millisecond of this China calendar day (23:59:59.999+08:00) as a UTC ISO instant. */

@@ -3,9 +3,11 @@ import { setImmediate as nextMacrotask } from 'node:timers';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ulid } from 'ulid';
 import { z } from 'zod';
+import { type Chain, chainKey } from '../domain/chain.js';
 import {
   type AslDefinition,
   CALLBACK_TASK_RESOURCE,
+  chainToAslJson,
   LAMBDA_INVOKE_RESOURCE,
   listParallelStates,
   listTaskStates,
@@ -15,11 +17,12 @@ import {
   AslSubstitutions,
   type CallbackTaskInput,
   CallbackTaskInputSchema,
-  type FinishProjectInput,
-  FinishProjectInputSchema,
+  type ExecutionInput,
+  type FinishStageInput,
+  FinishStageInputSchema,
 } from '../workflow/task-contract.js';
 import { installLongTimerGuard } from './long-timers.js';
-import type { WorkflowEngine } from './workflow-engine.port.js';
+import type { ExecutionRequest, ExecutionStatus, WorkflowEngine } from './workflow-engine.port.js';
 
 // Callback tasks use TimeoutSeconds 99,999,999: without the guard Node would fire that timer after 1 ms.
 installLongTimerGuard();
@@ -27,25 +30,28 @@ installLongTimerGuard();
 /** The Lambda handlers the state machine calls; locally they are plain functions. */
 export type TaskHandlers = {
   callbackTask(input: CallbackTaskInput): Promise<void>;
-  finishProject(input: FinishProjectInput): Promise<void>;
+  finishStage(input: FinishStageInput): Promise<void>;
 };
 
-export type LocalExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+export type LocalExecutionStatus = Exclude<ExecutionStatus, 'NOT_FOUND' | 'TIMED_OUT'>;
 
 export type LocalWorkflowEngineOptions = {
   /** Generated ASL JSON by chain key, as deployed (placeholders are filled with {@link LOCAL_FUNCTION_ARNS}). */
   definitions: Record<string, string>;
   handlers?: TaskHandlers;
-  /** Called when an execution ends FAILED (e.g. at `StepTaskFailed`). Default: `console.error`. */
-  onExecutionError?: (projectId: string, error: unknown) => void;
+  /**
+   * Called when an execution ends other than by succeeding (FAILED, e.g. at `StepTaskFailed`). On AWS an
+   * EventBridge rule hands the same news to the reconciliation. Default: `console.error`.
+   */
+  onExecutionFailed?: (execution: { name: string; projectId: string; chainKey: string }, error: unknown) => void;
 };
 
 /** What the ARN placeholders become locally; the local engine overrides every Task that names them. */
 export const LOCAL_FUNCTION_ARNS = {
   [AslSubstitutions.callbackTaskFunctionArn]:
     'arn:aws:lambda:local:000000000000:function:daiban-callback-task',
-  [AslSubstitutions.finishProjectFunctionArn]:
-    'arn:aws:lambda:local:000000000000:function:daiban-finish-project',
+  [AslSubstitutions.finishStageFunctionArn]:
+    'arn:aws:lambda:local:000000000000:function:daiban-finish-stage',
 } as const satisfies Record<string, string>;
 
 /** aws-local-stepfunctions fixes how many branches of a Parallel run at once. */
@@ -62,12 +68,13 @@ type TaskLocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskR
 type TaskLocalHandler = TaskLocalHandlers[string];
 
 type WaitingToken = {
-  projectId: string;
+  execution: string;
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
 };
 
 type LocalExecution = {
+  name: string;
   projectId: string;
   chainKey: string;
   status: LocalExecutionStatus;
@@ -75,7 +82,7 @@ type LocalExecution = {
 };
 
 const CallbackInvocationSchema = z.object({ Payload: CallbackTaskInputSchema });
-const FinishInvocationSchema = z.object({ Payload: FinishProjectInputSchema });
+const FinishInvocationSchema = z.object({ Payload: FinishStageInputSchema });
 
 const namedError = (name: string, message: string): Error => Object.assign(new Error(message), { name });
 
@@ -93,30 +100,30 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
  * Runs the generated state machines in-process with aws-local-stepfunctions.
  *
  * Every callback Task (`lambda:invoke.waitForTaskToken`) is overridden: the override mints a token
- * (`local:<projectId>:<stateName>:<ulid>`), registers it as waiting, calls `handlers.callbackTask` with it and
+ * (`local:<execution>:<stateName>:<ulid>`), registers it as waiting, calls `handlers.callbackTask` with it and
  * waits until {@link sendTaskSuccess}/{@link sendTaskFailure} settles it. A handler that throws fails the task
- * (the ASL catches it as 'failed'). The finish Tasks are overridden to call `handlers.finishProject`.
+ * (the ASL retries it with backoff, then catches it as 'failed'). The finish Tasks call `handlers.finishStage`.
  *
- * Execution names: one execution per project id. `startExecution` is a no-op while an execution of the project
- * exists, running or ended (AWS keeps a closed execution's name for 90 days and the AWS adapter treats
- * `ExecutionAlreadyExists` as success); only after it was aborted (`stopExecution`) does a start begin a new one.
+ * Executions are named, as on AWS: starting a name that exists (running or ended) does nothing; a renewal is a
+ * new name. Executions live in this process only: after a restart every name is unknown (`NOT_FOUND`) and the
+ * reconciliation starts them again, the handlers replaying what DynamoDB already holds.
  */
 export class LocalWorkflowEngine implements WorkflowEngine {
   readonly #machines = new Map<string, { machine: StateMachine; overrides: TaskLocalHandlers }>();
   readonly #executions = new Map<string, LocalExecution>();
   readonly #tokens = new Map<string, WaitingToken>();
-  readonly #onExecutionError: (projectId: string, error: unknown) => void;
+  readonly #onExecutionFailed: NonNullable<LocalWorkflowEngineOptions['onExecutionFailed']>;
   #handlers: TaskHandlers | undefined;
   #stopped = false;
   #inFlight = 0;
   #activity = 0;
-  readonly #stateListeners: Array<(projectId: string, stateName: string) => void> = [];
+  readonly #stateListeners: Array<(execution: string, stateName: string) => void> = [];
 
   constructor(options: LocalWorkflowEngineOptions) {
     this.#handlers = options.handlers;
-    this.#onExecutionError =
-      options.onExecutionError ??
-      ((projectId, error) => console.error(`[local-engine] execution of project ${projectId} failed`, error));
+    this.#onExecutionFailed =
+      options.onExecutionFailed ??
+      ((execution, error) => console.error(`[local-engine] execution ${execution.name} failed`, error));
     for (const [key, json] of Object.entries(options.definitions)) {
       this.#machines.set(key, this.#load(key, json));
     }
@@ -127,48 +134,64 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     this.#handlers = handlers;
   }
 
-  async startExecution({ projectId, chainKey }: { projectId: string; chainKey: string }): Promise<void> {
+  async deployChain(chain: Chain): Promise<void> {
+    const key = chainKey(chain);
+    if (!this.#machines.has(key)) this.#machines.set(key, this.#load(key, chainToAslJson(chain)));
+  }
+
+  async hasChain(key: string): Promise<boolean> {
+    return this.#machines.has(key);
+  }
+
+  async startExecution(request: ExecutionRequest & { input: ExecutionInput }): Promise<void> {
     if (this.#stopped) throw new Error('the local workflow engine is stopped');
-    const loaded = this.#machines.get(chainKey);
+    const { name, chainKey: key, input } = request;
+    const loaded = this.#machines.get(key);
     if (!loaded) {
-      throw new Error(
-        `no state machine for chain "${chainKey}" (known: ${[...this.#machines.keys()].join(', ') || 'none'})`,
-      );
+      throw new Error(`no state machine for chain "${key}" (known: ${[...this.#machines.keys()].join(', ') || 'none'})`);
     }
     if (!this.#handlers) throw new Error('bind the task handlers before starting executions');
-    const existing = this.#executions.get(projectId);
-    if (existing && existing.status !== 'ABORTED') {
-      if (existing.chainKey !== chainKey) {
-        throw new Error(
-          `project ${projectId} already has an execution of chain ${existing.chainKey}, not ${chainKey}`,
-        );
-      }
-      return;
-    }
-    const run = loaded.machine.run(
-      { projectId },
-      {
-        overrides: { taskResourceLocalHandlers: loaded.overrides },
-        noThrowOnAbort: true,
-        context: { Task: { Token: CONTEXT_TOKEN_PLACEHOLDER } },
-      },
-    );
-    const execution: LocalExecution = { projectId, chainKey, status: 'RUNNING', abort: run.abort };
-    this.#executions.set(projectId, execution);
-    if (this.#stateListeners.length > 0) void this.#forwardStatesEntered(projectId, run.eventLogs);
+    if (this.#executions.has(name)) return;
+    const run = loaded.machine.run(input, {
+      overrides: { taskResourceLocalHandlers: loaded.overrides },
+      noThrowOnAbort: true,
+      context: { Task: { Token: CONTEXT_TOKEN_PLACEHOLDER }, Execution: { Name: name } },
+    });
+    const execution: LocalExecution = {
+      name,
+      projectId: input.projectId,
+      chainKey: key,
+      status: 'RUNNING',
+      abort: run.abort,
+    };
+    this.#executions.set(name, execution);
+    if (this.#stateListeners.length > 0) void this.#forwardStatesEntered(name, run.eventLogs);
     this.#activity++;
     run.result.then(
       () => {
         if (execution.status === 'RUNNING') execution.status = 'SUCCEEDED';
+        this.#forget(execution);
         this.#activity++;
       },
       (error: unknown) => {
         this.#activity++;
         if (execution.status !== 'RUNNING') return;
         execution.status = 'FAILED';
-        this.#onExecutionError(projectId, error);
+        this.#forget(execution);
+        this.#onExecutionFailed(execution, error);
       },
     );
+  }
+
+  async stopExecution({ name }: ExecutionRequest): Promise<void> {
+    const execution = this.#executions.get(name);
+    if (execution?.status !== 'RUNNING') return;
+    this.#abort(execution);
+    this.#releaseTokens((waiting) => waiting.execution === name);
+  }
+
+  async describeExecution({ name }: ExecutionRequest): Promise<ExecutionStatus> {
+    return this.#executions.get(name)?.status ?? 'NOT_FOUND';
   }
 
   async sendTaskSuccess(taskToken: string, output: object): Promise<boolean> {
@@ -185,15 +208,6 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return true;
   }
 
-  /** Aborts one running execution (like StopExecution); a later start of the project begins a new one. */
-  stopExecution(projectId: string): boolean {
-    const execution = this.#executions.get(projectId);
-    if (execution?.status !== 'RUNNING') return false;
-    this.#abort(execution);
-    this.#releaseTokens((waiting) => waiting.projectId === projectId);
-    return true;
-  }
-
   /** Aborts every running execution, forgets all tokens and refuses new work. */
   stop(): void {
     this.#stopped = true;
@@ -201,6 +215,11 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       if (execution.status === 'RUNNING') this.#abort(execution);
     }
     this.#releaseTokens(() => true);
+  }
+
+  /** Whether the engine takes work (for `/health`). */
+  get running(): boolean {
+    return !this.#stopped;
   }
 
   /**
@@ -225,27 +244,33 @@ export class LocalWorkflowEngine implements WorkflowEngine {
    * Diagnostics (e.g. the cost model's state-transition count): `listener` hears every state entered, nested
    * branch states included, by executions started after this call.
    */
-  onStateEntered(listener: (projectId: string, stateName: string) => void): void {
+  onStateEntered(listener: (execution: string, stateName: string) => void): void {
     this.#stateListeners.push(listener);
   }
 
   async #forwardStatesEntered(
-    projectId: string,
+    execution: string,
     eventLogs: ReturnType<StateMachine['run']>['eventLogs'],
   ): Promise<void> {
     for await (const event of eventLogs) {
       if (event.type !== 'StateEntered') continue;
-      for (const listener of this.#stateListeners) listener(projectId, event.state.name);
+      for (const listener of this.#stateListeners) listener(execution, event.state.name);
     }
   }
 
-  status(projectId: string): LocalExecutionStatus | undefined {
-    return this.#executions.get(projectId)?.status;
+  /** The executions running now (diagnostics). */
+  runningExecutions(): string[] {
+    return [...this.#executions.values()].filter((e) => e.status === 'RUNNING').map((e) => e.name);
   }
 
   /** How many callback tasks are waiting for a signal (diagnostics). */
   waitingTokens(): number {
     return this.#tokens.size;
+  }
+
+  /** Ended executions are kept by name (a name is never reused), but nothing of their run. */
+  #forget(execution: LocalExecution): void {
+    execution.abort = () => {};
   }
 
   #load(key: string, json: string): { machine: StateMachine; overrides: TaskLocalHandlers } {
@@ -266,7 +291,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         overrides[task.stateName] = this.#callbackOverride(task.stateName);
       } else if (
         task.resource === LAMBDA_INVOKE_RESOURCE &&
-        task.functionName === LOCAL_FUNCTION_ARNS.FinishProjectFunctionArn
+        task.functionName === LOCAL_FUNCTION_ARNS.FinishStageFunctionArn
       ) {
         overrides[task.stateName] = this.#finishOverride();
       } else {
@@ -283,13 +308,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return async (invocation) => {
       const handlers = this.#working();
       const { Payload } = CallbackInvocationSchema.parse(invocation);
-      const taskToken = `local:${Payload.projectId}:${stateName}:${ulid()}`;
+      const taskToken = `local:${Payload.execution}:${stateName}:${ulid()}`;
       const signalled = deferred<unknown>();
       // Settled before the override returns it (replay): don't report that as an unhandled rejection.
       signalled.promise.catch(() => {});
       // Registered before the handler runs: it may signal the token at once when the step is already decided.
       this.#tokens.set(taskToken, {
-        projectId: Payload.projectId,
+        execution: Payload.execution,
         resolve: signalled.resolve,
         reject: signalled.reject,
       });
@@ -309,7 +334,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return async (invocation) => {
       const handlers = this.#working();
       const { Payload } = FinishInvocationSchema.parse(invocation);
-      await this.#track(() => handlers.finishProject(Payload));
+      await this.#track(() => handlers.finishStage(Payload));
       return {};
     };
   }

@@ -2,17 +2,50 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  type GlobalSecondaryIndex,
   ResourceNotFoundException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TableIndexes, TableKeys } from './table.js';
 
-/** Creates the single table (as the CDK stack does on AWS) unless it exists. Used by the local runtime and tests. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
+const indexDefinition = (index: (typeof TableIndexes)[number]): GlobalSecondaryIndex => ({
+  IndexName: index.indexName,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' },
+  ],
+  Projection: { ProjectionType: index.projection },
+});
+
+const attribute = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+
+/**
+ * Creates the single table (as the CDK stack does on AWS) unless it exists; a table made by an older version of
+ * Daiban gets the indexes it lacks. Used by the local runtime and tests.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<'created' | 'exists' | 'updated'> {
+  let existing: string[] | undefined;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return 'exists';
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    existing = (described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '');
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  if (existing) {
+    const missing = TableIndexes.filter((index) => !existing.includes(index.indexName));
+    for (const index of missing) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [attribute(index.partitionKey), attribute(index.sortKey)],
+          GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(index) }],
+        }),
+      );
+    }
+    return missing.length > 0 ? 'updated' : 'exists';
   }
   const attributeNames = new Set<string>([TableKeys.partitionKey, TableKeys.sortKey]);
   for (const index of TableIndexes) {
@@ -23,19 +56,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributeNames].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      AttributeDefinitions: [...attributeNames].map(attribute),
       KeySchema: [
         { AttributeName: TableKeys.partitionKey, KeyType: 'HASH' },
         { AttributeName: TableKeys.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: TableIndexes.map((index) => ({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
+      GlobalSecondaryIndexes: TableIndexes.map(indexDefinition),
     }),
   );
   return 'created';

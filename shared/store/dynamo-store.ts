@@ -1,61 +1,68 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
+  BatchGetCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Chain, ChainSchema } from '../domain/chain.js';
 import { type Department, DepartmentSchema } from '../domain/department.js';
-import { ConflictError } from '../domain/errors.js';
+import type { ItemTokens, Project, ProjectStep, User } from '../domain/project.js';
+import { UserSchema } from '../domain/project.js';
+import { ProjectStatusSchema } from '../domain/step-status.js';
 import {
-  type AgentAssignment,
-  AgentAssignmentSchema,
-  type Project,
-  type ProjectEvent,
-  ProjectEventSchema,
-  ProjectSchema,
-  type ProjectStep,
-  ProjectStepSchema,
-  type User,
-  UserSchema,
-} from '../domain/project.js';
-import type { ProjectStatus } from '../domain/step-status.js';
-import { keys, projectIndexKeys, stepIndexKeys } from './keys.js';
-import type { DaibanStore, ProjectChange, StepTransition } from './store.port.js';
+  decodeCursor,
+  encodeCursor,
+  outboxItem,
+  parseAssignment,
+  parseEvent,
+  parseOutbox,
+  parseProject,
+  parseStep,
+  parseTokens,
+  stripKeys,
+  tokenKeyOf,
+} from './dynamo-codec.js';
+import { toTransactItems } from './dynamo-ops.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './dynamo-retry.js';
+import { keys, statusPartition } from './keys.js';
+import {
+  CommitConflictError,
+  type DaibanStore,
+  type OutboxEntry,
+  type Page,
+  type PageRequest,
+  type ProjectFilter,
+  type ProjectRecord,
+  type StoreOp,
+  type WorkItem,
+} from './store.port.js';
+import { STATUS_SHARDS } from './table.js';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** Fields of the step item the engine owns; transitions never touch them. */
-const TOKEN_FIELD = { step: 'taskToken', gate: 'gateToken' } as const;
-const STEP_KEY_FIELDS = new Set(['projectId', 'stepId']);
-/** Optional step fields a transition may clear, plus the index keys derived from status. */
-const STEP_OPTIONAL_FIELDS = [
-  ...Object.entries(ProjectStepSchema.shape)
-    .filter(([, schema]) => schema.safeParse(undefined).success)
-    .map(([name]) => name),
-  'GSI1PK',
-  'GSI1SK',
-  'DuePK',
-  'DueSK',
-];
+/** The part of the document client the store uses: tests hand in a fault-injecting wrapper of a real one. */
+export interface DocumentSender {
+  send(command: object): Promise<unknown>;
+}
 
 /**
- * DynamoDB single-table adapter of `DaibanStore` (@aws-sdk/lib-dynamodb).
- * Records are validated with the domain's zod schemas on the way out.
+ * DynamoDB single-table adapter of `DaibanStore` (@aws-sdk/lib-dynamodb). Records are validated with the domain's
+ * zod schemas on the way out; every call goes through {@link withRetry}, so a transaction conflict, throttling or an
+ * unreachable database becomes a 409 or a 503, never a 500.
  *
  * @example new DynamoDaibanStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'daiban-dev-table')
+ * (`DynamoDBDocumentClient` satisfies {@link DocumentSender}.)
  */
 export class DynamoDaibanStore implements DaibanStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentSender,
     private readonly tableName: string,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
+
+  // ---- reference data -----------------------------------------------------------------------------------
 
   async putDepartment(department: Department): Promise<void> {
     await this.put({
@@ -67,7 +74,7 @@ export class DynamoDaibanStore implements DaibanStore {
   }
 
   async listDepartments(): Promise<Department[]> {
-    const items = await this.queryAll({ IndexName: 'GSI1', ...this.eq('GSI1PK', 'DEPARTMENTS') });
+    const items = await this.queryAll({ IndexName: 'GSI1', ...eq('GSI1PK', 'DEPARTMENTS') });
     return items.map((item) => DepartmentSchema.parse(stripKeys(item)));
   }
 
@@ -90,7 +97,7 @@ export class DynamoDaibanStore implements DaibanStore {
       const item = await this.get(keys.chain(id, version));
       return item ? ChainSchema.parse(item.chain) : undefined;
     }
-    const result = await this.doc.send(
+    const result = await this.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :version)',
@@ -105,7 +112,7 @@ export class DynamoDaibanStore implements DaibanStore {
   }
 
   async listChainVersions(): Promise<Chain[]> {
-    const items = await this.queryAll({ IndexName: 'GSI1', ...this.eq('GSI1PK', 'CHAINS') });
+    const items = await this.queryAll({ IndexName: 'GSI1', ...eq('GSI1PK', 'CHAINS') });
     return items.map((item) => ChainSchema.parse(item.chain));
   }
 
@@ -133,376 +140,261 @@ export class DynamoDaibanStore implements DaibanStore {
   }
 
   async listUsers(): Promise<User[]> {
-    const items = await this.queryAll({ IndexName: 'GSI1', ...this.eq('GSI1PK', 'USERS') });
+    const items = await this.queryAll({ IndexName: 'GSI1', ...eq('GSI1PK', 'USERS') });
     return items.map((item) => UserSchema.parse(stripKeys(item)));
   }
 
-  async nextSerial(sequence: string): Promise<number> {
-    const result = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.counter(sequence),
-        UpdateExpression: 'ADD #value :one',
-        ExpressionAttributeNames: { '#value': 'value' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(result.Attributes?.value);
+  async readSerial(sequence: string): Promise<number | undefined> {
+    const item = await this.get(keys.counter(sequence));
+    return item?.value === undefined ? undefined : Number(item.value);
   }
 
-  async createProject(input: {
-    project: Project;
-    steps: ProjectStep[];
-    events: ProjectEvent[];
-    assignment: AgentAssignment;
-  }): Promise<void> {
-    const { project, steps, events, assignment } = input;
-    // Steps (and events beyond what a transaction holds) go first; the project item is the commit point:
-    // until it exists, nothing reads them.
-    const [firstEvent, ...moreEvents] = events;
-    await this.batchPut([
-      ...steps.map((step) => this.stepItem(step)),
-      ...moreEvents.map((event) => this.eventItem(event)),
-    ]);
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: this.projectItem(project),
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-      { Put: { TableName: this.tableName, Item: this.assignmentItem(assignment) } },
-    ];
-    if (firstEvent) items.push({ Put: { TableName: this.tableName, Item: this.eventItem(firstEvent) } });
-    await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+  // ---- writes -------------------------------------------------------------------------------------------
+
+  async commit(ops: StoreOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    const { items, opsOf } = toTransactItems(this.tableName, ops);
+    try {
+      await this.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException || isCancelled(error)) {
+        const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+        const failed = reasons.flatMap((reason, i) =>
+          reason.Code === 'ConditionalCheckFailed' ? (opsOf[i] ?? []) : [],
+        );
+        if (failed.length > 0) throw new CommitConflictError(failed);
+      }
+      throw error;
+    }
+  }
+
+  // ---- projects -----------------------------------------------------------------------------------------
+
+  async loadProject(projectId: string): Promise<ProjectRecord | undefined> {
+    const rows = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND SK >= :from',
+      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':from': 'PROJECT' },
+      ConsistentRead: true,
+    });
+    let project: Project | undefined;
+    const items: ProjectStep[] = [];
+    const tokens = new Map<string, ItemTokens>();
+    for (const row of rows) {
+      const sk = String(row.SK);
+      if (sk === 'PROJECT') project = parseProject(row);
+      else if (sk.startsWith('STEP#')) items.push(parseStep(row));
+      else if (sk.startsWith('TOKEN#')) tokens.set(tokenKeyOf(sk), parseTokens(row));
+    }
+    return project ? { project, items, tokens } : undefined;
   }
 
   async getProject(projectId: string): Promise<Project | undefined> {
     const item = await this.get(keys.project(projectId));
-    return item ? ProjectSchema.parse(stripKeys(item)) : undefined;
+    return item ? parseProject(item) : undefined;
   }
 
-  async listProjects(filter: {
-    status?: ProjectStatus;
-    agentId?: string;
-    enterpriseId?: string;
-  }): Promise<Project[]> {
-    let items: Record<string, unknown>[];
-    if (filter.agentId)
-      items = await this.queryAll({ IndexName: 'GSI2', ...this.eq('GSI2PK', `AGENT#${filter.agentId}`) });
-    else if (filter.enterpriseId)
-      items = await this.queryAll({
-        IndexName: 'GSI3',
-        ...this.eq('GSI3PK', `ENTERPRISE#${filter.enterpriseId}`),
-      });
-    else {
-      const statuses: ProjectStatus[] = filter.status ? [filter.status] : ['active', 'returned', 'completed'];
-      const pages = await Promise.all(
-        statuses.map((status) =>
-          this.queryAll({ IndexName: 'GSI1', ...this.eq('GSI1PK', `PROJECTS#${status}`) }),
-        ),
-      );
-      items = pages.flat();
+  async getProjects(projectIds: readonly string[]): Promise<Project[]> {
+    const ids = [...new Set(projectIds)];
+    const found: Project[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keysLeft: Record<string, unknown>[] = ids.slice(i, i + 100).map((id) => keys.project(id));
+      for (let attempt = 0; keysLeft.length > 0; attempt += 1) {
+        if (attempt > 8) throw new Error('DynamoDB kept some projects of a batch read unprocessed');
+        const result = await this.send<{
+          Responses?: Record<string, Record<string, unknown>[]>;
+          UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
+        }>(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keysLeft, ConsistentRead: true } } }));
+        found.push(...(result.Responses?.[this.tableName] ?? []).map(parseProject));
+        keysLeft = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (keysLeft.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
     }
-    return items
-      .map((item) => ProjectSchema.parse(stripKeys(item)))
-      .filter((p) => !filter.status || p.status === filter.status)
-      .filter((p) => !filter.agentId || p.agentId === filter.agentId)
-      .filter((p) => !filter.enterpriseId || p.enterpriseId === filter.enterpriseId)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return found;
   }
 
-  async getStep(projectId: string, stepId: string): Promise<ProjectStep | undefined> {
-    const item = await this.get(keys.step(projectId, stepId));
-    return item ? ProjectStepSchema.parse(stripKeys(item)) : undefined;
+  async findProjectIdByCode(code: string): Promise<string | undefined> {
+    const item = await this.get(keys.code(code));
+    return typeof item?.projectId === 'string' ? item.projectId : undefined;
   }
 
-  async listSteps(projectId: string): Promise<ProjectStep[]> {
-    const items = await this.queryPrefix(`PROJECT#${projectId}`, 'STEP#');
-    return items.map((item) => ProjectStepSchema.parse(stripKeys(item)));
-  }
-
-  async listEvents(projectId: string): Promise<ProjectEvent[]> {
-    const items = await this.queryPrefix(`PROJECT#${projectId}`, 'EVENT#');
-    return items.map((item) => ProjectEventSchema.parse(stripKeys(item)));
-  }
-
-  async listAssignments(projectId: string): Promise<AgentAssignment[]> {
-    const items = await this.queryPrefix(`PROJECT#${projectId}`, 'ASSIGNMENT#');
-    return items.map((item) => AgentAssignmentSchema.parse(stripKeys(item)));
-  }
-
-  async transitionStep(transition: StepTransition): Promise<ProjectStep> {
-    const { before, after, event, project } = transition;
-    const items: TransactItem[] = [
-      { Update: this.stepUpdate(before, after) },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: this.eventItem(event),
-          ConditionExpression: 'attribute_not_exists(PK)',
+  async listProjects(filter: ProjectFilter, page: PageRequest): Promise<Page<Project>> {
+    const statusFilter = filter.status
+      ? { FilterExpression: '#status = :status', names: { '#status': 'status' }, values: { ':status': filter.status } }
+      : undefined;
+    const byIndex = (index: 'GSI2' | 'GSI3', pk: string) =>
+      this.queryPage(
+        {
+          IndexName: index,
+          KeyConditionExpression: `${index}PK = :pk`,
+          ExpressionAttributeValues: { ':pk': pk, ...statusFilter?.values },
+          ...(statusFilter
+            ? { FilterExpression: statusFilter.FilterExpression, ExpressionAttributeNames: statusFilter.names }
+            : {}),
+          ScanIndexForward: false,
         },
-      },
-    ];
-    if (project) items.push({ Update: this.projectUpdate(before.projectId, after.updatedAt, project) });
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      throw this.explainCancellation(error, before, project);
+        page,
+        parseProject,
+      );
+    if (filter.agentId) {
+      const result = await byIndex('GSI2', `AGENT#${filter.agentId}`);
+      return {
+        ...result,
+        items: result.items.filter((p) => !filter.enterpriseId || p.enterpriseId === filter.enterpriseId),
+      };
     }
-    return { ...after, version: before.version + 1 };
+    if (filter.enterpriseId) return byIndex('GSI3', `ENTERPRISE#${filter.enterpriseId}`);
+    const statuses = filter.status ? [filter.status] : ProjectStatusSchema.options;
+    const partitions = statuses.flatMap((status) =>
+      Array.from({ length: STATUS_SHARDS }, (_, shard) => statusPartition(status, shard)),
+    );
+    return this.mergePartitions('GSI1', partitions, page, parseProject);
   }
 
-  async setTaskToken(projectId: string, stepId: string, kind: 'step' | 'gate', token: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.step(projectId, stepId),
-        UpdateExpression: 'SET #token = :token',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#token': TOKEN_FIELD[kind] },
-        ExpressionAttributeValues: { ':token': token },
-      }),
+  async listEvents(projectId: string, page: PageRequest) {
+    return this.queryPage(
+      {
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': 'EVENT#' },
+        ConsistentRead: true,
+      },
+      page,
+      parseEvent,
     );
   }
 
-  async getTaskToken(projectId: string, stepId: string, kind: 'step' | 'gate'): Promise<string | undefined> {
-    const item = await this.get(keys.step(projectId, stepId));
-    const token = item?.[TOKEN_FIELD[kind]];
-    return typeof token === 'string' ? token : undefined;
+  async listAssignments(projectId: string) {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': 'ASSIGNMENT#' },
+      ConsistentRead: true,
+    });
+    return items.map(parseAssignment);
   }
 
-  async reassignAgent(input: {
-    project: Project;
-    assignment: AgentAssignment;
-    event: ProjectEvent;
-  }): Promise<void> {
-    const { project, assignment, event } = input;
+  async listOpenItemsOfDepartment(
+    departmentId: string,
+    filter: { status?: 'ready' | 'in_review' | 'supplement_requested' },
+    page: PageRequest,
+  ): Promise<Page<ProjectStep>> {
+    return this.queryPage(
+      filter.status
+        ? {
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :status)',
+            ExpressionAttributeValues: { ':pk': `DEPT#${departmentId}`, ':status': `${filter.status}#` },
+          }
+        : { IndexName: 'GSI1', ...eq('GSI1PK', `DEPT#${departmentId}`) },
+      page,
+      parseStep,
+    );
+  }
+
+  // ---- outbox and work ----------------------------------------------------------------------------------
+
+  async getOutbox(projectId: string, outboxId: string): Promise<OutboxEntry | undefined> {
+    const item = await this.get(keys.outbox(projectId, outboxId));
+    return item ? parseOutbox(item) : undefined;
+  }
+
+  async deleteOutbox(projectId: string, outboxId: string): Promise<void> {
+    await this.send(new DeleteCommand({ TableName: this.tableName, Key: keys.outbox(projectId, outboxId) }));
+  }
+
+  async rescheduleOutbox(entry: OutboxEntry): Promise<void> {
     try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.project(project.projectId),
-                UpdateExpression: 'SET agentId = :agent, GSI2PK = :gsi2pk, updatedAt = :now',
-                ConditionExpression: 'agentId = :previous',
-                ExpressionAttributeValues: {
-                  ':agent': assignment.agentId,
-                  ':gsi2pk': `AGENT#${assignment.agentId}`,
-                  ':now': assignment.at,
-                  ':previous': project.agentId,
-                },
-              },
-            },
-            { Put: { TableName: this.tableName, Item: this.assignmentItem(assignment) } },
-            { Put: { TableName: this.tableName, Item: this.eventItem(event) } },
-          ],
+      await this.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: outboxItem(entry),
+          ConditionExpression: 'attribute_exists(PK)',
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw new ConflictError(
-          'PROJECT.AGENT_CHANGED',
-          `the agent of project ${project.code} changed meanwhile; reload the project and try again`,
-        );
-      }
-      throw error;
+      // Sent and deleted meanwhile (by the scheduled job, or the relay of a retried request): nothing is left to do.
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
     }
   }
 
-  async appendEvent(event: ProjectEvent, project?: ProjectChange): Promise<void> {
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: this.eventItem(event),
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-    ];
-    if (project) items.push({ Update: this.projectUpdate(event.projectId, event.at, project) });
+  async listDueWork(shard: number, until: string, limit: number): Promise<WorkItem[]> {
+    const result = await this.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'Work',
+        KeyConditionExpression: 'WorkPK = :pk AND WorkSK <= :until',
+        ExpressionAttributeValues: { ':pk': `WORK#${shard}`, ':until': `${until}#~` },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).flatMap((item) => parseWork(String(item.WorkSK)));
+  }
+
+  async getSetting(name: string): Promise<{ value: Record<string, unknown>; revision: number } | undefined> {
+    const item = await this.get(keys.setting(name));
+    if (!item) return undefined;
+    return { value: (item.value ?? {}) as Record<string, unknown>, revision: Number(item.revision ?? 0) };
+  }
+
+  async putSetting(
+    name: string,
+    value: Record<string, unknown>,
+    options: { expectedRevision?: number | null; ttlSeconds?: number } = {},
+  ): Promise<boolean> {
+    const { expectedRevision, ttlSeconds } = options;
+    const expiresAt = ttlSeconds ? Math.floor(Date.now() / 1000) + ttlSeconds : undefined;
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.setting(name),
+            value,
+            revision: (expectedRevision ?? 0) + 1,
+            ...(expiresAt ? { expiresAt } : {}),
+          },
+          ...(expectedRevision === undefined
+            ? {}
+            : expectedRevision === null
+              ? { ConditionExpression: 'attribute_not_exists(PK)' }
+              : {
+                  ConditionExpression: '#revision = :revision',
+                  ExpressionAttributeNames: { '#revision': 'revision' },
+                  ExpressionAttributeValues: { ':revision': expectedRevision },
+                }),
+        }),
+      );
+      return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException && project?.expectStatus) {
-        throw new ConflictError('PROJECT.STATUS_CHANGED', `the project is no longer ${project.expectStatus}`);
-      }
+      if (errorName(error) === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   }
 
-  async listOpenStepsOfDepartment(
-    departmentId: string,
-    status?: 'ready' | 'in_review' | 'supplement_requested',
-  ): Promise<ProjectStep[]> {
-    const input: Omit<QueryCommandInput, 'TableName'> = status
-      ? {
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :status)',
-          ExpressionAttributeValues: { ':pk': `DEPT#${departmentId}`, ':status': `${status}#` },
-        }
-      : { IndexName: 'GSI1', ...this.eq('GSI1PK', `DEPT#${departmentId}`) };
-    const items = await this.queryAll(input);
-    return items
-      .map((item) => ProjectStepSchema.parse(stripKeys(item)))
-      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+  async ping(): Promise<void> {
+    await this.get({ PK: 'HEALTH', SK: 'HEALTH' });
   }
 
-  // ---- item builders -------------------------------------------------------------------------
+  // ---- low-level helpers --------------------------------------------------------------------------------
 
-  private projectItem(project: Project): Record<string, unknown> {
-    return {
-      ...keys.project(project.projectId),
-      ...projectIndexKeys(project),
-      ...ProjectSchema.parse(project),
-    };
-  }
-
-  private stepItem(step: ProjectStep): Record<string, unknown> {
-    return {
-      ...keys.step(step.projectId, step.stepId),
-      ...stepIndexKeys(step),
-      ...ProjectStepSchema.parse(step),
-    };
-  }
-
-  private eventItem(event: ProjectEvent): Record<string, unknown> {
-    return { ...keys.event(event.projectId, event.eventId), ...ProjectEventSchema.parse(event) };
-  }
-
-  private assignmentItem(assignment: AgentAssignment): Record<string, unknown> {
-    return {
-      ...keys.assignment(assignment.projectId, assignment.assignmentId),
-      ...AgentAssignmentSchema.parse(assignment),
-    };
-  }
-
-  /** SET every field of the new step (tokens excepted), REMOVE optional fields it no longer has. */
-  private stepUpdate(before: ProjectStep, after: ProjectStep) {
-    const next = { ...ProjectStepSchema.parse(after), ...stepIndexKeys(after), version: before.version + 1 };
-    const names: Record<string, string> = { '#expectedVersion': 'version', '#expectedStatus': 'status' };
-    const values: Record<string, unknown> = {
-      ':expectedVersion': before.version,
-      ':expectedStatus': before.status,
-    };
-    const sets: string[] = [];
-    const removes: string[] = [];
-    for (const [field, value] of Object.entries(next)) {
-      if (STEP_KEY_FIELDS.has(field)) continue;
-      if (value === undefined) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
-    }
-    for (const field of STEP_OPTIONAL_FIELDS) {
-      if ((next as Record<string, unknown>)[field] !== undefined) continue;
-      names[`#${field}`] = field;
-      removes.push(`#${field}`);
-    }
-    return {
-      TableName: this.tableName,
-      Key: keys.step(before.projectId, before.stepId),
-      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-      ConditionExpression: '#expectedVersion = :expectedVersion AND #expectedStatus = :expectedStatus',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    };
-  }
-
-  private projectUpdate(projectId: string, now: string, change: ProjectChange) {
-    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':updatedAt': now };
-    const sets = ['#updatedAt = :updatedAt'];
-    const adds: string[] = [];
-    for (const [field, value] of Object.entries(change.set ?? {})) {
-      if (value === undefined) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
-    }
-    if (change.set?.status) {
-      names['#GSI1PK'] = 'GSI1PK';
-      values[':GSI1PK'] = `PROJECTS#${change.set.status}`;
-      sets.push('#GSI1PK = :GSI1PK');
-    }
-    for (const [field, value] of Object.entries(change.add ?? {})) {
-      if (!value) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      adds.push(`#${field} :${field}`);
-    }
-    let condition = 'attribute_exists(PK)';
-    if (change.expectStatus) {
-      names['#status'] = 'status';
-      values[':expectStatus'] = change.expectStatus;
-      condition += ' AND #status = :expectStatus';
-    }
-    return {
-      TableName: this.tableName,
-      Key: keys.project(projectId),
-      UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    };
-  }
-
-  private explainCancellation(error: unknown, before: ProjectStep, project?: ProjectChange): unknown {
-    if (!(error instanceof TransactionCanceledException)) return error;
-    const reasons = error.CancellationReasons ?? [];
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-      return new ConflictError(
-        'STEP.CHANGED',
-        `step ${before.stepId} is no longer ${before.status}: it was changed by another request; reload and try again`,
-        { stepId: before.stepId, expectedStatus: before.status },
-      );
-    }
-    if (reasons[2]?.Code === 'ConditionalCheckFailed' && project?.expectStatus) {
-      return new ConflictError('PROJECT.STATUS_CHANGED', `the project is no longer ${project.expectStatus}`);
-    }
-    return error;
-  }
-
-  // ---- low-level helpers ---------------------------------------------------------------------
-
-  private eq(
-    attribute: string,
-    value: string,
-  ): Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'> {
-    return {
-      KeyConditionExpression: `${attribute} = :value`,
-      ExpressionAttributeValues: { ':value': value },
-    };
+  private send<T = QueryResult>(command: object): Promise<T> {
+    return withRetry(() => this.doc.send(command) as Promise<T>, this.retry);
   }
 
   private async get(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
-    const result = await this.doc.send(
+    const result = await this.send<{ Item?: Record<string, unknown> }>(
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
     return result.Item;
   }
 
   private async put(item: Record<string, unknown>): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
-  }
-
-  private async queryPrefix(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-    return this.queryAll({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-      ConsistentRead: true,
-    });
+    await this.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.send(
+      const page = await this.send<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>(
         new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
       );
       items.push(...(page.Items ?? []));
@@ -511,35 +403,81 @@ export class DynamoDaibanStore implements DaibanStore {
     return items;
   }
 
-  private async batchPut(items: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('DynamoDB kept throttling the batch write; try again');
-        const result = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-        if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
-    }
+  /** One page of one partition; the cursor is DynamoDB's LastEvaluatedKey, opaque to the client. */
+  private async queryPage<T>(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    page: PageRequest,
+    parse: (item: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
+    const result = await this.send<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>(
+      new QueryCommand({
+        ...input,
+        TableName: this.tableName,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    const cursor = encodeCursor(result.LastEvaluatedKey);
+    return { items: (result.Items ?? []).map(parse), ...(cursor ? { cursor } : {}) };
+  }
+
+  /**
+   * One page across write-sharded partitions, newest first: each partition gives up to a page below the cursor,
+   * the pages are merged and cut. The cursor is the sort key of the last item returned.
+   */
+  private async mergePartitions<T>(
+    index: 'GSI1',
+    partitions: string[],
+    page: PageRequest,
+    parse: (item: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
+    const after = decodeCursor<{ sk: string }>(page.cursor)?.sk;
+    const results = await Promise.all(
+      partitions.map((pk) =>
+        this.send<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: index,
+            KeyConditionExpression: after ? `${index}PK = :pk AND ${index}SK < :after` : `${index}PK = :pk`,
+            ExpressionAttributeValues: { ':pk': pk, ...(after ? { ':after': after } : {}) },
+            ScanIndexForward: false,
+            Limit: page.limit,
+          }),
+        ),
+      ),
+    );
+    const rows = results
+      .flatMap((r) => r.Items ?? [])
+      .sort((a, b) => String(b[`${index}SK`]).localeCompare(String(a[`${index}SK`])));
+    const taken = rows.slice(0, page.limit);
+    const more = rows.length > page.limit || results.some((r) => r.LastEvaluatedKey !== undefined);
+    const last = taken.at(-1);
+    const cursor = more && last ? encodeCursor({ sk: String(last[`${index}SK`]) }) : undefined;
+    return { items: taken.map(parse), ...(cursor ? { cursor } : {}) };
   }
 }
 
-const KEY_ATTRIBUTES = [
-  'PK',
-  'SK',
-  'GSI1PK',
-  'GSI1SK',
-  'GSI2PK',
-  'GSI2SK',
-  'GSI3PK',
-  'GSI3SK',
-  'DuePK',
-  'DueSK',
-];
-function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const rest = { ...item };
-  for (const key of KEY_ATTRIBUTES) delete rest[key];
-  return rest;
+type QueryResult = { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> };
+
+function eq(
+  attribute: string,
+  value: string,
+): Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'> {
+  return { KeyConditionExpression: `${attribute} = :value`, ExpressionAttributeValues: { ':value': value } };
+}
+
+const errorName = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined;
+
+const isCancelled = (error: unknown): boolean => errorName(error) === 'TransactionCanceledException';
+
+/** `<at>#<kind>#<projectId>[#<rest>]` → a work item. */
+function parseWork(sk: string): WorkItem[] {
+  const [at, kind, projectId, ...rest] = sk.split('#');
+  if (!at || !projectId) return [];
+  const tail = rest.join('#');
+  if (kind === 'outbox') return [{ kind, at, projectId, outboxId: tail }];
+  if (kind === 'renew') return [{ kind, at, projectId }];
+  if (kind === 'sla') return [{ kind, at, projectId, itemKey: tail }];
+  return [];
 }

@@ -1,17 +1,19 @@
-import type { ProjectStep } from '../domain/project.js';
-import type { ProjectStatus } from '../domain/step-status.js';
+import { itemKey, type Project, type ProjectStep } from '../domain/project.js';
 import { isOpen } from '../domain/step-status.js';
-import { DUE_SHARDS } from './table.js';
+import { STATUS_SHARDS, WORK_SHARDS } from './table.js';
 
 /** Key builders for the single table (see table.ts for the map). */
 export const keys = {
   project: (projectId: string) => ({ PK: `PROJECT#${projectId}`, SK: 'PROJECT' }),
-  step: (projectId: string, stepId: string) => ({ PK: `PROJECT#${projectId}`, SK: `STEP#${stepId}` }),
+  item: (projectId: string, key: string) => ({ PK: `PROJECT#${projectId}`, SK: `STEP#${key}` }),
+  tokens: (projectId: string, key: string) => ({ PK: `PROJECT#${projectId}`, SK: `TOKEN#${key}` }),
   event: (projectId: string, eventId: string) => ({ PK: `PROJECT#${projectId}`, SK: `EVENT#${eventId}` }),
   assignment: (projectId: string, assignmentId: string) => ({
     PK: `PROJECT#${projectId}`,
     SK: `ASSIGNMENT#${assignmentId}`,
   }),
+  outbox: (projectId: string, outboxId: string) => ({ PK: `PROJECT#${projectId}`, SK: `OUTBOX#${outboxId}` }),
+  code: (code: string) => ({ PK: `CODE#${code}`, SK: 'CODE' }),
   department: (id: string) => ({ PK: `DEPT#${id}`, SK: 'DEPT' }),
   chain: (id: string, version: number) => ({
     PK: `CHAIN#${id}`,
@@ -19,41 +21,63 @@ export const keys = {
   }),
   user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'USER' }),
   counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
+  setting: (name: string) => ({ PK: `SETTING#${name}`, SK: 'SETTING' }),
 };
 
-export const projectIndexKeys = (p: {
-  projectId: string;
-  status: ProjectStatus;
-  createdAt: string;
-  agentId: string;
-  enterpriseId: string;
-}) => ({
-  GSI1PK: `PROJECTS#${p.status}`,
-  GSI1SK: `${p.createdAt}#${p.projectId}`,
-  GSI2PK: `AGENT#${p.agentId}`,
-  GSI2SK: `${p.createdAt}#${p.projectId}`,
-  GSI3PK: `ENTERPRISE#${p.enterpriseId}`,
-  GSI3SK: `${p.createdAt}#${p.projectId}`,
-});
-
-/** A small stable hash so a step always lands on the same due-index shard. */
-export function dueShard(projectId: string, stepId: string): number {
+/** A small stable hash, so the same thing always lands on the same shard. */
+export function shardOf(text: string, shards: number): number {
   let hash = 0;
-  for (const ch of `${projectId}#${stepId}`) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return hash % DUE_SHARDS;
+  for (const ch of text) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return hash % shards;
+}
+
+/** One shard of the "projects by status" index. */
+export const statusPartition = (status: string, shard: number): string => `PROJECTS#${status}#${shard}`;
+
+/** The status index partition of a project. */
+export const statusKey = (status: string, projectId: string): string =>
+  statusPartition(status, shardOf(projectId, STATUS_SHARDS));
+
+/** The Work index keys of a piece of work due at `at`. */
+export function workKeys(
+  at: string | undefined,
+  kind: 'outbox' | 'renew' | 'sla',
+  projectId: string,
+  rest = '',
+): { WorkPK?: string; WorkSK?: string } {
+  if (at === undefined) return { WorkPK: undefined, WorkSK: undefined };
+  return {
+    WorkPK: `WORK#${shardOf(`${projectId}#${rest}`, WORK_SHARDS)}`,
+    WorkSK: `${at}#${kind}#${projectId}${rest ? `#${rest}` : ''}`,
+  };
+}
+
+/** Index keys of a project item (the Work key only while an execution waits for it). */
+export function projectIndexKeys(p: Project): Record<string, string | undefined> {
+  const inFlight = p.status === 'active' || p.status === 'returned';
+  return {
+    GSI1PK: statusKey(p.status, p.projectId),
+    GSI1SK: `${p.createdAt}#${p.projectId}`,
+    GSI2PK: `AGENT#${p.agentId}`,
+    GSI2SK: `${p.createdAt}#${p.projectId}`,
+    GSI3PK: `ENTERPRISE#${p.enterpriseId}`,
+    GSI3SK: `${p.createdAt}#${p.projectId}`,
+    ...workKeys(inFlight && p.execution ? p.renewAt : undefined, 'renew', p.projectId),
+  };
 }
 
 /**
- * Index keys a step carries in its current status: open steps sit in their department's queue (GSI1),
- * steps in review also in the sparse due index (ByDueAt). Closed steps carry neither.
+ * Index keys a step or part carries in its current status: open items sit in their department's queue (GSI1),
+ * items in review with an SLA checkpoint also in the Work index. Closed items carry neither.
  */
-export function stepIndexKeys(step: ProjectStep): Record<string, string | undefined> {
-  const queued = isOpen(step.status) && step.departmentId !== null;
-  const due = step.status === 'in_review' && step.dueAt !== undefined;
+export function itemIndexKeys(item: ProjectStep): Record<string, string | undefined> {
+  const queued = isOpen(item.status) && item.departmentId !== null && item.kind !== 'joint';
+  const key = itemKey(item);
+  // In review: by the instant the promised limit ends, so an inbox reads in order of time left.
+  const since = item.status === 'in_review' ? (item.dueAt ?? item.updatedAt) : item.updatedAt;
   return {
-    GSI1PK: queued ? `DEPT#${step.departmentId}` : undefined,
-    GSI1SK: queued ? `${step.status}#${step.updatedAt}#${step.projectId}#${step.stepId}` : undefined,
-    DuePK: due ? `DUE#${dueShard(step.projectId, step.stepId)}` : undefined,
-    DueSK: due ? `${step.dueAt}#${step.projectId}#${step.stepId}` : undefined,
+    GSI1PK: queued ? `DEPT#${item.departmentId}` : undefined,
+    GSI1SK: queued ? `${item.status}#${since}#${item.projectId}#${key}` : undefined,
+    ...workKeys(item.status === 'in_review' ? item.slaCheckAt : undefined, 'sla', item.projectId, key),
   };
 }

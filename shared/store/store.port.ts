@@ -1,25 +1,90 @@
 import type { Chain } from '../domain/chain.js';
 import type { Department } from '../domain/department.js';
-import type { AgentAssignment, Project, ProjectEvent, ProjectStep, User } from '../domain/project.js';
-import type { ProjectStatus } from '../domain/step-status.js';
+import { ConflictError } from '../domain/errors.js';
+import type {
+  AgentAssignment,
+  ItemTokens,
+  Project,
+  ProjectEvent,
+  ProjectStep,
+  TokenRef,
+  User,
+} from '../domain/project.js';
+import type { ProjectStatus, StepStatus } from '../domain/step-status.js';
+import type { ProjectChange } from '../domain/transition.js';
 
-/** Counter increments and field changes applied to the project item inside a step transition. */
-export type ProjectChange = {
-  add?: Partial<Record<'stepsClosed' | 'decisions' | 'supplements', number>>;
-  set?: Partial<
-    Pick<Project, 'status' | 'returnedAt' | 'completedAt' | 'executionEndedAt' | 'currentStageIndex'>
-  >;
-  /** the transition only applies while the project has this status */
-  expectStatus?: ProjectStatus;
+/** A page of a list and the cursor of the next page (absent on the last page). */
+export type Page<T> = { items: T[]; cursor?: string };
+export type PageRequest = { limit: number; cursor?: string };
+
+/** What the engine is sent once a change is committed (see `shared/app/relay.ts`). */
+export type OutboxSend =
+  | { type: 'task_success'; token: string; output: Record<string, unknown>; what: string }
+  | { type: 'start_execution'; projectId: string; name: string; chainKey: string; stageIndex: number }
+  | { type: 'stop_execution'; name: string; chainKey: string };
+
+/**
+ * Signals a committed change owes (DESIGN.md decision 7): written in the change's own transaction, sent by the
+ * relay right after it and deleted; anything left is found by the scheduled job once `retryAt` has passed.
+ */
+export type OutboxEntry = {
+  projectId: string;
+  outboxId: string;
+  createdAt: string;
+  retryAt: string;
+  attempts: number;
+  sends: OutboxSend[];
 };
 
-/** One atomic step transition: the step (conditional on its version and status), its event, the project. */
-export type StepTransition = {
-  before: ProjectStep;
-  after: ProjectStep;
-  event: ProjectEvent;
-  project?: ProjectChange;
-};
+/** Work the scheduled job finds in the sparse, write-sharded work index once its instant has come. */
+export type WorkItem =
+  | { kind: 'outbox'; at: string; projectId: string; outboxId: string }
+  | { kind: 'renew'; at: string; projectId: string }
+  | { kind: 'sla'; at: string; projectId: string; itemKey: string };
+
+/** One write of a transaction. Each names the condition it is written under. */
+export type StoreOp =
+  /** a new project (fails if the id is taken) */
+  | { op: 'create_project'; project: Project }
+  /** counters and fields of the project, under `change.expect` */
+  | { op: 'update_project'; projectId: string; at: string; change: ProjectChange }
+  /** a new step or part item (registration) */
+  | { op: 'put_item'; item: ProjectStep }
+  /** a step or part, conditional on its version and status; its version moves on by one */
+  | { op: 'update_item'; before: ProjectStep; after: ProjectStep }
+  /** nothing written: the item must still have this version */
+  | { op: 'check_item'; item: ProjectStep }
+  /** stores a callback token on the item's token record */
+  | { op: 'put_token'; projectId: string; itemKey: string; kind: 'task' | 'gate'; ref: TokenRef }
+  /** nothing written: the item's token of this kind must still be this one (or still absent) */
+  | { op: 'check_token'; projectId: string; itemKey: string; kind: 'task' | 'gate'; token: string | undefined }
+  | { op: 'put_event'; event: ProjectEvent }
+  | { op: 'put_assignment'; assignment: AgentAssignment }
+  /** the project code is unique: a second project with it fails */
+  | { op: 'claim_code'; code: string; projectId: string }
+  /** takes the next number of a sequence, conditional on having read `expected` (undefined: never used) */
+  | { op: 'take_serial'; sequence: string; expected: number | undefined; next: number }
+  | { op: 'put_outbox'; entry: OutboxEntry };
+
+/**
+ * A transaction whose conditions did not hold: `failed` lists the operations whose condition failed, so the caller
+ * can tell "the step itself moved on" (answer 409) from "something it relied on moved on" (read again and retry).
+ */
+export class CommitConflictError extends ConflictError {
+  constructor(readonly failed: StoreOp[]) {
+    super(
+      'STORE.CHANGED',
+      'the project changed while this request was being saved; reload it and try again',
+      undefined,
+    );
+    this.name = 'CommitConflictError';
+  }
+}
+
+/** The project, its steps and parts and their tokens, as read in one consistent query. */
+export type ProjectRecord = { project: Project; items: ProjectStep[]; tokens: Map<string, ItemTokens> };
+
+export type ProjectFilter = { status?: ProjectStatus; agentId?: string; enterpriseId?: string };
 
 /**
  * What the application needs from storage. DynamoDB is the source of truth (DESIGN.md decision 3).
@@ -41,43 +106,52 @@ export interface DaibanStore {
   getUser(userId: string): Promise<User | undefined>;
   listUsers(): Promise<User[]>;
 
-  /** Atomically takes the next number of a named sequence (e.g. project-code serials per year). */
-  nextSerial(sequence: string): Promise<number>;
+  /** The current value of a sequence (undefined: never used). */
+  readSerial(sequence: string): Promise<number | undefined>;
 
-  /** Writes a new project with all its steps, its first events and agent assignment; the project item lands last. */
-  createProject(input: {
-    project: Project;
-    steps: ProjectStep[];
-    events: ProjectEvent[];
-    assignment: AgentAssignment;
-  }): Promise<void>;
+  /** Writes every operation in one transaction, or none (throws `CommitConflictError` when a condition fails). */
+  commit(ops: StoreOp[]): Promise<void>;
+
+  /** The project with its steps, parts and tokens (one consistent read), or undefined. */
+  loadProject(projectId: string): Promise<ProjectRecord | undefined>;
   getProject(projectId: string): Promise<Project | undefined>;
-  listProjects(filter: {
-    status?: ProjectStatus;
-    agentId?: string;
-    enterpriseId?: string;
-  }): Promise<Project[]>;
-  getStep(projectId: string, stepId: string): Promise<ProjectStep | undefined>;
-  listSteps(projectId: string): Promise<ProjectStep[]>;
-  listEvents(projectId: string): Promise<ProjectEvent[]>;
+  /** Several projects in one batch read (a page of an inbox names them); missing ones are left out. */
+  getProjects(projectIds: readonly string[]): Promise<Project[]>;
+  /** The project holding a project code (项目代码). */
+  findProjectIdByCode(code: string): Promise<string | undefined>;
+  /** Newest first. */
+  listProjects(filter: ProjectFilter, page: PageRequest): Promise<Page<Project>>;
+  /** Oldest first. */
+  listEvents(projectId: string, page: PageRequest): Promise<Page<ProjectEvent>>;
   listAssignments(projectId: string): Promise<AgentAssignment[]>;
-
-  /**
-   * Applies a transition atomically and returns the step as saved (its version moved on by one);
-   * throws ConflictError if the step moved on meanwhile.
-   */
-  transitionStep(transition: StepTransition): Promise<ProjectStep>;
-  /** Records the callback token the engine is waiting on for a step's task or its prerequisite gate. */
-  setTaskToken(projectId: string, stepId: string, kind: 'step' | 'gate', token: string): Promise<void>;
-  getTaskToken(projectId: string, stepId: string, kind: 'step' | 'gate'): Promise<string | undefined>;
-  /** Hands the project to another agent: project item, assignment record and event in one transaction. */
-  reassignAgent(input: { project: Project; assignment: AgentAssignment; event: ProjectEvent }): Promise<void>;
-  /** Writes an event that changes no other item (e.g. the execution finished). */
-  appendEvent(event: ProjectEvent, project?: ProjectChange): Promise<void>;
-
-  /** Steps open at a department (ready, in review or waiting for a supplement), oldest first. */
-  listOpenStepsOfDepartment(
+  /** Steps and parts open at a department (ready, in review or waiting for a supplement), oldest change first. */
+  listOpenItemsOfDepartment(
     departmentId: string,
-    status?: 'ready' | 'in_review' | 'supplement_requested',
-  ): Promise<ProjectStep[]>;
+    filter: { status?: Extract<StepStatus, 'ready' | 'in_review' | 'supplement_requested'> },
+    page: PageRequest,
+  ): Promise<Page<ProjectStep>>;
+
+  getOutbox(projectId: string, outboxId: string): Promise<OutboxEntry | undefined>;
+  /** Deletes a sent outbox entry (no error when it is gone already). */
+  deleteOutbox(projectId: string, outboxId: string): Promise<void>;
+  /** What is left of an entry after a failed send: the sends still owed, and when to try again. */
+  rescheduleOutbox(entry: OutboxEntry): Promise<void>;
+  /** Work due at or before `until` on one shard of the work index, oldest first. */
+  listDueWork(shard: number, until: string, limit: number): Promise<WorkItem[]>;
+
+  /** A small named record of operational state (a job's cursor, a lease, a setting) and its revision. */
+  getSetting(name: string): Promise<{ value: Record<string, unknown>; revision: number } | undefined>;
+  /**
+   * Writes a setting as the next revision. With `expectedRevision` the write succeeds only if the stored revision
+   * is that one (null: only if there is none); returns false when it was not. `ttlSeconds`: DynamoDB deletes it
+   * after that long.
+   */
+  putSetting(
+    name: string,
+    value: Record<string, unknown>,
+    options?: { expectedRevision?: number | null; ttlSeconds?: number },
+  ): Promise<boolean>;
+
+  /** Throws (UnavailableError) when the database does not answer. */
+  ping(): Promise<void>;
 }

@@ -1,15 +1,22 @@
 /**
  * The single table's key schema, shared by the CDK stack and the local runtime so both build the same table.
  *
- * | item              | PK                 | SK                  | GSI1 (queues)               | GSI2 (by agent)  | GSI3 (by enterprise) | ByDueAt (sparse)      |
- * | project           | PROJECT#<id>       | PROJECT             | PROJECTS#<status> / created | AGENT#<agentId>  | ENTERPRISE#<code>    |                       |
- * | step              | PROJECT#<id>       | STEP#<stepId>       | DEPT#<dept> / status#since  |                  |                      | DUE#<shard> / dueAt   |
- * | event             | PROJECT#<id>       | EVENT#<ulid>        |                             |                  |                      |                       |
- * | agent assignment  | PROJECT#<id>       | ASSIGNMENT#<ulid>   |                             |                  |                      |                       |
- * | department        | DEPT#<id>          | DEPT                | DEPARTMENTS / id            |                  |                      |                       |
- * | chain version     | CHAIN#<id>         | VERSION#<000n>      | CHAINS / id#version         |                  |                      |                       |
- * | user              | USER#<id>          | USER                | USERS / role#id             |                  |                      |                       |
- * | counter           | COUNTER#<name>     | COUNTER             |                             |                  |                      |                       |
+ * | item             | PK              | SK                 | GSI1                               | GSI2             | GSI3                | Work (sparse, keys only) |
+ * | project          | PROJECT#<id>    | PROJECT            | PROJECTS#<status>#<shard> / created | AGENT#<agentId>  | ENTERPRISE#<credit> | renewAt (execution)      |
+ * | step / part      | PROJECT#<id>    | STEP#<key>         | DEPT#<dept> / status#since (open)   |                  |                     | slaCheckAt (in review)   |
+ * | tokens           | PROJECT#<id>    | TOKEN#<key>        |                                     |                  |                     |                          |
+ * | event            | PROJECT#<id>    | EVENT#<ulid>       |                                     |                  |                     |                          |
+ * | agent assignment | PROJECT#<id>    | ASSIGNMENT#<ulid>  |                                     |                  |                     |                          |
+ * | outbox           | PROJECT#<id>    | OUTBOX#<id>        |                                     |                  |                     | retryAt                  |
+ * | project code     | CODE#<code>     | CODE               |                                     |                  |                     |                          |
+ * | department       | DEPT#<id>       | DEPT               | DEPARTMENTS / id                    |                  |                     |                          |
+ * | chain version    | CHAIN#<id>      | VERSION#<000n>     | CHAINS / id#version                 |                  |                     |                          |
+ * | user             | USER#<id>       | USER               | USERS / role#id                     |                  |                     |                          |
+ * | counter          | COUNTER#<name>  | COUNTER            |                                     |                  |                     |                          |
+ * | setting          | SETTING#<name>  | SETTING            |                                     |                  |                     |                          |
+ *
+ * `<key>` is a step id, or `<stepId>#<partId>` for a part of a joint review. Task tokens live in their own items,
+ * so no index ever copies them. A project's working set (project, steps, parts, tokens) is one Query: `SK >= PROJECT`.
  */
 export const TableKeys = {
   partitionKey: 'PK',
@@ -17,12 +24,17 @@ export const TableKeys = {
 } as const;
 
 export const TableIndexes = [
-  { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-  { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
-  { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
-  /** Open steps by due instant, write-sharded so the SLA sweep reads only what is due. */
-  { indexName: 'ByDueAt', partitionKey: 'DuePK', sortKey: 'DueSK' },
+  { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
+  { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
+  { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'ALL' },
+  /**
+   * What the scheduled job must look at, by the instant it comes due: outbox entries left unsent, executions to
+   * renew, steps whose SLA moves on. Write-sharded; keys only (the job re-reads each base item before acting).
+   */
+  { indexName: 'Work', partitionKey: 'WorkPK', sortKey: 'WorkSK', projection: 'KEYS_ONLY' },
 ] as const;
 
-/** Number of write shards of the ByDueAt index. */
-export const DUE_SHARDS = 8;
+/** Number of write shards of the Work index. */
+export const WORK_SHARDS = 8;
+/** Number of write shards of the "projects by status" key (the active list is the hot one). */
+export const STATUS_SHARDS = 4;

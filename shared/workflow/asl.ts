@@ -1,17 +1,21 @@
 import { type Chain, chainKey, type Stage, type StepDefinition } from '../domain/chain.js';
-import { AslSubstitutions, type CallbackTaskInput, type FinishProjectInput } from './task-contract.js';
+import { inStagePrerequisitesOf } from '../domain/chain-graph.js';
+import { AslSubstitutions, type CallbackTaskInput, type FinishStageInput } from './task-contract.js';
 
 /**
  * Generates the Amazon States Language (JSONPath) definition of a chain.
  *
- * Shape: one `Parallel` state per stage, in order; one branch per step of the stage. A branch is
- * `<stepId>-gate` (only when the step has prerequisites inside the same stage) → `<stepId>` (the step's own
- * callback task). Each branch outputs a plain outcome string; a step task that fails is caught inside its branch
- * (`<stepId>-failed` → 'failed') so it never cancels its siblings. After each stage a Choice routes to
- * `StepTaskFailed`, `ProjectReturned` or the next stage (`ProjectCompleted` after the last).
+ * One state machine per chain version, one execution per stage of a project (DESIGN.md decision 6): `Route`
+ * picks the stage named in the execution input, so an execution lives only as long as its stage and is renewed
+ * as a new generation when it would grow old. A stage is one `Parallel` with a branch per step:
+ * `<stepId>-gate` (only when the step has prerequisites inside the stage) → `<stepId>`, the step's callback task,
+ * or, for a joint review, a `Parallel` of its parts' callback tasks `<stepId>.<partId>`. Each branch outputs a
+ * plain outcome string; a task that still fails after its retries is caught inside its branch
+ * (`<stepId>-failed` → 'failed') so it never cancels its siblings. After the stage a Choice routes to
+ * `StepTaskFailed`, `ProjectReturned` or `StageCompleted`, whose task moves the project on.
  *
- * The definition carries `${CallbackTaskFunctionArn}` / `${FinishProjectFunctionArn}` placeholders, filled by
- * CDK `definitionSubstitutions` on AWS and by {@link substituteAsl} locally.
+ * The definition carries `${CallbackTaskFunctionArn}` / `${FinishStageFunctionArn}` placeholders, filled by
+ * CDK `definitionSubstitutions` (or the chain publisher) on AWS and by {@link substituteAsl} locally.
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -21,6 +25,7 @@ export type AslRetrier = {
   IntervalSeconds: number;
   MaxAttempts: number;
   BackoffRate: number;
+  MaxDelaySeconds?: number;
 };
 export type AslCatcher = { ErrorEquals: string[]; Next: string };
 
@@ -44,12 +49,18 @@ export type AslParallelState = {
   Comment?: string;
   Branches: AslBranch[];
   ResultSelector: Record<string, string>;
-  ResultPath: string;
-  Next: string;
+  ResultPath?: string;
+  OutputPath?: string;
+  Catch?: AslCatcher[];
+  Next?: string;
+  End?: true;
 };
 export type AslChoiceState = {
   Type: 'Choice';
-  Choices: Array<{ Variable: string; BooleanEquals: boolean; Next: string }>;
+  Choices: Array<
+    | { Variable: string; BooleanEquals: boolean; Next: string }
+    | { Variable: string; NumericEquals: number; Next: string }
+  >;
   Default: string;
 };
 export type AslFailState = { Type: 'Fail'; Comment?: string; Error: string; Cause: string };
@@ -62,14 +73,17 @@ export const LAMBDA_INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
 /** AWS maximum. SLAs are enforced by the DynamoDB sweep, not by state timers; this only overrides defaults. */
 export const CALLBACK_TASK_TIMEOUT_SECONDS = 99_999_999;
 
-export const PROJECT_COMPLETED_STATE = 'ProjectCompleted';
+export const ROUTE_STATE = 'Route';
+export const STAGE_COMPLETED_STATE = 'StageCompleted';
 export const PROJECT_RETURNED_STATE = 'ProjectReturned';
+export const UNKNOWN_STAGE_STATE = 'UnknownStage';
 export const STEP_TASK_FAILED_STATE = 'StepTaskFailed';
 export const STEP_TASK_FAILED_ERROR = 'Daiban.StepTaskFailed';
 /** What a branch outputs when its callback task failed (caught inside the branch). */
 export const FAILED_BRANCH_OUTCOME = 'failed';
 
 export const gateStateName = (stepId: string): string => `${stepId}-gate`;
+export const partStateName = (stepId: string, partId: string): string => `${stepId}.${partId}`;
 export const failedStateName = (stepId: string): string => `${stepId}-failed`;
 export const stageCheckStateName = (stageId: string): string => `${stageId}-check`;
 
@@ -87,14 +101,20 @@ const LAMBDA_TRANSIENT_RETRY: AslRetrier = {
   BackoffRate: 2,
 };
 
-/** Prerequisites of `step` that are steps of the same stage (earlier stages are satisfied by stage order). */
-function inStagePrerequisiteIds(stage: Stage, step: StepDefinition): string[] {
-  const stageStepIds = new Set(stage.steps.map((s) => s.id));
-  return [...new Set(step.prerequisites)].filter((id) => stageStepIds.has(id) && id !== step.id);
-}
+/**
+ * A handler that fails (the database did not answer, a conflict it could not settle) is tried again with backoff:
+ * 1 + 2 + 4 + … seconds, about two minutes in all, before its branch gives up (and the reconciliation takes over).
+ */
+const HANDLER_RETRY: AslRetrier = {
+  ErrorEquals: ['States.TaskFailed'],
+  IntervalSeconds: 1,
+  MaxAttempts: 7,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+};
 
 function callbackTask(
-  stepId: string,
+  target: { stepId: string; partId?: string },
   kind: CallbackTaskInput['kind'],
   stageIndex: number,
   comment: string,
@@ -107,52 +127,89 @@ function callbackTask(
       FunctionName: placeholder(AslSubstitutions.callbackTaskFunctionArn),
       Payload: {
         'projectId.$': '$.projectId',
-        stepId,
+        stepId: target.stepId,
+        ...(target.partId ? { partId: target.partId } : {}),
         kind,
         stageIndex,
+        'execution.$': '$$.Execution.Name',
         'taskToken.$': '$$.Task.Token',
       },
     },
     TimeoutSeconds: CALLBACK_TASK_TIMEOUT_SECONDS,
-    Retry: [LAMBDA_TRANSIENT_RETRY],
-    Catch: [{ ErrorEquals: ['States.ALL'], Next: failedStateName(stepId) }],
+    Retry: [LAMBDA_TRANSIENT_RETRY, HANDLER_RETRY],
   };
 }
 
+/** What a step or part task passes on: the outcome string of the task's output. */
+const OUTCOME_ONLY = { ResultSelector: { 'outcome.$': '$.outcome' }, OutputPath: '$.outcome' } as const;
+
 function stepBranch(stage: Stage, stageIndex: number, step: StepDefinition): AslBranch {
-  const prerequisites = inStagePrerequisiteIds(stage, step);
+  const prerequisites = inStagePrerequisitesOf(stage, step);
   const states: Record<string, AslState> = {};
+  const catchFailure = [{ ErrorEquals: ['States.ALL'], Next: failedStateName(step.id) }];
   if (prerequisites.length > 0) {
     states[gateStateName(step.id)] = {
-      ...callbackTask(step.id, 'gate', stageIndex, `waits for ${prerequisites.join(', ')}`),
+      ...callbackTask({ stepId: step.id }, 'gate', stageIndex, `waits for ${prerequisites.join(', ')}`),
       ResultPath: null,
+      Catch: catchFailure,
       Next: step.id,
     };
   }
-  states[step.id] = {
-    ...callbackTask(step.id, 'step', stageIndex, `${step.name} / ${step.nameEn}`),
-    ResultSelector: { 'outcome.$': '$.outcome' },
-    OutputPath: '$.outcome',
-    End: true,
-  };
+  if (step.parts) {
+    // A joint review: every part waits for its own department; each reports the step's outcome when it concludes.
+    states[step.id] = {
+      Type: 'Parallel',
+      Comment: `${step.name} / ${step.nameEn} (联合审查: ${step.parts.map((p) => p.departmentId).join(', ')})`,
+      Branches: step.parts.map((part) => ({
+        StartAt: partStateName(step.id, part.id),
+        States: {
+          [partStateName(step.id, part.id)]: {
+            ...callbackTask({ stepId: step.id, partId: part.id }, 'part', stageIndex, `${part.name} / ${part.nameEn}`),
+            ...OUTCOME_ONLY,
+            End: true,
+          },
+        },
+      })),
+      ResultSelector: { 'outcome.$': '$[0]' },
+      OutputPath: '$.outcome',
+      Catch: catchFailure,
+      End: true,
+    };
+  } else {
+    states[step.id] = {
+      ...callbackTask({ stepId: step.id }, 'step', stageIndex, `${step.name} / ${step.nameEn}`),
+      ...OUTCOME_ONLY,
+      Catch: catchFailure,
+      End: true,
+    };
+  }
   states[failedStateName(step.id)] = {
     Type: 'Pass',
-    Comment: `the callback task of ${step.id} failed`,
+    Comment: `the callback task of ${step.id} failed after its retries`,
     Result: FAILED_BRANCH_OUTCOME,
     End: true,
   };
   return { StartAt: prerequisites.length > 0 ? gateStateName(step.id) : step.id, States: states };
 }
 
-function finishTask(outcome: FinishProjectInput['outcome']): AslTaskState {
+function finishTask(outcome: FinishStageInput['outcome']): AslTaskState {
   return {
     Type: 'Task',
+    Comment:
+      outcome === 'stage_completed'
+        ? 'the stage passed: the project moves to the next stage (or is completed)'
+        : 'a step was rejected: the project waits for a re-application or a withdrawal',
     Resource: LAMBDA_INVOKE_RESOURCE,
     Parameters: {
-      FunctionName: placeholder(AslSubstitutions.finishProjectFunctionArn),
-      Payload: { 'projectId.$': '$.projectId', outcome },
+      FunctionName: placeholder(AslSubstitutions.finishStageFunctionArn),
+      Payload: {
+        'projectId.$': '$.projectId',
+        'execution.$': '$$.Execution.Name',
+        'stageIndex.$': '$.stageIndex',
+        outcome,
+      },
     },
-    Retry: [LAMBDA_TRANSIENT_RETRY],
+    Retry: [LAMBDA_TRANSIENT_RETRY, HANDLER_RETRY],
     ResultPath: null,
     End: true,
   };
@@ -177,9 +234,18 @@ function assertUniqueStateNames(definition: AslBranch): void {
 
 /** Turns a chain into its state-machine definition (JSONPath ASL, with ARN placeholders). Pure. */
 export function chainToAsl(chain: Chain): AslDefinition {
-  const states: Record<string, AslState> = {};
+  const states: Record<string, AslState> = {
+    [ROUTE_STATE]: {
+      Type: 'Choice',
+      Choices: chain.stages.map((stage, stageIndex) => ({
+        Variable: '$.stageIndex',
+        NumericEquals: stageIndex,
+        Next: stage.id,
+      })),
+      Default: UNKNOWN_STAGE_STATE,
+    },
+  };
   chain.stages.forEach((stage, stageIndex) => {
-    const next = chain.stages[stageIndex + 1]?.id ?? PROJECT_COMPLETED_STATE;
     states[stage.id] = {
       Type: 'Parallel',
       Comment: `${stage.name} / ${stage.nameEn}`,
@@ -197,23 +263,27 @@ export function chainToAsl(chain: Chain): AslDefinition {
         { Variable: '$.stageResult.failed', BooleanEquals: true, Next: STEP_TASK_FAILED_STATE },
         { Variable: '$.stageResult.returned', BooleanEquals: true, Next: PROJECT_RETURNED_STATE },
       ],
-      Default: next,
+      Default: STAGE_COMPLETED_STATE,
     };
   });
-  states[PROJECT_COMPLETED_STATE] = finishTask('completed');
+  states[STAGE_COMPLETED_STATE] = finishTask('stage_completed');
   states[PROJECT_RETURNED_STATE] = finishTask('returned');
   states[STEP_TASK_FAILED_STATE] = {
     Type: 'Fail',
-    Comment: 'a callback task failed after its retries; fix the cause and redrive the execution',
+    Comment: 'a callback task failed after its retries; the reconciliation renews the execution',
     Error: STEP_TASK_FAILED_ERROR,
-    Cause: 'a step or gate callback task failed',
+    Cause: 'a step, part or gate callback task failed',
   };
-
-  const firstStage = chain.stages[0];
-  if (!firstStage) throw new Error(`chain ${chainKey(chain)} has no stages`);
+  states[UNKNOWN_STAGE_STATE] = {
+    Type: 'Fail',
+    Comment: 'the execution input named a stage this chain does not have',
+    Error: 'Daiban.UnknownStage',
+    Cause: 'stageIndex out of range',
+  };
+  if (chain.stages.length === 0) throw new Error(`chain ${chainKey(chain)} has no stages`);
   const definition: AslDefinition = {
     Comment: `Daiban approval chain ${chainKey(chain)}: ${chain.name} / ${chain.nameEn}`,
-    StartAt: firstStage.id,
+    StartAt: ROUTE_STATE,
     States: states,
   };
   assertUniqueStateNames(definition);
@@ -223,12 +293,13 @@ export function chainToAsl(chain: Chain): AslDefinition {
 /** The definition as the JSON string CDK deploys (`DefinitionBody.fromString`) and the local engine runs. */
 export const chainToAslJson = (chain: Chain): string => JSON.stringify(chainToAsl(chain), null, 2);
 
-/** Names of every callback task state (gates and step tasks) of the chain, in stage order. */
+/** Names of every callback task state (gates, step tasks and parts) of the chain, in stage order. */
 export function callbackTaskStateNames(chain: Chain): string[] {
   return chain.stages.flatMap((stage) =>
-    stage.steps.flatMap((step) =>
-      inStagePrerequisiteIds(stage, step).length > 0 ? [gateStateName(step.id), step.id] : [step.id],
-    ),
+    stage.steps.flatMap((step) => [
+      ...(inStagePrerequisitesOf(stage, step).length > 0 ? [gateStateName(step.id)] : []),
+      ...(step.parts ? step.parts.map((p) => partStateName(step.id, p.id)) : [step.id]),
+    ]),
   );
 }
 

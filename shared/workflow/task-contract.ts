@@ -5,17 +5,26 @@ import { z } from 'zod';
  * The same payloads arrive from AWS Step Functions (lambda:invoke.waitForTaskToken) and from the local engine.
  */
 
-/** Payload of a callback task: `step` is the step's own task, `gate` waits for its in-stage prerequisites. */
+/**
+ * Payload of a callback task: `step` is the step's own task, `gate` waits for its in-stage prerequisites, `part`
+ * is one department's part of a joint review. `execution` is the execution's name: a handler ignores an
+ * execution the project no longer expects (it was renewed).
+ */
 export const CallbackTaskInputSchema = z.strictObject({
-  projectId: z.string().min(1),
-  stepId: z.string().min(1),
-  kind: z.enum(['step', 'gate']),
+  projectId: z.string().min(1).max(64),
+  stepId: z.string().min(1).max(40),
+  partId: z.string().min(1).max(20).optional(),
+  kind: z.enum(['step', 'gate', 'part']),
   stageIndex: z.number().int().min(0),
-  taskToken: z.string().min(1),
+  execution: z.string().min(1).max(80),
+  taskToken: z.string().min(1).max(2048),
 });
 export type CallbackTaskInput = z.infer<typeof CallbackTaskInputSchema>;
 
-/** Outcome a step task reports back; `blocked` means a prerequisite was rejected so the step never opened. */
+/**
+ * Outcome a step (or each part of a joint review) reports back; `blocked` means a prerequisite was rejected so
+ * the step never opened; `withdrawn` that the project was withdrawn.
+ */
 export const StepTaskOutcomeSchema = z.enum([
   'approved',
   'approved_with_conditions',
@@ -23,26 +32,29 @@ export const StepTaskOutcomeSchema = z.enum([
   'not_applicable',
   'rejected',
   'blocked',
+  'withdrawn',
 ]);
 export type StepTaskOutcome = z.infer<typeof StepTaskOutcomeSchema>;
 
-/** What SendTaskSuccess carries for a step task. */
-export type StepTaskOutput = { stepId: string; outcome: StepTaskOutcome };
+/** What SendTaskSuccess carries for a step or part task. */
+export type StepTaskOutput = { stepId: string; partId?: string; outcome: StepTaskOutcome };
 /** What SendTaskSuccess carries for a gate. */
 export type GateTaskOutput = { stepId: string; open: true };
 
-/** Payload of the final, non-callback task that marks the project completed or returned. */
-export const FinishProjectInputSchema = z.strictObject({
-  projectId: z.string().min(1),
-  outcome: z.enum(['completed', 'returned']),
+/** Payload of the non-callback task that ends a stage's execution: the stage completed, or the project returned. */
+export const FinishStageInputSchema = z.strictObject({
+  projectId: z.string().min(1).max(64),
+  execution: z.string().min(1).max(80),
+  stageIndex: z.number().int().min(0),
+  outcome: z.enum(['stage_completed', 'returned']),
 });
-export type FinishProjectInput = z.infer<typeof FinishProjectInputSchema>;
+export type FinishStageInput = z.infer<typeof FinishStageInputSchema>;
 
-/** The execution input: one execution per project, named by the project id. */
-export type ExecutionInput = { projectId: string };
+/** The execution input: one execution per stage of a project (renewed as a new generation when needed). */
+export type ExecutionInput = { projectId: string; stageIndex: number };
 
 /** Placeholders in the generated ASL that CDK fills with `definitionSubstitutions`. */
 export const AslSubstitutions = {
   callbackTaskFunctionArn: 'CallbackTaskFunctionArn',
-  finishProjectFunctionArn: 'FinishProjectFunctionArn',
+  finishStageFunctionArn: 'FinishStageFunctionArn',
 } as const;

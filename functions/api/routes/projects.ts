@@ -1,11 +1,16 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { CreateProjectInputSchema, createProject } from '../../../shared/app/create-project.js';
-import { getProjectView, listProjectEvents, listProjects } from '../../../shared/app/queries.js';
-import { ReassignAgentInputSchema, reassignAgent } from '../../../shared/app/reassign-agent.js';
+import {
+  ReassignAgentInputSchema,
+  reassignAgent,
+  WithdrawalInputSchema,
+  withdrawProject,
+} from '../../../shared/app/project-actions.js';
+import { getProjectView, listProjectEvents, listProjects, projectSummary } from '../../../shared/app/queries.js';
 import { ProjectStatusSchema } from '../../../shared/domain/step-status.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
-import { bearer, body, errorResponses, json, ProjectIdParams } from '../openapi.js';
+import { bearer, body, errorResponses, json, PageQuery, ProjectIdParams } from '../openapi.js';
 
 export function projectRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
@@ -16,12 +21,36 @@ export function projectRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/projects',
       security: bearer,
-      request: { body: body(CreateProjectInputSchema) },
-      responses: { 201: json('the project, with its id and project code (项目代码)'), ...errorResponses },
+      request: {
+        body: body(CreateProjectInputSchema),
+        headers: z.object({ 'idempotency-key': z.string().max(100).optional() }),
+      },
+      responses: {
+        201: json('the project, with its id and project code (项目代码)'),
+        422: json('the Idempotency-Key was used for a different request'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
-      const project = await createProject(ctx, c.get('principal'), c.req.valid('json'));
-      return c.json({ projectId: project.projectId, code: project.code, project }, 201);
+      const idempotency = c.get('idempotency');
+      const { project } = await createProject(
+        ctx,
+        c.get('principal'),
+        c.req.valid('json'),
+        idempotency ? { projectId: idempotency.id, requestHash: idempotency.hash } : {},
+      );
+      if (idempotency && project.requestHash !== idempotency.hash) {
+        return c.json(
+          {
+            error: {
+              code: 'IDEMPOTENCY.KEY_REUSED',
+              message: 'this Idempotency-Key was already used for a different request; use a new key',
+            },
+          },
+          422,
+        );
+      }
+      return c.json({ projectId: project.projectId, code: project.code, project: projectSummary(project) }, 201);
     },
   );
 
@@ -31,22 +60,27 @@ export function projectRoutes(deps: ApiDeps) {
       path: '/projects',
       security: bearer,
       request: {
-        query: z.strictObject({
+        query: PageQuery.extend({
           status: ProjectStatusSchema.optional(),
-          agent: z.string().min(1).optional(),
-          department: z.string().min(1).optional(),
+          agent: z.string().min(1).max(64).optional(),
+          department: z.string().min(1).max(16).optional(),
         }),
       },
-      responses: { 200: json('projects the caller may see'), ...errorResponses },
+      responses: { 200: json('a page of the projects the caller may see, newest first'), ...errorResponses },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const projects = await listProjects(ctx, c.get('principal'), {
-        status: q.status,
-        agentId: q.agent,
-        departmentId: q.department,
-      });
-      return c.json({ projects }, 200);
+      const page = await listProjects(
+        ctx,
+        c.get('principal'),
+        {
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.agent ? { agentId: q.agent } : {}),
+          ...(q.department ? { departmentId: q.department } : {}),
+        },
+        { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
+      );
+      return c.json({ projects: page.items.map(projectSummary), ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
     },
   );
 
@@ -56,7 +90,7 @@ export function projectRoutes(deps: ApiDeps) {
       path: '/projects/{id}',
       security: bearer,
       request: { params: ProjectIdParams },
-      responses: { 200: json('the project, its stages and every step'), ...errorResponses },
+      responses: { 200: json('the project, its stages and every step with its clock'), ...errorResponses },
     }),
     async (c) => c.json(await getProjectView(ctx, c.get('principal'), c.req.valid('param').id), 200),
   );
@@ -66,11 +100,17 @@ export function projectRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/projects/{id}/events',
       security: bearer,
-      request: { params: ProjectIdParams },
-      responses: { 200: json('the timeline: every action, oldest first'), ...errorResponses },
+      request: { params: ProjectIdParams, query: PageQuery },
+      responses: { 200: json('a page of the timeline: every action, oldest first'), ...errorResponses },
     }),
-    async (c) =>
-      c.json({ events: await listProjectEvents(ctx, c.get('principal'), c.req.valid('param').id) }, 200),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = await listProjectEvents(ctx, c.get('principal'), c.req.valid('param').id, {
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      return c.json({ events: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+    },
   );
 
   app.openapi(
@@ -82,13 +122,25 @@ export function projectRoutes(deps: ApiDeps) {
       responses: { 200: json('the project with its new agent'), ...errorResponses },
     }),
     async (c) => {
-      const project = await reassignAgent(
-        ctx,
-        c.get('principal'),
-        c.req.valid('param').id,
-        c.req.valid('json'),
-      );
-      return c.json({ project }, 200);
+      const project = await reassignAgent(ctx, c.get('principal'), c.req.valid('param').id, c.req.valid('json'));
+      return c.json({ project: projectSummary(project) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{id}/withdrawal',
+      security: bearer,
+      request: { params: ProjectIdParams, body: body(WithdrawalInputSchema) },
+      responses: {
+        200: json('the project, withdrawn: every open step closed as withdrawn, its execution stopped'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const project = await withdrawProject(ctx, c.get('principal'), c.req.valid('param').id, c.req.valid('json'));
+      return c.json({ project: projectSummary(project) }, 200);
     },
   );
 

@@ -1,8 +1,16 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { publishChain } from '../../../shared/app/publish-chain.js';
+import { chainKey } from '../../../shared/domain/chain.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
-import { errorResponses, json } from '../openapi.js';
+import { bearer, errorResponses, json } from '../openapi.js';
+
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref?.()),
+  ]);
 
 /** Public routes: the six things public (六公开) need no sign-in. */
 export function publicRoutes(deps: ApiDeps) {
@@ -10,8 +18,27 @@ export function publicRoutes(deps: ApiDeps) {
   const { store } = deps.ctx;
 
   app.openapi(
-    createRoute({ method: 'get', path: '/health', responses: { 200: json('the service is up') } }),
-    (c) => c.json({ status: 'ok', time: deps.ctx.clock.now().toISOString() }, 200),
+    createRoute({
+      method: 'get',
+      path: '/health',
+      responses: {
+        200: json('the database and the engine answer'),
+        503: json('the database or the engine does not answer (the body says which)'),
+      },
+    }),
+    async (c) => {
+      const database = await withTimeout(store.ping(), 2000).then(
+        () => 'ok' as const,
+        () => 'down' as const,
+      );
+      const engine = (deps.engineHealthy?.() ?? true) ? ('ok' as const) : ('down' as const);
+      const ok = database === 'ok' && engine === 'ok';
+      if (!ok) c.header('Retry-After', '5');
+      return c.json(
+        { status: ok ? 'ok' : 'unavailable', database, engine, time: deps.ctx.clock.now().toISOString() },
+        ok ? 200 : 503,
+      );
+    },
   );
 
   app.openapi(
@@ -48,7 +75,7 @@ export function publicRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/chains/{chainId}',
-      request: { params: z.strictObject({ chainId: z.string().min(1).max(60) }) },
+      request: { params: z.strictObject({ chainId: z.string().min(1).max(60).regex(/^[a-z0-9-]+$/) }) },
       responses: {
         200: json('a chain with every step and its six public items (六公开)'),
         404: errorResponses[404],
@@ -99,6 +126,28 @@ export function publicRoutes(deps: ApiDeps) {
         },
         200,
       );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/chains',
+      security: bearer,
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+        },
+      },
+      responses: {
+        201: json('the chain version, validated and published with its state machine'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const chain = await publishChain(deps.ctx, c.get('principal'), c.req.valid('json'));
+      return c.json({ chainId: chain.id, version: chain.version, key: chainKey(chain) }, 201);
     },
   );
 

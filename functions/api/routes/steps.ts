@@ -1,11 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { decideStep } from '../../../shared/app/decide-step.js';
 import { departmentInbox } from '../../../shared/app/queries.js';
-import { resubmitStep, submitStep } from '../../../shared/app/submit-step.js';
+import { decideStep, reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
 import { DecisionSchema, ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
-import { bearer, body, errorResponses, json, StepParams } from '../openapi.js';
+import { bearer, body, errorResponses, json, PageQuery, PartParams, StepParams } from '../openapi.js';
+
+export const ReapplicationSchema = z.strictObject({
+  note: z.string().trim().max(2000).optional(),
+});
 
 export function stepRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
@@ -21,10 +24,7 @@ export function stepRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
-      return c.json(
-        { step: await submitStep(ctx, c.get('principal'), id, stepId, c.req.valid('json')) },
-        200,
-      );
+      return c.json({ step: await submitStep(ctx, c.get('principal'), id, stepId, c.req.valid('json')) }, 200);
     },
   );
 
@@ -38,8 +38,22 @@ export function stepRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
+      return c.json({ step: await decideStep(ctx, c.get('principal'), id, { stepId }, c.req.valid('json')) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{id}/steps/{stepId}/parts/{partId}/decision',
+      security: bearer,
+      request: { params: PartParams, body: body(DecisionSchema) },
+      responses: { 200: json("the decided part of a joint review (联合审查)"), ...errorResponses },
+    }),
+    async (c) => {
+      const { id, stepId, partId } = c.req.valid('param');
       return c.json(
-        { step: await decideStep(ctx, c.get('principal'), id, stepId, c.req.valid('json')) },
+        { step: await decideStep(ctx, c.get('principal'), id, { stepId, partId }, c.req.valid('json')) },
         200,
       );
     },
@@ -55,8 +69,25 @@ export function stepRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
+      return c.json({ step: await resubmitStep(ctx, c.get('principal'), id, stepId, c.req.valid('json')) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{id}/steps/{stepId}/reapplication',
+      security: bearer,
+      request: { params: StepParams, body: body(ReapplicationSchema) },
+      responses: {
+        200: json('the rejected step, re-applied: a new round, ready for its materials; the project active again'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { id, stepId } = c.req.valid('param');
       return c.json(
-        { step: await resubmitStep(ctx, c.get('principal'), id, stepId, c.req.valid('json')) },
+        { step: await reapplyStep(ctx, c.get('principal'), id, stepId, c.req.valid('json').note) },
         200,
       );
     },
@@ -67,13 +98,23 @@ export function stepRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/departments/{deptId}/inbox',
       security: bearer,
-      request: { params: z.strictObject({ deptId: z.string().min(1).max(16) }) },
-      responses: { 200: json("steps waiting on the department's decision, oldest first"), ...errorResponses },
+      request: {
+        params: z.strictObject({ deptId: z.string().min(1).max(16).regex(/^[A-Z][A-Z0-9_]*$/) }),
+        query: PageQuery,
+      },
+      responses: {
+        200: json('steps and joint-review parts waiting on the department, least time left first'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { deptId } = c.req.valid('param');
+      const q = c.req.valid('query');
       return c.json(
-        { departmentId: deptId, steps: await departmentInbox(ctx, c.get('principal'), deptId) },
+        await departmentInbox(ctx, c.get('principal'), deptId, {
+          limit: q.limit,
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        }),
         200,
       );
     },

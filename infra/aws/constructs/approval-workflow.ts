@@ -1,105 +1,185 @@
-import { ArnFormat, Names, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ArnFormat, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type IGrantable, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type Chain, chainKey } from '../../../shared/domain/chain.js';
+import { stateMachineName } from '../../../shared/engine/aws-engine.js';
 import { chainToAslJson } from '../../../shared/workflow/asl.js';
 import { AslSubstitutions } from '../../../shared/workflow/task-contract.js';
 
-export type ApprovalWorkflowProps = {
-  chain: Chain;
-  /** the callback task Lambda (`${CallbackTaskFunctionArn}` in the generated ASL) */
+export type WorkflowsProps = {
+  /** `Daiban-<stage>-`: every chain version's machine is `<prefix><chain>-v<version>` */
+  namePrefix: string;
   callbackTask: IFunction;
-  /** the finish Lambda (`${FinishProjectFunctionArn}`) */
-  finishProject: IFunction;
+  finishStage: IFunction;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
 };
 
 /**
- * One approval chain deployed as a Step Functions Standard state machine: the very ASL the local runtime runs
- * (`chainToAslJson`), with its ARN placeholders filled by `definitionSubstitutions`; every event logged, X-Ray on.
+ * What every approval-chain state machine of a stage shares: the role it runs with (it may invoke exactly the two
+ * task functions, write its logs and traces), one execution log group, and the naming rule that lets the code find
+ * a chain version's machine from its key, whether CDK created it (the chains shipped with the code, below) or the
+ * chain publisher did at run time (a version published through the API, with the same role and log group).
  *
- * Breaking the circular dependency: the state machine refers to the task functions (substitutions), and the
- * task functions must be allowed to signal the state machine (and the API to start it). If they took the
- * resource's `Ref`, CloudFormation would see function → state machine → function. So the state machine gets a
- * name chosen here by CDK (`Names.uniqueResourceName`: the stack name, which carries the stage, the construct
- * path and a hash — not hard-coded, unique per stage and region), and {@link stateMachineArn} is built from that
- * name with `Stack.formatArn`. Grants and environment variables use that string, which depends on no resource;
- * the test suite checks it equals the deployed state machine's ARN.
- *
- * The construct id is the state machine's identity: renaming it replaces the state machine. A new chain version
- * gets a new construct (and state machine) beside the old one, so running projects finish on their version.
+ * Names are chosen, not hard-coded: they carry the stage, so stages can share an account and region.
  */
-export class ApprovalWorkflow extends Construct {
-  readonly chainKey: string;
-  readonly stateMachineName: string;
-  /** This state machine's ARN, built from its name (see the class comment): safe to hand to the functions. */
-  readonly stateMachineArn: string;
-  readonly stateMachine: StateMachine;
-  readonly definitionJson: string;
+export class ApprovalWorkflows extends Construct {
+  readonly role: IRole;
+  readonly logGroup: LogGroup;
+  readonly namePrefix: string;
+  readonly callbackTask: IFunction;
+  readonly finishStage: IFunction;
+  /** `arn:…:stateMachine:<prefix>*`: every chain version's machine of this stage */
+  readonly stateMachineArnPattern: string;
+  /** `arn:…:execution:<prefix>*:*`: every execution of them */
+  readonly executionArnPattern: string;
+  readonly machines: ApprovalWorkflow[] = [];
 
-  constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
+  constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
-    this.chainKey = chainKey(props.chain);
-    this.stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
-    this.stateMachineArn = Stack.of(this).formatArn({
+    this.namePrefix = props.namePrefix;
+    this.callbackTask = props.callbackTask;
+    this.finishStage = props.finishStage;
+    const stack = Stack.of(this);
+    this.stateMachineArnPattern = stack.formatArn({
       service: 'states',
       resource: 'stateMachine',
-      resourceName: this.stateMachineName,
+      resourceName: `${props.namePrefix}*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.definitionJson = chainToAslJson(props.chain);
-
+    this.executionArnPattern = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${props.namePrefix}*:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     // The /aws/vendedlogs/ prefix keeps Step Functions from growing the account's log resource policy.
-    const executionLogs = new LogGroup(this, 'ExecutionLogs', {
-      logGroupName: `/aws/vendedlogs/states/${this.stateMachineName}`,
+    this.logGroup = new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `/aws/vendedlogs/states/${props.namePrefix}workflows`,
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
-
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName: this.stateMachineName,
-      stateMachineType: StateMachineType.STANDARD,
-      comment: `Daiban approval chain ${this.chainKey}`,
-      definitionBody: DefinitionBody.fromString(this.definitionJson),
-      definitionSubstitutions: {
-        [AslSubstitutions.callbackTaskFunctionArn]: props.callbackTask.functionArn,
-        [AslSubstitutions.finishProjectFunctionArn]: props.finishProject.functionArn,
-      },
-      logs: { destination: executionLogs, level: LogLevel.ALL, includeExecutionData: true },
-      tracingEnabled: true,
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('states.amazonaws.com'),
+      description: `Daiban ${props.namePrefix}* state machines: invoke the two task functions, write logs and traces`,
     });
-    // The definition invokes the unqualified function ARNs only: no `:*` (version/alias) wildcard needed.
-    this.stateMachine.addToRolePolicy(
+    // The definitions invoke the unqualified function ARNs only: no `:*` (version/alias) wildcard needed.
+    role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['lambda:InvokeFunction'],
-        resources: [props.callbackTask.functionArn, props.finishProject.functionArn],
+        resources: [props.callbackTask.functionArn, props.finishStage.functionArn],
       }),
     );
-    Validations.of(this.stateMachine).acknowledge({
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'logs:CreateLogDelivery',
+          'logs:GetLogDelivery',
+          'logs:UpdateLogDelivery',
+          'logs:DeleteLogDelivery',
+          'logs:ListLogDeliveries',
+          'logs:PutResourcePolicy',
+          'logs:DescribeResourcePolicies',
+          'logs:DescribeLogGroups',
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'xray:GetSamplingRules',
+          'xray:GetSamplingTargets',
+        ],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'CloudWatch Logs delivery and X-Ray actions for Step Functions support no resource-level permissions.',
     });
+    this.role = role;
   }
 
-  /** Lets `grantee` start executions of this state machine only. */
-  grantStartExecution(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }),
-    );
+  /** The machine of one chain version, deployed by CDK. */
+  addChain(chain: Chain): ApprovalWorkflow {
+    const workflow = new ApprovalWorkflow(this, `Chain-${chain.id}-v${chain.version}`, { chain, workflows: this });
+    this.machines.push(workflow);
+    return workflow;
   }
 
-  /** Lets `grantee` complete (or fail) the callback tasks of this state machine only. */
-  grantTaskResponse(grantee: IGrantable): void {
+  /** Lets `grantee` start, stop, describe and signal executions of this stage's machines only. */
+  grantRun(grantee: IGrantable, actions: Array<'start' | 'stop' | 'describe' | 'signal'>): void {
+    const onMachines: string[] = [];
+    const onExecutions: string[] = [];
+    if (actions.includes('start')) onMachines.push('states:StartExecution');
+    if (actions.includes('signal')) onMachines.push('states:SendTaskSuccess', 'states:SendTaskFailure');
+    if (actions.includes('stop')) onExecutions.push('states:StopExecution');
+    if (actions.includes('describe')) onExecutions.push('states:DescribeExecution');
+    if (onMachines.length > 0) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: onMachines, resources: [this.stateMachineArnPattern] }),
+      );
+    }
+    if (onExecutions.length > 0) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: onExecutions, resources: [this.executionArnPattern] }),
+      );
+    }
+  }
+
+  /** Lets `grantee` create this stage's machines for newly published chain versions (and pass them the role). */
+  grantPublish(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-        resources: [this.stateMachineArn],
+        actions: ['states:CreateStateMachine', 'states:DescribeStateMachine', 'states:TagResource'],
+        resources: [this.stateMachineArnPattern],
       }),
     );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['iam:PassRole'], resources: [this.role.roleArn] }),
+    );
+  }
+
+  /** Everything the chain publisher reads from the environment. */
+  publishEnvironment(): Record<string, string> {
+    return {
+      CALLBACK_TASK_FUNCTION_ARN: this.callbackTask.functionArn,
+      FINISH_STAGE_FUNCTION_ARN: this.finishStage.functionArn,
+      WORKFLOW_ROLE_ARN: this.role.roleArn,
+      WORKFLOW_LOG_GROUP_ARN: this.logGroup.logGroupArn,
+    };
+  }
+}
+
+/**
+ * One approval chain version deployed as a Step Functions Standard state machine: the very ASL the local runtime
+ * runs (`chainToAslJson`), with its ARN placeholders filled by `definitionSubstitutions`; every event logged,
+ * X-Ray on. A new chain version gets a new machine beside the old one, so running projects finish on their version.
+ */
+export class ApprovalWorkflow extends Construct {
+  readonly chainKey: string;
+  readonly stateMachineName: string;
+  readonly stateMachine: StateMachine;
+  readonly definitionJson: string;
+
+  constructor(scope: Construct, id: string, props: { chain: Chain; workflows: ApprovalWorkflows }) {
+    super(scope, id);
+    const { workflows } = props;
+    this.chainKey = chainKey(props.chain);
+    this.stateMachineName = stateMachineName(workflows.namePrefix, this.chainKey);
+    this.definitionJson = chainToAslJson(props.chain);
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: this.stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      comment: `Daiban approval chain ${this.chainKey}`,
+      role: workflows.role,
+      definitionBody: DefinitionBody.fromString(this.definitionJson),
+      definitionSubstitutions: {
+        [AslSubstitutions.callbackTaskFunctionArn]: workflows.callbackTask.functionArn,
+        [AslSubstitutions.finishStageFunctionArn]: workflows.finishStage.functionArn,
+      },
+      logs: { destination: workflows.logGroup, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
   }
 }

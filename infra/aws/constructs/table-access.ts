@@ -8,10 +8,12 @@ import { TableIndexes } from '../../../shared/store/table.js';
  */
 export const TableActions = {
   getItem: 'dynamodb:GetItem',
+  batchGetItem: 'dynamodb:BatchGetItem',
   query: 'dynamodb:Query',
   putItem: 'dynamodb:PutItem',
   updateItem: 'dynamodb:UpdateItem',
   batchWriteItem: 'dynamodb:BatchWriteItem',
+  deleteItem: 'dynamodb:DeleteItem',
 } as const;
 export type TableAction = (typeof TableActions)[keyof typeof TableActions];
 export type TableIndexName = (typeof TableIndexes)[number]['indexName'];

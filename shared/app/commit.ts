@@ -1,0 +1,174 @@
+import { ConflictError } from '../domain/errors.js';
+import type { Actor } from '../domain/principal.js';
+import { itemKey, type ProjectStep, type TokenRef } from '../domain/project.js';
+import { applyChanges, partsOf, type ProjectState, type Transition } from '../domain/transition.js';
+import { CommitConflictError, type OutboxEntry, type OutboxSend, type StoreOp } from '../store/store.port.js';
+import type { StepTaskOutcome } from '../workflow/task-contract.js';
+import type { AppContext } from './context.js';
+import { newEvent } from './events.js';
+import { relay } from './relay.js';
+
+/**
+ * The one way a change is written (DESIGN.md decisions 3 and 7): the domain's transition becomes one DynamoDB
+ * transaction (items conditional on their versions, the items relied on checked, the event, the project counters
+ * and the outbox of owed signals), then the relay sends the signals. A signal that fails is left to the scheduled
+ * job: the caller is answered with the committed change either way.
+ */
+
+export type ApplyOptions = {
+  actor: Actor;
+  /** sends owed besides the transition's (an execution to start or stop) */
+  sends?: OutboxSend[];
+  /** more operations of the same transaction */
+  ops?: StoreOp[];
+  /**
+   * A task handler's own token, stored in the same transaction (replacing the one it read, if it is still that
+   * one); signals the change owes that item go to it.
+   */
+  storeToken?: { itemKey: string; kind: 'task' | 'gate'; ref: TokenRef };
+};
+
+/** The outcome a closed (or blocked) step or part reports to its waiting task. */
+export function stepOutcome(step: ProjectStep): StepTaskOutcome | undefined {
+  if (step.blocked) return 'blocked';
+  switch (step.status) {
+    case 'approved':
+      return step.outcome === 'approved_with_conditions' ? 'approved_with_conditions' : 'approved';
+    case 'deemed_approved':
+    case 'not_applicable':
+    case 'rejected':
+    case 'withdrawn':
+      return step.status;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The signals a transition owes, with the tokens they go to (as read), and the token checks that make the read
+ * safe: if a token is stored or replaced before the commit, the commit fails and the change is tried again.
+ */
+export function resolveOwed(
+  state: ProjectState,
+  transition: Transition,
+  stored?: ApplyOptions['storeToken'],
+): { sends: OutboxSend[]; checks: StoreOp[] } {
+  const after = applyChanges(state, transition.changes);
+  const { projectId } = state.project;
+  const sends: OutboxSend[] = [];
+  const checks: StoreOp[] = [];
+  const tokenOf = (key: string, kind: 'task' | 'gate') => {
+    if (stored && stored.itemKey === key && stored.kind === kind) return stored.ref.token;
+    const ref = state.tokens.get(key)?.[kind];
+    checks.push({ op: 'check_token', projectId, itemKey: key, kind, token: ref?.token });
+    return ref?.token;
+  };
+  for (const owed of transition.owed) {
+    const step = after.items.get(owed.stepId);
+    if (!step) continue;
+    if (owed.kind === 'open_gate') {
+      const token = tokenOf(owed.stepId, 'gate');
+      if (token) sends.push({ type: 'task_success', token, output: { stepId: owed.stepId, open: true }, what: `gate of ${owed.stepId}` });
+      continue;
+    }
+    const outcome = stepOutcome(step);
+    if (!outcome) continue;
+    const targets = step.kind === 'joint' ? partsOf(after, step.stepId) : [step];
+    for (const target of targets) {
+      const token = tokenOf(itemKey(target), 'task');
+      if (!token) continue;
+      sends.push({
+        type: 'task_success',
+        token,
+        output: { stepId: step.stepId, ...(target.partId ? { partId: target.partId } : {}), outcome },
+        what: `${itemKey(target)} ${outcome}`,
+      });
+    }
+  }
+  return { sends, checks };
+}
+
+/** Writes a transition in one transaction and relays what it owes. Returns the project state as written. */
+export async function applyTransition(
+  ctx: AppContext,
+  state: ProjectState,
+  transition: Transition,
+  options: ApplyOptions,
+): Promise<ProjectState> {
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const { projectId } = state.project;
+  const { sends: owedSends, checks } = resolveOwed(state, transition, options.storeToken);
+  const stored = options.storeToken;
+  const tokenOps: StoreOp[] = stored
+    ? [
+        { op: 'put_token', projectId, itemKey: stored.itemKey, kind: stored.kind, ref: stored.ref },
+        {
+          op: 'check_token',
+          projectId,
+          itemKey: stored.itemKey,
+          kind: stored.kind,
+          token: state.tokens.get(stored.itemKey)?.[stored.kind]?.token,
+        },
+      ]
+    : [];
+  const sends = [...owedSends, ...(options.sends ?? [])];
+  const changedKeys = new Set(transition.changes.map((c) => itemKey(c.after)));
+  const ops: StoreOp[] = [
+    ...transition.changes.map((c): StoreOp => ({ op: 'update_item', before: c.before, after: c.after })),
+    ...transition.relies
+      .filter((key) => !changedKeys.has(key))
+      .flatMap((key): StoreOp[] => {
+        const item = state.items.get(key);
+        return item ? [{ op: 'check_item', item }] : [];
+      }),
+    ...checks,
+    ...tokenOps,
+    ...transition.events.map(
+      (draft): StoreOp => ({
+        op: 'put_event',
+        event: newEvent(ctx, { ...draft, projectId, actor: options.actor, at }),
+      }),
+    ),
+    ...(transition.project ? [{ op: 'update_project', projectId, at, change: transition.project } as const] : []),
+    ...(options.ops ?? []),
+  ];
+  const entry = sends.length > 0 ? outboxEntry(ctx, projectId, now, sends) : undefined;
+  if (entry) ops.push({ op: 'put_outbox', entry });
+  await ctx.store.commit(ops);
+  if (entry) await relay(ctx, entry);
+  return applyChanges(state, transition.changes);
+}
+
+export function outboxEntry(ctx: AppContext, projectId: string, now: Date, sends: OutboxSend[]): OutboxEntry {
+  return {
+    projectId,
+    outboxId: ctx.newId(),
+    createdAt: now.toISOString(),
+    retryAt: new Date(now.getTime() + ctx.spine.outboxGraceSeconds * 1000).toISOString(),
+    attempts: 0,
+    sends,
+  };
+}
+
+/**
+ * Runs a read–decide–write attempt again when its transaction found something it relied on changed (a token
+ * stored, a sibling decided at the same moment). Each attempt reads afresh, so a change that is no longer allowed
+ * (the step was decided meanwhile) fails with the domain's own reason; one that keeps colliding gets a 409.
+ */
+export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof CommitConflictError)) throw error;
+      if (i >= attempts) {
+        throw new ConflictError(
+          'STORE.BUSY',
+          'the project kept changing while this request was being saved; reload it and try again',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * i));
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { SYSTEM_ACTOR } from '../domain/principal.js';
+import type { Transition } from '../domain/transition.js';
+import type { FinishStageInput } from '../workflow/task-contract.js';
+import { applyTransition, retryOnConflict } from './commit.js';
+import type { AppContext } from './context.js';
+import { newExecution, startSend } from './executions.js';
+import { loadState } from './load.js';
+
+/**
+ * The task that ends a stage's execution. `stage_completed`: the project moves to the next stage, whose execution
+ * starts (through the outbox), or is completed after the last. `returned`: a step was rejected and every other
+ * review of the stage has been decided; the chain stops until the agent re-applies or the project is withdrawn.
+ * Replaying it, or running it for an execution the project no longer expects, changes nothing.
+ */
+export async function finishStage(ctx: AppContext, input: FinishStageInput): Promise<void> {
+  await retryOnConflict(async () => {
+    const state = await loadState(ctx, input.projectId);
+    const { project, chain } = state;
+    if (project.execution?.name !== input.execution || project.executionEndedAt) return;
+    const now = ctx.clock.now();
+    const at = now.toISOString();
+    const expect = { executionName: input.execution };
+    let transition: Transition;
+    let sends = undefined;
+    if (input.outcome === 'returned') {
+      transition = {
+        changes: [],
+        events: [{ type: 'chain_stopped', data: { stageIndex: input.stageIndex, reason: 'a step was rejected' } }],
+        project: { set: { executionEndedAt: at }, remove: ['renewAt'], expect },
+        owed: [],
+        relies: [],
+      };
+    } else if (project.status !== 'active') {
+      return;
+    } else if (input.stageIndex >= chain.stages.length - 1) {
+      transition = {
+        changes: [],
+        events: [{ type: 'project_completed', before: { status: 'active' }, after: { status: 'completed' } }],
+        project: {
+          set: { status: 'completed', completedAt: at },
+          remove: ['execution', 'renewAt'],
+          expect: { ...expect, status: 'active' },
+        },
+        owed: [],
+        relies: [],
+      };
+    } else {
+      const nextStage = input.stageIndex + 1;
+      const next = newExecution(ctx, project.projectId, nextStage, 1, now);
+      transition = {
+        changes: [],
+        events: [
+          {
+            type: 'stage_completed',
+            data: { stageIndex: input.stageIndex, stage: chain.stages[input.stageIndex]?.id, next: chain.stages[nextStage]?.id },
+          },
+        ],
+        project: {
+          set: { currentStageIndex: nextStage, execution: next.execution, renewAt: next.renewAt },
+          expect: { ...expect, status: 'active' },
+        },
+        owed: [],
+        relies: [],
+      };
+      sends = [startSend(project, next.execution)];
+    }
+    await applyTransition(ctx, state, transition, { actor: SYSTEM_ACTOR, ...(sends ? { sends } : {}) });
+  });
+}

@@ -1,0 +1,132 @@
+import type { ProjectStatus } from '../domain/step-status.js';
+import { WORK_SHARDS } from '../store/table.js';
+import type { AppContext } from './context.js';
+import { reconcileProject } from './executions.js';
+import { relay } from './relay.js';
+
+/**
+ * The scheduled job (EventBridge Scheduler on AWS, an interval locally: the same code). Each run:
+ * 1. takes what has come due from the sparse Work index: outbox entries the relay did not clear, executions to
+ *    renew (and, with the SLA issue, steps whose lights and deadlines move on); its cost grows with what is due;
+ * 2. audits the next slice of in-flight projects (a cursor walks them all, run after run), so an execution that
+ *    went missing, failed or got stuck is found even if no event said so.
+ * One piece of work that fails is logged and left for the next run; it never stops the others.
+ */
+export type JobReport = {
+  outbox: number;
+  renewals: number;
+  audited: number;
+  reconciled: number;
+  failures: number;
+  /** extra work hung on the job by later features (the SLA sweep) */
+  [kind: string]: number;
+};
+
+/** Work kinds other features handle (the SLA sweep registers `sla`). */
+export type WorkHandler = (ctx: AppContext, work: { projectId: string; itemKey: string; at: string }, now: Date) => Promise<void>;
+
+export async function runScheduledJob(
+  ctx: AppContext,
+  options: { now?: Date; perShard?: number; handlers?: { sla?: WorkHandler }; audit?: boolean } = {},
+): Promise<JobReport> {
+  const now = options.now ?? ctx.clock.now();
+  const until = now.toISOString();
+  const report: JobReport = { outbox: 0, renewals: 0, audited: 0, reconciled: 0, failures: 0, sla: 0 };
+  const perShard = options.perShard ?? 200;
+  const attempt = async (what: string, fields: Record<string, unknown>, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      report.failures += 1;
+      ctx.log.warn(`scheduled job: ${what} failed; the next run tries again`, { ...fields, error: String(error) });
+    }
+  };
+  const shards = await Promise.all(
+    Array.from({ length: WORK_SHARDS }, (_, shard) => ctx.store.listDueWork(shard, until, perShard).catch(() => [])),
+  );
+  for (const work of shards.flat()) {
+    if (work.kind === 'outbox') {
+      await attempt('an outbox entry', { projectId: work.projectId, outboxId: work.outboxId }, async () => {
+        const entry = await ctx.store.getOutbox(work.projectId, work.outboxId);
+        if (!entry || entry.retryAt > until) return;
+        await relay(ctx, entry);
+        report.outbox += 1;
+      });
+    } else if (work.kind === 'renew') {
+      await attempt('a renewal', { projectId: work.projectId }, async () => {
+        if ((await reconcileProject(ctx, work.projectId)) === 'renewed') report.renewals += 1;
+      });
+    } else if (work.kind === 'sla' && options.handlers?.sla) {
+      const handle = options.handlers.sla;
+      await attempt('an SLA checkpoint', { projectId: work.projectId, item: work.itemKey }, async () => {
+        await handle(ctx, work, now);
+        report.sla = (report.sla ?? 0) + 1;
+      });
+    }
+  }
+  if (options.audit !== false) await attempt('the audit', {}, () => auditSlice(ctx, report));
+  return report;
+}
+
+const AUDIT_CURSOR = 'job-audit-cursor';
+const AUDITED: ProjectStatus[] = ['active', 'returned'];
+
+/** Reconciles the next `auditBatch` in-flight projects, remembering where it stopped. */
+async function auditSlice(ctx: AppContext, report: JobReport): Promise<void> {
+  const saved = (await ctx.store.getSetting(AUDIT_CURSOR))?.value;
+  const index = typeof saved?.status === 'number' ? saved.status % AUDITED.length : 0;
+  const status = AUDITED[index] ?? 'active';
+  const cursor = typeof saved?.cursor === 'string' ? saved.cursor : undefined;
+  const page = await ctx.store.listProjects({ status }, { limit: ctx.spine.auditBatch, ...(cursor ? { cursor } : {}) });
+  for (const project of page.items) {
+    report.audited += 1;
+    try {
+      if ((await reconcileProject(ctx, project.projectId)) !== 'ok') report.reconciled += 1;
+    } catch (error) {
+      report.failures += 1;
+      ctx.log.warn('audit: could not reconcile a project', { projectId: project.projectId, error: String(error) });
+    }
+  }
+  await ctx.store.putSetting(
+    AUDIT_CURSOR,
+    page.cursor ? { status: index, cursor: page.cursor } : { status: (index + 1) % AUDITED.length },
+  );
+}
+
+/**
+ * Every in-flight project, reconciled a few at a time: what the local runtime does after a start (its executions
+ * lived in the process that stopped). Returns how many were started or renewed.
+ */
+export async function reconcileAll(
+  ctx: AppContext,
+  options: { concurrency?: number; onProgress?: (done: number) => void } = {},
+): Promise<{ projects: number; resumed: number; failures: number }> {
+  const concurrency = options.concurrency ?? 16;
+  const result = { projects: 0, resumed: 0, failures: 0 };
+  for (const status of AUDITED) {
+    let cursor: string | undefined;
+    do {
+      const page = await ctx.store.listProjects({ status }, { limit: 200, ...(cursor ? { cursor } : {}) });
+      cursor = page.cursor;
+      const queue = [...page.items];
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          for (let project = queue.shift(); project; project = queue.shift()) {
+            result.projects += 1;
+            try {
+              if ((await reconcileProject(ctx, project.projectId)) !== 'ok') result.resumed += 1;
+            } catch (error) {
+              result.failures += 1;
+              ctx.log.warn('could not resume a project; the scheduled job tries again', {
+                projectId: project.projectId,
+                error: String(error),
+              });
+            }
+            options.onProgress?.(result.projects);
+          }
+        }),
+      );
+    } while (cursor);
+  }
+  return result;
+}

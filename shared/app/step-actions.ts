@@ -1,0 +1,155 @@
+import { assertAllowed } from '../domain/access-policy.js';
+import type { Decision, Resubmission, Submission } from '../domain/decision.js';
+import { NotFoundError } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import { itemKey, type ProjectStep } from '../domain/project.js';
+import {
+  decideStep as decideRule,
+  reapplyStep as reapplyRule,
+  resubmitStep as resubmitRule,
+  submitStep as submitRule,
+} from '../domain/step-lifecycle.js';
+import type { ProjectState, Transition } from '../domain/transition.js';
+import { applyTransition, retryOnConflict } from './commit.js';
+import type { AppContext } from './context.js';
+import { renewal } from './executions.js';
+import { loadState } from './load.js';
+
+/**
+ * What agents and departments do to a step. Each reads as one straight line: load the project (one read) →
+ * the access policy → the domain's pure transition → one transaction → the relay. A transaction that found
+ * something it relied on changed is tried again from a fresh read (`retryOnConflict`).
+ */
+
+export type StepTarget = { stepId: string; partId?: string };
+
+function itemFor(state: ProjectState, target: StepTarget): ProjectStep {
+  const item = state.items.get(itemKey(target));
+  if (!item) {
+    throw new NotFoundError(
+      'STEP.NOT_FOUND',
+      target.partId ? `this project has no step ${target.stepId} part '${target.partId}'` : `this project has no step '${target.stepId}'`,
+    );
+  }
+  return item;
+}
+
+async function act(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  target: StepTarget,
+  decideTransition: (state: ProjectState, now: Date) => Transition,
+  check: (state: ProjectState, item: ProjectStep) => void,
+  extra?: (state: ProjectState, now: Date) => Partial<Parameters<typeof applyTransition>[3]> & {
+    project?: Transition['project'];
+  },
+): Promise<ProjectStep> {
+  return retryOnConflict(async () => {
+    const state = await loadState(ctx, projectId);
+    assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
+    const item = itemFor(state, target);
+    check(state, item);
+    const now = ctx.clock.now();
+    const transition = decideTransition(state, now);
+    const more = extra?.(state, now);
+    const merged: Transition = more?.project
+      ? { ...transition, project: mergeProjectChanges(transition.project, more.project) }
+      : transition;
+    const after = await applyTransition(ctx, state, merged, {
+      actor: principal,
+      ...(more?.sends ? { sends: more.sends } : {}),
+    });
+    return itemFor(after, target);
+  });
+}
+
+function mergeProjectChanges(a: Transition['project'], b: Transition['project']): Transition['project'] {
+  if (!a) return b;
+  if (!b) return a;
+  return {
+    add: { ...a.add, ...b.add },
+    set: { ...a.set, ...b.set },
+    remove: [...new Set([...(a.remove ?? []), ...(b.remove ?? [])])],
+    expect: { ...a.expect, ...b.expect },
+  };
+}
+
+/** The agent submits a ready step's materials (申报, 受理: the department's clock starts). */
+export function submitStep(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  stepId: string,
+  submission: Submission,
+): Promise<ProjectStep> {
+  return act(
+    ctx,
+    principal,
+    projectId,
+    { stepId },
+    (state, now) => submitRule({ state, now, calendar: ctx.calendar }, stepId, submission),
+    (state) => assertAllowed(principal, 'step.submit', { project: state.project }),
+  );
+}
+
+/** The agent supplies what a supplement notice asked for (补正: the clock resumes). */
+export function resubmitStep(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  stepId: string,
+  resubmission: Resubmission,
+): Promise<ProjectStep> {
+  return act(
+    ctx,
+    principal,
+    projectId,
+    { stepId },
+    (state, now) => resubmitRule({ state, now, calendar: ctx.calendar }, stepId, resubmission),
+    (state) => assertAllowed(principal, 'step.resubmit', { project: state.project }),
+  );
+}
+
+/** An officer decides a step, or their department's part of a joint review. */
+export function decideStep(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  target: StepTarget,
+  decision: Decision,
+): Promise<ProjectStep> {
+  return act(
+    ctx,
+    principal,
+    projectId,
+    target,
+    (state, now) => decideRule({ state, now, calendar: ctx.calendar }, target, decision, { userId: principal.userId }),
+    (state, item) => assertAllowed(principal, 'step.decide', { project: state.project, item }),
+  );
+}
+
+/**
+ * The agent re-applies a rejected step (a new round); the project's execution is renewed so the new round runs,
+ * whether the old execution still waits on sibling reviews or had stopped.
+ */
+export function reapplyStep(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  stepId: string,
+  note?: string,
+): Promise<ProjectStep> {
+  return act(
+    ctx,
+    principal,
+    projectId,
+    { stepId },
+    (state, now) => reapplyRule({ state, now, calendar: ctx.calendar }, stepId, note),
+    (state) => assertAllowed(principal, 'step.reapply', { project: state.project }),
+    (state, now) => {
+      const renewed = renewal(ctx, state.project, now);
+      return { project: renewed.change, sends: renewed.sends };
+    },
+  );
+}

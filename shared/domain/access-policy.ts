@@ -1,0 +1,139 @@
+import type { Chain } from './chain.js';
+import { ForbiddenError, NotFoundError } from './errors.js';
+import type { Principal } from './principal.js';
+import type { Project, ProjectStep } from './project.js';
+
+/**
+ * Who may do what to which object (DOMAIN.md "Who sees what"), as one pure function: principal × action ×
+ * resource → allowed, or denied with a reason. Every route and every path or query parameter goes through it.
+ * A refusal never reveals what the caller may not see: a project they may not see is "not found", exactly like
+ * one that does not exist, and no message names a project code or an agent they could not have known.
+ */
+export type Action =
+  | 'project.register'
+  | 'project.read'
+  | 'project.read_timeline'
+  | 'project.reassign'
+  | 'project.withdraw'
+  | 'step.submit'
+  | 'step.resubmit'
+  | 'step.reapply'
+  | 'step.decide'
+  | 'step.pause_clock'
+  | 'projects.filter_by_department'
+  | 'projects.filter_by_agent'
+  | 'inbox.read'
+  | 'chain.publish'
+  | 'admin.operate';
+
+export type Resource = {
+  project?: Project;
+  /** the step or part acted on */
+  item?: ProjectStep;
+  /** the department named in a path or filter */
+  departmentId?: string;
+  /** the agent named in a body or filter */
+  agentId?: string;
+  /** the project's chain, for stage leadership (牵头部门 see their whole stage) */
+  chain?: Chain;
+};
+
+export type Verdict =
+  | { allowed: true }
+  | {
+      allowed: false;
+      /** not_found: the caller may not know the object exists; forbidden: they may, but not act on it */
+      as: 'not_found' | 'forbidden';
+      code: string;
+      reason: string;
+    };
+
+const allow: Verdict = { allowed: true };
+const deny = (code: string, reason: string): Verdict => ({ allowed: false, as: 'forbidden', code, reason });
+const hidden: Verdict = {
+  allowed: false,
+  as: 'not_found',
+  code: 'PROJECT.NOT_FOUND',
+  reason: 'no such project (or it is not one you may see)',
+};
+
+const isOverseer = (p: Principal): boolean => p.role === 'leader' || p.role === 'admin';
+
+/** The stages of the project's chain this officer's department leads (牵头部门). */
+function leadsStageOf(principal: Principal, resource: Resource): boolean {
+  if (principal.role !== 'officer' || !principal.departmentId || !resource.chain) return false;
+  return resource.chain.stages.some((s) => s.leadDepartmentId === principal.departmentId);
+}
+
+/** Whether the principal may see the project at all. */
+export function canSeeProject(principal: Principal, project: Project, chain?: Chain): boolean {
+  switch (principal.role) {
+    case 'leader':
+    case 'admin':
+      return true;
+    case 'agent':
+      return project.agentId === principal.userId;
+    case 'investor':
+      return principal.enterpriseId !== undefined && project.enterpriseId === principal.enterpriseId;
+    case 'officer':
+      return (
+        principal.departmentId !== undefined &&
+        (project.departments.includes(principal.departmentId) ||
+          leadsStageOf(principal, { ...(chain ? { chain } : {}) }))
+      );
+  }
+}
+
+export function decide(principal: Principal, action: Action, resource: Resource = {}): Verdict {
+  const { project, item } = resource;
+  if (project && !canSeeProject(principal, project, resource.chain)) return hidden;
+  switch (action) {
+    case 'project.register':
+      if (isOverseer(principal)) return allow;
+      if (principal.role !== 'agent') return deny('PROJECT.REGISTER_FORBIDDEN', 'only agents, leaders and admins register projects');
+      if (resource.agentId !== undefined && resource.agentId !== principal.userId) {
+        return deny('PROJECT.REGISTER_FOR_OTHERS', 'an agent registers projects for themselves; a leader or admin assigns other agents');
+      }
+      return allow;
+    case 'project.read':
+    case 'project.read_timeline':
+      return allow;
+    case 'project.reassign':
+      if (isOverseer(principal) || (principal.role === 'agent' && project?.agentId === principal.userId)) return allow;
+      return deny('PROJECT.REASSIGN_FORBIDDEN', 'only a leader, an admin or the current agent may hand a project over');
+    case 'project.withdraw':
+      if (isOverseer(principal) || (principal.role === 'agent' && project?.agentId === principal.userId)) return allow;
+      return deny('PROJECT.WITHDRAW_FORBIDDEN', "only the project's agent, a leader or an admin may withdraw it");
+    case 'step.submit':
+    case 'step.resubmit':
+    case 'step.reapply':
+      if (principal.role === 'agent' && project?.agentId === principal.userId) return allow;
+      return deny('STEP.NOT_YOUR_PROJECT', "only the project's assigned agent submits, supplies and re-applies for it");
+    case 'step.decide':
+    case 'step.pause_clock':
+      if (principal.role === 'officer' && principal.departmentId && principal.departmentId === item?.departmentId) {
+        return allow;
+      }
+      return deny('STEP.NOT_YOUR_DEPARTMENT', 'only an officer of the department that holds this step (or part) may act on it');
+    case 'projects.filter_by_department':
+    case 'inbox.read':
+      if (isOverseer(principal)) return allow;
+      if (principal.role === 'officer' && principal.departmentId === resource.departmentId) return allow;
+      return deny('DEPARTMENT.FORBIDDEN', "only the department's own officers, leaders and admins see its work");
+    case 'projects.filter_by_agent':
+      if (isOverseer(principal) || (principal.role === 'agent' && principal.userId === resource.agentId)) return allow;
+      return deny('AGENT.FORBIDDEN', "only leaders and admins see another agent's projects");
+    case 'chain.publish':
+    case 'admin.operate':
+      if (principal.role === 'admin') return allow;
+      return deny('ADMIN.ONLY', 'only an admin may do this');
+  }
+}
+
+/** Throws the verdict's refusal (404 or 403); the caller records denied attempts in the audit trail. */
+export function assertAllowed(principal: Principal, action: Action, resource: Resource = {}): void {
+  const verdict = decide(principal, action, resource);
+  if (verdict.allowed) return;
+  if (verdict.as === 'not_found') throw new NotFoundError(verdict.code, verdict.reason);
+  throw new ForbiddenError(verdict.code, verdict.reason);
+}

@@ -1,0 +1,690 @@
+import type { JointPart, StepDefinition } from './chain.js';
+import { findPart, findStep } from './chain-graph.js';
+import type { Decision, NoticeMaterial, Resubmission, Submission } from './decision.js';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
+import { gatesAfterClosing } from './gates.js';
+import { jointOutcome } from './joint-review.js';
+import { itemKey, type ProjectStep } from './project.js';
+import {
+  clockDue,
+  pauseClock,
+  readClock,
+  resumeClock,
+  type StepClock,
+  startClock,
+  supplementTooLate,
+} from './step-clock.js';
+import { isClosed } from './step-status.js';
+import {
+  applyChanges,
+  changed,
+  type EventDraft,
+  type ItemChange,
+  type Owed,
+  type ProjectChange,
+  type ProjectState,
+  partsOf,
+  type Transition,
+} from './transition.js';
+import type { WorkingDayCalendar } from './working-days.js';
+
+/**
+ * A step's lifecycle (DOMAIN.md), as pure functions from the project as read to the change to write:
+ *
+ *   pending ─(engine opens it)→ ready ─(agent submits, 受理: the clock starts)→ in_review
+ *   in_review ─(department)→ approved | approved with conditions | not_applicable | rejected | supplement_requested
+ *   supplement_requested ─(agent supplies everything asked, 补正: the clock resumes)→ in_review
+ *   rejected ─(agent re-applies: a new round)→ ready;  any open step ─(withdrawal)→ withdrawn
+ *   pending ─(a prerequisite was rejected, or the project stopped)→ blocked
+ *
+ * A joint review (联合审查) moves its parts through the same statuses; the step follows the most severe of them.
+ */
+export type LifecycleInput = { state: ProjectState; now: Date; calendar: WorkingDayCalendar };
+
+/** Who decides: an officer of the department, a minuted meeting, or the system (deemed approval). */
+export type DecidedBy = { userId: string; via?: 'department' | 'meeting' | 'sla' };
+
+const empty = (): Transition => ({ changes: [], events: [], owed: [], relies: [] });
+
+export function definitionOf(input: Pick<LifecycleInput, 'state'>, stepId: string): StepDefinition {
+  const found = findStep(input.state.chain, stepId);
+  if (!found) {
+    throw new NotFoundError('STEP.NOT_FOUND', `this project's chain has no step '${stepId}'`);
+  }
+  return found.step;
+}
+
+function itemOf(input: Pick<LifecycleInput, 'state'>, stepId: string, partId?: string): ProjectStep {
+  const definition = definitionOf(input, stepId);
+  if (partId !== undefined && !findPart(definition, partId)) {
+    const parts = definition.parts?.map((p) => p.id).join(', ');
+    throw new NotFoundError(
+      'STEP.PART_NOT_FOUND',
+      parts
+        ? `step ${stepId} has no part '${partId}'; its parts are ${parts}`
+        : `step ${stepId} is not a joint review and has no parts`,
+    );
+  }
+  const item = input.state.items.get(itemKey({ stepId, partId }));
+  if (!item) throw new NotFoundError('STEP.NOT_FOUND', `this project has no step '${stepId}'`);
+  return item;
+}
+
+/** The due fields of an item for its clock: set while it runs, absent while it stands still. */
+function withDue(item: ProjectStep, clock: StepClock, calendar: WorkingDayCalendar): ProjectStep {
+  const due = clockDue(calendar, clock);
+  const { dueDate: _d, dueAt: _a, legalDueDate: _l, dueFlagged: _f, ...rest } = item;
+  if (!due) return { ...rest, clock };
+  return {
+    ...rest,
+    clock,
+    dueDate: due.dueDate,
+    dueAt: due.dueAt,
+    legalDueDate: due.legalDueDate,
+    ...(due.flagged ? { dueFlagged: true } : {}),
+  };
+}
+
+const limitsOf = (definition: StepDefinition | JointPart) => ({
+  promisedDays: definition.promisedDays ?? 0,
+  legalDays: definition.legalDays ?? 0,
+});
+
+// ---- the engine ------------------------------------------------------------------------------------------
+
+/**
+ * The step's task is waiting: a pending step opens (`ready`) unless it can never open, in which case it is
+ * blocked and reports at once. Anything else is left as it is (a duplicate or late delivery).
+ */
+export function openStep(input: LifecycleInput, stepId: string): Transition {
+  const { state, now } = input;
+  const step = itemOf(input, stepId);
+  if (step.status !== 'pending' || step.blocked) return empty();
+  const at = now.toISOString();
+  const stopped = gatesBlock(input, stepId);
+  if (stopped !== undefined) {
+    const change = changed(step, { ...step, blocked: true, updatedAt: at });
+    const gates = gatesAfterClosing(applyChanges(state, [change]), change.after);
+    return {
+      changes: [change],
+      events: [{ type: 'step_blocked', stepId, data: { reason: stopped } }],
+      owed: [{ kind: 'report', stepId }, ...gates.owed],
+      relies: gates.relies,
+    };
+  }
+  return {
+    changes: [changed(step, { ...step, status: 'ready', openedAt: at, updatedAt: at })],
+    events: [{ type: 'step_opened', stepId, before: { status: 'pending' }, after: { status: 'ready' } }],
+    owed: [],
+    relies: [],
+  };
+}
+
+/** Why a pending step can never open, or undefined when it may. */
+function gatesBlock(input: LifecycleInput, stepId: string): string | undefined {
+  const { state } = input;
+  if (state.project.status !== 'active') return `the project is ${state.project.status}`;
+  for (const id of findStep(state.chain, stepId)?.step.prerequisites ?? []) {
+    const prerequisite = state.items.get(id);
+    if (prerequisite?.status === 'rejected') return `prerequisite step ${id} was rejected`;
+    if (prerequisite?.blocked) return `prerequisite step ${id} was blocked`;
+  }
+  return undefined;
+}
+
+// ---- the agent -------------------------------------------------------------------------------------------
+
+/**
+ * The agent submits a ready step's materials (申报). Every material the step lists must be there: what is missing
+ * is named and nothing changes. An approval step goes into review and its clock starts (受理); each part of a joint
+ * review starts its own clock; a milestone (e.g. 施工完成) is reported done.
+ */
+export function submitStep(input: LifecycleInput, stepId: string, submission: Submission): Transition {
+  const { state, now, calendar } = input;
+  const definition = definitionOf(input, stepId);
+  const step = itemOf(input, stepId);
+  if (step.status !== 'ready') {
+    throw new ConflictError(
+      'STEP.NOT_READY',
+      `step ${stepId} is ${step.blocked ? 'blocked' : step.status}; materials can be submitted only when it is ready` +
+        (step.status === 'pending' ? ' (its prerequisites are not all approved yet)' : ''),
+      { status: step.status },
+    );
+  }
+  const listed = new Map(definition.materials.map((m) => [m.id, m]));
+  const unknown = [...new Set(submission.materials)].filter((id) => !listed.has(id));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      'STEP.UNKNOWN_MATERIAL',
+      `step ${stepId} does not list material(s) ${unknown.slice(0, 5).join(', ')}; it lists: ${[...listed.keys()].join(', ') || 'none'}`,
+    );
+  }
+  const handedIn = new Set(submission.materials);
+  const missing = definition.materials.filter((m) => !handedIn.has(m.id));
+  if (definition.kind !== 'milestone' && missing.length > 0) {
+    throw new InvalidInputError(
+      'STEP.MATERIALS_MISSING',
+      `step ${stepId} cannot be accepted (受理) without: ${missing.map((m) => `${m.name} (${m.id})`).join('; ')}`,
+      { missing: missing.map((m) => m.id) },
+    );
+  }
+  const at = now.toISOString();
+  if (definition.kind === 'milestone') {
+    const change = changed(step, {
+      ...step,
+      status: 'approved',
+      outcome: 'reported',
+      submittedAt: at,
+      decidedAt: at,
+      updatedAt: at,
+    });
+    const gates = gatesAfterClosing(applyChanges(state, [change]), change.after);
+    return {
+      changes: [change],
+      events: [
+        {
+          type: 'milestone_reported',
+          stepId,
+          before: { status: 'ready' },
+          after: { status: 'approved' },
+          ...(submission.note ? { data: { note: submission.note } } : {}),
+        },
+      ],
+      project: { add: { stepsClosed: 1 } },
+      owed: [{ kind: 'report', stepId }, ...gates.owed],
+      relies: gates.relies,
+    };
+  }
+  const accepted = { submittedAt: at, materialsSubmitted: [...handedIn], updatedAt: at };
+  const changes: ItemChange[] = [];
+  const dueOf: Record<string, string | undefined> = {};
+  if (definition.parts) {
+    changes.push(changed(step, { ...step, status: 'in_review', ...accepted }));
+    for (const part of definition.parts) {
+      const item = itemOf(input, stepId, part.id);
+      const clock = startClock(calendar, now, limitsOf(part));
+      const after = withDue({ ...item, status: 'in_review', ...accepted }, clock, calendar);
+      changes.push(changed(item, after));
+      dueOf[part.id] = after.dueDate;
+    }
+  } else {
+    const clock = startClock(calendar, now, limitsOf(definition));
+    const after = withDue({ ...step, status: 'in_review', ...accepted }, clock, calendar);
+    changes.push(changed(step, after));
+    dueOf[stepId] = after.dueDate;
+  }
+  const first = changes[0]?.after ?? step;
+  return {
+    changes,
+    events: [
+      {
+        type: 'step_submitted',
+        stepId,
+        before: { status: 'ready' },
+        after: {
+          status: 'in_review',
+          ...(definition.parts ? { partsDue: dueOf } : { dueDate: first.dueDate, legalDueDate: first.legalDueDate }),
+        },
+        data: { materials: [...handedIn], ...(submission.note ? { note: submission.note } : {}) },
+      },
+    ],
+    owed: [],
+    relies: [],
+  };
+}
+
+/**
+ * The agent supplies what a supplement notice asked for (补正): everything listed, or nothing changes. The clock
+ * resumes (the working days it stood still move the due date on); of a joint review only the parts that asked
+ * review again.
+ */
+export function resubmitStep(input: LifecycleInput, stepId: string, resubmission: Resubmission): Transition {
+  const { state, now, calendar } = input;
+  const step = itemOf(input, stepId);
+  if (step.status !== 'supplement_requested') {
+    throw new ConflictError(
+      'STEP.NO_SUPPLEMENT_REQUESTED',
+      `step ${stepId} is ${step.status}; a resubmission answers a supplement notice`,
+      { status: step.status },
+    );
+  }
+  const supplied = new Set(resubmission.supplied);
+  const stillMissing = (step.missingMaterials ?? []).filter(
+    (m) => !supplied.has(m.name) && !(m.materialId && supplied.has(m.materialId)),
+  );
+  if (stillMissing.length > 0) {
+    throw new InvalidInputError(
+      'STEP.SUPPLEMENT_INCOMPLETE',
+      `the supplement notice also asked for: ${stillMissing.map((m) => m.name).join('; ')}`,
+      { missing: stillMissing.map((m) => m.name) },
+    );
+  }
+  const at = now.toISOString();
+  const resumed = (item: ProjectStep): ProjectStep => {
+    const { missingMaterials: _m, ...rest } = item;
+    const base = { ...rest, status: 'in_review' as const, updatedAt: at };
+    return item.clock ? withDue(base, resumeClock(item.clock, now), calendar) : base;
+  };
+  const changes: ItemChange[] = [changed(step, resumed(step))];
+  const reviewing: string[] = [];
+  for (const part of partsOf(state, stepId)) {
+    if (part.status !== 'supplement_requested') continue;
+    changes.push(changed(part, resumed(part)));
+    reviewing.push(part.partId ?? '');
+  }
+  return {
+    changes,
+    events: [
+      {
+        type: 'step_resubmitted',
+        stepId,
+        before: { status: 'supplement_requested' },
+        after: {
+          status: 'in_review',
+          ...(reviewing.length > 0 ? { partsReviewingAgain: reviewing } : { dueDate: changes[0]?.after.dueDate }),
+        },
+        data: {
+          supplied: resubmission.supplied,
+          round: step.supplementRounds,
+          ...(resubmission.note ? { note: resubmission.note } : {}),
+        },
+      },
+    ],
+    owed: [],
+    relies: [],
+  };
+}
+
+/**
+ * The agent re-applies a rejected step once its cause is fixed (退办后重新申请): a new round from `ready` with a
+ * fresh clock to come, the rejection kept in the record; the steps it blocked wait again; the project is active
+ * again unless another step of it is still rejected. (The application renews the execution.)
+ */
+export function reapplyStep(input: LifecycleInput, stepId: string, note?: string): Transition {
+  const { state, now } = input;
+  const step = itemOf(input, stepId);
+  if (step.status !== 'rejected') {
+    throw new ConflictError(
+      'STEP.NOT_REJECTED',
+      `step ${stepId} is ${step.status}; only a rejected step can be re-applied`,
+      { status: step.status },
+    );
+  }
+  const at = now.toISOString();
+  const fresh = (item: ProjectStep, status: 'ready' | 'pending'): ProjectStep => ({
+    projectId: item.projectId,
+    stepId: item.stepId,
+    ...(item.partId ? { partId: item.partId } : {}),
+    stageIndex: item.stageIndex,
+    departmentId: item.departmentId,
+    kind: item.kind,
+    status,
+    version: item.version,
+    round: item.round + 1,
+    supplementRounds: 0,
+    ...(status === 'ready' ? { openedAt: at } : {}),
+    earlierRounds: [
+      ...(item.earlierRounds ?? []),
+      {
+        round: item.round,
+        outcome: item.outcome ?? item.status,
+        ...(item.decidedAt ? { decidedAt: item.decidedAt } : {}),
+        ...(item.decidedBy ? { decidedBy: item.decidedBy } : {}),
+        ...(item.legalBasis ? { legalBasis: item.legalBasis } : {}),
+        ...(item.reason ? { reason: item.reason } : {}),
+      },
+    ],
+    updatedAt: at,
+  });
+  const changes: ItemChange[] = [changed(step, fresh(step, 'ready'))];
+  for (const part of partsOf(state, stepId)) changes.push(changed(part, fresh(part, 'pending')));
+  const unblocked: string[] = [];
+  for (const item of state.items.values()) {
+    if (item.stageIndex !== step.stageIndex || !item.blocked || item.partId) continue;
+    const { blocked: _b, ...rest } = item;
+    changes.push(changed(item, { ...rest, updatedAt: at }));
+    unblocked.push(item.stepId);
+  }
+  const otherRejected = [...state.items.values()].some(
+    (i) => i.status === 'rejected' && i.stepId !== stepId && !i.partId,
+  );
+  const reactivates = state.project.status === 'returned' && !otherRejected;
+  const events: EventDraft[] = [
+    {
+      type: 'step_reapplied',
+      stepId,
+      before: { status: 'rejected', round: step.round },
+      after: { status: 'ready', round: step.round + 1 },
+      data: { ...(note ? { note } : {}), ...(unblocked.length > 0 ? { unblocked } : {}) },
+    },
+  ];
+  if (reactivates) {
+    events.push({ type: 'project_reactivated', before: { status: 'returned' }, after: { status: 'active' } });
+  }
+  return {
+    changes,
+    events,
+    project: {
+      add: { stepsClosed: -1 },
+      ...(reactivates ? { set: { status: 'active' }, remove: ['returnedAt', 'executionEndedAt'] } : {}),
+      expect: { status: state.project.status },
+    },
+    owed: [],
+    relies: [],
+  };
+}
+
+/**
+ * The enterprise withdraws the project (撤回/终止): every step or part not yet closed is closed as withdrawn, and
+ * nothing waits any longer. (The application stops the execution.)
+ */
+export function withdrawProject(input: LifecycleInput, reason: string): Transition {
+  const { state, now } = input;
+  const { project } = state;
+  if (project.status !== 'active' && project.status !== 'returned') {
+    throw new ConflictError(
+      'PROJECT.NOT_IN_FLIGHT',
+      `the project is ${project.status}; only an active or returned project can be withdrawn`,
+      { status: project.status },
+    );
+  }
+  const at = now.toISOString();
+  const changes: ItemChange[] = [];
+  for (const item of state.items.values()) {
+    if (isClosed(item.status)) continue;
+    const { dueAt: _a, ...rest } = item;
+    changes.push(
+      changed(item, {
+        ...rest,
+        status: 'withdrawn',
+        outcome: 'withdrawn',
+        reason,
+        decidedAt: at,
+        ...(item.clock ? { clock: resumeClock(item.clock, now) } : {}),
+        updatedAt: at,
+      }),
+    );
+  }
+  return {
+    changes,
+    events: [
+      {
+        type: 'project_withdrawn',
+        before: { status: project.status },
+        after: { status: 'withdrawn' },
+        data: {
+          reason,
+          withdrawnSteps: changes.filter((c) => !c.after.partId).map((c) => c.after.stepId),
+        },
+      },
+    ],
+    project: {
+      set: { status: 'withdrawn', withdrawnAt: at },
+      remove: ['execution', 'renewAt'],
+      expect: { status: project.status },
+    },
+    owed: [],
+    relies: [],
+  };
+}
+
+// ---- the department --------------------------------------------------------------------------------------
+
+/**
+ * A decision on a step in review (or on one part of a joint review), by its department, a joint review meeting
+ * or the SLA sweep. A closing decision reports to the waiting task and may open the gates of the steps that
+ * wait for it; a rejection returns the project; a supplement request stops the clock, once and completely
+ * (一次性告知: a second request needs a stated reason and is recorded as a violation), and only in the first half
+ * of the promised limit (补不过半).
+ */
+export function decideStep(
+  input: LifecycleInput,
+  target: { stepId: string; partId?: string },
+  decision: Decision | { outcome: 'deemed_approved'; reason: string },
+  by: DecidedBy,
+): Transition {
+  const { state, now, calendar } = input;
+  const { stepId, partId } = target;
+  const definition = definitionOf(input, stepId);
+  if (definition.parts && partId === undefined) {
+    throw new InvalidInputError(
+      'STEP.DECIDE_A_PART',
+      `step ${stepId} is a joint review (联合审查): each department decides its own part ` +
+        `(${definition.parts.map((p) => `${p.id}: ${p.departmentId}`).join(', ')}) at …/steps/${stepId}/parts/{partId}/decision`,
+    );
+  }
+  const item = itemOf(input, stepId, partId);
+  const where = partId ? `part ${partId} of step ${stepId}` : `step ${stepId}`;
+  if (item.status !== 'in_review') {
+    throw new ConflictError('STEP.NOT_IN_REVIEW', `${where} is ${describeNotInReview(item)}`, {
+      status: item.status,
+    });
+  }
+  const at = now.toISOString();
+  const reading = item.clock ? readClock(calendar, item.clock, now) : undefined;
+  const via = by.via && by.via !== 'department' ? { via: by.via } : {};
+  let after: ProjectStep;
+  let event: EventDraft;
+  if (decision.outcome === 'supplement') {
+    const promisedDays = item.clock?.promisedDays ?? 0;
+    const tooLate = reading ? supplementTooLate(reading, promisedDays) : undefined;
+    if (tooLate) throw new ConflictError('STEP.SUPPLEMENT_TOO_LATE', `${where}: ${tooLate}`);
+    const repeated = item.supplementRounds > 0;
+    if (repeated && !decision.repeatReason) {
+      throw new InvalidInputError(
+        'STEP.SUPPLEMENT_REPEATED',
+        `一次性告知: ${where} already had a supplement request; a second one must state why its materials could ` +
+          'not have been named the first time (repeatReason), and is recorded as a violation of the one-time notice',
+      );
+    }
+    const clock = item.clock
+      ? pauseClock(item.clock, now, { pauseId: `supplement-${item.supplementRounds + 1}`, kind: 'supplement' })
+      : undefined;
+    const base: ProjectStep = {
+      ...item,
+      status: 'supplement_requested',
+      missingMaterials: decision.missingMaterials,
+      supplementRounds: item.supplementRounds + 1,
+      updatedAt: at,
+    };
+    after = clock ? withDue(base, clock, calendar) : base;
+    event = {
+      type: 'supplement_requested',
+      stepId,
+      ...(partId ? { partId } : {}),
+      before: { status: 'in_review' },
+      after: { status: 'supplement_requested' },
+      data: {
+        ...decision,
+        ...via,
+        ...(repeated ? { oneTimeNoticeViolation: true, round: item.supplementRounds + 1 } : {}),
+      },
+    };
+  } else {
+    const lateByDays = reading && reading.promisedLeft < 0 ? -reading.promisedLeft : undefined;
+    const { dueAt: _a, ...open } = item;
+    const closed: ProjectStep = {
+      ...open,
+      decidedAt: at,
+      decidedBy: by.userId,
+      outcome: decision.outcome,
+      updatedAt: at,
+      ...(lateByDays ? { lateByDays } : {}),
+    };
+    switch (decision.outcome) {
+      case 'approved':
+        after = { ...closed, status: 'approved' };
+        break;
+      case 'approved_with_conditions':
+        after = { ...closed, status: 'approved', conditions: decision.conditions };
+        break;
+      case 'deemed_approved':
+        after = { ...closed, status: 'deemed_approved', reason: decision.reason };
+        break;
+      case 'not_applicable':
+        after = { ...closed, status: 'not_applicable', reason: decision.reason };
+        break;
+      case 'rejected':
+        after = { ...closed, status: 'rejected', legalBasis: decision.legalBasis, reason: decision.reason };
+        break;
+    }
+    event = {
+      type: 'step_decided',
+      stepId,
+      ...(partId ? { partId } : {}),
+      before: { status: 'in_review' },
+      after: { status: after.status, outcome: decision.outcome },
+      data: { ...decision, ...via, ...(lateByDays ? { lateByDays } : {}) },
+    };
+  }
+  const change = changed(item, after);
+  const transition: Transition = {
+    changes: [change],
+    events: [event],
+    project: {
+      add: { decisions: 1, ...(decision.outcome === 'supplement' ? { supplements: 1 } : {}) },
+    },
+    owed: [],
+    relies: [],
+  };
+  if (partId !== undefined) return concludeJointReview(input, transition, stepId);
+  if (decision.outcome === 'supplement') return transition;
+  return closeStep(input, transition, change.after);
+}
+
+function describeNotInReview(item: ProjectStep): string {
+  switch (item.status) {
+    case 'ready':
+      return 'not in review: the agent has not submitted its materials yet';
+    case 'pending':
+      return 'not in review: it has not opened yet';
+    case 'supplement_requested':
+      return 'not in review: the agent has not supplied the missing materials yet';
+    case 'deemed_approved':
+      return 'already deemed approved (超时默认): the department missed its promised limit, so no later decision applies';
+    default:
+      return `already decided (${item.status}); it cannot be decided again`;
+  }
+}
+
+/** A step closed: counters, the project returned on a rejection, its task reported, its dependents' gates. */
+function closeStep(input: LifecycleInput, transition: Transition, step: ProjectStep): Transition {
+  const rejects = step.status === 'rejected' && input.state.project.status === 'active';
+  const project: ProjectChange = {
+    ...transition.project,
+    add: { ...transition.project?.add, stepsClosed: 1 },
+    ...(rejects ? { set: { status: 'returned', returnedAt: input.now.toISOString() } } : {}),
+  };
+  const closedState = applyChanges(
+    { ...input.state, project: rejects ? { ...input.state.project, status: 'returned' } : input.state.project },
+    transition.changes,
+  );
+  const gates = gatesAfterClosing(closedState, step);
+  const events = rejects
+    ? [
+        ...transition.events,
+        {
+          type: 'project_returned' as const,
+          stepId: step.stepId,
+          before: { status: 'active' },
+          after: { status: 'returned' },
+        },
+      ]
+    : transition.events;
+  return {
+    ...transition,
+    events,
+    project,
+    owed: [...transition.owed, { kind: 'report', stepId: step.stepId } satisfies Owed, ...gates.owed],
+    relies: [...new Set([...transition.relies, ...gates.relies])],
+  };
+}
+
+/**
+ * After a part's decision: the joint review's step follows its parts. It closes when every part answered (most
+ * severe first), asks the agent for everything at once when parts asked for materials, or waits; it is written on
+ * every part decision so two parts decided at once never both think they are not the last.
+ */
+function concludeJointReview(input: LifecycleInput, transition: Transition, stepId: string): Transition {
+  const { now } = input;
+  const at = now.toISOString();
+  const state = applyChanges(input.state, transition.changes);
+  const step = itemOf({ state }, stepId);
+  const parts = partsOf(state, stepId);
+  const outcome = jointOutcome(parts);
+  if (outcome.kind === 'waiting') {
+    return { ...transition, changes: [...transition.changes, changed(step, { ...step, updatedAt: at })] };
+  }
+  if (outcome.kind === 'supplement') {
+    const notice: NoticeMaterial[] = outcome.missingMaterials;
+    const change = changed(step, {
+      ...step,
+      status: 'supplement_requested',
+      missingMaterials: notice,
+      supplementRounds: step.supplementRounds + 1,
+      updatedAt: at,
+    });
+    return {
+      ...transition,
+      changes: [...transition.changes, change],
+      events: [
+        ...transition.events,
+        {
+          type: 'joint_supplement_notice',
+          stepId,
+          before: { status: 'in_review' },
+          after: { status: 'supplement_requested' },
+          data: { parts: outcome.partIds, missingMaterials: notice },
+        },
+      ],
+    };
+  }
+  const lapsed = parts.filter((p) => outcome.lapsedPartIds?.includes(p.partId ?? ''));
+  const lapsedChanges = lapsed.map((p) =>
+    changed(p, {
+      ...p,
+      status: 'withdrawn',
+      outcome: 'lapsed',
+      reason: 'another part of the joint review rejected it',
+      ...(p.clock ? { clock: resumeClock(p.clock, now) } : {}),
+      updatedAt: at,
+    }),
+  );
+  const { dueAt: _a, ...open } = step;
+  const closed: ProjectStep = {
+    ...open,
+    status: outcome.status,
+    outcome: outcome.outcome,
+    decidedAt: at,
+    ...(outcome.conditions ? { conditions: outcome.conditions } : {}),
+    ...(outcome.rejections
+      ? {
+          legalBasis: outcome.rejections.map((r) => `[${r.partId}] ${r.legalBasis ?? ''}`).join('; '),
+          reason: outcome.rejections.map((r) => `[${r.partId}] ${r.reason ?? ''}`).join('; '),
+        }
+      : {}),
+    updatedAt: at,
+  };
+  const change = changed(step, closed);
+  return closeStep(
+    input,
+    {
+      ...transition,
+      changes: [...transition.changes, ...lapsedChanges, change],
+      events: [
+        ...transition.events,
+        {
+          type: 'joint_review_concluded',
+          stepId,
+          before: { status: step.status },
+          after: { status: closed.status, outcome: closed.outcome },
+          data: {
+            parts: parts.map((p) => ({ partId: p.partId, status: p.status, outcome: p.outcome })),
+            ...(lapsed.length > 0 ? { lapsedParts: lapsed.map((p) => p.partId) } : {}),
+          },
+        },
+      ],
+    },
+    closed,
+  );
+}

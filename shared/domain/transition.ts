@@ -1,0 +1,115 @@
+import type { Chain } from './chain.js';
+import { type ItemTokens, itemKey, type Project, type ProjectStep } from './project.js';
+
+/**
+ * What a change to a project is, before anything is written: the domain decides it from the project as read
+ * (its items and counters), and the application writes it in one transaction, then sends what it owes.
+ */
+
+/** Event types on a project's timeline (痕迹管理). */
+export type ProjectEventType =
+  | 'project_created'
+  | 'agent_reassigned'
+  | 'step_opened'
+  | 'step_blocked'
+  | 'step_unblocked'
+  | 'step_submitted'
+  | 'milestone_reported'
+  | 'step_decided'
+  | 'supplement_requested'
+  | 'step_resubmitted'
+  | 'joint_review_concluded'
+  | 'joint_supplement_notice'
+  | 'step_reapplied'
+  | 'step_withdrawn'
+  | 'clock_paused'
+  | 'clock_resumed'
+  | 'stage_completed'
+  | 'chain_stopped'
+  | 'execution_renewed'
+  | 'project_returned'
+  | 'project_reactivated'
+  | 'project_withdrawn'
+  | 'project_completed';
+
+/** An event before it gets its id, time and actor. */
+export type EventDraft = {
+  type: ProjectEventType;
+  stepId?: string;
+  partId?: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  data?: Record<string, unknown>;
+};
+
+/** Counter increments and field changes of the project item, with the state they expect. */
+export type ProjectChange = {
+  add?: Partial<Record<'stepsClosed' | 'decisions' | 'supplements', number>>;
+  set?: Partial<
+    Pick<
+      Project,
+      | 'status'
+      | 'returnedAt'
+      | 'completedAt'
+      | 'withdrawnAt'
+      | 'executionEndedAt'
+      | 'currentStageIndex'
+      | 'execution'
+      | 'renewAt'
+      | 'agentId'
+    >
+  >;
+  /** fields removed (e.g. the execution once nothing waits any longer) */
+  remove?: Array<'execution' | 'renewAt' | 'executionEndedAt' | 'returnedAt'>;
+  /** the change applies only while the project is still like this */
+  expect?: { status?: Project['status']; executionName?: string | null; agentId?: string };
+};
+
+/** What the running execution is owed once the change is committed. */
+export type Owed =
+  /** the step (or, for a joint review, each of its parts) reports its outcome to its waiting task */
+  | { kind: 'report'; stepId: string }
+  /** the step's prerequisite gate may open */
+  | { kind: 'open_gate'; stepId: string };
+
+/** One item before and after. */
+export type ItemChange = { before: ProjectStep; after: ProjectStep };
+
+export type Transition = {
+  changes: ItemChange[];
+  events: EventDraft[];
+  project?: ProjectChange;
+  owed: Owed[];
+  /**
+   * Items whose current state the outcome relied on without changing them: the transaction checks their versions,
+   * so a concurrent change to any of them makes this one try again (see `shared/app/commit.ts`).
+   */
+  relies: string[];
+};
+
+/** A project as read in one go: the project, its steps and parts by item key, and the tokens stored on them. */
+export type ProjectState = {
+  project: Project;
+  chain: Chain;
+  items: ReadonlyMap<string, ProjectStep>;
+  tokens: ReadonlyMap<string, ItemTokens>;
+};
+
+/** The state with these changes applied (a pure copy). */
+export function applyChanges(state: ProjectState, changes: readonly ItemChange[]): ProjectState {
+  if (changes.length === 0) return state;
+  const items = new Map(state.items);
+  for (const change of changes) items.set(itemKey(change.after), change.after);
+  return { ...state, items };
+}
+
+/** The parts of a joint step, in the chain's order. */
+export function partsOf(state: Pick<ProjectState, 'items'>, stepId: string): ProjectStep[] {
+  return [...state.items.values()].filter((i) => i.stepId === stepId && i.partId !== undefined);
+}
+
+/** A change that moves an item on: its version goes up by one. */
+export const changed = (before: ProjectStep, after: Omit<ProjectStep, 'version'>): ItemChange => ({
+  before,
+  after: { ...after, version: before.version + 1 },
+});
