@@ -6,9 +6,9 @@ import { InProcessClient } from '../infra/local/in-process-client.js';
 import { demoEnterprises } from '../infra/local/seed-reference.js';
 import { createLocalSystem, type LocalSystem } from '../infra/local/system.js';
 import { handleCallbackTask } from '../shared/app/callback-task.js';
-import { finishProject } from '../shared/app/finish-project.js';
+import { finishStage } from '../shared/app/finish-stage.js';
 import { referenceChain } from '../shared/domain/reference/industrial-chain.js';
-import { PROJECT_COMPLETED_STATE, PROJECT_RETURNED_STATE } from '../shared/workflow/asl.js';
+import { PROJECT_RETURNED_STATE, ROUTE_STATE, STAGE_COMPLETED_STATE } from '../shared/workflow/asl.js';
 import { type DynamoDbMeter, startDynamoDbMeter } from './dynamodb-meter.js';
 
 /**
@@ -63,6 +63,7 @@ function routeOf(method: string, path: string): string {
   if (path === '/projects') return `${method} /projects`;
   if (path.endsWith('/submission')) return `${method} …/submission`;
   if (path.endsWith('/decision')) return `${method} …/decision`;
+  if (path.includes('/inbox')) return `${method} …/inbox`;
   return `${method} /projects/{id}`;
 }
 
@@ -115,9 +116,9 @@ async function main(): Promise<void> {
     // Each task handler call is one Lambda invocation on AWS; each state entered is one state transition.
     system.engine.bindHandlers({
       callbackTask: (input) => meter.time(meter.tasks, 'callbackTask', () => handleCallbackTask(ctx, input)),
-      finishProject: (input) => meter.time(meter.tasks, 'finishProject', () => finishProject(ctx, input)),
+      finishStage: (input) => meter.time(meter.tasks, 'finishStage', () => finishStage(ctx, input)),
     });
-    system.engine.onStateEntered((_projectId, stateName) => {
+    system.engine.onStateEntered((_execution, stateName) => {
       meter.transitions.set(stateName, (meter.transitions.get(stateName) ?? 0) + 1);
     });
     dynamoMeter.reset(); // table creation and seeding are not per project
@@ -132,12 +133,14 @@ async function main(): Promise<void> {
     const steps = view.stages.flatMap((stage) => stage.steps);
     const transitions = [...meter.transitions.values()].reduce((a, b) => a + b, 0);
     const stageIds = new Set(referenceChain.stages.map((stage) => stage.id));
-    const kinds = { parallel: 0, choice: 0, gate: 0, step: 0, finish: 0, other: 0 };
+    const kinds = { parallel: 0, choice: 0, gate: 0, step: 0, part: 0, finish: 0, other: 0 };
+    const joint = new Set(steps.filter((s) => s.kind === 'joint').map((s) => s.stepId));
     for (const [state, count] of meter.transitions) {
-      if (stageIds.has(state)) kinds.parallel += count;
-      else if (state.endsWith('-check')) kinds.choice += count;
+      if (stageIds.has(state) || joint.has(state)) kinds.parallel += count;
+      else if (state.endsWith('-check') || state === ROUTE_STATE) kinds.choice += count;
       else if (state.endsWith('-gate')) kinds.gate += count;
-      else if (state === PROJECT_COMPLETED_STATE || state === PROJECT_RETURNED_STATE) kinds.finish += count;
+      else if (state === STAGE_COMPLETED_STATE || state === PROJECT_RETURNED_STATE) kinds.finish += count;
+      else if (state.includes('.')) kinds.part += count;
       else if (steps.some((s) => s.stepId === state)) kinds.step += count;
       else kinds.other += count;
     }
@@ -165,8 +168,8 @@ async function main(): Promise<void> {
       '',
       'Measured',
       `${pad('  Step Functions state transitions')}${transitions}  (target <= ${TRANSITION_TARGET}: ${transitions <= TRANSITION_TARGET ? 'MET' : 'NOT MET'})`,
-      `${pad('    Parallel (stages) / Choice (stage checks)')}${kinds.parallel} / ${kinds.choice}`,
-      `${pad('    step tasks / gates / finish')}${kinds.step} / ${kinds.gate} / ${kinds.finish}${kinds.other ? ` (+${kinds.other} other)` : ''}`,
+      `${pad('    Parallel (stages, joint reviews) / Choice (route, checks)')}${kinds.parallel} / ${kinds.choice}`,
+      `${pad('    step tasks / parts / gates / finish')}${kinds.step} / ${kinds.part} / ${kinds.gate} / ${kinds.finish}${kinds.other ? ` (+${kinds.other} other)` : ''}`,
       `${pad('  Lambda invocations')}${invocations}`,
       `${pad('    API requests (Lambda + HTTP API)')}${api.count}  (${[...meter.api].map(([route, t]) => `${route} ${t.count}`).join(', ')})`,
       `${pad('    task handlers')}${tasks.count}  (${[...meter.tasks].map(([name, t]) => `${name} ${t.count}`).join(', ')})`,

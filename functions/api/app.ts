@@ -29,7 +29,12 @@ export function createApp(deps: ApiDeps) {
       maxSize: MAX_BODY_BYTES,
       onError: (c) =>
         c.json(
-          { error: { code: 'REQUEST.TOO_LARGE', message: `the request body is over ${MAX_BODY_BYTES / 1024} KB` } },
+          {
+            error: {
+              code: 'REQUEST.TOO_LARGE',
+              message: `the request body is over ${MAX_BODY_BYTES / 1024} KB`,
+            },
+          },
           413,
         ),
     }),

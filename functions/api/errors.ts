@@ -44,9 +44,10 @@ export function validationHook(
       error: {
         code: 'REQUEST.INVALID',
         message: describeZodError(result.error, where),
-        details: result.error.issues
-          .slice(0, MAX_PROBLEMS_ECHOED)
-          .map((issue) => ({ path: [where, ...issue.path.map(String)].join('.').slice(0, 200), code: issue.code })),
+        details: result.error.issues.slice(0, MAX_PROBLEMS_ECHOED).map((issue) => ({
+          path: [where, ...issue.path.map(String)].join('.').slice(0, 200),
+          code: issue.code,
+        })),
       },
     },
     400,
@@ -70,13 +71,27 @@ export function onError(error: Error, c: Context) {
   }
   if (error instanceof HTTPException) {
     const message =
-      error.status === 400 && /JSON/i.test(error.message) ? 'the request body is not valid JSON' : error.message;
-    return c.json<ErrorBody>({ error: { code: 'REQUEST.INVALID', message } }, error.status as ContentfulStatusCode);
+      error.status === 400 && /JSON/i.test(error.message)
+        ? 'the request body is not valid JSON'
+        : error.message;
+    return c.json<ErrorBody>(
+      { error: { code: 'REQUEST.INVALID', message } },
+      error.status as ContentfulStatusCode,
+    );
   }
   console.error(
-    JSON.stringify({ level: 'ERROR', message: 'unhandled error', path: c.req.path, error: String(error), stack: error.stack }),
+    JSON.stringify({
+      level: 'ERROR',
+      message: 'unhandled error',
+      path: c.req.path,
+      error: String(error),
+      stack: error.stack,
+    }),
   );
-  return c.json<ErrorBody>({ error: { code: 'INTERNAL', message: 'something went wrong on our side; try again' } }, 500);
+  return c.json<ErrorBody>(
+    { error: { code: 'INTERNAL', message: 'something went wrong on our side; try again' } },
+    500,
+  );
 }
 
 /** Details are for programs: small, and never a copy of the request. */

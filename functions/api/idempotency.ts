@@ -76,7 +76,10 @@ export function idempotency(store: DaibanStore, now: () => Date): MiddlewareHand
       await store.putSetting(name, done, { ttlSeconds: KEEP_SECONDS });
       return;
     }
-    throw new ConflictError('IDEMPOTENCY.IN_PROGRESS', 'a request with this Idempotency-Key is being processed');
+    throw new ConflictError(
+      'IDEMPOTENCY.IN_PROGRESS',
+      'a request with this Idempotency-Key is being processed',
+    );
   };
 }
 
@@ -85,7 +88,8 @@ function unprocessable(c: Context) {
     {
       error: {
         code: 'IDEMPOTENCY.KEY_REUSED',
-        message: 'this Idempotency-Key was already used for a different request; use a new key for a new request',
+        message:
+          'this Idempotency-Key was already used for a different request; use a new key for a new request',
       },
     },
     422,

@@ -18,11 +18,28 @@ export const errorResponses = {
 export const bearer = [{ bearerAuth: [] }];
 
 /** Ids in paths: short and plain, so a 2 KB id is a 400, not a database error. */
-const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'an id is letters, digits, _ or -');
+const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'an id is letters, digits, _ or -');
 
 export const ProjectIdParams = z.strictObject({ id: Id });
-export const StepParams = z.strictObject({ id: Id, stepId: z.string().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/) });
-export const PartParams = StepParams.extend({ partId: z.string().min(1).max(20).regex(/^[a-z0-9]+$/) });
+export const StepParams = z.strictObject({
+  id: Id,
+  stepId: z
+    .string()
+    .min(1)
+    .max(40)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
+export const PartParams = StepParams.extend({
+  partId: z
+    .string()
+    .min(1)
+    .max(20)
+    .regex(/^[a-z0-9]+$/),
+});
 
 /** A page of a list: at most `limit` entries (default 50, at most 100), then `cursor` for the next page. */
 export const PageQuery = z.strictObject({

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
-import { type AppContext, DEFAULT_SPINE, type DaibanConfig, ulidFactory } from '../../shared/app/context.js';
+import { type AppContext, type DaibanConfig, DEFAULT_SPINE, ulidFactory } from '../../shared/app/context.js';
 import { jsonLogger, type Logger } from '../../shared/app/logger.js';
 import { chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
@@ -29,7 +29,9 @@ export const AwsEnvSchema = z.object({
   STATE_MACHINE_NAME_PREFIX: z
     .string({ error: 'STATE_MACHINE_NAME_PREFIX is required (e.g. Daiban-prod-)' })
     .regex(/^[A-Za-z0-9_-]{1,40}$/, 'STATE_MACHINE_NAME_PREFIX is 1-40 letters, digits, _ or -'),
-  AWS_ACCOUNT_ID: z.string({ error: 'AWS_ACCOUNT_ID is required' }).regex(/^\d{12}$/, 'AWS_ACCOUNT_ID is 12 digits'),
+  AWS_ACCOUNT_ID: z
+    .string({ error: 'AWS_ACCOUNT_ID is required' })
+    .regex(/^\d{12}$/, 'AWS_ACCOUNT_ID is 12 digits'),
   AWS_REGION: z.string({ error: 'AWS_REGION is required' }).min(1),
   CALLBACK_TASK_FUNCTION_ARN: optionalArn,
   FINISH_STAGE_FUNCTION_ARN: optionalArn,
@@ -101,7 +103,10 @@ export function createAwsContext(
     typeCode: config.TYPE_CODE,
   };
   const publish =
-    config.CALLBACK_TASK_FUNCTION_ARN && config.FINISH_STAGE_FUNCTION_ARN && config.WORKFLOW_ROLE_ARN && config.WORKFLOW_LOG_GROUP_ARN
+    config.CALLBACK_TASK_FUNCTION_ARN &&
+    config.FINISH_STAGE_FUNCTION_ARN &&
+    config.WORKFLOW_ROLE_ARN &&
+    config.WORKFLOW_LOG_GROUP_ARN
       ? {
           callbackTaskFunctionArn: config.CALLBACK_TASK_FUNCTION_ARN,
           finishStageFunctionArn: config.FINISH_STAGE_FUNCTION_ARN,

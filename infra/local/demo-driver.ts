@@ -28,9 +28,15 @@ export const principalOf = (user: User): Principal => ({
  * ready step with all its materials, each department decides every step or part in review. Used by the demo seed
  * and the cost benchmark.
  */
-export async function driveProject(ctx: AppContext, projectId: string, options: DriverOptions): Promise<ProjectStep[]> {
+export async function driveProject(
+  ctx: AppContext,
+  projectId: string,
+  options: DriverOptions,
+): Promise<ProjectStep[]> {
   const users = await ctx.store.listUsers();
-  const officerOf = new Map(users.filter((u) => u.role === 'officer').map((u) => [u.departmentId, principalOf(u)]));
+  const officerOf = new Map(
+    users.filter((u) => u.role === 'officer').map((u) => [u.departmentId, principalOf(u)]),
+  );
   for (let round = 0; round < 500; round++) {
     await options.settle();
     const record = await ctx.store.loadProject(projectId);

@@ -25,9 +25,14 @@ export const officerOf = (departmentId: string): string => `officer-${department
 
 export const allSteps = (view: ProjectView): StepView[] => view.stages.flatMap((s) => s.steps);
 
-export async function viewProject(api: ApiCaller, projectId: string, as = 'leader-zhang'): Promise<ProjectView> {
+export async function viewProject(
+  api: ApiCaller,
+  projectId: string,
+  as = 'leader-zhang',
+): Promise<ProjectView> {
   const res = await api.call<ProjectView>('GET', `/projects/${projectId}`, as);
-  if (res.status !== 200) throw new Error(`GET project ${projectId}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`GET project ${projectId}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
@@ -64,9 +69,14 @@ export async function driveOverHttp(
       expectOk(`submit ${step.stepId}`, res);
     }
     for (const step of inReview) {
-      const res = await api.call('POST', `${base}/${step.stepId}/decision`, officerOf(step.departmentId ?? ''), {
-        outcome: 'approved',
-      });
+      const res = await api.call(
+        'POST',
+        `${base}/${step.stepId}/decision`,
+        officerOf(step.departmentId ?? ''),
+        {
+          outcome: 'approved',
+        },
+      );
       expectOk(`decide ${step.stepId}`, res);
     }
     for (const { step, part } of partsInReview) {

@@ -103,13 +103,19 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
   await driveProject(ctx, supplement, { settle, betweenRounds, until: has('7', 'ready') });
   await submitStep(ctx, wang, supplement, '7', { materials: await materialsOf('7') });
   clock.advanceDays(1);
-  await decideStep(ctx, env, supplement, { stepId: '7' }, {
-    outcome: 'supplement',
-    missingMaterials: [
-      { name: '环境影响报告书（报批版）', reason: '缺少大气环境影响预测章节' },
-      { name: '公众参与说明', reason: '未附第二次公示截图' },
-    ],
-  });
+  await decideStep(
+    ctx,
+    env,
+    supplement,
+    { stepId: '7' },
+    {
+      outcome: 'supplement',
+      missingMaterials: [
+        { name: '环境影响报告书（报批版）', reason: '缺少大气环境影响预测章节' },
+        { name: '公众参与说明', reason: '未附第二次公示截图' },
+      ],
+    },
+  );
   await driveProject(ctx, supplement, { settle, betweenRounds, until: has('2', 'approved') });
 
   // 5. Just registered: filing (备案) in review.

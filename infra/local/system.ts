@@ -6,7 +6,13 @@ import { createApp, type DaibanApp } from '../../functions/api/app.js';
 import { handleCallbackTask } from '../../shared/app/callback-task.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
-import { type AppContext, DEFAULT_SPINE, type DaibanConfig, type SpineSettings, ulidFactory } from '../../shared/app/context.js';
+import {
+  type AppContext,
+  type DaibanConfig,
+  DEFAULT_SPINE,
+  type SpineSettings,
+  ulidFactory,
+} from '../../shared/app/context.js';
 import { reconcileProject } from '../../shared/app/executions.js';
 import { finishStage } from '../../shared/app/finish-stage.js';
 import type { Logger } from '../../shared/app/logger.js';
@@ -19,11 +25,11 @@ import type { WorkingDayCalendar } from '../../shared/domain/working-days.js';
 import { LocalWorkflowEngine } from '../../shared/engine/local-engine.js';
 import type { WorkflowEngine } from '../../shared/engine/workflow-engine.port.js';
 import { ensureTable } from '../../shared/store/create-table.js';
-import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
+import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
-import { LOCAL_AWS } from './dynamodb-local.js';
 import { consoleLogger } from './console-logger.js';
+import { LOCAL_AWS } from './dynamodb-local.js';
 import { seedReferenceData } from './seed-reference.js';
 
 export const DEFAULT_CONFIG: DaibanConfig = { regionCode: '320115', industryCode: '39', typeCode: '01' };
@@ -34,7 +40,9 @@ export type LocalSystem = {
   engine: LocalWorkflowEngine;
   tokens: DevTokens;
   /** starts again the executions of every in-flight project (after a start: they lived in the stopped process) */
-  recover(options?: { onProgress?: (done: number) => void }): Promise<{ projects: number; resumed: number; failures: number }>;
+  recover(options?: {
+    onProgress?: (done: number) => void;
+  }): Promise<{ projects: number; resumed: number; failures: number }>;
   /** one run of the scheduled job now (also what the interval runs) */
   runJob(): Promise<JobReport>;
   /** runs the scheduled job every `intervalMs` until stopped */
@@ -137,7 +145,9 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       const header = c.req.header('authorization') ?? '';
       const match = /^Bearer\s+(.+)$/i.exec(header);
       if (!match?.[1]) {
-        throw new UnauthenticatedError('sign in: send Authorization: Bearer <token> (locally from POST /auth/dev-token)');
+        throw new UnauthenticatedError(
+          'sign in: send Authorization: Bearer <token> (locally from POST /auth/dev-token)',
+        );
       }
       return tokens.verify(match[1]);
     },

@@ -1,4 +1,4 @@
-import { gatesToRelease, gateShouldOpen } from '../domain/gates.js';
+import { gateShouldOpen, gatesToRelease } from '../domain/gates.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { itemKey } from '../domain/project.js';
 import { openStep } from '../domain/step-lifecycle.js';
@@ -46,7 +46,11 @@ async function handleGate(ctx: AppContext, state: ProjectState, input: CallbackT
     { changes: [], events: [], owed: [], relies },
     {
       actor: SYSTEM_ACTOR,
-      storeToken: { itemKey: input.stepId, kind: 'gate', ref: { token: input.taskToken, execution: input.execution } },
+      storeToken: {
+        itemKey: input.stepId,
+        kind: 'gate',
+        ref: { token: input.taskToken, execution: input.execution },
+      },
     },
   );
 }

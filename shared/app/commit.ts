@@ -1,7 +1,7 @@
 import { ConflictError } from '../domain/errors.js';
 import type { Actor } from '../domain/principal.js';
 import { itemKey, type ProjectStep, type TokenRef } from '../domain/project.js';
-import { applyChanges, partsOf, type ProjectState, type Transition } from '../domain/transition.js';
+import { applyChanges, type ProjectState, partsOf, type Transition } from '../domain/transition.js';
 import { CommitConflictError, type OutboxEntry, type OutboxSend, type StoreOp } from '../store/store.port.js';
 import type { StepTaskOutcome } from '../workflow/task-contract.js';
 import type { AppContext } from './context.js';
@@ -68,7 +68,13 @@ export function resolveOwed(
     if (!step) continue;
     if (owed.kind === 'open_gate') {
       const token = tokenOf(owed.stepId, 'gate');
-      if (token) sends.push({ type: 'task_success', token, output: { stepId: owed.stepId, open: true }, what: `gate of ${owed.stepId}` });
+      if (token)
+        sends.push({
+          type: 'task_success',
+          token,
+          output: { stepId: owed.stepId, open: true },
+          what: `gate of ${owed.stepId}`,
+        });
       continue;
     }
     const outcome = stepOutcome(step);
@@ -130,7 +136,9 @@ export async function applyTransition(
         event: newEvent(ctx, { ...draft, projectId, actor: options.actor, at }),
       }),
     ),
-    ...(transition.project ? [{ op: 'update_project', projectId, at, change: transition.project } as const] : []),
+    ...(transition.project
+      ? [{ op: 'update_project', projectId, at, change: transition.project } as const]
+      : []),
     ...(options.ops ?? []),
   ];
   const entry = sends.length > 0 ? outboxEntry(ctx, projectId, now, sends) : undefined;

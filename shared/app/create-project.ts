@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertAllowed } from '../domain/access-policy.js';
 import { appliesTo, resolveProjectAttributes } from '../domain/applicability.js';
 import { type Chain, chainKey } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
@@ -9,7 +10,6 @@ import type { Project, ProjectStep } from '../domain/project.js';
 import { formatProjectCode } from '../domain/project-code.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { OutboxEntry, StoreOp } from '../store/store.port.js';
-import { assertAllowed } from '../domain/access-policy.js';
 import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
@@ -36,10 +36,7 @@ export const CreateProjectInputSchema = z.strictObject({
   investmentCny: StorableNumberSchema.pipe(z.number().min(0.01).max(1e13)),
   chainId: z.string().min(1).max(60),
   attributes: z
-    .record(
-      z.string().min(1).max(40),
-      z.union([z.string().max(200), StorableNumberSchema, z.boolean()]),
-    )
+    .record(z.string().min(1).max(40), z.union([z.string().max(200), StorableNumberSchema, z.boolean()]))
     .refine((a) => Object.keys(a).length <= 40, 'at most 40 attributes')
     .default({}),
   agentId: z.string().min(1).max(64),
@@ -47,7 +44,12 @@ export const CreateProjectInputSchema = z.strictObject({
 export type CreateProjectInput = z.infer<typeof CreateProjectInputSchema>;
 
 /** The step and part items of a new project: pending, or closed as not applicable (visibly, by the system). */
-function initialItems(chain: Chain, projectId: string, attributes: Project['attributes'], at: string): ProjectStep[] {
+function initialItems(
+  chain: Chain,
+  projectId: string,
+  attributes: Project['attributes'],
+  at: string,
+): ProjectStep[] {
   const items: ProjectStep[] = [];
   chain.stages.forEach((stage, stageIndex) => {
     for (const definition of stage.steps) {
@@ -60,7 +62,9 @@ function initialItems(chain: Chain, projectId: string, attributes: Project['attr
         round: 1,
         supplementRounds: 0,
         updatedAt: at,
-        ...(applies ? {} : { decidedAt: at, decidedBy: 'system', outcome: 'not_applicable', reason: 'applicability rule' }),
+        ...(applies
+          ? {}
+          : { decidedAt: at, decidedBy: 'system', outcome: 'not_applicable', reason: 'applicability rule' }),
       };
       items.push({
         ...base,
@@ -69,7 +73,13 @@ function initialItems(chain: Chain, projectId: string, attributes: Project['attr
         kind: definition.parts ? 'joint' : definition.kind,
       });
       for (const part of definition.parts ?? []) {
-        items.push({ ...base, stepId: definition.id, partId: part.id, departmentId: part.departmentId, kind: 'approval' });
+        items.push({
+          ...base,
+          stepId: definition.id,
+          partId: part.id,
+          departmentId: part.departmentId,
+          kind: 'approval',
+        });
       }
     }
   });
@@ -100,7 +110,10 @@ export async function createProject(
   const attributes = resolveProjectAttributes(chain, input.attributes);
   const agent = await ctx.store.getUser(input.agentId);
   if (agent?.role !== 'agent') {
-    throw new InvalidInputError('PROJECT.UNKNOWN_AGENT', `agentId '${input.agentId}' is not a known agent (代办员)`);
+    throw new InvalidInputError(
+      'PROJECT.UNKNOWN_AGENT',
+      `agentId '${input.agentId}' is not a known agent (代办员)`,
+    );
   }
   const projectId = options.projectId ?? ctx.newId();
 
@@ -139,7 +152,11 @@ export async function createProject(
       agentId: agent.userId,
       status: 'active',
       currentStageIndex: 0,
-      departments: [...new Set(items.filter((i) => i.status === 'pending' && i.departmentId).map((i) => i.departmentId ?? ''))].sort(),
+      departments: [
+        ...new Set(
+          items.filter((i) => i.status === 'pending' && i.departmentId).map((i) => i.departmentId ?? ''),
+        ),
+      ].sort(),
       execution: first.execution,
       renewAt: first.renewAt,
       createdAt: at,

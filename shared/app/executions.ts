@@ -43,7 +43,12 @@ export function newExecution(
   now: Date,
 ): { execution: ExecutionRef; renewAt: string } {
   return {
-    execution: { name: executionName(projectId, stageIndex, generation), stageIndex, generation, startedAt: now.toISOString() },
+    execution: {
+      name: executionName(projectId, stageIndex, generation),
+      stageIndex,
+      generation,
+      startedAt: now.toISOString(),
+    },
     renewAt: new Date(now.getTime() + ctx.spine.executionMaxAgeDays * 86_400_000).toISOString(),
   };
 }
@@ -58,7 +63,13 @@ export function renewal(
   now: Date,
 ): { change: ProjectChange; sends: OutboxSend[]; execution: ExecutionRef } {
   const old = project.execution;
-  const next = newExecution(ctx, project.projectId, project.currentStageIndex, (old?.generation ?? 0) + 1, now);
+  const next = newExecution(
+    ctx,
+    project.projectId,
+    project.currentStageIndex,
+    (old?.generation ?? 0) + 1,
+    now,
+  );
   return {
     change: {
       set: { execution: next.execution, renewAt: next.renewAt },
@@ -146,9 +157,12 @@ export async function reconcileProject(ctx: AppContext, projectId: string): Prom
     return 'started';
   }
   let reason: string | undefined;
-  if (status !== 'RUNNING') reason = `the execution ${status === 'SUCCEEDED' ? 'ended without moving the project on' : `is ${status}`}`;
-  else if (project.renewAt && now.toISOString() >= project.renewAt) reason = 'the execution reached its age limit';
-  else if (executionLooksStuck(state, now, ctx.spine.stuckAfterSeconds)) reason = 'the execution lost track of open steps';
+  if (status !== 'RUNNING')
+    reason = `the execution ${status === 'SUCCEEDED' ? 'ended without moving the project on' : `is ${status}`}`;
+  else if (project.renewAt && now.toISOString() >= project.renewAt)
+    reason = 'the execution reached its age limit';
+  else if (executionLooksStuck(state, now, ctx.spine.stuckAfterSeconds))
+    reason = 'the execution lost track of open steps';
   if (!reason) return 'ok';
   return (await renewExecution(ctx, projectId, reason, execution.name)) ? 'renewed' : 'ok';
 }

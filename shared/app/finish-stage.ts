@@ -1,5 +1,6 @@
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import type { Transition } from '../domain/transition.js';
+import type { OutboxSend } from '../store/store.port.js';
 import type { FinishStageInput } from '../workflow/task-contract.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
@@ -21,11 +22,13 @@ export async function finishStage(ctx: AppContext, input: FinishStageInput): Pro
     const at = now.toISOString();
     const expect = { executionName: input.execution };
     let transition: Transition;
-    let sends = undefined;
+    let sends: OutboxSend[] | undefined;
     if (input.outcome === 'returned') {
       transition = {
         changes: [],
-        events: [{ type: 'chain_stopped', data: { stageIndex: input.stageIndex, reason: 'a step was rejected' } }],
+        events: [
+          { type: 'chain_stopped', data: { stageIndex: input.stageIndex, reason: 'a step was rejected' } },
+        ],
         project: { set: { executionEndedAt: at }, remove: ['renewAt'], expect },
         owed: [],
         relies: [],
@@ -52,7 +55,11 @@ export async function finishStage(ctx: AppContext, input: FinishStageInput): Pro
         events: [
           {
             type: 'stage_completed',
-            data: { stageIndex: input.stageIndex, stage: chain.stages[input.stageIndex]?.id, next: chain.stages[nextStage]?.id },
+            data: {
+              stageIndex: input.stageIndex,
+              stage: chain.stages[input.stageIndex]?.id,
+              next: chain.stages[nextStage]?.id,
+            },
           },
         ],
         project: {

@@ -7,7 +7,10 @@ import type { AppContext } from './context.js';
  * A project as one consistent read (its project item, steps, parts and tokens: one Query) with its chain version.
  * A project the caller may not see gets the same 404 as one that does not exist (see `access.ts`).
  */
-export async function loadState(ctx: Pick<AppContext, 'store' | 'chains'>, projectId: string): Promise<ProjectState> {
+export async function loadState(
+  ctx: Pick<AppContext, 'store' | 'chains'>,
+  projectId: string,
+): Promise<ProjectState> {
   const record = await ctx.store.loadProject(projectId);
   if (!record) throw projectNotFound();
   const chain = await ctx.chains.get(record.project.chainId, record.project.chainVersion);

@@ -34,7 +34,10 @@ export async function reassignAgent(
     assertAllowed(principal, 'project.reassign', { project, chain: state.chain });
     const agent = await ctx.store.getUser(input.agentId);
     if (agent?.role !== 'agent') {
-      throw new InvalidInputError('PROJECT.UNKNOWN_AGENT', `agentId '${input.agentId}' is not a known agent (代办员)`);
+      throw new InvalidInputError(
+        'PROJECT.UNKNOWN_AGENT',
+        `agentId '${input.agentId}' is not a known agent (代办员)`,
+      );
     }
     if (agent.userId === project.agentId) {
       throw new ConflictError('PROJECT.SAME_AGENT', `${agent.name} is already the agent of this project`);
@@ -93,7 +96,9 @@ export async function withdrawProject(
     const execution = state.project.execution;
     await applyTransition(ctx, state, transition, {
       actor: principal,
-      ...(execution && !state.project.executionEndedAt ? { sends: [stopSend(state.project, execution)] } : {}),
+      ...(execution && !state.project.executionEndedAt
+        ? { sends: [stopSend(state.project, execution)] }
+        : {}),
     });
     const { execution: _e, renewAt: _r, ...rest } = state.project;
     return { ...rest, status: 'withdrawn', withdrawnAt: now.toISOString(), updatedAt: now.toISOString() };

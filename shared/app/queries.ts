@@ -30,6 +30,17 @@ function clockView(ctx: AppContext, item: ProjectStep, now: Date) {
   };
 }
 
+/** A step or part as an action's answer shows it: its ids, its state and what its clock reads now. */
+export function itemView(ctx: AppContext, item: ProjectStep) {
+  return {
+    stepId: item.stepId,
+    ...(item.partId ? { partId: item.partId } : {}),
+    departmentId: item.departmentId,
+    kind: item.kind,
+    ...itemState(ctx, item, ctx.clock.now()),
+  };
+}
+
 /** The state of a step or part as shown: everything but keys, versions and the clock's raw record. */
 function itemState(ctx: AppContext, item: ProjectStep, now: Date) {
   const {
@@ -81,7 +92,9 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         nameEn: definition.nameEn,
         kind: definition.parts ? ('joint' as const) : definition.kind,
         departmentId: definition.departmentId,
-        departmentName: definition.departmentId ? (departmentName.get(definition.departmentId) ?? null) : null,
+        departmentName: definition.departmentId
+          ? (departmentName.get(definition.departmentId) ?? null)
+          : null,
         promisedDays: definition.promisedDays,
         legalDays: definition.legalDays,
         prerequisites: definition.prerequisites,
@@ -97,7 +110,13 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
       name: stage.name,
       nameEn: stage.nameEn,
       leadDepartmentId: stage.leadDepartmentId,
-      status: done ? 'done' : stageIndex === project.currentStageIndex ? 'current' : stageIndex < project.currentStageIndex ? 'done' : 'waiting',
+      status: done
+        ? 'done'
+        : stageIndex === project.currentStageIndex
+          ? 'current'
+          : stageIndex < project.currentStageIndex
+            ? 'done'
+            : 'waiting',
       steps,
     };
   });
@@ -146,7 +165,11 @@ export async function listProjects(
   if (filter.agentId) assertAllowed(principal, 'projects.filter_by_agent', { agentId: filter.agentId });
   const storeFilter = {
     ...(filter.status ? { status: filter.status } : {}),
-    ...(principal.role === 'agent' ? { agentId: principal.userId } : filter.agentId ? { agentId: filter.agentId } : {}),
+    ...(principal.role === 'agent'
+      ? { agentId: principal.userId }
+      : filter.agentId
+        ? { agentId: filter.agentId }
+        : {}),
     ...(principal.role === 'investor' ? { enterpriseId: principal.enterpriseId ?? '-' } : {}),
   };
   const result = await ctx.store.listProjects(storeFilter, page);
@@ -154,7 +177,8 @@ export async function listProjects(
   const visible: Project[] = [];
   for (const project of result.items) {
     if (filter.departmentId && !project.departments.includes(filter.departmentId)) continue;
-    const chain = principal.role === 'officer' ? await chains.get(project.chainId, project.chainVersion) : undefined;
+    const chain =
+      principal.role === 'officer' ? await chains.get(project.chainId, project.chainVersion) : undefined;
     if (canSeeProject(principal, project, chain)) visible.push(project);
   }
   return { items: visible, ...(result.cursor ? { cursor: result.cursor } : {}) };
@@ -162,7 +186,10 @@ export async function listProjects(
 
 export async function assertDepartmentExists(ctx: AppContext, departmentId: string): Promise<void> {
   if (!(await ctx.store.getDepartment(departmentId))) {
-    throw new NotFoundError('DEPARTMENT.NOT_FOUND', `there is no department '${departmentId}'; see GET /departments`);
+    throw new NotFoundError(
+      'DEPARTMENT.NOT_FOUND',
+      `there is no department '${departmentId}'; see GET /departments`,
+    );
   }
 }
 
@@ -174,7 +201,8 @@ export async function listProjectEvents(
 ): Promise<Page<ProjectEvent>> {
   const project = await ctx.store.getProject(projectId);
   const chain = project ? await ctx.chains.get(project.chainId, project.chainVersion) : undefined;
-  if (!project) throw new NotFoundError('PROJECT.NOT_FOUND', 'no such project (or it is not one you may see)');
+  if (!project)
+    throw new NotFoundError('PROJECT.NOT_FOUND', 'no such project (or it is not one you may see)');
   assertAllowed(principal, 'project.read_timeline', { project, ...(chain ? { chain } : {}) });
   return ctx.store.listEvents(projectId, page);
 }
@@ -192,7 +220,9 @@ export async function departmentInbox(
   assertAllowed(principal, 'inbox.read', { departmentId });
   await assertDepartmentExists(ctx, departmentId);
   const items = await ctx.store.listOpenItemsOfDepartment(departmentId, { status: 'in_review' }, page);
-  const projects = new Map((await ctx.store.getProjects(items.items.map((i) => i.projectId))).map((p) => [p.projectId, p]));
+  const projects = new Map(
+    (await ctx.store.getProjects(items.items.map((i) => i.projectId))).map((p) => [p.projectId, p]),
+  );
   const now = ctx.clock.now();
   const rows = [];
   for (const item of items.items) {

@@ -53,7 +53,10 @@ export async function relay(ctx: AppContext, entry: OutboxEntry): Promise<RelayR
       });
     } catch (rescheduleError) {
       // The entry stays as written: the scheduled job sends it once its grace period is over.
-      ctx.log.warn('could not reschedule an outbox entry', { outboxId: entry.outboxId, error: String(rescheduleError) });
+      ctx.log.warn('could not reschedule an outbox entry', {
+        outboxId: entry.outboxId,
+        error: String(rescheduleError),
+      });
     }
   }
   return result;

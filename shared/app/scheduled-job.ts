@@ -23,7 +23,11 @@ export type JobReport = {
 };
 
 /** Work kinds other features handle (the SLA sweep registers `sla`). */
-export type WorkHandler = (ctx: AppContext, work: { projectId: string; itemKey: string; at: string }, now: Date) => Promise<void>;
+export type WorkHandler = (
+  ctx: AppContext,
+  work: { projectId: string; itemKey: string; at: string },
+  now: Date,
+) => Promise<void>;
 
 export async function runScheduledJob(
   ctx: AppContext,
@@ -38,11 +42,16 @@ export async function runScheduledJob(
       await work();
     } catch (error) {
       report.failures += 1;
-      ctx.log.warn(`scheduled job: ${what} failed; the next run tries again`, { ...fields, error: String(error) });
+      ctx.log.warn(`scheduled job: ${what} failed; the next run tries again`, {
+        ...fields,
+        error: String(error),
+      });
     }
   };
   const shards = await Promise.all(
-    Array.from({ length: WORK_SHARDS }, (_, shard) => ctx.store.listDueWork(shard, until, perShard).catch(() => [])),
+    Array.from({ length: WORK_SHARDS }, (_, shard) =>
+      ctx.store.listDueWork(shard, until, perShard).catch(() => []),
+    ),
   );
   for (const work of shards.flat()) {
     if (work.kind === 'outbox') {
@@ -77,14 +86,20 @@ async function auditSlice(ctx: AppContext, report: JobReport): Promise<void> {
   const index = typeof saved?.status === 'number' ? saved.status % AUDITED.length : 0;
   const status = AUDITED[index] ?? 'active';
   const cursor = typeof saved?.cursor === 'string' ? saved.cursor : undefined;
-  const page = await ctx.store.listProjects({ status }, { limit: ctx.spine.auditBatch, ...(cursor ? { cursor } : {}) });
+  const page = await ctx.store.listProjects(
+    { status },
+    { limit: ctx.spine.auditBatch, ...(cursor ? { cursor } : {}) },
+  );
   for (const project of page.items) {
     report.audited += 1;
     try {
       if ((await reconcileProject(ctx, project.projectId)) !== 'ok') report.reconciled += 1;
     } catch (error) {
       report.failures += 1;
-      ctx.log.warn('audit: could not reconcile a project', { projectId: project.projectId, error: String(error) });
+      ctx.log.warn('audit: could not reconcile a project', {
+        projectId: project.projectId,
+        error: String(error),
+      });
     }
   }
   await ctx.store.putSetting(

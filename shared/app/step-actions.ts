@@ -28,7 +28,9 @@ function itemFor(state: ProjectState, target: StepTarget): ProjectStep {
   if (!item) {
     throw new NotFoundError(
       'STEP.NOT_FOUND',
-      target.partId ? `this project has no step ${target.stepId} part '${target.partId}'` : `this project has no step '${target.stepId}'`,
+      target.partId
+        ? `this project has no step ${target.stepId} part '${target.partId}'`
+        : `this project has no step '${target.stepId}'`,
     );
   }
   return item;
@@ -41,7 +43,10 @@ async function act(
   target: StepTarget,
   decideTransition: (state: ProjectState, now: Date) => Transition,
   check: (state: ProjectState, item: ProjectStep) => void,
-  extra?: (state: ProjectState, now: Date) => Partial<Parameters<typeof applyTransition>[3]> & {
+  extra?: (
+    state: ProjectState,
+    now: Date,
+  ) => Partial<Parameters<typeof applyTransition>[3]> & {
     project?: Transition['project'];
   },
 ): Promise<ProjectStep> {
@@ -124,7 +129,8 @@ export function decideStep(
     principal,
     projectId,
     target,
-    (state, now) => decideRule({ state, now, calendar: ctx.calendar }, target, decision, { userId: principal.userId }),
+    (state, now) =>
+      decideRule({ state, now, calendar: ctx.calendar }, target, decision, { userId: principal.userId }),
     (state, item) => assertAllowed(principal, 'step.decide', { project: state.project, item }),
   );
 }

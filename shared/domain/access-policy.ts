@@ -90,38 +90,64 @@ export function decide(principal: Principal, action: Action, resource: Resource 
   switch (action) {
     case 'project.register':
       if (isOverseer(principal)) return allow;
-      if (principal.role !== 'agent') return deny('PROJECT.REGISTER_FORBIDDEN', 'only agents, leaders and admins register projects');
+      if (principal.role !== 'agent')
+        return deny('PROJECT.REGISTER_FORBIDDEN', 'only agents, leaders and admins register projects');
       if (resource.agentId !== undefined && resource.agentId !== principal.userId) {
-        return deny('PROJECT.REGISTER_FOR_OTHERS', 'an agent registers projects for themselves; a leader or admin assigns other agents');
+        return deny(
+          'PROJECT.REGISTER_FOR_OTHERS',
+          'an agent registers projects for themselves; a leader or admin assigns other agents',
+        );
       }
       return allow;
     case 'project.read':
     case 'project.read_timeline':
       return allow;
     case 'project.reassign':
-      if (isOverseer(principal) || (principal.role === 'agent' && project?.agentId === principal.userId)) return allow;
-      return deny('PROJECT.REASSIGN_FORBIDDEN', 'only a leader, an admin or the current agent may hand a project over');
+      if (isOverseer(principal) || (principal.role === 'agent' && project?.agentId === principal.userId))
+        return allow;
+      return deny(
+        'PROJECT.REASSIGN_FORBIDDEN',
+        'only a leader, an admin or the current agent may hand a project over',
+      );
     case 'project.withdraw':
-      if (isOverseer(principal) || (principal.role === 'agent' && project?.agentId === principal.userId)) return allow;
-      return deny('PROJECT.WITHDRAW_FORBIDDEN', "only the project's agent, a leader or an admin may withdraw it");
+      if (isOverseer(principal) || (principal.role === 'agent' && project?.agentId === principal.userId))
+        return allow;
+      return deny(
+        'PROJECT.WITHDRAW_FORBIDDEN',
+        "only the project's agent, a leader or an admin may withdraw it",
+      );
     case 'step.submit':
     case 'step.resubmit':
     case 'step.reapply':
       if (principal.role === 'agent' && project?.agentId === principal.userId) return allow;
-      return deny('STEP.NOT_YOUR_PROJECT', "only the project's assigned agent submits, supplies and re-applies for it");
+      return deny(
+        'STEP.NOT_YOUR_PROJECT',
+        "only the project's assigned agent submits, supplies and re-applies for it",
+      );
     case 'step.decide':
     case 'step.pause_clock':
-      if (principal.role === 'officer' && principal.departmentId && principal.departmentId === item?.departmentId) {
+      if (
+        principal.role === 'officer' &&
+        principal.departmentId &&
+        principal.departmentId === item?.departmentId
+      ) {
         return allow;
       }
-      return deny('STEP.NOT_YOUR_DEPARTMENT', 'only an officer of the department that holds this step (or part) may act on it');
+      return deny(
+        'STEP.NOT_YOUR_DEPARTMENT',
+        'only an officer of the department that holds this step (or part) may act on it',
+      );
     case 'projects.filter_by_department':
     case 'inbox.read':
       if (isOverseer(principal)) return allow;
       if (principal.role === 'officer' && principal.departmentId === resource.departmentId) return allow;
-      return deny('DEPARTMENT.FORBIDDEN', "only the department's own officers, leaders and admins see its work");
+      return deny(
+        'DEPARTMENT.FORBIDDEN',
+        "only the department's own officers, leaders and admins see its work",
+      );
     case 'projects.filter_by_agent':
-      if (isOverseer(principal) || (principal.role === 'agent' && principal.userId === resource.agentId)) return allow;
+      if (isOverseer(principal) || (principal.role === 'agent' && principal.userId === resource.agentId))
+        return allow;
       return deny('AGENT.FORBIDDEN', "only leaders and admins see another agent's projects");
     case 'chain.publish':
     case 'admin.operate':

@@ -1,5 +1,11 @@
 import type { ApplicabilityRule } from './applicability-rule.js';
-import { type AttributeDefinition, type Chain, ChainSchema, type Stage, type StepDefinition } from './chain.js';
+import {
+  type AttributeDefinition,
+  type Chain,
+  ChainSchema,
+  type Stage,
+  type StepDefinition,
+} from './chain.js';
 import { itemCountOf } from './chain-graph.js';
 import type { Department } from './department.js';
 import { InvalidInputError } from './errors.js';

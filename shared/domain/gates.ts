@@ -57,7 +57,10 @@ export function gatesToRelease(
 }
 
 /** The gates a closed (or blocked) step may open: its dependents, or, when the project stopped, every waiting step of the stage. */
-export function gatesAfterClosing(state: ProjectState, step: ProjectStep): { owed: Owed[]; relies: string[] } {
+export function gatesAfterClosing(
+  state: ProjectState,
+  step: ProjectStep,
+): { owed: Owed[]; relies: string[] } {
   if (state.project.status !== 'active') {
     const stage = state.chain.stages[step.stageIndex];
     return gatesToRelease(state, stage ? stage.steps.map((s) => s.id) : []);

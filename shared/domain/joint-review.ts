@@ -67,7 +67,9 @@ export function jointOutcome(parts: readonly ProjectStep[]): JointOutcome {
       partIds: asking.map((p) => p.partId ?? ''),
     };
   }
-  const passed = parts.filter((p) => isClosed(p.status) && p.status !== 'not_applicable' && p.status !== 'withdrawn');
+  const passed = parts.filter(
+    (p) => isClosed(p.status) && p.status !== 'not_applicable' && p.status !== 'withdrawn',
+  );
   if (passed.length === 0) return { kind: 'closed', status: 'not_applicable', outcome: 'not_applicable' };
   const conditions = passed.flatMap((p) => (p.conditions ?? []).map((c) => `[${p.partId}] ${c}`));
   const allDeemed = passed.every((p) => p.status === 'deemed_approved');

@@ -8,5 +8,6 @@ export const StorableNumberSchema = z
   .number()
   .finite()
   .refine((n) => n === 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126), {
-    message: 'is outside the range of numbers that can be stored (0, or a magnitude between 1e-130 and 1e126)',
+    message:
+      'is outside the range of numbers that can be stored (0, or a magnitude between 1e-130 and 1e126)',
   });

@@ -15,7 +15,13 @@ import { chinaDate, endOfChinaDay, type WorkingDayCalendar } from './working-day
  */
 
 /** Why a clock stands still: the applicant's supplement, or one of the periods the law excludes. */
-export const ClockPauseKindSchema = z.enum(['supplement', 'hearing', 'expert_review', 'testing', 'site_survey']);
+export const ClockPauseKindSchema = z.enum([
+  'supplement',
+  'hearing',
+  'expert_review',
+  'testing',
+  'site_survey',
+]);
 export type ClockPauseKind = z.infer<typeof ClockPauseKindSchema>;
 
 export const ClockPauseSchema = z.object({
@@ -120,6 +126,7 @@ function pausedDays(calendar: WorkingDayCalendar, clock: StepClock, today: strin
   let flagged = false;
   for (const pause of clock.pauses) {
     // Days before counting began (a pause declared on the day of a weekend submission) move nothing.
+    // biome-ignore lint/complexity/useMathMinMax: these are dates (YYYY-MM-DD), compared as strings
     const start = pause.fromDate > clock.acceptedOn ? pause.fromDate : clock.acceptedOn;
     const end = pause.toDate ?? today;
     if (end <= start) continue;
@@ -150,7 +157,9 @@ export function readClock(calendar: WorkingDayCalendar, clock: StepClock, now: D
   const today = chinaDate(now);
   const paused = pausedDays(calendar, clock, today);
   const counted =
-    today > clock.acceptedOn ? calendar.workingDaysBetween(clock.acceptedOn, today) : { days: 0, flagged: false };
+    today > clock.acceptedOn
+      ? calendar.workingDaysBetween(clock.acceptedOn, today)
+      : { days: 0, flagged: false };
   const elapsed = Math.max(0, counted.days - paused.days);
   return {
     paused: openPause(clock) !== undefined,

@@ -223,7 +223,9 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
         before: { status: 'ready' },
         after: {
           status: 'in_review',
-          ...(definition.parts ? { partsDue: dueOf } : { dueDate: first.dueDate, legalDueDate: first.legalDueDate }),
+          ...(definition.parts
+            ? { partsDue: dueOf }
+            : { dueDate: first.dueDate, legalDueDate: first.legalDueDate }),
         },
         data: { materials: [...handedIn], ...(submission.note ? { note: submission.note } : {}) },
       },
@@ -281,7 +283,9 @@ export function resubmitStep(input: LifecycleInput, stepId: string, resubmission
         before: { status: 'supplement_requested' },
         after: {
           status: 'in_review',
-          ...(reviewing.length > 0 ? { partsReviewingAgain: reviewing } : { dueDate: changes[0]?.after.dueDate }),
+          ...(reviewing.length > 0
+            ? { partsReviewingAgain: reviewing }
+            : { dueDate: changes[0]?.after.dueDate }),
         },
         data: {
           supplied: resubmission.supplied,
@@ -443,7 +447,7 @@ export function decideStep(
   decision: Decision | { outcome: 'deemed_approved'; reason: string },
   by: DecidedBy,
 ): Transition {
-  const { state, now, calendar } = input;
+  const { now, calendar } = input;
   const { stepId, partId } = target;
   const definition = definitionOf(input, stepId);
   if (definition.parts && partId === undefined) {
@@ -478,7 +482,10 @@ export function decideStep(
       );
     }
     const clock = item.clock
-      ? pauseClock(item.clock, now, { pauseId: `supplement-${item.supplementRounds + 1}`, kind: 'supplement' })
+      ? pauseClock(item.clock, now, {
+          pauseId: `supplement-${item.supplementRounds + 1}`,
+          kind: 'supplement',
+        })
       : undefined;
     const base: ProjectStep = {
       ...item,
@@ -576,7 +583,10 @@ function closeStep(input: LifecycleInput, transition: Transition, step: ProjectS
     ...(rejects ? { set: { status: 'returned', returnedAt: input.now.toISOString() } } : {}),
   };
   const closedState = applyChanges(
-    { ...input.state, project: rejects ? { ...input.state.project, status: 'returned' } : input.state.project },
+    {
+      ...input.state,
+      project: rejects ? { ...input.state.project, status: 'returned' } : input.state.project,
+    },
     transition.changes,
   );
   const gates = gatesAfterClosing(closedState, step);

@@ -165,7 +165,8 @@ export class AwsWorkflowEngine implements WorkflowEngine {
         }),
       );
     } catch (error) {
-      if (errorName(error) !== 'StateMachineAlreadyExists') throw this.#unavailable(error, 'create a state machine');
+      if (errorName(error) !== 'StateMachineAlreadyExists')
+        throw this.#unavailable(error, 'create a state machine');
     }
     this.#known.add(key);
   }
@@ -173,7 +174,9 @@ export class AwsWorkflowEngine implements WorkflowEngine {
   async hasChain(key: string): Promise<boolean> {
     if (this.#known.has(key)) return true;
     try {
-      await this.#client.send(new DescribeStateMachineCommand({ stateMachineArn: this.stateMachineArn(key) }));
+      await this.#client.send(
+        new DescribeStateMachineCommand({ stateMachineArn: this.stateMachineArn(key) }),
+      );
       this.#known.add(key);
       return true;
     } catch (error) {
@@ -198,7 +201,11 @@ export class AwsWorkflowEngine implements WorkflowEngine {
   #unavailable(error: unknown, what: string): unknown {
     const name = errorName(error) ?? '';
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (name === 'ThrottlingException' || name.includes('Throttl') || (status !== undefined && status >= 500)) {
+    if (
+      name === 'ThrottlingException' ||
+      name.includes('Throttl') ||
+      (status !== undefined && status >= 500)
+    ) {
       return new UnavailableError('ENGINE.UNAVAILABLE', `Step Functions did not ${what} just now; try again`);
     }
     return error;

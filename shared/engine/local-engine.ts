@@ -43,15 +43,19 @@ export type LocalWorkflowEngineOptions = {
    * Called when an execution ends other than by succeeding (FAILED, e.g. at `StepTaskFailed`). On AWS an
    * EventBridge rule hands the same news to the reconciliation. Default: `console.error`.
    */
-  onExecutionFailed?: (execution: { name: string; projectId: string; chainKey: string }, error: unknown) => void;
+  onExecutionFailed?: (
+    execution: { name: string; projectId: string; chainKey: string },
+    error: unknown,
+  ) => void;
+  /** Tests: wait this long between retries of a task instead of the definition's backoff. */
+  retryDelayMs?: number;
 };
 
 /** What the ARN placeholders become locally; the local engine overrides every Task that names them. */
 export const LOCAL_FUNCTION_ARNS = {
   [AslSubstitutions.callbackTaskFunctionArn]:
     'arn:aws:lambda:local:000000000000:function:daiban-callback-task',
-  [AslSubstitutions.finishStageFunctionArn]:
-    'arn:aws:lambda:local:000000000000:function:daiban-finish-stage',
+  [AslSubstitutions.finishStageFunctionArn]: 'arn:aws:lambda:local:000000000000:function:daiban-finish-stage',
 } as const satisfies Record<string, string>;
 
 /** aws-local-stepfunctions fixes how many branches of a Parallel run at once. */
@@ -85,6 +89,9 @@ const CallbackInvocationSchema = z.object({ Payload: CallbackTaskInputSchema });
 const FinishInvocationSchema = z.object({ Payload: FinishStageInputSchema });
 
 const namedError = (name: string, message: string): Error => Object.assign(new Error(message), { name });
+/** What a stopped execution's tasks end with: never retried (aws-local-stepfunctions reads `isRetryable`). */
+const aborted = (): Error =>
+  Object.assign(namedError('Daiban.ExecutionAborted', 'the execution was aborted'), { isRetryable: false });
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
   let resolve!: (value: T) => void;
@@ -109,7 +116,11 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
  * reconciliation starts them again, the handlers replaying what DynamoDB already holds.
  */
 export class LocalWorkflowEngine implements WorkflowEngine {
-  readonly #machines = new Map<string, { machine: StateMachine; overrides: TaskLocalHandlers }>();
+  readonly #machines = new Map<
+    string,
+    { machine: StateMachine; overrides: TaskLocalHandlers; retryDelays: Record<string, number> }
+  >();
+  readonly #retryDelayMs: number | undefined;
   readonly #executions = new Map<string, LocalExecution>();
   readonly #tokens = new Map<string, WaitingToken>();
   readonly #onExecutionFailed: NonNullable<LocalWorkflowEngineOptions['onExecutionFailed']>;
@@ -121,6 +132,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
 
   constructor(options: LocalWorkflowEngineOptions) {
     this.#handlers = options.handlers;
+    this.#retryDelayMs = options.retryDelayMs;
     this.#onExecutionFailed =
       options.onExecutionFailed ??
       ((execution, error) => console.error(`[local-engine] execution ${execution.name} failed`, error));
@@ -148,12 +160,17 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const { name, chainKey: key, input } = request;
     const loaded = this.#machines.get(key);
     if (!loaded) {
-      throw new Error(`no state machine for chain "${key}" (known: ${[...this.#machines.keys()].join(', ') || 'none'})`);
+      throw new Error(
+        `no state machine for chain "${key}" (known: ${[...this.#machines.keys()].join(', ') || 'none'})`,
+      );
     }
     if (!this.#handlers) throw new Error('bind the task handlers before starting executions');
     if (this.#executions.has(name)) return;
     const run = loaded.machine.run(input, {
-      overrides: { taskResourceLocalHandlers: loaded.overrides },
+      overrides: {
+        taskResourceLocalHandlers: loaded.overrides,
+        ...(this.#retryDelayMs !== undefined ? { retryIntervalOverrides: loaded.retryDelays } : {}),
+      },
       noThrowOnAbort: true,
       context: { Task: { Token: CONTEXT_TOKEN_PLACEHOLDER }, Execution: { Name: name } },
     });
@@ -273,7 +290,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     execution.abort = () => {};
   }
 
-  #load(key: string, json: string): { machine: StateMachine; overrides: TaskLocalHandlers } {
+  #load(
+    key: string,
+    json: string,
+  ): { machine: StateMachine; overrides: TaskLocalHandlers; retryDelays: Record<string, number> } {
     const definition = JSON.parse(substituteAsl(json, LOCAL_FUNCTION_ARNS)) as AslDefinition;
     for (const parallel of listParallelStates(definition)) {
       if (parallel.branches > LOCAL_PARALLEL_BRANCH_LIMIT) {
@@ -283,7 +303,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       }
     }
     const overrides: TaskLocalHandlers = {};
+    const retryDelays: Record<string, number> = {};
     for (const task of listTaskStates(definition)) {
+      retryDelays[task.stateName] = this.#retryDelayMs ?? 0;
       if (
         task.resource === CALLBACK_TASK_RESOURCE &&
         task.functionName === LOCAL_FUNCTION_ARNS.CallbackTaskFunctionArn
@@ -301,13 +323,15 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     }
     // The constructor validates the definition with asl-validator.
     const machine = new StateMachine(definition as unknown as StateMachineDefinition);
-    return { machine, overrides };
+    return { machine, overrides, retryDelays };
   }
 
   #callbackOverride(stateName: string): TaskLocalHandler {
     return async (invocation) => {
       const handlers = this.#working();
       const { Payload } = CallbackInvocationSchema.parse(invocation);
+      // A task retried after its execution was stopped must not run again.
+      if (this.#executions.get(Payload.execution)?.status !== 'RUNNING') throw aborted();
       const taskToken = `local:${Payload.execution}:${stateName}:${ulid()}`;
       const signalled = deferred<unknown>();
       // Settled before the override returns it (replay): don't report that as an unhandled rejection.
@@ -378,7 +402,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     for (const [token, waiting] of this.#tokens) {
       if (!match(waiting)) continue;
       this.#tokens.delete(token);
-      waiting.reject(namedError('Daiban.ExecutionAborted', 'the execution was aborted'));
+      waiting.reject(aborted());
     }
     this.#activity++;
   }

@@ -64,7 +64,8 @@ export const outboxItem = (entry: OutboxEntry): Record<string, unknown> => ({
 });
 
 export const parseProject = (item: Record<string, unknown>): Project => ProjectSchema.parse(stripKeys(item));
-export const parseStep = (item: Record<string, unknown>): ProjectStep => ProjectStepSchema.parse(stripKeys(item));
+export const parseStep = (item: Record<string, unknown>): ProjectStep =>
+  ProjectStepSchema.parse(stripKeys(item));
 export const parseEvent = (item: Record<string, unknown>): ProjectEvent =>
   ProjectEventSchema.parse(stripKeys(item));
 export const parseAssignment = (item: Record<string, unknown>): AgentAssignment =>
@@ -119,5 +120,8 @@ export function decodeCursor<T extends Record<string, unknown>>(cursor: string |
   } catch {
     // fall through
   }
-  throw new InvalidInputError('LIST.CURSOR', 'the cursor is not one this API gave out; start from the first page');
+  throw new InvalidInputError(
+    'LIST.CURSOR',
+    'the cursor is not one this API gave out; start from the first page',
+  );
 }

@@ -68,7 +68,11 @@ export function toTransactItems(
         break;
       case 'put_item':
         items.push({
-          Put: { TableName: tableName, Item: stepItem(op.item), ConditionExpression: 'attribute_not_exists(PK)' },
+          Put: {
+            TableName: tableName,
+            Item: stepItem(op.item),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
         });
         break;
       case 'update_item':
@@ -76,7 +80,11 @@ export function toTransactItems(
         break;
       case 'put_event':
         items.push({
-          Put: { TableName: tableName, Item: eventItem(op.event), ConditionExpression: 'attribute_not_exists(PK)' },
+          Put: {
+            TableName: tableName,
+            Item: eventItem(op.event),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
         });
         break;
       case 'put_assignment':

@@ -57,7 +57,8 @@ export function transientKind(error: unknown): 'conflict' | 'throttled' | 'unrea
     const codes = (e.CancellationReasons ?? []).map((r) => r.Code);
     if (codes.includes('ConditionalCheckFailed')) return undefined;
     if (codes.includes('TransactionConflict')) return 'conflict';
-    if (codes.some((c) => c === 'ThrottlingError' || c === 'ProvisionedThroughputExceeded')) return 'throttled';
+    if (codes.some((c) => c === 'ThrottlingError' || c === 'ProvisionedThroughputExceeded'))
+      return 'throttled';
     return undefined;
   }
   if (name === 'TransactionConflictException') return 'conflict';

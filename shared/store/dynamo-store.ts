@@ -158,7 +158,8 @@ export class DynamoDaibanStore implements DaibanStore {
       await this.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (error instanceof TransactionCanceledException || isCancelled(error)) {
-        const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+        const reasons =
+          (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
         const failed = reasons.flatMap((reason, i) =>
           reason.Code === 'ConditionalCheckFailed' ? (opsOf[i] ?? []) : [],
         );
@@ -203,7 +204,11 @@ export class DynamoDaibanStore implements DaibanStore {
         const result = await this.send<{
           Responses?: Record<string, Record<string, unknown>[]>;
           UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
-        }>(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keysLeft, ConsistentRead: true } } }));
+        }>(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keysLeft, ConsistentRead: true } },
+          }),
+        );
         found.push(...(result.Responses?.[this.tableName] ?? []).map(parseProject));
         keysLeft = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
         if (keysLeft.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
@@ -219,7 +224,11 @@ export class DynamoDaibanStore implements DaibanStore {
 
   async listProjects(filter: ProjectFilter, page: PageRequest): Promise<Page<Project>> {
     const statusFilter = filter.status
-      ? { FilterExpression: '#status = :status', names: { '#status': 'status' }, values: { ':status': filter.status } }
+      ? {
+          FilterExpression: '#status = :status',
+          names: { '#status': 'status' },
+          values: { ':status': filter.status },
+        }
       : undefined;
     const byIndex = (index: 'GSI2' | 'GSI3', pk: string) =>
       this.queryPage(
@@ -228,7 +237,10 @@ export class DynamoDaibanStore implements DaibanStore {
           KeyConditionExpression: `${index}PK = :pk`,
           ExpressionAttributeValues: { ':pk': pk, ...statusFilter?.values },
           ...(statusFilter
-            ? { FilterExpression: statusFilter.FilterExpression, ExpressionAttributeNames: statusFilter.names }
+            ? {
+                FilterExpression: statusFilter.FilterExpression,
+                ExpressionAttributeNames: statusFilter.names,
+              }
             : {}),
           ScanIndexForward: false,
         },
@@ -394,9 +406,10 @@ export class DynamoDaibanStore implements DaibanStore {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.send<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
-      );
+      const page = await this.send<{
+        Items?: Record<string, unknown>[];
+        LastEvaluatedKey?: Record<string, unknown>;
+      }>(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -409,7 +422,10 @@ export class DynamoDaibanStore implements DaibanStore {
     page: PageRequest,
     parse: (item: Record<string, unknown>) => T,
   ): Promise<Page<T>> {
-    const result = await this.send<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>(
+    const result = await this.send<{
+      Items?: Record<string, unknown>[];
+      LastEvaluatedKey?: Record<string, unknown>;
+    }>(
       new QueryCommand({
         ...input,
         TableName: this.tableName,

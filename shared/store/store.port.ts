@@ -57,7 +57,13 @@ export type StoreOp =
   /** stores a callback token on the item's token record */
   | { op: 'put_token'; projectId: string; itemKey: string; kind: 'task' | 'gate'; ref: TokenRef }
   /** nothing written: the item's token of this kind must still be this one (or still absent) */
-  | { op: 'check_token'; projectId: string; itemKey: string; kind: 'task' | 'gate'; token: string | undefined }
+  | {
+      op: 'check_token';
+      projectId: string;
+      itemKey: string;
+      kind: 'task' | 'gate';
+      token: string | undefined;
+    }
   | { op: 'put_event'; event: ProjectEvent }
   | { op: 'put_assignment'; assignment: AgentAssignment }
   /** the project code is unique: a second project with it fails */

@@ -164,7 +164,12 @@ function stepBranch(stage: Stage, stageIndex: number, step: StepDefinition): Asl
         StartAt: partStateName(step.id, part.id),
         States: {
           [partStateName(step.id, part.id)]: {
-            ...callbackTask({ stepId: step.id, partId: part.id }, 'part', stageIndex, `${part.name} / ${part.nameEn}`),
+            ...callbackTask(
+              { stepId: step.id, partId: part.id },
+              'part',
+              stageIndex,
+              `${part.name} / ${part.nameEn}`,
+            ),
             ...OUTCOME_ONLY,
             End: true,
           },

@@ -26,14 +26,14 @@ type StateMachineProperties = {
 /** Stand-ins for the function ARNs CloudFormation substitutes at deploy time. */
 const ARNS = {
   [AslSubstitutions.callbackTaskFunctionArn]: 'arn:aws:lambda:eu-central-1:111122223333:function:callback',
-  [AslSubstitutions.finishProjectFunctionArn]: 'arn:aws:lambda:eu-central-1:111122223333:function:finish',
+  [AslSubstitutions.finishStageFunctionArn]: 'arn:aws:lambda:eu-central-1:111122223333:function:finish',
 };
 
 let synth: SynthesizedDaiban;
 let properties: StateMachineProperties;
 beforeAll(() => {
   synth = synthDaiban({ bundle: false });
-  const workflow = synth.stateless.workflows[0];
+  const workflow = synth.stateless.workflows.machines[0];
   if (!workflow) throw new Error('no workflow');
   const id = logicalIdOf(workflow.stateMachine, synth.stateless);
   properties = (
@@ -65,16 +65,16 @@ describe('the deployed state machine', () => {
   it('fills the placeholders with the task functions of this stack', () => {
     // Prepare
     const callbackTask = logicalIdOf(synth.stateless.functions.callbackTask, synth.stateless);
-    const finishProject = logicalIdOf(synth.stateless.functions.finishProject, synth.stateless);
+    const finishStage = logicalIdOf(synth.stateless.functions.finishStage, synth.stateless);
 
     // Assess
     expect(properties.DefinitionSubstitutions).toEqual({
       [AslSubstitutions.callbackTaskFunctionArn]: { 'Fn::GetAtt': [callbackTask, 'Arn'] },
-      [AslSubstitutions.finishProjectFunctionArn]: { 'Fn::GetAtt': [finishProject, 'Arn'] },
+      [AslSubstitutions.finishStageFunctionArn]: { 'Fn::GetAtt': [finishStage, 'Arn'] },
     });
   });
 
-  it('gives every callback task its retries on Lambda faults and a catch inside its branch', () => {
+  it('gives every callback task retries with backoff (Lambda faults, handler failures) and a catch inside its branch', () => {
     // Act
     const definition = deployedDefinition();
     const callbacks = listTaskStates(definition).filter((task) => task.resource === CALLBACK_TASK_RESOURCE);
@@ -96,14 +96,28 @@ describe('the deployed state machine', () => {
       if (state?.Type !== 'Task') throw new Error(`${stateName} is not a Task`);
       expect(functionName).toBe(ARNS.CallbackTaskFunctionArn);
       expect(state.Retry.flatMap((retry) => retry.ErrorEquals)).toEqual(
-        expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
+        expect.arrayContaining([
+          'Lambda.ServiceException',
+          'Lambda.TooManyRequestsException',
+          'States.TaskFailed',
+        ]),
       );
-      const stepId = stateName.replace(/-gate$/, '');
-      expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: failedStateName(stepId) }]);
+      expect(state.Retry.every((retry) => retry.BackoffRate >= 2)).toBe(true);
+      if (stateName.includes('.')) {
+        // A joint review's part: its failure is caught by the joint step's Parallel, in the step's branch.
+        const stepId = stateName.slice(0, stateName.indexOf('.'));
+        const joint = states.get(stepId);
+        expect(joint?.Type === 'Parallel' && joint.Catch).toEqual([
+          { ErrorEquals: ['States.ALL'], Next: failedStateName(stepId) },
+        ]);
+      } else {
+        const stepId = stateName.replace(/-gate$/, '');
+        expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: failedStateName(stepId) }]);
+      }
     }
   });
 
-  it('retries the finish tasks on Lambda faults', () => {
+  it('retries the tasks that end a stage (StageCompleted, ProjectReturned)', () => {
     // Act
     const finishes = listTaskStates(deployedDefinition()).filter(
       (t) => t.resource === LAMBDA_INVOKE_RESOURCE,
@@ -111,8 +125,8 @@ describe('the deployed state machine', () => {
 
     // Assess
     expect(finishes.map((t) => t.functionName)).toEqual([
-      ARNS.FinishProjectFunctionArn,
-      ARNS.FinishProjectFunctionArn,
+      ARNS.FinishStageFunctionArn,
+      ARNS.FinishStageFunctionArn,
     ]);
     for (const { stateName } of finishes) {
       const state = deployedDefinition().States[stateName];

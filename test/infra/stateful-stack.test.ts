@@ -47,7 +47,7 @@ describe('the stateful stack', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.projection },
       })),
     );
     for (const definition of table.AttributeDefinitions) expect(definition.AttributeType).toBe('S');

@@ -17,8 +17,8 @@ beforeAll(() => {
   synth = synthDaiban();
 });
 
-type FunctionName = 'api' | 'callbackTask' | 'finishProject';
-const FUNCTION_NAMES: FunctionName[] = ['api', 'callbackTask', 'finishProject'];
+type FunctionName = 'api' | 'callbackTask' | 'finishStage' | 'scheduledJob';
+const FUNCTION_NAMES: FunctionName[] = ['api', 'callbackTask', 'finishStage', 'scheduledJob'];
 
 const functionResource = (name: FunctionName) => {
   const id = logicalIdOf(synth.stateless.functions[name], synth.stateless);
@@ -38,8 +38,8 @@ const statementsOf = (name: FunctionName): PolicyStatementJson[] =>
   statementsOfRole(synth.statelessTemplate, functionResource(name).Properties.Role['Fn::GetAtt'][0]);
 
 const onlyStateMachine = () => {
-  const workflow = synth.stateless.workflows[0];
-  if (!workflow || synth.stateless.workflows.length !== 1) throw new Error('expected one workflow');
+  const workflow = synth.stateless.workflows.machines[0];
+  if (!workflow || synth.stateless.workflows.machines.length !== 1) throw new Error('expected one workflow');
   const id = logicalIdOf(workflow.stateMachine, synth.stateless);
   const resource = synth.statelessTemplate.findResources('AWS::StepFunctions::StateMachine')[id] as {
     Properties: { StateMachineName: string; RoleArn: { 'Fn::GetAtt': [string, string] } };
@@ -47,17 +47,15 @@ const onlyStateMachine = () => {
   return { workflow, id, resource };
 };
 
-/** The ARN AWS gives a state machine of that name in the test account and region. */
-const stateMachineArnOf = (name: string) => ({
+/** An ARN of this test account and region, e.g. `stateMachine:Daiban-test-*`. */
+const arnOf = (resource: string) => ({
   'Fn::Join': [
     '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      `:states:${TEST_ENV.region}:${TEST_ENV.account}:stateMachine:${name}`,
-    ],
+    ['arn:', { Ref: 'AWS::Partition' }, `:states:${TEST_ENV.region}:${TEST_ENV.account}:${resource}`],
   ],
 });
+const MACHINES = arnOf('stateMachine:Daiban-test-*');
+const EXECUTIONS = arnOf('execution:Daiban-test-*:*');
 
 describe('the Lambda functions', () => {
   it.each(FUNCTION_NAMES)('%s runs on Node 22, ARM64, with X-Ray tracing and source maps', (name) => {
@@ -73,10 +71,7 @@ describe('the Lambda functions', () => {
     expect(Properties).not.toHaveProperty('FunctionName');
   });
 
-  it.each(FUNCTION_NAMES)('%s knows the table and the state machine ARN built from its name', (name) => {
-    // Prepare
-    const { resource } = onlyStateMachine();
-
+  it.each(FUNCTION_NAMES)('%s knows the table and where the state machines are', (name) => {
     // Act
     const variables = functionResource(name).Properties.Environment.Variables;
 
@@ -84,16 +79,19 @@ describe('the Lambda functions', () => {
     expect(variables.TABLE_NAME).toEqual({
       'Fn::ImportValue': expect.stringContaining('Daiban-test-Stateful'),
     });
-    const arns = synth.stateless.resolve(variables.STATE_MACHINE_ARNS);
-    const expected = stateMachineArnOf(resource.Properties.StateMachineName)['Fn::Join'][1] as unknown[];
-    expect(arns).toEqual({
-      'Fn::Join': ['', [`{"industrial-enterprise@1":"${expected[0]}`, expected[1], `${expected[2]}"}`]],
-    });
+    expect(variables.STATE_MACHINE_NAME_PREFIX).toBe('Daiban-test-');
+    expect(variables.AWS_ACCOUNT_ID).toBe(TEST_ENV.account);
+  });
+
+  it("names the reference chain's state machine by the rule the code finds it with", () => {
+    expect(onlyStateMachine().resource.Properties.StateMachineName).toBe(
+      'Daiban-test-industrial-enterprise-v1',
+    );
   });
 });
 
 describe('least privilege', () => {
-  it('lets no role use a service-wide action wildcard or manage the state machine beyond its callbacks', () => {
+  it('lets no role use a service-wide action wildcard', () => {
     // Act
     const policies = Object.values(synth.statelessTemplate.findResources('AWS::IAM::Policy')) as Array<{
       Properties: { PolicyDocument: { Statement: PolicyStatementJson[] } };
@@ -104,40 +102,75 @@ describe('least privilege', () => {
 
     // Assess
     expect(actions.filter((action) => action.endsWith(':*') || action === '*')).toEqual([]);
-    expect(actions.filter((action) => action.startsWith('states:')).sort()).toEqual(
-      [
-        'states:SendTaskFailure',
-        'states:SendTaskFailure',
-        'states:SendTaskSuccess',
-        'states:SendTaskSuccess',
-        'states:StartExecution',
-      ].sort(),
-    );
     expect(synth.statelessTemplate.findResources('AWS::IAM::ManagedPolicy')).toEqual({});
   });
 
   it.each([
-    ['api', ['states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']],
-    ['callbackTask', ['states:SendTaskFailure', 'states:SendTaskSuccess']],
-    ['finishProject', []],
-  ] as const)('%s may use Step Functions only on this state machine: %j', (name, expected) => {
+    [
+      'api',
+      [
+        'CreateStateMachine',
+        'DescribeStateMachine',
+        'SendTaskFailure',
+        'SendTaskSuccess',
+        'StartExecution',
+        'StopExecution',
+        'TagResource',
+      ],
+    ],
+    ['callbackTask', ['SendTaskFailure', 'SendTaskSuccess']],
+    ['finishStage', ['SendTaskFailure', 'SendTaskSuccess', 'StartExecution']],
+    [
+      'scheduledJob',
+      ['DescribeExecution', 'SendTaskFailure', 'SendTaskSuccess', 'StartExecution', 'StopExecution'],
+    ],
+  ] as const)(
+    "%s may use Step Functions only on this stage's machines and executions: %j",
+    (name, expected) => {
+      // Act
+      const statements = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
+
+      // Assess
+      expect(statements.flatMap(actionsOf).sort()).toEqual(expected.map((a) => `states:${a}`));
+      for (const statement of statements) {
+        const onExecutions = actionsOf(statement).some(
+          (a) => a === 'states:StopExecution' || a === 'states:DescribeExecution',
+        );
+        expect(resourcesOf(statement)).toEqual([onExecutions ? EXECUTIONS : MACHINES]);
+      }
+    },
+  );
+
+  it('lets only the API pass a role, and only the workflow role', () => {
     // Prepare
-    const { resource } = onlyStateMachine();
+    const workflowRole = logicalIdOf(synth.stateless.workflows.role as never, synth.stateless);
 
     // Act
-    const statements = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
+    const passing = FUNCTION_NAMES.filter((name) =>
+      statementsOf(name).some((s) => actionsOf(s).includes('iam:PassRole')),
+    );
+    const passed = statementsOf('api')
+      .filter((s) => actionsOf(s).includes('iam:PassRole'))
+      .flatMap(resourcesOf);
 
     // Assess
-    expect(statements.flatMap(actionsOf).sort()).toEqual([...expected]);
-    for (const statement of statements) {
-      expect(resourcesOf(statement)).toEqual([stateMachineArnOf(resource.Properties.StateMachineName)]);
-    }
+    expect(passing).toEqual(['api']);
+    expect(passed).toEqual([{ 'Fn::GetAtt': [workflowRole, 'Arn'] }]);
   });
 
   it.each([
-    ['api', ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], ['GSI1', 'GSI2', 'GSI3']],
-    ['callbackTask', ['GetItem', 'Query', 'PutItem', 'UpdateItem'], []],
-    ['finishProject', ['GetItem', 'PutItem', 'UpdateItem'], []],
+    [
+      'api',
+      ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      ['GSI1', 'GSI2', 'GSI3'],
+    ],
+    ['callbackTask', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], []],
+    ['finishStage', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], []],
+    [
+      'scheduledJob',
+      ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      ['GSI1', 'Work'],
+    ],
   ] as const)('%s gets only the table actions it uses', (name, tableActions, indexes) => {
     // Act
     const statements = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
@@ -155,11 +188,11 @@ describe('least privilege', () => {
     expect(JSON.stringify(statements)).not.toContain('index/*');
   });
 
-  it('lets the state machine invoke exactly the two task functions, unqualified', () => {
+  it('lets the state machines invoke exactly the two task functions, unqualified', () => {
     // Prepare
     const { resource } = onlyStateMachine();
     const callbackTask = logicalIdOf(synth.stateless.functions.callbackTask, synth.stateless);
-    const finishProject = logicalIdOf(synth.stateless.functions.finishProject, synth.stateless);
+    const finishStage = logicalIdOf(synth.stateless.functions.finishStage, synth.stateless);
 
     // Act
     const invoke = statementsOfRole(
@@ -171,8 +204,39 @@ describe('least privilege', () => {
     expect(invoke).toHaveLength(1);
     expect(resourcesOf(invoke[0] as PolicyStatementJson)).toEqual([
       { 'Fn::GetAtt': [callbackTask, 'Arn'] },
-      { 'Fn::GetAtt': [finishProject, 'Arn'] },
+      { 'Fn::GetAtt': [finishStage, 'Arn'] },
     ]);
+  });
+});
+
+describe('the scheduled job', () => {
+  it('runs every minute on EventBridge Scheduler, through a role that may invoke only it', () => {
+    // Prepare
+    const job = logicalIdOf(synth.stateless.functions.scheduledJob, synth.stateless);
+
+    // Assess
+    synth.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [job, 'Arn'] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+      }),
+    });
+  });
+
+  it('hears of every execution of this stage that fails, times out or is aborted', () => {
+    // Prepare
+    const job = logicalIdOf(synth.stateless.functions.scheduledJob, synth.stateless);
+
+    // Assess
+    synth.statelessTemplate.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: Match.objectLike({ status: ['FAILED', 'TIMED_OUT', 'ABORTED'] }),
+      }),
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [job, 'Arn'] } })],
+    });
   });
 });
 

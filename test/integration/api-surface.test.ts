@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectRegistration } from '../support/fixtures.js';
+import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 describe('the HTTP API', () => {
@@ -56,7 +56,7 @@ describe('the HTTP API', () => {
     );
   });
 
-  it("lists a department's inbox oldest first and filters projects by department, agent and status", async () => {
+  it("lists a department's inbox by time left and filters projects by department, agent and status", async () => {
     // Prepare: two projects whose EIA (step 7, ENV) is submitted one after the other
     const first = (await t.api.post('/projects', 'agent-wang', projectRegistration({ name: '一号项目' })))
       .body.projectId;
@@ -72,10 +72,10 @@ describe('the HTTP API', () => {
       [second, 'agent-li'],
     ] as const) {
       await t.system.engine.settled();
-      await t.api.post(`/projects/${projectId}/steps/1/submission`, agent, { materials: [] });
+      await t.api.post(`/projects/${projectId}/steps/1/submission`, agent, submissionOf('1'));
       await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', { outcome: 'approved' });
       await t.system.engine.settled();
-      await t.api.post(`/projects/${projectId}/steps/7/submission`, agent, { materials: ['eia-report'] });
+      await t.api.post(`/projects/${projectId}/steps/7/submission`, agent, submissionOf('7'));
     }
 
     // Act

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { allSteps, driveProject } from '../support/drive.js';
-import { projectRegistration } from '../support/fixtures.js';
+import { allEvents, allSteps, driveProject } from '../support/drive.js';
+import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 describe('bad input gets a clear 4xx and writes nothing', () => {
@@ -22,7 +22,7 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
   /** Everything the store holds that a request could have touched. */
   async function snapshot() {
     const projects = (await api.get('/projects', 'leader-zhang')).body.projects;
-    const events = (await api.get(`/projects/${projectId}/events`, 'leader-zhang')).body.events;
+    const events = await allEvents<Event>(api, projectId, 'leader-zhang');
     const view = (await api.get(`/projects/${projectId}`, 'leader-zhang')).body;
     return { projects, events, view };
   }
@@ -38,13 +38,15 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     ['unknown fields', { colour: 'red' }, 400, /body: unknown field\(s\) 'colour'/],
     ['an unknown attribute', { attributes: { floors: 3 } }, 400, /unknown attribute 'floors'/],
     ['an attribute of the wrong type', { attributes: { siteAreaM2: 'big' } }, 400, /siteAreaM2.*number/],
-    ['an agent who is not an agent', { agentId: 'officer-drc' }, 400, /not a known agent/],
+    ['an agent who is not an agent (by a leader)', { agentId: 'officer-drc' }, 400, /not a known agent/],
+    ['another agent (agents register for themselves)', { agentId: 'agent-li' }, 403, /for themselves/],
     ['a negative investment', { investmentCny: -5 }, 400, /body\.investmentCny/],
   ];
 
-  it.each(registrations)('refuses a registration with %s', async (_what, overrides, status, message) => {
+  it.each(registrations)('refuses a registration with %s', async (what, overrides, status, message) => {
     const before = await snapshot();
-    const res = await api.post('/projects', 'agent-wang', projectRegistration(overrides));
+    const by = what.includes('by a leader') ? 'leader-zhang' : 'agent-wang';
+    const res = await api.post('/projects', by, projectRegistration(overrides));
     expect(res.status).toBe(status);
     expect(res.body.error.message).toMatch(message);
     expect(await snapshot()).toEqual(before);
@@ -67,9 +69,7 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     expect(unknownStep.status).toBe(404);
     expect(unknownStep.body.error.message).toMatch(/has no step '99'/);
     expect(notInReview.status).toBe(409);
-    expect(notInReview.body.error.message).toMatch(
-      /step 1 is ready, not in review; the agent has not submitted/,
-    );
+    expect(notInReview.body.error.message).toMatch(/step 1 is not in review: the agent has not submitted/);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -83,7 +83,7 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     ['an unknown outcome', { outcome: 'maybe' }, /body\.outcome/],
     ['unknown fields in a decision', { outcome: 'approved', mood: 'good' }, /unknown field\(s\) 'mood'/],
   ])('refuses %s', async (_what, decision, message) => {
-    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', { materials: [] });
+    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
     const before = await snapshot();
     const res = await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', decision);
     expect(res.status).toBe(400);
@@ -119,7 +119,7 @@ describe('who may act', () => {
     api = new ApiClient(system);
     projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
     await system.engine.settled();
-    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', { materials: [] });
+    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
   });
   afterAll(async () => {
     await system.stop();
@@ -143,9 +143,10 @@ describe('who may act', () => {
     }
   });
 
-  it('lets only the assigned agent submit', async () => {
-    const res = await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-li', { materials: [] });
-    expect(res.status).toBe(403);
+  it('lets only the assigned agent submit; to another agent the project does not exist', async () => {
+    const res = await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-li', submissionOf('1'));
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(res.body)).not.toContain('agent-wang');
   });
 
   it("shows an investor their enterprise's projects only", async () => {
@@ -153,7 +154,7 @@ describe('who may act', () => {
     const other = await api.get(`/projects/${projectId}`, 'investor-qinhuai');
     const list = await api.get('/projects', 'investor-qinhuai');
     expect(own.status).toBe(200);
-    expect(other.status).toBe(403);
+    expect(other.status).toBe(404);
     expect(list.body.projects).toEqual([]);
   });
 
@@ -167,7 +168,7 @@ describe('who may act', () => {
       reason: '王代办调任重大项目专班',
     });
     const view = await api.get(`/projects/${projectId}`, 'agent-li');
-    expect(denied.status).toBe(403);
+    expect(denied.status).toBe(404);
     expect(handed.status).toBe(200);
     expect(view.body.project.agentId).toBe('agent-li');
     expect(view.body.assignments.map((a: { agentId: string }) => a.agentId)).toEqual([
@@ -178,6 +179,6 @@ describe('who may act', () => {
       previousAgentId: 'agent-wang',
       reason: '王代办调任重大项目专班',
     });
-    expect((await api.get(`/projects/${projectId}`, 'agent-wang')).status).toBe(403);
+    expect((await api.get(`/projects/${projectId}`, 'agent-wang')).status).toBe(404);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/app/clock.js';
-import { allSteps, driveProject, viewProject } from '../support/drive.js';
-import { projectRegistration } from '../support/fixtures.js';
+import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
+import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 type Event = { type: string; stepId?: string; data?: Record<string, unknown> };
@@ -27,7 +27,7 @@ describe('department decisions', () => {
     // Prepare
     const projectId = await projectPastFiling();
     const base = `/projects/${projectId}/steps/7`;
-    expect((await t.api.post(`${base}/submission`, 'agent-wang', { materials: [] })).status).toBe(200);
+    expect((await t.api.post(`${base}/submission`, 'agent-wang', submissionOf('7'))).status).toBe(200);
 
     // Act
     const supplement = await t.api.post(`${base}/decision`, 'officer-env', {
@@ -55,7 +55,7 @@ describe('department decisions', () => {
     expect(resubmitted.body.step.status).toBe('in_review');
     expect(approved.status).toBe(200);
     expect(await stepStatus(projectId, '7')).toBe('approved');
-    const events = (await t.api.get(`/projects/${projectId}/events`, 'agent-wang')).body.events as Event[];
+    const events = await allEvents<Event>(t.api, projectId, 'agent-wang');
     expect(events.filter((e) => e.stepId === '7').map((e) => e.type)).toEqual([
       'step_opened',
       'step_submitted',
@@ -69,7 +69,11 @@ describe('department decisions', () => {
     // Prepare: two siblings in review, one ready
     const projectId = await projectPastFiling();
     for (const stepId of ['7', '8', '2']) {
-      await t.api.post(`/projects/${projectId}/steps/${stepId}/submission`, 'agent-wang', { materials: [] });
+      await t.api.post(
+        `/projects/${projectId}/steps/${stepId}/submission`,
+        'agent-wang',
+        submissionOf(stepId),
+      );
     }
 
     // Act
@@ -106,7 +110,7 @@ describe('department decisions', () => {
   it('applies a repeated or concurrent decision on the same step exactly once; the others get 409', async () => {
     // Prepare
     const projectId = await projectPastFiling();
-    await t.api.post(`/projects/${projectId}/steps/9/submission`, 'agent-wang', { materials: [] });
+    await t.api.post(`/projects/${projectId}/steps/9/submission`, 'agent-wang', submissionOf('9'));
 
     // Act: five officers' clicks at once, then one more later
     const decisions = await Promise.all(
@@ -122,8 +126,8 @@ describe('department decisions', () => {
     // Assess
     expect(decisions.map((d) => d.status).sort()).toEqual([200, 409, 409, 409, 409]);
     expect(repeated.status).toBe(409);
-    expect(repeated.body.error.message).toContain('step 9 is approved, not in review');
-    const events = (await t.api.get(`/projects/${projectId}/events`, 'agent-wang')).body.events as Event[];
+    expect(repeated.body.error.message).toContain('step 9 is already decided (approved)');
+    const events = await allEvents<Event>(t.api, projectId, 'agent-wang');
     expect(events.filter((e) => e.stepId === '9' && e.type === 'step_decided')).toHaveLength(1);
     const project = (await viewProject(t.api, projectId)).project as unknown as { decisions: number };
     expect(project.decisions).toBe(2); // step 1 and step 9, once each
@@ -142,9 +146,11 @@ describe('supplement requests on the working-day clock', () => {
     await driveProject(t.system, t.api, projectId, {
       stop: (view) => allSteps(view).some((s) => s.stepId === '2' && s.status === 'ready'),
     });
-    const submitted = await t.api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', {
-      materials: [],
-    });
+    const submitted = await t.api.post(
+      `/projects/${projectId}/steps/2/submission`,
+      'agent-wang',
+      submissionOf('2'),
+    );
     expect(submitted.body.step.dueDate).toBe('2026-11-30');
 
     // Act: on Tuesday the department asks for a supplement; the agent supplies it on Friday
@@ -158,8 +164,10 @@ describe('supplement requests on the working-day clock', () => {
       supplied: ['建设项目用地预审申请表'],
     });
 
-    // Assess: 4 working days were left on Tuesday (25, 26, 27, 30), so from Friday the step is due Thursday 3 December
-    expect(supplement.body.step.remainingWorkingDays).toBe(4);
+    // Assess: 4 working days were left on Tuesday (25, 26, 27, 30); the clock stood still 3 working days
+    // (Wednesday to Friday), so the step is due three working days later: Thursday 3 December
+    expect(supplement.body.step.clock).toMatchObject({ paused: true, promisedDaysLeft: 4 });
+    expect(supplement.body.step.dueDate).toBeUndefined();
     expect(resubmitted.body.step.dueDate).toBe('2026-12-03');
   });
 
@@ -171,7 +179,7 @@ describe('supplement requests on the working-day clock', () => {
     await driveProject(t.system, t.api, projectId, {
       stop: (view) => allSteps(view).some((s) => s.stepId === '2' && s.status === 'ready'),
     });
-    await t.api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', { materials: [] });
+    await t.api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', submissionOf('2'));
 
     // Act: Thursday, three of five working days gone
     clock.set('2026-12-03T02:00:00Z');

@@ -11,7 +11,7 @@ import { ensureTable } from '../../shared/store/create-table.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 
 const STATE_MACHINE_ARN =
-  'arn:aws:states:eu-central-1:111122223333:stateMachine:DaibantestStateless-Workflowindustrialenterprisev1-0000';
+  'arn:aws:states:local:111122223333:stateMachine:Daiban-test-industrial-enterprise-v1';
 
 type SfnCall = { command: string; input: Record<string, unknown> };
 
@@ -27,7 +27,16 @@ function recordingSfnClient(calls: SfnCall[]): SFNClient {
       const output =
         context.commandName === 'StartExecutionCommand'
           ? { executionArn: `${STATE_MACHINE_ARN}:execution`, startDate: new Date() }
-          : {};
+          : context.commandName === 'DescribeExecutionCommand'
+            ? // the first generation of every execution failed; later ones run
+              {
+                status: String((args.input as { executionArn?: string }).executionArn).endsWith('-g1')
+                  ? 'FAILED'
+                  : 'RUNNING',
+              }
+            : context.commandName === 'DescribeStateMachineCommand'
+              ? { stateMachineArn: STATE_MACHINE_ARN }
+              : {};
       return { output: { $metadata: { httpStatusCode: 200 }, ...output }, response: {} };
     },
     { step: 'initialize', name: 'recordInsteadOfSending' },
@@ -112,9 +121,17 @@ describe('the Lambda entry points against DynamoDB Local', () => {
   let ctx: AppContext;
   let api: ApiHandler;
   let callbackTask: (event: unknown) => Promise<void>;
-  let finishProject: (event: unknown) => Promise<void>;
+  let finishStage: (event: unknown) => Promise<void>;
+  let scheduledJob: (event: unknown) => Promise<unknown>;
   let lambdaHandler: ApiHandler;
   let projectId: string;
+  const stepOne = () => ({
+    projectId,
+    stepId: '1',
+    kind: 'step',
+    stageIndex: 0,
+    execution: `${projectId}-s0-g1`,
+  });
 
   beforeAll(async () => {
     // Prepare: a table like the stateful stack's, with the reference data loaded
@@ -124,21 +141,24 @@ describe('the Lambda entry points against DynamoDB Local', () => {
 
     // The handler modules build their context from the Lambda environment when loaded (cold start).
     vi.stubEnv('TABLE_NAME', tableName);
-    vi.stubEnv('STATE_MACHINE_ARNS', JSON.stringify({ 'industrial-enterprise@1': STATE_MACHINE_ARN }));
+    vi.stubEnv('STATE_MACHINE_NAME_PREFIX', 'Daiban-test-');
+    vi.stubEnv('AWS_ACCOUNT_ID', '111122223333');
     vi.stubEnv('AWS_REGION', LOCAL_AWS.region);
     vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_AWS.credentials.accessKeyId);
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_AWS.credentials.secretAccessKey);
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', endpoint);
     const apiModule = await import('../../functions/api/handler.js');
     const callbackModule = await import('../../functions/tasks/callback-task.js');
-    const finishModule = await import('../../functions/tasks/finish-project.js');
+    const finishModule = await import('../../functions/tasks/finish-stage.js');
+    const jobModule = await import('../../functions/jobs/scheduled-job.js');
     const { createAwsContext } = await import('../../functions/commons/aws-context.js');
 
     // The same handlers, on a context whose Step Functions client records instead of calling AWS.
     ctx = createAwsContext(process.env, { dynamo, sfn });
     api = apiModule.createApiHandler(ctx) as unknown as ApiHandler;
     callbackTask = callbackModule.createCallbackTaskHandler(ctx);
-    finishProject = finishModule.createFinishProjectHandler(ctx);
+    finishStage = finishModule.createFinishStageHandler(ctx);
+    scheduledJob = jobModule.createScheduledJobHandler(ctx);
     lambdaHandler = apiModule.handler as unknown as ApiHandler;
   });
 
@@ -186,14 +206,17 @@ describe('the Lambda entry points against DynamoDB Local', () => {
 
     // Act + Assess
     expect(() => createAwsContext({ REGION_CODE: '32011' }, { dynamo, sfn })).toThrow(
-      /TABLE_NAME.*STATE_MACHINE_ARNS.*REGION_CODE/,
+      /TABLE_NAME.*STATE_MACHINE_NAME_PREFIX.*AWS_ACCOUNT_ID.*REGION_CODE/,
     );
-    expect(() => createAwsContext({ TABLE_NAME: 't', STATE_MACHINE_ARNS: '{oops' }, { dynamo, sfn })).toThrow(
-      /STATE_MACHINE_ARNS is not valid JSON/,
-    );
+    expect(() =>
+      createAwsContext(
+        { TABLE_NAME: 't', STATE_MACHINE_NAME_PREFIX: 'bad prefix!', AWS_ACCOUNT_ID: '1', AWS_REGION: 'x' },
+        { dynamo, sfn },
+      ),
+    ).toThrow(/STATE_MACHINE_NAME_PREFIX is 1-40.*AWS_ACCOUNT_ID is 12 digits/);
   });
 
-  it('registers a project for an agent from Cognito claims and starts its execution', async () => {
+  it("registers a project for an agent from Cognito claims and starts its first stage's execution", async () => {
     // Act
     const response = await api(
       httpEvent('POST', '/projects', {
@@ -212,28 +235,36 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     expect(response.statusCode).toBe(201);
     projectId = json(response).projectId;
     expect(json(response).project).toMatchObject({ agentId: 'agent-wang', status: 'active' });
-    expect(sfnCalls).toEqual([
+    expect(sfnCalls.filter((c) => c.command === 'StartExecutionCommand')).toEqual([
       {
         command: 'StartExecutionCommand',
-        input: { stateMachineArn: STATE_MACHINE_ARN, name: projectId, input: JSON.stringify({ projectId }) },
+        input: {
+          stateMachineArn: STATE_MACHINE_ARN,
+          name: `${projectId}-s0-g1`,
+          input: JSON.stringify({ projectId, stageIndex: 0 }),
+        },
       },
     ]);
   });
 
   it('opens a step when the state machine calls the callback task, and stores its token', async () => {
     // Act: the payload lambda:invoke.waitForTaskToken delivers for step 1 of stage 1
-    await callbackTask({ projectId, stepId: '1', kind: 'step', stageIndex: 0, taskToken: 'token-step-1' });
+    await callbackTask({ ...stepOne(), taskToken: 'token-step-1' });
 
     // Assess
-    expect((await ctx.store.getStep(projectId, '1'))?.status).toBe('ready');
-    expect(await ctx.store.getTaskToken(projectId, '1', 'step')).toBe('token-step-1');
+    const record = await ctx.store.loadProject(projectId);
+    expect(record?.items.find((i) => i.stepId === '1')?.status).toBe('ready');
+    expect(record?.tokens.get('1')?.task).toEqual({ token: 'token-step-1', execution: `${projectId}-s0-g1` });
   });
 
   it('signals the waiting task when the department decides the step', async () => {
     // Prepare
     sfnCalls.length = 0;
     const submitted = await api(
-      httpEvent('POST', `/projects/${projectId}/steps/1/submission`, { claims: claims.agent, body: {} }),
+      httpEvent('POST', `/projects/${projectId}/steps/1/submission`, {
+        claims: claims.agent,
+        body: { materials: ['business-licence', 'project-basic-information', 'compliance-declaration'] },
+      }),
     );
     expect(submitted.statusCode).toBe(200);
 
@@ -259,13 +290,7 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     sfnCalls.length = 0;
 
     // Act
-    await callbackTask({
-      projectId,
-      stepId: '1',
-      kind: 'step',
-      stageIndex: 0,
-      taskToken: 'token-step-1-again',
-    });
+    await callbackTask({ ...stepOne(), taskToken: 'token-step-1-again' });
 
     // Assess
     expect(sfnCalls).toEqual([
@@ -281,24 +306,55 @@ describe('the Lambda entry points against DynamoDB Local', () => {
 
   it('fails the task on a payload that breaks the task contract, before touching the table', async () => {
     // Act + Assess
-    await expect(callbackTask({ projectId, stepId: '2', kind: 'step', stageIndex: 0 })).rejects.toThrow(
+    await expect(callbackTask({ ...stepOne(), stepId: '2', taskToken: undefined })).rejects.toThrow(
       /taskToken/,
     );
-    await expect(
-      callbackTask({ projectId, stepId: '2', kind: 'step', stageIndex: 0, extra: 1, taskToken: 't' }),
-    ).rejects.toThrow();
-    expect((await ctx.store.getStep(projectId, '2'))?.status).toBe('pending');
+    await expect(callbackTask({ ...stepOne(), stepId: '2', extra: 1, taskToken: 't' })).rejects.toThrow();
+    const record = await ctx.store.loadProject(projectId);
+    expect(record?.items.find((i) => i.stepId === '2')?.status).toBe('pending');
   });
 
-  it('completes the project when the state machine reaches its end, and a replay changes nothing', async () => {
-    // Act
-    await finishProject({ projectId, outcome: 'completed' });
-    const first = json(await api(httpEvent('GET', `/projects/${projectId}`, { claims: claims.leader })));
-    await finishProject({ projectId, outcome: 'completed' });
-    const second = json(await api(httpEvent('GET', `/projects/${projectId}`, { claims: claims.leader })));
+  it('reconciles a project whose execution failed, as the EventBridge rule reports it: the next generation', async () => {
+    // Prepare
+    sfnCalls.length = 0;
+
+    // Act: the rule's event; DescribeExecution answers FAILED for the first generation
+    const result = await scheduledJob({
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      detail: {
+        status: 'FAILED',
+        name: `${projectId}-s0-g1`,
+        input: JSON.stringify({ projectId, stageIndex: 0 }),
+      },
+    });
 
     // Assess
-    expect(first.project.status).toBe('completed');
-    expect(second.project).toEqual(first.project);
+    expect(result).toEqual({ reconciled: 'renewed' });
+    expect(sfnCalls.map((c) => c.command)).toEqual([
+      'DescribeExecutionCommand',
+      'StopExecutionCommand',
+      'StartExecutionCommand',
+    ]);
+    expect(sfnCalls[2]?.input.name).toBe(`${projectId}-s0-g2`);
+  });
+
+  it('runs the scheduled job on a schedule event, and a stage end of a renewed execution changes nothing', async () => {
+    // Act
+    const report = await scheduledJob({ source: 'aws.scheduler' });
+    await finishStage({
+      projectId,
+      execution: `${projectId}-s0-g1`,
+      stageIndex: 0,
+      outcome: 'stage_completed',
+    });
+    const project = json(
+      await api(httpEvent('GET', `/projects/${projectId}`, { claims: claims.leader })),
+    ).project;
+
+    // Assess
+    expect(report).toMatchObject({ failures: 0, audited: 1, reconciled: 0 });
+    expect(project.currentStageIndex).toBe(0);
+    expect(project.execution.name).toBe(`${projectId}-s0-g2`);
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
-import { allSteps, driveProject, viewProject } from '../support/drive.js';
-import { projectRegistration } from '../support/fixtures.js';
+import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
+import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 type Event = { eventId: string; type: string; stepId?: string };
@@ -25,17 +25,17 @@ describe('restarting the local runtime', () => {
     await driveProject(first, api1, a, {
       stop: (view) => allSteps(view).some((s) => s.stepId === '16' && s.status === 'ready'),
     });
-    await api1.post(`/projects/${a}/steps/16/submission`, 'agent-wang', { materials: [] });
+    await api1.post(`/projects/${a}/steps/16/submission`, 'agent-wang', submissionOf('16'));
     await driveProject(first, api1, b, {
       stop: (view) => allSteps(view).some((s) => s.stepId === '7' && s.status === 'ready'),
     });
-    await api1.post(`/projects/${b}/steps/7/submission`, 'agent-li', { materials: [] });
+    await api1.post(`/projects/${b}/steps/7/submission`, 'agent-li', submissionOf('7'));
     await api1.post(`/projects/${b}/steps/7/decision`, 'officer-env', {
       outcome: 'supplement',
       missingMaterials: [{ name: '环境影响报告表', reason: '缺少监测数据' }],
     });
     await first.engine.settled();
-    const before = (await api1.get(`/projects/${a}/events`, 'leader-zhang')).body.events as Event[];
+    const before = await allEvents<Event>(api1, a, 'leader-zhang');
 
     // Act: stop mid-chain (every waiting execution is dropped), start again on the same table, finish both
     await first.stop();
@@ -44,18 +44,18 @@ describe('restarting the local runtime', () => {
     const recovered = await second.recover();
     await second.engine.settled();
     const api2 = new ApiClient(second);
-    const afterRestart = (await api2.get(`/projects/${a}/events`, 'leader-zhang')).body.events as Event[];
+    const afterRestart = await allEvents<Event>(api2, a, 'leader-zhang');
     await api2.post(`/projects/${b}/steps/7/resubmission`, 'agent-li', { supplied: ['环境影响报告表'] });
     await driveProject(second, api2, a);
     await driveProject(second, api2, b);
 
     // Assess
-    expect(recovered).toBe(2);
+    expect(recovered.resumed).toBe(2);
     expect(afterRestart).toEqual(before); // replay wrote nothing new
     for (const projectId of [a, b]) {
       const view = await viewProject(api2, projectId);
       expect(view.project.status).toBe('completed');
-      const events = (await api2.get(`/projects/${projectId}/events`, 'leader-zhang')).body.events as Event[];
+      const events = await allEvents<Event>(api2, projectId, 'leader-zhang');
       for (const step of allSteps(view).filter((s) => s.status === 'approved')) {
         expect(events.filter((e) => e.stepId === step.stepId && e.type === 'step_opened')).toHaveLength(1);
         expect(
@@ -92,9 +92,14 @@ describe('restarting the local runtime', () => {
     await driveProject(second, api2, onV1);
 
     // Assess
-    expect(recovered).toBe(1);
+    expect(recovered.resumed).toBe(1);
     expect(onV2.chainVersion).toBe(2);
-    expect(second.engine.status(onV2.projectId)).toBe('RUNNING');
+    expect(
+      await second.engine.describeExecution({
+        name: `${onV2.projectId}-s0-g1`,
+        chainKey: 'industrial-enterprise@2',
+      }),
+    ).toBe('RUNNING');
     expect((await viewProject(api2, onV1)).project.status).toBe('completed');
   });
 });

@@ -20,3 +20,23 @@ export function driveProject(
 ): Promise<ProjectView> {
   return driveOverHttp(api, () => system.engine.settled(), projectId, options);
 }
+
+/** Every event of a project's timeline, oldest first, page after page. */
+export async function allEvents<T = any>(
+  api: ApiClient,
+  projectId: string,
+  as = 'leader-zhang',
+): Promise<T[]> {
+  const events: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await api.get(
+      `/projects/${projectId}/events?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      as,
+    );
+    if (res.status !== 200) throw new Error(`GET events: ${res.status} ${JSON.stringify(res.body)}`);
+    events.push(...(res.body.events as T[]));
+    cursor = res.body.cursor;
+  } while (cursor);
+  return events;
+}

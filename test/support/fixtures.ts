@@ -1,4 +1,7 @@
 import { demoEnterprises } from '../../infra/local/seed-reference.js';
+import type { Chain } from '../../shared/domain/chain.js';
+import { findStep } from '../../shared/domain/chain-graph.js';
+import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
 
 /** A valid project registration on the reference chain; override what a test is about. */
 export function projectRegistration(overrides: Record<string, unknown> = {}) {
@@ -11,4 +14,11 @@ export function projectRegistration(overrides: Record<string, unknown> = {}) {
     agentId: 'agent-wang',
     ...overrides,
   };
+}
+
+/** A complete submission of a reference-chain step: every material the step lists (受理 refuses anything less). */
+export function submissionOf(stepId: string, chain: Chain = referenceChain) {
+  const step = findStep(chain, stepId)?.step;
+  if (!step) throw new Error(`the chain has no step ${stepId}`);
+  return { materials: step.materials.map((m) => m.id) };
 }

@@ -6,7 +6,12 @@ import {
   WithdrawalInputSchema,
   withdrawProject,
 } from '../../../shared/app/project-actions.js';
-import { getProjectView, listProjectEvents, listProjects, projectSummary } from '../../../shared/app/queries.js';
+import {
+  getProjectView,
+  listProjectEvents,
+  listProjects,
+  projectSummary,
+} from '../../../shared/app/queries.js';
 import { ProjectStatusSchema } from '../../../shared/domain/step-status.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
@@ -50,7 +55,10 @@ export function projectRoutes(deps: ApiDeps) {
           422,
         );
       }
-      return c.json({ projectId: project.projectId, code: project.code, project: projectSummary(project) }, 201);
+      return c.json(
+        { projectId: project.projectId, code: project.code, project: projectSummary(project) },
+        201,
+      );
     },
   );
 
@@ -80,7 +88,10 @@ export function projectRoutes(deps: ApiDeps) {
         },
         { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
       );
-      return c.json({ projects: page.items.map(projectSummary), ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      return c.json(
+        { projects: page.items.map(projectSummary), ...(page.cursor ? { cursor: page.cursor } : {}) },
+        200,
+      );
     },
   );
 
@@ -122,7 +133,12 @@ export function projectRoutes(deps: ApiDeps) {
       responses: { 200: json('the project with its new agent'), ...errorResponses },
     }),
     async (c) => {
-      const project = await reassignAgent(ctx, c.get('principal'), c.req.valid('param').id, c.req.valid('json'));
+      const project = await reassignAgent(
+        ctx,
+        c.get('principal'),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+      );
       return c.json({ project: projectSummary(project) }, 200);
     },
   );
@@ -139,7 +155,12 @@ export function projectRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const project = await withdrawProject(ctx, c.get('principal'), c.req.valid('param').id, c.req.valid('json'));
+      const project = await withdrawProject(
+        ctx,
+        c.get('principal'),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+      );
       return c.json({ project: projectSummary(project) }, 200);
     },
   );

@@ -75,7 +75,15 @@ export function publicRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/chains/{chainId}',
-      request: { params: z.strictObject({ chainId: z.string().min(1).max(60).regex(/^[a-z0-9-]+$/) }) },
+      request: {
+        params: z.strictObject({
+          chainId: z
+            .string()
+            .min(1)
+            .max(60)
+            .regex(/^[a-z0-9-]+$/),
+        }),
+      },
       responses: {
         200: json('a chain with every step and its six public items (六公开)'),
         404: errorResponses[404],

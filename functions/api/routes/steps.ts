@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { departmentInbox } from '../../../shared/app/queries.js';
+import { departmentInbox, itemView } from '../../../shared/app/queries.js';
 import { decideStep, reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
 import { DecisionSchema, ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
@@ -24,7 +24,10 @@ export function stepRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
-      return c.json({ step: await submitStep(ctx, c.get('principal'), id, stepId, c.req.valid('json')) }, 200);
+      return c.json(
+        { step: itemView(ctx, await submitStep(ctx, c.get('principal'), id, stepId, c.req.valid('json'))) },
+        200,
+      );
     },
   );
 
@@ -38,7 +41,12 @@ export function stepRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
-      return c.json({ step: await decideStep(ctx, c.get('principal'), id, { stepId }, c.req.valid('json')) }, 200);
+      return c.json(
+        {
+          step: itemView(ctx, await decideStep(ctx, c.get('principal'), id, { stepId }, c.req.valid('json'))),
+        },
+        200,
+      );
     },
   );
 
@@ -48,12 +56,17 @@ export function stepRoutes(deps: ApiDeps) {
       path: '/projects/{id}/steps/{stepId}/parts/{partId}/decision',
       security: bearer,
       request: { params: PartParams, body: body(DecisionSchema) },
-      responses: { 200: json("the decided part of a joint review (联合审查)"), ...errorResponses },
+      responses: { 200: json('the decided part of a joint review (联合审查)'), ...errorResponses },
     }),
     async (c) => {
       const { id, stepId, partId } = c.req.valid('param');
       return c.json(
-        { step: await decideStep(ctx, c.get('principal'), id, { stepId, partId }, c.req.valid('json')) },
+        {
+          step: itemView(
+            ctx,
+            await decideStep(ctx, c.get('principal'), id, { stepId, partId }, c.req.valid('json')),
+          ),
+        },
         200,
       );
     },
@@ -69,7 +82,10 @@ export function stepRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
-      return c.json({ step: await resubmitStep(ctx, c.get('principal'), id, stepId, c.req.valid('json')) }, 200);
+      return c.json(
+        { step: itemView(ctx, await resubmitStep(ctx, c.get('principal'), id, stepId, c.req.valid('json'))) },
+        200,
+      );
     },
   );
 
@@ -80,14 +96,21 @@ export function stepRoutes(deps: ApiDeps) {
       security: bearer,
       request: { params: StepParams, body: body(ReapplicationSchema) },
       responses: {
-        200: json('the rejected step, re-applied: a new round, ready for its materials; the project active again'),
+        200: json(
+          'the rejected step, re-applied: a new round, ready for its materials; the project active again',
+        ),
         ...errorResponses,
       },
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
       return c.json(
-        { step: await reapplyStep(ctx, c.get('principal'), id, stepId, c.req.valid('json').note) },
+        {
+          step: itemView(
+            ctx,
+            await reapplyStep(ctx, c.get('principal'), id, stepId, c.req.valid('json').note),
+          ),
+        },
         200,
       );
     },
@@ -99,7 +122,13 @@ export function stepRoutes(deps: ApiDeps) {
       path: '/departments/{deptId}/inbox',
       security: bearer,
       request: {
-        params: z.strictObject({ deptId: z.string().min(1).max(16).regex(/^[A-Z][A-Z0-9_]*$/) }),
+        params: z.strictObject({
+          deptId: z
+            .string()
+            .min(1)
+            .max(16)
+            .regex(/^[A-Z][A-Z0-9_]*$/),
+        }),
         query: PageQuery,
       },
       responses: {

@@ -1,4 +1,4 @@
-import { ArnFormat, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { type IGrantable, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -102,9 +102,33 @@ export class ApprovalWorkflows extends Construct {
 
   /** The machine of one chain version, deployed by CDK. */
   addChain(chain: Chain): ApprovalWorkflow {
-    const workflow = new ApprovalWorkflow(this, `Chain-${chain.id}-v${chain.version}`, { chain, workflows: this });
+    const workflow = new ApprovalWorkflow(this, `Chain-${chain.id}-v${chain.version}`, {
+      chain,
+      workflows: this,
+    });
     this.machines.push(workflow);
     return workflow;
+  }
+
+  /**
+   * The grants below name this stage's machines by their prefix (`Daiban-<stage>-*`): versions published after
+   * deployment get machines of that name. cdk-nag flags the wildcard; this acknowledgement names exactly it.
+   */
+  #acknowledgePattern(grantee: IGrantable, patterns: Array<'machines' | 'executions'>): void {
+    const stack = Stack.of(this);
+    const part = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
+    const base = `arn:<AWS::Partition>:states:${part(stack.region, '<AWS::Region>')}:${part(stack.account, '<AWS::AccountId>')}`;
+    const ids = patterns.map((p) =>
+      p === 'machines'
+        ? `AwsSolutions-IAM5[Resource::${base}:stateMachine:${this.namePrefix}*]`
+        : `AwsSolutions-IAM5[Resource::${base}:execution:${this.namePrefix}*:*]`,
+    );
+    Validations.of(grantee.grantPrincipal as unknown as Construct).acknowledge(
+      ...ids.map((id) => ({
+        id,
+        reason: `Only this stage's approval-chain machines (${this.namePrefix}*), which include versions published after deployment.`,
+      })),
+    );
   }
 
   /** Lets `grantee` start, stop, describe and signal executions of this stage's machines only. */
@@ -125,6 +149,10 @@ export class ApprovalWorkflows extends Construct {
         new PolicyStatement({ actions: onExecutions, resources: [this.executionArnPattern] }),
       );
     }
+    this.#acknowledgePattern(grantee, [
+      ...(onMachines.length > 0 ? (['machines'] as const) : []),
+      ...(onExecutions.length > 0 ? (['executions'] as const) : []),
+    ]);
   }
 
   /** Lets `grantee` create this stage's machines for newly published chain versions (and pass them the role). */
@@ -138,6 +166,7 @@ export class ApprovalWorkflows extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['iam:PassRole'], resources: [this.role.roleArn] }),
     );
+    this.#acknowledgePattern(grantee, ['machines']);
   }
 
   /** Everything the chain publisher reads from the environment. */

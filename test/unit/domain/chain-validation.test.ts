@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StepDefinitionInput } from '../../../shared/domain/chain.js';
 import { ChainSchema } from '../../../shared/domain/chain.js';
-import {
-  dependentsInStage,
-  findStep,
-  inStagePrerequisites,
-  validateChain,
-} from '../../../shared/domain/chain-validation.js';
+import { dependentsInStage, findStep, inStagePrerequisites } from '../../../shared/domain/chain-graph.js';
+import { validateChain } from '../../../shared/domain/chain-validation.js';
 import type { Department } from '../../../shared/domain/department.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
@@ -165,7 +161,7 @@ describe('validateChain', () => {
   it('rejects duplicate step ids and ids that collide with generated state names', () => {
     // Prepare
     const input = chain(
-      [step('1'), step('1-gate'), step('x-failed'), step('ProjectCompleted')],
+      [step('1'), step('1-gate'), step('x-failed'), step('StageCompleted')],
       [step('1'), step('stage-1')],
     );
 
@@ -177,7 +173,7 @@ describe('validateChain', () => {
       "step id '1' is used 2 times (stage-1, stage-2)",
       "step id '1-gate' ends in '-gate', which is reserved for generated state names",
       "step id 'x-failed' ends in '-failed', which is reserved for generated state names",
-      "step id 'ProjectCompleted' is reserved for a generated state name",
+      "step id 'StageCompleted' is reserved for a generated state name",
       "step id 'stage-1' is also a stage id; state names must be unique",
     ]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appliesTo, resolveProjectAttributes } from '../../../shared/domain/applicability.js';
-import { findStep, inStagePrerequisites, validateChain } from '../../../shared/domain/chain-validation.js';
+import { findStep, inStagePrerequisites } from '../../../shared/domain/chain-graph.js';
+import { validateChain } from '../../../shared/domain/chain-validation.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
 import { referenceChain, referenceChainInput } from '../../../shared/domain/reference/industrial-chain.js';
 

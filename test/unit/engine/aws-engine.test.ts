@@ -1,17 +1,25 @@
 import {
+  CreateStateMachineCommand,
+  type DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
+  StateMachineDoesNotExist,
+  StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import { UnavailableError } from '../../../shared/domain/errors.js';
 import { AwsWorkflowEngine } from '../../../shared/engine/aws-engine.js';
+import { twoStageChain } from '../../support/chain-fixtures.js';
 
-const STATE_MACHINE_ARN = 'arn:aws:states:cn-north-1:123456789012:stateMachine:daiban-test-chain-1';
+const STATE_MACHINE_ARN = 'arn:aws:states:cn-north-1:123456789012:stateMachine:Daiban-test-test-chain-v1';
+const EXECUTION = { name: '01JPROJECT-s0-g1', chainKey: 'test-chain@1' };
 
 /** A stand-in for the SFN client (the AWS cloud is the one boundary mocked): records commands, may throw. */
 function fakeSfn(answer: (command: unknown) => unknown = () => ({})) {
@@ -24,7 +32,18 @@ function fakeSfn(answer: (command: unknown) => unknown = () => ({})) {
   };
   const engine = new AwsWorkflowEngine({
     client: client as unknown as SFNClient,
-    stateMachineArns: { 'test-chain@1': STATE_MACHINE_ARN },
+    settings: {
+      region: 'cn-north-1',
+      account: '123456789012',
+      namePrefix: 'Daiban-test-',
+      publish: {
+        callbackTaskFunctionArn: 'arn:aws:lambda:cn-north-1:123456789012:function:callback',
+        finishStageFunctionArn: 'arn:aws:lambda:cn-north-1:123456789012:function:finish',
+        roleArn: 'arn:aws:iam::123456789012:role/workflows',
+        logGroupArn:
+          'arn:aws:logs:cn-north-1:123456789012:log-group:/aws/vendedlogs/states/Daiban-test-workflows:*',
+      },
+    },
   });
   return { engine, sent };
 }
@@ -34,20 +53,20 @@ const failing = (error: Error) => () => {
 };
 
 describe('AwsWorkflowEngine', () => {
-  it('starts an execution named by the project id with the project id as input', async () => {
+  it("starts an execution by name on the chain version's state machine, found by the naming rule", async () => {
     // Prepare
     const { engine, sent } = fakeSfn();
 
     // Act
-    await engine.startExecution({ projectId: '01JPROJECT', chainKey: 'test-chain@1' });
+    await engine.startExecution({ ...EXECUTION, input: { projectId: '01JPROJECT', stageIndex: 0 } });
 
     // Assess
     expect(sent).toHaveLength(1);
     expect(sent[0]).toBeInstanceOf(StartExecutionCommand);
     expect((sent[0] as StartExecutionCommand).input).toEqual({
       stateMachineArn: STATE_MACHINE_ARN,
-      name: '01JPROJECT',
-      input: JSON.stringify({ projectId: '01JPROJECT' }),
+      name: '01JPROJECT-s0-g1',
+      input: JSON.stringify({ projectId: '01JPROJECT', stageIndex: 0 }),
     });
   });
 
@@ -59,29 +78,70 @@ describe('AwsWorkflowEngine', () => {
 
     // Act + Assess
     await expect(
-      engine.startExecution({ projectId: 'p1', chainKey: 'test-chain@1' }),
+      engine.startExecution({ ...EXECUTION, input: { projectId: 'p1', stageIndex: 0 } }),
     ).resolves.toBeUndefined();
   });
 
-  it('passes other start errors on', async () => {
+  it('answers throttling with a 503-kind error, so the outbox tries again', async () => {
     // Prepare
     const { engine } = fakeSfn(
       failing(Object.assign(new Error('slow down'), { name: 'ThrottlingException' })),
     );
 
     // Act + Assess
-    await expect(engine.startExecution({ projectId: 'p1', chainKey: 'test-chain@1' })).rejects.toThrow(
-      'slow down',
+    await expect(
+      engine.startExecution({ ...EXECUTION, input: { projectId: 'p1', stageIndex: 0 } }),
+    ).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it('describes an execution by its ARN, and a missing one as NOT_FOUND', async () => {
+    // Prepare
+    const running = fakeSfn(() => ({ status: 'RUNNING' }));
+    const missing = fakeSfn(failing(new ExecutionDoesNotExist({ message: 'no', $metadata: {} })));
+
+    // Act
+    const statuses = [
+      await running.engine.describeExecution(EXECUTION),
+      await missing.engine.describeExecution(EXECUTION),
+    ];
+
+    // Assess
+    expect(statuses).toEqual(['RUNNING', 'NOT_FOUND']);
+    expect((running.sent[0] as DescribeExecutionCommand).input.executionArn).toBe(
+      'arn:aws:states:cn-north-1:123456789012:execution:Daiban-test-test-chain-v1:01JPROJECT-s0-g1',
     );
   });
 
-  it('rejects a chain key that has no deployed state machine', async () => {
+  it('stops an execution, and takes a missing one as stopped', async () => {
     // Prepare
     const { engine, sent } = fakeSfn();
+    const missing = fakeSfn(failing(new ExecutionDoesNotExist({ message: 'no', $metadata: {} })));
 
-    // Act + Assess
-    await expect(engine.startExecution({ projectId: 'p1', chainKey: 'other@2' })).rejects.toThrow(/other@2/);
-    expect(sent).toEqual([]);
+    // Act
+    await engine.stopExecution(EXECUTION);
+
+    // Assess
+    expect(sent[0]).toBeInstanceOf(StopExecutionCommand);
+    await expect(missing.engine.stopExecution(EXECUTION)).resolves.toBeUndefined();
+  });
+
+  it('creates the state machine of a newly published chain version from the generated ASL', async () => {
+    // Prepare: the version has no machine yet
+    const { engine, sent } = fakeSfn((command) => {
+      if (command instanceof CreateStateMachineCommand) return {};
+      throw new StateMachineDoesNotExist({ message: 'no', $metadata: {} });
+    });
+
+    // Act
+    await engine.deployChain(twoStageChain(1));
+
+    // Assess
+    const create = sent.find((c) => c instanceof CreateStateMachineCommand) as CreateStateMachineCommand;
+    expect(create.input.name).toBe('Daiban-test-test-chain-v1');
+    expect(create.input.roleArn).toBe('arn:aws:iam::123456789012:role/workflows');
+    expect(create.input.definition).toContain('arn:aws:lambda:cn-north-1:123456789012:function:callback');
+    expect(create.input.definition).not.toContain('${');
+    expect(await engine.hasChain('test-chain@1')).toBe(true);
   });
 
   it('sends task success with the output as JSON', async () => {

@@ -5,7 +5,7 @@ import { installLongTimerGuard, LongTimeout } from '../../../shared/engine/long-
 import { chainToAslJson } from '../../../shared/workflow/asl.js';
 import type {
   CallbackTaskInput,
-  FinishProjectInput,
+  FinishStageInput,
   StepTaskOutcome,
 } from '../../../shared/workflow/task-contract.js';
 import { twoStageChain } from '../../support/chain-fixtures.js';
@@ -19,60 +19,74 @@ afterEach(() => {
 });
 
 type HarnessOptions = {
-  /** `<stepId>` or `<stepId>-gate` whose handler throws. */
+  /** `<stepId>` or `<stepId>-gate` whose handler throws (every time, or the first `times` times). */
   throwsAt?: string;
+  times?: number;
   /** Steps already decided: their handler signals the outcome at once (replay). */
   decided?: Record<string, StepTaskOutcome>;
 };
 
+const nameOf = (projectId: string, stage = 0, generation = 1) => `${projectId}-s${stage}-g${generation}`;
+
 /** The engine on the fixture chain with handlers that record calls; tests decide steps through the engine. */
 function harness(options: HarnessOptions = {}) {
   const calls: CallbackTaskInput[] = [];
-  const finished: FinishProjectInput[] = [];
-  const executionErrors: Array<{ projectId: string; error: unknown }> = [];
+  const finished: FinishStageInput[] = [];
+  const failures: Array<{ name: string; error: unknown }> = [];
+  let throws = options.times ?? Number.POSITIVE_INFINITY;
   const engine = new LocalWorkflowEngine({
     definitions: { [CHAIN_KEY]: chainToAslJson(fixtureChain) },
-    onExecutionError: (projectId, error) => executionErrors.push({ projectId, error }),
+    onExecutionFailed: (execution, error) => failures.push({ name: execution.name, error }),
+    retryDelayMs: 1,
   });
   engines.push(engine);
   const stateOf = (call: CallbackTaskInput) => (call.kind === 'gate' ? `${call.stepId}-gate` : call.stepId);
   engine.bindHandlers({
     async callbackTask(input) {
       calls.push(input);
-      if (options.throwsAt === stateOf(input)) throw new Error('the handler broke');
+      if (options.throwsAt === stateOf(input) && throws > 0) {
+        throws -= 1;
+        throw new Error('the handler broke');
+      }
       const outcome = input.kind === 'step' ? options.decided?.[input.stepId] : undefined;
       if (outcome) await engine.sendTaskSuccess(input.taskToken, { stepId: input.stepId, outcome });
     },
-    async finishProject(input) {
+    async finishStage(input) {
       finished.push(input);
     },
   });
 
-  const opened = (projectId = 'p1') => calls.filter((c) => c.projectId === projectId).map(stateOf);
-  const tokenOf = (state: string, projectId = 'p1') => {
-    const call = calls.findLast((c) => c.projectId === projectId && stateOf(c) === state);
-    if (!call) throw new Error(`${state} was never called for ${projectId}`);
+  const opened = (execution = nameOf('p1')) => calls.filter((c) => c.execution === execution).map(stateOf);
+  const tokenOf = (state: string, execution = nameOf('p1')) => {
+    const call = calls.findLast((c) => c.execution === execution && stateOf(c) === state);
+    if (!call) throw new Error(`${state} was never called for ${execution}`);
     return call.taskToken;
   };
-  const start = async (projectId = 'p1') => {
-    await engine.startExecution({ projectId, chainKey: CHAIN_KEY });
+  const start = async (projectId = 'p1', stageIndex = 0, generation = 1) => {
+    await engine.startExecution({
+      name: nameOf(projectId, stageIndex, generation),
+      chainKey: CHAIN_KEY,
+      input: { projectId, stageIndex },
+    });
     await engine.settled();
   };
-  const decide = async (stepId: string, outcome: StepTaskOutcome = 'approved', projectId = 'p1') => {
-    expect(await engine.sendTaskSuccess(tokenOf(stepId, projectId), { stepId, outcome })).toBe(true);
+  const decide = async (stepId: string, outcome: StepTaskOutcome = 'approved', execution = nameOf('p1')) => {
+    expect(await engine.sendTaskSuccess(tokenOf(stepId, execution), { stepId, outcome })).toBe(true);
     await engine.settled();
   };
-  const openGate = async (stepId: string, projectId = 'p1') => {
-    expect(await engine.sendTaskSuccess(tokenOf(`${stepId}-gate`, projectId), { stepId, open: true })).toBe(
+  const openGate = async (stepId: string, execution = nameOf('p1')) => {
+    expect(await engine.sendTaskSuccess(tokenOf(`${stepId}-gate`, execution), { stepId, open: true })).toBe(
       true,
     );
     await engine.settled();
   };
-  return { engine, calls, finished, executionErrors, opened, tokenOf, start, decide, openGate };
+  const status = (execution = nameOf('p1')) =>
+    engine.describeExecution({ name: execution, chainKey: CHAIN_KEY });
+  return { engine, calls, finished, failures, opened, tokenOf, start, decide, openGate, status };
 }
 
 describe('LocalWorkflowEngine', () => {
-  it('opens the steps of a stage with no in-stage prerequisites and the gates of the others', async () => {
+  it('runs the stage named in the input: its ungated steps and the gates of the others', async () => {
     // Prepare
     const h = harness();
 
@@ -81,8 +95,8 @@ describe('LocalWorkflowEngine', () => {
 
     // Assess
     expect(h.opened().sort()).toEqual(['1a', '1b', '1c-gate']);
-    expect(h.calls.every((c) => c.stageIndex === 0 && c.taskToken.startsWith('local:p1:'))).toBe(true);
-    expect(h.engine.status('p1')).toBe('RUNNING');
+    expect(h.calls.every((c) => c.stageIndex === 0 && c.taskToken.startsWith('local:p1-s0-g1:'))).toBe(true);
+    expect(await h.status()).toBe('RUNNING');
     expect(h.engine.waitingTokens()).toBe(3);
   });
 
@@ -101,41 +115,38 @@ describe('LocalWorkflowEngine', () => {
     expect(h.opened()).toContain('1c');
   });
 
-  it('does not start stage 2 before every step of stage 1 is decided', async () => {
-    // Prepare
-    const h = harness();
-    await h.start();
-    await h.decide('1a');
-    await h.decide('1b');
-    await h.openGate('1c');
-    expect(h.opened().filter((s) => s.startsWith('2'))).toEqual([]);
-
-    // Act
-    await h.decide('1c', 'approved_with_conditions');
-
-    // Assess
-    const stageTwo = h.calls.filter((c) => c.stageIndex === 1).map((c) => `${c.stepId}:${c.kind}`);
-    expect(stageTwo.sort()).toEqual(['2a:step', '2b:gate']);
-  });
-
-  it('completes the project when every step of every stage is through', async () => {
+  it('ends a stage with StageCompleted once every step passed, and runs only that stage', async () => {
     // Prepare
     const h = harness();
     await h.start();
     await h.decide('1a');
     await h.decide('1b', 'not_applicable');
     await h.openGate('1c');
-    await h.decide('1c', 'deemed_approved');
-    await h.decide('2a');
-    await h.openGate('2b');
 
     // Act
-    await h.decide('2b');
+    await h.decide('1c', 'approved_with_conditions');
 
     // Assess
-    expect(h.finished).toEqual([{ projectId: 'p1', outcome: 'completed' }]);
-    expect(h.engine.status('p1')).toBe('SUCCEEDED');
-    expect(h.engine.waitingTokens()).toBe(0);
+    expect(h.finished).toEqual([
+      { projectId: 'p1', execution: 'p1-s0-g1', stageIndex: 0, outcome: 'stage_completed' },
+    ]);
+    expect(await h.status()).toBe('SUCCEEDED');
+    expect(h.calls.filter((c) => c.stageIndex === 1)).toEqual([]);
+  });
+
+  it('runs a later stage in an execution of its own', async () => {
+    // Prepare
+    const h = harness();
+
+    // Act
+    await h.start('p1', 1);
+
+    // Assess
+    expect(h.opened(nameOf('p1', 1)).sort()).toEqual(['2a', '2b-gate']);
+    await h.decide('2a', 'deemed_approved', nameOf('p1', 1));
+    await h.openGate('2b', nameOf('p1', 1));
+    await h.decide('2b', 'approved', nameOf('p1', 1));
+    expect(h.finished.at(-1)).toMatchObject({ stageIndex: 1, outcome: 'stage_completed' });
   });
 
   it('keeps sibling steps waiting after a rejection, then ends at ProjectReturned', async () => {
@@ -147,7 +158,7 @@ describe('LocalWorkflowEngine', () => {
     await h.decide('1a', 'rejected');
 
     // Assess: siblings are not cancelled
-    expect(h.engine.status('p1')).toBe('RUNNING');
+    expect(await h.status()).toBe('RUNNING');
     expect(h.engine.waitingTokens()).toBe(2);
     expect(h.finished).toEqual([]);
 
@@ -157,50 +168,45 @@ describe('LocalWorkflowEngine', () => {
     await h.decide('1c', 'blocked');
 
     // Assess
-    expect(h.finished).toEqual([{ projectId: 'p1', outcome: 'returned' }]);
-    expect(h.engine.status('p1')).toBe('SUCCEEDED');
-    expect(h.opened().filter((s) => s.startsWith('2'))).toEqual([]);
+    expect(h.finished).toEqual([
+      { projectId: 'p1', execution: 'p1-s0-g1', stageIndex: 0, outcome: 'returned' },
+    ]);
+    expect(await h.status()).toBe('SUCCEEDED');
   });
 
-  it('ends at StepTaskFailed when a handler throws, without cancelling its siblings', async () => {
+  it('tries a handler that fails again, with a fresh token, and the step opens', async () => {
+    // Prepare
+    const h = harness({ throwsAt: '1b', times: 2 });
+
+    // Act
+    await h.start();
+    await new Promise((r) => setTimeout(r, 50));
+    await h.engine.settled();
+
+    // Assess: three calls of 1b, the last one waits
+    expect(h.opened().filter((s) => s === '1b')).toHaveLength(3);
+    expect(h.engine.waitingTokens()).toBe(3);
+    expect(await h.status()).toBe('RUNNING');
+  });
+
+  it('fails the execution at StepTaskFailed when a handler keeps failing, without cancelling its siblings', async () => {
     // Prepare
     const h = harness({ throwsAt: '1b' });
 
     // Act
     await h.start();
-
-    // Assess: 1b failed, 1a and the gate of 1c still wait
-    expect(h.engine.status('p1')).toBe('RUNNING');
-    expect(h.engine.waitingTokens()).toBe(2);
-
-    // Act
+    await new Promise((r) => setTimeout(r, 100));
+    await h.engine.settled();
     await h.decide('1a');
     await h.openGate('1c');
     await h.decide('1c');
 
     // Assess
-    expect(h.engine.status('p1')).toBe('FAILED');
+    expect(await h.status()).toBe('FAILED');
     expect(h.finished).toEqual([]);
-    expect(h.executionErrors).toHaveLength(1);
-    expect(h.executionErrors[0]?.projectId).toBe('p1');
-    expect(h.executionErrors[0]?.error).toMatchObject({ cause: { name: 'Daiban.StepTaskFailed' } });
-  });
-
-  it('treats sendTaskFailure as a failed step task', async () => {
-    // Prepare
-    const h = harness();
-    await h.start();
-
-    // Act
-    const accepted = await h.engine.sendTaskFailure(h.tokenOf('1a'), 'Daiban.Broken', 'test');
-    await h.engine.settled();
-    await h.decide('1b');
-    await h.openGate('1c');
-    await h.decide('1c');
-
-    // Assess
-    expect(accepted).toBe(true);
-    expect(h.engine.status('p1')).toBe('FAILED');
+    expect(h.failures).toHaveLength(1);
+    expect(h.failures[0]?.name).toBe('p1-s0-g1');
+    expect(h.failures[0]?.error).toMatchObject({ cause: { name: 'Daiban.StepTaskFailed' } });
   });
 
   it('lets a handler signal its token at once when the step is already decided (replay)', async () => {
@@ -224,30 +230,17 @@ describe('LocalWorkflowEngine', () => {
 
     // Act
     const again = await h.engine.sendTaskSuccess(token, { stepId: '1a', outcome: 'approved' });
-    const unknown = await h.engine.sendTaskFailure('local:p1:1a:nope', 'X', 'y');
+    const unknown = await h.engine.sendTaskFailure('local:p1-s0-g1:1a:nope', 'X', 'y');
 
     // Assess
     expect(again).toBe(false);
     expect(unknown).toBe(false);
   });
 
-  it('starts one execution per project however often it is asked', async () => {
+  it('starts an execution once however often its name is asked for, even after it ended', async () => {
     // Prepare
     const h = harness();
     await h.start();
-
-    // Act
-    await h.start();
-    await h.start();
-
-    // Assess
-    expect(h.opened()).toHaveLength(3);
-    expect(h.engine.waitingTokens()).toBe(3);
-  });
-
-  it('does not start a project again after its execution ended', async () => {
-    // Prepare
-    const h = harness();
     await h.start();
     await h.decide('1a', 'rejected');
     await h.decide('1b');
@@ -259,27 +252,34 @@ describe('LocalWorkflowEngine', () => {
     await h.start();
 
     // Assess
-    expect(h.engine.status('p1')).toBe('SUCCEEDED');
+    expect(await h.status()).toBe('SUCCEEDED');
     expect(h.calls).toHaveLength(callsBefore);
   });
 
-  it('starts a new execution after the previous one was stopped', async () => {
+  it('stops an execution and runs the next generation beside it, the old tokens void', async () => {
     // Prepare
     const h = harness();
     await h.start();
     const oldToken = h.tokenOf('1a');
 
     // Act
-    const stopped = h.engine.stopExecution('p1');
+    await h.engine.stopExecution({ name: nameOf('p1'), chainKey: CHAIN_KEY });
     await h.engine.settled();
-    await h.start();
+    await h.start('p1', 0, 2);
 
     // Assess
-    expect(stopped).toBe(true);
-    expect(h.engine.status('p1')).toBe('RUNNING');
-    expect(h.opened()).toHaveLength(6);
+    expect(await h.status()).toBe('ABORTED');
+    expect(await h.status(nameOf('p1', 0, 2))).toBe('RUNNING');
     expect(await h.engine.sendTaskSuccess(oldToken, { stepId: '1a', outcome: 'approved' })).toBe(false);
     expect(h.engine.waitingTokens()).toBe(3);
+  });
+
+  it('says NOT_FOUND for an execution it never started (after a restart, every one)', async () => {
+    // Prepare
+    const h = harness();
+
+    // Act + Assess
+    expect(await h.status('p9-s0-g1')).toBe('NOT_FOUND');
   });
 
   it('runs several projects independently', async () => {
@@ -289,15 +289,15 @@ describe('LocalWorkflowEngine', () => {
     await h.start('p2');
 
     // Act
-    await h.decide('1a', 'rejected', 'p1');
-    await h.decide('1b', 'approved', 'p1');
-    await h.openGate('1c', 'p1');
-    await h.decide('1c', 'blocked', 'p1');
+    await h.decide('1a', 'rejected');
+    await h.decide('1b', 'approved');
+    await h.openGate('1c');
+    await h.decide('1c', 'blocked');
 
     // Assess
-    expect(h.engine.status('p1')).toBe('SUCCEEDED');
-    expect(h.engine.status('p2')).toBe('RUNNING');
-    expect(h.finished).toEqual([{ projectId: 'p1', outcome: 'returned' }]);
+    expect(await h.status()).toBe('SUCCEEDED');
+    expect(await h.status(nameOf('p2'))).toBe('RUNNING');
+    expect(h.finished.map((f) => f.projectId)).toEqual(['p1']);
   });
 
   it('forgets every token and refuses new work once stopped', async () => {
@@ -313,11 +313,28 @@ describe('LocalWorkflowEngine', () => {
     // Assess
     expect(await h.engine.sendTaskSuccess(token, { stepId: '1a', outcome: 'approved' })).toBe(false);
     expect(h.engine.waitingTokens()).toBe(0);
-    expect(h.engine.status('p1')).toBe('ABORTED');
-    expect(h.executionErrors).toEqual([]);
-    await expect(h.engine.startExecution({ projectId: 'p2', chainKey: CHAIN_KEY })).rejects.toThrow(
-      /stopped/,
-    );
+    expect(await h.status()).toBe('ABORTED');
+    expect(h.failures).toEqual([]);
+    expect(h.engine.running).toBe(false);
+    await expect(
+      h.engine.startExecution({
+        name: 'p2-s0-g1',
+        chainKey: CHAIN_KEY,
+        input: { projectId: 'p2', stageIndex: 0 },
+      }),
+    ).rejects.toThrow(/stopped/);
+  });
+
+  it('loads a chain version published after it started', async () => {
+    // Prepare
+    const h = harness();
+    expect(await h.engine.hasChain('test-chain@2')).toBe(false);
+
+    // Act
+    await h.engine.deployChain(twoStageChain(2));
+
+    // Assess
+    expect(await h.engine.hasChain('test-chain@2')).toBe(true);
   });
 
   it('rejects an unknown chain key', async () => {
@@ -325,7 +342,13 @@ describe('LocalWorkflowEngine', () => {
     const h = harness();
 
     // Act + Assess
-    await expect(h.engine.startExecution({ projectId: 'p1', chainKey: 'nope@1' })).rejects.toThrow(/nope@1/);
+    await expect(
+      h.engine.startExecution({
+        name: 'p1-s0-g1',
+        chainKey: 'nope@1',
+        input: { projectId: 'p1', stageIndex: 0 },
+      }),
+    ).rejects.toThrow(/nope@1/);
   });
 
   it('refuses a definition with a Task it cannot run locally', () => {

@@ -27,7 +27,7 @@ const fixtureChain: Chain = twoStageChain(3);
 
 const arns = {
   CallbackTaskFunctionArn: 'arn:aws:lambda:cn-north-1:123456789012:function:daiban-callback-task',
-  FinishProjectFunctionArn: 'arn:aws:lambda:cn-north-1:123456789012:function:daiban-finish-project',
+  FinishStageFunctionArn: 'arn:aws:lambda:cn-north-1:123456789012:function:daiban-finish-stage',
 };
 
 const stageBranches = (asl: AslDefinition, stageId: string): AslBranch[] =>
@@ -65,16 +65,33 @@ describe('chainToAsl', () => {
     expect(substituted.isValid).toBe(true);
   });
 
-  it('runs the stages in order, one Parallel per stage with one branch per step', () => {
+  it('runs one stage per execution: Route picks it, one Parallel with one branch per step, then StageCompleted', () => {
     // Act
     const asl = chainToAsl(fixtureChain);
 
     // Assess
-    expect(asl.StartAt).toBe('stage-1');
+    expect(asl.StartAt).toBe('Route');
+    expect(asl.States.Route).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.stageIndex', NumericEquals: 0, Next: 'stage-1' },
+        { Variable: '$.stageIndex', NumericEquals: 1, Next: 'stage-2' },
+      ],
+      Default: 'UnknownStage',
+    });
     expect(asl.Comment).toContain('test-chain@3');
     expect(stageIdsOf(asl)).toEqual(['stage-1', 'stage-2']);
-    expect(asl.States['stage-1-check']).toMatchObject({ Type: 'Choice', Default: 'stage-2' });
-    expect(asl.States['stage-2-check']).toMatchObject({ Type: 'Choice', Default: 'ProjectCompleted' });
+    expect(asl.States['stage-1-check']).toMatchObject({ Type: 'Choice', Default: 'StageCompleted' });
+    expect(asl.States['stage-2-check']).toMatchObject({ Type: 'Choice', Default: 'StageCompleted' });
+    expect(asl.States.StageCompleted).toMatchObject({
+      Parameters: {
+        Payload: {
+          outcome: 'stage_completed',
+          'stageIndex.$': '$.stageIndex',
+          'execution.$': '$$.Execution.Name',
+        },
+      },
+    });
     expect(stageBranches(asl, 'stage-1')).toHaveLength(3);
     expect(stageBranches(asl, 'stage-2')).toHaveLength(2);
   });
@@ -106,7 +123,7 @@ describe('chainToAsl', () => {
     ]);
   });
 
-  it('makes every callback task wait for its token, retry Lambda errors and catch failures inside its branch', () => {
+  it('makes every callback task wait for its token, retry Lambda and handler errors with backoff and catch failures inside its branch', () => {
     // Act
     const asl = chainToAsl(fixtureChain);
 
@@ -121,9 +138,15 @@ describe('chainToAsl', () => {
         'projectId.$': '$.projectId',
         stepId,
         kind: name.endsWith('-gate') ? 'gate' : 'step',
+        'execution.$': '$$.Execution.Name',
         'taskToken.$': '$$.Task.Token',
       });
       expect(task.Retry[0]?.ErrorEquals).toContain('Lambda.TooManyRequestsException');
+      expect(task.Retry[1]).toMatchObject({
+        ErrorEquals: ['States.TaskFailed'],
+        BackoffRate: 2,
+        MaxDelaySeconds: 60,
+      });
       expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: `${stepId}-failed` }]);
     }
   });
@@ -164,7 +187,63 @@ describe('chainToAsl', () => {
     const names = listTaskStates(chainToAsl(fixtureChain)).map((task) => task.stateName);
 
     // Assess
-    expect(names).toEqual([...callbackTaskStateNames(fixtureChain), 'ProjectCompleted', 'ProjectReturned']);
+    expect(names).toEqual([...callbackTaskStateNames(fixtureChain), 'StageCompleted', 'ProjectReturned']);
+  });
+
+  it('makes a joint review a Parallel of its parts, named <step>.<part>, passing on the first outcome', () => {
+    // Prepare
+    const joint = ChainSchema.parse({
+      ...fixtureChain,
+      stages: [
+        {
+          ...fixtureChain.stages[0],
+          steps: [
+            step('a'),
+            {
+              ...step('j', ['a']),
+              parts: [
+                {
+                  id: 'fire',
+                  name: '消防',
+                  nameEn: 'Fire',
+                  departmentId: 'HUD',
+                  promisedDays: 5,
+                  legalDays: 10,
+                },
+                {
+                  id: 'cad',
+                  name: '人防',
+                  nameEn: 'CAD',
+                  departmentId: 'CAD',
+                  promisedDays: 5,
+                  legalDays: 10,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+
+    // Act
+    const asl = chainToAsl(joint);
+    const branch = stageBranches(asl, 'stage-1')[1];
+    const parallel = branch?.States.j as AslParallelState;
+
+    // Assess
+    expect(aslValidator(asl).isValid).toBe(true);
+    expect(Object.keys(branch?.States ?? {})).toEqual(['j-gate', 'j', 'j-failed']);
+    expect(parallel).toMatchObject({
+      Type: 'Parallel',
+      ResultSelector: { 'outcome.$': '$[0]' },
+      OutputPath: '$.outcome',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'j-failed' }],
+    });
+    expect(parallel.Branches.map((b) => b.StartAt)).toEqual(['j.fire', 'j.cad']);
+    expect(parallel.Branches[0]?.States['j.fire']).toMatchObject({
+      Parameters: { Payload: { stepId: 'j', partId: 'fire', kind: 'part' } },
+    });
+    expect(callbackTaskStateNames(joint)).toEqual(['a', 'j-gate', 'j.fire', 'j.cad']);
   });
 
   it('refuses a chain whose state names would collide', () => {
@@ -187,13 +266,13 @@ describe('substituteAsl', () => {
     // Assess
     expect(json).not.toContain('${');
     expect(json).toContain(arns.CallbackTaskFunctionArn);
-    expect(json).toContain(arns.FinishProjectFunctionArn);
+    expect(json).toContain(arns.FinishStageFunctionArn);
   });
 
   it('rejects a placeholder left without a value, naming it', () => {
     // Act + Assess
     expect(() =>
       substituteAsl(chainToAslJson(fixtureChain), { CallbackTaskFunctionArn: arns.CallbackTaskFunctionArn }),
-    ).toThrow(/\$\{FinishProjectFunctionArn\}/);
+    ).toThrow(/\$\{FinishStageFunctionArn\}/);
   });
 });
