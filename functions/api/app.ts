@@ -44,11 +44,10 @@ export function createApp(deps: ApiDeps) {
     await next();
   });
   const keyed = idempotency(deps.ctx.store, () => deps.ctx.clock.now());
-  for (const path of ['/projects', '/projects/*', '/departments/:deptId/inbox', '/admin/*']) {
-    app.use(path, authenticated);
-  }
+  // (`/projects/*` covers `/projects` too: each middleware must run once per request.)
+  for (const path of ['/projects/*', '/departments/:deptId/inbox', '/admin/*']) app.use(path, authenticated);
   app.on('POST', '/chains', authenticated);
-  for (const path of ['/projects', '/projects/*', '/chains', '/admin/*']) app.on('POST', path, keyed);
+  for (const path of ['/projects/*', '/chains', '/admin/*']) app.on('POST', path, keyed);
 
   app.route('/', publicRoutes(deps));
   app.route('/', devAuthRoutes(deps));

@@ -40,8 +40,9 @@ export class InProcessClient {
     path: string,
     as?: string,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extraHeaders };
     if (as) headers.authorization = `Bearer ${await this.token(as)}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const init = {

@@ -2,7 +2,7 @@ import type { JointPart, StepDefinition } from './chain.js';
 import { findPart, findStep } from './chain-graph.js';
 import type { Decision, NoticeMaterial, Resubmission, Submission } from './decision.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
-import { gatesAfterClosing } from './gates.js';
+import { gatesAfterClosing, gateShouldOpen } from './gates.js';
 import { jointOutcome } from './joint-review.js';
 import { itemKey, type ProjectStep } from './project.js';
 import {
@@ -112,6 +112,8 @@ export function openStep(input: LifecycleInput, stepId: string): Transition {
       relies: gates.relies,
     };
   }
+  // A task delivered before its gate opened (a misdelivery: the state machine never does this) opens nothing.
+  if (!gateShouldOpen(state, stepId)) return empty();
   return {
     changes: [changed(step, { ...step, status: 'ready', openedAt: at, updatedAt: at })],
     events: [{ type: 'step_opened', stepId, before: { status: 'pending' }, after: { status: 'ready' } }],

@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import { InProcessClient } from '../../infra/local/in-process-client.js';
-import { createLocalSystem, type LocalSystem } from '../../infra/local/system.js';
+import { createLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../infra/local/system.js';
 import type { Clock } from '../../shared/app/clock.js';
 
 let tableCounter = 0;
 
 /** A fresh system on its own table in the run's DynamoDB Local (started by the global setup). */
 export async function startTestSystem(
-  options: { tableName?: string; clock?: Clock } = {},
-): Promise<LocalSystem> {
+  options: { tableName?: string; clock?: Clock } & Partial<Omit<LocalSystemOptions, 'clock'>> = {},
+): Promise<LocalSystem & { tableName: string }> {
   tableCounter += 1;
-  return createLocalSystem({
-    endpoint: inject('dynamoEndpoint'),
-    tableName: options.tableName ?? `test-${process.pid}-${Date.now()}-${tableCounter}`,
-    clock: options.clock,
-  });
+  const tableName = options.tableName ?? `test-${process.pid}-${Date.now()}-${tableCounter}`;
+  const system = await createLocalSystem({ endpoint: inject('dynamoEndpoint'), ...options, tableName });
+  return Object.assign(system, { tableName });
 }
 
 export type ApiResponse<T = any> = { status: number; body: T };
@@ -26,8 +24,14 @@ export class ApiClient {
     this.client = new InProcessClient(system.app);
   }
 
-  call<T = any>(method: string, path: string, as?: string, body?: unknown): Promise<ApiResponse<T>> {
-    return this.client.call<T>(method, path, as, body);
+  call<T = any>(
+    method: string,
+    path: string,
+    as?: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>> {
+    return this.client.call<T>(method, path, as, body, headers);
   }
   get<T = any>(path: string, as?: string) {
     return this.call<T>('GET', path, as);
