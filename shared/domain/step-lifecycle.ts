@@ -2,7 +2,7 @@ import type { JointPart, StepDefinition } from './chain.js';
 import { findPart, findStep } from './chain-graph.js';
 import type { Decision, NoticeMaterial, Resubmission, Submission } from './decision.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
-import { gatesAfterClosing, gateShouldOpen } from './gates.js';
+import { gateShouldOpen, gatesAfterClosing } from './gates.js';
 import { jointOutcome } from './joint-review.js';
 import { itemKey, type ProjectStep } from './project.js';
 import {

@@ -212,12 +212,7 @@ describe('returned, re-applied, withdrawn', () => {
     expect(view.project.status).toBe('completed');
     const types = events.map((e) => e.type);
     expect(types).toEqual(
-      expect.arrayContaining([
-        'project_returned',
-        'step_reapplied',
-        'project_reactivated',
-        'execution_renewed',
-      ]),
+      expect.arrayContaining(['project_returned', 'step_reapplied', 'project_reactivated']),
     );
     expect(events.filter((e) => e.stepId === '7' && e.type === 'step_decided')).toHaveLength(2);
   });
