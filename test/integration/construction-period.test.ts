@@ -11,6 +11,7 @@ type Event = {
   at: string;
   before?: { execution?: string | null };
   after?: { execution?: string };
+  data?: { stageIndex?: number };
 };
 
 const DAY = 86_400_000;
