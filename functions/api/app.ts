@@ -8,6 +8,7 @@ import { adminRoutes } from './routes/admin.js';
 import { devAuthRoutes } from './routes/auth.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
+import { slaRoutes } from './routes/sla.js';
 import { stepRoutes } from './routes/steps.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
@@ -39,21 +40,30 @@ export function createApp(deps: ApiDeps) {
         ),
     }),
   );
+  // An admin's calendar or SLA policy change applies at once in every process (read at most once a second).
+  app.use('*', async (_c, next) => {
+    await deps.ctx.settings.refresh(deps.ctx.store).catch(() => undefined);
+    await next();
+  });
   const authenticated = createMiddleware<ApiEnv>(async (c, next) => {
     c.set('principal', await deps.authenticate(c));
     await next();
   });
   const keyed = idempotency(deps.ctx.store, () => deps.ctx.clock.now());
   // (`/projects/*` covers `/projects` too: each middleware must run once per request.)
-  for (const path of ['/projects/*', '/departments/:deptId/inbox', '/admin/*']) app.use(path, authenticated);
+  for (const path of ['/projects/*', '/departments/:deptId/inbox', '/admin/*', '/me/*', '/reports/*']) {
+    app.use(path, authenticated);
+  }
   app.on('POST', '/chains', authenticated);
-  for (const path of ['/projects/*', '/chains', '/admin/*']) app.on('POST', path, keyed);
+  app.on(['PUT', 'DELETE'], ['/calendar/*', '/sla-policy'], authenticated);
+  for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*']) app.on('POST', path, keyed);
 
   app.route('/', publicRoutes(deps));
   app.route('/', devAuthRoutes(deps));
   app.route('/', projectRoutes(deps));
   app.route('/', stepRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', slaRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
 import { type AppContext, type DaibanConfig, DEFAULT_SPINE, ulidFactory } from '../../shared/app/context.js';
+import { LiveSettings } from '../../shared/app/live-settings.js';
 import { jsonLogger, type Logger } from '../../shared/app/logger.js';
-import { chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
+import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 
@@ -102,6 +103,7 @@ export function createAwsContext(
     industryCode: config.INDUSTRY_CODE,
     typeCode: config.TYPE_CODE,
   };
+  const calendar = chineseDaysCalendar();
   const publish =
     config.CALLBACK_TASK_FUNCTION_ARN &&
     config.FINISH_STAGE_FUNCTION_ARN &&
@@ -127,7 +129,8 @@ export function createAwsContext(
     }),
     chains: new ChainCatalog(store),
     clock: options.clock ?? systemClock,
-    calendar: chineseDaysCalendar(),
+    calendar,
+    settings: new LiveSettings(calendar, calendarDataWith),
     newId: ulidFactory(),
     config: daibanConfig,
     spine: {

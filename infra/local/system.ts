@@ -15,10 +15,11 @@ import {
 } from '../../shared/app/context.js';
 import { reconcileProject } from '../../shared/app/executions.js';
 import { finishStage } from '../../shared/app/finish-stage.js';
+import { LiveSettings } from '../../shared/app/live-settings.js';
 import type { Logger } from '../../shared/app/logger.js';
 import { type JobReport, reconcileAll, runScheduledJob } from '../../shared/app/scheduled-job.js';
 import { DevTokens } from '../../shared/auth/dev-tokens.js';
-import { chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
+import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { chainKey } from '../../shared/domain/chain.js';
 import { UnauthenticatedError } from '../../shared/domain/errors.js';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days.js';
@@ -100,12 +101,14 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     },
   });
   const engine = options.wrapEngine ? options.wrapEngine(localEngine) : localEngine;
+  const calendar = options.calendar ?? chineseDaysCalendar();
   const ctx: AppContext = {
     store,
     engine,
     chains: new ChainCatalog(store),
     clock: options.clock ?? systemClock,
-    calendar: options.calendar ?? chineseDaysCalendar(),
+    calendar,
+    settings: new LiveSettings(calendar, calendarDataWith),
     newId: ulidFactory(),
     config: options.config ?? DEFAULT_CONFIG,
     spine: { ...DEFAULT_SPINE, ...options.spine },

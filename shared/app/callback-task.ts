@@ -19,6 +19,7 @@ import { loadState } from './load.js';
  *   blocked) and stores the token in the same transaction; an open one stores the token for the decision to come.
  */
 export async function handleCallbackTask(ctx: AppContext, input: CallbackTaskInput): Promise<void> {
+  await ctx.settings.refresh(ctx.store);
   await retryOnConflict(async () => {
     const state = await loadState(ctx, input.projectId);
     if (state.project.execution?.name !== input.execution) {
@@ -70,7 +71,7 @@ async function handleStepTask(ctx: AppContext, state: ProjectState, input: Callb
   }
   const transition =
     step.status === 'pending'
-      ? openStep({ state, now: ctx.clock.now(), calendar: ctx.calendar }, input.stepId)
+      ? openStep({ state, now: ctx.clock.now(), calendar: ctx.calendar, sla: ctx.settings.sla }, input.stepId)
       : { changes: [], events: [], owed: [], relies: [own] };
   await applyTransition(ctx, state, transition, {
     actor: SYSTEM_ACTOR,

@@ -7,6 +7,7 @@ import type { StepTaskOutcome } from '../workflow/task-contract.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { relay } from './relay.js';
+import { type StatAddition, statsOf, statsOps } from './stats-effects.js';
 
 /**
  * The one way a change is written (DESIGN.md decisions 3 and 7): the domain's transition becomes one DynamoDB
@@ -26,6 +27,8 @@ export type ApplyOptions = {
    * one); signals the change owes that item go to it.
    */
   storeToken?: { itemKey: string; kind: 'task' | 'gate'; ref: TokenRef };
+  /** counters the change adds besides those its item changes imply (e.g. a breach the sweep found) */
+  stats?: StatAddition[];
 };
 
 /** The outcome a closed (or blocked) step or part reports to its waiting task. */
@@ -140,6 +143,7 @@ export async function applyTransition(
       ? [{ op: 'update_project', projectId, at, change: transition.project } as const]
       : []),
     ...(options.ops ?? []),
+    ...statsOps([...statsOf(state, transition, now, ctx.calendar), ...(options.stats ?? [])], now),
   ];
   const entry = sends.length > 0 ? outboxEntry(ctx, projectId, now, sends) : undefined;
   if (entry) ops.push({ op: 'put_outbox', entry });

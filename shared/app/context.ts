@@ -1,9 +1,11 @@
 import { monotonicFactory } from 'ulid';
 import type { WorkingDayCalendar } from '../domain/working-days.js';
 import type { WorkflowEngine } from '../engine/workflow-engine.port.js';
+import type { NotificationChannels } from '../notify/channels.port.js';
 import type { DaibanStore } from '../store/store.port.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { Clock } from './clock.js';
+import type { LiveSettings } from './live-settings.js';
 import type { Logger } from './logger.js';
 
 /** Operator settings that are data, not code. */
@@ -48,6 +50,10 @@ export type AppContext = {
   newId: () => string;
   config: DaibanConfig;
   spine: SpineSettings;
+  /** the calendar's overrides and the SLA policy, refreshed from the table (`settings.calendar` is `calendar`) */
+  settings: LiveSettings;
+  /** notification channels besides the in-app inbox (absent: in-app only) */
+  channels?: NotificationChannels;
   log: Logger;
 };
 

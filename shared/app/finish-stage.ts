@@ -14,6 +14,7 @@ import { loadState } from './load.js';
  * Replaying it, or running it for an execution the project no longer expects, changes nothing.
  */
 export async function finishStage(ctx: AppContext, input: FinishStageInput): Promise<void> {
+  await ctx.settings.refresh(ctx.store);
   await retryOnConflict(async () => {
     const state = await loadState(ctx, input.projectId);
     const { project, chain } = state;

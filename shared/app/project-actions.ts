@@ -92,7 +92,10 @@ export async function withdrawProject(
     const state = await loadState(ctx, projectId);
     assertAllowed(principal, 'project.withdraw', { project: state.project, chain: state.chain });
     const now = ctx.clock.now();
-    const transition = withdrawRule({ state, now, calendar: ctx.calendar }, input.reason);
+    const transition = withdrawRule(
+      { state, now, calendar: ctx.calendar, sla: ctx.settings.sla },
+      input.reason,
+    );
     const execution = state.project.execution;
     await applyTransition(ctx, state, transition, {
       actor: principal,

@@ -1,7 +1,9 @@
 import { assertAllowed, canSeeProject } from '../domain/access-policy.js';
 import { chainKey } from '../domain/chain.js';
 import { findStep } from '../domain/chain-graph.js';
+import { chainCriticalPath, projectProjection } from '../domain/critical-path.js';
 import { NotFoundError } from '../domain/errors.js';
+import { countLights, type Light, lightOf, worstLight } from '../domain/lights.js';
 import type { Principal } from '../domain/principal.js';
 import type { AgentAssignment, Project, ProjectEvent, ProjectStep } from '../domain/project.js';
 import { readClock } from '../domain/step-clock.js';
@@ -11,12 +13,16 @@ import type { Page, PageRequest } from '../store/store.port.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
 
-/** What a step's clock reads now: working days elapsed and left on both limits (DOMAIN.md 承诺时限/法定时限). */
+/**
+ * What a step's clock reads now: working days elapsed and left on both limits (DOMAIN.md 承诺时限/法定时限), and its
+ * light (红黄灯) while the department holds it.
+ */
 function clockView(ctx: AppContext, item: ProjectStep, now: Date) {
   if (!item.clock) return null;
   const reading = readClock(ctx.calendar, item.clock, now);
   const closed = item.decidedAt !== undefined;
   return {
+    light: closed ? null : lightOf(reading, item.clock.promisedDays, ctx.settings.sla),
     acceptedOn: item.clock.acceptedOn,
     promisedDays: item.clock.promisedDays,
     legalDays: item.clock.legalDays,
@@ -83,7 +89,7 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
           departmentName: departmentName.get(part.departmentId) ?? null,
           promisedDays: part.promisedDays,
           legalDays: part.legalDays,
-          ...(partItem ? itemState(ctx, partItem, now) : { status: 'pending' as const }),
+          ...(partItem ? itemState(ctx, partItem, now) : { status: 'pending' as const, clock: null }),
         };
       });
       return {
@@ -99,11 +105,12 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         legalDays: definition.legalDays,
         prerequisites: definition.prerequisites,
         materials: definition.materials.map((m) => m.id),
-        ...(item ? itemState(ctx, item, now) : { status: 'pending' as const }),
+        ...(item ? itemState(ctx, item, now) : { status: 'pending' as const, clock: null }),
         ...(parts ? { parts } : {}),
       };
     });
     const done = steps.every((s) => isPassed(s.status));
+    const lights = lightsOf(steps);
     return {
       stageId: stage.id,
       index: stageIndex,
@@ -117,13 +124,19 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
           : stageIndex < project.currentStageIndex
             ? 'done'
             : 'waiting',
+      light: worstLight(lights),
+      lights: countLights(lights),
       steps,
     };
   });
   const { requestHash: _h, renewAt: _r, ...shown } = project;
+  const all = stages.flatMap((s) => lightsOf(s.steps));
   return {
     project: {
       ...shown,
+      light: worstLight(all),
+      lights: countLights(all),
+      projection: projectProjection(state, ctx.calendar, now) ?? null,
       chain: { id: chain.id, version: chain.version, key: chainKey(chain), name: chain.name },
       agent: agent
         ? { agentId: agent.userId, name: agent.name, phone: agent.phone ?? null }
@@ -132,6 +145,15 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
     stages,
     assignments: assignments.map(assignmentView),
   };
+}
+
+type WithLight = { clock?: { light: Light | null } | null };
+
+/** The lights of the steps and parts still held by a department. */
+function lightsOf(steps: Array<WithLight & { parts?: WithLight[] }>): Light[] {
+  return steps
+    .flatMap((s) => [s, ...(s.parts ?? [])])
+    .flatMap((s) => (s.clock?.light ? [s.clock.light] : []));
 }
 
 function assignmentView(a: AgentAssignment) {
@@ -246,6 +268,8 @@ export async function departmentInbox(
       dueDate: item.dueDate,
       legalDueDate: item.legalDueDate,
       dueFlagged: item.dueFlagged ?? false,
+      light: clock?.light ?? null,
+      paused: clock?.paused ?? false,
       workingDaysLeft: clock?.promisedDaysLeft ?? null,
       legalWorkingDaysLeft: clock?.legalDaysLeft ?? null,
       supplementRounds: item.supplementRounds,
@@ -253,3 +277,37 @@ export async function departmentInbox(
   }
   return { departmentId, steps: rows, ...(items.cursor ? { cursor: items.cursor } : {}) };
 }
+
+/** The documents of a project (超时默认通知单, minutes…), for whoever may see the project. */
+export async function listProjectDocuments(ctx: AppContext, principal: Principal, projectId: string) {
+  await assertProjectVisible(ctx, principal, projectId);
+  return ctx.store.listDocuments(projectId);
+}
+
+export async function getProjectDocument(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  docId: string,
+) {
+  const project = await assertProjectVisible(ctx, principal, projectId);
+  const document = await ctx.store.getDocument(projectId, docId);
+  if (!document) throw new NotFoundError('DOCUMENT.NOT_FOUND', 'this project has no such document');
+  return { project, document };
+}
+
+async function assertProjectVisible(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+): Promise<Project> {
+  const project = await ctx.store.getProject(projectId);
+  if (!project)
+    throw new NotFoundError('PROJECT.NOT_FOUND', 'no such project (or it is not one you may see)');
+  const chain = await ctx.chains.get(project.chainId, project.chainVersion);
+  assertAllowed(principal, 'project.read', { project, chain });
+  return project;
+}
+
+/** A chain's critical path, against all its approvals in series and its legal limits. */
+export const chainPath = chainCriticalPath;

@@ -77,5 +77,14 @@ async function deliver(ctx: AppContext, send: OutboxSend): Promise<boolean> {
     case 'stop_execution':
       await ctx.engine.stopExecution({ name: send.name, chainKey: send.chainKey });
       return true;
+    case 'publish_event':
+      await ctx.channels?.publish(send.event);
+      return true;
+    case 'post_webhook':
+      await ctx.channels?.postWebhook(send.url, send.text);
+      return true;
+    case 'alert':
+      await ctx.channels?.alert(send.event);
+      return true;
   }
 }

@@ -3,6 +3,7 @@ import { WORK_SHARDS } from '../store/table.js';
 import type { AppContext } from './context.js';
 import { reconcileProject } from './executions.js';
 import { relay } from './relay.js';
+import { sweepItem } from './sla-sweep.js';
 
 /**
  * The scheduled job (EventBridge Scheduler on AWS, an interval locally: the same code). Each run:
@@ -18,21 +19,15 @@ export type JobReport = {
   audited: number;
   reconciled: number;
   failures: number;
-  /** extra work hung on the job by later features (the SLA sweep) */
-  [kind: string]: number;
+  /** SLA actions taken: lights, breaches, escalations, deemed approvals */
+  sla: number;
 };
-
-/** Work kinds other features handle (the SLA sweep registers `sla`). */
-export type WorkHandler = (
-  ctx: AppContext,
-  work: { projectId: string; itemKey: string; at: string },
-  now: Date,
-) => Promise<void>;
 
 export async function runScheduledJob(
   ctx: AppContext,
-  options: { now?: Date; perShard?: number; handlers?: { sla?: WorkHandler }; audit?: boolean } = {},
+  options: { now?: Date; perShard?: number; audit?: boolean } = {},
 ): Promise<JobReport> {
+  await ctx.settings.refresh(ctx.store).catch(() => undefined);
   const now = options.now ?? ctx.clock.now();
   const until = now.toISOString();
   const report: JobReport = { outbox: 0, renewals: 0, audited: 0, reconciled: 0, failures: 0, sla: 0 };
@@ -65,11 +60,10 @@ export async function runScheduledJob(
       await attempt('a renewal', { projectId: work.projectId }, async () => {
         if ((await reconcileProject(ctx, work.projectId)) === 'renewed') report.renewals += 1;
       });
-    } else if (work.kind === 'sla' && options.handlers?.sla) {
-      const handle = options.handlers.sla;
+    } else if (work.kind === 'sla') {
       await attempt('an SLA checkpoint', { projectId: work.projectId, item: work.itemKey }, async () => {
-        await handle(ctx, work, now);
-        report.sla = (report.sla ?? 0) + 1;
+        const actions = await sweepItem(ctx, work, now);
+        report.sla = (report.sla ?? 0) + actions.length;
       });
     }
   }

@@ -3,8 +3,11 @@ import type { Decision, Resubmission, Submission } from '../domain/decision.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { itemKey, type ProjectStep } from '../domain/project.js';
+import type { ClockPauseKind } from '../domain/step-clock.js';
 import {
   decideStep as decideRule,
+  endStepClockPause as endPauseRule,
+  pauseStepClock as pauseRule,
   reapplyStep as reapplyRule,
   resubmitStep as resubmitRule,
   submitStep as submitRule,
@@ -93,7 +96,8 @@ export function submitStep(
     principal,
     projectId,
     { stepId },
-    (state, now) => submitRule({ state, now, calendar: ctx.calendar }, stepId, submission),
+    (state, now) =>
+      submitRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, stepId, submission),
     (state) => assertAllowed(principal, 'step.submit', { project: state.project }),
   );
 }
@@ -111,7 +115,8 @@ export function resubmitStep(
     principal,
     projectId,
     { stepId },
-    (state, now) => resubmitRule({ state, now, calendar: ctx.calendar }, stepId, resubmission),
+    (state, now) =>
+      resubmitRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, stepId, resubmission),
     (state) => assertAllowed(principal, 'step.resubmit', { project: state.project }),
   );
 }
@@ -130,7 +135,9 @@ export function decideStep(
     projectId,
     target,
     (state, now) =>
-      decideRule({ state, now, calendar: ctx.calendar }, target, decision, { userId: principal.userId }),
+      decideRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, target, decision, {
+        userId: principal.userId,
+      }),
     (state, item) => assertAllowed(principal, 'step.decide', { project: state.project, item }),
   );
 }
@@ -151,11 +158,51 @@ export function reapplyStep(
     principal,
     projectId,
     { stepId },
-    (state, now) => reapplyRule({ state, now, calendar: ctx.calendar }, stepId, note),
+    (state, now) => reapplyRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, stepId, note),
     (state) => assertAllowed(principal, 'step.reapply', { project: state.project }),
     (state, now) => {
       const renewed = renewal(ctx, state.project, now);
       return { project: renewed.change, sends: renewed.sends };
     },
+  );
+}
+
+/** The department declares a period the law excludes (hearing, expert review, testing, site survey). */
+export function pauseClock(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  target: StepTarget,
+  pause: { kind: Exclude<ClockPauseKind, 'supplement'>; reason: string; expectedEnd?: string },
+): Promise<ProjectStep> {
+  return act(
+    ctx,
+    principal,
+    projectId,
+    target,
+    (state, now) =>
+      pauseRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, target, {
+        pauseId: ctx.newId(),
+        ...pause,
+      }),
+    (state, item) => assertAllowed(principal, 'step.pause_clock', { project: state.project, item }),
+  );
+}
+
+/** The department ends its declared pause: the clock runs again. */
+export function endClockPause(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  target: StepTarget,
+): Promise<ProjectStep> {
+  return act(
+    ctx,
+    principal,
+    projectId,
+    target,
+    (state, now) =>
+      endPauseRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, target, principal.userId),
+    (state, item) => assertAllowed(principal, 'step.pause_clock', { project: state.project, item }),
   );
 }

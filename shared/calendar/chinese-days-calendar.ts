@@ -1,4 +1,5 @@
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { type CalendarOverrides, NO_OVERRIDES } from '../domain/calendar-overrides.js';
 import { WorkingDayCalendar, type WorkingDayCalendarData } from '../domain/working-days.js';
 
 /** The years `chinese-days` 1.5.x carries the State Council schedule for. */
@@ -39,17 +40,30 @@ export function chineseDaysCalendarData(): WorkingDayCalendarData {
 }
 
 /**
- * The working-day calendar of `chinese-days` (2004–2026), with an admin's additions merged in: extra years
- * (e.g. 2027 once its schedule is published), extra holidays and make-up days. An extra entry wins over the
- * package's data for the same date.
+ * The working-day calendar data of `chinese-days` (2004–2026) with an admin's overrides applied: a year the admin
+ * gives replaces the package's schedule of that year; local closures are days off.
  */
-export function chineseDaysCalendar(extra?: Partial<WorkingDayCalendarData>): WorkingDayCalendar {
+export function calendarDataWith(overrides: CalendarOverrides = NO_OVERRIDES): WorkingDayCalendarData {
   const base = chineseDaysCalendarData();
-  const extraHolidays = new Set(extra?.holidays ?? []);
-  const extraWorkdays = new Set(extra?.workdays ?? []);
-  return new WorkingDayCalendar({
-    years: [...new Set([...base.years, ...(extra?.years ?? [])])].sort((a, b) => a - b),
-    holidays: [...new Set([...base.holidays.filter((d) => !extraWorkdays.has(d)), ...extraHolidays])].sort(),
-    workdays: [...new Set([...base.workdays.filter((d) => !extraHolidays.has(d)), ...extraWorkdays])].sort(),
-  });
+  const overridden = new Set(Object.keys(overrides.years).map(Number));
+  const kept = (date: string) => !overridden.has(Number(date.slice(0, 4)));
+  const schedules = Object.values(overrides.years);
+  return {
+    years: [...new Set([...base.years, ...overridden])].sort((a, b) => a - b),
+    holidays: [
+      ...new Set([
+        ...base.holidays.filter(kept),
+        ...schedules.flatMap((y) => y.holidays),
+        ...Object.keys(overrides.closures),
+      ]),
+    ].sort(),
+    workdays: [...new Set([...base.workdays.filter(kept), ...schedules.flatMap((y) => y.workdays)])]
+      .filter((d) => !Object.hasOwn(overrides.closures, d))
+      .sort(),
+  };
+}
+
+/** The working-day calendar of `chinese-days` (2004–2026), with an admin's overrides applied. */
+export function chineseDaysCalendar(overrides?: CalendarOverrides): WorkingDayCalendar {
+  return new WorkingDayCalendar(calendarDataWith(overrides));
 }

@@ -24,6 +24,7 @@ export type Action =
   | 'projects.filter_by_agent'
   | 'inbox.read'
   | 'chain.publish'
+  | 'reports.read'
   | 'admin.operate';
 
 export type Resource = {
@@ -149,6 +150,11 @@ export function decide(principal: Principal, action: Action, resource: Resource 
       if (isOverseer(principal) || (principal.role === 'agent' && principal.userId === resource.agentId))
         return allow;
       return deny('AGENT.FORBIDDEN', "only leaders and admins see another agent's projects");
+    case 'reports.read':
+      // leaders and admins read every row; officers their department's, agents their own (the use case filters)
+      if (principal.role === 'investor')
+        return deny('REPORTS.FORBIDDEN', 'reports are for the service centre, departments and agents');
+      return allow;
     case 'chain.publish':
     case 'admin.operate':
       if (principal.role === 'admin') return allow;

@@ -16,5 +16,7 @@ export const DepartmentSchema = z.strictObject({
   nameEn: z.string().min(1),
   level: DepartmentLevelSchema,
   phone: z.string().min(1).optional(),
+  /** a group robot's webhook (WeCom / DingTalk) that receives the department's SLA notifications */
+  webhookUrl: z.string().url().startsWith('https://').max(500).optional(),
 });
 export type Department = z.infer<typeof DepartmentSchema>;

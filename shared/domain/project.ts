@@ -106,6 +106,10 @@ export const ProjectStepSchema = z.object({
   reason: z.string().optional(),
   /** when the SLA sweep must next look at this item (a light, a breach, a deemed approval, an escalation) */
   slaCheckAt: Instant.optional(),
+  /** the light the SLA sweep last recorded (红黄灯): what notifications were sent for */
+  light: z.enum(['green', 'yellow', 'red']).optional(),
+  /** how many rungs of the escalation ladder have been climbed */
+  escalationLevel: z.number().int().min(0).optional(),
   /** working days past the promised limit when it was decided */
   lateByDays: z.number().int().optional(),
   earlierRounds: z.array(EarlierRoundSchema).optional(),

@@ -5,8 +5,12 @@ import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { gateShouldOpen, gatesAfterClosing } from './gates.js';
 import { jointOutcome } from './joint-review.js';
 import { itemKey, type ProjectStep } from './project.js';
+import { DEFAULT_SLA_POLICY, type SlaPolicy } from './sla-policy.js';
+import { nextCheckAt } from './sla-timeline.js';
 import {
+  type ClockPauseKind,
   clockDue,
+  openPause,
   pauseClock,
   readClock,
   resumeClock,
@@ -39,7 +43,13 @@ import type { WorkingDayCalendar } from './working-days.js';
  *
  * A joint review (联合审查) moves its parts through the same statuses; the step follows the most severe of them.
  */
-export type LifecycleInput = { state: ProjectState; now: Date; calendar: WorkingDayCalendar };
+export type LifecycleInput = {
+  state: ProjectState;
+  now: Date;
+  calendar: WorkingDayCalendar;
+  /** the thresholds of lights and the escalation ladder (default: DEFAULT_SLA_POLICY) */
+  sla?: SlaPolicy;
+};
 
 /** Who decides: an officer of the department, a minuted meeting, or the system (deemed approval). */
 export type DecidedBy = { userId: string; via?: 'department' | 'meeting' | 'sla' };
@@ -70,11 +80,21 @@ function itemOf(input: Pick<LifecycleInput, 'state'>, stepId: string, partId?: s
   return item;
 }
 
-/** The due fields of an item for its clock: set while it runs, absent while it stands still. */
-function withDue(item: ProjectStep, clock: StepClock, calendar: WorkingDayCalendar): ProjectStep {
+/**
+ * The due fields of an item for its clock: set while it runs, absent while it stands still; and when the SLA
+ * sweep must next look at it.
+ */
+export function withDue(
+  item: ProjectStep,
+  clock: StepClock,
+  input: Pick<LifecycleInput, 'state' | 'calendar' | 'sla'>,
+): ProjectStep {
+  const { calendar } = input;
   const due = clockDue(calendar, clock);
-  const { dueDate: _d, dueAt: _a, legalDueDate: _l, dueFlagged: _f, ...rest } = item;
+  const { dueDate: _d, dueAt: _a, legalDueDate: _l, dueFlagged: _f, slaCheckAt: _c, ...rest } = item;
   if (!due) return { ...rest, clock };
+  const deemedAllowed = findStep(input.state.chain, item.stepId)?.step.policy.deemedApprovalAllowed ?? false;
+  const slaCheckAt = nextCheckAt(calendar, clock, item, input.sla ?? DEFAULT_SLA_POLICY, deemedAllowed);
   return {
     ...rest,
     clock,
@@ -82,6 +102,7 @@ function withDue(item: ProjectStep, clock: StepClock, calendar: WorkingDayCalend
     dueAt: due.dueAt,
     legalDueDate: due.legalDueDate,
     ...(due.flagged ? { dueFlagged: true } : {}),
+    ...(slaCheckAt ? { slaCheckAt } : {}),
   };
 }
 
@@ -205,13 +226,13 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
     for (const part of definition.parts) {
       const item = itemOf(input, stepId, part.id);
       const clock = startClock(calendar, now, limitsOf(part));
-      const after = withDue({ ...item, status: 'in_review', ...accepted }, clock, calendar);
+      const after = withDue({ ...item, status: 'in_review', ...accepted }, clock, input);
       changes.push(changed(item, after));
       dueOf[part.id] = after.dueDate;
     }
   } else {
     const clock = startClock(calendar, now, limitsOf(definition));
-    const after = withDue({ ...step, status: 'in_review', ...accepted }, clock, calendar);
+    const after = withDue({ ...step, status: 'in_review', ...accepted }, clock, input);
     changes.push(changed(step, after));
     dueOf[stepId] = after.dueDate;
   }
@@ -267,7 +288,7 @@ export function resubmitStep(input: LifecycleInput, stepId: string, resubmission
   const resumed = (item: ProjectStep): ProjectStep => {
     const { missingMaterials: _m, ...rest } = item;
     const base = { ...rest, status: 'in_review' as const, updatedAt: at };
-    return item.clock ? withDue(base, resumeClock(item.clock, now), calendar) : base;
+    return item.clock ? withDue(base, resumeClock(item.clock, now), input) : base;
   };
   const changes: ItemChange[] = [changed(step, resumed(step))];
   const reviewing: string[] = [];
@@ -398,7 +419,7 @@ export function withdrawProject(input: LifecycleInput, reason: string): Transiti
   const changes: ItemChange[] = [];
   for (const item of state.items.values()) {
     if (isClosed(item.status)) continue;
-    const { dueAt: _a, ...rest } = item;
+    const { dueAt: _a, slaCheckAt: _c, ...rest } = item;
     changes.push(
       changed(item, {
         ...rest,
@@ -496,7 +517,7 @@ export function decideStep(
       supplementRounds: item.supplementRounds + 1,
       updatedAt: at,
     };
-    after = clock ? withDue(base, clock, calendar) : base;
+    after = clock ? withDue(base, clock, input) : base;
     event = {
       type: 'supplement_requested',
       stepId,
@@ -511,7 +532,7 @@ export function decideStep(
     };
   } else {
     const lateByDays = reading && reading.promisedLeft < 0 ? -reading.promisedLeft : undefined;
-    const { dueAt: _a, ...open } = item;
+    const { dueAt: _a, slaCheckAt: _c, ...open } = item;
     const closed: ProjectStep = {
       ...open,
       decidedAt: at,
@@ -662,7 +683,7 @@ function concludeJointReview(input: LifecycleInput, transition: Transition, step
       updatedAt: at,
     }),
   );
-  const { dueAt: _a, ...open } = step;
+  const { dueAt: _a, slaCheckAt: _c, ...open } = step;
   const closed: ProjectStep = {
     ...open,
     status: outcome.status,
@@ -699,4 +720,124 @@ function concludeJointReview(input: LifecycleInput, transition: Transition, step
     },
     closed,
   );
+}
+
+// ---- declared clock pauses -------------------------------------------------------------------------------
+
+/**
+ * The department declares a period the law excludes from its limit (听证, 专家评审, 检验检测, 现场勘查): the clock of
+ * the step (or part) in review stands still until the department ends it (or the agent's resubmission does).
+ */
+export function pauseStepClock(
+  input: LifecycleInput,
+  target: { stepId: string; partId?: string },
+  pause: {
+    pauseId: string;
+    kind: Exclude<ClockPauseKind, 'supplement'>;
+    reason: string;
+    expectedEnd?: string;
+  },
+): Transition {
+  const item = itemOf(input, target.stepId, target.partId);
+  const where = target.partId ? `part ${target.partId} of step ${target.stepId}` : `step ${target.stepId}`;
+  if (item.status !== 'in_review' || !item.clock) {
+    throw new ConflictError(
+      'CLOCK.NOT_RUNNING',
+      `${where} is ${item.status}; only a step in review has a clock to pause`,
+      {
+        status: item.status,
+      },
+    );
+  }
+  const clock = pauseClock(item.clock, input.now, pause);
+  const after = withDue({ ...item, updatedAt: input.now.toISOString() }, clock, input);
+  return {
+    changes: [changed(item, after)],
+    events: [
+      {
+        type: 'clock_paused',
+        stepId: target.stepId,
+        ...(target.partId ? { partId: target.partId } : {}),
+        data: {
+          kind: pause.kind,
+          reason: pause.reason,
+          ...(pause.expectedEnd ? { expectedEnd: pause.expectedEnd } : {}),
+        },
+      },
+    ],
+    owed: [],
+    relies: [],
+  };
+}
+
+/** The department ends a declared pause: the clock runs again, the due date moved on by the days it stood still. */
+export function endStepClockPause(
+  input: LifecycleInput,
+  target: { stepId: string; partId?: string },
+  by: string,
+): Transition {
+  const item = itemOf(input, target.stepId, target.partId);
+  const current = item.clock ? openPause(item.clock) : undefined;
+  if (!item.clock || !current || current.kind === 'supplement' || item.status !== 'in_review') {
+    throw new ConflictError(
+      'CLOCK.NOT_PAUSED',
+      `${target.partId ? `part ${target.partId} of step ${target.stepId}` : `step ${target.stepId}`} has no declared pause to end`,
+    );
+  }
+  const clock = resumeClock(item.clock, input.now, by);
+  const after = withDue({ ...item, updatedAt: input.now.toISOString() }, clock, input);
+  return {
+    changes: [changed(item, after)],
+    events: [
+      {
+        type: 'clock_resumed',
+        stepId: target.stepId,
+        ...(target.partId ? { partId: target.partId } : {}),
+        before: { dueDate: item.dueDate ?? null },
+        after: { dueDate: after.dueDate },
+        data: { kind: current.kind, since: current.fromDate },
+      },
+    ],
+    owed: [],
+    relies: [],
+  };
+}
+
+/**
+ * The due dates of a running clock computed again (an admin added a year's schedule or a local closure): nothing
+ * else changes. No change when the dates stay as they are.
+ */
+export function recomputeDue(input: LifecycleInput, key: { stepId: string; partId?: string }): Transition {
+  const item = itemOf(input, key.stepId, key.partId);
+  if (!item.clock || item.decidedAt) return empty();
+  const after = withDue(item, item.clock, input);
+  if (
+    after.dueDate === item.dueDate &&
+    after.legalDueDate === item.legalDueDate &&
+    after.dueFlagged === item.dueFlagged
+  ) {
+    return empty();
+  }
+  return {
+    changes: [changed(item, { ...after, updatedAt: input.now.toISOString() })],
+    events: [
+      {
+        type: 'due_recomputed',
+        stepId: key.stepId,
+        ...(key.partId ? { partId: key.partId } : {}),
+        before: {
+          dueDate: item.dueDate ?? null,
+          legalDueDate: item.legalDueDate ?? null,
+          dueFlagged: item.dueFlagged ?? false,
+        },
+        after: {
+          dueDate: after.dueDate ?? null,
+          legalDueDate: after.legalDueDate ?? null,
+          dueFlagged: after.dueFlagged ?? false,
+        },
+      },
+    ],
+    owed: [],
+    relies: [],
+  };
 }

@@ -24,6 +24,10 @@ export type ProjectEventType =
   | 'step_withdrawn'
   | 'clock_paused'
   | 'clock_resumed'
+  | 'due_recomputed'
+  | 'sla_light_changed'
+  | 'sla_breached'
+  | 'sla_escalated'
   | 'stage_completed'
   | 'chain_stopped'
   | 'execution_renewed'
@@ -113,3 +117,22 @@ export const changed = (before: ProjectStep, after: Omit<ProjectStep, 'version'>
   before,
   after: { ...after, version: before.version + 1 },
 });
+
+/**
+ * Changes of the same item made one after the other, as one change (a transaction writes an item once): the first
+ * `before`, the last `after`, one version up.
+ */
+export function squashChanges(changes: readonly ItemChange[]): ItemChange[] {
+  const byKey = new Map<string, ItemChange>();
+  for (const change of changes) {
+    const key = itemKey(change.after);
+    const earlier = byKey.get(key);
+    byKey.set(
+      key,
+      earlier
+        ? { before: earlier.before, after: { ...change.after, version: earlier.before.version + 1 } }
+        : change,
+    );
+  }
+  return [...byKey.values()];
+}

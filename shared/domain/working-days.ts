@@ -58,22 +58,32 @@ function yearOf(day: number): number {
  * Pure: built from data, reads no clock and no files.
  */
 export class WorkingDayCalendar {
-  private readonly years: ReadonlySet<number>;
-  private readonly holidays: ReadonlySet<number>;
-  private readonly workdays: ReadonlySet<number>;
+  private years: ReadonlySet<number> = new Set();
+  private holidays: ReadonlySet<number> = new Set();
+  private workdays: ReadonlySet<number> = new Set();
 
   constructor(data: WorkingDayCalendarData) {
-    this.years = new Set(data.years);
-    this.holidays = new Set(data.holidays.map(dayNumber));
-    this.workdays = new Set(data.workdays.map(dayNumber));
-    const both = [...this.holidays].filter((d) => this.workdays.has(d)).map(dateOf);
+    this.replace(data);
+  }
+
+  /**
+   * Takes new data in place (an admin added a year or a closure): every holder of this calendar sees it at once.
+   * Throws, changing nothing, when the data contradicts itself.
+   */
+  replace(data: WorkingDayCalendarData): void {
+    const holidays = new Set(data.holidays.map(dayNumber));
+    const workdays = new Set(data.workdays.map(dayNumber));
+    const both = [...holidays].filter((d) => workdays.has(d)).map(dateOf);
     if (both.length > 0) {
       throw new InvalidInputError(
         'CALENDAR.CONFLICT',
-        `a day cannot be both a holiday and a make-up working day: ${both.join(', ')}`,
-        { dates: both },
+        `a day cannot be both a holiday and a make-up working day: ${both.slice(0, 5).join(', ')}`,
+        { dates: both.slice(0, 20) },
       );
     }
+    this.years = new Set(data.years);
+    this.holidays = holidays;
+    this.workdays = workdays;
   }
 
   /** The years whose official schedule this calendar knows, ascending. */
@@ -158,6 +168,11 @@ export class WorkingDayCalendar {
     const weekday = (((day + 4) % 7) + 7) % 7;
     return weekday !== 0 && weekday !== 6;
   }
+}
+
+/** The calendar date `days` calendar days after `date` (negative: before). */
+export function addCalendarDays(date: string, days: number): string {
+  return dateOf(dayNumber(date) + days);
 }
 
 /** The calendar date in China (Asia/Shanghai: UTC+8, no daylight saving) at this instant, 'YYYY-MM-DD'. */

@@ -1,4 +1,6 @@
+import { type ProjectDocument, ProjectDocumentSchema } from '../domain/documents.js';
 import { InvalidInputError } from '../domain/errors.js';
+import { type Notification, NotificationSchema } from '../domain/notifications.js';
 import {
   type AgentAssignment,
   AgentAssignmentSchema,
@@ -62,6 +64,21 @@ export const outboxItem = (entry: OutboxEntry): Record<string, unknown> => ({
   ...workKeys(entry.retryAt, 'outbox', entry.projectId, entry.outboxId),
   ...entry,
 });
+
+export const documentItem = (document: ProjectDocument): Record<string, unknown> => ({
+  ...keys.document(document.projectId, document.docId),
+  ...ProjectDocumentSchema.parse(document),
+});
+
+export const notificationItem = (notification: Notification): Record<string, unknown> => ({
+  ...keys.notification(notification.userId, notification.notificationId),
+  ...NotificationSchema.parse(notification),
+});
+
+export const parseDocument = (item: Record<string, unknown>): ProjectDocument =>
+  ProjectDocumentSchema.parse(stripKeys(item));
+export const parseNotification = (item: Record<string, unknown>): Notification =>
+  NotificationSchema.parse(stripKeys(item));
 
 export const parseProject = (item: Record<string, unknown>): Project => ProjectSchema.parse(stripKeys(item));
 export const parseStep = (item: Record<string, unknown>): ProjectStep =>

@@ -3,7 +3,9 @@ import { itemKey, type ProjectStep, ProjectStepSchema } from '../domain/project.
 import type { ProjectChange } from '../domain/transition.js';
 import {
   assignmentItem,
+  documentItem,
   eventItem,
+  notificationItem,
   outboxItem,
   projectItem,
   stepItem,
@@ -24,6 +26,8 @@ const STEP_OPTIONAL_FIELDS = [
     .map(([name]) => name),
   'GSI1PK',
   'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
   'WorkPK',
   'WorkSK',
 ];
@@ -118,6 +122,32 @@ export function toTransactItems(
       case 'put_outbox':
         items.push({ Put: { TableName: tableName, Item: outboxItem(op.entry) } });
         break;
+      case 'put_document':
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: documentItem(op.document),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        });
+        break;
+      case 'put_notification':
+        items.push({ Put: { TableName: tableName, Item: notificationItem(op.notification) } });
+        break;
+      case 'update_stats': {
+        const adds = Object.entries(op.add).filter(([, n]) => n !== undefined && n !== 0);
+        if (adds.length === 0) continue;
+        items.push({
+          Update: {
+            TableName: tableName,
+            Key: keys.stats(op.dimension, op.month, op.id),
+            UpdateExpression: `ADD ${adds.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(adds.map(([name], i) => [`#c${i}`, name])),
+            ExpressionAttributeValues: Object.fromEntries(adds.map(([, n], i) => [`:c${i}`, n])),
+          },
+        });
+        break;
+      }
     }
     opsOf.push([op]);
   }

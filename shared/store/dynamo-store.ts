@@ -7,18 +7,24 @@ import {
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Chain, ChainSchema } from '../domain/chain.js';
 import { type Department, DepartmentSchema } from '../domain/department.js';
+import type { ProjectDocument } from '../domain/documents.js';
+import type { Notification } from '../domain/notifications.js';
 import type { ItemTokens, Project, ProjectStep, User } from '../domain/project.js';
 import { UserSchema } from '../domain/project.js';
+import { emptyCounters, STAT_COUNTERS, type StatCounters, type StatDimension } from '../domain/stats.js';
 import { ProjectStatusSchema } from '../domain/step-status.js';
 import {
   decodeCursor,
   encodeCursor,
   outboxItem,
   parseAssignment,
+  parseDocument,
   parseEvent,
+  parseNotification,
   parseOutbox,
   parseProject,
   parseStep,
@@ -130,8 +136,21 @@ export class DynamoDaibanStore implements DaibanStore {
       ...keys.user(user.userId),
       GSI1PK: 'USERS',
       GSI1SK: `${user.role}#${user.userId}`,
+      // who receives a department's or a role's notifications
+      GSI2PK:
+        user.role === 'officer' && user.departmentId
+          ? `USERS#DEPT#${user.departmentId}`
+          : `USERS#ROLE#${user.role}`,
+      GSI2SK: user.userId,
       ...UserSchema.parse(user),
     });
+  }
+
+  async listUsersOf(audience: { departmentId: string } | { role: User['role'] }): Promise<User[]> {
+    const pk =
+      'departmentId' in audience ? `USERS#DEPT#${audience.departmentId}` : `USERS#ROLE#${audience.role}`;
+    const items = await this.queryAll({ IndexName: 'GSI2', ...eq('GSI2PK', pk) });
+    return items.map((item) => UserSchema.parse(stripKeys(item)));
   }
 
   async getUser(userId: string): Promise<User | undefined> {
@@ -299,6 +318,83 @@ export class DynamoDaibanStore implements DaibanStore {
       page,
       parseStep,
     );
+  }
+
+  // ---- documents, notifications, flagged due dates, statistics ------------------------------------------
+
+  async listDocuments(projectId: string): Promise<ProjectDocument[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': 'DOC#' },
+      ConsistentRead: true,
+    });
+    return items.map(parseDocument);
+  }
+
+  async getDocument(projectId: string, docId: string): Promise<ProjectDocument | undefined> {
+    const item = await this.get(keys.document(projectId, docId));
+    return item ? parseDocument(item) : undefined;
+  }
+
+  async listNotifications(userId: string, page: PageRequest): Promise<Page<Notification>> {
+    return this.queryPage(
+      {
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'NOTIF#' },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      },
+      page,
+      parseNotification,
+    );
+  }
+
+  async markNotificationRead(userId: string, notificationId: string): Promise<boolean> {
+    try {
+      await this.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notification(userId, notificationId),
+          UpdateExpression: 'SET #read = :true',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#read': 'read' },
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorName(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async listFlaggedItems(
+    page: PageRequest,
+  ): Promise<Page<{ projectId: string; stepId: string; partId?: string }>> {
+    return this.queryPage({ IndexName: 'GSI2', ...eq('GSI2PK', 'FLAGGED') }, page, (item) => {
+      const step = parseStep(item);
+      return {
+        projectId: step.projectId,
+        stepId: step.stepId,
+        ...(step.partId ? { partId: step.partId } : {}),
+      };
+    });
+  }
+
+  async listStats(
+    dimension: StatDimension,
+    month: string,
+  ): Promise<Array<{ id: string; counters: StatCounters }>> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `STATS#${dimension}#${month}` },
+      ConsistentRead: true,
+    });
+    return items.map((item) => {
+      const counters = emptyCounters();
+      for (const name of STAT_COUNTERS) counters[name] = Number(item[name] ?? 0);
+      return { id: String(item.SK), counters };
+    });
   }
 
   // ---- outbox and work ----------------------------------------------------------------------------------

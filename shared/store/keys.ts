@@ -22,6 +22,12 @@ export const keys = {
   user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'USER' }),
   counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
   setting: (name: string) => ({ PK: `SETTING#${name}`, SK: 'SETTING' }),
+  document: (projectId: string, docId: string) => ({ PK: `PROJECT#${projectId}`, SK: `DOC#${docId}` }),
+  notification: (userId: string, notificationId: string) => ({
+    PK: `USER#${userId}`,
+    SK: `NOTIF#${notificationId}`,
+  }),
+  stats: (dimension: string, month: string, id: string) => ({ PK: `STATS#${dimension}#${month}`, SK: id }),
 };
 
 /** A small stable hash, so the same thing always lands on the same shard. */
@@ -75,9 +81,13 @@ export function itemIndexKeys(item: ProjectStep): Record<string, string | undefi
   const key = itemKey(item);
   // In review: by the instant the promised limit ends, so an inbox reads in order of time left.
   const since = item.status === 'in_review' ? (item.dueAt ?? item.updatedAt) : item.updatedAt;
+  // A due date counted on weekends only (a year without a schedule) waits for the admin to add that year.
+  const flagged = item.dueFlagged === true && item.decidedAt === undefined;
   return {
     GSI1PK: queued ? `DEPT#${item.departmentId}` : undefined,
     GSI1SK: queued ? `${item.status}#${since}#${item.projectId}#${key}` : undefined,
+    GSI2PK: flagged ? 'FLAGGED' : undefined,
+    GSI2SK: flagged ? `${item.projectId}#${key}` : undefined,
     ...workKeys(item.status === 'in_review' ? item.slaCheckAt : undefined, 'sla', item.projectId, key),
   };
 }

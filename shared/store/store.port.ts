@@ -1,6 +1,8 @@
 import type { Chain } from '../domain/chain.js';
 import type { Department } from '../domain/department.js';
+import type { ProjectDocument } from '../domain/documents.js';
 import { ConflictError } from '../domain/errors.js';
+import type { Notification } from '../domain/notifications.js';
 import type {
   AgentAssignment,
   ItemTokens,
@@ -10,8 +12,10 @@ import type {
   TokenRef,
   User,
 } from '../domain/project.js';
+import type { StatCounters, StatDimension } from '../domain/stats.js';
 import type { ProjectStatus, StepStatus } from '../domain/step-status.js';
 import type { ProjectChange } from '../domain/transition.js';
+import type { ChannelEvent } from '../notify/channels.port.js';
 
 /** A page of a list and the cursor of the next page (absent on the last page). */
 export type Page<T> = { items: T[]; cursor?: string };
@@ -21,7 +25,10 @@ export type PageRequest = { limit: number; cursor?: string };
 export type OutboxSend =
   | { type: 'task_success'; token: string; output: Record<string, unknown>; what: string }
   | { type: 'start_execution'; projectId: string; name: string; chainKey: string; stageIndex: number }
-  | { type: 'stop_execution'; name: string; chainKey: string };
+  | { type: 'stop_execution'; name: string; chainKey: string }
+  | { type: 'publish_event'; event: ChannelEvent }
+  | { type: 'post_webhook'; url: string; text: string; what: string }
+  | { type: 'alert'; event: ChannelEvent };
 
 /**
  * Signals a committed change owes (DESIGN.md decision 7): written in the change's own transaction, sent by the
@@ -70,7 +77,11 @@ export type StoreOp =
   | { op: 'claim_code'; code: string; projectId: string }
   /** takes the next number of a sequence, conditional on having read `expected` (undefined: never used) */
   | { op: 'take_serial'; sequence: string; expected: number | undefined; next: number }
-  | { op: 'put_outbox'; entry: OutboxEntry };
+  | { op: 'put_outbox'; entry: OutboxEntry }
+  | { op: 'put_document'; document: ProjectDocument }
+  | { op: 'put_notification'; notification: Notification }
+  /** adds to a month's counters of a department or agent (created on first use) */
+  | { op: 'update_stats'; dimension: StatDimension; id: string; month: string; add: Partial<StatCounters> };
 
 /**
  * A transaction whose conditions did not hold: `failed` lists the operations whose condition failed, so the caller
@@ -136,6 +147,22 @@ export interface DaibanStore {
     filter: { status?: Extract<StepStatus, 'ready' | 'in_review' | 'supplement_requested'> },
     page: PageRequest,
   ): Promise<Page<ProjectStep>>;
+
+  listDocuments(projectId: string): Promise<ProjectDocument[]>;
+  getDocument(projectId: string, docId: string): Promise<ProjectDocument | undefined>;
+
+  /** Newest first. */
+  listNotifications(userId: string, page: PageRequest): Promise<Page<Notification>>;
+  /** Marks a notification read; false when the user has no such notification. */
+  markNotificationRead(userId: string, notificationId: string): Promise<boolean>;
+  /** The users of a department (officers) or of a role. */
+  listUsersOf(audience: { departmentId: string } | { role: User['role'] }): Promise<User[]>;
+
+  /** The steps and parts whose due date is flagged (a year without a schedule), a page at a time. */
+  listFlaggedItems(page: PageRequest): Promise<Page<{ projectId: string; stepId: string; partId?: string }>>;
+
+  /** The counters of every department (or agent) in one month (`YYYY-MM`). */
+  listStats(dimension: StatDimension, month: string): Promise<Array<{ id: string; counters: StatCounters }>>;
 
   getOutbox(projectId: string, outboxId: string): Promise<OutboxEntry | undefined>;
   /** Deletes a sent outbox entry (no error when it is gone already). */

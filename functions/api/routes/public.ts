@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { publishChain } from '../../../shared/app/publish-chain.js';
+import { chainPath } from '../../../shared/app/queries.js';
 import { chainKey } from '../../../shared/domain/chain.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
@@ -102,6 +103,8 @@ export function publicRoutes(deps: ApiDeps) {
           nameEn: chain.nameEn,
           description: chain.description,
           targetWorkingDays: chain.targetWorkingDays,
+          // the critical path by promised limits, against every approval in series and against the legal limits
+          criticalPath: chainPath(chain),
           attributes: chain.attributes,
           stages: chain.stages.map((stage) => ({
             stageId: stage.id,

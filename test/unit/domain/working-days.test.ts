@@ -134,7 +134,10 @@ describe('calendar from chinese-days', () => {
 
   it('stops flagging 2027 once an admin adds its schedule', () => {
     // Prepare
-    const extended = chineseDaysCalendar({ years: [2027], holidays: ['2027-01-01'], workdays: [] });
+    const extended = chineseDaysCalendar({
+      years: { '2027': { holidays: ['2027-01-01'], workdays: [] } },
+      closures: {},
+    });
 
     // Act
     const result = extended.addWorkingDays('2026-12-30', 3);
@@ -143,18 +146,30 @@ describe('calendar from chinese-days', () => {
     expect(result).toEqual({ date: '2027-01-05', flagged: false });
   });
 
-  it('lets an admin override a day of the package data', () => {
-    // Prepare: turn a 2026 make-up Saturday off and a Monday into a holiday
+  it('lets an admin close a make-up Saturday and a Monday locally', () => {
+    // Prepare: a local closure on a 2026 make-up Saturday and on a Monday
     const overridden = chineseDaysCalendar({
-      years: [],
-      holidays: ['2026-10-10', '2026-10-12'],
-      workdays: [],
+      years: {},
+      closures: { '2026-10-10': '台风停工', '2026-10-12': '区级活动' },
     });
 
     // Assess
     expect(overridden.isWorkingDay('2026-10-10')).toBe(false);
     expect(overridden.isWorkingDay('2026-10-12')).toBe(false);
     expect(calendar.isWorkingDay('2026-10-10')).toBe(true);
+  });
+
+  it("replaces a year's package schedule with the one an admin gives", () => {
+    // Prepare: a corrected 2026 with no holidays and no make-up days at all
+    const corrected = chineseDaysCalendar({
+      years: { '2026': { holidays: [], workdays: [] } },
+      closures: {},
+    });
+
+    // Assess: National Day is a working day, its make-up Saturday is off
+    expect(corrected.isWorkingDay('2026-10-05')).toBe(true);
+    expect(corrected.isWorkingDay('2026-10-10')).toBe(false);
+    expect(calendar.isWorkingDay('2026-10-05')).toBe(false);
   });
 });
 

@@ -1,0 +1,70 @@
+import { html, raw } from 'hono/html';
+import type { ProjectDocument } from '../../../shared/domain/documents.js';
+
+/** Labels of the fields a document may carry, in the order a reader expects them. */
+const LABELS: Array<[string, string]> = [
+  ['projectCode', '项目代码'],
+  ['projectName', '项目名称'],
+  ['enterpriseName', '建设单位'],
+  ['stepName', '审批事项'],
+  ['departmentName', '承办部门'],
+  ['submittedAt', '申报时间'],
+  ['acceptedOn', '受理日期'],
+  ['promisedDays', '承诺时限（工作日）'],
+  ['dueDate', '时限届满日'],
+  ['noticeDate', '通知日期'],
+  ['rule', '适用规则'],
+  ['consequence', '处理结果'],
+];
+
+const show = (value: unknown): string =>
+  value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/**
+ * A document as a page that prints cleanly on A4 from any browser (no script): its number, its title, each field
+ * in a table, the issuer. The JSON form carries the same fields.
+ */
+export function documentPage(document: ProjectDocument) {
+  const known = new Set(LABELS.map(([key]) => key));
+  const rows = [
+    ...LABELS.filter(([key]) => key in document.fields).map(([key, label]) => [
+      label,
+      show(document.fields[key]),
+    ]),
+    ...Object.entries(document.fields)
+      .filter(([key]) => !known.has(key))
+      .map(([key, value]) => [key, show(value)]),
+  ];
+  return html`<!doctype html>
+<html lang="zh-CN">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${document.title} ${document.number}</title>
+    <style>
+      @page { size: A4; margin: 20mm 18mm; }
+      body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; color: #000; max-width: 170mm; margin: 0 auto; }
+      h1 { text-align: center; font-size: 22pt; letter-spacing: 0.3em; margin: 8mm 0 2mm; }
+      .number { text-align: center; margin-bottom: 8mm; }
+      table { width: 100%; border-collapse: collapse; font-size: 11.5pt; }
+      th, td { border: 1px solid #000; padding: 3mm; vertical-align: top; text-align: left; }
+      th { width: 32%; font-weight: normal; background: #f2f2f2; }
+      .issuer { margin-top: 14mm; text-align: right; line-height: 2; }
+      @media print { th { background: none; } }
+    </style>
+  </head>
+  <body>
+    <main>
+      <h1>${document.title}</h1>
+      <p class="number">${document.number}</p>
+      <table>
+        <caption class="sr-only" style="position:absolute;left:-9999px">${document.title}</caption>
+        <tbody>
+          ${raw(rows.map(([label, value]) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`).join(''))}
+        </tbody>
+      </table>
+      <p class="issuer">政务服务中心 重点项目代办服务<br />${document.issuedAt.slice(0, 10)}</p>
+    </main>
+  </body>
+</html>`;
+}

@@ -1,0 +1,338 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { calendarView, changeCalendar } from '../../../shared/app/calendar-admin.js';
+import { SLA_POLICY_SETTING } from '../../../shared/app/live-settings.js';
+import { markRead, myNotifications } from '../../../shared/app/notifications.js';
+import { getProjectDocument, itemView, listProjectDocuments } from '../../../shared/app/queries.js';
+import { agentReport, departmentReport } from '../../../shared/app/reports.js';
+import { endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
+import { assertAllowed } from '../../../shared/domain/access-policy.js';
+import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
+import { ConflictError } from '../../../shared/domain/errors.js';
+import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
+import { ChinaDateSchema } from '../../../shared/domain/time.js';
+import type { ApiDeps, ApiEnv } from '../env.js';
+import { validationHook } from '../errors.js';
+import {
+  bearer,
+  body,
+  errorResponses,
+  json,
+  PageQuery,
+  PartParams,
+  ProjectIdParams,
+  StepParams,
+} from '../openapi.js';
+import { documentPage } from '../pages/document-page.js';
+
+export const ClockPauseInputSchema = z.strictObject({
+  kind: z.enum(['hearing', 'expert_review', 'testing', 'site_survey']),
+  reason: z.string().trim().min(1, 'say why the clock stops').max(500),
+  expectedEnd: ChinaDateSchema.optional(),
+});
+
+const PeriodQuery = z.strictObject({
+  from: z.string().regex(/^\d{4}-\d{2}$/, 'from is YYYY-MM'),
+  to: z.string().regex(/^\d{4}-\d{2}$/, 'to is YYYY-MM'),
+});
+
+/** 限时办结: the calendar, clock pauses, the SLA policy and sweep, documents, notifications and reports. */
+export function slaRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const { ctx } = deps;
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/calendar',
+      responses: { 200: json('the years with an official working-day schedule, and what an admin added') },
+    }),
+    async (c) => c.json(await calendarView(ctx), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/calendar/years/{year}',
+      security: bearer,
+      request: {
+        params: z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) }),
+        body: body(YearScheduleSchema),
+      },
+      responses: {
+        200: json("the year's schedule is applied; flagged due dates were computed again"),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { year } = c.req.valid('param');
+      return c.json(
+        await changeCalendar(ctx, c.get('principal'), { year, schedule: c.req.valid('json') }),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/calendar/closures/{date}',
+      security: bearer,
+      request: {
+        params: z.strictObject({ date: ChinaDateSchema }),
+        body: body(z.strictObject({ reason: z.string().trim().min(1).max(200) })),
+      },
+      responses: { 200: json('a local closure (a working day off) is applied'), ...errorResponses },
+    }),
+    async (c) => {
+      const { date } = c.req.valid('param');
+      const { reason } = c.req.valid('json');
+      return c.json(await changeCalendar(ctx, c.get('principal'), { closure: date, reason }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/calendar/closures/{date}',
+      security: bearer,
+      request: { params: z.strictObject({ date: ChinaDateSchema }) },
+      responses: { 200: json('the closure is lifted'), ...errorResponses },
+    }),
+    async (c) => {
+      const { date } = c.req.valid('param');
+      return c.json(await changeCalendar(ctx, c.get('principal'), { closure: date, reason: null }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sla-policy',
+      responses: {
+        200: json('the thresholds of the lights, the escalation ladder, the repeat-offender rules'),
+      },
+    }),
+    async (c) => {
+      await ctx.settings.refresh(ctx.store, { force: true });
+      return c.json({ policy: ctx.settings.sla }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/sla-policy',
+      security: bearer,
+      request: { body: body(SlaPolicySchema) },
+      responses: { 200: json('the policy, applied at once'), ...errorResponses },
+    }),
+    async (c) => {
+      assertAllowed(c.get('principal'), 'admin.operate');
+      await ctx.store.putSetting(SLA_POLICY_SETTING, c.req.valid('json'));
+      await ctx.settings.refresh(ctx.store, { force: true });
+      return c.json({ policy: ctx.settings.sla }, 200);
+    },
+  );
+
+  for (const part of [false, true]) {
+    const base = part ? '/projects/{id}/steps/{stepId}/parts/{partId}' : '/projects/{id}/steps/{stepId}';
+    const params = part ? PartParams : StepParams;
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `${base}/clock-pauses`,
+        security: bearer,
+        request: { params, body: body(ClockPauseInputSchema) },
+        responses: {
+          200: json(
+            'the step, its clock standing still for a hearing, expert review, testing or site survey',
+          ),
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        const p = c.req.valid('param') as { id: string; stepId: string; partId?: string };
+        const target = { stepId: p.stepId, ...(p.partId ? { partId: p.partId } : {}) };
+        return c.json(
+          {
+            step: itemView(ctx, await pauseClock(ctx, c.get('principal'), p.id, target, c.req.valid('json'))),
+          },
+          200,
+        );
+      },
+    );
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `${base}/clock-pauses/current/end`,
+        security: bearer,
+        request: { params },
+        responses: {
+          200: json('the step, its clock running again with the due date moved on'),
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        const p = c.req.valid('param') as { id: string; stepId: string; partId?: string };
+        const target = { stepId: p.stepId, ...(p.partId ? { partId: p.partId } : {}) };
+        return c.json(
+          { step: itemView(ctx, await endClockPause(ctx, c.get('principal'), p.id, target)) },
+          200,
+        );
+      },
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{id}/documents',
+      security: bearer,
+      request: { params: ProjectIdParams },
+      responses: { 200: json("the project's documents (超时默认通知单, minutes…)"), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        { documents: await listProjectDocuments(ctx, c.get('principal'), c.req.valid('param').id) },
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{id}/documents/{docId}',
+      security: bearer,
+      request: {
+        params: ProjectIdParams.extend({
+          docId: z
+            .string()
+            .min(1)
+            .max(64)
+            .regex(/^[A-Za-z0-9_-]+$/),
+        }),
+        query: z.strictObject({ format: z.enum(['json', 'html']).default('json') }),
+      },
+      responses: {
+        200: {
+          description: 'the document, as JSON or as a page that prints on A4 (format=html)',
+          content: { 'application/json': { schema: z.any() }, 'text/html': { schema: z.string() } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { id, docId } = c.req.valid('param');
+      const { document } = await getProjectDocument(ctx, c.get('principal'), id, docId);
+      if (c.req.valid('query').format === 'html') return c.html(documentPage(document), 200);
+      return c.json({ document }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/me/notifications',
+      security: bearer,
+      request: { query: PageQuery },
+      responses: { 200: json("the caller's notifications, newest first"), ...errorResponses },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = await myNotifications(ctx, c.get('principal'), {
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      return c.json({ notifications: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/me/notifications/{notificationId}/read',
+      security: bearer,
+      request: {
+        params: z.strictObject({
+          notificationId: z
+            .string()
+            .min(1)
+            .max(64)
+            .regex(/^[A-Za-z0-9_-]+$/),
+        }),
+      },
+      responses: { 200: json('marked read'), ...errorResponses },
+    }),
+    async (c) => {
+      await markRead(ctx, c.get('principal'), c.req.valid('param').notificationId);
+      return c.json({ read: true }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/departments',
+      security: bearer,
+      request: { query: PeriodQuery },
+      responses: {
+        200: json('departments ranked over the period, with the speed-up versus the legal limits'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await departmentReport(ctx, c.get('principal'), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/agents',
+      security: bearer,
+      request: { query: PeriodQuery },
+      responses: {
+        200: json("agents over the period: their projects' steps, submissions, supplements"),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await agentReport(ctx, c.get('principal'), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/admin/sla-sweeps',
+      security: bearer,
+      request: {
+        body: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: z.strictObject({ asOf: z.string().datetime({ offset: true }).optional() }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: json('what the sweep did (lights, breaches, escalations, deemed approvals)'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      assertAllowed(c.get('principal'), 'admin.operate');
+      const asOf = (await c.req.json().catch(() => ({}))) as { asOf?: string };
+      if (asOf.asOf) {
+        if (!deps.clockControl) {
+          throw new ConflictError(
+            'CLOCK.REAL',
+            'asOf is accepted only on a simulated clock (npm start -- --clock=simulated); this runtime runs on the real clock',
+          );
+        }
+        await deps.clockControl.moveTo(asOf.asOf);
+      }
+      const report = deps.runScheduledJob ? await deps.runScheduledJob() : undefined;
+      return c.json({ report: report ?? null, at: ctx.clock.now().toISOString() }, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,106 @@
+import type { Notification } from '../domain/notifications.js';
+import type { Project, User } from '../domain/project.js';
+import type { ChannelEvent } from '../notify/channels.port.js';
+import type { OutboxSend, StoreOp } from '../store/store.port.js';
+import type { AppContext } from './context.js';
+
+/** Who is concerned by a piece of news: a department's officers, a role, or one user. */
+export type Audience = { departmentId: string } | { role: User['role'] } | { userId: string };
+
+/** A piece of news for the people concerned (a light, a breach, an escalation, a deemed approval, a meeting). */
+export type Concern = {
+  kind: Notification['kind'];
+  title: string;
+  message: string;
+  project?: Pick<Project, 'projectId' | 'code'>;
+  stepId?: string;
+  partId?: string;
+  /** the department whose group robot hears of it */
+  departmentId?: string;
+  rung?: string;
+  audiences: Audience[];
+  /** also alert people outside the system (SNS on AWS): the upper rungs and deemed approvals */
+  alert?: boolean;
+};
+
+/** At most this many users receive one piece of news (a transaction holds at most 100 items). */
+const MAX_RECIPIENTS = 40;
+
+/**
+ * The writes and sends that tell the concerned users: one inbox item per user (in the change's own transaction),
+ * and, through the outbox, an event on the bus, the department's robot webhook, and an alert where asked.
+ */
+export async function notificationEffects(
+  ctx: AppContext,
+  concerns: readonly Concern[],
+  now: Date,
+): Promise<{ ops: StoreOp[]; sends: OutboxSend[] }> {
+  const ops: StoreOp[] = [];
+  const sends: OutboxSend[] = [];
+  const at = now.toISOString();
+  const usersOf = new Map<string, Promise<string[]>>();
+  const resolve = (audience: Audience): Promise<string[]> => {
+    if ('userId' in audience) return Promise.resolve([audience.userId]);
+    const key = 'departmentId' in audience ? `dept:${audience.departmentId}` : `role:${audience.role}`;
+    let users = usersOf.get(key);
+    if (!users) {
+      users = ctx.store.listUsersOf(audience).then((list) => list.map((u) => u.userId));
+      usersOf.set(key, users);
+    }
+    return users;
+  };
+  const webhooks = new Map<string, Promise<string | undefined>>();
+  for (const concern of concerns) {
+    const recipients = new Set((await Promise.all(concern.audiences.map(resolve))).flat());
+    for (const userId of [...recipients].slice(0, MAX_RECIPIENTS)) {
+      ops.push({
+        op: 'put_notification',
+        notification: {
+          userId,
+          notificationId: ctx.newId(),
+          at,
+          kind: concern.kind,
+          title: concern.title,
+          message: concern.message,
+          ...(concern.project
+            ? { projectId: concern.project.projectId, projectCode: concern.project.code }
+            : {}),
+          ...(concern.stepId ? { stepId: concern.stepId } : {}),
+          ...(concern.partId ? { partId: concern.partId } : {}),
+          read: false,
+        },
+      });
+    }
+    const event: ChannelEvent = {
+      kind: concern.kind,
+      title: concern.title,
+      message: concern.message,
+      at,
+      ...(concern.project ? { projectId: concern.project.projectId, projectCode: concern.project.code } : {}),
+      ...(concern.stepId ? { stepId: concern.stepId } : {}),
+      ...(concern.partId ? { partId: concern.partId } : {}),
+      ...(concern.departmentId ? { departmentId: concern.departmentId } : {}),
+      ...(concern.rung ? { rung: concern.rung } : {}),
+    };
+    sends.push({ type: 'publish_event', event });
+    if (concern.alert) sends.push({ type: 'alert', event });
+    if (concern.departmentId) {
+      const id = concern.departmentId;
+      let url = webhooks.get(id);
+      if (!url) {
+        url = ctx.store.getDepartment(id).then((d) => d?.webhookUrl);
+        webhooks.set(id, url);
+      }
+      const target = await url;
+      if (target) {
+        sends.push({
+          type: 'post_webhook',
+          url: target,
+          text: `【代办】${concern.title}\n${concern.message}`,
+          what: `${concern.kind} to ${id}'s robot`,
+        });
+      }
+    }
+  }
+  return { ops, sends };
+}

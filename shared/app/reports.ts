@@ -1,0 +1,126 @@
+import { assertAllowed } from '../domain/access-policy.js';
+import { InvalidInputError } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import {
+  addCounters,
+  emptyCounters,
+  type StatCounters,
+  type StatDimension,
+  summarise,
+} from '../domain/stats.js';
+import type { AppContext } from './context.js';
+
+export type Period = { from: string; to: string };
+
+const MONTH = /^(\d{4})-(\d{2})$/;
+const MAX_MONTHS = 36;
+
+/** The months of a period, `YYYY-MM`, both ends included. */
+export function monthsOf(period: Period): string[] {
+  const from = MONTH.exec(period.from);
+  const to = MONTH.exec(period.to);
+  if (!from || !to) throw new InvalidInputError('REPORT.PERIOD', 'a period is from=YYYY-MM&to=YYYY-MM');
+  const months: string[] = [];
+  let year = Number(from[1]);
+  let month = Number(from[2]);
+  while (year * 12 + month <= Number(to[1]) * 12 + Number(to[2])) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    if (months.length > MAX_MONTHS) {
+      throw new InvalidInputError(
+        'REPORT.PERIOD',
+        `a report covers at most ${MAX_MONTHS} months; ask for a shorter period`,
+      );
+    }
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  if (months.length === 0)
+    throw new InvalidInputError(
+      'REPORT.PERIOD',
+      `the period ends (${period.to}) before it begins (${period.from})`,
+    );
+  return months;
+}
+
+async function sums(
+  ctx: AppContext,
+  dimension: StatDimension,
+  period: Period,
+): Promise<Map<string, StatCounters>> {
+  const byId = new Map<string, StatCounters>();
+  const months = await Promise.all(monthsOf(period).map((month) => ctx.store.listStats(dimension, month)));
+  for (const { id, counters } of months.flat())
+    byId.set(id, addCounters(byId.get(id) ?? emptyCounters(), counters));
+  return byId;
+}
+
+/**
+ * Departments over a period (DOMAIN.md "Weekly report and accountability"): steps decided, on-time rate, average
+ * working days against the promised and legal limits, breaches, deemed approvals, one-time-notice violations,
+ * supplements; ranked worst first; repeat offenders marked (约谈 after the first deemed approval, the 蜗牛奖 list at
+ * two or more); the headline is the speed-up against the legal limits (比法定时限提速).
+ */
+export async function departmentReport(ctx: AppContext, principal: Principal, period: Period) {
+  assertAllowed(principal, 'reports.read');
+  const [byId, departments] = await Promise.all([
+    sums(ctx, 'department', period),
+    ctx.store.listDepartments(),
+  ]);
+  const policy = ctx.settings.sla.repeatOffender;
+  const rows = departments
+    .filter((d) => principal.role !== 'officer' || d.id === principal.departmentId)
+    .filter(() => principal.role !== 'agent')
+    .map((department) => {
+      const summary = summarise(byId.get(department.id) ?? emptyCounters());
+      const accountability =
+        summary.deemedApprovals >= policy.snailListFrom
+          ? ('snail_list' as const)
+          : summary.deemedApprovals >= policy.talkAfter
+            ? ('formal_talk' as const)
+            : null;
+      return {
+        departmentId: department.id,
+        name: department.name,
+        level: department.level,
+        ...summary,
+        accountability,
+      };
+    })
+    .sort(
+      (a, b) =>
+        b.breaches + b.deemedApprovals - (a.breaches + a.deemedApprovals) ||
+        (a.onTimeRate ?? 101) - (b.onTimeRate ?? 101) ||
+        a.departmentId.localeCompare(b.departmentId),
+    );
+  const total = summarise(rows.reduce((acc, row) => addCounters(acc, row), emptyCounters()));
+  return {
+    period,
+    headline:
+      total.speedUpVersusLegal === null
+        ? '本期无办结事项'
+        : `本期办结 ${total.decided} 项，按时率 ${total.onTimeRate}%，比法定时限提速 ${total.speedUpVersusLegal}%`,
+    total,
+    departments: rows.map((row, index) => ({ rank: index + 1, ...row })),
+  };
+}
+
+/** Agents over a period: their projects' steps decided and how fast, what they submitted, supplied and re-applied. */
+export async function agentReport(ctx: AppContext, principal: Principal, period: Period) {
+  assertAllowed(principal, 'reports.read');
+  const [byId, users] = await Promise.all([
+    sums(ctx, 'agent', period),
+    ctx.store.listUsersOf({ role: 'agent' }),
+  ]);
+  const rows = users
+    .filter((u) => principal.role === 'leader' || principal.role === 'admin' || u.userId === principal.userId)
+    .map((agent) => ({
+      agentId: agent.userId,
+      name: agent.name,
+      ...summarise(byId.get(agent.userId) ?? emptyCounters()),
+    }))
+    .sort((a, b) => b.decided - a.decided || a.agentId.localeCompare(b.agentId));
+  return { period, agents: rows };
+}

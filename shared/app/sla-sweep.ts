@@ -1,0 +1,169 @@
+import { findPart, findStep } from '../domain/chain-graph.js';
+import { DOCUMENT_TITLES, type ProjectDocument } from '../domain/documents.js';
+import { SYSTEM_ACTOR } from '../domain/principal.js';
+import { type SlaAction, slaStep } from '../domain/sla.js';
+import { RUNG_NAMES } from '../domain/sla-policy.js';
+import { isInFlight } from '../domain/step-status.js';
+import type { ProjectState } from '../domain/transition.js';
+import { chinaDate } from '../domain/working-days.js';
+import type { StoreOp } from '../store/store.port.js';
+import { applyTransition, retryOnConflict } from './commit.js';
+import type { AppContext } from './context.js';
+import { loadState } from './load.js';
+import { type Audience, type Concern, notificationEffects } from './notify.js';
+import type { StatAddition } from './stats-effects.js';
+
+/**
+ * The SLA sweep's work on one step or part that has come due in the Work index (DESIGN.md decision 4): read the
+ * base item again (the index is eventually consistent), act on every checkpoint due (lights, the breach, the
+ * escalation ladder, 超时默认 with its notice), tell the people concerned, count it against the department, and set
+ * when to look again: one transaction. A second sweep at the same instant finds nothing due and writes nothing.
+ */
+export async function sweepItem(
+  ctx: AppContext,
+  work: { projectId: string; itemKey: string },
+  now: Date,
+): Promise<SlaAction[]> {
+  return retryOnConflict(async () => {
+    const state = await loadState(ctx, work.projectId);
+    if (!isInFlight(state.project.status)) return [];
+    const [stepId = '', partId] = work.itemKey.split('#');
+    const target = { stepId, ...(partId ? { partId } : {}) };
+    const { transition, actions } = slaStep(
+      { state, now, calendar: ctx.calendar, sla: ctx.settings.sla },
+      target,
+    );
+    if (transition.changes.length === 0) return [];
+    const item = state.items.get(work.itemKey);
+    const departmentId = item?.departmentId ?? undefined;
+    const concerns = actions.map((action) => concernOf(state, target, departmentId, action, item?.dueDate));
+    const effects = await notificationEffects(ctx, concerns, now);
+    const ops: StoreOp[] = [...effects.ops];
+    if (actions.some((a) => a.kind === 'deemed')) ops.push(...(await deemedNotice(ctx, state, target, now)));
+    const stats: StatAddition[] = departmentId
+      ? actions.flatMap((a): StatAddition[] =>
+          a.kind === 'red'
+            ? [{ dimension: 'department', id: departmentId, add: { breaches: 1 } }]
+            : a.kind === 'escalate'
+              ? [{ dimension: 'department', id: departmentId, add: { escalations: 1 } }]
+              : [],
+        )
+      : [];
+    await applyTransition(ctx, state, transition, { actor: SYSTEM_ACTOR, ops, sends: effects.sends, stats });
+    return actions;
+  });
+}
+
+function concernOf(
+  state: ProjectState,
+  target: { stepId: string; partId?: string },
+  departmentId: string | undefined,
+  action: SlaAction,
+  dueDate: string | undefined,
+): Concern {
+  const found = findStep(state.chain, target.stepId);
+  const part = found && target.partId ? findPart(found.step, target.partId) : undefined;
+  const name = `${found?.step.name ?? target.stepId}${part ? `（${part.name}）` : ''}`;
+  const where = `项目 ${state.project.code}「${state.project.name}」第 ${target.stepId} 项 ${name}`;
+  const lead = found?.stage.leadDepartmentId;
+  const department: Audience[] = departmentId ? [{ departmentId }] : [];
+  const agent: Audience = { userId: state.project.agentId };
+  const base = {
+    project: state.project,
+    stepId: target.stepId,
+    ...(target.partId ? { partId: target.partId } : {}),
+    ...(departmentId ? { departmentId } : {}),
+  };
+  switch (action.kind) {
+    case 'yellow':
+      return {
+        ...base,
+        kind: 'light_yellow',
+        title: `黄灯预警：${name}`,
+        message: `${where}的承诺时限将于 ${dueDate} 届满，请抓紧办理。`,
+        audiences: [...department, agent],
+      };
+    case 'red':
+      return {
+        ...base,
+        kind: 'breach',
+        title: `红灯：${name}已超承诺时限`,
+        message: `${where}的承诺时限已于 ${action.dueDate} 届满，尚未办结。`,
+        audiences: [...department, agent],
+      };
+    case 'escalate': {
+      const upper =
+        action.rung === 'joint_meeting' || action.rung === 'secretary_general' || action.rung === 'mayor';
+      const audiences: Audience[] =
+        action.rung === 'department'
+          ? department
+          : action.rung === 'stage_lead'
+            ? [...(lead ? [{ departmentId: lead }] : []), ...department]
+            : [{ role: 'leader' }, ...(lead ? [{ departmentId: lead }] : []), ...department];
+      return {
+        ...base,
+        kind: 'escalation',
+        title: `督办升级至${RUNG_NAMES[action.rung]}：${name}`,
+        message: `${where}已超期 ${action.afterOverdueDays} 个工作日以上，按督办规则提交${RUNG_NAMES[action.rung]}。`,
+        rung: action.rung,
+        audiences: [...audiences, agent],
+        alert: upper,
+      };
+    }
+    case 'deemed':
+      return {
+        ...base,
+        kind: 'deemed_approval',
+        title: `超时默认：${name}视为同意`,
+        message: `${where}的承诺时限已于 ${action.dueDate} 届满未作决定，依超时默认规则视为同意，并发出超时默认通知单。`,
+        audiences: [...department, ...(lead ? [{ departmentId: lead }] : []), { role: 'leader' }, agent],
+        alert: true,
+      };
+  }
+}
+
+/** The 超时默认通知单: numbered, stored on the project, readable as JSON and as a printable page. */
+async function deemedNotice(
+  ctx: AppContext,
+  state: ProjectState,
+  target: { stepId: string; partId?: string },
+  now: Date,
+): Promise<StoreOp[]> {
+  const item = state.items.get(target.partId ? `${target.stepId}#${target.partId}` : target.stepId);
+  const found = findStep(state.chain, target.stepId);
+  const part = found && target.partId ? findPart(found.step, target.partId) : undefined;
+  const department = item?.departmentId ? await ctx.store.getDepartment(item.departmentId) : undefined;
+  const year = chinaDate(now).slice(0, 4);
+  const sequence = `deemed-notice#${year}`;
+  const previous = await ctx.store.readSerial(sequence);
+  const serial = (previous ?? 0) + 1;
+  const document: ProjectDocument = {
+    projectId: state.project.projectId,
+    docId: ctx.newId(),
+    kind: 'deemed_approval_notice',
+    number: `超时默认〔${year}〕第${String(serial).padStart(4, '0')}号`,
+    title: DOCUMENT_TITLES.deemed_approval_notice,
+    issuedAt: now.toISOString(),
+    stepId: target.stepId,
+    ...(target.partId ? { partId: target.partId } : {}),
+    ...(item?.departmentId ? { departmentId: item.departmentId } : {}),
+    fields: {
+      projectCode: state.project.code,
+      projectName: state.project.name,
+      enterpriseName: state.project.enterpriseName,
+      stepName: `${found?.step.name ?? target.stepId}${part ? `（${part.name}）` : ''}`,
+      departmentName: department?.name ?? item?.departmentId ?? null,
+      submittedAt: item?.submittedAt ?? null,
+      acceptedOn: item?.clock?.acceptedOn ?? null,
+      promisedDays: item?.clock?.promisedDays ?? null,
+      dueDate: item?.dueDate ?? null,
+      noticeDate: chinaDate(now),
+      rule: '超时默认：审批部门在承诺时限内未作出决定，且未依法办理延期或中止手续的，视为同意，系统于时限届满后的下一个工作日出具本通知单，后续环节不得以缺少该前置审批为由拒绝受理。',
+      consequence: '本事项按审批通过处理，申请人可凭本通知单办理后续手续；该超时情形记入部门效能考核。',
+    },
+  };
+  return [
+    { op: 'take_serial', sequence, expected: previous, next: serial },
+    { op: 'put_document', document },
+  ];
+}

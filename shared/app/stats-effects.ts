@@ -1,0 +1,84 @@
+import { addCounters, emptyCounters, type StatCounters, type StatDimension } from '../domain/stats.js';
+import { readClock } from '../domain/step-clock.js';
+import type { ProjectState, Transition } from '../domain/transition.js';
+import { chinaDate, type WorkingDayCalendar } from '../domain/working-days.js';
+import type { StoreOp } from '../store/store.port.js';
+
+export type StatAddition = { dimension: StatDimension; id: string; add: Partial<StatCounters> };
+
+const DECIDED = new Set(['approved', 'deemed_approved', 'rejected', 'not_applicable']);
+
+/**
+ * What a transition adds to the monthly counters of the departments that decided and of the project's agent:
+ * decisions (on time or late, working days used against the promised and legal limits), supplements and one-time
+ * notice violations, submissions, resubmissions and re-applications. Written in the same transaction.
+ */
+export function statsOf(
+  state: ProjectState,
+  transition: Transition,
+  now: Date,
+  calendar: WorkingDayCalendar,
+): StatAddition[] {
+  const additions: StatAddition[] = [];
+  const agent = state.project.agentId;
+  const both = (departmentId: string | null, add: Partial<StatCounters>) => {
+    if (departmentId) additions.push({ dimension: 'department', id: departmentId, add });
+    additions.push({ dimension: 'agent', id: agent, add });
+  };
+  const violations = new Set(
+    transition.events
+      .filter((e) => e.type === 'supplement_requested' && e.data?.oneTimeNoticeViolation)
+      .map((e) => `${e.stepId}#${e.partId ?? ''}`),
+  );
+  for (const { before, after } of transition.changes) {
+    if (after.kind === 'joint') {
+      if (before.status === 'ready' && after.status === 'in_review') both(null, { submitted: 1 });
+      if (before.status === 'supplement_requested' && after.status === 'in_review')
+        both(null, { resubmitted: 1 });
+      if (before.status === 'rejected' && after.status === 'ready') both(null, { reapplied: 1 });
+      continue;
+    }
+    if (after.partId === undefined) {
+      if (before.status === 'ready' && after.status === 'in_review') both(null, { submitted: 1 });
+      if (before.status === 'supplement_requested' && after.status === 'in_review')
+        both(null, { resubmitted: 1 });
+      if (before.status === 'rejected' && after.status === 'ready') both(null, { reapplied: 1 });
+    }
+    if (before.status !== 'in_review') continue;
+    if (after.status === 'supplement_requested') {
+      const violated = violations.has(`${after.stepId}#${after.partId ?? ''}`);
+      both(after.departmentId, { supplements: 1, ...(violated ? { oneTimeNoticeViolations: 1 } : {}) });
+    } else if (DECIDED.has(after.status) && after.decidedAt && before.clock) {
+      const reading = readClock(calendar, before.clock, now);
+      const late = reading.promisedLeft < 0;
+      both(after.departmentId, {
+        decided: 1,
+        ...(late ? { late: 1 } : { onTime: 1 }),
+        workingDaysUsed: reading.elapsed,
+        promisedDays: before.clock.promisedDays,
+        legalDays: before.clock.legalDays,
+        ...(after.status === 'deemed_approved' ? { deemedApprovals: 1 } : {}),
+        ...(after.status === 'rejected' ? { rejected: 1 } : {}),
+      });
+    }
+  }
+  return additions;
+}
+
+/** The additions as one `update_stats` per department or agent and month. */
+export function statsOps(additions: readonly StatAddition[], now: Date): StoreOp[] {
+  const month = chinaDate(now).slice(0, 7);
+  const merged = new Map<string, StatAddition & { add: StatCounters }>();
+  for (const addition of additions) {
+    const key = `${addition.dimension}#${addition.id}`;
+    const seen = merged.get(key);
+    merged.set(key, { ...addition, add: addCounters(seen?.add ?? emptyCounters(), addition.add) });
+  }
+  return [...merged.values()].map((m) => ({
+    op: 'update_stats',
+    dimension: m.dimension,
+    id: m.id,
+    month,
+    add: m.add,
+  }));
+}

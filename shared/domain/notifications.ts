@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { InstantSchema } from './time.js';
+
+/** A message in a user's in-app inbox (GET /me/notifications); the same news goes to the configured channels. */
+export const NotificationSchema = z.object({
+  userId: z.string(),
+  notificationId: z.string(),
+  at: InstantSchema,
+  kind: z.enum([
+    'light_yellow',
+    'breach',
+    'escalation',
+    'deemed_approval',
+    'meeting',
+    'supplement',
+    'decision',
+    'other',
+  ]),
+  title: z.string(),
+  message: z.string(),
+  projectId: z.string().optional(),
+  projectCode: z.string().optional(),
+  stepId: z.string().optional(),
+  partId: z.string().optional(),
+  read: z.boolean(),
+});
+export type Notification = z.infer<typeof NotificationSchema>;

@@ -1,0 +1,52 @@
+/**
+ * Counters kept per department and per agent per month, added to in the same transaction as the decision, the
+ * sweep's action or the submission they count, so reports read a handful of items instead of scanning.
+ */
+export const STAT_COUNTERS = [
+  /** decisions taken (parts of joint reviews count for their department) */
+  'decided',
+  'onTime',
+  'late',
+  /** working days the decided steps took, and their promised and legal limits, summed */
+  'workingDaysUsed',
+  'promisedDays',
+  'legalDays',
+  'supplements',
+  /** a second supplement request on the same step (一次性告知 violated) */
+  'oneTimeNoticeViolations',
+  'breaches',
+  'deemedApprovals',
+  'escalations',
+  'submitted',
+  'resubmitted',
+  'reapplied',
+  'rejected',
+] as const;
+export type StatCounter = (typeof STAT_COUNTERS)[number];
+export type StatCounters = Record<StatCounter, number>;
+export type StatDimension = 'department' | 'agent';
+
+export const emptyCounters = (): StatCounters =>
+  Object.fromEntries(STAT_COUNTERS.map((c) => [c, 0])) as StatCounters;
+
+export function addCounters(a: StatCounters, b: Partial<StatCounters>): StatCounters {
+  const sum = { ...a };
+  for (const counter of STAT_COUNTERS) sum[counter] += b[counter] ?? 0;
+  return sum;
+}
+
+/** What a report shows of a set of counters: rates and averages next to the sums. */
+export function summarise(counters: StatCounters) {
+  const { decided, onTime, workingDaysUsed, promisedDays, legalDays } = counters;
+  const rate = (n: number) => (decided > 0 ? Math.round((n / decided) * 1000) / 10 : null);
+  const average = (n: number) => (decided > 0 ? Math.round((n / decided) * 10) / 10 : null);
+  return {
+    ...counters,
+    onTimeRate: rate(onTime),
+    averageWorkingDays: average(workingDaysUsed),
+    averagePromisedDays: average(promisedDays),
+    averageLegalDays: average(legalDays),
+    /** 比法定时限提速: how much faster than the law allows, in percent */
+    speedUpVersusLegal: legalDays > 0 ? Math.round((1 - workingDaysUsed / legalDays) * 1000) / 10 : null,
+  };
+}
