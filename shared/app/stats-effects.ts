@@ -50,7 +50,7 @@ export function statsOf(
       both(after.departmentId, { supplements: 1, ...(violated ? { oneTimeNoticeViolations: 1 } : {}) });
     } else if (DECIDED.has(after.status) && after.decidedAt && before.clock) {
       const reading = readClock(calendar, before.clock, now);
-      const late = reading.promisedLeft < 0;
+      const late = reading.overdue;
       both(after.departmentId, {
         decided: 1,
         ...(late ? { late: 1 } : { onTime: 1 }),

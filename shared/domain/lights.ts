@@ -8,11 +8,11 @@ const RANK: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
 
 /** The light of a clock reading against the thresholds of the policy (data, default 1 day left or 75%). */
 export function lightOf(
-  reading: Pick<ClockReading, 'elapsed' | 'promisedLeft'>,
+  reading: Pick<ClockReading, 'elapsed' | 'promisedLeft' | 'overdue'>,
   promisedDays: number,
   policy: SlaPolicy,
 ): Light {
-  if (reading.promisedLeft < 0) return 'red';
+  if (reading.overdue || reading.promisedLeft < 0) return 'red';
   if (reading.promisedLeft <= policy.yellowDaysLeft) return 'yellow';
   if (promisedDays > 0 && reading.elapsed / promisedDays >= policy.yellowElapsedRatio) return 'yellow';
   return 'green';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidInputError } from './errors.js';
+import { ConflictError } from './errors.js';
 import { ChinaDateSchema, InstantSchema } from './time.js';
 import { chinaDate, endOfChinaDay, type WorkingDayCalendar } from './working-days.js';
 
@@ -69,6 +69,8 @@ export type ClockReading = {
   legalLeft: number;
   /** working days the clock stood still, current pause included */
   pausedDays: number;
+  /** the promised limit has passed (its due date is behind us, even on a weekend right after it) */
+  overdue: boolean;
   flagged: boolean;
 };
 
@@ -98,7 +100,7 @@ export function pauseClock(
 ): StepClock {
   const current = openPause(clock);
   if (current) {
-    throw new InvalidInputError(
+    throw new ConflictError(
       'CLOCK.ALREADY_PAUSED',
       `the clock already stands still (${current.kind} since ${current.fromDate}); end that pause first`,
     );
@@ -161,8 +163,10 @@ export function readClock(calendar: WorkingDayCalendar, clock: StepClock, now: D
       ? calendar.workingDaysBetween(clock.acceptedOn, today)
       : { days: 0, flagged: false };
   const elapsed = Math.max(0, counted.days - paused.days);
+  const due = clockDue(calendar, clock);
   return {
     paused: openPause(clock) !== undefined,
+    overdue: elapsed > clock.promisedDays || (due !== undefined && today > due.dueDate),
     elapsed,
     promisedLeft: clock.promisedDays - elapsed,
     legalLeft: clock.legalDays - elapsed,
