@@ -147,7 +147,11 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
     throw new ConflictError(
       'STEP.NOT_READY',
       `step ${stepId} is ${step.blocked ? 'blocked' : step.status}; materials can be submitted only when it is ready` +
-        (step.status === 'pending' ? ' (its prerequisites are not all approved yet)' : ''),
+        (step.blocked
+          ? ' (a prerequisite was rejected or the project was returned: it opens again only once the rejected step is re-applied)'
+          : step.status === 'pending'
+            ? ' (its prerequisites are not all approved yet)'
+            : ''),
       { status: step.status },
     );
   }
