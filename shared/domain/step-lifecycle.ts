@@ -654,16 +654,22 @@ function concludeJointReview(input: LifecycleInput, transition: Transition, step
     };
   }
   const lapsed = parts.filter((p) => outcome.lapsedPartIds?.includes(p.partId ?? ''));
-  const lapsedChanges = lapsed.map((p) =>
-    changed(p, {
-      ...p,
-      status: 'withdrawn',
-      outcome: 'lapsed',
-      reason: 'another part of the joint review rejected it',
-      ...(p.clock ? { clock: resumeClock(p.clock, now) } : {}),
-      updatedAt: at,
-    }),
+  const lapse = (p: ProjectStep): Omit<ProjectStep, 'version'> => ({
+    ...p,
+    status: 'withdrawn',
+    outcome: 'lapsed',
+    reason: 'another part of the joint review rejected it',
+    ...(p.clock ? { clock: resumeClock(p.clock, now) } : {}),
+    updatedAt: at,
+  });
+  // The part just decided may be one that lapses (it asked for materials after another part had rejected): its
+  // change is extended to the lapse, so the item changes once, one version up from the item as read.
+  const lapsedKeys = new Set(lapsed.map(itemKey));
+  const decidedChanges = transition.changes.map((c) =>
+    lapsedKeys.has(itemKey(c.after)) ? changed(c.before, lapse(c.after)) : c,
   );
+  const decidedKeys = new Set(transition.changes.map((c) => itemKey(c.after)));
+  const lapsedChanges = lapsed.filter((p) => !decidedKeys.has(itemKey(p))).map((p) => changed(p, lapse(p)));
   const { dueAt: _a, ...open } = step;
   const closed: ProjectStep = {
     ...open,
@@ -684,7 +690,7 @@ function concludeJointReview(input: LifecycleInput, transition: Transition, step
     input,
     {
       ...transition,
-      changes: [...transition.changes, ...lapsedChanges, change],
+      changes: [...decidedChanges, ...lapsedChanges, change],
       events: [
         ...transition.events,
         {
