@@ -659,6 +659,7 @@ function concludeJointReview(input: LifecycleInput, transition: Transition, step
     status: 'withdrawn',
     outcome: 'lapsed',
     reason: 'another part of the joint review rejected it',
+    decidedAt: at,
     ...(p.clock ? { clock: resumeClock(p.clock, now) } : {}),
     updatedAt: at,
   });
