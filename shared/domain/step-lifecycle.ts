@@ -170,7 +170,11 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
     throw new ConflictError(
       'STEP.NOT_READY',
       `step ${stepId} is ${step.blocked ? 'blocked' : step.status}; materials can be submitted only when it is ready` +
-        (step.status === 'pending' ? ' (its prerequisites are not all approved yet)' : ''),
+        (step.blocked
+          ? ' (a prerequisite was rejected or the project was returned: it opens again only once the rejected step is re-applied)'
+          : step.status === 'pending'
+            ? ' (its prerequisites are not all approved yet)'
+            : ''),
       { status: step.status },
     );
   }
@@ -673,16 +677,23 @@ function concludeJointReview(input: LifecycleInput, transition: Transition, step
     };
   }
   const lapsed = parts.filter((p) => outcome.lapsedPartIds?.includes(p.partId ?? ''));
-  const lapsedChanges = lapsed.map((p) =>
-    changed(p, {
-      ...p,
-      status: 'withdrawn',
-      outcome: 'lapsed',
-      reason: 'another part of the joint review rejected it',
-      ...(p.clock ? { clock: resumeClock(p.clock, now) } : {}),
-      updatedAt: at,
-    }),
+  const lapse = (p: ProjectStep): Omit<ProjectStep, 'version'> => ({
+    ...p,
+    status: 'withdrawn',
+    outcome: 'lapsed',
+    reason: 'another part of the joint review rejected it',
+    decidedAt: at,
+    ...(p.clock ? { clock: resumeClock(p.clock, now) } : {}),
+    updatedAt: at,
+  });
+  // The part just decided may be one that lapses (it asked for materials after another part had rejected): its
+  // change is extended to the lapse, so the item changes once, one version up from the item as read.
+  const lapsedKeys = new Set(lapsed.map(itemKey));
+  const decidedChanges = transition.changes.map((c) =>
+    lapsedKeys.has(itemKey(c.after)) ? changed(c.before, lapse(c.after)) : c,
   );
+  const decidedKeys = new Set(transition.changes.map((c) => itemKey(c.after)));
+  const lapsedChanges = lapsed.filter((p) => !decidedKeys.has(itemKey(p))).map((p) => changed(p, lapse(p)));
   const { dueAt: _a, slaCheckAt: _c, ...open } = step;
   const closed: ProjectStep = {
     ...open,
@@ -703,7 +714,7 @@ function concludeJointReview(input: LifecycleInput, transition: Transition, step
     input,
     {
       ...transition,
-      changes: [...transition.changes, ...lapsedChanges, change],
+      changes: [...decidedChanges, ...lapsedChanges, change],
       events: [
         ...transition.events,
         {

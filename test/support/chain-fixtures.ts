@@ -1,7 +1,11 @@
 import { type Chain, ChainSchema, type StepDefinitionInput } from '../../shared/domain/chain.js';
 
-/** A plain approval step of department NRP; pass what the test is about. */
-export const fixtureStep = (id: string, prerequisites: string[] = []): StepDefinitionInput => ({
+/** A plain approval step of department NRP (5 promised, 20 legal working days); pass what the test is about. */
+export const fixtureStep = (
+  id: string,
+  prerequisites: string[] = [],
+  overrides: Partial<StepDefinitionInput> = {},
+): StepDefinitionInput => ({
   id,
   name: `步骤 ${id}`,
   nameEn: `Step ${id}`,
@@ -12,6 +16,7 @@ export const fixtureStep = (id: string, prerequisites: string[] = []): StepDefin
   serviceContent: '审批',
   procedure: ['受理', '审查', '决定'],
   fee: { basis: '不收费', standard: '不收费' },
+  ...overrides,
 });
 
 /**
@@ -39,6 +44,90 @@ export function twoStageChain(version = 1): Chain {
         nameEn: 'Construction',
         leadDepartmentId: 'HUD',
         steps: [fixtureStep('2a', ['1a']), fixtureStep('2b', ['2a', '1c'])],
+      },
+    ],
+  });
+}
+
+/**
+ * A chain with a joint review (联合审查) and a milestone, modelled on stages 3 and 4 of the reference chain:
+ * stage 1: `plan` (NRP, needs the site plan) → `drawings`, a joint construction-drawing review led by HUD with three
+ * parts, `fire` (HUD, 10/15), `cad` (CAD, 5/20) and `met` (MET, 5/20) → `permit` (HUD);
+ * stage 2: `works`, the agent's milestone 施工完成 (needs `permit`) → `archives` (ARC).
+ */
+export function jointReviewChain(version = 1): Chain {
+  return ChainSchema.parse({
+    id: 'joint-chain',
+    version,
+    name: '联审测试流程',
+    nameEn: 'Joint review chain',
+    targetWorkingDays: 60,
+    stages: [
+      {
+        id: 'permits',
+        name: '施工许可',
+        nameEn: 'Construction permit',
+        leadDepartmentId: 'HUD',
+        steps: [
+          fixtureStep('plan', [], {
+            materials: [{ id: 'site-plan', name: '总平面图' }],
+          }),
+          fixtureStep('drawings', ['plan'], {
+            name: '施工图联合审查',
+            nameEn: 'Joint construction-drawing review',
+            departmentId: 'HUD',
+            promisedDays: 10,
+            legalDays: 20,
+            materials: [
+              { id: 'drawings', name: '施工图设计文件' },
+              { id: 'survey', name: '岩土工程勘察报告' },
+            ],
+            parts: [
+              {
+                id: 'fire',
+                name: '消防审查',
+                nameEn: 'Fire',
+                departmentId: 'HUD',
+                promisedDays: 10,
+                legalDays: 15,
+              },
+              {
+                id: 'cad',
+                name: '人防审查',
+                nameEn: 'Civil air defence',
+                departmentId: 'CAD',
+                promisedDays: 5,
+                legalDays: 20,
+              },
+              {
+                id: 'met',
+                name: '防雷审查',
+                nameEn: 'Lightning',
+                departmentId: 'MET',
+                promisedDays: 5,
+                legalDays: 20,
+              },
+            ],
+          }),
+          fixtureStep('permit', ['drawings'], { departmentId: 'HUD', promisedDays: 3, legalDays: 15 }),
+        ],
+      },
+      {
+        id: 'acceptance',
+        name: '竣工验收',
+        nameEn: 'Completion acceptance',
+        leadDepartmentId: 'HUD',
+        steps: [
+          fixtureStep('works', ['permit'], {
+            name: '施工完成',
+            nameEn: 'Works completed',
+            kind: 'milestone',
+            departmentId: null,
+            promisedDays: null,
+            legalDays: null,
+          }),
+          fixtureStep('archives', ['works'], { departmentId: 'ARC' }),
+        ],
       },
     ],
   });

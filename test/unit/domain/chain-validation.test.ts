@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { StepDefinitionInput } from '../../../shared/domain/chain.js';
+import type { JointPart, StepDefinitionInput } from '../../../shared/domain/chain.js';
 import { ChainSchema } from '../../../shared/domain/chain.js';
 import { dependentsInStage, findStep, inStagePrerequisites } from '../../../shared/domain/chain-graph.js';
-import { validateChain } from '../../../shared/domain/chain-validation.js';
+import { MAX_ITEMS_PER_CHAIN, validateChain } from '../../../shared/domain/chain-validation.js';
 import type { Department } from '../../../shared/domain/department.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
 import { referenceChain, referenceChainInput } from '../../../shared/domain/reference/industrial-chain.js';
-import { fixtureStep } from '../../support/chain-fixtures.js';
+import { fixtureStep, jointReviewChain } from '../../support/chain-fixtures.js';
 
 const departments: Department[] = [
   { id: 'NRP', name: '自然资源和规划局', nameEn: 'Natural Resources and Planning Bureau', level: 'district' },
@@ -22,6 +22,23 @@ const departments: Department[] = [
 function step(id: string, prerequisites: string[] = [], overrides: Partial<StepDefinitionInput> = {}) {
   return { ...fixtureStep(id, prerequisites), ...overrides };
 }
+
+/** A part of a joint review by NRP unless told otherwise (the joint step it sits in: 5 promised, 20 legal). */
+function part(id: string, overrides: Partial<JointPart> = {}): JointPart {
+  return {
+    id,
+    name: `部分 ${id}`,
+    nameEn: `Part ${id}`,
+    departmentId: 'NRP',
+    promisedDays: 5,
+    legalDays: 20,
+    ...overrides,
+  };
+}
+
+/** `count` plain steps with ids unique across the chain. */
+const steps = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => step(`${prefix}${i + 1}`));
 
 function chain(...stages: Array<ReturnType<typeof step>[]>) {
   return {
@@ -264,6 +281,121 @@ describe('validateChain', () => {
     expect(() => validateChain(chain([step('1', ['1'])]), departments)).toThrow(
       /^chain test-chain@1 is invalid \(1 problem\):\n- step 1 needs itself$/,
     );
+  });
+});
+
+describe('joint reviews (联合审查)', () => {
+  it('accepts the joint-review fixture chain with the reference departments', () => {
+    // Act
+    const parsed = validateChain(jointReviewChain(), referenceDepartments);
+
+    // Assess
+    expect(parsed.stages[0]?.steps[1]?.parts?.map((p) => p.id)).toEqual(['fire', 'cad', 'met']);
+  });
+
+  it('needs at least two parts', () => {
+    // Act
+    const problems = problemsOf(chain([step('j', [], { parts: [part('fire')] })]));
+
+    // Assess
+    expect(problems).toEqual(['step j is a joint review with 1 part(s); it needs at least 2']);
+  });
+
+  it('rejects a part listed twice and a part id reserved for generated state names', () => {
+    // Act
+    const problems = problemsOf(
+      chain([step('j', [], { parts: [part('fire'), part('fire'), part('gate')] })]),
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      'step j part fire is listed more than once',
+      "step j part gate: 'gate' is reserved for generated state names",
+    ]);
+  });
+
+  it('names a part’s unknown department and limits that do not fit the part or the joint review', () => {
+    // Prepare: the joint review promises 5 and allows 20 working days
+    const input = chain([
+      step('j', [], {
+        parts: [
+          part('cad', { departmentId: 'CAD' }),
+          part('x', { promisedDays: 4, legalDays: 3 }),
+          part('y', { promisedDays: 6 }),
+          part('z', { legalDays: 25 }),
+        ],
+      }),
+    ]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual([
+      "step j part cad names unknown department 'CAD'",
+      'step j part x: the legal limit (3 working days) is shorter than the promised limit (4)',
+      "step j part y: its promised limit (6) is longer than the joint review's (5)",
+      "step j part z: its legal limit (25) is longer than the joint review's (20)",
+    ]);
+  });
+
+  it('rejects a milestone with parts', () => {
+    // Prepare
+    const input = chain([
+      step('m', [], {
+        kind: 'milestone',
+        departmentId: null,
+        promisedDays: null,
+        legalDays: null,
+        parts: [part('a'), part('b')],
+      }),
+    ]);
+
+    // Act / Assess
+    expect(problemsOf(input)).toEqual(['step m is a milestone and cannot be a joint review']);
+  });
+
+  it('refuses a part id that is not short and lower-case', () => {
+    // Act
+    const problems = problemsOf(chain([step('j', [], { parts: [part('Fire'), part('cad')] })]));
+
+    // Assess
+    expect(problems).toEqual(['stages.0.steps.0.parts.0.id: a part id is 1–20 lower-case letters or digits']);
+  });
+});
+
+describe('the size of a chain (one registration transaction)', () => {
+  it(`accepts exactly ${MAX_ITEMS_PER_CHAIN} steps`, () => {
+    // Act
+    const problems = problemsOf(chain(steps('a', 30), steps('b', 30), steps('c', 30)));
+
+    // Assess
+    expect(MAX_ITEMS_PER_CHAIN).toBe(90);
+    expect(problems).toEqual([]);
+  });
+
+  it('rejects 91 steps, saying why and what to do', () => {
+    // Act
+    const problems = problemsOf(chain(steps('a', 30), steps('b', 30), steps('c', 31)));
+
+    // Assess
+    expect(problems).toEqual([
+      'the chain has 91 steps and joint-review parts; at most 90 are allowed (a project is registered in one ' +
+        'transaction): split it into two chains',
+    ]);
+  });
+
+  it('counts each part of a joint review as an item of its own', () => {
+    // Prepare: 88 steps, one of them a joint review of 3 parts: 91 items
+    const joint = step('j', [], { parts: [part('fire'), part('cad', { departmentId: 'HUD' }), part('met')] });
+
+    // Act
+    const problems = problemsOf(chain(steps('a', 30), steps('b', 30), [...steps('c', 27), joint]));
+
+    // Assess
+    expect(problems).toEqual([
+      expect.stringMatching(/^the chain has 91 steps and joint-review parts; at most 90/),
+    ]);
   });
 });
 

@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Action,
+  assertAllowed,
+  decide,
+  type Resource,
+  type Verdict,
+} from '../../../shared/domain/access-policy.js';
+import type { Chain } from '../../../shared/domain/chain.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
+import type { Principal, Role } from '../../../shared/domain/principal.js';
+import type { Project } from '../../../shared/domain/project.js';
+import { twoStageChain } from '../../support/chain-fixtures.js';
+import { fixtureItems, fixtureProject } from '../../support/project-state.js';
+
+/** Stage leads DRC and HUD; every step is NRP's. */
+const chain: Chain = twoStageChain();
+
+const ENTERPRISE = '91320115MA1X0000XX';
+const OTHER_ENTERPRISE = '91320115MA1Y1111YY';
+
+/** One principal per role; "own" objects belong to them (or their department or enterprise), "foreign" ones do not. */
+const principals: Record<Role, Principal> = {
+  agent: { userId: 'agent-wang', role: 'agent', name: '王代办' },
+  officer: { userId: 'officer-zhao', role: 'officer', name: '赵科长', departmentId: 'NRP' },
+  investor: { userId: 'investor-sun', role: 'investor', name: '孙总', enterpriseId: ENTERPRISE },
+  leader: { userId: 'leader-li', role: 'leader', name: '李主任' },
+  admin: { userId: 'admin-zhou', role: 'admin', name: '周管理员' },
+};
+const roles = Object.keys(principals) as Role[];
+
+/** agent-wang's project for the investor's enterprise, with NRP's steps. */
+const ownProject: Project = fixtureProject(chain, {
+  agentId: 'agent-wang',
+  enterpriseId: ENTERPRISE,
+  departments: ['NRP'],
+});
+/** Another agent's project for another enterprise, whose only department is ENV (which leads no stage). */
+const foreignProject: Project = fixtureProject(chain, {
+  projectId: '01PROJECTFOREIGN0000000000',
+  code: '2026-320115-04-01-000002',
+  agentId: 'agent-li',
+  enterpriseId: OTHER_ENTERPRISE,
+  departments: ['ENV'],
+});
+const nrpStep = fixtureItems(chain).find((i) => i.stepId === '1a');
+if (!nrpStep) throw new Error('the fixture chain has no step 1a');
+const envStep = { ...nrpStep, projectId: foreignProject.projectId, departmentId: 'ENV' };
+
+type Whose = 'own' | 'foreign';
+type Expected = 'allowed' | 'forbidden' | 'not_found';
+/** agent, officer, investor, leader, admin */
+type Row = readonly [Expected, Expected, Expected, Expected, Expected];
+
+const A = 'allowed';
+const F = 'forbidden';
+const N = 'not_found';
+
+/** What each action is asked about, for an own and a foreign object. */
+const resources: Record<Action, Record<Whose, Resource>> = {
+  'project.register': { own: { agentId: 'agent-wang' }, foreign: { agentId: 'agent-li' } },
+  'project.read': { own: { project: ownProject, chain }, foreign: { project: foreignProject, chain } },
+  'project.read_timeline': {
+    own: { project: ownProject, chain },
+    foreign: { project: foreignProject, chain },
+  },
+  'project.reassign': { own: { project: ownProject, chain }, foreign: { project: foreignProject, chain } },
+  'project.withdraw': { own: { project: ownProject, chain }, foreign: { project: foreignProject, chain } },
+  'step.submit': { own: { project: ownProject }, foreign: { project: foreignProject } },
+  'step.resubmit': { own: { project: ownProject }, foreign: { project: foreignProject } },
+  'step.reapply': { own: { project: ownProject }, foreign: { project: foreignProject } },
+  'step.decide': {
+    own: { project: ownProject, item: nrpStep },
+    foreign: { project: foreignProject, item: envStep },
+  },
+  'step.pause_clock': {
+    own: { project: ownProject, item: nrpStep },
+    foreign: { project: foreignProject, item: envStep },
+  },
+  'projects.filter_by_department': { own: { departmentId: 'NRP' }, foreign: { departmentId: 'ENV' } },
+  'inbox.read': { own: { departmentId: 'NRP' }, foreign: { departmentId: 'ENV' } },
+  'projects.filter_by_agent': { own: { agentId: 'agent-wang' }, foreign: { agentId: 'agent-li' } },
+  // reports carry no object: the use case keeps each caller to their own rows
+  'reports.read': { own: {}, foreign: {} },
+  'chain.publish': { own: {}, foreign: {} },
+  'admin.operate': { own: {}, foreign: {} },
+};
+
+/** DOMAIN.md "Who sees what", as verdicts: agent, officer, investor, leader, admin. */
+const expected: Record<Action, Record<Whose, Row>> = {
+  'project.register': { own: [A, F, F, A, A], foreign: [F, F, F, A, A] },
+  'project.read': { own: [A, A, A, A, A], foreign: [N, N, N, A, A] },
+  'project.read_timeline': { own: [A, A, A, A, A], foreign: [N, N, N, A, A] },
+  'project.reassign': { own: [A, F, F, A, A], foreign: [N, N, N, A, A] },
+  'project.withdraw': { own: [A, F, F, A, A], foreign: [N, N, N, A, A] },
+  'step.submit': { own: [A, F, F, F, F], foreign: [N, N, N, F, F] },
+  'step.resubmit': { own: [A, F, F, F, F], foreign: [N, N, N, F, F] },
+  'step.reapply': { own: [A, F, F, F, F], foreign: [N, N, N, F, F] },
+  'step.decide': { own: [F, A, F, F, F], foreign: [N, N, N, F, F] },
+  'step.pause_clock': { own: [F, A, F, F, F], foreign: [N, N, N, F, F] },
+  'projects.filter_by_department': { own: [F, A, F, A, A], foreign: [F, F, F, A, A] },
+  'inbox.read': { own: [F, A, F, A, A], foreign: [F, F, F, A, A] },
+  'projects.filter_by_agent': { own: [A, F, F, A, A], foreign: [F, F, F, A, A] },
+  'reports.read': { own: [A, A, F, A, A], foreign: [A, A, F, A, A] },
+  'chain.publish': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
+  'admin.operate': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
+};
+
+const verdictOf = (verdict: Verdict): Expected => (verdict.allowed ? 'allowed' : verdict.as);
+
+const cases = (Object.keys(expected) as Action[]).map((action) => ({
+  action,
+  rows: roles.flatMap((role, i) =>
+    (['own', 'foreign'] as const).map((whose) => ({ role, whose, expected: expected[action][whose][i] })),
+  ),
+}));
+
+describe.each(cases)('$action', ({ action, rows }) => {
+  it.each(rows)('is $expected for the $role on a $whose object', ({ role, whose, expected: verdict }) => {
+    // Act
+    const result = decide(principals[role], action, resources[action][whose]);
+
+    // Assess
+    expect(verdictOf(result)).toBe(verdict);
+  });
+});
+
+describe('refusals that reveal nothing', () => {
+  it('answers a project the caller may not see exactly like one that does not exist', () => {
+    // Act
+    const verdict = decide(principals.investor, 'project.read', { project: foreignProject, chain });
+
+    // Assess: no code, name, agent or enterprise of the hidden project
+    expect(verdict).toEqual({
+      allowed: false,
+      as: 'not_found',
+      code: 'PROJECT.NOT_FOUND',
+      reason: 'no such project (or it is not one you may see)',
+    });
+  });
+
+  it.each(['project.withdraw', 'step.submit', 'step.decide'] as const)(
+    'hides the project before judging %s on it',
+    (action) => {
+      // Act
+      const verdict = decide(principals.agent, action, resources[action].foreign);
+
+      // Assess
+      expect(verdict).toMatchObject({ allowed: false, as: 'not_found', code: 'PROJECT.NOT_FOUND' });
+    },
+  );
+
+  it('throws a not-found error for a hidden project and a forbidden one for a visible project', () => {
+    // Act
+    const hidden = () =>
+      assertAllowed(principals.officer, 'project.withdraw', resources['project.withdraw'].foreign);
+    const visible = () =>
+      assertAllowed(principals.officer, 'project.withdraw', resources['project.withdraw'].own);
+
+    // Assess
+    expect(hidden).toThrow(NotFoundError);
+    expect(visible).toThrow(ForbiddenError);
+    expect(visible).toThrow("only the project's agent, a leader or an admin may withdraw it");
+  });
+});
+
+describe('officers', () => {
+  it('lets a stage’s lead department (牵头部门) see a project it holds no step of', () => {
+    // Prepare: DRC leads stage 1 of the chain; the project's steps are NRP's
+    const lead: Principal = { userId: 'officer-qian', role: 'officer', name: '钱科长', departmentId: 'DRC' };
+
+    // Act
+    const withChain = decide(lead, 'project.read', { project: ownProject, chain });
+    const withoutChain = decide(lead, 'project.read', { project: ownProject });
+
+    // Assess
+    expect(withChain).toEqual({ allowed: true });
+    expect(verdictOf(withoutChain)).toBe('not_found');
+  });
+
+  it('lets a lead department see the project but not decide another department’s step', () => {
+    // Prepare
+    const lead: Principal = { userId: 'officer-qian', role: 'officer', name: '钱科长', departmentId: 'DRC' };
+
+    // Act
+    const verdict = decide(lead, 'step.decide', { project: ownProject, chain, item: nrpStep });
+
+    // Assess
+    expect(verdict).toMatchObject({ allowed: false, as: 'forbidden', code: 'STEP.NOT_YOUR_DEPARTMENT' });
+  });
+
+  it('lets an officer decide a joint-review part of their department and not the parts of others', () => {
+    // Prepare: the project has a CAD part beside NRP's steps
+    const project = { ...ownProject, departments: ['CAD', 'NRP'] };
+    const cadPart = { ...nrpStep, stepId: 'drawings', partId: 'cad', departmentId: 'CAD' };
+    const cadOfficer: Principal = {
+      userId: 'officer-wu',
+      role: 'officer',
+      name: '吴科长',
+      departmentId: 'CAD',
+    };
+
+    // Act and Assess
+    expect(decide(cadOfficer, 'step.decide', { project, item: cadPart })).toEqual({ allowed: true });
+    expect(verdictOf(decide(principals.officer, 'step.decide', { project, item: cadPart }))).toBe(
+      'forbidden',
+    );
+  });
+});
+
+describe('investors', () => {
+  it('sees no project when the token carries no enterprise', () => {
+    // Prepare
+    const investor: Principal = { userId: 'investor-x', role: 'investor', name: '某企业' };
+
+    // Act and Assess
+    expect(verdictOf(decide(investor, 'project.read', { project: ownProject }))).toBe('not_found');
+  });
+});
+
+describe('registering a project', () => {
+  it('lets an agent register a project without naming an agent (it is theirs)', () => {
+    expect(decide(principals.agent, 'project.register', {})).toEqual({ allowed: true });
+  });
+
+  it('names why an agent may not register a project for another agent', () => {
+    // Act
+    const verdict = decide(principals.agent, 'project.register', { agentId: 'agent-li' });
+
+    // Assess
+    expect(verdict).toMatchObject({ as: 'forbidden', code: 'PROJECT.REGISTER_FOR_OTHERS' });
+  });
+});
