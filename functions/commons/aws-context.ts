@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
@@ -9,6 +11,7 @@ import { LiveSettings } from '../../shared/app/live-settings.js';
 import { jsonLogger, type Logger } from '../../shared/app/logger.js';
 import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
+import { AwsChannels } from '../../shared/notify/aws-channels.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 
 /**
@@ -51,6 +54,8 @@ export const AwsEnvSchema = z.object({
     .regex(/^\d{2}$/, 'TYPE_CODE must be 2 digits')
     .default('01'),
   OUTBOX_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
+  EVENT_BUS_NAME: z.string().min(1).max(256).optional(),
+  ALERT_TOPIC_ARN: optionalArn,
   EXECUTION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(360).optional(),
 });
 export type AwsEnv = z.infer<typeof AwsEnvSchema>;
@@ -59,6 +64,8 @@ export type AwsEnv = z.infer<typeof AwsEnvSchema>;
 export type AwsClients = {
   dynamo: DynamoDBClient;
   sfn: SFNClient;
+  eventBridge?: EventBridgeClient;
+  sns?: SNSClient;
 };
 
 /** Reads and checks the environment; the error names every missing or malformed variable at once. */
@@ -76,7 +83,12 @@ export function readAwsEnv(env: Record<string, string | undefined>): AwsEnv {
  * (AWS_REGION, the execution role); `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SFN` redirect them locally.
  */
 export function defaultAwsClients(): AwsClients {
-  return { dynamo: new DynamoDBClient({}), sfn: new SFNClient({}) };
+  return {
+    dynamo: new DynamoDBClient({}),
+    sfn: new SFNClient({}),
+    eventBridge: new EventBridgeClient({}),
+    sns: new SNSClient({}),
+  };
 }
 
 /**
@@ -138,6 +150,17 @@ export function createAwsContext(
       ...(config.OUTBOX_GRACE_SECONDS ? { outboxGraceSeconds: config.OUTBOX_GRACE_SECONDS } : {}),
       ...(config.EXECUTION_MAX_AGE_DAYS ? { executionMaxAgeDays: config.EXECUTION_MAX_AGE_DAYS } : {}),
     },
+    ...(config.EVENT_BUS_NAME && clients.eventBridge && clients.sns
+      ? {
+          channels: new AwsChannels(
+            { eventBridge: clients.eventBridge, sns: clients.sns },
+            {
+              busName: config.EVENT_BUS_NAME,
+              ...(config.ALERT_TOPIC_ARN ? { alertTopicArn: config.ALERT_TOPIC_ARN } : {}),
+            },
+          ),
+        }
+      : {}),
     log: options.log ?? jsonLogger,
   };
 }

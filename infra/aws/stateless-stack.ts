@@ -12,9 +12,10 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Alias } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -63,6 +64,8 @@ export class StatelessStack extends Stack {
     scheduledJob: DaibanFunction;
   };
   readonly workflows: ApprovalWorkflows;
+  readonly bus: EventBus;
+  readonly alerts: Topic;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -147,7 +150,22 @@ export class StatelessStack extends Stack {
     });
     grantTableAccess(props.table, callbackTask, { actions: writes });
     grantTableAccess(props.table, finishStage, { actions: writes });
-    grantTableAccess(props.table, scheduledJob, { actions: writes, indexes: ['GSI1', 'Work'] });
+    // the Work index (what is due), status lists (the audit), users by department and role (who to notify)
+    grantTableAccess(props.table, scheduledJob, { actions: writes, indexes: ['GSI1', 'GSI2', 'Work'] });
+
+    // Where SLA news goes besides the in-app inbox: the stage's event bus, and an alerts topic for the upper rungs.
+    this.bus = new EventBus(this, 'Events', {
+      description: `Daiban ${props.stage}: SLA lights, breaches, escalations, deemed approvals`,
+    });
+    this.alerts = new Topic(this, 'Alerts', {
+      displayName: `Daiban ${props.stage} alerts`,
+      enforceSSL: true,
+      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+    });
+    this.bus.grantPutEventsTo(scheduledJob);
+    this.alerts.grantPublish(scheduledJob);
+    scheduledJob.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+    scheduledJob.addEnvironment('ALERT_TOPIC_ARN', this.alerts.topicArn);
 
     // The scheduled job: every minute (EventBridge Scheduler), the same code the local runtime runs on its interval.
     const schedulerRole = new Role(this, 'SchedulerRole', {

@@ -25,6 +25,7 @@ import { UnauthenticatedError } from '../../shared/domain/errors.js';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days.js';
 import { LocalWorkflowEngine } from '../../shared/engine/local-engine.js';
 import type { WorkflowEngine } from '../../shared/engine/workflow-engine.port.js';
+import { LocalChannels } from '../../shared/notify/local-channels.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
@@ -40,6 +41,8 @@ export type LocalSystem = {
   app: DaibanApp;
   engine: LocalWorkflowEngine;
   tokens: DevTokens;
+  /** the in-process event bus and the webhook poster */
+  channels: LocalChannels;
   /** starts again the executions of every in-flight project (after a start: they lived in the stopped process) */
   recover(options?: {
     onProgress?: (done: number) => void;
@@ -102,6 +105,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
   });
   const engine = options.wrapEngine ? options.wrapEngine(localEngine) : localEngine;
   const calendar = options.calendar ?? chineseDaysCalendar();
+  const channels = new LocalChannels((line) => log.info(line));
   const ctx: AppContext = {
     store,
     engine,
@@ -109,6 +113,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     clock: options.clock ?? systemClock,
     calendar,
     settings: new LiveSettings(calendar, calendarDataWith),
+    channels,
     newId: ulidFactory(),
     config: options.config ?? DEFAULT_CONFIG,
     spine: { ...DEFAULT_SPINE, ...options.spine },
@@ -164,6 +169,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     app,
     engine: localEngine,
     tokens,
+    channels,
     recover: (recoverOptions) => reconcileAll(ctx, recoverOptions ?? {}),
     runJob,
     startJobs(intervalMs) {

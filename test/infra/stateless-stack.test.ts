@@ -169,7 +169,7 @@ describe('least privilege', () => {
     [
       'scheduledJob',
       ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-      ['GSI1', 'Work'],
+      ['GSI1', 'GSI2', 'Work'],
     ],
   ] as const)('%s gets only the table actions it uses', (name, tableActions, indexes) => {
     // Act
@@ -210,6 +210,33 @@ describe('least privilege', () => {
 });
 
 describe('the scheduled job', () => {
+  it('may put events on its own bus and publish to its own alerts topic, and no other function may', () => {
+    // Prepare
+    const bus = logicalIdOf(synth.stateless.bus, synth.stateless);
+    const topic = logicalIdOf(synth.stateless.alerts, synth.stateless);
+    const touches = (s: PolicyStatementJson) =>
+      actionsOf(s).some((a) => a.startsWith('events:') || a.startsWith('sns:'));
+
+    // Act
+    const statements = statementsOf('scheduledJob').filter(touches);
+    const others = (['api', 'callbackTask', 'finishStage'] as const).flatMap((name) =>
+      statementsOf(name).filter(touches),
+    );
+
+    // Assess
+    expect(statements.map((s) => [actionsOf(s), resourcesOf(s)])).toEqual(
+      expect.arrayContaining([
+        [['events:PutEvents'], [{ 'Fn::GetAtt': [bus, 'Arn'] }]],
+        [['sns:Publish'], [{ Ref: topic }]],
+      ]),
+    );
+    expect(statements).toHaveLength(2);
+    expect(others).toEqual([]);
+    const variables = functionResource('scheduledJob').Properties.Environment.Variables;
+    expect(variables.EVENT_BUS_NAME).toEqual({ Ref: bus });
+    expect(variables.ALERT_TOPIC_ARN).toEqual({ Ref: topic });
+  });
+
   it('runs every minute on EventBridge Scheduler, through a role that may invoke only it', () => {
     // Prepare
     const job = logicalIdOf(synth.stateless.functions.scheduledJob, synth.stateless);
