@@ -17,6 +17,13 @@ export const DepartmentSchema = z.strictObject({
   level: DepartmentLevelSchema,
   phone: z.string().min(1).optional(),
   /** a group robot's webhook (WeCom / DingTalk) that receives the department's SLA notifications */
-  webhookUrl: z.string().url().startsWith('https://').max(500).optional(),
+  webhookUrl: z
+    .string()
+    .url()
+    .max(500)
+    .refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url), {
+      message: 'a webhook is https (plain http only on this machine, for testing)',
+    })
+    .optional(),
 });
 export type Department = z.infer<typeof DepartmentSchema>;
