@@ -3,7 +3,7 @@ import type { DaibanConfig } from '../../shared/app/context.js';
 import type { Chain } from '../../shared/domain/chain.js';
 import { validateChain } from '../../shared/domain/chain-validation.js';
 import { referenceDepartments } from '../../shared/domain/reference/departments.js';
-import { referenceChainInput } from '../../shared/domain/reference/industrial-chain.js';
+import { referenceChainVersions } from '../../shared/domain/reference/industrial-chain.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -18,7 +18,8 @@ export type DaibanAppOptions = {
 };
 
 /** The chains deployed by default: the validated 40-step reference chain (the same the local runtime seeds). */
-export const defaultChains = (): Chain[] => [validateChain(referenceChainInput, referenceDepartments)];
+export const defaultChains = (): Chain[] =>
+  referenceChainVersions.map((version) => validateChain(version, referenceDepartments));
 
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
 

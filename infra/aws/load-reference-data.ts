@@ -7,7 +7,7 @@ import { chainKey } from '../../shared/domain/chain.js';
 import { validateChain } from '../../shared/domain/chain-validation.js';
 import { type User, UserSchema } from '../../shared/domain/project.js';
 import { referenceDepartments } from '../../shared/domain/reference/departments.js';
-import { referenceChainInput } from '../../shared/domain/reference/industrial-chain.js';
+import { referenceChainVersions } from '../../shared/domain/reference/industrial-chain.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { seedUsers } from '../local/seed-reference.js';
 
@@ -59,14 +59,18 @@ async function main(): Promise<void> {
     for (const department of referenceDepartments) await store.putDepartment(department);
     console.log(`departments: ${referenceDepartments.length} put`);
 
-    const chain = validateChain(referenceChainInput, referenceDepartments);
-    const existing = await store.getChain(chain.id, chain.version);
-    if (existing) {
-      console.log(`chain ${chainKey(chain)}: already loaded, left unchanged (chain versions are immutable)`);
-    } else {
-      await store.putChain(chain);
-      const steps = chain.stages.reduce((n, stage) => n + stage.steps.length, 0);
-      console.log(`chain ${chainKey(chain)}: put (${chain.stages.length} stages, ${steps} steps)`);
+    for (const version of referenceChainVersions) {
+      const chain = validateChain(version, referenceDepartments);
+      const existing = await store.getChain(chain.id, chain.version);
+      if (existing) {
+        console.log(
+          `chain ${chainKey(chain)}: already loaded, left unchanged (chain versions are immutable)`,
+        );
+      } else {
+        await store.putChain(chain);
+        const steps = chain.stages.reduce((n, stage) => n + stage.steps.length, 0);
+        console.log(`chain ${chainKey(chain)}: put (${chain.stages.length} stages, ${steps} steps)`);
+      }
     }
 
     for (const user of users) await store.putUser(user);

@@ -2,7 +2,7 @@ import { validateChain } from '../../shared/domain/chain-validation.js';
 import { withCreditCodeCheck } from '../../shared/domain/credit-code.js';
 import type { User } from '../../shared/domain/project.js';
 import { referenceDepartments } from '../../shared/domain/reference/departments.js';
-import { referenceChainInput } from '../../shared/domain/reference/industrial-chain.js';
+import { referenceChainVersions } from '../../shared/domain/reference/industrial-chain.js';
 import type { DaibanStore } from '../../shared/store/store.port.js';
 
 /** Enterprises of the demo (统一社会信用代码 with a valid check character). */
@@ -53,7 +53,9 @@ export function seedUsers(): User[] {
  */
 export async function seedReferenceData(store: DaibanStore): Promise<void> {
   for (const department of referenceDepartments) await store.putDepartment(department);
-  const existing = await store.getChain(referenceChainInput.id, referenceChainInput.version);
-  if (!existing) await store.putChain(validateChain(referenceChainInput, referenceDepartments));
+  for (const version of referenceChainVersions) {
+    const existing = await store.getChain(version.id, version.version);
+    if (!existing) await store.putChain(validateChain(version, referenceDepartments));
+  }
   for (const user of seedUsers()) await store.putUser(user);
 }

@@ -73,8 +73,20 @@ function initialItems(
         kind: definition.parts ? 'joint' : definition.kind,
       });
       for (const part of definition.parts ?? []) {
+        // A part applies only where its step does, and its own rule (if any) holds (no civil-air-defence part
+        // in the joint acceptance of a project without a shelter).
+        const partApplies = applies && appliesTo(part.applicability, attributes);
         items.push({
           ...base,
+          ...(partApplies
+            ? { status: 'pending' as const }
+            : {
+                status: 'not_applicable' as const,
+                decidedAt: at,
+                decidedBy: 'system',
+                outcome: 'not_applicable',
+                reason: 'applicability rule',
+              }),
           stepId: definition.id,
           partId: part.id,
           departmentId: part.departmentId,

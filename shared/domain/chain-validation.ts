@@ -116,6 +116,16 @@ export function chainProblems(chain: Chain, departments: readonly Department[]):
       stepIdProblems(step, stageIds, problems);
       stepKindProblems(step, departmentIds, problems);
       partProblems(step, departmentIds, problems);
+      for (const part of step.parts ?? []) {
+        if (part.applicability !== undefined) {
+          ruleProblems(
+            part.applicability,
+            `step ${step.id} part ${part.id} applicability`,
+            attributes,
+            problems,
+          );
+        }
+      }
       const seen = new Set<string>();
       for (const prerequisite of step.prerequisites) {
         if (seen.has(prerequisite)) {

@@ -42,6 +42,8 @@ export const JointPartSchema = z.strictObject({
   departmentId: DepartmentIdSchema,
   promisedDays: z.number().int().min(0).max(365),
   legalDays: z.number().int().min(0).max(365),
+  /** Absent: the part applies wherever its step does. */
+  applicability: ApplicabilityRuleSchema.optional(),
 });
 export type JointPart = z.infer<typeof JointPartSchema>;
 

@@ -229,6 +229,7 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
     changes.push(changed(step, { ...step, status: 'in_review', ...accepted }));
     for (const part of definition.parts) {
       const item = itemOf(input, stepId, part.id);
+      if (item.status === 'not_applicable') continue; // closed at registration: nothing to review
       const clock = startClock(calendar, now, limitsOf(part));
       const after = withDue({ ...item, status: 'in_review', ...accepted }, clock, input);
       changes.push(changed(item, after));

@@ -84,16 +84,25 @@ export function publicRoutes(deps: ApiDeps) {
             .max(60)
             .regex(/^[a-z0-9-]+$/),
         }),
+        query: z.strictObject({ version: z.coerce.number().int().min(1).max(1_000_000).optional() }),
       },
       responses: {
-        200: json('a chain with every step and its six public items (六公开)'),
+        200: json(
+          'a chain (its latest version, or ?version=) with every step and its six public items (六公开)',
+        ),
         404: errorResponses[404],
       },
     }),
     async (c) => {
       const { chainId } = c.req.valid('param');
-      const chain = await store.getChain(chainId);
-      if (!chain) throw new NotFoundError('CHAIN.NOT_FOUND', `unknown chain '${chainId}'`);
+      const { version } = c.req.valid('query');
+      const chain = await store.getChain(chainId, version);
+      if (!chain) {
+        throw new NotFoundError(
+          'CHAIN.NOT_FOUND',
+          version ? `chain '${chainId}' has no version ${version}` : `unknown chain '${chainId}'`,
+        );
+      }
       const departments = new Map((await store.listDepartments()).map((d) => [d.id, d]));
       return c.json(
         {
@@ -118,6 +127,17 @@ export function publicRoutes(deps: ApiDeps) {
               kind: step.kind,
               departmentId: step.departmentId,
               departmentName: step.departmentId ? (departments.get(step.departmentId)?.name ?? null) : null,
+              // a joint review (联合审查): each department's part, with its own limits
+              parts: (step.parts ?? []).map((part) => ({
+                partId: part.id,
+                name: part.name,
+                nameEn: part.nameEn,
+                departmentId: part.departmentId,
+                departmentName: departments.get(part.departmentId)?.name ?? null,
+                promisedDays: part.promisedDays,
+                legalDays: part.legalDays,
+                applicability: part.applicability ?? null,
+              })),
               level: step.departmentId ? (departments.get(step.departmentId)?.level ?? null) : null,
               prerequisites: step.prerequisites,
               applicability: step.applicability ?? null,

@@ -1,4 +1,5 @@
 import { type Chain, type ChainInput, ChainSchema } from '../chain.js';
+import { withJointReviews } from './joint-reviews.js';
 
 /*
  * The reference chain of DOMAIN.md: 40 steps for an enterprise-invested industrial project in the four stages
@@ -36,7 +37,8 @@ const CONSTRUCTION_PLANNING_PERMIT = copy('construction-planning-permit', '建�
 const CONSTRUCTION_DRAWINGS = original('construction-drawings', '施工图设计文件（电子版）');
 const COMPLETION_REPORT = original('completion-report', '工程竣工报告');
 
-export const referenceChainInput: ChainInput = {
+/** Version 1 (the 40 steps of DOMAIN.md, one department each); projects registered on it finish on it. */
+export const referenceChainV1Input: ChainInput = {
   id: 'industrial-enterprise',
   version: 1,
   name: '企业投资工业项目审批流程',
@@ -853,4 +855,11 @@ export const referenceChainInput: ChainInput = {
   ],
 };
 
+export const referenceChainV1: Chain = ChainSchema.parse(referenceChainV1Input);
+
+/** The current reference chain: version 2, with its joint reviews (see `joint-reviews.ts`). */
+export const referenceChainInput: ChainInput = withJointReviews(referenceChainV1Input);
 export const referenceChain: Chain = ChainSchema.parse(referenceChainInput);
+
+/** Every published version of the reference chain, oldest first (each keeps its state machine). */
+export const referenceChainVersions: ChainInput[] = [referenceChainV1Input, referenceChainInput];
