@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultChains } from '../../infra/aws/daiban-app.js';
-import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
+import { chainKey } from '../../shared/domain/chain.js';
+import { referenceChain, referenceChainV1 } from '../../shared/domain/reference/industrial-chain.js';
 import {
   type AslBranch,
   type AslDefinition,
@@ -33,7 +34,7 @@ let synth: SynthesizedDaiban;
 let properties: StateMachineProperties;
 beforeAll(() => {
   synth = synthDaiban({ bundle: false });
-  const workflow = synth.stateless.workflows.machines[0];
+  const workflow = synth.stateless.workflows.machines.find((m) => m.chainKey === chainKey(referenceChain));
   if (!workflow) throw new Error('no workflow');
   const id = logicalIdOf(workflow.stateMachine, synth.stateless);
   properties = (
@@ -50,8 +51,12 @@ const deployedDefinition = (): AslDefinition => {
 };
 
 describe('the deployed state machine', () => {
-  it('deploys the validated reference chain', () => {
-    expect(defaultChains()).toEqual([referenceChain]);
+  it('deploys every version of the validated reference chain, each with its machine', () => {
+    expect(defaultChains()).toEqual([referenceChainV1, referenceChain]);
+    expect(synth.stateless.workflows.machines.map((m) => m.chainKey)).toEqual([
+      'industrial-enterprise@1',
+      'industrial-enterprise@2',
+    ]);
   });
 
   it('is the generated ASL the local runtime runs, once the same substitutions are applied', () => {

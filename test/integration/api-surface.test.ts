@@ -15,14 +15,19 @@ describe('the HTTP API', () => {
     expect(departments.find((d) => d.id === 'ENV')?.level).toBe('city');
     const chains = (await t.api.get('/chains')).body.chains;
     expect(chains).toEqual([
-      expect.objectContaining({ chainId: 'industrial-enterprise', stages: 4, steps: 40 }),
+      expect.objectContaining({ chainId: 'industrial-enterprise', version: 2, stages: 4, steps: 35 }),
     ]);
   });
 
   it('publishes the six public items (六公开) of every step of a chain', async () => {
     const chain = (await t.api.get('/chains/industrial-enterprise')).body;
     const steps = chain.stages.flatMap((s: { steps: unknown[] }) => s.steps);
-    expect(steps).toHaveLength(40);
+    expect(steps).toHaveLength(35);
+    expect(steps.find((s: { stepId: string }) => s.stepId === '32').parts).toHaveLength(6);
+    expect((await t.api.get('/chains/industrial-enterprise?version=1')).body.stages[3].steps).toHaveLength(
+      10,
+    );
+    expect((await t.api.get('/chains/industrial-enterprise?version=9')).status).toBe(404);
     for (const step of steps.filter((s: { kind: string }) => s.kind === 'approval')) {
       expect(step.public).toEqual({
         serviceContent: expect.any(String),

@@ -9,6 +9,7 @@ type Event = {
   eventId: string;
   type: string;
   stepId?: string;
+  partId?: string;
   actor: { userId: string; role: string };
   data?: { notApplicable?: string[] };
 };
@@ -16,21 +17,23 @@ type Event = {
 const stageOf = new Map(
   referenceChain.stages.flatMap((stage, index) => stage.steps.map((s) => [s.id, index] as const)),
 );
-const closingTypes = new Set(['step_decided', 'milestone_reported']);
+const closingTypes = new Set(['step_decided', 'milestone_reported', 'joint_review_concluded']);
 
 /** Where in the timeline a step closed: its decision, or the registration for a step that does not apply. */
 function closedAt(events: Event[], stepId: string): number {
   const created = events.findIndex((e) => e.type === 'project_created');
   if (events[created]?.data?.notApplicable?.includes(stepId)) return created;
-  return events.findIndex((e) => closingTypes.has(e.type) && e.stepId === stepId);
+  // a part's decision does not close its joint review; the review's conclusion does
+  return events.findIndex((e) => closingTypes.has(e.type) && e.stepId === stepId && !e.partId);
 }
 
-describe('a project on the 40-step reference chain', () => {
+describe('a project on the reference chain (35 steps, two of them joint reviews)', () => {
   let system: LocalSystem;
   let api: ApiClient;
   let projectId: string;
   let events: Event[];
   const readyTogether: string[][] = [];
+  const partsReviewedTogether: string[][] = [];
 
   beforeAll(async () => {
     // Prepare
@@ -52,6 +55,11 @@ describe('a project on the 40-step reference chain', () => {
             .filter((s) => s.status === 'ready')
             .map((s) => s.stepId),
         );
+        partsReviewedTogether.push(
+          allSteps(view).flatMap((s) =>
+            (s.parts ?? []).filter((p) => p.status === 'in_review').map((p) => `${s.stepId}.${p.partId}`),
+          ),
+        );
         return false;
       },
     });
@@ -67,12 +75,22 @@ describe('a project on the 40-step reference chain', () => {
     const view = await viewProject(api, projectId);
     expect(view.project.status).toBe('completed');
     const steps = allSteps(view);
-    expect(steps).toHaveLength(40);
+    expect(steps).toHaveLength(35);
     // siteAreaM2 defaults to 30000 and hazardous works are declared: only 22 (no temporary works) does not apply
     expect(steps.filter((s) => s.status === 'not_applicable').map((s) => s.stepId)).toEqual(['22']);
     expect(steps.filter((s) => s.status !== 'not_applicable').every((s) => s.status === 'approved')).toBe(
       true,
     );
+    for (const joint of steps.filter((s) => s.kind === 'joint')) {
+      expect(joint.parts?.every((p) => p.status === 'approved')).toBe(true);
+      expect(events.filter((e) => e.stepId === joint.stepId && e.type === 'step_submitted')).toHaveLength(1);
+      expect(events.filter((e) => e.stepId === joint.stepId && e.type === 'step_decided')).toHaveLength(
+        joint.parts?.length ?? 0,
+      );
+      expect(
+        events.filter((e) => e.stepId === joint.stepId && e.type === 'joint_review_concluded'),
+      ).toHaveLength(1);
+    }
     for (const step of steps.filter((s) => s.status === 'approved' && s.kind === 'approval')) {
       expect(events.filter((e) => e.stepId === step.stepId && e.type === 'step_submitted')).toHaveLength(1);
       expect(events.filter((e) => e.stepId === step.stepId && e.type === 'step_decided')).toHaveLength(1);
@@ -109,15 +127,17 @@ describe('a project on the 40-step reference chain', () => {
         }
       }
     }
-    expect(index('step_opened', '27')).toBeGreaterThan(index('step_decided', '23'));
+    expect(index('step_opened', '27')).toBeGreaterThan(index('joint_review_concluded', '23'));
     expect(index('step_opened', '27')).toBeGreaterThan(index('step_decided', '26'));
   });
 
   it('runs steps inside a stage in parallel as their prerequisites allow', () => {
     // after filing (1) is approved, its six dependents in stage 1 are open at the same time
     expect(readyTogether).toContainEqual(expect.arrayContaining(['2', '6', '7', '8', '9', '13', '14']));
-    // the six acceptance checks of stage 4 run side by side after works completion (31)
-    expect(readyTogether).toContainEqual(expect.arrayContaining(['32', '33', '34', '35', '36', '37']));
+    // the six departments of the joint acceptance (32) review side by side after works completion (31)
+    expect(partsReviewedTogether).toContainEqual(
+      expect.arrayContaining(['32.planning', '32.fire', '32.cad', '32.lightning', '32.env', '32.archives']),
+    );
   });
 
   it('records the principal on every event', () => {
@@ -158,7 +178,10 @@ describe('applicability', () => {
     const notApplicable = allSteps(view)
       .filter((s) => s.status === 'not_applicable')
       .map((s) => s.stepId);
-    expect(notApplicable).toEqual(['10', '11', '14', '17', '22', '34']);
+    expect(notApplicable).toEqual(['10', '11', '14', '17', '22']);
+    // the civil-air-defence parts of both joint reviews do not apply either
+    const cadParts = allSteps(view).flatMap((s) => (s.parts ?? []).filter((p) => p.partId === 'cad'));
+    expect(cadParts.map((p) => p.status)).toEqual(['not_applicable', 'not_applicable']);
     const registration = events.find((e) => e.type === 'project_created');
     expect(registration?.data?.notApplicable).toEqual(notApplicable);
     for (const step of allSteps(view).filter((s) => s.status === 'not_applicable')) {

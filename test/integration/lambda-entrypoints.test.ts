@@ -11,7 +11,7 @@ import { ensureTable } from '../../shared/store/create-table.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 
 const STATE_MACHINE_ARN =
-  'arn:aws:states:local:111122223333:stateMachine:Daiban-test-industrial-enterprise-v1';
+  'arn:aws:states:local:111122223333:stateMachine:Daiban-test-industrial-enterprise-v2';
 
 type SfnCall = { command: string; input: Record<string, unknown> };
 

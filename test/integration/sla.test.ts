@@ -332,12 +332,19 @@ describe('projected completion and the critical path', () => {
 
   it("publishes the chain's critical path: 76 working days against 235 in series and 268 legal", async () => {
     // Act
-    const chain = (await api.get('/chains/industrial-enterprise')).body;
+    const chain = (await api.get('/chains/industrial-enterprise?version=1')).body;
+    const current = (await api.get('/chains/industrial-enterprise')).body;
 
     // Assess
     expect(chain.criticalPath).toMatchObject({
       workingDays: 76,
       seriesWorkingDays: 235,
+      legalWorkingDays: 268,
+    });
+    // version 2 reviews together: the same critical path; every part's own days counted in series
+    expect(current.criticalPath).toMatchObject({
+      workingDays: 76,
+      seriesWorkingDays: 265,
       legalWorkingDays: 268,
     });
     expect(chain.criticalPath.criticalSteps).toEqual(

@@ -6,7 +6,11 @@ import { MAX_ITEMS_PER_CHAIN, validateChain } from '../../../shared/domain/chain
 import type { Department } from '../../../shared/domain/department.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
-import { referenceChain, referenceChainInput } from '../../../shared/domain/reference/industrial-chain.js';
+import {
+  referenceChain,
+  referenceChainInput,
+  referenceChainV1,
+} from '../../../shared/domain/reference/industrial-chain.js';
 import { fixtureStep, jointReviewChain } from '../../support/chain-fixtures.js';
 
 const departments: Department[] = [
@@ -402,28 +406,28 @@ describe('the size of a chain (one registration transaction)', () => {
 describe('chain navigation', () => {
   it('finds a step with its stage and stage index', () => {
     // Act
-    const found = findStep(referenceChain, '23');
+    const found = findStep(referenceChainV1, '23');
 
     // Assess
     expect(found?.stage.id).toBe('stage-3');
     expect(found?.stageIndex).toBe(2);
-    expect(findStep(referenceChain, '99')).toBeUndefined();
+    expect(findStep(referenceChainV1, '99')).toBeUndefined();
   });
 
   it('gates only on prerequisites of the same stage', () => {
     // Assess: 23 needs 16, 17, 18 from stage 2 — nothing to wait for inside stage 3
-    expect(inStagePrerequisites(referenceChain, '23')).toEqual([]);
-    expect(inStagePrerequisites(referenceChain, '27')).toEqual(['23', '26']);
-    expect(inStagePrerequisites(referenceChain, '38')).toEqual(['32', '33', '34', '35', '36', '37']);
-    expect(inStagePrerequisites(referenceChain, '1')).toEqual([]);
+    expect(inStagePrerequisites(referenceChainV1, '23')).toEqual([]);
+    expect(inStagePrerequisites(referenceChainV1, '27')).toEqual(['23', '26']);
+    expect(inStagePrerequisites(referenceChainV1, '38')).toEqual(['32', '33', '34', '35', '36', '37']);
+    expect(inStagePrerequisites(referenceChainV1, '1')).toEqual([]);
   });
 
   it('lists the dependents of a step inside its stage', () => {
     // Assess
-    expect(dependentsInStage(referenceChain, '23')).toEqual(['24', '27']);
-    expect(dependentsInStage(referenceChain, '31')).toEqual(['32', '33', '34', '35', '36', '37']);
-    expect(dependentsInStage(referenceChain, '16')).toEqual(['21', '22']);
-    expect(dependentsInStage(referenceChain, '40')).toEqual([]);
+    expect(dependentsInStage(referenceChainV1, '23')).toEqual(['24', '27']);
+    expect(dependentsInStage(referenceChainV1, '31')).toEqual(['32', '33', '34', '35', '36', '37']);
+    expect(dependentsInStage(referenceChainV1, '16')).toEqual(['21', '22']);
+    expect(dependentsInStage(referenceChainV1, '40')).toEqual([]);
   });
 
   it('validates the reference chain input unchanged by the schema', () => {

@@ -3,46 +3,58 @@ import { appliesTo, resolveProjectAttributes } from '../../../shared/domain/appl
 import { findStep, inStagePrerequisites } from '../../../shared/domain/chain-graph.js';
 import { validateChain } from '../../../shared/domain/chain-validation.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
-import { referenceChain, referenceChainInput } from '../../../shared/domain/reference/industrial-chain.js';
+import {
+  referenceChain,
+  referenceChainInput,
+  referenceChainV1,
+  referenceChainV1Input,
+} from '../../../shared/domain/reference/industrial-chain.js';
 
-const allSteps = referenceChain.stages.flatMap((stage) => stage.steps);
+const allSteps = referenceChainV1.stages.flatMap((stage) => stage.steps);
 
-describe('reference industrial chain', () => {
+describe('reference industrial chain, version 1 (the 40 steps of DOMAIN.md)', () => {
   it('passes validation against the reference departments', () => {
     // Prepare / Act
-    const chain = validateChain(referenceChainInput, referenceDepartments);
+    const chain = validateChain(referenceChainV1Input, referenceDepartments);
 
     // Assess
-    expect(chain).toEqual(referenceChain);
+    expect(chain).toEqual(referenceChainV1);
   });
 
   it('has 40 steps numbered 1 to 40 in four stages with the national target of 120 working days', () => {
     // Assess
-    expect(referenceChain.targetWorkingDays).toBe(120);
-    expect(referenceChain.stages.map((s) => [s.id, s.name, s.leadDepartmentId])).toEqual([
+    expect(referenceChainV1.targetWorkingDays).toBe(120);
+    expect(referenceChainV1.stages.map((s) => [s.id, s.name, s.leadDepartmentId])).toEqual([
       ['stage-1', '立项用地规划许可', 'DRC'],
       ['stage-2', '工程建设许可', 'NRP'],
       ['stage-3', '施工许可', 'HUD'],
       ['stage-4', '竣工验收', 'HUD'],
     ]);
-    expect(referenceChain.stages.map((s) => s.steps.length)).toEqual([14, 8, 8, 10]);
+    expect(referenceChainV1.stages.map((s) => s.steps.length)).toEqual([14, 8, 8, 10]);
     expect(allSteps.map((s) => s.id)).toEqual(Array.from({ length: 40 }, (_, i) => String(i + 1)));
   });
 
   it('keeps the prerequisites of the table, including both of 27 and all of 32–37 for 38', () => {
     // Assess
-    expect(findStep(referenceChain, '27')?.step.prerequisites).toEqual(['23', '26']);
-    expect(findStep(referenceChain, '38')?.step.prerequisites).toEqual(['32', '33', '34', '35', '36', '37']);
-    expect(findStep(referenceChain, '15')?.step.prerequisites).toEqual(['3', '5']);
-    expect(findStep(referenceChain, '30')?.step.prerequisites).toEqual(['24', '26', '27']);
+    expect(findStep(referenceChainV1, '27')?.step.prerequisites).toEqual(['23', '26']);
+    expect(findStep(referenceChainV1, '38')?.step.prerequisites).toEqual([
+      '32',
+      '33',
+      '34',
+      '35',
+      '36',
+      '37',
+    ]);
+    expect(findStep(referenceChainV1, '15')?.step.prerequisites).toEqual(['3', '5']);
+    expect(findStep(referenceChainV1, '30')?.step.prerequisites).toEqual(['24', '26', '27']);
     // 15 needs 3 and 5 from stage 1: nothing to gate on inside stage 2
-    expect(inStagePrerequisites(referenceChain, '15')).toEqual([]);
+    expect(inStagePrerequisites(referenceChainV1, '15')).toEqual([]);
   });
 
   it('carries the departments and limits of the table', () => {
     // Prepare
     const limits = (id: string) => {
-      const step = findStep(referenceChain, id)?.step;
+      const step = findStep(referenceChainV1, id)?.step;
       return [step?.departmentId, step?.promisedDays, step?.legalDays];
     };
 
@@ -56,7 +68,7 @@ describe('reference industrial chain', () => {
 
   it('makes step 31 a milestone with no department and no limits', () => {
     // Act
-    const step = findStep(referenceChain, '31')?.step;
+    const step = findStep(referenceChainV1, '31')?.step;
 
     // Assess
     expect(step).toMatchObject({
@@ -79,7 +91,7 @@ describe('reference industrial chain', () => {
       expect(new Set(step.materials.map((m) => m.id)).size, step.id).toBe(step.materials.length);
       expect(step.fee.basis.length, step.id).toBeGreaterThan(0);
     }
-    expect(findStep(referenceChain, '40')?.step.fee.standard).toContain('非住宅类550元/件');
+    expect(findStep(referenceChainV1, '40')?.step.fee.standard).toContain('非住宅类550元/件');
   });
 
   it('allows deemed approval only on filing-type and low-risk steps', () => {
@@ -94,7 +106,7 @@ describe('reference industrial chain', () => {
 
   it('skips safety review, geohazard and mineral steps and temporary works for a small ordinary project', () => {
     // Prepare
-    const attributes = resolveProjectAttributes(referenceChain, { siteAreaM2: 12000 });
+    const attributes = resolveProjectAttributes(referenceChainV1, { siteAreaM2: 12000 });
 
     // Act
     const skipped = allSteps.filter((s) => !appliesTo(s.applicability, attributes)).map((s) => s.id);
@@ -105,7 +117,7 @@ describe('reference industrial chain', () => {
 
   it('applies every conditional step to a large hazardous project that builds everything', () => {
     // Prepare
-    const attributes = resolveProjectAttributes(referenceChain, {
+    const attributes = resolveProjectAttributes(referenceChainV1, {
       hazardousWorks: true,
       siteAreaM2: 20000,
       temporaryWorks: true,
@@ -128,5 +140,57 @@ describe('reference industrial chain', () => {
       expect(known.has(step.departmentId ?? ''), step.id).toBe(true);
     }
     expect(referenceDepartments.filter((d) => d.level === 'city').map((d) => d.id)).toEqual(['ENV', 'MET']);
+  });
+});
+
+describe('reference industrial chain, version 2 (joint reviews)', () => {
+  const v2Steps = referenceChain.stages.flatMap((stage) => stage.steps);
+
+  it('passes validation and is the current version, with 35 steps and 42 approvals (two joint reviews of 4 and 6 parts)', () => {
+    // Act
+    const chain = validateChain(referenceChainInput, referenceDepartments);
+
+    // Assess
+    expect(chain).toEqual(referenceChain);
+    expect(chain.version).toBe(2);
+    expect(chain.stages.map((s) => s.steps.length)).toEqual([14, 8, 8, 5]);
+    const approvals = v2Steps.reduce((n, s) => n + (s.parts?.length ?? (s.kind === 'approval' ? 1 : 0)), 0);
+    expect(approvals).toBe(42);
+  });
+
+  it('makes 23 a joint drawing review of structure, fire, civil air defence and lightning', () => {
+    // Act
+    const step = findStep(referenceChain, '23')?.step;
+
+    // Assess
+    expect(step?.parts?.map((p) => [p.id, p.departmentId])).toEqual([
+      ['structure', 'HUD'],
+      ['fire', 'HUD'],
+      ['cad', 'CAD'],
+      ['lightning', 'MET'],
+    ]);
+    expect(step?.parts?.find((p) => p.id === 'cad')?.applicability).toEqual({
+      attribute: 'needsCivilAirDefence',
+      equals: true,
+    });
+  });
+
+  it("merges 32–37 into one joint acceptance that 38 waits for, keeping each department's limits", () => {
+    // Act
+    const acceptance = findStep(referenceChain, '32')?.step;
+
+    // Assess
+    expect(acceptance?.parts?.map((p) => [p.id, p.departmentId, p.promisedDays, p.legalDays])).toEqual([
+      ['planning', 'NRP', 5, 20],
+      ['fire', 'HUD', 7, 15],
+      ['cad', 'CAD', 5, 15],
+      ['lightning', 'MET', 5, 10],
+      ['env', 'ENV', 5, 20],
+      ['archives', 'ARC', 5, 15],
+    ]);
+    expect(acceptance).toMatchObject({ promisedDays: 7, legalDays: 20, prerequisites: ['31'] });
+    expect(findStep(referenceChain, '33')).toBeUndefined();
+    expect(findStep(referenceChain, '38')?.step.prerequisites).toEqual(['32']);
+    expect(inStagePrerequisites(referenceChain, '38')).toEqual(['32']);
   });
 });
