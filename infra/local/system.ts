@@ -6,6 +6,7 @@ import { createApp, type DaibanApp } from '../../functions/api/app.js';
 import { handleCallbackTask } from '../../shared/app/callback-task.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
+import type { ClockControl } from '../../shared/app/clock-control.js';
 import {
   type AppContext,
   type DaibanConfig,
@@ -47,14 +48,18 @@ export type LocalSystem = {
   runJob(): Promise<JobReport>;
   /** runs the scheduled job every `intervalMs` until stopped */
   startJobs(intervalMs: number): void;
-  /** stops the jobs, the engine and the DynamoDB client (not DynamoDB Local itself) */
+  /** stops the jobs, the engine and the DynamoDB client unless the table was handed in (not DynamoDB Local itself) */
   stop(): Promise<void>;
 };
 
 export type LocalSystemOptions = {
   endpoint: string;
   tableName: string;
+  /** a table opened already (the runtime opens it first, to take the runtime lease before anything else) */
+  table?: LocalTable;
   clock?: Clock;
+  /** what `GET /health` and `POST /admin/clock` see of the clock (default: the real clock) */
+  clockControl?: ClockControl;
   calendar?: WorkingDayCalendar;
   config?: DaibanConfig;
   spine?: Partial<SpineSettings>;
@@ -66,21 +71,46 @@ export type LocalSystemOptions = {
   retry?: RetryPolicy;
 };
 
-/**
- * Wires the embedded runtime: the DynamoDB Local table, the store, the local Step Functions engine running the
- * generated ASL, the use cases as task handlers, the scheduled job, and the Hono app with local dev tokens.
- * Reference data is seeded idempotently (departments, the reference chain, users).
- */
-export async function createLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+/** The DynamoDB Local table and a store over it, before anything else is wired or written. */
+export type LocalTable = {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  store: DynamoDaibanStore;
+  /** closes the client's connections */
+  close(): void;
+};
+
+/** Connects to DynamoDB Local and creates the table if it is missing (nothing else is written). */
+export async function openLocalTable(options: { endpoint: string; tableName: string }): Promise<LocalTable> {
   const client = new DynamoDBClient({
     ...LOCAL_AWS,
     endpoint: options.endpoint,
     // A database that stops answering must not hang a request: fail fast, answer 503, let the job catch up.
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
   });
-  const raw = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTable(client, options.tableName);
-  const doc = options.wrapDocumentClient ? options.wrapDocumentClient(raw) : raw;
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  try {
+    await ensureTable(client, options.tableName);
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+  return {
+    client,
+    doc,
+    store: new DynamoDaibanStore(doc, options.tableName),
+    close: () => client.destroy(),
+  };
+}
+
+/**
+ * Wires the embedded runtime: the DynamoDB Local table, the store, the local Step Functions engine running the
+ * generated ASL, the use cases as task handlers, the scheduled job, and the Hono app with local dev tokens.
+ * Reference data is seeded idempotently (departments, the reference chain, users).
+ */
+export async function createLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const table = options.table ?? (await openLocalTable(options));
+  const doc = options.wrapDocumentClient ? options.wrapDocumentClient(table.doc) : table.doc;
   const store = new DynamoDaibanStore(doc, options.tableName, options.retry);
   await seedReferenceData(store);
   const log = options.log ?? consoleLogger;
@@ -153,6 +183,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     },
     issueDevToken: (user) => tokens.issue(user),
     engineHealthy: () => localEngine.running,
+    ...(options.clockControl ? { clock: options.clockControl } : {}),
     runScheduledJob: runJob,
   });
 
@@ -173,7 +204,8 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       if (timer) clearInterval(timer);
       await running?.catch(() => undefined);
       localEngine.stop();
-      client.destroy();
+      // a table handed in is closed by whoever opened it (the runtime still releases its lease through it)
+      if (!options.table) table.close();
     },
   };
 }
