@@ -173,6 +173,25 @@ function reusedHandle(endpoint: string): RunningDynamoDb {
   return { endpoint, origin: 'reused', pid: undefined, stop: async () => {}, disown() {} };
 }
 
+/**
+ * Left alone, DynamoDB Local's JVM sizes its heap from the machine's memory (a quarter of it) and grows towards
+ * it under load; its data lives in SQLite on disk, so a small heap serves it. The serial collector suits one
+ * small heap on a laptop's few cores.
+ */
+const JVM_OPTIONS = '-Xms64m -Xmx512m -XX:+UseSerialGC';
+
+/** Runs `spawn` with `options` in JAVA_TOOL_OPTIONS (after ours, anything the user set there still wins). */
+function withJavaOptions<T>(options: string, spawnIt: () => T): T {
+  const before = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = before ? `${options} ${before}` : options;
+  try {
+    return spawnIt();
+  } finally {
+    if (before === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = before;
+  }
+}
+
 async function spawnDynamoDbLocal(
   port: number,
   dataDir: string | undefined,
@@ -187,7 +206,9 @@ async function spawnDynamoDbLocal(
   assertJava17();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop it after releasing the lease.
-  const child = spawn({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe', detached: true });
+  const child = withJavaOptions(JVM_OPTIONS, () =>
+    spawn({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe', detached: true }),
+  );
   children.add(child);
   installExitHook();
   let output = '';

@@ -162,27 +162,46 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Resumes in-flight projects while the API answers: a pass starts every missing execution (a few at a time), then
+ * the executions catch up with what DynamoDB holds (task handlers a few at a time, so the API keeps answering).
+ * "Resumed" is said once they all wait where they waited before the restart.
+ */
+/** How many task handler calls may wait their turn before the recovery pass starts more executions. */
+const MAX_TASKS_BEHIND = 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function resumeInBackground(system: LocalSystem, options: RuntimeOptions): Promise<void> {
   console.log('Resuming the projects in flight; the API answers meanwhile …');
   const started = performance.now();
-  let lastReport = started;
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  let checked = 0;
+  const progress = setInterval(() => {
+    console.log(`  … ${checked} project(s) checked, ${system.tasksWaiting()} task(s) waiting their turn`);
+  }, 5000);
   try {
     const result = await system.recover({
-      onProgress: (checked) => {
-        const now = performance.now();
-        if (now - lastReport < 2000) return;
-        lastReport = now;
-        console.log(`  … ${checked} project(s) checked`);
+      concurrency: 4,
+      // Start executions only as fast as their handlers keep up: memory stays flat, and the handlers of a live
+      // decision wait behind a short queue rather than behind every project's replay.
+      pace: async () => {
+        while (system.tasksWaiting() > MAX_TASKS_BEHIND && !stopping) await sleep(50);
+      },
+      onProgress: (done) => {
+        checked = done;
       },
     });
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`  the executions of ${result.resumed} project(s) started in ${seconds()} s; catching up …`);
+    await system.caughtUp();
     console.log(
-      `Resumed ${result.resumed} project(s) in flight in ${seconds} s (${result.projects} checked` +
+      `Resumed ${result.resumed} project(s) in flight in ${seconds()} s (${result.projects} checked` +
         `${result.failures > 0 ? `, ${result.failures} left for the scheduled job to retry` : ''}).`,
     );
   } catch (error) {
     if (stopping) return;
     console.warn(`Resuming stopped (${String(error)}); the scheduled job resumes what is left.`);
+  } finally {
+    clearInterval(progress);
   }
   if (!stopping) startJobs(system, options);
 }

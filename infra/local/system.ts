@@ -29,9 +29,11 @@ import { ensureTable } from '../../shared/store/create-table.js';
 import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
+import { concurrencyLimit } from './concurrency-limit.js';
 import { consoleLogger } from './console-logger.js';
 import { LOCAL_AWS } from './dynamodb-local.js';
 import { seedReferenceData } from './seed-reference.js';
+import { SharedReadsStore } from './shared-reads-store.js';
 
 export const DEFAULT_CONFIG: DaibanConfig = { regionCode: '320115', industryCode: '39', typeCode: '01' };
 
@@ -42,8 +44,17 @@ export type LocalSystem = {
   tokens: DevTokens;
   /** starts again the executions of every in-flight project (after a start: they lived in the stopped process) */
   recover(options?: {
+    concurrency?: number;
     onProgress?: (done: number) => void;
+    pace?: () => Promise<void>;
   }): Promise<{ projects: number; resumed: number; failures: number }>;
+  /** task handler calls waiting for a turn (see `maxConcurrentTasks`): the work still ahead after a recovery */
+  tasksWaiting(): number;
+  /**
+   * Resolves once the executions have caught up: no task handler runs or waits, and the engine is quiet. Polls
+   * gently first (the engine's `settled()` turns the event loop without pause, which a long wait should not do).
+   */
+  caughtUp(): Promise<void>;
   /** one run of the scheduled job now (also what the interval runs) */
   runJob(): Promise<JobReport>;
   /** runs the scheduled job every `intervalMs` until stopped */
@@ -69,6 +80,12 @@ export type LocalSystemOptions = {
   wrapDocumentClient?: (doc: DocumentSender) => DocumentSender;
   wrapEngine?: (engine: WorkflowEngine) => WorkflowEngine;
   retry?: RetryPolicy;
+  /**
+   * How many task handlers run at once (as Lambda's reserved concurrency would bound them on AWS). A restart
+   * resumes every project at once, each execution calling a handler per open step and gate; unbounded, they
+   * would queue thousands of requests at DynamoDB Local and starve the API. Default 8.
+   */
+  maxConcurrentTasks?: number;
 };
 
 /** The DynamoDB Local table and a store over it, before anything else is wired or written. */
@@ -111,7 +128,8 @@ export async function openLocalTable(options: { endpoint: string; tableName: str
 export async function createLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const table = options.table ?? (await openLocalTable(options));
   const doc = options.wrapDocumentClient ? options.wrapDocumentClient(table.doc) : table.doc;
-  const store = new DynamoDaibanStore(doc, options.tableName, options.retry);
+  // Overlapping reads of a project share one Query: safe because one process writes the table (see the class).
+  const store = new SharedReadsStore(doc, options.tableName, options.retry);
   await seedReferenceData(store);
   const log = options.log ?? consoleLogger;
 
@@ -141,9 +159,10 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     spine: { ...DEFAULT_SPINE, ...options.spine },
     log,
   };
+  const taskTurns = concurrencyLimit(options.maxConcurrentTasks ?? 8);
   localEngine.bindHandlers({
-    callbackTask: (input) => handleCallbackTask(ctx, input),
-    finishStage: (input) => finishStage(ctx, input),
+    callbackTask: (input) => taskTurns(() => handleCallbackTask(ctx, input)),
+    finishStage: (input) => taskTurns(() => finishStage(ctx, input)),
   });
 
   let running: Promise<JobReport> | undefined;
@@ -193,6 +212,11 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     engine: localEngine,
     tokens,
     recover: (recoverOptions) => reconcileAll(ctx, recoverOptions ?? {}),
+    tasksWaiting: () => taskTurns.waiting,
+    async caughtUp() {
+      while (taskTurns.waiting + taskTurns.running > 0) await new Promise((r) => setTimeout(r, 200));
+      await localEngine.settled();
+    },
     runJob,
     startJobs(intervalMs) {
       timer ??= setInterval(() => {
