@@ -132,7 +132,7 @@ describe('the runtime lease (one runtime per store)', () => {
     expect(stored?.value).toMatchObject(owner(2));
   });
 
-  it('goes to exactly one of two runtimes that ask for it at the same moment', async () => {
+  it('goes to exactly one of several runtimes that ask for it at the same moment', async () => {
     // Act
     const claims = await Promise.all([lease(1).acquire(), lease(2).acquire(), lease(3).acquire()]);
 
