@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { ClockControl } from '../../shared/app/clock-control.js';
 import type { AppContext } from '../../shared/app/context.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { User } from '../../shared/domain/project.js';
@@ -16,6 +17,8 @@ export type ApiDeps = {
   clockControl?: { moveTo(instant: string): Promise<void> };
   /** Runs the scheduled job now (for `POST /admin/jobs`); absent: the route runs it in the request. */
   runScheduledJob?: () => Promise<Record<string, number>>;
+  /** The local runtime's clock as an admin may see and move it; absent: the real clock (AWS). */
+  clock?: ClockControl;
 };
 
 export type ApiEnv = {

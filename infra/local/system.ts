@@ -6,6 +6,7 @@ import { createApp, type DaibanApp } from '../../functions/api/app.js';
 import { handleCallbackTask } from '../../shared/app/callback-task.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
+import type { ClockControl } from '../../shared/app/clock-control.js';
 import {
   type AppContext,
   type DaibanConfig,
@@ -30,9 +31,11 @@ import { ensureTable } from '../../shared/store/create-table.js';
 import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
+import { concurrencyLimit } from './concurrency-limit.js';
 import { consoleLogger } from './console-logger.js';
 import { LOCAL_AWS } from './dynamodb-local.js';
 import { seedReferenceData } from './seed-reference.js';
+import { SharedReadsStore } from './shared-reads-store.js';
 
 export const DEFAULT_CONFIG: DaibanConfig = { regionCode: '320115', industryCode: '39', typeCode: '01' };
 
@@ -45,20 +48,33 @@ export type LocalSystem = {
   channels: LocalChannels;
   /** starts again the executions of every in-flight project (after a start: they lived in the stopped process) */
   recover(options?: {
+    concurrency?: number;
     onProgress?: (done: number) => void;
+    pace?: () => Promise<void>;
   }): Promise<{ projects: number; resumed: number; failures: number }>;
+  /** task handler calls waiting for a turn (see `maxConcurrentTasks`): the work still ahead after a recovery */
+  tasksWaiting(): number;
+  /**
+   * Resolves once the executions have caught up: no task handler runs or waits, and the engine is quiet. Polls
+   * gently first (the engine's `settled()` turns the event loop without pause, which a long wait should not do).
+   */
+  caughtUp(): Promise<void>;
   /** one run of the scheduled job now (also what the interval runs) */
   runJob(): Promise<JobReport>;
   /** runs the scheduled job every `intervalMs` until stopped */
   startJobs(intervalMs: number): void;
-  /** stops the jobs, the engine and the DynamoDB client (not DynamoDB Local itself) */
+  /** stops the jobs, the engine and the DynamoDB client unless the table was handed in (not DynamoDB Local itself) */
   stop(): Promise<void>;
 };
 
 export type LocalSystemOptions = {
   endpoint: string;
   tableName: string;
+  /** a table opened already (the runtime opens it first, to take the runtime lease before anything else) */
+  table?: LocalTable;
   clock?: Clock;
+  /** what `GET /health` and `POST /admin/clock` see of the clock (default: the real clock) */
+  clockControl?: ClockControl;
   calendar?: WorkingDayCalendar;
   config?: DaibanConfig;
   spine?: Partial<SpineSettings>;
@@ -68,7 +84,45 @@ export type LocalSystemOptions = {
   wrapDocumentClient?: (doc: DocumentSender) => DocumentSender;
   wrapEngine?: (engine: WorkflowEngine) => WorkflowEngine;
   retry?: RetryPolicy;
+  /**
+   * How many task handlers run at once (as Lambda's reserved concurrency would bound them on AWS). A restart
+   * resumes every project at once, each execution calling a handler per open step and gate; unbounded, they
+   * would queue thousands of requests at DynamoDB Local and starve the API. Default 8.
+   */
+  maxConcurrentTasks?: number;
 };
+
+/** The DynamoDB Local table and a store over it, before anything else is wired or written. */
+export type LocalTable = {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  store: DynamoDaibanStore;
+  /** closes the client's connections */
+  close(): void;
+};
+
+/** Connects to DynamoDB Local and creates the table if it is missing (nothing else is written). */
+export async function openLocalTable(options: { endpoint: string; tableName: string }): Promise<LocalTable> {
+  const client = new DynamoDBClient({
+    ...LOCAL_AWS,
+    endpoint: options.endpoint,
+    // A database that stops answering must not hang a request: fail fast, answer 503, let the job catch up.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
+  });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  try {
+    await ensureTable(client, options.tableName);
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+  return {
+    client,
+    doc,
+    store: new DynamoDaibanStore(doc, options.tableName),
+    close: () => client.destroy(),
+  };
+}
 
 /**
  * Wires the embedded runtime: the DynamoDB Local table, the store, the local Step Functions engine running the
@@ -76,16 +130,10 @@ export type LocalSystemOptions = {
  * Reference data is seeded idempotently (departments, the reference chain, users).
  */
 export async function createLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
-  const client = new DynamoDBClient({
-    ...LOCAL_AWS,
-    endpoint: options.endpoint,
-    // A database that stops answering must not hang a request: fail fast, answer 503, let the job catch up.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
-  });
-  const raw = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTable(client, options.tableName);
-  const doc = options.wrapDocumentClient ? options.wrapDocumentClient(raw) : raw;
-  const store = new DynamoDaibanStore(doc, options.tableName, options.retry);
+  const table = options.table ?? (await openLocalTable(options));
+  const doc = options.wrapDocumentClient ? options.wrapDocumentClient(table.doc) : table.doc;
+  // Overlapping reads of a project share one Query: safe because one process writes the table (see the class).
+  const store = new SharedReadsStore(doc, options.tableName, options.retry);
   await seedReferenceData(store);
   const log = options.log ?? consoleLogger;
 
@@ -119,9 +167,10 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     spine: { ...DEFAULT_SPINE, ...options.spine },
     log,
   };
+  const taskTurns = concurrencyLimit(options.maxConcurrentTasks ?? 8);
   localEngine.bindHandlers({
-    callbackTask: (input) => handleCallbackTask(ctx, input),
-    finishStage: (input) => finishStage(ctx, input),
+    callbackTask: (input) => taskTurns(() => handleCallbackTask(ctx, input)),
+    finishStage: (input) => taskTurns(() => finishStage(ctx, input)),
   });
 
   let running: Promise<JobReport> | undefined;
@@ -161,6 +210,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     },
     issueDevToken: (user) => tokens.issue(user),
     engineHealthy: () => localEngine.running,
+    ...(options.clockControl ? { clock: options.clockControl } : {}),
     runScheduledJob: runJob,
   });
 
@@ -171,6 +221,11 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     tokens,
     channels,
     recover: (recoverOptions) => reconcileAll(ctx, recoverOptions ?? {}),
+    tasksWaiting: () => taskTurns.waiting,
+    async caughtUp() {
+      while (taskTurns.waiting + taskTurns.running > 0) await new Promise((r) => setTimeout(r, 200));
+      await localEngine.settled();
+    },
     runJob,
     startJobs(intervalMs) {
       timer ??= setInterval(() => {
@@ -182,7 +237,8 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       if (timer) clearInterval(timer);
       await running?.catch(() => undefined);
       localEngine.stop();
-      client.destroy();
+      // a table handed in is closed by whoever opened it (the runtime still releases its lease through it)
+      if (!options.table) table.close();
     },
   };
 }

@@ -108,7 +108,12 @@ async function auditSlice(ctx: AppContext, report: JobReport): Promise<void> {
  */
 export async function reconcileAll(
   ctx: AppContext,
-  options: { concurrency?: number; onProgress?: (done: number) => void } = {},
+  options: {
+    concurrency?: number;
+    onProgress?: (done: number) => void;
+    /** awaited before each project: lets the caller hold the pass back while the executions it started catch up */
+    pace?: () => Promise<void>;
+  } = {},
 ): Promise<{ projects: number; resumed: number; failures: number }> {
   const concurrency = options.concurrency ?? 16;
   const result = { projects: 0, resumed: 0, failures: 0 };
@@ -121,6 +126,7 @@ export async function reconcileAll(
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           for (let project = queue.shift(); project; project = queue.shift()) {
+            await options.pace?.();
             result.projects += 1;
             try {
               if ((await reconcileProject(ctx, project.projectId)) !== 'ok') result.resumed += 1;

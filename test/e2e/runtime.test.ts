@@ -1,53 +1,23 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.js';
-
-type Runtime = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
-
-/** Starts `npm start`'s entry point as a real process and waits until it serves. */
-async function startRuntime(env: Record<string, string>): Promise<Runtime> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
-    cwd: join(import.meta.dirname, '..', '..'),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('is running at')) {
-    if (child.exitCode !== null) throw new Error(`the runtime exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the runtime did not come up:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { child, output: () => output, exited };
-}
-
-async function json(url: string, init?: RequestInit): Promise<any> {
-  const res = await fetch(url, init);
-  return res.json();
-}
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { RECORD_FILE, readRecord } from '../../infra/local/dynamodb-record.js';
+import { isRunning } from '../../infra/local/processes.js';
+import {
+  answers,
+  devToken,
+  type RuntimeProcess,
+  request,
+  spawnRuntime,
+  startRuntime,
+} from '../support/runtime-process.js';
 
 describe('the embedded runtime (npm start)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'daiban-runtime-'));
-  const running: Runtime[] = [];
+  const running: RuntimeProcess[] = [];
   afterAll(() => {
     for (const runtime of running) runtime.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -63,26 +33,29 @@ describe('the embedded runtime (npm start)', () => {
     // Act: first start seeds the demo
     const first = await startRuntime(env);
     running.push(first);
-    const { token } = await json(`${base}/auth/dev-token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'leader-zhang' }),
-    });
-    const seeded = await json(`${base}/projects`, { headers: { authorization: `Bearer ${token}` } });
+    const token = await devToken(base, 'leader-zhang');
+    const seeded = await request(`${base}/projects`, { token });
+    const javaPid = readRecord(dataDir)?.pid;
     first.child.kill('SIGINT');
     const firstExit = await first.exited;
     const dynamoAfterStop = await answers(`http://127.0.0.1:${dynamoPort}`);
+    const recordAfterStop = existsSync(join(dataDir, RECORD_FILE));
 
     // Act: the second start resumes from the same data and seeds nothing
     const second = await startRuntime(env);
     running.push(second);
-    const again = await json(`${base}/projects`, { headers: { authorization: `Bearer ${token}` } });
+    const again = await request(`${base}/projects`, { token });
+    await second.waitFor('project(s) in flight in');
     second.child.kill('SIGINT');
     const secondExit = await second.exited;
 
     // Assess
     expect(first.output()).toContain('Seeding the demo');
-    const projects = seeded.projects as Array<{ status: string; currentStageIndex: number; code: string }>;
+    const projects = seeded.body.projects as Array<{
+      status: string;
+      currentStageIndex: number;
+      code: string;
+    }>;
     expect(projects).toHaveLength(5);
     expect(projects.filter((p) => p.status === 'completed')).toHaveLength(1);
     expect(new Set(projects.filter((p) => p.status === 'active').map((p) => p.currentStageIndex))).toEqual(
@@ -90,10 +63,45 @@ describe('the embedded runtime (npm start)', () => {
     );
     for (const project of projects) expect(project.code).toHaveLength(24);
     expect(firstExit).toBe(0);
+    expect(javaPid).toBeTypeOf('number');
+    expect(isRunning(javaPid ?? 0)).toBe(false);
     expect(dynamoAfterStop).toBe(false);
+    expect(recordAfterStop).toBe(false);
     expect(second.output()).not.toContain('Seeding the demo');
     expect(second.output()).toContain('Resumed 4 project(s) in flight');
-    expect(again.projects).toEqual(projects);
+    expect(again.body.projects).toEqual(projects);
     expect(secondExit).toBe(0);
+  });
+
+  it('stops at once with a clear message when its HTTP port is in use, before starting anything', async () => {
+    // Prepare: another program holds the port
+    const port = await freePort();
+    const other: Server = createServer();
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+    const dynamoPort = await freePort();
+    const folder = mkdtempSync(join(tmpdir(), 'daiban-port-'));
+
+    try {
+      // Act
+      const runtime = spawnRuntime({
+        PORT: String(port),
+        DYNAMODB_PORT: String(dynamoPort),
+        DAIBAN_DATA_DIR: folder,
+      });
+      running.push(runtime);
+      const code = await runtime.exited;
+
+      // Assess
+      expect(code).toBe(1);
+      expect(runtime.output()).toContain(
+        `port ${port} is in use: another Daiban or another program; set PORT`,
+      );
+      expect(runtime.output()).not.toContain('Starting DynamoDB Local');
+      expect(runtime.output()).not.toContain('Resuming');
+      expect(await answers(`http://127.0.0.1:${dynamoPort}`)).toBe(false);
+    } finally {
+      other.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

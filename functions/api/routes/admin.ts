@@ -1,13 +1,25 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { realClockControl } from '../../../shared/app/clock-control.js';
 import { runScheduledJob } from '../../../shared/app/scheduled-job.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
+import { InstantSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
-import { bearer, errorResponses, json } from '../openapi.js';
+import { bearer, body, errorResponses, json } from '../openapi.js';
 
-/** Operations an admin may run by hand: the scheduled job (which also runs on its own schedule). */
+/** Where to move a simulated clock: so many days ahead, or to an instant (never back). */
+export const MoveClockSchema = z.union([
+  z.strictObject({ advanceDays: z.number().positive().max(3660) }),
+  z.strictObject({ to: InstantSchema }),
+]);
+
+/**
+ * Operations an admin may run by hand: the scheduled job (which also runs on its own schedule), and moving a
+ * simulated clock forward (local runtime started with `--clock=simulated`).
+ */
 export function adminRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const runJob = () => (deps.runScheduledJob ? deps.runScheduledJob() : runScheduledJob(deps.ctx));
 
   app.openapi(
     createRoute({
@@ -21,8 +33,36 @@ export function adminRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       assertAllowed(c.get('principal'), 'admin.operate');
-      const report = deps.runScheduledJob ? await deps.runScheduledJob() : await runScheduledJob(deps.ctx);
-      return c.json({ report }, 200);
+      return c.json({ report: await runJob() }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/admin/clock',
+      security: bearer,
+      request: { body: body(MoveClockSchema) },
+      responses: {
+        200: json(
+          "the simulated clock's new time, and what the scheduled job did at it (deadlines, renewals now due)",
+        ),
+        ...errorResponses,
+        409: json("the runtime runs on the real clock, or the instant is before the clock's now"),
+      },
+    }),
+    async (c) => {
+      assertAllowed(c.get('principal'), 'admin.operate');
+      const move = c.req.valid('json');
+      const clock = deps.clock ?? realClockControl;
+      const target =
+        'to' in move
+          ? new Date(move.to)
+          : new Date(deps.ctx.clock.now().getTime() + move.advanceDays * 86_400_000);
+      const time = await clock.moveTo(target);
+      // What came due at the new time (renewals, SLA checkpoints) happens now, not at the next tick.
+      const report = await runJob();
+      return c.json({ clock: clock.mode, time: time.toISOString(), report }, 200);
     },
   );
 

@@ -23,7 +23,9 @@ export function publicRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/health',
       responses: {
-        200: json('the database and the engine answer'),
+        200: json(
+          'the database and the engine answer; which clock the runtime runs on (real or simulated) and its time',
+        ),
         503: json('the database or the engine does not answer (the body says which)'),
       },
     }),
@@ -36,7 +38,13 @@ export function publicRoutes(deps: ApiDeps) {
       const ok = database === 'ok' && engine === 'ok';
       if (!ok) c.header('Retry-After', '5');
       return c.json(
-        { status: ok ? 'ok' : 'unavailable', database, engine, time: deps.ctx.clock.now().toISOString() },
+        {
+          status: ok ? 'ok' : 'unavailable',
+          database,
+          engine,
+          clock: deps.clock?.mode ?? 'real',
+          time: deps.ctx.clock.now().toISOString(),
+        },
         ok ? 200 : 503,
       );
     },

@@ -1,0 +1,334 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { freePort, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
+import { readRecord } from '../infra/local/dynamodb-record.js';
+import { demoEnterprises } from '../infra/local/seed-reference.js';
+import { createLocalSystem } from '../infra/local/system.js';
+import type { AppContext } from '../shared/app/context.js';
+import { createProject } from '../shared/app/create-project.js';
+import { silentLogger } from '../shared/app/logger.js';
+import { decideStep, submitStep } from '../shared/app/step-actions.js';
+import { findStep } from '../shared/domain/chain-graph.js';
+import type { Principal } from '../shared/domain/principal.js';
+
+/**
+ * `npm run bench:restart -- --projects 1000`: how the embedded runtime comes back after a restart with many
+ * projects in flight. Seeds N projects (registered through the use case, step 1 submitted and approved so several
+ * stage-1 steps are open) in a data folder, stops, then starts `npm start`'s entry point as a child process and
+ * measures: the start until the API serves, /health latency while the projects resume in the background, the time
+ * until every project is resumed, and the peak memory of the runtime and of DynamoDB Local.
+ * Goals (issue 6): the API answers within 1 s of listening, every project resumed within 60 s, memory < 1 GB.
+ */
+
+const TABLE = 'daiban-bench';
+const CHAIN = 'industrial-enterprise';
+const agent: Principal = { userId: 'agent-wang', role: 'agent', name: '王代办' };
+const filingOfficer: Principal = {
+  userId: 'officer-drc',
+  role: 'officer',
+  name: '发改局窗口',
+  departmentId: 'DRC',
+};
+
+/** Runs `work` over `items`, `concurrency` at a time. */
+async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
+}
+
+/** N projects in flight: registered, step 1 (filing) submitted and approved, its dependents open. */
+async function seed(dataDir: string, projects: number): Promise<number> {
+  const started = performance.now();
+  const dynamo = await startDynamoDbLocal({ port: await freePort(), dataDir });
+  const system = await createLocalSystem({ endpoint: dynamo.endpoint, tableName: TABLE, log: silentLogger });
+  try {
+    const ctx: AppContext = system.ctx;
+    const chain = await ctx.chains.latest(CHAIN);
+    const materials = findStep(chain, '1')?.step.materials.map((m) => m.id) ?? [];
+    const ids: string[] = [];
+    // One at a time: registrations take numbers from one gapless serial (项目代码), and contend on it.
+    await inParallel(
+      Array.from({ length: projects }, (_, i) => i),
+      1,
+      async (i) => {
+        const { project } = await createProject(ctx, agent, {
+          name: `重启基准项目 ${i + 1}`,
+          enterprise: { ...demoEnterprises.jinling },
+          investmentCny: 100_000_000 + i,
+          chainId: CHAIN,
+          attributes: {},
+          agentId: agent.userId,
+        });
+        ids.push(project.projectId);
+        if ((i + 1) % 200 === 0) console.log(`  registered ${i + 1}/${projects}`);
+      },
+    );
+    await system.engine.settled();
+    // In rounds, as the demo driver does: the engine answers each change before the next one comes.
+    await inParallel(ids, 8, async (projectId) => {
+      await submitStep(ctx, agent, projectId, '1', { materials });
+    });
+    await system.engine.settled();
+    await inParallel(ids, 8, async (projectId) => {
+      await decideStep(ctx, filingOfficer, projectId, { stepId: '1' }, { outcome: 'approved' });
+    });
+    await system.engine.settled();
+  } finally {
+    await system.stop();
+    await dynamo.stop();
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** VmRSS and VmHWM (peak) of a process, in MB; undefined when it is gone or there is no /proc. */
+function memoryOf(pid: number | undefined): { rss: number; peak: number } | undefined {
+  if (!pid) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds a process has used (user + system), from /proc/<pid>/stat; 0 when unknown. */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name and state
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
+
+type Restart = {
+  listeningS: number;
+  firstHealthAfterListeningMs: number;
+  healthDuringRecovery: { polls: number; p50Ms: number; p95Ms: number; maxMs: number; non200: number };
+  resumed: number;
+  recoveryReportedS: number;
+  startToResumedS: number;
+  peakRssMb: { runtime: number; dynamoDbLocal: number };
+  /** CPU seconds used from the start until every project was resumed */
+  cpuSeconds: { runtime: number; dynamoDbLocal: number };
+};
+
+/** Starts the runtime on the seeded data and watches it until every project is resumed. */
+async function restart(dataDir: string): Promise<Restart> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    cwd: join(import.meta.dirname, '..'),
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DYNAMODB_PORT: String(await freePort()),
+      DAIBAN_DATA_DIR: dataDir,
+      TABLE_NAME: TABLE,
+      DAIBAN_SEED_DEMO: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let listeningAt: number | undefined;
+  let resumedAt: number | undefined;
+  const onOutput = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (listeningAt === undefined && output.includes('is running at')) listeningAt = performance.now();
+    if (resumedAt === undefined && /Resumed \d+ project\(s\) in flight in/.test(output)) {
+      resumedAt = performance.now();
+    }
+  };
+  child.stdout?.on('data', onOutput);
+  child.stderr?.on('data', onOutput);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const peaks = { runtime: 0, dynamoDbLocal: 0 };
+  const cpu = { runtime: 0, dynamoDbLocal: 0 };
+  const sampleMemory = () => {
+    const javaPid = readRecord(dataDir)?.pid;
+    cpu.runtime = Math.max(cpu.runtime, cpuSecondsOf(child.pid));
+    cpu.dynamoDbLocal = Math.max(cpu.dynamoDbLocal, cpuSecondsOf(javaPid));
+    const runtime = memoryOf(child.pid);
+    const java = memoryOf(javaPid);
+    peaks.runtime = Math.max(peaks.runtime, runtime?.peak ?? 0, runtime?.rss ?? 0);
+    peaks.dynamoDbLocal = Math.max(peaks.dynamoDbLocal, java?.peak ?? 0, java?.rss ?? 0);
+  };
+  const sampler = setInterval(sampleMemory, 250);
+
+  const latencies: number[] = [];
+  let non200 = 0;
+  let firstHealthAfterListening: number | undefined;
+  const deadline = performance.now() + 300_000;
+  try {
+    while (resumedAt === undefined) {
+      if (child.exitCode !== null) throw new Error(`the runtime exited:\n${output}`);
+      if (performance.now() > deadline) throw new Error(`no project resumed in 5 minutes:\n${output}`);
+      const sentAt = performance.now();
+      const listening = listeningAt !== undefined;
+      let status = 0;
+      try {
+        const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(10_000) });
+        status = res.status;
+        await res.arrayBuffer();
+      } catch {
+        status = 0;
+      }
+      const answeredAt = performance.now();
+      if (listening && status !== 0) {
+        firstHealthAfterListening ??= answeredAt - (listeningAt ?? answeredAt);
+        if (resumedAt === undefined) {
+          latencies.push(answeredAt - sentAt);
+          if (status !== 200) non200 += 1;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    sampleMemory();
+  } finally {
+    clearInterval(sampler);
+    child.kill('SIGINT');
+    await exited;
+  }
+  writeFileSync(join(import.meta.dirname, 'results', 'restart-runtime.log'), output);
+  const match = /Resumed (\d+) project\(s\) in flight in ([\d.]+) s/.exec(output);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    listeningS: ((listeningAt ?? started) - started) / 1000,
+    firstHealthAfterListeningMs: firstHealthAfterListening ?? Number.NaN,
+    healthDuringRecovery: {
+      polls: sorted.length,
+      p50Ms: percentile(sorted, 50),
+      p95Ms: percentile(sorted, 95),
+      maxMs: sorted.at(-1) ?? 0,
+      non200,
+    },
+    resumed: Number(match?.[1] ?? 0),
+    recoveryReportedS: Number(match?.[2] ?? Number.NaN),
+    startToResumedS: ((resumedAt ?? started) - started) / 1000,
+    peakRssMb: peaks,
+    cpuSeconds: cpu,
+  };
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { values } = parseArgs({
+    options: {
+      projects: { type: 'string', default: '1000' },
+      'data-dir': { type: 'string' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  // A folder seeded by an earlier run (--data-dir … --keep) is measured again as it is: every restart finds its
+  // projects without executions, as the first one did.
+  const given = values['data-dir'];
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), 'daiban-bench-restart-'));
+  const keep = values.keep || given !== undefined;
+  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+  const marker = join(dataDir, 'bench-seed.json');
+  try {
+    let projects = Number(values.projects);
+    let seedS = Number.NaN;
+    if (existsSync(marker)) {
+      projects = Number(JSON.parse(readFileSync(marker, 'utf8')).projects);
+      console.log(`Using the ${projects} project(s) seeded earlier in ${dataDir} …`);
+    } else {
+      if (!Number.isInteger(projects) || projects < 1)
+        throw new Error('--projects takes a whole number above 0');
+      console.log(`Seeding ${projects} in-flight project(s) in ${dataDir} …`);
+      seedS = await seed(dataDir, projects);
+      writeFileSync(marker, JSON.stringify({ projects }));
+      console.log(`  seeded in ${seedS.toFixed(1)} s; restarting the runtime on it …`);
+    }
+    const result = await restart(dataDir);
+    const ms = (n: number) => `${n.toFixed(0)} ms`;
+    const mb = (n: number) => `${n.toFixed(0)} MB`;
+    const rows: Array<[string, string, string]> = [
+      ['projects in flight', String(projects), ''],
+      ['start → API serving ("is running at")', `${result.listeningS.toFixed(2)} s`, ''],
+      [
+        'serving → first /health answer',
+        ms(result.firstHealthAfterListeningMs),
+        result.firstHealthAfterListeningMs < 1000 ? 'goal < 1 s: met' : 'goal < 1 s: MISSED',
+      ],
+      [
+        '/health while resuming: p50 / p95 / max',
+        `${ms(result.healthDuringRecovery.p50Ms)} / ${ms(result.healthDuringRecovery.p95Ms)} / ${ms(result.healthDuringRecovery.maxMs)}`,
+        `${result.healthDuringRecovery.polls} polls, ${result.healthDuringRecovery.non200} not 200`,
+      ],
+      [
+        'projects resumed',
+        String(result.resumed),
+        result.resumed === projects ? 'all' : `MISSING ${projects - result.resumed}`,
+      ],
+      [
+        'recovery (as the runtime reports it)',
+        `${result.recoveryReportedS.toFixed(1)} s`,
+        result.recoveryReportedS < 60 ? 'goal < 60 s: met' : 'goal < 60 s: MISSED',
+      ],
+      ['start → every project resumed', `${result.startToResumedS.toFixed(1)} s`, ''],
+      ['peak RSS: runtime (Node)', mb(result.peakRssMb.runtime), ''],
+      [
+        'peak RSS: DynamoDB Local (Java)',
+        mb(result.peakRssMb.dynamoDbLocal),
+        result.peakRssMb.runtime + result.peakRssMb.dynamoDbLocal < 1024
+          ? 'together < 1 GB: met'
+          : 'together < 1 GB: MISSED',
+      ],
+      [
+        'CPU used until resumed: runtime / DynamoDB Local',
+        `${result.cpuSeconds.runtime.toFixed(0)} s / ${result.cpuSeconds.dynamoDbLocal.toFixed(0)} s`,
+        `${cpus().length} CPU(s), load average ${loadavg()[0]?.toFixed(1)} at the end`,
+      ],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    console.log('');
+    for (const [what, value, note] of rows)
+      console.log(`${what.padEnd(width)}  ${value.padStart(22)}  ${note}`);
+    const resultsDir = join(import.meta.dirname, 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, 'restart.json');
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        {
+          measuredAt: new Date().toISOString(),
+          node: process.version,
+          cpus: cpus().length,
+          loadAverage: loadavg()[0],
+          projects,
+          seedS,
+          ...result,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(`\nWritten to ${file}`);
+  } finally {
+    if (keep) console.log(`Data kept in ${dataDir} (measure again: --data-dir ${dataDir})`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

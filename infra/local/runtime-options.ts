@@ -1,0 +1,61 @@
+import type { ClockMode } from '../../shared/app/clock-control.js';
+
+/** How `npm start` runs, from its arguments and environment (README "Configuration"). */
+export type RuntimeOptions = {
+  port: number;
+  host: string;
+  dynamoPort: number;
+  dataDir: string;
+  tableName: string;
+  seedDemo: boolean;
+  clock: ClockMode;
+  /** how often the scheduled job runs (outbox re-sends, renewals, audit); 0: never on its own */
+  jobIntervalMs: number;
+};
+
+const CLOCK_MODES: readonly ClockMode[] = ['real', 'simulated'];
+
+/**
+ * Reads the options; a value that makes no sense stops the start with a message naming it, before anything runs.
+ *
+ * @example readRuntimeOptions(['--clock=simulated'], { PORT: '3001' }) // { port: 3001, clock: 'simulated', … }
+ */
+export function readRuntimeOptions(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): RuntimeOptions {
+  let clockArg: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg.startsWith('--clock=')) clockArg = arg.slice('--clock='.length);
+    else if (arg === '--clock') clockArg = argv[++i];
+    else throw new Error(`unknown argument '${arg}': npm start takes --clock=real or --clock=simulated`);
+  }
+  const clock = (clockArg ?? env.DAIBAN_CLOCK ?? 'real') as ClockMode;
+  if (!CLOCK_MODES.includes(clock)) {
+    throw new Error(`unknown clock '${clock}': use --clock=real or --clock=simulated (or DAIBAN_CLOCK)`);
+  }
+  return {
+    port: portOf('PORT', env.PORT, 3000),
+    host: env.HOST ?? '127.0.0.1',
+    dynamoPort: portOf('DYNAMODB_PORT', env.DYNAMODB_PORT, 8000),
+    dataDir: env.DAIBAN_DATA_DIR ?? '.daiban/dynamodb',
+    tableName: env.TABLE_NAME ?? 'daiban-local',
+    seedDemo: env.DAIBAN_SEED_DEMO !== 'false',
+    clock,
+    jobIntervalMs: wholeNumber('DAIBAN_JOB_INTERVAL_MS', env.DAIBAN_JOB_INTERVAL_MS, 5000),
+  };
+}
+
+function portOf(name: string, value: string | undefined, fallback: number): number {
+  const port = wholeNumber(name, value, fallback);
+  if (port < 1 || port > 65535) throw new Error(`${name}=${value}: a port is a number from 1 to 65535`);
+  return port;
+}
+
+function wholeNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`${name}=${value}: expected a whole number`);
+  return number;
+}

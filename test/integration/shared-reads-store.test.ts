@@ -1,0 +1,77 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SharedReadsStore } from '../../infra/local/shared-reads-store.js';
+import { type LocalSystem, type LocalTable, openLocalTable } from '../../infra/local/system.js';
+import type { DocumentSender } from '../../shared/store/dynamo-store.js';
+import { projectRegistration } from '../support/fixtures.js';
+import { ApiClient, startTestSystem } from '../support/local-system.js';
+
+describe("the local runtime's store: overlapping reads of a project share one Query", () => {
+  let system: LocalSystem;
+  let table: LocalTable;
+  let projectId: string;
+  let queries = 0;
+  let store: SharedReadsStore;
+
+  beforeAll(async () => {
+    const tableName = `shared-reads-${process.pid}-${Date.now()}`;
+    system = await startTestSystem({ tableName });
+    const api = new ApiClient(system);
+    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await system.engine.settled();
+    table = await openLocalTable({ endpoint: inject('dynamoEndpoint'), tableName });
+    const counting: DocumentSender = {
+      send: (command) => {
+        if (command instanceof QueryCommand) queries += 1;
+        return table.doc.send(command as QueryCommand);
+      },
+    };
+    store = new SharedReadsStore(counting, tableName);
+  });
+  afterAll(async () => {
+    await system?.stop();
+    table?.close();
+  });
+
+  it('answers reads that overlap with one Query, each caller getting its own copy', async () => {
+    // Prepare
+    queries = 0;
+
+    // Act
+    const [a, b, c] = await Promise.all([
+      store.loadProject(projectId),
+      store.loadProject(projectId),
+      store.loadProject(projectId),
+    ]);
+
+    // Assess
+    expect(queries).toBe(1);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(b).not.toBe(a);
+    expect(b?.tokens).not.toBe(a?.tokens);
+  });
+
+  it('never lets a read asked after a write completed join a read that began before it', async () => {
+    // Prepare: a read under way
+    queries = 0;
+    const earlier = store.loadProject(projectId);
+
+    // Act: a write completes, then a read is asked
+    await store.commit([
+      {
+        op: 'put_token',
+        projectId,
+        itemKey: '40',
+        kind: 'gate',
+        ref: { token: 'token-written-meanwhile', execution: 'an-execution' },
+      },
+    ]);
+    const later = await store.loadProject(projectId);
+    await earlier;
+
+    // Assess
+    expect(queries).toBe(2);
+    expect(later?.tokens.get('40')?.gate?.token).toBe('token-written-meanwhile');
+  });
+});

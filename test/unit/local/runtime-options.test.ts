@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { readRuntimeOptions } from '../../../infra/local/runtime-options.js';
+
+describe("npm start's options", () => {
+  it('starts a newcomer on the real clock, port 3000, DynamoDB Local on 8000 with data in .daiban/dynamodb', () => {
+    // Act
+    const options = readRuntimeOptions([], {});
+
+    // Assess
+    expect(options).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dynamoPort: 8000,
+      dataDir: '.daiban/dynamodb',
+      tableName: 'daiban-local',
+      seedDemo: true,
+      clock: 'real',
+      jobIntervalMs: 5000,
+    });
+  });
+
+  it.each([
+    [['--clock=simulated'], {}],
+    [['--clock', 'simulated'], {}],
+    [[], { DAIBAN_CLOCK: 'simulated' }],
+  ])('runs on a simulated clock when asked (%j %j)', (argv, env) => {
+    // Act
+    const options = readRuntimeOptions(argv, env);
+
+    // Assess
+    expect(options.clock).toBe('simulated');
+  });
+
+  it('lets the flag win over the environment', () => {
+    // Act
+    const options = readRuntimeOptions(['--clock=real'], { DAIBAN_CLOCK: 'simulated' });
+
+    // Assess
+    expect(options.clock).toBe('real');
+  });
+
+  it.each([
+    [['--clock=fast'], {}, "unknown clock 'fast'"],
+    [['--port=3001'], {}, "unknown argument '--port=3001'"],
+    [[], { PORT: 'abc' }, 'PORT=abc: expected a whole number'],
+    [[], { DYNAMODB_PORT: '70000' }, 'DYNAMODB_PORT=70000: a port is a number from 1 to 65535'],
+    [[], { DAIBAN_JOB_INTERVAL_MS: '-5' }, 'DAIBAN_JOB_INTERVAL_MS=-5: expected a whole number'],
+  ])('refuses %j %j, naming the problem', (argv, env, message) => {
+    // Act / Assess
+    expect(() => readRuntimeOptions(argv, env)).toThrow(message);
+  });
+
+  it('reads the job interval, and 0 to run the scheduled job only on request', () => {
+    // Act / Assess
+    expect(readRuntimeOptions([], { DAIBAN_JOB_INTERVAL_MS: '1000' }).jobIntervalMs).toBe(1000);
+    expect(readRuntimeOptions([], { DAIBAN_JOB_INTERVAL_MS: '0' }).jobIntervalMs).toBe(0);
+  });
+});
