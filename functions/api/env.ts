@@ -13,8 +13,6 @@ export type ApiDeps = {
   issueDevToken?: (user: User) => Promise<string>;
   /** Whether the workflow engine takes work (for `/health`); absent: assumed up. */
   engineHealthy?: () => boolean;
-  /** A simulated clock's control (absent on a real clock): moving it forward, never back. */
-  clockControl?: { moveTo(instant: string): Promise<void> };
   /** Runs the scheduled job now (for `POST /admin/jobs`); absent: the route runs it in the request. */
   runScheduledJob?: () => Promise<Record<string, number>>;
   /** The local runtime's clock as an admin may see and move it; absent: the real clock (AWS). */

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { calendarView, changeCalendar } from '../../../shared/app/calendar-admin.js';
+import { realClockControl } from '../../../shared/app/clock-control.js';
 import { SLA_POLICY_SETTING } from '../../../shared/app/live-settings.js';
 import { markRead, myNotifications } from '../../../shared/app/notifications.js';
 import { getProjectDocument, itemView, listProjectDocuments } from '../../../shared/app/queries.js';
@@ -7,7 +8,6 @@ import { agentReport, departmentReport } from '../../../shared/app/reports.js';
 import { endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
-import { ConflictError } from '../../../shared/domain/errors.js';
 import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
 import { ChinaDateSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
@@ -319,16 +319,9 @@ export function slaRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       assertAllowed(c.get('principal'), 'admin.operate');
+      // asOf moves a simulated clock forward first (the real clock refuses it with a 409 that says so)
       const asOf = (await c.req.json().catch(() => ({}))) as { asOf?: string };
-      if (asOf.asOf) {
-        if (!deps.clockControl) {
-          throw new ConflictError(
-            'CLOCK.REAL',
-            'asOf is accepted only on a simulated clock (npm start -- --clock=simulated); this runtime runs on the real clock',
-          );
-        }
-        await deps.clockControl.moveTo(asOf.asOf);
-      }
+      if (asOf.asOf) await (deps.clock ?? realClockControl).moveTo(new Date(asOf.asOf));
       const report = deps.runScheduledJob ? await deps.runScheduledJob() : undefined;
       return c.json({ report: report ?? null, at: ctx.clock.now().toISOString() }, 200);
     },
