@@ -40,6 +40,8 @@ async function handleGate(ctx: AppContext, state: ProjectState, input: CallbackT
     await ctx.engine.sendTaskSuccess(input.taskToken, { stepId: input.stepId, open: true });
     return;
   }
+  // Already stored (a redelivery, or the same execution resumed after a restart): nothing to write.
+  if (state.tokens.get(input.stepId)?.gate?.token === input.taskToken) return;
   const { relies } = gatesToRelease(state, [input.stepId]);
   await applyTransition(
     ctx,
@@ -73,6 +75,8 @@ async function handleStepTask(ctx: AppContext, state: ProjectState, input: Callb
     step.status === 'pending'
       ? openStep({ state, now: ctx.clock.now(), calendar: ctx.calendar, sla: ctx.settings.sla }, input.stepId)
       : { changes: [], events: [], owed: [], relies: [own] };
+  // Already stored and nothing to change (a redelivery, or the same execution resumed after a restart).
+  if (transition.changes.length === 0 && state.tokens.get(own)?.task?.token === input.taskToken) return;
   await applyTransition(ctx, state, transition, {
     actor: SYSTEM_ACTOR,
     storeToken: { itemKey: own, kind: 'task', ref: { token: input.taskToken, execution: input.execution } },

@@ -1,7 +1,6 @@
 import './promise-with-resolvers.js';
 import { setImmediate as nextMacrotask } from 'node:timers';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { ulid } from 'ulid';
 import { z } from 'zod';
 import { type Chain, chainKey } from '../domain/chain.js';
 import {
@@ -107,7 +106,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
  * Runs the generated state machines in-process with aws-local-stepfunctions.
  *
  * Every callback Task (`lambda:invoke.waitForTaskToken`) is overridden: the override mints a token
- * (`local:<execution>:<stateName>:<ulid>`), registers it as waiting, calls `handlers.callbackTask` with it and
+ * (`local:<execution>:<stateName>`), registers it as waiting, calls `handlers.callbackTask` with it and
  * waits until {@link sendTaskSuccess}/{@link sendTaskFailure} settles it. A handler that throws fails the task
  * (the ASL retries it with backoff, then catches it as 'failed'). The finish Tasks call `handlers.finishStage`.
  *
@@ -332,7 +331,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       const { Payload } = CallbackInvocationSchema.parse(invocation);
       // A task retried after its execution was stopped must not run again.
       if (this.#executions.get(Payload.execution)?.status !== 'RUNNING') throw aborted();
-      const taskToken = `local:${Payload.execution}:${stateName}:${ulid()}`;
+      // Deterministic: the same execution, started again after a restart, presents the same token for the same
+      // state, so its handlers find it already stored and write nothing (a retried task gets it again too).
+      const taskToken = `local:${Payload.execution}:${stateName}`;
       const signalled = deferred<unknown>();
       // Settled before the override returns it (replay): don't report that as an unhandled rejection.
       signalled.promise.catch(() => {});

@@ -174,7 +174,7 @@ describe('LocalWorkflowEngine', () => {
     expect(await h.status()).toBe('SUCCEEDED');
   });
 
-  it('tries a handler that fails again, with a fresh token, and the step opens', async () => {
+  it('tries a handler that fails again (its token is the same: a task has one per execution), and the step opens', async () => {
     // Prepare
     const h = harness({ throwsAt: '1b', times: 2 });
 
