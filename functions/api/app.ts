@@ -6,6 +6,7 @@ import { onError, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
 import { adminRoutes } from './routes/admin.js';
 import { devAuthRoutes } from './routes/auth.js';
+import { meetingRoutes } from './routes/meetings.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
 import { slaRoutes } from './routes/sla.js';
@@ -51,12 +52,20 @@ export function createApp(deps: ApiDeps) {
   });
   const keyed = idempotency(deps.ctx.store, () => deps.ctx.clock.now());
   // (`/projects/*` covers `/projects` too: each middleware must run once per request.)
-  for (const path of ['/projects/*', '/departments/:deptId/inbox', '/admin/*', '/me/*', '/reports/*']) {
+  for (const path of [
+    '/projects/*',
+    '/departments/:deptId/*',
+    '/admin/*',
+    '/me/*',
+    '/reports/*',
+    '/meetings/*',
+  ]) {
     app.use(path, authenticated);
   }
   app.on('POST', '/chains', authenticated);
   app.on(['PUT', 'DELETE'], ['/calendar/*', '/sla-policy'], authenticated);
-  for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*']) app.on('POST', path, keyed);
+  for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*', '/meetings/*'])
+    app.on('POST', path, keyed);
 
   app.route('/', publicRoutes(deps));
   app.route('/', devAuthRoutes(deps));
@@ -64,6 +73,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', stepRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', slaRoutes(deps));
+  app.route('/', meetingRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -45,8 +45,15 @@ export async function driveOverHttp(
   api: ApiCaller,
   settle: () => Promise<void>,
   projectId: string,
-  options: { stop?: (view: ProjectView) => boolean; maxRounds?: number; viewAs?: string } = {},
+  options: {
+    stop?: (view: ProjectView) => boolean;
+    maxRounds?: number;
+    viewAs?: string;
+    /** steps (`23`) or joint-review parts (`23.fire`) whose decision is left to someone else, e.g. a meeting */
+    leave?: readonly string[];
+  } = {},
 ): Promise<ProjectView> {
+  const left = new Set(options.leave ?? []);
   const base = `/projects/${projectId}/steps`;
   const expectOk = (what: string, res: ApiResponse<unknown>) => {
     if (res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -57,9 +64,13 @@ export async function driveOverHttp(
     if (options.stop?.(view)) return view;
     const steps = allSteps(view);
     const ready = steps.filter((s) => s.status === 'ready');
-    const inReview = steps.filter((s) => s.status === 'in_review' && s.kind !== 'joint');
+    const inReview = steps.filter(
+      (s) => s.status === 'in_review' && s.kind !== 'joint' && !left.has(s.stepId),
+    );
     const partsInReview = steps.flatMap((s) =>
-      (s.parts ?? []).filter((p) => p.status === 'in_review').map((p) => ({ step: s, part: p })),
+      (s.parts ?? [])
+        .filter((p) => p.status === 'in_review' && !left.has(`${s.stepId}.${p.partId}`))
+        .map((p) => ({ step: s, part: p })),
     );
     if (ready.length === 0 && inReview.length === 0 && partsInReview.length === 0) return view;
     for (const step of ready) {

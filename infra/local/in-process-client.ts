@@ -52,6 +52,11 @@ export class InProcessClient {
     };
     const res = await this.around(method, path, async () => this.app.request(path, init));
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as T) : (undefined as T) };
+    const isJson = res.headers.get('content-type')?.includes('json') ?? false;
+    // a page (a document's printable form) comes back as its text
+    return {
+      status: res.status,
+      body: !text ? (undefined as T) : isJson ? (JSON.parse(text) as T) : (text as T),
+    };
   }
 }

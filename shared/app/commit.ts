@@ -4,6 +4,7 @@ import { itemKey, type ProjectStep, type TokenRef } from '../domain/project.js';
 import { applyChanges, type ProjectState, partsOf, type Transition } from '../domain/transition.js';
 import { CommitConflictError, type OutboxEntry, type OutboxSend, type StoreOp } from '../store/store.port.js';
 import type { StepTaskOutcome } from '../workflow/task-contract.js';
+import { agentNotices } from './agent-notices.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { relay } from './relay.js';
@@ -97,14 +98,18 @@ export function resolveOwed(
   return { sends, checks };
 }
 
-/** Writes a transition in one transaction and relays what it owes. Returns the project state as written. */
-export async function applyTransition(
+/**
+ * The writes of a transition, not yet committed: the item changes, the checks of what it relied on, its events, the
+ * project change, the outbox entry of what it owes, and the counters it adds (kept apart, so several projects'
+ * transitions can share one transaction and one counter item each).
+ */
+export function transitionOps(
   ctx: AppContext,
   state: ProjectState,
   transition: Transition,
   options: ApplyOptions,
-): Promise<ProjectState> {
-  const now = ctx.clock.now();
+  now: Date,
+): { ops: StoreOp[]; entry?: OutboxEntry; stats: StatAddition[] } {
   const at = now.toISOString();
   const { projectId } = state.project;
   const { sends: owedSends, checks } = resolveOwed(state, transition, options.storeToken);
@@ -143,11 +148,40 @@ export async function applyTransition(
       ? [{ op: 'update_project', projectId, at, change: transition.project } as const]
       : []),
     ...(options.ops ?? []),
-    ...statsOps([...statsOf(state, transition, now, ctx.calendar), ...(options.stats ?? [])], now),
   ];
   const entry = sends.length > 0 ? outboxEntry(ctx, projectId, now, sends) : undefined;
   if (entry) ops.push({ op: 'put_outbox', entry });
-  await ctx.store.commit(ops);
+  return {
+    ops,
+    ...(entry ? { entry } : {}),
+    stats: [...statsOf(state, transition, now, ctx.calendar), ...(options.stats ?? [])],
+  };
+}
+
+/**
+ * Writes a transition in one transaction (with the notices it puts before the agent) and relays what it owes.
+ * Returns the project state as written.
+ */
+export async function applyTransition(
+  ctx: AppContext,
+  state: ProjectState,
+  transition: Transition,
+  options: ApplyOptions,
+): Promise<ProjectState> {
+  const now = ctx.clock.now();
+  const notices = await agentNotices(ctx, state, transition, now);
+  const { ops, entry, stats } = transitionOps(
+    ctx,
+    state,
+    transition,
+    {
+      ...options,
+      ops: [...(options.ops ?? []), ...notices.ops],
+      sends: [...(options.sends ?? []), ...notices.sends],
+    },
+    now,
+  );
+  await ctx.store.commit([...ops, ...statsOps(stats, now)]);
   if (entry) await relay(ctx, entry);
   return applyChanges(state, transition.changes);
 }

@@ -164,6 +164,7 @@ export async function createProject(
       agentId: agent.userId,
       status: 'active',
       currentStageIndex: 0,
+      ...(chain.stages[0] ? { leadDepartmentId: chain.stages[0].leadDepartmentId } : {}),
       departments: [
         ...new Set(
           items.filter((i) => i.status === 'pending' && i.departmentId).map((i) => i.departmentId ?? ''),

@@ -64,7 +64,14 @@ export async function finishStage(ctx: AppContext, input: FinishStageInput): Pro
           },
         ],
         project: {
-          set: { currentStageIndex: nextStage, execution: next.execution, renewAt: next.renewAt },
+          set: {
+            currentStageIndex: nextStage,
+            execution: next.execution,
+            renewAt: next.renewAt,
+            ...(chain.stages[nextStage]
+              ? { leadDepartmentId: chain.stages[nextStage].leadDepartmentId }
+              : {}),
+          },
           expect: { ...expect, status: 'active' },
         },
         owed: [],

@@ -5,7 +5,13 @@ import { chainCriticalPath, projectProjection } from '../domain/critical-path.js
 import { NotFoundError } from '../domain/errors.js';
 import { countLights, type Light, lightOf, worstLight } from '../domain/lights.js';
 import type { Principal } from '../domain/principal.js';
-import type { AgentAssignment, Project, ProjectEvent, ProjectStep } from '../domain/project.js';
+import {
+  type AgentAssignment,
+  itemKey,
+  type Project,
+  type ProjectEvent,
+  type ProjectStep,
+} from '../domain/project.js';
 import { readClock } from '../domain/step-clock.js';
 import { isPassed, type ProjectStatus } from '../domain/step-status.js';
 import { partsOf } from '../domain/transition.js';
@@ -311,3 +317,83 @@ async function assertProjectVisible(
 
 /** A chain's critical path, against all its approvals in series and its legal limits. */
 export const chainPath = chainCriticalPath;
+
+/**
+ * The lead department's view (牵头部门): every project whose current stage it leads, with every step of that stage
+ * across departments: status, department, light, due date, and the stage's roll-up. One query for the page, one
+ * batch read for the steps.
+ */
+export async function stageLeadView(
+  ctx: AppContext,
+  principal: Principal,
+  departmentId: string,
+  page: PageRequest,
+) {
+  assertAllowed(principal, 'inbox.read', { departmentId });
+  await assertDepartmentExists(ctx, departmentId);
+  const projects = await ctx.store.listProjects({ leadDepartmentId: departmentId }, page);
+  const now = ctx.clock.now();
+  const wanted: Array<{ projectId: string; itemKey: string }> = [];
+  const chains = new Map<string, Awaited<ReturnType<typeof ctx.chains.get>>>();
+  for (const project of projects.items) {
+    const chain = await ctx.chains.get(project.chainId, project.chainVersion);
+    chains.set(project.projectId, chain);
+    for (const step of chain.stages[project.currentStageIndex]?.steps ?? []) {
+      wanted.push({ projectId: project.projectId, itemKey: step.id });
+      for (const part of step.parts ?? [])
+        wanted.push({ projectId: project.projectId, itemKey: `${step.id}#${part.id}` });
+    }
+  }
+  const items = new Map((await ctx.store.getItems(wanted)).map((i) => [`${i.projectId}#${itemKey(i)}`, i]));
+  const rows = projects.items.map((project) => {
+    const stage = chains.get(project.projectId)?.stages[project.currentStageIndex];
+    const steps = (stage?.steps ?? []).map((definition) => {
+      const item = items.get(`${project.projectId}#${definition.id}`);
+      const clock = item ? clockView(ctx, item, now) : null;
+      const parts = definition.parts?.map((part) => {
+        const partItem = items.get(`${project.projectId}#${definition.id}#${part.id}`);
+        const partClock = partItem ? clockView(ctx, partItem, now) : null;
+        return {
+          partId: part.id,
+          name: part.name,
+          departmentId: part.departmentId,
+          status: partItem?.status ?? 'pending',
+          light: partClock?.light ?? null,
+          dueDate: partItem?.dueDate ?? null,
+          workingDaysLeft: partClock?.promisedDaysLeft ?? null,
+          clock: partClock,
+        };
+      });
+      return {
+        stepId: definition.id,
+        name: definition.name,
+        departmentId: definition.departmentId,
+        status: item?.status ?? 'pending',
+        blocked: item?.blocked ?? false,
+        light: clock?.light ?? null,
+        dueDate: item?.dueDate ?? null,
+        workingDaysLeft: clock?.promisedDaysLeft ?? null,
+        clock,
+        ...(parts ? { parts } : {}),
+      };
+    });
+    const lights = lightsOf(steps);
+    return {
+      projectId: project.projectId,
+      projectCode: project.code,
+      projectName: project.name,
+      projectStatus: project.status,
+      stage: {
+        stageId: stage?.id ?? null,
+        name: stage?.name ?? null,
+        index: project.currentStageIndex,
+        light: worstLight(lights),
+        lights: countLights(lights),
+        closed: steps.filter((s) => isPassed(s.status)).length,
+        total: steps.length,
+      },
+      steps,
+    };
+  });
+  return { departmentId, projects: rows, ...(projects.cursor ? { cursor: projects.cursor } : {}) };
+}

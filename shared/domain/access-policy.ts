@@ -1,5 +1,6 @@
 import type { Chain } from './chain.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
+import type { Meeting } from './meeting.js';
 import type { Principal } from './principal.js';
 import type { Project, ProjectStep } from './project.js';
 
@@ -25,6 +26,12 @@ export type Action =
   | 'inbox.read'
   | 'chain.publish'
   | 'reports.read'
+  | 'meeting.convene'
+  | 'meeting.request'
+  | 'meeting.answer_request'
+  | 'meeting.respond'
+  | 'meeting.run'
+  | 'meeting.read'
   | 'admin.operate';
 
 export type Resource = {
@@ -37,6 +44,8 @@ export type Resource = {
   agentId?: string;
   /** the project's chain, for stage leadership (牵头部门 see their whole stage) */
   chain?: Chain;
+  /** a joint review meeting */
+  meeting?: Meeting;
 };
 
 export type Verdict =
@@ -59,6 +68,35 @@ const hidden: Verdict = {
 };
 
 const isOverseer = (p: Principal): boolean => p.role === 'leader' || p.role === 'admin';
+
+const hiddenMeeting: Verdict = {
+  allowed: false,
+  as: 'not_found',
+  code: 'MEETING.NOT_FOUND',
+  reason: 'no such meeting (or it is not one you may see)',
+};
+
+/** Leaders see every meeting; departments those they are invited to or convened; agents and investors theirs. */
+export function canSeeMeeting(principal: Principal, meeting: Meeting): boolean {
+  switch (principal.role) {
+    case 'leader':
+    case 'admin':
+      return true;
+    case 'officer':
+      return (
+        principal.departmentId !== undefined &&
+        (meeting.invited.includes(principal.departmentId) ||
+          meeting.convenedBy?.departmentId === principal.departmentId)
+      );
+    case 'agent':
+      return (
+        meeting.requestedBy?.userId === principal.userId ||
+        meeting.agenda.some((i) => i.agentId === principal.userId)
+      );
+    case 'investor':
+      return meeting.agenda.some((i) => i.enterpriseId === principal.enterpriseId);
+  }
+}
 
 /** The stages of the project's chain this officer's department leads (牵头部门). */
 function leadsStageOf(principal: Principal, resource: Resource): boolean {
@@ -155,6 +193,44 @@ export function decide(principal: Principal, action: Action, resource: Resource 
       if (principal.role === 'investor')
         return deny('REPORTS.FORBIDDEN', 'reports are for the service centre, departments and agents');
       return allow;
+    case 'meeting.convene':
+      // a leader; or a stage's lead department, for the steps of the stages it leads (the use case checks which)
+      if (isOverseer(principal) || principal.role === 'officer') return allow;
+      return deny(
+        'MEETING.CONVENE_FORBIDDEN',
+        'a leader or a stage lead department convenes meetings; an agent may request one',
+      );
+    case 'meeting.request':
+      if (principal.role === 'agent') return allow;
+      return deny('MEETING.REQUEST_FORBIDDEN', 'agents request meetings for their projects');
+    case 'meeting.answer_request':
+      if (isOverseer(principal)) return allow;
+      return deny('MEETING.ANSWER_FORBIDDEN', 'a leader accepts or declines a requested meeting');
+    case 'meeting.respond': {
+      const meeting = resource.meeting;
+      if (!meeting || !canSeeMeeting(principal, meeting)) return hiddenMeeting;
+      if (
+        principal.role === 'officer' &&
+        principal.departmentId &&
+        meeting.invited.includes(principal.departmentId)
+      ) {
+        return allow;
+      }
+      return deny('MEETING.RESPOND_FORBIDDEN', "only an invited department's officer answers an invitation");
+    }
+    case 'meeting.run': {
+      const meeting = resource.meeting;
+      if (!meeting || !canSeeMeeting(principal, meeting)) return hiddenMeeting;
+      if (isOverseer(principal)) return allow;
+      if (principal.role === 'officer' && principal.departmentId === meeting.convenedBy?.departmentId)
+        return allow;
+      return deny(
+        'MEETING.RUN_FORBIDDEN',
+        'the convener (a leader or the convening lead department) runs the meeting',
+      );
+    }
+    case 'meeting.read':
+      return resource.meeting && canSeeMeeting(principal, resource.meeting) ? allow : hiddenMeeting;
     case 'chain.publish':
     case 'admin.operate':
       if (principal.role === 'admin') return allow;

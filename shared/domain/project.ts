@@ -35,6 +35,8 @@ export const ProjectSchema = z.object({
   agentId: z.string(),
   status: ProjectStatusSchema,
   currentStageIndex: z.number().int(),
+  /** the lead department (牵头部门) of the stage the project is in: it sees the whole stage */
+  leadDepartmentId: z.string().optional(),
   /** the departments holding a step or part of it (officers see the projects their department works on) */
   departments: z.array(z.string()),
   /** the execution that should be waiting for the project; absent once nothing waits (completed, withdrawn) */
@@ -100,6 +102,9 @@ export const ProjectStepSchema = z.object({
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
   decidedAt: Instant.optional(),
   decidedBy: z.string().optional(),
+  /** decided by a joint review meeting (its minutes' number in `decidedIn`) rather than by the department */
+  decidedVia: z.enum(['meeting']).optional(),
+  decidedIn: z.string().optional(),
   outcome: z.string().optional(),
   conditions: z.array(z.string()).optional(),
   legalBasis: z.string().optional(),

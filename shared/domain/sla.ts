@@ -34,8 +34,7 @@ export function slaStep(
   const policy: SlaPolicy = input.sla ?? DEFAULT_SLA_POLICY;
   const nothing = { transition: { changes: [], events: [], owed: [], relies: [] }, actions: [] };
   const item = state.items.get(itemKey(target));
-  if (!item || item.status !== 'in_review' || !item.clock || openPause(item.clock) || !item.dueDate)
-    return nothing;
+  if (item?.status !== 'in_review' || !item.clock || openPause(item.clock) || !item.dueDate) return nothing;
   const deemedAllowed = findStep(state.chain, item.stepId)?.step.policy.deemedApprovalAllowed ?? false;
   const at = now.toISOString();
   const due = pendingCheckpoints(slaTimeline(calendar, item.clock, policy, deemedAllowed), item).filter(

@@ -52,7 +52,12 @@ export type LifecycleInput = {
 };
 
 /** Who decides: an officer of the department, a minuted meeting, or the system (deemed approval). */
-export type DecidedBy = { userId: string; via?: 'department' | 'meeting' | 'sla' };
+export type DecidedBy = {
+  userId: string;
+  via?: 'department' | 'meeting' | 'sla';
+  /** the minutes (会议纪要) number, when a meeting decided */
+  minutes?: string;
+};
 
 const empty = (): Transition => ({ changes: [], events: [], owed: [], relies: [] });
 
@@ -269,7 +274,7 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
  * review again.
  */
 export function resubmitStep(input: LifecycleInput, stepId: string, resubmission: Resubmission): Transition {
-  const { state, now, calendar } = input;
+  const { state, now } = input;
   const step = itemOf(input, stepId);
   if (step.status !== 'supplement_requested') {
     throw new ConflictError(
@@ -542,6 +547,8 @@ export function decideStep(
       ...open,
       decidedAt: at,
       decidedBy: by.userId,
+      ...(by.via === 'meeting' ? { decidedVia: 'meeting' as const } : {}),
+      ...(by.minutes ? { decidedIn: by.minutes } : {}),
       outcome: decision.outcome,
       updatedAt: at,
       ...(lateByDays ? { lateByDays } : {}),
@@ -598,7 +605,9 @@ function describeNotInReview(item: ProjectStep): string {
     case 'deemed_approved':
       return 'already deemed approved (超时默认): the department missed its promised limit, so no later decision applies';
     default:
-      return `already decided (${item.status}); it cannot be decided again`;
+      return item.decidedVia === 'meeting'
+        ? `already decided (${item.status}) by a joint review meeting${item.decidedIn ? ` (${item.decidedIn})` : ''}: the minutes bind the department, so it cannot be decided again`
+        : `already decided (${item.status}); it cannot be decided again`;
   }
 }
 

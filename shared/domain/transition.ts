@@ -58,6 +58,7 @@ export type ProjectChange = {
       | 'withdrawnAt'
       | 'executionEndedAt'
       | 'currentStageIndex'
+      | 'leadDepartmentId'
       | 'execution'
       | 'renewAt'
       | 'agentId'
@@ -135,4 +136,28 @@ export function squashChanges(changes: readonly ItemChange[]): ItemChange[] {
     );
   }
   return [...byKey.values()];
+}
+
+/** Two transitions of one project, one after the other, as one (its items written once, its counters summed). */
+export function combineTransitions(first: Transition, second: Transition): Transition {
+  const add: NonNullable<ProjectChange['add']> = { ...first.project?.add };
+  for (const [key, value] of Object.entries(second.project?.add ?? {}) as Array<[keyof typeof add, number]>) {
+    add[key] = (add[key] ?? 0) + value;
+  }
+  const project: ProjectChange | undefined =
+    first.project || second.project
+      ? {
+          add,
+          set: { ...first.project?.set, ...second.project?.set },
+          remove: [...new Set([...(first.project?.remove ?? []), ...(second.project?.remove ?? [])])],
+          expect: { ...first.project?.expect, ...second.project?.expect },
+        }
+      : undefined;
+  return {
+    changes: squashChanges([...first.changes, ...second.changes]),
+    events: [...first.events, ...second.events],
+    ...(project ? { project } : {}),
+    owed: [...first.owed, ...second.owed],
+    relies: [...new Set([...first.relies, ...second.relies])],
+  };
 }

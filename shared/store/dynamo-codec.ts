@@ -27,6 +27,8 @@ const KEY_ATTRIBUTES = [
   'GSI2SK',
   'GSI3PK',
   'GSI3SK',
+  'GSI4PK',
+  'GSI4SK',
   'WorkPK',
   'WorkSK',
 ] as const;

@@ -1,4 +1,5 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { MeetingSchema } from '../domain/meeting.js';
 import { itemKey, type ProjectStep, ProjectStepSchema } from '../domain/project.js';
 import type { ProjectChange } from '../domain/transition.js';
 import {
@@ -128,6 +129,26 @@ export function toTransactItems(
             TableName: tableName,
             Item: documentItem(op.document),
             ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        });
+        break;
+      case 'put_meeting':
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.meeting(op.meeting.meetingId),
+              GSI1PK: 'MEETINGS',
+              GSI1SK: `${op.meeting.createdAt}#${op.meeting.meetingId}`,
+              ...MeetingSchema.parse(op.meeting),
+            },
+            ...(op.expectedVersion === null
+              ? { ConditionExpression: 'attribute_not_exists(PK)' }
+              : {
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': op.expectedVersion },
+                }),
           },
         });
         break;
@@ -271,6 +292,13 @@ function projectUpdate(tableName: string, projectId: string, at: string, change:
   const status = change.set?.status;
   if (status) setField('GSI1PK', statusKey(status, projectId));
   if (change.set?.agentId) setField('GSI2PK', `AGENT#${change.set.agentId}`);
+  if (change.set?.leadDepartmentId && status !== 'completed' && status !== 'withdrawn') {
+    setField('GSI4PK', `LEAD#${change.set.leadDepartmentId}`);
+  }
+  if (status === 'completed' || status === 'withdrawn') {
+    removes.add('GSI4PK');
+    removes.add('GSI4SK');
+  }
   if (change.set?.renewAt && status !== 'completed' && status !== 'withdrawn') {
     const work = workKeys(change.set.renewAt, 'renew', projectId);
     setField('WorkPK', work.WorkPK);

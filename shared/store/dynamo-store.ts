@@ -12,6 +12,7 @@ import {
 import { type Chain, ChainSchema } from '../domain/chain.js';
 import { type Department, DepartmentSchema } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
+import { type Meeting, MeetingSchema } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
 import type { ItemTokens, Project, ProjectStep, User } from '../domain/project.js';
 import { UserSchema } from '../domain/project.js';
@@ -213,13 +214,23 @@ export class DynamoDaibanStore implements DaibanStore {
     return item ? parseProject(item) : undefined;
   }
 
+  async getItems(wanted: ReadonlyArray<{ projectId: string; itemKey: string }>): Promise<ProjectStep[]> {
+    const rows = await this.batchGet(wanted.map((w) => keys.item(w.projectId, w.itemKey)));
+    return rows.map(parseStep);
+  }
+
   async getProjects(projectIds: readonly string[]): Promise<Project[]> {
-    const ids = [...new Set(projectIds)];
-    const found: Project[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keysLeft: Record<string, unknown>[] = ids.slice(i, i + 100).map((id) => keys.project(id));
+    const rows = await this.batchGet([...new Set(projectIds)].map((id) => keys.project(id)));
+    return rows.map(parseProject);
+  }
+
+  /** Batch reads of up to 100 keys each, unprocessed keys tried again with backoff. */
+  private async batchGet(allKeys: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (let i = 0; i < allKeys.length; i += 100) {
+      let keysLeft: Record<string, unknown>[] = allKeys.slice(i, i + 100);
       for (let attempt = 0; keysLeft.length > 0; attempt += 1) {
-        if (attempt > 8) throw new Error('DynamoDB kept some projects of a batch read unprocessed');
+        if (attempt > 8) throw new Error('DynamoDB kept some keys of a batch read unprocessed');
         const result = await this.send<{
           Responses?: Record<string, Record<string, unknown>[]>;
           UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
@@ -228,7 +239,7 @@ export class DynamoDaibanStore implements DaibanStore {
             RequestItems: { [this.tableName]: { Keys: keysLeft, ConsistentRead: true } },
           }),
         );
-        found.push(...(result.Responses?.[this.tableName] ?? []).map(parseProject));
+        found.push(...(result.Responses?.[this.tableName] ?? []));
         keysLeft = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
         if (keysLeft.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
       }
@@ -249,7 +260,7 @@ export class DynamoDaibanStore implements DaibanStore {
           values: { ':status': filter.status },
         }
       : undefined;
-    const byIndex = (index: 'GSI2' | 'GSI3', pk: string) =>
+    const byIndex = (index: 'GSI2' | 'GSI3' | 'GSI4', pk: string) =>
       this.queryPage(
         {
           IndexName: index,
@@ -274,6 +285,7 @@ export class DynamoDaibanStore implements DaibanStore {
       };
     }
     if (filter.enterpriseId) return byIndex('GSI3', `ENTERPRISE#${filter.enterpriseId}`);
+    if (filter.leadDepartmentId) return byIndex('GSI4', `LEAD#${filter.leadDepartmentId}`);
     const statuses = filter.status ? [filter.status] : ProjectStatusSchema.options;
     const partitions = statuses.flatMap((status) =>
       Array.from({ length: STATUS_SHARDS }, (_, shard) => statusPartition(status, shard)),
@@ -317,6 +329,21 @@ export class DynamoDaibanStore implements DaibanStore {
         : { IndexName: 'GSI1', ...eq('GSI1PK', `DEPT#${departmentId}`) },
       page,
       parseStep,
+    );
+  }
+
+  // ---- meetings ---------------------------------------------------------------------------------------
+
+  async getMeeting(meetingId: string): Promise<Meeting | undefined> {
+    const item = await this.get(keys.meeting(meetingId));
+    return item ? MeetingSchema.parse(stripKeys(item)) : undefined;
+  }
+
+  async listMeetings(page: PageRequest): Promise<Page<Meeting>> {
+    return this.queryPage(
+      { IndexName: 'GSI1', ...eq('GSI1PK', 'MEETINGS'), ScanIndexForward: false },
+      page,
+      (item) => MeetingSchema.parse(stripKeys(item)),
     );
   }
 

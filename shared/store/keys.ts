@@ -22,6 +22,7 @@ export const keys = {
   user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'USER' }),
   counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
   setting: (name: string) => ({ PK: `SETTING#${name}`, SK: 'SETTING' }),
+  meeting: (meetingId: string) => ({ PK: `MEETING#${meetingId}`, SK: 'MEETING' }),
   document: (projectId: string, docId: string) => ({ PK: `PROJECT#${projectId}`, SK: `DOC#${docId}` }),
   notification: (userId: string, notificationId: string) => ({
     PK: `USER#${userId}`,
@@ -68,6 +69,8 @@ export function projectIndexKeys(p: Project): Record<string, string | undefined>
     GSI2SK: `${p.createdAt}#${p.projectId}`,
     GSI3PK: `ENTERPRISE#${p.enterpriseId}`,
     GSI3SK: `${p.createdAt}#${p.projectId}`,
+    GSI4PK: inFlight && p.leadDepartmentId ? `LEAD#${p.leadDepartmentId}` : undefined,
+    GSI4SK: inFlight && p.leadDepartmentId ? `${p.createdAt}#${p.projectId}` : undefined,
     ...workKeys(inFlight && p.execution ? p.renewAt : undefined, 'renew', p.projectId),
   };
 }

@@ -2,6 +2,7 @@ import type { Chain } from '../domain/chain.js';
 import type { Department } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
 import { ConflictError } from '../domain/errors.js';
+import type { Meeting } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
 import type {
   AgentAssignment,
@@ -79,6 +80,8 @@ export type StoreOp =
   | { op: 'take_serial'; sequence: string; expected: number | undefined; next: number }
   | { op: 'put_outbox'; entry: OutboxEntry }
   | { op: 'put_document'; document: ProjectDocument }
+  /** a meeting as it now is, conditional on the version read (null: a new meeting) */
+  | { op: 'put_meeting'; meeting: Meeting; expectedVersion: number | null }
   | { op: 'put_notification'; notification: Notification }
   /** adds to a month's counters of a department or agent (created on first use) */
   | { op: 'update_stats'; dimension: StatDimension; id: string; month: string; add: Partial<StatCounters> };
@@ -101,7 +104,13 @@ export class CommitConflictError extends ConflictError {
 /** The project, its steps and parts and their tokens, as read in one consistent query. */
 export type ProjectRecord = { project: Project; items: ProjectStep[]; tokens: Map<string, ItemTokens> };
 
-export type ProjectFilter = { status?: ProjectStatus; agentId?: string; enterpriseId?: string };
+export type ProjectFilter = {
+  status?: ProjectStatus;
+  agentId?: string;
+  enterpriseId?: string;
+  /** in-flight projects whose current stage this department leads */
+  leadDepartmentId?: string;
+};
 
 /**
  * What the application needs from storage. DynamoDB is the source of truth (DESIGN.md decision 3).
@@ -132,6 +141,8 @@ export interface DaibanStore {
   /** The project with its steps, parts and tokens (one consistent read), or undefined. */
   loadProject(projectId: string): Promise<ProjectRecord | undefined>;
   getProject(projectId: string): Promise<Project | undefined>;
+  /** Steps and parts of several projects in batch reads (a lead department's stage view); missing ones left out. */
+  getItems(keys: ReadonlyArray<{ projectId: string; itemKey: string }>): Promise<ProjectStep[]>;
   /** Several projects in one batch read (a page of an inbox names them); missing ones are left out. */
   getProjects(projectIds: readonly string[]): Promise<Project[]>;
   /** The project holding a project code (项目代码). */
@@ -147,6 +158,10 @@ export interface DaibanStore {
     filter: { status?: Extract<StepStatus, 'ready' | 'in_review' | 'supplement_requested'> },
     page: PageRequest,
   ): Promise<Page<ProjectStep>>;
+
+  getMeeting(meetingId: string): Promise<Meeting | undefined>;
+  /** Newest first. */
+  listMeetings(page: PageRequest): Promise<Page<Meeting>>;
 
   listDocuments(projectId: string): Promise<ProjectDocument[]>;
   getDocument(projectId: string, docId: string): Promise<ProjectDocument | undefined>;

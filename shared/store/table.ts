@@ -3,6 +3,7 @@
  *
  * | item             | PK              | SK                 | GSI1                               | GSI2             | GSI3                | Work (sparse, keys only) |
  * | project          | PROJECT#<id>    | PROJECT            | PROJECTS#<status>#<shard> / created | AGENT#<agentId>  | ENTERPRISE#<credit> | renewAt (execution)      |
+ *   (and GSI4: LEAD#<dept> / created, while in flight: the lead department of its current stage)
  * | step / part      | PROJECT#<id>    | STEP#<key>         | DEPT#<dept> / status#since (open)   |                  |                     | slaCheckAt (in review)   |
  * | tokens           | PROJECT#<id>    | TOKEN#<key>        |                                     |                  |                     |                          |
  * | event            | PROJECT#<id>    | EVENT#<ulid>       |                                     |                  |                     |                          |
@@ -27,6 +28,8 @@ export const TableIndexes = [
   { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
   { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
   { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'ALL' },
+  /** in-flight projects by the lead department (牵头部门) of the stage they are in */
+  { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK', projection: 'ALL' },
   /**
    * What the scheduled job must look at, by the instant it comes due: outbox entries left unsent, executions to
    * renew, steps whose SLA moves on. Write-sharded; keys only (the job re-reads each base item before acting).

@@ -16,7 +16,7 @@ export function driveProject(
   system: LocalSystem,
   api: ApiClient,
   projectId: string,
-  options: { stop?: (view: ProjectView) => boolean; maxRounds?: number } = {},
+  options: { stop?: (view: ProjectView) => boolean; maxRounds?: number; leave?: readonly string[] } = {},
 ): Promise<ProjectView> {
   return driveOverHttp(api, () => system.engine.settled(), projectId, options);
 }

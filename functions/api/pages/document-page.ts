@@ -12,13 +12,56 @@ const LABELS: Array<[string, string]> = [
   ['acceptedOn', '受理日期'],
   ['promisedDays', '承诺时限（工作日）'],
   ['dueDate', '时限届满日'],
+  ['meetingTitle', '会议名称'],
+  ['scheduledAt', '会议时间'],
+  ['place', '会议地点'],
+  ['convenedBy', '召集人'],
+  ['attendees', '参会部门'],
+  ['onLeave', '请假部门（事由）'],
+  ['absentWithoutLeave', '缺席部门（未请假）'],
+  ['decisions', '议定事项'],
+  ['materials', '需补正材料'],
   ['noticeDate', '通知日期'],
   ['rule', '适用规则'],
   ['consequence', '处理结果'],
+  ['resubmission', '补正方式'],
 ];
 
-const show = (value: unknown): string =>
-  value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
+/** Column labels of the rows a field may list (议定事项, 需补正材料). */
+const COLUMNS: Record<string, string> = {
+  project: '项目',
+  step: '审批事项',
+  department: '部门',
+  decision: '议定结果',
+  details: '具体内容',
+  rule: '适用规则',
+  name: '材料',
+  reason: '补正原因',
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** A field's value as page text: lists of text joined, lists of rows as a table, anything else as text. */
+const show = (value: unknown) => {
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return '—';
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (Array.isArray(value) && value.every((v) => !isRecord(v))) return value.map(String).join('、');
+  if (Array.isArray(value)) {
+    const rows = value.filter(isRecord);
+    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    return html`<table class="rows"><thead><tr>${raw(
+      keys.map((k) => html`<th scope="col">${COLUMNS[k] ?? k}</th>`).join(''),
+    )}</tr></thead><tbody>${raw(
+      rows
+        .map(
+          (r) =>
+            html`<tr>${raw(keys.map((k) => html`<td>${r[k] === undefined || r[k] === '' ? '—' : String(r[k])}</td>`).join(''))}</tr>`,
+        )
+        .join(''),
+    )}</tbody></table>`;
+  }
+  return JSON.stringify(value);
+};
 
 /**
  * A document as a page that prints cleanly on A4 from any browser (no script): its number, its title, each field
@@ -48,7 +91,9 @@ export function documentPage(document: ProjectDocument) {
       .number { text-align: center; margin-bottom: 8mm; }
       table { width: 100%; border-collapse: collapse; font-size: 11.5pt; }
       th, td { border: 1px solid #000; padding: 3mm; vertical-align: top; text-align: left; }
-      th { width: 32%; font-weight: normal; background: #f2f2f2; }
+      th { width: 24%; font-weight: normal; background: #f2f2f2; }
+      table.rows th { width: auto; }
+      table.rows td, table.rows th { padding: 1.5mm; font-size: 10.5pt; }
       .issuer { margin-top: 14mm; text-align: right; line-height: 2; }
       @media print { th { background: none; } }
     </style>

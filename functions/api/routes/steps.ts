@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { departmentInbox, itemView } from '../../../shared/app/queries.js';
+import { departmentInbox, itemView, stageLeadView } from '../../../shared/app/queries.js';
 import { decideStep, reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
 import { DecisionSchema, ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
@@ -141,6 +141,41 @@ export function stepRoutes(deps: ApiDeps) {
       const q = c.req.valid('query');
       return c.json(
         await departmentInbox(ctx, c.get('principal'), deptId, {
+          limit: q.limit,
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        }),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/departments/{deptId}/stage-view',
+      security: bearer,
+      request: {
+        params: z.strictObject({
+          deptId: z
+            .string()
+            .min(1)
+            .max(16)
+            .regex(/^[A-Z][A-Z0-9_]*$/),
+        }),
+        query: PageQuery,
+      },
+      responses: {
+        200: json(
+          'the projects whose current stage the department leads (牵头部门), each with every step of the stage',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { deptId } = c.req.valid('param');
+      const q = c.req.valid('query');
+      return c.json(
+        await stageLeadView(ctx, c.get('principal'), deptId, {
           limit: q.limit,
           ...(q.cursor ? { cursor: q.cursor } : {}),
         }),

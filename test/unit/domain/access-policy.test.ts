@@ -8,6 +8,7 @@ import {
 } from '../../../shared/domain/access-policy.js';
 import type { Chain } from '../../../shared/domain/chain.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
+import type { Meeting } from '../../../shared/domain/meeting.js';
 import type { Principal, Role } from '../../../shared/domain/principal.js';
 import type { Project } from '../../../shared/domain/project.js';
 import { twoStageChain } from '../../support/chain-fixtures.js';
@@ -47,6 +48,36 @@ const nrpStep = fixtureItems(chain).find((i) => i.stepId === '1a');
 if (!nrpStep) throw new Error('the fixture chain has no step 1a');
 const envStep = { ...nrpStep, projectId: foreignProject.projectId, departmentId: 'ENV' };
 
+/** A meeting convened by a leader on one of the project's steps, inviting that step's department. */
+const meetingOn = (project: Project, departmentId: string): Meeting => ({
+  meetingId: `01MEETING${project.projectId.slice(-17)}`,
+  version: 1,
+  status: 'scheduled',
+  title: '联审会',
+  convenedBy: { userId: 'leader-li', name: '李主任', role: 'leader' },
+  scheduledAt: '2026-11-25T09:00:00+08:00',
+  place: '政务服务中心三楼会议室',
+  agenda: [
+    {
+      itemId: '1',
+      projectId: project.projectId,
+      projectCode: project.code,
+      projectName: project.name,
+      agentId: project.agentId,
+      enterpriseId: project.enterpriseId,
+      stepId: '1a',
+      stepName: nrpStep.stepId,
+      departmentId,
+    },
+  ],
+  invited: [departmentId],
+  responses: {},
+  createdAt: '2026-11-23T09:00:00+08:00',
+  updatedAt: '2026-11-23T09:00:00+08:00',
+});
+const ownMeeting = meetingOn(ownProject, 'NRP');
+const foreignMeeting = meetingOn(foreignProject, 'ENV');
+
 type Whose = 'own' | 'foreign';
 type Expected = 'allowed' | 'forbidden' | 'not_found';
 /** agent, officer, investor, leader, admin */
@@ -84,6 +115,12 @@ const resources: Record<Action, Record<Whose, Resource>> = {
   'reports.read': { own: {}, foreign: {} },
   'chain.publish': { own: {}, foreign: {} },
   'admin.operate': { own: {}, foreign: {} },
+  'meeting.convene': { own: {}, foreign: {} },
+  'meeting.request': { own: {}, foreign: {} },
+  'meeting.answer_request': { own: {}, foreign: {} },
+  'meeting.respond': { own: { meeting: ownMeeting }, foreign: { meeting: foreignMeeting } },
+  'meeting.run': { own: { meeting: ownMeeting }, foreign: { meeting: foreignMeeting } },
+  'meeting.read': { own: { meeting: ownMeeting }, foreign: { meeting: foreignMeeting } },
 };
 
 /** DOMAIN.md "Who sees what", as verdicts: agent, officer, investor, leader, admin. */
@@ -104,6 +141,13 @@ const expected: Record<Action, Record<Whose, Row>> = {
   'reports.read': { own: [A, A, F, A, A], foreign: [A, A, F, A, A] },
   'chain.publish': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
   'admin.operate': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
+  'meeting.convene': { own: [F, A, F, A, A], foreign: [F, A, F, A, A] },
+  'meeting.request': { own: [A, F, F, F, F], foreign: [A, F, F, F, F] },
+  'meeting.answer_request': { own: [F, F, F, A, A], foreign: [F, F, F, A, A] },
+  // the own meeting invites the officer's department and was convened by a leader
+  'meeting.respond': { own: [F, A, F, F, F], foreign: [N, N, N, F, F] },
+  'meeting.run': { own: [F, F, F, A, A], foreign: [N, N, N, A, A] },
+  'meeting.read': { own: [A, A, A, A, A], foreign: [N, N, N, A, A] },
 };
 
 const verdictOf = (verdict: Verdict): Expected => (verdict.allowed ? 'allowed' : verdict.as);

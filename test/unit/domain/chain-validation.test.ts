@@ -6,11 +6,7 @@ import { MAX_ITEMS_PER_CHAIN, validateChain } from '../../../shared/domain/chain
 import type { Department } from '../../../shared/domain/department.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
-import {
-  referenceChain,
-  referenceChainInput,
-  referenceChainV1,
-} from '../../../shared/domain/reference/industrial-chain.js';
+import { referenceChainInput, referenceChainV1 } from '../../../shared/domain/reference/industrial-chain.js';
 import { fixtureStep, jointReviewChain } from '../../support/chain-fixtures.js';
 
 const departments: Department[] = [

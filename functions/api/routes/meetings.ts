@@ -1,0 +1,190 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  answerMeetingRequest,
+  createMeeting,
+  getMeeting,
+  listMeetings,
+  MeetingInputSchema,
+  MinutesInputSchema,
+  minuteMeeting,
+  recordAttendance,
+  respondToMeeting,
+} from '../../../shared/app/meetings.js';
+import { ScheduleSchema } from '../../../shared/domain/meeting.js';
+import type { ApiDeps, ApiEnv } from '../env.js';
+import { validationHook } from '../errors.js';
+import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
+
+const MeetingParams = z.strictObject({
+  meetingId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
+
+export const RequestAnswerSchema = z.union([
+  ScheduleSchema.extend({ accept: z.literal(true) }),
+  z.strictObject({ accept: z.literal(false), reason: z.string().trim().min(1).max(1000) }),
+]);
+
+export const InvitationAnswerSchema = z.union([
+  z.strictObject({ answer: z.literal('attend') }),
+  z.strictObject({
+    answer: z.literal('leave'),
+    reason: z.string().trim().min(1, 'give the reason for the leave').max(500),
+  }),
+]);
+
+/** Joint review meetings (联审会): convene or request, answer, attendance, minutes. */
+export function meetingRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const { ctx } = deps;
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/meetings',
+      security: bearer,
+      request: { body: body(MeetingInputSchema) },
+      responses: {
+        201: json('the meeting: scheduled (a leader or a stage lead department) or requested (an agent)'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json({ meeting: await createMeeting(ctx, c.get('principal'), c.req.valid('json')) }, 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/meetings',
+      security: bearer,
+      request: { query: PageQuery },
+      responses: {
+        200: json('the meetings the caller may see (a department: those it is invited to), newest first'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = await listMeetings(ctx, c.get('principal'), {
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      return c.json({ meetings: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/meetings/{meetingId}',
+      security: bearer,
+      request: { params: MeetingParams },
+      responses: {
+        200: json('the meeting: agenda, invitations and answers, attendance, minutes'),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json({ meeting: await getMeeting(ctx, c.get('principal'), c.req.valid('param').meetingId) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/meetings/{meetingId}/answer',
+      security: bearer,
+      request: { params: MeetingParams, body: body(RequestAnswerSchema) },
+      responses: { 200: json('the requested meeting, scheduled or declined'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        {
+          meeting: await answerMeetingRequest(
+            ctx,
+            c.get('principal'),
+            c.req.valid('param').meetingId,
+            c.req.valid('json'),
+          ),
+        },
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/meetings/{meetingId}/responses',
+      security: bearer,
+      request: { params: MeetingParams, body: body(InvitationAnswerSchema) },
+      responses: {
+        200: json("the meeting with the department's answer (attend, or leave with its reason)"),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          meeting: await respondToMeeting(
+            ctx,
+            c.get('principal'),
+            c.req.valid('param').meetingId,
+            c.req.valid('json'),
+          ),
+        },
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/meetings/{meetingId}/attendance',
+      security: bearer,
+      request: {
+        params: MeetingParams,
+        body: body(z.strictObject({ present: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/)).max(30) })),
+      },
+      responses: {
+        200: json('the meeting with who came, who was on leave, who was absent without leave'),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          meeting: await recordAttendance(
+            ctx,
+            c.get('principal'),
+            c.req.valid('param').meetingId,
+            c.req.valid('json').present,
+          ),
+        },
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/meetings/{meetingId}/minutes',
+      security: bearer,
+      request: { params: MeetingParams, body: body(MinutesInputSchema) },
+      responses: {
+        200: json(
+          'the minuted meeting, its decisions applied to the steps, and the minutes (会议纪要) of each project',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        await minuteMeeting(ctx, c.get('principal'), c.req.valid('param').meetingId, c.req.valid('json')),
+        200,
+      ),
+  );
+
+  return app;
+}

@@ -1,0 +1,298 @@
+import { describe, expect, it } from 'vitest';
+import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
+import { projectRegistration } from '../support/fixtures.js';
+import { useTestSystem } from '../support/local-system.js';
+
+type Event = { type: string; stepId?: string; data?: Record<string, unknown> };
+
+const LEADER = 'leader-zhang';
+/** Stage 1's energy review (DRC), environmental assessment (ENV) and soil and water plan (WAT). */
+const THREE_STEPS = ['6', '7', '8'];
+const MEETING_AT = '2026-12-01T09:30:00+08:00';
+const PLACE = '区政务服务中心三楼联审会议室';
+
+describe('joint review meetings (联审会)', () => {
+  const t = useTestSystem();
+
+  /**
+   * A project whose stage 1 is done but for `held`, which stand in review with their departments (left to a
+   * meeting), everything else approved.
+   */
+  async function projectWaitingOn(held: string[], name = '智能装备产业园一期'): Promise<string> {
+    const created = await t.api.post('/projects', 'agent-wang', projectRegistration({ name }));
+    const projectId = created.body.projectId as string;
+    const view = await driveProject(t.system, t.api, projectId, { leave: held });
+    const status = (id: string) => allSteps(view).find((s) => s.stepId === id)?.status;
+    for (const id of held) expect(status(id)).toBe('in_review');
+    return projectId;
+  }
+
+  async function convene(projectId: string, stepIds: string[], as = LEADER) {
+    return t.api.post('/meetings', as, {
+      title: '智能装备产业园一期 立项阶段联审会',
+      agenda: stepIds.map((stepId) => ({ projectId, stepId })),
+      scheduledAt: MEETING_AT,
+      place: PLACE,
+    });
+  }
+
+  const stepsOf = async (projectId: string) =>
+    new Map(allSteps(await viewProject(t.api, projectId)).map((s) => [s.stepId, s.status]));
+
+  it('resolves three parallel steps of one project at once, and the project moves on', async () => {
+    // Prepare
+    const projectId = await projectWaitingOn(THREE_STEPS);
+    const convened = await convene(projectId, THREE_STEPS);
+    const meetingId = convened.body.meeting.meetingId as string;
+    for (const officer of ['officer-drc', 'officer-env', 'officer-wat']) {
+      expect(
+        (await t.api.post(`/meetings/${meetingId}/responses`, officer, { answer: 'attend' })).status,
+      ).toBe(200);
+    }
+    await t.api.post(`/meetings/${meetingId}/attendance`, LEADER, { present: ['DRC', 'ENV', 'WAT'] });
+
+    // Act
+    const minutes = await t.api.post(`/meetings/${meetingId}/minutes`, LEADER, {
+      decisions: [
+        { itemId: '1', outcome: 'approved' },
+        { itemId: '2', outcome: 'approved_with_conditions', conditions: ['施工期噪声昼间不超过 70 dB'] },
+        { itemId: '3', outcome: 'approved' },
+      ],
+    });
+    await t.system.engine.settled();
+
+    // Assess
+    expect(convened.status).toBe(201);
+    expect(convened.body.meeting.invited).toEqual(['DRC', 'ENV', 'WAT']);
+    expect(minutes.status).toBe(200);
+    expect(minutes.body.meeting.minutes.number).toMatch(/^联审纪要〔\d{4}〕第\d{4}号$/);
+    const steps = await stepsOf(projectId);
+    expect(THREE_STEPS.map((id) => steps.get(id))).toEqual(['approved', 'approved', 'approved']);
+    // stage 1 closed, so stage 2 opened: the planning permit's successor (15) is ready for the agent
+    expect(steps.get('15')).toBe('ready');
+    const events = await allEvents<Event>(t.api, projectId);
+    const decided = events.filter((e) => e.type === 'step_decided' && THREE_STEPS.includes(e.stepId ?? ''));
+    expect(decided).toHaveLength(3);
+    for (const event of decided) {
+      expect(event.data).toMatchObject({ via: 'meeting', meetingId, binding: 'present' });
+    }
+    expect(events.some((e) => e.type === 'stage_completed')).toBe(true);
+  });
+
+  it('binds a department absent without leave as consenting (缺席默认), and not one on leave; the minutes say so', async () => {
+    // Prepare: DRC attends, ENV sends leave, WAT neither answers nor comes
+    const projectId = await projectWaitingOn(THREE_STEPS, '新能源电池材料项目');
+    const meetingId = (await convene(projectId, THREE_STEPS)).body.meeting.meetingId as string;
+    await t.api.post(`/meetings/${meetingId}/responses`, 'officer-drc', { answer: 'attend' });
+    const leave = await t.api.post(`/meetings/${meetingId}/responses`, 'officer-env', {
+      answer: 'leave',
+      reason: '同日参加市生态环境局专项督查',
+    });
+    const attendance = await t.api.post(`/meetings/${meetingId}/attendance`, LEADER, { present: ['DRC'] });
+
+    // Act
+    const minutes = await t.api.post(`/meetings/${meetingId}/minutes`, LEADER, {
+      decisions: THREE_STEPS.map((_, i) => ({ itemId: `${i + 1}`, outcome: 'approved' })),
+    });
+    await t.system.engine.settled();
+
+    // Assess
+    expect(leave.status).toBe(200);
+    expect(attendance.body.meeting.attendance).toMatchObject({
+      present: ['DRC'],
+      onLeave: ['ENV'],
+      absent: ['WAT'],
+    });
+    expect(minutes.status).toBe(200);
+    expect(minutes.body.meeting.minutes.items.map((i: { binding: string }) => i.binding)).toEqual([
+      'present',
+      'on_leave_deferred',
+      'absent_consent',
+    ]);
+    const steps = await stepsOf(projectId);
+    expect(steps.get('6')).toBe('approved');
+    expect(steps.get('7')).toBe('in_review'); // ENV on leave: still its to decide
+    expect(steps.get('8')).toBe('approved'); // WAT absent: deemed to consent
+    const events = await allEvents<Event>(t.api, projectId);
+    expect(events.find((e) => e.type === 'step_decided' && e.stepId === '8')?.data).toMatchObject({
+      via: 'meeting',
+      binding: '缺席默认',
+    });
+    // the minutes are one of the project's documents, as JSON and as a printable page
+    const documents = (await t.api.get(`/projects/${projectId}/documents`, 'agent-wang')).body
+      .documents as Array<{
+      docId: string;
+      kind: string;
+    }>;
+    const record = documents.find((d) => d.kind === 'meeting_minutes');
+    expect(record).toBeDefined();
+    const json = await t.api.get(`/projects/${projectId}/documents/${record?.docId}`, 'agent-wang');
+    const names = new Map(
+      ((await t.api.get('/departments')).body.departments as Array<{ id: string; name: string }>).map((d) => [
+        d.id,
+        d.name,
+      ]),
+    );
+    expect(json.body.document.fields).toMatchObject({
+      attendees: [names.get('DRC')],
+      onLeave: [`${names.get('ENV')}（同日参加市生态环境局专项督查）`],
+      absentWithoutLeave: [names.get('WAT')],
+    });
+    const html = await t.api.get(
+      `/projects/${projectId}/documents/${record?.docId}?format=html`,
+      'agent-wang',
+    );
+    expect(html.status).toBe(200);
+    expect(String(html.body)).toContain('缺席默认');
+    expect(String(html.body)).toContain('该部门请假，本事项不作约束');
+  });
+
+  it('lets exactly one of a department decision and the minutes on the same step win; the other gets 409', async () => {
+    // Prepare
+    const projectId = await projectWaitingOn(['7'], '精密模具生产线项目');
+    const meetingId = (await convene(projectId, ['7'])).body.meeting.meetingId as string;
+    await t.api.post(`/meetings/${meetingId}/attendance`, LEADER, { present: ['ENV'] });
+
+    // Act: both at the same moment
+    const [department, meeting] = await Promise.all([
+      t.api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', { outcome: 'approved' }),
+      t.api.post(`/meetings/${meetingId}/minutes`, LEADER, {
+        decisions: [
+          {
+            itemId: '1',
+            outcome: 'rejected',
+            legalBasis: '《建设项目环境保护管理条例》第十一条',
+            reason: '选址位于饮用水源二级保护区',
+          },
+        ],
+      }),
+    ]);
+    await t.system.engine.settled();
+
+    // Assess
+    expect([department.status, meeting.status].sort()).toEqual([200, 409]);
+    const loser = department.status === 409 ? department : meeting;
+    expect(loser.body.error.message).toMatch(/already decided/);
+    const events = await allEvents<Event>(t.api, projectId);
+    const decisions = events.filter((e) => e.type === 'step_decided' && e.stepId === '7');
+    expect(decisions).toHaveLength(1);
+    const stored = (await t.api.get(`/meetings/${meetingId}`, LEADER)).body.meeting;
+    const step7 = (await stepsOf(projectId)).get('7');
+    if (meeting.status === 200) {
+      expect(decisions[0]?.data).toMatchObject({ via: 'meeting' });
+      expect(step7).toBe('rejected');
+      expect(stored.status).toBe('minuted');
+    } else {
+      expect(decisions[0]?.data?.via).toBeUndefined();
+      expect(step7).toBe('approved');
+      expect(stored.status).toBe('scheduled'); // nothing minuted: the convener notes the item and minutes again
+      const noted = await t.api.post(`/meetings/${meetingId}/minutes`, LEADER, {
+        decisions: [{ itemId: '1', outcome: 'noted' }],
+      });
+      expect(noted.status).toBe(200);
+    }
+  });
+
+  it('tells a department that a meeting already decided its step, naming the minutes', async () => {
+    // Prepare
+    const projectId = await projectWaitingOn(['8'], '高端装备检测中心项目');
+    const meetingId = (await convene(projectId, ['8'])).body.meeting.meetingId as string;
+    await t.api.post(`/meetings/${meetingId}/attendance`, LEADER, { present: ['WAT'] });
+    const minutes = await t.api.post(`/meetings/${meetingId}/minutes`, LEADER, {
+      decisions: [{ itemId: '1', outcome: 'approved' }],
+    });
+
+    // Act
+    const late = await t.api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', {
+      outcome: 'approved',
+    });
+
+    // Assess
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toContain('joint review meeting');
+    expect(late.body.error.message).toContain(minutes.body.meeting.minutes.number);
+  });
+
+  it('lets an agent request a meeting, which a leader schedules; invited departments and the agent are told', async () => {
+    // Prepare
+    const projectId = await projectWaitingOn(['6', '7'], '智慧物流园项目');
+
+    // Act
+    const requested = await t.api.post('/meetings', 'agent-wang', {
+      title: '请求召开联审会',
+      agenda: [
+        { projectId, stepId: '6' },
+        { projectId, stepId: '7' },
+      ],
+      reason: '节能审查与环评意见互相引用，需会商',
+    });
+    const meetingId = requested.body.meeting.meetingId as string;
+    const byOfficer = await t.api.post(`/meetings/${meetingId}/answer`, 'officer-drc', {
+      accept: true,
+      scheduledAt: MEETING_AT,
+      place: PLACE,
+    });
+    const accepted = await t.api.post(`/meetings/${meetingId}/answer`, LEADER, {
+      accept: true,
+      scheduledAt: MEETING_AT,
+      place: PLACE,
+    });
+    const again = await t.api.post(`/meetings/${meetingId}/answer`, LEADER, {
+      accept: false,
+      reason: '重复',
+    });
+
+    // Assess
+    expect(requested.status).toBe(201);
+    expect(requested.body.meeting.status).toBe('requested');
+    expect(byOfficer.status).toBe(403);
+    expect(accepted.body.meeting).toMatchObject({ status: 'scheduled', place: PLACE });
+    expect(again.status).toBe(409);
+    const envInbox = (await t.api.get('/me/notifications', 'officer-env')).body.notifications as Array<{
+      title: string;
+    }>;
+    expect(envInbox.some((n) => n.title.includes('联审会通知'))).toBe(true);
+    const agentInbox = (await t.api.get('/me/notifications', 'agent-wang')).body.notifications as Array<{
+      title: string;
+    }>;
+    expect(agentInbox.some((n) => n.title.includes('联审会通知'))).toBe(true);
+    const invitedToEnv = (await t.api.get('/meetings', 'officer-env')).body.meetings as Array<{
+      meetingId: string;
+    }>;
+    expect(invitedToEnv.map((m) => m.meetingId)).toContain(meetingId);
+    const notInvited = await t.api.get(`/meetings/${meetingId}`, 'officer-wat');
+    expect(notInvited.status).toBe(404);
+  });
+
+  it('refuses an agenda a person could not act on, changing nothing', async () => {
+    // Prepare
+    const projectId = await projectWaitingOn(['9'], '半导体封装测试项目');
+    const before = (await t.api.get('/meetings', LEADER)).body.meetings.length as number;
+
+    // Act
+    const closedStep = await convene(projectId, ['1']);
+    const noPlace = await t.api.post('/meetings', LEADER, {
+      title: '联审会',
+      agenda: [{ projectId, stepId: '9' }],
+    });
+    const notLead = await convene(projectId, ['9'], 'officer-env');
+    const investor = await convene(projectId, ['9'], 'investor-jinling');
+    const minutesFirst = await t.api.post(
+      `/meetings/${(await convene(projectId, ['9'])).body.meeting.meetingId}/minutes`,
+      LEADER,
+      { decisions: [{ itemId: '1', outcome: 'approved' }] },
+    );
+
+    // Assess
+    expect(closedStep.status).toBe(409);
+    expect(closedStep.body.error.message).toContain('a meeting decides steps under review');
+    expect(noPlace.status).toBe(400);
+    expect(notLead.status).toBe(409);
+    expect(notLead.body.error.message).toContain('lead department');
+    expect([403, 404]).toContain(investor.status);
+    expect(minutesFirst.status).toBe(409);
+    expect(minutesFirst.body.error.message).toContain('attendance');
+    expect((await t.api.get('/meetings', LEADER)).body.meetings.length).toBe(before + 1);
+    expect((await stepsOf(projectId)).get('9')).toBe('in_review');
+  });
+});
