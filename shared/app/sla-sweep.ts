@@ -10,6 +10,7 @@ import type { StoreOp } from '../store/store.port.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
+import { proposeMeeting } from './meeting-proposals.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
 import type { StatAddition } from './stats-effects.js';
 
@@ -37,8 +38,12 @@ export async function sweepItem(
     const item = state.items.get(work.itemKey);
     const departmentId = item?.departmentId ?? undefined;
     const concerns = actions.map((action) => concernOf(state, target, departmentId, action, item?.dueDate));
-    const effects = await notificationEffects(ctx, concerns, now);
-    const ops: StoreOp[] = [...effects.ops];
+    const meetingRung = actions.find((a) => a.kind === 'escalate' && a.rung === 'joint_meeting');
+    const proposal = meetingRung
+      ? await proposeMeeting(ctx, state, target, concerns[actions.indexOf(meetingRung)]?.message ?? '', now)
+      : { ops: [], concerns: [] };
+    const effects = await notificationEffects(ctx, [...concerns, ...proposal.concerns], now);
+    const ops: StoreOp[] = [...effects.ops, ...proposal.ops];
     if (actions.some((a) => a.kind === 'deemed')) ops.push(...(await deemedNotice(ctx, state, target, now)));
     const stats: StatAddition[] = departmentId
       ? actions.flatMap((a): StatAddition[] =>

@@ -198,6 +198,37 @@ describe('a department that misses its promised limit (超时默认)', () => {
       'in_review',
     );
   });
+
+  it('proposes a joint review meeting with the overdue step on its agenda at the joint-meeting rung', async () => {
+    // Act: the previous test's sweeps reached the joint-meeting rung for step 7
+    const meetings = (await api.get('/meetings', 'leader-zhang')).body.meetings as Array<{
+      meetingId: string;
+      status: string;
+      invited: string[];
+      agenda: Array<{ projectId: string; stepId: string; departmentId: string }>;
+    }>;
+    const proposal = meetings.find((m) => m.agenda.some((i) => i.projectId === projectId && i.stepId === '7'));
+    const seenByEnv = await api.get(`/meetings/${proposal?.meetingId}`, 'officer-env');
+    const envTold = (await api.get('/me/notifications', 'officer-env')).body.notifications as Array<{
+      kind: string;
+      title: string;
+    }>;
+    const scheduled = await api.post(`/meetings/${proposal?.meetingId}/answer`, 'leader-zhang', {
+      accept: true,
+      scheduledAt: '2027-01-05T09:30:00+08:00',
+      place: '区政务服务中心三楼联审会议室',
+    });
+
+    // Assess: proposed, the step's department and the stage's lead invited, and told
+    expect(proposal).toMatchObject({ status: 'proposed', invited: ['DRC', 'ENV'] });
+    expect(seenByEnv.status).toBe(200);
+    expect(envTold.some((n) => n.kind === 'meeting' && n.title.startsWith('提请联审会'))).toBe(true);
+    expect(scheduled.body.meeting.status).toBe('scheduled');
+    // a later sweep finds nothing more to add: the step is on the agenda once
+    await sweepAt('2026-12-30 09:00');
+    const again = (await api.get(`/meetings/${proposal?.meetingId}`, 'leader-zhang')).body.meeting;
+    expect(again.agenda.filter((i: { stepId: string }) => i.stepId === '7')).toHaveLength(1);
+  });
 });
 
 describe('the working-day calendar as data', () => {
