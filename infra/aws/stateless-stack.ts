@@ -145,8 +145,9 @@ export class StatelessStack extends Stack {
     const writes = [getItem, batchGetItem, query, putItem, updateItem, deleteItem];
     grantTableAccess(props.table, api, {
       actions: writes,
-      // departments, chains, users, status lists and inboxes (GSI1); by agent (GSI2); by enterprise (GSI3)
-      indexes: ['GSI1', 'GSI2', 'GSI3'],
+      // departments, chains, users, status lists, inboxes and meetings (GSI1); by agent (GSI2); by enterprise
+      // (GSI3); by the lead department of the current stage (GSI4)
+      indexes: ['GSI1', 'GSI2', 'GSI3', 'GSI4'],
     });
     grantTableAccess(props.table, callbackTask, { actions: writes });
     grantTableAccess(props.table, finishStage, { actions: writes });

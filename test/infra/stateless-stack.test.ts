@@ -163,7 +163,7 @@ describe('least privilege', () => {
     [
       'api',
       ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-      ['GSI1', 'GSI2', 'GSI3'],
+      ['GSI1', 'GSI2', 'GSI3', 'GSI4'],
     ],
     ['callbackTask', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], []],
     ['finishStage', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], []],

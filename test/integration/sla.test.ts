@@ -207,7 +207,9 @@ describe('a department that misses its promised limit (超时默认)', () => {
       invited: string[];
       agenda: Array<{ projectId: string; stepId: string; departmentId: string }>;
     }>;
-    const proposal = meetings.find((m) => m.agenda.some((i) => i.projectId === projectId && i.stepId === '7'));
+    const proposal = meetings.find((m) =>
+      m.agenda.some((i) => i.projectId === projectId && i.stepId === '7'),
+    );
     const seenByEnv = await api.get(`/meetings/${proposal?.meetingId}`, 'officer-env');
     const envTold = (await api.get('/me/notifications', 'officer-env')).body.notifications as Array<{
       kind: string;
