@@ -148,7 +148,7 @@ async function main(): Promise<void> {
 
   const empty = (await system.ctx.store.listProjects({}, { limit: 1 })).items.length === 0;
   if (empty && options.seedDemo) {
-    console.log('Seeding the demo: five projects at different points of the 40-step reference chain …');
+    console.log('Seeding the demo: six projects at different points of the reference chain …');
     for (const line of await seedDemoProjects(system, clock)) console.log(`  ${line}`);
   }
 

@@ -1,9 +1,11 @@
 import type { SettableClock } from '../../shared/app/clock.js';
 import { createProject } from '../../shared/app/create-project.js';
+import { createMeeting } from '../../shared/app/meetings.js';
 import { decideStep, submitStep } from '../../shared/app/step-actions.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { ProjectStep } from '../../shared/domain/project.js';
+import { addCalendarDays, chinaDate, type WorkingDayCalendar } from '../../shared/domain/working-days.js';
 import { driveProject } from './demo-driver.js';
 import { demoEnterprises } from './seed-reference.js';
 import type { LocalSystem } from './system.js';
@@ -134,7 +136,54 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
   await driveProject(ctx, fresh, { settle, until: has('1', 'ready') });
   await submitStep(ctx, li, fresh, '1', { materials: await materialsOf('1') });
 
+  // 6. Every light of 限时办结 on one project: the energy review (6, 10 days, deemed approval allowed) submitted 14
+  // working days ago is deemed approved by the first sweep, with its notice; the EIA (7, 15 days, no deemed
+  // approval) submitted 18 working days ago is red and escalated; the soil and water plan (8, 10 days) submitted 9
+  // working days ago is yellow. A leader has convened a joint review meeting on the red EIA for next week.
+  const lights = await register(
+    wang,
+    {
+      name: '长江数据中心一期',
+      enterprise: demoEnterprises.yangtze,
+      investmentCny: 680_000_000,
+      chainId: 'industrial-enterprise',
+      attributes: { siteAreaM2: 30000 },
+      agentId: 'agent-wang',
+    },
+    workingDaysAgo(ctx.calendar, 22),
+  );
+  await driveProject(ctx, lights, { settle, betweenRounds, until: has('6', 'ready') });
+  for (const [stepId, days] of [
+    ['6', 14],
+    ['7', 18],
+    ['8', 9],
+  ] as const) {
+    clock.freeze(workingDaysAgo(ctx.calendar, days));
+    await submitStep(ctx, wang, lights, stepId, { materials: await materialsOf(stepId) });
+  }
   await settle();
   clock.release();
+  await system.runJob();
+  const leader: Principal = { userId: 'leader-zhang', role: 'leader', name: '张主任（政务服务中心）' };
+  const nextWeek = new Date(Date.now() + 7 * 86_400_000);
+  await createMeeting(ctx, leader, {
+    title: '长江数据中心一期 环评超期督办联审会',
+    agenda: [{ projectId: lights, stepId: '7', note: '环评超承诺时限，请生态环境局说明并当场议定' }],
+    invite: ['DRC'],
+    scheduledAt: `${chinaDate(nextWeek)}T09:30:00+08:00`,
+    place: '区政务服务中心三楼联审会议室',
+  });
+
+  await settle();
   return codes;
+}
+
+/** 10:00 Beijing time on the working day `days` working days before today. */
+function workingDaysAgo(calendar: WorkingDayCalendar, days: number): Date {
+  let date = chinaDate(new Date());
+  for (let counted = 0; counted < days; ) {
+    date = addCalendarDays(date, -1);
+    if (calendar.isWorkingDay(date)) counted += 1;
+  }
+  return new Date(`${date}T10:00:00+08:00`);
 }

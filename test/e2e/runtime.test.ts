@@ -35,6 +35,14 @@ describe('the embedded runtime (npm start)', () => {
     running.push(first);
     const token = await devToken(base, 'leader-zhang');
     const seeded = await request(`${base}/projects`, { token });
+    const lightsProject = (seeded.body.projects as Array<{ projectId: string; name: string }>).find(
+      (p) => p.name === '长江数据中心一期',
+    );
+    const lights = await request(`${base}/projects/${lightsProject?.projectId}`, { token });
+    const lightsDocuments = await request(`${base}/projects/${lightsProject?.projectId}/documents`, {
+      token,
+    });
+    const meetings = await request(`${base}/meetings`, { token });
     const javaPid = readRecord(dataDir)?.pid;
     first.child.kill('SIGINT');
     const firstExit = await first.exited;
@@ -56,19 +64,35 @@ describe('the embedded runtime (npm start)', () => {
       currentStageIndex: number;
       code: string;
     }>;
-    expect(projects).toHaveLength(5);
+    expect(projects).toHaveLength(6);
     expect(projects.filter((p) => p.status === 'completed')).toHaveLength(1);
     expect(new Set(projects.filter((p) => p.status === 'active').map((p) => p.currentStageIndex))).toEqual(
       new Set([0, 1, 2]),
     );
     for (const project of projects) expect(project.code).toHaveLength(24);
+    // the demo shows every light of 限时办结: deemed approved with its notice, red, yellow; and a meeting convened
+    const step = (id: string) =>
+      (
+        lights.body.stages as Array<{
+          steps: Array<{ stepId: string; status: string; clock: { light: string } | null }>;
+        }>
+      )
+        .flatMap((s) => s.steps)
+        .find((s) => s.stepId === id);
+    expect(step('6')?.status).toBe('deemed_approved');
+    expect(step('7')?.clock?.light).toBe('red');
+    expect(step('8')?.clock?.light).toBe('yellow');
+    expect(lightsDocuments.body.documents.map((d: { kind: string }) => d.kind)).toContain(
+      'deemed_approval_notice',
+    );
+    expect(meetings.body.meetings).toHaveLength(1);
     expect(firstExit).toBe(0);
     expect(javaPid).toBeTypeOf('number');
     expect(isRunning(javaPid ?? 0)).toBe(false);
     expect(dynamoAfterStop).toBe(false);
     expect(recordAfterStop).toBe(false);
     expect(second.output()).not.toContain('Seeding the demo');
-    expect(second.output()).toContain('Resumed 4 project(s) in flight');
+    expect(second.output()).toContain('Resumed 5 project(s) in flight');
     expect(again.body.projects).toEqual(projects);
     expect(secondExit).toBe(0);
   });
