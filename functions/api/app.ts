@@ -1,8 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
+import { denialOf } from '../../shared/app/audit.js';
+import type { Principal } from '../../shared/domain/principal.js';
 import type { ApiDeps, ApiEnv } from './env.js';
-import { onError, validationHook } from './errors.js';
+import { errorHandler, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
 import { adminRoutes } from './routes/admin.js';
 import { devAuthRoutes } from './routes/auth.js';
@@ -100,7 +102,15 @@ export function createApp(deps: ApiDeps) {
       404,
     ),
   );
-  app.onError(onError);
+  app.onError(
+    errorHandler(async (refusal, c) => {
+      const principal = c.get('principal') as Principal | undefined;
+      if (!principal) return;
+      await deps.ctx.store.recordDenial(
+        denialOf(deps.ctx, principal, refusal, { method: c.req.method, path: c.req.path }),
+      );
+    }),
+  );
   return app;
 }
 

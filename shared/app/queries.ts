@@ -12,6 +12,7 @@ import {
   type ProjectEvent,
   type ProjectStep,
 } from '../domain/project.js';
+import { eventAsSeenBy } from '../domain/redaction.js';
 import { readClock } from '../domain/step-clock.js';
 import { isPassed, type ProjectStatus } from '../domain/step-status.js';
 import { partsOf } from '../domain/transition.js';
@@ -232,7 +233,8 @@ export async function listProjectEvents(
   if (!project)
     throw new NotFoundError('PROJECT.NOT_FOUND', 'no such project (or it is not one you may see)');
   assertAllowed(principal, 'project.read_timeline', { project, ...(chain ? { chain } : {}) });
-  return ctx.store.listEvents(projectId, page);
+  const events = await ctx.store.listEvents(projectId, page);
+  return { ...events, items: events.items.map((e) => eventAsSeenBy(principal, e, chain)) };
 }
 
 /**

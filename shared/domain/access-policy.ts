@@ -242,6 +242,6 @@ export function decide(principal: Principal, action: Action, resource: Resource 
 export function assertAllowed(principal: Principal, action: Action, resource: Resource = {}): void {
   const verdict = decide(principal, action, resource);
   if (verdict.allowed) return;
-  if (verdict.as === 'not_found') throw new NotFoundError(verdict.code, verdict.reason);
-  throw new ForbiddenError(verdict.code, verdict.reason);
+  if (verdict.as === 'not_found') throw new NotFoundError(verdict.code, verdict.reason, action);
+  throw new ForbiddenError(verdict.code, verdict.reason, action);
 }

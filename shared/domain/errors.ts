@@ -30,7 +30,12 @@ export class InvalidInputError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(code: string, message: string) {
+  /** `deniedAction`: the access policy hid the object from this caller (the refusal goes to the audit trail) */
+  constructor(
+    code: string,
+    message: string,
+    readonly deniedAction?: string,
+  ) {
     super('not_found', code, message);
     this.name = 'NotFoundError';
   }
@@ -44,7 +49,12 @@ export class ConflictError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(code: string, message: string) {
+  /** `deniedAction`: the access policy's refusal (it goes to the audit trail) */
+  constructor(
+    code: string,
+    message: string,
+    readonly deniedAction?: string,
+  ) {
     super('forbidden', code, message);
     this.name = 'ForbiddenError';
   }

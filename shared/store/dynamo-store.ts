@@ -9,6 +9,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { DENIAL_RETENTION_DAYS, type Denial, DenialSchema } from '../domain/audit.js';
 import { type Chain, ChainSchema } from '../domain/chain.js';
 import { type Department, DepartmentSchema } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
@@ -18,6 +19,7 @@ import type { ItemTokens, Project, ProjectStep, User } from '../domain/project.j
 import { UserSchema } from '../domain/project.js';
 import { emptyCounters, STAT_COUNTERS, type StatCounters, type StatDimension } from '../domain/stats.js';
 import { ProjectStatusSchema } from '../domain/step-status.js';
+import { chinaDate } from '../domain/working-days.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -373,6 +375,35 @@ export class DynamoDaibanStore implements DaibanStore {
       },
       page,
       parseNotification,
+    );
+  }
+
+  async recordDenial(denial: Denial): Promise<void> {
+    const expiresAt = Math.floor(Date.parse(denial.at) / 1000) + DENIAL_RETENTION_DAYS * 86_400;
+    await this.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.denial(chinaDate(new Date(denial.at)), denial.at, denial.denialId),
+          ...DenialSchema.parse(denial),
+          expiresAt,
+        },
+      }),
+    );
+  }
+
+  async listDenials(date: string, page: PageRequest): Promise<Page<Denial>> {
+    return this.queryPage(
+      {
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `AUDIT#${date}` },
+        ScanIndexForward: false,
+      },
+      page,
+      (item) => {
+        const { expiresAt: _e, ...rest } = stripKeys(item);
+        return DenialSchema.parse(rest);
+      },
     );
   }
 

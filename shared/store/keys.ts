@@ -29,6 +29,8 @@ export const keys = {
     SK: `NOTIF#${notificationId}`,
   }),
   stats: (dimension: string, month: string, id: string) => ({ PK: `STATS#${dimension}#${month}`, SK: id }),
+  /** a refused attempt, in its China date's partition */
+  denial: (date: string, at: string, denialId: string) => ({ PK: `AUDIT#${date}`, SK: `${at}#${denialId}` }),
 };
 
 /** A small stable hash, so the same thing always lands on the same shard. */

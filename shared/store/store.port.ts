@@ -1,3 +1,4 @@
+import type { Denial } from '../domain/audit.js';
 import type { Chain } from '../domain/chain.js';
 import type { Department } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
@@ -199,6 +200,11 @@ export interface DaibanStore {
     value: Record<string, unknown>,
     options?: { expectedRevision?: number | null; ttlSeconds?: number },
   ): Promise<boolean>;
+
+  /** Records a refused attempt in the audit trail (one write of its own, outside any transaction). */
+  recordDenial(denial: Denial): Promise<void>;
+  /** The refused attempts of one China date (`YYYY-MM-DD`), newest first. */
+  listDenials(date: string, page: PageRequest): Promise<Page<Denial>>;
 
   /** Throws (UnavailableError) when the database does not answer. */
   ping(): Promise<void>;
