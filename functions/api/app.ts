@@ -91,17 +91,31 @@ export function createApp(deps: ApiDeps) {
     },
   });
 
-  app.notFound((c) =>
-    c.json(
+  const methodsOf = routeMethods(app);
+  app.notFound((c) => {
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length > 0) {
+      c.header('Allow', allowed.join(', '));
+      return c.json(
+        {
+          error: {
+            code: 'ROUTE.METHOD_NOT_ALLOWED',
+            message: `${c.req.method} is not allowed on ${c.req.path.slice(0, 200)}; allowed: ${allowed.join(', ')}`,
+          },
+        },
+        405,
+      );
+    }
+    return c.json(
       {
         error: {
           code: 'ROUTE.NOT_FOUND',
-          message: `no route ${c.req.method} ${c.req.path}; see GET /openapi.json`,
+          message: `no route ${c.req.method} ${c.req.path.slice(0, 200)}; see GET /openapi.json`,
         },
       },
       404,
-    ),
-  );
+    );
+  });
   app.onError(
     errorHandler(async (refusal, c) => {
       const principal = c.get('principal') as Principal | undefined;
@@ -115,3 +129,18 @@ export function createApp(deps: ApiDeps) {
 }
 
 export type DaibanApp = ReturnType<typeof createApp>;
+
+/** The methods the API's routes answer on a path (for a 405 that names them), from the OpenAPI route table. */
+function routeMethods(app: OpenAPIHono<ApiEnv>): (path: string) => string[] {
+  const routes = app.openAPIRegistry.definitions.flatMap((d) =>
+    d.type === 'route'
+      ? [
+          {
+            method: d.route.method.toUpperCase(),
+            pattern: new RegExp(`^${d.route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+          },
+        ]
+      : [],
+  );
+  return (path) => [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].sort();
+}
