@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ClockControl } from '../../shared/app/clock-control.js';
 import type { AppContext } from '../../shared/app/context.js';
+import type { JobReport } from '../../shared/app/scheduled-job.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { User } from '../../shared/domain/project.js';
 
@@ -14,7 +15,7 @@ export type ApiDeps = {
   /** Whether the workflow engine takes work (for `/health`); absent: assumed up. */
   engineHealthy?: () => boolean;
   /** Runs the scheduled job now (for `POST /admin/jobs`); absent: the route runs it in the request. */
-  runScheduledJob?: () => Promise<Record<string, number>>;
+  runScheduledJob?: () => Promise<JobReport>;
   /** The local runtime's clock as an admin may see and move it; absent: the real clock (AWS). */
   clock?: ClockControl;
 };

@@ -124,13 +124,11 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
       name: stage.name,
       nameEn: stage.nameEn,
       leadDepartmentId: stage.leadDepartmentId,
-      status: done
+      status: (done || stageIndex < project.currentStageIndex
         ? 'done'
         : stageIndex === project.currentStageIndex
           ? 'current'
-          : stageIndex < project.currentStageIndex
-            ? 'done'
-            : 'waiting',
+          : 'waiting') as 'done' | 'current' | 'waiting',
       light: worstLight(lights),
       lights: countLights(lights),
       steps,

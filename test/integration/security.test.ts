@@ -137,6 +137,10 @@ describe('refusals, the audit trail and what each reader sees', () => {
 
     // Assess
     const statuses = answers.map((a) => a.status);
+    expect(
+      statuses.filter((s) => s !== 409),
+      JSON.stringify(answers.filter((a) => a.status !== 409).map((a) => a.body)),
+    ).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(99);
     const events = await allEvents<Event>(t.api, projectId);

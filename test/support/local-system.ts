@@ -2,6 +2,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { InProcessClient } from '../../infra/local/in-process-client.js';
 import { createLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../infra/local/system.js';
 import type { Clock } from '../../shared/app/clock.js';
+import { ResponseContract } from './response-contract.js';
 
 let tableCounter = 0;
 
@@ -17,11 +18,27 @@ export async function startTestSystem(
 
 export type ApiResponse<T = any> = { status: number; body: T };
 
-/** The in-process client with bodies typed loosely, so tests read fields without ceremony. */
+/**
+ * The in-process client with bodies typed loosely, so tests read fields without ceremony. Every answer is held to
+ * the OpenAPI document (see `ResponseContract`): a body that breaks its route's schema fails the test.
+ */
 export class ApiClient {
   private readonly client: InProcessClient;
   constructor(system: LocalSystem) {
-    this.client = new InProcessClient(system.app);
+    const contract = new ResponseContract(system.app);
+    this.client = new InProcessClient(system.app, async (method, path, send) => {
+      const res = await send();
+      const type = res.headers.get('content-type');
+      const text = await res.clone().text();
+      contract.check(
+        method,
+        path,
+        res.status,
+        text && type?.includes('json') ? JSON.parse(text) : text,
+        type,
+      );
+      return res;
+    });
   }
 
   call<T = any>(

@@ -6,7 +6,8 @@ import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { InstantSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
-import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
+import { bearer, body, errorResponses, failure, json, PageQuery } from '../openapi.js';
+import { ClockMovedSchema, DenialListSchema, JobRunSchema } from '../schemas.js';
 
 /** Where to move a simulated clock: so many days ahead, or to an instant (never back). */
 export const MoveClockSchema = z.union([
@@ -28,7 +29,10 @@ export function adminRoutes(deps: ApiDeps) {
       path: '/admin/jobs',
       security: bearer,
       responses: {
-        200: json('what the scheduled job did: outbox entries re-sent, executions renewed, projects audited'),
+        200: json(
+          'what the scheduled job did: outbox entries re-sent, executions renewed, projects audited',
+          JobRunSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -47,9 +51,10 @@ export function adminRoutes(deps: ApiDeps) {
       responses: {
         200: json(
           "the simulated clock's new time, and what the scheduled job did at it (deadlines, renewals now due)",
+          ClockMovedSchema,
         ),
         ...errorResponses,
-        409: json("the runtime runs on the real clock, or the instant is before the clock's now"),
+        409: failure("the runtime runs on the real clock, or the instant is before the clock's now"),
       },
     }),
     async (c) => {
@@ -78,7 +83,10 @@ export function adminRoutes(deps: ApiDeps) {
         }),
       },
       responses: {
-        200: json('the refused attempts of that day, newest first: who tried which action where'),
+        200: json(
+          'the refused attempts of that day, newest first: who tried which action where',
+          DenialListSchema,
+        ),
         ...errorResponses,
       },
     }),

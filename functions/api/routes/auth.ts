@@ -3,6 +3,7 @@ import { NotFoundError } from '../../../shared/domain/errors.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { body, errorResponses, json } from '../openapi.js';
+import { DevTokenSchema, UserListSchema } from '../schemas.js';
 
 /** Local mode only: a token for a seeded user, so the demo and tests can act as anyone. */
 export function devAuthRoutes(deps: ApiDeps) {
@@ -15,7 +16,10 @@ export function devAuthRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/auth/dev-token',
       request: { body: body(z.strictObject({ userId: z.string().min(1).max(64) })) },
-      responses: { 200: json('a bearer token for the seeded user (local mode only)'), ...errorResponses },
+      responses: {
+        200: json('a bearer token for the seeded user (local mode only)', DevTokenSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { userId } = c.req.valid('json');
@@ -32,7 +36,7 @@ export function devAuthRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/auth/users',
-      responses: { 200: json('the seeded users (local mode only)') },
+      responses: { 200: json('the seeded users (local mode only)', UserListSchema) },
     }),
     async (c) => c.json({ users: await deps.ctx.store.listUsers() }, 200),
   );
