@@ -2,7 +2,12 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { DomainError, type DomainErrorKind, UnavailableError } from '../../shared/domain/errors.js';
+import {
+  DomainError,
+  type DomainErrorKind,
+  TooManyAttemptsError,
+  UnavailableError,
+} from '../../shared/domain/errors.js';
 
 const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -10,6 +15,7 @@ const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  throttled: 429,
   unavailable: 503,
 };
 
@@ -57,7 +63,9 @@ export function validationHook(
 /** Errors map to HTTP in one place; internals never reach the client. */
 export function onError(error: Error, c: Context) {
   if (error instanceof DomainError) {
-    if (error instanceof UnavailableError) c.header('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof UnavailableError || error instanceof TooManyAttemptsError) {
+      c.header('Retry-After', String(error.retryAfterSeconds));
+    }
     return c.json<ErrorBody>(
       {
         error: {

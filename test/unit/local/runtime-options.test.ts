@@ -16,6 +16,8 @@ describe("npm start's options", () => {
       seedDemo: true,
       clock: 'real',
       jobIntervalMs: 5000,
+      mode: 'demo',
+      tokenTtlSeconds: 3600,
     });
   });
 
