@@ -149,8 +149,10 @@ export async function openLocalTable(options: { endpoint: string; tableName: str
 
 /**
  * Wires the embedded runtime: the DynamoDB Local table, the store, the local Step Functions engine running the
- * generated ASL, the use cases as task handlers, the scheduled job, and the Hono app with local dev tokens.
- * Reference data is seeded idempotently (departments, the reference chain, users).
+ * generated ASL, the use cases as task handlers, the scheduled job, and the Hono app with password sign-in (and,
+ * in demo mode, dev tokens). Reference data is seeded idempotently (departments, the reference chain), then the
+ * users of the mode: the demo users, or the first admin of a production installation (see installation.ts).
+ * A mode that does not fit the data stops here, before anything is written.
  */
 export async function createLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const table = options.table ?? (await openLocalTable(options));
@@ -158,12 +160,16 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
   // Overlapping reads of a project share one Query: safe because one process writes the table (see the class).
   const store = new SharedReadsStore(doc, options.tableName, options.retry);
   const log = options.log ?? consoleLogger;
-  // The mode must fit the data (and production needs its first admin's password) before anything is written.
   const mode = options.mode ?? 'demo';
-  const installation = await planInstallation(store, { mode, adminPassword: options.adminPassword });
-  await seedReferenceData(store);
   const passwords = new ScryptPasswordHasher(options.passwordHashing ?? DEFAULT_SCRYPT);
-  for (const note of await applyInstallation(store, passwords, installation, new Date())) log.info(note);
+  try {
+    const installation = await planInstallation(store, { mode, adminPassword: options.adminPassword });
+    await seedReferenceData(store);
+    for (const note of await applyInstallation(store, passwords, installation, new Date())) log.info(note);
+  } catch (error) {
+    if (!options.table) table.close();
+    throw error;
+  }
 
   // Executions that fail are reconciled by the next run of the job (on AWS an EventBridge rule does the same).
   const failed = new Set<string>();

@@ -85,7 +85,7 @@ export function userAttributeProblems(user: Pick<User, 'role' | 'departmentId' |
     problems.push('an officer needs a departmentId (the department they decide for)');
   }
   if (user.role !== 'officer' && user.departmentId) {
-    problems.push(`only an officer belongs to a department; a ${user.role} has no departmentId`);
+    problems.push(`only an officer belongs to a department; ${withArticle(user.role)} has no departmentId`);
   }
   if (user.role === 'investor') {
     if (!user.enterpriseId) {
@@ -96,7 +96,9 @@ export function userAttributeProblems(user: Pick<User, 'role' | 'departmentId' |
     }
   }
   if (user.role !== 'investor' && user.enterpriseId) {
-    problems.push(`only an investor belongs to an enterprise; a ${user.role} has no enterpriseId`);
+    problems.push(`only an investor belongs to an enterprise; ${withArticle(user.role)} has no enterpriseId`);
   }
   return problems;
 }
+
+const withArticle = (role: string): string => `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
