@@ -7,12 +7,13 @@ import type { ApiDeps, ApiEnv } from './env.js';
 import { errorHandler, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
 import { adminRoutes } from './routes/admin.js';
-import { devAuthRoutes } from './routes/auth.js';
+import { authRoutes } from './routes/auth.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
 import { slaRoutes } from './routes/sla.js';
 import { stepRoutes } from './routes/steps.js';
+import { userRoutes } from './routes/users.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -66,14 +67,20 @@ export function createApp(deps: ApiDeps) {
   }
   app.on('POST', '/chains', authenticated);
   app.on(['PUT', 'DELETE'], ['/calendar/*', '/sla-policy'], authenticated);
+  // A new user's password is in the body of POST /admin/users: it must not be kept, not even as the fast hash the
+  // idempotency record holds, so that route takes no Idempotency-Key (a repeat gets 409: the user exists).
+  const keyedUnlessPassword = createMiddleware<ApiEnv>(async (c, next) =>
+    c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') ? next() : keyed(c, next),
+  );
   for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*', '/meetings/*'])
-    app.on('POST', path, keyed);
+    app.on('POST', path, keyedUnlessPassword);
 
   app.route('/', publicRoutes(deps));
-  app.route('/', devAuthRoutes(deps));
+  app.route('/', authRoutes(deps));
   app.route('/', projectRoutes(deps));
   app.route('/', stepRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', userRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', meetingRoutes(deps));
 

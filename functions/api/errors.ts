@@ -7,6 +7,7 @@ import {
   type DomainErrorKind,
   ForbiddenError,
   NotFoundError,
+  TooManyAttemptsError,
   UnavailableError,
 } from '../../shared/domain/errors.js';
 
@@ -16,6 +17,7 @@ const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  throttled: 429,
   unavailable: 503,
 };
 
@@ -92,7 +94,9 @@ export function errorHandler(
 /** Errors map to HTTP in one place; internals never reach the client. */
 export function onError(error: Error, c: Context) {
   if (error instanceof DomainError) {
-    if (error instanceof UnavailableError) c.header('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof UnavailableError || error instanceof TooManyAttemptsError) {
+      c.header('Retry-After', String(error.retryAfterSeconds));
+    }
     return c.json<ErrorBody>(
       {
         error: {

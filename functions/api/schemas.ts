@@ -422,24 +422,25 @@ export const MinutesResultSchema = z.object({
   documents: z.array(ProjectDocumentSchema),
 });
 
-export const DevTokenSchema = z.object({
+const UserSummarySchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  role: z.string(),
+  departmentId: z.string().optional(),
+  enterpriseId: z.string().optional(),
+});
+const UserProfileSchema = UserSummarySchema.extend({
+  phone: z.string().optional(),
+  email: z.string().optional(),
+  disabled: z.boolean(),
+});
+export const SignedInSchema = z.object({
+  tokenType: z.literal('Bearer'),
   token: z.string(),
-  user: z.object({
-    userId: z.string(),
-    name: z.string(),
-    role: z.string(),
-    departmentId: z.string().optional(),
-    enterpriseId: z.string().optional(),
-  }),
+  expiresAt: z.string(),
+  expiresIn: z.number(),
+  user: UserSummarySchema,
 });
-export const UserListSchema = z.object({
-  users: z.array(
-    z.object({
-      userId: z.string(),
-      name: z.string(),
-      role: z.string(),
-      departmentId: z.string().optional(),
-      enterpriseId: z.string().optional(),
-    }),
-  ),
-});
+export const UserListSchema = z.object({ users: z.array(UserSummarySchema) });
+export const UserProfileListSchema = z.object({ users: z.array(UserProfileSchema), cursor: Cursor });
+export const UserProfileResultSchema = z.object({ user: UserProfileSchema });

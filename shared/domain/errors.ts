@@ -8,6 +8,7 @@ export type DomainErrorKind =
   | 'not_found'
   | 'conflict'
   | 'unauthenticated'
+  | 'throttled'
   | 'unavailable';
 
 export class DomainError extends Error {
@@ -61,8 +62,8 @@ export class ForbiddenError extends DomainError {
 }
 
 export class UnauthenticatedError extends DomainError {
-  constructor(message: string) {
-    super('unauthenticated', 'AUTH.UNAUTHENTICATED', message);
+  constructor(message: string, code = 'AUTH.UNAUTHENTICATED') {
+    super('unauthenticated', code, message);
     this.name = 'UnauthenticatedError';
   }
 }
@@ -76,5 +77,17 @@ export class UnavailableError extends DomainError {
   ) {
     super('unavailable', code, message);
     this.name = 'UnavailableError';
+  }
+}
+
+/** Too many attempts of something (failed sign-ins of one user): refused without trying, until `retryAfterSeconds`. */
+export class TooManyAttemptsError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('throttled', code, message);
+    this.name = 'TooManyAttemptsError';
   }
 }

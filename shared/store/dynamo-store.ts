@@ -16,15 +16,16 @@ import type { ProjectDocument } from '../domain/documents.js';
 import { type Meeting, MeetingSchema } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
 import type { ItemTokens, Project, ProjectStep, User } from '../domain/project.js';
-import { UserSchema } from '../domain/project.js';
 import { emptyCounters, STAT_COUNTERS, type StatCounters, type StatDimension } from '../domain/stats.js';
 import { ProjectStatusSchema } from '../domain/step-status.js';
+import type { Credential } from '../domain/user-accounts.js';
 import { chinaDate } from '../domain/working-days.js';
 import {
   decodeCursor,
   encodeCursor,
   outboxItem,
   parseAssignment,
+  parseCredential,
   parseDocument,
   parseEvent,
   parseNotification,
@@ -32,8 +33,10 @@ import {
   parseProject,
   parseStep,
   parseTokens,
+  parseUser,
   stripKeys,
   tokenKeyOf,
+  userItem,
 } from './dynamo-codec.js';
 import { toTransactItems } from './dynamo-ops.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './dynamo-retry.js';
@@ -135,35 +138,33 @@ export class DynamoDaibanStore implements DaibanStore {
   }
 
   async putUser(user: User): Promise<void> {
-    await this.put({
-      ...keys.user(user.userId),
-      GSI1PK: 'USERS',
-      GSI1SK: `${user.role}#${user.userId}`,
-      // who receives a department's or a role's notifications
-      GSI2PK:
-        user.role === 'officer' && user.departmentId
-          ? `USERS#DEPT#${user.departmentId}`
-          : `USERS#ROLE#${user.role}`,
-      GSI2SK: user.userId,
-      ...UserSchema.parse(user),
-    });
+    await this.put(userItem(user));
   }
 
   async listUsersOf(audience: { departmentId: string } | { role: User['role'] }): Promise<User[]> {
     const pk =
       'departmentId' in audience ? `USERS#DEPT#${audience.departmentId}` : `USERS#ROLE#${audience.role}`;
     const items = await this.queryAll({ IndexName: 'GSI2', ...eq('GSI2PK', pk) });
-    return items.map((item) => UserSchema.parse(stripKeys(item)));
+    return items.map(parseUser);
   }
 
   async getUser(userId: string): Promise<User | undefined> {
     const item = await this.get(keys.user(userId));
-    return item ? UserSchema.parse(stripKeys(item)) : undefined;
+    return item ? parseUser(item) : undefined;
   }
 
   async listUsers(): Promise<User[]> {
     const items = await this.queryAll({ IndexName: 'GSI1', ...eq('GSI1PK', 'USERS') });
-    return items.map((item) => UserSchema.parse(stripKeys(item)));
+    return items.map(parseUser);
+  }
+
+  async listUserPage(page: PageRequest): Promise<Page<User>> {
+    return this.queryPage({ IndexName: 'GSI1', ...eq('GSI1PK', 'USERS') }, page, parseUser);
+  }
+
+  async getCredential(userId: string): Promise<Credential | undefined> {
+    const item = await this.get(keys.credential(userId));
+    return item ? parseCredential(item) : undefined;
   }
 
   async readSerial(sequence: string): Promise<number | undefined> {

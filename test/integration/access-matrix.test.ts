@@ -86,6 +86,27 @@ const MATRIX: Record<string, Case[]> = {
     { ...pub('/auth/dev-token'), target: () => ({ path: '/auth/dev-token', body: { userId: 'admin' } }) },
   ],
   'GET /auth/users': [pub('/auth/users')],
+  'POST /auth/login': [
+    { ...pub('/auth/login'), target: () => ({ path: '/auth/login', body: { userId: '', password: '' } }) },
+  ],
+  'GET /admin/users': [admin(() => ({ path: '/admin/users' }))],
+  'POST /admin/users': [
+    admin(() => ({
+      path: '/admin/users',
+      body: { userId: 'agent-li', name: '已有的人', role: 'agent', password: 'a-long-enough-password' },
+    })),
+  ],
+  'GET /admin/users/{userId}': [
+    admin((whose) => ({ path: `/admin/users/${whose === 'own' ? 'agent-wang' : 'agent-li'}` })),
+  ],
+  'PATCH /admin/users/{userId}': [
+    {
+      about: 'someone who is not there',
+      target: () => ({ path: '/admin/users/nobody-here', body: { name: '无此人' } }),
+      own: [F, F, F, F, N],
+      foreign: [F, F, F, F, N],
+    },
+  ],
   'POST /chains': [admin(() => ({ path: '/chains', body: { id: 'bad chain' } }))],
   'POST /projects': [
     {

@@ -2,9 +2,13 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { InProcessClient } from '../../infra/local/in-process-client.js';
 import { createLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../infra/local/system.js';
 import type { Clock } from '../../shared/app/clock.js';
+import type { ScryptParams } from '../../shared/auth/scrypt-password-hasher.js';
 import { ResponseContract } from './response-contract.js';
 
 let tableCounter = 0;
+
+/** scrypt at N = 2^10: the same code path as the default N = 2^15, a few milliseconds a hash. */
+export const TEST_SCRYPT: ScryptParams = { ln: 10, r: 8, p: 1 };
 
 /** A fresh system on its own table in the run's DynamoDB Local (started by the global setup). */
 export async function startTestSystem(
@@ -12,7 +16,13 @@ export async function startTestSystem(
 ): Promise<LocalSystem & { tableName: string }> {
   tableCounter += 1;
   const tableName = options.tableName ?? `test-${process.pid}-${Date.now()}-${tableCounter}`;
-  const system = await createLocalSystem({ endpoint: inject('dynamoEndpoint'), ...options, tableName });
+  const system = await createLocalSystem({
+    endpoint: inject('dynamoEndpoint'),
+    // cheap password hashes: some fifty systems each seed thirty demo users (the default costs 0.1 s a hash)
+    passwordHashing: TEST_SCRYPT,
+    ...options,
+    tableName,
+  });
   return Object.assign(system, { tableName });
 }
 

@@ -16,6 +16,8 @@ describe("npm start's options", () => {
       seedDemo: true,
       clock: 'real',
       jobIntervalMs: 5000,
+      mode: 'demo',
+      tokenTtlSeconds: 3600,
     });
   });
 
@@ -54,5 +56,40 @@ describe("npm start's options", () => {
     // Act / Assess
     expect(readRuntimeOptions([], { DAIBAN_JOB_INTERVAL_MS: '1000' }).jobIntervalMs).toBe(1000);
     expect(readRuntimeOptions([], { DAIBAN_JOB_INTERVAL_MS: '0' }).jobIntervalMs).toBe(0);
+  });
+
+  it.each([
+    [['--production'], {}],
+    [[], { DAIBAN_MODE: 'production' }],
+    [['--production'], { DAIBAN_MODE: 'demo' }],
+  ])('runs in production mode when asked (%j %j), without the demo projects', (argv, env) => {
+    // Act
+    const options = readRuntimeOptions(argv, env);
+
+    // Assess
+    expect(options.mode).toBe('production');
+    expect(options.seedDemo).toBe(false);
+  });
+
+  it('reads the first admin password and the token lifetime from the environment', () => {
+    // Act
+    const options = readRuntimeOptions(['--production'], {
+      DAIBAN_ADMIN_PASSWORD: 'a long admin password',
+      DAIBAN_TOKEN_TTL_SECONDS: '900',
+    });
+
+    // Assess
+    expect(options.adminPassword).toBe('a long admin password');
+    expect(options.tokenTtlSeconds).toBe(900);
+  });
+
+  it.each([
+    [[], { DAIBAN_MODE: 'staging' }, "unknown mode 'staging'"],
+    [['--production'], { DAIBAN_SEED_DEMO: 'true' }, 'demo projects are seeded in demo mode only'],
+    [[], { DAIBAN_TOKEN_TTL_SECONDS: '10' }, 'a token lasts from 60 s to 86400 s'],
+    [[], { DAIBAN_TOKEN_TTL_SECONDS: '604800' }, 'a token lasts from 60 s to 86400 s'],
+  ])('refuses %j %j about modes and tokens, naming the problem', (argv, env, message) => {
+    // Act / Assess
+    expect(() => readRuntimeOptions(argv, env)).toThrow(message);
   });
 });
