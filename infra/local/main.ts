@@ -8,7 +8,7 @@ import {
 import { describeHolder, RuntimeLease } from '../../shared/app/runtime-lease.js';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpListener, listenHttp } from './http-listener.js';
-import { type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
+import { isLoopbackHost, localUrl, type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
 import { holderGoneFromThisHost, thisRuntime } from './runtime-owner.js';
 import { seedDemoProjects } from './seed-demo.js';
 import { createLocalSystem, type LocalSystem, type LocalTable, openLocalTable } from './system.js';
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
 
   // 5. Serve, then resume what was in flight while the API answers.
   running.http.serve(system.app.fetch);
-  console.log(banner(running.http.port, clockControl, clock.now()));
+  console.log(banner(options.host, running.http.port, clockControl, clock.now()));
   if (empty) {
     startJobs(system, options);
   } else {
@@ -228,8 +228,12 @@ Two runtimes would both drive the same projects, so this one stops here without 
 Stop the other one first (Ctrl-C in its terminal), or give this one its own DAIBAN_DATA_DIR and DYNAMODB_PORT.`;
 }
 
-function banner(port: number, clockControl: ClockControl, now: Date): string {
-  const base = `http://127.0.0.1:${port}`;
+function banner(host: string, port: number, clockControl: ClockControl, now: Date): string {
+  const base = localUrl(host, port);
+  // Said out loud: local sign-in (POST /auth/dev-token) hands anyone a token for any seeded user, admin included.
+  const exposedLine = isLoopbackHost(host)
+    ? ''
+    : `\n  exposed           HOST=${host}: other machines reach the API, and anyone who does can sign in as any user (admin included); DynamoDB Local stays on 127.0.0.1`;
   const clockLine =
     clockControl.mode === 'simulated'
       ? `\n  clock             simulated, now ${now.toISOString()}; as admin: POST ${base}/admin/clock {"advanceDays": 7}`
@@ -238,7 +242,7 @@ function banner(port: number, clockControl: ClockControl, now: Date): string {
 Daiban (代办) is running at ${base}
   API description   ${base}/openapi.json
   reference chain   ${base}/chains/industrial-enterprise
-  seeded users      ${base}/auth/users   (agent-wang, agent-li, officer-<dept> e.g. officer-env, investor-jinling, leader-zhang, admin)${clockLine}
+  seeded users      ${base}/auth/users   (agent-wang, agent-li, officer-<dept> e.g. officer-env, investor-jinling, leader-zhang, admin)${clockLine}${exposedLine}
 
 Try:
   TOKEN=$(curl -s -X POST ${base}/auth/dev-token -H 'content-type: application/json' -d '{"userId":"leader-zhang"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
