@@ -9,7 +9,7 @@ import { describeHolder, RuntimeLease } from '../../shared/app/runtime-lease.js'
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpListener, listenHttp } from './http-listener.js';
 import { DEMO_PASSWORD, FIRST_ADMIN_ID } from './installation.js';
-import { type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
+import { isLoopbackHost, localUrl, type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
 import { holderGoneFromThisHost, thisRuntime } from './runtime-owner.js';
 import { seedDemoProjects } from './seed-demo.js';
 import { loadSessionSecret } from './session-secret.js';
@@ -237,7 +237,14 @@ Stop the other one first (Ctrl-C in its terminal), or give this one its own DAIB
 }
 
 function banner(port: number, clockControl: ClockControl, now: Date, options: RuntimeOptions): string {
-  const base = `http://127.0.0.1:${port}`;
+  const host = options.host;
+  const base = localUrl(host, port);
+  // Said out loud: in demo mode POST /auth/dev-token hands anyone a token for any user, admin included.
+  const exposedLine = isLoopbackHost(host)
+    ? ''
+    : options.mode === 'production'
+      ? `\n  exposed           HOST=${host}: other machines reach the API (sign-in with passwords); DynamoDB Local stays on 127.0.0.1`
+      : `\n  exposed           HOST=${host}: other machines reach the API, and in demo mode anyone who does can sign in as any user (admin included); DynamoDB Local stays on 127.0.0.1`;
   const clockLine =
     clockControl.mode === 'simulated'
       ? `\n  clock             simulated, now ${now.toISOString()}; as admin: POST ${base}/admin/clock {"advanceDays": 7}`
@@ -249,7 +256,7 @@ function banner(port: number, clockControl: ClockControl, now: Date, options: Ru
 Daiban (代办) is running at ${base} in production mode
   API description   ${base}/openapi.json
   sign in           POST ${base}/auth/login {"userId": "…", "password": "…"}: a bearer token for ${minutes} min
-  users             the admin ('${FIRST_ADMIN_ID}' at first) manages them: GET/POST ${base}/admin/users${clockLine}
+  users             the admin ('${FIRST_ADMIN_ID}' at first) manages them: GET/POST ${base}/admin/users${clockLine}${exposedLine}
 
 Try:
   TOKEN=$(curl -s -X POST ${base}/auth/login -H 'content-type: application/json' -d '{"userId":"${FIRST_ADMIN_ID}","password":"'"$DAIBAN_ADMIN_PASSWORD"'"}' | ${takeToken})
@@ -263,7 +270,7 @@ Daiban (代办) is running at ${base} in DEMO mode
                     anyone a token for any user: for trying Daiban out, not for real data (npm start -- --production)
   API description   ${base}/openapi.json
   reference chain   ${base}/chains/industrial-enterprise
-  seeded users      ${base}/auth/users   (agent-wang, agent-li, officer-<dept> e.g. officer-env, investor-jinling, leader-zhang, admin)${clockLine}
+  seeded users      ${base}/auth/users   (agent-wang, agent-li, officer-<dept> e.g. officer-env, investor-jinling, leader-zhang, admin)${clockLine}${exposedLine}
 
 Try:
   TOKEN=$(curl -s -X POST ${base}/auth/login -H 'content-type: application/json' -d '{"userId":"leader-zhang","password":"${DEMO_PASSWORD}"}' | ${takeToken})

@@ -4,6 +4,7 @@ import { RUNTIME_MODES, type RuntimeMode } from './installation.js';
 /** How `npm start` runs, from its arguments and environment (README "Configuration"). */
 export type RuntimeOptions = {
   port: number;
+  /** where the API listens: 127.0.0.1 unless HOST says otherwise (DynamoDB Local always listens on 127.0.0.1) */
   host: string;
   dynamoPort: number;
   dataDir: string;
@@ -65,7 +66,8 @@ export function readRuntimeOptions(
   }
   return {
     port: portOf('PORT', env.PORT, 3000),
-    host: env.HOST ?? '127.0.0.1',
+    // An empty HOST is no HOST: Node would take '' for every interface.
+    host: env.HOST || '127.0.0.1',
     dynamoPort: portOf('DYNAMODB_PORT', env.DYNAMODB_PORT, 8000),
     dataDir: env.DAIBAN_DATA_DIR ?? '.daiban/dynamodb',
     tableName: env.TABLE_NAME ?? 'daiban-local',
@@ -76,6 +78,20 @@ export function readRuntimeOptions(
     tokenTtlSeconds,
     ...(env.DAIBAN_ADMIN_PASSWORD ? { adminPassword: env.DAIBAN_ADMIN_PASSWORD } : {}),
   };
+}
+
+/**
+ * Whether `host` keeps the API on this machine: a loopback address or `localhost`. Anything else (0.0.0.0, a
+ * LAN address, a host name) lets other machines reach it.
+ */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The address a person on this machine types to reach the API: 127.0.0.1 when it listens on every interface. */
+export function localUrl(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '::') return `http://127.0.0.1:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function portOf(name: string, value: string | undefined, fallback: number): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRuntimeOptions } from '../../../infra/local/runtime-options.js';
+import { isLoopbackHost, localUrl, readRuntimeOptions } from '../../../infra/local/runtime-options.js';
 
 describe("npm start's options", () => {
   it('starts a newcomer on the real clock, port 3000, DynamoDB Local on 8000 with data in .daiban/dynamodb', () => {
@@ -19,6 +19,41 @@ describe("npm start's options", () => {
       mode: 'demo',
       tokenTtlSeconds: 3600,
     });
+  });
+
+  it('serves the API on loopback when HOST is empty, as when it is unset (Node would take "" for every interface)', () => {
+    // Act / Assess
+    expect(readRuntimeOptions([], { HOST: '' }).host).toBe('127.0.0.1');
+  });
+
+  it('serves the API where HOST says, for one who exposes it on purpose', () => {
+    // Act / Assess
+    expect(readRuntimeOptions([], { HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['127.0.1.1', true],
+    ['localhost', true],
+    ['::1', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['192.168.1.20', false],
+    ['daiban.example.org', false],
+  ])('tells whether HOST=%s keeps the API on this machine (%s)', (host, loopback) => {
+    // Act / Assess
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+
+  it.each([
+    ['127.0.0.1', 'http://127.0.0.1:3000'],
+    ['0.0.0.0', 'http://127.0.0.1:3000'],
+    ['::', 'http://127.0.0.1:3000'],
+    ['192.168.1.20', 'http://192.168.1.20:3000'],
+    ['::1', 'http://[::1]:3000'],
+  ])('shows the address a person on this machine types for HOST=%s', (host, url) => {
+    // Act / Assess
+    expect(localUrl(host, 3000)).toBe(url);
   });
 
   it.each([
