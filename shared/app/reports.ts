@@ -115,7 +115,13 @@ export async function agentReport(ctx: AppContext, principal: Principal, period:
     ctx.store.listUsersOf({ role: 'agent' }),
   ]);
   const rows = users
-    .filter((u) => principal.role === 'leader' || principal.role === 'admin' || u.userId === principal.userId)
+    .filter(
+      (u) =>
+        principal.role === 'leader' ||
+        principal.role === 'admin' ||
+        principal.role === 'efficiency' ||
+        u.userId === principal.userId,
+    )
     .map((agent) => ({
       agentId: agent.userId,
       name: agent.name,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NoticeMaterialSchema } from './decision.js';
+import { RoleSchema } from './principal.js';
 import { StepClockSchema } from './step-clock.js';
 import { ProjectStatusSchema, StepStatusSchema } from './step-status.js';
 import { ChinaDateSchema as ChinaDate, InstantSchema as Instant } from './time.js';
@@ -165,7 +166,7 @@ export type AgentAssignment = z.infer<typeof AgentAssignmentSchema>;
 export const UserSchema = z.object({
   userId: z.string(),
   name: z.string(),
-  role: z.enum(['agent', 'officer', 'investor', 'leader', 'admin']),
+  role: RoleSchema,
   departmentId: z.string().optional(),
   enterpriseId: z.string().optional(),
   phone: z.string().optional(),

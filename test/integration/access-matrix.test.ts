@@ -12,7 +12,8 @@ import { useTestSystem } from '../support/local-system.js';
  * here fails the first test, so a new route cannot ship unchecked.
  *
  * The callers: agent-wang; officer-emg (应急管理局: it holds the safety review, step 14, of the own project only,
- * and leads no stage); investor-jinling; leader-zhang; admin. Own objects belong to agent-wang's project for
+ * and leads no stage); investor-jinling; leader-zhang; admin; efficiency-office (效能办: complaints and reports, no
+ * project). Own objects belong to agent-wang's project for
  * 金陵 (hazardous works, so EMG holds a step); foreign ones to agent-li's project for 秦淮 (no EMG step).
  *
  * "allowed" means the policy let the request through: any answer but 401, 403 or 404 (the targets are chosen so
@@ -23,17 +24,18 @@ type Verdict = 'A' | 'F' | 'N';
 const A: Verdict = 'A';
 const F: Verdict = 'F';
 const N: Verdict = 'N';
-/** agent, officer, investor, leader, admin */
-type Row = readonly [Verdict, Verdict, Verdict, Verdict, Verdict];
+/** agent, officer, investor, leader, admin, efficiency office (效能办) */
+type Row = readonly [Verdict, Verdict, Verdict, Verdict, Verdict, Verdict];
 type Whose = 'own' | 'foreign';
 
-const ROLES: readonly Role[] = ['agent', 'officer', 'investor', 'leader', 'admin'];
+const ROLES: readonly Role[] = ['agent', 'officer', 'investor', 'leader', 'admin', 'efficiency'];
 const CALLERS: Record<Role, string> = {
   agent: 'agent-wang',
   officer: 'officer-emg',
   investor: 'investor-jinling',
   leader: 'leader-zhang',
   admin: 'admin',
+  efficiency: 'efficiency-office',
 };
 
 /** The objects the cases point at, made in `beforeAll`. */
@@ -62,14 +64,15 @@ type Case = {
   callers?: Partial<Record<Role, string>>;
 };
 
-const ALL: Row = [A, A, A, A, A];
-const ADMIN: Row = [F, F, F, F, A];
-const OVERSEERS: Row = [F, F, F, A, A];
-const SEEN_BY_ALL_OWN: Row = [A, A, A, A, A];
-const HIDDEN_FOREIGN: Row = [N, N, N, A, A];
-const AGENT_OWN: Row = [A, F, F, F, F];
-const AGENT_HIDDEN: Row = [N, N, N, F, F];
-const OFFICER_OWN: Row = [F, A, F, F, F];
+const ALL: Row = [A, A, A, A, A, A];
+const ADMIN: Row = [F, F, F, F, A, F];
+const OVERSEERS: Row = [F, F, F, A, A, N];
+/** seen by everyone involved (the efficiency office sees complaints and reports, not projects or meetings) */
+const SEEN_BY_ALL_OWN: Row = [A, A, A, A, A, N];
+const HIDDEN_FOREIGN: Row = [N, N, N, A, A, N];
+const AGENT_OWN: Row = [A, F, F, F, F, N];
+const AGENT_HIDDEN: Row = [N, N, N, F, F, N];
+const OFFICER_OWN: Row = [F, A, F, F, F, N];
 const pub = (path: string): Case => ({ public: true, target: () => ({ path }), own: ALL, foreign: ALL });
 const admin = (target: Case['target']): Case => ({ target, own: ADMIN, foreign: ADMIN });
 
@@ -103,8 +106,8 @@ const MATRIX: Record<string, Case[]> = {
     {
       about: 'someone who is not there',
       target: () => ({ path: '/admin/users/nobody-here', body: { name: '无此人' } }),
-      own: [F, F, F, F, N],
-      foreign: [F, F, F, F, N],
+      own: [F, F, F, F, N, F],
+      foreign: [F, F, F, F, N, F],
     },
   ],
   'POST /chains': [admin(() => ({ path: '/chains', body: { id: 'bad chain' } }))],
@@ -117,8 +120,8 @@ const MATRIX: Record<string, Case[]> = {
           agentId: whose === 'own' ? 'agent-wang' : 'agent-li',
         }),
       }),
-      own: [A, F, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [A, F, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
   ],
   'GET /projects': [
@@ -126,14 +129,14 @@ const MATRIX: Record<string, Case[]> = {
     {
       about: 'by department',
       target: (whose) => ({ path: `/projects?department=${whose === 'own' ? 'EMG' : 'ENV'}` }),
-      own: [F, A, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [F, A, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
     {
       about: 'by agent',
       target: (whose) => ({ path: `/projects?agent=${whose === 'own' ? 'agent-wang' : 'agent-li'}` }),
-      own: [A, F, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [A, F, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
   ],
   'GET /projects/{id}': [
@@ -153,7 +156,7 @@ const MATRIX: Record<string, Case[]> = {
         path: `/projects/${o.project}/agent`,
         body: { agentId: whose === 'own' ? 'agent-wang' : 'agent-li', reason: '矩阵测试' },
       }),
-      own: [A, F, F, A, A],
+      own: [A, F, F, A, A, N],
       foreign: HIDDEN_FOREIGN,
     },
   ],
@@ -163,7 +166,7 @@ const MATRIX: Record<string, Case[]> = {
         path: `/projects/${o.withdrawable}/withdrawal`,
         body: { reason: '矩阵测试：企业撤回' },
       }),
-      own: [A, F, F, A, A],
+      own: [A, F, F, A, A, N],
       foreign: HIDDEN_FOREIGN,
     },
   ],
@@ -223,7 +226,7 @@ const MATRIX: Record<string, Case[]> = {
       }),
       callers: { officer: 'officer-hud' },
       own: OFFICER_OWN,
-      foreign: [N, A, N, F, F],
+      foreign: [N, A, N, F, F, N],
     },
   ],
   'POST /projects/{id}/steps/{stepId}/parts/{partId}/clock-pauses': [
@@ -234,7 +237,7 @@ const MATRIX: Record<string, Case[]> = {
       }),
       callers: { officer: 'officer-hud' },
       own: OFFICER_OWN,
-      foreign: [N, A, N, F, F],
+      foreign: [N, A, N, F, F, N],
     },
   ],
   'POST /projects/{id}/steps/{stepId}/parts/{partId}/clock-pauses/current/end': [
@@ -245,7 +248,7 @@ const MATRIX: Record<string, Case[]> = {
       }),
       callers: { officer: 'officer-hud' },
       own: OFFICER_OWN,
-      foreign: [N, A, N, F, F],
+      foreign: [N, A, N, F, F, N],
     },
   ],
   'GET /projects/{id}/documents': [
@@ -265,15 +268,15 @@ const MATRIX: Record<string, Case[]> = {
   'GET /departments/{deptId}/inbox': [
     {
       target: (whose) => ({ path: `/departments/${whose === 'own' ? 'EMG' : 'ENV'}/inbox` }),
-      own: [F, A, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [F, A, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
   ],
   'GET /departments/{deptId}/stage-view': [
     {
       target: (whose) => ({ path: `/departments/${whose === 'own' ? 'EMG' : 'ENV'}/stage-view` }),
-      own: [F, A, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [F, A, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
   ],
   'GET /me/notifications': [{ target: () => ({ path: '/me/notifications' }), own: ALL, foreign: ALL }],
@@ -281,19 +284,23 @@ const MATRIX: Record<string, Case[]> = {
     {
       // one's own notifications only: agent-wang's (own) and agent-li's (foreign)
       target: (_, o) => ({ path: `/me/notifications/${o.notification}/read`, body: {} }),
-      own: [A, N, N, N, N],
-      foreign: [N, N, N, N, N],
+      own: [A, N, N, N, N, N],
+      foreign: [N, N, N, N, N, N],
     },
   ],
   'GET /reports/departments': [
     {
       target: () => ({ path: `/reports/departments${PERIOD}` }),
-      own: [A, A, F, A, A],
-      foreign: [A, A, F, A, A],
+      own: [A, A, F, A, A, A],
+      foreign: [A, A, F, A, A, A],
     },
   ],
   'GET /reports/agents': [
-    { target: () => ({ path: `/reports/agents${PERIOD}` }), own: [A, A, F, A, A], foreign: [A, A, F, A, A] },
+    {
+      target: () => ({ path: `/reports/agents${PERIOD}` }),
+      own: [A, A, F, A, A, A],
+      foreign: [A, A, F, A, A, A],
+    },
   ],
   'PUT /calendar/years/{year}': [
     admin(() => ({ path: '/calendar/years/2031', body: { holidays: ['2030-01-01'], workdays: [] } })),
@@ -320,8 +327,8 @@ const MATRIX: Record<string, Case[]> = {
         },
       }),
       // an officer may convene for the stages its department leads: EMG leads none (409)
-      own: [A, A, F, A, A],
-      foreign: [N, N, F, A, A],
+      own: [A, A, F, A, A, F],
+      foreign: [N, N, F, A, A, F],
     },
   ],
   'GET /meetings': [{ target: () => ({ path: '/meetings' }), own: ALL, foreign: ALL }],
