@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { DenialSchema } from '../../shared/domain/audit.js';
 import { CalendarOverridesSchema } from '../../shared/domain/calendar-overrides.js';
 import { MaterialSchema } from '../../shared/domain/chain.js';
+import { ComplaintSchema } from '../../shared/domain/complaint.js';
 import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
 import { ProjectDocumentSchema } from '../../shared/domain/documents.js';
 import { MeetingSchema } from '../../shared/domain/meeting.js';
@@ -388,11 +389,27 @@ const Summary = {
   resubmitted: z.number(),
   reapplied: z.number(),
   rejected: z.number(),
+  complaints: z.number(),
+  complaintsClosed: z.number(),
+  complaintsClosedOnTime: z.number(),
+  complaintsUpheld: z.number(),
+  complaintsOverdue: z.number(),
+  deferredAcceptances: z.number(),
+  deferralsMissed: z.number(),
+  commitmentApprovals: z.number(),
+  commitmentsVerified: z.number(),
+  commitmentsFailed: z.number(),
+  verificationsOverdue: z.number(),
   onTimeRate: z.number().nullable(),
   averageWorkingDays: z.number().nullable(),
   averagePromisedDays: z.number().nullable(),
   averageLegalDays: z.number().nullable(),
   speedUpVersusLegal: z.number().nullable(),
+  complaintUpheldRate: z.number().nullable().describe('of the complaints closed, the share upheld (%)'),
+  complaintOnTimeClosureRate: z
+    .number()
+    .nullable()
+    .describe('按时办结率: of the complaints closed, the share closed within their limit (%)'),
 };
 const Period = z.object({ from: z.string(), to: z.string() });
 export const DepartmentReportSchema = z.object({
@@ -444,3 +461,10 @@ export const SignedInSchema = z.object({
 export const UserListSchema = z.object({ users: z.array(UserSummarySchema) });
 export const UserProfileListSchema = z.object({ users: z.array(UserProfileSchema), cursor: Cursor });
 export const UserProfileResultSchema = z.object({ user: UserProfileSchema });
+
+/** An efficiency complaint as its reader sees it: the department complained about gets no complainant. */
+const ComplaintView = ComplaintSchema.omit({ version: true, slaCheckAt: true, complainant: true })
+  .extend({ complainant: ComplaintSchema.shape.complainant.optional() })
+  .openapi('Complaint');
+export const ComplaintResultSchema = z.object({ complaint: ComplaintView });
+export const ComplaintListSchema = z.object({ complaints: z.array(ComplaintView), cursor: Cursor });

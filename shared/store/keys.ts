@@ -25,6 +25,7 @@ export const keys = {
   counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
   setting: (name: string) => ({ PK: `SETTING#${name}`, SK: 'SETTING' }),
   meeting: (meetingId: string) => ({ PK: `MEETING#${meetingId}`, SK: 'MEETING' }),
+  complaint: (complaintId: string) => ({ PK: `COMPLAINT#${complaintId}`, SK: 'COMPLAINT' }),
   document: (projectId: string, docId: string) => ({ PK: `PROJECT#${projectId}`, SK: `DOC#${docId}` }),
   notification: (userId: string, notificationId: string) => ({
     PK: `USER#${userId}`,
@@ -52,7 +53,7 @@ export const statusKey = (status: string, projectId: string): string =>
 /** The Work index keys of a piece of work due at `at`. */
 export function workKeys(
   at: string | undefined,
-  kind: 'outbox' | 'renew' | 'sla',
+  kind: 'outbox' | 'renew' | 'sla' | 'complaint',
   projectId: string,
   rest = '',
 ): { WorkPK?: string; WorkSK?: string } {
@@ -60,6 +61,29 @@ export function workKeys(
   return {
     WorkPK: `WORK#${shardOf(`${projectId}#${rest}`, WORK_SHARDS)}`,
     WorkSK: `${at}#${kind}#${projectId}${rest ? `#${rest}` : ''}`,
+  };
+}
+
+/**
+ * Index keys of an efficiency complaint: all complaints (GSI1), the complainant's (GSI2), the department's (GSI3),
+ * and the Work index while its time limit still has something to say (`<at>#complaint#<complaintId>`).
+ */
+export function complaintIndexKeys(c: {
+  complaintId: string;
+  filedAt: string;
+  departmentId: string;
+  complainant: { userId: string };
+  slaCheckAt?: string;
+}): Record<string, string | undefined> {
+  const sk = `${c.filedAt}#${c.complaintId}`;
+  return {
+    GSI1PK: 'COMPLAINTS',
+    GSI1SK: sk,
+    GSI2PK: `COMPLAINANT#${c.complainant.userId}`,
+    GSI2SK: sk,
+    GSI3PK: `COMPLAINED#${c.departmentId}`,
+    GSI3SK: sk,
+    ...workKeys(c.slaCheckAt, 'complaint', c.complaintId),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Denial } from '../domain/audit.js';
 import type { Chain } from '../domain/chain.js';
+import type { Complaint } from '../domain/complaint.js';
 import type { Department } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
 import { ConflictError } from '../domain/errors.js';
@@ -50,7 +51,9 @@ export type OutboxEntry = {
 export type WorkItem =
   | { kind: 'outbox'; at: string; projectId: string; outboxId: string }
   | { kind: 'renew'; at: string; projectId: string }
-  | { kind: 'sla'; at: string; projectId: string; itemKey: string };
+  | { kind: 'sla'; at: string; projectId: string; itemKey: string }
+  /** an efficiency complaint whose time limit moves on (a light, the breach, an escalation) */
+  | { kind: 'complaint'; at: string; complaintId: string };
 
 /** One write of a transaction. Each names the condition it is written under. */
 export type StoreOp =
@@ -85,6 +88,8 @@ export type StoreOp =
   /** a meeting as it now is, conditional on the version read (null: a new meeting) */
   | { op: 'put_meeting'; meeting: Meeting; expectedVersion: number | null }
   | { op: 'put_notification'; notification: Notification }
+  /** an efficiency complaint as it now is, conditional on the version before it (1: a new complaint) */
+  | { op: 'put_complaint'; complaint: Complaint }
   /** adds to a month's counters of a department or agent (created on first use) */
   | { op: 'update_stats'; dimension: StatDimension; id: string; month: string; add: Partial<StatCounters> }
   /** a new user (fails if the id is taken) */
@@ -181,6 +186,13 @@ export interface DaibanStore {
   getMeeting(meetingId: string): Promise<Meeting | undefined>;
   /** Newest first. */
   listMeetings(page: PageRequest): Promise<Page<Meeting>>;
+
+  getComplaint(complaintId: string): Promise<Complaint | undefined>;
+  /** Newest first: all of them, a complainant's, or those about one department. */
+  listComplaints(
+    filter: { complainantId?: string; departmentId?: string },
+    page: PageRequest,
+  ): Promise<Page<Complaint>>;
 
   listDocuments(projectId: string): Promise<ProjectDocument[]>;
   getDocument(projectId: string, docId: string): Promise<ProjectDocument | undefined>;

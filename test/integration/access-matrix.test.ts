@@ -45,10 +45,12 @@ type Fixture = {
   document: string;
   meeting: string;
   notification: string;
+  /** an efficiency complaint the project's agent filed, already closed (so handling it again is a 409) */
+  complaint: string;
 };
 const fx: Record<Whose, Fixture> = {
-  own: { project: '', withdrawable: '', document: '', meeting: '', notification: '' },
-  foreign: { project: '', withdrawable: '', document: '', meeting: '', notification: '' },
+  own: { project: '', withdrawable: '', document: '', meeting: '', notification: '', complaint: '' },
+  foreign: { project: '', withdrawable: '', document: '', meeting: '', notification: '', complaint: '' },
 };
 
 type Target = { path: string; body?: unknown };
@@ -371,6 +373,46 @@ const MATRIX: Record<string, Case[]> = {
   ],
 };
 
+const MATRIX_COMPLAINTS: Record<string, Case[]> = {
+  'POST /projects/{id}/steps/{stepId}/complaints': [
+    {
+      // about the works-completed milestone (31): no department to complain about, a 400 for the complainants
+      target: (_, o) => ({
+        path: `/projects/${o.project}/steps/31/complaints`,
+        body: { category: 'delay', description: '矩阵测试：里程碑没有办理部门' },
+      }),
+      own: [A, F, A, F, F, N],
+      foreign: [N, N, N, F, F, N],
+    },
+  ],
+  'GET /complaints': [{ target: () => ({ path: '/complaints' }), own: ALL, foreign: ALL }],
+  'GET /complaints/{complaintId}': [
+    {
+      // the own complaint is agent-wang's about EMG's step; an investor sees only the complaints they filed
+      target: (_, o) => ({ path: `/complaints/${o.complaint}` }),
+      own: [A, A, N, A, A, A],
+      foreign: [N, N, N, A, A, A],
+    },
+  ],
+  ...Object.fromEntries(
+    (['acknowledgement', 'investigation', 'closure'] as const).map((what) => [
+      `POST /complaints/{complaintId}/${what}`,
+      [
+        {
+          // the complaints are closed already: a 409 for the efficiency office
+          target: (_: Whose, o: Fixture) => ({
+            path: `/complaints/${o.complaint}/${what}`,
+            body: what === 'closure' ? { finding: 'upheld', actionTaken: '矩阵测试' } : {},
+          }),
+          own: [F, F, N, F, F, A],
+          foreign: [N, N, N, F, F, A],
+        } satisfies Case,
+      ],
+    ]),
+  ),
+};
+Object.assign(MATRIX, MATRIX_COMPLAINTS);
+
 const verdictOf = (status: number): Verdict | 'unauthenticated' =>
   status === 401 ? 'unauthenticated' : status === 403 ? F : status === 404 ? N : A;
 
@@ -421,6 +463,21 @@ describe('the access matrix over every route', () => {
       o.meeting = meeting.body.meeting.meetingId;
       const notes = await t.api.get('/me/notifications', agent);
       o.notification = notes.body.notifications[0].notificationId;
+      const complaint = await t.api.post(
+        `/projects/${o.project}/steps/${whose === 'own' ? '14' : '7'}/complaints`,
+        agent,
+        {
+          category: 'delay',
+          description: '矩阵测试：受理后久拖不办',
+        },
+      );
+      o.complaint = complaint.body.complaint.complaintId;
+      for (const what of ['acknowledgement', 'investigation'])
+        await t.api.post(`/complaints/${o.complaint}/${what}`, 'efficiency-office', {});
+      await t.api.post(`/complaints/${o.complaint}/closure`, 'efficiency-office', {
+        finding: 'not_upheld',
+        actionTaken: '矩阵测试',
+      });
     }
     const own = (await t.api.get(`/projects/${fx.own.project}`, 'leader-zhang')).body.project;
     const foreign = (await t.api.get(`/projects/${fx.foreign.project}`, 'leader-zhang')).body.project;
