@@ -302,38 +302,41 @@ export async function sweepComplaint(
         })),
       ],
     };
-    const concerns = step.actions.map((a): Concern => {
-      const efficiency: Audience = { role: 'efficiency' };
-      switch (a.kind) {
-        case 'yellow':
-          return {
-            kind: 'complaint',
-            title: `效能投诉黄灯：${complaint.number}`,
-            message: `${where(complaint)}的效能投诉将于 ${complaint.dueDate} 到期，请抓紧办结。`,
-            audiences: [efficiency],
-          };
-        case 'red':
-          return {
-            kind: 'breach',
-            title: `效能投诉超期：${complaint.number}`,
-            message: `${where(complaint)}的效能投诉已超过办结时限（${complaint.dueDate}），尚未办结。`,
-            audiences: [efficiency],
-          };
-        case 'escalate':
-          return {
-            kind: 'escalation',
-            title: `效能投诉督办升级至${COMPLAINT_RUNG_NAMES[a.rung]}：${complaint.number}`,
-            message: `${where(complaint)}的效能投诉超期 ${a.afterOverdueDays} 个工作日以上未办结，提交${COMPLAINT_RUNG_NAMES[a.rung]}督办。`,
-            rung: a.rung,
-            audiences: a.rung === 'leader' ? [{ role: 'leader' }, efficiency] : [efficiency],
-            alert: a.rung === 'leader',
-          };
-      }
-    });
+    const concerns = step.actions.map((a) => sweepConcern(complaint, a));
     const stats: StatAddition[] = step.actions.some((a) => a.kind === 'red')
       ? [{ dimension: 'department', id: complaint.departmentId, add: { complaintsOverdue: 1 } }]
       : [];
     await write(ctx, swept, concerns, stats);
     return step.actions;
   });
+}
+
+/** What those concerned hear of a checkpoint the sweep acted on. */
+function sweepConcern(complaint: Complaint, a: ComplaintSlaAction): Concern {
+  const efficiency: Audience = { role: 'efficiency' };
+  switch (a.kind) {
+    case 'yellow':
+      return {
+        kind: 'complaint',
+        title: `效能投诉黄灯：${complaint.number}`,
+        message: `${where(complaint)}的效能投诉将于 ${complaint.dueDate} 到期，请抓紧办结。`,
+        audiences: [efficiency],
+      };
+    case 'red':
+      return {
+        kind: 'breach',
+        title: `效能投诉超期：${complaint.number}`,
+        message: `${where(complaint)}的效能投诉已超过办结时限（${complaint.dueDate}），尚未办结。`,
+        audiences: [efficiency],
+      };
+    case 'escalate':
+      return {
+        kind: 'escalation',
+        title: `效能投诉督办升级至${COMPLAINT_RUNG_NAMES[a.rung]}：${complaint.number}`,
+        message: `${where(complaint)}的效能投诉超期 ${a.afterOverdueDays} 个工作日以上未办结，提交${COMPLAINT_RUNG_NAMES[a.rung]}督办。`,
+        rung: a.rung,
+        audiences: a.rung === 'leader' ? [{ role: 'leader' }, efficiency] : [efficiency],
+        alert: a.rung === 'leader',
+      };
+  }
 }
