@@ -1,9 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { DenialSchema } from '../../shared/domain/audit.js';
 import { CalendarOverridesSchema } from '../../shared/domain/calendar-overrides.js';
-import { MaterialSchema } from '../../shared/domain/chain.js';
+import { MaterialSchema, StepPolicySchema } from '../../shared/domain/chain.js';
+import { CommitmentRecordSchema } from '../../shared/domain/commitment.js';
 import { ComplaintSchema } from '../../shared/domain/complaint.js';
 import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
+import { DeferredSchema } from '../../shared/domain/deferred-materials.js';
 import { ProjectDocumentSchema } from '../../shared/domain/documents.js';
 import { MeetingSchema } from '../../shared/domain/meeting.js';
 import { NotificationSchema } from '../../shared/domain/notifications.js';
@@ -68,6 +70,10 @@ const ItemStateFields = {
   dueFlagged: z.boolean().optional(),
   supplementRounds: z.number().int().optional(),
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
+  /** 容缺受理: materials accepted as missing, the deadline to supply them */
+  deferred: DeferredSchema.optional(),
+  /** 告知承诺制: the commitment, when the approval on it must be verified, and the verification */
+  commitment: CommitmentRecordSchema.optional(),
   decidedAt: z.string().optional(),
   decidedBy: z.string().optional(),
   decidedVia: z.enum(['meeting']).optional(),
@@ -317,7 +323,7 @@ export const ChainDetailSchema = z
             level: z.string().nullable(),
             prerequisites: z.array(z.string()),
             applicability: z.unknown().nullable(),
-            policy: z.object({ deemedApprovalAllowed: z.boolean(), acceptWithMinorMissing: z.boolean() }),
+            policy: StepPolicySchema,
             legalDays: z.number().int().nullable(),
             public: z.object({
               serviceContent: z.string(),
@@ -424,6 +430,20 @@ export const DepartmentReportSchema = z.object({
       level: z.string(),
       ...Summary,
       accountability: z.enum(['formal_talk', 'snail_list']).nullable(),
+    }),
+  ),
+});
+export const EnterpriseCreditReportSchema = z.object({
+  period: Period,
+  enterprises: z.array(
+    z.object({
+      enterpriseId: z.string(),
+      name: z.string(),
+      commitmentApprovals: z.number(),
+      commitmentsVerified: z.number(),
+      commitmentsFailed: z.number(),
+      deferralsMissed: z.number(),
+      marks: z.number().describe('失信记录: commitments found untrue and 容缺 deadlines missed'),
     }),
   ),
 });

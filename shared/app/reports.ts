@@ -139,3 +139,32 @@ export async function agentReport(ctx: AppContext, principal: Principal, period:
     .sort((a, b) => b.decided - a.decided || a.agentId.localeCompare(b.agentId));
   return { period, agents: rows };
 }
+
+/**
+ * Enterprises' credit records over a period (信用记录): approvals they obtained on commitment (告知承诺制), the
+ * verifications passed and failed (a failure revoked the approval), and deadlines they missed for materials
+ * accepted as missing (容缺). Marks against them first.
+ */
+export async function enterpriseCreditReport(ctx: AppContext, principal: Principal, period: Period) {
+  assertAllowed(principal, 'reports.read_credit');
+  const byId = await sums(ctx, 'enterprise', period);
+  const rows = await Promise.all(
+    [...byId].map(async ([enterpriseId, counters]) => {
+      const project = (await ctx.store.listProjects({ enterpriseId }, { limit: 1 })).items[0];
+      return {
+        enterpriseId,
+        name: project?.enterpriseName ?? enterpriseId,
+        commitmentApprovals: counters.commitmentApprovals,
+        commitmentsVerified: counters.commitmentsVerified,
+        commitmentsFailed: counters.commitmentsFailed,
+        deferralsMissed: counters.deferralsMissed,
+        /** 失信记录: commitments found untrue and 容缺 deadlines missed */
+        marks: counters.commitmentsFailed + counters.deferralsMissed,
+      };
+    }),
+  );
+  return {
+    period,
+    enterprises: rows.sort((a, b) => b.marks - a.marks || a.enterpriseId.localeCompare(b.enterpriseId)),
+  };
+}

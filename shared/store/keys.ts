@@ -104,8 +104,17 @@ export function projectIndexKeys(p: Project): Record<string, string | undefined>
 }
 
 /**
+ * Whether the SLA sweep watches an item: in review (its clock, a 容缺 supply deadline), or approved on a commitment
+ * whose verification is still to come (告知承诺制).
+ */
+const watched = (item: ProjectStep): boolean =>
+  item.status === 'in_review' ||
+  ((item.status === 'approved' || item.status === 'deemed_approved') &&
+    item.commitment?.verifyBy !== undefined);
+
+/**
  * Index keys a step or part carries in its current status: open items sit in their department's queue (GSI1),
- * items in review with an SLA checkpoint also in the Work index. Closed items carry neither.
+ * items in review with an SLA checkpoint also in the Work index, and so are approvals on commitment until verified.
  */
 export function itemIndexKeys(item: ProjectStep): Record<string, string | undefined> {
   const queued = isOpen(item.status) && item.departmentId !== null && item.kind !== 'joint';
@@ -119,6 +128,6 @@ export function itemIndexKeys(item: ProjectStep): Record<string, string | undefi
     GSI1SK: queued ? `${item.status}#${since}#${item.projectId}#${key}` : undefined,
     GSI2PK: flagged ? 'FLAGGED' : undefined,
     GSI2SK: flagged ? `${item.projectId}#${key}` : undefined,
-    ...workKeys(item.status === 'in_review' ? item.slaCheckAt : undefined, 'sla', item.projectId, key),
+    ...workKeys(watched(item) ? item.slaCheckAt : undefined, 'sla', item.projectId, key),
   };
 }
