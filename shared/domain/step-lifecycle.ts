@@ -324,15 +324,17 @@ function sortMissing(
   }
   const replaced =
     submission.commitment && policy ? missing.filter((m) => policy.materials.includes(m.id)) : [];
-  if (submission.commitment && policy && replaced.length === 0) {
+  const rest = missing.filter((m) => !replaced.includes(m));
+  const deferrable = definition.policy.acceptWithMinorMissing ? rest.filter((m) => m.deferrable) : [];
+  const required = rest.filter((m) => !deferrable.includes(m));
+  // (what cannot be left out is named first: the caller refuses the submission for it)
+  if (submission.commitment && policy && replaced.length === 0 && required.length === 0) {
     throw new InvalidInputError(
       'STEP.COMMITMENT_REPLACES_NOTHING',
       `the commitment stands for ${policy.materials.join(', ')} on step ${definition.id}, and every one of them was handed in; submit without it`,
     );
   }
-  const rest = missing.filter((m) => !replaced.includes(m));
-  const deferrable = definition.policy.acceptWithMinorMissing ? rest.filter((m) => m.deferrable) : [];
-  return { replaced, deferrable, required: rest.filter((m) => !deferrable.includes(m)) };
+  return { replaced, deferrable, required };
 }
 
 /**
