@@ -386,6 +386,35 @@ const MATRIX_COMPLAINTS: Record<string, Case[]> = {
     },
   ],
   'GET /complaints': [{ target: () => ({ path: '/complaints' }), own: ALL, foreign: ALL }],
+  'POST /projects/{id}/steps/{stepId}/deferred-materials': [
+    {
+      // the filing (1) was accepted with nothing missing: a 409 for the project's agent
+      target: (_, o) => ({
+        path: `/projects/${o.project}/steps/1/deferred-materials`,
+        body: { supplied: ['power-of-attorney'] },
+      }),
+      own: AGENT_OWN,
+      foreign: AGENT_HIDDEN,
+    },
+  ],
+  'POST /projects/{id}/steps/{stepId}/commitment-verification': [
+    {
+      // the safety review (14, EMG) was not approved on a commitment: a 409 for EMG's officer
+      target: (_, o) => ({
+        path: `/projects/${o.project}/steps/14/commitment-verification`,
+        body: { result: 'passed', findings: '矩阵测试' },
+      }),
+      own: OFFICER_OWN,
+      foreign: AGENT_HIDDEN,
+    },
+  ],
+  'GET /reports/enterprises': [
+    {
+      target: () => ({ path: '/reports/enterprises?from=2026-01&to=2026-12' }),
+      own: [F, F, F, A, A, A],
+      foreign: [F, F, F, A, A, A],
+    },
+  ],
   'GET /complaints/{complaintId}': [
     {
       // the own complaint is agent-wang's about EMG's step; an investor sees only the complaints they filed
