@@ -27,7 +27,9 @@ export async function sweepItem(
 ): Promise<SlaAction[]> {
   return retryOnConflict(async () => {
     const state = await loadState(ctx, work.projectId);
-    if (!isInFlight(state.project.status)) return [];
+    // (a completed project's approvals on commitment are still verified: their due date is watched)
+    const verifying = state.items.get(work.itemKey)?.commitment?.verifyBy !== undefined;
+    if (!isInFlight(state.project.status) && !(state.project.status === 'completed' && verifying)) return [];
     const [stepId = '', partId] = work.itemKey.split('#');
     const target = { stepId, ...(partId ? { partId } : {}) };
     const { transition, actions } = slaStep(

@@ -566,7 +566,14 @@ export function withdrawProject(input: LifecycleInput, reason: string): Transiti
   const at = now.toISOString();
   const changes: ItemChange[] = [];
   for (const item of state.items.values()) {
-    if (isClosed(item.status)) continue;
+    if (isClosed(item.status)) {
+      // an approval on commitment waiting for its verification: nothing is left to verify for
+      if (item.slaCheckAt) {
+        const { slaCheckAt: _c, ...rest } = item;
+        changes.push(changed(item, { ...rest, updatedAt: at }));
+      }
+      continue;
+    }
     const { dueAt: _a, slaCheckAt: _c, ...rest } = item;
     changes.push(
       changed(item, {
@@ -589,7 +596,9 @@ export function withdrawProject(input: LifecycleInput, reason: string): Transiti
         after: { status: 'withdrawn' },
         data: {
           reason,
-          withdrawnSteps: changes.filter((c) => !c.after.partId).map((c) => c.after.stepId),
+          withdrawnSteps: changes
+            .filter((c) => !c.after.partId && c.after.status === 'withdrawn')
+            .map((c) => c.after.stepId),
         },
       },
     ],
