@@ -3,11 +3,13 @@ import { DenialSchema } from '../../shared/domain/audit.js';
 import { CalendarOverridesSchema } from '../../shared/domain/calendar-overrides.js';
 import { MaterialSchema } from '../../shared/domain/chain.js';
 import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
+import { DepartmentLevelSchema } from '../../shared/domain/department.js';
 import { ProjectDocumentSchema } from '../../shared/domain/documents.js';
 import { MeetingSchema } from '../../shared/domain/meeting.js';
 import { NotificationSchema } from '../../shared/domain/notifications.js';
 import {
   AgentAssignmentSchema,
+  ApprovalRecordSchema,
   EarlierRoundSchema,
   ProjectEventSchema,
   ProjectSchema,
@@ -69,8 +71,10 @@ const ItemStateFields = {
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
   decidedAt: z.string().optional(),
   decidedBy: z.string().optional(),
-  decidedVia: z.enum(['meeting']).optional(),
+  decidedVia: z.enum(['meeting', 'upper_level']).optional(),
   decidedIn: z.string().optional(),
+  approvalDocument: ApprovalRecordSchema.optional(),
+  batchId: z.string().optional(),
   outcome: z.string().optional(),
   conditions: z.array(z.string()).optional(),
   legalBasis: z.string().optional(),
@@ -122,6 +126,8 @@ const StepView = z.object({
   kind: z.enum(['approval', 'milestone', 'joint']),
   departmentId: z.string().nullable(),
   departmentName: z.string().nullable(),
+  /** district, city or province: an upper-level step is carried up in a batch (上下协同) */
+  departmentLevel: DepartmentLevelSchema.nullable(),
   promisedDays: z.number().int().nullable(),
   legalDays: z.number().int().nullable(),
   prerequisites: z.array(z.string()),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertAllowed } from '../domain/access-policy.js';
 import { appliesTo, resolveProjectAttributes } from '../domain/applicability.js';
-import { type Chain, chainKey } from '../domain/chain.js';
+import { type Chain, chainKey, holderOf } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import { StorableNumberSchema } from '../domain/numbers.js';
@@ -69,7 +69,7 @@ function initialItems(
       items.push({
         ...base,
         stepId: definition.id,
-        departmentId: definition.departmentId,
+        departmentId: holderOf(definition, (rule) => appliesTo(rule, attributes)),
         kind: definition.parts ? 'joint' : definition.kind,
       });
       for (const part of definition.parts ?? []) {

@@ -83,9 +83,11 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
   ]);
   const now = ctx.clock.now();
   const departmentName = new Map(departments.map((d) => [d.id, d.name]));
+  const departmentLevel = new Map(departments.map((d) => [d.id, d.level]));
   const stages = chain.stages.map((stage, stageIndex) => {
     const steps = stage.steps.map((definition) => {
       const item = state.items.get(definition.id);
+      const holder = item?.departmentId ?? definition.departmentId;
       const parts = definition.parts?.map((part) => {
         const partItem = partsOf(state, definition.id).find((p) => p.partId === part.id);
         return {
@@ -104,10 +106,10 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         name: definition.name,
         nameEn: definition.nameEn,
         kind: definition.parts ? ('joint' as const) : definition.kind,
-        departmentId: definition.departmentId,
-        departmentName: definition.departmentId
-          ? (departmentName.get(definition.departmentId) ?? null)
-          : null,
+        // the department that holds it for this project (a large project's EIA sits with the city: 上下协同)
+        departmentId: holder,
+        departmentName: holder ? (departmentName.get(holder) ?? null) : null,
+        departmentLevel: holder ? (departmentLevel.get(holder) ?? null) : null,
         promisedDays: definition.promisedDays,
         legalDays: definition.legalDays,
         prerequisites: definition.prerequisites,
@@ -367,7 +369,7 @@ export async function stageLeadView(
       return {
         stepId: definition.id,
         name: definition.name,
-        departmentId: definition.departmentId,
+        departmentId: item?.departmentId ?? definition.departmentId,
         status: item?.status ?? 'pending',
         blocked: item?.blocked ?? false,
         light: clock?.light ?? null,
