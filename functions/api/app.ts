@@ -8,6 +8,7 @@ import { errorHandler, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { batchRoutes } from './routes/batches.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps) {
     '/me/*',
     '/reports/*',
     '/meetings/*',
+    '/batches/*',
   ]) {
     app.use(path, authenticated);
   }
@@ -72,7 +74,7 @@ export function createApp(deps: ApiDeps) {
   const keyedUnlessPassword = createMiddleware<ApiEnv>(async (c, next) =>
     c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') ? next() : keyed(c, next),
   );
-  for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*', '/meetings/*'])
+  for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*', '/meetings/*', '/batches/*'])
     app.on('POST', path, keyedUnlessPassword);
 
   app.route('/', publicRoutes(deps));
@@ -83,6 +85,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', userRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', meetingRoutes(deps));
+  app.route('/', batchRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DenialSchema } from '../../shared/domain/audit.js';
+import { BatchSchema } from '../../shared/domain/batch.js';
 import { CalendarOverridesSchema } from '../../shared/domain/calendar-overrides.js';
 import { MaterialSchema } from '../../shared/domain/chain.js';
 import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
@@ -136,6 +137,24 @@ const StepView = z.object({
   parts: z.array(PartView).optional(),
 });
 
+/** An approval of the project with its document (批文/证照): number, date and where it came from. */
+const ApprovalRowSchema = z
+  .object({
+    stepId: z.string(),
+    partId: z.string().optional(),
+    stepName: z.string(),
+    departmentId: z.string().nullable(),
+    departmentName: z.string().nullable(),
+    departmentLevel: DepartmentLevelSchema.nullable(),
+    outcome: z.string(),
+    decidedAt: z.string().nullable(),
+    documentNumber: z.string().nullable(),
+    documentDate: z.string().nullable(),
+    documentSource: z.enum(['department', 'minutes', 'deemed_notice']).nullable(),
+    conditions: z.array(z.string()),
+  })
+  .openapi('Approval');
+
 export const ProjectViewSchema = z
   .object({
     project: ProjectSchema.omit({ requestHash: true, renewAt: true }).extend({
@@ -169,6 +188,7 @@ export const ProjectViewSchema = z
         steps: z.array(StepView),
       }),
     ),
+    approvals: z.array(ApprovalRowSchema),
     assignments: z.array(AgentAssignmentSchema.omit({ projectId: true })),
   })
   .openapi('ProjectView');
@@ -450,3 +470,7 @@ export const SignedInSchema = z.object({
 export const UserListSchema = z.object({ users: z.array(UserSummarySchema) });
 export const UserProfileListSchema = z.object({ users: z.array(UserProfileSchema), cursor: Cursor });
 export const UserProfileResultSchema = z.object({ user: UserProfileSchema });
+
+/** A batch of originals carried up to a city or provincial department (上下协同). */
+export const BatchResultSchema = z.object({ batch: BatchSchema });
+export const BatchListSchema = z.object({ batches: z.array(BatchSchema), cursor: Cursor });

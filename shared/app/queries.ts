@@ -1,4 +1,5 @@
 import { assertAllowed, canSeeProject } from '../domain/access-policy.js';
+import { approvalsOf } from '../domain/approvals.js';
 import { chainKey } from '../domain/chain.js';
 import { findStep } from '../domain/chain-graph.js';
 import { chainCriticalPath, projectProjection } from '../domain/critical-path.js';
@@ -150,6 +151,8 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         : { agentId: project.agentId },
     },
     stages,
+    // every approval with its document (批文/证照): also as CSV at /projects/{id}/approvals.csv
+    approvals: approvalsOf(state, departments),
     assignments: assignments.map(assignmentView),
   };
 }
@@ -174,7 +177,13 @@ export function projectSummary(project: Project) {
   return rest;
 }
 
-export type ProjectListFilter = { status?: ProjectStatus; agentId?: string; departmentId?: string };
+export type ProjectListFilter = {
+  status?: ProjectStatus;
+  agentId?: string;
+  departmentId?: string;
+  /** a project code (项目代码): the national one, or the provisional one it replaced */
+  code?: string;
+};
 
 /**
  * Projects the principal may see, newest first, a page at a time. An investor sees their enterprise's only; a
@@ -192,6 +201,7 @@ export async function listProjects(
     await assertDepartmentExists(ctx, filter.departmentId);
   }
   if (filter.agentId) assertAllowed(principal, 'projects.filter_by_agent', { agentId: filter.agentId });
+  if (filter.code) return projectsByCode(ctx, principal, filter, filter.code);
   const storeFilter = {
     ...(filter.status ? { status: filter.status } : {}),
     ...(principal.role === 'agent'
@@ -211,6 +221,33 @@ export async function listProjects(
     if (canSeeProject(principal, project, chain)) visible.push(project);
   }
   return { items: visible, ...(result.cursor ? { cursor: result.cursor } : {}) };
+}
+
+/** The project holding a code, as a page of one (or none: no such code, or not a project the caller may see). */
+async function projectsByCode(
+  ctx: AppContext,
+  principal: Principal,
+  filter: ProjectListFilter,
+  code: string,
+): Promise<Page<Project>> {
+  const projectId = await ctx.store.findProjectIdByCode(code.trim().toUpperCase());
+  const project = projectId ? await ctx.store.getProject(projectId) : undefined;
+  if (!project) return { items: [] };
+  const chain = await ctx.chains.get(project.chainId, project.chainVersion);
+  const matches =
+    canSeeProject(principal, project, chain) &&
+    (!filter.status || project.status === filter.status) &&
+    (!filter.agentId || project.agentId === filter.agentId) &&
+    (!filter.departmentId || project.departments.includes(filter.departmentId));
+  return { items: matches ? [project] : [] };
+}
+
+/** A project's approvals (批文/证照) with their documents, for its enterprise, its agent and leaders. */
+export async function projectApprovals(ctx: AppContext, principal: Principal, projectId: string) {
+  const state = await loadState(ctx, projectId);
+  assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
+  assertAllowed(principal, 'project.read_approvals', { project: state.project, chain: state.chain });
+  return { project: state.project, approvals: approvalsOf(state, await ctx.store.listDepartments()) };
 }
 
 export async function assertDepartmentExists(ctx: AppContext, departmentId: string): Promise<void> {

@@ -24,6 +24,13 @@ export const ProjectSchema = z.object({
   projectId: z.string(),
   /** 项目代码, 24 characters, shown everywhere */
   code: z.string(),
+  /**
+   * `national`: the code the national investment project platform issued at filing (全国投资项目在线审批监管平台);
+   * `provisional` (or absent): the one Daiban gave at registration, until the national one replaces it
+   */
+  codeKind: z.enum(['provisional', 'national']).optional(),
+  /** the provisional code a national one replaced: it still finds the project */
+  provisionalCode: z.string().optional(),
   name: z.string(),
   enterpriseName: z.string(),
   /** the enterprise's unified social credit code (统一社会信用代码) */

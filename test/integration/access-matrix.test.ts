@@ -3,7 +3,7 @@ import { demoEnterprises } from '../../infra/local/seed-reference.js';
 import type { Role } from '../../shared/domain/principal.js';
 import { DEFAULT_SLA_POLICY } from '../../shared/domain/sla-policy.js';
 import { allSteps, driveProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 /**
@@ -192,7 +192,7 @@ const MATRIX: Record<string, Case[]> = {
   'POST /projects/{id}/steps/{stepId}/decision': [
     {
       // the safety review (14, EMG) is ready, not in review: a 409 for EMG's officer
-      target: (_, o) => ({ path: `/projects/${o.project}/steps/14/decision`, body: { outcome: 'approved' } }),
+      target: (_, o) => ({ path: `/projects/${o.project}/steps/14/decision`, body: APPROVAL }),
       own: OFFICER_OWN,
       foreign: AGENT_HIDDEN,
     },
@@ -219,7 +219,7 @@ const MATRIX: Record<string, Case[]> = {
       // the drawings' fire part (HUD) is pending; HUD leads stage 3, so it sees both projects
       target: (_, o) => ({
         path: `/projects/${o.project}/steps/23/parts/fire/decision`,
-        body: { outcome: 'approved' },
+        body: APPROVAL,
       }),
       callers: { officer: 'officer-hud' },
       own: OFFICER_OWN,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 describe('the HTTP API', () => {
@@ -78,7 +78,7 @@ describe('the HTTP API', () => {
     ] as const) {
       await t.system.engine.settled();
       await t.api.post(`/projects/${projectId}/steps/1/submission`, agent, submissionOf('1'));
-      await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', { outcome: 'approved' });
+      await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
       await t.system.engine.settled();
       await t.api.post(`/projects/${projectId}/steps/7/submission`, agent, submissionOf('7'));
     }
