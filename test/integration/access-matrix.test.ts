@@ -39,14 +39,25 @@ const CALLERS: Record<Role, string> = {
 /** The objects the cases point at, made in `beforeAll`. */
 type Fixture = {
   project: string;
+  code: string;
+  /** a batch carried up to the province (EMG_PROV) */
+  batch: string;
   withdrawable: string;
   document: string;
   meeting: string;
   notification: string;
 };
 const fx: Record<Whose, Fixture> = {
-  own: { project: '', withdrawable: '', document: '', meeting: '', notification: '' },
-  foreign: { project: '', withdrawable: '', document: '', meeting: '', notification: '' },
+  own: { project: '', code: '', batch: '', withdrawable: '', document: '', meeting: '', notification: '' },
+  foreign: {
+    project: '',
+    code: '',
+    batch: '',
+    withdrawable: '',
+    document: '',
+    meeting: '',
+    notification: '',
+  },
 };
 
 type Target = { path: string; body?: unknown };
@@ -276,6 +287,68 @@ const MATRIX: Record<string, Case[]> = {
       foreign: [F, F, F, A, A],
     },
   ],
+  'GET /projects/{id}/approvals.csv': [
+    {
+      // the enterprise's record: its investors, its agent, leaders (a department sees each step in the view)
+      target: (_, o) => ({ path: `/projects/${o.project}/approvals.csv` }),
+      own: [A, F, A, A, A],
+      foreign: HIDDEN_FOREIGN,
+    },
+  ],
+  'PUT /projects/{id}/code': [
+    {
+      // a code another project holds: a 409 for whoever may record the code (the agent, DRC, leaders)
+      target: (whose, o) => ({
+        path: `/projects/${o.project}/code`,
+        body: { code: fx[whose === 'own' ? 'foreign' : 'own'].code },
+      }),
+      callers: { officer: 'officer-drc' },
+      own: [A, A, F, A, A],
+      foreign: [N, A, N, A, A],
+    },
+  ],
+  'POST /batches': [
+    {
+      // the filing (1) is DRC's, not the province's: a 409 for the project's agent
+      target: (_, o) => ({
+        path: '/batches',
+        body: { departmentId: 'EMG_PROV', items: [{ projectId: o.project, stepId: '1' }] },
+      }),
+      own: [A, F, F, F, F],
+      foreign: [N, F, F, F, F],
+    },
+  ],
+  'GET /batches': [{ target: () => ({ path: '/batches' }), own: ALL, foreign: ALL }],
+  'GET /batches/{batchId}': [
+    {
+      // both batches go to the officer's department (EMG_PROV)
+      target: (_, o) => ({ path: `/batches/${o.batch}` }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, A, N, A, A],
+      foreign: [N, A, N, A, A],
+    },
+  ],
+  'POST /batches/{batchId}/carried': [
+    {
+      // carried already: a 409 for the batch's agent
+      target: (_, o) => ({ path: `/batches/${o.batch}/carried`, body: {} }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F],
+      foreign: [N, F, N, F, F],
+    },
+  ],
+  'POST /batches/{batchId}/collection': [
+    {
+      // an item the batch does not have: a 400 for the batch's agent
+      target: (_, o) => ({
+        path: `/batches/${o.batch}/collection`,
+        body: { decisions: [{ itemId: '9', ...APPROVAL }] },
+      }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F],
+      foreign: [N, F, N, F, F],
+    },
+  ],
   'GET /me/notifications': [{ target: () => ({ path: '/me/notifications' }), own: ALL, foreign: ALL }],
   'POST /me/notifications/{notificationId}/read': [
     {
@@ -414,6 +487,28 @@ describe('the access matrix over every route', () => {
       o.meeting = meeting.body.meeting.meetingId;
       const notes = await t.api.get('/me/notifications', agent);
       o.notification = notes.body.notifications[0].notificationId;
+      o.code = (await t.api.get(`/projects/${o.project}`, 'leader-zhang')).body.project.code;
+      // a project whose safety review sits with the province, carried up in a batch
+      const upstairs = await t.api.post(
+        '/projects',
+        agent,
+        projectRegistration({
+          name: '矩阵省级项目',
+          agentId: agent,
+          attributes: { hazardousWorks: true, majorHazardSource: true },
+          ...(enterprise === 'qinhuai' ? { enterprise: demoEnterprises.qinhuai } : {}),
+        }),
+      );
+      await driveProject(t.system, t.api, upstairs.body.projectId, {
+        stop: (v) => allSteps(v).some((s) => s.stepId === '14' && s.status === 'ready'),
+      });
+      const batch = await t.api.post('/batches', agent, {
+        departmentId: 'EMG_PROV',
+        items: [{ projectId: upstairs.body.projectId, stepId: '14' }],
+      });
+      o.batch = batch.body.batch.batchId;
+      const carried = await t.api.post(`/batches/${o.batch}/carried`, agent, {});
+      if (carried.status !== 200) throw new Error(`carry: ${carried.status} ${JSON.stringify(carried.body)}`);
     }
     const own = (await t.api.get(`/projects/${fx.own.project}`, 'leader-zhang')).body.project;
     const foreign = (await t.api.get(`/projects/${fx.foreign.project}`, 'leader-zhang')).body.project;
