@@ -197,7 +197,11 @@ export async function listProjects(
   page: PageRequest,
 ): Promise<Page<Project>> {
   if (filter.departmentId) {
-    assertAllowed(principal, 'projects.filter_by_department', { departmentId: filter.departmentId });
+    const ownOrOverseer = principal.role !== 'officer' || principal.departmentId === filter.departmentId;
+    assertAllowed(principal, 'projects.filter_by_department', {
+      departmentId: filter.departmentId,
+      ...(ownOrOverseer ? {} : { chains: await ctx.store.listChains() }),
+    });
     await assertDepartmentExists(ctx, filter.departmentId);
   }
   if (filter.agentId) assertAllowed(principal, 'projects.filter_by_agent', { agentId: filter.agentId });

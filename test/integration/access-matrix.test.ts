@@ -141,6 +141,14 @@ const MATRIX: Record<string, Case[]> = {
       foreign: [F, F, F, A, A],
     },
     {
+      about: 'by a department of the stage the officer leads',
+      // NRP leads stage 2, where CAD holds a step; EMG works only in stage 1 (led by DRC)
+      target: (whose) => ({ path: `/projects?department=${whose === 'own' ? 'CAD' : 'EMG'}` }),
+      callers: { officer: 'officer-nrp' },
+      own: [F, A, F, A, A],
+      foreign: [F, F, F, A, A],
+    },
+    {
       about: 'by agent',
       target: (whose) => ({ path: `/projects?agent=${whose === 'own' ? 'agent-wang' : 'agent-li'}` }),
       own: [A, F, F, A, A],
