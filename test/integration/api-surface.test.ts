@@ -11,8 +11,9 @@ describe('the HTTP API', () => {
       id: string;
       level: string;
     }>;
-    expect(departments).toHaveLength(16);
-    expect(departments.find((d) => d.id === 'ENV')?.level).toBe('city');
+    expect(departments).toHaveLength(18);
+    expect(departments.find((d) => d.id === 'ENV_CITY')?.level).toBe('city');
+    expect(departments.find((d) => d.id === 'EMG_PROV')?.level).toBe('province');
     const chains = (await t.api.get('/chains')).body.chains;
     expect(chains).toEqual([
       expect.objectContaining({ chainId: 'industrial-enterprise', version: 2, stages: 4, steps: 35 }),
