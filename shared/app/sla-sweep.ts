@@ -11,6 +11,7 @@ import type { StoreOp } from '../store/store.port.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
+import { levelOf } from './step-actions.js';
 import { proposeMeeting } from './meeting-proposals.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
 import type { StatAddition } from './stats-effects.js';
@@ -31,12 +32,14 @@ export async function sweepItem(
     if (!isInFlight(state.project.status)) return [];
     const [stepId = '', partId] = work.itemKey.split('#');
     const target = { stepId, ...(partId ? { partId } : {}) };
+    const item = state.items.get(work.itemKey);
+    const level = await levelOf(ctx, item);
     const { transition, actions } = slaStep(
       { state, now, calendar: ctx.calendar, sla: ctx.settings.sla },
       target,
+      { heldUpstairs: level !== undefined && level !== 'district' },
     );
     if (transition.changes.length === 0) return [];
-    const item = state.items.get(work.itemKey);
     const departmentId = item?.departmentId ?? undefined;
     const concerns = actions.map((action) => concernOf(state, target, departmentId, action, item?.dueDate));
     const meetingRung = actions.find((a) => a.kind === 'escalate' && a.rung === 'joint_meeting');
