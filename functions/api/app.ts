@@ -8,6 +8,7 @@ import { errorHandler, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { batchRoutes } from './routes/batches.js';
 import { complaintRoutes } from './routes/complaints.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { projectRoutes } from './routes/projects.js';
@@ -65,6 +66,7 @@ export function createApp(deps: ApiDeps) {
     '/meetings/*',
     '/complaints',
     '/complaints/*',
+    '/batches/*',
   ]) {
     app.use(path, authenticated);
   }
@@ -75,7 +77,15 @@ export function createApp(deps: ApiDeps) {
   const keyedUnlessPassword = createMiddleware<ApiEnv>(async (c, next) =>
     c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') ? next() : keyed(c, next),
   );
-  for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*', '/meetings/*', '/complaints/*'])
+  for (const path of [
+    '/projects/*',
+    '/chains',
+    '/admin/*',
+    '/me/*',
+    '/meetings/*',
+    '/batches/*',
+    '/complaints/*',
+  ])
     app.on('POST', path, keyedUnlessPassword);
 
   app.route('/', publicRoutes(deps));
@@ -87,6 +97,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', slaRoutes(deps));
   app.route('/', meetingRoutes(deps));
   app.route('/', complaintRoutes(deps));
+  app.route('/', batchRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,16 +1,19 @@
 import { z } from '@hono/zod-openapi';
 import { DenialSchema } from '../../shared/domain/audit.js';
+import { BatchSchema } from '../../shared/domain/batch.js';
 import { CalendarOverridesSchema } from '../../shared/domain/calendar-overrides.js';
 import { MaterialSchema, StepPolicySchema } from '../../shared/domain/chain.js';
 import { CommitmentRecordSchema } from '../../shared/domain/commitment.js';
 import { ComplaintSchema } from '../../shared/domain/complaint.js';
 import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
 import { DeferredSchema } from '../../shared/domain/deferred-materials.js';
+import { DepartmentLevelSchema } from '../../shared/domain/department.js';
 import { ProjectDocumentSchema } from '../../shared/domain/documents.js';
 import { MeetingSchema } from '../../shared/domain/meeting.js';
 import { NotificationSchema } from '../../shared/domain/notifications.js';
 import {
   AgentAssignmentSchema,
+  ApprovalRecordSchema,
   EarlierRoundSchema,
   ProjectEventSchema,
   ProjectSchema,
@@ -76,8 +79,10 @@ const ItemStateFields = {
   commitment: CommitmentRecordSchema.optional(),
   decidedAt: z.string().optional(),
   decidedBy: z.string().optional(),
-  decidedVia: z.enum(['meeting']).optional(),
+  decidedVia: z.enum(['meeting', 'upper_level']).optional(),
   decidedIn: z.string().optional(),
+  approvalDocument: ApprovalRecordSchema.optional(),
+  batchId: z.string().optional(),
   outcome: z.string().optional(),
   conditions: z.array(z.string()).optional(),
   legalBasis: z.string().optional(),
@@ -129,6 +134,8 @@ const StepView = z.object({
   kind: z.enum(['approval', 'milestone', 'joint']),
   departmentId: z.string().nullable(),
   departmentName: z.string().nullable(),
+  /** district, city or province: an upper-level step is carried up in a batch (上下协同) */
+  departmentLevel: DepartmentLevelSchema.nullable(),
   promisedDays: z.number().int().nullable(),
   legalDays: z.number().int().nullable(),
   prerequisites: z.array(z.string()),
@@ -136,6 +143,24 @@ const StepView = z.object({
   ...ItemStateFields,
   parts: z.array(PartView).optional(),
 });
+
+/** An approval of the project with its document (批文/证照): number, date and where it came from. */
+const ApprovalRowSchema = z
+  .object({
+    stepId: z.string(),
+    partId: z.string().optional(),
+    stepName: z.string(),
+    departmentId: z.string().nullable(),
+    departmentName: z.string().nullable(),
+    departmentLevel: DepartmentLevelSchema.nullable(),
+    outcome: z.string(),
+    decidedAt: z.string().nullable(),
+    documentNumber: z.string().nullable(),
+    documentDate: z.string().nullable(),
+    documentSource: z.enum(['department', 'minutes', 'deemed_notice']).nullable(),
+    conditions: z.array(z.string()),
+  })
+  .openapi('Approval');
 
 export const ProjectViewSchema = z
   .object({
@@ -170,6 +195,7 @@ export const ProjectViewSchema = z
         steps: z.array(StepView),
       }),
     ),
+    approvals: z.array(ApprovalRowSchema),
     assignments: z.array(AgentAssignmentSchema.omit({ projectId: true })),
   })
   .openapi('ProjectView');
@@ -488,3 +514,6 @@ const ComplaintView = ComplaintSchema.omit({ version: true, slaCheckAt: true, co
   .openapi('Complaint');
 export const ComplaintResultSchema = z.object({ complaint: ComplaintView });
 export const ComplaintListSchema = z.object({ complaints: z.array(ComplaintView), cursor: Cursor });
+/** A batch of originals carried up to a city or provincial department (上下协同). */
+export const BatchResultSchema = z.object({ batch: BatchSchema });
+export const BatchListSchema = z.object({ batches: z.array(BatchSchema), cursor: Cursor });

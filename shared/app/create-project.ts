@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertAllowed } from '../domain/access-policy.js';
 import { appliesTo, resolveProjectAttributes } from '../domain/applicability.js';
-import { type Chain, chainKey } from '../domain/chain.js';
+import { type Chain, chainKey, holderOf } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import { StorableNumberSchema } from '../domain/numbers.js';
@@ -14,6 +14,7 @@ import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { newExecution, startSend } from './executions.js';
+import { claimFailed, codeTaken, NationalCodeSchema } from './national-code.js';
 import { relay } from './relay.js';
 
 export const CreateProjectInputSchema = z.strictObject({
@@ -40,6 +41,8 @@ export const CreateProjectInputSchema = z.strictObject({
     .refine((a) => Object.keys(a).length <= 40, 'at most 40 attributes')
     .default({}),
   agentId: z.string().min(1).max(64),
+  /** the code the national platform already issued (项目代码); absent: Daiban gives a provisional one */
+  projectCode: NationalCodeSchema.optional(),
 });
 export type CreateProjectInput = z.infer<typeof CreateProjectInputSchema>;
 
@@ -69,7 +72,7 @@ function initialItems(
       items.push({
         ...base,
         stepId: definition.id,
-        departmentId: definition.departmentId,
+        departmentId: holderOf(definition, (rule) => appliesTo(rule, attributes)),
         kind: definition.parts ? 'joint' : definition.kind,
       });
       for (const part of definition.parts ?? []) {
@@ -139,21 +142,26 @@ export async function createProject(
     const at = now.toISOString();
     const year = Number(chinaDate(now).slice(0, 4));
     const sequence = `project-code#${year}#${ctx.config.regionCode}`;
-    const previous = await ctx.store.readSerial(sequence);
+    const national = input.projectCode;
+    if (national && (await ctx.store.findProjectIdByCode(national))) throw codeTaken(national);
+    const previous = national ? undefined : await ctx.store.readSerial(sequence);
     const serial = (previous ?? 0) + 1;
-    const code = formatProjectCode({
-      year,
-      regionCode: ctx.config.regionCode,
-      industryCode: ctx.config.industryCode,
-      typeCode: ctx.config.typeCode,
-      serial,
-    });
+    const code =
+      national ??
+      formatProjectCode({
+        year,
+        regionCode: ctx.config.regionCode,
+        industryCode: ctx.config.industryCode,
+        typeCode: ctx.config.typeCode,
+        serial,
+      });
     const items = initialItems(chain, projectId, attributes, at);
     const first = newExecution(ctx, projectId, 0, 1, now);
     const steps = items.filter((i) => !i.partId);
     const project: Project = {
       projectId,
       code,
+      codeKind: national ? 'national' : 'provisional',
       name: input.name,
       enterpriseName: input.enterprise.name,
       enterpriseId: input.enterprise.creditCode,
@@ -182,7 +190,9 @@ export async function createProject(
     };
     const entry = outboxEntry(ctx, projectId, now, [startSend(project, first.execution)]);
     const ops: StoreOp[] = [
-      { op: 'take_serial', sequence, expected: previous, next: serial },
+      ...(national
+        ? []
+        : [{ op: 'take_serial', sequence, expected: previous, next: serial } satisfies StoreOp]),
       { op: 'claim_code', code, projectId },
       { op: 'create_project', project },
       ...items.map((item): StoreOp => ({ op: 'put_item', item })),
@@ -217,7 +227,13 @@ export async function createProject(
       },
       { op: 'put_outbox', entry },
     ];
-    await ctx.store.commit(ops);
+    try {
+      await ctx.store.commit(ops);
+    } catch (error) {
+      // a national code another registration claimed meanwhile (a provisional one is retried with the next serial)
+      if (national && claimFailed(error)) throw codeTaken(national);
+      throw error;
+    }
     return { created: project, entry };
   });
   if ('existing' in project) return { project: project.existing, replayed: true };

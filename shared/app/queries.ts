@@ -1,4 +1,5 @@
 import { assertAllowed, canSeeProject } from '../domain/access-policy.js';
+import { approvalsOf } from '../domain/approvals.js';
 import { chainKey } from '../domain/chain.js';
 import { findStep } from '../domain/chain-graph.js';
 import { chainCriticalPath, projectProjection } from '../domain/critical-path.js';
@@ -83,9 +84,11 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
   ]);
   const now = ctx.clock.now();
   const departmentName = new Map(departments.map((d) => [d.id, d.name]));
+  const departmentLevel = new Map(departments.map((d) => [d.id, d.level]));
   const stages = chain.stages.map((stage, stageIndex) => {
     const steps = stage.steps.map((definition) => {
       const item = state.items.get(definition.id);
+      const holder = item?.departmentId ?? definition.departmentId;
       const parts = definition.parts?.map((part) => {
         const partItem = partsOf(state, definition.id).find((p) => p.partId === part.id);
         return {
@@ -104,10 +107,10 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         name: definition.name,
         nameEn: definition.nameEn,
         kind: definition.parts ? ('joint' as const) : definition.kind,
-        departmentId: definition.departmentId,
-        departmentName: definition.departmentId
-          ? (departmentName.get(definition.departmentId) ?? null)
-          : null,
+        // the department that holds it for this project (a large project's EIA sits with the city: 上下协同)
+        departmentId: holder,
+        departmentName: holder ? (departmentName.get(holder) ?? null) : null,
+        departmentLevel: holder ? (departmentLevel.get(holder) ?? null) : null,
         promisedDays: definition.promisedDays,
         legalDays: definition.legalDays,
         prerequisites: definition.prerequisites,
@@ -148,6 +151,8 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         : { agentId: project.agentId },
     },
     stages,
+    // every approval with its document (批文/证照): also as CSV at /projects/{id}/approvals.csv
+    approvals: approvalsOf(state, departments),
     assignments: assignments.map(assignmentView),
   };
 }
@@ -172,7 +177,13 @@ export function projectSummary(project: Project) {
   return rest;
 }
 
-export type ProjectListFilter = { status?: ProjectStatus; agentId?: string; departmentId?: string };
+export type ProjectListFilter = {
+  status?: ProjectStatus;
+  agentId?: string;
+  departmentId?: string;
+  /** a project code (项目代码): the national one, or the provisional one it replaced */
+  code?: string;
+};
 
 /**
  * Projects the principal may see, newest first, a page at a time. An investor sees their enterprise's only; a
@@ -186,10 +197,15 @@ export async function listProjects(
   page: PageRequest,
 ): Promise<Page<Project>> {
   if (filter.departmentId) {
-    assertAllowed(principal, 'projects.filter_by_department', { departmentId: filter.departmentId });
+    const ownOrOverseer = principal.role !== 'officer' || principal.departmentId === filter.departmentId;
+    assertAllowed(principal, 'projects.filter_by_department', {
+      departmentId: filter.departmentId,
+      ...(ownOrOverseer ? {} : { chains: await ctx.store.listChains() }),
+    });
     await assertDepartmentExists(ctx, filter.departmentId);
   }
   if (filter.agentId) assertAllowed(principal, 'projects.filter_by_agent', { agentId: filter.agentId });
+  if (filter.code) return projectsByCode(ctx, principal, filter, filter.code);
   const storeFilter = {
     ...(filter.status ? { status: filter.status } : {}),
     ...(principal.role === 'agent'
@@ -209,6 +225,33 @@ export async function listProjects(
     if (canSeeProject(principal, project, chain)) visible.push(project);
   }
   return { items: visible, ...(result.cursor ? { cursor: result.cursor } : {}) };
+}
+
+/** The project holding a code, as a page of one (or none: no such code, or not a project the caller may see). */
+async function projectsByCode(
+  ctx: AppContext,
+  principal: Principal,
+  filter: ProjectListFilter,
+  code: string,
+): Promise<Page<Project>> {
+  const projectId = await ctx.store.findProjectIdByCode(code.trim().toUpperCase());
+  const project = projectId ? await ctx.store.getProject(projectId) : undefined;
+  if (!project) return { items: [] };
+  const chain = await ctx.chains.get(project.chainId, project.chainVersion);
+  const matches =
+    canSeeProject(principal, project, chain) &&
+    (!filter.status || project.status === filter.status) &&
+    (!filter.agentId || project.agentId === filter.agentId) &&
+    (!filter.departmentId || project.departments.includes(filter.departmentId));
+  return { items: matches ? [project] : [] };
+}
+
+/** A project's approvals (批文/证照) with their documents, for its enterprise, its agent and leaders. */
+export async function projectApprovals(ctx: AppContext, principal: Principal, projectId: string) {
+  const state = await loadState(ctx, projectId);
+  assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
+  assertAllowed(principal, 'project.read_approvals', { project: state.project, chain: state.chain });
+  return { project: state.project, approvals: approvalsOf(state, await ctx.store.listDepartments()) };
 }
 
 export async function assertDepartmentExists(ctx: AppContext, departmentId: string): Promise<void> {
@@ -367,7 +410,7 @@ export async function stageLeadView(
       return {
         stepId: definition.id,
         name: definition.name,
-        departmentId: definition.departmentId,
+        departmentId: item?.departmentId ?? definition.departmentId,
         status: item?.status ?? 'pending',
         blocked: item?.blocked ?? false,
         light: clock?.light ?? null,

@@ -1,5 +1,7 @@
+import type { Batch } from './batch.js';
 import type { Chain } from './chain.js';
 import { type Complaint, canSeeComplaint } from './complaint.js';
+import type { DepartmentLevel } from './department.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import type { Meeting } from './meeting.js';
 import type { Principal } from './principal.js';
@@ -17,6 +19,12 @@ export type Action =
   | 'project.read_timeline'
   | 'project.reassign'
   | 'project.withdraw'
+  | 'project.read_approvals'
+  | 'project.set_code'
+  | 'batch.assemble'
+  | 'batch.read'
+  | 'batch.carry'
+  | 'batch.collect'
   | 'step.submit'
   | 'step.resubmit'
   | 'step.reapply'
@@ -49,10 +57,16 @@ export type Resource = {
   agentId?: string;
   /** the project's chain, for stage leadership (牵头部门 see their whole stage) */
   chain?: Chain;
+  /** the chains in use, for a stage lead filtering by a department of its stages */
+  chains?: readonly Chain[];
   /** a joint review meeting */
   meeting?: Meeting;
   /** an efficiency complaint (行政效能投诉) */
   complaint?: Complaint;
+  /** the level of the department holding `item` (an upper-level decision may be recorded on its behalf) */
+  departmentLevel?: DepartmentLevel;
+  /** a batch of originals carried up to an upper-level department */
+  batch?: Batch;
 };
 
 export type Verdict =
@@ -81,6 +95,13 @@ const hiddenComplaint: Verdict = {
   as: 'not_found',
   code: 'COMPLAINT.NOT_FOUND',
   reason: 'no such complaint (or it is not one you may see)',
+};
+
+const hiddenBatch: Verdict = {
+  allowed: false,
+  as: 'not_found',
+  code: 'BATCH.NOT_FOUND',
+  reason: 'no such batch (or it is not one you may see)',
 };
 
 const hiddenMeeting: Verdict = {
@@ -118,6 +139,22 @@ export function canSeeMeeting(principal: Principal, meeting: Meeting): boolean {
 function leadsStageOf(principal: Principal, resource: Resource): boolean {
   if (principal.role !== 'officer' || !principal.departmentId || !resource.chain) return false;
   return resource.chain.stages.some((s) => s.leadDepartmentId === principal.departmentId);
+}
+
+/** Whether the officer's department leads a stage (in any of the chains) in which `departmentId` holds a step. */
+function leadsStageHolding(principal: Principal, departmentId: string, chains: readonly Chain[]): boolean {
+  if (principal.role !== 'officer' || !principal.departmentId) return false;
+  return chains.some((chain) =>
+    chain.stages.some(
+      (stage) =>
+        stage.leadDepartmentId === principal.departmentId &&
+        stage.steps.some(
+          (step) =>
+            step.departmentId === departmentId ||
+            (step.parts ?? []).some((p) => p.departmentId === departmentId),
+        ),
+    ),
+  );
 }
 
 /** Whether the principal may see the project at all. */
@@ -183,6 +220,29 @@ export function decide(principal: Principal, action: Action, resource: Resource 
         "only the project's assigned agent submits, supplies and re-applies for it",
       );
     case 'step.decide':
+      if (
+        principal.role === 'officer' &&
+        principal.departmentId &&
+        principal.departmentId === item?.departmentId
+      ) {
+        return allow;
+      }
+      // 上下协同: a city or provincial department's decision is recorded on its behalf by the project's agent (who
+      // collected the approval) or by an officer of the district department leading the step's stage
+      if (resource.departmentLevel && resource.departmentLevel !== 'district') {
+        if (principal.role === 'agent' && project?.agentId === principal.userId) return allow;
+        const lead = item ? resource.chain?.stages[item.stageIndex]?.leadDepartmentId : undefined;
+        if (principal.role === 'officer' && lead !== undefined && principal.departmentId === lead)
+          return allow;
+        return deny(
+          'STEP.NOT_YOUR_DEPARTMENT',
+          "an upper-level department's decision is recorded by its own officers, the project's agent or the stage's lead department",
+        );
+      }
+      return deny(
+        'STEP.NOT_YOUR_DEPARTMENT',
+        'only an officer of the department that holds this step (or part) may act on it',
+      );
     case 'step.pause_clock':
       if (
         principal.role === 'officer' &&
@@ -195,7 +255,61 @@ export function decide(principal: Principal, action: Action, resource: Resource 
         'STEP.NOT_YOUR_DEPARTMENT',
         'only an officer of the department that holds this step (or part) may act on it',
       );
+    case 'project.read_approvals':
+      // the enterprise's own record of its 批文 and 证照: its investors, its agent, the service centre
+      if (principal.role === 'officer') {
+        return deny(
+          'APPROVALS.FORBIDDEN',
+          "a project's approvals list is for its enterprise, its agent and leaders; a department sees each step in the project view",
+        );
+      }
+      return allow;
+    case 'project.set_code':
+      // 项目代码 is issued at filing: the agent records it, or the filing department's officer, or a leader
+      if (isOverseer(principal) || (principal.role === 'agent' && project?.agentId === principal.userId))
+        return allow;
+      if (
+        principal.role === 'officer' &&
+        principal.departmentId &&
+        principal.departmentId === item?.departmentId
+      )
+        return allow;
+      return deny(
+        'PROJECT.CODE_FORBIDDEN',
+        "the national project code is recorded by the project's agent, the filing department or a leader",
+      );
+    case 'batch.assemble':
+      if (principal.role === 'agent') return allow;
+      return deny('BATCH.AGENTS_ONLY', 'agents assemble batches of their projects’ upper-level steps');
+    case 'batch.read':
+    case 'batch.carry':
+    case 'batch.collect': {
+      const batch = resource.batch;
+      const own = principal.role === 'agent' && batch?.agentId === principal.userId;
+      // officers: those of the department it goes to (a district officer records an upper-level decision step by
+      // step, through the step's decision)
+      const seen =
+        own ||
+        isOverseer(principal) ||
+        (principal.role === 'officer' &&
+          batch !== undefined &&
+          principal.departmentId === batch.departmentId);
+      if (!batch || !seen) return hiddenBatch;
+      if (action === 'batch.read' || own) return allow;
+      return deny(
+        'BATCH.NOT_YOUR_BATCH',
+        'the agent who assembled a batch records carrying it up and collecting its approvals',
+      );
+    }
     case 'projects.filter_by_department':
+      if (isOverseer(principal)) return allow;
+      if (principal.role === 'officer' && principal.departmentId === resource.departmentId) return allow;
+      if (resource.departmentId && leadsStageHolding(principal, resource.departmentId, resource.chains ?? []))
+        return allow;
+      return deny(
+        'DEPARTMENT.FORBIDDEN',
+        "only the department's own officers, the lead department of a stage it works in, leaders and admins see its projects",
+      );
     case 'inbox.read':
       if (isOverseer(principal)) return allow;
       if (principal.role === 'officer' && principal.departmentId === resource.departmentId) return allow;

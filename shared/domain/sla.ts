@@ -68,11 +68,14 @@ function otherDeadlines(
  * The SLA sweep's step on one item at `now`: every checkpoint due and not yet acted on is acted on, in order (a
  * light, the breach, the rungs of the escalation ladder, 超时默认 through the same decision path as an officer's;
  * a 容缺 supply deadline missed; a commitment's verification overdue), and the item learns when to be looked at
- * next. Nothing due: nothing changes (a second sweep at the same instant is a no-op).
+ * next. Nothing due: nothing changes (a second sweep at the same instant is a no-op). A step held by a city or
+ * provincial department (`heldUpstairs`) is never deemed approved: a district cannot approve on a higher level's
+ * behalf; it goes on climbing the ladder instead.
  */
 export function slaStep(
   input: LifecycleInput,
   target: { stepId: string; partId?: string },
+  options: { heldUpstairs?: boolean } = {},
 ): { transition: Transition; actions: SlaAction[] } {
   const { state, now, calendar } = input;
   const policy: SlaPolicy = input.sla ?? DEFAULT_SLA_POLICY;
@@ -98,7 +101,7 @@ export function slaStep(
     };
   }
   const clock = item.clock;
-  const deemedAllowed = deemedAllowedFor(state, item);
+  const deemedAllowed = !options.heldUpstairs && deemedAllowedFor(state, item);
   const checkAt = (progress: ProjectStep) =>
     earliest(nextCheckAt(calendar, clock, progress, policy, deemedAllowed), deferralCheckAt(progress));
   const due = pendingCheckpoints(slaTimeline(calendar, clock, policy, deemedAllowed), item).filter(

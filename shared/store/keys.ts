@@ -26,6 +26,7 @@ export const keys = {
   setting: (name: string) => ({ PK: `SETTING#${name}`, SK: 'SETTING' }),
   meeting: (meetingId: string) => ({ PK: `MEETING#${meetingId}`, SK: 'MEETING' }),
   complaint: (complaintId: string) => ({ PK: `COMPLAINT#${complaintId}`, SK: 'COMPLAINT' }),
+  batch: (batchId: string) => ({ PK: `BATCH#${batchId}`, SK: 'BATCH' }),
   document: (projectId: string, docId: string) => ({ PK: `PROJECT#${projectId}`, SK: `DOC#${docId}` }),
   notification: (userId: string, notificationId: string) => ({
     PK: `USER#${userId}`,

@@ -3,7 +3,7 @@ import { demoEnterprises } from '../../infra/local/seed-reference.js';
 import type { Role } from '../../shared/domain/principal.js';
 import { DEFAULT_SLA_POLICY } from '../../shared/domain/sla-policy.js';
 import { allSteps, driveProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 /**
@@ -41,6 +41,9 @@ const CALLERS: Record<Role, string> = {
 /** The objects the cases point at, made in `beforeAll`. */
 type Fixture = {
   project: string;
+  code: string;
+  /** a batch carried up to the province (EMG_PROV) */
+  batch: string;
   withdrawable: string;
   document: string;
   meeting: string;
@@ -49,8 +52,26 @@ type Fixture = {
   complaint: string;
 };
 const fx: Record<Whose, Fixture> = {
-  own: { project: '', withdrawable: '', document: '', meeting: '', notification: '', complaint: '' },
-  foreign: { project: '', withdrawable: '', document: '', meeting: '', notification: '', complaint: '' },
+  own: {
+    project: '',
+    code: '',
+    batch: '',
+    withdrawable: '',
+    document: '',
+    meeting: '',
+    notification: '',
+    complaint: '',
+  },
+  foreign: {
+    project: '',
+    code: '',
+    batch: '',
+    withdrawable: '',
+    document: '',
+    meeting: '',
+    notification: '',
+    complaint: '',
+  },
 };
 
 type Target = { path: string; body?: unknown };
@@ -135,6 +156,14 @@ const MATRIX: Record<string, Case[]> = {
       foreign: [F, F, F, A, A, F],
     },
     {
+      about: 'by a department of the stage the officer leads',
+      // NRP leads stage 2, where CAD holds a step; EMG works only in stage 1 (led by DRC)
+      target: (whose) => ({ path: `/projects?department=${whose === 'own' ? 'CAD' : 'EMG'}` }),
+      callers: { officer: 'officer-nrp' },
+      own: [F, A, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
+    },
+    {
       about: 'by agent',
       target: (whose) => ({ path: `/projects?agent=${whose === 'own' ? 'agent-wang' : 'agent-li'}` }),
       own: [A, F, F, A, A, F],
@@ -197,7 +226,7 @@ const MATRIX: Record<string, Case[]> = {
   'POST /projects/{id}/steps/{stepId}/decision': [
     {
       // the safety review (14, EMG) is ready, not in review: a 409 for EMG's officer
-      target: (_, o) => ({ path: `/projects/${o.project}/steps/14/decision`, body: { outcome: 'approved' } }),
+      target: (_, o) => ({ path: `/projects/${o.project}/steps/14/decision`, body: APPROVAL }),
       own: OFFICER_OWN,
       foreign: AGENT_HIDDEN,
     },
@@ -224,7 +253,7 @@ const MATRIX: Record<string, Case[]> = {
       // the drawings' fire part (HUD) is pending; HUD leads stage 3, so it sees both projects
       target: (_, o) => ({
         path: `/projects/${o.project}/steps/23/parts/fire/decision`,
-        body: { outcome: 'approved' },
+        body: APPROVAL,
       }),
       callers: { officer: 'officer-hud' },
       own: OFFICER_OWN,
@@ -279,6 +308,68 @@ const MATRIX: Record<string, Case[]> = {
       target: (whose) => ({ path: `/departments/${whose === 'own' ? 'EMG' : 'ENV'}/stage-view` }),
       own: [F, A, F, A, A, F],
       foreign: [F, F, F, A, A, F],
+    },
+  ],
+  'GET /projects/{id}/approvals.csv': [
+    {
+      // the enterprise's record: its investors, its agent, leaders (a department sees each step in the view)
+      target: (_, o) => ({ path: `/projects/${o.project}/approvals.csv` }),
+      own: [A, F, A, A, A, N],
+      foreign: HIDDEN_FOREIGN,
+    },
+  ],
+  'PUT /projects/{id}/code': [
+    {
+      // a code another project holds: a 409 for whoever may record the code (the agent, DRC, leaders)
+      target: (whose, o) => ({
+        path: `/projects/${o.project}/code`,
+        body: { code: fx[whose === 'own' ? 'foreign' : 'own'].code },
+      }),
+      callers: { officer: 'officer-drc' },
+      own: [A, A, F, A, A, N],
+      foreign: [N, A, N, A, A, N],
+    },
+  ],
+  'POST /batches': [
+    {
+      // the filing (1) is DRC's, not the province's: a 409 for the project's agent
+      target: (_, o) => ({
+        path: '/batches',
+        body: { departmentId: 'EMG_PROV', items: [{ projectId: o.project, stepId: '1' }] },
+      }),
+      own: [A, F, F, F, F, F],
+      foreign: [N, F, F, F, F, F],
+    },
+  ],
+  'GET /batches': [{ target: () => ({ path: '/batches' }), own: ALL, foreign: ALL }],
+  'GET /batches/{batchId}': [
+    {
+      // both batches go to the officer's department (EMG_PROV)
+      target: (_, o) => ({ path: `/batches/${o.batch}` }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, A, N, A, A, N],
+      foreign: [N, A, N, A, A, N],
+    },
+  ],
+  'POST /batches/{batchId}/carried': [
+    {
+      // carried already: a 409 for the batch's agent
+      target: (_, o) => ({ path: `/batches/${o.batch}/carried`, body: {} }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F, N],
+      foreign: [N, F, N, F, F, N],
+    },
+  ],
+  'POST /batches/{batchId}/collection': [
+    {
+      // an item the batch does not have: a 400 for the batch's agent
+      target: (_, o) => ({
+        path: `/batches/${o.batch}/collection`,
+        body: { decisions: [{ itemId: '9', ...APPROVAL }] },
+      }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F, N],
+      foreign: [N, F, N, F, F, N],
     },
   ],
   'GET /me/notifications': [{ target: () => ({ path: '/me/notifications' }), own: ALL, foreign: ALL }],
@@ -507,6 +598,28 @@ describe('the access matrix over every route', () => {
         finding: 'not_upheld',
         actionTaken: '矩阵测试',
       });
+      o.code = (await t.api.get(`/projects/${o.project}`, 'leader-zhang')).body.project.code;
+      // a project whose safety review sits with the province, carried up in a batch
+      const upstairs = await t.api.post(
+        '/projects',
+        agent,
+        projectRegistration({
+          name: '矩阵省级项目',
+          agentId: agent,
+          attributes: { hazardousWorks: true, majorHazardSource: true },
+          ...(enterprise === 'qinhuai' ? { enterprise: demoEnterprises.qinhuai } : {}),
+        }),
+      );
+      await driveProject(t.system, t.api, upstairs.body.projectId, {
+        stop: (v) => allSteps(v).some((s) => s.stepId === '14' && s.status === 'ready'),
+      });
+      const batch = await t.api.post('/batches', agent, {
+        departmentId: 'EMG_PROV',
+        items: [{ projectId: upstairs.body.projectId, stepId: '14' }],
+      });
+      o.batch = batch.body.batch.batchId;
+      const carried = await t.api.post(`/batches/${o.batch}/carried`, agent, {});
+      if (carried.status !== 200) throw new Error(`carry: ${carried.status} ${JSON.stringify(carried.body)}`);
     }
     const own = (await t.api.get(`/projects/${fx.own.project}`, 'leader-zhang')).body.project;
     const foreign = (await t.api.get(`/projects/${fx.foreign.project}`, 'leader-zhang')).body.project;

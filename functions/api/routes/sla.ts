@@ -58,6 +58,7 @@ export function slaRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/calendar',
       responses: {
+        400: errorResponses[400],
         200: json(
           'the years with an official working-day schedule, and what an admin added',
           CalendarViewSchema,
@@ -130,6 +131,7 @@ export function slaRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/sla-policy',
       responses: {
+        400: errorResponses[400],
         200: json(
           'the thresholds of the lights, the escalation ladder, the repeat-offender rules',
           SlaPolicyResultSchema,

@@ -9,7 +9,11 @@ import {
   verifyCommitment,
 } from '../../../shared/app/step-actions.js';
 import { VerificationSchema } from '../../../shared/domain/commitment.js';
-import { DecisionSchema, ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
+import {
+  DecisionRequestSchema,
+  ResubmissionSchema,
+  SubmissionSchema,
+} from '../../../shared/domain/decision.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery, PartParams, StepParams } from '../openapi.js';
@@ -53,7 +57,7 @@ export function stepRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/projects/{id}/steps/{stepId}/decision',
       security: bearer,
-      request: { params: StepParams, body: body(DecisionSchema) },
+      request: { params: StepParams, body: body(DecisionRequestSchema) },
       responses: { 200: json('the decided step', StepResultSchema), ...errorResponses },
     }),
     async (c) => {
@@ -72,7 +76,7 @@ export function stepRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/projects/{id}/steps/{stepId}/parts/{partId}/decision',
       security: bearer,
-      request: { params: PartParams, body: body(DecisionSchema) },
+      request: { params: PartParams, body: body(DecisionRequestSchema) },
       responses: {
         200: json('the decided part of a joint review (联合审查)', StepResultSchema),
         ...errorResponses,

@@ -6,6 +6,7 @@ import {
   type Resource,
   type Verdict,
 } from '../../../shared/domain/access-policy.js';
+import type { Batch } from '../../../shared/domain/batch.js';
 import type { Chain } from '../../../shared/domain/chain.js';
 import type { Complaint } from '../../../shared/domain/complaint.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
@@ -101,6 +102,21 @@ const complaintOn = (project: Project, departmentId: string): Complaint => ({
 });
 const ownComplaint = complaintOn(ownProject, 'NRP');
 const foreignComplaint = complaintOn(foreignProject, 'ENV');
+/** A batch carried up to a department, assembled by an agent. */
+const batchTo = (departmentId: string, agentId: string): Batch => ({
+  batchId: `01BATCH${departmentId}`,
+  version: 1,
+  status: 'assembling',
+  departmentId,
+  departmentName: departmentId,
+  level: 'city',
+  agentId,
+  items: [],
+  createdAt: '2026-11-23T09:00:00+08:00',
+  updatedAt: '2026-11-23T09:00:00+08:00',
+});
+const ownBatch = batchTo('NRP', 'agent-wang');
+const foreignBatch = batchTo('ENV', 'agent-li');
 const ownMeeting = meetingOn(ownProject, 'NRP');
 const foreignMeeting = meetingOn(foreignProject, 'ENV');
 
@@ -151,6 +167,18 @@ const resources: Record<Action, Record<Whose, Resource>> = {
   'complaint.file': { own: { project: ownProject, chain }, foreign: { project: foreignProject, chain } },
   'complaint.read': { own: { complaint: ownComplaint }, foreign: { complaint: foreignComplaint } },
   'complaint.handle': { own: { complaint: ownComplaint }, foreign: { complaint: foreignComplaint } },
+  'project.read_approvals': {
+    own: { project: ownProject, chain },
+    foreign: { project: foreignProject, chain },
+  },
+  'project.set_code': {
+    own: { project: ownProject, chain, item: nrpStep },
+    foreign: { project: foreignProject, chain, item: envStep },
+  },
+  'batch.assemble': { own: {}, foreign: {} },
+  'batch.read': { own: { batch: ownBatch }, foreign: { batch: foreignBatch } },
+  'batch.carry': { own: { batch: ownBatch }, foreign: { batch: foreignBatch } },
+  'batch.collect': { own: { batch: ownBatch }, foreign: { batch: foreignBatch } },
 };
 
 /** DOMAIN.md "Who sees what", as verdicts: agent, officer, investor, leader, admin, efficiency office. */
@@ -184,6 +212,15 @@ const expected: Record<Action, Record<Whose, Row>> = {
   // the own complaint: agent-wang's, about NRP's step; the investor sees only the complaints they filed
   'complaint.read': { own: [A, A, N, A, A, A], foreign: [N, N, N, A, A, A] },
   'complaint.handle': { own: [F, F, N, F, F, A], foreign: [N, N, N, F, F, A] },
+  // the enterprise's own record: officers see each step in the project view instead
+  'project.read_approvals': { own: [A, F, A, A, A, N], foreign: [N, N, N, A, A, N] },
+  // the own project's filing step is held by the officer's department
+  'project.set_code': { own: [A, A, F, A, A, N], foreign: [N, N, N, A, A, N] },
+  'batch.assemble': { own: [A, F, F, F, F, F], foreign: [A, F, F, F, F, F] },
+  // the own batch goes to the officer's department
+  'batch.read': { own: [A, A, N, A, A, N], foreign: [N, N, N, A, A, N] },
+  'batch.carry': { own: [A, F, N, F, F, N], foreign: [N, N, N, F, F, N] },
+  'batch.collect': { own: [A, F, N, F, F, N], foreign: [N, N, N, F, F, N] },
 };
 
 const verdictOf = (verdict: Verdict): Expected => (verdict.allowed ? 'allowed' : verdict.as);
@@ -258,6 +295,24 @@ describe('officers', () => {
     expect(verdictOf(withoutChain)).toBe('not_found');
   });
 
+  it('lets a stage’s lead department filter projects by a department of its stage, and by no other', () => {
+    // Prepare: DRC leads stage 1 and HUD stage 2; NRP holds every step; ENV holds none
+    const lead: Principal = { userId: 'officer-qian', role: 'officer', name: '钱科长', departmentId: 'DRC' };
+
+    // Act
+    const ofItsStage = decide(lead, 'projects.filter_by_department', {
+      departmentId: 'NRP',
+      chains: [chain],
+    });
+    const ofNoStage = decide(lead, 'projects.filter_by_department', { departmentId: 'ENV', chains: [chain] });
+    const inbox = decide(lead, 'inbox.read', { departmentId: 'NRP', chains: [chain] });
+
+    // Assess
+    expect(ofItsStage).toEqual({ allowed: true });
+    expect(ofNoStage).toMatchObject({ allowed: false, code: 'DEPARTMENT.FORBIDDEN' });
+    expect(inbox).toMatchObject({ allowed: false, code: 'DEPARTMENT.FORBIDDEN' });
+  });
+
   it('lets a lead department see the project but not decide another department’s step', () => {
     // Prepare
     const lead: Principal = { userId: 'officer-qian', role: 'officer', name: '钱科长', departmentId: 'DRC' };
@@ -285,6 +340,48 @@ describe('officers', () => {
     expect(verdictOf(decide(principals.officer, 'step.decide', { project, item: cadPart }))).toBe(
       'forbidden',
     );
+  });
+});
+
+describe('upper-level steps (上下协同)', () => {
+  const cityStep = { ...nrpStep, departmentId: 'ENV_CITY' };
+  const project = { ...ownProject, departments: ['ENV_CITY', 'NRP'] };
+  const drcOfficer: Principal = {
+    userId: 'officer-drc',
+    role: 'officer',
+    name: '发改窗口',
+    departmentId: 'DRC',
+  };
+  const hudOfficer: Principal = {
+    userId: 'officer-hud',
+    role: 'officer',
+    name: '住建窗口',
+    departmentId: 'HUD',
+  };
+
+  it("lets the project's agent and the stage's lead department record a city department's decision", () => {
+    // Prepare: step 1a sits in the stage DRC leads
+    const resource = { project, chain, item: cityStep, departmentLevel: 'city' as const };
+
+    // Act and Assess
+    expect(decide(principals.agent, 'step.decide', resource)).toEqual({ allowed: true });
+    expect(decide(drcOfficer, 'step.decide', resource)).toEqual({ allowed: true });
+    // HUD leads the other stage: it sees the project, and may not record this stage's decisions
+    expect(verdictOf(decide(hudOfficer, 'step.decide', resource))).toBe('forbidden');
+    expect(verdictOf(decide(principals.investor, 'step.decide', resource))).toBe('forbidden');
+  });
+
+  it("keeps a district department's decision to its own officers, even for the agent", () => {
+    // Act
+    const verdict = decide(principals.agent, 'step.decide', {
+      project,
+      chain,
+      item: nrpStep,
+      departmentLevel: 'district',
+    });
+
+    // Assess
+    expect(verdict).toMatchObject({ allowed: false, code: 'STEP.NOT_YOUR_DEPARTMENT' });
   });
 });
 
