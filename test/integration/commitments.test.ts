@@ -3,7 +3,7 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { allEvents, allSteps, viewProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 /** Beijing time: `2026-11-26 12:00` → the instant. */
@@ -30,7 +30,7 @@ describe('approval on commitment (告知承诺制)', () => {
     projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
     await system.engine.settled();
     await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
-    await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', { outcome: 'approved' });
+    await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
     await system.engine.settled();
   });
   afterAll(async () => {
@@ -67,9 +67,7 @@ describe('approval on commitment (告知承诺制)', () => {
       'agent-wang',
       onCommitment(),
     );
-    const approved = await api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', {
-      outcome: 'approved',
-    });
+    const approved = await api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', APPROVAL);
     await system.engine.settled();
 
     // Assess
@@ -182,9 +180,7 @@ describe('approval on commitment (告知承诺制)', () => {
       'agent-wang',
       submissionOf('8'),
     );
-    const approved = await api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', {
-      outcome: 'approved',
-    });
+    const approved = await api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', APPROVAL);
     await system.engine.settled();
 
     // Assess

@@ -3,7 +3,7 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { allSteps, viewProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 /** Beijing time: `2026-11-26 12:00` → the instant. */
@@ -29,7 +29,7 @@ describe('acceptance with a minor material missing (容缺受理)', () => {
     projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
     await system.engine.settled();
     await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
-    await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', { outcome: 'approved' });
+    await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
     await system.engine.settled();
   });
   afterAll(async () => {
@@ -75,9 +75,7 @@ describe('acceptance with a minor material missing (容缺受理)', () => {
 
   it('blocks the approval until the material is supplied, naming what is missing', async () => {
     // Act
-    const approve = await api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', {
-      outcome: 'approved',
-    });
+    const approve = await api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', APPROVAL);
 
     // Assess
     expect(approve.status).toBe(409);
@@ -94,9 +92,7 @@ describe('acceptance with a minor material missing (容缺受理)', () => {
     });
 
     // Act
-    const approve = await api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', {
-      outcome: 'approved',
-    });
+    const approve = await api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', APPROVAL);
     await system.engine.settled();
 
     // Assess
@@ -165,9 +161,7 @@ describe('acceptance with a minor material missing (容缺受理)', () => {
       const supplied = await api.post(`/projects/${projectId}/steps/7/deferred-materials`, 'agent-wang', {
         supplied: ['删除涉密及商业秘密内容的说明'],
       });
-      const approve = await api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', {
-        outcome: 'approved',
-      });
+      const approve = await api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', APPROVAL);
 
       // Assess
       expect(again.sla).toBe(0);

@@ -22,7 +22,14 @@ const BATCH = 20; // requests per run, sent together: 10,000 in all
 const MAX_ERROR_BYTES = 4 * 1024;
 /** A success is one bounded page. */
 const MAX_ANSWER_BYTES = 512 * 1024;
-const CALLERS = ['agent-wang', 'officer-env', 'investor-jinling', 'leader-zhang', 'admin'] as const;
+const CALLERS = [
+  'agent-wang',
+  'officer-env',
+  'investor-jinling',
+  'leader-zhang',
+  'efficiency-office',
+  'admin',
+] as const;
 
 type Route = { method: string; path: string; params: string[]; takesBody: boolean; isPublic: boolean };
 type Hostile = {
