@@ -1,12 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
+import { webRoutes } from '../web/app.js';
 import type { ApiDeps, ApiEnv } from './env.js';
 import { onError, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
 import { adminRoutes } from './routes/admin.js';
 import { devAuthRoutes } from './routes/auth.js';
 import { meetingRoutes } from './routes/meetings.js';
+import { progressRoutes } from './routes/progress.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
 import { slaRoutes } from './routes/sla.js';
@@ -74,6 +76,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/', adminRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', meetingRoutes(deps));
+  app.route('/', progressRoutes(deps));
+  app.route('/', webRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

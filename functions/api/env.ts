@@ -9,6 +9,11 @@ export type ApiDeps = {
   ctx: AppContext;
   /** Resolves the caller from the request (bearer JWT locally, API Gateway JWT claims on AWS). */
   authenticate: (c: Context) => Promise<Principal>;
+  /**
+   * Resolves the caller from a session token the pages keep in the `daiban_session` cookie (the same JWT the API
+   * takes as a bearer token). Absent: the pages rely on `authenticate` alone.
+   */
+  authenticateToken?: (token: string) => Promise<Principal>;
   /** Local demo mode only: issues tokens for seeded users. Absent on AWS. */
   issueDevToken?: (user: User) => Promise<string>;
   /** Whether the workflow engine takes work (for `/health`); absent: assumed up. */

@@ -208,6 +208,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       }
       return tokens.verify(match[1]);
     },
+    authenticateToken: (token) => tokens.verify(token),
     issueDevToken: (user) => tokens.issue(user),
     engineHealthy: () => localEngine.running,
     ...(options.clockControl ? { clock: options.clockControl } : {}),

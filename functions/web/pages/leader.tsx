@@ -1,0 +1,4 @@
+import type { ApiDeps } from '../../api/env.js';
+import type { WebApp } from '../web-env.js';
+
+export function leaderPages(_app: WebApp, _deps: ApiDeps): void {}
