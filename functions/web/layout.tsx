@@ -179,8 +179,8 @@ export function LightBadge(props: { ctx: PageContext; light: string | null | und
 export function Scroll(props: { label: string; children?: Child }) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
-    <div class="scroll" role="region" aria-label={props.label} tabindex={0}>
+    <section class="scroll" aria-label={props.label} tabindex={0}>
       {props.children}
-    </div>
+    </section>
   );
 }

@@ -368,7 +368,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
 function LookupForm(props: { ctx: PageContext; code: string }) {
   const { t } = props.ctx;
   return (
-    <form method="get" action="/lookup" role="search">
+    <form method="get" action="/lookup">
       <label for="code">{t('项目代码（24位）', 'Project code (24 characters)')}</label>
       <input
         type="text"
