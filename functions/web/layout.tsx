@@ -18,6 +18,7 @@ main{max-width:1180px;margin:0 auto;padding:16px}
 h1{font-size:1.5rem;margin:.2em 0 .6em}
 h2{font-size:1.2rem;margin:1.4em 0 .5em}
 h3{font-size:1.05rem;margin:1em 0 .4em}
+section.card>h2:first-child,section.card>h3:first-child{margin-top:.2em}
 section.card,div.card{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:12px 16px;margin:12px 0}
 .grid{display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(160px,1fr))}
 .stat{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:10px 14px}
@@ -113,7 +114,7 @@ export function Layout(props: {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${t('代办', 'Daiban')}`}</title>
-        <style>{STYLE}</style>
+        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>
         <a class="skip" href="#main">

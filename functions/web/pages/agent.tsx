@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createMeeting } from '../../../shared/app/meetings.js';
+import { createMeeting, MeetingInputSchema } from '../../../shared/app/meetings.js';
 import { markRead, myNotifications } from '../../../shared/app/notifications.js';
 import { reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
 import { agentWork, type WorkItem } from '../../../shared/app/work.js';
@@ -206,12 +206,16 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
       c,
       async () => {
         const [projectId = '', stepId = '', partId = ''] = form.get('item').split('|');
-        const meeting = await createMeeting(ctx, principal, {
-          title: t('联审会申请', 'Joint review meeting request'),
-          agenda: [{ projectId, stepId, ...(partId ? { partId } : {}) }],
-          invite: [],
-          reason: form.get('reason').slice(0, 1000),
-        });
+        const meeting = await createMeeting(
+          ctx,
+          principal,
+          MeetingInputSchema.parse({
+            title: t('联审会申请', 'Joint review meeting request'),
+            agenda: [{ projectId, stepId, ...(partId ? { partId } : {}) }],
+            invite: [],
+            reason: form.get('reason').slice(0, 1000),
+          }),
+        );
         return {
           message: t(
             '联审会申请已提交，等待领导安排',
