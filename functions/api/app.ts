@@ -13,6 +13,7 @@ import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
 import { slaRoutes } from './routes/sla.js';
 import { stepRoutes } from './routes/steps.js';
+import { weeklyReportRoutes } from './routes/weekly-reports.js';
 import { workRoutes } from './routes/work.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
@@ -79,6 +80,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', meetingRoutes(deps));
   app.route('/', progressRoutes(deps));
   app.route('/', workRoutes(deps));
+  app.route('/', weeklyReportRoutes(deps));
   app.route('/', webRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -11,6 +11,7 @@ import { type HttpListener, listenHttp } from './http-listener.js';
 import { type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
 import { holderGoneFromThisHost, thisRuntime } from './runtime-owner.js';
 import { seedDemoProjects } from './seed-demo.js';
+import { seedWeeklyReports } from './seed-weekly-reports.js';
 import { createLocalSystem, type LocalSystem, type LocalTable, openLocalTable } from './system.js';
 
 /**
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
     table,
     clock,
     clockControl,
+    weeklyReport: true,
   });
   running.system = system;
 
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
   if (empty && options.seedDemo) {
     console.log('Seeding the demo: six projects at different points of the reference chain …');
     for (const line of await seedDemoProjects(system, clock)) console.log(`  ${line}`);
+    await seedWeeklyReports(system.ctx);
   }
 
   // 5. Serve, then resume what was in flight while the API answers.
