@@ -179,7 +179,6 @@ export function LightBadge(props: { ctx: PageContext; light: string | null | und
 /** A wide table that scrolls sideways on a phone, reachable by keyboard. */
 export function Scroll(props: { label: string; children?: Child }) {
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
     <section class="scroll" aria-label={props.label} tabindex={0}>
       {props.children}
     </section>

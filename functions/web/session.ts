@@ -89,7 +89,7 @@ export function isSameOrigin(c: Context): boolean {
 
 /** A path to go back to after signing in: only a path of this site. */
 export function safeNext(next: string | undefined): string | undefined {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return undefined;
+  if (!next?.startsWith('/') || next.startsWith('//') || next.includes('\\')) return undefined;
   return next.slice(0, 500);
 }
 
