@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { denialOf } from '../../shared/app/audit.js';
 import type { ApiDeps } from '../api/env.js';
 import { type PageContext, translator } from './i18n.js';
 import { Layout } from './layout.js';
@@ -10,7 +12,7 @@ import { meetingPages } from './pages/meetings.js';
 import { projectPages } from './pages/projects.js';
 import { publicPages } from './pages/public.js';
 import { reportPages } from './pages/reports.js';
-import { isSameOrigin, languageOf, principalOfRequest, refusalOf } from './session.js';
+import { deniedBy, isSameOrigin, languageOf, principalOfRequest, refusalOf } from './session.js';
 import { render, type WebApp, type WebEnv } from './web-env.js';
 
 /**
@@ -21,7 +23,10 @@ import { render, type WebApp, type WebEnv } from './web-env.js';
 export function webRoutes(deps: ApiDeps): WebApp {
   const app = new Hono<WebEnv>();
 
-  app.use('*', async (c, next) => {
+  // Only the pages' own paths: the API's answers (JSON, bearer clients without an Origin) stay the API's.
+  // (`/app/*` covers `/app` too: each middleware must run once per request.)
+  const pagePaths = ['/', '/app/*', '/sign-in/*', '/sign-out', '/guide/*', '/lookup'];
+  const pageContext = createMiddleware<WebEnv>(async (c, next) => {
     const lang = languageOf(c);
     const principal = await principalOfRequest(deps, c);
     const url = new URL(c.req.url);
@@ -32,6 +37,13 @@ export function webRoutes(deps: ApiDeps): WebApp {
       path: `${url.pathname}${url.search}`,
     };
     c.set('page', page);
+    c.set('recordRefusal', async (error) => {
+      const refusal = deniedBy(error);
+      if (!refusal || !principal) return;
+      await deps.ctx.store
+        .recordDenial(denialOf(deps.ctx, principal, refusal, { method: c.req.method, path: c.req.path }))
+        .catch(() => undefined);
+    });
     if (c.req.method === 'POST' && !isSameOrigin(c)) {
       return render(
         c,
@@ -48,16 +60,13 @@ export function webRoutes(deps: ApiDeps): WebApp {
     }
     await next();
   });
+  for (const path of pagePaths) app.use(path, pageContext);
 
   // Everything under /app needs a signed-in person; the sign-in page brings them back.
   app.use('/app/*', async (c, next) => {
     if (!c.get('page').principal) {
       return c.redirect(`/sign-in?next=${encodeURIComponent(c.get('page').path)}`, 303);
     }
-    await next();
-  });
-  app.use('/app', async (c, next) => {
-    if (!c.get('page').principal) return c.redirect('/sign-in?next=%2Fapp', 303);
     await next();
   });
 
@@ -76,6 +85,7 @@ export function webRoutes(deps: ApiDeps): WebApp {
     let refusal: ReturnType<typeof refusalOf>;
     try {
       refusal = refusalOf(error);
+      await c.get('recordRefusal')?.(error);
     } catch {
       console.error(
         JSON.stringify({ level: 'ERROR', message: 'page failed', path: c.req.path, error: String(error) }),

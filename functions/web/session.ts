@@ -1,27 +1,23 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ZodError } from 'zod';
-import { DomainError } from '../../shared/domain/errors.js';
+import type { IssuedToken } from '../../shared/auth/session-tokens.js';
+import { DomainError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { ApiDeps } from '../api/env.js';
 import { describeZodError } from '../api/errors.js';
+import { SESSION_COOKIE } from '../api/session-token.js';
 import type { Lang } from './i18n.js';
 
-/** The cookie that carries the signed-in person's JWT (HttpOnly, SameSite=Lax): the same token the API takes. */
-export const SESSION_COOKIE = 'daiban_session';
 const LANG_COOKIE = 'daiban_lang';
 const FLASH_COOKIE = 'daiban_flash';
 
-/** Who is signed in: the session cookie's JWT, else whatever the API's `authenticate` accepts; undefined if no one. */
+/**
+ * Who is signed in: the API's own `authenticate` (locally the `daiban_session` cookie or a bearer token, verified by
+ * `LocalSignIn.identify`), so a page and the API know a session the same way; undefined if no one (or a token that
+ * no longer holds: expired, its user disabled or changed).
+ */
 export async function principalOfRequest(deps: ApiDeps, c: Context): Promise<Principal | undefined> {
-  const token = getCookie(c, SESSION_COOKIE);
-  if (token && deps.authenticateToken) {
-    try {
-      return await deps.authenticateToken(token);
-    } catch {
-      return undefined;
-    }
-  }
   try {
     return await deps.authenticate(c);
   } catch {
@@ -31,18 +27,23 @@ export async function principalOfRequest(deps: ApiDeps, c: Context): Promise<Pri
 
 const secure = (c: Context) => new URL(c.req.url).protocol === 'https:';
 
-export function startSession(c: Context, token: string): void {
-  setCookie(c, SESSION_COOKIE, token, {
+/**
+ * Keeps a session token from `LocalSignIn` in the HttpOnly `daiban_session` cookie for as long as the token lasts.
+ * SameSite=Lax: a link from elsewhere (a notification's e-mail) opens the page signed in, while a form posted from
+ * another site carries no cookie, and the API takes the cookie on a POST only with this site's Origin anyway.
+ */
+export function startSession(c: Context, token: IssuedToken): void {
+  setCookie(c, SESSION_COOKIE, token.token, {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
     secure: secure(c),
-    maxAge: 12 * 3600,
+    maxAge: token.expiresIn,
   });
 }
 
 export function endSession(c: Context): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c) });
 }
 
 /** The page's language: `?lang=` (remembered in a cookie), else the cookie, else Chinese. */
@@ -93,8 +94,10 @@ export function safeNext(next: string | undefined): string | undefined {
   return next.slice(0, 500);
 }
 
+export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 429 | 503;
+
 /** An error as a page shows it: its HTTP status and a message a person can act on (never internals). */
-export function refusalOf(error: unknown): { status: 400 | 401 | 403 | 404 | 409 | 503; message: string } {
+export function refusalOf(error: unknown): { status: RefusalStatus; message: string } {
   if (error instanceof DomainError) {
     const status = {
       invalid: 400,
@@ -102,6 +105,7 @@ export function refusalOf(error: unknown): { status: 400 | 401 | 403 | 404 | 409
       forbidden: 403,
       not_found: 404,
       conflict: 409,
+      throttled: 429,
       unavailable: 503,
     } as const;
     return { status: status[error.kind], message: error.message };
@@ -112,3 +116,16 @@ export function refusalOf(error: unknown): { status: 400 | 401 | 403 | 404 | 409
 
 const isZodError = (error: unknown): error is ZodError =>
   typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ZodError';
+
+/** A refusal of the access policy (a 403, or a 404 hiding an object), as the audit trail keeps it; else undefined. */
+export function deniedBy(
+  error: unknown,
+): { action: string; code: string; as: 'forbidden' | 'not_found' } | undefined {
+  if (!(error instanceof ForbiddenError || error instanceof NotFoundError)) return undefined;
+  if (error.deniedAction === undefined) return undefined;
+  return {
+    action: error.deniedAction,
+    code: error.code,
+    as: error instanceof ForbiddenError ? 'forbidden' : 'not_found',
+  };
+}

@@ -3,18 +3,20 @@ import type { Child } from 'hono/jsx';
 import { ForbiddenError } from '../../shared/domain/errors.js';
 import type { Principal, Role } from '../../shared/domain/principal.js';
 import type { PageContext } from './i18n.js';
-import { refusalOf, setFlash } from './session.js';
+import { type RefusalStatus, refusalOf, setFlash } from './session.js';
 
-export type WebEnv = { Variables: { page: PageContext } };
+export type WebEnv = {
+  Variables: {
+    page: PageContext;
+    /** keeps a refusal of the access policy in the audit trail, as the API does (never changes the answer) */
+    recordRefusal: (error: unknown) => Promise<void>;
+  };
+};
 export type WebApp = Hono<WebEnv>;
 export type WebContext = Context<WebEnv>;
 
 /** Sends a page (JSX) as HTML with its doctype. */
-export async function render(
-  c: WebContext,
-  node: Child,
-  status: 200 | 400 | 401 | 403 | 404 | 409 | 503 = 200,
-) {
+export async function render(c: WebContext, node: Child, status: 200 | RefusalStatus = 200) {
   return c.html(`<!doctype html>${String(await node)}`, status);
 }
 
@@ -39,7 +41,12 @@ export function requireRole(c: WebContext, roles: Role[]): Principal {
 }
 
 /** A submitted form's fields: one value, or every value of a repeated field. */
-export type Form = { get(name: string): string; all(name: string): string[] };
+export type Form = {
+  get(name: string): string;
+  all(name: string): string[];
+  /** the value as sent, not trimmed (a password) */
+  raw(name: string): string;
+};
 
 export async function formOf(c: WebContext): Promise<Form> {
   const body = await c.req.parseBody({ all: true });
@@ -48,7 +55,11 @@ export async function formOf(c: WebContext): Promise<Form> {
     const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
     return list.filter((v): v is string => typeof v === 'string');
   };
-  return { get: (name) => (values(name)[0] ?? '').trim(), all: (name) => values(name).map((v) => v.trim()) };
+  return {
+    get: (name) => (values(name)[0] ?? '').trim(),
+    all: (name) => values(name).map((v) => v.trim()),
+    raw: (name) => values(name)[0] ?? '',
+  };
 }
 
 /**
@@ -59,13 +70,14 @@ export async function formOf(c: WebContext): Promise<Form> {
 export async function act(
   c: WebContext,
   work: () => Promise<{ message: string; to: string }>,
-  again: (error: string, status: 400 | 401 | 403 | 404 | 409 | 503) => Promise<Response>,
+  again: (error: string, status: RefusalStatus) => Promise<Response>,
 ): Promise<Response> {
   let done: { message: string; to: string };
   try {
     done = await work();
   } catch (error) {
     const refusal = refusalOf(error);
+    await c.get('recordRefusal')(error);
     return again(refusal.message, refusal.status);
   }
   setFlash(c, done.message);

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpListener, listenHttp } from '../../infra/local/http-listener.js';
+import { DEMO_PASSWORD } from '../../infra/local/installation.js';
 import { seedDemoProjects } from '../../infra/local/seed-demo.js';
 import { seedWeeklyReports } from '../../infra/local/seed-weekly-reports.js';
 import type { LocalSystem } from '../../infra/local/system.js';
@@ -11,7 +12,7 @@ import { checkPage, launchBrowser, requireChromium } from './browser.js';
 
 /**
  * Each role's main task end to end, in headless Chromium against the seeded demo served over HTTP, as a person
- * would do it: the public lookup by code; the agent answers a supplement notice; the officer decides the step; the
+ * would do it, each signing in on the sign-in page: the public lookup by code; the agent answers a supplement notice; the officer decides the step; the
  * investor sees it approved; the leader convenes a meeting, takes attendance and minutes it; the admin reads the
  * weekly report. Every page visited passes axe-core with no serious or critical violation; screenshots are kept.
  */
@@ -48,15 +49,29 @@ describe('the pages in a browser, role by role', () => {
     return found;
   };
 
-  /** A fresh browser session signed in on the sign-in page as a demo user. */
-  async function signedIn(userId: string, width = 1280): Promise<Page> {
+  /**
+   * A fresh browser session signed in on the sign-in page: with the demo user's password (the same sign-in as
+   * POST /auth/login), or by picking them from demo mode's list.
+   */
+  async function signedIn(
+    userId: string,
+    width = 1280,
+    via: 'password' | 'demo list' = 'password',
+  ): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/sign-in`);
-    await Promise.all([
-      page.waitForURL((url) => !url.pathname.startsWith('/sign-in')),
-      page.click(`button[data-user="${userId}"]`),
-    ]);
+    await checkPage(page, 'sign-in');
+    const leftSignIn = page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+    if (via === 'demo list') {
+      await Promise.all([leftSignIn, page.click(`button[data-user="${userId}"]`)]);
+    } else {
+      await page.fill('#userId', userId);
+      await page.fill('#password', DEMO_PASSWORD);
+      await Promise.all([leftSignIn, page.click('#sign-in button[type="submit"]')]);
+    }
+    const cookies = await context.cookies();
+    expect(cookies.map((c) => [c.name, c.httpOnly])).toContainEqual(['daiban_session', true]);
     return page;
   }
 
@@ -162,7 +177,7 @@ describe('the pages in a browser, role by role', () => {
 
   it('admin: reads the weekly report, and the administration page', async () => {
     // Prepare
-    const page = await signedIn('admin');
+    const page = await signedIn('admin', 1280, 'demo list');
     await checkPage(page, 'admin');
 
     // Act

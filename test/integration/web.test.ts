@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../infra/local/installation.js';
+import type { LocalSystem } from '../../infra/local/system.js';
 import { formatProjectCode } from '../../shared/domain/project-code.js';
+import { chinaDate } from '../../shared/domain/working-days.js';
 import { allSteps, driveProject } from '../support/drive.js';
 import { projectRegistration, submissionOf } from '../support/fixtures.js';
-import { useTestSystem } from '../support/local-system.js';
+import { startTestSystem, useTestSystem } from '../support/local-system.js';
 
 const ORIGIN = 'http://localhost';
 
@@ -136,13 +139,16 @@ describe('the public progress lookup, the workbench and the weekly report (API)'
 describe('the pages', () => {
   const t = useTestSystem();
 
-  /** Signs in on the sign-in page as a demo user; returns the session cookie. */
-  async function signIn(userId: string): Promise<string> {
-    const res = await t.system.app.request('/sign-in', {
+  const signInForm = (form: Record<string, string>, path = '/sign-in') =>
+    t.system.app.request(path, {
       method: 'POST',
       headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ userId, next: '' }).toString(),
+      body: new URLSearchParams(form).toString(),
     });
+
+  /** Signs in with a demo user's password on the sign-in page; returns the session cookie. */
+  async function signIn(userId: string): Promise<string> {
+    const res = await signInForm({ userId, password: DEMO_PASSWORD, next: '' });
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/daiban_session=[^;]+;.*HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -175,6 +181,37 @@ describe('the pages', () => {
     expect(home.headers.get('location')).toBe('/app/inbox');
     expect(inbox.status).toBe(200);
     expect(await inbox.text()).toContain('生态环境局');
+  });
+
+  it('signs in with a password through the API’s sign-in, one session cookie the API takes as well', async () => {
+    // Prepare
+    const wrong = await signInForm({ userId: 'officer-env', password: 'not-the-password', next: '' });
+    const cookie = await signIn('officer-env');
+
+    // Act
+    const api = await page('/departments/ENV/inbox', cookie);
+    const signedOut = await post('/sign-out', cookie, {});
+    const cleared = signedOut.headers.get('set-cookie') ?? '';
+
+    // Assess
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie') ?? '').not.toContain('daiban_session');
+    expect(await wrong.text()).toContain('用户名或密码错误');
+    expect(api.status).toBe(200);
+    expect(cleared).toMatch(/daiban_session=;.*Max-Age=0/i);
+  });
+
+  it('offers the demo users in demo mode, each signing in without a password', async () => {
+    // Prepare
+    const signInPage = await (await page('/sign-in')).text();
+
+    // Act
+    const res = await signInForm({ userId: 'leader-zhang', next: '' }, '/sign-in/demo');
+
+    // Assess
+    expect(signInPage).toContain('data-user="leader-zhang"');
+    expect([res.status, res.headers.get('location')]).toEqual([303, '/app/dashboard']);
+    expect(res.headers.get('set-cookie') ?? '').toMatch(/daiban_session=[^;]+;/);
   });
 
   it('refuses a form posted from another site, changing nothing', async () => {
@@ -254,11 +291,53 @@ describe('the pages', () => {
     // Act
     const mine = await page(`/app/projects/${projectId}`, own);
     const theirs = await page(`/app/projects/${projectId}`, other);
+    const today = chinaDate(t.system.ctx.clock.now());
+    const audit = await t.api.get(`/admin/audit?date=${today}`, 'admin');
 
     // Assess
     expect(mine.status).toBe(200);
     expect(await mine.text()).toContain('<svg');
     expect(theirs.status).toBe(404);
     expect(await theirs.text()).not.toContain('金陵项目');
+    expect(audit.body.denials).toContainEqual(
+      expect.objectContaining({
+        userId: 'investor-qinhuai',
+        path: `/app/projects/${projectId}`,
+        as: 'not_found',
+      }),
+    );
+  });
+});
+
+describe('the sign-in page in production mode', () => {
+  const ADMIN_PASSWORD = 'a-long-admin-password-1';
+  let system: LocalSystem;
+  beforeAll(async () => {
+    system = await startTestSystem({ mode: 'production', adminPassword: ADMIN_PASSWORD });
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('lists no users and signs no one in without a password', async () => {
+    // Prepare
+    const form = (path: string, fields: Record<string, string>) =>
+      system.app.request(path, {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+
+    // Act
+    const signInPage = await (await system.app.request('/sign-in')).text();
+    const demo = await form('/sign-in/demo', { userId: 'admin' });
+    const admin = await form('/sign-in', { userId: 'admin', password: ADMIN_PASSWORD });
+
+    // Assess
+    expect(signInPage).toContain('name="password"');
+    expect(signInPage).not.toContain('data-user=');
+    expect(demo.status).toBe(404);
+    expect(demo.headers.get('set-cookie') ?? '').not.toContain('daiban_session');
+    expect([admin.status, admin.headers.get('location')]).toEqual([303, '/app/admin']);
   });
 });

@@ -2,7 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { publicProgress } from '../../../shared/app/progress.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
-import { errorResponses, json } from '../openapi.js';
+import { errorResponses, failure, json } from '../openapi.js';
+import { PublicProgressSchema } from '../schemas.js';
 
 /** The public progress lookup by project code (项目代码): no sign-in, stages and step statuses only. */
 export function progressRoutes(deps: ApiDeps) {
@@ -21,9 +22,13 @@ export function progressRoutes(deps: ApiDeps) {
         }),
       },
       responses: {
-        200: json("the project's name and status, each stage and step with its status (nothing internal)"),
+        200: json(
+          "the project's name and status, each stage and step with its status (nothing internal)",
+          PublicProgressSchema,
+        ),
         400: errorResponses[400],
-        404: json('no project is registered under this code'),
+        404: failure('no project is registered under this code'),
+        503: errorResponses[503],
       },
     }),
     async (c) => c.json(await publicProgress(deps.ctx, c.req.valid('param').code), 200),

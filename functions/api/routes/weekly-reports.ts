@@ -8,6 +8,7 @@ import { WeeklyReportDocument, weeklyReportCsv } from '../../web/pages/reports.j
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, json } from '../openapi.js';
+import { WeeklyReportListSchema, WeeklyReportResultSchema } from '../schemas.js';
 
 const Week = z.string().regex(/^\d{4}-W\d{2}$/, 'a week is YYYY-Www, e.g. 2026-W47');
 
@@ -23,7 +24,10 @@ export function weeklyReportRoutes(deps: ApiDeps) {
       security: bearer,
       request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(104).default(26) }) },
       responses: {
-        200: json('the stored weekly reports, newest first, with their headline figures'),
+        200: json(
+          'the stored weekly reports, newest first, with their headline figures',
+          WeeklyReportListSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -45,7 +49,7 @@ export function weeklyReportRoutes(deps: ApiDeps) {
           description:
             "the week's report: projects started/advanced/completed, decisions on time and late, deemed approvals by department, average working days per stage, the slowest steps, departments ranked, the five kinds of case",
           content: {
-            'application/json': { schema: z.any() },
+            'application/json': { schema: WeeklyReportResultSchema },
             'text/csv': { schema: z.string() },
             'text/html': { schema: z.string() },
           },
@@ -80,7 +84,10 @@ export function weeklyReportRoutes(deps: ApiDeps) {
         },
       },
       responses: {
-        201: json("the week's report (default: the week that has just ended), generated and stored"),
+        201: json(
+          "the week's report (default: the week that has just ended), generated and stored",
+          WeeklyReportResultSchema,
+        ),
         ...errorResponses,
       },
     }),

@@ -3,6 +3,7 @@ import { agentWork } from '../../../shared/app/work.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, json } from '../openapi.js';
+import { AgentWorkSchema } from '../schemas.js';
 
 /** The agent's workbench as an API: what is due from them across all their projects. */
 export function workRoutes(deps: ApiDeps) {
@@ -20,6 +21,7 @@ export function workRoutes(deps: ApiDeps) {
       responses: {
         200: json(
           'what is due from the agent: submissions, milestones, supplements (the full merged list), re-applications; the steps departments hold; workload; handovers',
+          AgentWorkSchema,
         ),
         ...errorResponses,
       },

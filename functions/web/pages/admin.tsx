@@ -9,7 +9,7 @@ import { ChinaDateSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps } from '../../api/env.js';
 import { roleText } from '../labels.js';
 import { Layout, Scroll } from '../layout.js';
-import { takeFlash } from '../session.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
 const parseJson = (text: string, what: string): unknown => {
@@ -24,7 +24,7 @@ const parseJson = (text: string, what: string): unknown => {
 export function adminPages(app: WebApp, deps: ApiDeps): void {
   const { ctx } = deps;
 
-  const adminPage = async (c: WebContext, error?: string, status?: 400 | 401 | 403 | 404 | 409 | 503) => {
+  const adminPage = async (c: WebContext, error?: string, status?: RefusalStatus) => {
     const page = c.get('page');
     const { t } = page;
     const principal = requireRole(c, ['admin']);

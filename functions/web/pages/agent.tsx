@@ -8,7 +8,7 @@ import type { ApiDeps } from '../../api/env.js';
 import type { PageContext } from '../i18n.js';
 import { stepStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
-import { takeFlash } from '../session.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
 const Target = z.strictObject({
@@ -20,7 +20,7 @@ const Target = z.strictObject({
 export function agentPages(app: WebApp, deps: ApiDeps): void {
   const { ctx } = deps;
 
-  const workPage = async (c: WebContext, error?: string, status?: 400 | 401 | 403 | 404 | 409 | 503) => {
+  const workPage = async (c: WebContext, error?: string, status?: RefusalStatus) => {
     const page = c.get('page');
     const { t } = page;
     const principal = requireRole(c, ['agent']);

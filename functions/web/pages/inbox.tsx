@@ -9,7 +9,7 @@ import { ClockPauseInputSchema } from '../../api/routes/sla.js';
 import type { PageContext } from '../i18n.js';
 import { outcomeText, pauseKindText, stepStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
-import { takeFlash } from '../session.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
 import {
   act,
   type Form,
@@ -79,12 +79,7 @@ type Prefill = { key: string; values: Record<string, string> };
 export function inboxPages(app: WebApp, deps: ApiDeps): void {
   const { ctx } = deps;
 
-  const inboxPage = async (
-    c: WebContext,
-    error?: string,
-    status?: 400 | 401 | 403 | 404 | 409 | 503,
-    prefill?: Prefill,
-  ) => {
+  const inboxPage = async (c: WebContext, error?: string, status?: RefusalStatus, prefill?: Prefill) => {
     const page = c.get('page');
     const { t } = page;
     const principal = requireRole(c, ['officer', 'leader', 'admin']);

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../../api/env.js';
 import { RankingChart } from '../charts/ranking.js';
 import { meetingStatusText, projectStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
-import { takeFlash } from '../session.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 import { Stat } from './agent.js';
 
@@ -23,7 +23,7 @@ export function beijingInstant(value: string, what: string): string {
 export function leaderPages(app: WebApp, deps: ApiDeps): void {
   const { ctx } = deps;
 
-  const dashboard = async (c: WebContext, error?: string, status?: 400 | 401 | 403 | 404 | 409 | 503) => {
+  const dashboard = async (c: WebContext, error?: string, status?: RefusalStatus) => {
     const page = c.get('page');
     const { t } = page;
     const principal = requireRole(c, ['leader', 'admin']);

@@ -14,7 +14,7 @@ import type { Meeting } from '../../../shared/domain/meeting.js';
 import type { ApiDeps } from '../../api/env.js';
 import { meetingStatusText, outcomeText } from '../labels.js';
 import { Layout, Scroll } from '../layout.js';
-import { takeFlash } from '../session.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, linesOf, me, render, type WebApp, type WebContext } from '../web-env.js';
 import { materialsFromLines } from './inbox.js';
 import { beijingInstant } from './leader.js';
@@ -45,7 +45,7 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
     );
   });
 
-  const meetingPage = async (c: WebContext, error?: string, status?: 400 | 401 | 403 | 404 | 409 | 503) => {
+  const meetingPage = async (c: WebContext, error?: string, status?: RefusalStatus) => {
     const page = c.get('page');
     const { t } = page;
     const principal = me(c);

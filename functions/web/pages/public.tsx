@@ -1,12 +1,13 @@
 import { publicProgress } from '../../../shared/app/progress.js';
 import { chainPath } from '../../../shared/app/queries.js';
-import { NotFoundError } from '../../../shared/domain/errors.js';
+import { type SignedIn, SignInInputSchema } from '../../../shared/app/sign-in.js';
+import { DomainError, NotFoundError } from '../../../shared/domain/errors.js';
 import type { User } from '../../../shared/domain/project.js';
 import type { ApiDeps } from '../../api/env.js';
 import { named, type PageContext } from '../i18n.js';
 import { roleText, stepStatusText } from '../labels.js';
 import { Layout, Scroll } from '../layout.js';
-import { endSession, refusalOf, safeNext, startSession, takeFlash } from '../session.js';
+import { endSession, type RefusalStatus, refusalOf, safeNext, startSession, takeFlash } from '../session.js';
 import { formOf, homeOf, render, type WebApp, type WebContext } from '../web-env.js';
 
 /** Pages without sign-in: the landing page, sign-in, the service guide (六公开) and the progress lookup. */
@@ -65,29 +66,67 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app', (c) => c.redirect(homeOf(c.get('page').principal?.role ?? ''), 303));
 
-  const signInPage = async (c: WebContext, error?: string, status?: 400 | 404) => {
+  const signInPage = async (c: WebContext, error?: string, status?: RefusalStatus, userId = '') => {
     const page = c.get('page');
     const { t } = page;
     const next = safeNext(c.req.query('next')) ?? '';
+    // demo mode only: who there is to be (production lists no one to strangers)
     const users = deps.issueDevToken ? await ctx.store.listUsers() : [];
-    const byRole = (role: User['role']) => users.filter((u) => u.role === role);
+    const byRole = (role: User['role']) => users.filter((u) => u.role === role && !u.disabled);
     return render(
       c,
       <Layout ctx={page} title={t('登录', 'Sign in')} error={error}>
+        {deps.accounts ? (
+          <form method="post" action="/sign-in" class="card" id="sign-in">
+            <input type="hidden" name="next" value={next} />
+            <p>
+              <label for="userId">{t('用户名', 'User id')}</label>
+              <input
+                id="userId"
+                name="userId"
+                value={userId}
+                required
+                maxlength={64}
+                autocomplete="username"
+                autocapitalize="none"
+              />
+            </p>
+            <p>
+              <label for="password">{t('密码', 'Password')}</label>
+              <input
+                id="password"
+                name="password"
+                type="password"
+                required
+                maxlength={256}
+                autocomplete="current-password"
+              />
+            </p>
+            <button type="submit">{t('登录', 'Sign in')}</button>
+          </form>
+        ) : (
+          <p>
+            {t(
+              '请通过统一身份认证（Cognito 登录页）登录，然后回到本页面。',
+              'Sign in through the organisation’s sign-in page (Cognito hosted UI), then come back here.',
+            )}
+          </p>
+        )}
         {deps.issueDevToken ? (
           <>
+            <h2>{t('演示用户', 'Demo users')}</h2>
             <p>
               {t(
-                '演示模式：选择一位演示用户登录（正式环境使用统一身份认证）。',
-                'Demo mode: pick a demo user to sign in as (in production people sign in with their own account).',
+                '演示模式：演示用户的密码见启动提示和 README；也可直接选择一位演示用户登录。演示模式不用于真实数据。',
+                'Demo mode: the demo users’ password is in the start banner and the README; or pick a demo user below. Demo mode is not for real data.',
               )}
             </p>
             {(['agent', 'officer', 'investor', 'leader', 'admin'] as const).map((role) => (
               <section class="card" aria-labelledby={`role-${role}`}>
-                <h2 id={`role-${role}`}>{roleText(t, role)}</h2>
+                <h3 id={`role-${role}`}>{roleText(t, role)}</h3>
                 <div class="users">
                   {byRole(role).map((user) => (
-                    <form method="post" action="/sign-in">
+                    <form method="post" action="/sign-in/demo">
                       <input type="hidden" name="userId" value={user.userId} />
                       <input type="hidden" name="next" value={next} />
                       <button type="submit" class="secondary" data-user={user.userId}>
@@ -99,14 +138,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
               </section>
             ))}
           </>
-        ) : (
-          <p>
-            {t(
-              '请通过统一身份认证（Cognito 登录页）登录，然后回到本页面。',
-              'Sign in through the organisation’s sign-in page (Cognito hosted UI), then come back here.',
-            )}
-          </p>
-        )}
+        ) : null}
       </Layout>,
       status ?? 200,
     );
@@ -114,20 +146,51 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/sign-in', (c) => signInPage(c));
 
+  // A password sign-in through the API's LocalSignIn (the same throttle, the same token as POST /auth/login).
   app.post('/sign-in', async (c) => {
-    const issue = deps.issueDevToken;
-    if (!issue) return signInPage(c, 'demo sign-in is not available here', 404);
+    const accounts = deps.accounts;
+    const { t } = c.get('page');
+    if (!accounts) return signInPage(c, t('此处不提供密码登录', 'password sign-in is not offered here'), 404);
     const form = await formOf(c);
-    const userId = form.get('userId');
-    const user = userId ? await ctx.store.getUser(userId.slice(0, 64)) : undefined;
-    if (!user) {
-      const { t } = c.get('page');
+    const userId = form.get('userId').slice(0, 64);
+    const parsed = SignInInputSchema.safeParse({ userId, password: form.raw('password') });
+    if (!parsed.success) {
+      return signInPage(c, t('请填写用户名和密码。', 'enter your user id and password'), 400, userId);
+    }
+    let signedIn: SignedIn;
+    try {
+      signedIn = await accounts.signIn.signIn(parsed.data);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal.status === 401 && error instanceof DomainError && error.code === 'AUTH.SIGN_IN_FAILED') {
+        return signInPage(c, t('用户名或密码错误。', 'wrong user id or password'), 401, userId);
+      }
+      return signInPage(c, refusal.message, refusal.status, userId);
+    }
+    c.header('Cache-Control', 'no-store');
+    startSession(c, signedIn);
+    return c.redirect(safeNext(form.get('next')) ?? homeOf(signedIn.user.role), 303);
+  });
+
+  // Demo mode only: sign in as a demo user without a password (as POST /auth/dev-token does).
+  app.post('/sign-in/demo', async (c) => {
+    const issue = deps.issueDevToken;
+    const { t } = c.get('page');
+    if (!issue) return signInPage(c, t('仅演示模式提供', 'only demo mode offers this'), 404);
+    const form = await formOf(c);
+    const userId = form.get('userId').slice(0, 64);
+    const user = userId ? await ctx.store.getUser(userId) : undefined;
+    if (!user || user.disabled) {
       return signInPage(
         c,
-        t(`没有用户“${userId}”，请从列表中选择。`, `there is no user '${userId}': pick one from the list`),
+        t(
+          `没有可用的用户“${userId}”，请从列表中选择。`,
+          `there is no enabled user '${userId}': pick one from the list`,
+        ),
         400,
       );
     }
+    c.header('Cache-Control', 'no-store');
     startSession(c, await issue(user));
     return c.redirect(safeNext(form.get('next')) ?? homeOf(user.role), 303);
   });

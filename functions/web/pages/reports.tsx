@@ -11,7 +11,7 @@ import { TrendChart } from '../charts/trend.js';
 import { type Lang, type Translate, translator } from '../i18n.js';
 import { stepStatusText } from '../labels.js';
 import { Layout, Scroll } from '../layout.js';
-import { takeFlash } from '../session.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
 const CASE_KIND_EN: Record<string, string> = {
@@ -26,7 +26,7 @@ const CASE_KIND_EN: Record<string, string> = {
 export function reportPages(app: WebApp, deps: ApiDeps): void {
   const { ctx } = deps;
 
-  const listPage = async (c: WebContext, error?: string, status?: 400 | 401 | 403 | 404 | 409 | 503) => {
+  const listPage = async (c: WebContext, error?: string, status?: RefusalStatus) => {
     const page = c.get('page');
     const { t } = page;
     const principal = requireRole(c, ['leader', 'admin']);
