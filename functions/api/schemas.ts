@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { DenialSchema } from '../../shared/domain/audit.js';
 import { CalendarOverridesSchema } from '../../shared/domain/calendar-overrides.js';
+import { CaseKindSchema } from '../../shared/domain/case-kinds.js';
 import { MaterialSchema } from '../../shared/domain/chain.js';
 import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
 import { ProjectDocumentSchema } from '../../shared/domain/documents.js';
@@ -127,6 +128,11 @@ const StepView = z.object({
   prerequisites: z.array(z.string()),
   materials: z.array(z.string()),
   ...ItemStateFields,
+  caseKinds: z
+    .array(CaseKindSchema)
+    .describe(
+      'the kinds of case (五件) a decided step is, from its data: instant (即办件) or promised (承诺件), and joint (联办件), returned (退办件), supplement (补办件); empty until decided',
+    ),
   parts: z.array(PartView).optional(),
 });
 

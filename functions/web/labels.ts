@@ -59,6 +59,15 @@ const PAUSE_KIND: Record<string, [string, string]> = {
   site_survey: ['现场勘查', 'site survey'],
 };
 
+/** the five kinds of case (五件) */
+const CASE_KIND: Record<string, [string, string]> = {
+  instant: ['即办件', 'instant'],
+  promised: ['承诺件', 'promised'],
+  joint: ['联办件', 'joint'],
+  returned: ['退办件', 'returned'],
+  supplement: ['补办件', 'supplement'],
+};
+
 const pick = (table: Record<string, [string, string]>) => (t: Translate, key: string | undefined | null) => {
   if (!key) return '—';
   const entry = table[key];
@@ -72,3 +81,4 @@ export const roleText = pick(ROLE);
 export const lightText = pick(LIGHT);
 export const meetingStatusText = pick(MEETING_STATUS);
 export const pauseKindText = pick(PAUSE_KIND);
+export const caseKindText = pick(CASE_KIND);

@@ -1,4 +1,5 @@
 import { assertAllowed, canSeeProject } from '../domain/access-policy.js';
+import { type CaseKind, caseFactsOf, caseKindsOf, projectCaseKinds } from '../domain/case-kinds.js';
 import { chainKey } from '../domain/chain.js';
 import { findStep } from '../domain/chain-graph.js';
 import { chainCriticalPath, projectProjection } from '../domain/critical-path.js';
@@ -113,6 +114,7 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         prerequisites: definition.prerequisites,
         materials: definition.materials.map((m) => m.id),
         ...(item ? itemState(ctx, item, now) : { status: 'pending' as const, clock: null }),
+        caseKinds: item ? caseKindsOf(caseFactsOf(definition, item)) : [],
         ...(parts ? { parts } : {}),
       };
     });
@@ -172,12 +174,19 @@ export function projectSummary(project: Project) {
   return rest;
 }
 
-export type ProjectListFilter = { status?: ProjectStatus; agentId?: string; departmentId?: string };
+export type ProjectListFilter = {
+  status?: ProjectStatus;
+  agentId?: string;
+  departmentId?: string;
+  /** only projects with at least one decided step of this kind of case (五件) */
+  caseKind?: CaseKind;
+};
 
 /**
  * Projects the principal may see, newest first, a page at a time. An investor sees their enterprise's only; a
  * department filter is for that department's officers, leaders and admins; an agent filter for that agent,
- * leaders and admins.
+ * leaders and admins. A kind of case reads each listed project's steps (its kinds follow from them, never stored),
+ * so a page may hold fewer than `limit` projects: follow the cursor.
  */
 export async function listProjects(
   ctx: AppContext,
@@ -210,9 +219,20 @@ export async function listProjects(
     if (filter.departmentId && !project.departments.includes(filter.departmentId)) continue;
     const chain =
       principal.role === 'officer' ? await chains.get(project.chainId, project.chainVersion) : undefined;
-    if (canSeeProject(principal, project, chain)) visible.push(project);
+    if (!canSeeProject(principal, project, chain)) continue;
+    if (filter.caseKind && !(await hasCaseKind(ctx, project.projectId, filter.caseKind))) continue;
+    visible.push(project);
   }
   return { items: visible, ...(result.cursor ? { cursor: result.cursor } : {}) };
+}
+
+async function hasCaseKind(ctx: AppContext, projectId: string, kind: CaseKind): Promise<boolean> {
+  const state = await loadState(ctx, projectId);
+  const kinds = projectCaseKinds(
+    state.chain.stages.flatMap((s) => s.steps),
+    state.items,
+  );
+  return [...kinds.values()].some((k) => k.includes(kind));
 }
 
 export async function assertDepartmentExists(ctx: AppContext, departmentId: string): Promise<void> {

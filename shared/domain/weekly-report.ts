@@ -1,4 +1,4 @@
-import { type CaseFacts, type CaseKind, countCaseKinds } from './case-kinds.js';
+import { type CaseFacts, type CaseKind, caseFactsOf, countCaseKinds } from './case-kinds.js';
 import type { Chain } from './chain.js';
 import type { Department } from './department.js';
 import type { Project, ProjectStep } from './project.js';
@@ -93,15 +93,7 @@ export function weeklyReport(input: {
       const step = stage?.steps.find((s) => s.id === item.stepId);
       if (!step) continue;
       if (!item.partId) {
-        cases.push({
-          promisedDays: step.promisedDays,
-          status: item.status,
-          decidedAt: item.decidedAt,
-          joint: step.parts !== undefined,
-          decidedVia: item.decidedVia,
-          supplementRounds: item.supplementRounds,
-          earlierRounds: item.earlierRounds,
-        });
+        cases.push(caseFactsOf(step, item));
       }
       // a joint review's decisions are its parts'; the step itself only concludes them
       if (step.parts && !item.partId) continue;

@@ -12,6 +12,7 @@ import {
   listProjects,
   projectSummary,
 } from '../../../shared/app/queries.js';
+import { CaseKindSchema } from '../../../shared/domain/case-kinds.js';
 import { ProjectStatusSchema } from '../../../shared/domain/step-status.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
@@ -79,6 +80,9 @@ export function projectRoutes(deps: ApiDeps) {
           status: ProjectStatusSchema.optional(),
           agent: z.string().min(1).max(64).optional(),
           department: z.string().min(1).max(16).optional(),
+          kind: CaseKindSchema.optional().describe(
+            'only projects with a decided step of this kind of case (五件): instant 即办件, promised 承诺件, joint 联办件, returned 退办件, supplement 补办件; a page may then hold fewer than limit (follow the cursor)',
+          ),
         }),
       },
       responses: {
@@ -95,6 +99,7 @@ export function projectRoutes(deps: ApiDeps) {
           ...(q.status ? { status: q.status } : {}),
           ...(q.agent ? { agentId: q.agent } : {}),
           ...(q.department ? { departmentId: q.department } : {}),
+          ...(q.kind ? { caseKind: q.kind } : {}),
         },
         { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
       );

@@ -5,6 +5,7 @@ import {
   listProjectDocuments,
   listProjects,
 } from '../../../shared/app/queries.js';
+import { CASE_KINDS, CaseKindSchema } from '../../../shared/domain/case-kinds.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import { ganttSchedule } from '../../../shared/domain/gantt.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
@@ -12,7 +13,7 @@ import type { ApiDeps } from '../../api/env.js';
 import { documentPage } from '../../api/pages/document-page.js';
 import { GanttChart } from '../charts/gantt.js';
 import { named, type PageContext } from '../i18n.js';
-import { meetingStatusText, projectStatusText, stepStatusText } from '../labels.js';
+import { caseKindText, meetingStatusText, projectStatusText, stepStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { takeFlash } from '../session.js';
 import { me, render, type WebApp } from '../web-env.js';
@@ -36,16 +37,37 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
     const { t } = page;
     const principal = me(c);
     const cursor = c.req.query('cursor');
-    const list = await listProjects(
-      ctx,
-      principal,
-      {},
-      { limit: 50, ...(cursor ? { cursor: cursor.slice(0, 600) } : {}) },
-    );
+    const kind = CaseKindSchema.safeParse(c.req.query('kind')).data;
+    const list = await listProjects(ctx, principal, kind ? { caseKind: kind } : {}, {
+      limit: 50,
+      ...(cursor ? { cursor: cursor.slice(0, 600) } : {}),
+    });
     const title = principal.role === 'investor' ? t('我的项目', 'My projects') : t('项目', 'Projects');
     return render(
       c,
       <Layout ctx={page} title={title} flash={takeFlash(c)}>
+        <form method="get" action="/app/projects" class="inline" id="kind-filter">
+          <label for="kind">{t('按件类筛选（五件）', 'Filter by kind of case')}</label>{' '}
+          <select id="kind" name="kind">
+            <option value="">{t('全部项目', 'All projects')}</option>
+            {CASE_KINDS.map((k) => (
+              <option value={k} selected={k === kind}>
+                {caseKindText(t, k)}
+              </option>
+            ))}
+          </select>{' '}
+          <button type="submit" class="secondary">
+            {t('筛选', 'Filter')}
+          </button>
+        </form>
+        {kind ? (
+          <p class="muted">
+            {t(
+              `只列出有${caseKindText(t, kind)}的项目（由各事项的办理情况得出）。`,
+              `Only projects with a ${caseKindText(t, kind)} case (derived from how their steps were decided).`,
+            )}
+          </p>
+        ) : null}
         {list.items.length === 0 ? <p>{t('暂无项目。', 'No projects yet.')}</p> : null}
         <Scroll label={title}>
           <table>
@@ -84,7 +106,11 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
         </Scroll>
         {list.cursor ? (
           <p>
-            <a href={`/app/projects?cursor=${encodeURIComponent(list.cursor)}`}>{t('下一页', 'Next page')}</a>
+            <a
+              href={`/app/projects?${new URLSearchParams({ ...(kind ? { kind } : {}), cursor: list.cursor })}`}
+            >
+              {t('下一页', 'Next page')}
+            </a>
           </p>
         ) : null}
       </Layout>,
@@ -354,6 +380,7 @@ export function ProjectBody(props: {
                   <th scope="col">{t('事项', 'Step')}</th>
                   <th scope="col">{t('办理部门', 'Held by')}</th>
                   <th scope="col">{t('状态', 'Status')}</th>
+                  <th scope="col">{t('件类（五件）', 'Kind of case')}</th>
                   <th scope="col">{t('灯', 'Light')}</th>
                   <th scope="col">{t('承诺截止', 'Due')}</th>
                   <th scope="col">{t('剩余工作日', 'Days left')}</th>
@@ -372,6 +399,9 @@ export function ProjectBody(props: {
                       <td>{named(ctx, s)}</td>
                       <td>{holder(s)}</td>
                       <td class="status">{stepStatusText(t, s.status)}</td>
+                      <td class="kinds" data-kinds={s.caseKinds.join(' ')}>
+                        {s.caseKinds.length > 0 ? s.caseKinds.map((k) => caseKindText(t, k)).join('、') : '—'}
+                      </td>
                       <td>
                         <LightBadge ctx={ctx} light={s.clock?.light} />
                       </td>
@@ -384,6 +414,7 @@ export function ProjectBody(props: {
                         <td>└ {named(ctx, p)}</td>
                         <td>{p.departmentName ?? '—'}</td>
                         <td class="status">{stepStatusText(t, p.status)}</td>
+                        <td />
                         <td>
                           <LightBadge ctx={ctx} light={p.clock?.light} />
                         </td>

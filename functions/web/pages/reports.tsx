@@ -9,18 +9,10 @@ import type { ApiDeps } from '../../api/env.js';
 import { RankingChart } from '../charts/ranking.js';
 import { TrendChart } from '../charts/trend.js';
 import { type Lang, type Translate, translator } from '../i18n.js';
-import { stepStatusText } from '../labels.js';
+import { caseKindText, stepStatusText } from '../labels.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
-
-const CASE_KIND_EN: Record<string, string> = {
-  instant: 'instant',
-  promised: 'promised',
-  joint: 'joint',
-  returned: 'returned',
-  supplement: 'supplement',
-};
 
 /** The weekly reports: the list with the trend, each report as a page that prints on A4, CSV and JSON. */
 export function reportPages(app: WebApp, deps: ApiDeps): void {
@@ -145,8 +137,7 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
 export function WeeklyReportDocument(props: { report: WeeklyReport; lang: Lang }) {
   const { report } = props;
   const t: Translate = translator(props.lang);
-  const kindName = (kind: string) =>
-    t(CASE_KIND_NAMES[kind as keyof typeof CASE_KIND_NAMES] ?? kind, CASE_KIND_EN[kind] ?? kind);
+  const kindName = (kind: string) => caseKindText(t, kind);
   return (
     <html lang={props.lang === 'en' ? 'en' : 'zh-CN'}>
       <head>
