@@ -501,6 +501,10 @@ export class DynamoDaibanStore implements DaibanStore {
     return { value: (item.value ?? {}) as Record<string, unknown>, revision: Number(item.revision ?? 0) };
   }
 
+  async deleteSetting(name: string): Promise<void> {
+    await this.send(new DeleteCommand({ TableName: this.tableName, Key: keys.setting(name) }));
+  }
+
   async putSetting(
     name: string,
     value: Record<string, unknown>,

@@ -219,6 +219,9 @@ export interface DaibanStore {
     options?: { expectedRevision?: number | null; ttlSeconds?: number },
   ): Promise<boolean>;
 
+  /** Forgets a setting (nothing happens when there is none). */
+  deleteSetting(name: string): Promise<void>;
+
   /** Records a refused attempt in the audit trail (one write of its own, outside any transaction). */
   recordDenial(denial: Denial): Promise<void>;
   /** The refused attempts of one China date (`YYYY-MM-DD`), newest first. */
