@@ -270,7 +270,8 @@ function problemWith(
     }
     const message = (body as { error?: { message?: unknown } }).error?.message;
     if (typeof message !== 'string') return { kind: `${route} ${status}: no error message` };
-    if (/at \w+ \(|node_modules|\/work\/|ValidationException|Dynamo/.test(text))
+    // a stack frame, a file of this checkout (not a route such as /me/work), the database's own words
+    if (/at \w+ \(|node_modules|ValidationException|Dynamo/.test(text) || text.includes(process.cwd()))
       return { kind: `${route} ${status}: internals in the error` };
   }
   try {
