@@ -11,10 +11,10 @@ import type { StoreOp } from '../store/store.port.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
-import { levelOf } from './step-actions.js';
 import { proposeMeeting } from './meeting-proposals.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
 import type { StatAddition } from './stats-effects.js';
+import { levelOf } from './step-actions.js';
 
 /**
  * The SLA sweep's work on one step or part that has come due in the Work index (DESIGN.md decision 4): read the

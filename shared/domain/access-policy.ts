@@ -34,6 +34,7 @@ export type Action =
   | 'inbox.read'
   | 'chain.publish'
   | 'reports.read'
+  | 'reports.read_weekly'
   | 'meeting.convene'
   | 'meeting.request'
   | 'meeting.answer_request'
@@ -307,6 +308,10 @@ export function decide(principal: Principal, action: Action, resource: Resource 
       if (principal.role === 'investor')
         return deny('REPORTS.FORBIDDEN', 'reports are for the service centre, departments and agents');
       return allow;
+    case 'reports.read_weekly':
+      // the weekly report ranks every department: the service centre's leaders receive it (DOMAIN.md)
+      if (isOverseer(principal)) return allow;
+      return deny('REPORTS.WEEKLY_FORBIDDEN', 'the weekly report is for leaders and admins');
     case 'meeting.convene':
       // a leader; or a stage's lead department, for the steps of the stages it leads (the use case checks which)
       if (isOverseer(principal) || principal.role === 'officer') return allow;

@@ -46,19 +46,20 @@ type Fixture = {
   document: string;
   meeting: string;
   notification: string;
+  /** a week with a stored weekly report (the same for both) */
+  week: string;
 };
-const fx: Record<Whose, Fixture> = {
-  own: { project: '', code: '', batch: '', withdrawable: '', document: '', meeting: '', notification: '' },
-  foreign: {
-    project: '',
-    code: '',
-    batch: '',
-    withdrawable: '',
-    document: '',
-    meeting: '',
-    notification: '',
-  },
-};
+const blank = (): Fixture => ({
+  project: '',
+  batch: '',
+  withdrawable: '',
+  document: '',
+  meeting: '',
+  notification: '',
+  code: '',
+  week: '',
+});
+const fx: Record<Whose, Fixture> = { own: blank(), foreign: blank() };
 
 type Target = { path: string; body?: unknown };
 type Case = {
@@ -97,6 +98,9 @@ const MATRIX: Record<string, Case[]> = {
     { ...pub('/auth/dev-token'), target: () => ({ path: '/auth/dev-token', body: { userId: 'admin' } }) },
   ],
   'GET /auth/users': [pub('/auth/users')],
+  'GET /public/projects/{code}': [
+    { public: true, target: (_, o) => ({ path: `/public/projects/${o.code}` }), own: ALL, foreign: ALL },
+  ],
   'POST /auth/login': [
     { ...pub('/auth/login'), target: () => ({ path: '/auth/login', body: { userId: '', password: '' } }) },
   ],
@@ -376,6 +380,24 @@ const MATRIX: Record<string, Case[]> = {
   'GET /reports/agents': [
     { target: () => ({ path: `/reports/agents${PERIOD}` }), own: [A, A, F, A, A], foreign: [A, A, F, A, A] },
   ],
+  'GET /me/work': [
+    {
+      // one's own work; a leader or admin may read any agent's
+      target: (whose) => ({ path: whose === 'own' ? '/me/work' : '/me/work?agent=agent-li' }),
+      own: [A, F, F, A, A],
+      foreign: [F, F, F, A, A],
+    },
+  ],
+  'GET /reports/weekly': [
+    { target: () => ({ path: '/reports/weekly' }), own: OVERSEERS, foreign: OVERSEERS },
+  ],
+  'GET /reports/weekly/{week}': [
+    { target: (_, o) => ({ path: `/reports/weekly/${o.week}` }), own: OVERSEERS, foreign: OVERSEERS },
+  ],
+  'POST /admin/reports/weekly': [
+    // a week that has not begun: a 400 for the admin, nothing written
+    admin(() => ({ path: '/admin/reports/weekly', body: { week: '2099-W01' } })),
+  ],
   'PUT /calendar/years/{year}': [
     admin(() => ({ path: '/calendar/years/2031', body: { holidays: ['2030-01-01'], workdays: [] } })),
   ],
@@ -520,6 +542,12 @@ describe('the access matrix over every route', () => {
     }
     const own = (await t.api.get(`/projects/${fx.own.project}`, 'leader-zhang')).body.project;
     const foreign = (await t.api.get(`/projects/${fx.foreign.project}`, 'leader-zhang')).body.project;
+    fx.own.code = own.code;
+    fx.foreign.code = foreign.code;
+    const report = await t.api.post('/admin/reports/weekly', 'admin', {});
+    if (report.status !== 201)
+      throw new Error(`weekly report: ${report.status} ${JSON.stringify(report.body)}`);
+    fx.own.week = fx.foreign.week = report.body.report.week;
     if (!own.departments.includes('EMG') || foreign.departments.includes('EMG')) {
       throw new Error('the fixture needs EMG on the own project only');
     }

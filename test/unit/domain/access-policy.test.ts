@@ -129,6 +129,7 @@ const resources: Record<Action, Record<Whose, Resource>> = {
   'projects.filter_by_agent': { own: { agentId: 'agent-wang' }, foreign: { agentId: 'agent-li' } },
   // reports carry no object: the use case keeps each caller to their own rows
   'reports.read': { own: {}, foreign: {} },
+  'reports.read_weekly': { own: {}, foreign: {} },
   'chain.publish': { own: {}, foreign: {} },
   'admin.operate': { own: {}, foreign: {} },
   'meeting.convene': { own: {}, foreign: {} },
@@ -167,6 +168,7 @@ const expected: Record<Action, Record<Whose, Row>> = {
   'inbox.read': { own: [F, A, F, A, A], foreign: [F, F, F, A, A] },
   'projects.filter_by_agent': { own: [A, F, F, A, A], foreign: [F, F, F, A, A] },
   'reports.read': { own: [A, A, F, A, A], foreign: [A, A, F, A, A] },
+  'reports.read_weekly': { own: [F, F, F, A, A], foreign: [F, F, F, A, A] },
   'chain.publish': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
   'admin.operate': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
   'meeting.convene': { own: [F, A, F, A, A], foreign: [F, A, F, A, A] },
