@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { denialOf } from '../../shared/app/audit.js';
 import type { Principal } from '../../shared/domain/principal.js';
+import { webRoutes } from '../web/app.js';
 import type { ApiDeps, ApiEnv } from './env.js';
 import { errorHandler, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
@@ -11,11 +12,14 @@ import { authRoutes } from './routes/auth.js';
 import { batchRoutes } from './routes/batches.js';
 import { complaintRoutes } from './routes/complaints.js';
 import { meetingRoutes } from './routes/meetings.js';
+import { progressRoutes } from './routes/progress.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
 import { slaRoutes } from './routes/sla.js';
 import { stepRoutes } from './routes/steps.js';
 import { userRoutes } from './routes/users.js';
+import { weeklyReportRoutes } from './routes/weekly-reports.js';
+import { workRoutes } from './routes/work.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -98,6 +102,10 @@ export function createApp(deps: ApiDeps) {
   app.route('/', meetingRoutes(deps));
   app.route('/', complaintRoutes(deps));
   app.route('/', batchRoutes(deps));
+  app.route('/', progressRoutes(deps));
+  app.route('/', workRoutes(deps));
+  app.route('/', weeklyReportRoutes(deps));
+  app.route('/', webRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

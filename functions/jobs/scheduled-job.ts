@@ -25,7 +25,7 @@ export const createScheduledJobHandler = (ctx: AppContext) => async (event: unkn
     if (typeof input.projectId !== 'string') return { reconciled: 'no project in the execution input' };
     return { reconciled: await reconcileProject(ctx, input.projectId) };
   }
-  return runScheduledJob(ctx);
+  return runScheduledJob(ctx, { weeklyReport: true });
 };
 
 export const handler = createScheduledJobHandler(createAwsContext());

@@ -113,6 +113,8 @@ export type LocalSystemOptions = {
    * would queue thousands of requests at DynamoDB Local and starve the API. Default 8.
    */
   maxConcurrentTasks?: number;
+  /** the scheduled job writes each week's report once the week has ended (`npm start`; tests leave it off) */
+  weeklyReport?: boolean;
 };
 
 /** The DynamoDB Local table and a store over it, before anything else is wired or written. */
@@ -233,7 +235,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
             log.warn('could not reconcile a failed execution yet', { projectId, error: String(error) });
           }
         }
-        return await runScheduledJob(ctx);
+        return await runScheduledJob(ctx, { weeklyReport: options.weeklyReport ?? false });
       } finally {
         running = undefined;
       }

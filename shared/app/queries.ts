@@ -1,5 +1,6 @@
 import { assertAllowed, canSeeProject } from '../domain/access-policy.js';
 import { approvalsOf } from '../domain/approvals.js';
+import { type CaseKind, caseFactsOf, caseKindsOf, projectCaseKinds } from '../domain/case-kinds.js';
 import { chainKey } from '../domain/chain.js';
 import { findStep } from '../domain/chain-graph.js';
 import { chainCriticalPath, projectProjection } from '../domain/critical-path.js';
@@ -116,6 +117,7 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         prerequisites: definition.prerequisites,
         materials: definition.materials.map((m) => m.id),
         ...(item ? itemState(ctx, item, now) : { status: 'pending' as const, clock: null }),
+        caseKinds: item ? caseKindsOf(caseFactsOf(definition, item)) : [],
         ...(parts ? { parts } : {}),
       };
     });
@@ -183,12 +185,15 @@ export type ProjectListFilter = {
   departmentId?: string;
   /** a project code (项目代码): the national one, or the provisional one it replaced */
   code?: string;
+  /** only projects with at least one decided step of this kind of case (五件) */
+  caseKind?: CaseKind;
 };
 
 /**
  * Projects the principal may see, newest first, a page at a time. An investor sees their enterprise's only; a
  * department filter is for that department's officers, leaders and admins; an agent filter for that agent,
- * leaders and admins.
+ * leaders and admins. A kind of case reads each listed project's steps (its kinds follow from them, never stored),
+ * so a page may hold fewer than `limit` projects: follow the cursor.
  */
 export async function listProjects(
   ctx: AppContext,
@@ -222,7 +227,9 @@ export async function listProjects(
     if (filter.departmentId && !project.departments.includes(filter.departmentId)) continue;
     const chain =
       principal.role === 'officer' ? await chains.get(project.chainId, project.chainVersion) : undefined;
-    if (canSeeProject(principal, project, chain)) visible.push(project);
+    if (!canSeeProject(principal, project, chain)) continue;
+    if (filter.caseKind && !(await hasCaseKind(ctx, project.projectId, filter.caseKind))) continue;
+    visible.push(project);
   }
   return { items: visible, ...(result.cursor ? { cursor: result.cursor } : {}) };
 }
@@ -252,6 +259,15 @@ export async function projectApprovals(ctx: AppContext, principal: Principal, pr
   assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
   assertAllowed(principal, 'project.read_approvals', { project: state.project, chain: state.chain });
   return { project: state.project, approvals: approvalsOf(state, await ctx.store.listDepartments()) };
+}
+
+async function hasCaseKind(ctx: AppContext, projectId: string, kind: CaseKind): Promise<boolean> {
+  const state = await loadState(ctx, projectId);
+  const kinds = projectCaseKinds(
+    state.chain.stages.flatMap((s) => s.steps),
+    state.items,
+  );
+  return [...kinds.values()].some((k) => k.includes(kind));
 }
 
 export async function assertDepartmentExists(ctx: AppContext, departmentId: string): Promise<void> {

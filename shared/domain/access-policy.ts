@@ -39,6 +39,7 @@ export type Action =
   | 'complaint.file'
   | 'complaint.read'
   | 'complaint.handle'
+  | 'reports.read_weekly'
   | 'meeting.convene'
   | 'meeting.request'
   | 'meeting.answer_request'
@@ -345,6 +346,13 @@ export function decide(principal: Principal, action: Action, resource: Resource 
       if (!resource.complaint || !canSeeComplaint(principal, resource.complaint)) return hiddenComplaint;
       if (principal.role === 'efficiency') return allow;
       return deny('COMPLAINT.HANDLE_FORBIDDEN', 'the efficiency office (效能办) handles complaints');
+    case 'reports.read_weekly':
+      // the weekly report ranks every department: the service centre's leaders receive it (DOMAIN.md)
+      if (isOverseer(principal) || principal.role === 'efficiency') return allow;
+      return deny(
+        'REPORTS.WEEKLY_FORBIDDEN',
+        'the weekly report is for leaders, the efficiency office and admins',
+      );
     case 'meeting.convene':
       // a leader; or a stage's lead department, for the steps of the stages it leads (the use case checks which)
       if (isOverseer(principal) || principal.role === 'officer') return allow;

@@ -50,29 +50,21 @@ type Fixture = {
   notification: string;
   /** an efficiency complaint the project's agent filed, already closed (so handling it again is a 409) */
   complaint: string;
+  /** a week with a stored weekly report (the same for both) */
+  week: string;
 };
-const fx: Record<Whose, Fixture> = {
-  own: {
-    project: '',
-    code: '',
-    batch: '',
-    withdrawable: '',
-    document: '',
-    meeting: '',
-    notification: '',
-    complaint: '',
-  },
-  foreign: {
-    project: '',
-    code: '',
-    batch: '',
-    withdrawable: '',
-    document: '',
-    meeting: '',
-    notification: '',
-    complaint: '',
-  },
-};
+const blank = (): Fixture => ({
+  project: '',
+  batch: '',
+  withdrawable: '',
+  document: '',
+  meeting: '',
+  notification: '',
+  code: '',
+  complaint: '',
+  week: '',
+});
+const fx: Record<Whose, Fixture> = { own: blank(), foreign: blank() };
 
 type Target = { path: string; body?: unknown };
 type Case = {
@@ -90,6 +82,8 @@ type Case = {
 const ALL: Row = [A, A, A, A, A, A];
 const ADMIN: Row = [F, F, F, F, A, F];
 const OVERSEERS: Row = [F, F, F, A, A, N];
+/** leaders, admins and the efficiency office (效能办 reads every report) */
+const REPORT_READERS: Row = [F, F, F, A, A, A];
 /** seen by everyone involved (the efficiency office sees complaints and reports, not projects or meetings) */
 const SEEN_BY_ALL_OWN: Row = [A, A, A, A, A, N];
 const HIDDEN_FOREIGN: Row = [N, N, N, A, A, N];
@@ -112,6 +106,9 @@ const MATRIX: Record<string, Case[]> = {
     { ...pub('/auth/dev-token'), target: () => ({ path: '/auth/dev-token', body: { userId: 'admin' } }) },
   ],
   'GET /auth/users': [pub('/auth/users')],
+  'GET /public/projects/{code}': [
+    { public: true, target: (_, o) => ({ path: `/public/projects/${o.code}` }), own: ALL, foreign: ALL },
+  ],
   'POST /auth/login': [
     { ...pub('/auth/login'), target: () => ({ path: '/auth/login', body: { userId: '', password: '' } }) },
   ],
@@ -395,6 +392,28 @@ const MATRIX: Record<string, Case[]> = {
       foreign: [A, A, F, A, A, A],
     },
   ],
+  'GET /me/work': [
+    {
+      // one's own work; a leader or admin may read any agent's
+      target: (whose) => ({ path: whose === 'own' ? '/me/work' : '/me/work?agent=agent-li' }),
+      own: [A, F, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
+    },
+  ],
+  'GET /reports/weekly': [
+    { target: () => ({ path: '/reports/weekly' }), own: REPORT_READERS, foreign: REPORT_READERS },
+  ],
+  'GET /reports/weekly/{week}': [
+    {
+      target: (_, o) => ({ path: `/reports/weekly/${o.week}` }),
+      own: REPORT_READERS,
+      foreign: REPORT_READERS,
+    },
+  ],
+  'POST /admin/reports/weekly': [
+    // a week that has not begun: a 400 for the admin, nothing written
+    admin(() => ({ path: '/admin/reports/weekly', body: { week: '2099-W01' } })),
+  ],
   'PUT /calendar/years/{year}': [
     admin(() => ({ path: '/calendar/years/2031', body: { holidays: ['2030-01-01'], workdays: [] } })),
   ],
@@ -623,6 +642,12 @@ describe('the access matrix over every route', () => {
     }
     const own = (await t.api.get(`/projects/${fx.own.project}`, 'leader-zhang')).body.project;
     const foreign = (await t.api.get(`/projects/${fx.foreign.project}`, 'leader-zhang')).body.project;
+    fx.own.code = own.code;
+    fx.foreign.code = foreign.code;
+    const report = await t.api.post('/admin/reports/weekly', 'admin', {});
+    if (report.status !== 201)
+      throw new Error(`weekly report: ${report.status} ${JSON.stringify(report.body)}`);
+    fx.own.week = fx.foreign.week = report.body.report.week;
     if (!own.departments.includes('EMG') || foreign.departments.includes('EMG')) {
       throw new Error('the fixture needs EMG on the own project only');
     }

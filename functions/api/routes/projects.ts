@@ -15,6 +15,7 @@ import {
   projectSummary,
 } from '../../../shared/app/queries.js';
 import { approvalsCsv } from '../../../shared/domain/approvals.js';
+import { CaseKindSchema } from '../../../shared/domain/case-kinds.js';
 import { ProjectStatusSchema } from '../../../shared/domain/step-status.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
@@ -88,6 +89,9 @@ export function projectRoutes(deps: ApiDeps) {
             .max(30)
             .optional()
             .describe('a project code (项目代码): the national one, or the provisional one it replaced'),
+          kind: CaseKindSchema.optional().describe(
+            'only projects with a decided step of this kind of case (五件): instant 即办件, promised 承诺件, joint 联办件, returned 退办件, supplement 补办件; a page may then hold fewer than limit (follow the cursor)',
+          ),
         }),
       },
       responses: {
@@ -105,6 +109,7 @@ export function projectRoutes(deps: ApiDeps) {
           ...(q.agent ? { agentId: q.agent } : {}),
           ...(q.department ? { departmentId: q.department } : {}),
           ...(q.code ? { code: q.code } : {}),
+          ...(q.kind ? { caseKind: q.kind } : {}),
         },
         { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
       );
