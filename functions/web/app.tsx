@@ -6,6 +6,7 @@ import { type PageContext, translator } from './i18n.js';
 import { Layout } from './layout.js';
 import { adminPages } from './pages/admin.js';
 import { agentPages } from './pages/agent.js';
+import { complaintPages } from './pages/complaints.js';
 import { inboxPages } from './pages/inbox.js';
 import { leaderPages } from './pages/leader.js';
 import { meetingPages } from './pages/meetings.js';
@@ -77,6 +78,7 @@ export function webRoutes(deps: ApiDeps): WebApp {
   leaderPages(app, deps);
   meetingPages(app, deps);
   reportPages(app, deps);
+  complaintPages(app, deps);
   adminPages(app, deps);
 
   // A refusal or a database outage on a page: a page that says so, with the status (never internals).

@@ -68,6 +68,26 @@ const CASE_KIND: Record<string, [string, string]> = {
   supplement: ['补办件', 'supplement'],
 };
 
+/** 行政效能投诉: its stages, kinds and findings */
+const COMPLAINT_STATUS: Record<string, [string, string]> = {
+  filed: ['已投诉', 'filed'],
+  acknowledged: ['已受理', 'acknowledged'],
+  investigating: ['调查核实中', 'under investigation'],
+  closed: ['已办结', 'closed'],
+};
+
+const COMPLAINT_CATEGORY: Record<string, [string, string]> = {
+  delay: ['办事拖延', 'delay'],
+  shifting_responsibility: ['推诿扯皮', 'shifting responsibility'],
+  improper_demands: ['违规设置条件或索要材料', 'improper conditions or demands'],
+  other: ['其他效能问题', 'other'],
+};
+
+const COMPLAINT_FINDING: Record<string, [string, string]> = {
+  upheld: ['投诉属实', 'upheld'],
+  not_upheld: ['投诉不属实', 'not upheld'],
+};
+
 const pick = (table: Record<string, [string, string]>) => (t: Translate, key: string | undefined | null) => {
   if (!key) return '—';
   const entry = table[key];
@@ -82,3 +102,6 @@ export const lightText = pick(LIGHT);
 export const meetingStatusText = pick(MEETING_STATUS);
 export const pauseKindText = pick(PAUSE_KIND);
 export const caseKindText = pick(CASE_KIND);
+export const complaintStatusText = pick(COMPLAINT_STATUS);
+export const complaintCategoryText = pick(COMPLAINT_CATEGORY);
+export const complaintFindingText = pick(COMPLAINT_FINDING);

@@ -66,24 +66,45 @@ function navOf(ctx: PageContext): NavLink[] {
   const meetings = { href: '/app/meetings', zh: '联审会', en: 'Meetings' };
   const notices = { href: '/app/notifications', zh: '消息', en: 'Notifications' };
   const weekly = { href: '/app/reports/weekly', zh: '周报', en: 'Weekly report' };
+  const complaints = { href: '/app/complaints', zh: '效能投诉', en: 'Complaints' };
   switch (p.role) {
     case 'investor':
-      return [{ href: '/app/projects', zh: '我的项目', en: 'My projects' }, notices, ...guide];
+      return [{ href: '/app/projects', zh: '我的项目', en: 'My projects' }, complaints, notices, ...guide];
     case 'agent':
-      return [{ href: '/app/work', zh: '工作台', en: 'Workbench' }, projects, meetings, notices, ...guide];
+      return [
+        { href: '/app/work', zh: '工作台', en: 'Workbench' },
+        projects,
+        meetings,
+        complaints,
+        notices,
+        ...guide,
+      ];
     case 'officer':
-      return [{ href: '/app/inbox', zh: '部门待办', en: 'Department inbox' }, projects, meetings, notices];
+      return [
+        { href: '/app/inbox', zh: '部门待办', en: 'Department inbox' },
+        projects,
+        meetings,
+        complaints,
+        notices,
+      ];
     case 'leader':
       return [
         { href: '/app/dashboard', zh: '督办看板', en: 'Dashboard' },
         projects,
         meetings,
+        complaints,
         weekly,
         notices,
       ];
     case 'efficiency':
-      // 效能办: complaints are served by the API (GET /complaints); its pages read the weekly report
-      return [weekly, notices, ...guide];
+      // 效能办: the complaints it handles, the departments' complaint figures and the weekly report
+      return [
+        { href: '/app/complaints', zh: '效能投诉', en: 'Complaints' },
+        { href: '/app/reports/complaints', zh: '投诉统计', en: 'Complaint figures' },
+        weekly,
+        notices,
+        ...guide,
+      ];
     case 'admin':
       return [
         { href: '/app/admin', zh: '系统管理', en: 'Administration' },

@@ -102,6 +102,8 @@ export function homeOf(role: string): string {
       return '/app/dashboard';
     case 'admin':
       return '/app/admin';
+    case 'efficiency':
+      return '/app/complaints';
     default:
       return '/app/projects';
   }

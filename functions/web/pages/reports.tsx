@@ -1,3 +1,4 @@
+import { departmentReport } from '../../../shared/app/reports.js';
 import {
   generateWeeklyReport,
   getWeeklyReport,
@@ -5,6 +6,7 @@ import {
 } from '../../../shared/app/weekly-report.js';
 import { CASE_KIND_NAMES, CASE_KINDS } from '../../../shared/domain/case-kinds.js';
 import type { WeeklyReport } from '../../../shared/domain/weekly-report.js';
+import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
 import { RankingChart } from '../charts/ranking.js';
 import { TrendChart } from '../charts/trend.js';
@@ -21,7 +23,7 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
   const listPage = async (c: WebContext, error?: string, status?: RefusalStatus) => {
     const page = c.get('page');
     const { t } = page;
-    const principal = requireRole(c, ['leader', 'admin']);
+    const principal = requireRole(c, ['leader', 'efficiency', 'admin']);
     const reports = await listWeeklyReports(ctx, principal);
     return render(
       c,
@@ -123,6 +125,88 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
   app.get('/app/reports/weekly/:week/json', async (c) =>
     c.json({ report: await getWeeklyReport(ctx, me(c), c.req.param('week').slice(0, 10)) }),
   );
+
+  // 效能投诉 by department over a period: filed, closed, upheld (投诉属实率) and closed on time (按时办结率).
+  app.get('/app/reports/complaints', async (c) => {
+    const page = c.get('page');
+    const { t } = page;
+    const principal = requireRole(c, ['efficiency', 'leader', 'admin']);
+    const month = chinaDate(ctx.clock.now()).slice(0, 7);
+    const asked = (name: string) => {
+      const value = c.req.query(name) ?? '';
+      return /^\d{4}-\d{2}$/.test(value) ? value : month;
+    };
+    const period = { from: asked('from'), to: asked('to') };
+    const report = await departmentReport(ctx, principal, period);
+    const rows = report.departments
+      .filter((d) => d.complaints + d.complaintsClosed > 0)
+      .sort((a, b) => b.complaints - a.complaints || a.departmentId.localeCompare(b.departmentId));
+    const percent = (value: number | null) => (value === null ? '—' : `${value}%`);
+    const title = t('效能投诉统计', 'Complaint figures');
+    return render(
+      c,
+      <Layout ctx={page} title={title}>
+        <form method="get" action="/app/reports/complaints">
+          <label for="from">{t('起始月份', 'From month')}</label>
+          <input type="text" id="from" name="from" value={period.from} placeholder="2026-11" />
+          <label for="to">{t('截止月份', 'To month')}</label>
+          <input type="text" id="to" name="to" value={period.to} placeholder="2026-12" />
+          <button type="submit" class="secondary">
+            {t('查看', 'Show')}
+          </button>
+        </form>
+        <div class="grid">
+          <div class="stat">
+            <div class="muted">{t('受理投诉', 'Complaints filed')}</div>
+            <div class="n">{report.total.complaints}</div>
+          </div>
+          <div class="stat">
+            <div class="muted">{t('已办结', 'Closed')}</div>
+            <div class="n">{report.total.complaintsClosed}</div>
+          </div>
+          <div class="stat">
+            <div class="muted">{t('投诉属实率', 'Upheld rate')}</div>
+            <div class="n">{percent(report.total.complaintUpheldRate)}</div>
+          </div>
+          <div class="stat">
+            <div class="muted">{t('按时办结率', 'Closed on time')}</div>
+            <div class="n" data-testid="complaint-on-time">
+              {percent(report.total.complaintOnTimeClosureRate)}
+            </div>
+          </div>
+        </div>
+        {rows.length === 0 ? <p>{t('本期无效能投诉。', 'No complaints in this period.')}</p> : null}
+        <Scroll label={title}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('部门', 'Department')}</th>
+                <th scope="col">{t('受理', 'Filed')}</th>
+                <th scope="col">{t('办结', 'Closed')}</th>
+                <th scope="col">{t('属实', 'Upheld')}</th>
+                <th scope="col">{t('投诉属实率', 'Upheld rate')}</th>
+                <th scope="col">{t('按时办结率', 'Closed on time')}</th>
+                <th scope="col">{t('超期', 'Overdue')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((d) => (
+                <tr data-department={d.departmentId}>
+                  <td>{d.name}</td>
+                  <td>{d.complaints}</td>
+                  <td>{d.complaintsClosed}</td>
+                  <td>{d.complaintsUpheld}</td>
+                  <td>{percent(d.complaintUpheldRate)}</td>
+                  <td>{percent(d.complaintOnTimeClosureRate)}</td>
+                  <td>{d.complaintsOverdue}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
+      </Layout>,
+    );
+  });
 
   app.get('/app/reports/weekly/:week', async (c) => {
     const page = c.get('page');
