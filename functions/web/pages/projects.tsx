@@ -1,3 +1,4 @@
+import { fileComplaint, listComplaints } from '../../../shared/app/complaints.js';
 import { listMeetings } from '../../../shared/app/meetings.js';
 import {
   getProjectDocument,
@@ -5,18 +6,34 @@ import {
   listProjectDocuments,
   listProjects,
 } from '../../../shared/app/queries.js';
+import { supplyDeferredMaterials } from '../../../shared/app/step-actions.js';
 import { CASE_KINDS, CaseKindSchema } from '../../../shared/domain/case-kinds.js';
+import { ComplaintInputSchema } from '../../../shared/domain/complaint.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import { ganttSchedule } from '../../../shared/domain/gantt.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
 import { documentPage } from '../../api/pages/document-page.js';
+import { DeferredSupplySchema } from '../../api/routes/steps.js';
 import { GanttChart } from '../charts/gantt.js';
 import { named, type PageContext } from '../i18n.js';
 import { caseKindText, meetingStatusText, projectStatusText, stepStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
-import { takeFlash } from '../session.js';
-import { me, render, type WebApp } from '../web-env.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
+import { act, type Form, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+import { ApprovalsCard, CommitmentsCard, ComplaintCard, DeferredCard } from './project-cards.js';
+
+type Prefill = { form: 'complaint' | 'deferred'; values: Record<string, string> };
+
+const prefillOf = (form: Prefill['form'], fields: Form): Prefill => ({
+  form,
+  values: {
+    step: fields.get('step'),
+    category: fields.get('category'),
+    description: fields.get('description'),
+    supplied: fields.all('supplied').join('\n'),
+  },
+});
 
 export type ProjectView = Awaited<ReturnType<typeof getProjectView>>;
 
@@ -117,15 +134,17 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
     );
   });
 
-  app.get('/app/projects/:id', async (c) => {
+  const projectPage = async (c: WebContext, error?: string, status?: RefusalStatus, prefill?: Prefill) => {
     const page = c.get('page');
     const { t } = page;
     const principal = me(c);
-    const projectId = checkedId(c.req.param('id'));
+    const projectId = checkedId(c.req.param('id') ?? '');
     const view = await getProjectView(ctx, principal, projectId);
-    const [documents, meetings] = await Promise.all([
+    const complains = principal.role === 'investor' || principal.role === 'agent';
+    const [documents, meetings, complaints] = await Promise.all([
       listProjectDocuments(ctx, principal, projectId),
       listMeetings(ctx, principal, { limit: 100 }),
+      complains ? listComplaints(ctx, principal, {}, { limit: 100 }) : undefined,
     ]);
     const concerning = meetings.items.filter((m) => m.agenda.some((i) => i.projectId === projectId));
     const agent = view.project.agent.agentId
@@ -133,8 +152,24 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
       : undefined;
     return render(
       c,
-      <Layout ctx={page} title={view.project.name} flash={takeFlash(c)}>
+      <Layout ctx={page} title={view.project.name} flash={takeFlash(c)} error={error}>
         <ProjectBody ctx={page} view={view} now={ctx.clock.now()} calendar={ctx.calendar} />
+        <ApprovalsCard ctx={page} view={view} />
+        <DeferredCard
+          ctx={page}
+          view={view}
+          supplies={principal.role === 'agent'}
+          prefill={prefill?.form === 'deferred' ? prefill.values : undefined}
+        />
+        <CommitmentsCard ctx={page} view={view} />
+        {complaints ? (
+          <ComplaintCard
+            ctx={page}
+            view={view}
+            mine={complaints.items.filter((item) => item.projectId === projectId)}
+            prefill={prefill?.form === 'complaint' ? prefill.values : undefined}
+          />
+        ) : null}
         <section class="card" aria-labelledby="agent-h">
           <h2 id="agent-h">{t('代办员', 'Agent')}</h2>
           <p>
@@ -199,6 +234,63 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
           )}
         </section>
       </Layout>,
+      status ?? 200,
+    );
+  };
+
+  app.get('/app/projects/:id', (c) => projectPage(c));
+
+  // 效能投诉: the investor or agent complains about a department's conduct on a step (the use case checks who).
+  app.post('/app/projects/:id/complaints', async (c) => {
+    const principal = requireRole(c, ['investor', 'agent']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const projectId = checkedId(c.req.param('id'));
+        const [stepId = '', partId] = form.get('step').split('.');
+        const part = partId ?? '';
+        const input = ComplaintInputSchema.parse({
+          category: form.get('category') || undefined,
+          description: form.get('description'),
+          ...(part ? { partId: part } : {}),
+        });
+        const complaint = await fileComplaint(ctx, principal, projectId, checkedId(stepId), input);
+        return {
+          message: t(
+            `已提交效能投诉 ${complaint.number}，效能办将于 ${complaint.dueDate} 前办结`,
+            `Complaint ${complaint.number} filed; the efficiency office closes it by ${complaint.dueDate}`,
+          ),
+          to: `/app/projects/${projectId}`,
+        };
+      },
+      (error, status) => projectPage(c, error, status, prefillOf('complaint', form)),
+    );
+  });
+
+  // 容缺补交: the agent supplies materials the department accepted as missing.
+  app.post('/app/projects/:id/steps/:stepId/deferred', async (c) => {
+    const principal = requireRole(c, ['agent']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const projectId = checkedId(c.req.param('id'));
+        const stepId = checkedId(c.req.param('stepId'));
+        const { supplied } = DeferredSupplySchema.parse({ supplied: form.all('supplied') });
+        const step = await supplyDeferredMaterials(ctx, principal, projectId, stepId, supplied);
+        const left = step.deferred?.materials.length ?? 0;
+        return {
+          message: t(
+            `第 ${stepId} 项已补交 ${supplied.length} 份容缺材料${left > 0 ? `，尚缺 ${left} 份` : '，材料已齐'}`,
+            `Step ${stepId}: ${supplied.length} deferred material(s) supplied${left > 0 ? `, ${left} still missing` : ', none missing now'}`,
+          ),
+          to: `/app/projects/${projectId}`,
+        };
+      },
+      (error, status) => projectPage(c, error, status, prefillOf('deferred', form)),
     );
   });
 
@@ -288,10 +380,19 @@ export function ProjectBody(props: {
     <>
       <div class="grid">
         <div class="stat">
-          <div class="muted">{t('项目代码', 'Project code')}</div>
-          <div>
-            <strong>{project.code}</strong>
+          <div class="muted">
+            {project.codeKind === 'national'
+              ? t('项目代码（全国投资项目平台赋码）', 'Project code (national platform)')
+              : t('项目代码（临时码）', 'Project code (provisional)')}
           </div>
+          <div>
+            <strong data-testid="project-code">{project.code}</strong>
+          </div>
+          {project.provisionalCode ? (
+            <div class="muted">
+              {t('原临时码', 'was provisionally')} {project.provisionalCode}
+            </div>
+          ) : null}
         </div>
         <div class="stat">
           <div class="muted">{t('状态', 'Status')}</div>
