@@ -311,6 +311,142 @@ describe('the pages', () => {
   });
 });
 
+describe('the efficiency complaint pages (行政效能投诉)', () => {
+  const t = useTestSystem();
+
+  async function signIn(userId: string): Promise<string> {
+    const res = await t.system.app.request('/sign-in', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ userId, password: DEMO_PASSWORD, next: '' }).toString(),
+    });
+    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  }
+  const page = async (path: string, cookie: string) => {
+    const res = await t.system.app.request(path, { headers: { cookie } });
+    return { status: res.status, text: await res.text() };
+  };
+  const post = (path: string, cookie: string, form: Record<string, string>) =>
+    t.system.app.request(path, {
+      method: 'POST',
+      headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+
+  /** A project of 金陵 whose filing (step 1, the development and reform bureau) is open. */
+  async function projectWithStepOneOpen(name: string) {
+    const created = await t.api.post('/projects', 'agent-wang', projectRegistration({ name }));
+    await t.system.engine.settled();
+    return created.body.projectId as string;
+  }
+
+  /** Files a complaint on step 1 through the project page's form; returns its id (as the office lists it). */
+  async function fileOnPage(projectId: string, cookie: string) {
+    const filed = await post(`/app/projects/${projectId}/complaints`, cookie, {
+      step: '1',
+      category: 'shifting_responsibility',
+      description: '窗口称须先到自然资源局开具证明，与办事指南不符',
+    });
+    expect([filed.status, filed.headers.get('location')]).toEqual([303, `/app/projects/${projectId}`]);
+    const listed = await t.api.get('/complaints', 'efficiency-office');
+    const complaint = listed.body.complaints.find((c: { projectId: string }) => c.projectId === projectId);
+    return { complaintId: complaint.complaintId as string, number: complaint.number as string };
+  }
+
+  it('files a complaint from the project page, showing the form again with the reason when it is refused', async () => {
+    // Prepare
+    const projectId = await projectWithStepOneOpen('投诉表单项目');
+    const investor = await signIn('investor-jinling');
+
+    // Act
+    const form = await page(`/app/projects/${projectId}`, investor);
+    const refused = await post(`/app/projects/${projectId}/complaints`, investor, {
+      step: '1',
+      category: 'delay',
+      description: '太慢',
+    });
+    const refusedPage = await refused.text();
+    const { number } = await fileOnPage(projectId, investor);
+    const after = await page(`/app/projects/${projectId}`, investor);
+
+    // Assess
+    expect(form.text).toContain(`action="/app/projects/${projectId}/complaints"`);
+    expect(refused.status).toBe(400);
+    expect(refusedPage).toContain('at least 10 characters');
+    expect(refusedPage).toContain('太慢');
+    expect(number).toMatch(/^效能投诉〔\d{4}〕第\d{4}号$/);
+    expect(after.text).toContain(number);
+    expect(after.text).toContain('已投诉');
+  });
+
+  it('shows an investor only their own complaints, and a department never who complained', async () => {
+    // Prepare
+    const projectId = await projectWithStepOneOpen('投诉可见性项目');
+    const { number } = await fileOnPage(projectId, await signIn('investor-jinling'));
+
+    // Act
+    const own = await page('/app/complaints', await signIn('investor-jinling'));
+    const other = await page('/app/complaints', await signIn('investor-qinhuai'));
+    const department = await page('/app/complaints', await signIn('officer-drc'));
+    const elsewhere = await page('/app/complaints', await signIn('officer-env'));
+    const office = await page('/app/complaints', await signIn('efficiency-office'));
+
+    // Assess
+    expect([own.status, own.text.includes(number)]).toEqual([200, true]);
+    expect(other.text).not.toContain(number);
+    expect([department.status, department.text.includes(number)]).toEqual([200, true]);
+    expect(department.text).not.toContain('金陵智能 投资方');
+    expect(department.text).not.toContain('investor-jinling');
+    expect(elsewhere.text).not.toContain(number);
+    expect(office.text).toContain('金陵智能 投资方');
+    expect(office.text).toContain('data-handle="acknowledge"');
+  });
+
+  it('lets the efficiency office acknowledge, investigate and close a complaint through its forms, and no one else', async () => {
+    // Prepare
+    const projectId = await projectWithStepOneOpen('投诉办结项目');
+    const { complaintId, number } = await fileOnPage(projectId, await signIn('investor-jinling'));
+    const office = await signIn('efficiency-office');
+    const investor = await signIn('investor-jinling');
+
+    // Act
+    const byInvestor = await post(`/app/complaints/${complaintId}/acknowledge`, investor, {});
+    const tooEarly = await post(`/app/complaints/${complaintId}/close`, office, {
+      finding: 'upheld',
+      actionTaken: '约谈窗口负责人',
+    });
+    const acknowledged = await post(`/app/complaints/${complaintId}/acknowledge`, office, { note: '已受理' });
+    const investigating = await post(`/app/complaints/${complaintId}/investigate`, office, {});
+    const noFinding = await post(`/app/complaints/${complaintId}/close`, office, {
+      actionTaken: '约谈窗口负责人',
+    });
+    const noFindingPage = await noFinding.text();
+    const closed = await post(`/app/complaints/${complaintId}/close`, office, {
+      finding: 'upheld',
+      actionTaken: '约谈窗口负责人，责令当场受理',
+    });
+    const seen = await t.api.get(`/complaints/${complaintId}`, 'investor-jinling');
+    const department = await page('/app/complaints', await signIn('officer-drc'));
+    const figures = await page('/app/reports/complaints', office);
+    const figuresForInvestor = await page('/app/reports/complaints', investor);
+
+    // Assess
+    expect(byInvestor.status).toBe(403);
+    expect(tooEarly.status).toBe(409);
+    expect([acknowledged.status, investigating.status]).toEqual([303, 303]);
+    expect(noFinding.status).toBe(400);
+    expect(noFindingPage).toContain('约谈窗口负责人');
+    expect([closed.status, closed.headers.get('location')]).toEqual([303, '/app/complaints']);
+    expect(seen.body.complaint).toMatchObject({ status: 'closed', finding: 'upheld', closedOnTime: true });
+    expect(department.text).toContain('约谈窗口负责人，责令当场受理');
+    expect(department.text).toContain(number);
+    expect(figures.status).toBe(200);
+    expect(figures.text).toContain('data-department="DRC"');
+    expect(figures.text).toMatch(/data-testid="complaint-on-time">100%/);
+    expect(figuresForInvestor.status).toBe(403);
+  });
+});
+
 describe('the sign-in page in production mode', () => {
   const ADMIN_PASSWORD = 'a-long-admin-password-1';
   let system: LocalSystem;
