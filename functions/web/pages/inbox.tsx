@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { commitmentsToVerify } from '../../../shared/app/commitment-queue.js';
 import { departmentInbox, stageLeadView } from '../../../shared/app/queries.js';
-import { decideStep, endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
+import { decideStep, endClockPause, pauseClock, verifyCommitment } from '../../../shared/app/step-actions.js';
+import { VerificationSchema } from '../../../shared/domain/commitment.js';
 import { DecisionRequestSchema } from '../../../shared/domain/decision.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
 import type { Principal } from '../../../shared/domain/principal.js';
@@ -119,6 +121,7 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
     }
     const inbox = await departmentInbox(ctx, principal, departmentId, { limit: 100 });
     const leads = await stageLeadView(ctx, principal, departmentId, { limit: 20 });
+    const commitments = await commitmentsToVerify(ctx, principal, departmentId);
     const title = `${page.lang === 'en' ? department.nameEn : department.name} · ${t('待办', 'inbox')}`;
     const mayDecide = principal.role === 'officer';
     return render(
@@ -186,6 +189,15 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
               />
             ))
           : null}
+        {commitments.length > 0 ? (
+          <CommitmentsToVerify
+            ctx={page}
+            rows={commitments}
+            mayVerify={mayDecide}
+            today={chinaDate(ctx.clock.now())}
+            prefill={prefill}
+          />
+        ) : null}
         {leads.projects.length > 0 ? (
           <section class="card" aria-labelledby="lead-h">
             <h2 id="lead-h">{t('本部门牵头的阶段', 'Stages we lead')}</h2>
@@ -289,6 +301,39 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
     );
   });
 
+  // 告知承诺核查: the officer records what the verification found; a failure revokes the approval.
+  app.post('/app/inbox/verify', async (c) => {
+    const principal = requireRole(c, ['officer']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const target = Target.parse({ projectId: form.get('projectId'), stepId: form.get('stepId') });
+        const verification = VerificationSchema.parse({
+          result: form.get('result') || undefined,
+          findings: form.get('findings'),
+          ...(form.get('legalBasis') ? { legalBasis: form.get('legalBasis') } : {}),
+        });
+        await verifyCommitment(ctx, principal, target.projectId, target.stepId, verification);
+        return {
+          message:
+            verification.result === 'passed'
+              ? t(
+                  `第 ${target.stepId} 项告知承诺核查通过`,
+                  `Step ${target.stepId}: the commitment is verified`,
+                )
+              : t(
+                  `第 ${target.stepId} 项告知承诺核查不通过，批准已撤销，项目退回该事项`,
+                  `Step ${target.stepId}: the verification failed; the approval is revoked and the project returned at the step`,
+                ),
+          to: '/app/inbox',
+        };
+      },
+      (error, status) => inboxPage(c, error, status, prefillOf(form)),
+    );
+  });
+
   app.post('/app/inbox/resume', async (c) => {
     const principal = requireRole(c, ['officer']);
     const form = await formOf(c);
@@ -334,6 +379,8 @@ function prefillOf(form: Form): Prefill {
     'comment',
     'kind',
     'expectedEnd',
+    'result',
+    'findings',
   ])
     values[name] = form.get(name);
   return { key: `${form.get('projectId')}:${form.get('stepId')}:${form.get('partId')}`, values };
@@ -477,6 +524,108 @@ function DecisionForms(props: {
           </form>
         )}
       </details>
+    </section>
+  );
+}
+
+type CommitmentRow = Awaited<ReturnType<typeof commitmentsToVerify>>[number];
+
+/** 告知承诺: approvals given on a commitment, waiting for the department's verification, with its form. */
+function CommitmentsToVerify(props: {
+  ctx: PageContext;
+  rows: CommitmentRow[];
+  mayVerify: boolean;
+  today: string;
+  prefill: Prefill | undefined;
+}) {
+  const { ctx, rows, today } = props;
+  const { t } = ctx;
+  const title = t('待核查的告知承诺', 'Commitments to verify');
+  return (
+    <section class="card" aria-labelledby="verify-h">
+      <h2 id="verify-h">{title}</h2>
+      <Scroll label={title}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('项目', 'Project')}</th>
+              <th scope="col">{t('事项', 'Step')}</th>
+              <th scope="col">{t('承诺代替的材料', 'Instead of')}</th>
+              <th scope="col">{t('核查期限', 'Verify by')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr data-verify={`${row.projectCode}:${row.stepId}`}>
+                <td>
+                  <a href={`/app/projects/${row.projectId}`}>{row.projectName}</a>
+                  <div class="muted">{row.projectCode}</div>
+                </td>
+                <td>
+                  {row.stepId} {row.stepName}
+                </td>
+                <td>{row.replaces.join('、')}</td>
+                <td>
+                  {row.verifyBy}{' '}
+                  {row.overdue || row.verifyBy < today ? (
+                    <span class="light light-red">{t('已逾期', 'overdue')}</span>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Scroll>
+      {props.mayVerify
+        ? rows.map((row) => {
+            const id = `v-${row.projectId}-${row.stepId}`;
+            const mine = props.prefill?.key === `${row.projectId}:${row.stepId}:`;
+            const v = mine ? (props.prefill?.values ?? {}) : {};
+            return (
+              <details open={mine}>
+                <summary>
+                  {t('核查', 'Verify')} {row.projectName} · {row.stepId} {row.stepName}
+                </summary>
+                <form
+                  method="post"
+                  action="/app/inbox/verify"
+                  data-verify-form={`${row.projectCode}:${row.stepId}`}
+                >
+                  <input type="hidden" name="projectId" value={row.projectId} />
+                  <input type="hidden" name="stepId" value={row.stepId} />
+                  <fieldset>
+                    <legend>{t('核查结果', 'Result')}</legend>
+                    {(['passed', 'failed'] as const).map((result) => (
+                      <div class="check">
+                        <input
+                          type="radio"
+                          name="result"
+                          id={`${id}-${result}`}
+                          value={result}
+                          checked={(v.result || 'passed') === result}
+                        />
+                        <label for={`${id}-${result}`}>
+                          {result === 'passed'
+                            ? t('核查通过', 'Passed')
+                            : t('核查不通过（撤销批准）', 'Failed (revokes the approval)')}
+                        </label>
+                      </div>
+                    ))}
+                  </fieldset>
+                  <label for={`${id}-findings`}>{t('核查情况（必填）', 'What was found (required)')}</label>
+                  <textarea id={`${id}-findings`} name="findings">
+                    {v.findings ?? ''}
+                  </textarea>
+                  <label for={`${id}-basis`}>
+                    {t('法律依据（不通过时）', 'Legal basis (for a failure)')}
+                  </label>
+                  <input type="text" id={`${id}-basis`} name="legalBasis" value={v.legalBasis ?? ''} />
+                  <button type="submit">{t('记录核查结果', 'Record the verification')}</button>
+                </form>
+              </details>
+            );
+          })
+        : null}
     </section>
   );
 }
