@@ -4,7 +4,7 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import { formatProjectCode } from '../../shared/domain/project-code.js';
 import { chinaDate } from '../../shared/domain/working-days.js';
 import { allSteps, driveProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf, TEST_DOCUMENT } from '../support/fixtures.js';
 import { startTestSystem, useTestSystem } from '../support/local-system.js';
 
 const ORIGIN = 'http://localhost';
@@ -444,6 +444,112 @@ describe('the efficiency complaint pages (行政效能投诉)', () => {
     expect(figures.text).toContain('data-department="DRC"');
     expect(figures.text).toMatch(/data-testid="complaint-on-time">100%/);
     expect(figuresForInvestor.status).toBe(403);
+  });
+});
+
+describe('容缺, 告知承诺 and approval documents on the pages', () => {
+  const t = useTestSystem();
+
+  async function signIn(userId: string): Promise<string> {
+    const res = await t.system.app.request('/sign-in', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ userId, password: DEMO_PASSWORD, next: '' }).toString(),
+    });
+    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  }
+  const page = async (path: string, cookie: string) => {
+    const res = await t.system.app.request(path, { headers: { cookie } });
+    return { status: res.status, text: await res.text() };
+  };
+  const post = (path: string, cookie: string, form: Record<string, string>) =>
+    t.system.app.request(path, {
+      method: 'POST',
+      headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+
+  /** Filing approved (step 1); the site selection (2) accepted without the power of attorney (容缺). */
+  async function projectWithDeferredMaterial(name: string) {
+    const created = await t.api.post('/projects', 'agent-wang', projectRegistration({ name }));
+    const projectId = created.body.projectId as string;
+    await t.system.engine.settled();
+    await t.api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
+    await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
+    await t.system.engine.settled();
+    await t.api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', {
+      materials: submissionOf('2').materials.filter((m) => m !== 'power-of-attorney'),
+    });
+    return { projectId, code: created.body.code as string };
+  }
+
+  it('lists the approvals with their documents and the deferred material, which the agent supplies on the page', async () => {
+    // Prepare
+    const { projectId } = await projectWithDeferredMaterial('容缺页面项目');
+    const agent = await signIn('agent-wang');
+
+    // Act
+    const investorView = await page(`/app/projects/${projectId}`, await signIn('investor-jinling'));
+    const before = await page(`/app/projects/${projectId}`, agent);
+    const nothingTicked = await post(`/app/projects/${projectId}/steps/2/deferred`, agent, {});
+    const byInvestor = await post(
+      `/app/projects/${projectId}/steps/2/deferred`,
+      await signIn('investor-jinling'),
+      {
+        supplied: 'power-of-attorney',
+      },
+    );
+    const supplied = await post(`/app/projects/${projectId}/steps/2/deferred`, agent, {
+      supplied: 'power-of-attorney',
+    });
+    const after = await page(`/app/projects/${projectId}`, agent);
+
+    // Assess
+    expect(investorView.text).toContain(TEST_DOCUMENT.number);
+    expect(investorView.text).toContain(`/projects/${projectId}/approvals.csv`);
+    expect(investorView.text).toContain('授权委托书及代办人身份证明');
+    expect(investorView.text).not.toContain(`/app/projects/${projectId}/steps/2/deferred`);
+    expect(before.text).toContain(`action="/app/projects/${projectId}/steps/2/deferred"`);
+    expect(nothingTicked.status).toBe(400);
+    expect(byInvestor.status).toBe(403);
+    expect([supplied.status, supplied.headers.get('location')]).toEqual([303, `/app/projects/${projectId}`]);
+    expect(after.text).toContain('容缺材料已全部补交');
+    expect(after.text).not.toContain(`action="/app/projects/${projectId}/steps/2/deferred"`);
+  });
+
+  it('shows the department an approval on commitment due for verification, verified through its form', async () => {
+    // Prepare
+    const { projectId, code } = await projectWithDeferredMaterial('告知承诺页面项目');
+    await t.api.post(`/projects/${projectId}/steps/8/submission`, 'agent-wang', {
+      materials: submissionOf('8').materials.filter((m) => m !== 'swc-review-opinion'),
+      commitment: { signatory: '张明（法定代表人）', signedOn: chinaDate(t.system.ctx.clock.now()) },
+    });
+    await t.api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', APPROVAL);
+    await t.system.engine.settled();
+    const officer = await signIn('officer-wat');
+
+    // Act
+    const inbox = await page('/app/inbox', officer);
+    const elsewhere = await page('/app/inbox', await signIn('officer-env'));
+    const noFindings = await post('/app/inbox/verify', officer, { projectId, stepId: '8', result: 'passed' });
+    const verified = await post('/app/inbox/verify', officer, {
+      projectId,
+      stepId: '8',
+      result: 'passed',
+      findings: '现场核查水土保持措施与承诺一致',
+    });
+    const after = await page('/app/inbox', officer);
+    const project = await page(`/app/projects/${projectId}`, await signIn('agent-wang'));
+
+    // Assess
+    expect(inbox.text).toContain(`data-verify="${code}:8"`);
+    expect(inbox.text).toContain('水土保持方案技术评审意见');
+    expect(elsewhere.text).not.toContain(`data-verify="${code}:8"`);
+    expect(noFindings.status).toBe(400);
+    expect(await noFindings.text()).toContain('<details open=""');
+    expect([verified.status, verified.headers.get('location')]).toEqual([303, '/app/inbox']);
+    expect(after.text).not.toContain(`data-verify="${code}:8"`);
+    expect(project.text).toContain('核查通过');
   });
 });
 
