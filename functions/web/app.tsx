@@ -6,6 +6,7 @@ import { type PageContext, translator } from './i18n.js';
 import { Layout } from './layout.js';
 import { adminPages } from './pages/admin.js';
 import { agentPages } from './pages/agent.js';
+import { batchPages } from './pages/batches.js';
 import { complaintPages } from './pages/complaints.js';
 import { inboxPages } from './pages/inbox.js';
 import { leaderPages } from './pages/leader.js';
@@ -79,6 +80,7 @@ export function webRoutes(deps: ApiDeps): WebApp {
   meetingPages(app, deps);
   reportPages(app, deps);
   complaintPages(app, deps);
+  batchPages(app, deps);
   adminPages(app, deps);
 
   // A refusal or a database outage on a page: a page that says so, with the status (never internals).

@@ -74,6 +74,7 @@ function navOf(ctx: PageContext): NavLink[] {
       return [
         { href: '/app/work', zh: '工作台', en: 'Workbench' },
         projects,
+        { href: '/app/batches', zh: '上下协同', en: 'Batches' },
         meetings,
         complaints,
         notices,

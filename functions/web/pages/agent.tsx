@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchableSteps } from '../../../shared/app/batchable.js';
 import { createMeeting, MeetingInputSchema } from '../../../shared/app/meetings.js';
 import { markRead, myNotifications } from '../../../shared/app/notifications.js';
 import { reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
@@ -24,9 +25,10 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
     const page = c.get('page');
     const { t } = page;
     const principal = requireRole(c, ['agent']);
-    const [work, notes] = await Promise.all([
+    const [work, notes, batchable] = await Promise.all([
       agentWork(ctx, principal),
       myNotifications(ctx, principal, { limit: 8 }),
+      batchableSteps(ctx, principal),
     ]);
     const w = work.workload;
     return render(
@@ -40,6 +42,22 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
           <Stat label={t('其中红灯', 'of them red')} value={w.red} />
           <Stat label={t('其中黄灯', 'of them yellow')} value={w.yellow} />
         </div>
+        {batchable.length > 0 ? (
+          <section class="card" aria-labelledby="batch-h">
+            <h2 id="batch-h">{t('待组批送往市、省的事项', 'Upper-level steps ready to batch')}</h2>
+            <ul>
+              {batchable.map((group) => (
+                <li data-batchable={group.departmentId}>
+                  {group.departmentName}：
+                  {group.steps.map((s) => `${s.projectName} ${s.stepId} ${s.stepName}`).join('；')}
+                </li>
+              ))}
+            </ul>
+            <p>
+              <a href="/app/batches">{t('组批送件', 'Assemble a batch')}</a>
+            </p>
+          </section>
+        ) : null}
         <h2>{t('下一步要做', 'What to do next')}</h2>
         {work.todo.length === 0 ? <p>{t('暂无待办。', 'Nothing is due from you.')}</p> : null}
         {work.todo.map((item) => (
