@@ -551,6 +551,55 @@ describe('容缺, 告知承诺 and approval documents on the pages', () => {
     expect(after.text).not.toContain(`data-verify="${code}:8"`);
     expect(project.text).toContain('核查通过');
   });
+
+  it('carries a large project’s EIA to the city in a batch and records its approval, all on the agent’s pages', async () => {
+    // Prepare
+    const created = await t.api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '组批页面项目', attributes: { eiaReportBook: true } }),
+    );
+    const projectId = created.body.projectId as string;
+    await driveProject(t.system, t.api, projectId, {
+      stop: (v) => allSteps(v).some((s) => s.stepId === '7' && s.status === 'ready'),
+    });
+    const agent = await signIn('agent-wang');
+
+    // Act
+    const workbench = await page('/app/work', agent);
+    const byInvestor = await page('/app/batches', await signIn('investor-jinling'));
+    const assembled = await post('/app/batches', agent, {
+      departmentId: 'ENV_CITY',
+      item: `${projectId}:7`,
+    });
+    const batchId = (await t.api.get('/batches', 'agent-wang')).body.batches[0].batchId as string;
+    const carried = await post(`/app/batches/${batchId}/carried`, agent, { carriedAt: '' });
+    const inReview = allSteps((await t.api.get(`/projects/${projectId}`, 'agent-wang')).body).find(
+      (s) => s.stepId === '7',
+    )?.status;
+    const noNumber = await post(`/app/batches/${batchId}/collection`, agent, {
+      itemId: '1',
+      'number-1': '',
+      'date-1': '2026-03-02',
+    });
+    const collected = await post(`/app/batches/${batchId}/collection`, agent, {
+      itemId: '1',
+      'number-1': '宁环建〔2026〕118号',
+      'date-1': '2026-03-02',
+    });
+    await t.system.engine.settled();
+    const project = await page(`/app/projects/${projectId}`, agent);
+
+    // Assess
+    expect(workbench.text).toContain('data-batchable="ENV_CITY"');
+    expect(byInvestor.status).toBe(403);
+    expect([assembled.status, carried.status]).toEqual([303, 303]);
+    expect(inReview).toBe('in_review');
+    expect(noNumber.status).toBe(400);
+    expect(await noNumber.text()).toContain('<details open=""');
+    expect([collected.status, collected.headers.get('location')]).toEqual([303, '/app/batches']);
+    expect(project.text).toContain('宁环建〔2026〕118号');
+  });
 });
 
 describe('the sign-in page in production mode', () => {
