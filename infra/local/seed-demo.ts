@@ -1,5 +1,6 @@
 import { assembleBatch, carryBatch } from '../../shared/app/batches.js';
 import type { SettableClock } from '../../shared/app/clock.js';
+import { acknowledge, close, fileComplaint, investigate } from '../../shared/app/complaints.js';
 import { createProject } from '../../shared/app/create-project.js';
 import { createMeeting } from '../../shared/app/meetings.js';
 import { decideStep, submitStep } from '../../shared/app/step-actions.js';
@@ -12,6 +13,12 @@ import { driveProject } from './demo-driver.js';
 import { demoEnterprises } from './seed-reference.js';
 import type { LocalSystem } from './system.js';
 
+const jinling: Principal = {
+  userId: 'investor-jinling',
+  role: 'investor',
+  name: '金陵智能 投资方',
+  enterpriseId: demoEnterprises.jinling.creditCode,
+};
 const wang: Principal = { userId: 'agent-wang', role: 'agent', name: '王代办' };
 const li: Principal = { userId: 'agent-li', role: 'agent', name: '李代办' };
 const env: Principal = {
@@ -20,6 +27,9 @@ const env: Principal = {
   name: '生态环境局窗口',
   departmentId: 'ENV',
 };
+
+const water: Principal = { userId: 'officer-wat', role: 'officer', name: '水利局窗口', departmentId: 'WAT' };
+const efficiency: Principal = { userId: 'efficiency-office', role: 'efficiency', name: '区效能办' };
 
 const has = (stepId: string, status: ProjectStep['status']) => (steps: ProjectStep[]) =>
   steps.some((s) => s.stepId === stepId && s.status === status);
@@ -120,7 +130,31 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
       ],
     },
   );
-  await driveProject(ctx, supplement, { settle, betweenRounds, until: has('2', 'approved') });
+  // … its soil and water plan (8) approved on the enterprise's commitment (告知承诺制) instead of the review
+  // opinion, the verification still to come; and its site selection (2) accepted without the power of attorney
+  // (容缺受理), to be supplied by the deadline it was given.
+  clock.advanceDays(1);
+  await submitStep(ctx, wang, supplement, '8', {
+    materials: (await materialsOf('8')).filter((m) => m !== 'swc-review-opinion'),
+    commitment: { signatory: '陈立（法定代表人）', signedOn: chinaDate(clock.now()) },
+  });
+  await decideStep(
+    ctx,
+    water,
+    supplement,
+    { stepId: '8' },
+    {
+      outcome: 'approved',
+      document: {
+        number: `宁水保〔${chinaDate(clock.now()).slice(0, 4)}〕31号`,
+        date: chinaDate(clock.now()),
+      },
+    },
+  );
+  await submitStep(ctx, wang, supplement, '2', {
+    materials: (await materialsOf('2')).filter((m) => m !== 'power-of-attorney'),
+  });
+  await settle();
 
   // 5. Just registered: filing (备案) in review.
   const fresh = await register(
@@ -210,6 +244,30 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
     await submitStep(ctx, wang, lights, stepId, { materials: await materialsOf(stepId) });
   }
   await settle();
+
+  // 行政效能投诉: 金陵's investor complained of the filing window (1) of its warehouse project, closed on time with a
+  // finding upheld; the agent's complaint about the EIA window (7) of 秦淮's research centre is acknowledged, open.
+  clock.freeze(workingDaysAgo(ctx.calendar, 8));
+  const closedComplaint = await fileComplaint(ctx, jinling, stage2, '1', {
+    category: 'shifting_responsibility',
+    description: '窗口要求先到自然资源局开具用地证明方可备案，与办事指南所列材料不符',
+  });
+  clock.advanceDays(1);
+  await acknowledge(ctx, efficiency, closedComplaint.complaintId, '已受理，转调查');
+  await investigate(ctx, efficiency, closedComplaint.complaintId, '调取窗口受理记录，约谈窗口负责人');
+  clock.advanceDays(1);
+  await close(ctx, efficiency, closedComplaint.complaintId, {
+    finding: 'upheld',
+    actionTaken: '对窗口负责人批评教育，责令按办事指南一次性受理，并向企业说明情况',
+  });
+  clock.freeze(workingDaysAgo(ctx.calendar, 2));
+  const openComplaint = await fileComplaint(ctx, wang, supplement, '7', {
+    category: 'improper_demands',
+    description: '补正通知要求提供办事指南之外的第三方评估报告，且未说明依据',
+  });
+  clock.advanceDays(0.1);
+  await acknowledge(ctx, efficiency, openComplaint.complaintId);
+
   clock.release();
   await system.runJob();
   const leader: Principal = { userId: 'leader-zhang', role: 'leader', name: '张主任（政务服务中心）' };

@@ -7,6 +7,7 @@ import { seedWeeklyReports } from '../../infra/local/seed-weekly-reports.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { SettableClock, systemClock } from '../../shared/app/clock.js';
 import type { Project } from '../../shared/domain/project.js';
+import { chinaDate } from '../../shared/domain/working-days.js';
 import { startTestSystem } from '../support/local-system.js';
 import { checkPage, launchBrowser, requireChromium } from './browser.js';
 
@@ -143,6 +144,9 @@ describe('the pages in a browser, role by role', () => {
     // Assess
     expect(await page.locator('tr[data-step="7"] td.status').textContent()).toBe('已批准');
     expect(await page.locator('figure svg[role="img"]').count()).toBe(1);
+    // the demo's site selection accepted under 容缺, its soil and water plan approved on a commitment
+    expect(await page.locator('[data-deferred="2"]').textContent()).toContain('授权委托书及代办人身份证明');
+    expect(await page.locator('tr[data-commitment="8"]').textContent()).toContain('待核查');
     expect(await page.locator('[data-testid="projected-completion"]').textContent()).toMatch(
       /\d{4}-\d{2}-\d{2}|已于/,
     );
@@ -174,6 +178,35 @@ describe('the pages in a browser, role by role', () => {
     await page.click('a:text("会议纪要（可打印）")');
     expect(await page.locator('h1').textContent()).toBe('会议纪要');
     await checkPage(page, 'meeting-minutes-a4');
+  });
+
+  it('efficiency office: investigates the open complaint and closes it with a finding, then reads the figures', async () => {
+    // Prepare
+    const page = await signedIn('efficiency-office');
+    await checkPage(page, 'efficiency-complaints');
+    const investigate = page.locator('form[data-handle="investigate"]');
+    await investigate.locator('xpath=ancestor::details').locator('summary').click();
+    await Promise.all([page.waitForURL(`${base}/app/complaints`), investigate.locator('button').click()]);
+    expect(await page.locator('p.flash').textContent()).toContain('已开始调查核实');
+    const closing = page.locator('form[data-handle="close"]');
+    await closing.locator('xpath=ancestor::details').locator('summary').click();
+
+    // Act
+    await closing.locator('input[value="not_upheld"]').check();
+    await closing
+      .locator('textarea[name="actionTaken"]')
+      .fill('经核查，第三方评估报告系法定要求，已向代办员说明依据');
+    await Promise.all([page.waitForURL(`${base}/app/complaints`), closing.locator('button').click()]);
+
+    // Assess
+    expect(await page.locator('p.flash').textContent()).toContain('已办结');
+    expect(await page.locator('form[data-handle]').count()).toBe(0);
+    await checkPage(page, 'efficiency-complaints-closed');
+    // the demo's complaints were filed within the last two weeks: the months from a month ago to this one hold them
+    const month = (daysAgo: number) => chinaDate(new Date(Date.now() - daysAgo * 86_400_000)).slice(0, 7);
+    await page.goto(`${base}/app/reports/complaints?from=${month(31)}&to=${month(0)}`);
+    expect(await page.locator('tr[data-department="ENV"]').count()).toBe(1);
+    await checkPage(page, 'efficiency-complaint-figures');
   });
 
   it('admin: reads the weekly report, and the administration page', async () => {
