@@ -517,6 +517,34 @@ describe('容缺, 告知承诺 and approval documents on the pages', () => {
     expect(after.text).not.toContain(`action="/app/projects/${projectId}/steps/2/deferred"`);
   });
 
+  it('shows the national project code, with the provisional one it replaced', async () => {
+    // Prepare
+    const created = await t.api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '赋码页面项目' }),
+    );
+    const projectId = created.body.projectId as string;
+    const national = formatProjectCode({
+      year: 2026,
+      regionCode: '320115',
+      industryCode: '47',
+      typeCode: '01',
+      serial: 45678,
+    });
+    const before = await page(`/app/projects/${projectId}`, await signIn('agent-wang'));
+    await t.api.put(`/projects/${projectId}/code`, 'officer-drc', { code: national });
+
+    // Act
+    const after = await page(`/app/projects/${projectId}`, await signIn('investor-jinling'));
+
+    // Assess
+    expect(before.text).toContain('临时码');
+    expect(after.text).toContain(`data-testid="project-code">${national}`);
+    expect(after.text).toContain('全国投资项目平台赋码');
+    expect(after.text).toContain(created.body.code);
+  });
+
   it('shows the department an approval on commitment due for verification, verified through its form', async () => {
     // Prepare
     const { projectId, code } = await projectWithDeferredMaterial('告知承诺页面项目');

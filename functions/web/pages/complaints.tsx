@@ -59,6 +59,16 @@ export function complaintPages(app: WebApp, deps: ApiDeps): void {
             <div class="n">{overdue}</div>
           </div>
         </div>
+        {principal.role === 'efficiency' || principal.role === 'leader' || principal.role === 'admin' ? (
+          <p>
+            <a href="/app/reports/complaints">
+              {t(
+                '各部门投诉统计（属实率、按时办结率）',
+                'Complaint figures by department (upheld, closed on time)',
+              )}
+            </a>
+          </p>
+        ) : null}
         {principal.role === 'officer' ? (
           <p class="muted">
             {t(
