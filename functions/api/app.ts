@@ -1,16 +1,19 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
+import { denialOf } from '../../shared/app/audit.js';
+import type { Principal } from '../../shared/domain/principal.js';
 import type { ApiDeps, ApiEnv } from './env.js';
-import { onError, validationHook } from './errors.js';
+import { errorHandler, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
 import { adminRoutes } from './routes/admin.js';
-import { devAuthRoutes } from './routes/auth.js';
+import { authRoutes } from './routes/auth.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
 import { slaRoutes } from './routes/sla.js';
 import { stepRoutes } from './routes/steps.js';
+import { userRoutes } from './routes/users.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -64,14 +67,20 @@ export function createApp(deps: ApiDeps) {
   }
   app.on('POST', '/chains', authenticated);
   app.on(['PUT', 'DELETE'], ['/calendar/*', '/sla-policy'], authenticated);
+  // A new user's password is in the body of POST /admin/users: it must not be kept, not even as the fast hash the
+  // idempotency record holds, so that route takes no Idempotency-Key (a repeat gets 409: the user exists).
+  const keyedUnlessPassword = createMiddleware<ApiEnv>(async (c, next) =>
+    c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') ? next() : keyed(c, next),
+  );
   for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*', '/meetings/*'])
-    app.on('POST', path, keyed);
+    app.on('POST', path, keyedUnlessPassword);
 
   app.route('/', publicRoutes(deps));
-  app.route('/', devAuthRoutes(deps));
+  app.route('/', authRoutes(deps));
   app.route('/', projectRoutes(deps));
   app.route('/', stepRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', userRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', meetingRoutes(deps));
 
@@ -89,19 +98,56 @@ export function createApp(deps: ApiDeps) {
     },
   });
 
-  app.notFound((c) =>
-    c.json(
+  const methodsOf = routeMethods(app);
+  app.notFound((c) => {
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length > 0) {
+      c.header('Allow', allowed.join(', '));
+      return c.json(
+        {
+          error: {
+            code: 'ROUTE.METHOD_NOT_ALLOWED',
+            message: `${c.req.method} is not allowed on ${c.req.path.slice(0, 200)}; allowed: ${allowed.join(', ')}`,
+          },
+        },
+        405,
+      );
+    }
+    return c.json(
       {
         error: {
           code: 'ROUTE.NOT_FOUND',
-          message: `no route ${c.req.method} ${c.req.path}; see GET /openapi.json`,
+          message: `no route ${c.req.method} ${c.req.path.slice(0, 200)}; see GET /openapi.json`,
         },
       },
       404,
-    ),
+    );
+  });
+  app.onError(
+    errorHandler(async (refusal, c) => {
+      const principal = c.get('principal') as Principal | undefined;
+      if (!principal) return;
+      await deps.ctx.store.recordDenial(
+        denialOf(deps.ctx, principal, refusal, { method: c.req.method, path: c.req.path }),
+      );
+    }),
   );
-  app.onError(onError);
   return app;
 }
 
 export type DaibanApp = ReturnType<typeof createApp>;
+
+/** The methods the API's routes answer on a path (for a 405 that names them), from the OpenAPI route table. */
+function routeMethods(app: OpenAPIHono<ApiEnv>): (path: string) => string[] {
+  const routes = app.openAPIRegistry.definitions.flatMap((d) =>
+    d.type === 'route'
+      ? [
+          {
+            method: d.route.method.toUpperCase(),
+            pattern: new RegExp(`^${d.route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+          },
+        ]
+      : [],
+  );
+  return (path) => [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].sort();
+}

@@ -1,20 +1,29 @@
 import type { Context } from 'hono';
 import type { ClockControl } from '../../shared/app/clock-control.js';
 import type { AppContext } from '../../shared/app/context.js';
+import type { JobReport } from '../../shared/app/scheduled-job.js';
+import type { LocalSignIn } from '../../shared/app/sign-in.js';
+import type { PasswordHasher } from '../../shared/auth/password-hasher.port.js';
+import type { IssuedToken } from '../../shared/auth/session-tokens.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { User } from '../../shared/domain/project.js';
 
 /** What the API needs from its entry point (Lambda or the local runtime). */
 export type ApiDeps = {
   ctx: AppContext;
-  /** Resolves the caller from the request (bearer JWT locally, API Gateway JWT claims on AWS). */
+  /** Resolves the caller from the request (the local session token, or API Gateway's JWT claims on AWS). */
   authenticate: (c: Context) => Promise<Principal>;
-  /** Local demo mode only: issues tokens for seeded users. Absent on AWS. */
-  issueDevToken?: (user: User) => Promise<string>;
+  /**
+   * Local runtime only: sign-in with a password (`POST /auth/login`) and the admin's user management
+   * (`/admin/users`). Absent on AWS, where Cognito holds users and passwords.
+   */
+  accounts?: { signIn: LocalSignIn; passwords: PasswordHasher };
+  /** Demo mode only: a token for any user without a password (`POST /auth/dev-token`, `GET /auth/users`). */
+  issueDevToken?: (user: User) => Promise<IssuedToken>;
   /** Whether the workflow engine takes work (for `/health`); absent: assumed up. */
   engineHealthy?: () => boolean;
   /** Runs the scheduled job now (for `POST /admin/jobs`); absent: the route runs it in the request. */
-  runScheduledJob?: () => Promise<Record<string, number>>;
+  runScheduledJob?: () => Promise<JobReport>;
   /** The local runtime's clock as an admin may see and move it; absent: the real clock (AWS). */
   clock?: ClockControl;
 };

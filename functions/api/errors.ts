@@ -2,7 +2,14 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { DomainError, type DomainErrorKind, UnavailableError } from '../../shared/domain/errors.js';
+import {
+  DomainError,
+  type DomainErrorKind,
+  ForbiddenError,
+  NotFoundError,
+  TooManyAttemptsError,
+  UnavailableError,
+} from '../../shared/domain/errors.js';
 
 const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -10,6 +17,7 @@ const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  throttled: 429,
   unavailable: 503,
 };
 
@@ -54,10 +62,41 @@ export function validationHook(
   );
 }
 
+/**
+ * The error handler, recording each refusal of the access policy (a 403, or a 404 hiding an object) through
+ * `recordDenial` first. A failure to record never changes the answer.
+ */
+export function errorHandler(
+  recordDenial?: (
+    refusal: { action: string; code: string; as: 'forbidden' | 'not_found' },
+    c: Context,
+  ) => Promise<void>,
+) {
+  return async (error: Error, c: Context) => {
+    if (
+      recordDenial &&
+      (error instanceof ForbiddenError || error instanceof NotFoundError) &&
+      error.deniedAction !== undefined
+    ) {
+      await recordDenial(
+        {
+          action: error.deniedAction,
+          code: error.code,
+          as: error instanceof ForbiddenError ? 'forbidden' : 'not_found',
+        },
+        c,
+      ).catch(() => undefined);
+    }
+    return onError(error, c);
+  };
+}
+
 /** Errors map to HTTP in one place; internals never reach the client. */
 export function onError(error: Error, c: Context) {
   if (error instanceof DomainError) {
-    if (error instanceof UnavailableError) c.header('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof UnavailableError || error instanceof TooManyAttemptsError) {
+      c.header('Retry-After', String(error.retryAfterSeconds));
+    }
     return c.json<ErrorBody>(
       {
         error: {

@@ -1,18 +1,22 @@
 import { z } from '@hono/zod-openapi';
+import { ErrorBodySchema } from './schemas.js';
 
-/** A JSON response entry for route definitions (the body shape is documented by description). */
-export const json = (description: string) => ({
+/** A JSON response entry for route definitions: what it means, and its body's schema. */
+export const json = <T extends z.ZodType>(description: string, schema: T) => ({
   description,
-  content: { 'application/json': { schema: z.any() } },
+  content: { 'application/json': { schema } },
 });
 
+/** An error answer: `{ error: { code, message, details? } }`. */
+export const failure = (description: string) => json(description, ErrorBodySchema);
+
 export const errorResponses = {
-  400: json('invalid input: the message names the problems'),
-  401: json('missing or invalid bearer token'),
-  403: json('the caller may not do this to this object'),
-  404: json('no such project, step, chain or department (or not one the caller may see)'),
-  409: json('the object is not in a state that allows this (e.g. step not in review, already decided)'),
-  503: json('the database or the engine does not answer for now; nothing was changed (see Retry-After)'),
+  400: failure('invalid input: the message names the problems'),
+  401: failure('missing or invalid bearer token'),
+  403: failure('the caller may not do this to this object'),
+  404: failure('no such project, step, chain or department (or not one the caller may see)'),
+  409: failure('the object is not in a state that allows this (e.g. step not in review, already decided)'),
+  503: failure('the database or the engine does not answer for now; nothing was changed (see Retry-After)'),
 } as const;
 
 export const bearer = [{ bearerAuth: [] }];

@@ -20,7 +20,7 @@ export type DynamoDbPlan =
   | { action: 'start' }
   /** our own leftover (a runtime that died): use it, and stop it when we stop */
   | { action: 'adopt'; pid: number }
-  /** a leftover whose data folder was deleted: stop it, then start ours */
+  /** a leftover whose data folder was deleted, or ours listening on every interface: stop it, then start ours */
   | { action: 'replace'; pid: number; reason: string }
   /** a DynamoDB we cannot identify answers on the port: use it as it is, never stop it */
   | { action: 'reuse' }
@@ -49,14 +49,20 @@ export function planDynamoDbLocal(facts: DynamoDbFacts): DynamoDbPlan {
           reason: `its data folder ${onPort.dbPath} was deleted`,
         };
       }
-      if (onPort.dbPath === dataDir) return { action: 'adopt', pid: onPort.pid };
+      if (onPort.dbPath === dataDir) {
+        return onPort.loopbackOnly
+          ? { action: 'adopt', pid: onPort.pid }
+          : { action: 'replace', pid: onPort.pid, reason: LISTENS_EVERYWHERE };
+      }
       return refuse(
         `port ${port} is used by a DynamoDB Local (pid ${onPort.pid}) for the data folder ${onPort.dbPath}, not ${dataDir}: stop it (Ctrl-C in its terminal, or kill ${onPort.pid}) or set DYNAMODB_PORT to another port`,
       );
     }
     // No /proc to ask (macOS): trust our own record of what we started.
     if (processes === undefined && record?.running && record.port === port && record.dbPath === dataDir) {
-      return { action: 'adopt', pid: record.pid };
+      return record.loopbackOnly
+        ? { action: 'adopt', pid: record.pid }
+        : { action: 'replace', pid: record.pid, reason: LISTENS_EVERYWHERE };
     }
     return { action: 'reuse' };
   }
@@ -74,3 +80,7 @@ export function planDynamoDbLocal(facts: DynamoDbFacts): DynamoDbPlan {
 }
 
 const refuse = (message: string): DynamoDbPlan => ({ action: 'refuse', message });
+
+/** Why our own leftover of an earlier version is not adopted: it takes any credentials from anyone. */
+const LISTENS_EVERYWHERE =
+  'it listens on every network interface (started by an earlier version); ours listens on 127.0.0.1 only';

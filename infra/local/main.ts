@@ -8,9 +8,11 @@ import {
 import { describeHolder, RuntimeLease } from '../../shared/app/runtime-lease.js';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpListener, listenHttp } from './http-listener.js';
-import { type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
+import { DEMO_PASSWORD, FIRST_ADMIN_ID } from './installation.js';
+import { isLoopbackHost, localUrl, type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
 import { holderGoneFromThisHost, thisRuntime } from './runtime-owner.js';
 import { seedDemoProjects } from './seed-demo.js';
+import { loadSessionSecret } from './session-secret.js';
 import { createLocalSystem, type LocalSystem, type LocalTable, openLocalTable } from './system.js';
 
 /**
@@ -130,7 +132,9 @@ async function main(): Promise<void> {
     ),
   });
 
-  // 4. The clock, reference data and the system.
+  // 4. The signing secret, the clock, reference data, users (by mode) and the system.
+  const session = loadSessionSecret(options.dataDir);
+  if (session.created) console.log(`  made a new token-signing secret in ${session.path}`);
   const simulated =
     options.clock === 'simulated' ? new SimulatedClock(await savedSimulatedOffset(table.store)) : undefined;
   const clockControl: ClockControl = simulated
@@ -143,6 +147,10 @@ async function main(): Promise<void> {
     table,
     clock,
     clockControl,
+    mode: options.mode,
+    ...(options.adminPassword ? { adminPassword: options.adminPassword } : {}),
+    sessionSecret: session.secret,
+    tokenTtlSeconds: options.tokenTtlSeconds,
   });
   running.system = system;
 
@@ -154,7 +162,7 @@ async function main(): Promise<void> {
 
   // 5. Serve, then resume what was in flight while the API answers.
   running.http.serve(system.app.fetch);
-  console.log(banner(running.http.port, clockControl, clock.now()));
+  console.log(banner(running.http.port, clockControl, clock.now(), options));
   if (empty) {
     startJobs(system, options);
   } else {
@@ -228,20 +236,44 @@ Two runtimes would both drive the same projects, so this one stops here without 
 Stop the other one first (Ctrl-C in its terminal), or give this one its own DAIBAN_DATA_DIR and DYNAMODB_PORT.`;
 }
 
-function banner(port: number, clockControl: ClockControl, now: Date): string {
-  const base = `http://127.0.0.1:${port}`;
+function banner(port: number, clockControl: ClockControl, now: Date, options: RuntimeOptions): string {
+  const host = options.host;
+  const base = localUrl(host, port);
+  // Said out loud: in demo mode POST /auth/dev-token hands anyone a token for any user, admin included.
+  const exposedLine = isLoopbackHost(host)
+    ? ''
+    : options.mode === 'production'
+      ? `\n  exposed           HOST=${host}: other machines reach the API (sign-in with passwords); DynamoDB Local stays on 127.0.0.1`
+      : `\n  exposed           HOST=${host}: other machines reach the API, and in demo mode anyone who does can sign in as any user (admin included); DynamoDB Local stays on 127.0.0.1`;
   const clockLine =
     clockControl.mode === 'simulated'
       ? `\n  clock             simulated, now ${now.toISOString()}; as admin: POST ${base}/admin/clock {"advanceDays": 7}`
       : '';
-  return `
-Daiban (代办) is running at ${base}
+  const minutes = Math.round(options.tokenTtlSeconds / 60);
+  const takeToken = `node -pe 'JSON.parse(require("fs").readFileSync(0)).token'`;
+  if (options.mode === 'production') {
+    return `
+Daiban (代办) is running at ${base} in production mode
   API description   ${base}/openapi.json
-  reference chain   ${base}/chains/industrial-enterprise
-  seeded users      ${base}/auth/users   (agent-wang, agent-li, officer-<dept> e.g. officer-env, investor-jinling, leader-zhang, admin)${clockLine}
+  sign in           POST ${base}/auth/login {"userId": "…", "password": "…"}: a bearer token for ${minutes} min
+  users             the admin ('${FIRST_ADMIN_ID}' at first) manages them: GET/POST ${base}/admin/users${clockLine}${exposedLine}
 
 Try:
-  TOKEN=$(curl -s -X POST ${base}/auth/dev-token -H 'content-type: application/json' -d '{"userId":"leader-zhang"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
+  TOKEN=$(curl -s -X POST ${base}/auth/login -H 'content-type: application/json' -d '{"userId":"${FIRST_ADMIN_ID}","password":"'"$DAIBAN_ADMIN_PASSWORD"'"}' | ${takeToken})
+  curl -s ${base}/admin/users -H "authorization: Bearer $TOKEN"
+
+Press Ctrl-C to stop.`;
+  }
+  return `
+Daiban (代办) is running at ${base} in DEMO mode
+  demo mode         every seeded user signs in with the password '${DEMO_PASSWORD}', and POST /auth/dev-token gives
+                    anyone a token for any user: for trying Daiban out, not for real data (npm start -- --production)
+  API description   ${base}/openapi.json
+  reference chain   ${base}/chains/industrial-enterprise
+  seeded users      ${base}/auth/users   (agent-wang, agent-li, officer-<dept> e.g. officer-env, investor-jinling, leader-zhang, admin)${clockLine}${exposedLine}
+
+Try:
+  TOKEN=$(curl -s -X POST ${base}/auth/login -H 'content-type: application/json' -d '{"userId":"leader-zhang","password":"${DEMO_PASSWORD}"}' | ${takeToken})
   curl -s ${base}/projects -H "authorization: Bearer $TOKEN"
 
 Press Ctrl-C to stop.`;

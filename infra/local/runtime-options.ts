@@ -1,8 +1,10 @@
 import type { ClockMode } from '../../shared/app/clock-control.js';
+import { RUNTIME_MODES, type RuntimeMode } from './installation.js';
 
 /** How `npm start` runs, from its arguments and environment (README "Configuration"). */
 export type RuntimeOptions = {
   port: number;
+  /** where the API listens: 127.0.0.1 unless HOST says otherwise (DynamoDB Local always listens on 127.0.0.1) */
   host: string;
   dynamoPort: number;
   dataDir: string;
@@ -11,6 +13,12 @@ export type RuntimeOptions = {
   clock: ClockMode;
   /** how often the scheduled job runs (outbox re-sends, renewals, audit); 0: never on its own */
   jobIntervalMs: number;
+  /** demo (seeded users with the demo password, dev tokens) or production (see installation.ts) */
+  mode: RuntimeMode;
+  /** how long a session token from `POST /auth/login` lasts */
+  tokenTtlSeconds: number;
+  /** production on an empty table: the first admin's password (never printed) */
+  adminPassword?: string;
 };
 
 const CLOCK_MODES: readonly ClockMode[] = ['real', 'simulated'];
@@ -25,26 +33,65 @@ export function readRuntimeOptions(
   env: Record<string, string | undefined>,
 ): RuntimeOptions {
   let clockArg: string | undefined;
+  let production = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg.startsWith('--clock=')) clockArg = arg.slice('--clock='.length);
     else if (arg === '--clock') clockArg = argv[++i];
-    else throw new Error(`unknown argument '${arg}': npm start takes --clock=real or --clock=simulated`);
+    else if (arg === '--production') production = true;
+    else {
+      throw new Error(
+        `unknown argument '${arg}': npm start takes --clock=real or --clock=simulated, and --production`,
+      );
+    }
   }
   const clock = (clockArg ?? env.DAIBAN_CLOCK ?? 'real') as ClockMode;
   if (!CLOCK_MODES.includes(clock)) {
     throw new Error(`unknown clock '${clock}': use --clock=real or --clock=simulated (or DAIBAN_CLOCK)`);
   }
+  const mode = (production ? 'production' : (env.DAIBAN_MODE ?? 'demo')) as RuntimeMode;
+  if (!RUNTIME_MODES.includes(mode)) {
+    throw new Error(`unknown mode '${mode}': DAIBAN_MODE is demo or production (or use --production)`);
+  }
+  if (mode === 'production' && env.DAIBAN_SEED_DEMO === 'true') {
+    throw new Error(
+      'DAIBAN_SEED_DEMO=true: the demo projects are seeded in demo mode only, not with --production',
+    );
+  }
+  const tokenTtlSeconds = wholeNumber('DAIBAN_TOKEN_TTL_SECONDS', env.DAIBAN_TOKEN_TTL_SECONDS, 3600);
+  if (tokenTtlSeconds < 60 || tokenTtlSeconds > 86_400) {
+    throw new Error(
+      `DAIBAN_TOKEN_TTL_SECONDS=${env.DAIBAN_TOKEN_TTL_SECONDS}: a token lasts from 60 s to 86400 s (a day)`,
+    );
+  }
   return {
     port: portOf('PORT', env.PORT, 3000),
-    host: env.HOST ?? '127.0.0.1',
+    // An empty HOST is no HOST: Node would take '' for every interface.
+    host: env.HOST || '127.0.0.1',
     dynamoPort: portOf('DYNAMODB_PORT', env.DYNAMODB_PORT, 8000),
     dataDir: env.DAIBAN_DATA_DIR ?? '.daiban/dynamodb',
     tableName: env.TABLE_NAME ?? 'daiban-local',
-    seedDemo: env.DAIBAN_SEED_DEMO !== 'false',
+    seedDemo: mode === 'demo' && env.DAIBAN_SEED_DEMO !== 'false',
     clock,
     jobIntervalMs: wholeNumber('DAIBAN_JOB_INTERVAL_MS', env.DAIBAN_JOB_INTERVAL_MS, 5000),
+    mode,
+    tokenTtlSeconds,
+    ...(env.DAIBAN_ADMIN_PASSWORD ? { adminPassword: env.DAIBAN_ADMIN_PASSWORD } : {}),
   };
+}
+
+/**
+ * Whether `host` keeps the API on this machine: a loopback address or `localhost`. Anything else (0.0.0.0, a
+ * LAN address, a host name) lets other machines reach it.
+ */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The address a person on this machine types to reach the API: 127.0.0.1 when it listens on every interface. */
+export function localUrl(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '::') return `http://127.0.0.1:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function portOf(name: string, value: string | undefined, fallback: number): number {

@@ -48,8 +48,9 @@ export function seedUsers(): User[] {
 }
 
 /**
- * Seeds the departments, the 40-step reference chain and the users. Idempotent: it writes the same items
- * again, so it runs on every start.
+ * Seeds the departments and the reference chain's versions. Idempotent: it writes the same items again, so it runs
+ * on every start. Users are not reference data: demo mode seeds `seedUsers()` with the demo password, production
+ * mode only the first admin (see installation.ts).
  */
 export async function seedReferenceData(store: DaibanStore): Promise<void> {
   for (const department of referenceDepartments) await store.putDepartment(department);
@@ -57,5 +58,4 @@ export async function seedReferenceData(store: DaibanStore): Promise<void> {
     const existing = await store.getChain(version.id, version.version);
     if (!existing) await store.putChain(validateChain(version, referenceDepartments));
   }
-  for (const user of seedUsers()) await store.putUser(user);
 }

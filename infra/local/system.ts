@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Context } from 'hono';
 import { createApp, type DaibanApp } from '../../functions/api/app.js';
+import { authenticateWith } from '../../functions/api/session-token.js';
 import { handleCallbackTasks } from '../../shared/app/callback-task.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
@@ -19,10 +20,16 @@ import { finishStage } from '../../shared/app/finish-stage.js';
 import { LiveSettings } from '../../shared/app/live-settings.js';
 import type { Logger } from '../../shared/app/logger.js';
 import { type JobReport, reconcileAll, runScheduledJob } from '../../shared/app/scheduled-job.js';
-import { DevTokens } from '../../shared/auth/dev-tokens.js';
+import { LocalSignIn } from '../../shared/app/sign-in.js';
+import {
+  DEFAULT_SCRYPT,
+  type ScryptParams,
+  ScryptPasswordHasher,
+} from '../../shared/auth/scrypt-password-hasher.js';
+import { SessionTokens } from '../../shared/auth/session-tokens.js';
 import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { chainKey } from '../../shared/domain/chain.js';
-import { UnauthenticatedError } from '../../shared/domain/errors.js';
+import type { User } from '../../shared/domain/project.js';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days.js';
 import { LocalWorkflowEngine } from '../../shared/engine/local-engine.js';
 import type { WorkflowEngine } from '../../shared/engine/workflow-engine.port.js';
@@ -35,6 +42,7 @@ import type { CallbackTaskInput } from '../../shared/workflow/task-contract.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { consoleLogger } from './console-logger.js';
 import { LOCAL_AWS } from './dynamodb-local.js';
+import { applyInstallation, planInstallation, type RuntimeMode } from './installation.js';
 import { seedReferenceData } from './seed-reference.js';
 import { SharedReadsStore } from './shared-reads-store.js';
 import { taskBatches } from './task-batches.js';
@@ -45,7 +53,12 @@ export type LocalSystem = {
   ctx: AppContext;
   app: DaibanApp;
   engine: LocalWorkflowEngine;
-  tokens: DevTokens;
+  /** demo or production (see installation.ts) */
+  mode: RuntimeMode;
+  /** sign-in with a password, and the identity a session token stands for */
+  signIn: LocalSignIn;
+  /** tests: a token for any user, as a sign-in would issue it (without the password) */
+  tokens: { issue(user: User): Promise<string> };
   /** the in-process event bus and the webhook poster */
   channels: LocalChannels;
   /** starts again the executions of every in-flight project (after a start: they lived in the stopped process) */
@@ -80,7 +93,17 @@ export type LocalSystemOptions = {
   calendar?: WorkingDayCalendar;
   config?: DaibanConfig;
   spine?: Partial<SpineSettings>;
-  devSecret?: string;
+  /** demo (default: seeded users, dev tokens) or production (no demo users; the first admin from `adminPassword`) */
+  mode?: RuntimeMode;
+  /** production on an empty table: the first admin's password (`DAIBAN_ADMIN_PASSWORD`) */
+  adminPassword?: string;
+  /** the key session tokens are signed with (32+ bytes; `npm start` keeps one in the data folder). Default: a
+   * random one for this system alone, so its tokens die with it */
+  sessionSecret?: Uint8Array;
+  /** how long a session token lasts (default 3600 s) */
+  tokenTtlSeconds?: number;
+  /** scrypt's cost for new password hashes (default `DEFAULT_SCRYPT`; tests make it cheap) */
+  passwordHashing?: ScryptParams;
   log?: Logger;
   /** tests: wrap the document client (fault injection) or the engine (a signal that fails) */
   wrapDocumentClient?: (doc: DocumentSender) => DocumentSender;
@@ -130,16 +153,27 @@ export async function openLocalTable(options: { endpoint: string; tableName: str
 
 /**
  * Wires the embedded runtime: the DynamoDB Local table, the store, the local Step Functions engine running the
- * generated ASL, the use cases as task handlers, the scheduled job, and the Hono app with local dev tokens.
- * Reference data is seeded idempotently (departments, the reference chain, users).
+ * generated ASL, the use cases as task handlers, the scheduled job, and the Hono app with password sign-in (and,
+ * in demo mode, dev tokens). Reference data is seeded idempotently (departments, the reference chain), then the
+ * users of the mode: the demo users, or the first admin of a production installation (see installation.ts).
+ * A mode that does not fit the data stops here, before anything is written.
  */
 export async function createLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const table = options.table ?? (await openLocalTable(options));
   const doc = options.wrapDocumentClient ? options.wrapDocumentClient(table.doc) : table.doc;
   // Overlapping reads of a project share one Query: safe because one process writes the table (see the class).
   const store = new SharedReadsStore(doc, options.tableName, options.retry);
-  await seedReferenceData(store);
   const log = options.log ?? consoleLogger;
+  const mode = options.mode ?? 'demo';
+  const passwords = new ScryptPasswordHasher(options.passwordHashing ?? DEFAULT_SCRYPT);
+  try {
+    const installation = await planInstallation(store, { mode, adminPassword: options.adminPassword });
+    await seedReferenceData(store);
+    for (const note of await applyInstallation(store, passwords, installation, new Date())) log.info(note);
+  } catch (error) {
+    if (!options.table) table.close();
+    throw error;
+  }
 
   // Executions that fail are reconciled by the next run of the job (on AWS an EventBridge rule does the same).
   const failed = new Set<string>();
@@ -206,20 +240,15 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
   };
   let timer: ReturnType<typeof setInterval> | undefined;
 
-  const tokens = new DevTokens(options.devSecret ?? 'daiban-local-dev-secret');
+  const sessionTokens = new SessionTokens(options.sessionSecret ?? randomBytes(32), {
+    ttlSeconds: options.tokenTtlSeconds ?? 3600,
+  });
+  const signIn = new LocalSignIn({ store, passwords, tokens: sessionTokens, log });
   const app = createApp({
     ctx,
-    authenticate: async (c: Context) => {
-      const header = c.req.header('authorization') ?? '';
-      const match = /^Bearer\s+(.+)$/i.exec(header);
-      if (!match?.[1]) {
-        throw new UnauthenticatedError(
-          'sign in: send Authorization: Bearer <token> (locally from POST /auth/dev-token)',
-        );
-      }
-      return tokens.verify(match[1]);
-    },
-    issueDevToken: (user) => tokens.issue(user),
+    authenticate: authenticateWith((token) => signIn.identify(token)),
+    accounts: { signIn, passwords },
+    ...(mode === 'demo' ? { issueDevToken: (user: User) => signIn.issue(user) } : {}),
     engineHealthy: () => localEngine.running,
     ...(options.clockControl ? { clock: options.clockControl } : {}),
     runScheduledJob: runJob,
@@ -229,7 +258,9 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     ctx,
     app,
     engine: localEngine,
-    tokens,
+    mode,
+    signIn,
+    tokens: { issue: async (user) => (await sessionTokens.issue(user)).token },
     channels,
     recover: (recoverOptions) => reconcileAll(ctx, recoverOptions ?? {}),
     tasksWaiting: () => taskTurns.waiting,

@@ -16,6 +16,7 @@ import {
 } from '../domain/meeting.js';
 import type { Principal } from '../domain/principal.js';
 import { itemKey } from '../domain/project.js';
+import { meetingAsSeenBy } from '../domain/redaction.js';
 import { decideStep } from '../domain/step-lifecycle.js';
 import {
   applyChanges,
@@ -370,7 +371,7 @@ export async function minuteMeeting(
 
 /** A meeting the caller may see (others are "not found"). */
 export async function getMeeting(ctx: AppContext, principal: Principal, meetingId: string): Promise<Meeting> {
-  return meetingFor(ctx, principal, meetingId, 'meeting.read');
+  return meetingAsSeenBy(principal, await meetingFor(ctx, principal, meetingId, 'meeting.read'));
 }
 
 /** The meetings the caller may see, newest first, a page at a time (a department: those it is invited to). */
@@ -381,7 +382,7 @@ export async function listMeetings(
 ): Promise<Page<Meeting>> {
   const result = await ctx.store.listMeetings(page);
   return {
-    items: result.items.filter((m) => canSeeMeeting(principal, m)),
+    items: result.items.filter((m) => canSeeMeeting(principal, m)).map((m) => meetingAsSeenBy(principal, m)),
     ...(result.cursor ? { cursor: result.cursor } : {}),
   };
 }
@@ -468,32 +469,36 @@ function minutesDocument(
   nameOf: (departmentId: string) => string,
 ): ProjectDocument {
   const attendance = meeting.attendance;
-  const items = (meeting.minutes?.items ?? []).map((minute) => {
-    const item = meeting.agenda.find((i) => i.itemId === minute.itemId);
-    const decision = minute.decision;
-    return {
-      project: `${item?.projectCode ?? ''} ${item?.projectName ?? ''}`,
-      step: item?.stepName ?? '',
-      department: item ? nameOf(item.departmentId) : '',
-      decision: DECISION_TEXT[decision.outcome] ?? decision.outcome,
-      details:
-        decision.outcome === 'approved_with_conditions'
-          ? decision.conditions.join('；')
-          : decision.outcome === 'supplement'
-            ? decision.missingMaterials.map((m) => `${m.name}（${m.reason}）`).join('；')
-            : decision.outcome === 'rejected'
-              ? `${decision.reason}（依据：${decision.legalBasis}）`
-              : '',
-      rule:
-        decision.outcome === 'noted'
-          ? '部门已在会前作出决定，会议不再议定'
-          : minute.binding === 'absent_consent'
-            ? '缺席默认：该部门受邀未请假缺席，视为同意会议议定事项'
-            : minute.binding === 'on_leave_deferred'
-              ? '该部门请假，本事项不作约束，仍由该部门办理'
-              : '该部门参会，会议议定即为部门决定',
-    };
-  });
+  // each project's copy carries its own matters: another enterprise's project is not its business
+  const own = new Set(meeting.agenda.filter((i) => i.projectId === projectId).map((i) => i.itemId));
+  const items = (meeting.minutes?.items ?? [])
+    .filter((m) => own.has(m.itemId))
+    .map((minute) => {
+      const item = meeting.agenda.find((i) => i.itemId === minute.itemId);
+      const decision = minute.decision;
+      return {
+        project: `${item?.projectCode ?? ''} ${item?.projectName ?? ''}`,
+        step: item?.stepName ?? '',
+        department: item ? nameOf(item.departmentId) : '',
+        decision: DECISION_TEXT[decision.outcome] ?? decision.outcome,
+        details:
+          decision.outcome === 'approved_with_conditions'
+            ? decision.conditions.join('；')
+            : decision.outcome === 'supplement'
+              ? decision.missingMaterials.map((m) => `${m.name}（${m.reason}）`).join('；')
+              : decision.outcome === 'rejected'
+                ? `${decision.reason}（依据：${decision.legalBasis}）`
+                : '',
+        rule:
+          decision.outcome === 'noted'
+            ? '部门已在会前作出决定，会议不再议定'
+            : minute.binding === 'absent_consent'
+              ? '缺席默认：该部门受邀未请假缺席，视为同意会议议定事项'
+              : minute.binding === 'on_leave_deferred'
+                ? '该部门请假，本事项不作约束，仍由该部门办理'
+                : '该部门参会，会议议定即为部门决定',
+      };
+    });
   return {
     projectId,
     docId: `${meeting.meetingId}-${projectId}`.slice(0, 64),

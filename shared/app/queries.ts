@@ -12,6 +12,7 @@ import {
   type ProjectEvent,
   type ProjectStep,
 } from '../domain/project.js';
+import { eventAsSeenBy } from '../domain/redaction.js';
 import { readClock } from '../domain/step-clock.js';
 import { isPassed, type ProjectStatus } from '../domain/step-status.js';
 import { partsOf } from '../domain/transition.js';
@@ -127,13 +128,11 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
       name: stage.name,
       nameEn: stage.nameEn,
       leadDepartmentId: stage.leadDepartmentId,
-      status: done
+      status: (done || stageIndex < project.currentStageIndex
         ? 'done'
         : stageIndex === project.currentStageIndex
           ? 'current'
-          : stageIndex < project.currentStageIndex
-            ? 'done'
-            : 'waiting',
+          : 'waiting') as 'done' | 'current' | 'waiting',
       light: worstLight(lights),
       lights: countLights(lights),
       steps,
@@ -191,7 +190,11 @@ export async function listProjects(
   page: PageRequest,
 ): Promise<Page<Project>> {
   if (filter.departmentId) {
-    assertAllowed(principal, 'projects.filter_by_department', { departmentId: filter.departmentId });
+    const ownOrOverseer = principal.role !== 'officer' || principal.departmentId === filter.departmentId;
+    assertAllowed(principal, 'projects.filter_by_department', {
+      departmentId: filter.departmentId,
+      ...(ownOrOverseer ? {} : { chains: await ctx.store.listChains() }),
+    });
     await assertDepartmentExists(ctx, filter.departmentId);
   }
   if (filter.agentId) assertAllowed(principal, 'projects.filter_by_agent', { agentId: filter.agentId });
@@ -236,7 +239,8 @@ export async function listProjectEvents(
   if (!project)
     throw new NotFoundError('PROJECT.NOT_FOUND', 'no such project (or it is not one you may see)');
   assertAllowed(principal, 'project.read_timeline', { project, ...(chain ? { chain } : {}) });
-  return ctx.store.listEvents(projectId, page);
+  const events = await ctx.store.listEvents(projectId, page);
+  return { ...events, items: events.items.map((e) => eventAsSeenBy(principal, e, chain)) };
 }
 
 /**

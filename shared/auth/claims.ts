@@ -3,7 +3,7 @@ import { type Principal, PrincipalSchema, RoleSchema } from '../domain/principal
 
 /**
  * Maps JWT claims to the principal. The same claim names are used by Cognito (custom attributes and groups)
- * and by the local dev tokens, so one mapping serves both.
+ * and by the local runtime's session tokens (`SessionTokens`), so one mapping serves both.
  *
  * - `sub` → userId (for agents, the agent id); `name` → name
  * - `custom:role`, or the first role found in `cognito:groups` (which API Gateway passes as the string "[agent]")

@@ -44,6 +44,8 @@ export type Resource = {
   agentId?: string;
   /** the project's chain, for stage leadership (牵头部门 see their whole stage) */
   chain?: Chain;
+  /** the chains in use, for a stage lead filtering by a department of its stages */
+  chains?: readonly Chain[];
   /** a joint review meeting */
   meeting?: Meeting;
 };
@@ -102,6 +104,22 @@ export function canSeeMeeting(principal: Principal, meeting: Meeting): boolean {
 function leadsStageOf(principal: Principal, resource: Resource): boolean {
   if (principal.role !== 'officer' || !principal.departmentId || !resource.chain) return false;
   return resource.chain.stages.some((s) => s.leadDepartmentId === principal.departmentId);
+}
+
+/** Whether the officer's department leads a stage (in any of the chains) in which `departmentId` holds a step. */
+function leadsStageHolding(principal: Principal, departmentId: string, chains: readonly Chain[]): boolean {
+  if (principal.role !== 'officer' || !principal.departmentId) return false;
+  return chains.some((chain) =>
+    chain.stages.some(
+      (stage) =>
+        stage.leadDepartmentId === principal.departmentId &&
+        stage.steps.some(
+          (step) =>
+            step.departmentId === departmentId ||
+            (step.parts ?? []).some((p) => p.departmentId === departmentId),
+        ),
+    ),
+  );
 }
 
 /** Whether the principal may see the project at all. */
@@ -177,6 +195,14 @@ export function decide(principal: Principal, action: Action, resource: Resource 
         'only an officer of the department that holds this step (or part) may act on it',
       );
     case 'projects.filter_by_department':
+      if (isOverseer(principal)) return allow;
+      if (principal.role === 'officer' && principal.departmentId === resource.departmentId) return allow;
+      if (resource.departmentId && leadsStageHolding(principal, resource.departmentId, resource.chains ?? []))
+        return allow;
+      return deny(
+        'DEPARTMENT.FORBIDDEN',
+        "only the department's own officers, the lead department of a stage it works in, leaders and admins see its projects",
+      );
     case 'inbox.read':
       if (isOverseer(principal)) return allow;
       if (principal.role === 'officer' && principal.departmentId === resource.departmentId) return allow;
@@ -242,6 +268,6 @@ export function decide(principal: Principal, action: Action, resource: Resource 
 export function assertAllowed(principal: Principal, action: Action, resource: Resource = {}): void {
   const verdict = decide(principal, action, resource);
   if (verdict.allowed) return;
-  if (verdict.as === 'not_found') throw new NotFoundError(verdict.code, verdict.reason);
-  throw new ForbiddenError(verdict.code, verdict.reason);
+  if (verdict.as === 'not_found') throw new NotFoundError(verdict.code, verdict.reason, action);
+  throw new ForbiddenError(verdict.code, verdict.reason, action);
 }

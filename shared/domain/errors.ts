@@ -8,6 +8,7 @@ export type DomainErrorKind =
   | 'not_found'
   | 'conflict'
   | 'unauthenticated'
+  | 'throttled'
   | 'unavailable';
 
 export class DomainError extends Error {
@@ -30,7 +31,12 @@ export class InvalidInputError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(code: string, message: string) {
+  /** `deniedAction`: the access policy hid the object from this caller (the refusal goes to the audit trail) */
+  constructor(
+    code: string,
+    message: string,
+    readonly deniedAction?: string,
+  ) {
     super('not_found', code, message);
     this.name = 'NotFoundError';
   }
@@ -44,15 +50,20 @@ export class ConflictError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(code: string, message: string) {
+  /** `deniedAction`: the access policy's refusal (it goes to the audit trail) */
+  constructor(
+    code: string,
+    message: string,
+    readonly deniedAction?: string,
+  ) {
     super('forbidden', code, message);
     this.name = 'ForbiddenError';
   }
 }
 
 export class UnauthenticatedError extends DomainError {
-  constructor(message: string) {
-    super('unauthenticated', 'AUTH.UNAUTHENTICATED', message);
+  constructor(message: string, code = 'AUTH.UNAUTHENTICATED') {
+    super('unauthenticated', code, message);
     this.name = 'UnauthenticatedError';
   }
 }
@@ -66,5 +77,17 @@ export class UnavailableError extends DomainError {
   ) {
     super('unavailable', code, message);
     this.name = 'UnavailableError';
+  }
+}
+
+/** Too many attempts of something (failed sign-ins of one user): refused without trying, until `retryAfterSeconds`. */
+export class TooManyAttemptsError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('throttled', code, message);
+    this.name = 'TooManyAttemptsError';
   }
 }

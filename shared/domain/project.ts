@@ -158,7 +158,10 @@ export const AgentAssignmentSchema = z.object({
 });
 export type AgentAssignment = z.infer<typeof AgentAssignmentSchema>;
 
-/** A user the system knows (seeded locally; Cognito users on AWS mirror these attributes). */
+/**
+ * A user the system knows (seeded locally; Cognito users on AWS mirror these attributes). Nothing secret: a local
+ * user's password hash is a separate record (`Credential` in user-accounts.ts) that no read of users returns.
+ */
 export const UserSchema = z.object({
   userId: z.string(),
   name: z.string(),
@@ -167,5 +170,7 @@ export const UserSchema = z.object({
   enterpriseId: z.string().optional(),
   phone: z.string().optional(),
   email: z.string().optional(),
+  /** a disabled user cannot sign in, and tokens issued to them are refused (local runtime) */
+  disabled: z.boolean().optional(),
 });
 export type User = z.infer<typeof UserSchema>;

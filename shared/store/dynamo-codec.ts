@@ -12,7 +12,10 @@ import {
   ProjectSchema,
   type ProjectStep,
   ProjectStepSchema,
+  type User,
+  UserSchema,
 } from '../domain/project.js';
+import { type Credential, CredentialSchema } from '../domain/user-accounts.js';
 import { itemIndexKeys, keys, projectIndexKeys, workKeys } from './keys.js';
 import type { OutboxEntry } from './store.port.js';
 
@@ -76,6 +79,29 @@ export const notificationItem = (notification: Notification): Record<string, unk
   ...keys.notification(notification.userId, notification.notificationId),
   ...NotificationSchema.parse(notification),
 });
+
+export const userItem = (user: User): Record<string, unknown> => ({
+  ...keys.user(user.userId),
+  GSI1PK: 'USERS',
+  GSI1SK: `${user.role}#${user.userId}`,
+  // who receives a department's or a role's notifications
+  GSI2PK:
+    user.role === 'officer' && user.departmentId
+      ? `USERS#DEPT#${user.departmentId}`
+      : `USERS#ROLE#${user.role}`,
+  GSI2SK: user.userId,
+  ...UserSchema.parse(user),
+});
+
+/** A password hash in its own item, with no index keys: nothing that lists users can ever copy it. */
+export const credentialItem = (credential: Credential): Record<string, unknown> => ({
+  ...keys.credential(credential.userId),
+  ...CredentialSchema.parse(credential),
+});
+
+export const parseUser = (item: Record<string, unknown>): User => UserSchema.parse(stripKeys(item));
+export const parseCredential = (item: Record<string, unknown>): Credential =>
+  CredentialSchema.parse(stripKeys(item));
 
 export const parseDocument = (item: Record<string, unknown>): ProjectDocument =>
   ProjectDocumentSchema.parse(stripKeys(item));

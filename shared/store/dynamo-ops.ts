@@ -4,6 +4,7 @@ import { itemKey, type ProjectStep, ProjectStepSchema } from '../domain/project.
 import type { ProjectChange } from '../domain/transition.js';
 import {
   assignmentItem,
+  credentialItem,
   documentItem,
   eventItem,
   notificationItem,
@@ -11,6 +12,7 @@ import {
   projectItem,
   stepItem,
   TOKEN_FIELDS,
+  userItem,
 } from './dynamo-codec.js';
 import { itemIndexKeys, keys, statusKey, workKeys } from './keys.js';
 import type { StoreOp } from './store.port.js';
@@ -169,6 +171,53 @@ export function toTransactItems(
         });
         break;
       }
+      case 'create_user':
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: userItem(op.user),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        });
+        break;
+      case 'update_user': {
+        const sets = Object.entries(op.set).filter(([, value]) => value !== undefined);
+        if (sets.length === 0) {
+          items.push({ ConditionCheck: userExists(tableName, op.userId) });
+          break;
+        }
+        items.push({
+          Update: {
+            TableName: tableName,
+            Key: keys.user(op.userId),
+            UpdateExpression: `SET ${sets.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: Object.fromEntries(sets.map(([name], i) => [`#f${i}`, name])),
+            ExpressionAttributeValues: Object.fromEntries(sets.map(([, value], i) => [`:f${i}`, value])),
+          },
+        });
+        break;
+      }
+      case 'check_user':
+        items.push({ ConditionCheck: userExists(tableName, op.userId) });
+        break;
+      case 'put_credential':
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: credentialItem(op.credential),
+            ...(op.expect === 'any'
+              ? {}
+              : op.expect === 'absent'
+                ? { ConditionExpression: 'attribute_not_exists(PK)' }
+                : {
+                    ConditionExpression: '#hash = :hash',
+                    ExpressionAttributeNames: { '#hash': 'passwordHash' },
+                    ExpressionAttributeValues: { ':hash': op.expect.passwordHash },
+                  }),
+          },
+        });
+        break;
     }
     opsOf.push([op]);
   }
@@ -183,6 +232,12 @@ export function toTransactItems(
   }
   return { items, opsOf };
 }
+
+const userExists = (tableName: string, userId: string) => ({
+  TableName: tableName,
+  Key: keys.user(userId),
+  ConditionExpression: 'attribute_exists(PK)',
+});
 
 function versionCondition(tableName: string, item: ProjectStep) {
   return {

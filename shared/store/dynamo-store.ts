@@ -9,20 +9,23 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { DENIAL_RETENTION_DAYS, type Denial, DenialSchema } from '../domain/audit.js';
 import { type Chain, ChainSchema } from '../domain/chain.js';
 import { type Department, DepartmentSchema } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
 import { type Meeting, MeetingSchema } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
 import type { ItemTokens, Project, ProjectStep, User } from '../domain/project.js';
-import { UserSchema } from '../domain/project.js';
 import { emptyCounters, STAT_COUNTERS, type StatCounters, type StatDimension } from '../domain/stats.js';
 import { ProjectStatusSchema } from '../domain/step-status.js';
+import type { Credential } from '../domain/user-accounts.js';
+import { chinaDate } from '../domain/working-days.js';
 import {
   decodeCursor,
   encodeCursor,
   outboxItem,
   parseAssignment,
+  parseCredential,
   parseDocument,
   parseEvent,
   parseNotification,
@@ -30,8 +33,10 @@ import {
   parseProject,
   parseStep,
   parseTokens,
+  parseUser,
   stripKeys,
   tokenKeyOf,
+  userItem,
 } from './dynamo-codec.js';
 import { toTransactItems } from './dynamo-ops.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './dynamo-retry.js';
@@ -133,35 +138,33 @@ export class DynamoDaibanStore implements DaibanStore {
   }
 
   async putUser(user: User): Promise<void> {
-    await this.put({
-      ...keys.user(user.userId),
-      GSI1PK: 'USERS',
-      GSI1SK: `${user.role}#${user.userId}`,
-      // who receives a department's or a role's notifications
-      GSI2PK:
-        user.role === 'officer' && user.departmentId
-          ? `USERS#DEPT#${user.departmentId}`
-          : `USERS#ROLE#${user.role}`,
-      GSI2SK: user.userId,
-      ...UserSchema.parse(user),
-    });
+    await this.put(userItem(user));
   }
 
   async listUsersOf(audience: { departmentId: string } | { role: User['role'] }): Promise<User[]> {
     const pk =
       'departmentId' in audience ? `USERS#DEPT#${audience.departmentId}` : `USERS#ROLE#${audience.role}`;
     const items = await this.queryAll({ IndexName: 'GSI2', ...eq('GSI2PK', pk) });
-    return items.map((item) => UserSchema.parse(stripKeys(item)));
+    return items.map(parseUser);
   }
 
   async getUser(userId: string): Promise<User | undefined> {
     const item = await this.get(keys.user(userId));
-    return item ? UserSchema.parse(stripKeys(item)) : undefined;
+    return item ? parseUser(item) : undefined;
   }
 
   async listUsers(): Promise<User[]> {
     const items = await this.queryAll({ IndexName: 'GSI1', ...eq('GSI1PK', 'USERS') });
-    return items.map((item) => UserSchema.parse(stripKeys(item)));
+    return items.map(parseUser);
+  }
+
+  async listUserPage(page: PageRequest): Promise<Page<User>> {
+    return this.queryPage({ IndexName: 'GSI1', ...eq('GSI1PK', 'USERS') }, page, parseUser);
+  }
+
+  async getCredential(userId: string): Promise<Credential | undefined> {
+    const item = await this.get(keys.credential(userId));
+    return item ? parseCredential(item) : undefined;
   }
 
   async readSerial(sequence: string): Promise<number | undefined> {
@@ -387,6 +390,35 @@ export class DynamoDaibanStore implements DaibanStore {
       },
       page,
       parseNotification,
+    );
+  }
+
+  async recordDenial(denial: Denial): Promise<void> {
+    const expiresAt = Math.floor(Date.parse(denial.at) / 1000) + DENIAL_RETENTION_DAYS * 86_400;
+    await this.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.denial(chinaDate(new Date(denial.at)), denial.at, denial.denialId),
+          ...DenialSchema.parse(denial),
+          expiresAt,
+        },
+      }),
+    );
+  }
+
+  async listDenials(date: string, page: PageRequest): Promise<Page<Denial>> {
+    return this.queryPage(
+      {
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `AUDIT#${date}` },
+        ScanIndexForward: false,
+      },
+      page,
+      (item) => {
+        const { expiresAt: _e, ...rest } = stripKeys(item);
+        return DenialSchema.parse(rest);
+      },
     );
   }
 

@@ -20,6 +20,8 @@ export const keys = {
     SK: `VERSION#${String(version).padStart(6, '0')}`,
   }),
   user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'USER' }),
+  /** a local user's password hash: its own item, in no index */
+  credential: (userId: string) => ({ PK: `USER#${userId}`, SK: 'CREDENTIAL' }),
   counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
   setting: (name: string) => ({ PK: `SETTING#${name}`, SK: 'SETTING' }),
   meeting: (meetingId: string) => ({ PK: `MEETING#${meetingId}`, SK: 'MEETING' }),
@@ -29,6 +31,8 @@ export const keys = {
     SK: `NOTIF#${notificationId}`,
   }),
   stats: (dimension: string, month: string, id: string) => ({ PK: `STATS#${dimension}#${month}`, SK: id }),
+  /** a refused attempt, in its China date's partition */
+  denial: (date: string, at: string, denialId: string) => ({ PK: `AUDIT#${date}`, SK: `${at}#${denialId}` }),
 };
 
 /** A small stable hash, so the same thing always lands on the same shard. */

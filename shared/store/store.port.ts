@@ -1,3 +1,4 @@
+import type { Denial } from '../domain/audit.js';
 import type { Chain } from '../domain/chain.js';
 import type { Department } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
@@ -16,6 +17,7 @@ import type {
 import type { StatCounters, StatDimension } from '../domain/stats.js';
 import type { ProjectStatus, StepStatus } from '../domain/step-status.js';
 import type { ProjectChange } from '../domain/transition.js';
+import type { Credential } from '../domain/user-accounts.js';
 import type { ChannelEvent } from '../notify/channels.port.js';
 
 /** A page of a list and the cursor of the next page (absent on the last page). */
@@ -84,7 +86,18 @@ export type StoreOp =
   | { op: 'put_meeting'; meeting: Meeting; expectedVersion: number | null }
   | { op: 'put_notification'; notification: Notification }
   /** adds to a month's counters of a department or agent (created on first use) */
-  | { op: 'update_stats'; dimension: StatDimension; id: string; month: string; add: Partial<StatCounters> };
+  | { op: 'update_stats'; dimension: StatDimension; id: string; month: string; add: Partial<StatCounters> }
+  /** a new user (fails if the id is taken) */
+  | { op: 'create_user'; user: User }
+  /** changes of an existing user's name or disabled flag (fails if there is no such user) */
+  | { op: 'update_user'; userId: string; set: { name?: string; disabled?: boolean } }
+  /** nothing written: the user must exist */
+  | { op: 'check_user'; userId: string }
+  /**
+   * a user's password hash, written only if no hash is stored yet (`absent`), whatever is stored (`any`), or the
+   * hash read before is still the one stored (a re-hash at sign-in must not undo a reset made meanwhile)
+   */
+  | { op: 'put_credential'; credential: Credential; expect: 'absent' | 'any' | { passwordHash: string } };
 
 /**
  * A transaction whose conditions did not hold: `failed` lists the operations whose condition failed, so the caller
@@ -128,9 +141,15 @@ export interface DaibanStore {
   /** every version of every chain (projects stay on the version they were registered on) */
   listChainVersions(): Promise<Chain[]>;
 
+  /** Writes a user's attributes as they are (reference data; a local user is created with `create_user`). */
   putUser(user: User): Promise<void>;
   getUser(userId: string): Promise<User | undefined>;
+  /** Every user (small lists: the demo, the driver); `listUserPage` pages through them. */
   listUsers(): Promise<User[]>;
+  /** By role, then id. */
+  listUserPage(page: PageRequest): Promise<Page<User>>;
+  /** A local user's password hash (never returned by any other read). */
+  getCredential(userId: string): Promise<Credential | undefined>;
 
   /** The current value of a sequence (undefined: never used). */
   readSerial(sequence: string): Promise<number | undefined>;
@@ -206,6 +225,11 @@ export interface DaibanStore {
     value: Record<string, unknown>,
     options?: { expectedRevision?: number | null; ttlSeconds?: number },
   ): Promise<boolean>;
+
+  /** Records a refused attempt in the audit trail (one write of its own, outside any transaction). */
+  recordDenial(denial: Denial): Promise<void>;
+  /** The refused attempts of one China date (`YYYY-MM-DD`), newest first. */
+  listDenials(date: string, page: PageRequest): Promise<Page<Denial>>;
 
   /** Throws (UnavailableError) when the database does not answer. */
   ping(): Promise<void>;

@@ -13,9 +13,11 @@
  * | department       | DEPT#<id>       | DEPT               | DEPARTMENTS / id                    |                  |                     |                          |
  * | chain version    | CHAIN#<id>      | VERSION#<000n>     | CHAINS / id#version                 |                  |                     |                          |
  * | user             | USER#<id>       | USER               | USERS / role#id                     |                  |                     |                          |
+ * | credential       | USER#<id>       | CREDENTIAL         |                                     |                  |                     |                          |
  * | counter          | COUNTER#<name>  | COUNTER            |                                     |                  |                     |                          |
  * | setting          | SETTING#<name>  | SETTING            |                                     |                  |                     |                          |
  *
+ * A local user's password hash is its own item (CREDENTIAL), in no index: no read of users ever carries it.
  * `<key>` is a step id, or `<stepId>#<partId>` for a part of a joint review. Task tokens live in their own items,
  * so no index ever copies them. A project's working set (project, steps, parts, tokens) is one Query: `SK >= PROJECT`.
  */

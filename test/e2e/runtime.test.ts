@@ -1,11 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.js';
 import { RECORD_FILE, readRecord } from '../../infra/local/dynamodb-record.js';
+import { DEMO_PASSWORD } from '../../infra/local/installation.js';
 import { isRunning } from '../../infra/local/processes.js';
+import { SESSION_SECRET_FILE } from '../../infra/local/session-secret.js';
 import {
   answers,
   devToken,
@@ -43,6 +45,10 @@ describe('the embedded runtime (npm start)', () => {
       token,
     });
     const meetings = await request(`${base}/meetings`, { token });
+    const signedIn = await request(`${base}/auth/login`, {
+      method: 'POST',
+      body: { userId: 'agent-wang', password: DEMO_PASSWORD },
+    });
     const javaPid = readRecord(dataDir)?.pid;
     first.child.kill('SIGINT');
     const firstExit = await first.exited;
@@ -53,11 +59,18 @@ describe('the embedded runtime (npm start)', () => {
     const second = await startRuntime(env);
     running.push(second);
     const again = await request(`${base}/projects`, { token });
+    const sameSession = await request(`${base}/me/notifications`, { token: signedIn.body.token });
     await second.waitFor('project(s) in flight in');
     second.child.kill('SIGINT');
     const secondExit = await second.exited;
 
     // Assess
+    expect(first.output()).toContain('in DEMO mode');
+    expect(first.output()).toContain(
+      `made a new token-signing secret in ${join(dataDir, SESSION_SECRET_FILE)}`,
+    );
+    expect(statSync(join(dataDir, SESSION_SECRET_FILE)).mode & 0o777).toBe(0o600);
+    expect(signedIn.status).toBe(200);
     expect(first.output()).toContain('Seeding the demo');
     const projects = seeded.body.projects as Array<{
       status: string;
@@ -92,10 +105,13 @@ describe('the embedded runtime (npm start)', () => {
     expect(dynamoAfterStop).toBe(false);
     expect(recordAfterStop).toBe(false);
     expect(second.output()).not.toContain('Seeding the demo');
+    // the secret made by the first start signs and verifies for the second: a token outlives a restart
+    expect(second.output()).not.toContain('made a new token-signing secret');
+    expect(sameSession.status).toBe(200);
     expect(second.output()).toContain('Resumed 5 project(s) in flight');
     expect(again.body.projects).toEqual(projects);
     expect(secondExit).toBe(0);
-  });
+  }, 180_000); // two starts, the first seeding the demo: over a minute on a busy two-core machine
 
   it('stops at once with a clear message when its HTTP port is in use, before starting anything', async () => {
     // Prepare: another program holds the port
@@ -128,4 +144,50 @@ describe('the embedded runtime (npm start)', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it('in production mode, wants the first admin password on empty data, then serves no demo and no dev tokens', async () => {
+    // Prepare
+    const port = await freePort();
+    const dynamoPort = await freePort();
+    const folder = mkdtempSync(join(tmpdir(), 'daiban-production-'));
+    const env = { PORT: String(port), DYNAMODB_PORT: String(dynamoPort), DAIBAN_DATA_DIR: folder };
+    const base = `http://127.0.0.1:${port}`;
+
+    try {
+      // Act: without the password it refuses; with it, it starts
+      const refused = spawnRuntime(env, ['--production']);
+      running.push(refused);
+      const refusedCode = await refused.exited;
+      const started = await startRuntime({ ...env, DAIBAN_ADMIN_PASSWORD: 'first admin password' }, [
+        '--production',
+      ]);
+      running.push(started);
+      const devToken = await request(`${base}/auth/dev-token`, { method: 'POST', body: { userId: 'admin' } });
+      const demoUser = await request(`${base}/auth/login`, {
+        method: 'POST',
+        body: { userId: 'agent-wang', password: DEMO_PASSWORD },
+      });
+      const admin = await request(`${base}/auth/login`, {
+        method: 'POST',
+        body: { userId: 'admin', password: 'first admin password' },
+      });
+      const projects = await request(`${base}/projects`, { token: admin.body.token });
+      started.child.kill('SIGINT');
+      const startedExit = await started.exited;
+
+      // Assess
+      expect(refusedCode).toBe(1);
+      expect(refused.output()).toContain('set DAIBAN_ADMIN_PASSWORD');
+      expect(started.output()).toContain('in production mode');
+      expect(started.output()).not.toContain('Seeding the demo');
+      expect(started.output()).not.toContain('first admin password');
+      expect(devToken.status).toBe(404);
+      expect(demoUser.status).toBe(401);
+      expect(admin.status).toBe(200);
+      expect(projects.body.projects).toEqual([]);
+      expect(startedExit).toBe(0);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

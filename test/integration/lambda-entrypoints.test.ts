@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.js';
-import { demoEnterprises, seedReferenceData } from '../../infra/local/seed-reference.js';
+import { demoEnterprises, seedReferenceData, seedUsers } from '../../infra/local/seed-reference.js';
 import type { AppContext } from '../../shared/app/context.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
@@ -137,7 +137,10 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     // Prepare: a table like the stateful stack's, with the reference data loaded
     await ensureTable(dynamo, tableName);
     const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-    await seedReferenceData(new DynamoDaibanStore(doc, tableName));
+    const store = new DynamoDaibanStore(doc, tableName);
+    await seedReferenceData(store);
+    // on AWS the users are Cognito's; the table mirrors their attributes (no passwords)
+    for (const user of seedUsers()) await store.putUser(user);
 
     // The handler modules build their context from the Lambda environment when loaded (cold start).
     vi.stubEnv('TABLE_NAME', tableName);

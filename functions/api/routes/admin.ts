@@ -1,11 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { listDenials } from '../../../shared/app/audit.js';
 import { realClockControl } from '../../../shared/app/clock-control.js';
 import { runScheduledJob } from '../../../shared/app/scheduled-job.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { InstantSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
-import { bearer, body, errorResponses, json } from '../openapi.js';
+import { bearer, body, errorResponses, failure, json, PageQuery } from '../openapi.js';
+import { ClockMovedSchema, DenialListSchema, JobRunSchema } from '../schemas.js';
 
 /** Where to move a simulated clock: so many days ahead, or to an instant (never back). */
 export const MoveClockSchema = z.union([
@@ -27,7 +29,10 @@ export function adminRoutes(deps: ApiDeps) {
       path: '/admin/jobs',
       security: bearer,
       responses: {
-        200: json('what the scheduled job did: outbox entries re-sent, executions renewed, projects audited'),
+        200: json(
+          'what the scheduled job did: outbox entries re-sent, executions renewed, projects audited',
+          JobRunSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -46,9 +51,10 @@ export function adminRoutes(deps: ApiDeps) {
       responses: {
         200: json(
           "the simulated clock's new time, and what the scheduled job did at it (deadlines, renewals now due)",
+          ClockMovedSchema,
         ),
         ...errorResponses,
-        409: json("the runtime runs on the real clock, or the instant is before the clock's now"),
+        409: failure("the runtime runs on the real clock, or the instant is before the clock's now"),
       },
     }),
     async (c) => {
@@ -63,6 +69,34 @@ export function adminRoutes(deps: ApiDeps) {
       // What came due at the new time (renewals, SLA checkpoints) happens now, not at the next tick.
       const report = await runJob();
       return c.json({ clock: clock.mode, time: time.toISOString(), report }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/admin/audit',
+      security: bearer,
+      request: {
+        query: PageQuery.extend({
+          date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date is YYYY-MM-DD (China date)'),
+        }),
+      },
+      responses: {
+        200: json(
+          'the refused attempts of that day, newest first: who tried which action where',
+          DenialListSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { date, limit, cursor } = c.req.valid('query');
+      const page = await listDenials(deps.ctx, c.get('principal'), date, {
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
+      return c.json({ denials: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
     },
   );
 

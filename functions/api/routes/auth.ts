@@ -1,12 +1,46 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { NotFoundError } from '../../../shared/domain/errors.js';
+import { SignInInputSchema } from '../../../shared/app/sign-in.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
+import { userSummary } from '../../../shared/domain/user-accounts.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
-import { body, errorResponses, json } from '../openapi.js';
+import { body, errorResponses, failure, json } from '../openapi.js';
+import { SignedInSchema, UserListSchema } from '../schemas.js';
 
-/** Local mode only: a token for a seeded user, so the demo and tests can act as anyone. */
-export function devAuthRoutes(deps: ApiDeps) {
+/**
+ * Signing in on the local runtime: `POST /auth/login` with a password (both modes), and in demo mode only
+ * `POST /auth/dev-token` (a token for any user, no password) and `GET /auth/users` (who there is to be).
+ * On AWS none of these exist: Cognito signs users in.
+ */
+export function authRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  const accounts = deps.accounts;
+  if (accounts) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: '/auth/login',
+        request: { body: body(SignInInputSchema) },
+        responses: {
+          200: json(
+            'a bearer token (`token`, valid `expiresIn` seconds, until `expiresAt`) and whom it is for; send it as Authorization: Bearer <token>',
+            SignedInSchema,
+          ),
+          400: errorResponses[400],
+          401: failure('wrong user id or password (the same answer for both), or a disabled account'),
+          429: failure('too many failed sign-ins for this user id: try again after Retry-After seconds'),
+          503: errorResponses[503],
+        },
+      }),
+      async (c) => {
+        const signedIn = await accounts.signIn.signIn(c.req.valid('json'));
+        c.header('Cache-Control', 'no-store');
+        return c.json({ tokenType: 'Bearer' as const, ...signedIn }, 200);
+      },
+    );
+  }
+
   const issue = deps.issueDevToken;
   if (!issue) return app;
 
@@ -15,16 +49,26 @@ export function devAuthRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/auth/dev-token',
       request: { body: body(z.strictObject({ userId: z.string().min(1).max(64) })) },
-      responses: { 200: json('a bearer token for the seeded user (local mode only)'), ...errorResponses },
+      responses: {
+        200: json('a bearer token for any user, without a password (demo mode only)', SignedInSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { userId } = c.req.valid('json');
       const user = await deps.ctx.store.getUser(userId);
       if (!user) {
         const known = (await deps.ctx.store.listUsers()).map((u) => u.userId).join(', ');
-        throw new NotFoundError('AUTH.UNKNOWN_USER', `no seeded user '${userId}'; seeded users: ${known}`);
+        throw new NotFoundError('AUTH.UNKNOWN_USER', `no user '${userId}'; users: ${known}`);
       }
-      return c.json({ token: await issue(user), user }, 200);
+      if (user.disabled) {
+        throw new ForbiddenError(
+          'AUTH.USER_DISABLED',
+          `the account '${userId}' is disabled; an admin can enable it (PATCH /admin/users/${userId})`,
+        );
+      }
+      c.header('Cache-Control', 'no-store');
+      return c.json({ tokenType: 'Bearer' as const, ...(await issue(user)), user: userSummary(user) }, 200);
     },
   );
 
@@ -32,9 +76,14 @@ export function devAuthRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/auth/users',
-      responses: { 200: json('the seeded users (local mode only)') },
+      responses: {
+        200: json(
+          'who there is to sign in as: id, name, role, department or enterprise (demo mode only)',
+          UserListSchema,
+        ),
+      },
     }),
-    async (c) => c.json({ users: await deps.ctx.store.listUsers() }, 200),
+    async (c) => c.json({ users: (await deps.ctx.store.listUsers()).map(userSummary) }, 200),
   );
   return app;
 }

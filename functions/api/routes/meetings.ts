@@ -14,6 +14,7 @@ import { ScheduleSchema } from '../../../shared/domain/meeting.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
+import { MeetingListSchema, MeetingResultSchema, MinutesResultSchema } from '../schemas.js';
 
 const MeetingParams = z.strictObject({
   meetingId: z
@@ -48,7 +49,10 @@ export function meetingRoutes(deps: ApiDeps) {
       security: bearer,
       request: { body: body(MeetingInputSchema) },
       responses: {
-        201: json('the meeting: scheduled (a leader or a stage lead department) or requested (an agent)'),
+        201: json(
+          'the meeting: scheduled (a leader or a stage lead department) or requested (an agent)',
+          MeetingResultSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -62,7 +66,10 @@ export function meetingRoutes(deps: ApiDeps) {
       security: bearer,
       request: { query: PageQuery },
       responses: {
-        200: json('the meetings the caller may see (a department: those it is invited to), newest first'),
+        200: json(
+          'the meetings the caller may see (a department: those it is invited to), newest first',
+          MeetingListSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -83,7 +90,7 @@ export function meetingRoutes(deps: ApiDeps) {
       security: bearer,
       request: { params: MeetingParams },
       responses: {
-        200: json('the meeting: agenda, invitations and answers, attendance, minutes'),
+        200: json('the meeting: agenda, invitations and answers, attendance, minutes', MeetingResultSchema),
         ...errorResponses,
       },
     }),
@@ -97,7 +104,10 @@ export function meetingRoutes(deps: ApiDeps) {
       path: '/meetings/{meetingId}/answer',
       security: bearer,
       request: { params: MeetingParams, body: body(RequestAnswerSchema) },
-      responses: { 200: json('the requested meeting, scheduled or declined'), ...errorResponses },
+      responses: {
+        200: json('the requested meeting, scheduled or declined', MeetingResultSchema),
+        ...errorResponses,
+      },
     }),
     async (c) =>
       c.json(
@@ -120,7 +130,10 @@ export function meetingRoutes(deps: ApiDeps) {
       security: bearer,
       request: { params: MeetingParams, body: body(InvitationAnswerSchema) },
       responses: {
-        200: json("the meeting with the department's answer (attend, or leave with its reason)"),
+        200: json(
+          "the meeting with the department's answer (attend, or leave with its reason)",
+          MeetingResultSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -148,7 +161,10 @@ export function meetingRoutes(deps: ApiDeps) {
         body: body(z.strictObject({ present: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/)).max(30) })),
       },
       responses: {
-        200: json('the meeting with who came, who was on leave, who was absent without leave'),
+        200: json(
+          'the meeting with who came, who was on leave, who was absent without leave',
+          MeetingResultSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -175,6 +191,7 @@ export function meetingRoutes(deps: ApiDeps) {
       responses: {
         200: json(
           'the minuted meeting, its decisions applied to the steps, and the minutes (会议纪要) of each project',
+          MinutesResultSchema,
         ),
         ...errorResponses,
       },

@@ -15,7 +15,14 @@ import {
 import { ProjectStatusSchema } from '../../../shared/domain/step-status.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
-import { bearer, body, errorResponses, json, PageQuery, ProjectIdParams } from '../openapi.js';
+import { bearer, body, errorResponses, failure, json, PageQuery, ProjectIdParams } from '../openapi.js';
+import {
+  EventListSchema,
+  ProjectCreatedSchema,
+  ProjectListSchema,
+  ProjectResultSchema,
+  ProjectViewSchema,
+} from '../schemas.js';
 
 export function projectRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
@@ -31,8 +38,8 @@ export function projectRoutes(deps: ApiDeps) {
         headers: z.object({ 'idempotency-key': z.string().max(100).optional() }),
       },
       responses: {
-        201: json('the project, with its id and project code (项目代码)'),
-        422: json('the Idempotency-Key was used for a different request'),
+        201: json('the project, with its id and project code (项目代码)', ProjectCreatedSchema),
+        422: failure('the Idempotency-Key was used for a different request'),
         ...errorResponses,
       },
     }),
@@ -74,7 +81,10 @@ export function projectRoutes(deps: ApiDeps) {
           department: z.string().min(1).max(16).optional(),
         }),
       },
-      responses: { 200: json('a page of the projects the caller may see, newest first'), ...errorResponses },
+      responses: {
+        200: json('a page of the projects the caller may see, newest first', ProjectListSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -101,7 +111,10 @@ export function projectRoutes(deps: ApiDeps) {
       path: '/projects/{id}',
       security: bearer,
       request: { params: ProjectIdParams },
-      responses: { 200: json('the project, its stages and every step with its clock'), ...errorResponses },
+      responses: {
+        200: json('the project, its stages and every step with its clock', ProjectViewSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await getProjectView(ctx, c.get('principal'), c.req.valid('param').id), 200),
   );
@@ -112,7 +125,10 @@ export function projectRoutes(deps: ApiDeps) {
       path: '/projects/{id}/events',
       security: bearer,
       request: { params: ProjectIdParams, query: PageQuery },
-      responses: { 200: json('a page of the timeline: every action, oldest first'), ...errorResponses },
+      responses: {
+        200: json('a page of the timeline: every action, oldest first', EventListSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -130,7 +146,7 @@ export function projectRoutes(deps: ApiDeps) {
       path: '/projects/{id}/agent',
       security: bearer,
       request: { params: ProjectIdParams, body: body(ReassignAgentInputSchema) },
-      responses: { 200: json('the project with its new agent'), ...errorResponses },
+      responses: { 200: json('the project with its new agent', ProjectResultSchema), ...errorResponses },
     }),
     async (c) => {
       const project = await reassignAgent(
@@ -150,7 +166,10 @@ export function projectRoutes(deps: ApiDeps) {
       security: bearer,
       request: { params: ProjectIdParams, body: body(WithdrawalInputSchema) },
       responses: {
-        200: json('the project, withdrawn: every open step closed as withdrawn, its execution stopped'),
+        200: json(
+          'the project, withdrawn: every open step closed as withdrawn, its execution stopped',
+          ProjectResultSchema,
+        ),
         ...errorResponses,
       },
     }),

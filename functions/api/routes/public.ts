@@ -6,6 +6,13 @@ import { NotFoundError } from '../../../shared/domain/errors.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, json } from '../openapi.js';
+import {
+  ChainDetailSchema,
+  ChainListSchema,
+  ChainPublishedSchema,
+  DepartmentListSchema,
+  HealthSchema,
+} from '../schemas.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -25,8 +32,9 @@ export function publicRoutes(deps: ApiDeps) {
       responses: {
         200: json(
           'the database and the engine answer; which clock the runtime runs on (real or simulated) and its time',
+          HealthSchema,
         ),
-        503: json('the database or the engine does not answer (the body says which)'),
+        503: json('the database or the engine does not answer (the body says which)', HealthSchema),
       },
     }),
     async (c) => {
@@ -39,7 +47,7 @@ export function publicRoutes(deps: ApiDeps) {
       if (!ok) c.header('Retry-After', '5');
       return c.json(
         {
-          status: ok ? 'ok' : 'unavailable',
+          status: ok ? ('ok' as const) : ('unavailable' as const),
           database,
           engine,
           clock: deps.clock?.mode ?? 'real',
@@ -51,15 +59,26 @@ export function publicRoutes(deps: ApiDeps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/departments', responses: { 200: json('all departments') } }),
-    async (c) => c.json({ departments: await store.listDepartments() }, 200),
+    createRoute({
+      method: 'get',
+      path: '/departments',
+      responses: { 200: json('all departments', DepartmentListSchema) },
+    }),
+    // a department's robot webhook carries its key: it is not public
+    async (c) =>
+      c.json(
+        {
+          departments: (await store.listDepartments()).map(({ webhookUrl: _w, ...department }) => department),
+        },
+        200,
+      ),
   );
 
   app.openapi(
     createRoute({
       method: 'get',
       path: '/chains',
-      responses: { 200: json('approval chains (latest versions)') },
+      responses: { 200: json('approval chains (latest versions)', ChainListSchema) },
     }),
     async (c) => {
       const chains = await store.listChains();
@@ -97,6 +116,7 @@ export function publicRoutes(deps: ApiDeps) {
       responses: {
         200: json(
           'a chain (its latest version, or ?version=) with every step and its six public items (六公开)',
+          ChainDetailSchema,
         ),
         404: errorResponses[404],
       },
@@ -180,7 +200,7 @@ export function publicRoutes(deps: ApiDeps) {
         },
       },
       responses: {
-        201: json('the chain version, validated and published with its state machine'),
+        201: json('the chain version, validated and published with its state machine', ChainPublishedSchema),
         ...errorResponses,
       },
     }),

@@ -23,6 +23,18 @@ import {
   StepParams,
 } from '../openapi.js';
 import { documentPage } from '../pages/document-page.js';
+import {
+  AgentReportSchema,
+  CalendarViewSchema,
+  DepartmentReportSchema,
+  DocumentListSchema,
+  MarkedReadSchema,
+  NotificationListSchema,
+  RecomputedSchema,
+  SlaPolicyResultSchema,
+  StepResultSchema,
+  SweepRunSchema,
+} from '../schemas.js';
 
 export const ClockPauseInputSchema = z.strictObject({
   kind: z.enum(['hearing', 'expert_review', 'testing', 'site_survey']),
@@ -44,7 +56,12 @@ export function slaRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/calendar',
-      responses: { 200: json('the years with an official working-day schedule, and what an admin added') },
+      responses: {
+        200: json(
+          'the years with an official working-day schedule, and what an admin added',
+          CalendarViewSchema,
+        ),
+      },
     }),
     async (c) => c.json(await calendarView(ctx), 200),
   );
@@ -59,7 +76,7 @@ export function slaRoutes(deps: ApiDeps) {
         body: body(YearScheduleSchema),
       },
       responses: {
-        200: json("the year's schedule is applied; flagged due dates were computed again"),
+        200: json("the year's schedule is applied; flagged due dates were computed again", RecomputedSchema),
         ...errorResponses,
       },
     }),
@@ -81,7 +98,10 @@ export function slaRoutes(deps: ApiDeps) {
         params: z.strictObject({ date: ChinaDateSchema }),
         body: body(z.strictObject({ reason: z.string().trim().min(1).max(200) })),
       },
-      responses: { 200: json('a local closure (a working day off) is applied'), ...errorResponses },
+      responses: {
+        200: json('a local closure (a working day off) is applied', RecomputedSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { date } = c.req.valid('param');
@@ -96,7 +116,7 @@ export function slaRoutes(deps: ApiDeps) {
       path: '/calendar/closures/{date}',
       security: bearer,
       request: { params: z.strictObject({ date: ChinaDateSchema }) },
-      responses: { 200: json('the closure is lifted'), ...errorResponses },
+      responses: { 200: json('the closure is lifted', RecomputedSchema), ...errorResponses },
     }),
     async (c) => {
       const { date } = c.req.valid('param');
@@ -109,7 +129,10 @@ export function slaRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/sla-policy',
       responses: {
-        200: json('the thresholds of the lights, the escalation ladder, the repeat-offender rules'),
+        200: json(
+          'the thresholds of the lights, the escalation ladder, the repeat-offender rules',
+          SlaPolicyResultSchema,
+        ),
       },
     }),
     async (c) => {
@@ -124,7 +147,7 @@ export function slaRoutes(deps: ApiDeps) {
       path: '/sla-policy',
       security: bearer,
       request: { body: body(SlaPolicySchema) },
-      responses: { 200: json('the policy, applied at once'), ...errorResponses },
+      responses: { 200: json('the policy, applied at once', SlaPolicyResultSchema), ...errorResponses },
     }),
     async (c) => {
       assertAllowed(c.get('principal'), 'admin.operate');
@@ -146,6 +169,7 @@ export function slaRoutes(deps: ApiDeps) {
         responses: {
           200: json(
             'the step, its clock standing still for a hearing, expert review, testing or site survey',
+            StepResultSchema,
           ),
           ...errorResponses,
         },
@@ -168,7 +192,7 @@ export function slaRoutes(deps: ApiDeps) {
         security: bearer,
         request: { params },
         responses: {
-          200: json('the step, its clock running again with the due date moved on'),
+          200: json('the step, its clock running again with the due date moved on', StepResultSchema),
           ...errorResponses,
         },
       }),
@@ -189,7 +213,10 @@ export function slaRoutes(deps: ApiDeps) {
       path: '/projects/{id}/documents',
       security: bearer,
       request: { params: ProjectIdParams },
-      responses: { 200: json("the project's documents (超时默认通知单, minutes…)"), ...errorResponses },
+      responses: {
+        200: json("the project's documents (超时默认通知单, minutes…)", DocumentListSchema),
+        ...errorResponses,
+      },
     }),
     async (c) =>
       c.json(
@@ -235,7 +262,10 @@ export function slaRoutes(deps: ApiDeps) {
       path: '/me/notifications',
       security: bearer,
       request: { query: PageQuery },
-      responses: { 200: json("the caller's notifications, newest first"), ...errorResponses },
+      responses: {
+        200: json("the caller's notifications, newest first", NotificationListSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -261,11 +291,11 @@ export function slaRoutes(deps: ApiDeps) {
             .regex(/^[A-Za-z0-9_-]+$/),
         }),
       },
-      responses: { 200: json('marked read'), ...errorResponses },
+      responses: { 200: json('marked read', MarkedReadSchema), ...errorResponses },
     }),
     async (c) => {
       await markRead(ctx, c.get('principal'), c.req.valid('param').notificationId);
-      return c.json({ read: true }, 200);
+      return c.json({ read: true as const }, 200);
     },
   );
 
@@ -276,7 +306,10 @@ export function slaRoutes(deps: ApiDeps) {
       security: bearer,
       request: { query: PeriodQuery },
       responses: {
-        200: json('departments ranked over the period, with the speed-up versus the legal limits'),
+        200: json(
+          'departments ranked over the period, with the speed-up versus the legal limits',
+          DepartmentReportSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -290,7 +323,10 @@ export function slaRoutes(deps: ApiDeps) {
       security: bearer,
       request: { query: PeriodQuery },
       responses: {
-        200: json("agents over the period: their projects' steps, submissions, supplements"),
+        200: json(
+          "agents over the period: their projects' steps, submissions, supplements",
+          AgentReportSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -313,7 +349,7 @@ export function slaRoutes(deps: ApiDeps) {
         },
       },
       responses: {
-        200: json('what the sweep did (lights, breaches, escalations, deemed approvals)'),
+        200: json('what the sweep did (lights, breaches, escalations, deemed approvals)', SweepRunSchema),
         ...errorResponses,
       },
     }),

@@ -5,6 +5,7 @@ import { DecisionSchema, ResubmissionSchema, SubmissionSchema } from '../../../s
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery, PartParams, StepParams } from '../openapi.js';
+import { InboxSchema, StageViewSchema, StepResultSchema } from '../schemas.js';
 
 export const ReapplicationSchema = z.strictObject({
   note: z.string().trim().max(2000).optional(),
@@ -20,7 +21,10 @@ export function stepRoutes(deps: ApiDeps) {
       path: '/projects/{id}/steps/{stepId}/submission',
       security: bearer,
       request: { params: StepParams, body: body(SubmissionSchema) },
-      responses: { 200: json('the step, now in review (or a milestone reported done)'), ...errorResponses },
+      responses: {
+        200: json('the step, now in review (or a milestone reported done)', StepResultSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
@@ -37,7 +41,7 @@ export function stepRoutes(deps: ApiDeps) {
       path: '/projects/{id}/steps/{stepId}/decision',
       security: bearer,
       request: { params: StepParams, body: body(DecisionSchema) },
-      responses: { 200: json('the decided step'), ...errorResponses },
+      responses: { 200: json('the decided step', StepResultSchema), ...errorResponses },
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
@@ -56,7 +60,10 @@ export function stepRoutes(deps: ApiDeps) {
       path: '/projects/{id}/steps/{stepId}/parts/{partId}/decision',
       security: bearer,
       request: { params: PartParams, body: body(DecisionSchema) },
-      responses: { 200: json('the decided part of a joint review (联合审查)'), ...errorResponses },
+      responses: {
+        200: json('the decided part of a joint review (联合审查)', StepResultSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { id, stepId, partId } = c.req.valid('param');
@@ -78,7 +85,10 @@ export function stepRoutes(deps: ApiDeps) {
       path: '/projects/{id}/steps/{stepId}/resubmission',
       security: bearer,
       request: { params: StepParams, body: body(ResubmissionSchema) },
-      responses: { 200: json('the step, back in review with its clock resumed'), ...errorResponses },
+      responses: {
+        200: json('the step, back in review with its clock resumed', StepResultSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { id, stepId } = c.req.valid('param');
@@ -98,6 +108,7 @@ export function stepRoutes(deps: ApiDeps) {
       responses: {
         200: json(
           'the rejected step, re-applied: a new round, ready for its materials; the project active again',
+          StepResultSchema,
         ),
         ...errorResponses,
       },
@@ -132,7 +143,10 @@ export function stepRoutes(deps: ApiDeps) {
         query: PageQuery,
       },
       responses: {
-        200: json('steps and joint-review parts waiting on the department, least time left first'),
+        200: json(
+          'steps and joint-review parts waiting on the department, least time left first',
+          InboxSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -167,6 +181,7 @@ export function stepRoutes(deps: ApiDeps) {
       responses: {
         200: json(
           'the projects whose current stage the department leads (牵头部门), each with every step of the stage',
+          StageViewSchema,
         ),
         ...errorResponses,
       },

@@ -222,6 +222,24 @@ describe('officers', () => {
     expect(verdictOf(withoutChain)).toBe('not_found');
   });
 
+  it('lets a stage’s lead department filter projects by a department of its stage, and by no other', () => {
+    // Prepare: DRC leads stage 1 and HUD stage 2; NRP holds every step; ENV holds none
+    const lead: Principal = { userId: 'officer-qian', role: 'officer', name: '钱科长', departmentId: 'DRC' };
+
+    // Act
+    const ofItsStage = decide(lead, 'projects.filter_by_department', {
+      departmentId: 'NRP',
+      chains: [chain],
+    });
+    const ofNoStage = decide(lead, 'projects.filter_by_department', { departmentId: 'ENV', chains: [chain] });
+    const inbox = decide(lead, 'inbox.read', { departmentId: 'NRP', chains: [chain] });
+
+    // Assess
+    expect(ofItsStage).toEqual({ allowed: true });
+    expect(ofNoStage).toMatchObject({ allowed: false, code: 'DEPARTMENT.FORBIDDEN' });
+    expect(inbox).toMatchObject({ allowed: false, code: 'DEPARTMENT.FORBIDDEN' });
+  });
+
   it('lets a lead department see the project but not decide another department’s step', () => {
     // Prepare
     const lead: Principal = { userId: 'officer-qian', role: 'officer', name: '钱科长', departmentId: 'DRC' };

@@ -8,6 +8,7 @@ const java = (overrides: Partial<DynamoDbLocalProcess> = {}): DynamoDbLocalProce
   port: 8000,
   dbPath: ours,
   dataDeleted: false,
+  loopbackOnly: true,
   ...overrides,
 });
 const facts = (overrides: Partial<DynamoDbFacts> = {}): DynamoDbFacts => ({
@@ -48,6 +49,18 @@ describe('what a start does with a DynamoDB Local already there', () => {
     });
   });
 
+  it('replaces its own leftover of an earlier version, which listens on every network interface', () => {
+    // Act
+    const plan = planDynamoDbLocal(facts({ answering: true, processes: [java({ loopbackOnly: false })] }));
+
+    // Assess
+    expect(plan).toEqual({
+      action: 'replace',
+      pid: 4242,
+      reason: expect.stringContaining('it listens on every network interface'),
+    });
+  });
+
   it('refuses an in-memory one on the port (the tests, or another tool)', () => {
     // Act
     const plan = planDynamoDbLocal(facts({ answering: true, processes: [java({ dbPath: null })] }));
@@ -84,7 +97,13 @@ describe('what a start does with a DynamoDB Local already there', () => {
   });
 
   describe('where there is no /proc to ask (macOS)', () => {
-    const record = { pid: 4242, port: 8000, dbPath: ours, startedAt: '2026-03-02T01:00:00.000Z' };
+    const record = {
+      pid: 4242,
+      port: 8000,
+      dbPath: ours,
+      startedAt: '2026-03-02T01:00:00.000Z',
+      loopbackOnly: true,
+    };
 
     it('adopts what its own record says it started, if that still runs on the port', () => {
       // Act / Assess
@@ -93,6 +112,20 @@ describe('what a start does with a DynamoDB Local already there', () => {
           facts({ answering: true, processes: undefined, record: { ...record, running: true } }),
         ),
       ).toEqual({ action: 'adopt', pid: 4242 });
+    });
+
+    it('replaces what its record of an earlier version says it started (listening on every interface)', () => {
+      // Act
+      const plan = planDynamoDbLocal(
+        facts({
+          answering: true,
+          processes: undefined,
+          record: { ...record, loopbackOnly: false, running: true },
+        }),
+      );
+
+      // Assess
+      expect(plan).toMatchObject({ action: 'replace', pid: 4242 });
     });
 
     it('reuses without owning what answers when its record names a process that is gone', () => {

@@ -1,0 +1,446 @@
+import { z } from '@hono/zod-openapi';
+import { DenialSchema } from '../../shared/domain/audit.js';
+import { CalendarOverridesSchema } from '../../shared/domain/calendar-overrides.js';
+import { MaterialSchema } from '../../shared/domain/chain.js';
+import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
+import { ProjectDocumentSchema } from '../../shared/domain/documents.js';
+import { MeetingSchema } from '../../shared/domain/meeting.js';
+import { NotificationSchema } from '../../shared/domain/notifications.js';
+import {
+  AgentAssignmentSchema,
+  EarlierRoundSchema,
+  ProjectEventSchema,
+  ProjectSchema,
+} from '../../shared/domain/project.js';
+import { SlaPolicySchema } from '../../shared/domain/sla-policy.js';
+import { ClockPauseSchema } from '../../shared/domain/step-clock.js';
+import { StepStatusSchema } from '../../shared/domain/step-status.js';
+
+/**
+ * The bodies the API answers with, as zod schemas in the OpenAPI document: a contract a generated client can trust.
+ * The integration tests check every answer they get against the schema of its route and status.
+ */
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+const Light = z.enum(['green', 'yellow', 'red']);
+const LightCounts = z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() });
+const Cursor = z.string().optional().describe('pass it as ?cursor= for the next page; absent on the last');
+
+/** What a step's clock reads now. */
+export const ClockViewSchema = z
+  .object({
+    light: Light.nullable(),
+    acceptedOn: z.string(),
+    promisedDays: z.number().int(),
+    legalDays: z.number().int(),
+    running: z.boolean(),
+    paused: z.boolean(),
+    elapsedWorkingDays: z.number(),
+    promisedDaysLeft: z.number(),
+    legalDaysLeft: z.number(),
+    pausedWorkingDays: z.number(),
+    pauses: z.array(ClockPauseSchema),
+  })
+  .openapi('ClockView');
+
+/** A step's or part's state as shown (a step not yet opened shows only `pending`). */
+const ItemStateFields = {
+  status: StepStatusSchema,
+  clock: ClockViewSchema.nullable(),
+  round: z.number().int().optional(),
+  blocked: z.boolean().optional(),
+  openedAt: z.string().optional(),
+  submittedAt: z.string().optional(),
+  materialsSubmitted: z.array(z.string()).optional(),
+  dueDate: z.string().optional(),
+  dueAt: z.string().optional(),
+  legalDueDate: z.string().optional(),
+  dueFlagged: z.boolean().optional(),
+  supplementRounds: z.number().int().optional(),
+  missingMaterials: z.array(NoticeMaterialSchema).optional(),
+  decidedAt: z.string().optional(),
+  decidedBy: z.string().optional(),
+  decidedVia: z.enum(['meeting']).optional(),
+  decidedIn: z.string().optional(),
+  outcome: z.string().optional(),
+  conditions: z.array(z.string()).optional(),
+  legalBasis: z.string().optional(),
+  reason: z.string().optional(),
+  lateByDays: z.number().optional(),
+  earlierRounds: z.array(EarlierRoundSchema).optional(),
+};
+
+/** A step or part as an action's answer shows it. */
+export const StepResultSchema = z
+  .object({
+    step: z.object({
+      stepId: z.string(),
+      partId: z.string().optional(),
+      departmentId: z.string().nullable(),
+      kind: z.enum(['approval', 'milestone', 'joint']),
+      ...ItemStateFields,
+    }),
+  })
+  .openapi('StepResult');
+
+const ProjectSummary = ProjectSchema.omit({ requestHash: true, renewAt: true, attributes: true }).openapi(
+  'ProjectSummary',
+);
+
+export const ProjectCreatedSchema = z.object({
+  projectId: z.string(),
+  code: z.string(),
+  project: ProjectSummary,
+});
+export const ProjectListSchema = z.object({ projects: z.array(ProjectSummary), cursor: Cursor });
+export const ProjectResultSchema = z.object({ project: ProjectSummary });
+
+const PartView = z.object({
+  partId: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  promisedDays: z.number().int().nullable(),
+  legalDays: z.number().int().nullable(),
+  ...ItemStateFields,
+});
+
+const StepView = z.object({
+  stepId: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  kind: z.enum(['approval', 'milestone', 'joint']),
+  departmentId: z.string().nullable(),
+  departmentName: z.string().nullable(),
+  promisedDays: z.number().int().nullable(),
+  legalDays: z.number().int().nullable(),
+  prerequisites: z.array(z.string()),
+  materials: z.array(z.string()),
+  ...ItemStateFields,
+  parts: z.array(PartView).optional(),
+});
+
+export const ProjectViewSchema = z
+  .object({
+    project: ProjectSchema.omit({ requestHash: true, renewAt: true }).extend({
+      light: Light.nullable(),
+      lights: LightCounts,
+      projection: z
+        .object({
+          remainingWorkingDays: z.number(),
+          projectedCompletion: z.string(),
+          flagged: z.boolean(),
+          criticalSteps: z.array(z.string()),
+        })
+        .nullable(),
+      chain: z.object({ id: z.string(), version: z.number().int(), key: z.string(), name: z.string() }),
+      agent: z.object({
+        agentId: z.string(),
+        name: z.string().optional(),
+        phone: z.string().nullable().optional(),
+      }),
+    }),
+    stages: z.array(
+      z.object({
+        stageId: z.string(),
+        index: z.number().int(),
+        name: z.string(),
+        nameEn: z.string(),
+        leadDepartmentId: z.string(),
+        status: z.enum(['done', 'current', 'waiting']),
+        light: Light.nullable(),
+        lights: LightCounts,
+        steps: z.array(StepView),
+      }),
+    ),
+    assignments: z.array(AgentAssignmentSchema.omit({ projectId: true })),
+  })
+  .openapi('ProjectView');
+
+export const EventListSchema = z.object({ events: z.array(ProjectEventSchema), cursor: Cursor });
+
+export const InboxSchema = z.object({
+  departmentId: z.string(),
+  steps: z.array(
+    z.object({
+      projectId: z.string(),
+      projectCode: z.string(),
+      projectName: z.string(),
+      enterpriseName: z.string(),
+      stepId: z.string(),
+      partId: z.string().optional(),
+      partName: z.string().optional(),
+      stepName: z.string(),
+      status: StepStatusSchema,
+      round: z.number().int(),
+      submittedAt: z.string().optional(),
+      dueDate: z.string().optional(),
+      legalDueDate: z.string().optional(),
+      dueFlagged: z.boolean(),
+      light: Light.nullable(),
+      paused: z.boolean(),
+      workingDaysLeft: z.number().nullable(),
+      legalWorkingDaysLeft: z.number().nullable(),
+      supplementRounds: z.number().int(),
+    }),
+  ),
+  cursor: Cursor,
+});
+
+const LeadItem = {
+  name: z.string(),
+  departmentId: z.string().nullable(),
+  status: StepStatusSchema,
+  light: Light.nullable(),
+  dueDate: z.string().nullable(),
+  workingDaysLeft: z.number().nullable(),
+  clock: ClockViewSchema.nullable(),
+};
+export const StageViewSchema = z.object({
+  departmentId: z.string(),
+  projects: z.array(
+    z.object({
+      projectId: z.string(),
+      projectCode: z.string(),
+      projectName: z.string(),
+      projectStatus: z.string(),
+      stage: z.object({
+        stageId: z.string().nullable(),
+        name: z.string().nullable(),
+        index: z.number().int(),
+        light: Light.nullable(),
+        lights: LightCounts,
+        closed: z.number().int(),
+        total: z.number().int(),
+      }),
+      steps: z.array(
+        z.object({
+          stepId: z.string(),
+          blocked: z.boolean(),
+          ...LeadItem,
+          parts: z.array(z.object({ partId: z.string(), ...LeadItem, departmentId: z.string() })).optional(),
+        }),
+      ),
+    }),
+  ),
+  cursor: Cursor,
+});
+
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  database: z.enum(['ok', 'down']),
+  engine: z.enum(['ok', 'down']),
+  clock: z.enum(['real', 'simulated']),
+  time: z.string(),
+});
+
+/** A department as the public sees it (its robot's webhook is not public). */
+export const DepartmentListSchema = z.object({
+  departments: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      nameEn: z.string(),
+      level: z.string(),
+      phone: z.string().optional(),
+    }),
+  ),
+});
+
+export const ChainListSchema = z.object({
+  chains: z.array(
+    z.object({
+      chainId: z.string(),
+      version: z.number().int(),
+      name: z.string(),
+      nameEn: z.string(),
+      targetWorkingDays: z.number().nullable().optional(),
+      stages: z.number().int(),
+      steps: z.number().int(),
+    }),
+  ),
+});
+
+const PublicPart = z.object({
+  partId: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  promisedDays: z.number().int().nullable(),
+  legalDays: z.number().int().nullable(),
+  applicability: z.unknown().nullable(),
+});
+
+export const ChainDetailSchema = z
+  .object({
+    chainId: z.string(),
+    version: z.number().int(),
+    name: z.string(),
+    nameEn: z.string(),
+    description: z.string(),
+    targetWorkingDays: z.number().nullable().optional(),
+    criticalPath: z.object({
+      workingDays: z.number(),
+      criticalSteps: z.array(z.string()),
+      seriesWorkingDays: z.number(),
+      legalWorkingDays: z.number(),
+      targetWorkingDays: z.number().nullable().optional(),
+    }),
+    attributes: z.array(z.unknown()),
+    stages: z.array(
+      z.object({
+        stageId: z.string(),
+        name: z.string(),
+        nameEn: z.string(),
+        leadDepartmentId: z.string(),
+        steps: z.array(
+          z.object({
+            stepId: z.string(),
+            name: z.string(),
+            nameEn: z.string(),
+            kind: z.enum(['approval', 'milestone']),
+            departmentId: z.string().nullable(),
+            departmentName: z.string().nullable(),
+            parts: z.array(PublicPart),
+            level: z.string().nullable(),
+            prerequisites: z.array(z.string()),
+            applicability: z.unknown().nullable(),
+            policy: z.object({ deemedApprovalAllowed: z.boolean(), acceptWithMinorMissing: z.boolean() }),
+            legalDays: z.number().int().nullable(),
+            public: z.object({
+              serviceContent: z.string(),
+              procedure: z.array(z.string()),
+              materials: z.array(MaterialSchema),
+              promisedDays: z.number().int().nullable(),
+              feeBasis: z.string(),
+              feeStandard: z.string(),
+            }),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi('ChainDetail');
+
+export const ChainPublishedSchema = z.object({
+  chainId: z.string(),
+  version: z.number().int(),
+  key: z.string(),
+});
+
+export const JobReportSchema = z.object({
+  outbox: z.number().int(),
+  renewals: z.number().int(),
+  audited: z.number().int(),
+  reconciled: z.number().int(),
+  failures: z.number().int(),
+  sla: z.number().int(),
+});
+export const JobRunSchema = z.object({ report: JobReportSchema });
+export const ClockMovedSchema = z.object({
+  clock: z.enum(['real', 'simulated']),
+  time: z.string(),
+  report: JobReportSchema,
+});
+export const SweepRunSchema = z.object({ report: JobReportSchema.nullable(), at: z.string() });
+export const DenialListSchema = z.object({ denials: z.array(DenialSchema), cursor: Cursor });
+
+export const CalendarViewSchema = z.object({
+  knownYears: z.array(z.number().int()),
+  overrides: CalendarOverridesSchema,
+});
+export const RecomputedSchema = z.object({ recomputed: z.number().int(), stillFlagged: z.number().int() });
+export const SlaPolicyResultSchema = z.object({ policy: SlaPolicySchema });
+
+export const DocumentListSchema = z.object({ documents: z.array(ProjectDocumentSchema) });
+export const DocumentResultSchema = z.object({ document: ProjectDocumentSchema });
+
+export const NotificationListSchema = z.object({
+  notifications: z.array(NotificationSchema),
+  cursor: Cursor,
+});
+export const MarkedReadSchema = z.object({ read: z.literal(true) });
+
+const Summary = {
+  decided: z.number(),
+  onTime: z.number(),
+  late: z.number(),
+  workingDaysUsed: z.number(),
+  promisedDays: z.number(),
+  legalDays: z.number(),
+  supplements: z.number(),
+  oneTimeNoticeViolations: z.number(),
+  breaches: z.number(),
+  deemedApprovals: z.number(),
+  escalations: z.number(),
+  submitted: z.number(),
+  resubmitted: z.number(),
+  reapplied: z.number(),
+  rejected: z.number(),
+  onTimeRate: z.number().nullable(),
+  averageWorkingDays: z.number().nullable(),
+  averagePromisedDays: z.number().nullable(),
+  averageLegalDays: z.number().nullable(),
+  speedUpVersusLegal: z.number().nullable(),
+};
+const Period = z.object({ from: z.string(), to: z.string() });
+export const DepartmentReportSchema = z.object({
+  period: Period,
+  headline: z.string(),
+  total: z.object(Summary),
+  departments: z.array(
+    z.object({
+      rank: z.number().int(),
+      departmentId: z.string(),
+      name: z.string(),
+      level: z.string(),
+      ...Summary,
+      accountability: z.enum(['formal_talk', 'snail_list']).nullable(),
+    }),
+  ),
+});
+export const AgentReportSchema = z.object({
+  period: Period,
+  agents: z.array(z.object({ agentId: z.string(), name: z.string(), ...Summary })),
+});
+
+export const MeetingResultSchema = z.object({ meeting: MeetingSchema });
+export const MeetingListSchema = z.object({ meetings: z.array(MeetingSchema), cursor: Cursor });
+export const MinutesResultSchema = z.object({
+  meeting: MeetingSchema,
+  documents: z.array(ProjectDocumentSchema),
+});
+
+const UserSummarySchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  role: z.string(),
+  departmentId: z.string().optional(),
+  enterpriseId: z.string().optional(),
+});
+const UserProfileSchema = UserSummarySchema.extend({
+  phone: z.string().optional(),
+  email: z.string().optional(),
+  disabled: z.boolean(),
+});
+export const SignedInSchema = z.object({
+  tokenType: z.literal('Bearer'),
+  token: z.string(),
+  expiresAt: z.string(),
+  expiresIn: z.number(),
+  user: UserSummarySchema,
+});
+export const UserListSchema = z.object({ users: z.array(UserSummarySchema) });
+export const UserProfileListSchema = z.object({ users: z.array(UserProfileSchema), cursor: Cursor });
+export const UserProfileResultSchema = z.object({ user: UserProfileSchema });

@@ -1,0 +1,103 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { UnauthenticatedError } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { User } from '../domain/project.js';
+import { principalFromClaims } from './claims.js';
+
+/** Who signs the local runtime's tokens and for what: a token of another issuer or audience is refused. */
+export const LOCAL_ISSUER = 'daiban-local';
+export const LOCAL_AUDIENCE = 'daiban-api';
+/** A token longer than this is refused before any parsing (ours are well under 1 KB). */
+const MAX_TOKEN_LENGTH = 4096;
+const SIGN_IN_AGAIN = 'sign in again (POST /auth/login)';
+
+export type IssuedToken = { token: string; expiresAt: string; expiresIn: number };
+
+/**
+ * The local runtime's session tokens: HS256 JWTs signed and verified with `jose`, with the installation's secret
+ * (32+ random bytes kept in its data folder). They carry the claims a Cognito ID token carries (`sub`, `name`,
+ * `custom:role`, `custom:departmentId`, `custom:enterpriseId`, `token_use: id`), so `principalFromClaims` maps both.
+ * Their lifetime is real time even when the runtime runs on a simulated clock. On AWS, Cognito issues tokens and
+ * API Gateway verifies them; this class is not used there.
+ *
+ * @example const tokens = new SessionTokens(secret, { ttlSeconds: 3600 });
+ * const { token } = await tokens.issue(user); const principal = await tokens.verify(token);
+ */
+export class SessionTokens {
+  readonly ttlSeconds: number;
+  private readonly now: () => Date;
+
+  /** `now`: the real time by default (tests hand in another to see a token expire). */
+  constructor(
+    private readonly secret: Uint8Array,
+    options: { ttlSeconds?: number; now?: () => Date } = {},
+  ) {
+    if (secret.length < 32) throw new Error('the session secret must have at least 32 bytes');
+    this.ttlSeconds = options.ttlSeconds ?? 3600;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** A token for this user, valid `ttlSeconds` from now. */
+  async issue(user: User): Promise<IssuedToken> {
+    const iat = Math.floor(this.now().getTime() / 1000);
+    const exp = iat + this.ttlSeconds;
+    const token = await new SignJWT({
+      name: user.name,
+      'custom:role': user.role,
+      ...(user.departmentId ? { 'custom:departmentId': user.departmentId } : {}),
+      ...(user.enterpriseId ? { 'custom:enterpriseId': user.enterpriseId } : {}),
+      token_use: 'id',
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.userId)
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .sign(this.secret);
+    return { token, expiresAt: new Date(exp * 1000).toISOString(), expiresIn: this.ttlSeconds };
+  }
+
+  /**
+   * The principal a token names, once its signature (HS256 with this installation's secret, no other algorithm),
+   * issuer, audience and expiry hold. Whether the user still exists and is enabled is the caller's to check.
+   * Throws `UnauthenticatedError` saying what is wrong.
+   */
+  async verify(token: string): Promise<Principal> {
+    if (token.length > MAX_TOKEN_LENGTH) {
+      throw new UnauthenticatedError(`the token is malformed (over ${MAX_TOKEN_LENGTH} characters)`);
+    }
+    let claims: Record<string, unknown>;
+    try {
+      const verified = await jwtVerify(token, this.secret, {
+        algorithms: ['HS256'],
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat'],
+        currentDate: this.now(),
+      });
+      claims = verified.payload as Record<string, unknown>;
+    } catch (error) {
+      throw new UnauthenticatedError(refusal(error));
+    }
+    return principalFromClaims(claims);
+  }
+}
+
+/** What was wrong with a token, in words a person can act on (never the token itself). */
+function refusal(error: unknown): string {
+  if (error instanceof errors.JWTExpired) {
+    const exp = typeof error.payload.exp === 'number' ? new Date(error.payload.exp * 1000).toISOString() : '';
+    return `the token expired${exp ? ` at ${exp}` : ''}; ${SIGN_IN_AGAIN}`;
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return `the token is not signed with HS256 (unsigned tokens, alg "none", are refused); ${SIGN_IN_AGAIN}`;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return `the token's signature does not verify: it was signed with another key or changed after it was issued; ${SIGN_IN_AGAIN}`;
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return `the token's "${error.claim}" claim does not hold (${error.reason}): it was not issued by this installation; ${SIGN_IN_AGAIN}`;
+  }
+  return `the token is malformed: expected a JWT (header.payload.signature, base64url); ${SIGN_IN_AGAIN}`;
+}

@@ -1,0 +1,686 @@
+import { randomBytes } from 'node:crypto';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, FIRST_ADMIN_ID } from '../../infra/local/installation.js';
+import { seedUsers } from '../../infra/local/seed-reference.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, SessionTokens } from '../../shared/auth/session-tokens.js';
+import { withCreditCodeCheck } from '../../shared/domain/credit-code.js';
+import { ApiClient, startTestSystem } from '../support/local-system.js';
+
+type Reply = { status: number; headers: Headers; body: any };
+
+/** Calls the app with exactly these headers (no dev token): what a browser or curl would send. */
+async function send(
+  system: LocalSystem,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): Promise<Reply> {
+  const res = await system.app.request(path, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+const login = (system: LocalSystem, userId: string, password: string) =>
+  send(system, 'POST', '/auth/login', {}, { userId, password });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('signing in with a password (demo mode)', () => {
+  let system: LocalSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('gives a seeded user an hour-long token for the demo password, and the token opens the API', async () => {
+    // Act
+    const signedIn = await login(system, 'leader-zhang', DEMO_PASSWORD);
+    const projects = await send(system, 'GET', '/projects', bearer(signedIn.body.token));
+
+    // Assess
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get('cache-control')).toBe('no-store');
+    expect(signedIn.body).toMatchObject({
+      tokenType: 'Bearer',
+      expiresIn: 3600,
+      user: { userId: 'leader-zhang', role: 'leader', name: '张主任（政务服务中心）' },
+    });
+    expect(Date.parse(signedIn.body.expiresAt) - Date.now()).toBeGreaterThan(3590_000);
+    expect(projects.status).toBe(200);
+  });
+
+  it('answers a wrong password and an unknown user alike, so a sign-in never tells who exists', async () => {
+    // Act
+    const wrongPassword = await login(system, 'agent-wang', 'not the password');
+    const unknownUser = await login(system, 'agent-nobody', DEMO_PASSWORD);
+
+    // Assess
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownUser.status).toBe(401);
+    expect(wrongPassword.body).toEqual(unknownUser.body);
+    expect(wrongPassword.body.error).toEqual({
+      code: 'AUTH.SIGN_IN_FAILED',
+      message: 'wrong user id or password',
+    });
+  });
+
+  it('makes a user id wait after five failures in a row, refusing even the right password meanwhile', async () => {
+    // Prepare
+    for (let i = 0; i < 6; i++) await login(system, 'investor-qinhuai', `guess number ${i}`);
+
+    // Act
+    const right = await login(system, 'investor-qinhuai', DEMO_PASSWORD);
+    const someoneElse = await login(system, 'investor-jinling', DEMO_PASSWORD);
+
+    // Assess
+    expect(right.status).toBe(429);
+    expect(right.headers.get('retry-after')).toMatch(/^(29|30)$/);
+    expect(right.body.error.message).toMatch(/too many failed sign-ins for this user id; try again in \d+ s/);
+    expect(someoneElse.status).toBe(200);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['no password', { userId: 'admin' }, /body\.password/],
+    ['a password over 128 characters', { userId: 'admin', password: 'x'.repeat(129) }, /body\.password/],
+    ['a user id over 64 characters', { userId: 'x'.repeat(65), password: 'x' }, /body\.userId/],
+    ['an unknown field', { userId: 'admin', password: 'x', remember: true }, /unknown field\(s\) 'remember'/],
+  ])('refuses a sign-in with %s (400)', async (_what, body, message) => {
+    // Act
+    const res = await send(system, 'POST', '/auth/login', {}, body);
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it('lists the demo users by id, name, role and department or enterprise only: no phone, no e-mail', async () => {
+    // Act
+    const res = await send(system, 'GET', '/auth/users');
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(res.body.users).toHaveLength(seedUsers().length);
+    expect(res.body.users).toContainEqual({
+      userId: 'officer-env',
+      name: '市生态环境局窗口',
+      role: 'officer',
+      departmentId: 'ENV',
+    });
+    const fields = new Set(res.body.users.flatMap((user: object) => Object.keys(user)));
+    expect([...fields].sort()).toEqual(['departmentId', 'enterpriseId', 'name', 'role', 'userId']);
+  });
+});
+
+describe('a request whose token does not hold is refused (401), saying why', () => {
+  const secret = randomBytes(32);
+  let system: LocalSystem;
+  let disabledToken: string;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ sessionSecret: secret });
+    const api = new ApiClient(system);
+    await api.post('/admin/users', 'admin', {
+      userId: 'agent-zhao',
+      name: '赵代办',
+      role: 'agent',
+      password: 'zhao-initial-password',
+    });
+    disabledToken = (await login(system, 'agent-zhao', 'zhao-initial-password')).body.token;
+    await api.call('PATCH', '/admin/users/agent-zhao', 'admin', { disabled: true });
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  const tokens = (options: { now?: () => Date } = {}) => new SessionTokens(secret, options);
+  const leader = { userId: 'leader-zhang', name: '张主任', role: 'leader' } as const;
+
+  it.each<[string, () => Promise<Record<string, string>>, string, RegExp]>([
+    ['no token at all', async () => ({}), 'AUTH.UNAUTHENTICATED', /^sign in: POST \/auth\/login/],
+    [
+      'an Authorization header that is not a bearer token',
+      async () => ({ authorization: 'Basic YWRtaW46YWRtaW4=' }),
+      'AUTH.UNAUTHENTICATED',
+      /must be "Bearer <token>"/,
+    ],
+    ['a malformed token', async () => bearer('abc.def.ghi'), 'AUTH.UNAUTHENTICATED', /malformed/],
+    [
+      'an expired token',
+      async () =>
+        bearer((await tokens({ now: () => new Date(Date.now() - 2 * 3600_000) }).issue(leader)).token),
+      'AUTH.UNAUTHENTICATED',
+      /the token expired at .*; sign in again/,
+    ],
+    [
+      'an unsigned token (alg "none")',
+      async () =>
+        bearer(
+          new UnsecuredJWT({ name: 'x', 'custom:role': 'admin' })
+            .setSubject('admin')
+            .setIssuer(LOCAL_ISSUER)
+            .setAudience(LOCAL_AUDIENCE)
+            .setIssuedAt()
+            .setExpirationTime('1h')
+            .encode(),
+        ),
+      'AUTH.UNAUTHENTICATED',
+      /not signed with HS256/,
+    ],
+    [
+      'a token signed with another key',
+      async () => bearer((await new SessionTokens(randomBytes(32)).issue(leader)).token),
+      'AUTH.UNAUTHENTICATED',
+      /signature does not verify/,
+    ],
+    [
+      'a token whose payload was changed after signing',
+      async () => {
+        const [header, payload, signature] = (
+          await tokens().issue({ userId: 'agent-wang', name: '王代办', role: 'agent' })
+        ).token.split('.');
+        const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
+        const forged = Buffer.from(JSON.stringify({ ...claims, 'custom:role': 'leader' })).toString(
+          'base64url',
+        );
+        return bearer(`${header}.${forged}.${signature}`);
+      },
+      'AUTH.UNAUTHENTICATED',
+      /signature does not verify/,
+    ],
+    [
+      'a token of a user who does not exist',
+      async () => bearer((await tokens().issue({ userId: 'ghost', name: '幽灵', role: 'leader' })).token),
+      'AUTH.UNKNOWN_USER',
+      /the token's user 'ghost' does not exist/,
+    ],
+    [
+      'a token of a disabled user',
+      async () => bearer(disabledToken),
+      'AUTH.USER_DISABLED',
+      /the account 'agent-zhao' is disabled; ask an admin to enable it/,
+    ],
+    [
+      'a token naming another role than the user has',
+      async () =>
+        bearer((await tokens().issue({ userId: 'agent-wang', name: '王代办', role: 'leader' })).token),
+      'AUTH.UNAUTHENTICATED',
+      /the account changed since this token was issued/,
+    ],
+    [
+      'a token signed with HS256 by hand for another issuer',
+      async () =>
+        bearer(
+          await new SignJWT({ name: '张主任', 'custom:role': 'leader' })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('leader-zhang')
+            .setIssuer('somewhere-else')
+            .setAudience(LOCAL_AUDIENCE)
+            .setIssuedAt()
+            .setExpirationTime('1h')
+            .sign(secret),
+        ),
+      'AUTH.UNAUTHENTICATED',
+      /"iss" claim does not hold/,
+    ],
+  ])('refuses %s', async (_what, headers, code, message) => {
+    // Act
+    const res = await send(system, 'GET', '/projects', await headers());
+
+    // Assess
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it('accepts a token it issued, for a user who exists and is enabled', async () => {
+    // Act
+    const res = await send(system, 'GET', '/projects', bearer((await tokens().issue(leader)).token));
+
+    // Assess
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('the session cookie (daiban_session), for web pages', () => {
+  let system: LocalSystem;
+  let cookie: Record<string, string>;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    cookie = { cookie: `daiban_session=${(await login(system, 'admin', DEMO_PASSWORD)).body.token}` };
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('signs a GET in, as the bearer header would', async () => {
+    // Act
+    const res = await send(system, 'GET', '/admin/users?limit=1', cookie);
+
+    // Assess
+    expect(res.status).toBe(200);
+  });
+
+  it("signs a post in when it comes from this site's own pages (same Origin)", async () => {
+    // Act
+    const res = await send(system, 'POST', '/admin/jobs', { ...cookie, origin: 'http://localhost' }, {});
+
+    // Assess
+    expect(res.status).toBe(200);
+  });
+
+  it.each([
+    ['without an Origin', {}],
+    ['from another site', { origin: 'https://evil.example' }],
+  ])(
+    'refuses a post carrying only the cookie %s, which another site could have made',
+    async (_what, extra) => {
+      // Act
+      const res = await send(system, 'POST', '/admin/jobs', { ...cookie, ...extra }, {});
+
+      // Assess
+      expect(res.status).toBe(401);
+      expect(res.body.error.message).toMatch(
+        /cookie is accepted on GET, and on other requests only from this site/,
+      );
+    },
+  );
+});
+
+describe('an admin manages the users', () => {
+  let system: LocalSystem;
+  let api: ApiClient;
+  const investorCode = withCreditCodeCheck('91320115MA5EF0005');
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    api = new ApiClient(system);
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('lists the users a page at a time, following the cursor, with no password or hash anywhere', async () => {
+    // Act
+    const pages: any[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await api.get(`/admin/users?limit=7${cursor ? `&cursor=${cursor}` : ''}`, 'admin');
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+      cursor = res.body.cursor;
+    } while (cursor);
+
+    // Assess
+    const users = pages.flatMap((page) => page.users);
+    expect(pages[0].users).toHaveLength(7);
+    expect(new Set(users.map((u) => u.userId)).size).toBe(users.length);
+    expect(users.map((u) => u.userId)).toEqual(expect.arrayContaining(seedUsers().map((u) => u.userId)));
+    expect(users.find((u) => u.userId === 'agent-wang')).toEqual({
+      userId: 'agent-wang',
+      name: '王代办',
+      role: 'agent',
+      phone: '138-0000-1001',
+      email: 'wang@daiban.local',
+      disabled: false,
+    });
+    expect(JSON.stringify(pages)).not.toMatch(/scrypt|password/i);
+  });
+
+  it('creates an officer of a department, who signs in with the initial password and sees the inbox', async () => {
+    // Act
+    const created = await api.post('/admin/users', 'admin', {
+      userId: 'officer-env-2',
+      name: '生态环境局 第二窗口',
+      role: 'officer',
+      departmentId: 'ENV',
+      email: 'env2@daiban.local',
+      password: 'env window two password',
+    });
+    const signedIn = await login(system, 'officer-env-2', 'env window two password');
+    const inbox = await send(system, 'GET', '/departments/ENV/inbox', bearer(signedIn.body.token));
+
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body.user).toEqual({
+      userId: 'officer-env-2',
+      name: '生态环境局 第二窗口',
+      role: 'officer',
+      departmentId: 'ENV',
+      email: 'env2@daiban.local',
+      disabled: false,
+    });
+    expect(signedIn.status).toBe(200);
+    expect(inbox.status).toBe(200);
+  });
+
+  it('creates an investor of an enterprise, who sees only that enterprise', async () => {
+    // Act
+    const created = await api.post('/admin/users', 'admin', {
+      userId: 'investor-new',
+      name: '新投资方',
+      role: 'investor',
+      enterpriseId: investorCode.toLowerCase(),
+      password: 'investor password 1',
+    });
+    const signedIn = await login(system, 'investor-new', 'investor password 1');
+    const projects = await send(system, 'GET', '/projects', bearer(signedIn.body.token));
+
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body.user.enterpriseId).toBe(investorCode);
+    expect(projects.status).toBe(200);
+    expect(projects.body.projects).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['an officer without a department', { role: 'officer' }, /an officer needs a departmentId/],
+    [
+      'an officer of an unknown department',
+      { role: 'officer', departmentId: 'XYZ' },
+      /unknown department 'XYZ'; departments: .*ENV/,
+    ],
+    ['an investor without an enterprise', { role: 'investor' }, /an investor needs an enterpriseId/],
+    [
+      'an investor with a wrong credit code',
+      { role: 'investor', enterpriseId: `${investorCode.slice(0, 17)}0` },
+      /invalid unified social credit code: wrong check character/,
+    ],
+    [
+      'an agent with a department',
+      { departmentId: 'ENV' },
+      /only an officer belongs to a department; an agent has no departmentId/,
+    ],
+    [
+      'a password under 12 characters',
+      { password: 'too-short' },
+      /body\.password: a password has at least 12 characters/,
+    ],
+    ['a name over 100 characters', { name: '名'.repeat(101) }, /body\.name/],
+    ['an id with a space', { userId: 'agent wu' }, /body\.userId: a user id is letters, digits/],
+    ["the system's own id", { userId: 'system' }, /'system' is reserved/],
+    ['an unknown role', { role: 'mayor' }, /body\.role/],
+    ['an e-mail that is none', { email: 'not-an-address' }, /body\.email/],
+    ['an unknown field', { shoeSize: 42 }, /unknown field\(s\) 'shoeSize'/],
+  ])('refuses to create %s (400), creating nothing', async (_what, overrides, message) => {
+    // Prepare
+    const userId = typeof overrides.userId === 'string' ? overrides.userId : 'agent-wu';
+
+    // Act
+    const res = await api.post('/admin/users', 'admin', {
+      userId: 'agent-wu',
+      name: '吴代办',
+      role: 'agent',
+      password: 'a fine long password',
+      ...overrides,
+    });
+    const after = await api.get(`/admin/users/${encodeURIComponent(userId)}`, 'admin');
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+    expect(after.status).not.toBe(200);
+  });
+
+  it('refuses an id that is taken (409), leaving that user as they were', async () => {
+    // Act
+    const res = await api.post('/admin/users', 'admin', {
+      userId: 'agent-wang',
+      name: '冒名',
+      role: 'agent',
+      password: 'a fine long password',
+    });
+    const wang = await login(system, 'agent-wang', DEMO_PASSWORD);
+
+    // Assess
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/a user 'agent-wang' exists already/);
+    expect(wang.status).toBe(200);
+    expect(wang.body.user.name).toBe('王代办');
+  });
+
+  it('resets a password: the old one stops working, the new one works', async () => {
+    // Prepare
+    await api.post('/admin/users', 'admin', {
+      userId: 'agent-sun',
+      name: '孙代办',
+      role: 'agent',
+      password: 'sun first password',
+    });
+
+    // Act
+    const reset = await api.call('PATCH', '/admin/users/agent-sun', 'admin', {
+      password: 'sun second password',
+    });
+    const old = await login(system, 'agent-sun', 'sun first password');
+    const fresh = await login(system, 'agent-sun', 'sun second password');
+
+    // Assess
+    expect(reset.status).toBe(200);
+    expect(JSON.stringify(reset.body)).not.toMatch(/password|scrypt/);
+    expect(old.status).toBe(401);
+    expect(fresh.status).toBe(200);
+  });
+
+  it("disables a user: their sign-in and their token are refused at once; enabled again, they're back", async () => {
+    // Prepare
+    await api.post('/admin/users', 'admin', {
+      userId: 'agent-qian',
+      name: '钱代办',
+      role: 'agent',
+      password: 'qian password one',
+    });
+    const token = (await login(system, 'agent-qian', 'qian password one')).body.token;
+
+    // Act
+    const disabled = await api.call('PATCH', '/admin/users/agent-qian', 'admin', {
+      disabled: true,
+      name: '钱代办（停用）',
+    });
+    const signInWhileDisabled = await login(system, 'agent-qian', 'qian password one');
+    const requestWhileDisabled = await send(system, 'GET', '/projects', bearer(token));
+    const enabled = await api.call('PATCH', '/admin/users/agent-qian', 'admin', { disabled: false });
+    const requestAfter = await send(system, 'GET', '/projects', bearer(token));
+
+    // Assess
+    expect(disabled.body.user).toMatchObject({ name: '钱代办（停用）', disabled: true });
+    expect(signInWhileDisabled.status).toBe(401);
+    expect(signInWhileDisabled.body.error.message).toBe(
+      "the account 'agent-qian' is disabled; ask an admin to enable it",
+    );
+    expect(requestWhileDisabled.status).toBe(401);
+    expect(enabled.body.user.disabled).toBe(false);
+    expect(requestAfter.status).toBe(200);
+  });
+
+  it('will not let an admin disable their own account (403)', async () => {
+    // Act
+    const res = await api.call('PATCH', '/admin/users/admin', 'admin', { disabled: true });
+    const still = await api.get('/admin/users/admin', 'admin');
+
+    // Assess
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe('you cannot disable your own account; another admin can');
+    expect(still.body.user.disabled).toBe(false);
+  });
+
+  it.each<[string, string, string, unknown, number, RegExp]>([
+    ['reading a user who does not exist', 'GET', '/admin/users/nobody', undefined, 404, /no user 'nobody'/],
+    [
+      'changing a user who does not exist',
+      'PATCH',
+      '/admin/users/nobody',
+      { name: '无名' },
+      404,
+      /no user 'nobody'/,
+    ],
+    ['a change that changes nothing', 'PATCH', '/admin/users/agent-li', {}, 400, /say what to change/],
+    [
+      'a change of role',
+      'PATCH',
+      '/admin/users/agent-li',
+      { role: 'leader' },
+      400,
+      /unknown field\(s\) 'role'/,
+    ],
+    ['a page over 100', 'GET', '/admin/users?limit=500', undefined, 400, /query\.limit/],
+    [
+      'a cursor it never gave out',
+      'GET',
+      '/admin/users?cursor=bm9wZQ',
+      undefined,
+      400,
+      /cursor is not one this API gave out/,
+    ],
+  ])('answers %s with the refusal that fits', async (_what, method, path, body, status, message) => {
+    // Act
+    const res = await api.call(method, path, 'admin', body);
+
+    // Assess
+    expect(res.status).toBe(status);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it.each([
+    ['a leader', 'leader-zhang'],
+    ['an agent', 'agent-wang'],
+    ['an officer', 'officer-env'],
+    ['an investor', 'investor-jinling'],
+  ])('refuses %s every user route (403), changing nothing', async (_what, userId) => {
+    // Act
+    const answers = await Promise.all([
+      api.get('/admin/users', userId),
+      api.get('/admin/users/agent-li', userId),
+      api.post('/admin/users', userId, {
+        userId: 'agent-x',
+        name: 'x',
+        role: 'agent',
+        password: 'a fine long password',
+      }),
+      api.call('PATCH', '/admin/users/agent-li', userId, { disabled: true }),
+    ]);
+    const li = await api.get('/admin/users/agent-li', 'admin');
+    const x = await api.get('/admin/users/agent-x', 'admin');
+
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403]);
+    expect(answers[0]?.body.error.message).toBe('only an admin may do this');
+    expect(li.body.user.disabled).toBe(false);
+    expect(x.status).toBe(404);
+  });
+
+  it('keeps passwords out of every answer it gives about users', async () => {
+    // Act
+    const bodies = await Promise.all([
+      api.get('/admin/users?limit=100', 'admin'),
+      api.get('/admin/users/agent-sun', 'admin'),
+      send(system, 'GET', '/auth/users'),
+      login(system, 'agent-sun', 'sun second password'),
+      send(system, 'POST', '/auth/dev-token', {}, { userId: 'agent-sun' }),
+    ]);
+
+    // Assess
+    for (const { body } of bodies)
+      expect(JSON.stringify(body)).not.toMatch(/scrypt|passwordHash|second password/);
+  });
+});
+
+describe('production mode', () => {
+  const adminPassword = 'the first admin password';
+  let system: LocalSystem;
+  let tableName: string;
+
+  beforeAll(async () => {
+    const started = await startTestSystem({ mode: 'production', adminPassword });
+    system = started;
+    tableName = started.tableName;
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('has no dev tokens and no public list of users (404)', async () => {
+    // Act
+    const devToken = await send(system, 'POST', '/auth/dev-token', {}, { userId: 'admin' });
+    const users = await send(system, 'GET', '/auth/users');
+
+    // Assess
+    expect(devToken.status).toBe(404);
+    expect(users.status).toBe(404);
+    expect(system.mode).toBe('production');
+  });
+
+  it('starts with the first admin alone, who signs in with DAIBAN_ADMIN_PASSWORD and creates the others', async () => {
+    // Act
+    const demo = await login(system, 'agent-wang', DEMO_PASSWORD);
+    const signedIn = await login(system, FIRST_ADMIN_ID, adminPassword);
+    const token = bearer(signedIn.body.token);
+    const created = await send(system, 'POST', '/admin/users', token, {
+      userId: 'leader-li',
+      name: '李主任',
+      role: 'leader',
+      password: 'leader li password',
+    });
+    const users = await send(system, 'GET', '/admin/users', token);
+    const projects = await send(
+      system,
+      'GET',
+      '/projects',
+      bearer((await login(system, 'leader-li', 'leader li password')).body.token),
+    );
+
+    // Assess
+    expect(demo.status).toBe(401);
+    expect(signedIn.status).toBe(200);
+    expect(created.status).toBe(201);
+    expect(users.body.users.map((u: { userId: string }) => u.userId).sort()).toEqual(['admin', 'leader-li']);
+    expect(projects.body.projects).toEqual([]);
+  });
+
+  it('starts again on its table without the admin password, keeping the users it has', async () => {
+    // Act
+    const again = await startTestSystem({ mode: 'production', tableName });
+    const signedIn = await login(again, 'leader-li', 'leader li password');
+    await again.stop();
+
+    // Assess
+    expect(signedIn.status).toBe(200);
+  });
+
+  it('refuses to start on an empty table without the first admin password, naming the variable', async () => {
+    // Act / Assess
+    await expect(startTestSystem({ mode: 'production' })).rejects.toThrow(
+      /Production mode on an empty table needs the first admin's password: set DAIBAN_ADMIN_PASSWORD/,
+    );
+    await expect(startTestSystem({ mode: 'production', adminPassword: 'short' })).rejects.toThrow(
+      'DAIBAN_ADMIN_PASSWORD: a password has at least 12 characters',
+    );
+  });
+
+  it('refuses a demo start on its table, which would add users with the published password', async () => {
+    // Act / Assess
+    await expect(startTestSystem({ tableName })).rejects.toThrow(
+      /This data was set up in production mode since .*--production/,
+    );
+  });
+
+  it('refuses to start on demo data, whose users sign in with the published password', async () => {
+    // Prepare
+    const demo = await startTestSystem();
+    await demo.stop();
+
+    // Act / Assess
+    await expect(
+      startTestSystem({ mode: 'production', adminPassword, tableName: demo.tableName }),
+    ).rejects.toThrow(/This data was set up in demo mode since .*use another DAIBAN_DATA_DIR/);
+  });
+});
