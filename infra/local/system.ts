@@ -19,6 +19,7 @@ import { reconcileProject } from '../../shared/app/executions.js';
 import { finishStage } from '../../shared/app/finish-stage.js';
 import { LiveSettings } from '../../shared/app/live-settings.js';
 import type { Logger } from '../../shared/app/logger.js';
+import type { Metrics } from '../../shared/app/metrics.js';
 import { type JobReport, reconcileAll, runScheduledJob } from '../../shared/app/scheduled-job.js';
 import { LocalSignIn } from '../../shared/app/sign-in.js';
 import {
@@ -105,6 +106,8 @@ export type LocalSystemOptions = {
   /** scrypt's cost for new password hashes (default `DEFAULT_SCRYPT`; tests make it cheap) */
   passwordHashing?: ScryptParams;
   log?: Logger;
+  /** where the application's counts go (none published locally unless a test or benchmark listens) */
+  metrics?: Metrics;
   /** tests: wrap the document client (fault injection) or the engine (a signal that fails) */
   wrapDocumentClient?: (doc: DocumentSender) => DocumentSender;
   wrapEngine?: (engine: WorkflowEngine) => WorkflowEngine;
@@ -204,6 +207,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     config: options.config ?? DEFAULT_CONFIG,
     spine: { ...DEFAULT_SPINE, ...options.spine },
     log,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   const taskTurns = concurrencyLimit(options.maxConcurrentTasks ?? 8);
   const around = options.aroundTasks ?? ((run: () => Promise<void>) => run());

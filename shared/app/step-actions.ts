@@ -122,14 +122,14 @@ export function resubmitStep(
 }
 
 /** An officer decides a step, or their department's part of a joint review. */
-export function decideStep(
+export async function decideStep(
   ctx: AppContext,
   principal: Principal,
   projectId: string,
   target: StepTarget,
   decision: Decision,
 ): Promise<ProjectStep> {
-  return act(
+  const decided = await act(
     ctx,
     principal,
     projectId,
@@ -140,6 +140,8 @@ export function decideStep(
       }),
     (state, item) => assertAllowed(principal, 'step.decide', { project: state.project, item }),
   );
+  ctx.metrics?.add('Decisions', 1);
+  return decided;
 }
 
 /**
