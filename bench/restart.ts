@@ -4,6 +4,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { approvalOf } from '../infra/local/drive-over-http.js';
 import { freePort, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { readRecord } from '../infra/local/dynamodb-record.js';
 import { demoEnterprises } from '../infra/local/seed-reference.js';
@@ -106,7 +107,7 @@ async function seed(dataDir: string, projects: number, cloned: boolean): Promise
     });
     await system.engine.settled();
     await inParallel(ids, 8, async (projectId) => {
-      await decideStep(ctx, filingOfficer, projectId, { stepId: '1' }, { outcome: 'approved' });
+      await decideStep(ctx, filingOfficer, projectId, { stepId: '1' }, approvalOf('DRC', '1', undefined));
     });
     await system.engine.settled();
   } finally {

@@ -3,17 +3,22 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { denialOf } from '../../shared/app/audit.js';
 import type { Principal } from '../../shared/domain/principal.js';
+import { webRoutes } from '../web/app.js';
 import type { ApiDeps, ApiEnv } from './env.js';
 import { errorHandler, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { batchRoutes } from './routes/batches.js';
 import { meetingRoutes } from './routes/meetings.js';
+import { progressRoutes } from './routes/progress.js';
 import { projectRoutes } from './routes/projects.js';
 import { publicRoutes } from './routes/public.js';
 import { slaRoutes } from './routes/sla.js';
 import { stepRoutes } from './routes/steps.js';
 import { userRoutes } from './routes/users.js';
+import { weeklyReportRoutes } from './routes/weekly-reports.js';
+import { workRoutes } from './routes/work.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -62,6 +67,7 @@ export function createApp(deps: ApiDeps) {
     '/me/*',
     '/reports/*',
     '/meetings/*',
+    '/batches/*',
   ]) {
     app.use(path, authenticated);
   }
@@ -72,7 +78,7 @@ export function createApp(deps: ApiDeps) {
   const keyedUnlessPassword = createMiddleware<ApiEnv>(async (c, next) =>
     c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') ? next() : keyed(c, next),
   );
-  for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*', '/meetings/*'])
+  for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*', '/meetings/*', '/batches/*'])
     app.on('POST', path, keyedUnlessPassword);
 
   app.route('/', publicRoutes(deps));
@@ -83,6 +89,11 @@ export function createApp(deps: ApiDeps) {
   app.route('/', userRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', meetingRoutes(deps));
+  app.route('/', batchRoutes(deps));
+  app.route('/', progressRoutes(deps));
+  app.route('/', workRoutes(deps));
+  app.route('/', weeklyReportRoutes(deps));
+  app.route('/', webRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

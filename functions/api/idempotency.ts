@@ -7,7 +7,8 @@ import type { ApiEnv } from './env.js';
 /**
  * `Idempotency-Key` on every POST: a repeat of a request with the same key (by the same user) gets the first
  * answer and changes nothing; the same key with a different request gets 422; a repeat while the first is still
- * running gets 409. The first answer is kept a day. A registration derives the new project's id from the key, so
+ * running gets 409. Only successful answers are kept: a refused request leaves no trace, so its repeat is checked
+ * afresh (like Stripe's keys). The first answer is kept a day. A registration derives the new project's id from the key, so
  * even a repeat after a crash between the commit and the stored answer finds the project instead of making another.
  */
 const KEY = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -68,12 +69,20 @@ export function idempotency(store: DaibanStore, now: () => Date): MiddlewareHand
       if (!taken) continue;
       await next();
       const status = c.res.status;
-      // A 409 or a 5xx may go differently next time: the key is released for it.
-      const done: Record_ =
-        status < 500 && status !== 409
-          ? { hash, state: 'done', at: now().toISOString(), status, body: await c.res.clone().text() }
-          : { hash, state: 'pending', at: new Date(0).toISOString() };
-      await store.putSetting(name, done, { ttlSeconds: KEEP_SECONDS });
+      // Only what was done is remembered. A refusal changed nothing (a repeat is refused the same way, or goes
+      // through once the cause is gone), and a 409 or a 5xx may go differently next time: the key is released.
+      if (status >= 200 && status < 300) {
+        const done: Record_ = {
+          hash,
+          state: 'done',
+          at: now().toISOString(),
+          status,
+          body: await c.res.clone().text(),
+        };
+        await store.putSetting(name, done, { ttlSeconds: KEEP_SECONDS });
+      } else {
+        await store.deleteSetting(name);
+      }
       return;
     }
     throw new ConflictError(

@@ -1,13 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import { DenialSchema } from '../../shared/domain/audit.js';
+import { BatchSchema } from '../../shared/domain/batch.js';
 import { CalendarOverridesSchema } from '../../shared/domain/calendar-overrides.js';
+import { CaseKindSchema } from '../../shared/domain/case-kinds.js';
 import { MaterialSchema } from '../../shared/domain/chain.js';
 import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
+import { DepartmentLevelSchema } from '../../shared/domain/department.js';
 import { ProjectDocumentSchema } from '../../shared/domain/documents.js';
 import { MeetingSchema } from '../../shared/domain/meeting.js';
 import { NotificationSchema } from '../../shared/domain/notifications.js';
 import {
   AgentAssignmentSchema,
+  ApprovalRecordSchema,
   EarlierRoundSchema,
   ProjectEventSchema,
   ProjectSchema,
@@ -69,8 +73,10 @@ const ItemStateFields = {
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
   decidedAt: z.string().optional(),
   decidedBy: z.string().optional(),
-  decidedVia: z.enum(['meeting']).optional(),
+  decidedVia: z.enum(['meeting', 'upper_level']).optional(),
   decidedIn: z.string().optional(),
+  approvalDocument: ApprovalRecordSchema.optional(),
+  batchId: z.string().optional(),
   outcome: z.string().optional(),
   conditions: z.array(z.string()).optional(),
   legalBasis: z.string().optional(),
@@ -122,13 +128,38 @@ const StepView = z.object({
   kind: z.enum(['approval', 'milestone', 'joint']),
   departmentId: z.string().nullable(),
   departmentName: z.string().nullable(),
+  /** district, city or province: an upper-level step is carried up in a batch (上下协同) */
+  departmentLevel: DepartmentLevelSchema.nullable(),
   promisedDays: z.number().int().nullable(),
   legalDays: z.number().int().nullable(),
   prerequisites: z.array(z.string()),
   materials: z.array(z.string()),
   ...ItemStateFields,
+  caseKinds: z
+    .array(CaseKindSchema)
+    .describe(
+      'the kinds of case (五件) a decided step is, from its data: instant (即办件) or promised (承诺件), and joint (联办件), returned (退办件), supplement (补办件); empty until decided',
+    ),
   parts: z.array(PartView).optional(),
 });
+
+/** An approval of the project with its document (批文/证照): number, date and where it came from. */
+const ApprovalRowSchema = z
+  .object({
+    stepId: z.string(),
+    partId: z.string().optional(),
+    stepName: z.string(),
+    departmentId: z.string().nullable(),
+    departmentName: z.string().nullable(),
+    departmentLevel: DepartmentLevelSchema.nullable(),
+    outcome: z.string(),
+    decidedAt: z.string().nullable(),
+    documentNumber: z.string().nullable(),
+    documentDate: z.string().nullable(),
+    documentSource: z.enum(['department', 'minutes', 'deemed_notice']).nullable(),
+    conditions: z.array(z.string()),
+  })
+  .openapi('Approval');
 
 export const ProjectViewSchema = z
   .object({
@@ -163,6 +194,7 @@ export const ProjectViewSchema = z
         steps: z.array(StepView),
       }),
     ),
+    approvals: z.array(ApprovalRowSchema),
     assignments: z.array(AgentAssignmentSchema.omit({ projectId: true })),
   })
   .openapi('ProjectView');
@@ -444,3 +476,170 @@ export const SignedInSchema = z.object({
 export const UserListSchema = z.object({ users: z.array(UserSummarySchema) });
 export const UserProfileListSchema = z.object({ users: z.array(UserProfileSchema), cursor: Cursor });
 export const UserProfileResultSchema = z.object({ user: UserProfileSchema });
+
+/** A batch of originals carried up to a city or provincial department (上下协同). */
+export const BatchResultSchema = z.object({ batch: BatchSchema });
+export const BatchListSchema = z.object({ batches: z.array(BatchSchema), cursor: Cursor });
+const PublicStepFields = {
+  name: z.string(),
+  nameEn: z.string().optional(),
+  departmentName: z.string().nullable(),
+  departmentNameEn: z.string().nullable().optional(),
+  status: StepStatusSchema,
+};
+/** A project's progress as anyone may look it up by its code: names and statuses only, nothing internal. */
+export const PublicProgressSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    status: z.string(),
+    stepsClosed: z.number().int(),
+    stepsTotal: z.number().int(),
+    chain: z.object({ id: z.string(), name: z.string(), nameEn: z.string().optional() }),
+    stages: z.array(
+      z.object({
+        stageId: z.string(),
+        name: z.string(),
+        nameEn: z.string().optional(),
+        status: z.enum(['done', 'current', 'waiting']),
+        steps: z.array(
+          z.object({
+            stepId: z.string(),
+            ...PublicStepFields,
+            parts: z.array(z.object({ partId: z.string(), ...PublicStepFields })).optional(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi('PublicProgress');
+
+/** What is due from an agent across their projects, and what their departments hold. */
+export const AgentWorkSchema = z
+  .object({
+    agentId: z.string(),
+    workload: z.object({
+      projects: z.number().int(),
+      active: z.number().int(),
+      returned: z.number().int(),
+      completed: z.number().int(),
+      todo: z.number().int(),
+      waitingOnDepartments: z.number().int(),
+      red: z.number().int(),
+      yellow: z.number().int(),
+    }),
+    todo: z.array(
+      z.object({
+        kind: z.enum(['submit', 'report_milestone', 'supplement', 'reapply']),
+        projectId: z.string(),
+        projectCode: z.string(),
+        projectName: z.string(),
+        stepId: z.string(),
+        stepName: z.string(),
+        departmentId: z.string().nullable(),
+        materials: z.array(
+          z.object({
+            id: z.string().optional(),
+            name: z.string(),
+            reason: z.string().optional(),
+            deferrable: z.boolean().optional(),
+            departmentId: z.string().optional(),
+          }),
+        ),
+        reason: z.string().optional(),
+        legalBasis: z.string().optional(),
+        since: z.string().optional(),
+      }),
+    ),
+    waiting: z.array(
+      z.object({
+        projectId: z.string(),
+        projectCode: z.string(),
+        projectName: z.string(),
+        stepId: z.string(),
+        partId: z.string().optional(),
+        stepName: z.string(),
+        departmentId: z.string().nullable(),
+        status: z.string(),
+        light: Light.nullable(),
+        dueDate: z.string().nullable(),
+        workingDaysLeft: z.number().nullable(),
+      }),
+    ),
+    handovers: z.array(AgentAssignmentSchema.extend({ projectCode: z.string(), projectName: z.string() })),
+  })
+  .openapi('AgentWork');
+
+const CaseKindCounts = z.object({
+  instant: z.number().int(),
+  promised: z.number().int(),
+  joint: z.number().int(),
+  returned: z.number().int(),
+  supplement: z.number().int(),
+});
+const WeekFigures = {
+  week: z.string(),
+  from: z.string(),
+  to: z.string(),
+  generatedAt: z.string(),
+  projects: z.object({ started: z.number().int(), advanced: z.number().int(), completed: z.number().int() }),
+  steps: z.object({
+    decided: z.number().int(),
+    onTime: z.number().int(),
+    late: z.number().int(),
+    onTimeRate: z.number().nullable(),
+  }),
+};
+export const WeeklyReportListSchema = z.object({
+  reports: z.array(z.object({ ...WeekFigures, deemedApprovals: z.number().int() })),
+});
+/** The weekly report (周报) of one ISO week. */
+export const WeeklyReportSchema = z
+  .object({
+    ...WeekFigures,
+    deemedApprovalsByDepartment: z.array(
+      z.object({ departmentId: z.string(), name: z.string(), count: z.number().int() }),
+    ),
+    stages: z.array(
+      z.object({
+        stageIndex: z.number().int(),
+        name: z.string(),
+        decided: z.number().int(),
+        averageWorkingDays: z.number().nullable(),
+        averagePromisedDays: z.number().nullable(),
+        averageLegalDays: z.number().nullable(),
+      }),
+    ),
+    slowest: z.array(
+      z.object({
+        projectCode: z.string(),
+        projectName: z.string(),
+        stepId: z.string(),
+        partId: z.string().optional(),
+        stepName: z.string(),
+        departmentId: z.string().nullable(),
+        departmentName: z.string().nullable(),
+        workingDays: z.number(),
+        promisedDays: z.number(),
+        legalDays: z.number(),
+        outcome: z.string(),
+      }),
+    ),
+    departments: z.array(
+      z.object({
+        rank: z.number().int(),
+        departmentId: z.string(),
+        name: z.string(),
+        nameEn: z.string(),
+        decided: z.number().int(),
+        onTime: z.number().int(),
+        late: z.number().int(),
+        deemedApprovals: z.number().int(),
+        averageWorkingDays: z.number().nullable(),
+        averagePromisedDays: z.number().nullable(),
+      }),
+    ),
+    caseKinds: CaseKindCounts,
+  })
+  .openapi('WeeklyReport');
+export const WeeklyReportResultSchema = z.object({ report: WeeklyReportSchema });

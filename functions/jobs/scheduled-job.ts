@@ -26,7 +26,7 @@ export const createScheduledJobHandler = (ctx: AppContext) => async (event: unkn
     if (typeof input.projectId !== 'string') return { reconciled: 'no project in the execution input' };
     return { reconciled: await reconcileProject(ctx, input.projectId) };
   }
-  return runScheduledJob(ctx);
+  return runScheduledJob(ctx, { weeklyReport: true });
 };
 
 const { ctx, obs } = observedAwsContext();

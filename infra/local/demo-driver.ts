@@ -3,7 +3,8 @@ import { decideStep, submitStep } from '../../shared/app/step-actions.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
 import type { Decision } from '../../shared/domain/decision.js';
 import type { Principal } from '../../shared/domain/principal.js';
-import type { ProjectStep, User } from '../../shared/domain/project.js';
+import { itemKey, type ProjectStep, type User } from '../../shared/domain/project.js';
+import { approvalOf } from './drive-over-http.js';
 
 export type DriverOptions = {
   /** stop before acting when this is true of the project's steps and parts */
@@ -62,7 +63,7 @@ export async function driveProject(
         officer,
         projectId,
         { stepId: item.stepId, ...(item.partId ? { partId: item.partId } : {}) },
-        options.decide?.(item) ?? { outcome: 'approved' },
+        options.decide?.(item) ?? approvalOf(item.departmentId ?? '', itemKey(item), item.submittedAt),
       );
     }
     options.betweenRounds?.();

@@ -1,9 +1,11 @@
+import { chinaDate } from '../../shared/domain/working-days.js';
 import type { ApiResponse } from './in-process-client.js';
 
-export type PartView = { partId: string; status: string; departmentId: string };
+export type PartView = { partId: string; status: string; departmentId: string; submittedAt?: string };
 export type StepView = {
   stepId: string;
   status: string;
+  submittedAt?: string;
   kind: 'approval' | 'milestone' | 'joint';
   departmentId: string | null;
   blocked?: boolean;
@@ -24,6 +26,18 @@ export type ApiCaller = {
 export const officerOf = (departmentId: string): string => `officer-${departmentId.toLowerCase()}`;
 
 export const allSteps = (view: ProjectView): StepView[] => view.stages.flatMap((s) => s.steps);
+
+/**
+ * An approval as a department sends it, with its document (批文/证照): a number naming the department and step,
+ * dated the day the materials were accepted (never after the decision).
+ */
+export function approvalOf(departmentId: string, stepId: string, submittedAt: string | undefined) {
+  const date = chinaDate(submittedAt ? new Date(submittedAt) : new Date());
+  return {
+    outcome: 'approved' as const,
+    document: { number: `${departmentId}批〔${date.slice(0, 4)}〕${stepId}号`, date },
+  };
+}
 
 export async function viewProject(
   api: ApiCaller,
@@ -84,9 +98,7 @@ export async function driveOverHttp(
         'POST',
         `${base}/${step.stepId}/decision`,
         officerOf(step.departmentId ?? ''),
-        {
-          outcome: 'approved',
-        },
+        approvalOf(step.departmentId ?? '', step.stepId, step.submittedAt),
       );
       expectOk(`decide ${step.stepId}`, res);
     }
@@ -95,7 +107,7 @@ export async function driveOverHttp(
         'POST',
         `${base}/${step.stepId}/parts/${part.partId}/decision`,
         officerOf(part.departmentId),
-        { outcome: 'approved' },
+        approvalOf(part.departmentId, `${step.stepId}-${part.partId}`, part.submittedAt),
       );
       expectOk(`decide ${step.stepId} part ${part.partId}`, res);
     }

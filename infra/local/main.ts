@@ -12,6 +12,7 @@ import { DEMO_PASSWORD, FIRST_ADMIN_ID } from './installation.js';
 import { isLoopbackHost, localUrl, type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
 import { holderGoneFromThisHost, thisRuntime } from './runtime-owner.js';
 import { seedDemoProjects } from './seed-demo.js';
+import { seedWeeklyReports } from './seed-weekly-reports.js';
 import { loadSessionSecret } from './session-secret.js';
 import { createLocalSystem, type LocalSystem, type LocalTable, openLocalTable } from './system.js';
 
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
     table,
     clock,
     clockControl,
+    weeklyReport: true,
     mode: options.mode,
     ...(options.adminPassword ? { adminPassword: options.adminPassword } : {}),
     sessionSecret: session.secret,
@@ -158,6 +160,7 @@ async function main(): Promise<void> {
   if (empty && options.seedDemo) {
     console.log('Seeding the demo: six projects at different points of the reference chain …');
     for (const line of await seedDemoProjects(system, clock)) console.log(`  ${line}`);
+    await seedWeeklyReports(system.ctx);
   }
 
   // 5. Serve, then resume what was in flight while the API answers.
@@ -254,6 +257,7 @@ function banner(port: number, clockControl: ClockControl, now: Date, options: Ru
   if (options.mode === 'production') {
     return `
 Daiban (代办) is running at ${base} in production mode
+  web pages         ${base}/   (sign in at ${base}/sign-in)
   API description   ${base}/openapi.json
   sign in           POST ${base}/auth/login {"userId": "…", "password": "…"}: a bearer token for ${minutes} min
   users             the admin ('${FIRST_ADMIN_ID}' at first) manages them: GET/POST ${base}/admin/users${clockLine}${exposedLine}
@@ -268,6 +272,7 @@ Press Ctrl-C to stop.`;
 Daiban (代办) is running at ${base} in DEMO mode
   demo mode         every seeded user signs in with the password '${DEMO_PASSWORD}', and POST /auth/dev-token gives
                     anyone a token for any user: for trying Daiban out, not for real data (npm start -- --production)
+  web pages         ${base}/   (sign in at ${base}/sign-in)
   API description   ${base}/openapi.json
   reference chain   ${base}/chains/industrial-enterprise
   seeded users      ${base}/auth/users   (agent-wang, agent-li, officer-<dept> e.g. officer-env, investor-jinling, leader-zhang, admin)${clockLine}${exposedLine}

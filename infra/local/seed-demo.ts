@@ -1,3 +1,4 @@
+import { assembleBatch, carryBatch } from '../../shared/app/batches.js';
 import type { SettableClock } from '../../shared/app/clock.js';
 import { createProject } from '../../shared/app/create-project.js';
 import { createMeeting } from '../../shared/app/meetings.js';
@@ -5,6 +6,7 @@ import { decideStep, submitStep } from '../../shared/app/step-actions.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { ProjectStep } from '../../shared/domain/project.js';
+import { formatProjectCode } from '../../shared/domain/project-code.js';
 import { addCalendarDays, chinaDate, type WorkingDayCalendar } from '../../shared/domain/working-days.js';
 import { driveProject } from './demo-driver.js';
 import { demoEnterprises } from './seed-reference.js';
@@ -23,7 +25,7 @@ const has = (stepId: string, status: ProjectStep['status']) => (steps: ProjectSt
   steps.some((s) => s.stepId === stepId && s.status === status);
 
 /**
- * Five demo projects at different points of the chain, registered in the past (relative to today) on a frozen
+ * Eight demo projects at different points of the chain, registered in the past (relative to today) on a frozen
  * clock that moves two days a round (never past the real now), so their timelines and due dates look like real
  * work. The clock is released afterwards.
  */
@@ -136,7 +138,53 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
   await driveProject(ctx, fresh, { settle, until: has('1', 'ready') });
   await submitStep(ctx, li, fresh, '1', { materials: await materialsOf('1') });
 
-  // 6. Every light of 限时办结 on one project: the energy review (6, 10 days, deemed approval allowed) submitted 14
+  // 6. 上下协同: two large projects whose EIA (7) sits with the city's 生态环境局 (ENV_CITY). The first was registered
+  // with the national project code the platform issued at filing (项目代码); the agent carried both EIAs up in one
+  // batch six working days ago, and the district tracks them like any other step until the approvals are collected.
+  const registeredOn = workingDaysAgo(ctx.calendar, 12);
+  const cityEia = await register(
+    wang,
+    {
+      name: '江北新材料产业基地（重大项目）',
+      enterprise: demoEnterprises.jinling,
+      investmentCny: 1_850_000_000,
+      chainId: 'industrial-enterprise',
+      attributes: { eiaReportBook: true, siteAreaM2: 98000 },
+      agentId: 'agent-wang',
+      projectCode: formatProjectCode({
+        year: Number(chinaDate(registeredOn).slice(0, 4)),
+        regionCode: '320115',
+        industryCode: '47',
+        typeCode: '01',
+        serial: 88,
+      }),
+    },
+    registeredOn,
+  );
+  const cityEia2 = await register(
+    wang,
+    {
+      name: '秦淮新材料电子化学品项目',
+      enterprise: demoEnterprises.qinhuai,
+      investmentCny: 960_000_000,
+      chainId: 'industrial-enterprise',
+      attributes: { eiaReportBook: true },
+      agentId: 'agent-wang',
+    },
+    registeredOn,
+  );
+  for (const projectId of [cityEia, cityEia2]) {
+    await driveProject(ctx, projectId, { settle, betweenRounds, until: has('7', 'ready') });
+  }
+  clock.freeze(workingDaysAgo(ctx.calendar, 6));
+  const batch = await assembleBatch(ctx, wang, {
+    departmentId: 'ENV_CITY',
+    items: [cityEia, cityEia2].map((projectId) => ({ projectId, stepId: '7' })),
+    note: '环评报告书原件（报批版）两套，送市生态环境局行政审批处',
+  });
+  await carryBatch(ctx, wang, batch.batchId, {});
+
+  // 7. Every light of 限时办结 on one project: the energy review (6, 10 days, deemed approval allowed) submitted 14
   // working days ago is deemed approved by the first sweep, with its notice; the EIA (7, 15 days, no deemed
   // approval) submitted 18 working days ago is red and escalated; the soil and water plan (8, 10 days) submitted 9
   // working days ago is yellow. A leader has convened a joint review meeting on the red EIA for next week.

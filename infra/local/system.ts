@@ -120,6 +120,8 @@ export type LocalSystemOptions = {
   maxConcurrentTasks?: number;
   /** wraps every run of the task handlers (the benchmarks count what they cost) */
   aroundTasks?: (run: () => Promise<void>) => Promise<void>;
+  /** the scheduled job writes each week's report once the week has ended (`npm start`; tests leave it off) */
+  weeklyReport?: boolean;
 };
 
 /** The DynamoDB Local table and a store over it, before anything else is wired or written. */
@@ -130,6 +132,19 @@ export type LocalTable = {
   /** closes the client's connections */
   close(): void;
 };
+
+/**
+ * DynamoDB Local is one Java process on the same machine: it answers a few requests at a time well, and more only
+ * wait inside it until the client's request timeout turns them into 503s. So the local system sends at most this
+ * many at once and queues the rest in Node, where waiting costs nothing and times out nothing. (DynamoDB itself
+ * needs no such queue: on AWS the store talks to it directly.)
+ */
+export const LOCAL_DYNAMODB_CONCURRENCY = 16;
+
+function queuedSender(inner: DocumentSender): DocumentSender {
+  const limit = concurrencyLimit(LOCAL_DYNAMODB_CONCURRENCY);
+  return { send: (command) => limit(() => inner.send(command)) };
+}
 
 /** Connects to DynamoDB Local and creates the table if it is missing (nothing else is written). */
 export async function openLocalTable(options: { endpoint: string; tableName: string }): Promise<LocalTable> {
@@ -163,7 +178,7 @@ export async function openLocalTable(options: { endpoint: string; tableName: str
  */
 export async function createLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const table = options.table ?? (await openLocalTable(options));
-  const doc = options.wrapDocumentClient ? options.wrapDocumentClient(table.doc) : table.doc;
+  const doc = queuedSender(options.wrapDocumentClient ? options.wrapDocumentClient(table.doc) : table.doc);
   // Overlapping reads of a project share one Query: safe because one process writes the table (see the class).
   const store = new SharedReadsStore(doc, options.tableName, options.retry);
   const log = options.log ?? consoleLogger;
@@ -235,7 +250,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
             log.warn('could not reconcile a failed execution yet', { projectId, error: String(error) });
           }
         }
-        return await runScheduledJob(ctx);
+        return await runScheduledJob(ctx, { weeklyReport: options.weeklyReport ?? false });
       } finally {
         running = undefined;
       }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertAllowed } from '../domain/access-policy.js';
 import { appliesTo, resolveProjectAttributes } from '../domain/applicability.js';
-import { type Chain, chainKey } from '../domain/chain.js';
+import { type Chain, chainKey, holderOf } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import { StorableNumberSchema } from '../domain/numbers.js';
@@ -14,6 +14,7 @@ import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { newExecution, startSend } from './executions.js';
+import { claimFailed, codeTaken, NationalCodeSchema } from './national-code.js';
 import { relay } from './relay.js';
 
 export const CreateProjectInputSchema = z.strictObject({
@@ -40,6 +41,8 @@ export const CreateProjectInputSchema = z.strictObject({
     .refine((a) => Object.keys(a).length <= 40, 'at most 40 attributes')
     .default({}),
   agentId: z.string().min(1).max(64),
+  /** the code the national platform already issued (项目代码); absent: Daiban gives a provisional one */
+  projectCode: NationalCodeSchema.optional(),
 });
 export type CreateProjectInput = z.infer<typeof CreateProjectInputSchema>;
 
@@ -69,7 +72,7 @@ function initialItems(
       items.push({
         ...base,
         stepId: definition.id,
-        departmentId: definition.departmentId,
+        departmentId: holderOf(definition, (rule) => appliesTo(rule, attributes)),
         kind: definition.parts ? 'joint' : definition.kind,
       });
       for (const part of definition.parts ?? []) {
@@ -144,25 +147,29 @@ export async function createProject(
     const now = ctx.clock.now();
     const at = now.toISOString();
     const year = Number(chinaDate(now).slice(0, 4));
-    // one number per registration, kept if the transaction is tried again
-    if (drawn?.year !== year) {
+    const national = input.projectCode;
+    if (national && (await ctx.store.findProjectIdByCode(national))) throw codeTaken(national);
+    // one number per registration without a national code, kept if the transaction is tried again
+    if (!national && drawn?.year !== year) {
       const serial = await ctx.store.drawSerial(`project-code#${year}#${ctx.config.regionCode}`);
       drawn = { year, serial };
     }
-    const { serial } = drawn;
-    const code = formatProjectCode({
-      year,
-      regionCode: ctx.config.regionCode,
-      industryCode: ctx.config.industryCode,
-      typeCode: ctx.config.typeCode,
-      serial,
-    });
+    const code =
+      national ??
+      formatProjectCode({
+        year,
+        regionCode: ctx.config.regionCode,
+        industryCode: ctx.config.industryCode,
+        typeCode: ctx.config.typeCode,
+        serial: drawn?.serial ?? 0,
+      });
     const items = initialItems(chain, projectId, attributes, at);
     const first = newExecution(ctx, projectId, 0, 1, now);
     const steps = items.filter((i) => !i.partId);
     const project: Project = {
       projectId,
       code,
+      codeKind: national ? 'national' : 'provisional',
       name: input.name,
       enterpriseName: input.enterprise.name,
       enterpriseId: input.enterprise.creditCode,
@@ -225,7 +232,13 @@ export async function createProject(
       },
       { op: 'put_outbox', entry },
     ];
-    await ctx.store.commit(ops);
+    try {
+      await ctx.store.commit(ops);
+    } catch (error) {
+      // a national code another registration claimed meanwhile (a provisional one is retried with the next serial)
+      if (national && claimFailed(error)) throw codeTaken(national);
+      throw error;
+    }
     return { created: project, entry };
   });
   if ('existing' in project) return { project: project.existing, replayed: true };

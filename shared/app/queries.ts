@@ -1,4 +1,6 @@
 import { assertAllowed, canSeeProject } from '../domain/access-policy.js';
+import { approvalsOf } from '../domain/approvals.js';
+import { type CaseKind, caseFactsOf, caseKindsOf, projectCaseKinds } from '../domain/case-kinds.js';
 import { chainKey } from '../domain/chain.js';
 import { findStep } from '../domain/chain-graph.js';
 import { chainCriticalPath, projectProjection } from '../domain/critical-path.js';
@@ -87,9 +89,11 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
   const agent = await reference.user(project.agentId);
   const now = ctx.clock.now();
   const departmentName = new Map(departments.map((d) => [d.id, d.name]));
+  const departmentLevel = new Map(departments.map((d) => [d.id, d.level]));
   const stages = chain.stages.map((stage, stageIndex) => {
     const steps = stage.steps.map((definition) => {
       const item = state.items.get(definition.id);
+      const holder = item?.departmentId ?? definition.departmentId;
       const parts = definition.parts?.map((part) => {
         const partItem = partsOf(state, definition.id).find((p) => p.partId === part.id);
         return {
@@ -108,15 +112,16 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         name: definition.name,
         nameEn: definition.nameEn,
         kind: definition.parts ? ('joint' as const) : definition.kind,
-        departmentId: definition.departmentId,
-        departmentName: definition.departmentId
-          ? (departmentName.get(definition.departmentId) ?? null)
-          : null,
+        // the department that holds it for this project (a large project's EIA sits with the city: 上下协同)
+        departmentId: holder,
+        departmentName: holder ? (departmentName.get(holder) ?? null) : null,
+        departmentLevel: holder ? (departmentLevel.get(holder) ?? null) : null,
         promisedDays: definition.promisedDays,
         legalDays: definition.legalDays,
         prerequisites: definition.prerequisites,
         materials: definition.materials.map((m) => m.id),
         ...(item ? itemState(ctx, item, now) : { status: 'pending' as const, clock: null }),
+        caseKinds: item ? caseKindsOf(caseFactsOf(definition, item)) : [],
         ...(parts ? { parts } : {}),
       };
     });
@@ -152,6 +157,8 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         : { agentId: project.agentId },
     },
     stages,
+    // every approval with its document (批文/证照): also as CSV at /projects/{id}/approvals.csv
+    approvals: approvalsOf(state, departments),
     assignments: assignments.map(assignmentView),
   };
 }
@@ -176,12 +183,21 @@ export function projectSummary(project: Project) {
   return rest;
 }
 
-export type ProjectListFilter = { status?: ProjectStatus; agentId?: string; departmentId?: string };
+export type ProjectListFilter = {
+  status?: ProjectStatus;
+  agentId?: string;
+  departmentId?: string;
+  /** a project code (项目代码): the national one, or the provisional one it replaced */
+  code?: string;
+  /** only projects with at least one decided step of this kind of case (五件) */
+  caseKind?: CaseKind;
+};
 
 /**
  * Projects the principal may see, newest first, a page at a time. An investor sees their enterprise's only; a
  * department filter is for that department's officers, leaders and admins; an agent filter for that agent,
- * leaders and admins.
+ * leaders and admins. A kind of case reads each listed project's steps (its kinds follow from them, never stored),
+ * so a page may hold fewer than `limit` projects: follow the cursor.
  */
 export async function listProjects(
   ctx: AppContext,
@@ -198,6 +214,7 @@ export async function listProjects(
     await assertDepartmentExists(ctx, filter.departmentId);
   }
   if (filter.agentId) assertAllowed(principal, 'projects.filter_by_agent', { agentId: filter.agentId });
+  if (filter.code) return projectsByCode(ctx, principal, filter, filter.code);
   const storeFilter = {
     ...(filter.status ? { status: filter.status } : {}),
     ...(principal.role === 'agent'
@@ -214,9 +231,47 @@ export async function listProjects(
     if (filter.departmentId && !project.departments.includes(filter.departmentId)) continue;
     const chain =
       principal.role === 'officer' ? await chains.get(project.chainId, project.chainVersion) : undefined;
-    if (canSeeProject(principal, project, chain)) visible.push(project);
+    if (!canSeeProject(principal, project, chain)) continue;
+    if (filter.caseKind && !(await hasCaseKind(ctx, project.projectId, filter.caseKind))) continue;
+    visible.push(project);
   }
   return { items: visible, ...(result.cursor ? { cursor: result.cursor } : {}) };
+}
+
+/** The project holding a code, as a page of one (or none: no such code, or not a project the caller may see). */
+async function projectsByCode(
+  ctx: AppContext,
+  principal: Principal,
+  filter: ProjectListFilter,
+  code: string,
+): Promise<Page<Project>> {
+  const projectId = await ctx.store.findProjectIdByCode(code.trim().toUpperCase());
+  const project = projectId ? await ctx.store.getProject(projectId) : undefined;
+  if (!project) return { items: [] };
+  const chain = await ctx.chains.get(project.chainId, project.chainVersion);
+  const matches =
+    canSeeProject(principal, project, chain) &&
+    (!filter.status || project.status === filter.status) &&
+    (!filter.agentId || project.agentId === filter.agentId) &&
+    (!filter.departmentId || project.departments.includes(filter.departmentId));
+  return { items: matches ? [project] : [] };
+}
+
+/** A project's approvals (批文/证照) with their documents, for its enterprise, its agent and leaders. */
+export async function projectApprovals(ctx: AppContext, principal: Principal, projectId: string) {
+  const state = await loadState(ctx, projectId);
+  assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
+  assertAllowed(principal, 'project.read_approvals', { project: state.project, chain: state.chain });
+  return { project: state.project, approvals: approvalsOf(state, await ctx.store.listDepartments()) };
+}
+
+async function hasCaseKind(ctx: AppContext, projectId: string, kind: CaseKind): Promise<boolean> {
+  const state = await loadState(ctx, projectId);
+  const kinds = projectCaseKinds(
+    state.chain.stages.flatMap((s) => s.steps),
+    state.items,
+  );
+  return [...kinds.values()].some((k) => k.includes(kind));
 }
 
 export async function assertDepartmentExists(ctx: AppContext, departmentId: string): Promise<void> {
@@ -375,7 +430,7 @@ export async function stageLeadView(
       return {
         stepId: definition.id,
         name: definition.name,
-        departmentId: definition.departmentId,
+        departmentId: item?.departmentId ?? definition.departmentId,
         status: item?.status ?? 'pending',
         blocked: item?.blocked ?? false,
         light: clock?.light ?? null,

@@ -4,6 +4,7 @@ import type { AppContext } from './context.js';
 import { reconcileProject } from './executions.js';
 import { relay } from './relay.js';
 import { sweepItem } from './sla-sweep.js';
+import { ensureWeeklyReport } from './weekly-report.js';
 
 /**
  * The scheduled job (EventBridge Scheduler on AWS, an interval locally: the same code). Each run:
@@ -21,11 +22,19 @@ export type JobReport = {
   failures: number;
   /** SLA actions taken: lights, breaches, escalations, deemed approvals */
   sla: number;
+  /** 1 when this run wrote the weekly report of the week that has just ended */
+  weeklyReports?: number;
 };
 
 export async function runScheduledJob(
   ctx: AppContext,
-  options: { now?: Date; perShard?: number; audit?: boolean } = {},
+  options: {
+    now?: Date;
+    perShard?: number;
+    audit?: boolean;
+    /** write the report of the week that has just ended if it is missing (the runtimes' schedule; not tests) */
+    weeklyReport?: boolean;
+  } = {},
 ): Promise<JobReport> {
   const started = performance.now();
   await ctx.settings.refresh(ctx.store).catch(() => undefined);
@@ -78,6 +87,11 @@ export async function runScheduledJob(
     }
   }
   if (options.audit !== false) await attempt('the audit', {}, () => auditSlice(ctx, report));
+  if (options.weeklyReport) {
+    await attempt('the weekly report', {}, async () => {
+      if (await ensureWeeklyReport(ctx, now)) report.weeklyReports = 1;
+    });
+  }
   ctx.metrics?.add('SignalsPending', pendingSignals);
   ctx.metrics?.add('SweepFailures', report.failures);
   ctx.metrics?.add('SweepDuration', performance.now() - started);

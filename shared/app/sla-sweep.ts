@@ -3,6 +3,7 @@ import { DOCUMENT_TITLES, type ProjectDocument } from '../domain/documents.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { type SlaAction, slaStep } from '../domain/sla.js';
 import { RUNG_NAMES } from '../domain/sla-policy.js';
+import { withApprovalRecord } from '../domain/step-lifecycle.js';
 import { isInFlight } from '../domain/step-status.js';
 import type { ProjectState } from '../domain/transition.js';
 import { chinaDate } from '../domain/working-days.js';
@@ -13,6 +14,7 @@ import { loadState } from './load.js';
 import { proposeMeeting } from './meeting-proposals.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
 import type { StatAddition } from './stats-effects.js';
+import { levelOf } from './step-actions.js';
 
 /**
  * The SLA sweep's work on one step or part that has come due in the Work index (DESIGN.md decision 4): read the
@@ -30,12 +32,14 @@ export async function sweepItem(
     if (!isInFlight(state.project.status)) return [];
     const [stepId = '', partId] = work.itemKey.split('#');
     const target = { stepId, ...(partId ? { partId } : {}) };
+    const item = state.items.get(work.itemKey);
+    const level = await levelOf(ctx, item);
     const { transition, actions } = slaStep(
       { state, now, calendar: ctx.calendar, sla: ctx.settings.sla },
       target,
+      { heldUpstairs: level !== undefined && level !== 'district' },
     );
     if (transition.changes.length === 0) return [];
-    const item = state.items.get(work.itemKey);
     const departmentId = item?.departmentId ?? undefined;
     const concerns = actions.map((action) => concernOf(state, target, departmentId, action, item?.dueDate));
     const meetingRung = actions.find((a) => a.kind === 'escalate' && a.rung === 'joint_meeting');
@@ -44,7 +48,18 @@ export async function sweepItem(
       : { ops: [], concerns: [] };
     const effects = await notificationEffects(ctx, [...concerns, ...proposal.concerns], now);
     const ops: StoreOp[] = [...effects.ops, ...proposal.ops];
-    if (actions.some((a) => a.kind === 'deemed')) ops.push(...(await deemedNotice(ctx, state, target, now)));
+    // a deemed approval's document is its 超时默认通知单: the step records the notice's number
+    const notice = actions.some((a) => a.kind === 'deemed')
+      ? await deemedNotice(ctx, state, target, now)
+      : undefined;
+    if (notice) ops.push(...notice.ops);
+    const written = notice
+      ? withApprovalRecord(transition, target, {
+          number: notice.number,
+          date: chinaDate(now),
+          source: 'deemed_notice',
+        })
+      : transition;
     const stats: StatAddition[] = departmentId
       ? actions.flatMap((a): StatAddition[] =>
           a.kind === 'red'
@@ -54,7 +69,7 @@ export async function sweepItem(
               : [],
         )
       : [];
-    await applyTransition(ctx, state, transition, { actor: SYSTEM_ACTOR, ops, sends: effects.sends, stats });
+    await applyTransition(ctx, state, written, { actor: SYSTEM_ACTOR, ops, sends: effects.sends, stats });
     const breaches = actions.filter((a) => a.kind === 'red').length;
     const deemed = actions.filter((a) => a.kind === 'deemed').length;
     if (breaches > 0) ctx.metrics?.add('Breaches', breaches);
@@ -137,7 +152,7 @@ async function deemedNotice(
   state: ProjectState,
   target: { stepId: string; partId?: string },
   now: Date,
-): Promise<StoreOp[]> {
+): Promise<{ ops: StoreOp[]; number: string }> {
   const item = state.items.get(target.partId ? `${target.stepId}#${target.partId}` : target.stepId);
   const found = findStep(state.chain, target.stepId);
   const part = found && target.partId ? findPart(found.step, target.partId) : undefined;
@@ -171,8 +186,11 @@ async function deemedNotice(
       consequence: '本事项按审批通过处理，申请人可凭本通知单办理后续手续；该超时情形记入部门效能考核。',
     },
   };
-  return [
-    { op: 'take_serial', sequence, expected: previous, next: serial },
-    { op: 'put_document', document },
-  ];
+  return {
+    ops: [
+      { op: 'take_serial', sequence, expected: previous, next: serial },
+      { op: 'put_document', document },
+    ],
+    number: document.number,
+  };
 }

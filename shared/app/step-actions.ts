@@ -1,5 +1,6 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import type { Decision, Resubmission, Submission } from '../domain/decision.js';
+import type { DepartmentLevel } from '../domain/department.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { itemKey, type ProjectStep } from '../domain/project.js';
@@ -121,7 +122,47 @@ export function resubmitStep(
   );
 }
 
-/** An officer decides a step, or their department's part of a joint review. */
+/**
+ * The decision path's rule part, shared by every way a department's decision arrives: the policy (an officer of the
+ * department; for a city or provincial department also the agent or the stage's lead department recording it on
+ * its behalf, 上下协同) and the step lifecycle's pure transition. `now` is when it was decided (an upper-level
+ * approval collected earlier is recorded at the moment it was collected).
+ */
+export function decisionTransition(
+  ctx: AppContext,
+  principal: Principal,
+  state: ProjectState,
+  target: StepTarget,
+  decision: Decision,
+  now: Date,
+  departmentLevel: DepartmentLevel | undefined,
+): Transition {
+  const item = itemFor(state, target);
+  assertAllowed(principal, 'step.decide', {
+    project: state.project,
+    chain: state.chain,
+    item,
+    ...(departmentLevel ? { departmentLevel } : {}),
+  });
+  const onBehalf =
+    departmentLevel !== undefined &&
+    departmentLevel !== 'district' &&
+    !(principal.role === 'officer' && principal.departmentId === item.departmentId);
+  return decideRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, target, decision, {
+    userId: principal.userId,
+    ...(onBehalf ? { via: 'upper_level' as const } : {}),
+  });
+}
+
+/** The level of the department holding an item (undefined: none, or a department no longer known). */
+export async function levelOf(ctx: AppContext, item: ProjectStep | undefined) {
+  return item?.departmentId ? (await ctx.store.getDepartment(item.departmentId))?.level : undefined;
+}
+
+/**
+ * An officer decides a step, or their department's part of a joint review; a city or provincial department's
+ * decision is recorded here too, by the agent who collected it or the stage's lead department.
+ */
 export async function decideStep(
   ctx: AppContext,
   principal: Principal,
@@ -129,17 +170,15 @@ export async function decideStep(
   target: StepTarget,
   decision: Decision,
 ): Promise<ProjectStep> {
-  const decided = await act(
-    ctx,
-    principal,
-    projectId,
-    target,
-    (state, now) =>
-      decideRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, target, decision, {
-        userId: principal.userId,
-      }),
-    (state, item) => assertAllowed(principal, 'step.decide', { project: state.project, item }),
-  );
+  const decided = await retryOnConflict(async () => {
+    const state = await loadState(ctx, projectId);
+    assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
+    const level = await levelOf(ctx, itemFor(state, target));
+    const now = ctx.clock.now();
+    const transition = decisionTransition(ctx, principal, state, target, decision, now, level);
+    const after = await applyTransition(ctx, state, transition, { actor: principal });
+    return itemFor(after, target);
+  });
   ctx.metrics?.add('Decisions', 1);
   return decided;
 }

@@ -1,4 +1,6 @@
+import type { Batch } from './batch.js';
 import type { Chain } from './chain.js';
+import type { DepartmentLevel } from './department.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import type { Meeting } from './meeting.js';
 import type { Principal } from './principal.js';
@@ -16,6 +18,12 @@ export type Action =
   | 'project.read_timeline'
   | 'project.reassign'
   | 'project.withdraw'
+  | 'project.read_approvals'
+  | 'project.set_code'
+  | 'batch.assemble'
+  | 'batch.read'
+  | 'batch.carry'
+  | 'batch.collect'
   | 'step.submit'
   | 'step.resubmit'
   | 'step.reapply'
@@ -26,6 +34,7 @@ export type Action =
   | 'inbox.read'
   | 'chain.publish'
   | 'reports.read'
+  | 'reports.read_weekly'
   | 'meeting.convene'
   | 'meeting.request'
   | 'meeting.answer_request'
@@ -48,6 +57,10 @@ export type Resource = {
   chains?: readonly Chain[];
   /** a joint review meeting */
   meeting?: Meeting;
+  /** the level of the department holding `item` (an upper-level decision may be recorded on its behalf) */
+  departmentLevel?: DepartmentLevel;
+  /** a batch of originals carried up to an upper-level department */
+  batch?: Batch;
 };
 
 export type Verdict =
@@ -70,6 +83,13 @@ const hidden: Verdict = {
 };
 
 const isOverseer = (p: Principal): boolean => p.role === 'leader' || p.role === 'admin';
+
+const hiddenBatch: Verdict = {
+  allowed: false,
+  as: 'not_found',
+  code: 'BATCH.NOT_FOUND',
+  reason: 'no such batch (or it is not one you may see)',
+};
 
 const hiddenMeeting: Verdict = {
   allowed: false,
@@ -182,6 +202,29 @@ export function decide(principal: Principal, action: Action, resource: Resource 
         "only the project's assigned agent submits, supplies and re-applies for it",
       );
     case 'step.decide':
+      if (
+        principal.role === 'officer' &&
+        principal.departmentId &&
+        principal.departmentId === item?.departmentId
+      ) {
+        return allow;
+      }
+      // 上下协同: a city or provincial department's decision is recorded on its behalf by the project's agent (who
+      // collected the approval) or by an officer of the district department leading the step's stage
+      if (resource.departmentLevel && resource.departmentLevel !== 'district') {
+        if (principal.role === 'agent' && project?.agentId === principal.userId) return allow;
+        const lead = item ? resource.chain?.stages[item.stageIndex]?.leadDepartmentId : undefined;
+        if (principal.role === 'officer' && lead !== undefined && principal.departmentId === lead)
+          return allow;
+        return deny(
+          'STEP.NOT_YOUR_DEPARTMENT',
+          "an upper-level department's decision is recorded by its own officers, the project's agent or the stage's lead department",
+        );
+      }
+      return deny(
+        'STEP.NOT_YOUR_DEPARTMENT',
+        'only an officer of the department that holds this step (or part) may act on it',
+      );
     case 'step.pause_clock':
       if (
         principal.role === 'officer' &&
@@ -194,6 +237,52 @@ export function decide(principal: Principal, action: Action, resource: Resource 
         'STEP.NOT_YOUR_DEPARTMENT',
         'only an officer of the department that holds this step (or part) may act on it',
       );
+    case 'project.read_approvals':
+      // the enterprise's own record of its 批文 and 证照: its investors, its agent, the service centre
+      if (principal.role === 'officer') {
+        return deny(
+          'APPROVALS.FORBIDDEN',
+          "a project's approvals list is for its enterprise, its agent and leaders; a department sees each step in the project view",
+        );
+      }
+      return allow;
+    case 'project.set_code':
+      // 项目代码 is issued at filing: the agent records it, or the filing department's officer, or a leader
+      if (isOverseer(principal) || (principal.role === 'agent' && project?.agentId === principal.userId))
+        return allow;
+      if (
+        principal.role === 'officer' &&
+        principal.departmentId &&
+        principal.departmentId === item?.departmentId
+      )
+        return allow;
+      return deny(
+        'PROJECT.CODE_FORBIDDEN',
+        "the national project code is recorded by the project's agent, the filing department or a leader",
+      );
+    case 'batch.assemble':
+      if (principal.role === 'agent') return allow;
+      return deny('BATCH.AGENTS_ONLY', 'agents assemble batches of their projects’ upper-level steps');
+    case 'batch.read':
+    case 'batch.carry':
+    case 'batch.collect': {
+      const batch = resource.batch;
+      const own = principal.role === 'agent' && batch?.agentId === principal.userId;
+      // officers: those of the department it goes to (a district officer records an upper-level decision step by
+      // step, through the step's decision)
+      const seen =
+        own ||
+        isOverseer(principal) ||
+        (principal.role === 'officer' &&
+          batch !== undefined &&
+          principal.departmentId === batch.departmentId);
+      if (!batch || !seen) return hiddenBatch;
+      if (action === 'batch.read' || own) return allow;
+      return deny(
+        'BATCH.NOT_YOUR_BATCH',
+        'the agent who assembled a batch records carrying it up and collecting its approvals',
+      );
+    }
     case 'projects.filter_by_department':
       if (isOverseer(principal)) return allow;
       if (principal.role === 'officer' && principal.departmentId === resource.departmentId) return allow;
@@ -219,6 +308,10 @@ export function decide(principal: Principal, action: Action, resource: Resource 
       if (principal.role === 'investor')
         return deny('REPORTS.FORBIDDEN', 'reports are for the service centre, departments and agents');
       return allow;
+    case 'reports.read_weekly':
+      // the weekly report ranks every department: the service centre's leaders receive it (DOMAIN.md)
+      if (isOverseer(principal)) return allow;
+      return deny('REPORTS.WEEKLY_FORBIDDEN', 'the weekly report is for leaders and admins');
     case 'meeting.convene':
       // a leader; or a stage's lead department, for the steps of the stages it leads (the use case checks which)
       if (isOverseer(principal) || principal.role === 'officer') return allow;

@@ -209,6 +209,7 @@ function stepKindProblems(
   problems: string[],
 ): void {
   if (step.kind === 'milestone') {
+    if (step.heldBy) problems.push(`step ${step.id} is a milestone and is held by no department (heldBy)`);
     if (step.departmentId !== null) {
       problems.push(`step ${step.id} is a milestone and must have no department (departmentId null)`);
     }
@@ -223,6 +224,16 @@ function stepKindProblems(
     problems.push(`step ${step.id} is an approval step and needs a department`);
   } else if (!departmentIds.has(step.departmentId)) {
     problems.push(`step ${step.id} names unknown department '${step.departmentId}'`);
+  }
+  for (const held of step.heldBy ?? []) {
+    if (!departmentIds.has(held.departmentId)) {
+      problems.push(`step ${step.id} is held by unknown department '${held.departmentId}' (heldBy)`);
+    }
+  }
+  if (step.heldBy && step.parts) {
+    problems.push(
+      `step ${step.id} is a joint review: its parts name their departments, so it takes no heldBy`,
+    );
   }
   if (step.promisedDays === null || step.legalDays === null) {
     problems.push(`step ${step.id} is an approval step and needs both promisedDays and legalDays`);

@@ -72,6 +72,14 @@ export const StepDefinitionSchema = z.strictObject({
   fee: FeeSchema,
   /** Absent: the step applies to every project. */
   applicability: ApplicabilityRuleSchema.optional(),
+  /**
+   * Who holds the step for the projects a rule picks, instead of `departmentId` (the first rule that holds wins):
+   * e.g. a large project's EIA is approved by the city's department, not the district's (上下协同).
+   */
+  heldBy: z
+    .array(z.strictObject({ departmentId: DepartmentIdSchema, when: ApplicabilityRuleSchema }))
+    .max(5)
+    .optional(),
   policy: StepPolicySchema.default({ deemedApprovalAllowed: false, acceptWithMinorMissing: false }),
   /**
    * Present: a joint review. The step's department coordinates (牵头), each part is decided by its own department,
@@ -115,6 +123,14 @@ export const ChainSchema = z.strictObject({
 });
 export type Chain = z.infer<typeof ChainSchema>;
 export type ChainInput = z.input<typeof ChainSchema>;
+
+/** The department that holds a step for a project with these attributes (see `heldBy`). */
+export function holderOf(
+  step: Pick<StepDefinition, 'departmentId' | 'heldBy'>,
+  applies: (rule: StepDefinition['applicability']) => boolean,
+): string | null {
+  return step.heldBy?.find((h) => applies(h.when))?.departmentId ?? step.departmentId;
+}
 
 /** The key a chain version is stored and deployed under, e.g. `industrial-enterprise@1`. */
 export const chainKey = (chain: Pick<Chain, 'id' | 'version'>): string => `${chain.id}@${chain.version}`;

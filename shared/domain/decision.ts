@@ -19,16 +19,19 @@ export type NoticeMaterial = z.infer<typeof NoticeMaterialSchema>;
 const Comment = z.string().max(2000).optional();
 
 /**
- * A department officer's decision on a step in review.
- * `supplement` must list every missing material at once; `rejected` must cite its legal basis.
+ * The approval document (批文/证照) an approval is issued as: its number (文号/证号, e.g. 宁环建〔2026〕118号) and the
+ * date it bears. Every approval records one.
  */
-export const DecisionSchema = z.discriminatedUnion('outcome', [
-  z.strictObject({ outcome: z.literal('approved'), comment: Comment }),
-  z.strictObject({
-    outcome: z.literal('approved_with_conditions'),
-    conditions: z.array(z.string().min(1).max(500)).min(1, 'list at least one condition').max(50),
-    comment: Comment,
-  }),
+export const ApprovalDocumentSchema = z.strictObject({
+  number: z.string().trim().min(1, "the approval document's number (文号)").max(100),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD')
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar date'),
+});
+export type ApprovalDocument = z.infer<typeof ApprovalDocumentSchema>;
+
+const closingOthers = [
   z.strictObject({
     outcome: z.literal('supplement'),
     missingMaterials: z
@@ -45,9 +48,36 @@ export const DecisionSchema = z.discriminatedUnion('outcome', [
     reason: z.string().min(1).max(2000),
   }),
   z.strictObject({ outcome: z.literal('not_applicable'), reason: z.string().min(1).max(2000) }),
-]);
+] as const;
+
+function decisionSchema<D extends z.ZodType>(document: D) {
+  return z.discriminatedUnion('outcome', [
+    z.strictObject({ outcome: z.literal('approved'), document, comment: Comment }),
+    z.strictObject({
+      outcome: z.literal('approved_with_conditions'),
+      conditions: z.array(z.string().min(1).max(500)).min(1, 'list at least one condition').max(50),
+      document,
+      comment: Comment,
+    }),
+    ...closingOthers,
+  ]);
+}
+
+/**
+ * A decision as the step's lifecycle takes it. An approval's document may be left to the decision path when it
+ * has one of its own (a meeting's minutes, a deemed approval's notice); a department's always names it
+ * (`DecisionRequestSchema`).
+ */
+export const DecisionSchema = decisionSchema(ApprovalDocumentSchema.optional());
 export type Decision = z.infer<typeof DecisionSchema>;
 export type DecisionOutcome = Decision['outcome'];
+
+/**
+ * A department officer's decision on a step in review (or one recorded on behalf of an upper-level department).
+ * An approval names its document (批文/证照: number and date); `supplement` must list every missing material at
+ * once; `rejected` must cite its legal basis.
+ */
+export const DecisionRequestSchema = decisionSchema(ApprovalDocumentSchema);
 
 /** The agent's submission of materials for a ready step (申报). */
 export const SubmissionSchema = z.strictObject({

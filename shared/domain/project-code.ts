@@ -75,3 +75,31 @@ export function projectCodeProblem(code: string): string | undefined {
   if (actual !== expected) return `wrong check character '${actual}': expected ${expected}`;
   return undefined;
 }
+
+/** Codes of the 2016 rules, before GB/T 40058-2021: a 6-digit serial and no check character. */
+const LEGACY_SHAPE = /^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$/;
+/** The last year codes of the 2016 rules were issued (GB/T 40058-2021 took effect on 2021-08-01). */
+const LAST_LEGACY_YEAR = 2021;
+
+/**
+ * Why this is not a project code the national investment project platform (全国投资项目在线审批监管平台) issues, or
+ * undefined when it is: GB/T 40058-2021 `YYYY-RRRRRR-DD-TT-NNNNNC` (year, region, department, type, serial and
+ * check character, 24 characters); a code issued under the earlier rules (up to 2021) ends in a 6-digit serial
+ * with no check character, and stays the project's code for its whole life.
+ *
+ * @example nationalCodeProblem('2019-320115-47-03-512345') // undefined: a code of the earlier rules
+ */
+export function nationalCodeProblem(code: string): string | undefined {
+  const legacy = LEGACY_SHAPE.exec(code);
+  if (legacy && Number(legacy[1]) <= LAST_LEGACY_YEAR) {
+    const typeCode = legacy[4] ?? '';
+    return isProjectTypeCode(typeCode)
+      ? undefined
+      : `type code '${typeCode}' is not 01 (备案), 02 (核准) or 03 (审批)`;
+  }
+  const problem = projectCodeProblem(code);
+  if (problem && legacy) {
+    return `${problem} (codes issued since ${LAST_LEGACY_YEAR + 1} end in a check character, GB/T 40058-2021)`;
+  }
+  return problem;
+}

@@ -24,6 +24,13 @@ export const ProjectSchema = z.object({
   projectId: z.string(),
   /** 项目代码, 24 characters, shown everywhere */
   code: z.string(),
+  /**
+   * `national`: the code the national investment project platform issued at filing (全国投资项目在线审批监管平台);
+   * `provisional` (or absent): the one Daiban gave at registration, until the national one replaces it
+   */
+  codeKind: z.enum(['provisional', 'national']).optional(),
+  /** the provisional code a national one replaced: it still finds the project */
+  provisionalCode: z.string().optional(),
   name: z.string(),
   enterpriseName: z.string(),
   /** the enterprise's unified social credit code (统一社会信用代码) */
@@ -58,6 +65,19 @@ export const ProjectSchema = z.object({
   requestHash: z.string().optional(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
+
+/**
+ * The approval document an approved step (or part) records: its number and date, and where it came from: issued
+ * by the department (`department`, named when approving, or when an upper-level approval was collected), the
+ * minutes of the joint review meeting that decided it (`minutes`), or, for a deemed approval (超时默认), the number of
+ * its 超时默认通知单, which the system issues and which stands in for the department's approval (`deemed_notice`).
+ */
+export const ApprovalRecordSchema = z.object({
+  number: z.string(),
+  date: ChinaDate,
+  source: z.enum(['department', 'minutes', 'deemed_notice']),
+});
+export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 
 /** A decision of an earlier round of a step, kept when the step is re-applied (退办后重新申请). */
 export const EarlierRoundSchema = z.object({
@@ -102,10 +122,17 @@ export const ProjectStepSchema = z.object({
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
   decidedAt: Instant.optional(),
   decidedBy: z.string().optional(),
-  /** decided by a joint review meeting (its minutes' number in `decidedIn`) rather than by the department */
-  decidedVia: z.enum(['meeting']).optional(),
+  /**
+   * decided by a joint review meeting (its minutes' number in `decidedIn`) rather than by the department, or an
+   * upper-level department's decision recorded on its behalf by the agent or a district officer (上下协同)
+   */
+  decidedVia: z.enum(['meeting', 'upper_level']).optional(),
   decidedIn: z.string().optional(),
   outcome: z.string().optional(),
+  /** the document an approval was issued as (批文/证照): see `ApprovalRecordSchema` */
+  approvalDocument: ApprovalRecordSchema.optional(),
+  /** the batch (批次) the agent carried this upper-level step up in */
+  batchId: z.string().optional(),
   conditions: z.array(z.string()).optional(),
   legalBasis: z.string().optional(),
   reason: z.string().optional(),

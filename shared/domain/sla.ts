@@ -24,18 +24,21 @@ export type SlaAction =
  * The SLA sweep's step on one item in review at `now`: every checkpoint due and not yet acted on is acted on, in
  * order (a light, the breach, the rungs of the escalation ladder, 超时默认 through the same decision path as an
  * officer's), and the item learns when to be looked at next. Nothing due: nothing changes (a second sweep at the
- * same instant is a no-op).
+ * same instant is a no-op). A step held by a city or provincial department (`heldUpstairs`) is never deemed
+ * approved: a district cannot approve on a higher level's behalf; it goes on climbing the ladder instead.
  */
 export function slaStep(
   input: LifecycleInput,
   target: { stepId: string; partId?: string },
+  options: { heldUpstairs?: boolean } = {},
 ): { transition: Transition; actions: SlaAction[] } {
   const { state, now, calendar } = input;
   const policy: SlaPolicy = input.sla ?? DEFAULT_SLA_POLICY;
   const nothing = { transition: { changes: [], events: [], owed: [], relies: [] }, actions: [] };
   const item = state.items.get(itemKey(target));
   if (item?.status !== 'in_review' || !item.clock || openPause(item.clock) || !item.dueDate) return nothing;
-  const deemedAllowed = findStep(state.chain, item.stepId)?.step.policy.deemedApprovalAllowed ?? false;
+  const deemedAllowed =
+    !options.heldUpstairs && (findStep(state.chain, item.stepId)?.step.policy.deemedApprovalAllowed ?? false);
   const at = now.toISOString();
   const due = pendingCheckpoints(slaTimeline(calendar, item.clock, policy, deemedAllowed), item).filter(
     (c) => c.at <= at,

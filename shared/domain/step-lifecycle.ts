@@ -4,7 +4,7 @@ import type { Decision, NoticeMaterial, Resubmission, Submission } from './decis
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { gateShouldOpen, gatesAfterClosing } from './gates.js';
 import { jointOutcome } from './joint-review.js';
-import { itemKey, type ProjectStep } from './project.js';
+import { type ApprovalRecord, itemKey, type ProjectStep } from './project.js';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from './sla-policy.js';
 import { nextCheckAt } from './sla-timeline.js';
 import {
@@ -30,7 +30,7 @@ import {
   partsOf,
   type Transition,
 } from './transition.js';
-import type { WorkingDayCalendar } from './working-days.js';
+import { chinaDate, type WorkingDayCalendar } from './working-days.js';
 
 /**
  * A step's lifecycle (DOMAIN.md), as pure functions from the project as read to the change to write:
@@ -54,7 +54,11 @@ export type LifecycleInput = {
 /** Who decides: an officer of the department, a minuted meeting, or the system (deemed approval). */
 export type DecidedBy = {
   userId: string;
-  via?: 'department' | 'meeting' | 'sla';
+  /**
+   * `upper_level`: a city or provincial department's decision, recorded on its behalf by the agent who collected
+   * it or a district officer (上下协同)
+   */
+  via?: 'department' | 'meeting' | 'sla' | 'upper_level';
   /** the minutes (会议纪要) number, when a meeting decided */
   minutes?: string;
 };
@@ -543,12 +547,14 @@ export function decideStep(
   } else {
     const lateByDays = reading && reading.promisedLeft < 0 ? -reading.promisedLeft : undefined;
     const { dueAt: _a, slaCheckAt: _c, ...open } = item;
+    const approvalDocument = approvalRecordOf(decision, by, now, where);
     const closed: ProjectStep = {
       ...open,
       decidedAt: at,
       decidedBy: by.userId,
-      ...(by.via === 'meeting' ? { decidedVia: 'meeting' as const } : {}),
+      ...(by.via === 'meeting' || by.via === 'upper_level' ? { decidedVia: by.via } : {}),
       ...(by.minutes ? { decidedIn: by.minutes } : {}),
+      ...(approvalDocument ? { approvalDocument } : {}),
       outcome: decision.outcome,
       updatedAt: at,
       ...(lateByDays ? { lateByDays } : {}),
@@ -592,6 +598,47 @@ export function decideStep(
   if (partId !== undefined) return concludeJointReview(input, transition, stepId);
   if (decision.outcome === 'supplement') return transition;
   return closeStep(input, transition, change.after);
+}
+
+/**
+ * The document an approval records (批文/证照): the one the department named, or the minutes of the meeting that
+ * decided it. A document dated after the day of the decision is a mistake. (A deemed approval's document is its
+ * 超时默认通知单, numbered when the notice is issued: see `withApprovalRecord`.)
+ */
+function approvalRecordOf(
+  decision: Decision | { outcome: 'deemed_approved'; reason: string },
+  by: DecidedBy,
+  now: Date,
+  where: string,
+): ApprovalRecord | undefined {
+  if (decision.outcome !== 'approved' && decision.outcome !== 'approved_with_conditions') return undefined;
+  const today = chinaDate(now);
+  if (decision.document) {
+    if (decision.document.date > today) {
+      throw new InvalidInputError(
+        'STEP.DOCUMENT_DATED_LATER',
+        `${where}: the approval document ${decision.document.number} is dated ${decision.document.date}, after the day of the decision (${today})`,
+      );
+    }
+    return { ...decision.document, source: 'department' };
+  }
+  if (by.minutes) return { number: by.minutes, date: today, source: 'minutes' };
+  return undefined;
+}
+
+/** The transition with an approval record put on the item it closes (a deemed approval's notice number). */
+export function withApprovalRecord(
+  transition: Transition,
+  target: { stepId: string; partId?: string },
+  record: ApprovalRecord,
+): Transition {
+  const key = itemKey(target);
+  return {
+    ...transition,
+    changes: transition.changes.map((c) =>
+      itemKey(c.after) === key ? { ...c, after: { ...c.after, approvalDocument: record } } : c,
+    ),
+  };
 }
 
 function describeNotInReview(item: ProjectStep): string {

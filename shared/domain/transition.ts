@@ -10,6 +10,7 @@ import { type ItemTokens, itemKey, type Project, type ProjectStep } from './proj
 export type ProjectEventType =
   | 'project_created'
   | 'agent_reassigned'
+  | 'project_code_assigned'
   | 'step_opened'
   | 'step_blocked'
   | 'step_unblocked'
@@ -62,12 +63,15 @@ export type ProjectChange = {
       | 'execution'
       | 'renewAt'
       | 'agentId'
+      | 'code'
+      | 'codeKind'
+      | 'provisionalCode'
     >
   >;
   /** fields removed (e.g. the execution once nothing waits any longer) */
   remove?: Array<'execution' | 'renewAt' | 'executionEndedAt' | 'returnedAt'>;
   /** the change applies only while the project is still like this */
-  expect?: { status?: Project['status']; executionName?: string | null; agentId?: string };
+  expect?: { status?: Project['status']; executionName?: string | null; agentId?: string; code?: string };
 };
 
 /** What the running execution is owed once the change is committed. */

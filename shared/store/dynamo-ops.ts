@@ -1,4 +1,5 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchSchema } from '../domain/batch.js';
 import { MeetingSchema } from '../domain/meeting.js';
 import { itemKey, type ProjectStep, ProjectStepSchema } from '../domain/project.js';
 import type { ProjectChange } from '../domain/transition.js';
@@ -143,6 +144,26 @@ export function toTransactItems(
               GSI1PK: 'MEETINGS',
               GSI1SK: `${op.meeting.createdAt}#${op.meeting.meetingId}`,
               ...MeetingSchema.parse(op.meeting),
+            },
+            ...(op.expectedVersion === null
+              ? { ConditionExpression: 'attribute_not_exists(PK)' }
+              : {
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': op.expectedVersion },
+                }),
+          },
+        });
+        break;
+      case 'put_batch':
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.batch(op.batch.batchId),
+              GSI1PK: 'BATCHES',
+              GSI1SK: `${op.batch.createdAt}#${op.batch.batchId}`,
+              ...BatchSchema.parse(op.batch),
             },
             ...(op.expectedVersion === null
               ? { ConditionExpression: 'attribute_not_exists(PK)' }
@@ -375,6 +396,11 @@ function projectUpdate(tableName: string, projectId: string, at: string, change:
     names['#status'] = 'status';
     values[':expectStatus'] = expect.status;
     conditions.push('#status = :expectStatus');
+  }
+  if (expect.code) {
+    names['#code'] = 'code';
+    values[':expectCode'] = expect.code;
+    conditions.push('#code = :expectCode');
   }
   if (expect.agentId) {
     names['#agentId'] = 'agentId';

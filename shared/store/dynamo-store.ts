@@ -10,6 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DENIAL_RETENTION_DAYS, type Denial, DenialSchema } from '../domain/audit.js';
+import { type Batch, BatchSchema } from '../domain/batch.js';
 import { type Chain, ChainSchema } from '../domain/chain.js';
 import { type Department, DepartmentSchema } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
@@ -364,6 +365,46 @@ export class DynamoDaibanStore implements DaibanStore {
     );
   }
 
+  // ---- batches carried up (上下协同) ----------------------------------------------------------------------
+
+  async getBatch(batchId: string): Promise<Batch | undefined> {
+    const item = await this.get(keys.batch(batchId));
+    return item ? BatchSchema.parse(stripKeys(item)) : undefined;
+  }
+
+  async listBatches(
+    filter: { agentId?: string; departmentId?: string },
+    page: PageRequest,
+  ): Promise<Page<Batch>> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const conditions: string[] = [];
+    if (filter.agentId) {
+      names['#agentId'] = 'agentId';
+      values[':agentId'] = filter.agentId;
+      conditions.push('#agentId = :agentId');
+    }
+    if (filter.departmentId) {
+      names['#departmentId'] = 'departmentId';
+      values[':departmentId'] = filter.departmentId;
+      conditions.push('#departmentId = :departmentId');
+    }
+    // a filter over one partition: batches are few (a handful a week), so a page is read whole and filtered
+    return this.queryPage(
+      {
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'BATCHES', ...values },
+        ...(conditions.length
+          ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
+          : {}),
+        ScanIndexForward: false,
+      },
+      page,
+      (item) => BatchSchema.parse(stripKeys(item)),
+    );
+  }
+
   // ---- documents, notifications, flagged due dates, statistics ------------------------------------------
 
   async listDocuments(projectId: string): Promise<ProjectDocument[]> {
@@ -513,6 +554,10 @@ export class DynamoDaibanStore implements DaibanStore {
     const item = await this.get(keys.setting(name));
     if (!item) return undefined;
     return { value: (item.value ?? {}) as Record<string, unknown>, revision: Number(item.revision ?? 0) };
+  }
+
+  async deleteSetting(name: string): Promise<void> {
+    await this.send(new DeleteCommand({ TableName: this.tableName, Key: keys.setting(name) }));
   }
 
   async putSetting(

@@ -25,6 +25,7 @@ export const keys = {
   counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
   setting: (name: string) => ({ PK: `SETTING#${name}`, SK: 'SETTING' }),
   meeting: (meetingId: string) => ({ PK: `MEETING#${meetingId}`, SK: 'MEETING' }),
+  batch: (batchId: string) => ({ PK: `BATCH#${batchId}`, SK: 'BATCH' }),
   document: (projectId: string, docId: string) => ({ PK: `PROJECT#${projectId}`, SK: `DOC#${docId}` }),
   notification: (userId: string, notificationId: string) => ({
     PK: `USER#${userId}`,

@@ -1,4 +1,5 @@
 import type { Denial } from '../domain/audit.js';
+import type { Batch } from '../domain/batch.js';
 import type { Chain } from '../domain/chain.js';
 import type { Department } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
@@ -84,6 +85,8 @@ export type StoreOp =
   | { op: 'put_document'; document: ProjectDocument }
   /** a meeting as it now is, conditional on the version read (null: a new meeting) */
   | { op: 'put_meeting'; meeting: Meeting; expectedVersion: number | null }
+  /** a batch of originals carried up as it now is, conditional on the version read (null: a new batch) */
+  | { op: 'put_batch'; batch: Batch; expectedVersion: number | null }
   | { op: 'put_notification'; notification: Notification }
   /** adds to a month's counters of a department or agent (created on first use) */
   | { op: 'update_stats'; dimension: StatDimension; id: string; month: string; add: Partial<StatCounters> }
@@ -189,6 +192,10 @@ export interface DaibanStore {
   /** Newest first. */
   listMeetings(page: PageRequest): Promise<Page<Meeting>>;
 
+  getBatch(batchId: string): Promise<Batch | undefined>;
+  /** Newest first; with `agentId` or `departmentId`, that agent's batches or those going to that department. */
+  listBatches(filter: { agentId?: string; departmentId?: string }, page: PageRequest): Promise<Page<Batch>>;
+
   listDocuments(projectId: string): Promise<ProjectDocument[]>;
   getDocument(projectId: string, docId: string): Promise<ProjectDocument | undefined>;
 
@@ -225,6 +232,9 @@ export interface DaibanStore {
     value: Record<string, unknown>,
     options?: { expectedRevision?: number | null; ttlSeconds?: number },
   ): Promise<boolean>;
+
+  /** Forgets a setting (nothing happens when there is none). */
+  deleteSetting(name: string): Promise<void>;
 
   /** Records a refused attempt in the audit trail (one write of its own, outside any transaction). */
   recordDenial(denial: Denial): Promise<void>;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningDynamoDb, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { readRecord } from '../../infra/local/dynamodb-record.js';
 import { fixtureStep } from '../support/chain-fixtures.js';
-import { projectRegistration } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration } from '../support/fixtures.js';
 import { devToken, type RuntimeProcess, request, startRuntime } from '../support/runtime-process.js';
 
 /**
@@ -110,7 +110,7 @@ class Users {
         'POST',
         `${base}/${step.stepId}/decision`,
         officerOf(step.departmentId ?? ''),
-        { outcome: 'approved' },
+        APPROVAL,
       );
       statuses.push(res.status);
     }
@@ -120,9 +120,7 @@ class Users {
           'POST',
           `${base}/${step.stepId}/parts/${part.partId}/decision`,
           officerOf(part.departmentId),
-          {
-            outcome: 'approved',
-          },
+          APPROVAL,
         );
         statuses.push(res.status);
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.js';
 import { readRecord } from '../../infra/local/dynamodb-record.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import {
   devToken,
   type RuntimeProcess,
@@ -88,7 +88,7 @@ describe('one runtime per store (the runtime lease)', () => {
     const decided = await request(`${base}/projects/${projectId}/steps/1/decision`, {
       method: 'POST',
       token: officer,
-      body: { outcome: 'approved' },
+      body: APPROVAL,
     });
     const after = await eventually(view, (v) =>
       stepsOf(v).some((s) => s.stepId === '2' && s.status === 'ready'),

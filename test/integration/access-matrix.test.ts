@@ -3,7 +3,7 @@ import { demoEnterprises } from '../../infra/local/seed-reference.js';
 import type { Role } from '../../shared/domain/principal.js';
 import { DEFAULT_SLA_POLICY } from '../../shared/domain/sla-policy.js';
 import { allSteps, driveProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 /**
@@ -39,15 +39,27 @@ const CALLERS: Record<Role, string> = {
 /** The objects the cases point at, made in `beforeAll`. */
 type Fixture = {
   project: string;
+  code: string;
+  /** a batch carried up to the province (EMG_PROV) */
+  batch: string;
   withdrawable: string;
   document: string;
   meeting: string;
   notification: string;
+  /** a week with a stored weekly report (the same for both) */
+  week: string;
 };
-const fx: Record<Whose, Fixture> = {
-  own: { project: '', withdrawable: '', document: '', meeting: '', notification: '' },
-  foreign: { project: '', withdrawable: '', document: '', meeting: '', notification: '' },
-};
+const blank = (): Fixture => ({
+  project: '',
+  batch: '',
+  withdrawable: '',
+  document: '',
+  meeting: '',
+  notification: '',
+  code: '',
+  week: '',
+});
+const fx: Record<Whose, Fixture> = { own: blank(), foreign: blank() };
 
 type Target = { path: string; body?: unknown };
 type Case = {
@@ -86,6 +98,9 @@ const MATRIX: Record<string, Case[]> = {
     { ...pub('/auth/dev-token'), target: () => ({ path: '/auth/dev-token', body: { userId: 'admin' } }) },
   ],
   'GET /auth/users': [pub('/auth/users')],
+  'GET /public/projects/{code}': [
+    { public: true, target: (_, o) => ({ path: `/public/projects/${o.code}` }), own: ALL, foreign: ALL },
+  ],
   'POST /auth/login': [
     { ...pub('/auth/login'), target: () => ({ path: '/auth/login', body: { userId: '', password: '' } }) },
   ],
@@ -200,7 +215,7 @@ const MATRIX: Record<string, Case[]> = {
   'POST /projects/{id}/steps/{stepId}/decision': [
     {
       // the safety review (14, EMG) is ready, not in review: a 409 for EMG's officer
-      target: (_, o) => ({ path: `/projects/${o.project}/steps/14/decision`, body: { outcome: 'approved' } }),
+      target: (_, o) => ({ path: `/projects/${o.project}/steps/14/decision`, body: APPROVAL }),
       own: OFFICER_OWN,
       foreign: AGENT_HIDDEN,
     },
@@ -227,7 +242,7 @@ const MATRIX: Record<string, Case[]> = {
       // the drawings' fire part (HUD) is pending; HUD leads stage 3, so it sees both projects
       target: (_, o) => ({
         path: `/projects/${o.project}/steps/23/parts/fire/decision`,
-        body: { outcome: 'approved' },
+        body: APPROVAL,
       }),
       callers: { officer: 'officer-hud' },
       own: OFFICER_OWN,
@@ -284,6 +299,68 @@ const MATRIX: Record<string, Case[]> = {
       foreign: [F, F, F, A, A],
     },
   ],
+  'GET /projects/{id}/approvals.csv': [
+    {
+      // the enterprise's record: its investors, its agent, leaders (a department sees each step in the view)
+      target: (_, o) => ({ path: `/projects/${o.project}/approvals.csv` }),
+      own: [A, F, A, A, A],
+      foreign: HIDDEN_FOREIGN,
+    },
+  ],
+  'PUT /projects/{id}/code': [
+    {
+      // a code another project holds: a 409 for whoever may record the code (the agent, DRC, leaders)
+      target: (whose, o) => ({
+        path: `/projects/${o.project}/code`,
+        body: { code: fx[whose === 'own' ? 'foreign' : 'own'].code },
+      }),
+      callers: { officer: 'officer-drc' },
+      own: [A, A, F, A, A],
+      foreign: [N, A, N, A, A],
+    },
+  ],
+  'POST /batches': [
+    {
+      // the filing (1) is DRC's, not the province's: a 409 for the project's agent
+      target: (_, o) => ({
+        path: '/batches',
+        body: { departmentId: 'EMG_PROV', items: [{ projectId: o.project, stepId: '1' }] },
+      }),
+      own: [A, F, F, F, F],
+      foreign: [N, F, F, F, F],
+    },
+  ],
+  'GET /batches': [{ target: () => ({ path: '/batches' }), own: ALL, foreign: ALL }],
+  'GET /batches/{batchId}': [
+    {
+      // both batches go to the officer's department (EMG_PROV)
+      target: (_, o) => ({ path: `/batches/${o.batch}` }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, A, N, A, A],
+      foreign: [N, A, N, A, A],
+    },
+  ],
+  'POST /batches/{batchId}/carried': [
+    {
+      // carried already: a 409 for the batch's agent
+      target: (_, o) => ({ path: `/batches/${o.batch}/carried`, body: {} }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F],
+      foreign: [N, F, N, F, F],
+    },
+  ],
+  'POST /batches/{batchId}/collection': [
+    {
+      // an item the batch does not have: a 400 for the batch's agent
+      target: (_, o) => ({
+        path: `/batches/${o.batch}/collection`,
+        body: { decisions: [{ itemId: '9', ...APPROVAL }] },
+      }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F],
+      foreign: [N, F, N, F, F],
+    },
+  ],
   'GET /me/notifications': [{ target: () => ({ path: '/me/notifications' }), own: ALL, foreign: ALL }],
   'POST /me/notifications/{notificationId}/read': [
     {
@@ -302,6 +379,24 @@ const MATRIX: Record<string, Case[]> = {
   ],
   'GET /reports/agents': [
     { target: () => ({ path: `/reports/agents${PERIOD}` }), own: [A, A, F, A, A], foreign: [A, A, F, A, A] },
+  ],
+  'GET /me/work': [
+    {
+      // one's own work; a leader or admin may read any agent's
+      target: (whose) => ({ path: whose === 'own' ? '/me/work' : '/me/work?agent=agent-li' }),
+      own: [A, F, F, A, A],
+      foreign: [F, F, F, A, A],
+    },
+  ],
+  'GET /reports/weekly': [
+    { target: () => ({ path: '/reports/weekly' }), own: OVERSEERS, foreign: OVERSEERS },
+  ],
+  'GET /reports/weekly/{week}': [
+    { target: (_, o) => ({ path: `/reports/weekly/${o.week}` }), own: OVERSEERS, foreign: OVERSEERS },
+  ],
+  'POST /admin/reports/weekly': [
+    // a week that has not begun: a 400 for the admin, nothing written
+    admin(() => ({ path: '/admin/reports/weekly', body: { week: '2099-W01' } })),
   ],
   'PUT /calendar/years/{year}': [
     admin(() => ({ path: '/calendar/years/2031', body: { holidays: ['2030-01-01'], workdays: [] } })),
@@ -422,9 +517,37 @@ describe('the access matrix over every route', () => {
       o.meeting = meeting.body.meeting.meetingId;
       const notes = await t.api.get('/me/notifications', agent);
       o.notification = notes.body.notifications[0].notificationId;
+      o.code = (await t.api.get(`/projects/${o.project}`, 'leader-zhang')).body.project.code;
+      // a project whose safety review sits with the province, carried up in a batch
+      const upstairs = await t.api.post(
+        '/projects',
+        agent,
+        projectRegistration({
+          name: '矩阵省级项目',
+          agentId: agent,
+          attributes: { hazardousWorks: true, majorHazardSource: true },
+          ...(enterprise === 'qinhuai' ? { enterprise: demoEnterprises.qinhuai } : {}),
+        }),
+      );
+      await driveProject(t.system, t.api, upstairs.body.projectId, {
+        stop: (v) => allSteps(v).some((s) => s.stepId === '14' && s.status === 'ready'),
+      });
+      const batch = await t.api.post('/batches', agent, {
+        departmentId: 'EMG_PROV',
+        items: [{ projectId: upstairs.body.projectId, stepId: '14' }],
+      });
+      o.batch = batch.body.batch.batchId;
+      const carried = await t.api.post(`/batches/${o.batch}/carried`, agent, {});
+      if (carried.status !== 200) throw new Error(`carry: ${carried.status} ${JSON.stringify(carried.body)}`);
     }
     const own = (await t.api.get(`/projects/${fx.own.project}`, 'leader-zhang')).body.project;
     const foreign = (await t.api.get(`/projects/${fx.foreign.project}`, 'leader-zhang')).body.project;
+    fx.own.code = own.code;
+    fx.foreign.code = foreign.code;
+    const report = await t.api.post('/admin/reports/weekly', 'admin', {});
+    if (report.status !== 201)
+      throw new Error(`weekly report: ${report.status} ${JSON.stringify(report.body)}`);
+    fx.own.week = fx.foreign.week = report.body.report.week;
     if (!own.departments.includes('EMG') || foreign.departments.includes('EMG')) {
       throw new Error('the fixture needs EMG on the own project only');
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 describe('the HTTP API', () => {
@@ -11,8 +11,9 @@ describe('the HTTP API', () => {
       id: string;
       level: string;
     }>;
-    expect(departments).toHaveLength(16);
-    expect(departments.find((d) => d.id === 'ENV')?.level).toBe('city');
+    expect(departments).toHaveLength(18);
+    expect(departments.find((d) => d.id === 'ENV_CITY')?.level).toBe('city');
+    expect(departments.find((d) => d.id === 'EMG_PROV')?.level).toBe('province');
     const chains = (await t.api.get('/chains')).body.chains;
     expect(chains).toEqual([
       expect.objectContaining({ chainId: 'industrial-enterprise', version: 2, stages: 4, steps: 35 }),
@@ -78,7 +79,7 @@ describe('the HTTP API', () => {
     ] as const) {
       await t.system.engine.settled();
       await t.api.post(`/projects/${projectId}/steps/1/submission`, agent, submissionOf('1'));
-      await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', { outcome: 'approved' });
+      await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
       await t.system.engine.settled();
       await t.api.post(`/projects/${projectId}/steps/7/submission`, agent, submissionOf('7'));
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { allEvents, allSteps, driveProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 describe('bad input gets a clear 4xx and writes nothing', () => {
@@ -60,12 +60,8 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
 
   it('names an unknown step (404) and a decision on a step not in review (409)', async () => {
     const before = await snapshot();
-    const unknownStep = await api.post(`/projects/${projectId}/steps/99/decision`, 'officer-drc', {
-      outcome: 'approved',
-    });
-    const notInReview = await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', {
-      outcome: 'approved',
-    });
+    const unknownStep = await api.post(`/projects/${projectId}/steps/99/decision`, 'officer-drc', APPROVAL);
+    const notInReview = await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
     expect(unknownStep.status).toBe(404);
     expect(unknownStep.body.error.message).toMatch(/has no step '99'/);
     expect(notInReview.status).toBe(409);
@@ -81,7 +77,7 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
       /一次性告知/,
     ],
     ['an unknown outcome', { outcome: 'maybe' }, /body\.outcome/],
-    ['unknown fields in a decision', { outcome: 'approved', mood: 'good' }, /unknown field\(s\) 'mood'/],
+    ['unknown fields in a decision', { ...APPROVAL, mood: 'good' }, /unknown field\(s\) 'mood'/],
   ])('refuses %s', async (_what, decision, message) => {
     await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
     const before = await snapshot();
@@ -126,9 +122,7 @@ describe('who may act', () => {
   });
 
   it('asks for a sign-in without a bearer token (401) and refuses a forged one', async () => {
-    const anonymous = await api.post(`/projects/${projectId}/steps/1/decision`, undefined, {
-      outcome: 'approved',
-    });
+    const anonymous = await api.post(`/projects/${projectId}/steps/1/decision`, undefined, APPROVAL);
     expect(anonymous.status).toBe(401);
     const forged = await system.app.request(`/projects/${projectId}`, {
       headers: { authorization: 'Bearer abc.def.ghi' },
@@ -138,7 +132,7 @@ describe('who may act', () => {
 
   it('lets only an officer of the step department decide (403 for others)', async () => {
     for (const someone of ['officer-nrp', 'agent-wang', 'investor-jinling', 'leader-zhang']) {
-      const res = await api.post(`/projects/${projectId}/steps/1/decision`, someone, { outcome: 'approved' });
+      const res = await api.post(`/projects/${projectId}/steps/1/decision`, someone, APPROVAL);
       expect(res.status, someone).toBe(403);
     }
   });

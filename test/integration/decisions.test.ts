@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/app/clock.js';
 import { RecordedMetrics } from '../../shared/app/metrics.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf, TEST_DOCUMENT } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 type Event = { type: string; stepId?: string; data?: Record<string, unknown> };
@@ -46,6 +46,7 @@ describe('department decisions', () => {
     const approved = await t.api.post(`${base}/decision`, 'officer-env', {
       outcome: 'approved_with_conditions',
       conditions: ['施工期噪声不得超过 70 dB'],
+      document: TEST_DOCUMENT,
     });
     await t.system.engine.settled();
 
@@ -98,12 +99,10 @@ describe('department decisions', () => {
     expect(status.get('13')).toBe('ready');
 
     // the sibling review can still be decided by its department
-    const sibling = await t.api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', {
-      outcome: 'approved',
-    });
+    const sibling = await t.api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', APPROVAL);
     expect(sibling.status).toBe(200);
     // but nothing new opens in a returned project: 2's dependents end blocked once 2 is approved
-    await t.api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', { outcome: 'approved' });
+    await t.api.post(`/projects/${projectId}/steps/2/decision`, 'officer-nrp', APPROVAL);
     await t.system.engine.settled();
     const after = allSteps(await viewProject(t.api, projectId));
     expect(after.find((s) => s.stepId === '3')).toMatchObject({ status: 'pending', blocked: true });
@@ -118,12 +117,10 @@ describe('department decisions', () => {
     // Act: five officers' clicks at once, then one more later
     const decisions = await Promise.all(
       Array.from({ length: 5 }, () =>
-        t.api.post(`/projects/${projectId}/steps/9/decision`, 'officer-wat', { outcome: 'approved' }),
+        t.api.post(`/projects/${projectId}/steps/9/decision`, 'officer-wat', APPROVAL),
       ),
     );
-    const repeated = await t.api.post(`/projects/${projectId}/steps/9/decision`, 'officer-wat', {
-      outcome: 'approved',
-    });
+    const repeated = await t.api.post(`/projects/${projectId}/steps/9/decision`, 'officer-wat', APPROVAL);
     await t.system.engine.settled();
 
     // Assess

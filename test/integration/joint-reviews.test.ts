@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allEvents, allSteps, driveProject, type StepView, viewProject } from '../support/drive.js';
-import { projectRegistration } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 type Event = { type: string; stepId?: string; partId?: string };
@@ -49,9 +49,7 @@ describe('a joint review (施工图联合审查) decided part by part', () => {
       ['cad', 'officer-cad'],
       ['lightning', 'officer-met'],
     ] as const) {
-      expect((await t.api.post(`${base}/${partId}/decision`, officer, { outcome: 'approved' })).status).toBe(
-        200,
-      );
+      expect((await t.api.post(`${base}/${partId}/decision`, officer, APPROVAL)).status).toBe(200);
     }
     await t.system.engine.settled();
     const afterAnswers = allSteps(await viewProject(t.api, projectId)).find((s) => s.stepId === DRAWINGS);
@@ -69,7 +67,7 @@ describe('a joint review (施工图联合审查) decided part by part', () => {
       cad: await part('cad'),
       lightning: await part('lightning'),
     };
-    const fireApproves = await t.api.post(`${base}/fire/decision`, 'officer-hud', { outcome: 'approved' });
+    const fireApproves = await t.api.post(`${base}/fire/decision`, 'officer-hud', APPROVAL);
     await t.system.engine.settled();
 
     // Assess

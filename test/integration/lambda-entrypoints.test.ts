@@ -9,6 +9,7 @@ import { demoEnterprises, seedReferenceData, seedUsers } from '../../infra/local
 import type { AppContext } from '../../shared/app/context.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+import { APPROVAL } from '../support/fixtures.js';
 
 const STATE_MACHINE_ARN =
   'arn:aws:states:local:111122223333:stateMachine:Daiban-test-industrial-enterprise-v2';
@@ -275,7 +276,7 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     const decided = await api(
       httpEvent('POST', `/projects/${projectId}/steps/1/decision`, {
         claims: claims.drcOfficer,
-        body: { outcome: 'approved' },
+        body: APPROVAL,
       }),
     );
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
-import { projectRegistration } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 type Event = { type: string; stepId?: string; data?: Record<string, unknown> };
@@ -155,7 +155,7 @@ describe('joint review meetings (联审会)', () => {
 
     // Act: both at the same moment
     const [department, meeting] = await Promise.all([
-      t.api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', { outcome: 'approved' }),
+      t.api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', APPROVAL),
       t.api.post(`/meetings/${meetingId}/minutes`, LEADER, {
         decisions: [
           {
@@ -203,9 +203,7 @@ describe('joint review meetings (联审会)', () => {
     });
 
     // Act
-    const late = await t.api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', {
-      outcome: 'approved',
-    });
+    const late = await t.api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', APPROVAL);
 
     // Assess
     expect(late.status).toBe(409);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chinaDate } from '../../shared/domain/working-days.js';
 import { allEvents, allSteps, driveProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 type Event = { type: string; stepId?: string; actor: { userId: string }; data?: Record<string, unknown> };
@@ -37,9 +37,11 @@ describe('refusals, the audit trail and what each reader sees', () => {
     const projectId = await projectInReview();
 
     // Act: WAT's officer tries ENV's step; another agent reads the project; an investor reads the audit
-    const wrongDepartment = await t.api.post(`/projects/${projectId}/steps/7/decision`, 'officer-wat', {
-      outcome: 'approved',
-    });
+    const wrongDepartment = await t.api.post(
+      `/projects/${projectId}/steps/7/decision`,
+      'officer-wat',
+      APPROVAL,
+    );
     const hidden = await t.api.get(`/projects/${projectId}`, 'agent-li');
     const notAdmin = await t.api.get(`/admin/audit?date=${chinaDate(new Date())}`, 'investor-jinling');
     const denials = await denialsToday();
@@ -78,9 +80,7 @@ describe('refusals, the audit trail and what each reader sees', () => {
     const answers = await Promise.all([
       t.api.get(`/projects/${projectId}`, 'investor-qinhuai'),
       t.api.get(`/projects/${projectId}/events`, 'agent-li'),
-      t.api.post(`/projects/${projectId}/steps/7/decision`, `officer-${stranger.toLowerCase()}`, {
-        outcome: 'approved',
-      }),
+      t.api.post(`/projects/${projectId}/steps/7/decision`, `officer-${stranger.toLowerCase()}`, APPROVAL),
       t.api.post(`/projects/${projectId}/withdrawal`, 'agent-li', { reason: '企业决定撤回' }),
     ]);
 
@@ -98,7 +98,7 @@ describe('refusals, the audit trail and what each reader sees', () => {
     // Prepare: ENV approves with an internal comment; WAT's officer and the investor read the timeline
     const projectId = await projectInReview();
     await t.api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', {
-      outcome: 'approved',
+      ...APPROVAL,
       comment: '内部意见：建议下次抽查',
     });
 
@@ -128,7 +128,7 @@ describe('refusals, the audit trail and what each reader sees', () => {
           `/projects/${projectId}/steps/8/decision`,
           'officer-wat',
           outcomes[i % 2] === 'approved'
-            ? { outcome: 'approved' }
+            ? APPROVAL
             : { outcome: 'rejected', legalBasis: '《水土保持法》第二十五条', reason: `方案不符合要求 ${i}` },
         ),
       ),
@@ -154,13 +154,13 @@ describe('refusals, the audit trail and what each reader sees', () => {
     const path = `/projects/${projectId}/steps/8/decision`;
 
     // Act
-    const first = await t.api.call('POST', path, 'officer-wat', { outcome: 'approved' }, headers);
-    const repeat = await t.api.call('POST', path, 'officer-wat', { outcome: 'approved' }, headers);
+    const first = await t.api.call('POST', path, 'officer-wat', APPROVAL, headers);
+    const repeat = await t.api.call('POST', path, 'officer-wat', APPROVAL, headers);
     const otherBody = await t.api.call(
       'POST',
       path,
       'officer-wat',
-      { outcome: 'approved', comment: '另一个请求' },
+      { ...APPROVAL, comment: '另一个请求' },
       headers,
     );
 

@@ -4,7 +4,7 @@ import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { RecordedMetrics } from '../../shared/app/metrics.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 type Event = {
@@ -105,9 +105,7 @@ describe('a department that misses its promised limit (超时默认)', () => {
         authorization: `Bearer ${await system.tokens.issue({ userId: 'agent-wang', name: '王代办', role: 'agent' })}`,
       },
     });
-    const late = await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', {
-      outcome: 'approved',
-    });
+    const late = await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
 
     // Assess
     const steps = allSteps(view);

@@ -13,7 +13,7 @@ import {
   throttled,
   transactionConflict,
 } from '../support/faults.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 type Event = { type: string; stepId?: string; data?: Record<string, unknown> };
@@ -66,9 +66,7 @@ describe('signals are delivered at least once', () => {
 
     // Act: the engine refuses the next signal (the decision's report of step 1)
     f.engine.failures.sendTaskSuccess = 1;
-    const decided = await f.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', {
-      outcome: 'approved',
-    });
+    const decided = await f.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
     await f.system.engine.settled();
     const stuck = allSteps(await viewProject(f.api, projectId)).filter((s) => s.status === 'ready');
     const report = await runJobLater(f.system);
@@ -356,9 +354,7 @@ describe('conflicts and outages are answers, not crashes', () => {
     f.doc.fail(isTransaction, transactionConflict, 2);
 
     // Act
-    const res = await f.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', {
-      outcome: 'approved',
-    });
+    const res = await f.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
     await f.system.engine.settled();
 
     // Assess

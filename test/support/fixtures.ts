@@ -22,3 +22,9 @@ export function submissionOf(stepId: string, chain: Chain = referenceChain) {
   if (!step) throw new Error(`the chain has no step ${stepId}`);
   return { materials: step.materials.map((m) => m.id) };
 }
+
+/** The document an approval is issued as (批文/证照), dated on or before any test's decision day. */
+export const TEST_DOCUMENT = { number: '测试批〔2026〕1号', date: '2026-03-02' } as const;
+
+/** An approval as a department sends it: with its document. */
+export const APPROVAL = { outcome: 'approved', document: TEST_DOCUMENT } as const;

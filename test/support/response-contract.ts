@@ -30,6 +30,12 @@ export class ResponseContract {
     });
   }
 
+  /** The route's path pattern a request goes to, if any (e.g. `/projects/{id}`). */
+  routeOf(method: string, url: string): string | undefined {
+    const path = url.split('?')[0] ?? url;
+    return this.routes.find((r) => r.method === method.toUpperCase() && r.pattern.test(path))?.path;
+  }
+
   /** Throws when the answer breaks the route's contract; answers to paths outside the document are not checked. */
   check(method: string, url: string, status: number, body: unknown, contentType: string | null): void {
     const path = url.split('?')[0] ?? url;

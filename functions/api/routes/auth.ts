@@ -77,6 +77,7 @@ export function authRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/auth/users',
       responses: {
+        400: errorResponses[400],
         200: json(
           'who there is to sign in as: id, name, role, department or enterprise (demo mode only)',
           UserListSchema,

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { CreateProjectInputSchema, createProject } from '../../../shared/app/create-project.js';
+import { assignNationalCode, NationalCodeInputSchema } from '../../../shared/app/national-code.js';
 import {
   ReassignAgentInputSchema,
   reassignAgent,
@@ -10,8 +11,11 @@ import {
   getProjectView,
   listProjectEvents,
   listProjects,
+  projectApprovals,
   projectSummary,
 } from '../../../shared/app/queries.js';
+import { approvalsCsv } from '../../../shared/domain/approvals.js';
+import { CaseKindSchema } from '../../../shared/domain/case-kinds.js';
 import { ProjectStatusSchema } from '../../../shared/domain/step-status.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
@@ -79,6 +83,15 @@ export function projectRoutes(deps: ApiDeps) {
           status: ProjectStatusSchema.optional(),
           agent: z.string().min(1).max(64).optional(),
           department: z.string().min(1).max(16).optional(),
+          code: z
+            .string()
+            .min(1)
+            .max(30)
+            .optional()
+            .describe('a project code (项目代码): the national one, or the provisional one it replaced'),
+          kind: CaseKindSchema.optional().describe(
+            'only projects with a decided step of this kind of case (五件): instant 即办件, promised 承诺件, joint 联办件, returned 退办件, supplement 补办件; a page may then hold fewer than limit (follow the cursor)',
+          ),
         }),
       },
       responses: {
@@ -95,6 +108,8 @@ export function projectRoutes(deps: ApiDeps) {
           ...(q.status ? { status: q.status } : {}),
           ...(q.agent ? { agentId: q.agent } : {}),
           ...(q.department ? { departmentId: q.department } : {}),
+          ...(q.code ? { code: q.code } : {}),
+          ...(q.kind ? { caseKind: q.kind } : {}),
         },
         { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
       );
@@ -181,6 +196,55 @@ export function projectRoutes(deps: ApiDeps) {
         c.req.valid('json'),
       );
       return c.json({ project: projectSummary(project) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/projects/{id}/code',
+      security: bearer,
+      request: { params: ProjectIdParams, body: body(NationalCodeInputSchema) },
+      responses: {
+        200: json(
+          'the project with the national project code (项目代码) issued at filing; the provisional one still finds it',
+          ProjectResultSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const project = await assignNationalCode(
+        ctx,
+        c.get('principal'),
+        c.req.valid('param').id,
+        c.req.valid('json').code,
+      );
+      return c.json({ project: projectSummary(project) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{id}/approvals.csv',
+      security: bearer,
+      request: { params: ProjectIdParams },
+      responses: {
+        200: {
+          description:
+            "the project's approvals (批文/证照) with their documents' numbers and dates: CSV, UTF-8 with a byte-order mark (Excel opens it with its Chinese intact)",
+          content: { 'text/csv': { schema: z.string() } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { project, approvals } = await projectApprovals(ctx, c.get('principal'), c.req.valid('param').id);
+      return c.body(approvalsCsv(project, approvals), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="approvals-${project.code}.csv"; filename*=UTF-8''${encodeURIComponent(`${project.code}-批文清单.csv`)}`,
+      });
     },
   );
 

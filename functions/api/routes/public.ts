@@ -30,6 +30,7 @@ export function publicRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/health',
       responses: {
+        400: errorResponses[400],
         200: json(
           'the database and the engine answer; which clock the runtime runs on (real or simulated) and its time',
           HealthSchema,
@@ -62,7 +63,7 @@ export function publicRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/departments',
-      responses: { 200: json('all departments', DepartmentListSchema) },
+      responses: { 400: errorResponses[400], 200: json('all departments', DepartmentListSchema) },
     }),
     // a department's robot webhook carries its key: it is not public
     async (c) =>
@@ -78,7 +79,10 @@ export function publicRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/chains',
-      responses: { 200: json('approval chains (latest versions)', ChainListSchema) },
+      responses: {
+        400: errorResponses[400],
+        200: json('approval chains (latest versions)', ChainListSchema),
+      },
     }),
     async (c) => {
       const chains = await store.listChains();
@@ -114,6 +118,7 @@ export function publicRoutes(deps: ApiDeps) {
         query: z.strictObject({ version: z.coerce.number().int().min(1).max(1_000_000).optional() }),
       },
       responses: {
+        400: errorResponses[400],
         200: json(
           'a chain (its latest version, or ?version=) with every step and its six public items (六公开)',
           ChainDetailSchema,

@@ -57,6 +57,7 @@ export function slaRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/calendar',
       responses: {
+        400: errorResponses[400],
         200: json(
           'the years with an official working-day schedule, and what an admin added',
           CalendarViewSchema,
@@ -129,6 +130,7 @@ export function slaRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/sla-policy',
       responses: {
+        400: errorResponses[400],
         200: json(
           'the thresholds of the lights, the escalation ladder, the repeat-offender rules',
           SlaPolicyResultSchema,

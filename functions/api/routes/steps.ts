@@ -1,7 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { departmentInbox, itemView, stageLeadView } from '../../../shared/app/queries.js';
 import { decideStep, reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
-import { DecisionSchema, ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
+import {
+  DecisionRequestSchema,
+  ResubmissionSchema,
+  SubmissionSchema,
+} from '../../../shared/domain/decision.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery, PartParams, StepParams } from '../openapi.js';
@@ -40,7 +44,7 @@ export function stepRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/projects/{id}/steps/{stepId}/decision',
       security: bearer,
-      request: { params: StepParams, body: body(DecisionSchema) },
+      request: { params: StepParams, body: body(DecisionRequestSchema) },
       responses: { 200: json('the decided step', StepResultSchema), ...errorResponses },
     }),
     async (c) => {
@@ -59,7 +63,7 @@ export function stepRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/projects/{id}/steps/{stepId}/parts/{partId}/decision',
       security: bearer,
-      request: { params: PartParams, body: body(DecisionSchema) },
+      request: { params: PartParams, body: body(DecisionRequestSchema) },
       responses: {
         200: json('the decided part of a joint review (联合审查)', StepResultSchema),
         ...errorResponses,

@@ -1,9 +1,11 @@
 import type { Department } from '../department.js';
 
 /**
- * The departments of the reference chain (see DOMAIN.md). District level unless the approval sits upstairs:
- * 生态环境 and 气象 approvals are issued by city departments, so the agent carries originals up in batches
- * (上下协同).
+ * The departments of the reference chain (see DOMAIN.md). District level unless the approval sits upstairs
+ * (上下协同): 气象 approvals are issued by the city's bureau; the EIA of a project with a full report (报告书) by the
+ * city's 生态环境局 (ENV_CITY), the district branch (ENV) approving report forms; the safety conditions review of
+ * hazardous works that form a major hazard source by the province's 应急管理厅 (EMG_PROV). The agent carries the
+ * originals of upper-level steps up in batches and collects the approvals.
  */
 export const referenceDepartments: Department[] = [
   {
@@ -29,10 +31,17 @@ export const referenceDepartments: Department[] = [
   },
   {
     id: 'ENV',
+    name: '生态环境局（区分局）',
+    nameEn: 'Ecology and Environment Bureau (district branch)',
+    level: 'district',
+    phone: '025-52101304',
+  },
+  {
+    id: 'ENV_CITY',
     name: '市生态环境局',
     nameEn: 'Municipal Ecology and Environment Bureau',
     level: 'city',
-    phone: '025-52101304',
+    phone: '025-83301304',
   },
   { id: 'WAT', name: '水利局', nameEn: 'Water Resources Bureau', level: 'district', phone: '025-52101405' },
   {
@@ -55,6 +64,13 @@ export const referenceDepartments: Department[] = [
     nameEn: 'Emergency Management Bureau',
     level: 'district',
     phone: '025-52101708',
+  },
+  {
+    id: 'EMG_PROV',
+    name: '省应急管理厅',
+    nameEn: 'Provincial Emergency Management Department',
+    level: 'province',
+    phone: '025-83391708',
   },
   {
     id: 'CAD',

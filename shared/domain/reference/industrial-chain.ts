@@ -53,6 +53,18 @@ export const referenceChainV1Input: ChainInput = {
       type: 'boolean',
       default: false,
     },
+    {
+      key: 'eiaReportBook',
+      label: '需编制环境影响报告书（重大项目：环评由市生态环境局审批）',
+      type: 'boolean',
+      default: false,
+    },
+    {
+      key: 'majorHazardSource',
+      label: '构成重大危险源（安全条件审查由省应急管理厅负责）',
+      type: 'boolean',
+      default: false,
+    },
     { key: 'siteAreaM2', label: '用地面积（平方米）', type: 'number', default: 30000 },
     { key: 'needsCivilAirDefence', label: '需配建人防工程', type: 'boolean', default: true },
     { key: 'temporaryWorks', label: '需建设临时建设工程', type: 'boolean', default: false },
@@ -204,6 +216,8 @@ export const referenceChainV1Input: ChainInput = {
             copy('eia-redacted-statement', '删除涉密及商业秘密内容的说明'),
           ],
           fee: FREE,
+          // a project with a full report (报告书) is approved by the city (上下协同)
+          heldBy: [{ departmentId: 'ENV_CITY', when: { attribute: 'eiaReportBook', equals: true } }],
           policy: MINOR_MISSING,
         },
         {
@@ -337,6 +351,8 @@ export const referenceChainV1Input: ChainInput = {
           ],
           fee: FREE,
           applicability: { attribute: 'hazardousWorks', equals: true },
+          // a major hazard source is reviewed by the province (上下协同)
+          heldBy: [{ departmentId: 'EMG_PROV', when: { attribute: 'majorHazardSource', equals: true } }],
           policy: STRICT,
         },
       ],

@@ -6,6 +6,7 @@ import {
   type Resource,
   type Verdict,
 } from '../../../shared/domain/access-policy.js';
+import type { Batch } from '../../../shared/domain/batch.js';
 import type { Chain } from '../../../shared/domain/chain.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
 import type { Meeting } from '../../../shared/domain/meeting.js';
@@ -75,6 +76,21 @@ const meetingOn = (project: Project, departmentId: string): Meeting => ({
   createdAt: '2026-11-23T09:00:00+08:00',
   updatedAt: '2026-11-23T09:00:00+08:00',
 });
+/** A batch carried up to a department, assembled by an agent. */
+const batchTo = (departmentId: string, agentId: string): Batch => ({
+  batchId: `01BATCH${departmentId}`,
+  version: 1,
+  status: 'assembling',
+  departmentId,
+  departmentName: departmentId,
+  level: 'city',
+  agentId,
+  items: [],
+  createdAt: '2026-11-23T09:00:00+08:00',
+  updatedAt: '2026-11-23T09:00:00+08:00',
+});
+const ownBatch = batchTo('NRP', 'agent-wang');
+const foreignBatch = batchTo('ENV', 'agent-li');
 const ownMeeting = meetingOn(ownProject, 'NRP');
 const foreignMeeting = meetingOn(foreignProject, 'ENV');
 
@@ -113,6 +129,7 @@ const resources: Record<Action, Record<Whose, Resource>> = {
   'projects.filter_by_agent': { own: { agentId: 'agent-wang' }, foreign: { agentId: 'agent-li' } },
   // reports carry no object: the use case keeps each caller to their own rows
   'reports.read': { own: {}, foreign: {} },
+  'reports.read_weekly': { own: {}, foreign: {} },
   'chain.publish': { own: {}, foreign: {} },
   'admin.operate': { own: {}, foreign: {} },
   'meeting.convene': { own: {}, foreign: {} },
@@ -121,6 +138,18 @@ const resources: Record<Action, Record<Whose, Resource>> = {
   'meeting.respond': { own: { meeting: ownMeeting }, foreign: { meeting: foreignMeeting } },
   'meeting.run': { own: { meeting: ownMeeting }, foreign: { meeting: foreignMeeting } },
   'meeting.read': { own: { meeting: ownMeeting }, foreign: { meeting: foreignMeeting } },
+  'project.read_approvals': {
+    own: { project: ownProject, chain },
+    foreign: { project: foreignProject, chain },
+  },
+  'project.set_code': {
+    own: { project: ownProject, chain, item: nrpStep },
+    foreign: { project: foreignProject, chain, item: envStep },
+  },
+  'batch.assemble': { own: {}, foreign: {} },
+  'batch.read': { own: { batch: ownBatch }, foreign: { batch: foreignBatch } },
+  'batch.carry': { own: { batch: ownBatch }, foreign: { batch: foreignBatch } },
+  'batch.collect': { own: { batch: ownBatch }, foreign: { batch: foreignBatch } },
 };
 
 /** DOMAIN.md "Who sees what", as verdicts: agent, officer, investor, leader, admin. */
@@ -139,6 +168,7 @@ const expected: Record<Action, Record<Whose, Row>> = {
   'inbox.read': { own: [F, A, F, A, A], foreign: [F, F, F, A, A] },
   'projects.filter_by_agent': { own: [A, F, F, A, A], foreign: [F, F, F, A, A] },
   'reports.read': { own: [A, A, F, A, A], foreign: [A, A, F, A, A] },
+  'reports.read_weekly': { own: [F, F, F, A, A], foreign: [F, F, F, A, A] },
   'chain.publish': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
   'admin.operate': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
   'meeting.convene': { own: [F, A, F, A, A], foreign: [F, A, F, A, A] },
@@ -148,6 +178,15 @@ const expected: Record<Action, Record<Whose, Row>> = {
   'meeting.respond': { own: [F, A, F, F, F], foreign: [N, N, N, F, F] },
   'meeting.run': { own: [F, F, F, A, A], foreign: [N, N, N, A, A] },
   'meeting.read': { own: [A, A, A, A, A], foreign: [N, N, N, A, A] },
+  // the enterprise's own record: officers see each step in the project view instead
+  'project.read_approvals': { own: [A, F, A, A, A], foreign: [N, N, N, A, A] },
+  // the own project's filing step is held by the officer's department
+  'project.set_code': { own: [A, A, F, A, A], foreign: [N, N, N, A, A] },
+  'batch.assemble': { own: [A, F, F, F, F], foreign: [A, F, F, F, F] },
+  // the own batch goes to the officer's department
+  'batch.read': { own: [A, A, N, A, A], foreign: [N, N, N, A, A] },
+  'batch.carry': { own: [A, F, N, F, F], foreign: [N, N, N, F, F] },
+  'batch.collect': { own: [A, F, N, F, F], foreign: [N, N, N, F, F] },
 };
 
 const verdictOf = (verdict: Verdict): Expected => (verdict.allowed ? 'allowed' : verdict.as);
@@ -267,6 +306,48 @@ describe('officers', () => {
     expect(verdictOf(decide(principals.officer, 'step.decide', { project, item: cadPart }))).toBe(
       'forbidden',
     );
+  });
+});
+
+describe('upper-level steps (上下协同)', () => {
+  const cityStep = { ...nrpStep, departmentId: 'ENV_CITY' };
+  const project = { ...ownProject, departments: ['ENV_CITY', 'NRP'] };
+  const drcOfficer: Principal = {
+    userId: 'officer-drc',
+    role: 'officer',
+    name: '发改窗口',
+    departmentId: 'DRC',
+  };
+  const hudOfficer: Principal = {
+    userId: 'officer-hud',
+    role: 'officer',
+    name: '住建窗口',
+    departmentId: 'HUD',
+  };
+
+  it("lets the project's agent and the stage's lead department record a city department's decision", () => {
+    // Prepare: step 1a sits in the stage DRC leads
+    const resource = { project, chain, item: cityStep, departmentLevel: 'city' as const };
+
+    // Act and Assess
+    expect(decide(principals.agent, 'step.decide', resource)).toEqual({ allowed: true });
+    expect(decide(drcOfficer, 'step.decide', resource)).toEqual({ allowed: true });
+    // HUD leads the other stage: it sees the project, and may not record this stage's decisions
+    expect(verdictOf(decide(hudOfficer, 'step.decide', resource))).toBe('forbidden');
+    expect(verdictOf(decide(principals.investor, 'step.decide', resource))).toBe('forbidden');
+  });
+
+  it("keeps a district department's decision to its own officers, even for the agent", () => {
+    // Act
+    const verdict = decide(principals.agent, 'step.decide', {
+      project,
+      chain,
+      item: nrpStep,
+      departmentLevel: 'district',
+    });
+
+    // Assess
+    expect(verdict).toMatchObject({ allowed: false, code: 'STEP.NOT_YOUR_DEPARTMENT' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appliesTo, resolveProjectAttributes } from '../../../shared/domain/applicability.js';
+import { holderOf } from '../../../shared/domain/chain.js';
 import { findStep, inStagePrerequisites } from '../../../shared/domain/chain-graph.js';
 import { validateChain } from '../../../shared/domain/chain-validation.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
@@ -130,16 +131,35 @@ describe('reference industrial chain, version 1 (the 40 steps of DOMAIN.md)', ()
     expect(skipped).toEqual([]);
   });
 
-  it('names a department for every step but the milestone, with ENV and MET at city level', () => {
+  it('names a department for every step but the milestone, with city and provincial departments upstairs', () => {
     // Prepare
     const known = new Set(referenceDepartments.map((d) => d.id));
 
     // Assess
-    expect(known.size).toBe(16);
+    expect(known.size).toBe(18);
     for (const step of allSteps.filter((s) => s.kind === 'approval')) {
       expect(known.has(step.departmentId ?? ''), step.id).toBe(true);
     }
-    expect(referenceDepartments.filter((d) => d.level === 'city').map((d) => d.id)).toEqual(['ENV', 'MET']);
+    const level = (l: string) => referenceDepartments.filter((d) => d.level === l).map((d) => d.id);
+    expect(level('city')).toEqual(['ENV_CITY', 'MET']);
+    expect(level('province')).toEqual(['EMG_PROV']);
+  });
+
+  it.each([
+    ['7', {}, 'ENV'],
+    ['7', { eiaReportBook: true }, 'ENV_CITY'],
+    ['14', { hazardousWorks: true }, 'EMG'],
+    ['14', { hazardousWorks: true, majorHazardSource: true }, 'EMG_PROV'],
+  ])('has step %s held by the right level for %o: %s', (stepId, attributes, departmentId) => {
+    // Prepare
+    const step = allSteps.find((s) => s.id === stepId);
+    const resolved = resolveProjectAttributes(referenceChainV1, attributes);
+
+    // Act
+    const holder = step ? holderOf(step, (rule) => appliesTo(rule, resolved)) : undefined;
+
+    // Assess
+    expect(holder).toBe(departmentId);
   });
 });
 

@@ -1,0 +1,135 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  assembleBatch,
+  BatchInputSchema,
+  CarriedInputSchema,
+  CollectionInputSchema,
+  carryBatch,
+  collectBatch,
+  getBatch,
+  listBatches,
+} from '../../../shared/app/batches.js';
+import type { ApiDeps, ApiEnv } from '../env.js';
+import { validationHook } from '../errors.js';
+import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
+import { BatchListSchema, BatchResultSchema } from '../schemas.js';
+
+const BatchParams = z.strictObject({
+  batchId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
+
+/** Batches of originals the agent carries up to city and provincial departments (上下协同). */
+export function batchRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const { ctx } = deps;
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/batches',
+      security: bearer,
+      request: { body: body(BatchInputSchema) },
+      responses: {
+        201: json(
+          'the batch, assembled: every step ready, held by the same upper-level department',
+          BatchResultSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json({ batch: await assembleBatch(ctx, c.get('principal'), c.req.valid('json')) }, 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/batches',
+      security: bearer,
+      request: { query: PageQuery },
+      responses: {
+        200: json(
+          "a page of batches, newest first: an agent's own, those going to an officer's department, all for leaders",
+          BatchListSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = await listBatches(ctx, c.get('principal'), {
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      return c.json({ batches: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/batches/{batchId}',
+      security: bearer,
+      request: { params: BatchParams },
+      responses: { 200: json('the batch', BatchResultSchema), ...errorResponses },
+    }),
+    async (c) =>
+      c.json({ batch: await getBatch(ctx, c.get('principal'), c.req.valid('param').batchId) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/batches/{batchId}/carried',
+      security: bearer,
+      request: { params: BatchParams, body: body(CarriedInputSchema) },
+      responses: {
+        200: json(
+          'the batch, carried up: every step submitted, its clock running from carriedAt (one transaction)',
+          BatchResultSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          batch: await carryBatch(ctx, c.get('principal'), c.req.valid('param').batchId, c.req.valid('json')),
+        },
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/batches/{batchId}/collection',
+      security: bearer,
+      request: { params: BatchParams, body: body(CollectionInputSchema) },
+      responses: {
+        200: json(
+          'the batch, collected: every step decided at collectedAt through the decision path, approvals with their documents (one transaction)',
+          BatchResultSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          batch: await collectBatch(
+            ctx,
+            c.get('principal'),
+            c.req.valid('param').batchId,
+            c.req.valid('json'),
+          ),
+        },
+        200,
+      ),
+  );
+
+  return app;
+}

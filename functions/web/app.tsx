@@ -1,0 +1,109 @@
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { denialOf } from '../../shared/app/audit.js';
+import type { ApiDeps } from '../api/env.js';
+import { type PageContext, translator } from './i18n.js';
+import { Layout } from './layout.js';
+import { adminPages } from './pages/admin.js';
+import { agentPages } from './pages/agent.js';
+import { inboxPages } from './pages/inbox.js';
+import { leaderPages } from './pages/leader.js';
+import { meetingPages } from './pages/meetings.js';
+import { projectPages } from './pages/projects.js';
+import { publicPages } from './pages/public.js';
+import { reportPages } from './pages/reports.js';
+import { deniedBy, isSameOrigin, languageOf, principalOfRequest, refusalOf } from './session.js';
+import { render, type WebApp, type WebEnv } from './web-env.js';
+
+/**
+ * The pages people use (server-rendered, no script needed): the public service guide and progress lookup, and
+ * behind sign-in each role's page. They read and act through the same use cases as the API, with the signed-in
+ * principal, so the access policy applies exactly as on the API. Mounted on the API app with one line.
+ */
+export function webRoutes(deps: ApiDeps): WebApp {
+  const app = new Hono<WebEnv>();
+
+  // Only the pages' own paths: the API's answers (JSON, bearer clients without an Origin) stay the API's.
+  // (`/app/*` covers `/app` too: each middleware must run once per request.)
+  const pagePaths = ['/', '/app/*', '/sign-in/*', '/sign-out', '/guide/*', '/lookup'];
+  const pageContext = createMiddleware<WebEnv>(async (c, next) => {
+    const lang = languageOf(c);
+    const principal = await principalOfRequest(deps, c);
+    const url = new URL(c.req.url);
+    const page: PageContext = {
+      lang,
+      t: translator(lang),
+      ...(principal ? { principal } : {}),
+      path: `${url.pathname}${url.search}`,
+    };
+    c.set('page', page);
+    c.set('recordRefusal', async (error) => {
+      const refusal = deniedBy(error);
+      if (!refusal || !principal) return;
+      await deps.ctx.store
+        .recordDenial(denialOf(deps.ctx, principal, refusal, { method: c.req.method, path: c.req.path }))
+        .catch(() => undefined);
+    });
+    if (c.req.method === 'POST' && !isSameOrigin(c)) {
+      return render(
+        c,
+        <Layout ctx={page} title={page.t('请求被拒绝', 'Request refused')}>
+          <p class="error" role="alert">
+            {page.t(
+              '表单必须从本站页面提交（跨站请求伪造防护）。请回到页面重新提交。',
+              'forms must be sent from this site’s own pages (cross-site request forgery protection); go back and send it again',
+            )}
+          </p>
+        </Layout>,
+        403,
+      );
+    }
+    await next();
+  });
+  for (const path of pagePaths) app.use(path, pageContext);
+
+  // Everything under /app needs a signed-in person; the sign-in page brings them back.
+  app.use('/app/*', async (c, next) => {
+    if (!c.get('page').principal) {
+      return c.redirect(`/sign-in?next=${encodeURIComponent(c.get('page').path)}`, 303);
+    }
+    await next();
+  });
+
+  publicPages(app, deps);
+  projectPages(app, deps);
+  agentPages(app, deps);
+  inboxPages(app, deps);
+  leaderPages(app, deps);
+  meetingPages(app, deps);
+  reportPages(app, deps);
+  adminPages(app, deps);
+
+  // A refusal or a database outage on a page: a page that says so, with the status (never internals).
+  app.onError(async (error, c) => {
+    const page = c.get('page') ?? { lang: 'zh', t: translator('zh'), path: c.req.path };
+    let refusal: ReturnType<typeof refusalOf>;
+    try {
+      refusal = refusalOf(error);
+      await c.get('recordRefusal')?.(error);
+    } catch {
+      console.error(
+        JSON.stringify({ level: 'ERROR', message: 'page failed', path: c.req.path, error: String(error) }),
+      );
+      return c.html(
+        '<!doctype html><title>500</title><p>something went wrong on our side; try again</p>',
+        500,
+      );
+    }
+    return render(
+      c,
+      <Layout ctx={page} title={page.t('无法显示', 'Cannot show this page')} error={refusal.message}>
+        <p>
+          <a href="/app">{page.t('返回首页', 'Back to my page')}</a>
+        </p>
+      </Layout>,
+      refusal.status,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,84 @@
+import type { Translate } from './i18n.js';
+
+/** Status, outcome, role and light words as people read them, in both languages. */
+const STEP_STATUS: Record<string, [string, string]> = {
+  pending: ['待前置', 'waiting for prerequisites'],
+  ready: ['待申报', 'ready to submit'],
+  in_review: ['审查中', 'in review'],
+  supplement_requested: ['待补正', 'supplement requested'],
+  approved: ['已批准', 'approved'],
+  deemed_approved: ['超时默认', 'deemed approved'],
+  rejected: ['不予许可', 'rejected'],
+  not_applicable: ['不适用', 'not applicable'],
+  withdrawn: ['已撤回', 'withdrawn'],
+};
+
+const PROJECT_STATUS: Record<string, [string, string]> = {
+  active: ['在办', 'active'],
+  returned: ['退办', 'returned'],
+  completed: ['已办结', 'completed'],
+  withdrawn: ['已撤回', 'withdrawn'],
+};
+
+const OUTCOME: Record<string, [string, string]> = {
+  approved: ['同意', 'approve'],
+  approved_with_conditions: ['有条件同意', 'approve with conditions'],
+  supplement: ['一次性告知补正', 'request a supplement'],
+  rejected: ['不予许可', 'reject'],
+  not_applicable: ['不适用', 'not applicable'],
+  noted: ['会议知悉', 'noted'],
+};
+
+const ROLE: Record<string, [string, string]> = {
+  agent: ['代办员', 'agent'],
+  officer: ['部门窗口', 'department officer'],
+  investor: ['投资方', 'investor'],
+  leader: ['领导', 'leader'],
+  admin: ['管理员', 'admin'],
+};
+
+const LIGHT: Record<string, [string, string]> = {
+  green: ['绿灯', 'green'],
+  yellow: ['黄灯', 'yellow'],
+  red: ['红灯', 'red'],
+};
+
+const MEETING_STATUS: Record<string, [string, string]> = {
+  requested: ['待审批的申请', 'requested'],
+  proposed: ['系统建议', 'proposed'],
+  scheduled: ['已安排', 'scheduled'],
+  declined: ['未同意', 'declined'],
+  minuted: ['已印发纪要', 'minuted'],
+};
+
+const PAUSE_KIND: Record<string, [string, string]> = {
+  supplement: ['补正', 'supplement'],
+  hearing: ['听证', 'hearing'],
+  expert_review: ['专家评审', 'expert review'],
+  testing: ['检验检测', 'testing'],
+  site_survey: ['现场勘查', 'site survey'],
+};
+
+/** the five kinds of case (五件) */
+const CASE_KIND: Record<string, [string, string]> = {
+  instant: ['即办件', 'instant'],
+  promised: ['承诺件', 'promised'],
+  joint: ['联办件', 'joint'],
+  returned: ['退办件', 'returned'],
+  supplement: ['补办件', 'supplement'],
+};
+
+const pick = (table: Record<string, [string, string]>) => (t: Translate, key: string | undefined | null) => {
+  if (!key) return '—';
+  const entry = table[key];
+  return entry ? t(entry[0], entry[1]) : key;
+};
+
+export const stepStatusText = pick(STEP_STATUS);
+export const projectStatusText = pick(PROJECT_STATUS);
+export const outcomeText = pick(OUTCOME);
+export const roleText = pick(ROLE);
+export const lightText = pick(LIGHT);
+export const meetingStatusText = pick(MEETING_STATUS);
+export const pauseKindText = pick(PAUSE_KIND);
+export const caseKindText = pick(CASE_KIND);

@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import { calendarView, changeCalendar } from '../../../shared/app/calendar-admin.js';
+import { publishChain } from '../../../shared/app/publish-chain.js';
+import { assertAllowed } from '../../../shared/domain/access-policy.js';
+import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
+import { chainKey } from '../../../shared/domain/chain.js';
+import { InvalidInputError, NotFoundError } from '../../../shared/domain/errors.js';
+import { ChinaDateSchema } from '../../../shared/domain/time.js';
+import type { ApiDeps } from '../../api/env.js';
+import { roleText } from '../labels.js';
+import { Layout, Scroll } from '../layout.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
+import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+
+const parseJson = (text: string, what: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidInputError('FORM.JSON', `${what} is not valid JSON`);
+  }
+};
+
+/** Administration: departments, chains (publish a version), the working-day calendar, users. */
+export function adminPages(app: WebApp, deps: ApiDeps): void {
+  const { ctx } = deps;
+
+  const adminPage = async (c: WebContext, error?: string, status?: RefusalStatus) => {
+    const page = c.get('page');
+    const { t } = page;
+    const principal = requireRole(c, ['admin']);
+    assertAllowed(principal, 'admin.operate');
+    const [departments, chains, users, calendar] = await Promise.all([
+      ctx.store.listDepartments(),
+      ctx.store.listChainVersions(),
+      ctx.store.listUsers(),
+      calendarView(ctx),
+    ]);
+    return render(
+      c,
+      <Layout ctx={page} title={t('系统管理', 'Administration')} flash={takeFlash(c)} error={error}>
+        <section class="card" aria-labelledby="chains-h">
+          <h2 id="chains-h">{t('审批流程', 'Approval chains')}</h2>
+          <ul>
+            {chains.map((chain) => (
+              <li>
+                <a href={`/guide/${chain.id}`}>{chain.name}</a>{' '}
+                {t(`第${chain.version}版`, `version ${chain.version}`)} ·{' '}
+                {chain.stages.reduce((n, s) => n + s.steps.length, 0)} {t('个事项', 'steps')} ·{' '}
+                <a href={`/app/admin/chains/${chain.id}/${chain.version}`}>
+                  {t('定义（JSON）', 'definition (JSON)')}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <details open={error !== undefined && c.req.path.endsWith('/chains')}>
+            <summary>{t('发布新版本', 'Publish a new version')}</summary>
+            <form method="post" action="/app/admin/chains">
+              <label for="chain-json">
+                {t(
+                  '流程定义（JSON；可从上方“定义”下载现有版本，修改后把 version 加一）',
+                  'Chain definition (JSON; download a version above, change it and raise its version)',
+                )}
+              </label>
+              <textarea id="chain-json" name="chain" rows={8} required />
+              <button type="submit">{t('校验并发布', 'Validate and publish')}</button>
+            </form>
+          </details>
+        </section>
+        <section class="card" aria-labelledby="cal-h">
+          <h2 id="cal-h">{t('工作日历', 'Working-day calendar')}</h2>
+          <p>
+            {t('有官方安排的年份', 'Years with an official schedule')}：{calendar.knownYears.join('、')}
+          </p>
+          <p>
+            {t('管理员补充的年份', 'Years an admin added')}：
+            {Object.keys(calendar.overrides.years).join('、') || '—'}
+          </p>
+          <h3>{t('临时停止办公日', 'Local closures')}</h3>
+          <ul>
+            {Object.entries(calendar.overrides.closures).map(([date, reason]) => (
+              <li>
+                {date}：{reason}{' '}
+                <form class="inline" method="post" action="/app/admin/closures/lift">
+                  <input type="hidden" name="date" value={date} />
+                  <button type="submit" class="secondary">
+                    {t('取消', 'Lift')}
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+          <form method="post" action="/app/admin/closures">
+            <label for="cl-date">{t('日期', 'Date')}</label>
+            <input type="date" id="cl-date" name="date" required />
+            <label for="cl-reason">{t('原因', 'Reason')}</label>
+            <input type="text" id="cl-reason" name="reason" required />
+            <button type="submit">{t('增加停止办公日', 'Add a closure')}</button>
+          </form>
+          <details>
+            <summary>{t('补充某一年的节假日安排', 'Give a year’s official schedule')}</summary>
+            <form method="post" action="/app/admin/years">
+              <label for="yr">{t('年份', 'Year')}</label>
+              <input type="text" id="yr" name="year" inputmode="numeric" required />
+              <label for="yr-json">
+                {t('安排（JSON：holidays、workdays、source）', 'Schedule (JSON: holidays, workdays, source)')}
+              </label>
+              <textarea id="yr-json" name="schedule" required />
+              <button type="submit">{t('保存', 'Save')}</button>
+            </form>
+          </details>
+        </section>
+        <section class="card" aria-labelledby="dept-h">
+          <h2 id="dept-h">{t('部门', 'Departments')}</h2>
+          <Scroll label={t('部门', 'Departments')}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('编号', 'Id')}</th>
+                  <th scope="col">{t('名称', 'Name')}</th>
+                  <th scope="col">{t('层级', 'Level')}</th>
+                  <th scope="col">{t('电话', 'Phone')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {departments.map((d) => (
+                  <tr>
+                    <td>{d.id}</td>
+                    <td>{page.lang === 'en' ? d.nameEn : d.name}</td>
+                    <td>{d.level}</td>
+                    <td>{d.phone ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Scroll>
+        </section>
+        <section class="card" aria-labelledby="users-h">
+          <h2 id="users-h">{t('用户', 'Users')}</h2>
+          <Scroll label={t('用户', 'Users')}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('账号', 'User')}</th>
+                  <th scope="col">{t('姓名', 'Name')}</th>
+                  <th scope="col">{t('角色', 'Role')}</th>
+                  <th scope="col">{t('部门 / 企业', 'Department / enterprise')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr>
+                    <td>{u.userId}</td>
+                    <td>{u.name}</td>
+                    <td>{roleText(t, u.role)}</td>
+                    <td>{u.departmentId ?? u.enterpriseId ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Scroll>
+        </section>
+        <p>
+          <a href="/app/reports/weekly">{t('周报（生成与查看）', 'Weekly reports (generate and read)')}</a>
+        </p>
+      </Layout>,
+      status ?? 200,
+    );
+  };
+
+  app.get('/app/admin', (c) => adminPage(c));
+
+  app.get('/app/admin/chains/:id/:version', async (c) => {
+    requireRole(c, ['admin']);
+    const version = Number(c.req.param('version'));
+    const id = c.req.param('id');
+    const chain =
+      /^[a-z0-9-]{1,60}$/.test(id) && Number.isInteger(version)
+        ? await ctx.store.getChain(id, version)
+        : undefined;
+    if (!chain) throw new NotFoundError('CHAIN.NOT_FOUND', 'no such chain version');
+    return c.json(chain);
+  });
+
+  app.post('/app/admin/chains', async (c) => {
+    const principal = requireRole(c, ['admin']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const chain = await publishChain(
+          ctx,
+          principal,
+          parseJson(form.get('chain'), t('流程定义', 'the chain definition')),
+        );
+        return {
+          message: t(
+            `已发布 ${chainKey(chain)}，状态机已就绪`,
+            `Published ${chainKey(chain)} with its state machine`,
+          ),
+          to: '/app/admin',
+        };
+      },
+      (error, status) => adminPage(c, error, status),
+    );
+  });
+
+  app.post('/app/admin/closures', async (c) => {
+    const principal = requireRole(c, ['admin']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const date = ChinaDateSchema.parse(form.get('date'));
+        const reason = z
+          .string()
+          .trim()
+          .min(1, t('请填写原因', 'give the reason'))
+          .max(200)
+          .parse(form.get('reason'));
+        const result = await changeCalendar(ctx, principal, { closure: date, reason });
+        return {
+          message: t(
+            `已增加 ${date} 停止办公，重算 ${result.recomputed} 项截止日`,
+            `Closure on ${date} added; ${result.recomputed} due dates recomputed`,
+          ),
+          to: '/app/admin',
+        };
+      },
+      (error, status) => adminPage(c, error, status),
+    );
+  });
+
+  app.post('/app/admin/closures/lift', async (c) => {
+    const principal = requireRole(c, ['admin']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const date = ChinaDateSchema.parse(form.get('date'));
+        await changeCalendar(ctx, principal, { closure: date, reason: null });
+        return { message: t(`已取消 ${date} 停止办公`, `Closure on ${date} lifted`), to: '/app/admin' };
+      },
+      (error, status) => adminPage(c, error, status),
+    );
+  });
+
+  app.post('/app/admin/years', async (c) => {
+    const principal = requireRole(c, ['admin']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const year = z.coerce.number().int().min(2000).max(2100).parse(form.get('year'));
+        const schedule = YearScheduleSchema.parse(parseJson(form.get('schedule'), t('安排', 'the schedule')));
+        const result = await changeCalendar(ctx, principal, { year, schedule });
+        return {
+          message: t(
+            `${year} 年安排已保存，重算 ${result.recomputed} 项截止日`,
+            `${year} saved; ${result.recomputed} due dates recomputed`,
+          ),
+          to: '/app/admin',
+        };
+      },
+      (error, status) => adminPage(c, error, status),
+    );
+  });
+}

@@ -1,0 +1,380 @@
+import { z } from 'zod';
+import { createMeeting, MeetingInputSchema } from '../../../shared/app/meetings.js';
+import { markRead, myNotifications } from '../../../shared/app/notifications.js';
+import { reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
+import { agentWork, type WorkItem } from '../../../shared/app/work.js';
+import { ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
+import type { ApiDeps } from '../../api/env.js';
+import type { PageContext } from '../i18n.js';
+import { stepStatusText } from '../labels.js';
+import { Layout, LightBadge, Scroll } from '../layout.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
+import { act, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+
+const Target = z.strictObject({
+  projectId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  stepId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+});
+
+/** The agent's workbench: what to do next across every project, the forms to do it, and the notifications. */
+export function agentPages(app: WebApp, deps: ApiDeps): void {
+  const { ctx } = deps;
+
+  const workPage = async (c: WebContext, error?: string, status?: RefusalStatus) => {
+    const page = c.get('page');
+    const { t } = page;
+    const principal = requireRole(c, ['agent']);
+    const [work, notes] = await Promise.all([
+      agentWork(ctx, principal),
+      myNotifications(ctx, principal, { limit: 8 }),
+    ]);
+    const w = work.workload;
+    return render(
+      c,
+      <Layout ctx={page} title={t('代办员工作台', 'Agent workbench')} flash={takeFlash(c)} error={error}>
+        <div class="grid">
+          <Stat label={t('在办项目', 'Active projects')} value={w.active} />
+          <Stat label={t('退办待重新申请', 'Returned')} value={w.returned} />
+          <Stat label={t('待我办理', 'Due from me')} value={w.todo} />
+          <Stat label={t('部门审查中', 'With departments')} value={w.waitingOnDepartments} />
+          <Stat label={t('其中红灯', 'of them red')} value={w.red} />
+          <Stat label={t('其中黄灯', 'of them yellow')} value={w.yellow} />
+        </div>
+        <h2>{t('下一步要做', 'What to do next')}</h2>
+        {work.todo.length === 0 ? <p>{t('暂无待办。', 'Nothing is due from you.')}</p> : null}
+        {work.todo.map((item) => (
+          <TodoCard ctx={page} item={item} />
+        ))}
+        <h2>{t('部门审查中的事项', 'Steps the departments hold')}</h2>
+        <Scroll label={t('部门审查中的事项', 'Steps the departments hold')}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('灯', 'Light')}</th>
+                <th scope="col">{t('项目', 'Project')}</th>
+                <th scope="col">{t('事项', 'Step')}</th>
+                <th scope="col">{t('部门', 'Department')}</th>
+                <th scope="col">{t('承诺截止', 'Due')}</th>
+                <th scope="col">{t('剩余工作日', 'Days left')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {work.waiting.map((s) => (
+                <tr>
+                  <td>
+                    <LightBadge ctx={page} light={s.light} />
+                  </td>
+                  <td>
+                    <a href={`/app/projects/${s.projectId}`}>{s.projectName}</a>
+                  </td>
+                  <td>
+                    {s.stepId} {s.stepName}
+                  </td>
+                  <td>{s.departmentId ?? '—'}</td>
+                  <td>{s.dueDate ?? '—'}</td>
+                  <td>{s.workingDaysLeft ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
+        <section class="card" aria-labelledby="req-h">
+          <h2 id="req-h">{t('申请召开联审会', 'Request a joint review meeting')}</h2>
+          {work.waiting.length === 0 ? (
+            <p>{t('没有审查中的事项。', 'No step is under review.')}</p>
+          ) : (
+            <form method="post" action="/app/work/meeting-request">
+              <label for="req-item">{t('议题（审查中的事项）', 'Agenda item (a step under review)')}</label>
+              <select id="req-item" name="item">
+                {work.waiting.map((s) => (
+                  <option value={`${s.projectId}|${s.stepId}|${s.partId ?? ''}`}>
+                    {s.projectName} · {s.stepId} {s.stepName}（{s.departmentId}）
+                  </option>
+                ))}
+              </select>
+              <label for="req-reason">{t('申请理由', 'Why a meeting is needed')}</label>
+              <textarea id="req-reason" name="reason" required />
+              <button type="submit">{t('提交申请', 'Send the request')}</button>
+            </form>
+          )}
+        </section>
+        <section class="card" aria-labelledby="notes-h">
+          <h2 id="notes-h">{t('最新消息', 'Latest notifications')}</h2>
+          <NotificationList ctx={page} items={notes.items} />
+          <a href="/app/notifications">{t('全部消息', 'All notifications')}</a>
+        </section>
+        <section class="card" aria-labelledby="hand-h">
+          <h2 id="hand-h">{t('交接记录', 'Handover history')}</h2>
+          {work.handovers.length === 0 ? (
+            <p>{t('暂无交接。', 'No handovers.')}</p>
+          ) : (
+            <ul>
+              {work.handovers.map((h) => (
+                <li>
+                  {h.at.slice(0, 10)} {h.projectName}：{h.previousAgentId} → {h.agentId}（{h.reason}）
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </Layout>,
+      status ?? 200,
+    );
+  };
+
+  app.get('/app/work', (c) => workPage(c));
+
+  app.post('/app/work/submit', async (c) => {
+    const principal = requireRole(c, ['agent']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const target = Target.parse({ projectId: form.get('projectId'), stepId: form.get('stepId') });
+        const note = form.get('note');
+        const submission = SubmissionSchema.parse({
+          materials: form.all('materials'),
+          ...(note ? { note } : {}),
+        });
+        const step = await submitStep(ctx, principal, target.projectId, target.stepId, submission);
+        return {
+          message: t(
+            `第 ${step.stepId} 项已申报：${stepStatusText(t, step.status)}`,
+            `Step ${step.stepId} submitted: ${stepStatusText(t, step.status)}`,
+          ),
+          to: '/app/work',
+        };
+      },
+      (error, status) => workPage(c, error, status),
+    );
+  });
+
+  app.post('/app/work/resubmit', async (c) => {
+    const principal = requireRole(c, ['agent']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const target = Target.parse({ projectId: form.get('projectId'), stepId: form.get('stepId') });
+        const note = form.get('note');
+        const resubmission = ResubmissionSchema.parse({
+          supplied: form.all('supplied'),
+          ...(note ? { note } : {}),
+        });
+        const step = await resubmitStep(ctx, principal, target.projectId, target.stepId, resubmission);
+        return {
+          message: t(
+            `第 ${step.stepId} 项已补正，恢复计时`,
+            `Step ${step.stepId} supplemented; its clock runs again`,
+          ),
+          to: '/app/work',
+        };
+      },
+      (error, status) => workPage(c, error, status),
+    );
+  });
+
+  app.post('/app/work/reapply', async (c) => {
+    const principal = requireRole(c, ['agent']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const target = Target.parse({ projectId: form.get('projectId'), stepId: form.get('stepId') });
+        const note = form.get('note').slice(0, 2000);
+        const step = await reapplyStep(ctx, principal, target.projectId, target.stepId, note || undefined);
+        return {
+          message: t(
+            `第 ${step.stepId} 项已重新申请（第 ${step.round} 轮）`,
+            `Step ${step.stepId} re-applied (round ${step.round})`,
+          ),
+          to: '/app/work',
+        };
+      },
+      (error, status) => workPage(c, error, status),
+    );
+  });
+
+  app.post('/app/work/meeting-request', async (c) => {
+    const principal = requireRole(c, ['agent']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const [projectId = '', stepId = '', partId = ''] = form.get('item').split('|');
+        const meeting = await createMeeting(
+          ctx,
+          principal,
+          MeetingInputSchema.parse({
+            title: t('联审会申请', 'Joint review meeting request'),
+            agenda: [{ projectId, stepId, ...(partId ? { partId } : {}) }],
+            invite: [],
+            reason: form.get('reason').slice(0, 1000),
+          }),
+        );
+        return {
+          message: t(
+            '联审会申请已提交，等待领导安排',
+            'Meeting requested; a leader will schedule or decline it',
+          ),
+          to: `/app/meetings/${meeting.meetingId}`,
+        };
+      },
+      (error, status) => workPage(c, error, status),
+    );
+  });
+
+  app.get('/app/notifications', async (c) => {
+    const page = c.get('page');
+    const { t } = page;
+    const cursor = c.req.query('cursor');
+    const notes = await myNotifications(ctx, me(c), {
+      limit: 50,
+      ...(cursor ? { cursor: cursor.slice(0, 600) } : {}),
+    });
+    return render(
+      c,
+      <Layout ctx={page} title={t('消息', 'Notifications')} flash={takeFlash(c)}>
+        <NotificationList ctx={page} items={notes.items} markable />
+        {notes.cursor ? (
+          <a href={`/app/notifications?cursor=${encodeURIComponent(notes.cursor)}`}>{t('更早', 'Older')}</a>
+        ) : null}
+      </Layout>,
+    );
+  });
+
+  app.post('/app/notifications/read', async (c) => {
+    const form = await formOf(c);
+    const id = form.get('notificationId');
+    if (/^[A-Za-z0-9_-]{1,64}$/.test(id)) await markRead(ctx, me(c), id).catch(() => undefined);
+    return c.redirect('/app/notifications', 303);
+  });
+}
+
+function Stat(props: { label: string; value: number | string }) {
+  return (
+    <div class="stat">
+      <div class="muted">{props.label}</div>
+      <div class="n">{props.value}</div>
+    </div>
+  );
+}
+
+export { Stat };
+
+type Note = Awaited<ReturnType<typeof myNotifications>>['items'][number];
+
+export function NotificationList(props: { ctx: PageContext; items: Note[]; markable?: boolean }) {
+  const { t } = props.ctx;
+  if (props.items.length === 0) return <p>{t('暂无消息。', 'No notifications.')}</p>;
+  return (
+    <ul>
+      {props.items.map((n) => (
+        <li>
+          <strong>{n.read ? '' : `${t('【未读】', '[new] ')}`}</strong>
+          {n.at.slice(0, 16).replace('T', ' ')} {n.title}
+          <div class="muted">{n.message}</div>
+          {n.projectId ? (
+            <a href={`/app/projects/${n.projectId}`}>{t('查看项目', 'Open the project')}</a>
+          ) : null}
+          {props.markable && !n.read ? (
+            <form class="inline" method="post" action="/app/notifications/read">
+              <input type="hidden" name="notificationId" value={n.notificationId} />{' '}
+              <button type="submit" class="secondary">
+                {t('标为已读', 'Mark read')}
+              </button>
+            </form>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** One thing due from the agent, with the form that does it. */
+function TodoCard(props: { ctx: PageContext; item: WorkItem }) {
+  const { ctx, item } = props;
+  const { t } = ctx;
+  const id = `${item.projectId}-${item.stepId}`;
+  const hidden = (
+    <>
+      <input type="hidden" name="projectId" value={item.projectId} />
+      <input type="hidden" name="stepId" value={item.stepId} />
+    </>
+  );
+  const heading = {
+    submit: t('申报材料', 'Submit the materials'),
+    report_milestone: t('申报节点完成', 'Report the milestone'),
+    supplement: t('一次性补正', 'Supply what the notice asks for'),
+    reapply: t('重新申请', 'Re-apply'),
+  }[item.kind];
+  return (
+    <section class="card" aria-labelledby={`todo-${id}`} data-todo={`${item.projectCode}:${item.stepId}`}>
+      <h3 id={`todo-${id}`}>
+        {heading}：{item.projectName} · {item.stepId} {item.stepName}
+      </h3>
+      {item.kind === 'submit' || item.kind === 'report_milestone' ? (
+        <form method="post" action="/app/work/submit">
+          {hidden}
+          {item.materials.length > 0 ? (
+            <fieldset>
+              <legend>{t('提交的材料', 'Materials handed in')}</legend>
+              {item.materials.map((m, i) => (
+                <div class="check">
+                  <input type="checkbox" id={`${id}-m${i}`} name="materials" value={m.id ?? m.name} checked />
+                  <label for={`${id}-m${i}`}>
+                    {m.name}
+                    {m.deferrable ? t('（可容缺）', ' (may follow later)') : ''}
+                  </label>
+                </div>
+              ))}
+            </fieldset>
+          ) : null}
+          <label for={`${id}-note`}>{t('备注', 'Note')}</label>
+          <input type="text" id={`${id}-note`} name="note" />
+          <button type="submit">
+            {item.kind === 'submit' ? t('申报', 'Submit') : t('报告完成', 'Report done')}
+          </button>
+        </form>
+      ) : item.kind === 'supplement' ? (
+        <form method="post" action="/app/work/resubmit">
+          {hidden}
+          <fieldset>
+            <legend>{t('一次性告知书列明的全部材料', 'Everything the one-time notice lists')}</legend>
+            {item.materials.map((m, i) => (
+              <div class="check">
+                <input type="checkbox" id={`${id}-s${i}`} name="supplied" value={m.name} checked />
+                <label for={`${id}-s${i}`}>
+                  {m.name}
+                  <span class="muted">
+                    {' '}
+                    — {m.reason}
+                    {m.departmentId ? `（${m.departmentId}）` : ''}
+                  </span>
+                </label>
+              </div>
+            ))}
+          </fieldset>
+          <label for={`${id}-snote`}>{t('备注', 'Note')}</label>
+          <input type="text" id={`${id}-snote`} name="note" />
+          <button type="submit">{t('提交补正', 'Send the supplement')}</button>
+        </form>
+      ) : (
+        <form method="post" action="/app/work/reapply">
+          {hidden}
+          <p>
+            {t('不予许可理由', 'Rejected because')}：{item.reason ?? '—'}（{t('依据', 'basis')}：
+            {item.legalBasis ?? '—'}）
+          </p>
+          <label for={`${id}-rnote`}>{t('整改说明', 'What was fixed')}</label>
+          <input type="text" id={`${id}-rnote`} name="note" />
+          <button type="submit">{t('重新申请', 'Re-apply')}</button>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,482 @@
+import { z } from 'zod';
+import { departmentInbox, stageLeadView } from '../../../shared/app/queries.js';
+import { decideStep, endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
+import { DecisionRequestSchema } from '../../../shared/domain/decision.js';
+import { InvalidInputError } from '../../../shared/domain/errors.js';
+import type { Principal } from '../../../shared/domain/principal.js';
+import { chinaDate } from '../../../shared/domain/working-days.js';
+import type { ApiDeps } from '../../api/env.js';
+import { ClockPauseInputSchema } from '../../api/routes/sla.js';
+import type { PageContext } from '../i18n.js';
+import { outcomeText, pauseKindText, stepStatusText } from '../labels.js';
+import { Layout, LightBadge, Scroll } from '../layout.js';
+import { type RefusalStatus, takeFlash } from '../session.js';
+import {
+  act,
+  type Form,
+  formOf,
+  linesOf,
+  render,
+  requireRole,
+  type WebApp,
+  type WebContext,
+} from '../web-env.js';
+
+const Target = z.strictObject({
+  projectId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  stepId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+  partId: z
+    .string()
+    .regex(/^[a-z0-9]{0,20}$/)
+    .optional(),
+});
+
+/** The decision a form describes, checked by the same schema as the API's. */
+export function decisionFromForm(form: Form) {
+  const comment = form.get('comment');
+  const withComment = comment ? { comment } : {};
+  const outcome = form.get('outcome');
+  // an approval is issued as a document (批文/证照): its number and the date it bears
+  const document = { number: form.get('documentNumber'), date: form.get('documentDate') };
+  switch (outcome) {
+    case 'approved':
+      return DecisionRequestSchema.parse({ outcome, document, ...withComment });
+    case 'approved_with_conditions':
+      return DecisionRequestSchema.parse({
+        outcome,
+        conditions: linesOf(form.get('conditions')),
+        document,
+        ...withComment,
+      });
+    case 'supplement': {
+      const repeatReason = form.get('repeatReason');
+      return DecisionRequestSchema.parse({
+        outcome,
+        missingMaterials: materialsFromLines(form.get('materials')),
+        ...(repeatReason ? { repeatReason } : {}),
+        ...withComment,
+      });
+    }
+    case 'rejected':
+      return DecisionRequestSchema.parse({
+        outcome,
+        legalBasis: form.get('legalBasis'),
+        reason: form.get('reason'),
+      });
+    case 'not_applicable':
+      return DecisionRequestSchema.parse({ outcome, reason: form.get('reason') });
+    default:
+      throw new InvalidInputError(
+        'FORM.OUTCOME',
+        'choose a decision (approve, conditions, supplement, reject, n/a)',
+      );
+  }
+}
+
+/** "材料名称｜原因" per line (｜ or |): the one-time notice's list. */
+export function materialsFromLines(text: string) {
+  return linesOf(text).map((line) => {
+    const [name = '', ...rest] = line.split(/[｜|]/);
+    return { name: name.trim(), reason: rest.join('|').trim() || '未提交' };
+  });
+}
+
+type Prefill = { key: string; values: Record<string, string> };
+
+/** The department inbox: steps and joint-review parts waiting on us, least time left first, with the decision form. */
+export function inboxPages(app: WebApp, deps: ApiDeps): void {
+  const { ctx } = deps;
+
+  const inboxPage = async (c: WebContext, error?: string, status?: RefusalStatus, prefill?: Prefill) => {
+    const page = c.get('page');
+    const { t } = page;
+    const principal = requireRole(c, ['officer', 'leader', 'admin']);
+    const asked = c.req.query('dept');
+    const departmentId =
+      principal.role === 'officer'
+        ? (principal.departmentId ?? '')
+        : asked && /^[A-Z][A-Z0-9_]{1,15}$/.test(asked)
+          ? asked
+          : '';
+    const departments = await ctx.store.listDepartments();
+    const department = departments.find((d) => d.id === departmentId);
+    if (!department) {
+      return render(
+        c,
+        <Layout ctx={page} title={t('部门待办', 'Department inbox')} error={error}>
+          <form method="get" action="/app/inbox">
+            <label for="dept">{t('部门', 'Department')}</label>
+            <select id="dept" name="dept">
+              {departments.map((d) => (
+                <option value={d.id}>{page.lang === 'en' ? d.nameEn : d.name}</option>
+              ))}
+            </select>
+            <button type="submit">{t('查看', 'Show')}</button>
+          </form>
+        </Layout>,
+        status ?? 200,
+      );
+    }
+    const inbox = await departmentInbox(ctx, principal, departmentId, { limit: 100 });
+    const leads = await stageLeadView(ctx, principal, departmentId, { limit: 20 });
+    const title = `${page.lang === 'en' ? department.nameEn : department.name} · ${t('待办', 'inbox')}`;
+    const mayDecide = principal.role === 'officer';
+    return render(
+      c,
+      <Layout ctx={page} title={title} flash={takeFlash(c)} error={error}>
+        <p>
+          {t(
+            `等待本部门决定的事项 ${inbox.steps.length} 项，按剩余时限排序（红灯已超期，黄灯临近届满）。`,
+            `${inbox.steps.length} steps and parts wait on our decision, least time left first (red: overdue, yellow: nearly due).`,
+          )}
+        </p>
+        <Scroll label={title}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('灯', 'Light')}</th>
+                <th scope="col">{t('项目', 'Project')}</th>
+                <th scope="col">{t('事项', 'Step')}</th>
+                <th scope="col">{t('受理', 'Submitted')}</th>
+                <th scope="col">{t('承诺截止', 'Due')}</th>
+                <th scope="col">{t('剩余工作日', 'Days left')}</th>
+                <th scope="col">{t('法定截止', 'Legal due')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {inbox.steps.map((row) => (
+                <tr data-step={`${row.projectCode}:${row.stepId}${row.partId ? `.${row.partId}` : ''}`}>
+                  <td>
+                    <LightBadge ctx={page} light={row.light} />
+                    {row.paused ? <span class="muted"> {t('（暂停计时）', '(clock paused)')}</span> : null}
+                  </td>
+                  <td>
+                    <a href={`/app/projects/${row.projectId}`}>{row.projectName}</a>
+                    <div class="muted">{row.projectCode}</div>
+                  </td>
+                  <td>
+                    {row.stepId} {row.stepName}
+                    {'partName' in row && row.partName ? `（${row.partName}）` : ''}
+                    {row.supplementRounds > 0 ? (
+                      <div class="muted">
+                        {t(
+                          `已补正 ${row.supplementRounds} 次`,
+                          `${row.supplementRounds} supplement round(s)`,
+                        )}
+                      </div>
+                    ) : null}
+                  </td>
+                  <td>{row.submittedAt?.slice(0, 10) ?? '—'}</td>
+                  <td>{row.dueDate ?? '—'}</td>
+                  <td>{row.workingDaysLeft ?? '—'}</td>
+                  <td>{row.legalDueDate ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
+        {mayDecide
+          ? inbox.steps.map((row) => (
+              <DecisionForms
+                ctx={page}
+                row={row}
+                prefill={prefill?.key === keyOf(row) ? prefill.values : undefined}
+                principal={principal}
+                today={chinaDate(ctx.clock.now())}
+              />
+            ))
+          : null}
+        {leads.projects.length > 0 ? (
+          <section class="card" aria-labelledby="lead-h">
+            <h2 id="lead-h">{t('本部门牵头的阶段', 'Stages we lead')}</h2>
+            <Scroll label={t('牵头阶段', 'Stages we lead')}>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('项目', 'Project')}</th>
+                    <th scope="col">{t('阶段', 'Stage')}</th>
+                    <th scope="col">{t('灯', 'Light')}</th>
+                    <th scope="col">{t('已办结', 'Closed')}</th>
+                    <th scope="col">{t('审查中的事项', 'In review')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {leads.projects.map((p) => (
+                    <tr>
+                      <td>
+                        <a href={`/app/projects/${p.projectId}`}>{p.projectName}</a>
+                      </td>
+                      <td>{p.stage.name}</td>
+                      <td>
+                        <LightBadge ctx={page} light={p.stage.light} />
+                      </td>
+                      <td>
+                        {p.stage.closed}/{p.stage.total}
+                      </td>
+                      <td>
+                        {p.steps
+                          .filter((s) => s.status === 'in_review')
+                          .map((s) => `${s.stepId} ${s.name}（${s.departmentId ?? ''}）`)
+                          .join('；') || '—'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Scroll>
+          </section>
+        ) : null}
+      </Layout>,
+      status ?? 200,
+    );
+  };
+
+  app.get('/app/inbox', (c) => inboxPage(c));
+
+  app.post('/app/inbox/decide', async (c) => {
+    const principal = requireRole(c, ['officer']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const target = Target.parse({
+          projectId: form.get('projectId'),
+          stepId: form.get('stepId'),
+          ...(form.get('partId') ? { partId: form.get('partId') } : {}),
+        });
+        const decision = decisionFromForm(form);
+        const step = await decideStep(ctx, principal, target.projectId, target, decision);
+        return {
+          message: t(
+            `已决定：第 ${step.stepId} 项${step.partId ? `（${step.partId}）` : ''} ${outcomeText(t, decision.outcome)}，状态 ${stepStatusText(t, step.status)}`,
+            `Decided step ${step.stepId}${step.partId ? ` (${step.partId})` : ''}: ${outcomeText(t, decision.outcome)}; now ${stepStatusText(t, step.status)}`,
+          ),
+          to: '/app/inbox',
+        };
+      },
+      (error, status) => inboxPage(c, error, status, prefillOf(form)),
+    );
+  });
+
+  app.post('/app/inbox/pause', async (c) => {
+    const principal = requireRole(c, ['officer']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const target = Target.parse({
+          projectId: form.get('projectId'),
+          stepId: form.get('stepId'),
+          ...(form.get('partId') ? { partId: form.get('partId') } : {}),
+        });
+        const pause = ClockPauseInputSchema.parse({
+          kind: form.get('kind'),
+          reason: form.get('reason'),
+          ...(form.get('expectedEnd') ? { expectedEnd: form.get('expectedEnd') } : {}),
+        });
+        await pauseClock(ctx, principal, target.projectId, target, pause);
+        return {
+          message: t(
+            `第 ${target.stepId} 项暂停计时：${pauseKindText(t, pause.kind)}`,
+            `Clock of step ${target.stepId} paused: ${pauseKindText(t, pause.kind)}`,
+          ),
+          to: '/app/inbox',
+        };
+      },
+      (error, status) => inboxPage(c, error, status, prefillOf(form)),
+    );
+  });
+
+  app.post('/app/inbox/resume', async (c) => {
+    const principal = requireRole(c, ['officer']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const target = Target.parse({
+          projectId: form.get('projectId'),
+          stepId: form.get('stepId'),
+          ...(form.get('partId') ? { partId: form.get('partId') } : {}),
+        });
+        const step = await endClockPause(ctx, principal, target.projectId, target);
+        return {
+          message: t(
+            `第 ${target.stepId} 项恢复计时，承诺截止 ${step.dueDate ?? ''}`,
+            `Clock of step ${target.stepId} runs again; due ${step.dueDate ?? ''}`,
+          ),
+          to: '/app/inbox',
+        };
+      },
+      (error, status) => inboxPage(c, error, status),
+    );
+  });
+}
+
+type InboxRow = Awaited<ReturnType<typeof departmentInbox>>['steps'][number];
+
+const keyOf = (row: { projectId: string; stepId: string; partId?: string }) =>
+  `${row.projectId}:${row.stepId}:${row.partId ?? ''}`;
+
+function prefillOf(form: Form): Prefill {
+  const values: Record<string, string> = {};
+  for (const name of [
+    'outcome',
+    'documentNumber',
+    'documentDate',
+    'conditions',
+    'materials',
+    'repeatReason',
+    'legalBasis',
+    'reason',
+    'comment',
+    'kind',
+    'expectedEnd',
+  ])
+    values[name] = form.get(name);
+  return { key: `${form.get('projectId')}:${form.get('stepId')}:${form.get('partId')}`, values };
+}
+
+/** One row's decision form (and its clock pause), folded away until opened; opened again after a refusal. */
+function DecisionForms(props: {
+  ctx: PageContext;
+  row: InboxRow;
+  prefill: Record<string, string> | undefined;
+  principal: Principal;
+  /** the China date, the document's date unless the officer says otherwise */
+  today: string;
+}) {
+  const { ctx, row, today } = props;
+  const { t } = ctx;
+  const v = props.prefill ?? {};
+  const id = `${row.projectId}-${row.stepId}-${'partId' in row ? (row.partId ?? '') : ''}`;
+  const partId = 'partId' in row ? (row.partId ?? '') : '';
+  const hidden = (
+    <>
+      <input type="hidden" name="projectId" value={row.projectId} />
+      <input type="hidden" name="stepId" value={row.stepId} />
+      <input type="hidden" name="partId" value={partId} />
+    </>
+  );
+  const outcomes = [
+    'approved',
+    'approved_with_conditions',
+    'supplement',
+    'rejected',
+    'not_applicable',
+  ] as const;
+  return (
+    <section class="card" aria-labelledby={`h-${id}`}>
+      <h2 id={`h-${id}`}>
+        {row.projectName} · {row.stepId} {row.stepName}
+        {'partName' in row && row.partName ? `（${row.partName}）` : ''}{' '}
+        <LightBadge ctx={ctx} light={row.light} />
+      </h2>
+      <details open={props.prefill !== undefined}>
+        <summary>{t('作出决定', 'Decide')}</summary>
+        <form
+          method="post"
+          action="/app/inbox/decide"
+          data-decide={`${row.projectCode}:${row.stepId}${partId ? `.${partId}` : ''}`}
+        >
+          {hidden}
+          <fieldset>
+            <legend>{t('决定', 'Decision')}</legend>
+            {outcomes.map((outcome) => (
+              <div class="check">
+                <input
+                  type="radio"
+                  name="outcome"
+                  id={`${id}-${outcome}`}
+                  value={outcome}
+                  checked={(v.outcome || 'approved') === outcome}
+                />
+                <label for={`${id}-${outcome}`}>{outcomeText(t, outcome)}</label>
+              </div>
+            ))}
+          </fieldset>
+          <label for={`${id}-docno`}>
+            {t('批文/证照文号（同意时必填）', 'Approval document number (for an approval)')}
+          </label>
+          <input
+            type="text"
+            id={`${id}-docno`}
+            name="documentNumber"
+            value={v.documentNumber ?? ''}
+            placeholder="宁环建〔2026〕118号"
+          />
+          <label for={`${id}-docdate`}>{t('批文/证照日期', 'Date of the document')}</label>
+          <input type="date" id={`${id}-docdate`} name="documentDate" value={v.documentDate ?? today} />
+          <label for={`${id}-conditions`}>
+            {t(
+              '附加条件（每行一条；有条件同意时必填）',
+              'Conditions (one per line; for approval with conditions)',
+            )}
+          </label>
+          <textarea id={`${id}-conditions`} name="conditions">
+            {v.conditions ?? ''}
+          </textarea>
+          <label for={`${id}-materials`}>
+            {t(
+              '需补正材料（每行“材料｜原因”，一次列全）',
+              'Missing materials (one per line, "material | reason"; list them all at once)',
+            )}
+          </label>
+          <textarea id={`${id}-materials`} name="materials">
+            {v.materials ?? ''}
+          </textarea>
+          <label for={`${id}-repeat`}>
+            {t(
+              '再次补正的理由（第二次要求补正时）',
+              'Why this was not asked the first time (a second supplement request)',
+            )}
+          </label>
+          <input type="text" id={`${id}-repeat`} name="repeatReason" value={v.repeatReason ?? ''} />
+          <label for={`${id}-basis`}>
+            {t('法律依据（不予许可时必填）', 'Legal basis (for a rejection)')}
+          </label>
+          <input type="text" id={`${id}-basis`} name="legalBasis" value={v.legalBasis ?? ''} />
+          <label for={`${id}-reason`}>
+            {t('理由（不予许可或不适用时必填）', 'Reason (for a rejection or not applicable)')}
+          </label>
+          <input type="text" id={`${id}-reason`} name="reason" value={v.reason ?? ''} />
+          <label for={`${id}-comment`}>{t('意见', 'Comment')}</label>
+          <input type="text" id={`${id}-comment`} name="comment" value={v.comment ?? ''} />
+          <button type="submit">{t('提交决定', 'Submit the decision')}</button>
+        </form>
+      </details>
+      <details>
+        <summary>
+          {row.paused
+            ? t('恢复计时', 'Resume the clock')
+            : t('暂停计时（听证、专家评审等）', 'Pause the clock (hearing, expert review…)')}
+        </summary>
+        {row.paused ? (
+          <form method="post" action="/app/inbox/resume">
+            {hidden}
+            <button type="submit">{t('恢复计时', 'Resume the clock')}</button>
+          </form>
+        ) : (
+          <form method="post" action="/app/inbox/pause">
+            {hidden}
+            <label for={`${id}-kind`}>{t('暂停事由', 'Kind')}</label>
+            <select id={`${id}-kind`} name="kind">
+              {(['hearing', 'expert_review', 'testing', 'site_survey'] as const).map((k) => (
+                <option value={k} selected={v.kind === k}>
+                  {pauseKindText(t, k)}
+                </option>
+              ))}
+            </select>
+            <label for={`${id}-preason`}>{t('说明', 'Reason')}</label>
+            <input type="text" id={`${id}-preason`} name="reason" required />
+            <label for={`${id}-end`}>{t('预计结束日期', 'Expected end')}</label>
+            <input type="date" id={`${id}-end`} name="expectedEnd" />
+            <button type="submit">{t('暂停计时', 'Pause the clock')}</button>
+          </form>
+        )}
+      </details>
+    </section>
+  );
+}

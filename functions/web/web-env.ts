@@ -1,0 +1,108 @@
+import type { Context, Hono } from 'hono';
+import type { Child } from 'hono/jsx';
+import { ForbiddenError } from '../../shared/domain/errors.js';
+import type { Principal, Role } from '../../shared/domain/principal.js';
+import type { PageContext } from './i18n.js';
+import { type RefusalStatus, refusalOf, setFlash } from './session.js';
+
+export type WebEnv = {
+  Variables: {
+    page: PageContext;
+    /** keeps a refusal of the access policy in the audit trail, as the API does (never changes the answer) */
+    recordRefusal: (error: unknown) => Promise<void>;
+  };
+};
+export type WebApp = Hono<WebEnv>;
+export type WebContext = Context<WebEnv>;
+
+/** Sends a page (JSX) as HTML with its doctype. */
+export async function render(c: WebContext, node: Child, status: 200 | RefusalStatus = 200) {
+  return c.html(`<!doctype html>${String(await node)}`, status);
+}
+
+/** The signed-in person (the /app pages are behind sign-in, so there always is one). */
+export function me(c: WebContext): Principal {
+  const principal = c.get('page').principal;
+  if (!principal) throw new ForbiddenError('PAGE.SIGN_IN', 'sign in first');
+  return principal;
+}
+
+/** Refuses a page to the roles it is not for, with a message (the use cases check access again). */
+export function requireRole(c: WebContext, roles: Role[]): Principal {
+  const principal = me(c);
+  if (!roles.includes(principal.role)) {
+    const { t } = c.get('page');
+    throw new ForbiddenError(
+      'PAGE.NOT_FOR_ROLE',
+      t('此页面不适用于您的角色', 'this page is not for your role'),
+    );
+  }
+  return principal;
+}
+
+/** A submitted form's fields: one value, or every value of a repeated field. */
+export type Form = {
+  get(name: string): string;
+  all(name: string): string[];
+  /** the value as sent, not trimmed (a password) */
+  raw(name: string): string;
+};
+
+export async function formOf(c: WebContext): Promise<Form> {
+  const body = await c.req.parseBody({ all: true });
+  const values = (name: string): string[] => {
+    const value = body[name];
+    const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    return list.filter((v): v is string => typeof v === 'string');
+  };
+  return {
+    get: (name) => (values(name)[0] ?? '').trim(),
+    all: (name) => values(name).map((v) => v.trim()),
+    raw: (name) => values(name)[0] ?? '',
+  };
+}
+
+/**
+ * Runs a form's action: on success a message for the next page and a redirect (303, so a reload posts nothing
+ * twice); on a refusal the form's page again, with the refusal's message and status. Nothing half-written: the
+ * use cases commit in one transaction or not at all.
+ */
+export async function act(
+  c: WebContext,
+  work: () => Promise<{ message: string; to: string }>,
+  again: (error: string, status: RefusalStatus) => Promise<Response>,
+): Promise<Response> {
+  let done: { message: string; to: string };
+  try {
+    done = await work();
+  } catch (error) {
+    const refusal = refusalOf(error);
+    await c.get('recordRefusal')(error);
+    return again(refusal.message, refusal.status);
+  }
+  setFlash(c, done.message);
+  return c.redirect(done.to, 303);
+}
+
+/** Lines of a textarea, trimmed, empty ones dropped. */
+export const linesOf = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+
+/** The page each role starts on. */
+export function homeOf(role: string): string {
+  switch (role) {
+    case 'agent':
+      return '/app/work';
+    case 'officer':
+      return '/app/inbox';
+    case 'leader':
+      return '/app/dashboard';
+    case 'admin':
+      return '/app/admin';
+    default:
+      return '/app/projects';
+  }
+}

@@ -1,0 +1,121 @@
+import type { Department } from './department.js';
+import type { Project, ProjectStep } from './project.js';
+import type { ProjectState } from './transition.js';
+import { chinaDate } from './working-days.js';
+
+/**
+ * A project's approvals (批文/证照): every step or joint-review part that was approved or deemed approved, with the
+ * document it was issued as. A joint review's own item is left out: its parts carry the documents.
+ */
+export type ApprovalRow = {
+  stepId: string;
+  partId?: string;
+  stepName: string;
+  departmentId: string | null;
+  departmentName: string | null;
+  departmentLevel: Department['level'] | null;
+  outcome: string;
+  decidedAt: string | null;
+  /** the document's number and date; null for an approval recorded before documents were (none are missing now) */
+  documentNumber: string | null;
+  documentDate: string | null;
+  /** department, minutes (a joint review meeting's 会议纪要) or deemed_notice (the 超时默认通知单) */
+  documentSource: 'department' | 'minutes' | 'deemed_notice' | null;
+  conditions: string[];
+};
+
+const isApproval = (item: ProjectStep): boolean =>
+  item.kind !== 'joint' &&
+  ((item.status === 'approved' && item.outcome !== 'reported') || item.status === 'deemed_approved');
+
+/** The approvals of a project in the chain's order (a step, then its parts). */
+export function approvalsOf(
+  state: Pick<ProjectState, 'chain' | 'items'>,
+  departments: readonly Department[],
+): ApprovalRow[] {
+  const byId = new Map(departments.map((d) => [d.id, d]));
+  const rows: ApprovalRow[] = [];
+  for (const stage of state.chain.stages) {
+    for (const step of stage.steps) {
+      const keys = [step.id, ...(step.parts ?? []).map((p) => `${step.id}#${p.id}`)];
+      for (const key of keys) {
+        const item = state.items.get(key);
+        if (!item || !isApproval(item)) continue;
+        const part = item.partId ? step.parts?.find((p) => p.id === item.partId) : undefined;
+        const department = item.departmentId ? byId.get(item.departmentId) : undefined;
+        rows.push({
+          stepId: item.stepId,
+          ...(item.partId ? { partId: item.partId } : {}),
+          stepName: part ? `${step.name}（${part.name}）` : step.name,
+          departmentId: item.departmentId,
+          departmentName: department?.name ?? null,
+          departmentLevel: department?.level ?? null,
+          outcome: item.outcome ?? item.status,
+          decidedAt: item.decidedAt ?? null,
+          documentNumber: item.approvalDocument?.number ?? null,
+          documentDate: item.approvalDocument?.date ?? null,
+          documentSource: item.approvalDocument?.source ?? null,
+          conditions: item.conditions ?? [],
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+const OUTCOME_TEXT: Record<string, string> = {
+  approved: '准予许可',
+  approved_with_conditions: '有条件准予许可',
+  deemed_approved: '超时默认同意',
+};
+const SOURCE_TEXT: Record<string, string> = {
+  department: '审批部门出具',
+  minutes: '联审会议纪要',
+  deemed_notice: '超时默认通知单（系统出具）',
+};
+const LEVEL_TEXT: Record<string, string> = { district: '区级', city: '市级', province: '省级' };
+
+/**
+ * One CSV field, always quoted (RFC 4180: a quote doubled). A field a spreadsheet would take for a formula (it
+ * starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, so opening the file runs nothing.
+ */
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The approvals as a CSV file Excel opens with its Chinese intact: UTF-8 with a byte-order mark, CRLF line ends,
+ * every field quoted, one line per approval under a header.
+ */
+export function approvalsCsv(project: Pick<Project, 'code' | 'name'>, rows: readonly ApprovalRow[]): string {
+  const header = [
+    '项目代码',
+    '项目名称',
+    '事项编号',
+    '审批事项',
+    '审批部门',
+    '部门层级',
+    '审批结果',
+    '批文/证照编号',
+    '批文日期',
+    '办结日期',
+    '批文来源',
+    '附加条件',
+  ];
+  const lines = rows.map((row) => [
+    project.code,
+    project.name,
+    row.partId ? `${row.stepId}-${row.partId}` : row.stepId,
+    row.stepName,
+    row.departmentName ?? row.departmentId ?? '',
+    row.departmentLevel ? (LEVEL_TEXT[row.departmentLevel] ?? row.departmentLevel) : '',
+    OUTCOME_TEXT[row.outcome] ?? row.outcome,
+    row.documentNumber ?? '',
+    row.documentDate ?? '',
+    row.decidedAt ? chinaDate(new Date(row.decidedAt)) : '',
+    row.documentSource ? (SOURCE_TEXT[row.documentSource] ?? row.documentSource) : '',
+    row.conditions.join('；'),
+  ]);
+  return `\uFEFF${[header, ...lines].map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
+}

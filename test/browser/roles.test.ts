@@ -1,0 +1,193 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpListener, listenHttp } from '../../infra/local/http-listener.js';
+import { DEMO_PASSWORD } from '../../infra/local/installation.js';
+import { seedDemoProjects } from '../../infra/local/seed-demo.js';
+import { seedWeeklyReports } from '../../infra/local/seed-weekly-reports.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { SettableClock, systemClock } from '../../shared/app/clock.js';
+import type { Project } from '../../shared/domain/project.js';
+import { startTestSystem } from '../support/local-system.js';
+import { checkPage, launchBrowser, requireChromium } from './browser.js';
+
+/**
+ * Each role's main task end to end, in headless Chromium against the seeded demo served over HTTP, as a person
+ * would do it, each signing in on the sign-in page: the public lookup by code; the agent answers a supplement notice; the officer decides the step; the
+ * investor sees it approved; the leader convenes a meeting, takes attendance and minutes it; the admin reads the
+ * weekly report. Every page visited passes axe-core with no serious or critical violation; screenshots are kept.
+ */
+describe('the pages in a browser, role by role', () => {
+  let system: LocalSystem;
+  let http: HttpListener;
+  let browser: Browser;
+  let base: string;
+  const projects = new Map<string, Project>();
+
+  beforeAll(async () => {
+    requireChromium();
+    const clock = new SettableClock(systemClock);
+    system = await startTestSystem({ clock });
+    await seedDemoProjects(system, clock);
+    await seedWeeklyReports(system.ctx, 3);
+    for (const project of (await system.ctx.store.listProjects({}, { limit: 20 })).items)
+      projects.set(project.name, project);
+    http = await listenHttp({ port: 0, host: '127.0.0.1' });
+    http.serve(system.app.fetch);
+    base = `http://127.0.0.1:${http.port}`;
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    http?.close();
+    await system?.stop();
+  });
+
+  const project = (name: string): Project => {
+    const found = projects.get(name);
+    if (!found) throw new Error(`the demo has no project ${name}`);
+    return found;
+  };
+
+  /**
+   * A fresh browser session signed in on the sign-in page: with the demo user's password (the same sign-in as
+   * POST /auth/login), or by picking them from demo mode's list.
+   */
+  async function signedIn(
+    userId: string,
+    width = 1280,
+    via: 'password' | 'demo list' = 'password',
+  ): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await checkPage(page, 'sign-in');
+    const leftSignIn = page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+    if (via === 'demo list') {
+      await Promise.all([leftSignIn, page.click(`button[data-user="${userId}"]`)]);
+    } else {
+      await page.fill('#userId', userId);
+      await page.fill('#password', DEMO_PASSWORD);
+      await Promise.all([leftSignIn, page.click('#sign-in button[type="submit"]')]);
+    }
+    const cookies = await context.cookies();
+    expect(cookies.map((c) => [c.name, c.httpOnly])).toContainEqual(['daiban_session', true]);
+    return page;
+  }
+
+  it('public: finds a project’s progress by its code, without signing in', async () => {
+    // Prepare
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${base}/`);
+    await checkPage(page, 'public-home-phone');
+    const code = project('长江数据中心一期').code;
+
+    // Act
+    await page.fill('#code', code);
+    await Promise.all([page.waitForURL(/\/lookup\?code=/), page.click('form[action="/lookup"] button')]);
+
+    // Assess
+    expect(await page.locator('h1').textContent()).toBe('长江数据中心一期');
+    expect(await page.locator('td[data-step="7"]').textContent()).toBe('审查中');
+    await checkPage(page, 'public-lookup-phone');
+    await page.goto(`${base}/guide/industrial-enterprise`);
+    await checkPage(page, 'public-guide');
+  });
+
+  it('agent: answers the one-time supplement notice from the workbench', async () => {
+    // Prepare
+    const page = await signedIn('agent-wang', 390);
+    const code = project('秦淮新材料研发中心').code;
+    await checkPage(page, 'agent-workbench-phone');
+    const todo = page.locator(`section[data-todo="${code}:7"]`);
+    expect(await todo.locator('input[name="supplied"]').count()).toBe(2);
+
+    // Act
+    await Promise.all([page.waitForURL(`${base}/app/work`), todo.locator('button[type="submit"]').click()]);
+
+    // Assess
+    expect(await page.locator('p.flash').textContent()).toContain('第 7 项已补正');
+    expect(await page.locator(`section[data-todo="${code}:7"]`).count()).toBe(0);
+  });
+
+  it('officer: decides the step in the department inbox', async () => {
+    // Prepare
+    const page = await signedIn('officer-env');
+    const code = project('秦淮新材料研发中心').code;
+    await checkPage(page, 'officer-inbox');
+    const form = page.locator(`form[data-decide="${code}:7"]`);
+    await form.locator('xpath=ancestor::details').locator('summary').click();
+
+    // Act
+    await form.locator('input[value="approved_with_conditions"]').check();
+    await form.locator('textarea[name="conditions"]').fill('施工期噪声昼间不超过70分贝');
+    await form.locator('input[name="documentNumber"]').fill('宁环建〔2026〕118号');
+    await Promise.all([page.waitForURL(`${base}/app/inbox`), form.locator('button[type="submit"]').click()]);
+    await system.engine.settled();
+
+    // Assess
+    expect(await page.locator('p.flash').textContent()).toContain('第 7 项');
+    expect(await page.locator(`form[data-decide="${code}:7"]`).count()).toBe(0);
+    await checkPage(page, 'officer-inbox-after');
+    await page.goto(`${base}/app/projects/${project('秦淮新材料研发中心').projectId}`);
+    expect(await page.locator('tr[data-step="7"] td.status').textContent()).toBe('已批准');
+  });
+
+  it('investor: sees the step approved on the project’s timeline, with its Gantt picture', async () => {
+    // Prepare
+    const page = await signedIn('investor-qinhuai');
+
+    // Act
+    await page.click('a:text("秦淮新材料研发中心")');
+
+    // Assess
+    expect(await page.locator('tr[data-step="7"] td.status').textContent()).toBe('已批准');
+    expect(await page.locator('figure svg[role="img"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="projected-completion"]').textContent()).toMatch(
+      /\d{4}-\d{2}-\d{2}|已于/,
+    );
+    await checkPage(page, 'investor-project-gantt');
+  });
+
+  it('leader: convenes a joint review meeting on a yellow step, takes attendance and minutes it', async () => {
+    // Prepare
+    const page = await signedIn('leader-zhang');
+    await checkPage(page, 'leader-dashboard');
+    const lights = project('长江数据中心一期');
+    await page.click('#convene >> xpath=ancestor::details >> summary');
+
+    // Act
+    await page.check(`input[name="item"][value="${lights.projectId}|8|"]`);
+    await page.fill('#m-title', '长江数据中心一期 水保方案协调会');
+    await page.fill('#m-when', '2026-12-01T09:30');
+    await page.fill('#m-place', '区政务服务中心三楼联审会议室');
+    await Promise.all([page.waitForURL(/\/app\/meetings\//), page.click('#convene button[type="submit"]')]);
+    await checkPage(page, 'leader-meeting');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/attendance"] button')]);
+    expect(await page.locator('p.flash').textContent()).toContain('已点名');
+    await page.selectOption('select[name="outcome-1"]', 'approved');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/minutes"] button')]);
+    await system.engine.settled();
+
+    // Assess
+    expect(await page.locator('p.flash').textContent()).toMatch(/会议纪要已印发：联审纪要〔\d{4}〕第\d{4}号/);
+    await page.click('a:text("会议纪要（可打印）")');
+    expect(await page.locator('h1').textContent()).toBe('会议纪要');
+    await checkPage(page, 'meeting-minutes-a4');
+  });
+
+  it('admin: reads the weekly report, and the administration page', async () => {
+    // Prepare
+    const page = await signedIn('admin', 1280, 'demo list');
+    await checkPage(page, 'admin');
+
+    // Act
+    await page.goto(`${base}/app/reports/weekly`);
+    await checkPage(page, 'weekly-reports');
+    await page.locator('table a').first().click();
+
+    // Assess
+    expect(await page.locator('h1').textContent()).toBe('重点项目代办周报');
+    await checkPage(page, 'weekly-report-a4');
+  });
+});
