@@ -57,6 +57,11 @@ export async function measureDecision(
   await system.caughtUp();
 
   const token = await bench.token('officer-drc');
+  // an approval is issued as a document (批文), dated on or before the day it is decided
+  const approval = {
+    outcome: 'approved',
+    document: { number: '基准批〔2026〕1号', date: new Date().toISOString().slice(0, 10) },
+  };
   const answered: Array<{ items: TransactWriteCommandInput['TransactItems']; endedAt: number }> = [];
   calls.onAnswered = (call) => {
     if (call.tag === 'decision' && call.operation === 'TransactWriteItems') {
@@ -70,7 +75,7 @@ export async function measureDecision(
     const res = await fetch(`${bench.url}/projects/${projectId}/steps/1/decision`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ outcome: 'approved' }),
+      body: JSON.stringify(approval),
     });
     if (res.status !== 200) throw new Error(`decision: ${res.status} ${await res.text()}`);
     await res.arrayBuffer();
