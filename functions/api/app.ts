@@ -10,6 +10,7 @@ import { idempotency } from './idempotency.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { batchRoutes } from './routes/batches.js';
+import { complaintRoutes } from './routes/complaints.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { progressRoutes } from './routes/progress.js';
 import { projectRoutes } from './routes/projects.js';
@@ -67,6 +68,8 @@ export function createApp(deps: ApiDeps) {
     '/me/*',
     '/reports/*',
     '/meetings/*',
+    '/complaints',
+    '/complaints/*',
     '/batches/*',
   ]) {
     app.use(path, authenticated);
@@ -78,7 +81,15 @@ export function createApp(deps: ApiDeps) {
   const keyedUnlessPassword = createMiddleware<ApiEnv>(async (c, next) =>
     c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') ? next() : keyed(c, next),
   );
-  for (const path of ['/projects/*', '/chains', '/admin/*', '/me/*', '/meetings/*', '/batches/*'])
+  for (const path of [
+    '/projects/*',
+    '/chains',
+    '/admin/*',
+    '/me/*',
+    '/meetings/*',
+    '/batches/*',
+    '/complaints/*',
+  ])
     app.on('POST', path, keyedUnlessPassword);
 
   app.route('/', publicRoutes(deps));
@@ -89,6 +100,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', userRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', meetingRoutes(deps));
+  app.route('/', complaintRoutes(deps));
   app.route('/', batchRoutes(deps));
   app.route('/', progressRoutes(deps));
   app.route('/', workRoutes(deps));

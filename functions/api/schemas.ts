@@ -3,8 +3,11 @@ import { DenialSchema } from '../../shared/domain/audit.js';
 import { BatchSchema } from '../../shared/domain/batch.js';
 import { CalendarOverridesSchema } from '../../shared/domain/calendar-overrides.js';
 import { CaseKindSchema } from '../../shared/domain/case-kinds.js';
-import { MaterialSchema } from '../../shared/domain/chain.js';
+import { MaterialSchema, StepPolicySchema } from '../../shared/domain/chain.js';
+import { CommitmentRecordSchema } from '../../shared/domain/commitment.js';
+import { ComplaintSchema } from '../../shared/domain/complaint.js';
 import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
+import { DeferredSchema } from '../../shared/domain/deferred-materials.js';
 import { DepartmentLevelSchema } from '../../shared/domain/department.js';
 import { ProjectDocumentSchema } from '../../shared/domain/documents.js';
 import { MeetingSchema } from '../../shared/domain/meeting.js';
@@ -71,6 +74,10 @@ const ItemStateFields = {
   dueFlagged: z.boolean().optional(),
   supplementRounds: z.number().int().optional(),
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
+  /** 容缺受理: materials accepted as missing, the deadline to supply them */
+  deferred: DeferredSchema.optional(),
+  /** 告知承诺制: the commitment, when the approval on it must be verified, and the verification */
+  commitment: CommitmentRecordSchema.optional(),
   decidedAt: z.string().optional(),
   decidedBy: z.string().optional(),
   decidedVia: z.enum(['meeting', 'upper_level']).optional(),
@@ -348,7 +355,7 @@ export const ChainDetailSchema = z
             level: z.string().nullable(),
             prerequisites: z.array(z.string()),
             applicability: z.unknown().nullable(),
-            policy: z.object({ deemedApprovalAllowed: z.boolean(), acceptWithMinorMissing: z.boolean() }),
+            policy: StepPolicySchema,
             legalDays: z.number().int().nullable(),
             public: z.object({
               serviceContent: z.string(),
@@ -420,11 +427,27 @@ const Summary = {
   resubmitted: z.number(),
   reapplied: z.number(),
   rejected: z.number(),
+  complaints: z.number(),
+  complaintsClosed: z.number(),
+  complaintsClosedOnTime: z.number(),
+  complaintsUpheld: z.number(),
+  complaintsOverdue: z.number(),
+  deferredAcceptances: z.number(),
+  deferralsMissed: z.number(),
+  commitmentApprovals: z.number(),
+  commitmentsVerified: z.number(),
+  commitmentsFailed: z.number(),
+  verificationsOverdue: z.number(),
   onTimeRate: z.number().nullable(),
   averageWorkingDays: z.number().nullable(),
   averagePromisedDays: z.number().nullable(),
   averageLegalDays: z.number().nullable(),
   speedUpVersusLegal: z.number().nullable(),
+  complaintUpheldRate: z.number().nullable().describe('of the complaints closed, the share upheld (%)'),
+  complaintOnTimeClosureRate: z
+    .number()
+    .nullable()
+    .describe('按时办结率: of the complaints closed, the share closed within their limit (%)'),
 };
 const Period = z.object({ from: z.string(), to: z.string() });
 export const DepartmentReportSchema = z.object({
@@ -439,6 +462,20 @@ export const DepartmentReportSchema = z.object({
       level: z.string(),
       ...Summary,
       accountability: z.enum(['formal_talk', 'snail_list']).nullable(),
+    }),
+  ),
+});
+export const EnterpriseCreditReportSchema = z.object({
+  period: Period,
+  enterprises: z.array(
+    z.object({
+      enterpriseId: z.string(),
+      name: z.string(),
+      commitmentApprovals: z.number(),
+      commitmentsVerified: z.number(),
+      commitmentsFailed: z.number(),
+      deferralsMissed: z.number(),
+      marks: z.number().describe('失信记录: commitments found untrue and 容缺 deadlines missed'),
     }),
   ),
 });
@@ -477,6 +514,12 @@ export const UserListSchema = z.object({ users: z.array(UserSummarySchema) });
 export const UserProfileListSchema = z.object({ users: z.array(UserProfileSchema), cursor: Cursor });
 export const UserProfileResultSchema = z.object({ user: UserProfileSchema });
 
+/** An efficiency complaint as its reader sees it: the department complained about gets no complainant. */
+const ComplaintView = ComplaintSchema.omit({ version: true, slaCheckAt: true, complainant: true })
+  .extend({ complainant: ComplaintSchema.shape.complainant.optional() })
+  .openapi('Complaint');
+export const ComplaintResultSchema = z.object({ complaint: ComplaintView });
+export const ComplaintListSchema = z.object({ complaints: z.array(ComplaintView), cursor: Cursor });
 /** A batch of originals carried up to a city or provincial department (上下协同). */
 export const BatchResultSchema = z.object({ batch: BatchSchema });
 export const BatchListSchema = z.object({ batches: z.array(BatchSchema), cursor: Cursor });

@@ -81,6 +81,9 @@ function navOf(ctx: PageContext): NavLink[] {
         weekly,
         notices,
       ];
+    case 'efficiency':
+      // 效能办: complaints are served by the API (GET /complaints); its pages read the weekly report
+      return [weekly, notices, ...guide];
     case 'admin':
       return [
         { href: '/app/admin', zh: '系统管理', en: 'Administration' },

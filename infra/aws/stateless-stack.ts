@@ -145,8 +145,8 @@ export class StatelessStack extends Stack {
     const writes = [getItem, batchGetItem, query, putItem, updateItem, deleteItem];
     grantTableAccess(props.table, api, {
       actions: writes,
-      // departments, chains, users, status lists, inboxes and meetings (GSI1); by agent (GSI2); by enterprise
-      // (GSI3); by the lead department of the current stage (GSI4)
+      // departments, chains, users, status lists, inboxes, meetings and complaints (GSI1); by agent and by
+      // complainant (GSI2); by enterprise and complaints by department (GSI3); by the current stage's lead (GSI4)
       indexes: ['GSI1', 'GSI2', 'GSI3', 'GSI4'],
     });
     grantTableAccess(props.table, callbackTask, { actions: writes });

@@ -12,7 +12,7 @@ export const demoEnterprises = {
   yangtze: { name: '扬子江生物医药有限公司', creditCode: withCreditCodeCheck('91320115MA3CD0003') },
 } as const;
 
-/** The seeded users: two agents, an officer for every department, investors, a leader and an admin. */
+/** The seeded users: two agents, an officer for every department, investors, a leader, the efficiency office, an admin. */
 export function seedUsers(): User[] {
   return [
     {
@@ -43,6 +43,7 @@ export function seedUsers(): User[] {
       enterpriseId: demoEnterprises.qinhuai.creditCode,
     },
     { userId: 'leader-zhang', name: '张主任（政务服务中心）', role: 'leader' },
+    { userId: 'efficiency-office', name: '区效能办', role: 'efficiency' },
     { userId: 'admin', name: '系统管理员', role: 'admin' },
   ];
 }

@@ -61,7 +61,8 @@ async function sums(
  * Departments over a period (DOMAIN.md "Weekly report and accountability"): steps decided, on-time rate, average
  * working days against the promised and legal limits, breaches, deemed approvals, one-time-notice violations,
  * supplements; ranked worst first; repeat offenders marked (约谈 after the first deemed approval, the 蜗牛奖 list at
- * two or more); the headline is the speed-up against the legal limits (比法定时限提速).
+ * two or more); efficiency complaints about each department, the share upheld and the share closed on time (按时办结率);
+ * the headline is the speed-up against the legal limits (比法定时限提速), and the complaints' closure rate.
  */
 export async function departmentReport(ctx: AppContext, principal: Principal, period: Period) {
   assertAllowed(principal, 'reports.read');
@@ -96,12 +97,20 @@ export async function departmentReport(ctx: AppContext, principal: Principal, pe
         a.departmentId.localeCompare(b.departmentId),
     );
   const total = summarise(rows.reduce((acc, row) => addCounters(acc, row), emptyCounters()));
+  const decisions =
+    total.speedUpVersusLegal === null
+      ? '本期无办结事项'
+      : `本期办结 ${total.decided} 项，按时率 ${total.onTimeRate}%，比法定时限提速 ${total.speedUpVersusLegal}%`;
+  const complaints =
+    total.complaints + total.complaintsClosed === 0
+      ? ''
+      : `；受理效能投诉 ${total.complaints} 件，办结 ${total.complaintsClosed} 件` +
+        (total.complaintOnTimeClosureRate === null
+          ? ''
+          : `，按时办结率 ${total.complaintOnTimeClosureRate}%`);
   return {
     period,
-    headline:
-      total.speedUpVersusLegal === null
-        ? '本期无办结事项'
-        : `本期办结 ${total.decided} 项，按时率 ${total.onTimeRate}%，比法定时限提速 ${total.speedUpVersusLegal}%`,
+    headline: `${decisions}${complaints}`,
     total,
     departments: rows.map((row, index) => ({ rank: index + 1, ...row })),
   };
@@ -115,7 +124,13 @@ export async function agentReport(ctx: AppContext, principal: Principal, period:
     ctx.store.listUsersOf({ role: 'agent' }),
   ]);
   const rows = users
-    .filter((u) => principal.role === 'leader' || principal.role === 'admin' || u.userId === principal.userId)
+    .filter(
+      (u) =>
+        principal.role === 'leader' ||
+        principal.role === 'admin' ||
+        principal.role === 'efficiency' ||
+        u.userId === principal.userId,
+    )
     .map((agent) => ({
       agentId: agent.userId,
       name: agent.name,
@@ -123,4 +138,33 @@ export async function agentReport(ctx: AppContext, principal: Principal, period:
     }))
     .sort((a, b) => b.decided - a.decided || a.agentId.localeCompare(b.agentId));
   return { period, agents: rows };
+}
+
+/**
+ * Enterprises' credit records over a period (信用记录): approvals they obtained on commitment (告知承诺制), the
+ * verifications passed and failed (a failure revoked the approval), and deadlines they missed for materials
+ * accepted as missing (容缺). Marks against them first.
+ */
+export async function enterpriseCreditReport(ctx: AppContext, principal: Principal, period: Period) {
+  assertAllowed(principal, 'reports.read_credit');
+  const byId = await sums(ctx, 'enterprise', period);
+  const rows = await Promise.all(
+    [...byId].map(async ([enterpriseId, counters]) => {
+      const project = (await ctx.store.listProjects({ enterpriseId }, { limit: 1 })).items[0];
+      return {
+        enterpriseId,
+        name: project?.enterpriseName ?? enterpriseId,
+        commitmentApprovals: counters.commitmentApprovals,
+        commitmentsVerified: counters.commitmentsVerified,
+        commitmentsFailed: counters.commitmentsFailed,
+        deferralsMissed: counters.deferralsMissed,
+        /** 失信记录: commitments found untrue and 容缺 deadlines missed */
+        marks: counters.commitmentsFailed + counters.deferralsMissed,
+      };
+    }),
+  );
+  return {
+    period,
+    enterprises: rows.sort((a, b) => b.marks - a.marks || a.enterpriseId.localeCompare(b.enterpriseId)),
+  };
 }

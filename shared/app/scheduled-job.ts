@@ -1,5 +1,6 @@
 import type { ProjectStatus } from '../domain/step-status.js';
 import { WORK_SHARDS } from '../store/table.js';
+import { sweepComplaint } from './complaints.js';
 import type { AppContext } from './context.js';
 import { reconcileProject } from './executions.js';
 import { relay } from './relay.js';
@@ -9,7 +10,7 @@ import { ensureWeeklyReport } from './weekly-report.js';
 /**
  * The scheduled job (EventBridge Scheduler on AWS, an interval locally: the same code). Each run:
  * 1. takes what has come due from the sparse Work index: outbox entries the relay did not clear, executions to
- *    renew (and, with the SLA issue, steps whose lights and deadlines move on); its cost grows with what is due;
+ *    renew, steps and efficiency complaints whose lights and deadlines move on; its cost grows with what is due;
  * 2. audits the next slice of in-flight projects (a cursor walks them all, run after run), so an execution that
  *    went missing, failed or got stuck is found even if no event said so.
  * One piece of work that fails is logged and left for the next run; it never stops the others.
@@ -20,7 +21,7 @@ export type JobReport = {
   audited: number;
   reconciled: number;
   failures: number;
-  /** SLA actions taken: lights, breaches, escalations, deemed approvals */
+  /** SLA actions taken: lights, breaches, escalations, deemed approvals (of steps and of efficiency complaints) */
   sla: number;
   /** 1 when this run wrote the weekly report of the week that has just ended */
   weeklyReports?: number;
@@ -82,6 +83,11 @@ export async function runScheduledJob(
     } else if (work.kind === 'sla') {
       await attempt('an SLA checkpoint', { projectId: work.projectId, item: work.itemKey }, async () => {
         const actions = await sweepItem(ctx, work, now);
+        report.sla = (report.sla ?? 0) + actions.length;
+      });
+    } else if (work.kind === 'complaint') {
+      await attempt('a complaint checkpoint', { complaintId: work.complaintId }, async () => {
+        const actions = await sweepComplaint(ctx, work.complaintId, now);
         report.sla = (report.sla ?? 0) + actions.length;
       });
     }

@@ -29,7 +29,9 @@ export async function sweepItem(
 ): Promise<SlaAction[]> {
   return retryOnConflict(async () => {
     const state = await loadState(ctx, work.projectId);
-    if (!isInFlight(state.project.status)) return [];
+    // (a completed project's approvals on commitment are still verified: their due date is watched)
+    const verifying = state.items.get(work.itemKey)?.commitment?.verifyBy !== undefined;
+    if (!isInFlight(state.project.status) && !(state.project.status === 'completed' && verifying)) return [];
     const [stepId = '', partId] = work.itemKey.split('#');
     const target = { stepId, ...(partId ? { partId } : {}) };
     const item = state.items.get(work.itemKey);
@@ -60,15 +62,26 @@ export async function sweepItem(
           source: 'deemed_notice',
         })
       : transition;
-    const stats: StatAddition[] = departmentId
-      ? actions.flatMap((a): StatAddition[] =>
-          a.kind === 'red'
-            ? [{ dimension: 'department', id: departmentId, add: { breaches: 1 } }]
-            : a.kind === 'escalate'
-              ? [{ dimension: 'department', id: departmentId, add: { escalations: 1 } }]
-              : [],
-        )
-      : [];
+    const stats: StatAddition[] = actions.flatMap((a): StatAddition[] => {
+      switch (a.kind) {
+        case 'red':
+          return departmentId ? [{ dimension: 'department', id: departmentId, add: { breaches: 1 } }] : [];
+        case 'escalate':
+          return departmentId ? [{ dimension: 'department', id: departmentId, add: { escalations: 1 } }] : [];
+        case 'verification_overdue':
+          return departmentId
+            ? [{ dimension: 'department', id: departmentId, add: { verificationsOverdue: 1 } }]
+            : [];
+        case 'deferral_missed':
+          // the applicant's breach, not the department's: the agent's and the enterprise's record
+          return [
+            { dimension: 'agent', id: state.project.agentId, add: { deferralsMissed: 1 } },
+            { dimension: 'enterprise', id: state.project.enterpriseId, add: { deferralsMissed: 1 } },
+          ];
+        default:
+          return [];
+      }
+    });
     await applyTransition(ctx, state, written, { actor: SYSTEM_ACTOR, ops, sends: effects.sends, stats });
     const breaches = actions.filter((a) => a.kind === 'red').length;
     const deemed = actions.filter((a) => a.kind === 'deemed').length;
@@ -142,6 +155,22 @@ function concernOf(
         message: `${where}的承诺时限已于 ${action.dueDate} 届满未作决定，依超时默认规则视为同意，并发出超时默认通知单。`,
         audiences: [...department, ...(lead ? [{ departmentId: lead }] : []), { role: 'leader' }, agent],
         alert: true,
+      };
+    case 'deferral_missed':
+      return {
+        ...base,
+        kind: 'applicant_breach',
+        title: `容缺材料逾期未补：${name}`,
+        message: `${where}容缺受理时暂缺的材料（${action.materials.join('、')}）应于 ${action.supplyBy} 前补交，现已逾期；该事项在补齐前不能办结，逾期记入申请人信用记录。请尽快补交。`,
+        audiences: [agent],
+      };
+    case 'verification_overdue':
+      return {
+        ...base,
+        kind: 'commitment',
+        title: `告知承诺核查逾期：${name}`,
+        message: `${where}按告知承诺制审批，应于 ${action.verifyBy} 前完成核查，尚未记录核查结果。`,
+        audiences: [...department, { role: 'leader' }],
       };
   }
 }

@@ -11,7 +11,9 @@ const DECIDED = new Set(['approved', 'deemed_approved', 'rejected', 'not_applica
 /**
  * What a transition adds to the monthly counters of the departments that decided and of the project's agent:
  * decisions (on time or late, working days used against the promised and legal limits), supplements and one-time
- * notice violations, submissions, resubmissions and re-applications. Written in the same transaction.
+ * notice violations, submissions, resubmissions and re-applications, acceptances with materials missing (容缺),
+ * approvals on commitment and their verification (also on the enterprise's credit record). Written in the same
+ * transaction.
  */
 export function statsOf(
   state: ProjectState,
@@ -30,7 +32,25 @@ export function statsOf(
       .filter((e) => e.type === 'supplement_requested' && e.data?.oneTimeNoticeViolation)
       .map((e) => `${e.stepId}#${e.partId ?? ''}`),
   );
+  const enterprise = (add: Partial<StatCounters>) =>
+    additions.push({ dimension: 'enterprise', id: state.project.enterpriseId, add });
   for (const { before, after } of transition.changes) {
+    if (after.partId === undefined) {
+      // 容缺受理 and 告知承诺制: acceptances with materials missing, approvals on commitment and their verification
+      if (!before.deferred && after.deferred) both(after.departmentId, { deferredAcceptances: 1 });
+      if (!before.commitment?.approvedAt && after.commitment?.approvedAt) {
+        both(after.departmentId, { commitmentApprovals: 1 });
+        enterprise({ commitmentApprovals: 1 });
+      }
+      const verified = !before.commitment?.verification ? after.commitment?.verification : undefined;
+      if (verified?.result === 'passed') {
+        both(after.departmentId, { commitmentsVerified: 1 });
+        enterprise({ commitmentsVerified: 1 });
+      } else if (verified?.result === 'failed') {
+        both(after.departmentId, { commitmentsFailed: 1 });
+        enterprise({ commitmentsFailed: 1 });
+      }
+    }
     if (after.kind === 'joint') {
       if (before.status === 'ready' && after.status === 'in_review') both(null, { submitted: 1 });
       if (before.status === 'supplement_requested' && after.status === 'in_review')

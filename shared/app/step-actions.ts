@@ -1,4 +1,6 @@
 import { assertAllowed } from '../domain/access-policy.js';
+import { findStep } from '../domain/chain-graph.js';
+import type { Verification } from '../domain/commitment.js';
 import type { Decision, Resubmission, Submission } from '../domain/decision.js';
 import type { DepartmentLevel } from '../domain/department.js';
 import { NotFoundError } from '../domain/errors.js';
@@ -12,12 +14,15 @@ import {
   reapplyStep as reapplyRule,
   resubmitStep as resubmitRule,
   submitStep as submitRule,
+  supplyDeferred as supplyDeferredRule,
+  verifyCommitment as verifyCommitmentRule,
 } from '../domain/step-lifecycle.js';
 import type { ProjectState, Transition } from '../domain/transition.js';
-import { applyTransition, retryOnConflict } from './commit.js';
+import { type ApplyOptions, applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
-import { renewal } from './executions.js';
+import { renewal, stopSend } from './executions.js';
 import { loadState } from './load.js';
+import { notificationEffects } from './notify.js';
 
 /**
  * What agents and departments do to a step. Each reads as one straight line: load the project (one read) →
@@ -40,6 +45,9 @@ function itemFor(state: ProjectState, target: StepTarget): ProjectStep {
   return item;
 }
 
+/** What a use case adds to the transition's own writes: a project change, sends, more operations. */
+type Extra = Partial<Pick<ApplyOptions, 'sends' | 'ops'>> & { project?: Transition['project'] };
+
 async function act(
   ctx: AppContext,
   principal: Principal,
@@ -47,12 +55,7 @@ async function act(
   target: StepTarget,
   decideTransition: (state: ProjectState, now: Date) => Transition,
   check: (state: ProjectState, item: ProjectStep) => void,
-  extra?: (
-    state: ProjectState,
-    now: Date,
-  ) => Partial<Parameters<typeof applyTransition>[3]> & {
-    project?: Transition['project'];
-  },
+  extra?: (state: ProjectState, now: Date) => Extra | Promise<Extra>,
 ): Promise<ProjectStep> {
   return retryOnConflict(async () => {
     const state = await loadState(ctx, projectId);
@@ -61,13 +64,14 @@ async function act(
     check(state, item);
     const now = ctx.clock.now();
     const transition = decideTransition(state, now);
-    const more = extra?.(state, now);
+    const more = await extra?.(state, now);
     const merged: Transition = more?.project
       ? { ...transition, project: mergeProjectChanges(transition.project, more.project) }
       : transition;
     const after = await applyTransition(ctx, state, merged, {
       actor: principal,
       ...(more?.sends ? { sends: more.sends } : {}),
+      ...(more?.ops ? { ops: more.ops } : {}),
     });
     return itemFor(after, target);
   });
@@ -245,5 +249,76 @@ export function endClockPause(
     (state, now) =>
       endPauseRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, target, principal.userId),
     (state, item) => assertAllowed(principal, 'step.pause_clock', { project: state.project, item }),
+  );
+}
+
+/** The agent supplies materials accepted as missing at acceptance (容缺补交); once none is missing, it may be approved. */
+export function supplyDeferredMaterials(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  stepId: string,
+  supplied: string[],
+): Promise<ProjectStep> {
+  return act(
+    ctx,
+    principal,
+    projectId,
+    { stepId },
+    (state, now) =>
+      supplyDeferredRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, stepId, supplied),
+    (state) => assertAllowed(principal, 'step.resubmit', { project: state.project }),
+  );
+}
+
+/**
+ * The department records its verification of an approval on commitment (告知承诺制). A failure revokes the approval
+ * through the decision path and stops the project's execution where it is, in the same transaction's outbox; the
+ * agent's re-application starts the next one.
+ */
+export function verifyCommitment(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  stepId: string,
+  verification: Verification,
+): Promise<ProjectStep> {
+  return act(
+    ctx,
+    principal,
+    projectId,
+    { stepId },
+    (state, now) =>
+      verifyCommitmentRule(
+        { state, now, calendar: ctx.calendar, sla: ctx.settings.sla },
+        stepId,
+        verification,
+        {
+          userId: principal.userId,
+        },
+      ),
+    (state, item) => assertAllowed(principal, 'step.decide', { project: state.project, item }),
+    async (state, now) => {
+      if (verification.result === 'passed') return {};
+      const { project } = state;
+      const step = findStep(state.chain, stepId)?.step;
+      const told = await notificationEffects(
+        ctx,
+        [
+          {
+            kind: 'commitment',
+            title: `告知承诺核查不符，审批撤销：${project.code} ${step?.name ?? stepId}`,
+            message: `项目 ${project.code}「${project.name}」第 ${stepId} 项按告知承诺制作出的审批经核查与承诺不符，已撤销，项目退回该环节：${verification.findings}。整改后请重新申请。`,
+            project,
+            stepId,
+            audiences: [{ userId: project.agentId }],
+          },
+        ],
+        now,
+      );
+      const execution = project.execution;
+      const stop = execution && !project.executionEndedAt ? [stopSend(project, execution)] : [];
+      return { sends: [...stop, ...told.sends], ops: told.ops };
+    },
   );
 }

@@ -1,5 +1,6 @@
 import type { Batch } from './batch.js';
 import type { Chain } from './chain.js';
+import { type Complaint, canSeeComplaint } from './complaint.js';
 import type { DepartmentLevel } from './department.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import type { Meeting } from './meeting.js';
@@ -34,6 +35,10 @@ export type Action =
   | 'inbox.read'
   | 'chain.publish'
   | 'reports.read'
+  | 'reports.read_credit'
+  | 'complaint.file'
+  | 'complaint.read'
+  | 'complaint.handle'
   | 'reports.read_weekly'
   | 'meeting.convene'
   | 'meeting.request'
@@ -57,6 +62,8 @@ export type Resource = {
   chains?: readonly Chain[];
   /** a joint review meeting */
   meeting?: Meeting;
+  /** an efficiency complaint (行政效能投诉) */
+  complaint?: Complaint;
   /** the level of the department holding `item` (an upper-level decision may be recorded on its behalf) */
   departmentLevel?: DepartmentLevel;
   /** a batch of originals carried up to an upper-level department */
@@ -83,6 +90,13 @@ const hidden: Verdict = {
 };
 
 const isOverseer = (p: Principal): boolean => p.role === 'leader' || p.role === 'admin';
+
+const hiddenComplaint: Verdict = {
+  allowed: false,
+  as: 'not_found',
+  code: 'COMPLAINT.NOT_FOUND',
+  reason: 'no such complaint (or it is not one you may see)',
+};
 
 const hiddenBatch: Verdict = {
   allowed: false,
@@ -117,6 +131,8 @@ export function canSeeMeeting(principal: Principal, meeting: Meeting): boolean {
       );
     case 'investor':
       return meeting.agenda.some((i) => i.enterpriseId === principal.enterpriseId);
+    case 'efficiency':
+      return false;
   }
 }
 
@@ -158,6 +174,9 @@ export function canSeeProject(principal: Principal, project: Project, chain?: Ch
         (project.departments.includes(principal.departmentId) ||
           leadsStageOf(principal, { ...(chain ? { chain } : {}) }))
       );
+    case 'efficiency':
+      // 效能办 sees complaints and reports (each complaint names its project and step), not the projects themselves
+      return false;
   }
 }
 
@@ -308,10 +327,32 @@ export function decide(principal: Principal, action: Action, resource: Resource 
       if (principal.role === 'investor')
         return deny('REPORTS.FORBIDDEN', 'reports are for the service centre, departments and agents');
       return allow;
+    case 'reports.read_credit':
+      if (isOverseer(principal) || principal.role === 'efficiency') return allow;
+      return deny(
+        'REPORTS.CREDIT_FORBIDDEN',
+        "enterprises' credit records are for leaders and the efficiency office",
+      );
+    case 'complaint.file':
+      // the project is visible (checked above): an agent's own project, an investor's enterprise's
+      if (principal.role === 'agent' || principal.role === 'investor') return allow;
+      return deny(
+        'COMPLAINT.FILE_FORBIDDEN',
+        "efficiency complaints are filed by the project's investor or agent",
+      );
+    case 'complaint.read':
+      return resource.complaint && canSeeComplaint(principal, resource.complaint) ? allow : hiddenComplaint;
+    case 'complaint.handle':
+      if (!resource.complaint || !canSeeComplaint(principal, resource.complaint)) return hiddenComplaint;
+      if (principal.role === 'efficiency') return allow;
+      return deny('COMPLAINT.HANDLE_FORBIDDEN', 'the efficiency office (效能办) handles complaints');
     case 'reports.read_weekly':
       // the weekly report ranks every department: the service centre's leaders receive it (DOMAIN.md)
-      if (isOverseer(principal)) return allow;
-      return deny('REPORTS.WEEKLY_FORBIDDEN', 'the weekly report is for leaders and admins');
+      if (isOverseer(principal) || principal.role === 'efficiency') return allow;
+      return deny(
+        'REPORTS.WEEKLY_FORBIDDEN',
+        'the weekly report is for leaders, the efficiency office and admins',
+      );
     case 'meeting.convene':
       // a leader; or a stage's lead department, for the steps of the stages it leads (the use case checks which)
       if (isOverseer(principal) || principal.role === 'officer') return allow;

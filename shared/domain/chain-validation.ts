@@ -203,11 +203,36 @@ function stepIdProblems(step: StepDefinition, stageIds: ReadonlySet<string>, pro
   }
 }
 
+/** 容缺 and 告知承诺: a deferrable material needs a policy that accepts one missing; a commitment names the step's materials. */
+function policyProblems(step: StepDefinition, problems: string[]): void {
+  const deferrable = step.materials.filter((m) => m.deferrable).map((m) => m.id);
+  if (deferrable.length > 0 && !step.policy.acceptWithMinorMissing) {
+    problems.push(
+      `step ${step.id} marks ${deferrable.join(', ')} deferrable, but its policy does not accept a submission with a minor material missing (acceptWithMinorMissing)`,
+    );
+  }
+  const commitment = step.policy.commitment;
+  if (!commitment) return;
+  if (step.kind === 'milestone' || step.parts) {
+    problems.push(
+      `step ${step.id}: only a single department's approval step can be approved on a commitment`,
+    );
+  }
+  const listed = new Set(step.materials.map((m) => m.id));
+  const unknown = commitment.materials.filter((id) => !listed.has(id));
+  if (unknown.length > 0) {
+    problems.push(
+      `step ${step.id}: its commitment stands for material(s) it does not list: ${unknown.join(', ')}`,
+    );
+  }
+}
+
 function stepKindProblems(
   step: StepDefinition,
   departmentIds: ReadonlySet<string>,
   problems: string[],
 ): void {
+  policyProblems(step, problems);
   if (step.kind === 'milestone') {
     if (step.heldBy) problems.push(`step ${step.id} is a milestone and is held by no department (heldBy)`);
     if (step.departmentId !== null) {

@@ -24,12 +24,34 @@ export const FeeSchema = z.strictObject({
   standard: z.string().min(1),
 });
 
+/**
+ * 告知承诺制: the enterprise may sign a commitment that it meets the conditions instead of handing in these
+ * materials; the department approves on it and verifies within `verificationDays` working days of the approval.
+ */
+export const CommitmentPolicySchema = z.strictObject({
+  /** ids of the step's materials the commitment stands for */
+  materials: z.array(z.string().regex(/^[a-z0-9-]{1,60}$/)).min(1),
+  verificationDays: z.number().int().min(1).max(120),
+});
+export type CommitmentPolicy = z.infer<typeof CommitmentPolicySchema>;
+
+/** 容缺受理: working days the applicant has to supply deferred materials when the chain does not say (data, not code). */
+export const DEFAULT_DEFERRED_SUPPLY_DAYS = 10;
+
 export const StepPolicySchema = z.strictObject({
   /** 超时默认: a department that misses the promised limit is deemed to approve. */
   deemedApprovalAllowed: z.boolean().default(false),
-  /** 容缺受理: the department may accept with a minor material missing. */
+  /**
+   * 容缺受理: the department accepts a submission with its deferrable materials missing; the applicant supplies them
+   * within `deferredSupplyDays` working days (default DEFAULT_DEFERRED_SUPPLY_DAYS), and the step cannot be approved
+   * until they are in.
+   */
   acceptWithMinorMissing: z.boolean().default(false),
+  deferredSupplyDays: z.number().int().min(1).max(60).optional(),
+  /** 告知承诺制 (absent: the step takes no commitment instead of materials) */
+  commitment: CommitmentPolicySchema.optional(),
 });
+export type StepPolicy = z.infer<typeof StepPolicySchema>;
 
 /**
  * One part of a joint review (联合审查/联合验收): a department reviewing the same submission beside the others,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SignedCommitmentSchema } from './commitment.js';
 
 /** A material the department says is missing, named in full at once (一次性告知). */
 export const MissingMaterialSchema = z.strictObject({
@@ -83,6 +84,8 @@ export const DecisionRequestSchema = decisionSchema(ApprovalDocumentSchema);
 export const SubmissionSchema = z.strictObject({
   /** ids of the step's listed materials handed in */
   materials: z.array(z.string().min(1).max(60)).max(100).default([]),
+  /** 告知承诺制: the enterprise's signed commitment, standing for the materials the step's policy lets it replace */
+  commitment: SignedCommitmentSchema.optional(),
   note: z.string().max(2000).optional(),
 });
 export type Submission = z.infer<typeof SubmissionSchema>;

@@ -14,6 +14,12 @@ export const NotificationSchema = z.object({
     'meeting',
     'supplement',
     'decision',
+    /** an efficiency complaint: filed, moved on, overdue */
+    'complaint',
+    /** the applicant missed a deadline of its own (容缺 materials not supplied in time) */
+    'applicant_breach',
+    /** 告知承诺制: a commitment's verification (due, overdue, failed) */
+    'commitment',
     'other',
   ]),
   title: z.string(),

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** The four user kinds of DOMAIN.md plus the admin. */
-export const RoleSchema = z.enum(['agent', 'officer', 'investor', 'leader', 'admin']);
+/**
+ * The user kinds of DOMAIN.md: agent, officer, investor, leader, the efficiency office (效能办: handles efficiency
+ * complaints, reads reports) and the admin.
+ */
+export const RoleSchema = z.enum(['agent', 'officer', 'investor', 'leader', 'efficiency', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
 
 /**

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { CommitmentRecordSchema } from './commitment.js';
 import { NoticeMaterialSchema } from './decision.js';
+import { DeferredSchema } from './deferred-materials.js';
+import { RoleSchema } from './principal.js';
 import { StepClockSchema } from './step-clock.js';
 import { ProjectStatusSchema, StepStatusSchema } from './step-status.js';
 import { ChinaDateSchema as ChinaDate, InstantSchema as Instant } from './time.js';
@@ -120,6 +123,10 @@ export const ProjectStepSchema = z.object({
   dueFlagged: z.boolean().optional(),
   supplementRounds: z.number().int(),
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
+  /** 容缺受理: materials accepted as missing, the deadline to supply them, what has been supplied */
+  deferred: DeferredSchema.optional(),
+  /** 告知承诺制: the enterprise's commitment instead of some materials, and its verification after approval */
+  commitment: CommitmentRecordSchema.optional(),
   decidedAt: Instant.optional(),
   decidedBy: z.string().optional(),
   /**
@@ -192,7 +199,7 @@ export type AgentAssignment = z.infer<typeof AgentAssignmentSchema>;
 export const UserSchema = z.object({
   userId: z.string(),
   name: z.string(),
-  role: z.enum(['agent', 'officer', 'investor', 'leader', 'admin']),
+  role: RoleSchema,
   departmentId: z.string().optional(),
   enterpriseId: z.string().optional(),
   phone: z.string().optional(),

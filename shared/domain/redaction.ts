@@ -47,6 +47,7 @@ export function eventAsSeenBy(
       const data = withoutInternal(event.data);
       return { ...event, ...(data ? { data } : {}) };
     }
+    case 'efficiency':
     case 'investor': {
       const data = withoutInternal(event.data);
       const { userId: _u, ...actor } = event.actor;

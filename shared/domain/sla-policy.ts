@@ -13,6 +13,29 @@ export const EscalationRungSchema = z.enum([
 ]);
 export type EscalationRung = z.infer<typeof EscalationRungSchema>;
 
+/** Who an overdue efficiency complaint (行政效能投诉) is put before, rung by rung. */
+export const ComplaintRungSchema = z.enum(['efficiency_office', 'leader']);
+export type ComplaintRung = z.infer<typeof ComplaintRungSchema>;
+
+/** 行政效能投诉: the working days the efficiency office has to close a complaint, and who hears when it does not. */
+export const ComplaintPolicySchema = z.strictObject({
+  /** 办结时限: working days from filing to closure */
+  limitDays: z.number().int().min(1).max(60),
+  escalation: z
+    .array(z.strictObject({ rung: ComplaintRungSchema, afterOverdueDays: z.number().int().min(0).max(365) }))
+    .min(1)
+    .max(5),
+});
+export type ComplaintPolicy = z.infer<typeof ComplaintPolicySchema>;
+
+export const DEFAULT_COMPLAINT_POLICY: ComplaintPolicy = {
+  limitDays: 5,
+  escalation: [
+    { rung: 'efficiency_office', afterOverdueDays: 0 },
+    { rung: 'leader', afterOverdueDays: 2 },
+  ],
+};
+
 export const SlaPolicySchema = z.strictObject({
   /** yellow when at most this many working days of the promised limit are left… */
   yellowDaysLeft: z.number().int().min(0).max(30),
@@ -31,6 +54,8 @@ export const SlaPolicySchema = z.strictObject({
     talkAfter: z.number().int().min(1).max(100),
     snailListFrom: z.number().int().min(1).max(100),
   }),
+  /** efficiency complaints: their time limit and escalation (absent in a stored policy: the default) */
+  complaints: ComplaintPolicySchema.default(DEFAULT_COMPLAINT_POLICY),
 });
 export type SlaPolicy = z.infer<typeof SlaPolicySchema>;
 
@@ -45,6 +70,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
     { rung: 'mayor', afterOverdueDays: 20 },
   ],
   repeatOffender: { talkAfter: 1, snailListFrom: 2 },
+  complaints: DEFAULT_COMPLAINT_POLICY,
 };
 
 /** Chinese names of the rungs, for notices and notifications. */
@@ -54,4 +80,9 @@ export const RUNG_NAMES: Record<EscalationRung, string> = {
   joint_meeting: '政务服务中心联审会',
   secretary_general: '区政府秘书长',
   mayor: '区长专题会',
+};
+
+export const COMPLAINT_RUNG_NAMES: Record<ComplaintRung, string> = {
+  efficiency_office: '效能办',
+  leader: '区领导',
 };

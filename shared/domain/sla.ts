@@ -1,14 +1,15 @@
-import { findStep } from './chain-graph.js';
+import { verificationCheckAt } from './commitment.js';
+import { deferralCheckAt, earliest } from './deferred-materials.js';
 import type { Light } from './lights.js';
 import { itemKey, type ProjectStep } from './project.js';
 import type { EscalationRung, SlaPolicy } from './sla-policy.js';
 import { DEFAULT_SLA_POLICY } from './sla-policy.js';
 import { nextCheckAt, pendingCheckpoints, slaTimeline } from './sla-timeline.js';
 import { openPause } from './step-clock.js';
-import { decideStep, type LifecycleInput } from './step-lifecycle.js';
+import { decideStep, deemedAllowedFor, type LifecycleInput } from './step-lifecycle.js';
 import { applyChanges, changed, type EventDraft, squashChanges, type Transition } from './transition.js';
 
-/** What the SLA sweep did to an item, for notifications, notices and the department's counters. */
+/** What the SLA sweep did to an item, for notifications, notices and the counters of those concerned. */
 export type SlaAction =
   | { kind: 'yellow' }
   | { kind: 'red'; dueDate: string }
@@ -18,14 +19,58 @@ export type SlaAction =
       rung: EscalationRung;
       afterOverdueDays: number;
     }
-  | { kind: 'deemed'; dueDate: string };
+  | { kind: 'deemed'; dueDate: string }
+  /** 容缺: the applicant did not supply the deferred materials by their deadline (the applicant's breach) */
+  | { kind: 'deferral_missed'; supplyBy: string; materials: string[] }
+  /** 告知承诺制: the department has not recorded its verification by the day it was due */
+  | { kind: 'verification_overdue'; verifyBy: string };
 
 /**
- * The SLA sweep's step on one item in review at `now`: every checkpoint due and not yet acted on is acted on, in
- * order (a light, the breach, the rungs of the escalation ladder, 超时默认 through the same decision path as an
- * officer's), and the item learns when to be looked at next. Nothing due: nothing changes (a second sweep at the
- * same instant is a no-op). A step held by a city or provincial department (`heldUpstairs`) is never deemed
- * approved: a district cannot approve on a higher level's behalf; it goes on climbing the ladder instead.
+ * The deadlines of an item that are not its department's clock: the applicant's supply deadline for materials
+ * accepted as missing (容缺), and the verification of an approval given on commitment (告知承诺制). Each is acted on
+ * once, the day after it passed.
+ */
+function otherDeadlines(
+  item: ProjectStep,
+  at: string,
+): { item: ProjectStep; events: EventDraft[]; actions: SlaAction[] } {
+  let marked = item;
+  const events: EventDraft[] = [];
+  const actions: SlaAction[] = [];
+  const where = { stepId: item.stepId, ...(item.partId ? { partId: item.partId } : {}) };
+  const deferralAt = deferralCheckAt(item);
+  if (marked.deferred && deferralAt && deferralAt <= at) {
+    const materials = marked.deferred.materials.map((m) => m.materialId);
+    marked = { ...marked, deferred: { ...marked.deferred, missed: true }, updatedAt: at };
+    events.push({
+      type: 'deferred_materials_overdue',
+      ...where,
+      after: { missed: true },
+      data: { supplyBy: item.deferred?.supplyBy, materials },
+    });
+    actions.push({ kind: 'deferral_missed', supplyBy: marked.deferred?.supplyBy ?? '', materials });
+  }
+  const verifyAt = verificationCheckAt(item);
+  if (marked.commitment?.verifyBy && verifyAt && verifyAt <= at) {
+    marked = { ...marked, commitment: { ...marked.commitment, overdue: true }, updatedAt: at };
+    events.push({
+      type: 'commitment_verification_overdue',
+      ...where,
+      after: { overdue: true },
+      data: { verifyBy: marked.commitment?.verifyBy },
+    });
+    actions.push({ kind: 'verification_overdue', verifyBy: marked.commitment?.verifyBy ?? '' });
+  }
+  return { item: marked, events, actions };
+}
+
+/**
+ * The SLA sweep's step on one item at `now`: every checkpoint due and not yet acted on is acted on, in order (a
+ * light, the breach, the rungs of the escalation ladder, 超时默认 through the same decision path as an officer's;
+ * a 容缺 supply deadline missed; a commitment's verification overdue), and the item learns when to be looked at
+ * next. Nothing due: nothing changes (a second sweep at the same instant is a no-op). A step held by a city or
+ * provincial department (`heldUpstairs`) is never deemed approved: a district cannot approve on a higher level's
+ * behalf; it goes on climbing the ladder instead.
  */
 export function slaStep(
   input: LifecycleInput,
@@ -35,29 +80,50 @@ export function slaStep(
   const { state, now, calendar } = input;
   const policy: SlaPolicy = input.sla ?? DEFAULT_SLA_POLICY;
   const nothing = { transition: { changes: [], events: [], owed: [], relies: [] }, actions: [] };
-  const item = state.items.get(itemKey(target));
-  if (item?.status !== 'in_review' || !item.clock || openPause(item.clock) || !item.dueDate) return nothing;
-  const deemedAllowed =
-    !options.heldUpstairs && (findStep(state.chain, item.stepId)?.step.policy.deemedApprovalAllowed ?? false);
+  const original = state.items.get(itemKey(target));
+  if (!original) return nothing;
   const at = now.toISOString();
-  const due = pendingCheckpoints(slaTimeline(calendar, item.clock, policy, deemedAllowed), item).filter(
+  const other = otherDeadlines(original, at);
+  const item = other.item;
+  const clockRuns = item.status === 'in_review' && item.clock && !openPause(item.clock) && item.dueDate;
+  if (!clockRuns || !item.clock || !item.dueDate) {
+    const next = earliest(deferralCheckAt(item), verificationCheckAt(item));
+    if (other.actions.length === 0 && next === original.slaCheckAt) return nothing;
+    const { slaCheckAt: _c, ...rest } = item;
+    return {
+      transition: {
+        changes: [changed(original, { ...rest, ...(next ? { slaCheckAt: next } : {}) })],
+        events: other.events,
+        owed: [],
+        relies: [],
+      },
+      actions: other.actions,
+    };
+  }
+  const clock = item.clock;
+  const deemedAllowed = !options.heldUpstairs && deemedAllowedFor(state, item);
+  const checkAt = (progress: ProjectStep) =>
+    earliest(nextCheckAt(calendar, clock, progress, policy, deemedAllowed), deferralCheckAt(progress));
+  const due = pendingCheckpoints(slaTimeline(calendar, clock, policy, deemedAllowed), item).filter(
     (c) => c.at <= at,
   );
   if (due.length === 0) {
-    const next = nextCheckAt(calendar, item.clock, item, policy, deemedAllowed);
-    if (next === item.slaCheckAt) return nothing;
+    const next = checkAt(item);
+    if (other.actions.length === 0 && next === original.slaCheckAt) return nothing;
+    const { slaCheckAt: _c, ...rest } = item;
     return {
       transition: {
         ...nothing.transition,
-        changes: [changed(item, { ...item, ...(next ? { slaCheckAt: next } : {}) })],
+        changes: [changed(original, { ...rest, ...(next ? { slaCheckAt: next } : {}) })],
+        events: other.events,
       },
-      actions: [],
+      actions: other.actions,
     };
   }
   let light: Light = item.light ?? 'green';
   let escalationLevel = item.escalationLevel ?? 0;
-  const events: EventDraft[] = [];
-  const actions: SlaAction[] = [];
+  const events: EventDraft[] = [...other.events];
+  const actions: SlaAction[] = [...other.actions];
   const where = { stepId: item.stepId, ...(item.partId ? { partId: item.partId } : {}) };
   let deem = false;
   for (const checkpoint of due) {
@@ -110,13 +176,13 @@ export function slaStep(
     }
   }
   const marked: ProjectStep = { ...item, light, escalationLevel, updatedAt: at };
-  const markedChange = changed(item, marked);
+  const markedChange = changed(original, marked);
   if (!deem) {
-    const next = nextCheckAt(calendar, item.clock, marked, policy, deemedAllowed);
+    const next = checkAt(marked);
     const { slaCheckAt: _c, ...rest } = markedChange.after;
     return {
       transition: {
-        changes: [{ before: item, after: next ? { ...rest, slaCheckAt: next } : rest }],
+        changes: [{ before: original, after: next ? { ...rest, slaCheckAt: next } : rest }],
         events,
         owed: [],
         relies: [],

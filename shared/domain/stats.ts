@@ -21,10 +21,25 @@ export const STAT_COUNTERS = [
   'resubmitted',
   'reapplied',
   'rejected',
+  /** 行政效能投诉 about the department: filed, closed, closed on time (按时办结), upheld, gone past their limit */
+  'complaints',
+  'complaintsClosed',
+  'complaintsClosedOnTime',
+  'complaintsUpheld',
+  'complaintsOverdue',
+  /** 容缺受理: submissions accepted with deferrable materials missing, and supply deadlines the applicant missed */
+  'deferredAcceptances',
+  'deferralsMissed',
+  /** 告知承诺制: approvals on commitment, verifications passed and failed (the approval revoked), overdue */
+  'commitmentApprovals',
+  'commitmentsVerified',
+  'commitmentsFailed',
+  'verificationsOverdue',
 ] as const;
 export type StatCounter = (typeof STAT_COUNTERS)[number];
 export type StatCounters = Record<StatCounter, number>;
-export type StatDimension = 'department' | 'agent';
+/** a department, an agent, or an enterprise (its credit record: 告知承诺 kept or broken, 容缺 deadlines missed) */
+export type StatDimension = 'department' | 'agent' | 'enterprise';
 
 export const emptyCounters = (): StatCounters =>
   Object.fromEntries(STAT_COUNTERS.map((c) => [c, 0])) as StatCounters;
@@ -34,6 +49,9 @@ export function addCounters(a: StatCounters, b: Partial<StatCounters>): StatCoun
   for (const counter of STAT_COUNTERS) sum[counter] += b[counter] ?? 0;
   return sum;
 }
+
+const percent = (part: number, whole: number): number | null =>
+  whole > 0 ? Math.round((part / whole) * 1000) / 10 : null;
 
 /** What a report shows of a set of counters: rates and averages next to the sums. */
 export function summarise(counters: StatCounters) {
@@ -48,5 +66,8 @@ export function summarise(counters: StatCounters) {
     averageLegalDays: average(legalDays),
     /** 比法定时限提速: how much faster than the law allows, in percent */
     speedUpVersusLegal: legalDays > 0 ? Math.round((1 - workingDaysUsed / legalDays) * 1000) / 10 : null,
+    /** of the complaints closed: the share upheld (投诉属实率), and the share closed on time (按时办结率) */
+    complaintUpheldRate: percent(counters.complaintsUpheld, counters.complaintsClosed),
+    complaintOnTimeClosureRate: percent(counters.complaintsClosedOnTime, counters.complaintsClosed),
   };
 }

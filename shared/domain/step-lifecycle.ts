@@ -1,6 +1,8 @@
 import type { JointPart, StepDefinition } from './chain.js';
 import { findPart, findStep } from './chain-graph.js';
+import { approvedOnCommitment, commitmentOf, type Verification, verificationCheckAt } from './commitment.js';
 import type { Decision, NoticeMaterial, Resubmission, Submission } from './decision.js';
+import { deferralCheckAt, deferralOf, earliest, outstandingOf } from './deferred-materials.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { gateShouldOpen, gatesAfterClosing } from './gates.js';
 import { jointOutcome } from './joint-review.js';
@@ -102,8 +104,10 @@ export function withDue(
   const due = clockDue(calendar, clock);
   const { dueDate: _d, dueAt: _a, legalDueDate: _l, dueFlagged: _f, slaCheckAt: _c, ...rest } = item;
   if (!due) return { ...rest, clock };
-  const deemedAllowed = findStep(input.state.chain, item.stepId)?.step.policy.deemedApprovalAllowed ?? false;
-  const slaCheckAt = nextCheckAt(calendar, clock, item, input.sla ?? DEFAULT_SLA_POLICY, deemedAllowed);
+  const slaCheckAt = earliest(
+    nextCheckAt(calendar, clock, item, input.sla ?? DEFAULT_SLA_POLICY, deemedAllowedFor(input.state, item)),
+    deferralCheckAt(item),
+  );
   return {
     ...rest,
     clock,
@@ -113,6 +117,16 @@ export function withDue(
     ...(due.flagged ? { dueFlagged: true } : {}),
     ...(slaCheckAt ? { slaCheckAt } : {}),
   };
+}
+
+/**
+ * Whether the SLA sweep may deem the item approved (超时默认) when its department misses the limit: its policy
+ * allows it and no material accepted as missing (容缺) is still outstanding, for nothing approves the step until then.
+ */
+export function deemedAllowedFor(state: ProjectState, item: ProjectStep): boolean {
+  const allowed = findStep(state.chain, item.stepId)?.step.policy.deemedApprovalAllowed ?? false;
+  const step = item.partId ? state.items.get(item.stepId) : item;
+  return allowed && outstandingOf(step ?? item).length === 0;
 }
 
 const limitsOf = (definition: StepDefinition | JointPart) => ({
@@ -197,11 +211,12 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
   }
   const handedIn = new Set(submission.materials);
   const missing = definition.materials.filter((m) => !handedIn.has(m.id));
-  if (definition.kind !== 'milestone' && missing.length > 0) {
+  const { replaced, deferrable, required } = sortMissing(definition, missing, submission);
+  if (definition.kind !== 'milestone' && required.length > 0) {
     throw new InvalidInputError(
       'STEP.MATERIALS_MISSING',
-      `step ${stepId} cannot be accepted (受理) without: ${missing.map((m) => `${m.name} (${m.id})`).join('; ')}`,
-      { missing: missing.map((m) => m.id) },
+      `step ${stepId} cannot be accepted (受理) without: ${required.map((m) => `${m.name} (${m.id})`).join('; ')}`,
+      { missing: required.map((m) => m.id) },
     );
   }
   const at = now.toISOString();
@@ -232,10 +247,26 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
     };
   }
   const accepted = { submittedAt: at, materialsSubmitted: [...handedIn], updatedAt: at };
+  const deferred = deferrable.length > 0 ? deferralOf(definition, deferrable, calendar, now) : undefined;
+  const commitment =
+    submission.commitment && definition.policy.commitment
+      ? commitmentOf(submission.commitment, replaced, definition.policy.commitment)
+      : undefined;
+  const onStep = { ...(deferred ? { deferred } : {}), ...(commitment ? { commitment } : {}) };
   const changes: ItemChange[] = [];
   const dueOf: Record<string, string | undefined> = {};
   if (definition.parts) {
-    changes.push(changed(step, { ...step, status: 'in_review', ...accepted }));
+    // A joint review's step item has no clock of its own: it carries the deferral and its deadline.
+    const checkAt = deferralCheckAt(onStep);
+    changes.push(
+      changed(step, {
+        ...step,
+        status: 'in_review',
+        ...accepted,
+        ...onStep,
+        ...(checkAt ? { slaCheckAt: checkAt } : {}),
+      }),
+    );
     for (const part of definition.parts) {
       const item = itemOf(input, stepId, part.id);
       if (item.status === 'not_applicable') continue; // closed at registration: nothing to review
@@ -246,7 +277,7 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
     }
   } else {
     const clock = startClock(calendar, now, limitsOf(definition));
-    const after = withDue({ ...step, status: 'in_review', ...accepted }, clock, input);
+    const after = withDue({ ...step, status: 'in_review', ...accepted, ...onStep }, clock, input);
     changes.push(changed(step, after));
     dueOf[stepId] = after.dueDate;
   }
@@ -264,7 +295,112 @@ export function submitStep(input: LifecycleInput, stepId: string, submission: Su
             ? { partsDue: dueOf }
             : { dueDate: first.dueDate, legalDueDate: first.legalDueDate }),
         },
-        data: { materials: [...handedIn], ...(submission.note ? { note: submission.note } : {}) },
+        data: {
+          materials: [...handedIn],
+          ...(deferred ? { deferred: { materials: deferred.materials, supplyBy: deferred.supplyBy } } : {}),
+          ...(commitment
+            ? { commitment: { signatory: commitment.signatory, replaces: commitment.replaces } }
+            : {}),
+          ...(submission.note ? { note: submission.note } : {}),
+        },
+      },
+    ],
+    owed: [],
+    relies: [],
+  };
+}
+
+/**
+ * The materials a submission leaves out, sorted: those the enterprise's commitment stands for (告知承诺制), those
+ * the department accepts as missing for now (容缺受理), and those it cannot accept without.
+ */
+function sortMissing(
+  definition: StepDefinition,
+  missing: StepDefinition['materials'],
+  submission: Submission,
+): { replaced: typeof missing; deferrable: typeof missing; required: typeof missing } {
+  const policy = definition.policy.commitment;
+  if (submission.commitment && !policy) {
+    throw new InvalidInputError(
+      'STEP.NO_COMMITMENT',
+      `step ${definition.id} takes no commitment (告知承诺制) instead of materials; submit its materials`,
+    );
+  }
+  const replaced =
+    submission.commitment && policy ? missing.filter((m) => policy.materials.includes(m.id)) : [];
+  const rest = missing.filter((m) => !replaced.includes(m));
+  const deferrable = definition.policy.acceptWithMinorMissing ? rest.filter((m) => m.deferrable) : [];
+  const required = rest.filter((m) => !deferrable.includes(m));
+  // (what cannot be left out is named first: the caller refuses the submission for it)
+  if (submission.commitment && policy && replaced.length === 0 && required.length === 0) {
+    throw new InvalidInputError(
+      'STEP.COMMITMENT_REPLACES_NOTHING',
+      `the commitment stands for ${policy.materials.join(', ')} on step ${definition.id}, and every one of them was handed in; submit without it`,
+    );
+  }
+  return { replaced, deferrable, required };
+}
+
+/**
+ * The agent supplies materials accepted as missing (容缺补交): each named one must be outstanding. Once none is, the
+ * step may be approved; one supplied after its deadline is still taken (the breach stays on the record).
+ */
+export function supplyDeferred(
+  input: LifecycleInput,
+  stepId: string,
+  supplied: readonly string[],
+): Transition {
+  const { now } = input;
+  const step = itemOf(input, stepId);
+  const outstanding = outstandingOf(step);
+  if (!step.deferred || outstanding.length === 0 || isClosed(step.status)) {
+    throw new ConflictError(
+      'STEP.NOTHING_DEFERRED',
+      `step ${stepId} has no materials accepted as missing (容缺) waiting to be supplied`,
+      { status: step.status },
+    );
+  }
+  const wanted = new Set(supplied);
+  const unknown = [...wanted].filter((id) => !outstanding.some((m) => m.materialId === id || m.name === id));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      'STEP.NOT_DEFERRED',
+      `step ${stepId} is not waiting for ${unknown.slice(0, 5).join(', ')}; it waits for: ${outstanding
+        .map((m) => `${m.name} (${m.materialId})`)
+        .join('; ')}`,
+    );
+  }
+  const at = now.toISOString();
+  const taken = outstanding.filter((m) => wanted.has(m.materialId) || wanted.has(m.name));
+  const left = outstanding.filter((m) => !taken.includes(m));
+  const deferred = {
+    ...step.deferred,
+    materials: left,
+    supplied: [...step.deferred.supplied, ...taken.map((m) => ({ ...m, at }))],
+  };
+  const { slaCheckAt: _c, ...rest } = step;
+  const base: ProjectStep = { ...rest, deferred, updatedAt: at };
+  // The deadline no longer needs watching once everything is in; 超时默认 may apply again.
+  const after =
+    step.clock && step.status === 'in_review'
+      ? withDue(base, step.clock, input)
+      : {
+          ...base,
+          ...(step.kind === 'joint' && deferralCheckAt(base) ? { slaCheckAt: deferralCheckAt(base) } : {}),
+        };
+  return {
+    changes: [changed(step, after)],
+    events: [
+      {
+        type: 'deferred_materials_supplied',
+        stepId,
+        before: { outstanding: outstanding.map((m) => m.materialId) },
+        after: { outstanding: left.map((m) => m.materialId) },
+        data: {
+          supplied: taken.map((m) => m.materialId),
+          supplyBy: step.deferred.supplyBy,
+          ...(step.deferred.missed ? { late: true } : {}),
+        },
       },
     ],
     owed: [],
@@ -381,7 +517,9 @@ export function reapplyStep(input: LifecycleInput, stepId: string, note?: string
   for (const part of partsOf(state, stepId)) changes.push(changed(part, fresh(part, 'pending')));
   const unblocked: string[] = [];
   for (const item of state.items.values()) {
-    if (item.stageIndex !== step.stageIndex || !item.blocked || item.partId) continue;
+    const stageConcerned =
+      item.stageIndex === step.stageIndex || item.stageIndex === state.project.currentStageIndex;
+    if (!stageConcerned || !item.blocked || item.partId) continue;
     const { blocked: _b, ...rest } = item;
     changes.push(changed(item, { ...rest, updatedAt: at }));
     unblocked.push(item.stepId);
@@ -432,7 +570,14 @@ export function withdrawProject(input: LifecycleInput, reason: string): Transiti
   const at = now.toISOString();
   const changes: ItemChange[] = [];
   for (const item of state.items.values()) {
-    if (isClosed(item.status)) continue;
+    if (isClosed(item.status)) {
+      // an approval on commitment waiting for its verification: nothing is left to verify for
+      if (item.slaCheckAt) {
+        const { slaCheckAt: _c, ...rest } = item;
+        changes.push(changed(item, { ...rest, updatedAt: at }));
+      }
+      continue;
+    }
     const { dueAt: _a, slaCheckAt: _c, ...rest } = item;
     changes.push(
       changed(item, {
@@ -455,7 +600,9 @@ export function withdrawProject(input: LifecycleInput, reason: string): Transiti
         after: { status: 'withdrawn' },
         data: {
           reason,
-          withdrawnSteps: changes.filter((c) => !c.after.partId).map((c) => c.after.stepId),
+          withdrawnSteps: changes
+            .filter((c) => !c.after.partId && c.after.status === 'withdrawn')
+            .map((c) => c.after.stepId),
         },
       },
     ],
@@ -500,6 +647,21 @@ export function decideStep(
     throw new ConflictError('STEP.NOT_IN_REVIEW', `${where} is ${describeNotInReview(item)}`, {
       status: item.status,
     });
+  }
+  const approves =
+    decision.outcome === 'approved' ||
+    decision.outcome === 'approved_with_conditions' ||
+    decision.outcome === 'deemed_approved';
+  const outstanding = outstandingOf(partId ? itemOf(input, stepId) : item);
+  if (approves && outstanding.length > 0) {
+    const step = partId ? itemOf(input, stepId) : item;
+    throw new ConflictError(
+      'STEP.DEFERRED_MATERIALS_MISSING',
+      `${where} cannot be approved until the materials accepted as missing (容缺受理) are supplied: ` +
+        `${outstanding.map((m) => `${m.name} (${m.materialId})`).join('; ')}; the agent supplies them at ` +
+        `…/steps/${stepId}/deferred-materials${step.deferred ? ` (due by ${step.deferred.supplyBy})` : ''}`,
+      { missing: outstanding.map((m) => m.materialId) },
+    );
   }
   const at = now.toISOString();
   const reading = item.clock ? readClock(calendar, item.clock, now) : undefined;
@@ -558,7 +720,13 @@ export function decideStep(
       outcome: decision.outcome,
       updatedAt: at,
       ...(lateByDays ? { lateByDays } : {}),
+      // 告知承诺制: an approval on the enterprise's commitment is verified within the policy's working days
+      ...(approves && item.commitment && !item.commitment.approvedAt
+        ? { commitment: approvedOnCommitment(item.commitment, calendar, now) }
+        : {}),
     };
+    const verifyAt = approves ? verificationCheckAt(closed) : undefined;
+    if (verifyAt) closed.slaCheckAt = verifyAt;
     switch (decision.outcome) {
       case 'approved':
         after = { ...closed, status: 'approved' };
@@ -582,7 +750,14 @@ export function decideStep(
       ...(partId ? { partId } : {}),
       before: { status: 'in_review' },
       after: { status: after.status, outcome: decision.outcome },
-      data: { ...decision, ...via, ...(lateByDays ? { lateByDays } : {}) },
+      data: {
+        ...decision,
+        ...via,
+        ...(lateByDays ? { lateByDays } : {}),
+        ...(after.commitment?.verifyBy && approves
+          ? { onCommitment: true, verifyBy: after.commitment.verifyBy }
+          : {}),
+      },
     };
   }
   const change = changed(item, after);
@@ -788,6 +963,129 @@ function concludeJointReview(input: LifecycleInput, transition: Transition, step
     },
     closed,
   );
+}
+
+// ---- 告知承诺制: the verification after an approval on commitment -------------------------------------------
+
+/** What a revocation rests on when the officer names nothing more specific. */
+export const REVOCATION_BASIS =
+  '《中华人民共和国行政许可法》第六十九条；告知承诺制：申请人承诺内容与实际情况不符的，撤销审批决定，记入信用记录';
+
+/**
+ * The department records its verification of an approval given on the enterprise's commitment (核查). Passed: the
+ * approval stands and nothing is watched any longer. Failed: the approval is revoked (撤销) through the decision
+ * path: the step is closed as rejected with the outcome `revoked` and the finding as its reason, so the agent
+ * re-applies it as a new round (a new submission, the revoked round kept in the record); the project is returned
+ * at that step and its chain stops where it is (the application stops the running execution; the re-application
+ * renews it).
+ */
+export function verifyCommitment(
+  input: LifecycleInput,
+  stepId: string,
+  verification: Verification,
+  by: DecidedBy,
+): Transition {
+  const { state, now } = input;
+  const step = itemOf(input, stepId);
+  const commitment = step.commitment;
+  if (
+    !commitment?.approvedAt ||
+    commitment.verification ||
+    (step.status !== 'approved' && step.status !== 'deemed_approved')
+  ) {
+    throw new ConflictError(
+      'STEP.NO_COMMITMENT_TO_VERIFY',
+      commitment?.verification
+        ? `step ${stepId}'s commitment was verified already (${commitment.verification.result}); a verification is recorded once`
+        : `step ${stepId} has no approval on a commitment (告知承诺制) waiting for verification`,
+      { status: step.status },
+    );
+  }
+  const at = now.toISOString();
+  const record = {
+    result: verification.result,
+    findings: verification.findings,
+    ...(verification.legalBasis ? { legalBasis: verification.legalBasis } : {}),
+    at,
+    by: by.userId,
+  };
+  const { slaCheckAt: _c, ...rest } = step;
+  const verified = { ...commitment, verification: record };
+  if (verification.result === 'passed') {
+    return {
+      changes: [changed(step, { ...rest, commitment: verified, updatedAt: at })],
+      events: [
+        {
+          type: 'commitment_verified',
+          stepId,
+          after: { result: 'passed' },
+          data: { findings: verification.findings, verifyBy: commitment.verifyBy },
+        },
+      ],
+      owed: [],
+      relies: [],
+    };
+  }
+  const { project } = state;
+  if (project.status !== 'active' && project.status !== 'returned') {
+    throw new ConflictError(
+      'PROJECT.NOT_IN_FLIGHT',
+      `the project is ${project.status}; a failed verification can return only an active or returned project`,
+      { status: project.status },
+    );
+  }
+  const legalBasis = verification.legalBasis ?? REVOCATION_BASIS;
+  const revoked: ProjectStep = {
+    ...rest,
+    commitment: verified,
+    status: 'rejected',
+    outcome: 'revoked',
+    reason: `告知承诺核查不符：${verification.findings}`,
+    legalBasis,
+    decidedAt: at,
+    decidedBy: by.userId,
+    updatedAt: at,
+  };
+  const returns = project.status === 'active';
+  const events: EventDraft[] = [
+    {
+      type: 'approval_revoked',
+      stepId,
+      before: { status: step.status, outcome: step.outcome ?? step.status },
+      after: { status: 'rejected', outcome: 'revoked' },
+      data: { findings: verification.findings, legalBasis, verifyBy: commitment.verifyBy },
+    },
+    ...(returns
+      ? [
+          {
+            type: 'project_returned' as const,
+            stepId,
+            before: { status: 'active' },
+            after: { status: 'returned' },
+          },
+        ]
+      : []),
+  ];
+  if (project.execution && !project.executionEndedAt) {
+    events.push({
+      type: 'chain_stopped',
+      data: { stageIndex: project.execution.stageIndex, reason: 'an approval was revoked' },
+    });
+  }
+  return {
+    changes: [changed(step, revoked)],
+    events,
+    project: {
+      set: {
+        ...(returns ? { status: 'returned' as const, returnedAt: at } : {}),
+        ...(project.execution ? { executionEndedAt: at } : {}),
+      },
+      remove: ['renewAt'],
+      expect: { status: project.status, executionName: project.execution?.name ?? null },
+    },
+    owed: [],
+    relies: [],
+  };
 }
 
 // ---- declared clock pauses -------------------------------------------------------------------------------

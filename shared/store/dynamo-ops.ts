@@ -1,5 +1,6 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BatchSchema } from '../domain/batch.js';
+import { ComplaintSchema } from '../domain/complaint.js';
 import { MeetingSchema } from '../domain/meeting.js';
 import { itemKey, type ProjectStep, ProjectStepSchema } from '../domain/project.js';
 import type { ProjectChange } from '../domain/transition.js';
@@ -15,7 +16,7 @@ import {
   TOKEN_FIELDS,
   userItem,
 } from './dynamo-codec.js';
-import { itemIndexKeys, keys, statusKey, workKeys } from './keys.js';
+import { complaintIndexKeys, itemIndexKeys, keys, statusKey, workKeys } from './keys.js';
 import type { StoreOp } from './store.port.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -175,6 +176,26 @@ export function toTransactItems(
           },
         });
         break;
+      case 'put_complaint': {
+        const complaint = ComplaintSchema.parse(op.complaint);
+        const index = Object.fromEntries(
+          Object.entries(complaintIndexKeys(complaint)).filter(([, v]) => v !== undefined),
+        );
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.complaint(complaint.complaintId), ...index, ...complaint },
+            ...(complaint.version === 1
+              ? { ConditionExpression: 'attribute_not_exists(PK)' }
+              : {
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': complaint.version - 1 },
+                }),
+          },
+        });
+        break;
+      }
       case 'put_notification':
         items.push({ Put: { TableName: tableName, Item: notificationItem(op.notification) } });
         break;

@@ -12,6 +12,7 @@ import {
 import { DENIAL_RETENTION_DAYS, type Denial, DenialSchema } from '../domain/audit.js';
 import { type Batch, BatchSchema } from '../domain/batch.js';
 import { type Chain, ChainSchema } from '../domain/chain.js';
+import { type Complaint, ComplaintSchema } from '../domain/complaint.js';
 import { type Department, DepartmentSchema } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
 import { type Meeting, MeetingSchema } from '../domain/meeting.js';
@@ -405,6 +406,29 @@ export class DynamoDaibanStore implements DaibanStore {
     );
   }
 
+  // ---- efficiency complaints ----------------------------------------------------------------------------
+
+  async getComplaint(complaintId: string): Promise<Complaint | undefined> {
+    const item = await this.get(keys.complaint(complaintId));
+    return item ? ComplaintSchema.parse(stripKeys(item)) : undefined;
+  }
+
+  async listComplaints(
+    filter: { complainantId?: string; departmentId?: string },
+    page: PageRequest,
+  ): Promise<Page<Complaint>> {
+    const [index, pk] = filter.complainantId
+      ? (['GSI2', `COMPLAINANT#${filter.complainantId}`] as const)
+      : filter.departmentId
+        ? (['GSI3', `COMPLAINED#${filter.departmentId}`] as const)
+        : (['GSI1', 'COMPLAINTS'] as const);
+    return this.queryPage(
+      { IndexName: index, ...eq(`${index}PK`, pk), ScanIndexForward: false },
+      page,
+      (item) => ComplaintSchema.parse(stripKeys(item)),
+    );
+  }
+
   // ---- documents, notifications, flagged due dates, statistics ------------------------------------------
 
   async listDocuments(projectId: string): Promise<ProjectDocument[]> {
@@ -709,5 +733,7 @@ function parseWork(sk: string): WorkItem[] {
   if (kind === 'outbox') return [{ kind, at, projectId, outboxId: tail }];
   if (kind === 'renew') return [{ kind, at, projectId }];
   if (kind === 'sla') return [{ kind, at, projectId, itemKey: tail }];
+  // (a complaint's id sits where a project's would)
+  if (kind === 'complaint') return [{ kind, at, complaintId: projectId }];
   return [];
 }

@@ -25,6 +25,7 @@ export const keys = {
   counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
   setting: (name: string) => ({ PK: `SETTING#${name}`, SK: 'SETTING' }),
   meeting: (meetingId: string) => ({ PK: `MEETING#${meetingId}`, SK: 'MEETING' }),
+  complaint: (complaintId: string) => ({ PK: `COMPLAINT#${complaintId}`, SK: 'COMPLAINT' }),
   batch: (batchId: string) => ({ PK: `BATCH#${batchId}`, SK: 'BATCH' }),
   document: (projectId: string, docId: string) => ({ PK: `PROJECT#${projectId}`, SK: `DOC#${docId}` }),
   notification: (userId: string, notificationId: string) => ({
@@ -53,7 +54,7 @@ export const statusKey = (status: string, projectId: string): string =>
 /** The Work index keys of a piece of work due at `at`. */
 export function workKeys(
   at: string | undefined,
-  kind: 'outbox' | 'renew' | 'sla',
+  kind: 'outbox' | 'renew' | 'sla' | 'complaint',
   projectId: string,
   rest = '',
 ): { WorkPK?: string; WorkSK?: string } {
@@ -61,6 +62,29 @@ export function workKeys(
   return {
     WorkPK: `WORK#${shardOf(`${projectId}#${rest}`, WORK_SHARDS)}`,
     WorkSK: `${at}#${kind}#${projectId}${rest ? `#${rest}` : ''}`,
+  };
+}
+
+/**
+ * Index keys of an efficiency complaint: all complaints (GSI1), the complainant's (GSI2), the department's (GSI3),
+ * and the Work index while its time limit still has something to say (`<at>#complaint#<complaintId>`).
+ */
+export function complaintIndexKeys(c: {
+  complaintId: string;
+  filedAt: string;
+  departmentId: string;
+  complainant: { userId: string };
+  slaCheckAt?: string;
+}): Record<string, string | undefined> {
+  const sk = `${c.filedAt}#${c.complaintId}`;
+  return {
+    GSI1PK: 'COMPLAINTS',
+    GSI1SK: sk,
+    GSI2PK: `COMPLAINANT#${c.complainant.userId}`,
+    GSI2SK: sk,
+    GSI3PK: `COMPLAINED#${c.departmentId}`,
+    GSI3SK: sk,
+    ...workKeys(c.slaCheckAt, 'complaint', c.complaintId),
   };
 }
 
@@ -81,8 +105,17 @@ export function projectIndexKeys(p: Project): Record<string, string | undefined>
 }
 
 /**
+ * Whether the SLA sweep watches an item: in review (its clock, a 容缺 supply deadline), or approved on a commitment
+ * whose verification is still to come (告知承诺制).
+ */
+const watched = (item: ProjectStep): boolean =>
+  item.status === 'in_review' ||
+  ((item.status === 'approved' || item.status === 'deemed_approved') &&
+    item.commitment?.verifyBy !== undefined);
+
+/**
  * Index keys a step or part carries in its current status: open items sit in their department's queue (GSI1),
- * items in review with an SLA checkpoint also in the Work index. Closed items carry neither.
+ * items in review with an SLA checkpoint also in the Work index, and so are approvals on commitment until verified.
  */
 export function itemIndexKeys(item: ProjectStep): Record<string, string | undefined> {
   const queued = isOpen(item.status) && item.departmentId !== null && item.kind !== 'joint';
@@ -96,6 +129,6 @@ export function itemIndexKeys(item: ProjectStep): Record<string, string | undefi
     GSI1SK: queued ? `${item.status}#${since}#${item.projectId}#${key}` : undefined,
     GSI2PK: flagged ? 'FLAGGED' : undefined,
     GSI2SK: flagged ? `${item.projectId}#${key}` : undefined,
-    ...workKeys(item.status === 'in_review' ? item.slaCheckAt : undefined, 'sla', item.projectId, key),
+    ...workKeys(watched(item) ? item.slaCheckAt : undefined, 'sla', item.projectId, key),
   };
 }

@@ -1,6 +1,7 @@
 import type { Denial } from '../domain/audit.js';
 import type { Batch } from '../domain/batch.js';
 import type { Chain } from '../domain/chain.js';
+import type { Complaint } from '../domain/complaint.js';
 import type { Department } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
 import { ConflictError } from '../domain/errors.js';
@@ -51,7 +52,9 @@ export type OutboxEntry = {
 export type WorkItem =
   | { kind: 'outbox'; at: string; projectId: string; outboxId: string }
   | { kind: 'renew'; at: string; projectId: string }
-  | { kind: 'sla'; at: string; projectId: string; itemKey: string };
+  | { kind: 'sla'; at: string; projectId: string; itemKey: string }
+  /** an efficiency complaint whose time limit moves on (a light, the breach, an escalation) */
+  | { kind: 'complaint'; at: string; complaintId: string };
 
 /** One write of a transaction. Each names the condition it is written under. */
 export type StoreOp =
@@ -88,6 +91,8 @@ export type StoreOp =
   /** a batch of originals carried up as it now is, conditional on the version read (null: a new batch) */
   | { op: 'put_batch'; batch: Batch; expectedVersion: number | null }
   | { op: 'put_notification'; notification: Notification }
+  /** an efficiency complaint as it now is, conditional on the version before it (1: a new complaint) */
+  | { op: 'put_complaint'; complaint: Complaint }
   /** adds to a month's counters of a department or agent (created on first use) */
   | { op: 'update_stats'; dimension: StatDimension; id: string; month: string; add: Partial<StatCounters> }
   /** a new user (fails if the id is taken) */
@@ -192,6 +197,12 @@ export interface DaibanStore {
   /** Newest first. */
   listMeetings(page: PageRequest): Promise<Page<Meeting>>;
 
+  getComplaint(complaintId: string): Promise<Complaint | undefined>;
+  /** Newest first: all of them, a complainant's, or those about one department. */
+  listComplaints(
+    filter: { complainantId?: string; departmentId?: string },
+    page: PageRequest,
+  ): Promise<Page<Complaint>>;
   getBatch(batchId: string): Promise<Batch | undefined>;
   /** Newest first; with `agentId` or `departmentId`, that agent's batches or those going to that department. */
   listBatches(filter: { agentId?: string; departmentId?: string }, page: PageRequest): Promise<Page<Batch>>;

@@ -16,6 +16,7 @@
  * | credential       | USER#<id>       | CREDENTIAL         |                                     |                  |                     |                          |
  * | counter          | COUNTER#<name>  | COUNTER            |                                     |                  |                     |                          |
  * | setting          | SETTING#<name>  | SETTING            |                                     |                  |                     |                          |
+ * | complaint        | COMPLAINT#<id>  | COMPLAINT          | COMPLAINTS / filedAt#id             | COMPLAINANT#<u>  | COMPLAINED#<dept>   | slaCheckAt (open)        |
  *
  * A local user's password hash is its own item (CREDENTIAL), in no index: no read of users ever carries it.
  * `<key>` is a step id, or `<stepId>#<partId>` for a part of a joint review. Task tokens live in their own items,

@@ -77,7 +77,7 @@ describe('the embedded runtime (npm start)', () => {
       currentStageIndex: number;
       code: string;
     }>;
-    expect(projects).toHaveLength(6);
+    expect(projects).toHaveLength(8);
     expect(projects.filter((p) => p.status === 'completed')).toHaveLength(1);
     expect(new Set(projects.filter((p) => p.status === 'active').map((p) => p.currentStageIndex))).toEqual(
       new Set([0, 1, 2]),
@@ -108,7 +108,7 @@ describe('the embedded runtime (npm start)', () => {
     // the secret made by the first start signs and verifies for the second: a token outlives a restart
     expect(second.output()).not.toContain('made a new token-signing secret');
     expect(sameSession.status).toBe(200);
-    expect(second.output()).toContain('Resumed 5 project(s) in flight');
+    expect(second.output()).toContain('Resumed 7 project(s) in flight');
     expect(again.body.projects).toEqual(projects);
     expect(secondExit).toBe(0);
   }, 180_000); // two starts, the first seeding the demo: over a minute on a busy two-core machine

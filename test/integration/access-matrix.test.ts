@@ -12,7 +12,8 @@ import { useTestSystem } from '../support/local-system.js';
  * here fails the first test, so a new route cannot ship unchecked.
  *
  * The callers: agent-wang; officer-emg (应急管理局: it holds the safety review, step 14, of the own project only,
- * and leads no stage); investor-jinling; leader-zhang; admin. Own objects belong to agent-wang's project for
+ * and leads no stage); investor-jinling; leader-zhang; admin; efficiency-office (效能办: complaints and reports, no
+ * project). Own objects belong to agent-wang's project for
  * 金陵 (hazardous works, so EMG holds a step); foreign ones to agent-li's project for 秦淮 (no EMG step).
  *
  * "allowed" means the policy let the request through: any answer but 401, 403 or 404 (the targets are chosen so
@@ -23,17 +24,18 @@ type Verdict = 'A' | 'F' | 'N';
 const A: Verdict = 'A';
 const F: Verdict = 'F';
 const N: Verdict = 'N';
-/** agent, officer, investor, leader, admin */
-type Row = readonly [Verdict, Verdict, Verdict, Verdict, Verdict];
+/** agent, officer, investor, leader, admin, efficiency office (效能办) */
+type Row = readonly [Verdict, Verdict, Verdict, Verdict, Verdict, Verdict];
 type Whose = 'own' | 'foreign';
 
-const ROLES: readonly Role[] = ['agent', 'officer', 'investor', 'leader', 'admin'];
+const ROLES: readonly Role[] = ['agent', 'officer', 'investor', 'leader', 'admin', 'efficiency'];
 const CALLERS: Record<Role, string> = {
   agent: 'agent-wang',
   officer: 'officer-emg',
   investor: 'investor-jinling',
   leader: 'leader-zhang',
   admin: 'admin',
+  efficiency: 'efficiency-office',
 };
 
 /** The objects the cases point at, made in `beforeAll`. */
@@ -46,6 +48,8 @@ type Fixture = {
   document: string;
   meeting: string;
   notification: string;
+  /** an efficiency complaint the project's agent filed, already closed (so handling it again is a 409) */
+  complaint: string;
   /** a week with a stored weekly report (the same for both) */
   week: string;
 };
@@ -57,6 +61,7 @@ const blank = (): Fixture => ({
   meeting: '',
   notification: '',
   code: '',
+  complaint: '',
   week: '',
 });
 const fx: Record<Whose, Fixture> = { own: blank(), foreign: blank() };
@@ -74,14 +79,17 @@ type Case = {
   callers?: Partial<Record<Role, string>>;
 };
 
-const ALL: Row = [A, A, A, A, A];
-const ADMIN: Row = [F, F, F, F, A];
-const OVERSEERS: Row = [F, F, F, A, A];
-const SEEN_BY_ALL_OWN: Row = [A, A, A, A, A];
-const HIDDEN_FOREIGN: Row = [N, N, N, A, A];
-const AGENT_OWN: Row = [A, F, F, F, F];
-const AGENT_HIDDEN: Row = [N, N, N, F, F];
-const OFFICER_OWN: Row = [F, A, F, F, F];
+const ALL: Row = [A, A, A, A, A, A];
+const ADMIN: Row = [F, F, F, F, A, F];
+const OVERSEERS: Row = [F, F, F, A, A, N];
+/** leaders, admins and the efficiency office (效能办 reads every report) */
+const REPORT_READERS: Row = [F, F, F, A, A, A];
+/** seen by everyone involved (the efficiency office sees complaints and reports, not projects or meetings) */
+const SEEN_BY_ALL_OWN: Row = [A, A, A, A, A, N];
+const HIDDEN_FOREIGN: Row = [N, N, N, A, A, N];
+const AGENT_OWN: Row = [A, F, F, F, F, N];
+const AGENT_HIDDEN: Row = [N, N, N, F, F, N];
+const OFFICER_OWN: Row = [F, A, F, F, F, N];
 const pub = (path: string): Case => ({ public: true, target: () => ({ path }), own: ALL, foreign: ALL });
 const admin = (target: Case['target']): Case => ({ target, own: ADMIN, foreign: ADMIN });
 
@@ -118,8 +126,8 @@ const MATRIX: Record<string, Case[]> = {
     {
       about: 'someone who is not there',
       target: () => ({ path: '/admin/users/nobody-here', body: { name: '无此人' } }),
-      own: [F, F, F, F, N],
-      foreign: [F, F, F, F, N],
+      own: [F, F, F, F, N, F],
+      foreign: [F, F, F, F, N, F],
     },
   ],
   'POST /chains': [admin(() => ({ path: '/chains', body: { id: 'bad chain' } }))],
@@ -132,8 +140,8 @@ const MATRIX: Record<string, Case[]> = {
           agentId: whose === 'own' ? 'agent-wang' : 'agent-li',
         }),
       }),
-      own: [A, F, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [A, F, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
   ],
   'GET /projects': [
@@ -141,22 +149,22 @@ const MATRIX: Record<string, Case[]> = {
     {
       about: 'by department',
       target: (whose) => ({ path: `/projects?department=${whose === 'own' ? 'EMG' : 'ENV'}` }),
-      own: [F, A, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [F, A, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
     {
       about: 'by a department of the stage the officer leads',
       // NRP leads stage 2, where CAD holds a step; EMG works only in stage 1 (led by DRC)
       target: (whose) => ({ path: `/projects?department=${whose === 'own' ? 'CAD' : 'EMG'}` }),
       callers: { officer: 'officer-nrp' },
-      own: [F, A, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [F, A, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
     {
       about: 'by agent',
       target: (whose) => ({ path: `/projects?agent=${whose === 'own' ? 'agent-wang' : 'agent-li'}` }),
-      own: [A, F, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [A, F, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
   ],
   'GET /projects/{id}': [
@@ -176,7 +184,7 @@ const MATRIX: Record<string, Case[]> = {
         path: `/projects/${o.project}/agent`,
         body: { agentId: whose === 'own' ? 'agent-wang' : 'agent-li', reason: '矩阵测试' },
       }),
-      own: [A, F, F, A, A],
+      own: [A, F, F, A, A, N],
       foreign: HIDDEN_FOREIGN,
     },
   ],
@@ -186,7 +194,7 @@ const MATRIX: Record<string, Case[]> = {
         path: `/projects/${o.withdrawable}/withdrawal`,
         body: { reason: '矩阵测试：企业撤回' },
       }),
-      own: [A, F, F, A, A],
+      own: [A, F, F, A, A, N],
       foreign: HIDDEN_FOREIGN,
     },
   ],
@@ -246,7 +254,7 @@ const MATRIX: Record<string, Case[]> = {
       }),
       callers: { officer: 'officer-hud' },
       own: OFFICER_OWN,
-      foreign: [N, A, N, F, F],
+      foreign: [N, A, N, F, F, N],
     },
   ],
   'POST /projects/{id}/steps/{stepId}/parts/{partId}/clock-pauses': [
@@ -257,7 +265,7 @@ const MATRIX: Record<string, Case[]> = {
       }),
       callers: { officer: 'officer-hud' },
       own: OFFICER_OWN,
-      foreign: [N, A, N, F, F],
+      foreign: [N, A, N, F, F, N],
     },
   ],
   'POST /projects/{id}/steps/{stepId}/parts/{partId}/clock-pauses/current/end': [
@@ -268,7 +276,7 @@ const MATRIX: Record<string, Case[]> = {
       }),
       callers: { officer: 'officer-hud' },
       own: OFFICER_OWN,
-      foreign: [N, A, N, F, F],
+      foreign: [N, A, N, F, F, N],
     },
   ],
   'GET /projects/{id}/documents': [
@@ -288,22 +296,22 @@ const MATRIX: Record<string, Case[]> = {
   'GET /departments/{deptId}/inbox': [
     {
       target: (whose) => ({ path: `/departments/${whose === 'own' ? 'EMG' : 'ENV'}/inbox` }),
-      own: [F, A, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [F, A, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
   ],
   'GET /departments/{deptId}/stage-view': [
     {
       target: (whose) => ({ path: `/departments/${whose === 'own' ? 'EMG' : 'ENV'}/stage-view` }),
-      own: [F, A, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [F, A, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
   ],
   'GET /projects/{id}/approvals.csv': [
     {
       // the enterprise's record: its investors, its agent, leaders (a department sees each step in the view)
       target: (_, o) => ({ path: `/projects/${o.project}/approvals.csv` }),
-      own: [A, F, A, A, A],
+      own: [A, F, A, A, A, N],
       foreign: HIDDEN_FOREIGN,
     },
   ],
@@ -315,8 +323,8 @@ const MATRIX: Record<string, Case[]> = {
         body: { code: fx[whose === 'own' ? 'foreign' : 'own'].code },
       }),
       callers: { officer: 'officer-drc' },
-      own: [A, A, F, A, A],
-      foreign: [N, A, N, A, A],
+      own: [A, A, F, A, A, N],
+      foreign: [N, A, N, A, A, N],
     },
   ],
   'POST /batches': [
@@ -326,8 +334,8 @@ const MATRIX: Record<string, Case[]> = {
         path: '/batches',
         body: { departmentId: 'EMG_PROV', items: [{ projectId: o.project, stepId: '1' }] },
       }),
-      own: [A, F, F, F, F],
-      foreign: [N, F, F, F, F],
+      own: [A, F, F, F, F, F],
+      foreign: [N, F, F, F, F, F],
     },
   ],
   'GET /batches': [{ target: () => ({ path: '/batches' }), own: ALL, foreign: ALL }],
@@ -336,8 +344,8 @@ const MATRIX: Record<string, Case[]> = {
       // both batches go to the officer's department (EMG_PROV)
       target: (_, o) => ({ path: `/batches/${o.batch}` }),
       callers: { officer: 'officer-emg_prov' },
-      own: [A, A, N, A, A],
-      foreign: [N, A, N, A, A],
+      own: [A, A, N, A, A, N],
+      foreign: [N, A, N, A, A, N],
     },
   ],
   'POST /batches/{batchId}/carried': [
@@ -345,8 +353,8 @@ const MATRIX: Record<string, Case[]> = {
       // carried already: a 409 for the batch's agent
       target: (_, o) => ({ path: `/batches/${o.batch}/carried`, body: {} }),
       callers: { officer: 'officer-emg_prov' },
-      own: [A, F, N, F, F],
-      foreign: [N, F, N, F, F],
+      own: [A, F, N, F, F, N],
+      foreign: [N, F, N, F, F, N],
     },
   ],
   'POST /batches/{batchId}/collection': [
@@ -357,8 +365,8 @@ const MATRIX: Record<string, Case[]> = {
         body: { decisions: [{ itemId: '9', ...APPROVAL }] },
       }),
       callers: { officer: 'officer-emg_prov' },
-      own: [A, F, N, F, F],
-      foreign: [N, F, N, F, F],
+      own: [A, F, N, F, F, N],
+      foreign: [N, F, N, F, F, N],
     },
   ],
   'GET /me/notifications': [{ target: () => ({ path: '/me/notifications' }), own: ALL, foreign: ALL }],
@@ -366,33 +374,41 @@ const MATRIX: Record<string, Case[]> = {
     {
       // one's own notifications only: agent-wang's (own) and agent-li's (foreign)
       target: (_, o) => ({ path: `/me/notifications/${o.notification}/read`, body: {} }),
-      own: [A, N, N, N, N],
-      foreign: [N, N, N, N, N],
+      own: [A, N, N, N, N, N],
+      foreign: [N, N, N, N, N, N],
     },
   ],
   'GET /reports/departments': [
     {
       target: () => ({ path: `/reports/departments${PERIOD}` }),
-      own: [A, A, F, A, A],
-      foreign: [A, A, F, A, A],
+      own: [A, A, F, A, A, A],
+      foreign: [A, A, F, A, A, A],
     },
   ],
   'GET /reports/agents': [
-    { target: () => ({ path: `/reports/agents${PERIOD}` }), own: [A, A, F, A, A], foreign: [A, A, F, A, A] },
+    {
+      target: () => ({ path: `/reports/agents${PERIOD}` }),
+      own: [A, A, F, A, A, A],
+      foreign: [A, A, F, A, A, A],
+    },
   ],
   'GET /me/work': [
     {
       // one's own work; a leader or admin may read any agent's
       target: (whose) => ({ path: whose === 'own' ? '/me/work' : '/me/work?agent=agent-li' }),
-      own: [A, F, F, A, A],
-      foreign: [F, F, F, A, A],
+      own: [A, F, F, A, A, F],
+      foreign: [F, F, F, A, A, F],
     },
   ],
   'GET /reports/weekly': [
-    { target: () => ({ path: '/reports/weekly' }), own: OVERSEERS, foreign: OVERSEERS },
+    { target: () => ({ path: '/reports/weekly' }), own: REPORT_READERS, foreign: REPORT_READERS },
   ],
   'GET /reports/weekly/{week}': [
-    { target: (_, o) => ({ path: `/reports/weekly/${o.week}` }), own: OVERSEERS, foreign: OVERSEERS },
+    {
+      target: (_, o) => ({ path: `/reports/weekly/${o.week}` }),
+      own: REPORT_READERS,
+      foreign: REPORT_READERS,
+    },
   ],
   'POST /admin/reports/weekly': [
     // a week that has not begun: a 400 for the admin, nothing written
@@ -423,8 +439,8 @@ const MATRIX: Record<string, Case[]> = {
         },
       }),
       // an officer may convene for the stages its department leads: EMG leads none (409)
-      own: [A, A, F, A, A],
-      foreign: [N, N, F, A, A],
+      own: [A, A, F, A, A, F],
+      foreign: [N, N, F, A, A, F],
     },
   ],
   'GET /meetings': [{ target: () => ({ path: '/meetings' }), own: ALL, foreign: ALL }],
@@ -466,6 +482,75 @@ const MATRIX: Record<string, Case[]> = {
     },
   ],
 };
+
+const MATRIX_COMPLAINTS: Record<string, Case[]> = {
+  'POST /projects/{id}/steps/{stepId}/complaints': [
+    {
+      // about the works-completed milestone (31): no department to complain about, a 400 for the complainants
+      target: (_, o) => ({
+        path: `/projects/${o.project}/steps/31/complaints`,
+        body: { category: 'delay', description: '矩阵测试：里程碑没有办理部门' },
+      }),
+      own: [A, F, A, F, F, N],
+      foreign: [N, N, N, F, F, N],
+    },
+  ],
+  'GET /complaints': [{ target: () => ({ path: '/complaints' }), own: ALL, foreign: ALL }],
+  'POST /projects/{id}/steps/{stepId}/deferred-materials': [
+    {
+      // the filing (1) was accepted with nothing missing: a 409 for the project's agent
+      target: (_, o) => ({
+        path: `/projects/${o.project}/steps/1/deferred-materials`,
+        body: { supplied: ['power-of-attorney'] },
+      }),
+      own: AGENT_OWN,
+      foreign: AGENT_HIDDEN,
+    },
+  ],
+  'POST /projects/{id}/steps/{stepId}/commitment-verification': [
+    {
+      // the safety review (14, EMG) was not approved on a commitment: a 409 for EMG's officer
+      target: (_, o) => ({
+        path: `/projects/${o.project}/steps/14/commitment-verification`,
+        body: { result: 'passed', findings: '矩阵测试' },
+      }),
+      own: OFFICER_OWN,
+      foreign: AGENT_HIDDEN,
+    },
+  ],
+  'GET /reports/enterprises': [
+    {
+      target: () => ({ path: '/reports/enterprises?from=2026-01&to=2026-12' }),
+      own: [F, F, F, A, A, A],
+      foreign: [F, F, F, A, A, A],
+    },
+  ],
+  'GET /complaints/{complaintId}': [
+    {
+      // the own complaint is agent-wang's about EMG's step; an investor sees only the complaints they filed
+      target: (_, o) => ({ path: `/complaints/${o.complaint}` }),
+      own: [A, A, N, A, A, A],
+      foreign: [N, N, N, A, A, A],
+    },
+  ],
+  ...Object.fromEntries(
+    (['acknowledgement', 'investigation', 'closure'] as const).map((what) => [
+      `POST /complaints/{complaintId}/${what}`,
+      [
+        {
+          // the complaints are closed already: a 409 for the efficiency office
+          target: (_: Whose, o: Fixture) => ({
+            path: `/complaints/${o.complaint}/${what}`,
+            body: what === 'closure' ? { finding: 'upheld', actionTaken: '矩阵测试' } : {},
+          }),
+          own: [F, F, N, F, F, A],
+          foreign: [N, N, N, F, F, A],
+        } satisfies Case,
+      ],
+    ]),
+  ),
+};
+Object.assign(MATRIX, MATRIX_COMPLAINTS);
 
 const verdictOf = (status: number): Verdict | 'unauthenticated' =>
   status === 401 ? 'unauthenticated' : status === 403 ? F : status === 404 ? N : A;
@@ -517,6 +602,21 @@ describe('the access matrix over every route', () => {
       o.meeting = meeting.body.meeting.meetingId;
       const notes = await t.api.get('/me/notifications', agent);
       o.notification = notes.body.notifications[0].notificationId;
+      const complaint = await t.api.post(
+        `/projects/${o.project}/steps/${whose === 'own' ? '14' : '7'}/complaints`,
+        agent,
+        {
+          category: 'delay',
+          description: '矩阵测试：受理后久拖不办',
+        },
+      );
+      o.complaint = complaint.body.complaint.complaintId;
+      for (const what of ['acknowledgement', 'investigation'])
+        await t.api.post(`/complaints/${o.complaint}/${what}`, 'efficiency-office', {});
+      await t.api.post(`/complaints/${o.complaint}/closure`, 'efficiency-office', {
+        finding: 'not_upheld',
+        actionTaken: '矩阵测试',
+      });
       o.code = (await t.api.get(`/projects/${o.project}`, 'leader-zhang')).body.project.code;
       // a project whose safety review sits with the province, carried up in a batch
       const upstairs = await t.api.post(

@@ -20,7 +20,14 @@ const RUNS = Number(process.env.HOSTILE_RUNS ?? 500);
 const BATCH = 20; // requests per run, sent together: 10,000 in all
 /** An error names at most a few problems: its body stays small whatever came in. */
 const MAX_ERROR_BYTES = 4 * 1024;
-const CALLERS = ['agent-wang', 'officer-env', 'investor-jinling', 'leader-zhang', 'admin'] as const;
+const CALLERS = [
+  'agent-wang',
+  'officer-env',
+  'investor-jinling',
+  'leader-zhang',
+  'efficiency-office',
+  'admin',
+] as const;
 
 type Route = { method: string; path: string; params: string[]; takesBody: boolean; isPublic: boolean };
 type Hostile = {

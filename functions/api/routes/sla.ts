@@ -4,7 +4,7 @@ import { realClockControl } from '../../../shared/app/clock-control.js';
 import { SLA_POLICY_SETTING } from '../../../shared/app/live-settings.js';
 import { markRead, myNotifications } from '../../../shared/app/notifications.js';
 import { getProjectDocument, itemView, listProjectDocuments } from '../../../shared/app/queries.js';
-import { agentReport, departmentReport } from '../../../shared/app/reports.js';
+import { agentReport, departmentReport, enterpriseCreditReport } from '../../../shared/app/reports.js';
 import { endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
@@ -28,6 +28,7 @@ import {
   CalendarViewSchema,
   DepartmentReportSchema,
   DocumentListSchema,
+  EnterpriseCreditReportSchema,
   MarkedReadSchema,
   NotificationListSchema,
   RecomputedSchema,
@@ -333,6 +334,23 @@ export function slaRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => c.json(await agentReport(ctx, c.get('principal'), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports/enterprises',
+      security: bearer,
+      request: { query: PeriodQuery },
+      responses: {
+        200: json(
+          "enterprises' credit records over the period: approvals on commitment, verifications failed, 容缺 deadlines missed",
+          EnterpriseCreditReportSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await enterpriseCreditReport(ctx, c.get('principal'), c.req.valid('query')), 200),
   );
 
   app.openapi(

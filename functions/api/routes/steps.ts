@@ -1,6 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { departmentInbox, itemView, stageLeadView } from '../../../shared/app/queries.js';
-import { decideStep, reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
+import {
+  decideStep,
+  reapplyStep,
+  resubmitStep,
+  submitStep,
+  supplyDeferredMaterials,
+  verifyCommitment,
+} from '../../../shared/app/step-actions.js';
+import { VerificationSchema } from '../../../shared/domain/commitment.js';
 import {
   DecisionRequestSchema,
   ResubmissionSchema,
@@ -10,6 +18,11 @@ import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery, PartParams, StepParams } from '../openapi.js';
 import { InboxSchema, StageViewSchema, StepResultSchema } from '../schemas.js';
+
+/** 容缺补交: the materials accepted as missing at acceptance, now supplied (ids or names). */
+export const DeferredSupplySchema = z.strictObject({
+  supplied: z.array(z.string().min(1).max(200)).min(1, 'name the materials you are supplying').max(50),
+});
 
 export const ReapplicationSchema = z.strictObject({
   note: z.string().trim().max(2000).optional(),
@@ -124,6 +137,58 @@ export function stepRoutes(deps: ApiDeps) {
           step: itemView(
             ctx,
             await reapplyStep(ctx, c.get('principal'), id, stepId, c.req.valid('json').note),
+          ),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{id}/steps/{stepId}/deferred-materials',
+      security: bearer,
+      request: { params: StepParams, body: body(DeferredSupplySchema) },
+      responses: {
+        200: json(
+          'the step with the materials accepted as missing (容缺受理) now supplied; approvable once none is left',
+          StepResultSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { id, stepId } = c.req.valid('param');
+      const { supplied } = c.req.valid('json');
+      return c.json(
+        { step: itemView(ctx, await supplyDeferredMaterials(ctx, c.get('principal'), id, stepId, supplied)) },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{id}/steps/{stepId}/commitment-verification',
+      security: bearer,
+      request: { params: StepParams, body: body(VerificationSchema) },
+      responses: {
+        200: json(
+          'the step with its commitment verified (告知承诺核查); a failure revokes the approval and returns the project at this step',
+          StepResultSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { id, stepId } = c.req.valid('param');
+      return c.json(
+        {
+          step: itemView(
+            ctx,
+            await verifyCommitment(ctx, c.get('principal'), id, stepId, c.req.valid('json')),
           ),
         },
         200,

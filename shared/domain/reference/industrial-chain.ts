@@ -7,10 +7,12 @@ import { withJointReviews } from './joint-reviews.js';
  * realistic defaults an operator edits in data.
  */
 
-type MaterialInput = { id: string; name: string; original?: boolean };
+type MaterialInput = { id: string; name: string; original?: boolean; deferrable?: boolean };
 
 const original = (id: string, name: string): MaterialInput => ({ id, name, original: true });
 const copy = (id: string, name: string): MaterialInput => ({ id, name, original: false });
+/** 容缺受理: a minor material the window may accept the submission without, to be supplied later. */
+const deferrable = (material: MaterialInput): MaterialInput => ({ ...material, deferrable: true });
 
 const FREE = { basis: '《中华人民共和国行政许可法》第五十八条', standard: '不收费' } as const;
 const FREE_FILING = {
@@ -112,7 +114,7 @@ export const referenceChainV1Input: ChainInput = {
             FILING_CERT,
             copy('site-plan', '项目拟选址位置图及勘测定界图'),
             copy('land-use-justification', '建设项目用地节约集约论证材料'),
-            POWER_OF_ATTORNEY,
+            deferrable(POWER_OF_ATTORNEY),
           ],
           fee: FREE,
           policy: MINOR_MISSING,
@@ -213,7 +215,7 @@ export const referenceChainV1Input: ChainInput = {
             original('eia-application', '建设项目环境影响评价文件审批申请'),
             original('eia-report', '环境影响报告书（表）全本'),
             copy('eia-public-participation', '公众参与说明'),
-            copy('eia-redacted-statement', '删除涉密及商业秘密内容的说明'),
+            deferrable(copy('eia-redacted-statement', '删除涉密及商业秘密内容的说明')),
           ],
           fee: FREE,
           // a project with a full report (报告书) is approved by the city (上下协同)
@@ -233,13 +235,16 @@ export const referenceChainV1Input: ChainInput = {
           materials: [
             original('swc-application', '水土保持方案审批申请'),
             original('swc-plan', '水土保持方案报告书（表）'),
+            copy('swc-review-opinion', '水土保持方案技术评审意见'),
             FILING_CERT,
           ],
           fee: {
             basis: '《水土保持补偿费征收使用管理办法》（财综〔2014〕8号）',
             standard: '审批不收费；水土保持补偿费按征占用土地面积一次性计征，执行省定标准',
           },
-          policy: STRICT,
+          // 告知承诺制 (水利部办水保〔2020〕160号): the enterprise commits the plan meets the standards instead of a
+          // technical review opinion; the bureau approves on it and checks within 20 working days
+          policy: { ...STRICT, commitment: { materials: ['swc-review-opinion'], verificationDays: 20 } },
         },
         {
           id: '9',
@@ -377,7 +382,7 @@ export const referenceChainV1Input: ChainInput = {
             original('design-scheme-application', '设计方案审查申请表'),
             original('design-scheme', '建设工程设计方案文本及电子报批文件'),
             LAND_PLANNING_PERMIT,
-            copy('land-title', '不动产权证书（土地）'),
+            deferrable(copy('land-title', '不动产权证书（土地）')),
           ],
           fee: FREE,
           policy: MINOR_MISSING,
@@ -544,7 +549,7 @@ export const referenceChainV1Input: ChainInput = {
             CONSTRUCTION_DRAWINGS,
             original('geotechnical-report', '岩土工程勘察报告'),
             CONSTRUCTION_PLANNING_PERMIT,
-            copy('designer-qualification', '勘察设计单位资质证书'),
+            deferrable(copy('designer-qualification', '勘察设计单位资质证书')),
           ],
           fee: { basis: '施工图审查由政府购买服务', standard: '不收费' },
           policy: MINOR_MISSING,
@@ -655,7 +660,8 @@ export const referenceChainV1Input: ChainInput = {
             copy('drainage-water-quality', '排水水质、水量检测报告'),
           ],
           fee: FREE,
-          policy: STRICT,
+          // 告知承诺制: the water-quality test report follows the commitment, checked within 20 working days
+          policy: { ...STRICT, commitment: { materials: ['drainage-water-quality'], verificationDays: 20 } },
         },
         {
           id: '30',

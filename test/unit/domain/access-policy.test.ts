@@ -8,6 +8,7 @@ import {
 } from '../../../shared/domain/access-policy.js';
 import type { Batch } from '../../../shared/domain/batch.js';
 import type { Chain } from '../../../shared/domain/chain.js';
+import type { Complaint } from '../../../shared/domain/complaint.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
 import type { Meeting } from '../../../shared/domain/meeting.js';
 import type { Principal, Role } from '../../../shared/domain/principal.js';
@@ -28,6 +29,7 @@ const principals: Record<Role, Principal> = {
   investor: { userId: 'investor-sun', role: 'investor', name: '孙总', enterpriseId: ENTERPRISE },
   leader: { userId: 'leader-li', role: 'leader', name: '李主任' },
   admin: { userId: 'admin-zhou', role: 'admin', name: '周管理员' },
+  efficiency: { userId: 'efficiency-wu', role: 'efficiency', name: '吴主任（效能办）' },
 };
 const roles = Object.keys(principals) as Role[];
 
@@ -76,6 +78,30 @@ const meetingOn = (project: Project, departmentId: string): Meeting => ({
   createdAt: '2026-11-23T09:00:00+08:00',
   updatedAt: '2026-11-23T09:00:00+08:00',
 });
+/** A complaint filed by the project's agent about one department's step. */
+const complaintOn = (project: Project, departmentId: string): Complaint => ({
+  complaintId: `01COMPLAINT${project.projectId.slice(-15)}`,
+  number: '效能投诉〔2026〕第0001号',
+  version: 1,
+  projectId: project.projectId,
+  projectCode: project.code,
+  projectName: project.name,
+  enterpriseId: project.enterpriseId,
+  stepId: '1a',
+  stepName: '1a',
+  departmentId,
+  category: 'delay',
+  description: '受理后迟迟不予答复，多次催问无果',
+  complainant: { userId: project.agentId, role: 'agent', name: project.agentId },
+  status: 'filed',
+  filedAt: '2026-11-23T01:00:00.000Z',
+  limitDays: 5,
+  dueDate: '2026-11-30',
+  record: [],
+  updatedAt: '2026-11-23T01:00:00.000Z',
+});
+const ownComplaint = complaintOn(ownProject, 'NRP');
+const foreignComplaint = complaintOn(foreignProject, 'ENV');
 /** A batch carried up to a department, assembled by an agent. */
 const batchTo = (departmentId: string, agentId: string): Batch => ({
   batchId: `01BATCH${departmentId}`,
@@ -96,8 +122,8 @@ const foreignMeeting = meetingOn(foreignProject, 'ENV');
 
 type Whose = 'own' | 'foreign';
 type Expected = 'allowed' | 'forbidden' | 'not_found';
-/** agent, officer, investor, leader, admin */
-type Row = readonly [Expected, Expected, Expected, Expected, Expected];
+/** agent, officer, investor, leader, admin, efficiency office */
+type Row = readonly [Expected, Expected, Expected, Expected, Expected, Expected];
 
 const A = 'allowed';
 const F = 'forbidden';
@@ -138,6 +164,10 @@ const resources: Record<Action, Record<Whose, Resource>> = {
   'meeting.respond': { own: { meeting: ownMeeting }, foreign: { meeting: foreignMeeting } },
   'meeting.run': { own: { meeting: ownMeeting }, foreign: { meeting: foreignMeeting } },
   'meeting.read': { own: { meeting: ownMeeting }, foreign: { meeting: foreignMeeting } },
+  'reports.read_credit': { own: {}, foreign: {} },
+  'complaint.file': { own: { project: ownProject, chain }, foreign: { project: foreignProject, chain } },
+  'complaint.read': { own: { complaint: ownComplaint }, foreign: { complaint: foreignComplaint } },
+  'complaint.handle': { own: { complaint: ownComplaint }, foreign: { complaint: foreignComplaint } },
   'project.read_approvals': {
     own: { project: ownProject, chain },
     foreign: { project: foreignProject, chain },
@@ -152,41 +182,47 @@ const resources: Record<Action, Record<Whose, Resource>> = {
   'batch.collect': { own: { batch: ownBatch }, foreign: { batch: foreignBatch } },
 };
 
-/** DOMAIN.md "Who sees what", as verdicts: agent, officer, investor, leader, admin. */
+/** DOMAIN.md "Who sees what", as verdicts: agent, officer, investor, leader, admin, efficiency office. */
 const expected: Record<Action, Record<Whose, Row>> = {
-  'project.register': { own: [A, F, F, A, A], foreign: [F, F, F, A, A] },
-  'project.read': { own: [A, A, A, A, A], foreign: [N, N, N, A, A] },
-  'project.read_timeline': { own: [A, A, A, A, A], foreign: [N, N, N, A, A] },
-  'project.reassign': { own: [A, F, F, A, A], foreign: [N, N, N, A, A] },
-  'project.withdraw': { own: [A, F, F, A, A], foreign: [N, N, N, A, A] },
-  'step.submit': { own: [A, F, F, F, F], foreign: [N, N, N, F, F] },
-  'step.resubmit': { own: [A, F, F, F, F], foreign: [N, N, N, F, F] },
-  'step.reapply': { own: [A, F, F, F, F], foreign: [N, N, N, F, F] },
-  'step.decide': { own: [F, A, F, F, F], foreign: [N, N, N, F, F] },
-  'step.pause_clock': { own: [F, A, F, F, F], foreign: [N, N, N, F, F] },
-  'projects.filter_by_department': { own: [F, A, F, A, A], foreign: [F, F, F, A, A] },
-  'inbox.read': { own: [F, A, F, A, A], foreign: [F, F, F, A, A] },
-  'projects.filter_by_agent': { own: [A, F, F, A, A], foreign: [F, F, F, A, A] },
-  'reports.read': { own: [A, A, F, A, A], foreign: [A, A, F, A, A] },
-  'reports.read_weekly': { own: [F, F, F, A, A], foreign: [F, F, F, A, A] },
-  'chain.publish': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
-  'admin.operate': { own: [F, F, F, F, A], foreign: [F, F, F, F, A] },
-  'meeting.convene': { own: [F, A, F, A, A], foreign: [F, A, F, A, A] },
-  'meeting.request': { own: [A, F, F, F, F], foreign: [A, F, F, F, F] },
-  'meeting.answer_request': { own: [F, F, F, A, A], foreign: [F, F, F, A, A] },
+  'project.register': { own: [A, F, F, A, A, F], foreign: [F, F, F, A, A, F] },
+  'project.read': { own: [A, A, A, A, A, N], foreign: [N, N, N, A, A, N] },
+  'project.read_timeline': { own: [A, A, A, A, A, N], foreign: [N, N, N, A, A, N] },
+  'project.reassign': { own: [A, F, F, A, A, N], foreign: [N, N, N, A, A, N] },
+  'project.withdraw': { own: [A, F, F, A, A, N], foreign: [N, N, N, A, A, N] },
+  'step.submit': { own: [A, F, F, F, F, N], foreign: [N, N, N, F, F, N] },
+  'step.resubmit': { own: [A, F, F, F, F, N], foreign: [N, N, N, F, F, N] },
+  'step.reapply': { own: [A, F, F, F, F, N], foreign: [N, N, N, F, F, N] },
+  'step.decide': { own: [F, A, F, F, F, N], foreign: [N, N, N, F, F, N] },
+  'step.pause_clock': { own: [F, A, F, F, F, N], foreign: [N, N, N, F, F, N] },
+  'projects.filter_by_department': { own: [F, A, F, A, A, F], foreign: [F, F, F, A, A, F] },
+  'inbox.read': { own: [F, A, F, A, A, F], foreign: [F, F, F, A, A, F] },
+  'projects.filter_by_agent': { own: [A, F, F, A, A, F], foreign: [F, F, F, A, A, F] },
+  'reports.read': { own: [A, A, F, A, A, A], foreign: [A, A, F, A, A, A] },
+  'reports.read_weekly': { own: [F, F, F, A, A, A], foreign: [F, F, F, A, A, A] },
+  'chain.publish': { own: [F, F, F, F, A, F], foreign: [F, F, F, F, A, F] },
+  'admin.operate': { own: [F, F, F, F, A, F], foreign: [F, F, F, F, A, F] },
+  'meeting.convene': { own: [F, A, F, A, A, F], foreign: [F, A, F, A, A, F] },
+  'meeting.request': { own: [A, F, F, F, F, F], foreign: [A, F, F, F, F, F] },
+  'meeting.answer_request': { own: [F, F, F, A, A, F], foreign: [F, F, F, A, A, F] },
   // the own meeting invites the officer's department and was convened by a leader
-  'meeting.respond': { own: [F, A, F, F, F], foreign: [N, N, N, F, F] },
-  'meeting.run': { own: [F, F, F, A, A], foreign: [N, N, N, A, A] },
-  'meeting.read': { own: [A, A, A, A, A], foreign: [N, N, N, A, A] },
+  'meeting.respond': { own: [F, A, F, F, F, N], foreign: [N, N, N, F, F, N] },
+  'meeting.run': { own: [F, F, F, A, A, N], foreign: [N, N, N, A, A, N] },
+  'meeting.read': { own: [A, A, A, A, A, N], foreign: [N, N, N, A, A, N] },
+  'reports.read_credit': { own: [F, F, F, A, A, A], foreign: [F, F, F, A, A, A] },
+  // the own project is visible to all but the efficiency office; complaints are filed by its agent or investor
+  'complaint.file': { own: [A, F, A, F, F, N], foreign: [N, N, N, F, F, N] },
+  // the own complaint: agent-wang's, about NRP's step; the investor sees only the complaints they filed
+  'complaint.read': { own: [A, A, N, A, A, A], foreign: [N, N, N, A, A, A] },
+  'complaint.handle': { own: [F, F, N, F, F, A], foreign: [N, N, N, F, F, A] },
   // the enterprise's own record: officers see each step in the project view instead
-  'project.read_approvals': { own: [A, F, A, A, A], foreign: [N, N, N, A, A] },
+  'project.read_approvals': { own: [A, F, A, A, A, N], foreign: [N, N, N, A, A, N] },
   // the own project's filing step is held by the officer's department
-  'project.set_code': { own: [A, A, F, A, A], foreign: [N, N, N, A, A] },
-  'batch.assemble': { own: [A, F, F, F, F], foreign: [A, F, F, F, F] },
+  'project.set_code': { own: [A, A, F, A, A, N], foreign: [N, N, N, A, A, N] },
+  'batch.assemble': { own: [A, F, F, F, F, F], foreign: [A, F, F, F, F, F] },
   // the own batch goes to the officer's department
-  'batch.read': { own: [A, A, N, A, A], foreign: [N, N, N, A, A] },
-  'batch.carry': { own: [A, F, N, F, F], foreign: [N, N, N, F, F] },
-  'batch.collect': { own: [A, F, N, F, F], foreign: [N, N, N, F, F] },
+  'batch.read': { own: [A, A, N, A, A, N], foreign: [N, N, N, A, A, N] },
+  'batch.carry': { own: [A, F, N, F, F, N], foreign: [N, N, N, F, F, N] },
+  'batch.collect': { own: [A, F, N, F, F, N], foreign: [N, N, N, F, F, N] },
 };
 
 const verdictOf = (verdict: Verdict): Expected => (verdict.allowed ? 'allowed' : verdict.as);

@@ -284,6 +284,56 @@ describe('validateChain', () => {
   });
 });
 
+describe('容缺受理 and 告知承诺制 in the chain', () => {
+  it('refuses a deferrable material on a step that accepts nothing missing, and a commitment for unlisted materials', () => {
+    // Prepare
+    const materials = [
+      { id: 'application', name: '申请表' },
+      { id: 'power-of-attorney', name: '授权委托书', deferrable: true },
+    ];
+    const input = chain([
+      step('1', [], { materials }),
+      step('2', [], {
+        materials,
+        policy: {
+          acceptWithMinorMissing: true,
+          commitment: { materials: ['test-report'], verificationDays: 20 },
+        },
+      }),
+    ]);
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems).toEqual([
+      'step 1 marks power-of-attorney deferrable, but its policy does not accept a submission with a minor material missing (acceptWithMinorMissing)',
+      'step 2: its commitment stands for material(s) it does not list: test-report',
+    ]);
+  });
+
+  it('accepts the reference chain’s deferrable materials and commitments', () => {
+    // Act
+    const deferrable = referenceChainV1.stages
+      .flatMap((s) => s.steps)
+      .flatMap((s) => s.materials.filter((m) => m.deferrable).map((m) => `${s.id}:${m.id}`));
+    const commitments = referenceChainV1.stages
+      .flatMap((s) => s.steps)
+      .filter((s) => s.policy.commitment)
+      .map((s) => s.id);
+
+    // Assess
+    expect(deferrable).toEqual([
+      '2:power-of-attorney',
+      '7:eia-redacted-statement',
+      '15:land-title',
+      '23:designer-qualification',
+    ]);
+    expect(commitments).toEqual(['8', '29']);
+    expect(problemsOf(referenceChainInput, referenceDepartments)).toEqual([]);
+  });
+});
+
 describe('joint reviews (联合审查)', () => {
   it('accepts the joint-review fixture chain with the reference departments', () => {
     // Act

@@ -1,0 +1,121 @@
+import type { Complaint } from './complaint.js';
+import type { ComplaintRung, SlaPolicy } from './sla-policy.js';
+import { addCalendarDays, chinaDate, startOfChinaDay, type WorkingDayCalendar } from './working-days.js';
+
+/**
+ * 限时办结 of an efficiency complaint, like a step's: yellow when its last working days come, red once its due date
+ * has passed, then the escalation ladder of the complaint policy (the efficiency office's head, then the leaders),
+ * rung by rung as the working days overdue pile up. Pure: the sweep asks what is due at its instant, acts, and asks
+ * when to look again, so a second sweep at the same instant finds nothing to do.
+ */
+export type ComplaintCheckpoint =
+  | { kind: 'yellow'; at: string }
+  | { kind: 'red'; at: string }
+  | { kind: 'escalate'; level: number; rung: ComplaintRung; afterOverdueDays: number; at: string };
+
+export type ComplaintSlaAction =
+  | { kind: 'yellow' }
+  | { kind: 'red'; dueDate: string }
+  | { kind: 'escalate'; level: number; rung: ComplaintRung; afterOverdueDays: number };
+
+const ORDER: Record<ComplaintCheckpoint['kind'], number> = { yellow: 0, red: 1, escalate: 2 };
+
+export function complaintTimeline(
+  calendar: WorkingDayCalendar,
+  complaint: Pick<Complaint, 'filedAt' | 'dueDate'>,
+  policy: SlaPolicy,
+): ComplaintCheckpoint[] {
+  const checkpoints: ComplaintCheckpoint[] = [];
+  // Yellow: the first day with at most `yellowDaysLeft` working days left (at the latest the due date itself).
+  for (
+    let day = chinaDate(new Date(complaint.filedAt));
+    day <= complaint.dueDate;
+    day = addCalendarDays(day, 1)
+  ) {
+    if (calendar.workingDaysBetween(day, complaint.dueDate).days <= policy.yellowDaysLeft) {
+      checkpoints.push({ kind: 'yellow', at: startOfChinaDay(day) });
+      break;
+    }
+  }
+  const redAt = startOfChinaDay(addCalendarDays(complaint.dueDate, 1));
+  checkpoints.push({ kind: 'red', at: redAt });
+  policy.complaints.escalation.forEach((rung, index) => {
+    checkpoints.push({
+      kind: 'escalate',
+      level: index + 1,
+      rung: rung.rung,
+      afterOverdueDays: rung.afterOverdueDays,
+      at:
+        rung.afterOverdueDays === 0
+          ? redAt
+          : startOfChinaDay(calendar.addWorkingDays(complaint.dueDate, rung.afterOverdueDays).date),
+    });
+  });
+  return checkpoints.sort((a, b) => a.at.localeCompare(b.at) || ORDER[a.kind] - ORDER[b.kind]);
+}
+
+function pending(complaint: Complaint, timeline: ComplaintCheckpoint[]): ComplaintCheckpoint[] {
+  const light = complaint.light ?? 'green';
+  const level = complaint.escalationLevel ?? 0;
+  return timeline.filter((c) =>
+    c.kind === 'yellow' ? light === 'green' : c.kind === 'red' ? light !== 'red' : c.level > level,
+  );
+}
+
+/** When the sweep should next look at an open complaint (undefined once closed or nothing is left to do). */
+export function complaintCheckAt(
+  calendar: WorkingDayCalendar,
+  complaint: Complaint,
+  policy: SlaPolicy,
+): string | undefined {
+  if (complaint.status === 'closed') return undefined;
+  return pending(complaint, complaintTimeline(calendar, complaint, policy))[0]?.at;
+}
+
+/**
+ * The sweep's step on one complaint at `now`: every checkpoint due is acted on in order, and the complaint learns
+ * when to be looked at next. Undefined when nothing changes.
+ */
+export function complaintSlaStep(
+  calendar: WorkingDayCalendar,
+  complaint: Complaint,
+  policy: SlaPolicy,
+  now: Date,
+): { complaint: Complaint; actions: ComplaintSlaAction[] } | undefined {
+  if (complaint.status === 'closed') return undefined;
+  const at = now.toISOString();
+  const due = pending(complaint, complaintTimeline(calendar, complaint, policy)).filter((c) => c.at <= at);
+  let light = complaint.light ?? 'green';
+  let escalationLevel = complaint.escalationLevel ?? 0;
+  const actions: ComplaintSlaAction[] = [];
+  for (const checkpoint of due) {
+    if (checkpoint.kind === 'yellow') {
+      light = 'yellow';
+      actions.push({ kind: 'yellow' });
+    } else if (checkpoint.kind === 'red') {
+      light = 'red';
+      actions.push({ kind: 'red', dueDate: complaint.dueDate });
+    } else {
+      escalationLevel = checkpoint.level;
+      actions.push({
+        kind: 'escalate',
+        level: checkpoint.level,
+        rung: checkpoint.rung,
+        afterOverdueDays: checkpoint.afterOverdueDays,
+      });
+    }
+  }
+  const marked: Complaint = { ...complaint, light, escalationLevel };
+  const next = complaintCheckAt(calendar, marked, policy);
+  if (actions.length === 0 && next === complaint.slaCheckAt) return undefined;
+  const { slaCheckAt: _s, ...rest } = marked;
+  return {
+    complaint: {
+      ...rest,
+      ...(next ? { slaCheckAt: next } : {}),
+      version: complaint.version + 1,
+      ...(actions.length > 0 ? { updatedAt: at } : {}),
+    },
+    actions,
+  };
+}
