@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DAIBAN_FUNCTION_MEMORY_MB } from '../infra/aws/constructs/daiban-function.js';
 import { driveOverHttp, type ProjectView } from '../infra/local/drive-over-http.js';
@@ -196,6 +198,26 @@ async function main(): Promise<void> {
       '',
     ];
     console.log(lines.join('\n'));
+    const resultsDir = process.env.BENCH_RESULTS_DIR ?? join(import.meta.dirname, 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(
+      join(resultsDir, 'cost.json'),
+      `${JSON.stringify(
+        {
+          chain: `${referenceChain.id}@${referenceChain.version}`,
+          status: view.project.status,
+          steps: steps.length,
+          transitions,
+          transitionTarget: TRANSITION_TARGET,
+          kinds,
+          lambdaInvocations: { api: api.count, tasks: tasks.count, averageMs: avgMs },
+          dynamoDb: usage,
+          usdPerProject: { ...cost, total },
+        },
+        null,
+        2,
+      )}\n`,
+    );
     if (view.project.status !== 'completed') process.exitCode = 1;
     if (transitions > TRANSITION_TARGET) process.exitCode = 1;
   } finally {

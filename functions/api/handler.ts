@@ -1,7 +1,8 @@
 import { handle } from 'hono/aws-lambda';
 import type { AppContext } from '../../shared/app/context.js';
 import { principalFromApiGateway } from '../commons/api-gateway-principal.js';
-import { createAwsContext } from '../commons/aws-context.js';
+import { observedAwsContext } from '../commons/aws-context.js';
+import { keysOfApiRequest, observed } from '../commons/observability.js';
 import { createApp } from './app.js';
 
 /**
@@ -11,4 +12,8 @@ import { createApp } from './app.js';
 export const createApiHandler = (ctx: AppContext) =>
   handle(createApp({ ctx, authenticate: principalFromApiGateway }));
 
-export const handler = createApiHandler(createAwsContext());
+const { ctx, obs } = observedAwsContext();
+const api = createApiHandler(ctx);
+export const handler = observed(obs, keysOfApiRequest, (event: Parameters<typeof api>[0], context) =>
+  api(event, context),
+);

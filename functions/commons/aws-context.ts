@@ -1,3 +1,4 @@
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -9,10 +10,12 @@ import { type Clock, systemClock } from '../../shared/app/clock.js';
 import { type AppContext, type DaibanConfig, DEFAULT_SPINE, ulidFactory } from '../../shared/app/context.js';
 import { LiveSettings } from '../../shared/app/live-settings.js';
 import { jsonLogger, type Logger } from '../../shared/app/logger.js';
+import type { Metrics } from '../../shared/app/metrics.js';
 import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
 import { AwsChannels } from '../../shared/notify/aws-channels.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+import { createObservability, type Observability } from './observability.js';
 
 /**
  * The environment every Daiban Lambda function reads (set by the CDK stateless stack).
@@ -82,13 +85,28 @@ export function readAwsEnv(env: Record<string, string | undefined>): AwsEnv {
  * The SDK clients of a Lambda process. Region and credentials come from the Lambda environment
  * (AWS_REGION, the execution role); `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SFN` redirect them locally.
  */
-export function defaultAwsClients(): AwsClients {
+export function defaultAwsClients(tracer?: Tracer): AwsClients {
+  const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
   return {
-    dynamo: new DynamoDBClient({}),
-    sfn: new SFNClient({}),
-    eventBridge: new EventBridgeClient({}),
-    sns: new SNSClient({}),
+    dynamo: traced(new DynamoDBClient({})),
+    sfn: traced(new SFNClient({})),
+    eventBridge: traced(new EventBridgeClient({})),
+    sns: traced(new SNSClient({})),
   };
+}
+
+/**
+ * The context of a Lambda handler module, with Powertools: its logger, its metrics, its AWS clients traced.
+ *
+ * @example const { ctx, obs } = observedAwsContext(); export const handler = observed(obs, keysOfTask, …(ctx));
+ */
+export function observedAwsContext(): { ctx: AppContext; obs: Observability } {
+  const obs = createObservability();
+  const ctx = createAwsContext(process.env, defaultAwsClients(obs.tracer), {
+    log: obs.log,
+    metrics: obs.appMetrics,
+  });
+  return { ctx, obs };
 }
 
 /**
@@ -103,7 +121,7 @@ export function defaultAwsClients(): AwsClients {
 export function createAwsContext(
   env: Record<string, string | undefined> = process.env,
   clients: AwsClients = defaultAwsClients(),
-  options: { clock?: Clock; log?: Logger } = {},
+  options: { clock?: Clock; log?: Logger; metrics?: Metrics } = {},
 ): AppContext {
   const config = readAwsEnv(env);
   const doc = DynamoDBDocumentClient.from(clients.dynamo, {
@@ -162,5 +180,6 @@ export function createAwsContext(
         }
       : {}),
     log: options.log ?? jsonLogger,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
 }

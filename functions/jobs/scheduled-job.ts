@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../shared/app/context.js';
 import { reconcileProject } from '../../shared/app/executions.js';
 import { runScheduledJob } from '../../shared/app/scheduled-job.js';
-import { createAwsContext } from '../commons/aws-context.js';
+import { observedAwsContext } from '../commons/aws-context.js';
+import { observed } from '../commons/observability.js';
 
 /**
  * An execution of a Daiban state machine that ended badly, as EventBridge reports it
@@ -28,4 +29,5 @@ export const createScheduledJobHandler = (ctx: AppContext) => async (event: unkn
   return runScheduledJob(ctx, { weeklyReport: true });
 };
 
-export const handler = createScheduledJobHandler(createAwsContext());
+const { ctx, obs } = observedAwsContext();
+export const handler = observed(obs, () => ({}), createScheduledJobHandler(ctx));

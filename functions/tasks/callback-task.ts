@@ -1,7 +1,8 @@
 import { handleCallbackTask } from '../../shared/app/callback-task.js';
 import type { AppContext } from '../../shared/app/context.js';
 import { CallbackTaskInputSchema } from '../../shared/workflow/task-contract.js';
-import { createAwsContext } from '../commons/aws-context.js';
+import { observedAwsContext } from '../commons/aws-context.js';
+import { keysOfTask, observed } from '../commons/observability.js';
 
 /**
  * The callback task Lambda (`lambda:invoke.waitForTaskToken`): the state machine's payload is validated, then the
@@ -12,4 +13,5 @@ export const createCallbackTaskHandler =
   async (event: unknown): Promise<void> =>
     handleCallbackTask(ctx, CallbackTaskInputSchema.parse(event));
 
-export const handler = createCallbackTaskHandler(createAwsContext());
+const { ctx, obs } = observedAwsContext();
+export const handler = observed(obs, keysOfTask, createCallbackTaskHandler(ctx));

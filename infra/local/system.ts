@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createApp, type DaibanApp } from '../../functions/api/app.js';
 import { authenticateWith } from '../../functions/api/session-token.js';
-import { handleCallbackTask } from '../../shared/app/callback-task.js';
+import { handleCallbackTasks } from '../../shared/app/callback-task.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
 import type { ClockControl } from '../../shared/app/clock-control.js';
@@ -19,6 +19,7 @@ import { reconcileProject } from '../../shared/app/executions.js';
 import { finishStage } from '../../shared/app/finish-stage.js';
 import { LiveSettings } from '../../shared/app/live-settings.js';
 import type { Logger } from '../../shared/app/logger.js';
+import type { Metrics } from '../../shared/app/metrics.js';
 import { type JobReport, reconcileAll, runScheduledJob } from '../../shared/app/scheduled-job.js';
 import { LocalSignIn } from '../../shared/app/sign-in.js';
 import {
@@ -38,12 +39,14 @@ import { ensureTable } from '../../shared/store/create-table.js';
 import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
+import type { CallbackTaskInput } from '../../shared/workflow/task-contract.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { consoleLogger } from './console-logger.js';
 import { LOCAL_AWS } from './dynamodb-local.js';
 import { applyInstallation, planInstallation, type RuntimeMode } from './installation.js';
 import { seedReferenceData } from './seed-reference.js';
 import { SharedReadsStore } from './shared-reads-store.js';
+import { taskBatches } from './task-batches.js';
 
 export const DEFAULT_CONFIG: DaibanConfig = { regionCode: '320115', industryCode: '39', typeCode: '01' };
 
@@ -103,6 +106,8 @@ export type LocalSystemOptions = {
   /** scrypt's cost for new password hashes (default `DEFAULT_SCRYPT`; tests make it cheap) */
   passwordHashing?: ScryptParams;
   log?: Logger;
+  /** where the application's counts go (none published locally unless a test or benchmark listens) */
+  metrics?: Metrics;
   /** tests: wrap the document client (fault injection) or the engine (a signal that fails) */
   wrapDocumentClient?: (doc: DocumentSender) => DocumentSender;
   wrapEngine?: (engine: WorkflowEngine) => WorkflowEngine;
@@ -113,6 +118,8 @@ export type LocalSystemOptions = {
    * would queue thousands of requests at DynamoDB Local and starve the API. Default 8.
    */
   maxConcurrentTasks?: number;
+  /** wraps every run of the task handlers (the benchmarks count what they cost) */
+  aroundTasks?: (run: () => Promise<void>) => Promise<void>;
   /** the scheduled job writes each week's report once the week has ended (`npm start`; tests leave it off) */
   weeklyReport?: boolean;
 };
@@ -215,11 +222,19 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     config: options.config ?? DEFAULT_CONFIG,
     spine: { ...DEFAULT_SPINE, ...options.spine },
     log,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   const taskTurns = concurrencyLimit(options.maxConcurrentTasks ?? 8);
+  const around = options.aroundTasks ?? ((run: () => Promise<void>) => run());
+  // The tasks of one project that arrive together (a stage starting) are handled as one read and one write.
+  const callbackTask = taskBatches(
+    (input: CallbackTaskInput) => input.projectId,
+    (batch) => around(() => handleCallbackTasks(ctx, batch)),
+    taskTurns,
+  );
   localEngine.bindHandlers({
-    callbackTask: (input) => taskTurns(() => handleCallbackTask(ctx, input)),
-    finishStage: (input) => taskTurns(() => finishStage(ctx, input)),
+    callbackTask,
+    finishStage: (input) => taskTurns(() => around(() => finishStage(ctx, input))),
   });
 
   let running: Promise<JobReport> | undefined;

@@ -17,6 +17,9 @@ import { type StatAddition, statsOf, statsOps } from './stats-effects.js';
  * job: the caller is answered with the committed change either way.
  */
 
+/** A callback token a task handler stores on its item. */
+export type StoredToken = { itemKey: string; kind: 'task' | 'gate'; ref: TokenRef };
+
 export type ApplyOptions = {
   actor: Actor;
   /** sends owed besides the transition's (an execution to start or stop) */
@@ -24,10 +27,10 @@ export type ApplyOptions = {
   /** more operations of the same transaction */
   ops?: StoreOp[];
   /**
-   * A task handler's own token, stored in the same transaction (replacing the one it read, if it is still that
-   * one); signals the change owes that item go to it.
+   * Task handlers' own tokens, stored in the same transaction (each replacing the one read, if it is still that
+   * one); signals the change owes those items go to them.
    */
-  storeToken?: { itemKey: string; kind: 'task' | 'gate'; ref: TokenRef };
+  storeTokens?: StoredToken[];
   /** counters the change adds besides those its item changes imply (e.g. a breach the sweep found) */
   stats?: StatAddition[];
 };
@@ -55,14 +58,15 @@ export function stepOutcome(step: ProjectStep): StepTaskOutcome | undefined {
 export function resolveOwed(
   state: ProjectState,
   transition: Transition,
-  stored?: ApplyOptions['storeToken'],
+  stored: readonly StoredToken[] = [],
 ): { sends: OutboxSend[]; checks: StoreOp[] } {
   const after = applyChanges(state, transition.changes);
   const { projectId } = state.project;
   const sends: OutboxSend[] = [];
   const checks: StoreOp[] = [];
   const tokenOf = (key: string, kind: 'task' | 'gate') => {
-    if (stored && stored.itemKey === key && stored.kind === kind) return stored.ref.token;
+    const own = stored.find((t) => t.itemKey === key && t.kind === kind);
+    if (own) return own.ref.token;
     const ref = state.tokens.get(key)?.[kind];
     checks.push({ op: 'check_token', projectId, itemKey: key, kind, token: ref?.token });
     return ref?.token;
@@ -112,20 +116,17 @@ export function transitionOps(
 ): { ops: StoreOp[]; entry?: OutboxEntry; stats: StatAddition[] } {
   const at = now.toISOString();
   const { projectId } = state.project;
-  const { sends: owedSends, checks } = resolveOwed(state, transition, options.storeToken);
-  const stored = options.storeToken;
-  const tokenOps: StoreOp[] = stored
-    ? [
-        { op: 'put_token', projectId, itemKey: stored.itemKey, kind: stored.kind, ref: stored.ref },
-        {
-          op: 'check_token',
-          projectId,
-          itemKey: stored.itemKey,
-          kind: stored.kind,
-          token: state.tokens.get(stored.itemKey)?.[stored.kind]?.token,
-        },
-      ]
-    : [];
+  const { sends: owedSends, checks } = resolveOwed(state, transition, options.storeTokens);
+  const tokenOps: StoreOp[] = (options.storeTokens ?? []).flatMap((stored): StoreOp[] => [
+    { op: 'put_token', projectId, itemKey: stored.itemKey, kind: stored.kind, ref: stored.ref },
+    {
+      op: 'check_token',
+      projectId,
+      itemKey: stored.itemKey,
+      kind: stored.kind,
+      token: state.tokens.get(stored.itemKey)?.[stored.kind]?.token,
+    },
+  ]);
   const sends = [...owedSends, ...(options.sends ?? [])];
   const changedKeys = new Set(transition.changes.map((c) => itemKey(c.after)));
   const ops: StoreOp[] = [

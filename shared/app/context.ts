@@ -7,6 +7,7 @@ import type { ChainCatalog } from './chain-catalog.js';
 import type { Clock } from './clock.js';
 import type { LiveSettings } from './live-settings.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 
 /** Operator settings that are data, not code. */
 export type DaibanConfig = {
@@ -55,6 +56,8 @@ export type AppContext = {
   /** notification channels besides the in-app inbox (absent: in-app only) */
   channels?: NotificationChannels;
   log: Logger;
+  /** counts for dashboards and alarms (absent: none published) */
+  metrics?: Metrics;
 };
 
 /** ULIDs sort by creation time, which keeps events in order within a project. */

@@ -21,6 +21,7 @@ import { partsOf } from '../domain/transition.js';
 import type { Page, PageRequest } from '../store/store.port.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
+import { referenceData } from './reference-cache.js';
 
 /**
  * What a step's clock reads now: working days elapsed and left on both limits (DOMAIN.md 承诺时限/法定时限), and its
@@ -75,14 +76,17 @@ function itemState(ctx: AppContext, item: ProjectStep, now: Date) {
 
 /** A project as the people involved see it: every stage and step with status, department, dates, limits, clock. */
 export async function getProjectView(ctx: AppContext, principal: Principal, projectId: string) {
-  const state = await loadState(ctx, projectId);
+  // One round trip: the project's working set and its handovers are read at once (the handovers are read even
+  // when the caller turns out not to see the project; they are not shown then), the reference data from the cache.
+  const reference = referenceData(ctx.store);
+  const [state, assignments, departments] = await Promise.all([
+    loadState(ctx, projectId),
+    ctx.store.listAssignments(projectId),
+    reference.departments(),
+  ]);
   const { project, chain } = state;
   assertAllowed(principal, 'project.read', { project, chain });
-  const [assignments, departments, agent] = await Promise.all([
-    ctx.store.listAssignments(projectId),
-    ctx.store.listDepartments(),
-    ctx.store.getUser(project.agentId),
-  ]);
+  const agent = await reference.user(project.agentId);
   const now = ctx.clock.now();
   const departmentName = new Map(departments.map((d) => [d.id, d.name]));
   const departmentLevel = new Map(departments.map((d) => [d.id, d.level]));

@@ -23,6 +23,7 @@ export async function relay(ctx: AppContext, entry: OutboxEntry): Promise<RelayR
       if (delivered) result.sent += 1;
       else {
         result.refused += 1;
+        ctx.metrics?.add('SignalsRefused', 1);
         ctx.log.warn('signal refused: the task no longer waits', {
           metric: 'SignalsRefused',
           projectId: entry.projectId,

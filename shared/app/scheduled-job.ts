@@ -37,6 +37,7 @@ export async function runScheduledJob(
     weeklyReport?: boolean;
   } = {},
 ): Promise<JobReport> {
+  const started = performance.now();
   await ctx.settings.refresh(ctx.store).catch(() => undefined);
   const now = options.now ?? ctx.clock.now();
   const until = now.toISOString();
@@ -55,9 +56,18 @@ export async function runScheduledJob(
   };
   const shards = await Promise.all(
     Array.from({ length: WORK_SHARDS }, (_, shard) =>
-      ctx.store.listDueWork(shard, until, perShard).catch(() => []),
+      ctx.store.listDueWork(shard, until, perShard).catch((error: unknown) => {
+        report.failures += 1;
+        ctx.log.warn('scheduled job: a shard of the work index could not be read; the next run tries again', {
+          shard,
+          error: String(error),
+        });
+        return [];
+      }),
     ),
   );
+  // Outbox entries come due only once their grace period is over: each is a signal pending too long.
+  const pendingSignals = shards.flat().filter((work) => work.kind === 'outbox').length;
   for (const work of shards.flat()) {
     if (work.kind === 'outbox') {
       await attempt('an outbox entry', { projectId: work.projectId, outboxId: work.outboxId }, async () => {
@@ -88,6 +98,9 @@ export async function runScheduledJob(
       if (await ensureWeeklyReport(ctx, now)) report.weeklyReports = 1;
     });
   }
+  ctx.metrics?.add('SignalsPending', pendingSignals);
+  ctx.metrics?.add('SweepFailures', report.failures);
+  ctx.metrics?.add('SweepDuration', performance.now() - started);
   return report;
 }
 

@@ -83,6 +83,10 @@ export async function sweepItem(
       }
     });
     await applyTransition(ctx, state, written, { actor: SYSTEM_ACTOR, ops, sends: effects.sends, stats });
+    const breaches = actions.filter((a) => a.kind === 'red').length;
+    const deemed = actions.filter((a) => a.kind === 'deemed').length;
+    if (breaches > 0) ctx.metrics?.add('Breaches', breaches);
+    if (deemed > 0) ctx.metrics?.add('DeemedApprovals', deemed);
     return actions;
   });
 }

@@ -167,14 +167,14 @@ export async function levelOf(ctx: AppContext, item: ProjectStep | undefined) {
  * An officer decides a step, or their department's part of a joint review; a city or provincial department's
  * decision is recorded here too, by the agent who collected it or the stage's lead department.
  */
-export function decideStep(
+export async function decideStep(
   ctx: AppContext,
   principal: Principal,
   projectId: string,
   target: StepTarget,
   decision: Decision,
 ): Promise<ProjectStep> {
-  return retryOnConflict(async () => {
+  const decided = await retryOnConflict(async () => {
     const state = await loadState(ctx, projectId);
     assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
     const level = await levelOf(ctx, itemFor(state, target));
@@ -183,6 +183,8 @@ export function decideStep(
     const after = await applyTransition(ctx, state, transition, { actor: principal });
     return itemFor(after, target);
   });
+  ctx.metrics?.add('Decisions', 1);
+  return decided;
 }
 
 /**

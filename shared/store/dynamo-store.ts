@@ -174,6 +174,20 @@ export class DynamoDaibanStore implements DaibanStore {
     return item?.value === undefined ? undefined : Number(item.value);
   }
 
+  async drawSerial(sequence: string): Promise<number> {
+    const result = await this.send<{ Attributes?: Record<string, unknown> }>(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.counter(sequence),
+        UpdateExpression: 'ADD #value :one',
+        ExpressionAttributeNames: { '#value': 'value' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.value);
+  }
+
   // ---- writes -------------------------------------------------------------------------------------------
 
   async commit(ops: StoreOp[]): Promise<void> {

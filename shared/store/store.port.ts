@@ -161,6 +161,13 @@ export interface DaibanStore {
 
   /** The current value of a sequence (undefined: never used). */
   readSerial(sequence: string): Promise<number | undefined>;
+  /**
+   * Draws the next number of a sequence at once, outside any transaction (one atomic counter update: concurrent
+   * callers never collide, each gets its own number). A number drawn by a change that then fails is not given out
+   * again: the sequence is unique, not gapless. For sequences that must be gapless use `take_serial` in the
+   * change's own transaction.
+   */
+  drawSerial(sequence: string): Promise<number>;
 
   /** Writes every operation in one transaction, or none (throws `CommitConflictError` when a condition fails). */
   commit(ops: StoreOp[]): Promise<void>;

@@ -339,6 +339,40 @@ describe('monitoring', () => {
     });
   });
 
+  it('alarms on timed-out executions of the state machine', () => {
+    // Prepare
+    const { id } = onlyStateMachine();
+
+    // Assess
+    synth.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsTimedOut',
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: id } }],
+    });
+  });
+
+  it('alarms on signals pending too long, on a failing sweep and on a sweep that stopped running', () => {
+    // Assess
+    const daiban = { Namespace: 'Daiban', Dimensions: [{ Name: 'service', Value: 'daiban' }] };
+    synth.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...daiban,
+      MetricName: 'SignalsPending',
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    synth.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...daiban,
+      MetricName: 'SweepFailures',
+    });
+    synth.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...daiban,
+      MetricName: 'SweepDuration',
+      Statistic: 'SampleCount',
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
   it('has a dashboard', () => {
     synth.statelessTemplate.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });

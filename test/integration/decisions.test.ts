@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/app/clock.js';
+import { RecordedMetrics } from '../../shared/app/metrics.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf, TEST_DOCUMENT } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
@@ -7,7 +8,8 @@ import { useTestSystem } from '../support/local-system.js';
 type Event = { type: string; stepId?: string; data?: Record<string, unknown> };
 
 describe('department decisions', () => {
-  const t = useTestSystem();
+  const metrics = new RecordedMetrics();
+  const t = useTestSystem({ metrics });
 
   /** A new project whose filing (step 1) is approved, so steps 2, 6, 7, 8, 9 and 13 are ready. */
   async function projectPastFiling(): Promise<string> {
@@ -110,6 +112,7 @@ describe('department decisions', () => {
     // Prepare
     const projectId = await projectPastFiling();
     await t.api.post(`/projects/${projectId}/steps/9/submission`, 'agent-wang', submissionOf('9'));
+    const countedBefore = metrics.total('Decisions');
 
     // Act: five officers' clicks at once, then one more later
     const decisions = await Promise.all(
@@ -128,6 +131,7 @@ describe('department decisions', () => {
     expect(events.filter((e) => e.stepId === '9' && e.type === 'step_decided')).toHaveLength(1);
     const project = (await viewProject(t.api, projectId)).project as unknown as { decisions: number };
     expect(project.decisions).toBe(2); // step 1 and step 9, once each
+    expect(metrics.total('Decisions') - countedBefore).toBe(1);
   });
 });
 

@@ -111,7 +111,7 @@ describe('signing in with a password (demo mode)', () => {
     expect(res.body.users).toHaveLength(seedUsers().length);
     expect(res.body.users).toContainEqual({
       userId: 'officer-env',
-      name: '市生态环境局窗口',
+      name: '生态环境局（区分局）窗口',
       role: 'officer',
       departmentId: 'ENV',
     });

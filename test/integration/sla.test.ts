@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
+import { RecordedMetrics } from '../../shared/app/metrics.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
@@ -26,6 +27,7 @@ const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`)
 describe('a department that misses its promised limit (超时默认)', () => {
   // Thursday 26 November 2026, 09:00 in Beijing
   const clock = new ManualClock(beijing('2026-11-26 09:00'));
+  const metrics = new RecordedMetrics();
   let system: LocalSystem;
   let api: ApiClient;
   let projectId: string;
@@ -39,7 +41,7 @@ describe('a department that misses its promised limit (超时默认)', () => {
   };
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
+    system = await startTestSystem({ clock, log: silentLogger, metrics });
     api = new ApiClient(system);
     projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
     await system.engine.settled();
@@ -171,6 +173,16 @@ describe('a department that misses its promised limit (超时默认)', () => {
     expect(report.body.headline).toMatch(/比法定时限提速/);
     expect(asOfficer.body.departments.map((d: { departmentId: string }) => d.departmentId)).toEqual(['DRC']);
     expect(asInvestor.status).toBe(403);
+  });
+
+  it('counts the breach and the deemed approval for the dashboard and alarms, and times every sweep', async () => {
+    // Assess: four sweeps so far, one breach, one deemed approval; the late decision was refused, not counted
+    expect(metrics.total('Breaches')).toBe(1);
+    expect(metrics.total('DeemedApprovals')).toBe(1);
+    expect(metrics.total('Decisions')).toBe(0);
+    expect(metrics.values.get('SweepDuration')).toHaveLength(4);
+    expect(metrics.total('SweepFailures')).toBe(0);
+    expect(metrics.total('SignalsPending')).toBe(0);
   });
 
   it('climbs the ladder to the leaders when a step without deemed approval stays overdue', async () => {

@@ -51,6 +51,8 @@ describe('resolveProjectAttributes', () => {
     // Assess
     expect(attributes).toEqual({
       hazardousWorks: true,
+      eiaReportBook: false,
+      majorHazardSource: false,
       siteAreaM2: 30000,
       needsCivilAirDefence: true,
       temporaryWorks: false,
@@ -65,7 +67,7 @@ describe('resolveProjectAttributes', () => {
     // Assess
     expect(act).toThrow(InvalidInputError);
     expect(act).toThrow(
-      "unknown attribute 'foo'; this chain knows: hazardousWorks, siteAreaM2, needsCivilAirDefence, temporaryWorks, roadWorks",
+      "unknown attribute 'foo'; this chain knows: hazardousWorks, eiaReportBook, majorHazardSource, siteAreaM2, needsCivilAirDefence, temporaryWorks, roadWorks",
     );
   });
 

@@ -1,0 +1,107 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Hono } from 'hono';
+import { listenHttp } from '../../infra/local/http-listener.js';
+import type { BenchSystem } from '../lib/bench-system.js';
+import { type CallCounts, totalCalls } from '../lib/dynamo-calls.js';
+import { interleavedLatency, interleavedThroughput } from '../lib/interleave.js';
+import { progressBar } from '../lib/progress.js';
+import { type Latency, latency, ratio, round2 } from '../lib/stats.js';
+
+export type ProgressReadFigure = {
+  /** GET /projects/{id} over HTTP (an agent's token) */
+  read: Latency & { perSecond: number };
+  /** the bare baseline: a DynamoDB Query of the same partition, as the read's own Query asks it */
+  query: Latency & { perSecond: number };
+  /** the HTTP ceiling: a bare Hono route on the same server stack */
+  bareHono: Latency & { perSecond: number };
+  concurrency: number;
+  p99Ratio: number;
+  throughputRatio: number;
+  callsPerRead: CallCounts & { total: number };
+  goals: { p99Ratio: number; throughputRatio: number };
+  met: { p99: boolean; throughput: boolean };
+};
+
+/**
+ * A progress page, GET /projects/{id}, against a bare Query of the same partition (what the page cannot do
+ * without), and a bare Hono route served the same way (what HTTP costs alone): latency one request at a time,
+ * interleaved, then throughput at the same concurrency in interleaved slices.
+ */
+export async function measureProgressRead(
+  bench: BenchSystem,
+  options: { projectIds: string[]; rounds: number; concurrency: number; sliceMs: number; slices: number },
+): Promise<ProgressReadFigure> {
+  const { projectIds } = options;
+  const token = await bench.token('leader-zhang');
+  const bare = new Hono().get('/bare', (c) => c.json({ ok: true }));
+  const bareHttp = await listenHttp({ port: 0, host: '127.0.0.1' });
+  bareHttp.serve(bare.fetch);
+  const pick = (n: number) => projectIds[n % projectIds.length] as string;
+  let n = 0;
+  const read = async (i = n++) => {
+    const res = await fetch(`${bench.url}/projects/${pick(i)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (res.status !== 200) throw new Error(`GET /projects/{id}: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  const query = (i = n++) =>
+    bench.rawDoc.send(
+      new QueryCommand({
+        TableName: bench.tableName,
+        KeyConditionExpression: 'PK = :pk AND SK >= :from',
+        ExpressionAttributeValues: { ':pk': `PROJECT#${pick(i)}`, ':from': 'PROJECT' },
+        ConsistentRead: true,
+      }),
+    );
+  const bareHono = async () => {
+    const res = await fetch(`http://127.0.0.1:${bareHttp.port}/bare`);
+    await res.arrayBuffer();
+  };
+  try {
+    // warm up all three
+    for (let i = 0; i < 20; i += 1) await Promise.all([read(), query(), bareHono()]);
+    bench.calls.reset();
+    const bar = progressBar(
+      'progress reads, bare Queries and bare Hono calls',
+      options.rounds + options.slices,
+    );
+    const samples = await interleavedLatency(
+      { read: (r) => read(r), query: (r) => query(r), bareHono: () => bareHono() },
+      options.rounds,
+      (r) => bar.tick(r),
+    );
+    const reads = options.rounds;
+    const calls = bench.calls.counts('progress-read');
+    const throughput = await interleavedThroughput(
+      { read: () => read(), query: () => query(), bareHono },
+      {
+        concurrency: options.concurrency,
+        sliceMs: options.sliceMs,
+        slices: options.slices,
+        onSlice: (s) => bar.tick(options.rounds + s),
+      },
+    );
+    bar.done();
+    const readLatency = latency(samples.read);
+    const queryLatency = latency(samples.query);
+    const p99Ratio = ratio(readLatency.p99, queryLatency.p99);
+    const throughputRatio = ratio(throughput.read, throughput.query);
+    const perRead = Object.fromEntries(
+      Object.entries(calls).map(([op, count]) => [op, round2(count / reads)]),
+    );
+    return {
+      read: { ...readLatency, perSecond: round2(throughput.read) },
+      query: { ...queryLatency, perSecond: round2(throughput.query) },
+      bareHono: { ...latency(samples.bareHono), perSecond: round2(throughput.bareHono) },
+      concurrency: options.concurrency,
+      p99Ratio,
+      throughputRatio,
+      callsPerRead: { ...perRead, total: round2(totalCalls(perRead)) },
+      goals: { p99Ratio: 2, throughputRatio: 0.8 },
+      met: { p99: p99Ratio <= 2, throughput: throughputRatio >= 0.8 },
+    };
+  } finally {
+    bareHttp.close();
+  }
+}

@@ -1,0 +1,304 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type RunningDynamoDb, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
+import { type DecisionFigure, measureDecision } from './figures/decision.js';
+import { measureProgressRead, type ProgressReadFigure } from './figures/progress-read.js';
+import { measureRegistration, type RegistrationFigure } from './figures/registration.js';
+import { measureScale, type ScaleFigure } from './figures/scale.js';
+import { type BenchSystem, startBenchSystem } from './lib/bench-system.js';
+import { describeCalls } from './lib/dynamo-calls.js';
+import { currentLoad, describeMachine } from './lib/machine.js';
+import { ms, perSecond } from './lib/stats.js';
+
+/**
+ * `npm run bench`: every figure of the README's "Performance" table, each measured side by side with its baseline
+ * in the same run (interleaved, so a busy machine slows both alike), on the embedded runtime (DynamoDB Local, the
+ * local engine). Prints the table at the end and writes everything to bench/results/bench-<time>.json and
+ * bench/results/latest.json. `--quick` runs every part small, to check that it still works (CI): its figures are
+ * not timings to quote.
+ */
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'restart-projects': { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const RESULTS_DIR = values.out ?? join(import.meta.dirname, 'results');
+
+const SIZES = quick
+  ? {
+      registration: { slices: 2, perSlice: 8, concurrency: 4 },
+      read: { rounds: 20, concurrency: 4, sliceMs: 200, slices: 2 },
+      decisions: 4,
+      scale: { small: 20, large: 200, listRounds: 3, due: 5, sweepRounds: 2 },
+      restartProjects: 10,
+    }
+  : {
+      registration: { slices: 10, perSlice: 30, concurrency: 8 },
+      read: { rounds: 300, concurrency: 8, sliceMs: 1500, slices: 6 },
+      decisions: 100,
+      scale: { small: 100, large: 10_000, listRounds: 40, due: 50, sweepRounds: 5 },
+      // 10,000 in flight takes `--restart-projects 10000`: on a 2-core machine its seeding alone (600,000 items
+      // into DynamoDB Local) runs past the ten minutes the whole run may take
+      restartProjects: 1_000,
+    };
+
+type Restart = {
+  projects: number;
+  resumed: number;
+  recoveryReportedS: number;
+  startToResumedS: number;
+  firstHealthAfterListeningMs: number;
+  peakRssMb: { runtime: number; dynamoDbLocal: number };
+  memoryGoalMb: number;
+};
+type Cost = {
+  status: string;
+  transitions: number;
+  transitionTarget: number;
+  usdPerProject: { total: number };
+};
+
+/** Runs another bench script as its own process (a restart must be one), its output shown as it comes. */
+function runScript(script: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script), ...args], {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, BENCH_RESULTS_DIR: RESULTS_DIR },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`bench/${script} exited with ${code ?? 'a signal'}`)),
+    );
+  });
+}
+
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(RESULTS_DIR, file), 'utf8')) as T;
+
+const section = (title: string) => console.log(`\n▸ ${title}`);
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const machine = describeMachine();
+  const started = Date.now();
+  console.log(
+    `Daiban benchmarks${quick ? ' (--quick: checks that every part works; not timings to quote)' : ''}\n` +
+      `${machine.cpuModel}, ${machine.cpus} CPU(s), ${machine.memoryGb} GB, Node ${machine.node}, Java ${machine.java}, ` +
+      `load average ${machine.loadAverage.start}`,
+  );
+
+  let dynamo: RunningDynamoDb | undefined;
+  let bench: BenchSystem | undefined;
+  let registration: RegistrationFigure;
+  let read: ProgressReadFigure;
+  let decision: DecisionFigure;
+  let scale: ScaleFigure;
+  try {
+    dynamo = await startDynamoDbLocal();
+    bench = await startBenchSystem({ endpoint: dynamo.endpoint, tableName: `bench-${Date.now()}` });
+
+    section('Registration: POST /projects with its first stage handled, against a bare TransactWriteItems');
+    const registered = await measureRegistration(bench, { ...SIZES.registration, dynamoDbPid: dynamo.pid });
+    registration = registered.figure;
+
+    section(
+      'Progress read: GET /projects/{id} against a bare Query of the same partition and a bare Hono route',
+    );
+    read = await measureProgressRead(bench, { projectIds: registered.projectIds, ...SIZES.read });
+
+    section('Decision: POST …/decision against a bare TransactWriteItems of the same items');
+    decision = await measureDecision(bench, {
+      projectIds: registered.projectIds,
+      decisions: SIZES.decisions,
+    });
+    await bench.stop();
+    bench = undefined;
+
+    section(`Lists and the SLA sweep at ${SIZES.scale.small} and ${SIZES.scale.large} active projects`);
+    scale = await measureScale({ endpoint: dynamo.endpoint, ...SIZES.scale });
+  } finally {
+    await bench?.stop();
+    await dynamo?.stop();
+  }
+
+  const restartProjects = Number(values['restart-projects'] ?? SIZES.restartProjects);
+  section(`Restart: the embedded runtime started again with ${restartProjects} projects in flight`);
+  await runScript('restart.ts', ['--projects', String(restartProjects), '--cloned']);
+  const restart = readJson<Restart>('restart.json');
+
+  section('Cost: one project through the reference chain (npm run cost)');
+  await runScript('cost.ts', []);
+  const cost = readJson<Cost>('cost.json');
+
+  const rows = tableRows({ registration, read, decision, scale, restart, cost });
+  const table = renderTable(rows);
+  const minutes = (Date.now() - started) / 60_000;
+  machine.loadAverage.end = currentLoad();
+  const result = {
+    measuredAt: new Date().toISOString(),
+    quick,
+    minutes: Math.round(minutes * 10) / 10,
+    machine,
+    sizes: SIZES,
+    figures: { registration, read, decision, scale, restart, cost },
+    table,
+  };
+  const file = join(RESULTS_DIR, `bench-${result.measuredAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\n${table}\n`);
+  console.log(
+    `${minutes.toFixed(1)} min; load average ${machine.loadAverage.start} → ${machine.loadAverage.end}; written to ${file}`,
+  );
+  if (quick) console.log('(--quick: the figures above only show that every part runs)');
+}
+
+type Row = {
+  figure: string;
+  measured: string;
+  baseline: string;
+  ratio: string;
+  goal: string;
+  met: boolean | null;
+};
+
+const yes = (met: boolean | null) => (met === null ? '' : met ? 'met' : 'NOT MET');
+
+function tableRows(f: {
+  registration: RegistrationFigure;
+  read: ProgressReadFigure;
+  decision: DecisionFigure;
+  scale: ScaleFigure;
+  restart: Restart;
+  cost: Cost;
+}): Row[] {
+  const { registration: reg, read, decision, scale, restart, cost } = f;
+  const rows: Row[] = [
+    {
+      figure: 'Progress read GET /projects/{id}, p50 / p99',
+      measured: `${ms(read.read.p50)} / ${ms(read.read.p99)}`,
+      baseline: `bare Query ${ms(read.query.p50)} / ${ms(read.query.p99)}`,
+      ratio: `p99 ${read.p99Ratio}×`,
+      goal: 'p99 ≤ 2×',
+      met: read.met.p99,
+    },
+    {
+      figure: `Progress read throughput, ${read.concurrency} at once`,
+      measured: perSecond(read.read.perSecond),
+      baseline: `bare Query ${perSecond(read.query.perSecond)}; bare Hono ${perSecond(read.bareHono.perSecond)}`,
+      ratio: `${Math.round(read.throughputRatio * 100)}%`,
+      goal: '≥ 80%',
+      met: read.met.throughput,
+    },
+    {
+      figure: 'DynamoDB calls per progress read',
+      measured: `${read.callsPerRead.total} (${describeCalls(withoutTotal(read.callsPerRead))})`,
+      baseline: 'bare Query 1',
+      ratio: '',
+      goal: '',
+      met: null,
+    },
+    {
+      figure: 'Decision POST …/decision, p50 / p99',
+      measured: `${ms(decision.decision.p50)} / ${ms(decision.decision.p99)}`,
+      baseline: `same TransactWriteItems ${ms(decision.transaction.p50)} / ${ms(decision.transaction.p99)}`,
+      ratio: `p99 ${decision.p99Ratio}×`,
+      goal: 'p99 ≤ 3×',
+      met: decision.met,
+    },
+    {
+      figure: 'Per decision: transactions, signals owed / sent, after commit p50 / p99',
+      measured: `${decision.perDecision.transactions}; ${decision.perDecision.signalsOwed} / ${decision.perDecision.signalsSent}; ${ms(decision.afterCommit.p50)} / ${ms(decision.afterCommit.p99)}`,
+      baseline: '',
+      ratio: '',
+      goal: '1 transaction',
+      met: decision.perDecision.transactions === 1,
+    },
+    {
+      figure: `Registration rate, ${reg.concurrency} at once (first stage handled)`,
+      measured: perSecond(reg.perSecond),
+      baseline: `same TransactWriteItems ${perSecond(reg.baselinePerSecond)}`,
+      ratio: `${Math.round(reg.ratio * 100)}%`,
+      goal: '≥ 20/s',
+      met: reg.met,
+    },
+    {
+      figure: 'DynamoDB calls per registration (request + stage-1 tasks)',
+      measured: `${reg.calls.total} (${describeCalls(reg.calls.request)} + ${describeCalls(reg.calls.tasks)})`,
+      baseline: '',
+      ratio: '',
+      goal: '',
+      met: null,
+    },
+  ];
+  for (const list of scale.lists) {
+    rows.push({
+      figure: `${list.name}, first page p50`,
+      measured: `${ms(list.large.p50)} at ${scale.largeProjects} (${list.large.calls} calls)`,
+      baseline: `${ms(list.small.p50)} at ${scale.smallProjects} (${list.small.calls} calls)`,
+      ratio: `${list.p50Ratio}×`,
+      goal: `≤ ${scale.goal}×`,
+      met: list.met,
+    });
+  }
+  rows.push(
+    {
+      figure: `SLA sweep, ${scale.sweep.due} steps due, median`,
+      measured: `${ms(scale.sweep.largeMedianMs)} at ${scale.largeProjects}`,
+      baseline: `${ms(scale.sweep.smallMedianMs)} at ${scale.smallProjects}`,
+      ratio: `${scale.sweep.ratio}×`,
+      goal: `≤ ${scale.sweep.goal}×`,
+      met: scale.sweep.met,
+    },
+    {
+      figure: `Restart with ${restart.projects} in flight: RSS Node + DynamoDB Local (peak)`,
+      measured: `${Math.round(restart.peakRssMb.runtime)} + ${Math.round(restart.peakRssMb.dynamoDbLocal)} MB`,
+      baseline: '',
+      ratio: '',
+      goal: `≤ ${(restart.memoryGoalMb / 1024).toFixed(1)} GB`,
+      met: restart.peakRssMb.runtime + restart.peakRssMb.dynamoDbLocal <= restart.memoryGoalMb,
+    },
+    {
+      figure: 'Restart: start → every execution resumed',
+      measured: `${restart.startToResumedS.toFixed(1)} s (${restart.resumed} resumed)`,
+      baseline: '',
+      ratio: '',
+      goal: '≤ 60 s',
+      met: restart.startToResumedS <= 60 && restart.resumed === restart.projects,
+    },
+    {
+      figure: 'State transitions and cost per project',
+      measured: `${cost.transitions}; $${cost.usdPerProject.total.toFixed(4)}`,
+      baseline: '',
+      ratio: '',
+      goal: `≤ ${cost.transitionTarget}`,
+      met: cost.transitions <= cost.transitionTarget && cost.status === 'completed',
+    },
+  );
+  return rows;
+}
+
+const withoutTotal = ({ total: _total, ...counts }: Record<string, number>) => counts;
+
+/** A Markdown table (the README quotes it as it is). */
+function renderTable(rows: Row[]): string {
+  const lines = [
+    '| Figure | Measured | Baseline (same run) | Ratio | Goal | |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) => `| ${r.figure} | ${r.measured} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${yes(r.met)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

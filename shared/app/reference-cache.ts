@@ -1,0 +1,59 @@
+import type { Department } from '../domain/department.js';
+import type { User } from '../domain/project.js';
+import type { DaibanStore } from '../store/store.port.js';
+
+/** How long a process trusts what it read of the reference data (as `LiveSettings` does the settings). */
+const MAX_AGE_MS = 1000;
+
+type Entry<T> = { value: Promise<T>; readAt: number };
+
+/**
+ * Departments and users as a process last read them, for at most a second: the names and phone numbers a project's
+ * progress page shows change rarely, while a page is read all the time. Reads that overlap share one request, and a
+ * failed read is not kept. One cache per store (per process on AWS, per runtime locally).
+ */
+class ReferenceCache {
+  #departments: Entry<Department[]> | undefined;
+  readonly #users = new Map<string, Entry<User | undefined>>();
+
+  constructor(private readonly store: DaibanStore) {}
+
+  departments(): Promise<Department[]> {
+    this.#departments = this.#fresh(this.#departments, () => this.store.listDepartments());
+    return this.#departments.value;
+  }
+
+  user(userId: string): Promise<User | undefined> {
+    const entry = this.#fresh(this.#users.get(userId), () => this.store.getUser(userId));
+    this.#users.set(userId, entry);
+    // A cache of the users a process has shown lately, not of every user: old entries go.
+    if (this.#users.size > 1000) {
+      const oldest = this.#users.keys().next().value;
+      if (oldest !== undefined) this.#users.delete(oldest);
+    }
+    return entry.value;
+  }
+
+  #fresh<T>(entry: Entry<T> | undefined, read: () => Promise<T>): Entry<T> {
+    const now = Date.now();
+    if (entry && now - entry.readAt < MAX_AGE_MS) return entry;
+    const fresh: Entry<T> = { value: read(), readAt: now };
+    fresh.value.catch(() => {
+      // not kept: the next caller reads again
+      fresh.readAt = Number.NEGATIVE_INFINITY;
+    });
+    return fresh;
+  }
+}
+
+const caches = new WeakMap<DaibanStore, ReferenceCache>();
+
+/** The reference cache of a store. @example await referenceData(ctx.store).departments() */
+export function referenceData(store: DaibanStore): ReferenceCache {
+  let cache = caches.get(store);
+  if (!cache) {
+    cache = new ReferenceCache(store);
+    caches.set(store, cache);
+  }
+  return cache;
+}
