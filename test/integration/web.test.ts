@@ -429,12 +429,14 @@ describe('the efficiency complaint pages (行政效能投诉)', () => {
     const department = await page('/app/complaints', await signIn('officer-drc'));
     const figures = await page('/app/reports/complaints', office);
     const figuresForInvestor = await page('/app/reports/complaints', investor);
+    const weekly = await page('/app/reports/weekly', office);
 
     // Assess
     expect(byInvestor.status).toBe(403);
     expect(tooEarly.status).toBe(409);
     expect([acknowledged.status, investigating.status]).toEqual([303, 303]);
     expect(noFinding.status).toBe(400);
+    expect(noFindingPage).toContain('choose the finding');
     expect(noFindingPage).toContain('约谈窗口负责人');
     expect([closed.status, closed.headers.get('location')]).toEqual([303, '/app/complaints']);
     expect(seen.body.complaint).toMatchObject({ status: 'closed', finding: 'upheld', closedOnTime: true });
@@ -444,6 +446,7 @@ describe('the efficiency complaint pages (行政效能投诉)', () => {
     expect(figures.text).toContain('data-department="DRC"');
     expect(figures.text).toMatch(/data-testid="complaint-on-time">100%/);
     expect(figuresForInvestor.status).toBe(403);
+    expect(weekly.status).toBe(200);
   });
 });
 

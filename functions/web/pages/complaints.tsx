@@ -5,6 +5,7 @@ import {
   ComplaintNoteSchema,
   type ComplaintView,
 } from '../../../shared/domain/complaint.js';
+import { InvalidInputError } from '../../../shared/domain/errors.js';
 import type { Principal } from '../../../shared/domain/principal.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
@@ -178,17 +179,24 @@ export function complaintPages(app: WebApp, deps: ApiDeps): void {
     },
     {
       path: 'close',
-      run: (principal: Principal, id: string, form: Form) =>
-        close(
+      run: (principal: Principal, id: string, form: Form) => {
+        if (!form.get('finding')) {
+          throw new InvalidInputError(
+            'FORM.FINDING',
+            'choose the finding: upheld (投诉属实) or not upheld (投诉不属实)',
+          );
+        }
+        return close(
           ctx,
           principal,
           id,
           ComplaintClosureSchema.parse({
-            finding: form.get('finding') || undefined,
+            finding: form.get('finding'),
             actionTaken: form.get('actionTaken'),
             ...(form.get('note') ? { note: form.get('note') } : {}),
           }),
-        ),
+        );
+      },
       done: ['已办结', 'closed'],
     },
   ] as const;
