@@ -9,7 +9,7 @@ import { InvalidInputError } from '../../../shared/domain/errors.js';
 import type { Principal } from '../../../shared/domain/principal.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
-import type { PageContext } from '../i18n.js';
+import { named, type PageContext } from '../i18n.js';
 import { complaintCategoryText, complaintFindingText, complaintStatusText, roleText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
@@ -31,7 +31,11 @@ export function complaintPages(app: WebApp, deps: ApiDeps): void {
     const page = c.get('page');
     const { t } = page;
     const principal = requireRole(c, ['efficiency', 'leader', 'admin', 'officer', 'investor', 'agent']);
-    const list = await listComplaints(ctx, principal, {}, { limit: 100 });
+    const [list, departments] = await Promise.all([
+      listComplaints(ctx, principal, {}, { limit: 100 }),
+      ctx.store.listDepartments(),
+    ]);
+    const departmentName = new Map(departments.map((d) => [d.id, named(page, d)]));
     const today = chinaDate(ctx.clock.now());
     const handles = principal.role === 'efficiency';
     const title =
@@ -116,7 +120,7 @@ export function complaintPages(app: WebApp, deps: ApiDeps): void {
                       {item.projectCode} · {item.stepId} {item.stepName}
                     </div>
                   </td>
-                  <td>{item.departmentId}</td>
+                  <td>{departmentName.get(item.departmentId) ?? item.departmentId}</td>
                   <td>{complaintCategoryText(t, item.category)}</td>
                   <td class="status">{complaintStatusText(t, item.status)}</td>
                   <td>

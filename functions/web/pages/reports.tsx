@@ -137,7 +137,11 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
       return /^\d{4}-\d{2}$/.test(value) ? value : month;
     };
     const period = { from: asked('from'), to: asked('to') };
-    const report = await departmentReport(ctx, principal, period);
+    const [report, departments] = await Promise.all([
+      departmentReport(ctx, principal, period),
+      ctx.store.listDepartments(),
+    ]);
+    const nameEn = new Map(departments.map((d) => [d.id, d.nameEn]));
     const rows = report.departments
       .filter((d) => d.complaints + d.complaintsClosed > 0)
       .sort((a, b) => b.complaints - a.complaints || a.departmentId.localeCompare(b.departmentId));
@@ -192,7 +196,7 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
             <tbody>
               {rows.map((d) => (
                 <tr data-department={d.departmentId}>
-                  <td>{d.name}</td>
+                  <td>{page.lang === 'en' ? (nameEn.get(d.departmentId) ?? d.name) : d.name}</td>
                   <td>{d.complaints}</td>
                   <td>{d.complaintsClosed}</td>
                   <td>{d.complaintsUpheld}</td>
