@@ -133,6 +133,13 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
             `${inbox.steps.length} steps and parts wait on our decision, least time left first (red: overdue, yellow: nearly due).`,
           )}
         </p>
+        {department.level !== 'district' ? (
+          <p>
+            <a href="/app/batches">
+              {t('区县代办员送来的批次（上下协同）', 'Batches carried up by district agents')}
+            </a>
+          </p>
+        ) : null}
         <Scroll label={title}>
           <table>
             <thead>

@@ -28,6 +28,14 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
     return render(
       c,
       <Layout ctx={page} title={t('周报', 'Weekly reports')} flash={takeFlash(c)} error={error}>
+        <p>
+          <a href="/app/reports/complaints">
+            {t(
+              '各部门效能投诉统计（属实率、按时办结率）',
+              'Efficiency complaints by department (upheld, closed on time)',
+            )}
+          </a>
+        </p>
         <section class="card" aria-labelledby="trend-h">
           <h2 id="trend-h">{t('趋势', 'Trend')}</h2>
           <Scroll label={t('趋势图', 'Trend chart')}>
