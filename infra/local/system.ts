@@ -44,6 +44,7 @@ import { concurrencyLimit } from './concurrency-limit.js';
 import { consoleLogger } from './console-logger.js';
 import { LOCAL_AWS } from './dynamodb-local.js';
 import { applyInstallation, planInstallation, type RuntimeMode } from './installation.js';
+import { queuedSender } from './queued-sender.js';
 import { seedReferenceData } from './seed-reference.js';
 import { SharedReadsStore } from './shared-reads-store.js';
 import { taskBatches } from './task-batches.js';
@@ -132,19 +133,6 @@ export type LocalTable = {
   /** closes the client's connections */
   close(): void;
 };
-
-/**
- * DynamoDB Local is one Java process on the same machine: it answers a few requests at a time well, and more only
- * wait inside it until the client's request timeout turns them into 503s. So the local system sends at most this
- * many at once and queues the rest in Node, where waiting costs nothing and times out nothing. (DynamoDB itself
- * needs no such queue: on AWS the store talks to it directly.)
- */
-export const LOCAL_DYNAMODB_CONCURRENCY = 16;
-
-function queuedSender(inner: DocumentSender): DocumentSender {
-  const limit = concurrencyLimit(LOCAL_DYNAMODB_CONCURRENCY);
-  return { send: (command) => limit(() => inner.send(command)) };
-}
 
 /** Connects to DynamoDB Local and creates the table if it is missing (nothing else is written). */
 export async function openLocalTable(options: { endpoint: string; tableName: string }): Promise<LocalTable> {
