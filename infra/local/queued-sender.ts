@@ -1,4 +1,5 @@
-import type { DocumentSender } from '../../shared/store/dynamo-store.js';
+/** What the store sends its commands through (`DocumentSender` in shared/store/dynamo-store.ts, structurally). */
+type DocumentSender = { send(command: object): Promise<unknown> };
 
 /**
  * DynamoDB Local is one Java process on the same machine: it answers a few requests at a time well, and more only
