@@ -23,6 +23,7 @@ import type { OutboxEntry, Page, PageRequest, StoreOp } from '../store/store.por
 import { agentNotices, noticeNumbering, numberingOps } from './agent-notices.js';
 import { retryOnConflict, transitionOps } from './commit.js';
 import type { AppContext } from './context.js';
+import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { relay } from './relay.js';
 import { type StatAddition, statsOps } from './stats-effects.js';
@@ -182,14 +183,10 @@ export function carryBatch(
       const definition = findStep(entry.state.chain, item.stepId)?.step;
       let submitted: Transition;
       try {
-        submitted = submitStep(
-          { state: entry.state, now: at, calendar: ctx.calendar, sla: ctx.settings.sla },
-          item.stepId,
-          {
-            materials: definition?.materials.map((m) => m.id) ?? [],
-            note: `随批次 ${batch.batchId} 报送原件`,
-          },
-        );
+        submitted = submitStep(lifecycleInput(ctx, entry.state, at), item.stepId, {
+          materials: definition?.materials.map((m) => m.id) ?? [],
+          note: `随批次 ${batch.batchId} 报送原件`,
+        });
       } catch (error) {
         throw inBatch(error, item, 'carried');
       }

@@ -12,6 +12,7 @@ import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { recomputeDue } from '../domain/step-lifecycle.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
+import { lifecycleInput } from './context.js';
 import { CALENDAR_SETTING } from './live-settings.js';
 import { loadState } from './load.js';
 
@@ -86,10 +87,7 @@ export async function recomputeFlagged(
     for (const item of page.items) {
       const outcome = await retryOnConflict(async (): Promise<'recomputed' | 'unchanged'> => {
         const state = await loadState(ctx, item.projectId);
-        const transition = recomputeDue(
-          { state, now: ctx.clock.now(), calendar: ctx.calendar, sla: ctx.settings.sla },
-          item,
-        );
+        const transition = recomputeDue(lifecycleInput(ctx, state, ctx.clock.now()), item);
         if (transition.changes.length === 0) return 'unchanged';
         await applyTransition(ctx, state, transition, { actor: SYSTEM_ACTOR });
         return 'recomputed';

@@ -11,6 +11,7 @@ import {
 import type { CallbackTaskInput } from '../workflow/task-contract.js';
 import { applyTransition, retryOnConflict, type StoredToken, stepOutcome } from './commit.js';
 import type { AppContext } from './context.js';
+import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 
 /**
@@ -112,10 +113,7 @@ function planTasks(
     }
     const opening =
       step.status === 'pending'
-        ? openStep(
-            { state: current, now: ctx.clock.now(), calendar: ctx.calendar, sla: ctx.settings.sla },
-            input.stepId,
-          )
+        ? openStep(lifecycleInput(ctx, current, ctx.clock.now()), input.stepId)
         : { ...NOTHING, relies: [own] };
     // Already stored and nothing to change (a redelivery, or the same execution resumed after a restart).
     if (opening.changes.length === 0 && state.tokens.get(own)?.task?.token === input.taskToken) continue;

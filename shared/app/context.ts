@@ -1,4 +1,6 @@
 import { monotonicFactory } from 'ulid';
+import type { LifecycleInput } from '../domain/step-lifecycle.js';
+import type { ProjectState } from '../domain/transition.js';
 import type { WorkingDayCalendar } from '../domain/working-days.js';
 import type { WorkflowEngine } from '../engine/workflow-engine.port.js';
 import type { NotificationChannels } from '../notify/channels.port.js';
@@ -65,3 +67,8 @@ export const ulidFactory = (): (() => string) => {
   const next = monotonicFactory();
   return () => next();
 };
+
+/** What a step's lifecycle rules read at `now`: the project's state, the working-day calendar and the SLA policy in force. */
+export function lifecycleInput(ctx: AppContext, state: ProjectState, now: Date): LifecycleInput {
+  return { state, now, calendar: ctx.calendar, sla: ctx.settings.sla };
+}

@@ -29,6 +29,7 @@ import type { OutboxEntry, Page, PageRequest, StoreOp } from '../store/store.por
 import { agentNotices, noticeNumbering, numberingOps } from './agent-notices.js';
 import { retryOnConflict, transitionOps } from './commit.js';
 import type { AppContext } from './context.js';
+import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { type Concern, notificationEffects } from './notify.js';
 import { relay } from './relay.js';
@@ -297,12 +298,11 @@ export async function minuteMeeting(
       }
       let decided: Transition;
       try {
-        decided = decideStep(
-          { state: entry.state, now, calendar: ctx.calendar, sla: ctx.settings.sla },
-          target,
-          decision,
-          { userId: principal.userId, via: 'meeting', minutes: number },
-        );
+        decided = decideStep(lifecycleInput(ctx, entry.state, now), target, decision, {
+          userId: principal.userId,
+          via: 'meeting',
+          minutes: number,
+        });
       } catch (error) {
         if (error instanceof ConflictError && error.code === 'STEP.NOT_IN_REVIEW') {
           throw new ConflictError(

@@ -7,6 +7,7 @@ import { withdrawProject as withdrawRule } from '../domain/step-lifecycle.js';
 import type { Transition } from '../domain/transition.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
+import { lifecycleInput } from './context.js';
 import { stopSend } from './executions.js';
 import { loadState } from './load.js';
 
@@ -92,10 +93,7 @@ export async function withdrawProject(
     const state = await loadState(ctx, projectId);
     assertAllowed(principal, 'project.withdraw', { project: state.project, chain: state.chain });
     const now = ctx.clock.now();
-    const transition = withdrawRule(
-      { state, now, calendar: ctx.calendar, sla: ctx.settings.sla },
-      input.reason,
-    );
+    const transition = withdrawRule(lifecycleInput(ctx, state, now), input.reason);
     const execution = state.project.execution;
     await applyTransition(ctx, state, transition, {
       actor: principal,

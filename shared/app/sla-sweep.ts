@@ -10,6 +10,7 @@ import { chinaDate } from '../domain/working-days.js';
 import type { StoreOp } from '../store/store.port.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
+import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { proposeMeeting } from './meeting-proposals.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
@@ -36,11 +37,9 @@ export async function sweepItem(
     const target = { stepId, ...(partId ? { partId } : {}) };
     const item = state.items.get(work.itemKey);
     const level = await levelOf(ctx, item);
-    const { transition, actions } = slaStep(
-      { state, now, calendar: ctx.calendar, sla: ctx.settings.sla },
-      target,
-      { heldUpstairs: level !== undefined && level !== 'district' },
-    );
+    const { transition, actions } = slaStep(lifecycleInput(ctx, state, now), target, {
+      heldUpstairs: level !== undefined && level !== 'district',
+    });
     if (transition.changes.length === 0) return [];
     const departmentId = item?.departmentId ?? undefined;
     const concerns = actions.map((action) => concernOf(state, target, departmentId, action, item?.dueDate));

@@ -20,6 +20,7 @@ import {
 import type { ProjectState, Transition } from '../domain/transition.js';
 import { type ApplyOptions, applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
+import { lifecycleInput } from './context.js';
 import { renewal, stopSend } from './executions.js';
 import { loadState } from './load.js';
 import { notificationEffects } from './notify.js';
@@ -101,8 +102,7 @@ export function submitStep(
     principal,
     projectId,
     { stepId },
-    (state, now) =>
-      submitRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, stepId, submission),
+    (state, now) => submitRule(lifecycleInput(ctx, state, now), stepId, submission),
     (state) => assertAllowed(principal, 'step.submit', { project: state.project }),
   );
 }
@@ -120,8 +120,7 @@ export function resubmitStep(
     principal,
     projectId,
     { stepId },
-    (state, now) =>
-      resubmitRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, stepId, resubmission),
+    (state, now) => resubmitRule(lifecycleInput(ctx, state, now), stepId, resubmission),
     (state) => assertAllowed(principal, 'step.resubmit', { project: state.project }),
   );
 }
@@ -152,7 +151,7 @@ export function decisionTransition(
     departmentLevel !== undefined &&
     departmentLevel !== 'district' &&
     !(principal.role === 'officer' && principal.departmentId === item.departmentId);
-  return decideRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, target, decision, {
+  return decideRule(lifecycleInput(ctx, state, now), target, decision, {
     userId: principal.userId,
     ...(onBehalf ? { via: 'upper_level' as const } : {}),
   });
@@ -203,7 +202,7 @@ export function reapplyStep(
     principal,
     projectId,
     { stepId },
-    (state, now) => reapplyRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, stepId, note),
+    (state, now) => reapplyRule(lifecycleInput(ctx, state, now), stepId, note),
     (state) => assertAllowed(principal, 'step.reapply', { project: state.project }),
     (state, now) => {
       const renewed = renewal(ctx, state.project, now);
@@ -226,7 +225,7 @@ export function pauseClock(
     projectId,
     target,
     (state, now) =>
-      pauseRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, target, {
+      pauseRule(lifecycleInput(ctx, state, now), target, {
         pauseId: ctx.newId(),
         ...pause,
       }),
@@ -246,8 +245,7 @@ export function endClockPause(
     principal,
     projectId,
     target,
-    (state, now) =>
-      endPauseRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, target, principal.userId),
+    (state, now) => endPauseRule(lifecycleInput(ctx, state, now), target, principal.userId),
     (state, item) => assertAllowed(principal, 'step.pause_clock', { project: state.project, item }),
   );
 }
@@ -265,8 +263,7 @@ export function supplyDeferredMaterials(
     principal,
     projectId,
     { stepId },
-    (state, now) =>
-      supplyDeferredRule({ state, now, calendar: ctx.calendar, sla: ctx.settings.sla }, stepId, supplied),
+    (state, now) => supplyDeferredRule(lifecycleInput(ctx, state, now), stepId, supplied),
     (state) => assertAllowed(principal, 'step.resubmit', { project: state.project }),
   );
 }
@@ -289,14 +286,9 @@ export function verifyCommitment(
     projectId,
     { stepId },
     (state, now) =>
-      verifyCommitmentRule(
-        { state, now, calendar: ctx.calendar, sla: ctx.settings.sla },
-        stepId,
-        verification,
-        {
-          userId: principal.userId,
-        },
-      ),
+      verifyCommitmentRule(lifecycleInput(ctx, state, now), stepId, verification, {
+        userId: principal.userId,
+      }),
     (state, item) => assertAllowed(principal, 'step.decide', { project: state.project, item }),
     async (state, now) => {
       if (verification.result === 'passed') return {};
