@@ -1,5 +1,9 @@
+import type { User } from '../../shared/domain/project.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import type { ProjectRecord, StoreOp } from '../../shared/store/store.port.js';
+
+/** How long a user record read for a request may serve the next ones (every write to it forgets it at once). */
+export const USER_CACHE_MS = 1000;
 
 /** The projects a transaction writes or checks (claim_code and take_serial write outside any project). */
 function projectsTouchedBy(ops: StoreOp[]): Set<string> {
@@ -50,9 +54,39 @@ function projectsTouchedBy(ops: StoreOp[]): Set<string> {
  * completed before it asked, as a read of its own would; writes still under way are concurrent either way. This
  * holds because one process writes the table: the runtime lease keeps a second runtime off it. Each caller gets its
  * own copy of the record, so nobody sees another's changes to it.
+ *
+ * Users are read for every signed-in request (is the token's user still there and enabled?): a user record read
+ * serves the requests of the next second, and every write to that user through this store (the only writer, for the
+ * same reason) forgets it at once, so a disabled user is refused from the next request on.
  */
 export class SharedReadsStore extends DynamoDaibanStore {
   readonly #reads = new Map<string, Promise<ProjectRecord | undefined>>();
+  readonly #users = new Map<string, { user: User | undefined; until: number }>();
+  /** writes to each user so far: a read that a write overtook is not kept */
+  readonly #userWrites = new Map<string, number>();
+
+  override async getUser(userId: string): Promise<User | undefined> {
+    const cached = this.#users.get(userId);
+    if (cached && cached.until > Date.now()) return structuredClone(cached.user);
+    const writes = this.#userWrites.get(userId) ?? 0;
+    const user = await super.getUser(userId);
+    if ((this.#userWrites.get(userId) ?? 0) === writes)
+      this.#users.set(userId, { user, until: Date.now() + USER_CACHE_MS });
+    return structuredClone(user);
+  }
+
+  override async putUser(user: User): Promise<void> {
+    try {
+      await super.putUser(user);
+    } finally {
+      this.#forgetUser(user.userId);
+    }
+  }
+
+  #forgetUser(userId: string): void {
+    this.#userWrites.set(userId, (this.#userWrites.get(userId) ?? 0) + 1);
+    this.#users.delete(userId);
+  }
 
   override async loadProject(projectId: string): Promise<ProjectRecord | undefined> {
     let read = this.#reads.get(projectId);
@@ -74,6 +108,10 @@ export class SharedReadsStore extends DynamoDaibanStore {
     } finally {
       // Even a failed transaction may have been applied (a lost answer): no later read may join an earlier one.
       for (const projectId of projectsTouchedBy(ops)) this.#reads.delete(projectId);
+      for (const op of ops) {
+        if (op.op === 'create_user') this.#forgetUser(op.user.userId);
+        if (op.op === 'update_user') this.#forgetUser(op.userId);
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SharedReadsStore } from '../../infra/local/shared-reads-store.js';
 import { type LocalSystem, type LocalTable, openLocalTable } from '../../infra/local/system.js';
@@ -11,10 +11,12 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
   let table: LocalTable;
   let projectId: string;
   let queries = 0;
+  let gets = 0;
   let store: SharedReadsStore;
+  let tableName = '';
 
   beforeAll(async () => {
-    const tableName = `shared-reads-${process.pid}-${Date.now()}`;
+    tableName = `shared-reads-${process.pid}-${Date.now()}`;
     system = await startTestSystem({ tableName });
     const api = new ApiClient(system);
     projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
@@ -23,6 +25,7 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
     const counting: DocumentSender = {
       send: (command) => {
         if (command instanceof QueryCommand) queries += 1;
+        if (command instanceof GetCommand) gets += 1;
         return table.doc.send(command as QueryCommand);
       },
     };
@@ -73,5 +76,52 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
     // Assess
     expect(queries).toBe(2);
     expect(later?.tokens.get('40')?.gate?.token).toBe('token-written-meanwhile');
+  });
+
+  it('serves a user read to the requests of the next second, and reads again once the user is changed', async () => {
+    // Prepare
+    await store.getUser('officer-env');
+    gets = 0;
+
+    // Act
+    const cached = await store.getUser('officer-env');
+    await store.commit([{ op: 'update_user', userId: 'officer-env', set: { disabled: true } }]);
+    const afterDisabling = await store.getUser('officer-env');
+    await store.commit([{ op: 'update_user', userId: 'officer-env', set: { disabled: false } }]);
+
+    // Assess
+    expect(cached?.disabled).not.toBe(true);
+    expect(afterDisabling?.disabled).toBe(true);
+    expect(gets).toBe(1);
+  });
+
+  it('does not keep a user read that a write overtook', async () => {
+    // Prepare: a store whose user reads wait until the test lets them answer
+    let answer = () => {};
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const holding = new SharedReadsStore(
+      {
+        send: async (command) => {
+          const result = await table.doc.send(command as GetCommand);
+          if (command instanceof GetCommand && command.input.Key?.PK === 'USER#officer-drc') await held;
+          return result;
+        },
+      },
+      tableName,
+    );
+    const earlier = holding.getUser('officer-drc');
+
+    // Act: the user is disabled while the read is under way; the read then answers with what it saw before
+    await holding.commit([{ op: 'update_user', userId: 'officer-drc', set: { disabled: true } }]);
+    answer();
+    const before = await earlier;
+    const later = await holding.getUser('officer-drc');
+    await holding.commit([{ op: 'update_user', userId: 'officer-drc', set: { disabled: false } }]);
+
+    // Assess
+    expect(before?.disabled).not.toBe(true);
+    expect(later?.disabled).toBe(true);
   });
 });
