@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
+import { z } from 'zod';
 import { ForbiddenError } from '../../shared/domain/errors.js';
 import type { Principal, Role } from '../../shared/domain/principal.js';
 import type { PageContext } from './i18n.js';
@@ -47,6 +48,29 @@ export type Form = {
   /** the value as sent, not trimmed (a password) */
   raw(name: string): string;
 };
+
+const StepTargetSchema = z.strictObject({
+  projectId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  stepId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+});
+const ItemTargetSchema = StepTargetSchema.extend({
+  partId: z
+    .string()
+    .regex(/^[a-z0-9]{0,20}$/)
+    .optional(),
+});
+
+/** The step a form acts on: its hidden fields `projectId` and `stepId`. */
+export const stepTargetOf = (form: Form) =>
+  StepTargetSchema.parse({ projectId: form.get('projectId'), stepId: form.get('stepId') });
+
+/** The step or joint-review part a form acts on: hidden `projectId`, `stepId` and (for a part) `partId`. */
+export const itemTargetOf = (form: Form) =>
+  ItemTargetSchema.parse({
+    projectId: form.get('projectId'),
+    stepId: form.get('stepId'),
+    ...(form.get('partId') ? { partId: form.get('partId') } : {}),
+  });
 
 export async function formOf(c: WebContext): Promise<Form> {
   const body = await c.req.parseBody({ all: true });

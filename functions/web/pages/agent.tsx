@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { batchableSteps } from '../../../shared/app/batchable.js';
 import { createMeeting, MeetingInputSchema } from '../../../shared/app/meetings.js';
 import { markRead, myNotifications } from '../../../shared/app/notifications.js';
@@ -10,12 +9,16 @@ import type { PageContext } from '../i18n.js';
 import { stepStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
-import { act, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
-
-const Target = z.strictObject({
-  projectId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  stepId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
-});
+import {
+  act,
+  formOf,
+  me,
+  render,
+  requireRole,
+  stepTargetOf,
+  type WebApp,
+  type WebContext,
+} from '../web-env.js';
 
 /** The agent's workbench: what to do next across every project, the forms to do it, and the notifications. */
 export function agentPages(app: WebApp, deps: ApiDeps): void {
@@ -149,7 +152,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
     return act(
       c,
       async () => {
-        const target = Target.parse({ projectId: form.get('projectId'), stepId: form.get('stepId') });
+        const target = stepTargetOf(form);
         const note = form.get('note');
         const submission = SubmissionSchema.parse({
           materials: form.all('materials'),
@@ -175,7 +178,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
     return act(
       c,
       async () => {
-        const target = Target.parse({ projectId: form.get('projectId'), stepId: form.get('stepId') });
+        const target = stepTargetOf(form);
         const note = form.get('note');
         const resubmission = ResubmissionSchema.parse({
           supplied: form.all('supplied'),
@@ -201,7 +204,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
     return act(
       c,
       async () => {
-        const target = Target.parse({ projectId: form.get('projectId'), stepId: form.get('stepId') });
+        const target = stepTargetOf(form);
         const note = form.get('note').slice(0, 2000);
         const step = await reapplyStep(ctx, principal, target.projectId, target.stepId, note || undefined);
         return {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { commitmentsToVerify } from '../../../shared/app/commitment-queue.js';
 import { departmentInbox, stageLeadView } from '../../../shared/app/queries.js';
 import { decideStep, endClockPause, pauseClock, verifyCommitment } from '../../../shared/app/step-actions.js';
@@ -17,21 +16,14 @@ import {
   act,
   type Form,
   formOf,
+  itemTargetOf,
   linesOf,
   render,
   requireRole,
+  stepTargetOf,
   type WebApp,
   type WebContext,
 } from '../web-env.js';
-
-const Target = z.strictObject({
-  projectId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  stepId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
-  partId: z
-    .string()
-    .regex(/^[a-z0-9]{0,20}$/)
-    .optional(),
-});
 
 /** The decision a form describes, checked by the same schema as the API's. */
 export function decisionFromForm(form: Form) {
@@ -259,11 +251,7 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
     return act(
       c,
       async () => {
-        const target = Target.parse({
-          projectId: form.get('projectId'),
-          stepId: form.get('stepId'),
-          ...(form.get('partId') ? { partId: form.get('partId') } : {}),
-        });
+        const target = itemTargetOf(form);
         const decision = decisionFromForm(form);
         const step = await decideStep(ctx, principal, target.projectId, target, decision);
         return {
@@ -285,11 +273,7 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
     return act(
       c,
       async () => {
-        const target = Target.parse({
-          projectId: form.get('projectId'),
-          stepId: form.get('stepId'),
-          ...(form.get('partId') ? { partId: form.get('partId') } : {}),
-        });
+        const target = itemTargetOf(form);
         const pause = ClockPauseInputSchema.parse({
           kind: form.get('kind'),
           reason: form.get('reason'),
@@ -316,7 +300,7 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
     return act(
       c,
       async () => {
-        const target = Target.parse({ projectId: form.get('projectId'), stepId: form.get('stepId') });
+        const target = stepTargetOf(form);
         const verification = VerificationSchema.parse({
           result: form.get('result') || undefined,
           findings: form.get('findings'),
@@ -348,11 +332,7 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
     return act(
       c,
       async () => {
-        const target = Target.parse({
-          projectId: form.get('projectId'),
-          stepId: form.get('stepId'),
-          ...(form.get('partId') ? { partId: form.get('partId') } : {}),
-        });
+        const target = itemTargetOf(form);
         const step = await endClockPause(ctx, principal, target.projectId, target);
         return {
           message: t(
