@@ -96,22 +96,30 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
   });
 
   it('does not keep a user read that a write overtook', async () => {
-    // Prepare: a store whose user reads wait until the test lets them answer
+    // Prepare: a store whose user read, once DynamoDB has answered it, waits until the test lets it through
     let answer = () => {};
     const held = new Promise<void>((resolve) => {
       answer = resolve;
+    });
+    let readDone = () => {};
+    const read = new Promise<void>((resolve) => {
+      readDone = resolve;
     });
     const holding = new SharedReadsStore(
       {
         send: async (command) => {
           const result = await table.doc.send(command as GetCommand);
-          if (command instanceof GetCommand && command.input.Key?.PK === 'USER#officer-drc') await held;
+          if (command instanceof GetCommand && command.input.Key?.PK === 'USER#officer-drc') {
+            readDone();
+            await held;
+          }
           return result;
         },
       },
       tableName,
     );
     const earlier = holding.getUser('officer-drc');
+    await read;
 
     // Act: the user is disabled while the read is under way; the read then answers with what it saw before
     await holding.commit([{ op: 'update_user', userId: 'officer-drc', set: { disabled: true } }]);
