@@ -24,8 +24,14 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     'restart-projects': { type: 'string' },
     out: { type: 'string' },
+    only: { type: 'string' },
   },
 });
+if (values.only !== undefined && values.only !== 'registration') {
+  throw new Error(`--only takes 'registration' (the one figure that can run alone), not '${values.only}'`);
+}
+/** `--only registration`: just the registration figure, printed and written to registration-<time>.json */
+const onlyRegistration = values.only === 'registration';
 const quick = values.quick;
 const RESULTS_DIR = values.out ?? join(import.meta.dirname, 'results');
 
@@ -106,6 +112,23 @@ async function main(): Promise<void> {
     section('Registration: POST /projects with its first stage handled, against a bare TransactWriteItems');
     const registered = await measureRegistration(bench, { ...SIZES.registration, dynamoDbPid: dynamo.pid });
     registration = registered.figure;
+    if (onlyRegistration) {
+      machine.loadAverage.end = currentLoad();
+      const result = {
+        measuredAt: new Date().toISOString(),
+        quick,
+        machine,
+        sizes: SIZES.registration,
+        registration,
+      };
+      const file = join(RESULTS_DIR, `registration-${result.measuredAt.replace(/[:.]/g, '-')}.json`);
+      writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(JSON.stringify(registration, null, 2));
+      console.log(
+        `load average ${machine.loadAverage.start} → ${machine.loadAverage.end}; written to ${file}`,
+      );
+      return;
+    }
 
     section(
       'Progress read: GET /projects/{id} against a bare Query of the same partition and a bare Hono route',
