@@ -15,6 +15,7 @@ import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chi
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
 import { AwsChannels } from '../../shared/notify/aws-channels.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+import { withoutSdkRequestLog } from '../../shared/store/sdk-request-log.js';
 import { createObservability, type Observability } from './observability.js';
 
 /**
@@ -88,7 +89,7 @@ export function readAwsEnv(env: Record<string, string | undefined>): AwsEnv {
 export function defaultAwsClients(tracer?: Tracer): AwsClients {
   const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
   return {
-    dynamo: traced(new DynamoDBClient({})),
+    dynamo: traced(withoutSdkRequestLog(new DynamoDBClient({}))),
     sfn: traced(new SFNClient({})),
     eventBridge: traced(new EventBridgeClient({})),
     sns: traced(new SNSClient({})),

@@ -38,6 +38,7 @@ import { LocalChannels } from '../../shared/notify/local-channels.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+import { withoutSdkRequestLog } from '../../shared/store/sdk-request-log.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
 import type { CallbackTaskInput } from '../../shared/workflow/task-contract.js';
 import { concurrencyLimit } from './concurrency-limit.js';
@@ -136,12 +137,14 @@ export type LocalTable = {
 
 /** Connects to DynamoDB Local and creates the table if it is missing (nothing else is written). */
 export async function openLocalTable(options: { endpoint: string; tableName: string }): Promise<LocalTable> {
-  const client = new DynamoDBClient({
-    ...LOCAL_AWS,
-    endpoint: options.endpoint,
-    // A database that stops answering must not hang a request: fail fast, answer 503, let the job catch up.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
-  });
+  const client = withoutSdkRequestLog(
+    new DynamoDBClient({
+      ...LOCAL_AWS,
+      endpoint: options.endpoint,
+      // A database that stops answering must not hang a request: fail fast, answer 503, let the job catch up.
+      requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
+    }),
+  );
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   try {
     await ensureTable(client, options.tableName);
