@@ -11,6 +11,7 @@ import { type AppContext, type DaibanConfig, DEFAULT_SPINE, ulidFactory } from '
 import { LiveSettings } from '../../shared/app/live-settings.js';
 import { jsonLogger, type Logger } from '../../shared/app/logger.js';
 import type { Metrics } from '../../shared/app/metrics.js';
+import { SerialBlocks } from '../../shared/app/serial-blocks.js';
 import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
 import { AwsChannels } from '../../shared/notify/aws-channels.js';
@@ -159,6 +160,7 @@ export function createAwsContext(
       },
     }),
     chains: new ChainCatalog(store),
+    serials: new SerialBlocks(store),
     clock: options.clock ?? systemClock,
     calendar,
     settings: new LiveSettings(calendar, calendarDataWith),

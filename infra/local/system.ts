@@ -21,6 +21,7 @@ import { LiveSettings } from '../../shared/app/live-settings.js';
 import type { Logger } from '../../shared/app/logger.js';
 import type { Metrics } from '../../shared/app/metrics.js';
 import { type JobReport, reconcileAll, runScheduledJob } from '../../shared/app/scheduled-job.js';
+import { SerialBlocks } from '../../shared/app/serial-blocks.js';
 import { LocalSignIn } from '../../shared/app/sign-in.js';
 import {
   DEFAULT_SCRYPT,
@@ -205,6 +206,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     store,
     engine,
     chains: new ChainCatalog(store),
+    serials: new SerialBlocks(store),
     clock: options.clock ?? systemClock,
     calendar,
     settings: new LiveSettings(calendar, calendarDataWith),

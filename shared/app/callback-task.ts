@@ -47,6 +47,11 @@ export async function handleCallbackTasks(
   if (inputs.some((input) => input.projectId !== first.projectId)) {
     throw new Error('handleCallbackTasks takes the tasks of one project');
   }
+  if (process.env.TRACE_TASKS)
+    console.log(
+      'batch',
+      inputs.map((i) => `${i.kind}:${i.stepId}${i.partId ? `/${i.partId}` : ''}`).join(' '),
+    );
   await ctx.settings.refresh(ctx.store);
   const immediate = await retryOnConflict(async () => {
     const state = await loadState(ctx, first.projectId);

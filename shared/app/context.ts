@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import type { LiveSettings } from './live-settings.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { SerialBlocks } from './serial-blocks.js';
 
 /** Operator settings that are data, not code. */
 export type DaibanConfig = {
@@ -48,6 +49,8 @@ export type AppContext = {
   store: DaibanStore;
   engine: WorkflowEngine;
   chains: ChainCatalog;
+  /** numbers of unique sequences (project codes' serials), a block at a time per process */
+  serials: SerialBlocks;
   clock: Clock;
   calendar: WorkingDayCalendar;
   newId: () => string;

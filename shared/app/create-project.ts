@@ -106,11 +106,14 @@ function initialItems(
  * part, the first event, the agent assignment and the start of its first execution, in one transaction. With
  * `projectId` (derived from an Idempotency-Key) a repeat finds the project already there and returns it.
  *
- * The code's serial is drawn from the year's sequence before the transaction, by one atomic counter update: many
- * registrations at once never wait on each other (a serial read and taken inside each transaction made concurrent
- * registrations collide and fail, capping a district at a few a second). The code stays unique (the transaction
- * claims it) and readable (year, region, industry, type, serial in the order registered); the price is that a
- * registration whose transaction fails leaves its serial unused, a gap, as the national platform's codes have too.
+ * The code's serial is drawn from the year's sequence before the transaction, from a block of serials the process
+ * took by one atomic counter update (see `SerialBlocks`): many registrations at once never wait on each other (a
+ * serial read and taken inside each transaction made concurrent registrations collide and fail, capping a district
+ * at a few a second), and most registrations do not touch the counter at all. The code stays unique (the
+ * transaction claims it) and readable (year, region, industry, type, serial); the price is gaps, as the national
+ * platform's codes have too: a registration whose transaction fails leaves its serial unused, and so does a process
+ * that stops with serials of its block left. Within one process serials follow the order registered; across several
+ * Lambda containers, each drawing its own block, they are no longer in registration order.
  */
 export async function createProject(
   ctx: AppContext,
@@ -151,7 +154,7 @@ export async function createProject(
     if (national && (await ctx.store.findProjectIdByCode(national))) throw codeTaken(national);
     // one number per registration without a national code, kept if the transaction is tried again
     if (!national && drawn?.year !== year) {
-      const serial = await ctx.store.drawSerial(`project-code#${year}#${ctx.config.regionCode}`);
+      const serial = await ctx.serials.draw(`project-code#${year}#${ctx.config.regionCode}`);
       drawn = { year, serial };
     }
     const code =

@@ -174,18 +174,21 @@ export class DynamoDaibanStore implements DaibanStore {
     return item?.value === undefined ? undefined : Number(item.value);
   }
 
-  async drawSerial(sequence: string): Promise<number> {
+  async drawSerial(sequence: string, count = 1): Promise<number> {
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`drawSerial draws 1 or more numbers, not ${count}`);
     const result = await this.send<{ Attributes?: Record<string, unknown> }>(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.counter(sequence),
-        UpdateExpression: 'ADD #value :one',
+        UpdateExpression: 'ADD #value :count',
         ExpressionAttributeNames: { '#value': 'value' },
-        ExpressionAttributeValues: { ':one': 1 },
+        ExpressionAttributeValues: { ':count': count },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return Number(result.Attributes?.value);
+    // the counter holds the last number drawn
+    return Number(result.Attributes?.value) - count + 1;
   }
 
   // ---- writes -------------------------------------------------------------------------------------------

@@ -162,12 +162,12 @@ export interface DaibanStore {
   /** The current value of a sequence (undefined: never used). */
   readSerial(sequence: string): Promise<number | undefined>;
   /**
-   * Draws the next number of a sequence at once, outside any transaction (one atomic counter update: concurrent
-   * callers never collide, each gets its own number). A number drawn by a change that then fails is not given out
-   * again: the sequence is unique, not gapless. For sequences that must be gapless use `take_serial` in the
-   * change's own transaction.
+   * Draws the next `count` numbers of a sequence at once (default 1), outside any transaction (one atomic counter
+   * update: concurrent callers never collide, each gets its own numbers), and returns the first of them. A number
+   * drawn by a change that then fails (or never used) is not given out again: the sequence is unique, not gapless.
+   * For sequences that must be gapless use `take_serial` in the change's own transaction.
    */
-  drawSerial(sequence: string): Promise<number>;
+  drawSerial(sequence: string, count?: number): Promise<number>;
 
   /** Writes every operation in one transaction, or none (throws `CommitConflictError` when a condition fails). */
   commit(ops: StoreOp[]): Promise<void>;
