@@ -18,8 +18,14 @@ export class ChainCatalog {
     return chain;
   }
 
-  /** The latest version of a chain, for new projects. */
+  /**
+   * The latest version of a chain, for new projects: which one it is, read from the table each time (a small item;
+   * another process may have published a new one), the chain itself from this process's cache.
+   */
   async latest(chainId: string): Promise<Chain> {
+    const version = await this.store.getLatestChainVersion(chainId);
+    if (version !== undefined) return this.get(chainId, version);
+    // a chain stored before its latest version was kept apart: read the latest version itself
     const chain = await this.store.getChain(chainId);
     if (!chain) {
       const known = (await this.store.listChains()).map((c) => c.id).join(', ') || 'none';

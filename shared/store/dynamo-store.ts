@@ -98,12 +98,40 @@ export class DynamoDaibanStore implements DaibanStore {
   }
 
   async putChain(chain: Chain): Promise<void> {
-    await this.put({
+    const item = {
       ...keys.chain(chain.id, chain.version),
       GSI1PK: 'CHAINS',
       GSI1SK: `${chain.id}#${String(chain.version).padStart(6, '0')}`,
       chain,
-    });
+    };
+    try {
+      await this.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: item } },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.chainHead(chain.id),
+                UpdateExpression: 'SET #version = :version',
+                ConditionExpression: 'attribute_not_exists(#version) OR #version < :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': chain.version },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException || isCancelled(error))) throw error;
+      // a version older than the latest (seeded late): stored, and the head stays on the later one
+      await this.put(item);
+    }
+  }
+
+  async getLatestChainVersion(id: string): Promise<number | undefined> {
+    const head = await this.get(keys.chainHead(id));
+    return typeof head?.version === 'number' ? head.version : undefined;
   }
 
   async getChain(id: string, version?: number): Promise<Chain | undefined> {

@@ -19,6 +19,8 @@ export const keys = {
     PK: `CHAIN#${id}`,
     SK: `VERSION#${String(version).padStart(6, '0')}`,
   }),
+  /** which version of a chain is the latest: a small item, so a registration need not read the chain to know */
+  chainHead: (id: string) => ({ PK: `CHAIN#${id}`, SK: 'HEAD' }),
   user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'USER' }),
   /** a local user's password hash: its own item, in no index */
   credential: (userId: string) => ({ PK: `USER#${userId}`, SK: 'CREDENTIAL' }),

@@ -142,8 +142,14 @@ export interface DaibanStore {
   listDepartments(): Promise<Department[]>;
   getDepartment(id: string): Promise<Department | undefined>;
 
+  /** Stores a version, and makes it the chain's latest unless a later one is stored already. */
   putChain(chain: Chain): Promise<void>;
   getChain(id: string, version?: number): Promise<Chain | undefined>;
+  /**
+   * The number of a chain's latest version, read from a small item (undefined: unknown chain, or one stored before
+   * the latest version was kept apart; `getChain(id)` then finds it).
+   */
+  getLatestChainVersion(id: string): Promise<number | undefined>;
   /** the latest version of each chain */
   listChains(): Promise<Chain[]>;
   /** every version of every chain (projects stay on the version they were registered on) */
