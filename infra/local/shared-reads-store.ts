@@ -14,6 +14,7 @@ function projectsTouchedBy(ops: StoreOp[]): Set<string> {
         ids.add(op.project.projectId);
         break;
       case 'update_project':
+      case 'delete_outbox':
       case 'put_token':
       case 'check_token':
         ids.add(op.projectId);

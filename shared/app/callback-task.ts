@@ -8,11 +8,13 @@ import {
   type ProjectState,
   type Transition,
 } from '../domain/transition.js';
+import type { OutboxEntry, StoreOp } from '../store/store.port.js';
 import type { CallbackTaskInput } from '../workflow/task-contract.js';
 import { applyTransition, retryOnConflict, type StoredToken, stepOutcome } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
-import { loadState } from './load.js';
+import { loadStateWithOutbox } from './load.js';
+import { onlyStarts } from './relay.js';
 
 /**
  * The state machine's callback task handler. Idempotent and replayable (DESIGN.md decision 3), whatever the order
@@ -47,17 +49,19 @@ export async function handleCallbackTasks(
   if (inputs.some((input) => input.projectId !== first.projectId)) {
     throw new Error('handleCallbackTasks takes the tasks of one project');
   }
-  if (process.env.TRACE_TASKS)
-    console.log(
-      'batch',
-      inputs.map((i) => `${i.kind}:${i.stepId}${i.partId ? `/${i.partId}` : ''}`).join(' '),
-    );
   await ctx.settings.refresh(ctx.store);
   const immediate = await retryOnConflict(async () => {
-    const state = await loadState(ctx, first.projectId);
+    const { state, outbox } = await loadStateWithOutbox(ctx, first.projectId);
     const plan = planTasks(ctx, state, inputs);
+    const cleared = startsNowRunning(state, outbox, inputs);
     if (plan.tokens.length > 0 || plan.transition.changes.length > 0) {
-      await applyTransition(ctx, state, plan.transition, { actor: SYSTEM_ACTOR, storeTokens: plan.tokens });
+      await applyTransition(ctx, state, plan.transition, {
+        actor: SYSTEM_ACTOR,
+        storeTokens: plan.tokens,
+        ops: cleared,
+      });
+    } else if (cleared.length > 0) {
+      await ctx.store.commit(cleared);
     }
     return plan.immediate;
   });
@@ -65,6 +69,26 @@ export async function handleCallbackTasks(
 }
 
 const NOTHING: Transition = { changes: [], events: [], owed: [], relies: [] };
+
+/**
+ * The deletes of outbox entries that only start the execution these tasks belong to: it runs, so its start is no
+ * longer owed. The relay of a registration leaves its entry to these (see `relay`), so that the entry is cleared
+ * in the transaction the tasks write anyway; an entry of another execution is left to the relay and the job.
+ */
+export function startsNowRunning(
+  state: ProjectState,
+  outbox: readonly OutboxEntry[],
+  inputs: readonly CallbackTaskInput[],
+): StoreOp[] {
+  const running = state.project.execution?.name;
+  if (!running || !inputs.some((input) => input.execution === running)) return [];
+  return outbox
+    .filter(
+      (entry) =>
+        onlyStarts(entry) && entry.sends.every((s) => s.type === 'start_execution' && s.name === running),
+    )
+    .map((entry) => ({ op: 'delete_outbox', projectId: entry.projectId, outboxId: entry.outboxId }));
+}
 
 /** What the tasks need: the signals they get at once, and one transition storing the tokens of those that wait. */
 function planTasks(

@@ -245,6 +245,7 @@ export async function createProject(
     return { created: project, entry };
   });
   if ('existing' in project) return { project: project.existing, replayed: true };
-  await relay(ctx, project.entry);
+  // the first stage's task handlers delete the entry once the execution runs (one request fewer here)
+  await relay(ctx, project.entry, { leaveStartsToTasks: true });
   return { project: project.created, replayed: false };
 }

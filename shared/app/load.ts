@@ -1,6 +1,7 @@
 import { NotFoundError } from '../domain/errors.js';
 import { itemKey } from '../domain/project.js';
 import type { ProjectState } from '../domain/transition.js';
+import type { OutboxEntry } from '../store/store.port.js';
 import type { AppContext } from './context.js';
 
 /**
@@ -11,14 +12,25 @@ export async function loadState(
   ctx: Pick<AppContext, 'store' | 'chains'>,
   projectId: string,
 ): Promise<ProjectState> {
+  return (await loadStateWithOutbox(ctx, projectId)).state;
+}
+
+/** {@link loadState}, with the project's outbox entries not cleared yet (read in the same Query). */
+export async function loadStateWithOutbox(
+  ctx: Pick<AppContext, 'store' | 'chains'>,
+  projectId: string,
+): Promise<{ state: ProjectState; outbox: OutboxEntry[] }> {
   const record = await ctx.store.loadProject(projectId);
   if (!record) throw projectNotFound();
   const chain = await ctx.chains.get(record.project.chainId, record.project.chainVersion);
   return {
-    project: record.project,
-    chain,
-    items: new Map(record.items.map((item) => [itemKey(item), item])),
-    tokens: record.tokens,
+    state: {
+      project: record.project,
+      chain,
+      items: new Map(record.items.map((item) => [itemKey(item), item])),
+      tokens: record.tokens,
+    },
+    outbox: record.outbox,
   };
 }
 

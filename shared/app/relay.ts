@@ -6,14 +6,25 @@ const MAX_RETRY_SECONDS = 900;
 
 export type RelayResult = { sent: number; refused: number; failed: number };
 
+/** An entry that only starts executions: each execution's first task handler clears it (see `startsNowRunning`). */
+export const onlyStarts = (entry: OutboxEntry): boolean =>
+  entry.sends.length > 0 && entry.sends.every((send) => send.type === 'start_execution');
+
 /**
- * Sends what a committed change owes the engine, in order, then deletes its outbox entry. A task token the engine
+ * Sends what a committed change owes the engine, in order, then deletes its outbox entry (except, with
+ * `leaveStartsToTasks`, an entry that only starts executions: the started execution's first task handler deletes
+ * it in its own transaction, which saves a request, and until then the entry still proves the start owed should
+ * this process die before the start). A task token the engine
  * no longer waits on (its execution was renewed or has ended) is refused: logged and counted, never silently
  * dropped, and never retried (the new execution's handlers replay from DynamoDB). Any other failure keeps the
  * sends still owed in the entry, to be tried again by the scheduled job with backoff. Never throws: the change is
  * committed, and the caller is answered with it.
  */
-export async function relay(ctx: AppContext, entry: OutboxEntry): Promise<RelayResult> {
+export async function relay(
+  ctx: AppContext,
+  entry: OutboxEntry,
+  options: { leaveStartsToTasks?: boolean } = {},
+): Promise<RelayResult> {
   const result: RelayResult = { sent: 0, refused: 0, failed: 0 };
   let pending = entry.sends;
   try {
@@ -32,7 +43,9 @@ export async function relay(ctx: AppContext, entry: OutboxEntry): Promise<RelayR
       }
       pending = rest;
     }
-    await ctx.store.deleteOutbox(entry.projectId, entry.outboxId);
+    if (!(options.leaveStartsToTasks && onlyStarts(entry))) {
+      await ctx.store.deleteOutbox(entry.projectId, entry.outboxId);
+    }
   } catch (error) {
     result.failed = pending.length;
     const attempts = entry.attempts + 1;

@@ -127,6 +127,9 @@ export function toTransactItems(
       case 'put_outbox':
         items.push({ Put: { TableName: tableName, Item: outboxItem(op.entry) } });
         break;
+      case 'delete_outbox':
+        items.push({ Delete: { TableName: tableName, Key: keys.outbox(op.projectId, op.outboxId) } });
+        break;
       case 'put_document':
         items.push({
           Put: {

@@ -244,19 +244,23 @@ export class DynamoDaibanStore implements DaibanStore {
   async loadProject(projectId: string): Promise<ProjectRecord | undefined> {
     const rows = await this.queryAll({
       KeyConditionExpression: 'PK = :pk AND SK >= :from',
-      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':from': 'PROJECT' },
+      // OUTBOX# sorts just before PROJECT (and events, documents and assignments before it): the outbox entries
+      // still owed come with the project, steps and tokens
+      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':from': 'OUTBOX#' },
       ConsistentRead: true,
     });
     let project: Project | undefined;
     const items: ProjectStep[] = [];
     const tokens = new Map<string, ItemTokens>();
+    const outbox: OutboxEntry[] = [];
     for (const row of rows) {
       const sk = String(row.SK);
       if (sk === 'PROJECT') project = parseProject(row);
       else if (sk.startsWith('STEP#')) items.push(parseStep(row));
       else if (sk.startsWith('TOKEN#')) tokens.set(tokenKeyOf(sk), parseTokens(row));
+      else if (sk.startsWith('OUTBOX#')) outbox.push(parseOutbox(row));
     }
-    return project ? { project, items, tokens } : undefined;
+    return project ? { project, items, tokens, outbox } : undefined;
   }
 
   async getProject(projectId: string): Promise<Project | undefined> {

@@ -85,6 +85,8 @@ export type StoreOp =
   /** takes the next number of a sequence, conditional on having read `expected` (undefined: never used) */
   | { op: 'take_serial'; sequence: string; expected: number | undefined; next: number }
   | { op: 'put_outbox'; entry: OutboxEntry }
+  /** an outbox entry no longer owed (deleted whether or not it is still there) */
+  | { op: 'delete_outbox'; projectId: string; outboxId: string }
   | { op: 'put_document'; document: ProjectDocument }
   /** a meeting as it now is, conditional on the version read (null: a new meeting) */
   | { op: 'put_meeting'; meeting: Meeting; expectedVersion: number | null }
@@ -123,7 +125,13 @@ export class CommitConflictError extends ConflictError {
 }
 
 /** The project, its steps and parts and their tokens, as read in one consistent query. */
-export type ProjectRecord = { project: Project; items: ProjectStep[]; tokens: Map<string, ItemTokens> };
+export type ProjectRecord = {
+  project: Project;
+  items: ProjectStep[];
+  tokens: Map<string, ItemTokens>;
+  /** the project's outbox entries not cleared yet (usually none; see `relay` and `handleCallbackTasks`) */
+  outbox: OutboxEntry[];
+};
 
 export type ProjectFilter = {
   status?: ProjectStatus;
@@ -178,7 +186,7 @@ export interface DaibanStore {
   /** Writes every operation in one transaction, or none (throws `CommitConflictError` when a condition fails). */
   commit(ops: StoreOp[]): Promise<void>;
 
-  /** The project with its steps, parts and tokens (one consistent read), or undefined. */
+  /** The project with its steps, parts, tokens and outbox entries (one consistent read), or undefined. */
   loadProject(projectId: string): Promise<ProjectRecord | undefined>;
   getProject(projectId: string): Promise<Project | undefined>;
   /** Steps and parts of several projects in batch reads (a lead department's stage view); missing ones left out. */
