@@ -49,11 +49,24 @@ export async function handleCallbackTasks(
   if (inputs.some((input) => input.projectId !== first.projectId)) {
     throw new Error('handleCallbackTasks takes the tasks of one project');
   }
+  // A task whose gate opened because the step is not applicable (closed for good at registration) reports that at
+  // once: nothing to read (a stage's not-applicable steps would otherwise each cost a read after their gates).
+  const settled = inputs.filter((input) => input.kind !== 'gate' && input.gate?.outcome === 'not_applicable');
+  const rest = inputs.filter((input) => !settled.includes(input));
+  for (const input of settled) {
+    await ctx.engine.sendTaskSuccess(input.taskToken, {
+      stepId: input.stepId,
+      ...(input.partId ? { partId: input.partId } : {}),
+      outcome: 'not_applicable',
+    });
+  }
+  const [next] = rest;
+  if (!next) return;
   await ctx.settings.refresh(ctx.store);
   const immediate = await retryOnConflict(async () => {
-    const { state, outbox } = await loadStateWithOutbox(ctx, first.projectId);
-    const plan = planTasks(ctx, state, inputs);
-    const cleared = startsNowRunning(state, outbox, inputs);
+    const { state, outbox } = await loadStateWithOutbox(ctx, next.projectId);
+    const plan = planTasks(ctx, state, rest);
+    const cleared = startsNowRunning(state, outbox, rest);
     if (plan.tokens.length > 0 || plan.transition.changes.length > 0) {
       await applyTransition(ctx, state, plan.transition, {
         actor: SYSTEM_ACTOR,
@@ -119,7 +132,16 @@ function planTasks(
     const ref = { token: input.taskToken, execution: input.execution };
     if (input.kind === 'gate') {
       if (gateShouldOpen(current, input.stepId)) {
-        immediate.push({ token: input.taskToken, output: { stepId: input.stepId, open: true } });
+        // a step not applicable: its task, next, reports so without a read (see `CallbackTaskInput.gate`)
+        const notApplicable = current.items.get(input.stepId)?.status === 'not_applicable';
+        immediate.push({
+          token: input.taskToken,
+          output: {
+            stepId: input.stepId,
+            open: true,
+            ...(notApplicable ? { outcome: 'not_applicable' } : {}),
+          },
+        });
         continue;
       }
       // Already stored (a redelivery, or the same execution resumed after a restart): nothing to write.

@@ -113,11 +113,15 @@ const HANDLER_RETRY: AslRetrier = {
   MaxDelaySeconds: 60,
 };
 
+/** Where a gate's answer is kept for the step's own task (see `CallbackTaskInput.gate`). */
+const GATE_RESULT_PATH = '$.gate';
+
 function callbackTask(
   target: { stepId: string; partId?: string },
   kind: CallbackTaskInput['kind'],
   stageIndex: number,
   comment: string,
+  behindGate = false,
 ): AslTaskState {
   return {
     Type: 'Task',
@@ -133,6 +137,7 @@ function callbackTask(
         stageIndex,
         'execution.$': '$$.Execution.Name',
         'taskToken.$': '$$.Task.Token',
+        ...(behindGate ? { 'gate.$': GATE_RESULT_PATH } : {}),
       },
     },
     TimeoutSeconds: CALLBACK_TASK_TIMEOUT_SECONDS,
@@ -147,10 +152,12 @@ function stepBranch(stage: Stage, stageIndex: number, step: StepDefinition): Asl
   const prerequisites = inStagePrerequisitesOf(stage, step);
   const states: Record<string, AslState> = {};
   const catchFailure = [{ ErrorEquals: ['States.ALL'], Next: failedStateName(step.id) }];
-  if (prerequisites.length > 0) {
+  const gated = prerequisites.length > 0;
+  if (gated) {
     states[gateStateName(step.id)] = {
       ...callbackTask({ stepId: step.id }, 'gate', stageIndex, `waits for ${prerequisites.join(', ')}`),
-      ResultPath: null,
+      // the input passes on, with the gate's answer for the step's task
+      ResultPath: GATE_RESULT_PATH,
       Catch: catchFailure,
       Next: step.id,
     };
@@ -169,6 +176,7 @@ function stepBranch(stage: Stage, stageIndex: number, step: StepDefinition): Asl
               'part',
               stageIndex,
               `${part.name} / ${part.nameEn}`,
+              gated,
             ),
             ...OUTCOME_ONLY,
             End: true,
@@ -182,7 +190,7 @@ function stepBranch(stage: Stage, stageIndex: number, step: StepDefinition): Asl
     };
   } else {
     states[step.id] = {
-      ...callbackTask({ stepId: step.id }, 'step', stageIndex, `${step.name} / ${step.nameEn}`),
+      ...callbackTask({ stepId: step.id }, 'step', stageIndex, `${step.name} / ${step.nameEn}`, gated),
       ...OUTCOME_ONLY,
       Catch: catchFailure,
       End: true,
@@ -194,7 +202,7 @@ function stepBranch(stage: Stage, stageIndex: number, step: StepDefinition): Asl
     Result: FAILED_BRANCH_OUTCOME,
     End: true,
   };
-  return { StartAt: prerequisites.length > 0 ? gateStateName(step.id) : step.id, States: states };
+  return { StartAt: gated ? gateStateName(step.id) : step.id, States: states };
 }
 
 function finishTask(outcome: FinishStageInput['outcome']): AslTaskState {

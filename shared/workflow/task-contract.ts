@@ -18,6 +18,12 @@ export const CallbackTaskInputSchema = z.strictObject({
   stageIndex: z.number().int().min(0),
   execution: z.string().min(1).max(80),
   taskToken: z.string().min(1).max(2048),
+  /**
+   * What the step's gate answered when it opened (a step or part task behind a gate): `outcome` is there when the
+   * gate opened because the step was closed for good at registration (`not_applicable`, never reopened), so its
+   * task reports that without reading the project again.
+   */
+  gate: z.looseObject({ outcome: z.string().max(40).optional() }).optional(),
 });
 export type CallbackTaskInput = z.infer<typeof CallbackTaskInputSchema>;
 

@@ -63,6 +63,41 @@ describe("a registration's start in the outbox", () => {
   });
 });
 
+describe("a registration's first stage", () => {
+  let system: Awaited<ReturnType<typeof startTestSystem>>;
+  let api: ApiClient;
+  beforeAll(async () => {
+    system = await startTestSystem();
+    api = new ApiClient(system);
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('reads the project once: a step not applicable is answered from what its gate said, without a read', async () => {
+    // Prepare: with no attributes, a step of the first stage does not apply (and it waits on a prerequisite)
+    const reads = vi.spyOn(system.ctx.store, 'loadProject');
+
+    // Act
+    const res = await api.post('/projects', 'agent-wang', projectRegistration({ name: '不适用事项项目' }));
+    await system.caughtUp();
+    const readsOfIt = reads.mock.calls.filter(([id]) => id === res.body.projectId).length;
+
+    // Assess
+    const state = await loadState(system.ctx, res.body.projectId);
+    const stage = state.chain.stages[0]?.steps ?? [];
+    const skipped = stage.filter((s) => state.items.get(s.id)?.status === 'not_applicable');
+    expect(skipped.filter((s) => s.prerequisites.length > 0).length).toBeGreaterThan(0);
+    expect(readsOfIt).toBe(1);
+    const execution = await system.engine.describeExecution({
+      name: state.project.execution?.name ?? '',
+      chainKey: `${state.chain.id}@${state.chain.version}`,
+    });
+    expect(execution).toBe('RUNNING');
+    reads.mockRestore();
+  });
+});
+
 describe('the starts a batch of tasks clears', () => {
   const start = (name: string): OutboxSend => ({
     type: 'start_execution',

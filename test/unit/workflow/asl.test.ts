@@ -151,15 +151,25 @@ describe('chainToAsl', () => {
     }
   });
 
-  it('passes the stage index and keeps the input through a gate', () => {
+  it("passes the stage index, keeps the input through a gate and hands the gate's answer to the step's task", () => {
     // Act
     const asl = chainToAsl(fixtureChain);
 
     // Assess
     const [, gate] = callbackTasks(asl).find(([name]) => name === '2b-gate') ?? [];
     const [, task] = callbackTasks(asl).find(([name]) => name === '2b') ?? [];
-    expect(gate).toMatchObject({ ResultPath: null, Next: '2b', Parameters: { Payload: { stageIndex: 1 } } });
-    expect(task).toMatchObject({ OutputPath: '$.outcome', End: true });
+    const [, ungated] = callbackTasks(asl).find(([name]) => name === '2a') ?? [];
+    expect(gate).toMatchObject({
+      ResultPath: '$.gate',
+      Next: '2b',
+      Parameters: { Payload: { stageIndex: 1 } },
+    });
+    expect(task).toMatchObject({
+      OutputPath: '$.outcome',
+      End: true,
+      Parameters: { Payload: { 'gate.$': '$.gate' } },
+    });
+    expect(ungated?.Parameters.Payload).not.toHaveProperty('gate.$');
   });
 
   it('routes a stage with a failed branch to StepTaskFailed before a rejected one to ProjectReturned', () => {
