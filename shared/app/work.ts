@@ -1,8 +1,8 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import { ForbiddenError } from '../domain/errors.js';
 import { lightOf } from '../domain/lights.js';
+import type { ProjectRow } from '../domain/list-rows.js';
 import type { Principal } from '../domain/principal.js';
-import type { Project } from '../domain/project.js';
 import { readClock } from '../domain/step-clock.js';
 import { isInFlight } from '../domain/step-status.js';
 import type { AppContext } from './context.js';
@@ -50,7 +50,7 @@ export async function agentWork(ctx: AppContext, principal: Principal, agentId =
     );
   }
   assertAllowed(principal, 'projects.filter_by_agent', { agentId });
-  const projects: Project[] = [];
+  const projects: ProjectRow[] = [];
   let cursor: string | undefined;
   do {
     const page = await listProjects(
@@ -150,7 +150,7 @@ export async function agentWork(ctx: AppContext, principal: Principal, agentId =
   const order = { supplement: 0, reapply: 1, submit: 2, report_milestone: 3 } as const;
   todo.sort((a, b) => order[a.kind] - order[b.kind] || (a.since ?? '').localeCompare(b.since ?? ''));
   waiting.sort((a, b) => (a.workingDaysLeft ?? 0) - (b.workingDaysLeft ?? 0));
-  const count = (status: Project['status']) => projects.filter((p) => p.status === status).length;
+  const count = (status: ProjectRow['status']) => projects.filter((p) => p.status === status).length;
   return {
     agentId,
     workload: {
