@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ProjectSchema, ProjectStepSchema } from '../../../shared/domain/project.js';
 import { CredentialSchema } from '../../../shared/domain/user-accounts.js';
 import { TOKEN_FIELDS } from '../../../shared/store/dynamo-codec.js';
-import { toTransactItems } from '../../../shared/store/dynamo-ops.js';
 import { IndexReads } from '../../../shared/store/index-reads.js';
 import { MAX_PROJECTED_ATTRIBUTES, type TableIndex, TableIndexes } from '../../../shared/store/table.js';
 
@@ -12,7 +11,6 @@ const indexNamed = (name: string): TableIndex => {
   if (!found) throw new Error(`no index ${name}`);
   return found;
 };
-const INDEX_KEYS = TableIndexes.flatMap((index) => [index.partitionKey, index.sortKey]);
 
 describe('what the indexes of the table copy', () => {
   it.each(Object.entries(IndexReads))('%s projects exactly what the queries on it read', (name, reads) => {
@@ -73,25 +71,5 @@ describe('what the indexes of the table copy', () => {
       expect.arrayContaining(['conditions', 'earlierRounds', 'missingMaterials', 'deferred', 'commitment']),
     );
     for (const name of never) expect(copied).not.toContain(name);
-  });
-
-  it('writes a task or gate token on an item that carries no index key', () => {
-    // Prepare
-    const ref = { token: 'token-of-the-engine', execution: 'arn:execution' };
-
-    // Act
-    const { items } = toTransactItems('table', [
-      { op: 'put_token', projectId: 'p1', itemKey: '7', kind: 'task', ref },
-      { op: 'put_token', projectId: 'p1', itemKey: '7', kind: 'gate', ref },
-    ]);
-
-    // Assess: the token record is an update of TOKEN#7 that sets the tokens and nothing an index is keyed on
-    expect(items).toHaveLength(1);
-    const update = items[0]?.Update;
-    expect(update?.Key).toEqual({ PK: 'PROJECT#p1', SK: 'TOKEN#7' });
-    const written = Object.values(update?.ExpressionAttributeNames ?? {});
-    expect(written).toEqual(expect.arrayContaining(['taskToken', 'gateToken']));
-    for (const key of INDEX_KEYS) expect(written).not.toContain(key);
-    expect(update?.UpdateExpression).not.toMatch(/GSI|Work/);
   });
 });
