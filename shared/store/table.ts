@@ -34,9 +34,9 @@
  * lists below to it, and to DynamoDB's limit of 100 projected attributes summed over all indexes.
  *
  * DynamoDB cannot change an index's projection in place. A local table made by an older version (projection ALL)
- * keeps working as it is: every read parses only the attributes listed here, and ignores the rest. On AWS, a stack
- * deployed with ALL projections needs each GSI replaced to narrow it (remove it in one deployment, add it back in the
- * next; CloudFormation refuses the change in one step), or the table recreated.
+ * keeps working as it is: every read parses only the attributes listed here, and ignores the rest. On AWS,
+ * CloudFormation refuses to change a projection too: a stack deployed with ALL needs each GSI replaced (removed in one
+ * deployment, added back in the next), as does any later change of a list below (docs/deploy-aws.md).
  */
 export const TableKeys = {
   partitionKey: 'PK',
