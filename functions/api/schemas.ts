@@ -119,7 +119,8 @@ export const ProjectCreatedSchema = z.object({
  * A project as a list shows it: the fields the table's indexes copy (shared/domain/list-rows.ts), so a page is one
  * query; GET /projects/{id} has the rest (counts of decisions and supplements, dates of the ends, the execution).
  */
-const ProjectListItem = ProjectRowSchema.openapi('ProjectListItem');
+// (a copy made here, once zod knows `.openapi`, however early the domain's schema was built)
+const ProjectListItem = ProjectRowSchema.extend({}).openapi('ProjectListItem');
 export const ProjectListSchema = z.object({ projects: z.array(ProjectListItem), cursor: Cursor });
 export const ProjectResultSchema = z.object({ project: ProjectSummary });
 
