@@ -21,7 +21,7 @@ import { isPassed, type ProjectStatus } from '../domain/step-status.js';
 import { partsOf } from '../domain/transition.js';
 import type { Page, PageRequest } from '../store/store.port.js';
 import type { AppContext } from './context.js';
-import { loadState } from './load.js';
+import { loadState, loadStateAndHandovers } from './load.js';
 import { referenceData } from './reference-cache.js';
 
 /**
@@ -77,12 +77,11 @@ function itemState(ctx: AppContext, item: ProjectStep, now: Date) {
 
 /** A project as the people involved see it: every stage and step with status, department, dates, limits, clock. */
 export async function getProjectView(ctx: AppContext, principal: Principal, projectId: string) {
-  // One round trip: the project's working set and its handovers are read at once (the handovers are read even
-  // when the caller turns out not to see the project; they are not shown then), the reference data from the cache.
+  // One Query: the project's working set holds its handovers (read even when the caller turns out not to see the
+  // project; they are not shown then); the reference data comes from the cache, read meanwhile.
   const reference = referenceData(ctx.store);
-  const [state, assignments, departments] = await Promise.all([
-    loadState(ctx, projectId),
-    ctx.store.listAssignments(projectId),
+  const [{ state, assignments }, departments] = await Promise.all([
+    loadStateAndHandovers(ctx, projectId),
     reference.departments(),
   ]);
   const { project, chain } = state;

@@ -27,7 +27,7 @@ import {
 } from '../domain/list-rows.js';
 import { type Meeting, MeetingSchema } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
-import type { ItemTokens, Project, ProjectStep, User } from '../domain/project.js';
+import type { AgentAssignment, ItemTokens, Project, ProjectStep, User } from '../domain/project.js';
 import { emptyCounters, STAT_COUNTERS, type StatCounters, type StatDimension } from '../domain/stats.js';
 import { ProjectStatusSchema } from '../domain/step-status.js';
 import type { Credential } from '../domain/user-accounts.js';
@@ -53,6 +53,7 @@ import {
 import { toTransactItems } from './dynamo-ops.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './dynamo-retry.js';
 import { keys, statusPartition } from './keys.js';
+import { type LayoutUpgrade, upgradeLayout } from './layout-upgrade.js';
 import {
   CommitConflictError,
   type DaibanStore,
@@ -65,6 +66,9 @@ import {
   type WorkItem,
 } from './store.port.js';
 import { STATUS_SHARDS } from './table.js';
+
+/** A project's agent handovers sort inside its working set (see layout-upgrade.ts). */
+const ASSIGNMENT_PREFIX = keys.assignment('', '').SK;
 
 /** The part of the document client the store uses: tests hand in a fault-injecting wrapper of a real one. */
 export interface DocumentSender {
@@ -80,6 +84,9 @@ export interface DocumentSender {
  * (`DynamoDBDocumentClient` satisfies {@link DocumentSender}.)
  */
 export class DynamoDaibanStore implements DaibanStore {
+  /** the table is known to hold the current data layout (layout-upgrade.ts): no need to look again */
+  #layoutCurrent = false;
+
   constructor(
     private readonly doc: DocumentSender,
     private readonly tableName: string,
@@ -229,13 +236,15 @@ export class DynamoDaibanStore implements DaibanStore {
     let project: Project | undefined;
     const items: ProjectStep[] = [];
     const tokens = new Map<string, ItemTokens>();
+    const assignments: AgentAssignment[] = [];
     for (const row of rows) {
       const sk = String(row.SK);
       if (sk === 'PROJECT') project = parseProject(row);
+      else if (sk.startsWith(ASSIGNMENT_PREFIX)) assignments.push(parseAssignment(row));
       else if (sk.startsWith('STEP#')) items.push(parseStep(row));
       else if (sk.startsWith('TOKEN#')) tokens.set(tokenKeyOf(sk), parseTokens(row));
     }
-    return project ? { project, items, tokens } : undefined;
+    return project ? { project, items, tokens, assignments } : undefined;
   }
 
   async getProject(projectId: string): Promise<Project | undefined> {
@@ -344,7 +353,7 @@ export class DynamoDaibanStore implements DaibanStore {
   async listAssignments(projectId: string) {
     const items = await this.queryAll({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': 'ASSIGNMENT#' },
+      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': ASSIGNMENT_PREFIX },
       ConsistentRead: true,
     });
     return items.map(parseAssignment);
@@ -627,6 +636,13 @@ export class DynamoDaibanStore implements DaibanStore {
       if (errorName(error) === 'ConditionalCheckFailedException') return false;
       throw error;
     }
+  }
+
+  async upgradeLayout(): Promise<LayoutUpgrade> {
+    if (this.#layoutCurrent) return { moved: 0, done: true };
+    const result = await withRetry(() => upgradeLayout(this.doc, this.tableName), this.retry);
+    this.#layoutCurrent = result.done;
+    return result;
   }
 
   async ping(): Promise<void> {

@@ -124,7 +124,13 @@ export class CommitConflictError extends ConflictError {
 }
 
 /** The project, its steps and parts and their tokens, as read in one consistent query. */
-export type ProjectRecord = { project: Project; items: ProjectStep[]; tokens: Map<string, ItemTokens> };
+/** A project's working set, one read: the project, its steps and parts, their task tokens, its agent handovers. */
+export type ProjectRecord = {
+  project: Project;
+  items: ProjectStep[];
+  tokens: Map<string, ItemTokens>;
+  assignments: AgentAssignment[];
+};
 
 export type ProjectFilter = {
   status?: ProjectStatus;
@@ -171,7 +177,7 @@ export interface DaibanStore {
   /** Writes every operation in one transaction, or none (throws `CommitConflictError` when a condition fails). */
   commit(ops: StoreOp[]): Promise<void>;
 
-  /** The project with its steps, parts and tokens (one consistent read), or undefined. */
+  /** The project with its steps, parts, tokens and handovers (one consistent read), or undefined. */
   loadProject(projectId: string): Promise<ProjectRecord | undefined>;
   getProject(projectId: string): Promise<Project | undefined>;
   /** Steps and parts of several projects in batch reads (a lead department's stage view); missing ones left out. */
@@ -255,6 +261,12 @@ export interface DaibanStore {
   recordDenial(denial: Denial): Promise<void>;
   /** The refused attempts of one China date (`YYYY-MM-DD`), newest first. */
   listDenials(date: string, page: PageRequest): Promise<Page<Denial>>;
+
+  /**
+   * Brings a table written by an older version of Daiban to the current data layout, one bounded pass at a time
+   * (the local runtime at start, the scheduled job on AWS); `done` once it is current, then it costs nothing.
+   */
+  upgradeLayout(): Promise<{ moved: number; done: boolean }>;
 
   /** Throws (UnavailableError) when the database does not answer. */
   ping(): Promise<void>;

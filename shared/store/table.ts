@@ -7,7 +7,7 @@
  * | step / part      | PROJECT#<id>    | STEP#<key>         | DEPT#<dept> / status#since (open)   | FLAGGED (due date flagged) |           | slaCheckAt (in review)   |
  * | tokens           | PROJECT#<id>    | TOKEN#<key>        |                                     |                  |                     |                          |
  * | event            | PROJECT#<id>    | EVENT#<ulid>       |                                     |                  |                     |                          |
- * | agent assignment | PROJECT#<id>    | ASSIGNMENT#<ulid>  |                                     |                  |                     |                          |
+ * | agent handover   | PROJECT#<id>    | PROJECT#ASSIGNMENT#<ulid> |                                     |                  |                     |                          |
  * | outbox           | PROJECT#<id>    | OUTBOX#<id>        |                                     |                  |                     | retryAt                  |
  * | project code     | CODE#<code>     | CODE               |                                     |                  |                     |                          |
  * | department       | DEPT#<id>       | DEPT               | DEPARTMENTS / id                    |                  |                     |                          |
@@ -22,8 +22,9 @@
  *
  * A local user's password hash is its own item (CREDENTIAL), in no index: no read of users ever carries it.
  * `<key>` is a step id, or `<stepId>#<partId>` for a part of a joint review. Task tokens live in their own items,
- * which carry no index key, so no index ever copies them. A project's working set (project, steps, parts, tokens) is
- * one Query: `SK >= PROJECT`.
+ * which carry no index key, so no index ever copies them. A project's working set (project, handovers, steps, parts,
+ * tokens) is one Query: `SK >= PROJECT` (layout-upgrade.ts moves the handovers of a table written before they sorted
+ * there).
  *
  * Projections: each index copies exactly the attributes the queries on it read (INCLUDE), never a whole item: a
  * project's row (shared/domain/list-rows.ts: ids, names, status, chain, stage, departments, progress), a step's inbox
