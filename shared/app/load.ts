@@ -1,7 +1,7 @@
 import { NotFoundError } from '../domain/errors.js';
-import { itemKey } from '../domain/project.js';
+import { type AgentAssignment, itemKey } from '../domain/project.js';
 import type { ProjectState } from '../domain/transition.js';
-import type { OutboxEntry } from '../store/store.port.js';
+import type { OutboxEntry, ProjectRecord } from '../store/store.port.js';
 import type { AppContext } from './context.js';
 
 /**
@@ -12,7 +12,16 @@ export async function loadState(
   ctx: Pick<AppContext, 'store' | 'chains'>,
   projectId: string,
 ): Promise<ProjectState> {
-  return (await loadStateWithOutbox(ctx, projectId)).state;
+  return (await loadRecord(ctx, projectId)).state;
+}
+
+/** {@link loadState}, with the project's agent handovers from the same read (they sort inside its working set). */
+export async function loadStateAndHandovers(
+  ctx: Pick<AppContext, 'store' | 'chains'>,
+  projectId: string,
+): Promise<{ state: ProjectState; assignments: AgentAssignment[] }> {
+  const { state, record } = await loadRecord(ctx, projectId);
+  return { state, assignments: record.assignments };
 }
 
 /** {@link loadState}, with the project's outbox entries not cleared yet (read in the same Query). */
@@ -20,18 +29,24 @@ export async function loadStateWithOutbox(
   ctx: Pick<AppContext, 'store' | 'chains'>,
   projectId: string,
 ): Promise<{ state: ProjectState; outbox: OutboxEntry[] }> {
+  const { state, record } = await loadRecord(ctx, projectId);
+  return { state, outbox: record.outbox };
+}
+
+async function loadRecord(
+  ctx: Pick<AppContext, 'store' | 'chains'>,
+  projectId: string,
+): Promise<{ state: ProjectState; record: ProjectRecord }> {
   const record = await ctx.store.loadProject(projectId);
   if (!record) throw projectNotFound();
   const chain = await ctx.chains.get(record.project.chainId, record.project.chainVersion);
-  return {
-    state: {
-      project: record.project,
-      chain,
-      items: new Map(record.items.map((item) => [itemKey(item), item])),
-      tokens: record.tokens,
-    },
-    outbox: record.outbox,
+  const state: ProjectState = {
+    project: record.project,
+    chain,
+    items: new Map(record.items.map((item) => [itemKey(item), item])),
+    tokens: record.tokens,
   };
+  return { state, record };
 }
 
 export const projectNotFound = (): NotFoundError =>
