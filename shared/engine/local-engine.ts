@@ -101,6 +101,14 @@ type LocalExecution = {
   replayed?: Promise<void>;
   /** the tokens it has presented while replaying (a signal for one of them waits no longer) */
   presented?: Set<string>;
+  /**
+   * Tokens its replaying handlers signalled themselves (what DynamoDB holds) before the signal that woke it, or that
+   * came with it, arrived: that signal, the first from outside, is answered as delivered (the task completed once,
+   * with the same outcome, as the signal alone would complete it on AWS). Any further one is refused.
+   */
+  replayTaken?: Set<string>;
+  /** a handler of this run has failed: its retry must run, so the run is never parked to make room */
+  handlerFailed?: boolean;
 };
 
 /** An execution known by name and input that waits without running here (see {@link LocalWorkflowEngine.park}). */
@@ -108,6 +116,9 @@ type ParkedExecution = { name: string; chainKey: string; input: ExecutionInput }
 
 const CallbackInvocationSchema = z.object({ Payload: CallbackTaskInputSchema });
 const FinishInvocationSchema = z.object({ Payload: FinishStageInputSchema });
+
+/** What a signal completes when a replaying handler completed its task already (see `replayTaken`). */
+const DELIVERED_BY_REPLAY: WaitingToken = { execution: '', resolve: () => {}, reject: () => {} };
 
 /** The execution whose handler is running (its own signals never wait for its replay, which waits for them). */
 const handlerOf = new AsyncLocalStorage<string>();
@@ -303,14 +314,14 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   }
 
   async sendTaskSuccess(taskToken: string, output: object): Promise<boolean> {
-    const waiting = this.#take(taskToken) ?? (await this.#takeAfterReplay(taskToken));
+    const waiting = this.#takeNow(taskToken) ?? (await this.#takeAfterReplay(taskToken));
     if (!waiting) return false;
     waiting.resolve(JSON.parse(JSON.stringify(output)));
     return true;
   }
 
   async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<boolean> {
-    const waiting = this.#take(taskToken) ?? (await this.#takeAfterReplay(taskToken));
+    const waiting = this.#takeNow(taskToken) ?? (await this.#takeAfterReplay(taskToken));
     if (!waiting) return false;
     waiting.reject(namedError(error, cause));
     return true;
@@ -402,7 +413,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     if (!execution?.replayed || execution.status !== 'RUNNING') return undefined;
     // A handler of the replay signalling (what DynamoDB holds, or what its change owes) must not wait for the
     // replay, which waits for it; a token presented already was taken when it was.
-    if (handlerOf.getStore() === name || execution.presented?.has(taskToken)) return undefined;
+    if (handlerOf.getStore() === name) return undefined;
+    if (execution.replayTaken?.delete(taskToken)) return DELIVERED_BY_REPLAY;
+    if (execution.presented?.has(taskToken)) return undefined;
     const presented = new Promise<WaitingToken | undefined>((resolve) => {
       const waiters = this.#tokenWaiters.get(taskToken) ?? [];
       waiters.push(resolve);
@@ -422,6 +435,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     this.#parked.delete(parked.name);
     const execution = this.#run(parked, loaded);
     execution.presented = new Set();
+    execution.replayTaken = new Set();
     execution.replayed = this.#quiet(execution);
   }
 
@@ -443,6 +457,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     }
     execution.replayed = undefined;
     execution.presented = undefined;
+    execution.replayTaken = undefined;
   }
 
   /**
@@ -473,6 +488,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
    * Parks idle executions, least recently active first, while more than `maxResident` are resident. Idle: no handler
    * of it in flight, waiting on at least one token, not replaying, and still for a second (between two states the
    * library moves in microseconds; an execution about to run `finishStage` waits on no token and is never idle).
+   * A run whose handler failed once stays resident: the retry may be what opens a step, and no signal would come.
    */
   #parkIdleBeyondLimit(): void {
     let excess = this.#resident.size - this.#maxResident;
@@ -483,6 +499,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     for (const execution of this.#resident.values()) {
       if (excess <= 0 || execution.lastActiveAt > stillSince) break;
       if (execution.status !== 'RUNNING' || execution.inFlight > 0 || execution.replayed) continue;
+      if (execution.handlerFailed) continue;
       if (!waiting.has(execution.name)) continue;
       this.#evict(execution);
       excess--;
@@ -565,6 +582,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
           await handlers.callbackTask({ ...Payload, taskToken });
         } catch (error) {
           this.#tokens.delete(taskToken);
+          const execution = this.#resident.get(Payload.execution);
+          if (execution) execution.handlerFailed = true;
           throw error;
         }
       });
@@ -601,6 +620,15 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       if (execution) execution.inFlight--;
       this.#moved(name);
     }
+  }
+
+  /** The waiting task of a token, noting it when a replaying handler takes it itself. */
+  #takeNow(taskToken: string): WaitingToken | undefined {
+    const waiting = this.#take(taskToken);
+    if (waiting && handlerOf.getStore() === waiting.execution) {
+      this.#executions.get(waiting.execution)?.replayTaken?.add(taskToken);
+    }
+    return waiting;
   }
 
   #take(taskToken: string): WaitingToken | undefined {

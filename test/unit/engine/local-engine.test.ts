@@ -456,6 +456,24 @@ describe('LocalWorkflowEngine: parked executions', () => {
     expect(await h.status()).toBe('SUCCEEDED');
   });
 
+  it('answers the first signal for a task its replay completed from what was stored as delivered, any further one not', async () => {
+    // Prepare: 1a decided and its signal owed (sent right after the one that wakes the execution)
+    const h = harness({ decided: { '1a': 'approved' } });
+    h.park();
+    const token1a = 'local:p1-s0-g1:1a';
+
+    // Act
+    const waking = await h.signal('1b');
+    const owed = await h.engine.sendTaskSuccess(token1a, { stepId: '1a', outcome: 'approved' });
+    const again = await h.engine.sendTaskSuccess(token1a, { stepId: '1a', outcome: 'approved' });
+    await h.engine.settled();
+
+    // Assess: 1a's task completed once, by the replay
+    expect([waking, owed, again]).toEqual([true, true, false]);
+    expect(h.replaySignals).toEqual([true, false]); // 1a's by the replay; 1b's taken by the waking signal
+    expect(h.engine.waitingTokens()).toBe(1); // 1c's gate
+  });
+
   it('answers false for a token the replay no longer waits on, and keeps the execution running', async () => {
     // Prepare: 1c's gate is closed, so the replay never reaches 1c
     const h = harness();
