@@ -194,7 +194,8 @@ async function resumeInBackground(system: LocalSystem, options: RuntimeOptions):
   }, 5000);
   try {
     const result = await system.recover({
-      concurrency: 4,
+      // a parked project costs one read; a started one is held back by `pace`
+      concurrency: 8,
       // Start executions only as fast as their handlers keep up: memory stays flat, and the handlers of a live
       // decision wait behind a short queue rather than behind every project's replay.
       pace: async () => {
