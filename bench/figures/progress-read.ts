@@ -1,6 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Hono } from 'hono';
-import { listenHttp } from '../../infra/local/http-listener.js';
+import { startApiServerThread } from '../lib/api-server.js';
 import type { BenchSystem } from '../lib/bench-system.js';
 import { type CallCounts, totalCalls } from '../lib/dynamo-calls.js';
 import { interleavedLatency, interleavedThroughput } from '../lib/interleave.js';
@@ -25,21 +24,21 @@ export type ProgressReadFigure = {
 /**
  * A progress page, GET /projects/{id}, against a bare Query of the same partition (what the page cannot do
  * without), and a bare Hono route served the same way (what HTTP costs alone): latency one request at a time,
- * interleaved, then throughput at the same concurrency in interleaved slices.
+ * interleaved, then throughput at the same concurrency in interleaved slices. Measured from outside: the API and
+ * the bare route are served on a thread of their own (as `npm start` serves them in a process of their own), the
+ * requests and the bare Queries sent from this one.
  */
 export async function measureProgressRead(
   bench: BenchSystem,
   options: { projectIds: string[]; rounds: number; concurrency: number; sliceMs: number; slices: number },
 ): Promise<ProgressReadFigure> {
   const { projectIds } = options;
-  const token = await bench.token('leader-zhang');
-  const bare = new Hono().get('/bare', (c) => c.json({ ok: true }));
-  const bareHttp = await listenHttp({ port: 0, host: '127.0.0.1' });
-  bareHttp.serve(bare.fetch);
+  const server = await startApiServerThread({ endpoint: bench.endpoint, tableName: bench.tableName });
+  const token = await server.token('leader-zhang');
   const pick = (n: number) => projectIds[n % projectIds.length] as string;
   let n = 0;
   const read = async (i = n++) => {
-    const res = await fetch(`${bench.url}/projects/${pick(i)}`, {
+    const res = await fetch(`${server.url}/projects/${pick(i)}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     if (res.status !== 200) throw new Error(`GET /projects/{id}: ${res.status} ${await res.text()}`);
@@ -55,13 +54,13 @@ export async function measureProgressRead(
       }),
     );
   const bareHono = async () => {
-    const res = await fetch(`http://127.0.0.1:${bareHttp.port}/bare`);
+    const res = await fetch(`${server.bareUrl}/bare`);
     await res.arrayBuffer();
   };
   try {
     // warm up all three
     for (let i = 0; i < 20; i += 1) await Promise.all([read(), query(), bareHono()]);
-    bench.calls.reset();
+    await server.reset();
     const bar = progressBar(
       'progress reads, bare Queries and bare Hono calls',
       options.rounds + options.slices,
@@ -72,7 +71,7 @@ export async function measureProgressRead(
       (r) => bar.tick(r),
     );
     const reads = options.rounds;
-    const calls = bench.calls.counts('progress-read');
+    const calls = await server.calls();
     const throughput = await interleavedThroughput(
       { read: () => read(), query: () => query(), bareHono },
       {
@@ -102,6 +101,6 @@ export async function measureProgressRead(
       met: { p99: p99Ratio <= 2, throughput: throughputRatio >= 0.8 },
     };
   } finally {
-    bareHttp.close();
+    await server.stop();
   }
 }

@@ -22,6 +22,8 @@ export type BenchSystem = {
   /** signals sent to the engine (`sendTaskSuccess`), by the tag they were sent under */
   signals: Map<string, number>;
   tableName: string;
+  /** DynamoDB Local's endpoint */
+  endpoint: string;
   /** a document client of the same table that nothing counts (the bare baselines) */
   rawDoc: DynamoDBDocumentClient;
   /** the in-process client (sign-in with local dev tokens) */
@@ -74,6 +76,7 @@ export async function startBenchSystem(
     signals,
     rawDoc: table.doc,
     tableName: options.tableName,
+    endpoint: options.endpoint,
     api,
     url: http ? `http://127.0.0.1:${http.port}` : '',
     token: (userId) => api.token(userId),
@@ -86,7 +89,7 @@ export async function startBenchSystem(
 }
 
 /** What a request is counted under: `GET /projects/{id}`, `POST …/decision`, … */
-function tagOf(request: Request): string {
+export function tagOf(request: Request): string {
   const { pathname } = new URL(request.url);
   if (request.method === 'POST' && pathname.endsWith('/decision')) return 'decision';
   if (request.method === 'POST' && pathname === '/projects') return 'registration';

@@ -10,6 +10,7 @@ import { NoticeMaterialSchema } from '../../shared/domain/decision.js';
 import { DeferredSchema } from '../../shared/domain/deferred-materials.js';
 import { DepartmentLevelSchema } from '../../shared/domain/department.js';
 import { ProjectDocumentSchema } from '../../shared/domain/documents.js';
+import { ProjectRowSchema } from '../../shared/domain/list-rows.js';
 import { MeetingSchema } from '../../shared/domain/meeting.js';
 import { NotificationSchema } from '../../shared/domain/notifications.js';
 import {
@@ -114,7 +115,13 @@ export const ProjectCreatedSchema = z.object({
   code: z.string(),
   project: ProjectSummary,
 });
-export const ProjectListSchema = z.object({ projects: z.array(ProjectSummary), cursor: Cursor });
+/**
+ * A project as a list shows it: the fields the table's indexes copy (shared/domain/list-rows.ts), so a page is one
+ * query; GET /projects/{id} has the rest (counts of decisions and supplements, dates of the ends, the execution).
+ */
+// (a copy made here, once zod knows `.openapi`, however early the domain's schema was built)
+const ProjectListItem = ProjectRowSchema.extend({}).openapi('ProjectListItem');
+export const ProjectListSchema = z.object({ projects: z.array(ProjectListItem), cursor: Cursor });
 export const ProjectResultSchema = z.object({ project: ProjectSummary });
 
 const PartView = z.object({

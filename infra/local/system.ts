@@ -43,6 +43,7 @@ import { LocalChannels } from '../../shared/notify/local-channels.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+import { markLayoutCurrent } from '../../shared/store/layout-upgrade.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
 import type { CallbackTaskInput } from '../../shared/workflow/task-contract.js';
 import { concurrencyLimit } from './concurrency-limit.js';
@@ -158,18 +159,17 @@ export async function openLocalTable(options: { endpoint: string; tableName: str
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
   });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const store = new DynamoDaibanStore(doc, options.tableName);
   try {
-    await ensureTable(client, options.tableName);
+    const table = await ensureTable(client, options.tableName);
+    // a new table is written in the current layout; an older one is brought up to it before anything reads it
+    if (table === 'created') await markLayoutCurrent(doc, options.tableName);
+    else while (!(await store.upgradeLayout()).done);
   } catch (error) {
     client.destroy();
     throw error;
   }
-  return {
-    client,
-    doc,
-    store: new DynamoDaibanStore(doc, options.tableName),
-    close: () => client.destroy(),
-  };
+  return { client, doc, store, close: () => client.destroy() };
 }
 
 /**

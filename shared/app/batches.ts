@@ -275,6 +275,8 @@ export function collectBatch(
       });
     }
     await commitBatch(ctx, principal, batch, next, perProject, now);
+    // every item is one upper-level department's decision, counted as an officer's is (once, once committed)
+    ctx.metrics?.add('Decisions', batch.items.length);
     return { ...next, version: batch.version + 1 };
   });
 }

@@ -1,7 +1,7 @@
 import { ForbiddenError } from '../domain/errors.js';
 import { type Light, lightOf } from '../domain/lights.js';
+import type { ProjectRow } from '../domain/list-rows.js';
 import type { Principal } from '../domain/principal.js';
-import type { Project } from '../domain/project.js';
 import { readClock } from '../domain/step-clock.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
@@ -37,7 +37,7 @@ export async function leaderOverview(ctx: AppContext, principal: Principal) {
   if (principal.role !== 'leader' && principal.role !== 'admin') {
     throw new ForbiddenError('DASHBOARD.LEADERS_ONLY', 'the overview is for leaders and admins');
   }
-  const projects: Project[] = [];
+  const projects: ProjectRow[] = [];
   for (const status of ['active', 'returned'] as const) {
     let cursor: string | undefined;
     do {

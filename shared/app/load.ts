@@ -1,5 +1,5 @@
 import { NotFoundError } from '../domain/errors.js';
-import { itemKey } from '../domain/project.js';
+import { type AgentAssignment, itemKey } from '../domain/project.js';
 import type { ProjectState } from '../domain/transition.js';
 import type { AppContext } from './context.js';
 
@@ -11,15 +11,24 @@ export async function loadState(
   ctx: Pick<AppContext, 'store' | 'chains'>,
   projectId: string,
 ): Promise<ProjectState> {
+  return (await loadStateAndHandovers(ctx, projectId)).state;
+}
+
+/** {@link loadState}, with the project's agent handovers from the same read (they sort inside its working set). */
+export async function loadStateAndHandovers(
+  ctx: Pick<AppContext, 'store' | 'chains'>,
+  projectId: string,
+): Promise<{ state: ProjectState; assignments: AgentAssignment[] }> {
   const record = await ctx.store.loadProject(projectId);
   if (!record) throw projectNotFound();
   const chain = await ctx.chains.get(record.project.chainId, record.project.chainVersion);
-  return {
+  const state: ProjectState = {
     project: record.project,
     chain,
     items: new Map(record.items.map((item) => [itemKey(item), item])),
     tokens: record.tokens,
   };
+  return { state, assignments: record.assignments };
 }
 
 export const projectNotFound = (): NotFoundError =>

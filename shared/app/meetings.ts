@@ -277,6 +277,8 @@ export async function minuteMeeting(
       string,
       { read: ProjectState; state: ProjectState; transition?: Transition }
     >();
+    /** the decisions the minutes bind (not an item deferred for leave, nor one noted): each counts once */
+    let counted = 0;
     for (const { item, decision, binding } of bound) {
       let entry = perProject.get(item.projectId);
       if (!entry) {
@@ -327,6 +329,7 @@ export async function minuteMeeting(
       };
       entry.state = applyChanges(entry.state, tagged.changes);
       entry.transition = entry.transition ? combineTransitions(entry.transition, tagged) : tagged;
+      counted += 1;
     }
     const names = new Map((await ctx.store.listDepartments()).map((d) => [d.id, d.name]));
     const documents = [...perProject.values()].map(({ read }) =>
@@ -364,6 +367,7 @@ export async function minuteMeeting(
     }
     const effects = await notificationEffects(ctx, minutesConcerns(written), now);
     await ctx.store.commit([...ops, ...numberingOps(numbering), ...statsOps(stats, now), ...effects.ops]);
+    if (counted > 0) ctx.metrics?.add('Decisions', counted);
     for (const entry of entries) await relay(ctx, entry);
     return { meeting: { ...written, version: meeting.version + 1 }, documents };
   });

@@ -2,7 +2,9 @@
  * The metrics port: what an operator watches (DESIGN.md observability). On AWS the entry points hand in
  * Powertools' Metrics (CloudWatch embedded metric format, namespace `Daiban`); locally nothing is published.
  *
- * - `Decisions`: decisions recorded (a step's or a joint-review part's)
+ * - `Decisions`: decisions recorded (a step's or a joint-review part's), each once, whoever records it: an officer
+ *   (or on behalf of an upper level), a meeting's minutes, a batch's collection (上下协同). A deemed approval by the
+ *   sweep (超时默认) is not a decision: it counts in `DeemedApprovals`
  * - `Breaches`: steps whose promised limit passed (red lights) · `DeemedApprovals`: 默认同意 applied
  * - `SignalsPending`: outbox entries the scheduled job found still unsent after their grace period
  * - `SignalsRefused`: signals the engine refused (the task no longer waits)

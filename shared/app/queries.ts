@@ -6,6 +6,7 @@ import { findStep } from '../domain/chain-graph.js';
 import { chainCriticalPath, projectProjection } from '../domain/critical-path.js';
 import { NotFoundError } from '../domain/errors.js';
 import { countLights, type Light, lightOf, worstLight } from '../domain/lights.js';
+import { type ProjectRow, ProjectRowSchema } from '../domain/list-rows.js';
 import type { Principal } from '../domain/principal.js';
 import {
   type AgentAssignment,
@@ -20,14 +21,14 @@ import { isPassed, type ProjectStatus } from '../domain/step-status.js';
 import { partsOf } from '../domain/transition.js';
 import type { Page, PageRequest } from '../store/store.port.js';
 import type { AppContext } from './context.js';
-import { loadState } from './load.js';
+import { loadState, loadStateAndHandovers } from './load.js';
 import { referenceData } from './reference-cache.js';
 
 /**
  * What a step's clock reads now: working days elapsed and left on both limits (DOMAIN.md 承诺时限/法定时限), and its
  * light (红黄灯) while the department holds it.
  */
-function clockView(ctx: AppContext, item: ProjectStep, now: Date) {
+function clockView(ctx: AppContext, item: Pick<ProjectStep, 'clock' | 'decidedAt'>, now: Date) {
   if (!item.clock) return null;
   const reading = readClock(ctx.calendar, item.clock, now);
   const closed = item.decidedAt !== undefined;
@@ -76,12 +77,11 @@ function itemState(ctx: AppContext, item: ProjectStep, now: Date) {
 
 /** A project as the people involved see it: every stage and step with status, department, dates, limits, clock. */
 export async function getProjectView(ctx: AppContext, principal: Principal, projectId: string) {
-  // One round trip: the project's working set and its handovers are read at once (the handovers are read even
-  // when the caller turns out not to see the project; they are not shown then), the reference data from the cache.
+  // One Query: the project's working set holds its handovers (read even when the caller turns out not to see the
+  // project; they are not shown then); the reference data comes from the cache, read meanwhile.
   const reference = referenceData(ctx.store);
-  const [state, assignments, departments] = await Promise.all([
-    loadState(ctx, projectId),
-    ctx.store.listAssignments(projectId),
+  const [{ state, assignments }, departments] = await Promise.all([
+    loadStateAndHandovers(ctx, projectId),
     reference.departments(),
   ]);
   const { project, chain } = state;
@@ -204,7 +204,7 @@ export async function listProjects(
   principal: Principal,
   filter: ProjectListFilter,
   page: PageRequest,
-): Promise<Page<Project>> {
+): Promise<Page<ProjectRow>> {
   if (filter.departmentId) {
     const ownOrOverseer = principal.role !== 'officer' || principal.departmentId === filter.departmentId;
     assertAllowed(principal, 'projects.filter_by_department', {
@@ -226,7 +226,7 @@ export async function listProjects(
   };
   const result = await ctx.store.listProjects(storeFilter, page);
   const chains = ctx.chains;
-  const visible: Project[] = [];
+  const visible: ProjectRow[] = [];
   for (const project of result.items) {
     if (filter.departmentId && !project.departments.includes(filter.departmentId)) continue;
     const chain =
@@ -244,7 +244,7 @@ async function projectsByCode(
   principal: Principal,
   filter: ProjectListFilter,
   code: string,
-): Promise<Page<Project>> {
+): Promise<Page<ProjectRow>> {
   const projectId = await ctx.store.findProjectIdByCode(code.trim().toUpperCase());
   const project = projectId ? await ctx.store.getProject(projectId) : undefined;
   if (!project) return { items: [] };
@@ -254,7 +254,7 @@ async function projectsByCode(
     (!filter.status || project.status === filter.status) &&
     (!filter.agentId || project.agentId === filter.agentId) &&
     (!filter.departmentId || project.departments.includes(filter.departmentId));
-  return { items: matches ? [project] : [] };
+  return { items: matches ? [ProjectRowSchema.parse(project)] : [] };
 }
 
 /** A project's approvals (批文/证照) with their documents, for its enterprise, its agent and leaders. */
@@ -394,7 +394,7 @@ export async function stageLeadView(
 ) {
   assertAllowed(principal, 'inbox.read', { departmentId });
   await assertDepartmentExists(ctx, departmentId);
-  const projects = await ctx.store.listProjects({ leadDepartmentId: departmentId }, page);
+  const projects = await ctx.store.listProjectsLedBy(departmentId, page);
   const now = ctx.clock.now();
   const wanted: Array<{ projectId: string; itemKey: string }> = [];
   const chains = new Map<string, Awaited<ReturnType<typeof ctx.chains.get>>>();

@@ -54,6 +54,10 @@ export async function runScheduledJob(
       });
     }
   };
+  // a table written by an older version is brought to the current layout, a bounded pass a run (then it is free)
+  await attempt('the data layout upgrade', {}, async () => {
+    await ctx.store.upgradeLayout();
+  });
   const shards = await Promise.all(
     Array.from({ length: WORK_SHARDS }, (_, shard) =>
       ctx.store.listDueWork(shard, until, perShard).catch((error: unknown) => {

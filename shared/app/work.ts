@@ -1,12 +1,12 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import { ForbiddenError } from '../domain/errors.js';
 import { lightOf } from '../domain/lights.js';
+import type { ProjectRow } from '../domain/list-rows.js';
 import type { Principal } from '../domain/principal.js';
-import type { Project } from '../domain/project.js';
 import { readClock } from '../domain/step-clock.js';
 import { isInFlight } from '../domain/step-status.js';
 import type { AppContext } from './context.js';
-import { loadState } from './load.js';
+import { loadStateAndHandovers } from './load.js';
 import { listProjects } from './queries.js';
 
 /** How many of an agent's projects the workbench reads (an agent carries a few dozen at most). */
@@ -50,7 +50,7 @@ export async function agentWork(ctx: AppContext, principal: Principal, agentId =
     );
   }
   assertAllowed(principal, 'projects.filter_by_agent', { agentId });
-  const projects: Project[] = [];
+  const projects: ProjectRow[] = [];
   let cursor: string | undefined;
   do {
     const page = await listProjects(
@@ -80,14 +80,17 @@ export async function agentWork(ctx: AppContext, principal: Principal, agentId =
   }> = [];
   const handovers = [];
   for (const project of projects) {
-    const assignments = await ctx.store.listAssignments(project.projectId);
+    // one read of a project in flight (its handovers are in its working set), the handovers alone of one that is not
+    const inFlight = isInFlight(project.status);
+    const loaded = inFlight ? await loadStateAndHandovers(ctx, project.projectId) : undefined;
+    const assignments = loaded?.assignments ?? (await ctx.store.listAssignments(project.projectId));
     for (const a of assignments) {
       if (a.previousAgentId !== null && (a.agentId === agentId || a.previousAgentId === agentId)) {
         handovers.push({ ...a, projectCode: project.code, projectName: project.name });
       }
     }
-    if (!isInFlight(project.status)) continue;
-    const state = await loadState(ctx, project.projectId);
+    if (!loaded) continue;
+    const { state } = loaded;
     const base = { projectId: project.projectId, projectCode: project.code, projectName: project.name };
     for (const stage of state.chain.stages) {
       for (const step of stage.steps) {
@@ -150,7 +153,7 @@ export async function agentWork(ctx: AppContext, principal: Principal, agentId =
   const order = { supplement: 0, reapply: 1, submit: 2, report_milestone: 3 } as const;
   todo.sort((a, b) => order[a.kind] - order[b.kind] || (a.since ?? '').localeCompare(b.since ?? ''));
   waiting.sort((a, b) => (a.workingDaysLeft ?? 0) - (b.workingDaysLeft ?? 0));
-  const count = (status: Project['status']) => projects.filter((p) => p.status === status).length;
+  const count = (status: ProjectRow['status']) => projects.filter((p) => p.status === status).length;
   return {
     agentId,
     workload: {

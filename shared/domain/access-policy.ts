@@ -159,7 +159,12 @@ function leadsStageHolding(principal: Principal, departmentId: string, chains: r
 }
 
 /** Whether the principal may see the project at all. */
-export function canSeeProject(principal: Principal, project: Project, chain?: Chain): boolean {
+/** Whether a principal may see a project: a whole one, or a list's row of it (which holds the fields read here). */
+export function canSeeProject(
+  principal: Principal,
+  project: Pick<Project, 'agentId' | 'enterpriseId' | 'departments'>,
+  chain?: Chain,
+): boolean {
   switch (principal.role) {
     case 'leader':
     case 'admin':

@@ -6,22 +6,27 @@ import {
   ResourceNotFoundException,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TableIndexes, TableKeys } from './table.js';
+import { type TableIndex, TableIndexes, TableKeys } from './table.js';
 
-const indexDefinition = (index: (typeof TableIndexes)[number]): GlobalSecondaryIndex => ({
+const indexDefinition = (index: TableIndex): GlobalSecondaryIndex => ({
   IndexName: index.indexName,
   KeySchema: [
     { AttributeName: index.partitionKey, KeyType: 'HASH' },
     { AttributeName: index.sortKey, KeyType: 'RANGE' },
   ],
-  Projection: { ProjectionType: index.projection },
+  Projection: {
+    ProjectionType: index.projection,
+    ...(index.nonKeyAttributes ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}),
+  },
 });
 
 const attribute = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
 
 /**
  * Creates the single table (as the CDK stack does on AWS) unless it exists; a table made by an older version of
- * Daiban gets the indexes it lacks. Used by the local runtime and tests.
+ * Daiban gets the indexes it lacks. An index it has keeps its projection (DynamoDB cannot change one in place): one
+ * made with ALL copies more than the reads parse, which they ignore (see table.ts). Used by the local runtime and
+ * tests.
  */
 export async function ensureTable(
   client: DynamoDBClient,

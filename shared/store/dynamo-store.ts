@@ -15,9 +15,19 @@ import { type Chain, ChainSchema } from '../domain/chain.js';
 import { type Complaint, ComplaintSchema } from '../domain/complaint.js';
 import { type Department, DepartmentSchema } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
+import {
+  type FlaggedItem,
+  FlaggedItemSchema,
+  type InboxItem,
+  InboxItemSchema,
+  type LeadProjectRow,
+  LeadProjectRowSchema,
+  type ProjectRow,
+  ProjectRowSchema,
+} from '../domain/list-rows.js';
 import { type Meeting, MeetingSchema } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
-import type { ItemTokens, Project, ProjectStep, User } from '../domain/project.js';
+import type { AgentAssignment, ItemTokens, Project, ProjectStep, User } from '../domain/project.js';
 import { emptyCounters, STAT_COUNTERS, type StatCounters, type StatDimension } from '../domain/stats.js';
 import { ProjectStatusSchema } from '../domain/step-status.js';
 import type { Credential } from '../domain/user-accounts.js';
@@ -43,6 +53,7 @@ import {
 import { toTransactItems } from './dynamo-ops.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './dynamo-retry.js';
 import { keys, statusPartition } from './keys.js';
+import { type LayoutUpgrade, upgradeLayout } from './layout-upgrade.js';
 import {
   CommitConflictError,
   type DaibanStore,
@@ -55,6 +66,9 @@ import {
   type WorkItem,
 } from './store.port.js';
 import { STATUS_SHARDS } from './table.js';
+
+/** A project's agent handovers sort inside its working set (see layout-upgrade.ts). */
+const ASSIGNMENT_PREFIX = keys.assignment('', '').SK;
 
 /** The part of the document client the store uses: tests hand in a fault-injecting wrapper of a real one. */
 export interface DocumentSender {
@@ -70,6 +84,9 @@ export interface DocumentSender {
  * (`DynamoDBDocumentClient` satisfies {@link DocumentSender}.)
  */
 export class DynamoDaibanStore implements DaibanStore {
+  /** the table is known to hold the current data layout (layout-upgrade.ts): no need to look again */
+  #layoutCurrent = false;
+
   constructor(
     private readonly doc: DocumentSender,
     private readonly tableName: string,
@@ -219,13 +236,15 @@ export class DynamoDaibanStore implements DaibanStore {
     let project: Project | undefined;
     const items: ProjectStep[] = [];
     const tokens = new Map<string, ItemTokens>();
+    const assignments: AgentAssignment[] = [];
     for (const row of rows) {
       const sk = String(row.SK);
       if (sk === 'PROJECT') project = parseProject(row);
+      else if (sk.startsWith(ASSIGNMENT_PREFIX)) assignments.push(parseAssignment(row));
       else if (sk.startsWith('STEP#')) items.push(parseStep(row));
       else if (sk.startsWith('TOKEN#')) tokens.set(tokenKeyOf(sk), parseTokens(row));
     }
-    return project ? { project, items, tokens } : undefined;
+    return project ? { project, items, tokens, assignments } : undefined;
   }
 
   async getProject(projectId: string): Promise<Project | undefined> {
@@ -271,7 +290,7 @@ export class DynamoDaibanStore implements DaibanStore {
     return typeof item?.projectId === 'string' ? item.projectId : undefined;
   }
 
-  async listProjects(filter: ProjectFilter, page: PageRequest): Promise<Page<Project>> {
+  async listProjects(filter: ProjectFilter, page: PageRequest): Promise<Page<ProjectRow>> {
     const statusFilter = filter.status
       ? {
           FilterExpression: '#status = :status',
@@ -279,7 +298,7 @@ export class DynamoDaibanStore implements DaibanStore {
           values: { ':status': filter.status },
         }
       : undefined;
-    const byIndex = (index: 'GSI2' | 'GSI3' | 'GSI4', pk: string) =>
+    const byIndex = (index: 'GSI2' | 'GSI3', pk: string) =>
       this.queryPage(
         {
           IndexName: index,
@@ -294,7 +313,7 @@ export class DynamoDaibanStore implements DaibanStore {
           ScanIndexForward: false,
         },
         page,
-        parseProject,
+        parseProjectRow,
       );
     if (filter.agentId) {
       const result = await byIndex('GSI2', `AGENT#${filter.agentId}`);
@@ -304,12 +323,19 @@ export class DynamoDaibanStore implements DaibanStore {
       };
     }
     if (filter.enterpriseId) return byIndex('GSI3', `ENTERPRISE#${filter.enterpriseId}`);
-    if (filter.leadDepartmentId) return byIndex('GSI4', `LEAD#${filter.leadDepartmentId}`);
     const statuses = filter.status ? [filter.status] : ProjectStatusSchema.options;
     const partitions = statuses.flatMap((status) =>
       Array.from({ length: STATUS_SHARDS }, (_, shard) => statusPartition(status, shard)),
     );
-    return this.mergePartitions('GSI1', partitions, page, parseProject);
+    return this.mergePartitions('GSI1', partitions, page, parseProjectRow);
+  }
+
+  async listProjectsLedBy(departmentId: string, page: PageRequest): Promise<Page<LeadProjectRow>> {
+    return this.queryPage(
+      { IndexName: 'GSI4', ...eq('GSI4PK', `LEAD#${departmentId}`), ScanIndexForward: false },
+      page,
+      (row) => LeadProjectRowSchema.parse(row),
+    );
   }
 
   async listEvents(projectId: string, page: PageRequest) {
@@ -327,7 +353,7 @@ export class DynamoDaibanStore implements DaibanStore {
   async listAssignments(projectId: string) {
     const items = await this.queryAll({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': 'ASSIGNMENT#' },
+      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': ASSIGNMENT_PREFIX },
       ConsistentRead: true,
     });
     return items.map(parseAssignment);
@@ -337,7 +363,7 @@ export class DynamoDaibanStore implements DaibanStore {
     departmentId: string,
     filter: { status?: 'ready' | 'in_review' | 'supplement_requested' },
     page: PageRequest,
-  ): Promise<Page<ProjectStep>> {
+  ): Promise<Page<InboxItem>> {
     return this.queryPage(
       filter.status
         ? {
@@ -347,7 +373,7 @@ export class DynamoDaibanStore implements DaibanStore {
           }
         : { IndexName: 'GSI1', ...eq('GSI1PK', `DEPT#${departmentId}`) },
       page,
-      parseStep,
+      (row) => InboxItemSchema.parse(row),
     );
   }
 
@@ -359,7 +385,7 @@ export class DynamoDaibanStore implements DaibanStore {
   }
 
   async listMeetings(page: PageRequest): Promise<Page<Meeting>> {
-    return this.queryPage(
+    return this.queryPageOfItems(
       { IndexName: 'GSI1', ...eq('GSI1PK', 'MEETINGS'), ScanIndexForward: false },
       page,
       (item) => MeetingSchema.parse(stripKeys(item)),
@@ -391,7 +417,7 @@ export class DynamoDaibanStore implements DaibanStore {
       conditions.push('#departmentId = :departmentId');
     }
     // a filter over one partition: batches are few (a handful a week), so a page is read whole and filtered
-    return this.queryPage(
+    return this.queryPageOfItems(
       {
         IndexName: 'GSI1',
         KeyConditionExpression: 'GSI1PK = :pk',
@@ -422,7 +448,7 @@ export class DynamoDaibanStore implements DaibanStore {
       : filter.departmentId
         ? (['GSI3', `COMPLAINED#${filter.departmentId}`] as const)
         : (['GSI1', 'COMPLAINTS'] as const);
-    return this.queryPage(
+    return this.queryPageOfItems(
       { IndexName: index, ...eq(`${index}PK`, pk), ScanIndexForward: false },
       page,
       (item) => ComplaintSchema.parse(stripKeys(item)),
@@ -506,17 +532,10 @@ export class DynamoDaibanStore implements DaibanStore {
     }
   }
 
-  async listFlaggedItems(
-    page: PageRequest,
-  ): Promise<Page<{ projectId: string; stepId: string; partId?: string }>> {
-    return this.queryPage({ IndexName: 'GSI2', ...eq('GSI2PK', 'FLAGGED') }, page, (item) => {
-      const step = parseStep(item);
-      return {
-        projectId: step.projectId,
-        stepId: step.stepId,
-        ...(step.partId ? { partId: step.partId } : {}),
-      };
-    });
+  async listFlaggedItems(page: PageRequest): Promise<Page<FlaggedItem>> {
+    return this.queryPage({ IndexName: 'GSI2', ...eq('GSI2PK', 'FLAGGED') }, page, (row) =>
+      FlaggedItemSchema.parse(row),
+    );
   }
 
   async listStats(
@@ -619,6 +638,13 @@ export class DynamoDaibanStore implements DaibanStore {
     }
   }
 
+  async upgradeLayout(): Promise<LayoutUpgrade> {
+    if (this.#layoutCurrent) return { moved: 0, done: true };
+    const result = await withRetry(() => upgradeLayout(this.doc, this.tableName), this.retry);
+    this.#layoutCurrent = result.done;
+    return result;
+  }
+
   async ping(): Promise<void> {
     await this.get({ PK: 'HEALTH', SK: 'HEALTH' });
   }
@@ -676,6 +702,29 @@ export class DynamoDaibanStore implements DaibanStore {
   }
 
   /**
+   * One page of an index that holds only the keys of its items (meetings, batches, complaints: read whole by their
+   * lists, so no index copies their agendas, items or records), then the items themselves in one batch read, in the
+   * index's order. An item gone meanwhile is left out.
+   */
+  private async queryPageOfItems<T>(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    page: PageRequest,
+    parse: (item: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
+    const found = await this.queryPage(input, page, (row) => ({ PK: String(row.PK), SK: String(row.SK) }));
+    const items = new Map(
+      (await this.batchGet(found.items)).map((item) => [`${String(item.PK)}\n${String(item.SK)}`, item]),
+    );
+    return {
+      items: found.items.flatMap((key) => {
+        const item = items.get(`${key.PK}\n${key.SK}`);
+        return item ? [parse(item)] : [];
+      }),
+      ...(found.cursor ? { cursor: found.cursor } : {}),
+    };
+  }
+
+  /**
    * One page across write-sharded partitions, newest first: each partition gives up to a page below the cursor,
    * the pages are merged and cut. The cursor is the sort key of the last item returned.
    */
@@ -710,6 +759,8 @@ export class DynamoDaibanStore implements DaibanStore {
     return { items: taken.map(parse), ...(cursor ? { cursor } : {}) };
   }
 }
+
+const parseProjectRow = (row: Record<string, unknown>): ProjectRow => ProjectRowSchema.parse(row);
 
 type QueryResult = { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> };
 

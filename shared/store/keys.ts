@@ -10,7 +10,8 @@ export const keys = {
   event: (projectId: string, eventId: string) => ({ PK: `PROJECT#${projectId}`, SK: `EVENT#${eventId}` }),
   assignment: (projectId: string, assignmentId: string) => ({
     PK: `PROJECT#${projectId}`,
-    SK: `ASSIGNMENT#${assignmentId}`,
+    // under the project's own key, so its working set (`SK >= PROJECT`) holds its handovers too
+    SK: `PROJECT#ASSIGNMENT#${assignmentId}`,
   }),
   outbox: (projectId: string, outboxId: string) => ({ PK: `PROJECT#${projectId}`, SK: `OUTBOX#${outboxId}` }),
   code: (code: string) => ({ PK: `CODE#${code}`, SK: 'CODE' }),

@@ -5,6 +5,7 @@ import type { Complaint } from '../domain/complaint.js';
 import type { Department } from '../domain/department.js';
 import type { ProjectDocument } from '../domain/documents.js';
 import { ConflictError } from '../domain/errors.js';
+import type { FlaggedItem, InboxItem, LeadProjectRow, ProjectRow } from '../domain/list-rows.js';
 import type { Meeting } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
 import type {
@@ -123,14 +124,18 @@ export class CommitConflictError extends ConflictError {
 }
 
 /** The project, its steps and parts and their tokens, as read in one consistent query. */
-export type ProjectRecord = { project: Project; items: ProjectStep[]; tokens: Map<string, ItemTokens> };
+/** A project's working set, one read: the project, its steps and parts, their task tokens, its agent handovers. */
+export type ProjectRecord = {
+  project: Project;
+  items: ProjectStep[];
+  tokens: Map<string, ItemTokens>;
+  assignments: AgentAssignment[];
+};
 
 export type ProjectFilter = {
   status?: ProjectStatus;
   agentId?: string;
   enterpriseId?: string;
-  /** in-flight projects whose current stage this department leads */
-  leadDepartmentId?: string;
 };
 
 /**
@@ -172,7 +177,7 @@ export interface DaibanStore {
   /** Writes every operation in one transaction, or none (throws `CommitConflictError` when a condition fails). */
   commit(ops: StoreOp[]): Promise<void>;
 
-  /** The project with its steps, parts and tokens (one consistent read), or undefined. */
+  /** The project with its steps, parts, tokens and handovers (one consistent read), or undefined. */
   loadProject(projectId: string): Promise<ProjectRecord | undefined>;
   getProject(projectId: string): Promise<Project | undefined>;
   /** Steps and parts of several projects in batch reads (a lead department's stage view); missing ones left out. */
@@ -181,17 +186,22 @@ export interface DaibanStore {
   getProjects(projectIds: readonly string[]): Promise<Project[]>;
   /** The project holding a project code (项目代码). */
   findProjectIdByCode(code: string): Promise<string | undefined>;
-  /** Newest first. */
-  listProjects(filter: ProjectFilter, page: PageRequest): Promise<Page<Project>>;
+  /** Newest first, as list rows (what the index holds: `ProjectRow`); `getProject(s)` reads a whole project. */
+  listProjects(filter: ProjectFilter, page: PageRequest): Promise<Page<ProjectRow>>;
+  /** In-flight projects whose current stage this department leads (牵头部门), newest first. */
+  listProjectsLedBy(departmentId: string, page: PageRequest): Promise<Page<LeadProjectRow>>;
   /** Oldest first. */
   listEvents(projectId: string, page: PageRequest): Promise<Page<ProjectEvent>>;
   listAssignments(projectId: string): Promise<AgentAssignment[]>;
-  /** Steps and parts open at a department (ready, in review or waiting for a supplement), oldest change first. */
+  /**
+   * Steps and parts open at a department (ready, in review or waiting for a supplement), oldest change first, as
+   * inbox rows (`getItems` reads whole steps).
+   */
   listOpenItemsOfDepartment(
     departmentId: string,
     filter: { status?: Extract<StepStatus, 'ready' | 'in_review' | 'supplement_requested'> },
     page: PageRequest,
-  ): Promise<Page<ProjectStep>>;
+  ): Promise<Page<InboxItem>>;
 
   getMeeting(meetingId: string): Promise<Meeting | undefined>;
   /** Newest first. */
@@ -218,7 +228,7 @@ export interface DaibanStore {
   listUsersOf(audience: { departmentId: string } | { role: User['role'] }): Promise<User[]>;
 
   /** The steps and parts whose due date is flagged (a year without a schedule), a page at a time. */
-  listFlaggedItems(page: PageRequest): Promise<Page<{ projectId: string; stepId: string; partId?: string }>>;
+  listFlaggedItems(page: PageRequest): Promise<Page<FlaggedItem>>;
 
   /** The counters of every department (or agent) in one month (`YYYY-MM`). */
   listStats(dimension: StatDimension, month: string): Promise<Array<{ id: string; counters: StatCounters }>>;
@@ -251,6 +261,12 @@ export interface DaibanStore {
   recordDenial(denial: Denial): Promise<void>;
   /** The refused attempts of one China date (`YYYY-MM-DD`), newest first. */
   listDenials(date: string, page: PageRequest): Promise<Page<Denial>>;
+
+  /**
+   * Brings a table written by an older version of Daiban to the current data layout, one bounded pass at a time
+   * (the local runtime at start, the scheduled job on AWS); `done` once it is current, then it costs nothing.
+   */
+  upgradeLayout(): Promise<{ moved: number; done: boolean }>;
 
   /** Throws (UnavailableError) when the database does not answer. */
   ping(): Promise<void>;

@@ -6,7 +6,7 @@ import { seedDemoProjects } from '../../infra/local/seed-demo.js';
 import { seedWeeklyReports } from '../../infra/local/seed-weekly-reports.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { SettableClock, systemClock } from '../../shared/app/clock.js';
-import type { Project } from '../../shared/domain/project.js';
+import type { ProjectRow } from '../../shared/domain/list-rows.js';
 import { chinaDate } from '../../shared/domain/working-days.js';
 import { startTestSystem } from '../support/local-system.js';
 import { checkPage, launchBrowser, requireChromium } from './browser.js';
@@ -22,7 +22,7 @@ describe('the pages in a browser, role by role', () => {
   let http: HttpListener;
   let browser: Browser;
   let base: string;
-  const projects = new Map<string, Project>();
+  const projects = new Map<string, ProjectRow>();
 
   beforeAll(async () => {
     requireChromium();
@@ -44,7 +44,7 @@ describe('the pages in a browser, role by role', () => {
     await system?.stop();
   });
 
-  const project = (name: string): Project => {
+  const project = (name: string): ProjectRow => {
     const found = projects.get(name);
     if (!found) throw new Error(`the demo has no project ${name}`);
     return found;

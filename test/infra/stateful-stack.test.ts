@@ -10,7 +10,7 @@ type TableProperties = {
   GlobalSecondaryIndexes: Array<{
     IndexName: string;
     KeySchema: Array<{ AttributeName: string; KeyType: string }>;
-    Projection: { ProjectionType: string };
+    Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
   }>;
   AttributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
 };
@@ -47,7 +47,10 @@ describe('the stateful stack', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: index.projection },
+        Projection: {
+          ProjectionType: index.projection,
+          ...('nonKeyAttributes' in index ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}),
+        },
       })),
     );
     for (const definition of table.AttributeDefinitions) expect(definition.AttributeType).toBe('S');

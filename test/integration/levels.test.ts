@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
+import { RecordedMetrics } from '../../shared/app/metrics.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
@@ -16,6 +17,7 @@ const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`)
 describe('a batch carried up to the city', () => {
   // Monday 30 November 2026, 09:00 in Beijing
   const clock = new ManualClock(beijing('2026-11-30 09:00'));
+  const metrics = new RecordedMetrics();
   let system: LocalSystem;
   let api: ApiClient;
   const projects: string[] = [];
@@ -37,7 +39,7 @@ describe('a batch carried up to the city', () => {
   };
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
+    system = await startTestSystem({ clock, log: silentLogger, metrics });
     api = new ApiClient(system);
     projects.push(await largeProject('长江新材料产业园'), await largeProject('江北化工新材料基地'));
   });
@@ -94,6 +96,7 @@ describe('a batch carried up to the city', () => {
   it('collects the approvals: each step decided through the decision path, with its document, in one go', async () => {
     // Prepare
     const batchId = (await api.get('/batches', 'agent-wang')).body.batches[0].batchId;
+    const countedBefore = metrics.total('Decisions');
 
     // Act
     const collected = await api.post(`/batches/${batchId}/collection`, 'agent-wang', {
@@ -136,6 +139,8 @@ describe('a batch carried up to the city', () => {
     ]);
     const inbox = await api.get('/departments/ENV_CITY/inbox', 'leader-zhang');
     expect(inbox.body.steps).toEqual([]);
+    // two upper-level decisions recorded, each counted once, as an officer's decision is
+    expect(metrics.total('Decisions') - countedBefore).toBe(2);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RecordedMetrics } from '../../shared/app/metrics.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
@@ -12,7 +13,8 @@ const MEETING_AT = '2026-12-01T09:30:00+08:00';
 const PLACE = '区政务服务中心三楼联审会议室';
 
 describe('joint review meetings (联审会)', () => {
-  const t = useTestSystem();
+  const metrics = new RecordedMetrics();
+  const t = useTestSystem({ metrics });
 
   /**
    * A project whose stage 1 is done but for `held`, which stand in review with their departments (left to a
@@ -50,6 +52,7 @@ describe('joint review meetings (联审会)', () => {
       ).toBe(200);
     }
     await t.api.post(`/meetings/${meetingId}/attendance`, LEADER, { present: ['DRC', 'ENV', 'WAT'] });
+    const countedBefore = metrics.total('Decisions');
 
     // Act
     const minutes = await t.api.post(`/meetings/${meetingId}/minutes`, LEADER, {
@@ -76,6 +79,7 @@ describe('joint review meetings (联审会)', () => {
     for (const event of decided) {
       expect(event.data).toMatchObject({ via: 'meeting', meetingId, binding: 'present' });
     }
+    expect(metrics.total('Decisions') - countedBefore).toBe(3);
     expect(events.some((e) => e.type === 'stage_completed')).toBe(true);
   });
 
@@ -89,6 +93,7 @@ describe('joint review meetings (联审会)', () => {
       reason: '同日参加市生态环境局专项督查',
     });
     const attendance = await t.api.post(`/meetings/${meetingId}/attendance`, LEADER, { present: ['DRC'] });
+    const countedBefore = metrics.total('Decisions');
 
     // Act
     const minutes = await t.api.post(`/meetings/${meetingId}/minutes`, LEADER, {
@@ -113,6 +118,8 @@ describe('joint review meetings (联审会)', () => {
     expect(steps.get('6')).toBe('approved');
     expect(steps.get('7')).toBe('in_review'); // ENV on leave: still its to decide
     expect(steps.get('8')).toBe('approved'); // WAT absent: deemed to consent
+    // the two decisions the minutes bind count once each; the item deferred for leave does not
+    expect(metrics.total('Decisions') - countedBefore).toBe(2);
     const events = await allEvents<Event>(t.api, projectId);
     expect(events.find((e) => e.type === 'step_decided' && e.stepId === '8')?.data).toMatchObject({
       via: 'meeting',

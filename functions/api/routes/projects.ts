@@ -113,10 +113,7 @@ export function projectRoutes(deps: ApiDeps) {
         },
         { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
       );
-      return c.json(
-        { projects: page.items.map(projectSummary), ...(page.cursor ? { cursor: page.cursor } : {}) },
-        200,
-      );
+      return c.json({ projects: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
     },
   );
 
