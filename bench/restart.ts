@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { approvalOf } from '../infra/local/drive-over-http.js';
+import { allSteps, approvalOf, officerOf, type ProjectView } from '../infra/local/drive-over-http.js';
 import { freePort, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { readRecord } from '../infra/local/dynamodb-record.js';
 import { demoEnterprises } from '../infra/local/seed-reference.js';
@@ -121,11 +121,28 @@ async function seed(dataDir: string, projects: number, cloned: boolean): Promise
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
 
+/** How many decisions on parked projects the bench times after the restart (cold resume), and on the same projects again once resident. */
+const SIGNAL_SAMPLES = 5;
+
+type Latencies = { samples: number; p50Ms: number; maxMs: number };
+
 type Restart = {
   listeningS: number;
   firstHealthAfterListeningMs: number;
   healthDuringRecovery: { polls: number; p50Ms: number; p95Ms: number; maxMs: number; non200: number };
   resumed: number;
+  /** of the resumed: parked (resident at their first signal) and started (replayed at once) or renewed */
+  parked: number;
+  started: number;
+  /** executions resident / parked when the runtime said "Resumed" */
+  residentAtResumed: number;
+  parkedAtResumed: number;
+  /**
+   * A decision through the API on a project whose execution was parked (its POST answers once the signal is
+   * delivered: the execution made resident, replayed and moved on), then a decision on the same project resident.
+   */
+  coldDecision: Latencies;
+  warmDecision: Latencies;
   recoveryReportedS: number;
   startToResumedS: number;
   peakRssMb: { runtime: number; dynamoDbLocal: number };
@@ -178,6 +195,7 @@ async function restart(dataDir: string): Promise<Restart> {
   const sampler = setInterval(sampleMemory, 250);
 
   const latencies: number[] = [];
+  let decisions: { cold: number[]; warm: number[] } = { cold: [], warm: [] };
   let non200 = 0;
   let firstHealthAfterListening: number | undefined;
   // generous: 10,000 projects on a small machine take minutes; the figure says how many
@@ -208,6 +226,8 @@ async function restart(dataDir: string): Promise<Restart> {
       await new Promise((r) => setTimeout(r, 50));
     }
     sampleMemory();
+    decisions = await decideAfterRestart(base);
+    sampleMemory();
   } finally {
     clearInterval(sampler);
     child.kill('SIGINT');
@@ -215,6 +235,10 @@ async function restart(dataDir: string): Promise<Restart> {
   }
   writeFileSync(join(RESULTS_DIR, 'restart-runtime.log'), output);
   const match = /Resumed (\d+) project\(s\) in flight in ([\d.]+) s/.exec(output);
+  const counts =
+    /(\d+) parked until their next signal, (\d+) started and (\d+) renewed.*?now (\d+) execution\(s\) resident, (\d+) parked/.exec(
+      output,
+    );
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     listeningS: ((listeningAt ?? started) - started) / 1000,
@@ -227,11 +251,84 @@ async function restart(dataDir: string): Promise<Restart> {
       non200,
     },
     resumed: Number(match?.[1] ?? 0),
+    parked: Number(counts?.[1] ?? 0),
+    started: Number(counts?.[2] ?? 0) + Number(counts?.[3] ?? 0),
+    residentAtResumed: Number(counts?.[4] ?? 0),
+    parkedAtResumed: Number(counts?.[5] ?? 0),
+    coldDecision: latencyOf(decisions.cold),
+    warmDecision: latencyOf(decisions.warm),
     recoveryReportedS: Number(match?.[2] ?? Number.NaN),
     startToResumedS: ((resumedAt ?? started) - started) / 1000,
     peakRssMb: peaks,
     cpuSeconds: cpu,
   };
+}
+
+function latencyOf(samples: number[]): Latencies {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { samples: sorted.length, p50Ms: percentile(sorted, 50), maxMs: sorted.at(-1) ?? 0 };
+}
+
+/**
+ * Once every project is resumed: on a few projects (parked, as the restart left them), the agent submits a ready
+ * step and its department approves it, timed (the first signal since the restart: a cold resume); then the same on
+ * another ready step of the same project, now resident (warm).
+ */
+async function decideAfterRestart(base: string): Promise<{ cold: number[]; warm: number[] }> {
+  const tokens = new Map<string, string>();
+  const call = async <T>(method: string, path: string, as: string, body?: unknown): Promise<T> => {
+    let token = tokens.get(as);
+    if (!token) {
+      const res = await fetch(`${base}/auth/dev-token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: as }),
+      });
+      token = ((await res.json()) as { token: string }).token;
+      tokens.set(as, token);
+    }
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const answer = (await res.json()) as T;
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
+    return answer;
+  };
+  /** submits a ready approval step of the project and times its decision */
+  const decideOne = async (projectId: string): Promise<number | undefined> => {
+    // the steps a decision opens open as the execution moves on: wait a little for one
+    let step: ReturnType<typeof allSteps>[number] | undefined;
+    for (let attempt = 0; attempt < 50 && !step; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 100));
+      const view = await call<ProjectView>('GET', `/projects/${projectId}`, 'leader-zhang');
+      step = allSteps(view).find((s) => s.status === 'ready' && s.kind === 'approval' && s.departmentId);
+    }
+    if (!step?.departmentId) return undefined;
+    const path = `/projects/${projectId}/steps/${step.stepId}`;
+    await call('POST', `${path}/submission`, agent.userId, { materials: step.materials });
+    const started = performance.now();
+    await call('POST', `${path}/decision`, officerOf(step.departmentId), {
+      ...approvalOf(step.departmentId, step.stepId, undefined),
+    });
+    return performance.now() - started;
+  };
+  const list = await call<{ projects: Array<{ projectId: string }> }>(
+    'GET',
+    `/projects?limit=${SIGNAL_SAMPLES * 4}`,
+    'leader-zhang',
+  );
+  const cold: number[] = [];
+  const warm: number[] = [];
+  // one project at a time, spread over the list: each decision alone, as a person's would be
+  for (const { projectId } of list.projects.filter((_, i) => i % 4 === 0).slice(0, SIGNAL_SAMPLES)) {
+    const first = await decideOne(projectId);
+    if (first !== undefined) cold.push(first);
+    const second = await decideOne(projectId);
+    if (second !== undefined) warm.push(second);
+  }
+  return { cold, warm };
 }
 
 async function main(): Promise<void> {
@@ -296,11 +393,26 @@ async function main(): Promise<void> {
         result.resumed === projects ? 'all' : `MISSING ${projects - result.resumed}`,
       ],
       [
+        'of them parked / started (or renewed)',
+        `${result.parked} / ${result.started}`,
+        `then ${result.residentAtResumed} resident, ${result.parkedAtResumed} parked`,
+      ],
+      [
         'recovery (as the runtime reports it)',
         `${result.recoveryReportedS.toFixed(1)} s`,
         result.recoveryReportedS < 60 ? 'goal < 60 s: met' : 'goal < 60 s: MISSED',
       ],
       ['start → every project resumed', `${result.startToResumedS.toFixed(1)} s`, ''],
+      [
+        'first decision on a parked project (cold resume): p50 / max',
+        `${ms(result.coldDecision.p50Ms)} / ${ms(result.coldDecision.maxMs)}`,
+        `${result.coldDecision.samples} decisions, one at a time`,
+      ],
+      [
+        'next decision, project resident: p50 / max',
+        `${ms(result.warmDecision.p50Ms)} / ${ms(result.warmDecision.maxMs)}`,
+        `${result.warmDecision.samples} decisions`,
+      ],
       ['peak RSS: runtime (Node)', mb(result.peakRssMb.runtime), ''],
       [
         'peak RSS: DynamoDB Local (Java)',

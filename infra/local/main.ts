@@ -174,9 +174,11 @@ async function main(): Promise<void> {
 }
 
 /**
- * Resumes in-flight projects while the API answers: a pass starts every missing execution (a few at a time), then
- * the executions catch up with what DynamoDB holds (task handlers a few at a time, so the API keeps answering).
- * "Resumed" is said once they all wait where they waited before the restart.
+ * Resumes in-flight projects while the API answers: a pass finds every missing execution (a few at a time) and
+ * parks it when it was waiting quietly for signals (its tokens all in DynamoDB: it becomes resident at its first
+ * signal, replaying then), or starts it (it replays now; task handlers a few at a time, so the API keeps answering).
+ * "Resumed" is said once every project's execution is either parked, ready for its next signal, or resident and
+ * waiting where it waited before the restart.
  */
 /** How many task handler calls may wait their turn before the recovery pass starts more executions. */
 const MAX_TASKS_BEHIND = 100;
@@ -192,7 +194,8 @@ async function resumeInBackground(system: LocalSystem, options: RuntimeOptions):
   }, 5000);
   try {
     const result = await system.recover({
-      concurrency: 4,
+      // a parked project costs one read; a started one is held back by `pace`
+      concurrency: 8,
       // Start executions only as fast as their handlers keep up: memory stays flat, and the handlers of a live
       // decision wait behind a short queue rather than behind every project's replay.
       pace: async () => {
@@ -202,11 +205,17 @@ async function resumeInBackground(system: LocalSystem, options: RuntimeOptions):
         checked = done;
       },
     });
-    console.log(`  the executions of ${result.resumed} project(s) started in ${seconds()} s; catching up …`);
-    await system.caughtUp();
     console.log(
-      `Resumed ${result.resumed} project(s) in flight in ${seconds()} s (${result.projects} checked` +
-        `${result.failures > 0 ? `, ${result.failures} left for the scheduled job to retry` : ''}).`,
+      `  the executions of ${result.resumed} project(s) parked or started in ${seconds()} s` +
+        ` (${result.parked} parked, ${result.started + result.renewed} started); catching up …`,
+    );
+    await system.caughtUp();
+    const { resident, parked } = system.engine.counts();
+    console.log(
+      `Resumed ${result.resumed} project(s) in flight in ${seconds()} s (${result.projects} checked; ` +
+        `${result.parked} parked until their next signal, ${result.started} started and ${result.renewed} renewed, ` +
+        `which replayed what DynamoDB holds; now ${resident} execution(s) resident, ${parked} parked` +
+        `${result.failures > 0 ? `; ${result.failures} left for the scheduled job to retry` : ''}).`,
     );
   } catch (error) {
     if (stopping) return;

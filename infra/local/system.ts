@@ -20,7 +20,12 @@ import { finishStage } from '../../shared/app/finish-stage.js';
 import { LiveSettings } from '../../shared/app/live-settings.js';
 import type { Logger } from '../../shared/app/logger.js';
 import type { Metrics } from '../../shared/app/metrics.js';
-import { type JobReport, reconcileAll, runScheduledJob } from '../../shared/app/scheduled-job.js';
+import {
+  type JobReport,
+  type ReconcileAllResult,
+  reconcileAll,
+  runScheduledJob,
+} from '../../shared/app/scheduled-job.js';
 import { SerialBlocks } from '../../shared/app/serial-blocks.js';
 import { LocalSignIn } from '../../shared/app/sign-in.js';
 import {
@@ -66,12 +71,17 @@ export type LocalSystem = {
   tokens: { issue(user: User): Promise<string> };
   /** the in-process event bus and the webhook poster */
   channels: LocalChannels;
-  /** starts again the executions of every in-flight project (after a start: they lived in the stopped process) */
+  /**
+   * Resumes the executions of every in-flight project (after a start: they lived in the stopped process). One that
+   * was waiting quietly is parked (resident again at its first signal), unless `lazy` is false; any other is
+   * started, and replays at once.
+   */
   recover(options?: {
     concurrency?: number;
     onProgress?: (done: number) => void;
     pace?: () => Promise<void>;
-  }): Promise<{ projects: number; resumed: number; failures: number }>;
+    lazy?: boolean;
+  }): Promise<ReconcileAllResult>;
   /** task handler calls waiting for a turn (see `maxConcurrentTasks`): the work still ahead after a recovery */
   tasksWaiting(): number;
   /**
@@ -122,6 +132,11 @@ export type LocalSystemOptions = {
    * would queue thousands of requests at DynamoDB Local and starve the API. Default 8.
    */
   maxConcurrentTasks?: number;
+  /**
+   * How many executions may be resident at once (each costs ~200 KB); beyond it idle ones are parked, resumed at
+   * their next signal (see `LocalWorkflowEngine`). Default 2000.
+   */
+  maxResidentExecutions?: number;
   /** wraps every run of the task handlers (the benchmarks count what they cost) */
   aroundTasks?: (run: () => Promise<void>) => Promise<void>;
   /** the scheduled job writes each week's report once the week has ended (`npm start`; tests leave it off) */
@@ -191,6 +206,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
   const chains = await store.listChainVersions();
   const localEngine = new LocalWorkflowEngine({
     definitions: Object.fromEntries(chains.map((chain) => [chainKey(chain), chainToAslJson(chain)])),
+    maxResident: options.maxResidentExecutions ?? 2000,
     onExecutionFailed: (execution, error) => {
       log.warn('execution failed; the scheduled job reconciles the project', {
         execution: execution.name,
@@ -274,7 +290,13 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     signIn,
     tokens: { issue: async (user) => (await sessionTokens.issue(user)).token },
     channels,
-    recover: (recoverOptions) => reconcileAll(ctx, recoverOptions ?? {}),
+    recover: ({ lazy = true, ...recoverOptions } = {}) =>
+      reconcileAll(ctx, {
+        ...recoverOptions,
+        ...(lazy
+          ? { park: (request: Parameters<LocalWorkflowEngine['park']>[0]) => localEngine.park(request) }
+          : {}),
+      }),
     tasksWaiting: () => taskTurns.waiting,
     async caughtUp() {
       while (taskTurns.waiting + taskTurns.running > 0) await new Promise((r) => setTimeout(r, 200));

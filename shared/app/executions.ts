@@ -1,9 +1,12 @@
 import { chainKey } from '../domain/chain.js';
+import { gateShouldOpen } from '../domain/gates.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import type { ExecutionRef, Project } from '../domain/project.js';
-import { isInFlight, isOpen } from '../domain/step-status.js';
+import { isClosed, isInFlight, isOpen } from '../domain/step-status.js';
 import type { ProjectChange, ProjectState, Transition } from '../domain/transition.js';
+import type { ExecutionRequest } from '../engine/workflow-engine.port.js';
 import type { OutboxSend } from '../store/store.port.js';
+import type { ExecutionInput } from '../workflow/task-contract.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
@@ -129,14 +132,57 @@ export function executionLooksStuck(state: ProjectState, now: Date, stuckAfterSe
   return false;
 }
 
-export type Reconciliation = 'ok' | 'idle' | 'started' | 'renewed';
+/**
+ * Whether the current execution was waiting quietly for signals, so that DynamoDB describes all it waits on: the
+ * project is active, something of its stage is still to be decided, every open step and part of the stage has a
+ * task token from this execution, and every step still pending has a gate token from it and a gate that stays
+ * shut. Nothing else would move it but a signal (a decision, an SLA deeming, a gate released: all sent through the
+ * outbox). Anything else (tokens not all stored yet, a gate that should open, a stage ending) is not quiet.
+ */
+export function executionWaitsQuietly(state: ProjectState): boolean {
+  const execution = state.project.execution;
+  if (!execution || state.project.status !== 'active') return false;
+  let waiting = 0;
+  for (const [key, item] of state.items) {
+    if (item.stageIndex !== execution.stageIndex || isClosed(item.status)) continue;
+    const tokens = state.tokens.get(key);
+    if (item.status === 'pending') {
+      // a part waits with its joint step's gate
+      if (item.partId !== undefined) continue;
+      if (tokens?.gate?.execution !== execution.name || gateShouldOpen(state, item.stepId)) return false;
+      waiting += 1;
+      continue;
+    }
+    if (!isOpen(item.status)) return false;
+    // a joint step's parts hold its tasks
+    if (item.kind === 'joint' && item.partId === undefined) continue;
+    if (tokens?.task?.execution !== execution.name) return false;
+    waiting += 1;
+  }
+  return waiting > 0;
+}
+
+export type Reconciliation = 'ok' | 'idle' | 'started' | 'parked' | 'renewed';
+
+export type ReconcileOptions = {
+  /**
+   * The local runtime after a start: an execution that is missing but was waiting quietly (see
+   * {@link executionWaitsQuietly}) is parked (known, resumed by its first signal) instead of started. On AWS a
+   * waiting execution is never missing, and costs nothing.
+   */
+  park?: (request: ExecutionRequest & { input: ExecutionInput }) => void;
+};
 
 /**
  * The reconciliation of one project, the same locally and on AWS: an in-flight project whose execution is missing
  * is started (its name was never used), one whose execution ended, failed, timed out, grew old or is stuck gets
  * the next generation. Runs on a schedule (the audit), on execution failures, and when a renewal comes due.
  */
-export async function reconcileProject(ctx: AppContext, projectId: string): Promise<Reconciliation> {
+export async function reconcileProject(
+  ctx: AppContext,
+  projectId: string,
+  options: ReconcileOptions = {},
+): Promise<Reconciliation> {
   const state = await loadState(ctx, projectId);
   const { project } = state;
   if (!isInFlight(project.status) || project.executionEndedAt) return 'idle';
@@ -149,11 +195,17 @@ export async function reconcileProject(ctx: AppContext, projectId: string): Prom
   const status = await ctx.engine.describeExecution({ name: execution.name, chainKey: key });
   const now = ctx.clock.now();
   if (status === 'NOT_FOUND') {
-    await ctx.engine.startExecution({
+    const request = {
       name: execution.name,
       chainKey: key,
       input: { projectId, stageIndex: execution.stageIndex },
-    });
+    };
+    const renewDue = project.renewAt !== undefined && now.toISOString() >= project.renewAt;
+    if (options.park && !renewDue && executionWaitsQuietly(state)) {
+      options.park(request);
+      return 'parked';
+    }
+    await ctx.engine.startExecution(request);
     return 'started';
   }
   let reason: string | undefined;

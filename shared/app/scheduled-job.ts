@@ -2,7 +2,7 @@ import type { ProjectStatus } from '../domain/step-status.js';
 import { WORK_SHARDS } from '../store/table.js';
 import { sweepComplaint } from './complaints.js';
 import type { AppContext } from './context.js';
-import { reconcileProject } from './executions.js';
+import { type ReconcileOptions, reconcileProject } from './executions.js';
 import { relay } from './relay.js';
 import { sweepItem } from './sla-sweep.js';
 import { ensureWeeklyReport } from './weekly-report.js';
@@ -139,21 +139,42 @@ async function auditSlice(ctx: AppContext, report: JobReport): Promise<void> {
   );
 }
 
+export type ReconcileAllResult = {
+  projects: number;
+  /** started, parked or renewed */
+  resumed: number;
+  /** of those, started now (they replay at once) */
+  started: number;
+  /** parked: they were waiting quietly and resume at their first signal */
+  parked: number;
+  /** given a new generation (missing execution ended, failed, grown old or stuck) */
+  renewed: number;
+  failures: number;
+};
+
 /**
  * Every in-flight project, reconciled a few at a time: what the local runtime does after a start (its executions
- * lived in the process that stopped). Returns how many were started or renewed.
+ * lived in the process that stopped). Returns how many were started, parked or renewed.
  */
 export async function reconcileAll(
   ctx: AppContext,
-  options: {
+  options: ReconcileOptions & {
     concurrency?: number;
     onProgress?: (done: number) => void;
     /** awaited before each project: lets the caller hold the pass back while the executions it started catch up */
     pace?: () => Promise<void>;
   } = {},
-): Promise<{ projects: number; resumed: number; failures: number }> {
+): Promise<ReconcileAllResult> {
   const concurrency = options.concurrency ?? 16;
-  const result = { projects: 0, resumed: 0, failures: 0 };
+  const result: ReconcileAllResult = {
+    projects: 0,
+    resumed: 0,
+    started: 0,
+    parked: 0,
+    renewed: 0,
+    failures: 0,
+  };
+  const reconcile = options.park ? { park: options.park } : {};
   for (const status of AUDITED) {
     let cursor: string | undefined;
     do {
@@ -166,7 +187,10 @@ export async function reconcileAll(
             await options.pace?.();
             result.projects += 1;
             try {
-              if ((await reconcileProject(ctx, project.projectId)) !== 'ok') result.resumed += 1;
+              const outcome = await reconcileProject(ctx, project.projectId, reconcile);
+              if (outcome !== 'ok') result.resumed += 1;
+              if (outcome === 'started' || outcome === 'parked' || outcome === 'renewed')
+                result[outcome] += 1;
             } catch (error) {
               result.failures += 1;
               ctx.log.warn('could not resume a project; the scheduled job tries again', {

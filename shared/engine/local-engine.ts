@@ -1,4 +1,5 @@
 import './promise-with-resolvers.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setImmediate as nextMacrotask } from 'node:timers';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { z } from 'zod';
@@ -48,6 +49,13 @@ export type LocalWorkflowEngineOptions = {
   ) => void;
   /** Tests: wait this long between retries of a task instead of the definition's backoff. */
   retryDelayMs?: number;
+  /**
+   * How many executions may be resident (run in memory) at once; beyond it the least recently active idle one
+   * (no handler in flight, only waiting on tokens) is parked again. Default: no limit.
+   */
+  maxResident?: number;
+  /** How long an execution must have been still before it may be parked to make room. Default 1000 ms. */
+  idleMs?: number;
 };
 
 /** What the ARN placeholders become locally; the local engine overrides every Task that names them. */
@@ -80,12 +88,46 @@ type LocalExecution = {
   name: string;
   projectId: string;
   chainKey: string;
+  input: ExecutionInput;
   status: LocalExecutionStatus;
   abort: () => void;
+  /** handler calls of this execution in flight (queued for a turn included) */
+  inFlight: number;
+  /** bumped at every move of this execution (handler call begun or ended, token signalled) */
+  activity: number;
+  /** when it last moved (`performance.now()`): the least recently active idle execution is parked first */
+  lastActiveAt: number;
+  /** resolves once a resumed execution has replayed what DynamoDB holds (it is quiet, or has ended) */
+  replayed?: Promise<void>;
+  /** the tokens it has presented while replaying (a signal for one of them waits no longer) */
+  presented?: Set<string>;
+  /**
+   * Tokens its replaying handlers signalled themselves (what DynamoDB holds) before the signal that woke it, or that
+   * came with it, arrived: that signal, the first from outside, is answered as delivered (the task completed once,
+   * with the same outcome, as the signal alone would complete it on AWS). Any further one is refused.
+   */
+  replayTaken?: Set<string>;
+  /** a handler of this run has failed: its retry must run, so the run is never parked to make room */
+  handlerFailed?: boolean;
 };
+
+/** An execution known by name and input that waits without running here (see {@link LocalWorkflowEngine.park}). */
+type ParkedExecution = { name: string; chainKey: string; input: ExecutionInput };
 
 const CallbackInvocationSchema = z.object({ Payload: CallbackTaskInputSchema });
 const FinishInvocationSchema = z.object({ Payload: FinishStageInputSchema });
+
+/** What a signal completes when a replaying handler completed its task already (see `replayTaken`). */
+const DELIVERED_BY_REPLAY: WaitingToken = { execution: '', resolve: () => {}, reject: () => {} };
+
+/** The execution whose handler is running (its own signals never wait for its replay, which waits for them). */
+const handlerOf = new AsyncLocalStorage<string>();
+
+/** The execution a local token belongs to (`local:<execution>:<stateName>`). */
+function executionOfToken(taskToken: string): string | undefined {
+  const match = /^local:([^:]+):/.exec(taskToken);
+  return match?.[1];
+}
 
 const namedError = (name: string, message: string): Error => Object.assign(new Error(message), { name });
 /** What a stopped execution's tasks end with: never retried (aws-local-stepfunctions reads `isRetryable`). */
@@ -113,6 +155,13 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
  * Executions are named, as on AWS: starting a name that exists (running or ended) does nothing; a renewal is a
  * new name. Executions live in this process only: after a restart every name is unknown (`NOT_FOUND`) and the
  * reconciliation starts them again, the handlers replaying what DynamoDB already holds.
+ *
+ * An execution that only waits for signals need not be in memory (each resident one costs ~200 KB): it can be
+ * *parked* ({@link park}), known by name and input and `RUNNING` to {@link describeExecution}, as a waiting
+ * execution costs nothing on AWS. A signal for one of its tokens makes it resident again: it runs from its input,
+ * its handlers replay what DynamoDB holds and present the same deterministic tokens, and the signal is delivered
+ * once the token waits again (false when the replay no longer waits on it, as for any stale token). With
+ * `maxResident`, idle executions beyond the limit are parked again, least recently active first.
  */
 export class LocalWorkflowEngine implements WorkflowEngine {
   readonly #machines = new Map<
@@ -121,7 +170,14 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   >();
   readonly #retryDelayMs: number | undefined;
   readonly #executions = new Map<string, LocalExecution>();
+  readonly #parked = new Map<string, ParkedExecution>();
   readonly #tokens = new Map<string, WaitingToken>();
+  /** signals waiting for a resumed execution to present their token again */
+  readonly #tokenWaiters = new Map<string, Array<(waiting: WaitingToken | undefined) => void>>();
+  readonly #maxResident: number;
+  readonly #idleMs: number;
+  /** resident executions that are RUNNING, in order of last activity (a Map keeps insertion order) */
+  readonly #resident = new Map<string, LocalExecution>();
   readonly #onExecutionFailed: NonNullable<LocalWorkflowEngineOptions['onExecutionFailed']>;
   #handlers: TaskHandlers | undefined;
   #stopped = false;
@@ -132,6 +188,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   constructor(options: LocalWorkflowEngineOptions) {
     this.#handlers = options.handlers;
     this.#retryDelayMs = options.retryDelayMs;
+    this.#maxResident = options.maxResident ?? Number.POSITIVE_INFINITY;
+    this.#idleMs = options.idleMs ?? 1000;
     this.#onExecutionFailed =
       options.onExecutionFailed ??
       ((execution, error) => console.error(`[local-engine] execution ${execution.name} failed`, error));
@@ -164,7 +222,27 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       );
     }
     if (!this.#handlers) throw new Error('bind the task handlers before starting executions');
-    if (this.#executions.has(name)) return;
+    if (this.#executions.has(name) || this.#parked.has(name)) return;
+    this.#run({ name, chainKey: key, input }, loaded);
+  }
+
+  /**
+   * Knows an execution without running it: `RUNNING` to {@link describeExecution}, resident again when one of its
+   * tokens is signalled. For an execution that waits quietly for signals, its tokens stored in DynamoDB (a restart
+   * parks those instead of starting them). Does nothing for a name that exists, as {@link startExecution}.
+   */
+  park(request: ExecutionRequest & { input: ExecutionInput }): void {
+    if (this.#stopped) throw new Error('the local workflow engine is stopped');
+    if (!this.#machines.has(request.chainKey))
+      throw new Error(`no state machine for chain "${request.chainKey}"`);
+    if (this.#executions.has(request.name) || this.#parked.has(request.name)) return;
+    this.#parked.set(request.name, { name: request.name, chainKey: request.chainKey, input: request.input });
+  }
+
+  #run(
+    { name, chainKey: key, input }: ParkedExecution,
+    loaded: { machine: StateMachine; overrides: TaskLocalHandlers; retryDelays: Record<string, number> },
+  ): LocalExecution {
     const run = loaded.machine.run(input, {
       overrides: {
         taskResourceLocalHandlers: loaded.overrides,
@@ -177,10 +255,15 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       name,
       projectId: input.projectId,
       chainKey: key,
+      input,
       status: 'RUNNING',
       abort: run.abort,
+      inFlight: 0,
+      activity: 0,
+      lastActiveAt: performance.now(),
     };
     this.#executions.set(name, execution);
+    this.#resident.set(name, execution);
     if (this.#stateListeners.length > 0) void this.#forwardStatesEntered(name, run.eventLogs);
     this.#activity++;
     run.result.then(
@@ -197,9 +280,29 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         this.#onExecutionFailed(execution, error);
       },
     );
+    this.#parkIdleBeyondLimit();
+    return execution;
   }
 
   async stopExecution({ name }: ExecutionRequest): Promise<void> {
+    const parked = this.#parked.get(name);
+    if (parked) {
+      // Never run: it ends where it waited.
+      this.#parked.delete(name);
+      this.#executions.set(name, {
+        name,
+        projectId: parked.input.projectId,
+        chainKey: parked.chainKey,
+        input: parked.input,
+        status: 'ABORTED',
+        abort: () => {},
+        inFlight: 0,
+        activity: 0,
+        lastActiveAt: performance.now(),
+      });
+      this.#activity++;
+      return;
+    }
     const execution = this.#executions.get(name);
     if (execution?.status !== 'RUNNING') return;
     this.#abort(execution);
@@ -207,26 +310,27 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   }
 
   async describeExecution({ name }: ExecutionRequest): Promise<ExecutionStatus> {
-    return this.#executions.get(name)?.status ?? 'NOT_FOUND';
+    return this.#executions.get(name)?.status ?? (this.#parked.has(name) ? 'RUNNING' : 'NOT_FOUND');
   }
 
   async sendTaskSuccess(taskToken: string, output: object): Promise<boolean> {
-    const waiting = this.#take(taskToken);
+    const waiting = this.#takeNow(taskToken) ?? (await this.#takeAfterReplay(taskToken));
     if (!waiting) return false;
     waiting.resolve(JSON.parse(JSON.stringify(output)));
     return true;
   }
 
   async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<boolean> {
-    const waiting = this.#take(taskToken);
+    const waiting = this.#takeNow(taskToken) ?? (await this.#takeAfterReplay(taskToken));
     if (!waiting) return false;
     waiting.reject(namedError(error, cause));
     return true;
   }
 
-  /** Aborts every running execution, forgets all tokens and refuses new work. */
+  /** Aborts every running execution, forgets all tokens and parked executions, and refuses new work. */
   stop(): void {
     this.#stopped = true;
+    this.#parked.clear();
     for (const execution of this.#executions.values()) {
       if (execution.status === 'RUNNING') this.#abort(execution);
     }
@@ -284,9 +388,137 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return this.#tokens.size;
   }
 
+  /** How many executions are resident and how many parked (diagnostics). */
+  counts(): { resident: number; parked: number } {
+    return { resident: this.#resident.size, parked: this.#parked.size };
+  }
+
   /** Ended executions are kept by name (a name is never reused), but nothing of their run. */
   #forget(execution: LocalExecution): void {
     execution.abort = () => {};
+    if (this.#resident.get(execution.name) === execution) this.#resident.delete(execution.name);
+  }
+
+  /**
+   * The waiting task of a token that is not waiting now, once its execution has replayed: a parked execution is
+   * made resident first (once, however many signals arrive together). Undefined when the replay no longer waits on
+   * the token (the execution ended, or waits quietly elsewhere), or the execution is not being resumed.
+   */
+  async #takeAfterReplay(taskToken: string): Promise<WaitingToken | undefined> {
+    const name = executionOfToken(taskToken);
+    if (name === undefined) return undefined;
+    const parked = this.#parked.get(name);
+    if (parked && !this.#stopped) this.#resume(parked);
+    const execution = this.#executions.get(name);
+    if (!execution?.replayed || execution.status !== 'RUNNING') return undefined;
+    // A handler of the replay signalling (what DynamoDB holds, or what its change owes) must not wait for the
+    // replay, which waits for it; a token presented already was taken when it was.
+    if (handlerOf.getStore() === name) return undefined;
+    if (execution.replayTaken?.delete(taskToken)) return DELIVERED_BY_REPLAY;
+    if (execution.presented?.has(taskToken)) return undefined;
+    const presented = new Promise<WaitingToken | undefined>((resolve) => {
+      const waiters = this.#tokenWaiters.get(taskToken) ?? [];
+      waiters.push(resolve);
+      this.#tokenWaiters.set(taskToken, waiters);
+    });
+    const replayed = execution.replayed.then(() => undefined);
+    const taken = await Promise.race([presented, replayed]);
+    if (taken) return taken;
+    // The replay is over without presenting the token: it no longer waits on it.
+    this.#tokenWaiters.delete(taskToken);
+    return this.#take(taskToken);
+  }
+
+  #resume(parked: ParkedExecution): void {
+    const loaded = this.#machines.get(parked.chainKey);
+    if (!loaded || !this.#handlers) return;
+    this.#parked.delete(parked.name);
+    const execution = this.#run(parked, loaded);
+    execution.presented = new Set();
+    execution.replayTaken = new Set();
+    execution.replayed = this.#quiet(execution);
+  }
+
+  /**
+   * Resolves once the execution has ended, or no handler of it is in flight and it has not moved for a few
+   * consecutive macrotask turns (as {@link settled}, for one execution).
+   */
+  async #quiet(execution: LocalExecution): Promise<void> {
+    let quietTurns = 0;
+    let seen = execution.activity;
+    while (quietTurns < 3 && execution.status === 'RUNNING' && !this.#stopped) {
+      await new Promise<void>((resolve) => nextMacrotask(resolve));
+      if (execution.inFlight === 0 && execution.activity === seen) {
+        quietTurns++;
+      } else {
+        quietTurns = 0;
+        seen = execution.activity;
+      }
+    }
+    execution.replayed = undefined;
+    execution.presented = undefined;
+    execution.replayTaken = undefined;
+  }
+
+  /**
+   * The token waits again: the first signal waiting for it takes it at once, before the handler replaying the task
+   * can signal what DynamoDB holds (the same outcome: the signal was sent once it was stored), so the signal is
+   * answered as delivered. Any other signal for the same token finds it taken.
+   */
+  #presented(taskToken: string): void {
+    const waiters = this.#tokenWaiters.get(taskToken);
+    if (!waiters) return;
+    this.#tokenWaiters.delete(taskToken);
+    const [first, ...others] = waiters;
+    first?.(this.#take(taskToken));
+    for (const wake of others) wake(undefined);
+  }
+
+  #moved(name: string): void {
+    const execution = this.#resident.get(name);
+    if (!execution) return;
+    execution.activity++;
+    execution.lastActiveAt = performance.now();
+    // most recently active last
+    this.#resident.delete(name);
+    this.#resident.set(name, execution);
+  }
+
+  /**
+   * Parks idle executions, least recently active first, while more than `maxResident` are resident. Idle: no handler
+   * of it in flight, waiting on at least one token, not replaying, and still for a second (between two states the
+   * library moves in microseconds; an execution about to run `finishStage` waits on no token and is never idle).
+   * A run whose handler failed once stays resident: the retry may be what opens a step, and no signal would come.
+   */
+  #parkIdleBeyondLimit(): void {
+    let excess = this.#resident.size - this.#maxResident;
+    if (excess <= 0) return;
+    const stillSince = performance.now() - this.#idleMs;
+    const waiting = new Set<string>();
+    for (const token of this.#tokens.values()) waiting.add(token.execution);
+    for (const execution of this.#resident.values()) {
+      if (excess <= 0 || execution.lastActiveAt > stillSince) break;
+      if (execution.status !== 'RUNNING' || execution.inFlight > 0 || execution.replayed) continue;
+      if (execution.handlerFailed) continue;
+      if (!waiting.has(execution.name)) continue;
+      this.#evict(execution);
+      excess--;
+    }
+  }
+
+  /** Back to parked: its run is aborted quietly and its tokens released (DynamoDB keeps them). */
+  #evict(execution: LocalExecution): void {
+    this.#resident.delete(execution.name);
+    this.#executions.delete(execution.name);
+    // detached: what its aborted run still reports changes nothing
+    execution.status = 'ABORTED';
+    execution.abort();
+    this.#releaseTokens((waiting) => waiting.execution === execution.name);
+    this.#parked.set(execution.name, {
+      name: execution.name,
+      chainKey: execution.chainKey,
+      input: execution.input,
+    });
   }
 
   #load(
@@ -343,11 +575,15 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         resolve: signalled.resolve,
         reject: signalled.reject,
       });
-      await this.#track(async () => {
+      this.#executions.get(Payload.execution)?.presented?.add(taskToken);
+      this.#presented(taskToken);
+      await this.#track(Payload.execution, async () => {
         try {
           await handlers.callbackTask({ ...Payload, taskToken });
         } catch (error) {
           this.#tokens.delete(taskToken);
+          const execution = this.#resident.get(Payload.execution);
+          if (execution) execution.handlerFailed = true;
           throw error;
         }
       });
@@ -359,7 +595,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return async (invocation) => {
       const handlers = this.#working();
       const { Payload } = FinishInvocationSchema.parse(invocation);
-      await this.#track(() => handlers.finishStage(Payload));
+      await this.#track(Payload.execution, () => handlers.finishStage(Payload));
       return {};
     };
   }
@@ -370,15 +606,29 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return this.#handlers;
   }
 
-  async #track(call: () => Promise<void>): Promise<void> {
+  async #track(name: string, call: () => Promise<void>): Promise<void> {
+    const execution = this.#resident.get(name);
     this.#inFlight++;
     this.#activity++;
+    if (execution) execution.inFlight++;
+    this.#moved(name);
     try {
-      await call();
+      await handlerOf.run(name, call);
     } finally {
       this.#inFlight--;
       this.#activity++;
+      if (execution) execution.inFlight--;
+      this.#moved(name);
     }
+  }
+
+  /** The waiting task of a token, noting it when a replaying handler takes it itself. */
+  #takeNow(taskToken: string): WaitingToken | undefined {
+    const waiting = this.#take(taskToken);
+    if (waiting && handlerOf.getStore() === waiting.execution) {
+      this.#executions.get(waiting.execution)?.replayTaken?.add(taskToken);
+    }
+    return waiting;
   }
 
   #take(taskToken: string): WaitingToken | undefined {
@@ -386,11 +636,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     if (!waiting) return undefined;
     this.#tokens.delete(taskToken);
     this.#activity++;
+    this.#moved(waiting.execution);
     return waiting;
   }
 
   #abort(execution: LocalExecution): void {
     execution.status = 'ABORTED';
+    if (this.#resident.get(execution.name) === execution) this.#resident.delete(execution.name);
     execution.abort();
     this.#activity++;
   }

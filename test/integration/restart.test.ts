@@ -50,7 +50,7 @@ describe('restarting the local runtime', () => {
     await driveProject(second, api2, b);
 
     // Assess
-    expect(recovered.resumed).toBe(2);
+    expect(recovered).toMatchObject({ resumed: 2, parked: 2, started: 0 }); // both waited quietly
     expect(afterRestart).toEqual(before); // replay wrote nothing new
     for (const projectId of [a, b]) {
       const view = await viewProject(api2, projectId);
@@ -94,7 +94,7 @@ describe('restarting the local runtime', () => {
     await driveProject(second, api2, onV1);
 
     // Assess
-    expect(recovered.resumed).toBe(1);
+    expect(recovered).toMatchObject({ resumed: 1, parked: 1 });
     expect(onV2.chainVersion).toBe(2);
     expect(
       await second.engine.describeExecution({

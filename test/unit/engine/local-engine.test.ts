@@ -24,6 +24,8 @@ type HarnessOptions = {
   times?: number;
   /** Steps already decided: their handler signals the outcome at once (replay). */
   decided?: Record<string, StepTaskOutcome>;
+  /** see `LocalWorkflowEngineOptions` */
+  maxResident?: number;
 };
 
 const nameOf = (projectId: string, stage = 0, generation = 1) => `${projectId}-s${stage}-g${generation}`;
@@ -34,10 +36,16 @@ function harness(options: HarnessOptions = {}) {
   const finished: FinishStageInput[] = [];
   const failures: Array<{ name: string; error: unknown }> = [];
   let throws = options.times ?? Number.POSITIVE_INFINITY;
+  // What "DynamoDB" holds: decided steps and open gates, which a replay signals at once.
+  const decided: Record<string, StepTaskOutcome> = { ...options.decided };
+  const openGates = new Set<string>();
+  /** what the handlers' own signals (replays) were answered */
+  const replaySignals: boolean[] = [];
   const engine = new LocalWorkflowEngine({
     definitions: { [CHAIN_KEY]: chainToAslJson(fixtureChain) },
     onExecutionFailed: (execution, error) => failures.push({ name: execution.name, error }),
     retryDelayMs: 1,
+    ...(options.maxResident !== undefined ? { maxResident: options.maxResident, idleMs: 0 } : {}),
   });
   engines.push(engine);
   const stateOf = (call: CallbackTaskInput) => (call.kind === 'gate' ? `${call.stepId}-gate` : call.stepId);
@@ -48,8 +56,15 @@ function harness(options: HarnessOptions = {}) {
         throws -= 1;
         throw new Error('the handler broke');
       }
-      const outcome = input.kind === 'step' ? options.decided?.[input.stepId] : undefined;
-      if (outcome) await engine.sendTaskSuccess(input.taskToken, { stepId: input.stepId, outcome });
+      const outcome = input.kind === 'step' ? decided[input.stepId] : undefined;
+      if (outcome) {
+        replaySignals.push(await engine.sendTaskSuccess(input.taskToken, { stepId: input.stepId, outcome }));
+      }
+      if (input.kind === 'gate' && openGates.has(input.stepId)) {
+        replaySignals.push(
+          await engine.sendTaskSuccess(input.taskToken, { stepId: input.stepId, open: true }),
+        );
+      }
     },
     async finishStage(input) {
       finished.push(input);
@@ -82,7 +97,34 @@ function harness(options: HarnessOptions = {}) {
   };
   const status = (execution = nameOf('p1')) =>
     engine.describeExecution({ name: execution, chainKey: CHAIN_KEY });
-  return { engine, calls, finished, failures, opened, tokenOf, start, decide, openGate, status };
+  const park = (projectId = 'p1', stageIndex = 0, generation = 1) =>
+    engine.park({
+      name: nameOf(projectId, stageIndex, generation),
+      chainKey: CHAIN_KEY,
+      input: { projectId, stageIndex },
+    });
+  /** a signal as the outbox relay sends it once the decision is stored: the token is the deterministic one */
+  const signal = (stepId: string, outcome: StepTaskOutcome = 'approved', execution = nameOf('p1')) => {
+    decided[stepId] = outcome;
+    return engine.sendTaskSuccess(`local:${execution}:${stepId}`, { stepId, outcome });
+  };
+  return {
+    engine,
+    calls,
+    finished,
+    failures,
+    opened,
+    tokenOf,
+    start,
+    decide,
+    openGate,
+    status,
+    park,
+    signal,
+    decided,
+    openGates,
+    replaySignals,
+  };
 }
 
 describe('LocalWorkflowEngine', () => {
@@ -360,6 +402,164 @@ describe('LocalWorkflowEngine', () => {
 
     // Act + Assess
     expect(() => new LocalWorkflowEngine({ definitions: { 'x@1': definition } })).toThrow(/"Call"/);
+  });
+});
+
+describe('LocalWorkflowEngine: parked executions', () => {
+  it('says RUNNING for a parked execution without running anything of it', async () => {
+    // Prepare
+    const h = harness();
+
+    // Act
+    h.park();
+    await h.engine.settled();
+
+    // Assess
+    expect(await h.status()).toBe('RUNNING');
+    expect(h.calls).toEqual([]);
+    expect(h.engine.counts()).toEqual({ resident: 0, parked: 1 });
+  });
+
+  it('resumes a parked execution at a signal for its token: the replay waits again, the signal is delivered once', async () => {
+    // Prepare: 1b was decided before the restart (DynamoDB holds it), 1a is decided now
+    const h = harness({ decided: { '1b': 'approved' } });
+    h.park();
+
+    // Act
+    const delivered = await h.signal('1a');
+    await h.engine.settled();
+
+    // Assess: 1a went on once (its replayed handler's own signal came too late); 1c's gate waits
+    expect(delivered).toBe(true);
+    expect(h.replaySignals.filter(Boolean)).toHaveLength(1); // 1b's, replayed
+    expect(h.opened().sort()).toEqual(['1a', '1b', '1c-gate']);
+    expect(h.engine.waitingTokens()).toBe(1);
+    expect(h.engine.counts()).toEqual({ resident: 1, parked: 0 });
+    expect(await h.status()).toBe('RUNNING');
+  });
+
+  it('moves a resumed execution on to the end of its stage', async () => {
+    // Prepare: 1a and 1b decided before the restart, 1c's gate open, 1c decided now
+    const h = harness({ decided: { '1a': 'approved', '1b': 'approved' } });
+    h.openGates.add('1c');
+    h.park();
+
+    // Act
+    const delivered = await h.signal('1c');
+    await h.engine.settled();
+
+    // Assess
+    expect(delivered).toBe(true);
+    expect(h.finished).toEqual([
+      { projectId: 'p1', execution: 'p1-s0-g1', stageIndex: 0, outcome: 'stage_completed' },
+    ]);
+    expect(await h.status()).toBe('SUCCEEDED');
+  });
+
+  it('answers the first signal for a task its replay completed from what was stored as delivered, any further one not', async () => {
+    // Prepare: 1a decided and its signal owed (sent right after the one that wakes the execution)
+    const h = harness({ decided: { '1a': 'approved' } });
+    h.park();
+    const token1a = 'local:p1-s0-g1:1a';
+
+    // Act
+    const waking = await h.signal('1b');
+    const owed = await h.engine.sendTaskSuccess(token1a, { stepId: '1a', outcome: 'approved' });
+    const again = await h.engine.sendTaskSuccess(token1a, { stepId: '1a', outcome: 'approved' });
+    await h.engine.settled();
+
+    // Assess: 1a's task completed once, by the replay
+    expect([waking, owed, again]).toEqual([true, true, false]);
+    expect(h.replaySignals).toEqual([true, false]); // 1a's by the replay; 1b's taken by the waking signal
+    expect(h.engine.waitingTokens()).toBe(1); // 1c's gate
+  });
+
+  it('answers false for a token the replay no longer waits on, and keeps the execution running', async () => {
+    // Prepare: 1c's gate is closed, so the replay never reaches 1c
+    const h = harness();
+    h.park();
+
+    // Act
+    const delivered = await h.signal('1c');
+    const unknownState = await h.engine.sendTaskFailure('local:p1-s0-g1:nope', 'X', 'y');
+    await h.engine.settled();
+
+    // Assess
+    expect(delivered).toBe(false);
+    expect(unknownState).toBe(false);
+    expect(h.opened().sort()).toEqual(['1a', '1b', '1c-gate']);
+    expect(await h.status()).toBe('RUNNING');
+  });
+
+  it('resumes a parked execution once when signals for it arrive together', async () => {
+    // Prepare
+    const h = harness();
+    h.park();
+
+    // Act
+    const answers = await Promise.all([h.signal('1a'), h.signal('1b'), h.signal('1a')]);
+    await h.engine.settled();
+
+    // Assess: each handler ran once; 1a's token taken by one of its two signals
+    expect(answers.filter(Boolean)).toHaveLength(2);
+    expect(answers[1]).toBe(true);
+    expect(h.opened().sort()).toEqual(['1a', '1b', '1c-gate']);
+    expect(h.engine.waitingTokens()).toBe(1);
+  });
+
+  it('stops a parked execution without running it, and its tokens are void', async () => {
+    // Prepare
+    const h = harness();
+    h.park();
+
+    // Act
+    await h.engine.stopExecution({ name: nameOf('p1'), chainKey: CHAIN_KEY });
+    const delivered = await h.signal('1a');
+    await h.engine.settled();
+
+    // Assess
+    expect(await h.status()).toBe('ABORTED');
+    expect(delivered).toBe(false);
+    expect(h.calls).toEqual([]);
+    expect(h.engine.counts()).toEqual({ resident: 0, parked: 0 });
+  });
+
+  it('neither parks a name that runs nor starts a name that is parked (a name is started once)', async () => {
+    // Prepare
+    const h = harness();
+    await h.start('p1');
+    h.park('p2');
+
+    // Act
+    h.park('p1');
+    await h.start('p2');
+
+    // Assess
+    expect(h.engine.counts()).toEqual({ resident: 1, parked: 1 });
+    expect(h.opened(nameOf('p2'))).toEqual([]);
+    expect(h.engine.waitingTokens()).toBe(3);
+  });
+
+  it('parks idle executions again beyond maxResident, least recently active first, and resumes them at a signal', async () => {
+    // Prepare
+    const h = harness({ maxResident: 1 });
+    await h.start('p1');
+
+    // Act
+    await h.start('p2');
+    const parkedP1 = h.engine.counts();
+    const delivered = await h.signal('1a', 'approved', nameOf('p1'));
+    await h.engine.settled();
+
+    // Assess
+    expect(parkedP1).toEqual({ resident: 1, parked: 1 });
+    expect(delivered).toBe(true);
+    expect(h.engine.counts()).toEqual({ resident: 1, parked: 1 });
+    expect(await h.status(nameOf('p1'))).toBe('RUNNING');
+    expect(await h.status(nameOf('p2'))).toBe('RUNNING');
+    expect(h.failures).toEqual([]);
+    // p1 waits on 1b and its gate only; p2 waits nowhere here (parked)
+    expect(h.engine.waitingTokens()).toBe(2);
   });
 });
 
