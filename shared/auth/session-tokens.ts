@@ -27,6 +27,13 @@ export class SessionTokens {
   readonly ttlSeconds: number;
   private readonly now: () => Date;
 
+  /**
+   * Tokens whose signature and claims held, until they expire (as an API Gateway authorizer caches its answers): a
+   * signed-in user's next requests are not verified again (an HMAC by WebCrypto each time). Bounded; the oldest go
+   * first. A user disabled meanwhile is still refused: the caller checks the user on every request.
+   */
+  private readonly verified = new Map<string, { claims: Record<string, unknown>; exp: number }>();
+
   /** `now`: the real time by default (tests hand in another to see a token expire). */
   constructor(
     private readonly secret: Uint8Array,
@@ -67,6 +74,8 @@ export class SessionTokens {
     if (token.length > MAX_TOKEN_LENGTH) {
       throw new UnauthenticatedError(`the token is malformed (over ${MAX_TOKEN_LENGTH} characters)`);
     }
+    const known = this.verified.get(token);
+    if (known && known.exp * 1000 > this.now().getTime()) return principalFromClaims(known.claims);
     let claims: Record<string, unknown>;
     try {
       const verified = await jwtVerify(token, this.secret, {
@@ -77,12 +86,25 @@ export class SessionTokens {
         currentDate: this.now(),
       });
       claims = verified.payload as Record<string, unknown>;
+      this.remember(token, claims);
     } catch (error) {
       throw new UnauthenticatedError(refusal(error));
     }
     return principalFromClaims(claims);
   }
+
+  private remember(token: string, claims: Record<string, unknown>): void {
+    if (typeof claims.exp !== 'number') return;
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, { claims, exp: claims.exp });
+  }
 }
+
+/** How many verified tokens a process keeps (a few hundred people signed in, with room to spare). */
+const VERIFIED_TOKENS_KEPT = 2000;
 
 /** What was wrong with a token, in words a person can act on (never the token itself). */
 function refusal(error: unknown): string {

@@ -67,6 +67,36 @@ describe('session tokens (jose, HS256, the installation secret)', () => {
     ).rejects.toThrow('the token expired at 2026-03-02T09:00:00.000Z; sign in again (POST /auth/login)');
   });
 
+  it('keeps refusing a token it verified before, once that token has expired', async () => {
+    // Prepare: one process verifies the token while it is valid, then time passes its expiry
+    let now = new Date('2026-03-02T08:00:00Z');
+    const tokens = new SessionTokens(secret, { ttlSeconds: 3600, now: () => now });
+    const issued = await tokens.issue(officer);
+    const first = await tokens.verify(issued.token);
+    const again = await tokens.verify(issued.token);
+
+    // Act
+    now = new Date('2026-03-02T09:00:01Z');
+
+    // Assess
+    expect(again).toEqual(first);
+    await expect(tokens.verify(issued.token)).rejects.toThrow(
+      'the token expired at 2026-03-02T09:00:00.000Z',
+    );
+  });
+
+  it('never takes a changed token for one it verified before', async () => {
+    // Prepare
+    const tokens = new SessionTokens(secret, { now: () => new Date('2026-03-02T08:00:00Z') });
+    const issued = await tokens.issue(officer);
+    await tokens.verify(issued.token);
+    const [header, payload, signature] = issued.token.split('.');
+    const forged = `${header}.${payload}.${signature?.slice(0, -2)}AA`;
+
+    // Act / Assess
+    await expect(tokens.verify(forged)).rejects.toThrow("the token's signature does not verify");
+  });
+
   const tampered = async () => {
     const [header, payload, signature] = (await signed({})).split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
