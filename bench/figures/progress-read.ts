@@ -49,7 +49,7 @@ export async function measureProgressRead(
       new QueryCommand({
         TableName: bench.tableName,
         KeyConditionExpression: 'PK = :pk AND SK >= :from',
-        ExpressionAttributeValues: { ':pk': `PROJECT#${pick(i)}`, ':from': 'PROJECT' },
+        ExpressionAttributeValues: { ':pk': `PROJECT#${pick(i)}`, ':from': 'OUTBOX#' },
         ConsistentRead: true,
       }),
     );

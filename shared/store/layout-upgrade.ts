@@ -5,9 +5,9 @@ import { keys } from './keys.js';
  * The table's data layout, and how a table written by an older version of Daiban is brought up to it.
  *
  * Layout 2 keeps a project's agent handovers (SK `PROJECT#ASSIGNMENT#<ulid>`, layout 1: `ASSIGNMENT#<ulid>`) inside
- * its working set, `SK >= PROJECT`, so a progress read is one Query. The upgrade moves every layout-1 handover
- * (a put of the new item, then the delete of the old one: a pass cut short and run again puts the same item again)
- * and then records the layout in a setting. A table made by this version records it at once, and is never scanned.
+ * its working set (`SK >= OUTBOX#`: outbox entries, the project, its handovers, steps and tokens), so a progress read
+ * is one Query. The upgrade moves every layout-1 handover (a put of the new item, then the delete of the old one: a
+ * pass cut short and run again puts the same item again) and then records the layout in a setting. A table made by this version records it at once, and is never scanned.
  */
 export const DATA_LAYOUT = 2;
 const SETTING = keys.setting('data-layout');

@@ -22,9 +22,9 @@
  *
  * A local user's password hash is its own item (CREDENTIAL), in no index: no read of users ever carries it.
  * `<key>` is a step id, or `<stepId>#<partId>` for a part of a joint review. Task tokens live in their own items,
- * which carry no index key, so no index ever copies them. A project's working set (project, handovers, steps, parts,
- * tokens) is one Query: `SK >= PROJECT` (layout-upgrade.ts moves the handovers of a table written before they sorted
- * there).
+ * which carry no index key, so no index ever copies them. A project's working set (outbox entries still owed, project,
+ * handovers, steps, parts, tokens) is one Query: `SK >= OUTBOX#` (layout-upgrade.ts moves the handovers of a table
+ * written before they sorted there).
  *
  * Projections: each index copies exactly the attributes the queries on it read (INCLUDE), never a whole item: a
  * project's row (shared/domain/list-rows.ts: ids, names, status, chain, stage, departments, progress), a step's inbox
