@@ -134,6 +134,28 @@ const namedError = (name: string, message: string): Error => Object.assign(new E
 const aborted = (): Error =>
   Object.assign(namedError('Daiban.ExecutionAborted', 'the execution was aborted'), { isRetryable: false });
 
+/**
+ * Resolves once nothing is in flight and nothing has moved for three consecutive macrotask turns (the state machines
+ * have had time to advance), or as soon as `over()` says there is nothing more to wait for.
+ */
+async function untilQuiet(
+  probe: () => { inFlight: number; activity: number },
+  over: () => boolean = () => false,
+): Promise<void> {
+  let quietTurns = 0;
+  let seen = probe().activity;
+  while (quietTurns < 3 && !over()) {
+    await new Promise<void>((resolve) => nextMacrotask(resolve));
+    const { inFlight, activity } = probe();
+    if (inFlight === 0 && activity === seen) {
+      quietTurns++;
+    } else {
+      quietTurns = 0;
+      seen = activity;
+    }
+  }
+}
+
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
   let resolve!: (value: T) => void;
   let reject!: (error: Error) => void;
@@ -347,17 +369,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
    * must be quiet for a few consecutive macrotask turns. Hangs while a handler hangs.
    */
   async settled(): Promise<void> {
-    let quietTurns = 0;
-    let seen = this.#activity;
-    while (quietTurns < 3) {
-      await new Promise<void>((resolve) => nextMacrotask(resolve));
-      if (this.#inFlight === 0 && this.#activity === seen) {
-        quietTurns++;
-      } else {
-        quietTurns = 0;
-        seen = this.#activity;
-      }
-    }
+    await untilQuiet(() => ({ inFlight: this.#inFlight, activity: this.#activity }));
   }
 
   /**
@@ -444,17 +456,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
    * consecutive macrotask turns (as {@link settled}, for one execution).
    */
   async #quiet(execution: LocalExecution): Promise<void> {
-    let quietTurns = 0;
-    let seen = execution.activity;
-    while (quietTurns < 3 && execution.status === 'RUNNING' && !this.#stopped) {
-      await new Promise<void>((resolve) => nextMacrotask(resolve));
-      if (execution.inFlight === 0 && execution.activity === seen) {
-        quietTurns++;
-      } else {
-        quietTurns = 0;
-        seen = execution.activity;
-      }
-    }
+    await untilQuiet(
+      () => ({ inFlight: execution.inFlight, activity: execution.activity }),
+      () => execution.status !== 'RUNNING' || this.#stopped,
+    );
     execution.replayed = undefined;
     execution.presented = undefined;
     execution.replayTaken = undefined;
