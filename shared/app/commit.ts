@@ -1,7 +1,13 @@
 import { ConflictError } from '../domain/errors.js';
 import type { Actor } from '../domain/principal.js';
 import { itemKey, type ProjectStep, type TokenRef } from '../domain/project.js';
-import { applyChanges, type ProjectState, partsOf, type Transition } from '../domain/transition.js';
+import {
+  afterWriting,
+  applyChanges,
+  type ProjectState,
+  partsOf,
+  type Transition,
+} from '../domain/transition.js';
 import { CommitConflictError, type OutboxEntry, type OutboxSend, type StoreOp } from '../store/store.port.js';
 import type { StepTaskOutcome } from '../workflow/task-contract.js';
 import { agentNotices } from './agent-notices.js';
@@ -130,12 +136,23 @@ export function transitionOps(
   const sends = [...owedSends, ...(options.sends ?? [])];
   const changedKeys = new Set(transition.changes.map((c) => itemKey(c.after)));
   const ops: StoreOp[] = [
-    ...transition.changes.map((c): StoreOp => ({ op: 'update_item', before: c.before, after: c.after })),
+    ...transition.changes.map(
+      (c): StoreOp =>
+        // an item derived from the chain until now is created, on condition that nobody created it meanwhile
+        state.unwritten?.has(itemKey(c.after))
+          ? { op: 'put_item', item: c.after }
+          : { op: 'update_item', before: c.before, after: c.after },
+    ),
     ...transition.relies
       .filter((key) => !changedKeys.has(key))
       .flatMap((key): StoreOp[] => {
         const item = state.items.get(key);
-        return item ? [{ op: 'check_item', item }] : [];
+        if (!item) return [];
+        return [
+          state.unwritten?.has(key)
+            ? { op: 'check_item', item, unwritten: true }
+            : { op: 'check_item', item },
+        ];
       }),
     ...checks,
     ...tokenOps,
@@ -184,7 +201,7 @@ export async function applyTransition(
   );
   await ctx.store.commit([...ops, ...statsOps(stats, now)]);
   if (entry) await relay(ctx, entry);
-  return applyChanges(state, transition.changes);
+  return afterWriting(state, transition.changes);
 }
 
 export function outboxEntry(ctx: AppContext, projectId: string, now: Date, sends: OutboxSend[]): OutboxEntry {

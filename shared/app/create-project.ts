@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { assertAllowed } from '../domain/access-policy.js';
-import { appliesTo, resolveProjectAttributes } from '../domain/applicability.js';
-import { type Chain, chainKey, holderOf } from '../domain/chain.js';
+import { resolveProjectAttributes } from '../domain/applicability.js';
+import { chainKey } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
+import { initialItems, writtenAtRegistration } from '../domain/initial-items.js';
 import { StorableNumberSchema } from '../domain/numbers.js';
 import type { Principal } from '../domain/principal.js';
-import type { Project, ProjectStep } from '../domain/project.js';
+import type { Project } from '../domain/project.js';
 import { formatProjectCode } from '../domain/project-code.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { OutboxEntry, StoreOp } from '../store/store.port.js';
@@ -46,64 +47,9 @@ export const CreateProjectInputSchema = z.strictObject({
 });
 export type CreateProjectInput = z.infer<typeof CreateProjectInputSchema>;
 
-/** The step and part items of a new project: pending, or closed as not applicable (visibly, by the system). */
-function initialItems(
-  chain: Chain,
-  projectId: string,
-  attributes: Project['attributes'],
-  at: string,
-): ProjectStep[] {
-  const items: ProjectStep[] = [];
-  chain.stages.forEach((stage, stageIndex) => {
-    for (const definition of stage.steps) {
-      const applies = appliesTo(definition.applicability, attributes);
-      const base = {
-        projectId,
-        stageIndex,
-        status: applies ? ('pending' as const) : ('not_applicable' as const),
-        version: 1,
-        round: 1,
-        supplementRounds: 0,
-        updatedAt: at,
-        ...(applies
-          ? {}
-          : { decidedAt: at, decidedBy: 'system', outcome: 'not_applicable', reason: 'applicability rule' }),
-      };
-      items.push({
-        ...base,
-        stepId: definition.id,
-        departmentId: holderOf(definition, (rule) => appliesTo(rule, attributes)),
-        kind: definition.parts ? 'joint' : definition.kind,
-      });
-      for (const part of definition.parts ?? []) {
-        // A part applies only where its step does, and its own rule (if any) holds (no civil-air-defence part
-        // in the joint acceptance of a project without a shelter).
-        const partApplies = applies && appliesTo(part.applicability, attributes);
-        items.push({
-          ...base,
-          ...(partApplies
-            ? { status: 'pending' as const }
-            : {
-                status: 'not_applicable' as const,
-                decidedAt: at,
-                decidedBy: 'system',
-                outcome: 'not_applicable',
-                reason: 'applicability rule',
-              }),
-          stepId: definition.id,
-          partId: part.id,
-          departmentId: part.departmentId,
-          kind: 'approval',
-        });
-      }
-    }
-  });
-  return items;
-}
-
 /**
- * Registers a project on the latest version of its chain: the project, its project code (项目代码), every step and
- * part, the first event, the agent assignment and the start of its first execution, in one transaction. With
+ * Registers a project on the latest version of its chain: the project, its project code (项目代码), its first
+ * stage's steps and parts (the later stages' are derived from the chain until first written), the first event, the agent assignment and the start of its first execution, in one transaction. With
  * `projectId` (derived from an Idempotency-Key) a repeat finds the project already there and returns it.
  *
  * The code's serial is drawn from the year's sequence before the transaction, from a block of serials the process
@@ -203,7 +149,8 @@ export async function createProject(
     const ops: StoreOp[] = [
       { op: 'claim_code', code, projectId },
       { op: 'create_project', project },
-      ...items.map((item): StoreOp => ({ op: 'put_item', item })),
+      // the first stage's items; the later stages' are derived from the chain until they are first written
+      ...items.filter(writtenAtRegistration).map((item): StoreOp => ({ op: 'put_item', item })),
       {
         op: 'put_event',
         event: newEvent(ctx, {

@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR } from '../domain/principal.js';
-import type { Transition } from '../domain/transition.js';
-import type { OutboxSend } from '../store/store.port.js';
+import type { ProjectState, Transition } from '../domain/transition.js';
+import type { OutboxSend, StoreOp } from '../store/store.port.js';
 import type { FinishStageInput } from '../workflow/task-contract.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
@@ -24,6 +24,7 @@ export async function finishStage(ctx: AppContext, input: FinishStageInput): Pro
     const expect = { executionName: input.execution };
     let transition: Transition;
     let sends: OutboxSend[] | undefined;
+    let ops: StoreOp[] = [];
     if (input.outcome === 'returned') {
       transition = {
         changes: [],
@@ -78,7 +79,19 @@ export async function finishStage(ctx: AppContext, input: FinishStageInput): Pro
         relies: [],
       };
       sends = [startSend(project, next.execution)];
+      ops = reachedItems(state, nextStage);
     }
-    await applyTransition(ctx, state, transition, { actor: SYSTEM_ACTOR, ...(sends ? { sends } : {}) });
+    await applyTransition(ctx, state, transition, { actor: SYSTEM_ACTOR, ops, ...(sends ? { sends } : {}) });
   });
+}
+
+/**
+ * The items of the stage a project moves to that are still derived from its chain, written as they are: every stage a
+ * project has reached is in the table (its first at registration), so what reads a stage's items by key (the lead
+ * department's view) finds them; only the stages not reached yet are derived (see `initial-items.ts`).
+ */
+function reachedItems(state: ProjectState, stageIndex: number): StoreOp[] {
+  return [...state.items]
+    .filter(([key, item]) => item.stageIndex === stageIndex && state.unwritten?.has(key))
+    .map(([, item]) => ({ op: 'put_item', item }));
 }

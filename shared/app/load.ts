@@ -1,5 +1,6 @@
 import { NotFoundError } from '../domain/errors.js';
-import { type AgentAssignment, itemKey } from '../domain/project.js';
+import { projectItems } from '../domain/initial-items.js';
+import type { AgentAssignment } from '../domain/project.js';
 import type { ProjectState } from '../domain/transition.js';
 import type { OutboxEntry, ProjectRecord } from '../store/store.port.js';
 import type { AppContext } from './context.js';
@@ -40,11 +41,14 @@ async function loadRecord(
   const record = await ctx.store.loadProject(projectId);
   if (!record) throw projectNotFound();
   const chain = await ctx.chains.get(record.project.chainId, record.project.chainVersion);
+  // the items of stages not reached yet are derived from the chain until first written (see initial-items.ts)
+  const { items, unwritten } = projectItems(chain, record.project, record.items);
   const state: ProjectState = {
     project: record.project,
     chain,
-    items: new Map(record.items.map((item) => [itemKey(item), item])),
+    items,
     tokens: record.tokens,
+    ...(unwritten.size > 0 ? { unwritten } : {}),
   };
   return { state, record };
 }

@@ -107,6 +107,11 @@ export type ProjectState = {
   chain: Chain;
   items: ReadonlyMap<string, ProjectStep>;
   tokens: ReadonlyMap<string, ItemTokens>;
+  /**
+   * Items not written yet, derived from the chain as registration left them (see `initial-items.ts`): a change to
+   * one creates it, and a check on one checks it is still not written.
+   */
+  unwritten?: ReadonlySet<string>;
 };
 
 /** The state with these changes applied (a pure copy). */
@@ -115,6 +120,15 @@ export function applyChanges(state: ProjectState, changes: readonly ItemChange[]
   const items = new Map(state.items);
   for (const change of changes) items.set(itemKey(change.after), change.after);
   return { ...state, items };
+}
+
+/** The state once these changes are written: {@link applyChanges}, and the items they change no longer unwritten. */
+export function afterWriting(state: ProjectState, changes: readonly ItemChange[]): ProjectState {
+  const after = applyChanges(state, changes);
+  if (!state.unwritten || changes.length === 0) return after;
+  const unwritten = new Set(state.unwritten);
+  for (const change of changes) unwritten.delete(itemKey(change.after));
+  return { ...after, unwritten };
 }
 
 /** The parts of a joint step, in the chain's order. */

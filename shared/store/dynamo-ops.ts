@@ -47,7 +47,13 @@ export function toTransactItems(
   const opsOf: StoreOp[][] = [];
   const tokenOps = new Map<string, StoreOp[]>();
   const updated = new Set(
-    ops.flatMap((op) => (op.op === 'update_item' ? [`${op.before.projectId}#${itemKey(op.before)}`] : [])),
+    ops.flatMap((op) =>
+      op.op === 'update_item'
+        ? [`${op.before.projectId}#${itemKey(op.before)}`]
+        : op.op === 'put_item'
+          ? [`${op.item.projectId}#${itemKey(op.item)}`]
+          : [],
+    ),
   );
   for (const op of ops) {
     switch (op.op) {
@@ -59,9 +65,17 @@ export function toTransactItems(
         continue;
       }
       case 'check_item':
-        // A check on an item the same transaction updates is implied by the update's own condition.
+        // A check on an item the same transaction writes is implied by the write's own condition.
         if (updated.has(`${op.item.projectId}#${itemKey(op.item)}`)) continue;
-        items.push({ ConditionCheck: versionCondition(tableName, op.item) });
+        items.push({
+          ConditionCheck: op.unwritten
+            ? {
+                TableName: tableName,
+                Key: keys.item(op.item.projectId, itemKey(op.item)),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              }
+            : versionCondition(tableName, op.item),
+        });
         break;
       case 'create_project':
         items.push({

@@ -63,12 +63,12 @@ export type StoreOp =
   | { op: 'create_project'; project: Project }
   /** counters and fields of the project, under `change.expect` */
   | { op: 'update_project'; projectId: string; at: string; change: ProjectChange }
-  /** a new step or part item (registration) */
+  /** a new step or part item (registration, or the first change to one derived from the chain until then) */
   | { op: 'put_item'; item: ProjectStep }
   /** a step or part, conditional on its version and status; its version moves on by one */
   | { op: 'update_item'; before: ProjectStep; after: ProjectStep }
-  /** nothing written: the item must still have this version */
-  | { op: 'check_item'; item: ProjectStep }
+  /** nothing written: the item must still have this version (`unwritten`: must still not be written at all) */
+  | { op: 'check_item'; item: ProjectStep; unwritten?: true }
   /** stores a callback token on the item's token record */
   | { op: 'put_token'; projectId: string; itemKey: string; kind: 'task' | 'gate'; ref: TokenRef }
   /** nothing written: the item's token of this kind must still be this one (or still absent) */

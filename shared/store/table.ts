@@ -20,6 +20,10 @@
  * | batch (上下协同)  | BATCH#<id>      | BATCH              | BATCHES / created#id                |                  |                     |                          |
  * | complaint        | COMPLAINT#<id>  | COMPLAINT          | COMPLAINTS / filedAt#id             | COMPLAINANT#<u>  | COMPLAINED#<dept>   | slaCheckAt (open)        |
  *
+ * A project's step and part items are written stage by stage: its first stage's at registration, a later stage's in
+ * the transaction that moves the project to it (or at its first change, if sooner). Until then an item is exactly as
+ * registration would have written it, so reads derive it from the chain (shared/domain/initial-items.ts).
+ *
  * A local user's password hash is its own item (CREDENTIAL), in no index: no read of users ever carries it.
  * `<key>` is a step id, or `<stepId>#<partId>` for a part of a joint review. Task tokens live in their own items,
  * which carry no index key, so no index ever copies them. A project's working set (outbox entries still owed, project,

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transitionOps } from '../../shared/app/commit.js';
+import { loadState } from '../../shared/app/load.js';
+import { SYSTEM_ACTOR } from '../../shared/domain/principal.js';
+import { itemKey } from '../../shared/domain/project.js';
+import type { ProjectState } from '../../shared/domain/transition.js';
+import { CommitConflictError, type StoreOp } from '../../shared/store/store.port.js';
+import { allSteps, driveProject, viewProject } from '../support/drive.js';
+import { scanTable } from '../support/faults.js';
+import { projectRegistration } from '../support/fixtures.js';
+import { ApiClient, startTestSystem } from '../support/local-system.js';
+
+/** The stage of each step item of a project as the table holds it. */
+const writtenStages = async (tableName: string, projectId: string): Promise<number[]> =>
+  (await scanTable(tableName))
+    .filter((item) => item.PK === `PROJECT#${projectId}` && String(item.SK).startsWith('STEP#'))
+    .map((item) => Number(item.stageIndex));
+
+const SMALL_SITE = { siteAreaM2: 8000, hazardousWorks: false, needsCivilAirDefence: false };
+
+describe('the items of stages a project has not reached', () => {
+  let system: Awaited<ReturnType<typeof startTestSystem>>;
+  let api: ApiClient;
+  beforeAll(async () => {
+    system = await startTestSystem();
+    api = new ApiClient(system);
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('are not written at registration, and the project shows every step of every stage as before', async () => {
+    // Prepare
+    const created = await api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '派生步骤项目', attributes: SMALL_SITE }),
+    );
+    await system.engine.settled();
+
+    // Act
+    const stages = await writtenStages(system.tableName, created.body.projectId);
+    const state = await loadState(system.ctx, created.body.projectId);
+    const view = await viewProject(api, created.body.projectId);
+
+    // Assess: the first stage's 14 items in the table; the other 31 derived, pending or not applicable
+    expect(created.status).toBe(201);
+    expect(stages).toHaveLength(14);
+    expect(new Set(stages)).toEqual(new Set([0]));
+    expect(state.items.size).toBe(45);
+    expect(state.unwritten?.size).toBe(31);
+    for (const key of state.unwritten ?? []) {
+      const item = state.items.get(key);
+      expect(item?.stageIndex).toBeGreaterThan(0);
+      expect(['pending', 'not_applicable']).toContain(item?.status);
+      expect(item?.version).toBe(1);
+    }
+    const later = view.stages.slice(1).flatMap((s) => s.steps);
+    expect(later.map((s) => s.status)).toContain('not_applicable');
+    expect(later.every((s) => s.status === 'pending' || s.status === 'not_applicable')).toBe(true);
+    expect(allSteps(view)).toHaveLength(35);
+  });
+
+  it('are written in the transaction that moves the project to their stage, and its lead department sees them', async () => {
+    // Prepare
+    const created = await api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '进入第二阶段项目', attributes: SMALL_SITE }),
+    );
+    const projectId = created.body.projectId;
+
+    // Act: the first stage approved, step by step, until the second one starts
+    await driveProject(system, api, projectId, {
+      stop: (view) =>
+        view.stages[1]?.steps.some((s) => s.status !== 'pending' && s.status !== 'not_applicable') ?? false,
+    });
+    const stages = await writtenStages(system.tableName, projectId);
+    const state = await loadState(system.ctx, projectId);
+    const lead = await api.get('/departments/NRP/stage-view', 'officer-nrp');
+
+    // Assess
+    expect(state.project.currentStageIndex).toBe(1);
+    expect(stages.filter((s) => s === 1)).toHaveLength(8);
+    expect(stages.filter((s) => s > 1)).toEqual([]);
+    expect([...(state.unwritten ?? [])].every((key) => (state.items.get(key)?.stageIndex ?? 0) > 1)).toBe(
+      true,
+    );
+    expect(lead.status).toBe(200);
+    const row = lead.body.projects.find((p: { projectId: string }) => p.projectId === projectId);
+    const second = state.chain.stages[1]?.steps.map((s) => ({
+      stepId: s.id,
+      status: state.items.get(s.id)?.status,
+    }));
+    expect(
+      row.steps.map((s: { stepId: string; status: string }) => ({ stepId: s.stepId, status: s.status })),
+    ).toEqual(second);
+  });
+
+  it('is created by its first change, once: a second creation, or a check that it is still unwritten, then conflicts', async () => {
+    // Prepare: a change to an item of the last stage, and a transition that relies on another one
+    const created = await api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '派生步骤冲突项目', attributes: SMALL_SITE }),
+    );
+    await system.engine.settled();
+    const state: ProjectState = await loadState(system.ctx, created.body.projectId);
+    const [changed, relied] = [...state.items.values()].filter(
+      (item) => item.stageIndex === 3 && item.status === 'pending' && !item.partId,
+    );
+    if (!changed || !relied) throw new Error('the reference chain has pending steps in its last stage');
+    const after = {
+      ...changed,
+      blocked: true,
+      version: changed.version + 1,
+      updatedAt: new Date().toISOString(),
+    };
+    const { ops } = transitionOps(
+      system.ctx,
+      state,
+      { changes: [{ before: changed, after }], events: [], owed: [], relies: [itemKey(relied)] },
+      { actor: SYSTEM_ACTOR },
+      new Date(),
+    );
+    const itemOps = ops.filter(
+      (op) => op.op === 'put_item' || op.op === 'update_item' || op.op === 'check_item',
+    );
+
+    // Act
+    await system.ctx.store.commit(ops);
+    const again = await system.ctx.store
+      .commit(itemOps.filter((op) => op.op === 'put_item'))
+      .catch((error: unknown) => error);
+    const written = await loadState(system.ctx, created.body.projectId);
+    const reliedWritten: StoreOp[] = [{ op: 'put_item', item: relied }];
+    await system.ctx.store.commit(reliedWritten);
+    const check = await system.ctx.store
+      .commit(itemOps.filter((op) => op.op === 'check_item'))
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(itemOps).toEqual([
+      { op: 'put_item', item: after },
+      { op: 'check_item', item: relied, unwritten: true },
+    ]);
+    expect(again).toBeInstanceOf(CommitConflictError);
+    expect(written.items.get(itemKey(changed))).toMatchObject({ blocked: true, version: 2 });
+    expect(written.unwritten?.has(itemKey(changed))).toBe(false);
+    expect(check).toBeInstanceOf(CommitConflictError);
+  });
+});
