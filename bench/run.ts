@@ -133,7 +133,11 @@ async function main(): Promise<void> {
     section(
       'Progress read: GET /projects/{id} against a bare Query of the same partition and a bare Hono route',
     );
-    read = await measureProgressRead(bench, { projectIds: registered.projectIds, ...SIZES.read });
+    read = await measureProgressRead(bench, {
+      projectIds: registered.projectIds,
+      ...SIZES.read,
+      dynamoDbPid: dynamo.pid,
+    });
 
     section('Decision: POST …/decision against a bare TransactWriteItems of the same items');
     decision = await measureDecision(bench, {
@@ -218,6 +222,14 @@ function tableRows(f: {
       ratio: `${Math.round(read.throughputRatio * 100)}%`,
       goal: '≥ 80%',
       met: read.met.throughput,
+    },
+    {
+      figure: 'CPU per operation in those slices: Node (client and API) + DynamoDB Local',
+      measured: `${ms(read.cpuMs.read.total)} (${ms(read.cpuMs.read.node)} + ${ms(read.cpuMs.read.dynamoDbLocal)})`,
+      baseline: `bare Query ${ms(read.cpuMs.query.total)} (${ms(read.cpuMs.query.node)} + ${ms(read.cpuMs.query.dynamoDbLocal)})`,
+      ratio: `${Math.round(read.cpuMs.cpuBound * 100)}%`,
+      goal: '',
+      met: null,
     },
     {
       figure: 'DynamoDB calls per progress read',

@@ -1,8 +1,10 @@
+import { Agent, request } from 'node:http';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startApiServerThread } from '../lib/api-server.js';
 import type { BenchSystem } from '../lib/bench-system.js';
 import { type CallCounts, totalCalls } from '../lib/dynamo-calls.js';
 import { interleavedLatency, interleavedThroughput } from '../lib/interleave.js';
+import { cpuSecondsOf, ownCpuSeconds } from '../lib/machine.js';
 import { progressBar } from '../lib/progress.js';
 import { type Latency, latency, ratio, round2 } from '../lib/stats.js';
 
@@ -17,6 +19,12 @@ export type ProgressReadFigure = {
   p99Ratio: number;
   throughputRatio: number;
   callsPerRead: CallCounts & { total: number };
+  /**
+   * CPU per operation in the throughput slices: this process (the bench's client and the API's thread) and
+   * DynamoDB Local. On a machine whose cores the slices keep busy, the throughput ratio cannot exceed
+   * `cpuBound`, the bare Query's CPU over the read's.
+   */
+  cpuMs: { read: CpuPerOperation; query: CpuPerOperation; cpuBound: number };
   goals: { p99Ratio: number; throughputRatio: number };
   met: { p99: boolean; throughput: boolean };
 };
@@ -28,22 +36,43 @@ export type ProgressReadFigure = {
  * the bare route are served on a thread of their own (as `npm start` serves them in a process of their own), the
  * requests and the bare Queries sent from this one.
  */
+export type CpuPerOperation = { node: number; dynamoDbLocal: number; total: number };
+
 export async function measureProgressRead(
   bench: BenchSystem,
-  options: { projectIds: string[]; rounds: number; concurrency: number; sliceMs: number; slices: number },
+  options: {
+    projectIds: string[];
+    rounds: number;
+    concurrency: number;
+    sliceMs: number;
+    slices: number;
+    dynamoDbPid: number | undefined;
+  },
 ): Promise<ProgressReadFigure> {
   const { projectIds } = options;
   const server = await startApiServerThread({ endpoint: bench.endpoint, tableName: bench.tableName });
   const token = await server.token('leader-zhang');
   const pick = (n: number) => projectIds[n % projectIds.length] as string;
   let n = 0;
-  const read = async (i = n++) => {
-    const res = await fetch(`${server.url}/projects/${pick(i)}`, {
-      headers: { authorization: `Bearer ${token}` },
+  // Node's own HTTP client, keeping its connections, as the SDK's client of the bare Query does: the bench's client
+  // shares the machine with what it measures, and fetch would take it about a third more CPU a request
+  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency * 2 });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(url, { agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve()
+            : reject(new Error(`GET ${url}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`)),
+        );
+      });
+      req.on('error', reject);
+      req.end();
     });
-    if (res.status !== 200) throw new Error(`GET /projects/{id}: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-  };
+  const read = (i = n++) => get(`${server.url}/projects/${pick(i)}`, { authorization: `Bearer ${token}` });
   const query = (i = n++) =>
     bench.rawDoc.send(
       new QueryCommand({
@@ -53,10 +82,7 @@ export async function measureProgressRead(
         ConsistentRead: true,
       }),
     );
-  const bareHono = async () => {
-    const res = await fetch(`${server.bareUrl}/bare`);
-    await res.arrayBuffer();
-  };
+  const bareHono = () => get(`${server.bareUrl}/bare`);
   try {
     // warm up all three
     for (let i = 0; i < 20; i += 1) await Promise.all([read(), query(), bareHono()]);
@@ -79,28 +105,38 @@ export async function measureProgressRead(
         sliceMs: options.sliceMs,
         slices: options.slices,
         onSlice: (s) => bar.tick(options.rounds + s),
+        meters: { node: ownCpuSeconds, dynamoDbLocal: () => cpuSecondsOf(options.dynamoDbPid) },
       },
     );
+    const cpu = (used: { node: number; dynamoDbLocal: number }): CpuPerOperation => ({
+      node: round2(used.node * 1000),
+      dynamoDbLocal: round2(used.dynamoDbLocal * 1000),
+      total: round2((used.node + used.dynamoDbLocal) * 1000),
+    });
+    const cpuRead = cpu(throughput.perOperation.read);
+    const cpuQuery = cpu(throughput.perOperation.query);
     bar.done();
     const readLatency = latency(samples.read);
     const queryLatency = latency(samples.query);
     const p99Ratio = ratio(readLatency.p99, queryLatency.p99);
-    const throughputRatio = ratio(throughput.read, throughput.query);
+    const throughputRatio = ratio(throughput.perSecond.read, throughput.perSecond.query);
     const perRead = Object.fromEntries(
       Object.entries(calls).map(([op, count]) => [op, round2(count / reads)]),
     );
     return {
-      read: { ...readLatency, perSecond: round2(throughput.read) },
-      query: { ...queryLatency, perSecond: round2(throughput.query) },
-      bareHono: { ...latency(samples.bareHono), perSecond: round2(throughput.bareHono) },
+      read: { ...readLatency, perSecond: round2(throughput.perSecond.read) },
+      query: { ...queryLatency, perSecond: round2(throughput.perSecond.query) },
+      bareHono: { ...latency(samples.bareHono), perSecond: round2(throughput.perSecond.bareHono) },
       concurrency: options.concurrency,
       p99Ratio,
       throughputRatio,
       callsPerRead: { ...perRead, total: round2(totalCalls(perRead)) },
+      cpuMs: { read: cpuRead, query: cpuQuery, cpuBound: ratio(cpuQuery.total, cpuRead.total) },
       goals: { p99Ratio: 2, throughputRatio: 0.8 },
       met: { p99: p99Ratio <= 2, throughput: throughputRatio >= 0.8 },
     };
   } finally {
+    agent.destroy();
     await server.stop();
   }
 }

@@ -29,18 +29,30 @@ export async function interleavedLatency<K extends string>(
 
 /**
  * Throughput side by side at the same concurrency: slices of `sliceMs` in turn, `concurrency` callers each calling
- * the contender as fast as it answers; operations per second over all of a contender's slices.
+ * the contender as fast as it answers; operations per second over all of a contender's slices. `meters` (e.g. the
+ * CPU seconds a process has used) are read around each slice: what each contender used of each, per operation.
  */
-export async function interleavedThroughput<K extends string>(
+export async function interleavedThroughput<K extends string, M extends string = never>(
   contenders: Record<K, Contender>,
-  options: { concurrency: number; sliceMs: number; slices: number; onSlice?: (slice: number) => void },
-): Promise<Record<K, number>> {
+  options: {
+    concurrency: number;
+    sliceMs: number;
+    slices: number;
+    onSlice?: (slice: number) => void;
+    meters?: Record<M, () => number>;
+  },
+): Promise<{ perSecond: Record<K, number>; perOperation: Record<K, Record<M, number>> }> {
   const names = Object.keys(contenders) as K[];
+  const meters = Object.entries(options.meters ?? {}) as Array<[M, () => number]>;
   const done = Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
   const spent = Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
+  const used = Object.fromEntries(
+    names.map((name) => [name, Object.fromEntries(meters.map(([meter]) => [meter, 0]))]),
+  ) as Record<K, Record<M, number>>;
   for (let slice = 0; slice < options.slices; slice += 1) {
     const order = slice % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
+      const before = meters.map(([, read]) => read());
       const started = performance.now();
       const until = started + options.sliceMs;
       await Promise.all(
@@ -52,11 +64,22 @@ export async function interleavedThroughput<K extends string>(
         }),
       );
       spent[name] += performance.now() - started;
+      meters.forEach(([meter, read], i) => {
+        used[name][meter] += read() - (before[i] ?? 0);
+      });
     }
     options.onSlice?.(slice + 1);
   }
-  return Object.fromEntries(names.map((name) => [name, done[name] / (spent[name] / 1000)])) as Record<
-    K,
-    number
-  >;
+  return {
+    perSecond: Object.fromEntries(names.map((name) => [name, done[name] / (spent[name] / 1000)])) as Record<
+      K,
+      number
+    >,
+    perOperation: Object.fromEntries(
+      names.map((name) => [
+        name,
+        Object.fromEntries(meters.map(([meter]) => [meter, used[name][meter] / Math.max(1, done[name])])),
+      ]),
+    ) as Record<K, Record<M, number>>,
+  };
 }

@@ -53,15 +53,16 @@ function projectsTouchedBy(ops: StoreOp[]): Set<string> {
  * Why it is safe: a caller joins a read already under way only if no write to that project has completed since
  * that read began (a completed write takes the read out of the map). So every caller sees every write that
  * completed before it asked, as a read of its own would; writes still under way are concurrent either way. This
- * holds because one process writes the table: the runtime lease keeps a second runtime off it. Each caller gets its
- * own copy of the record, so nobody sees another's changes to it.
+ * holds because one process writes the table: the runtime lease keeps a second runtime off it. The callers of a
+ * shared read each get their own copy of the record, so nobody sees another's changes to it (a read nobody joined is
+ * not copied).
  *
  * Users are read for every signed-in request (is the token's user still there and enabled?): a user record read
  * serves the requests of the next second, and every write to that user through this store (the only writer, for the
  * same reason) forgets it at once, so a disabled user is refused from the next request on.
  */
 export class SharedReadsStore extends DynamoDaibanStore {
-  readonly #reads = new Map<string, Promise<ProjectRecord | undefined>>();
+  readonly #reads = new Map<string, { read: Promise<ProjectRecord | undefined>; readers: number }>();
   readonly #users = new Map<string, { user: User | undefined; until: number }>();
   /** writes to each user so far: a read that a write overtook is not kept */
   readonly #userWrites = new Map<string, number>();
@@ -90,17 +91,21 @@ export class SharedReadsStore extends DynamoDaibanStore {
   }
 
   override async loadProject(projectId: string): Promise<ProjectRecord | undefined> {
-    let read = this.#reads.get(projectId);
-    if (!read) {
-      const own = super.loadProject(projectId);
-      read = own;
+    let shared = this.#reads.get(projectId);
+    if (!shared) {
+      const own = { read: super.loadProject(projectId), readers: 0 };
+      shared = own;
       this.#reads.set(projectId, own);
       const forget = () => {
         if (this.#reads.get(projectId) === own) this.#reads.delete(projectId);
       };
-      own.then(forget, forget);
+      // before any reader resumes: once the read is done, its readers are all known
+      own.read.then(forget, forget);
     }
-    return structuredClone(await read);
+    shared.readers += 1;
+    const record = await shared.read;
+    // a read nobody joined is its reader's alone; a shared one is copied for each, so none sees another's changes
+    return shared.readers === 1 ? record : structuredClone(record);
   }
 
   override async commit(ops: StoreOp[]): Promise<void> {
