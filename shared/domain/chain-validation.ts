@@ -17,8 +17,11 @@ import { InvalidInputError } from './errors.js';
 export const MAX_STEPS_PER_STAGE = 40;
 
 /**
- * A project is registered in one DynamoDB transaction (at most 100 items): its steps and joint-review parts, plus
- * the project, its code, the serial, the first event, the agent assignment and the outbox. This leaves room for those.
+ * A DynamoDB transaction holds at most 100 items. A project's registration writes its first stage's steps and
+ * joint-review parts with the project, its code, the first event, the agent assignment and the outbox; the move to
+ * each later stage writes that stage's (see initial-items.ts). The cap stays on the whole chain, not a stage: some
+ * transactions change items of two stages at once (a re-application unblocks its own stage's steps and the current
+ * stage's), and a cap on the chain keeps every transaction of a project inside the limit.
  */
 export const MAX_ITEMS_PER_CHAIN = 90;
 
@@ -71,7 +74,7 @@ export function chainProblems(chain: Chain, departments: readonly Department[]):
   if (items > MAX_ITEMS_PER_CHAIN) {
     problems.push(
       `the chain has ${items} steps and joint-review parts; at most ${MAX_ITEMS_PER_CHAIN} are allowed ` +
-        '(a project is registered in one transaction): split it into two chains',
+        "(so that every transaction of a project fits in DynamoDB's 100 items): split it into two chains",
     );
   }
 

@@ -414,7 +414,7 @@ describe('joint reviews (联合审查)', () => {
   });
 });
 
-describe('the size of a chain (one registration transaction)', () => {
+describe('the size of a chain (every transaction of a project under 100 items)', () => {
   it(`accepts exactly ${MAX_ITEMS_PER_CHAIN} steps`, () => {
     // Act
     const problems = problemsOf(chain(steps('a', 30), steps('b', 30), steps('c', 30)));
@@ -430,8 +430,8 @@ describe('the size of a chain (one registration transaction)', () => {
 
     // Assess
     expect(problems).toEqual([
-      'the chain has 91 steps and joint-review parts; at most 90 are allowed (a project is registered in one ' +
-        'transaction): split it into two chains',
+      'the chain has 91 steps and joint-review parts; at most 90 are allowed (so that every transaction of a ' +
+        "project fits in DynamoDB's 100 items): split it into two chains",
     ]);
   });
 
