@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { transitionOps } from '../../shared/app/commit.js';
 import { loadState } from '../../shared/app/load.js';
 import { SYSTEM_ACTOR } from '../../shared/domain/principal.js';
@@ -8,7 +8,7 @@ import { CommitConflictError, type StoreOp } from '../../shared/store/store.port
 import { allSteps, driveProject, viewProject } from '../support/drive.js';
 import { scanTable } from '../support/faults.js';
 import { projectRegistration } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
+import { useTestSystem } from '../support/local-system.js';
 
 /** The stage of each step item of a project as the table holds it. */
 const writtenStages = async (tableName: string, projectId: string): Promise<number[]> =>
@@ -19,29 +19,21 @@ const writtenStages = async (tableName: string, projectId: string): Promise<numb
 const SMALL_SITE = { siteAreaM2: 8000, hazardousWorks: false, needsCivilAirDefence: false };
 
 describe('the items of stages a project has not reached', () => {
-  let system: Awaited<ReturnType<typeof startTestSystem>>;
-  let api: ApiClient;
-  beforeAll(async () => {
-    system = await startTestSystem();
-    api = new ApiClient(system);
-  });
-  afterAll(async () => {
-    await system?.stop();
-  });
+  const t = useTestSystem();
 
   it('are not written at registration, and the project shows every step of every stage as before', async () => {
     // Prepare
-    const created = await api.post(
+    const created = await t.api.post(
       '/projects',
       'agent-wang',
       projectRegistration({ name: '派生步骤项目', attributes: SMALL_SITE }),
     );
-    await system.engine.settled();
+    await t.system.engine.settled();
 
     // Act
-    const stages = await writtenStages(system.tableName, created.body.projectId);
-    const state = await loadState(system.ctx, created.body.projectId);
-    const view = await viewProject(api, created.body.projectId);
+    const stages = await writtenStages(t.system.tableName, created.body.projectId);
+    const state = await loadState(t.system.ctx, created.body.projectId);
+    const view = await viewProject(t.api, created.body.projectId);
 
     // Assess: the first stage's 14 items in the table; the other 31 derived, pending or not applicable
     expect(created.status).toBe(201);
@@ -63,7 +55,7 @@ describe('the items of stages a project has not reached', () => {
 
   it('are written in the transaction that moves the project to their stage, and its lead department sees them', async () => {
     // Prepare
-    const created = await api.post(
+    const created = await t.api.post(
       '/projects',
       'agent-wang',
       projectRegistration({ name: '进入第二阶段项目', attributes: SMALL_SITE }),
@@ -71,13 +63,13 @@ describe('the items of stages a project has not reached', () => {
     const projectId = created.body.projectId;
 
     // Act: the first stage approved, step by step, until the second one starts
-    await driveProject(system, api, projectId, {
+    await driveProject(t.system, t.api, projectId, {
       stop: (view) =>
         view.stages[1]?.steps.some((s) => s.status !== 'pending' && s.status !== 'not_applicable') ?? false,
     });
-    const stages = await writtenStages(system.tableName, projectId);
-    const state = await loadState(system.ctx, projectId);
-    const lead = await api.get('/departments/NRP/stage-view', 'officer-nrp');
+    const stages = await writtenStages(t.system.tableName, projectId);
+    const state = await loadState(t.system.ctx, projectId);
+    const lead = await t.api.get('/departments/NRP/stage-view', 'officer-nrp');
 
     // Assess
     expect(state.project.currentStageIndex).toBe(1);
@@ -99,13 +91,13 @@ describe('the items of stages a project has not reached', () => {
 
   it('is created by its first change, once: a second creation, or a check that it is still unwritten, then conflicts', async () => {
     // Prepare: a change to an item of the last stage, and a transition that relies on another one
-    const created = await api.post(
+    const created = await t.api.post(
       '/projects',
       'agent-wang',
       projectRegistration({ name: '派生步骤冲突项目', attributes: SMALL_SITE }),
     );
-    await system.engine.settled();
-    const state: ProjectState = await loadState(system.ctx, created.body.projectId);
+    await t.system.engine.settled();
+    const state: ProjectState = await loadState(t.system.ctx, created.body.projectId);
     const [changed, relied] = [...state.items.values()].filter(
       (item) => item.stageIndex === 3 && item.status === 'pending' && !item.partId,
     );
@@ -117,7 +109,7 @@ describe('the items of stages a project has not reached', () => {
       updatedAt: new Date().toISOString(),
     };
     const { ops } = transitionOps(
-      system.ctx,
+      t.system.ctx,
       state,
       { changes: [{ before: changed, after }], events: [], owed: [], relies: [itemKey(relied)] },
       { actor: SYSTEM_ACTOR },
@@ -128,14 +120,14 @@ describe('the items of stages a project has not reached', () => {
     );
 
     // Act
-    await system.ctx.store.commit(ops);
-    const again = await system.ctx.store
+    await t.system.ctx.store.commit(ops);
+    const again = await t.system.ctx.store
       .commit(itemOps.filter((op) => op.op === 'put_item'))
       .catch((error: unknown) => error);
-    const written = await loadState(system.ctx, created.body.projectId);
+    const written = await loadState(t.system.ctx, created.body.projectId);
     const reliedWritten: StoreOp[] = [{ op: 'put_item', item: relied }];
-    await system.ctx.store.commit(reliedWritten);
-    const check = await system.ctx.store
+    await t.system.ctx.store.commit(reliedWritten);
+    const check = await t.system.ctx.store
       .commit(itemOps.filter((op) => op.op === 'check_item'))
       .catch((error: unknown) => error);
 

@@ -77,10 +77,10 @@ export class ApiClient {
  * @example const t = useTestSystem(); it('…', async () => { await t.api.get('/health'); });
  */
 export function useTestSystem(options: { clock?: Clock; metrics?: Metrics } = {}): {
-  system: LocalSystem;
+  system: LocalSystem & { tableName: string };
   api: ApiClient;
 } {
-  const handle = {} as { system: LocalSystem; api: ApiClient };
+  const handle = {} as { system: LocalSystem & { tableName: string }; api: ApiClient };
   beforeAll(async () => {
     handle.system = await startTestSystem(options);
     handle.api = new ApiClient(handle.system);
