@@ -10,7 +10,7 @@ import { measureScale, type ScaleFigure } from './figures/scale.js';
 import { type BenchSystem, startBenchSystem } from './lib/bench-system.js';
 import { describeCalls } from './lib/dynamo-calls.js';
 import { currentLoad, describeMachine } from './lib/machine.js';
-import { ms, perSecond } from './lib/stats.js';
+import { ms, perSecond, ratio } from './lib/stats.js';
 
 /**
  * `npm run bench`: every figure of the README's "Performance" table, each measured side by side with its baseline
@@ -222,6 +222,14 @@ function tableRows(f: {
       ratio: `${Math.round(read.throughputRatio * 100)}%`,
       goal: '≥ 80%',
       met: read.met.throughput,
+    },
+    {
+      figure: `HTTP and the Query alone (a bare Hono route answering the Query’s items), ${read.concurrency} at once; its CPU`,
+      measured: `${perSecond(read.queryOverHttp.perSecond)}; ${ms(read.cpuMs.queryOverHttp.total)} (${ms(read.cpuMs.queryOverHttp.node)} + ${ms(read.cpuMs.queryOverHttp.dynamoDbLocal)})`,
+      baseline: `bare Query ${perSecond(read.query.perSecond)}`,
+      ratio: `${Math.round(ratio(read.queryOverHttp.perSecond, read.query.perSecond) * 100)}%`,
+      goal: '',
+      met: null,
     },
     {
       figure: 'CPU per operation in those slices: Node (client and API) + DynamoDB Local',

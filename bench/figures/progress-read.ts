@@ -15,6 +15,8 @@ export type ProgressReadFigure = {
   query: Latency & { perSecond: number };
   /** the HTTP ceiling: a bare Hono route on the same server stack */
   bareHono: Latency & { perSecond: number };
+  /** HTTP and the Query alone: a bare Hono route that sends the read's Query and answers its items */
+  queryOverHttp: Latency & { perSecond: number };
   concurrency: number;
   p99Ratio: number;
   throughputRatio: number;
@@ -24,7 +26,12 @@ export type ProgressReadFigure = {
    * DynamoDB Local. On a machine whose cores the slices keep busy, the throughput ratio cannot exceed
    * `cpuBound`, the bare Query's CPU over the read's.
    */
-  cpuMs: { read: CpuPerOperation; query: CpuPerOperation; cpuBound: number };
+  cpuMs: {
+    read: CpuPerOperation;
+    query: CpuPerOperation;
+    queryOverHttp: CpuPerOperation;
+    cpuBound: number;
+  };
   goals: { p99Ratio: number; throughputRatio: number };
   met: { p99: boolean; throughput: boolean };
 };
@@ -83,23 +90,29 @@ export async function measureProgressRead(
       }),
     );
   const bareHono = () => get(`${server.bareUrl}/bare`);
+  const queryOverHttp = (i = n++) => get(`${server.bareUrl}/bare-query/${pick(i)}`);
   try {
     // warm up all three
-    for (let i = 0; i < 20; i += 1) await Promise.all([read(), query(), bareHono()]);
+    for (let i = 0; i < 20; i += 1) await Promise.all([read(), query(), bareHono(), queryOverHttp()]);
     await server.reset();
     const bar = progressBar(
       'progress reads, bare Queries and bare Hono calls',
       options.rounds + options.slices,
     );
     const samples = await interleavedLatency(
-      { read: (r) => read(r), query: (r) => query(r), bareHono: () => bareHono() },
+      {
+        read: (r) => read(r),
+        query: (r) => query(r),
+        bareHono: () => bareHono(),
+        queryOverHttp: (r) => queryOverHttp(r),
+      },
       options.rounds,
       (r) => bar.tick(r),
     );
     const reads = options.rounds;
     const calls = await server.calls();
     const throughput = await interleavedThroughput(
-      { read: () => read(), query: () => query(), bareHono },
+      { read: () => read(), query: () => query(), bareHono, queryOverHttp: () => queryOverHttp() },
       {
         concurrency: options.concurrency,
         sliceMs: options.sliceMs,
@@ -127,11 +140,20 @@ export async function measureProgressRead(
       read: { ...readLatency, perSecond: round2(throughput.perSecond.read) },
       query: { ...queryLatency, perSecond: round2(throughput.perSecond.query) },
       bareHono: { ...latency(samples.bareHono), perSecond: round2(throughput.perSecond.bareHono) },
+      queryOverHttp: {
+        ...latency(samples.queryOverHttp),
+        perSecond: round2(throughput.perSecond.queryOverHttp),
+      },
       concurrency: options.concurrency,
       p99Ratio,
       throughputRatio,
       callsPerRead: { ...perRead, total: round2(totalCalls(perRead)) },
-      cpuMs: { read: cpuRead, query: cpuQuery, cpuBound: ratio(cpuQuery.total, cpuRead.total) },
+      cpuMs: {
+        read: cpuRead,
+        query: cpuQuery,
+        queryOverHttp: cpu(throughput.perOperation.queryOverHttp),
+        cpuBound: ratio(cpuQuery.total, cpuRead.total),
+      },
       goals: { p99Ratio: 2, throughputRatio: 0.8 },
       met: { p99: p99Ratio <= 2, throughput: throughputRatio >= 0.8 },
     };

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Hono } from 'hono';
 import { listenHttp } from '../../infra/local/http-listener.js';
 import { InProcessClient } from '../../infra/local/in-process-client.js';
@@ -11,7 +12,7 @@ import { DynamoCalls } from './dynamo-calls.js';
  * The API served on a thread of its own, as `npm start` serves it in a process of its own: a figure measured from
  * the bench's thread is then measured from outside, the server's work never sharing the client's event loop (and a
  * bare Query, from the client's thread, never sharing the server's). It serves the bench's table (reads: it holds
- * no runtime lease and starts no execution) and a bare Hono route, counts its DynamoDB requests by route, and
+ * no runtime lease and starts no execution) and bare Hono routes (nothing; the read's Query alone), counts its DynamoDB requests by route, and
  * answers the bench's messages: `token`, `calls` (counts since the last `reset`), `reset`, `stop`.
  */
 type Request =
@@ -34,7 +35,22 @@ const api = new InProcessClient(system.app);
 const http = await listenHttp({ port: 0, host: '127.0.0.1' });
 http.serve((request, env) => calls.tagged(tagOf(request), () => system.app.fetch(request, env as never)));
 const bare = await listenHttp({ port: 0, host: '127.0.0.1' });
-bare.serve(new Hono().get('/bare', (c) => c.json({ ok: true })).fetch);
+bare.serve(
+  new Hono()
+    .get('/bare', (c) => c.json({ ok: true }))
+    // HTTP and the Query alone: the same Query as a progress read's, its items answered as they come
+    .get('/bare-query/:projectId', async (c) => {
+      const { Items } = await table.doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND SK >= :from',
+          ExpressionAttributeValues: { ':pk': `PROJECT#${c.req.param('projectId')}`, ':from': 'OUTBOX#' },
+          ConsistentRead: true,
+        }),
+      );
+      return c.json(Items ?? []);
+    }).fetch,
+);
 
 port.on('message', async (request: Request) => {
   switch (request.type) {
