@@ -49,8 +49,9 @@ export type CreateProjectInput = z.infer<typeof CreateProjectInputSchema>;
 
 /**
  * Registers a project on the latest version of its chain: the project, its project code (项目代码), its first
- * stage's steps and parts (the later stages' are derived from the chain until first written), the first event, the agent assignment and the start of its first execution, in one transaction. With
- * `projectId` (derived from an Idempotency-Key) a repeat finds the project already there and returns it.
+ * stage's steps and parts (the later stages' are derived from the chain until first written), the first event, the
+ * agent assignment and the start of its first execution, in one transaction. With `projectId` (derived from an
+ * Idempotency-Key) a repeat finds the project already there and returns it.
  *
  * The code's serial is drawn from the year's sequence before the transaction, from a block of serials the process
  * took by one atomic counter update (see `SerialBlocks`): many registrations at once never wait on each other (a
