@@ -13,11 +13,12 @@ import { DynamoCalls } from './dynamo-calls.js';
  * the bench's thread is then measured from outside, the server's work never sharing the client's event loop (and a
  * bare Query, from the client's thread, never sharing the server's). It serves the bench's table (reads: it holds
  * no runtime lease and starts no execution) and bare Hono routes (nothing; the read's Query alone), counts its DynamoDB requests by route, and
- * answers the bench's messages: `token`, `calls` (counts since the last `reset`), `reset`, `stop`.
+ * answers the bench's messages: `token`, `calls` (counts since the last `reset`), `reset`, `quiet` (counting
+ * stops: requests are no longer tagged), `stop`.
  */
 type Request =
   | { id: number; type: 'token'; userId: string }
-  | { id: number; type: 'calls' | 'reset' | 'stop' };
+  | { id: number; type: 'calls' | 'reset' | 'quiet' | 'stop' };
 
 const port = parentPort;
 if (!port) throw new Error('api-server-thread runs as a worker thread (see apiServerThread)');
@@ -33,7 +34,12 @@ const system = await createLocalSystem({
 });
 const api = new InProcessClient(system.app);
 const http = await listenHttp({ port: 0, host: '127.0.0.1' });
-http.serve((request, env) => calls.tagged(tagOf(request), () => system.app.fetch(request, env as never)));
+let counting = true;
+http.serve((request, env) =>
+  counting
+    ? calls.tagged(tagOf(request), () => system.app.fetch(request, env as never))
+    : system.app.fetch(request, env as never),
+);
 const bare = await listenHttp({ port: 0, host: '127.0.0.1' });
 bare.serve(
   new Hono()
@@ -62,6 +68,11 @@ port.on('message', async (request: Request) => {
       break;
     case 'reset':
       calls.reset();
+      port.postMessage({ id: request.id });
+      break;
+    case 'quiet':
+      counting = false;
+      calls.quiet();
       port.postMessage({ id: request.id });
       break;
     case 'stop':

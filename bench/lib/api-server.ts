@@ -11,6 +11,8 @@ export type ApiServer = {
   /** the server's DynamoDB requests for progress reads since the last reset */
   calls(): Promise<CallCounts>;
   reset(): Promise<void>;
+  /** stops counting (and tagging each request), so that what is timed next carries no instrumentation */
+  quiet(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -47,6 +49,7 @@ export async function startApiServerThread(options: {
     token: (userId) => ask<string>({ type: 'token', userId }),
     calls: () => ask<CallCounts>({ type: 'calls' }),
     reset: () => ask<void>({ type: 'reset' }),
+    quiet: () => ask<void>({ type: 'quiet' }),
     async stop() {
       await ask<void>({ type: 'stop' });
       await worker.terminate();
