@@ -36,18 +36,19 @@ export type ProgressReadFigure = {
   met: { p99: boolean; throughput: boolean };
 };
 
-/**
- * A progress page, GET /projects/{id}, against a bare Query of the same partition (what the page cannot do
- * without), and a bare Hono route served the same way (what HTTP costs alone): latency one request at a time,
- * interleaved, then throughput at the same concurrency in interleaved slices. Measured from outside: the API and
- * the bare route are served on a thread of their own (as `npm start` serves them in a process of their own), the
- * requests and the bare Queries sent from this one.
- */
 /** Progress reads whose DynamoDB requests are counted, before the timed ones. */
 const COUNTED_READS = 100;
 
 export type CpuPerOperation = { node: number; dynamoDbLocal: number; total: number };
 
+/**
+ * A progress page, GET /projects/{id}, against a bare Query of the same partition (what the page cannot do
+ * without), a bare Hono route served the same way (what HTTP costs alone) and a bare route sending that Query (HTTP
+ * and the Query alone): the read's DynamoDB requests counted first, then latency one request at a time,
+ * interleaved, then throughput at the same concurrency in interleaved slices. Measured from outside: the API and
+ * the bare route are served on a thread of their own (as `npm start` serves them in a process of their own), the
+ * requests and the bare Queries sent from this one.
+ */
 export async function measureProgressRead(
   bench: BenchSystem,
   options: {

@@ -12,9 +12,9 @@ import { DynamoCalls } from './dynamo-calls.js';
  * The API served on a thread of its own, as `npm start` serves it in a process of its own: a figure measured from
  * the bench's thread is then measured from outside, the server's work never sharing the client's event loop (and a
  * bare Query, from the client's thread, never sharing the server's). It serves the bench's table (reads: it holds
- * no runtime lease and starts no execution) and bare Hono routes (nothing; the read's Query alone), counts its DynamoDB requests by route, and
- * answers the bench's messages: `token`, `calls` (counts since the last `reset`), `reset`, `quiet` (counting
- * stops: requests are no longer tagged), `stop`.
+ * no runtime lease and starts no execution) and bare Hono routes (nothing; the read's Query alone), counts its
+ * DynamoDB requests by route, and answers the bench's messages: `token`, `calls` (counts since the last `reset`),
+ * `reset`, `quiet` (counting stops: requests are no longer tagged), `stop`.
  */
 type Request =
   | { id: number; type: 'token'; userId: string }
