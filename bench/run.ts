@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type RunningDynamoDb, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { type DecisionFigure, measureDecision } from './figures/decision.js';
-import { measureProgressRead, type ProgressReadFigure } from './figures/progress-read.js';
+import {
+  type CpuPerOperation,
+  measureProgressRead,
+  type ProgressReadFigure,
+} from './figures/progress-read.js';
 import { measureRegistration, type RegistrationFigure } from './figures/registration.js';
 import { measureScale, type ScaleFigure } from './figures/scale.js';
 import { type BenchSystem, startBenchSystem } from './lib/bench-system.js';
@@ -195,6 +199,10 @@ type Row = {
   met: boolean | null;
 };
 
+/** CPU per operation: all of it, then Node's and DynamoDB Local's shares. */
+const cpuText = (cpu: CpuPerOperation): string =>
+  `${ms(cpu.total)} (${ms(cpu.node)} + ${ms(cpu.dynamoDbLocal)})`;
+
 const yes = (met: boolean | null) => (met === null ? '' : met ? 'met' : 'NOT MET');
 
 function tableRows(f: {
@@ -225,7 +233,7 @@ function tableRows(f: {
     },
     {
       figure: `HTTP and the Query alone (a bare Hono route answering the Query’s items), ${read.concurrency} at once; its CPU`,
-      measured: `${perSecond(read.queryOverHttp.perSecond)}; ${ms(read.cpuMs.queryOverHttp.total)} (${ms(read.cpuMs.queryOverHttp.node)} + ${ms(read.cpuMs.queryOverHttp.dynamoDbLocal)})`,
+      measured: `${perSecond(read.queryOverHttp.perSecond)}; ${cpuText(read.cpuMs.queryOverHttp)}`,
       baseline: `bare Query ${perSecond(read.query.perSecond)}`,
       ratio: `${Math.round(ratio(read.queryOverHttp.perSecond, read.query.perSecond) * 100)}%`,
       goal: '',
@@ -233,8 +241,8 @@ function tableRows(f: {
     },
     {
       figure: 'CPU per operation in those slices: Node (client and API) + DynamoDB Local',
-      measured: `${ms(read.cpuMs.read.total)} (${ms(read.cpuMs.read.node)} + ${ms(read.cpuMs.read.dynamoDbLocal)})`,
-      baseline: `bare Query ${ms(read.cpuMs.query.total)} (${ms(read.cpuMs.query.node)} + ${ms(read.cpuMs.query.dynamoDbLocal)})`,
+      measured: cpuText(read.cpuMs.read),
+      baseline: `bare Query ${cpuText(read.cpuMs.query)}`,
       ratio: `${Math.round(read.cpuMs.cpuBound * 100)}%`,
       goal: '',
       met: null,

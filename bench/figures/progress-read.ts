@@ -1,5 +1,4 @@
 import { Agent, request } from 'node:http';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startApiServerThread } from '../lib/api-server.js';
 import type { BenchSystem } from '../lib/bench-system.js';
 import { type CallCounts, totalCalls } from '../lib/dynamo-calls.js';
@@ -7,6 +6,7 @@ import { interleavedLatency, interleavedThroughput } from '../lib/interleave.js'
 import { cpuSecondsOf, ownCpuSeconds } from '../lib/machine.js';
 import { progressBar } from '../lib/progress.js';
 import { type Latency, latency, ratio, round2 } from '../lib/stats.js';
+import { workingSetQuery } from '../lib/working-set-query.js';
 
 export type ProgressReadFigure = {
   /** GET /projects/{id} over HTTP (an agent's token) */
@@ -84,15 +84,7 @@ export async function measureProgressRead(
       req.end();
     });
   const read = (i = n++) => get(`${server.url}/projects/${pick(i)}`, { authorization: `Bearer ${token}` });
-  const query = (i = n++) =>
-    bench.rawDoc.send(
-      new QueryCommand({
-        TableName: bench.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK >= :from',
-        ExpressionAttributeValues: { ':pk': `PROJECT#${pick(i)}`, ':from': 'OUTBOX#' },
-        ConsistentRead: true,
-      }),
-    );
+  const query = (i = n++) => bench.rawDoc.send(workingSetQuery(bench.tableName, pick(i)));
   const bareHono = () => get(`${server.bareUrl}/bare`);
   const queryOverHttp = (i = n++) => get(`${server.bareUrl}/bare-query/${pick(i)}`);
   try {

@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Hono } from 'hono';
 import { listenHttp } from '../../infra/local/http-listener.js';
 import { InProcessClient } from '../../infra/local/in-process-client.js';
@@ -7,6 +6,7 @@ import { createLocalSystem, openLocalTable } from '../../infra/local/system.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { tagOf } from './bench-system.js';
 import { DynamoCalls } from './dynamo-calls.js';
+import { workingSetQuery } from './working-set-query.js';
 
 /**
  * The API served on a thread of its own, as `npm start` serves it in a process of its own: a figure measured from
@@ -46,14 +46,7 @@ bare.serve(
     .get('/bare', (c) => c.json({ ok: true }))
     // HTTP and the Query alone: the same Query as a progress read's, its items answered as they come
     .get('/bare-query/:projectId', async (c) => {
-      const { Items } = await table.doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND SK >= :from',
-          ExpressionAttributeValues: { ':pk': `PROJECT#${c.req.param('projectId')}`, ':from': 'OUTBOX#' },
-          ConsistentRead: true,
-        }),
-      );
+      const { Items } = await table.doc.send(workingSetQuery(tableName, c.req.param('projectId')));
       return c.json(Items ?? []);
     }).fetch,
 );
