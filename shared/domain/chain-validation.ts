@@ -46,8 +46,8 @@ const CYCLE_SEARCH_BUDGET = 50_000;
 /**
  * Parses an approval chain and checks everything the schema cannot: ids, departments, limits, prerequisites
  * (unknown, later stage, cycles 互为前置), stage size and applicability rules. All problems are collected and
- * thrown as one `InvalidInputError('CHAIN.INVALID')` whose message lists each of them
- * (`details.problems` holds the list).
+ * thrown as one `InvalidInputError('CHAIN.INVALID')` whose message lists the first of them (up to ten), and how many more
+ * (`details.problems` holds the whole list).
  */
 export function validateChain(input: unknown, departments: readonly Department[]): Chain {
   const parsed = ChainSchema.safeParse(input);
@@ -160,11 +160,27 @@ export function chainProblems(chain: Chain, departments: readonly Department[]):
   return problems;
 }
 
+/**
+ * What a message lists: problems in order, at most ten and about 1,500 characters of them (a chain of wrong kinds
+ * can have thousands), then how many more.
+ */
+const MAX_PROBLEMS_LISTED = 10;
+const MAX_LISTED_CHARS = 1500;
+
 function invalidChain(label: string, problems: string[]): InvalidInputError {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  const listed: string[] = [];
+  let chars = 0;
+  for (const problem of problems.slice(0, MAX_PROBLEMS_LISTED)) {
+    const line = `- ${problem}`;
+    if (listed.length > 0 && chars + line.length > MAX_LISTED_CHARS) break;
+    listed.push(line.slice(0, MAX_LISTED_CHARS));
+    chars += line.length;
+  }
+  const more = problems.length - listed.length;
   return new InvalidInputError(
     'CHAIN.INVALID',
-    `${label} is invalid (${count}):\n${problems.map((p) => `- ${p}`).join('\n')}`,
+    `${label} is invalid (${count}):\n${listed.join('\n')}${more > 0 ? `\n- and ${more} more` : ''}`,
     { problems },
   );
 }

@@ -84,6 +84,28 @@ describe('validateChain', () => {
     });
   });
 
+  it('lists the first ten problems of a chain with thousands and says how many more, keeping all in details', () => {
+    // Prepare: 2,000 stages of the wrong kind
+    const input = { stages: Array.from({ length: 2000 }, () => 7) };
+
+    // Act
+    let refused: unknown;
+    try {
+      validateChain(input, departments);
+    } catch (error) {
+      refused = error;
+    }
+
+    // Assess
+    expect(refused).toBeInstanceOf(InvalidInputError);
+    const { message, details } = refused as InvalidInputError;
+    const { problems } = details as { problems: string[] };
+    expect(problems.length).toBeGreaterThan(2000);
+    expect(message.split('\n').filter((line) => line.startsWith('- '))).toHaveLength(11);
+    expect(message).toContain(`- and ${problems.length - 10} more`);
+    expect(message.length).toBeLessThan(2000);
+  });
+
   it('names the cycle when two steps are each other’s prerequisite', () => {
     // Prepare
     const input = chain([step('16', ['23']), step('23', ['16'])]);
