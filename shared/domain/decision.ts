@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SignedCommitmentSchema } from './commitment.js';
+import { ChinaDateSchema } from './time.js';
 
 /** A material the department says is missing, named in full at once (一次性告知). */
 export const MissingMaterialSchema = z.strictObject({
@@ -25,10 +26,8 @@ const Comment = z.string().max(2000).optional();
  */
 export const ApprovalDocumentSchema = z.strictObject({
   number: z.string().trim().min(1, "the approval document's number (文号)").max(100),
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD')
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar date'),
+  /** the date the document bears, a calendar date in China (`YYYY-MM-DD`) */
+  date: ChinaDateSchema,
 });
 export type ApprovalDocument = z.infer<typeof ApprovalDocumentSchema>;
 

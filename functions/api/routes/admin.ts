@@ -3,7 +3,7 @@ import { listDenials } from '../../../shared/app/audit.js';
 import { realClockControl } from '../../../shared/app/clock-control.js';
 import { runScheduledJob } from '../../../shared/app/scheduled-job.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
-import { InstantSchema } from '../../../shared/domain/time.js';
+import { ChinaDateSchema, InstantSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, failure, json, PageQuery } from '../openapi.js';
@@ -79,7 +79,7 @@ export function adminRoutes(deps: ApiDeps) {
       security: bearer,
       request: {
         query: PageQuery.extend({
-          date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date is YYYY-MM-DD (China date)'),
+          date: ChinaDateSchema,
         }),
       },
       responses: {

@@ -9,7 +9,7 @@ import { endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
 import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
-import { ChinaDateSchema } from '../../../shared/domain/time.js';
+import { ChinaDateSchema, MonthSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import {
@@ -44,8 +44,8 @@ export const ClockPauseInputSchema = z.strictObject({
 });
 
 const PeriodQuery = z.strictObject({
-  from: z.string().regex(/^\d{4}-\d{2}$/, 'from is YYYY-MM'),
-  to: z.string().regex(/^\d{4}-\d{2}$/, 'to is YYYY-MM'),
+  from: MonthSchema,
+  to: MonthSchema,
 });
 
 /** 限时办结: the calendar, clock pauses, the SLA policy and sweep, documents, notifications and reports. */
