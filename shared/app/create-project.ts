@@ -15,7 +15,7 @@ import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { newExecution, startSend } from './executions.js';
-import { claimFailed, codeTaken, NationalCodeSchema } from './national-code.js';
+import { assertCodeYearPassed, claimFailed, codeTaken, NationalCodeSchema } from './national-code.js';
 import { relay } from './relay.js';
 
 export const CreateProjectInputSchema = z.strictObject({
@@ -98,6 +98,7 @@ export async function createProject(
     const at = now.toISOString();
     const year = Number(chinaDate(now).slice(0, 4));
     const national = input.projectCode;
+    if (national) assertCodeYearPassed(ctx, national, 'projectCode');
     if (national && (await ctx.store.findProjectIdByCode(national))) throw codeTaken(national);
     // one number per registration without a national code, kept if the transaction is tried again
     if (!national && drawn?.year !== year) {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { assertAllowed } from '../domain/access-policy.js';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { Project } from '../domain/project.js';
-import { nationalCodeProblem } from '../domain/project-code.js';
+import { codeYearProblem, nationalCodeProblem } from '../domain/project-code.js';
 import type { Transition } from '../domain/transition.js';
+import { chinaDate } from '../domain/working-days.js';
 import { CommitConflictError } from '../store/store.port.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
@@ -22,6 +23,23 @@ export const NationalCodeSchema = z
   });
 
 export const NationalCodeInputSchema = z.strictObject({ code: NationalCodeSchema });
+
+/**
+ * Refuses a national code whose year is later than this year in China (the service's clock): a code bears the
+ * year it was issued. `field` names where the request gave it (`code`, `projectCode`).
+ */
+export function assertCodeYearPassed(ctx: AppContext, code: string, field: string): void {
+  const problem = codeYearProblem(code, Number(chinaDate(ctx.clock.now()).slice(0, 4)));
+  if (problem) {
+    throw new InvalidInputError(
+      'PROJECT_CODE.INVALID',
+      `${field}: invalid project code (项目代码): ${problem}`,
+      {
+        field,
+      },
+    );
+  }
+}
 
 export const codeTaken = (code: string): ConflictError =>
   new ConflictError(
@@ -52,6 +70,7 @@ export function assignNationalCode(
     const item = filing ? state.items.get(filing) : undefined;
     assertAllowed(principal, 'project.set_code', { project, chain, ...(item ? { item } : {}) });
     if (project.code === code) return project;
+    assertCodeYearPassed(ctx, code, 'code');
     if (project.codeKind === 'national') {
       throw new ConflictError(
         'PROJECT.CODE_ALREADY_NATIONAL',

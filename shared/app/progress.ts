@@ -1,5 +1,5 @@
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
-import { projectCodeProblem } from '../domain/project-code.js';
+import { nationalCodeProblem } from '../domain/project-code.js';
 import { isPassed } from '../domain/step-status.js';
 import { partsOf } from '../domain/transition.js';
 import type { AppContext } from './context.js';
@@ -11,11 +11,11 @@ import { loadState } from './load.js';
  * status, each stage and step with its status and the department holding it. No enterprise, agent, dates,
  * comments, conditions or materials: nothing internal.
  *
- * @example await publicProgress(ctx, '2026-320115-39-01-000017') // { code, name, status, stages: [...] }
+ * @example await publicProgress(ctx, '2026-320115-39-01-000011') // { code, name, status, stages: [...] }
  */
 export async function publicProgress(ctx: AppContext, rawCode: string) {
   const code = rawCode.trim().toUpperCase();
-  const problem = projectCodeProblem(code);
+  const problem = nationalCodeProblem(code);
   if (problem)
     throw new InvalidInputError('PROJECT_CODE.INVALID', `${problem}; check the code and try again`);
   const projectId = await ctx.store.findProjectIdByCode(code);

@@ -27,7 +27,7 @@ export function fixtureProject(chain: Chain, overrides: Partial<Project> = {}): 
   const steps = chain.stages.reduce((n, stage) => n + stage.steps.length, 0);
   return {
     projectId: FIXTURE_PROJECT_ID,
-    code: '2026-320115-04-01-000001',
+    code: '2026-320115-04-01-000011',
     name: '智能装备产业园一期',
     enterpriseName: '南京金陵智造有限公司',
     enterpriseId: '91320115MA1X0000XX',

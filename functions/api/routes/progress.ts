@@ -18,7 +18,7 @@ export function progressRoutes(deps: ApiDeps) {
             .string()
             .min(1)
             .max(40)
-            .describe('the 24-character project code, e.g. 2026-320115-39-01-000017'),
+            .describe('the 24-character project code, e.g. 2026-320115-39-01-000011'),
         }),
       },
       responses: {

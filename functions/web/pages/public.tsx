@@ -438,7 +438,7 @@ function LookupForm(props: { ctx: PageContext; code: string }) {
         id="code"
         name="code"
         value={props.code}
-        placeholder="2026-320115-39-01-000001"
+        placeholder="2026-320115-39-01-000011"
         autocomplete="off"
         maxlength={40}
         required

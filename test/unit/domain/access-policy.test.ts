@@ -42,7 +42,7 @@ const ownProject: Project = fixtureProject(chain, {
 /** Another agent's project for another enterprise, whose only department is ENV (which leads no stage). */
 const foreignProject: Project = fixtureProject(chain, {
   projectId: '01PROJECTFOREIGN0000000000',
-  code: '2026-320115-04-01-000002',
+  code: '2026-320115-04-01-00002X',
   agentId: 'agent-li',
   enterpriseId: OTHER_ENTERPRISE,
   departments: ['ENV'],

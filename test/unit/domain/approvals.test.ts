@@ -20,14 +20,14 @@ const row = (overrides: Partial<ApprovalRow> = {}): ApprovalRow => ({
 describe('the approvals CSV', () => {
   it('starts with a byte-order mark, ends lines with CRLF and quotes every field', () => {
     // Act
-    const csv = approvalsCsv({ code: '2026-320115-47-03-000018', name: '长江"一期",项目' }, [row()]);
+    const csv = approvalsCsv({ code: '2026-320115-47-03-000015', name: '长江"一期",项目' }, [row()]);
 
     // Assess
     expect(csv.startsWith('\uFEFF"项目代码"')).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toBe(
-      '"2026-320115-47-03-000018","长江""一期"",项目","7","建设项目环境影响评价审批","市生态环境局","市级","准予许可","宁环审〔2026〕201号","2026-12-15","2026-12-16","审批部门出具",""',
+      '"2026-320115-47-03-000015","长江""一期"",项目","7","建设项目环境影响评价审批","市生态环境局","市级","准予许可","宁环审〔2026〕201号","2026-12-15","2026-12-16","审批部门出具",""',
     );
     expect(lines[2]).toBe('');
   });

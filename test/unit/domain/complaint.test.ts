@@ -26,7 +26,7 @@ const filedAt = (text: string): Complaint =>
     number: '效能投诉〔2026〕第0001号',
     about: {
       projectId: 'P1',
-      projectCode: '2026-320115-04-01-000001',
+      projectCode: '2026-320115-04-01-000011',
       projectName: '智能装备产业园一期',
       enterpriseId: 'E',
       stepId: '2',
