@@ -4,6 +4,7 @@ import { submitStep } from '../../shared/app/step-actions.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
+import { chinaDate } from '../../shared/domain/working-days.js';
 import type { OutboxSend } from '../../shared/store/store.port.js';
 import type { BenchSystem } from '../lib/bench-system.js';
 import { type CallCounts, totalCalls } from '../lib/dynamo-calls.js';
@@ -57,10 +58,10 @@ export async function measureDecision(
   await system.caughtUp();
 
   const token = await bench.token('officer-drc');
-  // an approval is issued as a document (批文), dated on or before the day it is decided
+  // an approval is issued as a document (批文), dated the day it is decided (in China)
   const approval = {
     outcome: 'approved',
-    document: { number: '基准批〔2026〕1号', date: new Date().toISOString().slice(0, 10) },
+    document: { number: '基准批〔2026〕1号', date: chinaDate(new Date()) },
   };
   const answered: Array<{ items: TransactWriteCommandInput['TransactItems']; endedAt: number }> = [];
   calls.onAnswered = (call) => {

@@ -3,6 +3,7 @@ import { findPart, findStep } from './chain-graph.js';
 import { approvedOnCommitment, commitmentOf, type Verification, verificationCheckAt } from './commitment.js';
 import type { Decision, NoticeMaterial, Resubmission, Submission } from './decision.js';
 import { deferralCheckAt, deferralOf, earliest, outstandingOf } from './deferred-materials.js';
+import { assertDocumentDate, openedOn } from './document-date.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { gateShouldOpen, gatesAfterClosing } from './gates.js';
 import { jointOutcome } from './joint-review.js';
@@ -709,7 +710,7 @@ export function decideStep(
   } else {
     const lateByDays = reading && reading.promisedLeft < 0 ? -reading.promisedLeft : undefined;
     const { dueAt: _a, slaCheckAt: _c, ...open } = item;
-    const approvalDocument = approvalRecordOf(decision, by, now, where);
+    const approvalDocument = approvalRecordOf(decision, by, now, where, openedOn(item));
     const closed: ProjectStep = {
       ...open,
       decidedAt: at,
@@ -785,16 +786,12 @@ function approvalRecordOf(
   by: DecidedBy,
   now: Date,
   where: string,
+  opened: string | undefined,
 ): ApprovalRecord | undefined {
   if (decision.outcome !== 'approved' && decision.outcome !== 'approved_with_conditions') return undefined;
   const today = chinaDate(now);
   if (decision.document) {
-    if (decision.document.date > today) {
-      throw new InvalidInputError(
-        'STEP.DOCUMENT_DATED_LATER',
-        `${where}: the approval document ${decision.document.number} is dated ${decision.document.date}, after the day of the decision (${today})`,
-      );
-    }
+    assertDocumentDate(decision.document, { today, openedOn: opened }, where);
     return { ...decision.document, source: 'department' };
   }
   if (by.minutes) return { number: by.minutes, date: today, source: 'minutes' };

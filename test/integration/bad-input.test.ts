@@ -1,8 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { iso7064Mod11x2 } from '../../shared/domain/project-code.js';
+import { chinaDate } from '../../shared/domain/working-days.js';
 import { allEvents, allSteps, driveProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
+
+/** A GB/T 40058-2021 code with its right check character, whatever its segments hold. */
+const codeOf = (year: number, region: string) => {
+  const body = `${year}-${region}-47-03-00042`;
+  return body + iso7064Mod11x2(body.replaceAll('-', ''));
+};
+/** A day in China (Asia/Shanghai) this many days from today. */
+const dayFromToday = (days: number) => chinaDate(new Date(Date.now() + days * 86_400_000));
+const approvalDated = (date: string) => ({
+  outcome: 'approved',
+  document: { number: '宁发改备〔2026〕9号', date },
+});
 
 describe('bad input gets a clear 4xx and writes nothing', () => {
   let system: LocalSystem;
@@ -41,6 +55,24 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     ['an agent who is not an agent (by a leader)', { agentId: 'officer-drc' }, 400, /not a known agent/],
     ['another agent (agents register for themselves)', { agentId: 'agent-li' }, 403, /for themselves/],
     ['a negative investment', { investmentCny: -5 }, 400, /body\.investmentCny/],
+    [
+      'a project code of a year still to come',
+      { projectCode: codeOf(2099, '320115') },
+      400,
+      /^projectCode: invalid project code \(项目代码\): year 2099 is after this year/,
+    ],
+    [
+      'a project code from before the code system',
+      { projectCode: codeOf(1900, '320115') },
+      400,
+      /body\.projectCode: invalid project code \(项目代码\): year 1900 is before the first project codes were issued \(2014\)/,
+    ],
+    [
+      'a project code of region 000000',
+      { projectCode: codeOf(2026, '000000') },
+      400,
+      /body\.projectCode: invalid project code \(项目代码\): region code '000000' is not an administrative division code/,
+    ],
   ];
 
   it.each(registrations)('refuses a registration with %s', async (what, overrides, status, message) => {
@@ -78,6 +110,21 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     ],
     ['an unknown outcome', { outcome: 'maybe' }, /body\.outcome/],
     ['unknown fields in a decision', { ...APPROVAL, mood: 'good' }, /unknown field\(s\) 'mood'/],
+    [
+      'a document dated a day the calendar does not have',
+      approvalDated('2026-02-30'),
+      /body\.document\.date: '2026-02-30' is not a calendar date: 2026-02 has 28 days/,
+    ],
+    [
+      'a document dated after the day of the decision',
+      approvalDated(dayFromToday(1)),
+      /^document\.date: step 1: the approval document .* after the day of the decision/,
+    ],
+    [
+      'a document dated before the step was applied for',
+      approvalDated(dayFromToday(-1)),
+      /^document\.date: step 1: the approval document .* before the step was applied for/,
+    ],
   ])('refuses %s', async (_what, decision, message) => {
     await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
     const before = await snapshot();

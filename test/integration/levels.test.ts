@@ -4,7 +4,7 @@ import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { RecordedMetrics } from '../../shared/app/metrics.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
-import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
+import { APPROVAL, projectRegistration, submissionOf, TEST_DOCUMENT } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 /** Beijing time: `2026-11-30 09:00` → the instant. */
@@ -268,7 +268,7 @@ describe('what a batch refuses (all or nothing)', () => {
     const stranger = await api.post(`/projects/${projectId}/steps/7/decision`, 'officer-wat', APPROVAL);
     const lead = await api.post(`/projects/${projectId}/steps/7/decision`, 'officer-drc', {
       outcome: 'approved',
-      document: { number: '宁环审〔2026〕300号', date: '2026-03-02' },
+      document: { number: '宁环审〔2026〕300号', date: TEST_DOCUMENT.date },
     });
 
     // Assess

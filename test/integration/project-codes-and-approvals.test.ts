@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessClient } from '../../infra/local/in-process-client.js';
 import { demoEnterprises } from '../../infra/local/seed-reference.js';
-import { formatProjectCode } from '../../shared/domain/project-code.js';
+import { formatProjectCode, iso7064Mod11x2 } from '../../shared/domain/project-code.js';
+import { chinaDate } from '../../shared/domain/working-days.js';
 import { allSteps, driveProject } from '../support/drive.js';
 import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
@@ -66,6 +67,46 @@ describe('the national project code (项目代码)', () => {
     expect(byInvestorOfOther.body.projects).toEqual([]);
   });
 
+  it.each([
+    [
+      'a year still to come',
+      2099,
+      '320102',
+      /^code: invalid project code \(项目代码\): year 2099 is after this year \(\d{4}\)/,
+    ],
+    [
+      'a year before the code system',
+      1900,
+      '320102',
+      /body\.code: .*year 1900 is before the first project codes were issued/,
+    ],
+    [
+      'region 000000',
+      2026,
+      '000000',
+      /body\.code: .*region code '000000' is not an administrative division code/,
+    ],
+  ])('refuses a code of %s (400) and keeps the provisional one', async (_, year, region, why) => {
+    // Prepare: a code whose check character is right, so only the impossible segment is wrong
+    const { projectId, code: provisional } = (await register()).body;
+    const body = `${year}-${region}-47-03-00042`;
+    const code = body + iso7064Mod11x2(body.replaceAll('-', ''));
+
+    // Act
+    const refused = await t.api.put(`/projects/${projectId}/code`, 'officer-drc', { code });
+    const registered = await register({ projectCode: code });
+    const view = await t.api.get(`/projects/${projectId}`, 'agent-wang');
+    const found = await t.api.get(`/projects?code=${code}`, 'leader-zhang');
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(why);
+    expect(registered.status).toBe(400);
+    expect(registered.body.error.message).toMatch(/projectCode: invalid project code/);
+    expect(view.body.project).toMatchObject({ code: provisional, codeKind: 'provisional' });
+    expect(found.body.projects).toEqual([]);
+  });
+
   it('registers a project with the code the platform already issued, even one of the earlier rules', async () => {
     // Act: a 2019 code (before GB/T 40058-2021: 6-digit serial, no check character)
     const created = await register({ projectCode: '2019-320115-47-03-512345' });
@@ -90,9 +131,10 @@ describe('approval documents (批文/证照)', () => {
     const projectId = created.body.projectId;
     await t.system.engine.settled();
     await t.api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
+    const issuedOn = chinaDate(t.system.ctx.clock.now());
     const filing = await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', {
       outcome: 'approved',
-      document: { number: '江宁发改备〔2026〕"88",号', date: '2026-03-02' },
+      document: { number: '江宁发改备〔2026〕"88",号', date: issuedOn },
     });
     await driveProject(t.system, t.api, projectId, {
       stop: (v) => allSteps(v).filter((s) => s.status === 'approved').length >= 4,
@@ -118,7 +160,7 @@ describe('approval documents (批文/证照)', () => {
     expect(approvals[0]).toMatchObject({
       stepId: '1',
       documentNumber: '江宁发改备〔2026〕"88",号',
-      documentDate: '2026-03-02',
+      documentDate: issuedOn,
       documentSource: 'department',
     });
     expect(csv.status).toBe(200);
@@ -131,7 +173,7 @@ describe('approval documents (批文/证照)', () => {
       '"项目代码","项目名称","事项编号","审批事项","审批部门","部门层级","审批结果","批文/证照编号","批文日期","办结日期","批文来源","附加条件"',
     );
     expect(lines).toHaveLength(approvals.length + 1);
-    expect(lines[1]).toContain('"江宁发改备〔2026〕""88"",号","2026-03-02"');
+    expect(lines[1]).toContain(`"江宁发改备〔2026〕""88"",号","${issuedOn}"`);
     for (const a of approvals) expect(text).toContain(`"${a.documentDate}"`);
   });
 

@@ -270,7 +270,7 @@ describe('the pages', () => {
       outcome: 'approved_with_conditions',
       conditions: '开工前完成节能评估备案',
       documentNumber: '宁发改备〔2026〕12号',
-      documentDate: '2026-03-02',
+      documentDate: TEST_DOCUMENT.date,
     });
     await t.system.engine.settled();
     const view = await t.api.get(`/projects/${projectId}`, 'leader-zhang');
@@ -611,12 +611,12 @@ describe('容缺, 告知承诺 and approval documents on the pages', () => {
     const noNumber = await post(`/app/batches/${batchId}/collection`, agent, {
       itemId: '1',
       'number-1': '',
-      'date-1': '2026-03-02',
+      'date-1': TEST_DOCUMENT.date,
     });
     const collected = await post(`/app/batches/${batchId}/collection`, agent, {
       itemId: '1',
       'number-1': '宁环建〔2026〕118号',
-      'date-1': '2026-03-02',
+      'date-1': TEST_DOCUMENT.date,
     });
     await t.system.engine.settled();
     const project = await page(`/app/projects/${projectId}`, agent);

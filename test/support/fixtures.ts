@@ -1,7 +1,9 @@
 import { demoEnterprises } from '../../infra/local/seed-reference.js';
+import { type Clock, systemClock } from '../../shared/app/clock.js';
 import type { Chain } from '../../shared/domain/chain.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
 import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
+import { chinaDate } from '../../shared/domain/working-days.js';
 
 /** A valid project registration on the reference chain; override what a test is about. */
 export function projectRegistration(overrides: Record<string, unknown> = {}) {
@@ -23,8 +25,23 @@ export function submissionOf(stepId: string, chain: Chain = referenceChain) {
   return { materials: step.materials.map((m) => m.id) };
 }
 
-/** The document an approval is issued as (批文/证照), dated on or before any test's decision day. */
-export const TEST_DOCUMENT = { number: '测试批〔2026〕1号', date: '2026-03-02' } as const;
+let documentClock: Clock = systemClock;
+
+/** Dates the fixtures' approval documents by this clock: the test system's (`startTestSystem` sets it). */
+export function dateDocumentsBy(clock: Clock): void {
+  documentClock = clock;
+}
+
+/**
+ * The document an approval is issued as (批文/证照), dated the day the test system's clock reads: neither after
+ * the decision nor before the step was applied for (both refused). Read `date` when the decision is sent.
+ */
+export const TEST_DOCUMENT: { readonly number: string; readonly date: string } = {
+  number: '测试批〔2026〕1号',
+  get date(): string {
+    return chinaDate(documentClock.now());
+  },
+};
 
 /** An approval as a department sends it: with its document. */
 export const APPROVAL = { outcome: 'approved', document: TEST_DOCUMENT } as const;

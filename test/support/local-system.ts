@@ -4,6 +4,7 @@ import { createLocalSystem, type LocalSystem, type LocalSystemOptions } from '..
 import type { Clock } from '../../shared/app/clock.js';
 import type { Metrics } from '../../shared/app/metrics.js';
 import type { ScryptParams } from '../../shared/auth/scrypt-password-hasher.js';
+import { dateDocumentsBy } from './fixtures.js';
 import { ResponseContract } from './response-contract.js';
 
 let tableCounter = 0;
@@ -24,6 +25,7 @@ export async function startTestSystem(
     ...options,
     tableName,
   });
+  dateDocumentsBy(system.ctx.clock);
   return Object.assign(system, { tableName });
 }
 
