@@ -13,6 +13,7 @@ import { DecisionRequestSchema } from '../domain/decision.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { submitStep } from '../domain/step-lifecycle.js';
+import { InstantInputSchema } from '../domain/time.js';
 import {
   applyChanges,
   combineTransitions,
@@ -55,12 +56,12 @@ export type BatchInput = z.infer<typeof BatchInputSchema>;
 
 export const CarriedInputSchema = z.strictObject({
   /** when the department accepted the originals (default: now); the steps' clocks start then */
-  carriedAt: z.string().datetime({ offset: true }).optional(),
+  carriedAt: InstantInputSchema.optional(),
 });
 
 export const CollectionInputSchema = z.strictObject({
   /** when the approvals were collected (default: now): the steps are decided then */
-  collectedAt: z.string().datetime({ offset: true }).optional(),
+  collectedAt: InstantInputSchema.optional(),
   decisions: z
     .array(z.object({ itemId: z.string().min(1).max(8) }).and(DecisionRequestSchema))
     .min(1)

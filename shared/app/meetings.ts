@@ -18,6 +18,7 @@ import type { Principal } from '../domain/principal.js';
 import { itemKey } from '../domain/project.js';
 import { meetingAsSeenBy } from '../domain/redaction.js';
 import { decideStep } from '../domain/step-lifecycle.js';
+import { InstantInputSchema } from '../domain/time.js';
 import {
   applyChanges,
   combineTransitions,
@@ -53,7 +54,7 @@ export const MeetingInputSchema = z.strictObject({
     .array(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/))
     .max(20)
     .default([]),
-  scheduledAt: z.string().datetime({ offset: true }).optional(),
+  scheduledAt: InstantInputSchema.optional(),
   place: z.string().trim().min(1).max(200).optional(),
   /** why a meeting is requested (agents) */
   reason: z.string().trim().min(1).max(1000).optional(),

@@ -3,6 +3,23 @@ import { z } from 'zod';
 /** An instant, ISO 8601 with an offset (we write UTC: `2026-03-02T01:30:00.000Z`). */
 export const InstantSchema = z.string().datetime({ offset: true });
 
+const IsoInstant = z.string().datetime({ offset: true });
+
+/**
+ * An instant a request gives (a meeting's time, when originals were carried): ISO 8601 with an offset, on a day
+ * the calendar has. The message says which: `2026-02-30T09:30:00+08:00` is refused for its day.
+ */
+export const InstantInputSchema = z.string().superRefine((text, check) => {
+  if (IsoInstant.safeParse(text).success) return;
+  const day = /^\d{4}-\d{2}-\d{2}T/.test(text) ? calendarDateProblem(text.slice(0, 10)) : undefined;
+  check.addIssue({
+    code: 'custom',
+    message:
+      day ??
+      `'${text.slice(0, 40)}' is not an instant: write it ISO 8601 with its offset, e.g. 2026-03-02T09:30:00+08:00`,
+  });
+});
+
 /** Days in a month of the Gregorian calendar (month 1..12). */
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;

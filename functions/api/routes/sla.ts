@@ -9,7 +9,7 @@ import { endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
 import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
-import { ChinaDateSchema, MonthSchema } from '../../../shared/domain/time.js';
+import { ChinaDateSchema, InstantInputSchema, MonthSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import {
@@ -363,7 +363,7 @@ export function slaRoutes(deps: ApiDeps) {
           required: false,
           content: {
             'application/json': {
-              schema: z.strictObject({ asOf: z.string().datetime({ offset: true }).optional() }),
+              schema: z.strictObject({ asOf: InstantInputSchema.optional() }),
             },
           },
         },

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CalendarOverridesSchema } from '../../../shared/domain/calendar-overrides.js';
 import { ApprovalDocumentSchema } from '../../../shared/domain/decision.js';
-import { ChinaDateSchema, calendarDateProblem, MonthSchema } from '../../../shared/domain/time.js';
+import {
+  ChinaDateSchema,
+  calendarDateProblem,
+  InstantInputSchema,
+  MonthSchema,
+} from '../../../shared/domain/time.js';
 
 describe('calendar dates', () => {
   it.each(['2026-02-28', '2028-02-29', '2000-02-29', '2026-12-31', '2026-04-30'])('accepts %s', (date) => {
@@ -42,5 +47,19 @@ describe('calendar dates', () => {
   it('refuses a month 13 in a report period', () => {
     expect(MonthSchema.safeParse('2026-13').success).toBe(false);
     expect(MonthSchema.safeParse('2026-12').success).toBe(true);
+  });
+});
+
+describe('instants a request gives', () => {
+  it('accepts an ISO 8601 instant with its offset', () => {
+    expect(InstantInputSchema.safeParse('2026-03-02T09:30:00+08:00').success).toBe(true);
+  });
+
+  it.each([
+    ['2026-02-30T09:30:00+08:00', /'2026-02-30' is not a calendar date: 2026-02 has 28 days/],
+    ['2026-03-02 09:30', /is not an instant: write it ISO 8601 with its offset/],
+    ['2026-03-02T09:30:00', /is not an instant/],
+  ])('refuses %s, saying why', (text, why) => {
+    expect(InstantInputSchema.safeParse(text).error?.issues[0]?.message).toMatch(why);
   });
 });
