@@ -134,6 +134,52 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it.each([
+    [
+      'a closure',
+      'put',
+      '/calendar/closures/2026-02-30',
+      'admin',
+      { reason: '台风' },
+      /param\.date: '2026-02-30' is not a calendar date: 2026-02 has 28 days/,
+    ],
+    [
+      'a holiday of a year',
+      'put',
+      '/calendar/years/2027',
+      'admin',
+      { holidays: ['2027-02-29'], workdays: [] },
+      /body\.holidays\.0: '2027-02-29' is not a calendar date/,
+    ],
+    [
+      'the audit day',
+      'get',
+      '/admin/audit?date=2026-04-31',
+      'admin',
+      undefined,
+      /query\.date: '2026-04-31' is not a calendar date: 2026-04 has 30 days/,
+    ],
+    [
+      'a report period',
+      'get',
+      '/reports/departments?from=2026-13&to=2027-01',
+      'leader-zhang',
+      undefined,
+      /query\.from: '2026-13' is not a calendar month/,
+    ],
+  ] as const)(
+    'refuses a day the calendar does not have in %s',
+    async (_what, method, path, as, body, message) => {
+      const before = await snapshot();
+      const calendar = (await api.get('/calendar', 'admin')).body;
+      const res = method === 'put' ? await api.put(path, as, body) : await api.get(path, as);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      expect(await snapshot()).toEqual(before);
+      expect((await api.get('/calendar', 'admin')).body).toEqual(calendar);
+    },
+  );
+
   it('refuses materials the step does not list', async () => {
     const view = await driveProject(system, api, projectId, {
       stop: (v) => allSteps(v).some((s) => s.stepId === '2' && s.status === 'ready'),
