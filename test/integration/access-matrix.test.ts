@@ -348,6 +348,24 @@ const MATRIX: Record<string, Case[]> = {
       foreign: [N, A, N, A, A, N],
     },
   ],
+  'POST /batches/{batchId}/edit': [
+    {
+      // carried already: a 409 for the batch's agent (a batch is edited only before it is carried up)
+      target: (_, o) => ({ path: `/batches/${o.batch}/edit`, body: { remove: ['1'], reason: '矩阵测试' } }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F, N],
+      foreign: [N, F, N, F, F, N],
+    },
+  ],
+  'POST /batches/{batchId}/cancellation': [
+    {
+      // carried already: a 409 for the batch's agent
+      target: (_, o) => ({ path: `/batches/${o.batch}/cancellation`, body: { reason: '矩阵测试' } }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F, N],
+      foreign: [N, F, N, F, F, N],
+    },
+  ],
   'POST /batches/{batchId}/carried': [
     {
       // carried already: a 409 for the batch's agent
