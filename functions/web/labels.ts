@@ -49,6 +49,7 @@ const MEETING_STATUS: Record<string, [string, string]> = {
   scheduled: ['已安排', 'scheduled'],
   declined: ['未同意', 'declined'],
   minuted: ['已印发纪要', 'minuted'],
+  cancelled: ['已取消', 'cancelled'],
 };
 
 const PAUSE_KIND: Record<string, [string, string]> = {

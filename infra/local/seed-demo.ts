@@ -268,17 +268,19 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
   clock.advanceDays(0.1);
   await acknowledge(ctx, efficiency, openComplaint.complaintId);
 
-  clock.release();
-  await system.runJob();
+  // The leader convened the meeting on the red EIA two days ago, for half an hour ago: it is being held now, so the
+  // tour can take its attendance and minute it at once (attendance and minutes are taken from a meeting's start).
   const leader: Principal = { userId: 'leader-zhang', role: 'leader', name: '张主任（政务服务中心）' };
-  const nextWeek = new Date(Date.now() + 7 * 86_400_000);
   await createMeeting(ctx, leader, {
     title: '长江数据中心一期 环评超期督办联审会',
     agenda: [{ projectId: lights, stepId: '7', note: '环评超承诺时限，请生态环境局说明并当场议定' }],
     invite: ['DRC'],
-    scheduledAt: `${chinaDate(nextWeek)}T09:30:00+08:00`,
+    scheduledAt: new Date(Date.now() - 30 * 60_000).toISOString(),
     place: '区政务服务中心三楼联审会议室',
   });
+
+  clock.release();
+  await system.runJob();
 
   await settle();
   return codes;

@@ -3,10 +3,13 @@ import { assertAllowed } from '../domain/access-policy.js';
 import {
   type Batch,
   type BatchItem,
+  cancelledBatch,
   carriedUp,
   collected,
+  isOpenBatch,
   MAX_BATCH_ITEMS,
   momentOf,
+  withoutItems,
 } from '../domain/batch.js';
 import { findStep } from '../domain/chain-graph.js';
 import { DecisionRequestSchema } from '../domain/decision.js';
@@ -59,6 +62,16 @@ export const CarriedInputSchema = z.strictObject({
   carriedAt: InstantInputSchema.optional(),
 });
 
+export const BatchEditSchema = z.strictObject({
+  /** the items to take out (their itemIds) */
+  remove: z.array(z.string().min(1).max(8)).min(1).max(MAX_BATCH_ITEMS),
+  reason: z.string().trim().min(1, 'say why the items are taken out (reason)').max(500),
+});
+
+export const BatchCancellationSchema = z.strictObject({
+  reason: z.string().trim().min(1, 'say why the batch is cancelled (reason)').max(500),
+});
+
 export const CollectionInputSchema = z.strictObject({
   /** when the approvals were collected (default: now): the steps are decided then */
   collectedAt: InstantInputSchema.optional(),
@@ -95,8 +108,17 @@ export async function assembleBatch(
   if (new Set(keys).size !== keys.length) {
     throw new InvalidInputError('BATCH.DUPLICATE_ITEM', 'the same step is in the batch twice');
   }
+  const inOpenBatch = await openBatchSteps(ctx, principal.userId);
   const items: BatchItem[] = [];
   for (const entry of input.items) {
+    const already = inOpenBatch.get(`${entry.projectId}#${entry.stepId}`);
+    if (already) {
+      throw new ConflictError(
+        'BATCH.STEP_IN_OPEN_BATCH',
+        `step ${entry.stepId} of project ${already.item.projectCode} is already in batch ${already.batchId} (${already.status}): take it out of that batch or cancel it first`,
+        { batchId: already.batchId },
+      );
+    }
     const state = await loadState(ctx, entry.projectId);
     assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
     assertAllowed(principal, 'step.submit', { project: state.project });
@@ -237,6 +259,15 @@ export function collectBatch(
       }
       decisions.set(d.itemId, d);
     }
+    const perProject = await statesOf(ctx, batch);
+    // an item its department acted on directly meanwhile (decided, or sent back for a supplement) is no longer
+    // the batch's to collect: it drops out of the collection, recorded on the batch
+    const dropped = new Map<string, string>();
+    for (const item of batch.items) {
+      const status = perProject.get(item.projectId)?.state.items.get(item.stepId)?.status;
+      if (status && status !== 'in_review') dropped.set(item.itemId, status);
+    }
+    for (const id of dropped.keys()) decisions.delete(id);
     const next = collected(
       batch,
       at,
@@ -251,9 +282,10 @@ export function collectBatch(
           },
         ]),
       ),
+      dropped,
     );
-    const perProject = await statesOf(ctx, batch);
     for (const item of batch.items) {
+      if (dropped.has(item.itemId)) continue;
       const entry = perProject.get(item.projectId) as ProjectEntry;
       const { itemId: _i, ...decision } = decisions.get(item.itemId) as (typeof input.decisions)[number];
       let decided: Transition;
@@ -277,8 +309,59 @@ export function collectBatch(
     }
     await commitBatch(ctx, principal, batch, next, perProject, now);
     // every item is one upper-level department's decision, counted as an officer's is (once, once committed)
-    ctx.metrics?.add('Decisions', batch.items.length);
+    ctx.metrics?.add('Decisions', batch.items.length - dropped.size);
     return { ...next, version: batch.version + 1 };
+  });
+}
+
+/** The steps in the agent's open batches (a step sits in one at a time), by `projectId#stepId`. */
+async function openBatchSteps(
+  ctx: AppContext,
+  agentId: string,
+): Promise<Map<string, { batchId: string; status: string; item: BatchItem }>> {
+  const open = new Map<string, { batchId: string; status: string; item: BatchItem }>();
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.store.listBatches({ agentId }, { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const batch of page.items.filter(isOpenBatch)) {
+      for (const item of batch.items) {
+        open.set(`${item.projectId}#${item.stepId}`, { batchId: batch.batchId, status: batch.status, item });
+      }
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return open;
+}
+
+/** The agent takes items out of a batch not yet carried up, with a reason (what was in it stays on record). */
+export function editBatch(
+  ctx: AppContext,
+  principal: Principal,
+  batchId: string,
+  input: z.infer<typeof BatchEditSchema>,
+): Promise<Batch> {
+  return retryOnConflict(async () => {
+    const batch = await batchFor(ctx, principal, batchId, 'batch.carry');
+    const next = withoutItems(batch, input.remove, input.reason, principal.userId, ctx.clock.now());
+    const stored = { ...next, version: batch.version + 1 };
+    await ctx.store.commit([{ op: 'put_batch', batch: stored, expectedVersion: batch.version }]);
+    return stored;
+  });
+}
+
+/** The agent cancels a batch not yet carried up, with a reason: its steps may go in another batch. */
+export function cancelBatch(
+  ctx: AppContext,
+  principal: Principal,
+  batchId: string,
+  reason: string,
+): Promise<Batch> {
+  return retryOnConflict(async () => {
+    const batch = await batchFor(ctx, principal, batchId, 'batch.carry');
+    const next = cancelledBatch(batch, reason, principal.userId, ctx.clock.now());
+    const stored = { ...next, version: batch.version + 1 };
+    await ctx.store.commit([{ op: 'put_batch', batch: stored, expectedVersion: batch.version }]);
+    return stored;
   });
 }
 
@@ -298,8 +381,8 @@ export async function listBatches(
       ? { agentId: principal.userId }
       : principal.role === 'officer'
         ? { departmentId: principal.departmentId ?? '-' }
-        : principal.role === 'investor'
-          ? undefined
+        : principal.role === 'investor' || principal.role === 'efficiency'
+          ? undefined // the efficiency office sees no batch (the security model), nor does an investor list them
           : {};
   if (!filter) return { items: [] };
   return ctx.store.listBatches(filter, page);

@@ -2,15 +2,19 @@ import { z } from 'zod';
 import { assertAllowed, canSeeMeeting } from '../domain/access-policy.js';
 import { findPart, findStep } from '../domain/chain-graph.js';
 import { DOCUMENT_TITLES, type ProjectDocument } from '../domain/documents.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import {
   type AgendaItem,
+  agendaRefusal,
   answerRequest,
+  assertInFuture,
   bindingsOf,
+  cancel,
   MAX_AGENDA_ITEMS,
   type Meeting,
   MinutedDecisionSchema,
   minuted,
+  reschedule,
   respond,
   takeAttendance,
 } from '../domain/meeting.js';
@@ -97,14 +101,15 @@ async function agendaOf(ctx: AppContext, principal: Principal, input: MeetingInp
         `step ${entry.stepId} is a joint review: put its parts on the agenda (${found.step.parts.map((p) => p.id).join(', ')})`,
       );
     }
-    if (item.status !== 'in_review' && item.status !== 'supplement_requested') {
+    const refusal = agendaRefusal(item.status);
+    if (refusal) {
       throw new ConflictError(
         'MEETING.STEP_NOT_OPEN',
-        `step ${entry.stepId}${entry.partId ? ` part ${entry.partId}` : ''} of project ${state.project.code} is ${item.status}; a meeting decides steps under review`,
+        `step ${entry.stepId}${entry.partId ? ` part ${entry.partId}` : ''} of project ${state.project.code}: ${refusal}`,
       );
     }
     if (principal.role === 'officer' && found.stage.leadDepartmentId !== principal.departmentId) {
-      throw new ConflictError(
+      throw new ForbiddenError(
         'MEETING.NOT_YOUR_STAGE',
         `a lead department convenes meetings on the stages it leads; step ${entry.stepId} sits in ${found.stage.name} (lead ${found.stage.leadDepartmentId})`,
       );
@@ -154,6 +159,7 @@ export async function createMeeting(
       'a convened meeting needs its time (scheduledAt) and place',
     );
   }
+  if (!requesting && input.scheduledAt) assertInFuture(input.scheduledAt, ctx.clock.now());
   const agenda = await agendaOf(ctx, principal, input);
   const departments = new Set((await ctx.store.listDepartments()).map((d) => d.id));
   const unknown = input.invite.filter((d) => !departments.has(d));
@@ -213,6 +219,57 @@ export async function answerMeetingRequest(
         : [];
     await saveMeeting(ctx, scheduled, meeting.version, concerns, now);
     return scheduled;
+  });
+}
+
+/** The convener (or a leader) moves a scheduled meeting to a later time or another place; everyone invited is told. */
+export async function rescheduleMeeting(
+  ctx: AppContext,
+  principal: Principal,
+  meetingId: string,
+  change: { scheduledAt: string; place?: string; reason: string },
+): Promise<Meeting> {
+  return retryOnConflict(async () => {
+    const meeting = await meetingFor(ctx, principal, meetingId, 'meeting.run');
+    const now = ctx.clock.now();
+    const next = reschedule(meeting, change, principal.userId, now);
+    const concerns = audienceConcerns(next, {
+      title: `联审会改期：${next.title}`,
+      message: `因${change.reason}，会议改于 ${when(next)} 召开（原定 ${when(meeting)}）。`,
+      departmentAsk: '请重新确认参会或请假。',
+    });
+    await saveMeeting(ctx, next, meeting.version, concerns, now);
+    return next;
+  });
+}
+
+/** The convener (or a leader) cancels a meeting not yet minuted, with a reason; everyone invited is told. */
+export async function cancelMeeting(
+  ctx: AppContext,
+  principal: Principal,
+  meetingId: string,
+  reason: string,
+): Promise<Meeting> {
+  return retryOnConflict(async () => {
+    // the convener runs its meeting; a leader may call off any (a request too)
+    const meeting = await meetingFor(ctx, principal, meetingId, 'meeting.run');
+    const now = ctx.clock.now();
+    const next = cancel(meeting, reason, principal.userId, now.toISOString());
+    const concerns = audienceConcerns(next, {
+      title: `联审会取消：${next.title}`,
+      message: `原定 ${when(meeting)} 的会议取消。理由：${reason}。`,
+    });
+    if (meeting.requestedBy) {
+      concerns.push({
+        kind: 'meeting',
+        title: `联审会取消：${next.title}`,
+        message: `您申请的会议取消。理由：${reason}。`,
+        meeting: { meetingId: next.meetingId },
+        audiences: [{ userId: meeting.requestedBy.userId }],
+      });
+    }
+    await saveMeeting(ctx, next, meeting.version, concerns, now);
+    return next;
   });
 }
 
@@ -421,18 +478,49 @@ async function saveMeeting(
 const when = (meeting: Meeting) =>
   `${meeting.scheduledAt ? chinaDate(new Date(meeting.scheduledAt)) : '待定'} ${meeting.place ?? ''}`;
 
-function invitationConcerns(meeting: Meeting): Concern[] {
+/**
+ * One piece of news about a meeting for those concerned: the invited departments (asked to answer, where there is
+ * something to answer) and each agent of a project on the agenda, told only of their own projects' items (an agent
+ * attends for the enterprise but answers nothing).
+ */
+function audienceConcerns(
+  meeting: Meeting,
+  news: { title: string; message: string; departmentAsk?: string },
+): Concern[] {
+  const ref = {
+    meetingId: meeting.meetingId,
+    ...(meeting.scheduledAt ? { scheduledAt: meeting.scheduledAt } : {}),
+  };
+  const agents = [...new Set(meeting.agenda.map((i) => i.agentId))];
   return [
     {
       kind: 'meeting',
-      title: `联审会通知：${meeting.title}`,
-      message: `时间地点：${when(meeting)}；议题：${meeting.agenda.map((i) => `${i.projectCode} ${i.stepName}`).join('；')}。请确认参会或请假。`,
-      audiences: [
-        ...meeting.invited.map((departmentId) => ({ departmentId })),
-        ...[...new Set(meeting.agenda.map((i) => i.agentId))].map((userId) => ({ userId })),
-      ],
+      title: news.title,
+      message: `${news.message}${news.departmentAsk ?? ''}`,
+      meeting: ref,
+      audiences: meeting.invited.map((departmentId) => ({ departmentId })),
     },
+    ...agents.map(
+      (agentId): Concern => ({
+        kind: 'meeting',
+        title: news.title,
+        message: `${news.message}涉及您代办的事项：${meeting.agenda
+          .filter((i) => i.agentId === agentId)
+          .map((i) => `${i.projectCode} ${i.stepName}`)
+          .join('；')}。`,
+        meeting: ref,
+        audiences: [{ userId: agentId }],
+      }),
+    ),
   ];
+}
+
+function invitationConcerns(meeting: Meeting): Concern[] {
+  return audienceConcerns(meeting, {
+    title: `联审会通知：${meeting.title}`,
+    message: `时间地点：${when(meeting)}。`,
+    departmentAsk: `议题：${meeting.agenda.map((i) => `${i.projectCode} ${i.stepName}`).join('；')}。请确认参会或请假。`,
+  });
 }
 
 function requestConcern(meeting: Meeting): Concern {
@@ -440,22 +528,16 @@ function requestConcern(meeting: Meeting): Concern {
     kind: 'meeting',
     title: `联审会申请：${meeting.title}`,
     message: `${meeting.requestedBy?.name ?? '代办员'}申请召开联审会：${meeting.reason ?? ''}`,
+    meeting: { meetingId: meeting.meetingId },
     audiences: [{ role: 'leader' }],
   };
 }
 
 function minutesConcerns(meeting: Meeting): Concern[] {
-  return [
-    {
-      kind: 'meeting',
-      title: `会议纪要：${meeting.title}`,
-      message: `${meeting.minutes?.number ?? ''} 已印发，议定事项对相关部门具有约束力。`,
-      audiences: [
-        ...meeting.invited.map((departmentId) => ({ departmentId })),
-        ...[...new Set(meeting.agenda.map((i) => i.agentId))].map((userId) => ({ userId })),
-      ],
-    },
-  ];
+  return audienceConcerns(meeting, {
+    title: `会议纪要：${meeting.title}`,
+    message: `${meeting.minutes?.number ?? ''} 已印发，议定事项对相关部门具有约束力。`,
+  });
 }
 
 const DECISION_TEXT: Record<string, string> = {
@@ -494,6 +576,8 @@ function minutesDocument(
               : decision.outcome === 'rejected'
                 ? `${decision.reason}（依据：${decision.legalBasis}）`
                 : '',
+        // the meeting's remark on the matter (会议意见); an investor's copy leaves it out
+        comment: 'comment' in decision && decision.comment ? decision.comment : '',
         rule:
           decision.outcome === 'noted'
             ? '部门已在会前作出决定，会议不再议定'
@@ -513,13 +597,14 @@ function minutesDocument(
     issuedAt: at,
     fields: {
       meetingTitle: meeting.title,
-      meetingId: meeting.meetingId,
       scheduledAt: meeting.scheduledAt ?? null,
       place: meeting.place ?? null,
       convenedBy: meeting.convenedBy?.name ?? null,
       attendees: (attendance?.present ?? []).map(nameOf),
-      onLeave: (attendance?.onLeave ?? []).map(
-        (d) => `${nameOf(d)}（${meeting.responses[d]?.reason ?? ''}）`,
+      onLeave: (attendance?.onLeave ?? []).map(nameOf),
+      // why each sent leave: the service's working, left out of an investor's copy
+      onLeaveReasons: (attendance?.onLeave ?? []).map(
+        (d) => `${nameOf(d)}：${meeting.responses[d]?.reason ?? ''}`,
       ),
       absentWithoutLeave: (attendance?.absent ?? []).map(nameOf),
       decisions: items,

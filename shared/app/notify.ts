@@ -18,6 +18,8 @@ export type Concern = {
   /** the department whose group robot hears of it */
   departmentId?: string;
   rung?: string;
+  /** a joint review meeting the news is about, and when it is held */
+  meeting?: { meetingId: string; scheduledAt?: string };
   audiences: Audience[];
   /** also alert people outside the system (SNS on AWS): the upper rungs and deemed approvals */
   alert?: boolean;
@@ -67,6 +69,8 @@ export async function notificationEffects(
             : {}),
           ...(concern.stepId ? { stepId: concern.stepId } : {}),
           ...(concern.partId ? { partId: concern.partId } : {}),
+          ...(concern.meeting ? { meetingId: concern.meeting.meetingId } : {}),
+          ...(concern.meeting?.scheduledAt ? { meetingAt: concern.meeting.scheduledAt } : {}),
           read: false,
         },
       });

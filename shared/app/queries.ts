@@ -15,7 +15,7 @@ import {
   type ProjectEvent,
   type ProjectStep,
 } from '../domain/project.js';
-import { eventAsSeenBy } from '../domain/redaction.js';
+import { documentAsSeenBy, eventAsSeenBy } from '../domain/redaction.js';
 import { readClock } from '../domain/step-clock.js';
 import { isPassed, type ProjectStatus } from '../domain/step-status.js';
 import { partsOf } from '../domain/transition.js';
@@ -350,7 +350,7 @@ export async function departmentInbox(
 /** The documents of a project (超时默认通知单, minutes…), for whoever may see the project. */
 export async function listProjectDocuments(ctx: AppContext, principal: Principal, projectId: string) {
   await assertProjectVisible(ctx, principal, projectId);
-  return ctx.store.listDocuments(projectId);
+  return (await ctx.store.listDocuments(projectId)).map((d) => documentAsSeenBy(principal, d));
 }
 
 export async function getProjectDocument(
@@ -362,7 +362,7 @@ export async function getProjectDocument(
   const project = await assertProjectVisible(ctx, principal, projectId);
   const document = await ctx.store.getDocument(projectId, docId);
   if (!document) throw new NotFoundError('DOCUMENT.NOT_FOUND', 'this project has no such document');
-  return { project, document };
+  return { project, document: documentAsSeenBy(principal, document) };
 }
 
 async function assertProjectVisible(

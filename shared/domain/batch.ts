@@ -10,8 +10,12 @@ import { InstantSchema as Instant } from './time.js';
  * each step is decided). Each move is one transaction over every step of the batch, or nothing.
  *
  *   assembling ─(carried up)→ carried ─(approvals collected)→ collected
+ *       └─(cancelled, with a reason)→ cancelled
+ *
+ * Before it is carried up, the agent may take items out of it or cancel it. A step sits in one open batch at a
+ * time. An item its department decided directly meanwhile is dropped at the collection, and the drop recorded.
  */
-export const BatchStatusSchema = z.enum(['assembling', 'carried', 'collected']);
+export const BatchStatusSchema = z.enum(['assembling', 'carried', 'collected', 'cancelled']);
 export type BatchStatus = z.infer<typeof BatchStatusSchema>;
 
 export const MAX_BATCH_ITEMS = 20;
@@ -28,6 +32,8 @@ export const BatchItemSchema = z.object({
   /** once collected: what the department decided, and the approval document's number when it approved */
   outcome: z.string().optional(),
   documentNumber: z.string().optional(),
+  /** decided directly by its department before the collection: dropped from it, with what was decided */
+  dropped: z.object({ status: z.string(), at: Instant }).optional(),
 });
 export type BatchItem = z.infer<typeof BatchItemSchema>;
 
@@ -48,6 +54,9 @@ export const BatchSchema = z.object({
   /** when the approvals were collected (领取批件), and who recorded them */
   collectedAt: Instant.optional(),
   collectedBy: z.string().optional(),
+  cancelled: z.object({ reason: z.string(), by: z.string(), at: Instant }).optional(),
+  /** items taken out before it was carried up (痕迹管理: the record of what was in it stays) */
+  removed: z.array(BatchItemSchema.extend({ reason: z.string(), by: z.string(), at: Instant })).optional(),
   updatedAt: Instant,
 });
 export type Batch = z.infer<typeof BatchSchema>;
@@ -75,6 +84,62 @@ export function momentOf(
   return at;
 }
 
+/** A batch still open: assembling, or carried up and not yet collected (a step sits in one at a time). */
+export const isOpenBatch = (batch: Pick<Batch, 'status'>): boolean =>
+  batch.status === 'assembling' || batch.status === 'carried';
+
+const stillAssembling = (batch: Batch, what: string): void => {
+  if (batch.status !== 'assembling') {
+    throw new ConflictError(
+      'BATCH.NOT_ASSEMBLING',
+      `batch ${batch.batchId} is ${batch.status}: only a batch not yet carried up can ${what}`,
+      { status: batch.status },
+    );
+  }
+};
+
+/** The agent takes items out of a batch not yet carried up, with a reason; a batch keeps at least one item. */
+export function withoutItems(
+  batch: Batch,
+  itemIds: readonly string[],
+  reason: string,
+  by: string,
+  now: Date,
+): Batch {
+  stillAssembling(batch, 'be edited');
+  const unknown = itemIds.filter((id) => !batch.items.some((i) => i.itemId === id));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      'BATCH.UNKNOWN_ITEM',
+      `batch ${batch.batchId} has no item ${unknown.join(', ')}`,
+    );
+  }
+  const kept = batch.items.filter((i) => !itemIds.includes(i.itemId));
+  if (kept.length === 0) {
+    throw new InvalidInputError(
+      'BATCH.WOULD_BE_EMPTY',
+      'a batch keeps at least one item: to drop them all, cancel the batch (POST /batches/{id}/cancellation)',
+    );
+  }
+  const at = now.toISOString();
+  return {
+    ...batch,
+    items: kept,
+    removed: [
+      ...(batch.removed ?? []),
+      ...batch.items.filter((i) => itemIds.includes(i.itemId)).map((i) => ({ ...i, reason, by, at })),
+    ],
+    updatedAt: at,
+  };
+}
+
+/** The agent cancels a batch not yet carried up, with a reason: its steps are free for another batch. */
+export function cancelledBatch(batch: Batch, reason: string, by: string, now: Date): Batch {
+  stillAssembling(batch, 'be cancelled');
+  const at = now.toISOString();
+  return { ...batch, status: 'cancelled', cancelled: { reason, by, at }, updatedAt: at };
+}
+
 /** The batch carried up: only an assembled batch can be. */
 export function carriedUp(batch: Batch, at: Date, by: string, now: Date): Batch {
   if (batch.status !== 'assembling') {
@@ -93,13 +158,17 @@ export function carriedUp(batch: Batch, at: Date, by: string, now: Date): Batch 
   };
 }
 
-/** The batch's approvals collected: only a batch carried up can be, and every item must be decided at once. */
+/**
+ * The batch's approvals collected: only a batch carried up can be, and every item must be decided at once, but those
+ * its department decided directly meanwhile (`dropped`: item id → the step's status), which drop out, recorded.
+ */
 export function collected(
   batch: Batch,
   at: Date,
   by: string,
   now: Date,
   outcomes: ReadonlyMap<string, { outcome: string; documentNumber?: string }>,
+  dropped: ReadonlyMap<string, string> = new Map(),
 ): Batch {
   if (batch.status !== 'carried') {
     throw new ConflictError(
@@ -117,7 +186,7 @@ export function collected(
       `batch ${batch.batchId} has no item ${unknown.join(', ')}`,
     );
   }
-  const missing = batch.items.filter((i) => !outcomes.has(i.itemId));
+  const missing = batch.items.filter((i) => !outcomes.has(i.itemId) && !dropped.has(i.itemId));
   if (missing.length > 0) {
     throw new InvalidInputError(
       'BATCH.ITEMS_UNDECIDED',
@@ -131,7 +200,12 @@ export function collected(
     status: 'collected',
     collectedAt: at.toISOString(),
     collectedBy: by,
-    items: batch.items.map((i) => ({ ...i, ...outcomes.get(i.itemId) })),
+    items: batch.items.map((i) => {
+      const status = dropped.get(i.itemId);
+      return status
+        ? { ...i, dropped: { status, at: now.toISOString() } }
+        : { ...i, ...outcomes.get(i.itemId) };
+    }),
     updatedAt: now.toISOString(),
   };
 }

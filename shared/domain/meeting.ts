@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MissingMaterialSchema } from './decision.js';
 import { ConflictError, InvalidInputError } from './errors.js';
+import type { StepStatus } from './step-status.js';
 import { InstantSchema } from './time.js';
 
 /**
@@ -10,7 +11,15 @@ import { InstantSchema } from './time.js';
  * decided; a department absent without leave is deemed to consent (缺席默认); one on leave is not bound.
  */
 
-export const MeetingStatusSchema = z.enum(['requested', 'proposed', 'scheduled', 'declined', 'minuted']);
+export const MeetingStatusSchema = z.enum([
+  'requested',
+  'proposed',
+  'scheduled',
+  'declined',
+  'minuted',
+  /** called off before it was minuted, with a reason (everyone invited is told) */
+  'cancelled',
+]);
 export type MeetingStatus = z.infer<typeof MeetingStatusSchema>;
 
 export const AgendaItemSchema = z.object({
@@ -100,6 +109,21 @@ export const MeetingSchema = z.object({
     })
     .optional(),
   declined: z.object({ reason: z.string(), by: z.string(), at: InstantSchema }).optional(),
+  cancelled: z.object({ reason: z.string(), by: z.string(), at: InstantSchema }).optional(),
+  /** every move of its time or place, oldest first (痕迹管理: the earlier time stays on record) */
+  reschedules: z
+    .array(
+      z.object({
+        from: InstantSchema,
+        to: InstantSchema,
+        placeBefore: z.string().optional(),
+        place: z.string().optional(),
+        reason: z.string(),
+        by: z.string(),
+        at: InstantSchema,
+      }),
+    )
+    .optional(),
   createdAt: InstantSchema,
   updatedAt: InstantSchema,
 });
@@ -112,6 +136,49 @@ export const ScheduleSchema = z.strictObject({
   scheduledAt: z.string().datetime({ offset: true }),
   place: z.string().trim().min(1).max(200),
 });
+
+export const RescheduleSchema = z.strictObject({
+  scheduledAt: z.string().datetime({ offset: true }),
+  place: z.string().trim().min(1).max(200).optional(),
+  reason: z.string().trim().min(1, 'say why the meeting moves (reason)').max(500),
+});
+
+export const CancellationSchema = z.strictObject({
+  reason: z.string().trim().min(1, 'say why the meeting is cancelled (reason)').max(500),
+});
+
+/** A meeting is set for a time still to come: a time already past is a mistake, not a plan. */
+export function assertInFuture(scheduledAt: string, now: Date): void {
+  if (Date.parse(scheduledAt) <= now.getTime()) {
+    throw new InvalidInputError(
+      'MEETING.TIME_PAST',
+      `scheduledAt ${scheduledAt} is not in the future: a meeting is scheduled for a time still to come`,
+    );
+  }
+}
+
+/** Attendance and minutes are taken from the meeting's start, never before it. */
+function assertStarted(meeting: Meeting, now: string, action: string): void {
+  if (meeting.scheduledAt && Date.parse(now) < Date.parse(meeting.scheduledAt)) {
+    throw new ConflictError(
+      'MEETING.NOT_STARTED',
+      `the meeting has not started yet (scheduled for ${meeting.scheduledAt}); ${action} from its start`,
+      { scheduledAt: meeting.scheduledAt },
+    );
+  }
+}
+
+/**
+ * What a joint review meeting may decide: a step or part in review at its department. One waiting for the
+ * applicant (补正) is the applicant's move, not the departments'. Returns why not, or undefined.
+ */
+export function agendaRefusal(status: StepStatus): string | undefined {
+  if (status === 'in_review') return undefined;
+  if (status === 'supplement_requested') {
+    return 'it waits for the applicant to supplement (补正): a meeting decides only what is under review; put it on the agenda once resubmitted';
+  }
+  return `it is ${status}; a meeting decides steps under review`;
+}
 
 /** A meeting that may still be answered and held. */
 const open = (meeting: Meeting, action: string): void => {
@@ -140,6 +207,7 @@ export function answerRequest(
     );
   }
   if (answer.accept) {
+    assertInFuture(answer.scheduledAt, new Date(at));
     return {
       ...meeting,
       status: 'scheduled',
@@ -149,6 +217,54 @@ export function answerRequest(
     };
   }
   return { ...meeting, status: 'declined', declined: { reason: answer.reason, by, at }, updatedAt: at };
+}
+
+/** The convener moves a scheduled meeting (not yet held) to a later time or another place, with a reason. */
+export function reschedule(
+  meeting: Meeting,
+  change: { scheduledAt: string; place?: string; reason: string },
+  by: string,
+  now: Date,
+): Meeting {
+  open(meeting, 'be rescheduled');
+  if (meeting.attendance) {
+    throw new ConflictError(
+      'MEETING.HELD',
+      'the meeting has been held (attendance taken); minute it instead',
+    );
+  }
+  assertInFuture(change.scheduledAt, now);
+  const at = now.toISOString();
+  return {
+    ...meeting,
+    scheduledAt: change.scheduledAt,
+    ...(change.place ? { place: change.place } : {}),
+    reschedules: [
+      ...(meeting.reschedules ?? []),
+      {
+        from: meeting.scheduledAt ?? at,
+        to: change.scheduledAt,
+        ...(meeting.place ? { placeBefore: meeting.place } : {}),
+        ...(change.place ? { place: change.place } : {}),
+        reason: change.reason,
+        by,
+        at,
+      },
+    ],
+    updatedAt: at,
+  };
+}
+
+/** The convener (or a leader) calls off a meeting not yet minuted, with a reason. */
+export function cancel(meeting: Meeting, reason: string, by: string, at: string): Meeting {
+  if (meeting.status !== 'scheduled' && meeting.status !== 'requested' && meeting.status !== 'proposed') {
+    throw new ConflictError(
+      'MEETING.NOT_CANCELLABLE',
+      `the meeting is ${meeting.status}; only a meeting not yet minuted can be cancelled`,
+      { status: meeting.status },
+    );
+  }
+  return { ...meeting, status: 'cancelled', cancelled: { reason, by, at }, updatedAt: at };
 }
 
 /** An invited department confirms it attends or sends leave (with a reason). */
@@ -189,6 +305,7 @@ export function takeAttendance(
   at: string,
 ): Meeting {
   open(meeting, 'take attendance');
+  assertStarted(meeting, at, 'take attendance');
   const strangers = present.filter((d) => !meeting.invited.includes(d));
   if (strangers.length > 0) {
     throw new InvalidInputError(
@@ -219,6 +336,14 @@ export function bindingsOf(
     throw new ConflictError('MEETING.NO_ATTENDANCE', 'take the attendance before minuting the decisions');
   }
   const attendance = meeting.attendance;
+  const ids = decisions.map((d) => d.itemId);
+  const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+  if (twice.length > 0) {
+    throw new InvalidInputError(
+      'MEETING.DUPLICATE_DECISION',
+      `one decision per agenda item: item ${twice.slice(0, 5).join(', ')} is minuted more than once`,
+    );
+  }
   const byId = new Map(meeting.agenda.map((item) => [item.itemId, item]));
   const unknown = decisions.filter((d) => !byId.has(d.itemId)).map((d) => d.itemId);
   if (unknown.length > 0) {
@@ -254,6 +379,7 @@ export function minuted(
   at: string,
 ): Meeting {
   open(meeting, 'be minuted');
+  assertStarted(meeting, at, 'minute it');
   return {
     ...meeting,
     status: 'minuted',

@@ -28,6 +28,9 @@ export const NotificationSchema = z.object({
   projectCode: z.string().optional(),
   stepId: z.string().optional(),
   partId: z.string().optional(),
+  /** the joint review meeting it is about, and the instant it is held */
+  meetingId: z.string().optional(),
+  meetingAt: InstantSchema.optional(),
   read: z.boolean(),
 });
 export type Notification = z.infer<typeof NotificationSchema>;

@@ -56,31 +56,62 @@ export function eventAsSeenBy(
   }
 }
 
-/** A meeting the principal may see, as they may see it: an investor gets neither notes nor who answered. */
+/**
+ * A meeting the principal may see, as they may see it (DOMAIN.md: each person sees of a meeting only the items of
+ * projects they may see). An agent sees the items of their own projects (another agent's project is not theirs to
+ * see, nor its note); an investor sees their enterprise's items with neither notes, nor who answered, nor why a
+ * department sent leave. Leaders, admins and the departments see the whole agenda.
+ */
 export function meetingAsSeenBy(principal: Principal, meeting: Meeting): Meeting {
-  if (principal.role !== 'investor') return meeting;
-  const mine = meeting.agenda.filter((item) => item.enterpriseId === principal.enterpriseId);
+  if (principal.role !== 'investor' && principal.role !== 'agent') return meeting;
+  const investor = principal.role === 'investor';
+  const mine = meeting.agenda.filter((item) =>
+    investor ? item.enterpriseId === principal.enterpriseId : item.agentId === principal.userId,
+  );
   const ids = new Set(mine.map((i) => i.itemId));
   return {
     ...meeting,
-    agenda: mine.map(({ note: _n, ...item }) => item),
-    responses: Object.fromEntries(
-      Object.entries(meeting.responses).map(([dept, { by: _b, reason: _r, ...answer }]) => [
-        dept,
-        { ...answer, by: dept },
-      ]),
-    ),
+    agenda: investor ? mine.map(({ note: _n, ...item }) => item) : mine,
+    responses: investor
+      ? Object.fromEntries(
+          Object.entries(meeting.responses).map(([dept, { by: _b, reason: _r, ...answer }]) => [
+            dept,
+            { ...answer, by: dept },
+          ]),
+        )
+      : meeting.responses,
     ...(meeting.minutes
       ? {
           minutes: {
             ...meeting.minutes,
             items: meeting.minutes.items
               .filter((i) => ids.has(i.itemId))
-              .map((i) => ({ ...i, decision: withoutComment(i.decision) })),
+              .map((i) => (investor ? { ...i, decision: withoutComment(i.decision) } : i)),
           },
         }
       : {}),
   };
+}
+
+/** Fields of a document that are the service's internal working: an investor's copy leaves them out. */
+const INTERNAL_DOCUMENT_FIELDS = ['onLeaveReasons', 'comments'] as const;
+
+/** A document of a project the principal may see, as they may see it (an investor: no internal working). */
+export function documentAsSeenBy<T extends { fields: Record<string, unknown> }>(
+  principal: Principal,
+  document: T,
+): T {
+  if (principal.role !== 'investor' && principal.role !== 'efficiency') return document;
+  const fields = { ...document.fields };
+  for (const key of INTERNAL_DOCUMENT_FIELDS) delete fields[key];
+  if (Array.isArray(fields.decisions)) {
+    fields.decisions = fields.decisions.map((row) => {
+      if (typeof row !== 'object' || row === null) return row;
+      const { comment: _c, ...rest } = row as Record<string, unknown>;
+      return rest;
+    });
+  }
+  return { ...document, fields };
 }
 
 const withoutComment = <T extends { outcome: string }>(decision: T): T => {

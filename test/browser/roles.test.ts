@@ -23,10 +23,10 @@ describe('the pages in a browser, role by role', () => {
   let browser: Browser;
   let base: string;
   const projects = new Map<string, ProjectRow>();
+  const clock = new SettableClock(systemClock);
 
   beforeAll(async () => {
     requireChromium();
-    const clock = new SettableClock(systemClock);
     system = await startTestSystem({ clock });
     await seedDemoProjects(system, clock);
     await seedWeeklyReports(system.ctx, 3);
@@ -163,9 +163,13 @@ describe('the pages in a browser, role by role', () => {
     // Act
     await page.check(`input[name="item"][value="${lights.projectId}|8|"]`);
     await page.fill('#m-title', '长江数据中心一期 水保方案协调会');
-    await page.fill('#m-when', '2026-12-01T09:30');
+    // convened yesterday for an hour ago (Beijing time), so it has started by the time attendance is taken
+    clock.freeze(new Date(Date.now() - 86_400_000));
+    const anHourAgo = new Date(Date.now() - 3_600_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+    await page.fill('#m-when', anHourAgo);
     await page.fill('#m-place', '区政务服务中心三楼联审会议室');
     await Promise.all([page.waitForURL(/\/app\/meetings\//), page.click('#convene button[type="submit"]')]);
+    clock.release();
     await checkPage(page, 'leader-meeting');
     await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/attendance"] button')]);
     expect(await page.locator('p.flash').textContent()).toContain('已点名');

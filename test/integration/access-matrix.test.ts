@@ -348,6 +348,24 @@ const MATRIX: Record<string, Case[]> = {
       foreign: [N, A, N, A, A, N],
     },
   ],
+  'POST /batches/{batchId}/edit': [
+    {
+      // carried already: a 409 for the batch's agent (a batch is edited only before it is carried up)
+      target: (_, o) => ({ path: `/batches/${o.batch}/edit`, body: { remove: ['1'], reason: '矩阵测试' } }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F, N],
+      foreign: [N, F, N, F, F, N],
+    },
+  ],
+  'POST /batches/{batchId}/cancellation': [
+    {
+      // carried already: a 409 for the batch's agent
+      target: (_, o) => ({ path: `/batches/${o.batch}/cancellation`, body: { reason: '矩阵测试' } }),
+      callers: { officer: 'officer-emg_prov' },
+      own: [A, F, N, F, F, N],
+      foreign: [N, F, N, F, F, N],
+    },
+  ],
   'POST /batches/{batchId}/carried': [
     {
       // carried already: a 409 for the batch's agent
@@ -433,13 +451,13 @@ const MATRIX: Record<string, Case[]> = {
         body: {
           title: '矩阵测试联审会',
           agenda: [{ projectId: o.project, stepId: '7' }],
-          scheduledAt: '2026-12-01T09:30:00+08:00',
+          scheduledAt: NEXT_WEEK,
           place: '三楼会议室',
           reason: '需要会商',
         },
       }),
-      // an officer may convene for the stages its department leads: EMG leads none (409)
-      own: [A, A, F, A, A, F],
+      // an officer may convene for the stages its department leads: EMG leads none (403)
+      own: [A, F, F, A, A, F],
       foreign: [N, N, F, A, A, F],
     },
   ],
@@ -477,6 +495,25 @@ const MATRIX: Record<string, Case[]> = {
         path: `/meetings/${o.meeting}/minutes`,
         body: { decisions: [{ itemId: '99', outcome: 'approved' }] },
       }),
+      own: OVERSEERS,
+      foreign: HIDDEN_FOREIGN,
+    },
+  ],
+  'POST /meetings/{meetingId}/reschedule': [
+    {
+      // to a time already past: the convener gets 400, everyone else the refusal
+      target: (_, o) => ({
+        path: `/meetings/${o.meeting}/reschedule`,
+        body: { scheduledAt: '2026-01-05T09:30:00+08:00', reason: '矩阵测试' },
+      }),
+      own: OVERSEERS,
+      foreign: HIDDEN_FOREIGN,
+    },
+  ],
+  // last of the meetings' routes: it calls the meeting off (the second overseer then gets 409)
+  'POST /meetings/{meetingId}/cancellation': [
+    {
+      target: (_, o) => ({ path: `/meetings/${o.meeting}/cancellation`, body: { reason: '矩阵测试' } }),
       own: OVERSEERS,
       foreign: HIDDEN_FOREIGN,
     },
@@ -552,6 +589,9 @@ const MATRIX_COMPLAINTS: Record<string, Case[]> = {
 };
 Object.assign(MATRIX, MATRIX_COMPLAINTS);
 
+/** A week from now: a meeting is scheduled for a time still to come. */
+const NEXT_WEEK = new Date(Date.now() + 7 * 86_400_000).toISOString();
+
 const verdictOf = (status: number): Verdict | 'unauthenticated' =>
   status === 401 ? 'unauthenticated' : status === 403 ? F : status === 404 ? N : A;
 
@@ -581,6 +621,8 @@ describe('the access matrix over every route', () => {
         outcome: 'supplement',
         missingMaterials: [{ name: '公众参与说明', reason: '未附公示截图' }],
       });
+      // supplied: under review again, so a meeting may take it
+      await t.api.post(`/projects/${projectId}/steps/7/resubmission`, agent, { supplied: ['公众参与说明'] });
     };
     for (const [whose, agent, enterprise, hazardous] of [
       ['own', 'agent-wang', 'jinling', true],
@@ -596,7 +638,7 @@ describe('the access matrix over every route', () => {
         title: '矩阵测试联审会',
         agenda: [{ projectId: o.project, stepId: '7' }],
         invite: whose === 'own' ? ['EMG'] : [],
-        scheduledAt: '2026-12-01T09:30:00+08:00',
+        scheduledAt: NEXT_WEEK,
         place: '三楼会议室',
       });
       o.meeting = meeting.body.meeting.meetingId;

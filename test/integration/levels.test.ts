@@ -281,4 +281,93 @@ describe('what a batch refuses (all or nothing)', () => {
       approvalDocument: { number: '宁环审〔2026〕300号' },
     });
   });
+
+  it('drops an item its department decided directly meanwhile, records the drop, and collects the rest', async () => {
+    // Prepare: two EIAs carried up together; the city decides the first directly (its own window)
+    const first = await ready7('agent-wang', { eiaReportBook: true });
+    const second = await ready7('agent-wang', { eiaReportBook: true });
+    const batch = await api.post('/batches', 'agent-wang', {
+      departmentId: 'ENV_CITY',
+      items: [
+        { projectId: first, stepId: '7' },
+        { projectId: second, stepId: '7' },
+      ],
+    });
+    const batchId = batch.body.batch.batchId;
+    await api.post(`/batches/${batchId}/carried`, 'agent-wang', {});
+    const direct = await api.post(`/projects/${first}/steps/7/decision`, 'officer-env_city', APPROVAL);
+
+    // Act: the agent collects what is left (with or without a word on the first)
+    const collected = await api.post(`/batches/${batchId}/collection`, 'agent-wang', {
+      decisions: [{ itemId: '2', ...APPROVAL }],
+    });
+
+    // Assess
+    expect(direct.status).toBe(200);
+    expect(collected.status).toBe(200);
+    expect(collected.body.batch.status).toBe('collected');
+    expect(collected.body.batch.items[0]).toMatchObject({ itemId: '1', dropped: { status: 'approved' } });
+    expect(collected.body.batch.items[1]).toMatchObject({ itemId: '2', outcome: 'approved' });
+    expect(allSteps(await viewProject(api, second)).find((s) => s.stepId === '7')?.status).toBe('approved');
+  });
+
+  it('refuses a step already in an open batch, and lets the agent edit or cancel a batch before it is carried', async () => {
+    // Prepare
+    const first = await ready7('agent-wang', { eiaReportBook: true });
+    const second = await ready7('agent-wang', { eiaReportBook: true });
+    const batch = await api.post('/batches', 'agent-wang', {
+      departmentId: 'ENV_CITY',
+      items: [
+        { projectId: first, stepId: '7' },
+        { projectId: second, stepId: '7' },
+      ],
+    });
+    const batchId = batch.body.batch.batchId;
+
+    // Act
+    const again = await api.post('/batches', 'agent-wang', {
+      departmentId: 'ENV_CITY',
+      items: [{ projectId: first, stepId: '7' }],
+    });
+    const edited = await api.post(`/batches/${batchId}/edit`, 'agent-wang', {
+      remove: ['1'],
+      reason: '该项目改由企业自行报送',
+    });
+    const freed = await api.post('/batches', 'agent-wang', {
+      departmentId: 'ENV_CITY',
+      items: [{ projectId: first, stepId: '7' }],
+    });
+    const emptied = await api.post(`/batches/${batchId}/edit`, 'agent-wang', {
+      remove: ['2'],
+      reason: '全部撤回',
+    });
+    const cancelled = await api.post(`/batches/${batchId}/cancellation`, 'agent-wang', {
+      reason: '市局窗口暂停收件',
+    });
+    const carriedAfter = await api.post(`/batches/${batchId}/carried`, 'agent-wang', {});
+    const secondAgain = await api.post('/batches', 'agent-wang', {
+      departmentId: 'ENV_CITY',
+      items: [{ projectId: second, stepId: '7' }],
+    });
+    const efficiency = await api.get('/batches', 'efficiency-office');
+
+    // Assess
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('BATCH.STEP_IN_OPEN_BATCH');
+    expect(again.body.error.message).toContain(batchId);
+    expect(edited.status).toBe(200);
+    expect(edited.body.batch.items.map((i: { itemId: string }) => i.itemId)).toEqual(['2']);
+    expect(edited.body.batch.removed[0]).toMatchObject({ itemId: '1', reason: '该项目改由企业自行报送' });
+    expect(freed.status).toBe(201);
+    expect(emptied.status).toBe(400);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.batch).toMatchObject({
+      status: 'cancelled',
+      cancelled: { reason: '市局窗口暂停收件' },
+    });
+    expect(carriedAfter.status).toBe(409);
+    expect(secondAgain.status).toBe(201);
+    expect(efficiency.status).toBe(200);
+    expect(efficiency.body.batches).toEqual([]);
+  });
 });

@@ -17,7 +17,8 @@ const LABELS: Array<[string, string]> = [
   ['place', '会议地点'],
   ['convenedBy', '召集人'],
   ['attendees', '参会部门'],
-  ['onLeave', '请假部门（事由）'],
+  ['onLeave', '请假部门'],
+  ['onLeaveReasons', '请假事由'],
   ['absentWithoutLeave', '缺席部门（未请假）'],
   ['decisions', '议定事项'],
   ['materials', '需补正材料'],
@@ -35,6 +36,7 @@ const COLUMNS: Record<string, string> = {
   decision: '议定结果',
   details: '具体内容',
   rule: '适用规则',
+  comment: '会议意见',
   name: '材料',
   reason: '补正原因',
 };

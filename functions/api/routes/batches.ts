@@ -1,11 +1,15 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   assembleBatch,
+  BatchCancellationSchema,
+  BatchEditSchema,
   BatchInputSchema,
   CarriedInputSchema,
   CollectionInputSchema,
+  cancelBatch,
   carryBatch,
   collectBatch,
+  editBatch,
   getBatch,
   listBatches,
 } from '../../../shared/app/batches.js';
@@ -78,6 +82,57 @@ export function batchRoutes(deps: ApiDeps) {
     }),
     async (c) =>
       c.json({ batch: await getBatch(ctx, c.get('principal'), c.req.valid('param').batchId) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/batches/{batchId}/edit',
+      security: bearer,
+      request: { params: BatchParams, body: body(BatchEditSchema) },
+      responses: {
+        200: json(
+          'the batch without the items taken out (kept in `removed` with the reason); only before it is carried up',
+          BatchResultSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          batch: await editBatch(ctx, c.get('principal'), c.req.valid('param').batchId, c.req.valid('json')),
+        },
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/batches/{batchId}/cancellation',
+      security: bearer,
+      request: { params: BatchParams, body: body(BatchCancellationSchema) },
+      responses: {
+        200: json(
+          'the batch, cancelled with its reason (only before it is carried up): its steps may go in another',
+          BatchResultSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          batch: await cancelBatch(
+            ctx,
+            c.get('principal'),
+            c.req.valid('param').batchId,
+            c.req.valid('json').reason,
+          ),
+        },
+        200,
+      ),
   );
 
   app.openapi(

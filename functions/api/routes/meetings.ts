@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   answerMeetingRequest,
+  cancelMeeting,
   createMeeting,
   getMeeting,
   listMeetings,
@@ -8,9 +9,10 @@ import {
   MinutesInputSchema,
   minuteMeeting,
   recordAttendance,
+  rescheduleMeeting,
   respondToMeeting,
 } from '../../../shared/app/meetings.js';
-import { ScheduleSchema } from '../../../shared/domain/meeting.js';
+import { CancellationSchema, RescheduleSchema, ScheduleSchema } from '../../../shared/domain/meeting.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
@@ -29,13 +31,21 @@ export const RequestAnswerSchema = z.union([
   z.strictObject({ accept: z.literal(false), reason: z.string().trim().min(1).max(1000) }),
 ]);
 
-export const InvitationAnswerSchema = z.union([
-  z.strictObject({ answer: z.literal('attend') }),
-  z.strictObject({
-    answer: z.literal('leave'),
-    reason: z.string().trim().min(1, 'give the reason for the leave').max(500),
-  }),
-]);
+export const InvitationAnswerSchema = z.discriminatedUnion(
+  'answer',
+  [
+    z.strictObject({ answer: z.literal('attend') }),
+    z.strictObject({
+      answer: z.literal('leave'),
+      reason: z
+        .string({ error: 'give the reason for the leave (reason: 请假事由)' })
+        .trim()
+        .min(1, 'give the reason for the leave (reason: 请假事由)')
+        .max(500),
+    }),
+  ],
+  { error: 'answer is "attend", or "leave" with a reason' },
+);
 
 /** Joint review meetings (联审会): convene or request, answer, attendance, minutes. */
 export function meetingRoutes(deps: ApiDeps) {
@@ -176,6 +186,59 @@ export function meetingRoutes(deps: ApiDeps) {
             c.get('principal'),
             c.req.valid('param').meetingId,
             c.req.valid('json').present,
+          ),
+        },
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/meetings/{meetingId}/reschedule',
+      security: bearer,
+      request: { params: MeetingParams, body: body(RescheduleSchema) },
+      responses: {
+        200: json(
+          'the meeting at its new time (and place), the earlier one kept in `reschedules`; everyone invited is told',
+          MeetingResultSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          meeting: await rescheduleMeeting(
+            ctx,
+            c.get('principal'),
+            c.req.valid('param').meetingId,
+            c.req.valid('json'),
+          ),
+        },
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/meetings/{meetingId}/cancellation',
+      security: bearer,
+      request: { params: MeetingParams, body: body(CancellationSchema) },
+      responses: {
+        200: json('the meeting, cancelled with its reason; everyone invited is told', MeetingResultSchema),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          meeting: await cancelMeeting(
+            ctx,
+            c.get('principal'),
+            c.req.valid('param').meetingId,
+            c.req.valid('json').reason,
           ),
         },
         200,

@@ -23,6 +23,7 @@ const STATUS: Record<Batch['status'], [string, string]> = {
   assembling: ['待送件', 'assembled, not yet carried'],
   carried: ['已送件，待领件', 'carried, approvals to collect'],
   collected: ['已领件', 'collected'],
+  cancelled: ['已取消', 'cancelled'],
 };
 
 /** A Beijing wall-clock time from a datetime-local field as an instant (empty: now). */

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import {
   answerMeetingRequest,
+  cancelMeeting,
   getMeeting,
   listMeetings,
   MinutesInputSchema,
   minuteMeeting,
   recordAttendance,
+  rescheduleMeeting,
   respondToMeeting,
 } from '../../../shared/app/meetings.js';
 import { decide } from '../../../shared/domain/access-policy.js';
@@ -182,6 +184,36 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
             </form>
           </section>
         ) : null}
+        {runs &&
+        (meeting.status === 'scheduled' || meeting.status === 'requested' || meeting.status === 'proposed') &&
+        !meeting.attendance ? (
+          <section class="card" aria-labelledby="move-h">
+            <h2 id="move-h">{t('改期或取消', 'Reschedule or cancel')}</h2>
+            {meeting.status === 'scheduled' ? (
+              <form method="post" action={`/app/meetings/${meeting.meetingId}/reschedule`}>
+                <label for="mv-when">{t('新的时间（北京时间）', 'New time (Beijing time)')}</label>
+                <input type="datetime-local" id="mv-when" name="scheduledAt" required />
+                <label for="mv-place">{t('地点（不变可不填）', 'Place (leave empty to keep it)')}</label>
+                <input type="text" id="mv-place" name="place" />
+                <label for="mv-reason">{t('改期理由', 'Reason')}</label>
+                <input type="text" id="mv-reason" name="reason" required />
+                <button type="submit">
+                  {t('改期并通知参会各方', 'Reschedule and tell everyone invited')}
+                </button>
+              </form>
+            ) : null}
+            <form method="post" action={`/app/meetings/${meeting.meetingId}/cancellation`}>
+              <label for="cx-reason">{t('取消理由', 'Reason for cancelling')}</label>
+              <input type="text" id="cx-reason" name="reason" required />
+              <button type="submit">{t('取消会议并通知参会各方', 'Cancel and tell everyone invited')}</button>
+            </form>
+          </section>
+        ) : null}
+        {meeting.cancelled ? (
+          <p class="hint">
+            {t(`会议已取消：${meeting.cancelled.reason}`, `Cancelled: ${meeting.cancelled.reason}`)}
+          </p>
+        ) : null}
         {runs && meeting.status === 'scheduled' ? (
           <>
             <section class="card" aria-labelledby="take-h">
@@ -289,6 +321,62 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
           message: answer.accept
             ? t('已安排联审会', 'Meeting scheduled')
             : t('已答复不同意', 'Request declined'),
+          to: `/app/meetings/${meetingId}`,
+        };
+      },
+      (error, status) => meetingPage(c, error, status),
+    );
+  });
+
+  app.post('/app/meetings/:id/reschedule', async (c) => {
+    const principal = me(c);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const meetingId = MeetingId.parse(c.req.param('id'));
+        const place = String(form.get('place') ?? '').trim();
+        await rescheduleMeeting(ctx, principal, meetingId, {
+          scheduledAt: beijingInstant(form.get('scheduledAt'), t('时间', 'when')),
+          ...(place ? { place: z.string().max(200).parse(place) } : {}),
+          reason: z
+            .string()
+            .trim()
+            .min(1, t('请说明改期理由', 'say why the meeting moves'))
+            .max(500)
+            .parse(form.get('reason')),
+        });
+        return {
+          message: t('已改期并通知参会各方', 'Rescheduled; everyone invited is told'),
+          to: `/app/meetings/${meetingId}`,
+        };
+      },
+      (error, status) => meetingPage(c, error, status),
+    );
+  });
+
+  app.post('/app/meetings/:id/cancellation', async (c) => {
+    const principal = me(c);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const meetingId = MeetingId.parse(c.req.param('id'));
+        await cancelMeeting(
+          ctx,
+          principal,
+          meetingId,
+          z
+            .string()
+            .trim()
+            .min(1, t('请说明取消理由', 'say why the meeting is cancelled'))
+            .max(500)
+            .parse(form.get('reason')),
+        );
+        return {
+          message: t('会议已取消并通知参会各方', 'Cancelled; everyone invited is told'),
           to: `/app/meetings/${meetingId}`,
         };
       },
