@@ -82,10 +82,15 @@ export async function agentNotices(
         projectName: project.name,
         enterpriseName: project.enterpriseName,
         stepName,
-        materials: materials.map((m) => ({ name: m.name, reason: m.reason, department: departmentOf(m) })),
+        materials: materials.map((m, i) => ({
+          no: i + 1,
+          name: m.name,
+          reason: m.reason,
+          department: departmentOf(m),
+        })),
         noticeDate: chinaDate(now),
         rule: ONE_TIME_NOTICE_RULE,
-        resubmission: `补齐上列全部材料后，由代办员一并提交补正（POST /projects/${project.projectId}/steps/${stepId}/resubmission）`,
+        resubmission: `补齐上列全部材料后，由代办员在代办工作台对第 ${stepId} 项「${stepName}」一次提交补正；补正期间审批时限暂停计算，提交后恢复计算。`,
       },
     });
     concerns.push({

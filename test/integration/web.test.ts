@@ -80,6 +80,38 @@ describe('the public progress lookup, the workbench and the weekly report (API)'
     expect(unknown.status).toBe(404);
   });
 
+  it('prints the 一次性告知书 with numbered rows and a way to resubmit a person can follow, and the 受理通知书 with the materials received by name', async () => {
+    // Prepare
+    const { projectId } = await projectWaitingOnSupplement();
+    const documents = (await t.api.get(`/projects/${projectId}/documents`, 'agent-wang')).body
+      .documents as Array<{
+      docId: string;
+      kind: string;
+    }>;
+    const notice = documents.find((d) => d.kind === 'supplement_notice');
+    await t.api.post(`/projects/${projectId}/steps/7/resubmission`, 'agent-wang', {
+      supplied: ['公众参与说明', '大气环境影响预测'],
+    });
+
+    // Act
+    const noticeJson = await t.api.get(`/projects/${projectId}/documents/${notice?.docId}`, 'agent-wang');
+    const noticePage = String(
+      (await t.api.get(`/projects/${projectId}/documents/${notice?.docId}?format=html`, 'agent-wang')).body,
+    );
+    const acceptance = await t.api.get(`/app/projects/${projectId}/steps/7/acceptance`, 'agent-wang');
+    const acceptancePage = String(acceptance.body);
+
+    // Assess
+    expect(noticeJson.body.document.fields.materials.map((m: { no: number }) => m.no)).toEqual([1, 2]);
+    expect(noticePage).toContain('序号');
+    expect(noticePage).not.toContain('POST /');
+    expect(noticePage).toContain('一次提交补正');
+    expect(acceptance.status).toBe(200);
+    expect(acceptancePage).toContain('已收材料');
+    expect(acceptancePage).not.toContain('需补正材料');
+    expect(acceptancePage).not.toMatch(/eia-report|[a-z]+-[a-z]+-?[a-z]*、/);
+  });
+
   it("lists what is due from the agent, the supplement notice's full list included, and refuses investors", async () => {
     // Prepare
     const { projectId } = await projectWaitingOnSupplement();

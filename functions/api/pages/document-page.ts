@@ -21,6 +21,7 @@ const LABELS: Array<[string, string]> = [
   ['onLeaveReasons', '请假事由'],
   ['absentWithoutLeave', '缺席部门（未请假）'],
   ['decisions', '议定事项'],
+  ['submittedMaterials', '已收材料'],
   ['materials', '需补正材料'],
   ['noticeDate', '通知日期'],
   ['rule', '适用规则'],
@@ -30,6 +31,7 @@ const LABELS: Array<[string, string]> = [
 
 /** Column labels of the rows a field may list (议定事项, 需补正材料). */
 const COLUMNS: Record<string, string> = {
+  no: '序号',
   project: '项目',
   step: '审批事项',
   department: '部门',

@@ -310,6 +310,10 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
     if (!step?.clock || !step.submittedAt) {
       throw new NotFoundError('DOCUMENT.NOT_FOUND', 'this step has not been accepted by its department yet');
     }
+    // the materials received, by their names in the chain (a notice of acceptance lists what was handed in)
+    const chain = await ctx.chains.get(view.project.chainId, view.project.chainVersion);
+    const definitions = chain.stages.flatMap((st) => st.steps).find((d) => d.id === stepId)?.materials ?? [];
+    const nameOf = (id: string) => definitions.find((m) => m.id === id)?.name ?? id;
     return c.html(
       documentPage({
         projectId,
@@ -329,7 +333,7 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
           acceptedOn: step.clock.acceptedOn,
           promisedDays: step.clock.promisedDays,
           dueDate: step.dueDate ?? '—',
-          materials: step.materialsSubmitted ?? [],
+          submittedMaterials: (step.materialsSubmitted ?? []).map(nameOf),
           rule: '自受理之日起按工作日计算承诺时限；补正、听证、专家评审、检验检测、现场勘查期间不计入时限',
         },
       }),
