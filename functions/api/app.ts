@@ -7,6 +7,7 @@ import { webRoutes } from '../web/app.js';
 import type { ApiDeps, ApiEnv } from './env.js';
 import { errorHandler, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
+import { declareCommonAnswers, routesWithoutQuery } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { batchRoutes } from './routes/batches.js';
@@ -50,6 +51,28 @@ export function createApp(deps: ApiDeps) {
         ),
     }),
   );
+  // A query field on a route that takes none is a mistake, refused as unknown fields are everywhere else.
+  let withoutQuery: Array<{ pattern: RegExp; path: string }> | undefined;
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'GET' && new URL(c.req.url).search.length > 1) {
+      withoutQuery ??= routesWithoutQuery(app.openAPIRegistry.definitions);
+      if (withoutQuery.some((r) => r.pattern.test(c.req.path))) {
+        const names = [...new URL(c.req.url).searchParams.keys()]
+          .slice(0, 5)
+          .map((k) => `'${k.slice(0, 60)}'`);
+        return c.json(
+          {
+            error: {
+              code: 'REQUEST.INVALID',
+              message: `query: unknown field(s) ${names.join(', ')}: ${c.req.path.slice(0, 200)} takes no query`,
+            },
+          },
+          400,
+        );
+      }
+    }
+    await next();
+  });
   // An admin's calendar or SLA policy change applies at once in every process (read at most once a second).
   app.use('*', async (_c, next) => {
     await deps.ctx.settings.refresh(deps.ctx.store).catch(() => undefined);
@@ -107,6 +130,30 @@ export function createApp(deps: ApiDeps) {
   app.route('/', weeklyReportRoutes(deps));
   app.route('/', webRoutes(deps));
 
+  declareCommonAnswers(app.openAPIRegistry.definitions, (_method, path) => {
+    const keyedPath = /^\/(projects|chains|admin|me|meetings|batches|complaints)(\/|$)/.test(path);
+    return keyedPath && !path.startsWith('/admin/users');
+  });
+  app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', {
+    description:
+      'any path answers a method it does not serve with 405, an error body naming the allowed methods, and an `Allow` header',
+    headers: { Allow: { schema: { type: 'string' }, description: 'the methods the path serves' } },
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

@@ -56,3 +56,59 @@ export const body = <T extends z.ZodType>(schema: T) => ({
   required: true,
   content: { 'application/json': { schema } },
 });
+
+/** The header that makes a POST safe to repeat (a repeat gets the first answer; see functions/api/idempotency.ts). */
+export const IdempotencyKeyHeader = z.strictObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,100}$/)
+    .optional()
+    .openapi({
+      description:
+        'makes the request safe to repeat: a repeat with the same key (same user) gets the first answer and changes nothing; the same key on a different request is a 422',
+      example: '6f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f',
+    }),
+});
+
+type RouteDefinition = {
+  method: string;
+  path: string;
+  request?: { headers?: unknown; query?: unknown; body?: unknown };
+  responses: Record<string, unknown>;
+};
+
+/**
+ * Declares in every operation of the document the answers and headers the app's middleware gives it (not its own
+ * handler): 413 for a body over the limit on every route that takes a body, and on every POST that takes an
+ * Idempotency-Key (`keyed`), the header and its 422. A wrong method's 405 (with `Allow`) is one shared answer,
+ * described in `components.responses`.
+ */
+export function declareCommonAnswers(
+  definitions: ReadonlyArray<{ type: string; route?: unknown }>,
+  keyed: (method: string, path: string) => boolean,
+): void {
+  for (const definition of definitions) {
+    if (definition.type !== 'route') continue;
+    const route = definition.route as RouteDefinition;
+    const method = route.method.toLowerCase();
+    if (method === 'post' || method === 'put' || method === 'patch') {
+      route.responses['413'] ??= failure('the request body is over 256 KB: nothing was read or changed');
+    }
+    if (method === 'post' && keyed(method, route.path)) {
+      route.request = { ...route.request, headers: route.request?.headers ?? IdempotencyKeyHeader };
+      route.responses['422'] ??= failure('the Idempotency-Key was used for a different request');
+    }
+  }
+}
+
+/** The GET routes that take no query: a query field there is a mistake (400), as anywhere else. */
+export function routesWithoutQuery(
+  definitions: ReadonlyArray<{ type: string; route?: unknown }>,
+): Array<{ pattern: RegExp; path: string }> {
+  return definitions.flatMap((definition) => {
+    if (definition.type !== 'route') return [];
+    const route = definition.route as RouteDefinition;
+    if (route.method.toLowerCase() !== 'get' || route.request?.query) return [];
+    return [{ path: route.path, pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`) }];
+  });
+}

@@ -35,7 +35,7 @@ export const CreateProjectInputSchema = z.strictObject({
       }),
   }),
   /** total investment in CNY (元) */
-  investmentCny: StorableNumberSchema.pipe(z.number().min(0.01).max(1e13)),
+  investmentCny: z.number().min(0.01).max(1e13).pipe(StorableNumberSchema),
   chainId: z.string().min(1).max(60),
   attributes: z
     .record(z.string().min(1).max(40), z.union([z.string().max(200), StorableNumberSchema, z.boolean()]))

@@ -62,6 +62,55 @@ describe('the HTTP API', () => {
     );
   });
 
+  it('declares every header, bound and answer the server has: Idempotency-Key and 422 on every keyed POST, 413 on every body, the document, the investment bounds, 405', async () => {
+    // Act
+    const doc = (await t.api.get('/openapi.json')).body;
+    const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(
+      ([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
+    );
+    const posts = operations.filter((o) => o.method === 'post');
+    const keyed = posts.filter((o) =>
+      /^\/(projects|chains|admin|me|meetings|batches|complaints)/.test(o.path),
+    );
+    const withHeader = keyed.filter((o) =>
+      (o.operation.parameters ?? []).some(
+        (p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key',
+      ),
+    );
+    const registration = doc.paths['/projects'].post.requestBody.content['application/json'].schema;
+    const document =
+      doc.paths['/projects/{id}/documents/{docId}'].get.responses['200'].content['application/json'];
+
+    // Assess
+    expect(keyed.length).toBeGreaterThan(30);
+    expect(
+      keyed.filter((o) => !withHeader.includes(o) && !o.path.startsWith('/admin/users')).map((o) => o.path),
+    ).toEqual([]);
+    expect(withHeader.every((o) => o.operation.responses['422'])).toBe(true);
+    expect(
+      operations.filter((o) => ['post', 'put', 'patch'].includes(o.method) && !o.operation.responses['413']),
+    ).toEqual([]);
+    expect(JSON.stringify(registration)).toMatch(
+      /"investmentCny":\{[^}]*"minimum":0\.01[^}]*"maximum":10000000000000/,
+    );
+    expect(JSON.stringify(document.schema)).not.toBe('{}');
+    expect(JSON.stringify(document.schema)).toContain('document');
+    expect(doc.components.responses.MethodNotAllowed).toBeDefined();
+  });
+
+  it('refuses a query field on a route that takes none, as it does elsewhere', async () => {
+    // Act
+    const calendar = await t.api.get('/calendar?year=2026');
+    const policy = await t.api.get('/sla-policy?foo=1');
+    const health = await t.api.get('/health');
+
+    // Assess
+    expect(calendar.status).toBe(400);
+    expect(calendar.body.error.message).toContain("'year'");
+    expect(policy.status).toBe(400);
+    expect(health.status).toBe(200);
+  });
+
   it("lists a department's inbox by time left and filters projects by department, agent and status", async () => {
     // Prepare: two projects whose EIA (step 7, ENV) is submitted one after the other
     const first = (await t.api.post('/projects', 'agent-wang', projectRegistration({ name: '一号项目' })))

@@ -28,6 +28,7 @@ import {
   CalendarViewSchema,
   DepartmentReportSchema,
   DocumentListSchema,
+  DocumentResultSchema,
   EnterpriseCreditReportSchema,
   MarkedReadSchema,
   NotificationListSchema,
@@ -246,7 +247,10 @@ export function slaRoutes(deps: ApiDeps) {
       responses: {
         200: {
           description: 'the document, as JSON or as a page that prints on A4 (format=html)',
-          content: { 'application/json': { schema: z.any() }, 'text/html': { schema: z.string() } },
+          content: {
+            'application/json': { schema: DocumentResultSchema },
+            'text/html': { schema: z.string() },
+          },
         },
         ...errorResponses,
       },
