@@ -1,7 +1,7 @@
 import { ConflictError } from '../domain/errors.js';
 import type { Actor } from '../domain/principal.js';
 import { itemKey, type ProjectStep, type TokenRef } from '../domain/project.js';
-import { brokenInvariants, describeBroken } from '../domain/project-invariants.js';
+import { brokenInvariants, describeBroken, invariantKey } from '../domain/project-invariants.js';
 import {
   afterWriting,
   applyChanges,
@@ -118,8 +118,8 @@ export function resolveOwed(
  * Nothing is written; the caller gets a 409 `PROJECT.INVARIANT` naming what would break.
  */
 export function assertInvariants(state: ProjectState, transition: Transition): void {
-  const before = new Set(brokenInvariants(state).map((b) => b.message));
-  const broken = brokenInvariants(stateAfter(state, transition)).filter((b) => !before.has(b.message));
+  const before = new Set(brokenInvariants(state).map(invariantKey));
+  const broken = brokenInvariants(stateAfter(state, transition)).filter((b) => !before.has(invariantKey(b)));
   if (broken.length === 0) return;
   throw new ConflictError(
     'PROJECT.INVARIANT',

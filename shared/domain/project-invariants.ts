@@ -19,10 +19,17 @@ export type BrokenInvariant = {
     | 'completed_has_open_step'
     | 'stage_done_with_open_step'
     | 'approved_on_unpassed_prerequisite'
-    | 'returned_without_rejection';
+    | 'returned_without_rejection'
+    | 'active_with_rejection';
   stepId?: string;
+  /** for an approval on a prerequisite not passed: that prerequisite */
+  prerequisiteId?: string;
   message: string;
 };
+
+/** What identifies a broken invariant whatever the statuses it names (to tell a new contradiction from an old one). */
+export const invariantKey = (b: BrokenInvariant): string =>
+  [b.invariant, b.stepId ?? '', b.prerequisiteId ?? ''].join(':');
 
 const approves = (item: ProjectStep): boolean =>
   item.status === 'approved' || item.status === 'deemed_approved';
@@ -71,6 +78,7 @@ export function brokenInvariants(
         broken.push({
           invariant: 'approved_on_unpassed_prerequisite',
           stepId: step.id,
+          prerequisiteId: id,
           message: `step ${step.id} is ${item.status} while its prerequisite ${id} is ${describe(prerequisite)}`,
         });
       }
@@ -85,8 +93,7 @@ export function brokenInvariants(
   }
   if (project.status === 'active' && rejected.length > 0) {
     broken.push({
-      invariant: 'returned_without_rejection',
-      stepId: rejected[0],
+      invariant: 'active_with_rejection',
       message: `the project is active while step ${rejected.join(', ')} stands rejected (it should be returned)`,
     });
   }
