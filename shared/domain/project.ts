@@ -104,6 +104,8 @@ export const EarlierRoundSchema = z.object({
   approvedAt: Instant.optional(),
   /** what the round had come to before it was reopened (approved, deemed_approved, in_review, …) */
   was: z.string().optional(),
+  /** when it was reopened for review */
+  reopenedAt: Instant.optional(),
 });
 
 /**

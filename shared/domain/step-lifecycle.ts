@@ -1244,6 +1244,7 @@ function reopened(item: ProjectStep, at: string, reason: string): Omit<ProjectSt
         round: item.round,
         outcome: 'reopened',
         was: item.outcome ?? item.status,
+        reopenedAt: at,
         ...(item.decidedAt ? { decidedAt: item.decidedAt } : {}),
         ...(item.decidedBy ? { decidedBy: item.decidedBy } : {}),
         ...(approved && item.decidedAt ? { approvedAt: item.decidedAt } : {}),
