@@ -213,7 +213,5 @@ describe('a revoked approval takes back what rested on it', () => {
     const definition = chain.stages[0]?.steps.find((step) => step.id === '1a');
     if (!definition) throw new Error('the chain has no step 1a');
     expect(caseKindsOf(caseFactsOf(definition, itemAt(again, '1a')))).toContain('returned');
-      'returned',
-    );
   });
 });
