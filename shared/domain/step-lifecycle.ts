@@ -673,6 +673,17 @@ export function decideStep(
     decision.outcome === 'approved' ||
     decision.outcome === 'approved_with_conditions' ||
     decision.outcome === 'deemed_approved';
+  // Nothing is approved while a prerequisite stands rejected or revoked (a revocation reopens what rested on it).
+  const standing = approves ? unpassedPrerequisite(input.state, definition) : undefined;
+  if (standing) {
+    throw new ConflictError(
+      'STEP.PREREQUISITE_NOT_PASSED',
+      `${where} cannot be approved while its prerequisite step ${standing.stepId} is ${
+        standing.outcome === 'revoked' ? 'revoked' : standing.status
+      }; it is reviewed again once that step passes`,
+      { prerequisite: standing.stepId, status: standing.status },
+    );
+  }
   const outstanding = outstandingOf(partId ? itemOf(input, stepId) : item);
   if (approves && outstanding.length > 0) {
     const step = partId ? itemOf(input, stepId) : item;
@@ -794,6 +805,13 @@ export function decideStep(
   if (partId !== undefined) return concludeJointReview(input, transition, stepId);
   if (decision.outcome === 'supplement') return transition;
   return closeStep(input, transition, change.after);
+}
+
+/** The first prerequisite of a step that has not passed (rejected, revoked, reopened or still open), if any. */
+function unpassedPrerequisite(state: ProjectState, definition: StepDefinition): ProjectStep | undefined {
+  return definition.prerequisites
+    .map((id) => state.items.get(id))
+    .find((p) => p !== undefined && !isPassed(p.status));
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/domain/step-lifecycle.js';
 import type { ProjectState } from '../../../shared/domain/transition.js';
 import { fixtureStep } from '../../support/chain-fixtures.js';
-import { at, officer } from '../../support/lifecycle.js';
+import { at, officer, refusal } from '../../support/lifecycle.js';
 import { afterTransition, itemAt, projectState } from '../../support/project-state.js';
 
 /**
@@ -213,5 +213,25 @@ describe('a revoked approval takes back what rested on it', () => {
     const definition = chain.stages[0]?.steps.find((step) => step.id === '1a');
     if (!definition) throw new Error('the chain has no step 1a');
     expect(caseKindsOf(caseFactsOf(definition, itemAt(again, '1a')))).toContain('returned');
+  });
+
+  it('refuses to approve a step while its prerequisite stands revoked, saying which', () => {
+    // Prepare: stored before revocations reopened dependents: 1b still in review on a revoked 1a
+    const state = projectState(chain, {
+      project: { status: 'returned' },
+      items: {
+        '1a': { status: 'rejected', outcome: 'revoked' },
+        '1b': { status: 'in_review', submittedAt: '2026-03-03T01:00:00.000Z' },
+      },
+    });
+
+    // Act
+    const error = refusal(() =>
+      decideStep(at(state, '2026-03-09 10:00'), { stepId: '1b' }, approve, officer),
+    );
+
+    // Assess
+    expect(error.code).toBe('STEP.PREREQUISITE_NOT_PASSED');
+    expect(error.message).toContain('prerequisite step 1a is revoked');
   });
 });
