@@ -172,6 +172,9 @@ const ApprovalRowSchema = z
     documentDate: z.string().nullable(),
     documentSource: z.enum(['department', 'minutes', 'deemed_notice']).nullable(),
     conditions: z.array(z.string()),
+    /** `revoked` or `reopened` rows: when the approval stopped standing, and why */
+    endedAt: z.string().nullable().optional(),
+    endedReason: z.string().optional(),
   })
   .openapi('Approval');
 

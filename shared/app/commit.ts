@@ -1,11 +1,13 @@
 import { ConflictError } from '../domain/errors.js';
 import type { Actor } from '../domain/principal.js';
 import { itemKey, type ProjectStep, type TokenRef } from '../domain/project.js';
+import { brokenInvariants, describeBroken, invariantKey } from '../domain/project-invariants.js';
 import {
   afterWriting,
   applyChanges,
   type ProjectState,
   partsOf,
+  stateAfter,
   type Transition,
 } from '../domain/transition.js';
 import { CommitConflictError, type OutboxEntry, type OutboxSend, type StoreOp } from '../store/store.port.js';
@@ -109,6 +111,24 @@ export function resolveOwed(
 }
 
 /**
+ * Refuses a transition that would make the project contradict itself (see `project-invariants.ts`): a completed
+ * project with an open step, a stage behind the project with a step not passed, an approval standing on a rejected
+ * or revoked prerequisite, a returned project with nothing rejected. Only what the transition would break is
+ * refused: a contradiction already stored (written before these checks) does not stop the change that repairs it.
+ * Nothing is written; the caller gets a 409 `PROJECT.INVARIANT` naming what would break.
+ */
+export function assertInvariants(state: ProjectState, transition: Transition): void {
+  const before = new Set(brokenInvariants(state).map(invariantKey));
+  const broken = brokenInvariants(stateAfter(state, transition)).filter((b) => !before.has(invariantKey(b)));
+  if (broken.length === 0) return;
+  throw new ConflictError(
+    'PROJECT.INVARIANT',
+    `this change would make project ${state.project.code} contradict itself: ${describeBroken(broken)}; nothing was written`,
+    { broken },
+  );
+}
+
+/**
  * The writes of a transition, not yet committed: the item changes, the checks of what it relied on, its events, the
  * project change, the outbox entry of what it owes, and the counters it adds (kept apart, so several projects'
  * transitions can share one transaction and one counter item each).
@@ -120,6 +140,7 @@ export function transitionOps(
   options: ApplyOptions,
   now: Date,
 ): { ops: StoreOp[]; entry?: OutboxEntry; stats: StatAddition[] } {
+  assertInvariants(state, transition);
   const at = now.toISOString();
   const { projectId } = state.project;
   const { sends: owedSends, checks } = resolveOwed(state, transition, options.storeTokens);

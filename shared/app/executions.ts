@@ -18,8 +18,12 @@ import { loadState } from './load.js';
  * one replays what DynamoDB holds (closed steps report at once) and waits where the old one waited.
  */
 
-export const executionName = (projectId: string, stageIndex: number, generation: number): string =>
-  `${projectId}-s${stageIndex}-g${generation}`;
+export const executionName = (
+  projectId: string,
+  stageIndex: number,
+  generation: number,
+  rewinds?: number,
+): string => `${projectId}${rewinds ? `-r${rewinds}` : ''}-s${stageIndex}-g${generation}`;
 
 const keyOf = (project: Project): string => chainKey({ id: project.chainId, version: project.chainVersion });
 
@@ -37,17 +41,21 @@ export function stopSend(project: Project, execution: ExecutionRef): OutboxSend 
   return { type: 'stop_execution', name: execution.name, chainKey: keyOf(project) };
 }
 
-/** A new execution of a stage, and when it must be renewed. */
+/**
+ * A new execution of a stage, and when it must be renewed. A project a revoked approval took back to an earlier
+ * stage (`rewinds`) names its executions apart, so a stage it reaches again never reuses a name.
+ */
 export function newExecution(
   ctx: Pick<AppContext, 'spine'>,
   projectId: string,
   stageIndex: number,
   generation: number,
   now: Date,
+  rewinds?: number,
 ): { execution: ExecutionRef; renewAt: string } {
   return {
     execution: {
-      name: executionName(projectId, stageIndex, generation),
+      name: executionName(projectId, stageIndex, generation, rewinds),
       stageIndex,
       generation,
       startedAt: now.toISOString(),
@@ -66,12 +74,16 @@ export function renewal(
   now: Date,
 ): { change: ProjectChange; sends: OutboxSend[]; execution: ExecutionRef } {
   const old = project.execution;
+  // After a revoked approval took the project back to an earlier stage, the old execution is of a later stage: the
+  // stage the project is in starts afresh (its names apart, see `newExecution`).
+  const sameStage = old !== undefined && old.stageIndex === project.currentStageIndex;
   const next = newExecution(
     ctx,
     project.projectId,
     project.currentStageIndex,
-    (old?.generation ?? 0) + 1,
+    sameStage ? old.generation + 1 : 1,
     now,
+    project.rewinds,
   );
   return {
     change: {

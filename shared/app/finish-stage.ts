@@ -1,4 +1,5 @@
 import { SYSTEM_ACTOR } from '../domain/principal.js';
+import { stageEnd } from '../domain/stage-end.js';
 import type { ProjectState, Transition } from '../domain/transition.js';
 import type { OutboxSend, StoreOp } from '../store/store.port.js';
 import type { FinishStageInput } from '../workflow/task-contract.js';
@@ -25,6 +26,7 @@ export async function finishStage(ctx: AppContext, input: FinishStageInput): Pro
     let transition: Transition;
     let sends: OutboxSend[] | undefined;
     let ops: StoreOp[] = [];
+    const end = stageEnd(state, input.stageIndex);
     if (input.outcome === 'returned') {
       transition = {
         changes: [],
@@ -35,9 +37,15 @@ export async function finishStage(ctx: AppContext, input: FinishStageInput): Pro
         owed: [],
         relies: [],
       };
-    } else if (project.status !== 'active') {
+    } else if (end.kind === 'none') {
+      // (a replay after the project moved on, or a project a revoked approval took back: nothing moves)
+      ctx.log.info('a stage reported finished moves nothing', {
+        projectId: project.projectId,
+        execution: input.execution,
+        why: end.why,
+      });
       return;
-    } else if (input.stageIndex >= chain.stages.length - 1) {
+    } else if (end.kind === 'complete') {
       transition = {
         changes: [],
         events: [{ type: 'project_completed', before: { status: 'active' }, after: { status: 'completed' } }],
@@ -51,7 +59,7 @@ export async function finishStage(ctx: AppContext, input: FinishStageInput): Pro
       };
     } else {
       const nextStage = input.stageIndex + 1;
-      const next = newExecution(ctx, project.projectId, nextStage, 1, now);
+      const next = newExecution(ctx, project.projectId, nextStage, 1, now, project.rewinds);
       transition = {
         changes: [],
         events: [

@@ -1,11 +1,14 @@
 import type { Department } from './department.js';
-import type { Project, ProjectStep } from './project.js';
+import type { ApprovalRecord, Project, ProjectStep } from './project.js';
 import type { ProjectState } from './transition.js';
 import { chinaDate } from './working-days.js';
 
 /**
  * A project's approvals (批文/证照): every step or joint-review part that was approved or deemed approved, with the
- * document it was issued as. A joint review's own item is left out: its parts carry the documents.
+ * document it was issued as. A joint review's own item is left out: its parts carry the documents. An approval that
+ * no longer stands stays on the list (痕迹管理): one revoked (撤销, a failed 告知承诺 verification) as `revoked`, one
+ * reopened for review because an approval it rested on was revoked as `reopened`, each with when that happened;
+ * the approval of a later round follows as its own row.
  */
 export type ApprovalRow = {
   stepId: string;
@@ -22,6 +25,10 @@ export type ApprovalRow = {
   /** department, minutes (a joint review meeting's 会议纪要) or deemed_notice (the 超时默认通知单) */
   documentSource: 'department' | 'minutes' | 'deemed_notice' | null;
   conditions: string[];
+  /** when the approval was revoked (`revoked`) or reopened for review (`reopened`); absent while it stands */
+  endedAt?: string | null;
+  /** why it no longer stands */
+  endedReason?: string;
 };
 
 const isApproval = (item: ProjectStep): boolean =>
@@ -40,23 +47,67 @@ export function approvalsOf(
       const keys = [step.id, ...(step.parts ?? []).map((p) => `${step.id}#${p.id}`)];
       for (const key of keys) {
         const item = state.items.get(key);
-        if (!item || !isApproval(item)) continue;
+        if (!item) continue;
         const part = item.partId ? step.parts?.find((p) => p.id === item.partId) : undefined;
         const department = item.departmentId ? byId.get(item.departmentId) : undefined;
-        rows.push({
+        const row = (fields: {
+          outcome: string;
+          decidedAt: string | null;
+          document: ApprovalRecord | undefined;
+          conditions?: string[];
+          endedAt?: string | null;
+          endedReason?: string;
+        }): ApprovalRow => ({
           stepId: item.stepId,
           ...(item.partId ? { partId: item.partId } : {}),
           stepName: part ? `${step.name}（${part.name}）` : step.name,
           departmentId: item.departmentId,
           departmentName: department?.name ?? null,
           departmentLevel: department?.level ?? null,
-          outcome: item.outcome ?? item.status,
-          decidedAt: item.decidedAt ?? null,
-          documentNumber: item.approvalDocument?.number ?? null,
-          documentDate: item.approvalDocument?.date ?? null,
-          documentSource: item.approvalDocument?.source ?? null,
-          conditions: item.conditions ?? [],
+          outcome: fields.outcome,
+          decidedAt: fields.decidedAt,
+          documentNumber: fields.document?.number ?? null,
+          documentDate: fields.document?.date ?? null,
+          documentSource: fields.document?.source ?? null,
+          conditions: fields.conditions ?? [],
+          ...(fields.endedAt !== undefined ? { endedAt: fields.endedAt } : {}),
+          ...(fields.endedReason ? { endedReason: fields.endedReason } : {}),
         });
+        for (const round of item.earlierRounds ?? []) {
+          if ((round.outcome !== 'revoked' && round.outcome !== 'reopened') || !round.approvedAt) continue;
+          rows.push(
+            row({
+              outcome: round.outcome,
+              decidedAt: round.approvedAt,
+              document: round.approvalDocument,
+              endedAt: round.outcome === 'revoked' ? (round.decidedAt ?? null) : (round.reopenedAt ?? null),
+              ...(round.reason ? { endedReason: round.reason } : {}),
+            }),
+          );
+        }
+        const stepItem = item.partId ? state.items.get(item.stepId) : item;
+        const revoked = stepItem?.status === 'rejected' && stepItem.outcome === 'revoked';
+        if (revoked && stepItem && (item.partId ? isApproval(item) : true)) {
+          rows.push(
+            row({
+              outcome: 'revoked',
+              decidedAt: (item.partId ? item.decidedAt : stepItem.commitment?.approvedAt) ?? null,
+              document: item.approvalDocument,
+              endedAt: stepItem.decidedAt ?? null,
+              ...(stepItem.reason ? { endedReason: stepItem.reason } : {}),
+            }),
+          );
+          continue;
+        }
+        if (!isApproval(item)) continue;
+        rows.push(
+          row({
+            outcome: item.outcome ?? item.status,
+            decidedAt: item.decidedAt ?? null,
+            document: item.approvalDocument,
+            conditions: item.conditions ?? [],
+          }),
+        );
       }
     }
   }
@@ -67,6 +118,8 @@ const OUTCOME_TEXT: Record<string, string> = {
   approved: '准予许可',
   approved_with_conditions: '有条件准予许可',
   deemed_approved: '超时默认同意',
+  revoked: '已撤销（告知承诺核查不符）',
+  reopened: '前置审批撤销，重新审查',
 };
 const SOURCE_TEXT: Record<string, string> = {
   department: '审批部门出具',
@@ -102,6 +155,8 @@ export function approvalsCsv(project: Pick<Project, 'code' | 'name'>, rows: read
     '办结日期',
     '批文来源',
     '附加条件',
+    '撤销/重审日期',
+    '撤销/重审原因',
   ];
   const lines = rows.map((row) => [
     project.code,
@@ -116,6 +171,8 @@ export function approvalsCsv(project: Pick<Project, 'code' | 'name'>, rows: read
     row.decidedAt ? chinaDate(new Date(row.decidedAt)) : '',
     row.documentSource ? (SOURCE_TEXT[row.documentSource] ?? row.documentSource) : '',
     row.conditions.join('；'),
+    row.endedAt ? chinaDate(new Date(row.endedAt)) : '',
+    row.endedReason ?? '',
   ]);
   return `\uFEFF${[header, ...lines].map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

@@ -9,7 +9,8 @@ import { chinaDate } from './working-days.js';
  * - promised 承诺件: every other decided approval (a promised limit of one day or more, or a 0-day step that was
  *   not decided on the spot);
  * - joint 联办件: several departments decided it together (a joint review's parts, or a joint review meeting);
- * - returned 退办件: rejected with reasons (in its last round or an earlier one);
+ * - returned 退办件: rejected with reasons, or an approval revoked (撤销, 告知承诺核查不符), in its last round or an
+ *   earlier one (a step re-applied and approved again stays one);
  * - supplement 补办件: the department asked for a supplement at least once.
  * A case is exactly one of instant and promised, and any of the other three besides.
  */
@@ -56,7 +57,10 @@ export function caseKindsOf(step: CaseFacts): CaseKind[] {
     chinaDate(new Date(step.submittedAt)) === chinaDate(new Date(step.decidedAt));
   const kinds: CaseKind[] = [onTheSpot ? 'instant' : 'promised'];
   if (step.joint || step.decidedVia === 'meeting') kinds.push('joint');
-  if (step.status === 'rejected' || step.earlierRounds?.some((r) => r.outcome === 'rejected'))
+  if (
+    step.status === 'rejected' ||
+    step.earlierRounds?.some((r) => r.outcome === 'rejected' || r.outcome === 'revoked')
+  )
     kinds.push('returned');
   if (step.supplementRounds > 0) kinds.push('supplement');
   return kinds;

@@ -53,6 +53,11 @@ export const ProjectSchema = z.object({
   execution: ExecutionRefSchema.optional(),
   /** when the execution must be renewed (a new generation), long before it could reach the engine's limits */
   renewAt: Instant.optional(),
+  /**
+   * how many times a revoked approval took the project back to an earlier stage: executions started since are
+   * named apart (`<projectId>-r<rewinds>-s<stage>-g<generation>`), so no name of a stage left earlier is used again
+   */
+  rewinds: z.number().int().min(1).optional(),
   /** when the execution of a returned project reached its end (its stage's other reviews were all decided) */
   executionEndedAt: Instant.optional(),
   createdAt: Instant,
@@ -82,7 +87,10 @@ export const ApprovalRecordSchema = z.object({
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 
-/** A decision of an earlier round of a step, kept when the step is re-applied (退办后重新申请). */
+/**
+ * A decision of an earlier round of a step, kept when the step is re-applied (退办后重新申请), or reopened for
+ * review because an approval it rested on was revoked (`reopened`, with the approval it had and why).
+ */
 export const EarlierRoundSchema = z.object({
   round: z.number().int(),
   outcome: z.string(),
@@ -90,6 +98,14 @@ export const EarlierRoundSchema = z.object({
   decidedBy: z.string().optional(),
   legalBasis: z.string().optional(),
   reason: z.string().optional(),
+  /** the approval document the round had been issued, when it was approved and then revoked or reopened */
+  approvalDocument: ApprovalRecordSchema.optional(),
+  /** when the round had been approved (before it was revoked or reopened) */
+  approvedAt: Instant.optional(),
+  /** what the round had come to before it was reopened (approved, deemed_approved, in_review, …) */
+  was: z.string().optional(),
+  /** when it was reopened for review */
+  reopenedAt: Instant.optional(),
 });
 
 /**

@@ -21,7 +21,7 @@ import {
   startClock,
   supplementTooLate,
 } from './step-clock.js';
-import { isClosed } from './step-status.js';
+import { isClosed, isOpen, isPassed } from './step-status.js';
 import {
   applyChanges,
   changed,
@@ -31,6 +31,7 @@ import {
   type ProjectChange,
   type ProjectState,
   partsOf,
+  squashChanges,
   type Transition,
 } from './transition.js';
 import { chinaDate, type WorkingDayCalendar } from './working-days.js';
@@ -510,11 +511,23 @@ export function reapplyStep(input: LifecycleInput, stepId: string, note?: string
         ...(item.decidedBy ? { decidedBy: item.decidedBy } : {}),
         ...(item.legalBasis ? { legalBasis: item.legalBasis } : {}),
         ...(item.reason ? { reason: item.reason } : {}),
+        // a revoked approval stays on the record with the round (the approvals list shows it revoked)
+        ...(item.outcome === 'revoked' && item.approvalDocument
+          ? { approvalDocument: item.approvalDocument }
+          : {}),
+        ...(item.outcome === 'revoked' && item.commitment?.approvedAt
+          ? { approvedAt: item.commitment.approvedAt }
+          : {}),
       },
     ],
     updatedAt: at,
   });
-  const changes: ItemChange[] = [changed(step, fresh(step, 'ready'))];
+  // A step whose prerequisite does not stand (rejected or revoked itself, or reopened) waits behind its gate.
+  const waits = (findStep(state.chain, stepId)?.step.prerequisites ?? []).some((id) => {
+    const prerequisite = state.items.get(id);
+    return prerequisite !== undefined && !isPassed(prerequisite.status);
+  });
+  const changes: ItemChange[] = [changed(step, fresh(step, waits ? 'pending' : 'ready'))];
   for (const part of partsOf(state, stepId)) changes.push(changed(part, fresh(part, 'pending')));
   const unblocked: string[] = [];
   for (const item of state.items.values()) {
@@ -534,19 +547,27 @@ export function reapplyStep(input: LifecycleInput, stepId: string, note?: string
       type: 'step_reapplied',
       stepId,
       before: { status: 'rejected', round: step.round },
-      after: { status: 'ready', round: step.round + 1 },
+      after: { status: waits ? 'pending' : 'ready', round: step.round + 1 },
       data: { ...(note ? { note } : {}), ...(unblocked.length > 0 ? { unblocked } : {}) },
     },
   ];
   if (reactivates) {
     events.push({ type: 'project_reactivated', before: { status: 'returned' }, after: { status: 'active' } });
   }
+  // A step of a stage the project had left (a revocation recorded before revocations took the project back) takes
+  // the project back to it, and what was approved on it since is reviewed again.
+  const rewind =
+    step.stageIndex < state.project.currentStageIndex
+      ? rewindFor(input, changes, stepId, `第 ${stepId} 项重新申请`)
+      : undefined;
+  const set = { ...(reactivates ? { status: 'active' as const } : {}), ...rewind?.set };
   return {
-    changes,
-    events,
+    changes: rewind ? squashChanges(rewind.changes) : changes,
+    events: [...events, ...(rewind?.events ?? [])],
     project: {
-      add: { stepsClosed: -1 },
-      ...(reactivates ? { set: { status: 'active' }, remove: ['returnedAt', 'executionEndedAt'] } : {}),
+      add: { stepsClosed: -1 - (rewind?.reopenedSteps ?? 0) },
+      ...(Object.keys(set).length > 0 ? { set } : {}),
+      ...(reactivates ? { remove: ['returnedAt', 'executionEndedAt'] } : {}),
       expect: { status: state.project.status },
     },
     owed: [],
@@ -653,6 +674,17 @@ export function decideStep(
     decision.outcome === 'approved' ||
     decision.outcome === 'approved_with_conditions' ||
     decision.outcome === 'deemed_approved';
+  // Nothing is approved while a prerequisite stands rejected or revoked (a revocation reopens what rested on it).
+  const standing = approves ? unpassedPrerequisite(input.state, definition) : undefined;
+  if (standing) {
+    throw new ConflictError(
+      'STEP.PREREQUISITE_NOT_PASSED',
+      `${where} cannot be approved while its prerequisite step ${standing.stepId} is ${
+        standing.outcome === 'revoked' ? 'revoked' : standing.status
+      }; it is reviewed again once that step passes`,
+      { prerequisite: standing.stepId, status: standing.status },
+    );
+  }
   const outstanding = outstandingOf(partId ? itemOf(input, stepId) : item);
   if (approves && outstanding.length > 0) {
     const step = partId ? itemOf(input, stepId) : item;
@@ -774,6 +806,13 @@ export function decideStep(
   if (partId !== undefined) return concludeJointReview(input, transition, stepId);
   if (decision.outcome === 'supplement') return transition;
   return closeStep(input, transition, change.after);
+}
+
+/** The first prerequisite of a step that has not passed (rejected, revoked, reopened or still open), if any. */
+function unpassedPrerequisite(state: ProjectState, definition: StepDefinition): ProjectStep | undefined {
+  return definition.prerequisites
+    .map((id) => state.items.get(id))
+    .find((p) => p !== undefined && !isPassed(p.status));
 }
 
 /**
@@ -1069,19 +1108,165 @@ export function verifyCommitment(
       data: { stageIndex: project.execution.stageIndex, reason: 'an approval was revoked' },
     });
   }
+  const rewind = rewindFor(
+    input,
+    [changed(step, revoked)],
+    stepId,
+    `第 ${stepId} 项审批经告知承诺核查不符已撤销`,
+  );
   return {
-    changes: [changed(step, revoked)],
-    events,
+    changes: rewind.changes,
+    events: [...events, ...rewind.events],
     project: {
+      add: { stepsClosed: -rewind.reopenedSteps },
       set: {
         ...(returns ? { status: 'returned' as const, returnedAt: at } : {}),
         ...(project.execution ? { executionEndedAt: at } : {}),
+        ...rewind.set,
       },
       remove: ['renewAt'],
       expect: { status: project.status, executionName: project.execution?.name ?? null },
     },
     owed: [],
     relies: [],
+  };
+}
+
+/** Every step that needs this one, directly or through others, in its stage or a later one, in the chain's order. */
+export function transitiveDependents(chain: ProjectState['chain'], stepId: string): string[] {
+  const found = new Set<string>([stepId]);
+  const order: string[] = [];
+  // the chain is acyclic and a prerequisite never sits in a later stage: one pass in the chain's order finds them all
+  for (const stage of chain.stages) {
+    for (const step of stage.steps) {
+      if (found.has(step.id)) continue;
+      if (step.prerequisites.some((p) => found.has(p))) {
+        found.add(step.id);
+        order.push(step.id);
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * What an approval that no longer stands (revoked, or a step re-opened) takes back with it (DOMAIN.md "A project
+ * never contradicts itself"): every step that needs it, directly or through others, and that has moved on since
+ * (opened, in review, waiting for a supplement, approved or deemed approved) is reopened: back to `pending` behind
+ * its closed gate, a decided or submitted one as a new round with the earlier one kept (its approval and the
+ * reason), each with a `step_reopened` event. A stage behind the project that now has a step not passed is open
+ * again: the project goes back to the earliest such stage (`stage_reopened`), and its executions from then on are
+ * named apart (`rewinds`). Steps rejected, not applicable or withdrawn stay as they are.
+ */
+function rewindFor(
+  input: LifecycleInput,
+  changes: readonly ItemChange[],
+  stepId: string,
+  reason: string,
+): { changes: ItemChange[]; events: EventDraft[]; reopenedSteps: number; set: ProjectChange['set'] } {
+  const { state, now } = input;
+  const at = now.toISOString();
+  const all: ItemChange[] = [...changes];
+  const events: EventDraft[] = [];
+  let reopenedSteps = 0;
+  const current = applyChanges(state, changes);
+  for (const dependentId of transitiveDependents(state.chain, stepId)) {
+    const items = [current.items.get(dependentId), ...partsOf(current, dependentId)].filter(
+      (i): i is ProjectStep => i !== undefined,
+    );
+    const step = items[0];
+    if (!step || !reopens(step)) continue;
+    const was = step.outcome ?? step.status;
+    for (const item of items) {
+      // a part closed at registration stays so; a part still waiting has nothing to take back
+      if (item.partId && !reopens(item) && item.status !== 'withdrawn') continue;
+      all.push(changed(item, reopened(item, at, `${reason}，本项重新审查`)));
+    }
+    if (isClosed(step.status)) reopenedSteps += 1;
+    events.push({
+      type: 'step_reopened',
+      stepId: dependentId,
+      before: { status: step.status, round: step.round },
+      after: { status: 'pending', round: roundAfterReopening(step) },
+      data: { reason: `${reason}，本项重新审查`, revokedStep: stepId, was },
+    });
+  }
+  const after = applyChanges(state, all);
+  const stuck = [...after.items.values()].filter(
+    (i) => !i.partId && i.stageIndex < state.project.currentStageIndex && !isPassed(i.status),
+  );
+  const back = stuck.reduce((min, i) => Math.min(min, i.stageIndex), state.project.currentStageIndex);
+  if (back === state.project.currentStageIndex) return { changes: all, events, reopenedSteps, set: {} };
+  const stage = state.chain.stages[back];
+  events.push({
+    type: 'stage_reopened',
+    before: { stageIndex: state.project.currentStageIndex },
+    after: { stageIndex: back },
+    data: {
+      stage: stage?.id,
+      reason,
+      steps: stuck.filter((i) => i.stageIndex === back).map((i) => i.stepId),
+    },
+  });
+  return {
+    changes: all,
+    events,
+    reopenedSteps,
+    set: {
+      currentStageIndex: back,
+      rewinds: (state.project.rewinds ?? 0) + 1,
+      ...(stage ? { leadDepartmentId: stage.leadDepartmentId } : {}),
+    },
+  };
+}
+
+/** Whether a dependent of an approval that no longer stands has moved on since, so it must be reviewed again. */
+const reopens = (item: ProjectStep): boolean =>
+  isOpen(item.status) || item.status === 'approved' || item.status === 'deemed_approved';
+
+/** A submitted or decided item is reopened as a new round; one merely opened goes back to waiting in its round. */
+const roundAfterReopening = (item: ProjectStep): number =>
+  item.submittedAt || item.decidedAt ? item.round + 1 : item.round;
+
+/** The item back behind its gate (`pending`), a new round when it had been submitted or decided, the earlier kept. */
+function reopened(item: ProjectStep, at: string, reason: string): Omit<ProjectStep, 'version'> {
+  const base = {
+    projectId: item.projectId,
+    stepId: item.stepId,
+    ...(item.partId ? { partId: item.partId } : {}),
+    stageIndex: item.stageIndex,
+    departmentId: item.departmentId,
+    kind: item.kind,
+    status: 'pending' as const,
+    version: item.version,
+    supplementRounds: 0,
+    updatedAt: at,
+  };
+  if (!item.submittedAt && !item.decidedAt) {
+    return {
+      ...base,
+      round: item.round,
+      ...(item.earlierRounds ? { earlierRounds: item.earlierRounds } : {}),
+    };
+  }
+  const approved = item.status === 'approved' || item.status === 'deemed_approved';
+  return {
+    ...base,
+    round: item.round + 1,
+    earlierRounds: [
+      ...(item.earlierRounds ?? []),
+      {
+        round: item.round,
+        outcome: 'reopened',
+        was: item.outcome ?? item.status,
+        reopenedAt: at,
+        ...(item.decidedAt ? { decidedAt: item.decidedAt } : {}),
+        ...(item.decidedBy ? { decidedBy: item.decidedBy } : {}),
+        ...(approved && item.decidedAt ? { approvedAt: item.decidedAt } : {}),
+        ...(approved && item.approvalDocument ? { approvalDocument: item.approvalDocument } : {}),
+        reason,
+      },
+    ],
   };
 }
 

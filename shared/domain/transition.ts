@@ -22,6 +22,8 @@ export type ProjectEventType =
   | 'joint_review_concluded'
   | 'joint_supplement_notice'
   | 'step_reapplied'
+  | 'step_reopened'
+  | 'stage_reopened'
   | 'step_withdrawn'
   | 'deferred_materials_supplied'
   | 'deferred_materials_overdue'
@@ -64,6 +66,7 @@ export type ProjectChange = {
       | 'withdrawnAt'
       | 'executionEndedAt'
       | 'currentStageIndex'
+      | 'rewinds'
       | 'leadDepartmentId'
       | 'execution'
       | 'renewAt'
@@ -183,4 +186,22 @@ export function combineTransitions(first: Transition, second: Transition): Trans
     owed: [...first.owed, ...second.owed],
     relies: [...new Set([...first.relies, ...second.relies])],
   };
+}
+
+/**
+ * The project as the store writes a transition over it: its item changes, and its project change (fields set and
+ * removed, counters added). What the invariants are checked on before anything is written.
+ */
+export function stateAfter(state: ProjectState, transition: Transition): ProjectState {
+  const written = applyChanges(state, transition.changes);
+  const change = transition.project;
+  if (!change) return written;
+  const project: Project = { ...written.project, ...change.set };
+  for (const [counter, by] of Object.entries(change.add ?? {}) as Array<
+    [keyof NonNullable<ProjectChange['add']>, number | undefined]
+  >) {
+    project[counter] += by ?? 0;
+  }
+  for (const field of change.remove ?? []) delete project[field];
+  return { ...written, project };
 }

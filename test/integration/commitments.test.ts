@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
-import { allEvents, allSteps, viewProject } from '../support/drive.js';
+import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
@@ -192,5 +192,78 @@ describe('approval on commitment (告知承诺制)', () => {
     const view = await viewProject(api, projectId);
     expect(view.project.status).toBe('active');
     expect((view.project as { executionEndedAt?: string }).executionEndedAt).toBeUndefined();
+  });
+});
+
+describe('a revoked approval behind the project (告知承诺核查不符 once the project moved on)', () => {
+  // Thursday 26 November 2026, 09:00 in Beijing
+  const clock = new ManualClock(beijing('2026-11-26 09:00'));
+  let system: LocalSystem;
+  let api: ApiClient;
+  let projectId: string;
+  const view = async (): Promise<any> => viewProject(api, projectId);
+
+  beforeAll(async () => {
+    system = await startTestSystem({ clock, log: silentLogger });
+    api = new ApiClient(system);
+    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await system.engine.settled();
+    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
+    await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
+    await system.engine.settled();
+    await api.post(`/projects/${projectId}/steps/8/submission`, 'agent-wang', onCommitment());
+    await api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', APPROVAL);
+    // every other step of stage 1 approved: the project moves on to stage 2
+    await driveProject(system, api, projectId, {
+      stop: (v) => (v.project as { currentStageIndex?: number }).currentStageIndex === 1,
+    });
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('takes the project back to stage 1, returned at the revoked step, and stops stage 2’s execution', async () => {
+    // Prepare
+    const before = await view();
+    expect(before.project).toMatchObject({ status: 'active', currentStageIndex: 1 });
+
+    // Act
+    const res = await api.post(`/projects/${projectId}/steps/8/commitment-verification`, 'officer-wat', {
+      result: 'failed',
+      findings: '现场核查：水土保持措施未按方案落实',
+    });
+    await system.engine.settled();
+
+    // Assess
+    expect(res.status).toBe(200);
+    const after = await view();
+    expect(after.project).toMatchObject({ status: 'returned', currentStageIndex: 0, rewinds: 1 });
+    const types = (await allEvents(api, projectId)).map((e: any) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['approval_revoked', 'stage_reopened', 'chain_stopped']));
+    expect(after.approvals.find((a: any) => a.stepId === '8')).toMatchObject({ outcome: 'revoked' });
+  });
+
+  it('re-runs stage 1 on the re-application, and moves on to stage 2 only once the step passes again', async () => {
+    // Act
+    const reapplied = await api.post(`/projects/${projectId}/steps/8/reapplication`, 'agent-wang', {});
+    await system.engine.settled();
+    const waiting = await view();
+    await api.post(`/projects/${projectId}/steps/8/submission`, 'agent-wang', submissionOf('8'));
+    await api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', APPROVAL);
+    await system.engine.settled();
+    const moved = await view();
+
+    // Assess: never completed, the re-run of stage 1 named apart from its first execution
+    expect(reapplied.status).toBe(200);
+    expect(waiting.project).toMatchObject({ status: 'active', currentStageIndex: 0 });
+    expect(waiting.project.execution?.name).toBe(`${projectId}-r1-s0-g1`);
+    expect(moved.project).toMatchObject({ status: 'active', currentStageIndex: 1 });
+    expect(moved.project.execution?.name).toBe(`${projectId}-r1-s1-g1`);
+    expect(moved.approvals.filter((a: any) => a.stepId === '8').map((a: any) => a.outcome)).toEqual([
+      'revoked',
+      'approved',
+    ]);
+    const csv = await api.get(`/projects/${projectId}/approvals.csv`, 'leader-zhang');
+    expect(csv.body).toContain('已撤销（告知承诺核查不符）');
   });
 });

@@ -170,7 +170,7 @@ describe('approval documents (批文/证照)', () => {
     expect(text.startsWith('\uFEFF')).toBe(true);
     const lines = text.slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      '"项目代码","项目名称","事项编号","审批事项","审批部门","部门层级","审批结果","批文/证照编号","批文日期","办结日期","批文来源","附加条件"',
+      '"项目代码","项目名称","事项编号","审批事项","审批部门","部门层级","审批结果","批文/证照编号","批文日期","办结日期","批文来源","附加条件","撤销/重审日期","撤销/重审原因"',
     );
     expect(lines).toHaveLength(approvals.length + 1);
     expect(lines[1]).toContain(`"江宁发改备〔2026〕""88"",号","${issuedOn}"`);
