@@ -21,6 +21,7 @@ import {
 } from '../../../shared/domain/step-lifecycle.js';
 import { isClosed, isInFlight, isPassed } from '../../../shared/domain/step-status.js';
 import type { ProjectState, Transition } from '../../../shared/domain/transition.js';
+import { chinaDate } from '../../../shared/domain/working-days.js';
 import { fixtureStep } from '../../support/chain-fixtures.js';
 import { calendar } from '../../support/lifecycle.js';
 import { afterTransition, chinaTime, projectState } from '../../support/project-state.js';
@@ -200,14 +201,16 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 );
 
 const decisionOf = (outcome: Decision['outcome'], now: Date): Decision => {
+  // dated the day of the decision (China time): never in the future, never before the step was applied for
+  const date = chinaDate(now);
   switch (outcome) {
     case 'approved':
-      return { outcome, document: { number: `批-${now.getTime()}`, date: '2026-01-05' } };
+      return { outcome, document: { number: `批-${now.getTime()}`, date } };
     case 'approved_with_conditions':
       return {
         outcome,
         conditions: ['按批准图纸施工'],
-        document: { number: `批-${now.getTime()}`, date: '2026-01-05' },
+        document: { number: `批-${now.getTime()}`, date },
       };
     case 'rejected':
       return { outcome, legalBasis: '《行政许可法》第三十八条', reason: '不符合条件' };
