@@ -73,6 +73,7 @@ const ItemStateFields = {
   dueAt: z.string().optional(),
   legalDueDate: z.string().optional(),
   dueFlagged: z.boolean().optional(),
+  legalDueFlagged: z.boolean().optional(),
   supplementRounds: z.number().int().optional(),
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
   /** 容缺受理: materials accepted as missing, the deadline to supply them */
@@ -233,6 +234,7 @@ export const InboxSchema = z.object({
       dueDate: z.string().optional(),
       legalDueDate: z.string().optional(),
       dueFlagged: z.boolean(),
+      legalDueFlagged: z.boolean(),
       light: Light.nullable(),
       paused: z.boolean(),
       workingDaysLeft: z.number().nullable(),
