@@ -408,7 +408,17 @@ export const CalendarViewSchema = z.object({
   knownYears: z.array(z.number().int()),
   overrides: CalendarOverridesSchema,
 });
-export const RecomputedSchema = z.object({ recomputed: z.number().int(), stillFlagged: z.number().int() });
+/** What a calendar change computed again, by kind of date, and the 超时默认通知单 it proved wrong (corrected). */
+export const RecomputedSchema = z.object({
+  recomputed: z.number().int(),
+  stillFlagged: z.number().int(),
+  dueDates: z.number().int(),
+  legalDueDates: z.number().int(),
+  supplyDeadlines: z.number().int(),
+  verificationDates: z.number().int(),
+  complaintDueDates: z.number().int(),
+  corrections: z.number().int(),
+});
 export const SlaPolicyResultSchema = z.object({ policy: SlaPolicySchema });
 
 export const DocumentListSchema = z.object({ documents: z.array(ProjectDocumentSchema) });

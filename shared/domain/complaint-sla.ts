@@ -1,4 +1,4 @@
-import type { Complaint } from './complaint.js';
+import { type Complaint, complaintDue } from './complaint.js';
 import type { ComplaintRung, SlaPolicy } from './sla-policy.js';
 import { addCalendarDays, chinaDate, startOfChinaDay, type WorkingDayCalendar } from './working-days.js';
 
@@ -117,5 +117,33 @@ export function complaintSlaStep(
       ...(actions.length > 0 ? { updatedAt: at } : {}),
     },
     actions,
+  };
+}
+
+/**
+ * A complaint's due date counted again on the calendar as it now is (an admin added a year or a closure), with
+ * its flag and the sweep's next look. Undefined when the complaint is closed or nothing changes.
+ */
+export function recountComplaint(
+  calendar: WorkingDayCalendar,
+  complaint: Complaint,
+  policy: SlaPolicy,
+  now: Date,
+): Complaint | undefined {
+  if (complaint.status === 'closed') return undefined;
+  const due = complaintDue(calendar, new Date(complaint.filedAt), complaint.limitDays);
+  if (due.dueDate === complaint.dueDate && due.flagged === (complaint.dueFlagged ?? false)) return undefined;
+  const { dueFlagged: _f, slaCheckAt: _s, ...rest } = complaint;
+  const recounted: Complaint = {
+    ...rest,
+    dueDate: due.dueDate,
+    ...(due.flagged ? { dueFlagged: true } : {}),
+  };
+  const next = complaintCheckAt(calendar, recounted, policy);
+  return {
+    ...recounted,
+    ...(next ? { slaCheckAt: next } : {}),
+    version: complaint.version + 1,
+    updatedAt: now.toISOString(),
   };
 }
