@@ -154,14 +154,16 @@ export function slaStep(
   const dueDays = clockDue(calendar, clock);
   const onGuess = (c: SlaCheckpoint) => dueDays?.dueFlagged === true && c.kind !== 'yellow';
   const timeline = slaTimeline(calendar, clock, policy, deemedAllowed);
-  const checkAt = (progress: ProjectStep) =>
-    earliest(
-      pendingCheckpoints(timeline, progress).find((c) => !(onGuess(c) && c.at <= at))?.at,
-      otherCheckAt(progress),
-    );
   const pending = pendingCheckpoints(timeline, item).filter((c) => c.at <= at);
   const due = pending.filter((c) => !onGuess(c));
-  if (pending.some(onGuess) && dueDays) {
+  const holding = pending.some(onGuess);
+  // once held, nothing more on the guess is armed (a later rung would only be held again)
+  const checkAt = (progress: ProjectStep) =>
+    earliest(
+      pendingCheckpoints(timeline, progress).find((c) => !(onGuess(c) && (holding || c.at <= at)))?.at,
+      otherCheckAt(progress),
+    );
+  if (holding && dueDays) {
     other.actions.push({
       kind: 'held',
       deadline: 'due',

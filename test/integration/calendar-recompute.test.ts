@@ -149,7 +149,15 @@ describe('a deadline counted through a year without a schedule (never act on a g
     // Act: filing accepted on 31 December; New Year's Day is counted as a working day for want of a schedule
     const res = await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
 
+    const session = `daiban_session=${await system.tokens.issue({ userId: 'officer-drc', name: '发改局窗口', role: 'officer', departmentId: 'DRC' })}`;
+    const inbox = await (await system.app.request('/app/inbox', { headers: { cookie: session } })).text();
+    const project = await (
+      await system.app.request(`/app/projects/${projectId}`, { headers: { cookie: session } })
+    ).text();
+
     // Assess
+    expect(inbox.match(/（推算）/g)).toHaveLength(2);
+    expect(project).toContain('（推算）');
     expect(res.body.step).toMatchObject({
       dueDate: '2027-01-01',
       dueFlagged: true,
