@@ -69,8 +69,17 @@ export function complaintCheckAt(
   policy: SlaPolicy,
 ): string | undefined {
   if (complaint.status === 'closed') return undefined;
-  return pending(complaint, complaintTimeline(calendar, complaint, policy))[0]?.at;
+  return pending(complaint, complaintTimeline(calendar, complaint, policy)).filter(
+    (c) => !onGuess(complaint, c),
+  )[0]?.at;
 }
+
+/**
+ * Never act on a guess: a due date counted through a year without a schedule lights yellow but is never breached or
+ * escalated on; the complaint waits until the year is added (the calendar change recounts it and re-arms it).
+ */
+const onGuess = (complaint: Complaint, c: { kind: string }): boolean =>
+  complaint.dueFlagged === true && c.kind !== 'yellow';
 
 /**
  * The sweep's step on one complaint at `now`: every checkpoint due is acted on in order, and the complaint learns
@@ -84,7 +93,9 @@ export function complaintSlaStep(
 ): { complaint: Complaint; actions: ComplaintSlaAction[] } | undefined {
   if (complaint.status === 'closed') return undefined;
   const at = now.toISOString();
-  const due = pending(complaint, complaintTimeline(calendar, complaint, policy)).filter((c) => c.at <= at);
+  const due = pending(complaint, complaintTimeline(calendar, complaint, policy)).filter(
+    (c) => c.at <= at && !onGuess(complaint, c),
+  );
   let light = complaint.light ?? 'green';
   let escalationLevel = complaint.escalationLevel ?? 0;
   const actions: ComplaintSlaAction[] = [];
