@@ -73,6 +73,7 @@ const ItemStateFields = {
   dueAt: z.string().optional(),
   legalDueDate: z.string().optional(),
   dueFlagged: z.boolean().optional(),
+  legalDueFlagged: z.boolean().optional(),
   supplementRounds: z.number().int().optional(),
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
   /** 容缺受理: materials accepted as missing, the deadline to supply them */
@@ -236,6 +237,7 @@ export const InboxSchema = z.object({
       dueDate: z.string().optional(),
       legalDueDate: z.string().optional(),
       dueFlagged: z.boolean(),
+      legalDueFlagged: z.boolean(),
       light: Light.nullable(),
       paused: z.boolean(),
       workingDaysLeft: z.number().nullable(),
@@ -409,7 +411,17 @@ export const CalendarViewSchema = z.object({
   knownYears: z.array(z.number().int()),
   overrides: CalendarOverridesSchema,
 });
-export const RecomputedSchema = z.object({ recomputed: z.number().int(), stillFlagged: z.number().int() });
+/** What a calendar change computed again, by kind of date, and the 超时默认通知单 it proved wrong (corrected). */
+export const RecomputedSchema = z.object({
+  recomputed: z.number().int(),
+  stillFlagged: z.number().int(),
+  dueDates: z.number().int(),
+  legalDueDates: z.number().int(),
+  supplyDeadlines: z.number().int(),
+  verificationDates: z.number().int(),
+  complaintDueDates: z.number().int(),
+  corrections: z.number().int(),
+});
 export const SlaPolicyResultSchema = z.object({ policy: SlaPolicySchema });
 
 export const DocumentListSchema = z.object({ documents: z.array(ProjectDocumentSchema) });

@@ -6,15 +6,21 @@ import {
   type YearSchedule,
   yearScheduleProblems,
 } from '../domain/calendar-overrides.js';
+import { recountComplaint } from '../domain/complaint-sla.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
+import { noticeCorrection } from '../domain/notice-correction.js';
 import type { Principal } from '../domain/principal.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
+import { itemKey, type ProjectStep } from '../domain/project.js';
 import { recomputeDue } from '../domain/step-lifecycle.js';
+import type { Page, PageRequest } from '../store/store.port.js';
+import { WORK_SHARDS } from '../store/table.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { CALENDAR_SETTING } from './live-settings.js';
 import { loadState } from './load.js';
+import { notificationEffects } from './notify.js';
 
 /** The calendar as it stands: the years with an official schedule, and what the admin added. */
 export async function calendarView(ctx: AppContext) {
@@ -22,15 +28,31 @@ export async function calendarView(ctx: AppContext) {
   return { knownYears: ctx.calendar.knownYears, overrides: ctx.settings.overrides };
 }
 
+/** What a calendar change computed again, by kind of date, and the notices it proved wrong. */
+export type Recomputed = {
+  /** steps and parts with at least one date computed again */
+  recomputed: number;
+  /** steps and parts with a date still counted through a year without a schedule */
+  stillFlagged: number;
+  dueDates: number;
+  legalDueDates: number;
+  supplyDeadlines: number;
+  verificationDates: number;
+  complaintDueDates: number;
+  /** 超时默认通知单 issued before the due date as now computed had passed: each got a correcting record */
+  corrections: number;
+};
+
 /**
- * An admin gives a year's schedule (or corrects one) or a local closure: stored in the table, applied at once in
- * every process, and every due date that was flagged (counted on weekends only) is computed again.
+ * An admin gives a year's schedule (or corrects one) or a local closure (or lifts one): stored in the table, applied
+ * at once in every process, and every date derived from the calendar on or after the first day the change touches
+ * is computed again (DOMAIN.md "Never act on a guess").
  */
 export async function changeCalendar(
   ctx: AppContext,
   principal: Principal,
   change: { year: number; schedule: YearSchedule } | { closure: string; reason: string | null },
-): Promise<{ recomputed: number; stillFlagged: number }> {
+): Promise<Recomputed> {
   assertAllowed(principal, 'admin.operate');
   if ('year' in change) {
     const problems = yearScheduleProblems(change.year, change.schedule);
@@ -71,30 +93,189 @@ export async function changeCalendar(
       );
   }
   await ctx.settings.refresh(ctx.store, { force: true });
-  return recomputeFlagged(ctx);
+  return recomputeCalendar(ctx, 'year' in change ? `${change.year}-01-01` : change.closure);
 }
 
-/** Computes again the due dates of every step or part still flagged. */
-export async function recomputeFlagged(
-  ctx: AppContext,
-): Promise<{ recomputed: number; stillFlagged: number }> {
-  let recomputed = 0;
-  let stillFlagged = 0;
+/** The first day a date of this item derives from that is still to come, flagged or on or after `from`. */
+function touched(item: ProjectStep, from: string): boolean {
+  const open = item.decidedAt === undefined && item.clock !== undefined;
+  const deferral =
+    item.deferred && !item.deferred.missed && item.deferred.materials.length > 0 && open
+      ? item.deferred
+      : undefined;
+  const commitment =
+    item.commitment?.verifyBy && !item.commitment.verification && !item.commitment.overdue
+      ? item.commitment
+      : undefined;
+  return (
+    (open && (item.dueFlagged === true || item.legalDueFlagged === true)) ||
+    (open && (item.legalDueDate ?? '') >= from) ||
+    (open && (item.dueDate ?? '') >= from) ||
+    (deferral !== undefined && (deferral.supplyByFlagged === true || deferral.supplyBy >= from)) ||
+    (commitment !== undefined && (commitment.verifyByFlagged === true || (commitment.verifyBy ?? '') >= from))
+  );
+}
+
+/** Every page of a paged listing. */
+async function everyPage<T>(list: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
+  const all: T[] = [];
   let cursor: string | undefined;
   do {
-    const page = await ctx.store.listFlaggedItems({ limit: 100, ...(cursor ? { cursor } : {}) });
+    const page = await list({ limit: 100, ...(cursor ? { cursor } : {}) });
+    all.push(...page.items);
     cursor = page.cursor;
-    for (const item of page.items) {
-      const outcome = await retryOnConflict(async (): Promise<'recomputed' | 'unchanged'> => {
-        const state = await loadState(ctx, item.projectId);
-        const transition = recomputeDue(lifecycleInput(ctx, state, ctx.clock.now()), item);
-        if (transition.changes.length === 0) return 'unchanged';
-        await applyTransition(ctx, state, transition, { actor: SYSTEM_ACTOR });
-        return 'recomputed';
-      });
-      if (outcome === 'recomputed') recomputed += 1;
-      else stillFlagged += 1;
-    }
   } while (cursor);
-  return { recomputed, stillFlagged };
+  return all;
+}
+
+/**
+ * Computes again every date derived from the calendar that a change from `from` on can move: the steps and parts
+ * in review (found in their departments' queues, which every open item with a department sits in), the items the
+ * SLA sweep watches (the Work index: approvals on commitment still to verify), those with a guessed date (the
+ * FLAGGED index), and the open complaints; then looks up the 超时默认通知单 issued since `from` and gives each one the
+ * change proves wrong a correcting record. Its cost grows with what is open, not with what exists.
+ */
+export async function recomputeCalendar(ctx: AppContext, from: string): Promise<Recomputed> {
+  const answer: Recomputed = {
+    recomputed: 0,
+    stillFlagged: 0,
+    dueDates: 0,
+    legalDueDates: 0,
+    supplyDeadlines: 0,
+    verificationDates: 0,
+    complaintDueDates: 0,
+    corrections: 0,
+  };
+  const wanted = new Map<string, { projectId: string; itemKey: string }>();
+  const want = (projectId: string, stepId: string, partId?: string) => {
+    const itemKey = partId ? `${stepId}#${partId}` : stepId;
+    wanted.set(`${projectId}\n${itemKey}`, { projectId, itemKey });
+  };
+  for (const f of await everyPage((page) => ctx.store.listFlaggedItems(page))) {
+    want(f.projectId, f.stepId, f.partId);
+  }
+  for (const department of await ctx.store.listDepartments()) {
+    const rows = await everyPage((page) =>
+      ctx.store.listOpenItemsOfDepartment(department.id, { status: 'in_review' }, page),
+    );
+    for (const row of rows) want(row.projectId, row.stepId, row.partId);
+  }
+  const complaints = new Set<string>();
+  for (let shard = 0; shard < WORK_SHARDS; shard += 1) {
+    for (const work of await everyPage((page) => ctx.store.listWatchedWork(shard, page))) {
+      if (work.kind === 'sla') wanted.set(`${work.projectId}\n${work.itemKey}`, work);
+      if (work.kind === 'complaint') complaints.add(work.complaintId);
+    }
+  }
+  const keys = [...wanted.values()];
+  for (let i = 0; i < keys.length; i += 100) {
+    const items = (await ctx.store.getItems(keys.slice(i, i + 100))).filter((item) => touched(item, from));
+    for (const found of items) {
+      const target = { stepId: found.stepId, ...(found.partId ? { partId: found.partId } : {}) };
+      const after = await retryOnConflict(async () => {
+        const state = await loadState(ctx, found.projectId);
+        const transition = recomputeDue(lifecycleInput(ctx, state, ctx.clock.now()), target);
+        const before = state.items.get(itemKey(target));
+        const changed = transition.changes[0]?.after;
+        if (!changed || !before) return before;
+        await applyTransition(ctx, state, transition, { actor: SYSTEM_ACTOR });
+        countChanges(answer, before, changed);
+        return changed;
+      });
+      if (after && touched(after, '9999-12-31')) answer.stillFlagged += 1;
+    }
+  }
+  for (const complaintId of complaints) {
+    const recounted = await retryOnConflict(async () => {
+      const complaint = await ctx.store.getComplaint(complaintId);
+      if (!complaint || complaint.dueDate < from) return false;
+      const next = recountComplaint(ctx.calendar, complaint, ctx.settings.sla, ctx.clock.now());
+      if (!next) return false;
+      await ctx.store.commit([{ op: 'put_complaint', complaint: next }]);
+      return true;
+    });
+    if (recounted) answer.complaintDueDates += 1;
+  }
+  answer.corrections = await correctNotices(ctx, from);
+  return answer;
+}
+
+/** Adds one item's recomputed dates to the answer's counts. */
+function countChanges(answer: Recomputed, before: ProjectStep, after: ProjectStep) {
+  answer.recomputed += 1;
+  if (before.dueDate !== after.dueDate || before.dueFlagged !== after.dueFlagged) answer.dueDates += 1;
+  if (before.legalDueDate !== after.legalDueDate || before.legalDueFlagged !== after.legalDueFlagged) {
+    answer.legalDueDates += 1;
+  }
+  if (
+    before.deferred?.supplyBy !== after.deferred?.supplyBy ||
+    before.deferred?.supplyByFlagged !== after.deferred?.supplyByFlagged
+  ) {
+    answer.supplyDeadlines += 1;
+  }
+  if (
+    before.commitment?.verifyBy !== after.commitment?.verifyBy ||
+    before.commitment?.verifyByFlagged !== after.commitment?.verifyByFlagged
+  ) {
+    answer.verificationDates += 1;
+  }
+}
+
+/**
+ * The 超时默认通知单 issued on or after `from` that the calendar as it now is proves wrong (issued before the step's
+ * due date, as now computed, had passed): each stays as issued and gets one correcting record on its project (an
+ * event on the timeline, and word to the department, the agent and the leaders). A notice already corrected to the
+ * same due date is not corrected again.
+ */
+async function correctNotices(ctx: AppContext, from: string): Promise<number> {
+  let corrections = 0;
+  for (const deemed of await everyPage((page) => ctx.store.listDeemedSince(from, page))) {
+    const target = { stepId: deemed.stepId, ...(deemed.partId ? { partId: deemed.partId } : {}) };
+    const corrected = await retryOnConflict(async () => {
+      const state = await loadState(ctx, deemed.projectId);
+      const item = state.items.get(itemKey(target));
+      const record = item ? noticeCorrection(ctx.calendar, item) : undefined;
+      if (!item || !record) return false;
+      const events = await everyPage((page) => ctx.store.listEvents(deemed.projectId, page));
+      const already = events.some(
+        (e) =>
+          e.type === 'deemed_notice_corrected' &&
+          e.stepId === record.stepId &&
+          e.partId === record.partId &&
+          e.data?.notice === record.data?.notice &&
+          e.after?.dueDate === record.after?.dueDate,
+      );
+      if (already) return false;
+      const now = ctx.clock.now();
+      const message = String(record.data?.reason ?? '');
+      const effects = await notificationEffects(
+        ctx,
+        [
+          {
+            kind: 'calendar',
+            title: `超时默认通知单更正：${String(record.data?.notice ?? '')}`,
+            message: `项目 ${state.project.code}「${state.project.name}」第 ${target.stepId} 项：${message}`,
+            project: state.project,
+            ...target,
+            ...(item.departmentId ? { departmentId: item.departmentId } : {}),
+            audiences: [
+              ...(item.departmentId ? [{ departmentId: item.departmentId }] : []),
+              { userId: state.project.agentId },
+              { role: 'leader' as const },
+            ],
+          },
+        ],
+        now,
+      );
+      await applyTransition(
+        ctx,
+        state,
+        { changes: [], events: [record], owed: [], relies: [] },
+        { actor: SYSTEM_ACTOR, ops: effects.ops, sends: effects.sends },
+      );
+      return true;
+    });
+    if (corrected) corrections += 1;
+  }
+  return corrections;
 }

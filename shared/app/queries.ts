@@ -16,7 +16,7 @@ import {
   type ProjectStep,
 } from '../domain/project.js';
 import { documentAsSeenBy, eventAsSeenBy } from '../domain/redaction.js';
-import { readClock } from '../domain/step-clock.js';
+import { clockDue, readClock } from '../domain/step-clock.js';
 import { isPassed, type ProjectStatus } from '../domain/step-status.js';
 import { partsOf } from '../domain/transition.js';
 import type { Page, PageRequest } from '../store/store.port.js';
@@ -30,7 +30,8 @@ import { referenceData } from './reference-cache.js';
  */
 function clockView(ctx: AppContext, item: Pick<ProjectStep, 'clock' | 'decidedAt'>, now: Date) {
   if (!item.clock) return null;
-  const reading = readClock(ctx.calendar, item.clock, now);
+  // a decided step's clock stopped at its decision: it reads as it did then
+  const reading = readClock(ctx.calendar, item.clock, now, item.decidedAt);
   const closed = item.decidedAt !== undefined;
   return {
     light: closed ? null : lightOf(reading, item.clock.promisedDays, ctx.settings.sla),
@@ -337,6 +338,8 @@ export async function departmentInbox(
       dueDate: item.dueDate,
       legalDueDate: item.legalDueDate,
       dueFlagged: item.dueFlagged ?? false,
+      // (the inbox row carries the clock, not this flag: the legal limit's guess is read off the clock)
+      legalDueFlagged: item.clock ? (clockDue(ctx.calendar, item.clock)?.legalDueFlagged ?? false) : false,
       light: clock?.light ?? null,
       paused: clock?.paused ?? false,
       workingDaysLeft: clock?.promisedDaysLeft ?? null,

@@ -42,10 +42,11 @@ export async function sweepItem(
     });
     if (transition.changes.length === 0) return [];
     const departmentId = item?.departmentId ?? undefined;
-    const concerns = actions.map((action) => concernOf(state, target, departmentId, action, item?.dueDate));
-    const meetingRung = actions.find((a) => a.kind === 'escalate' && a.rung === 'joint_meeting');
+    const told = actions.filter((a): a is Exclude<SlaAction, { kind: 'held' }> => a.kind !== 'held');
+    const concerns = told.map((action) => concernOf(state, target, departmentId, action, item?.dueDate));
+    const meetingRung = told.find((a) => a.kind === 'escalate' && a.rung === 'joint_meeting');
     const proposal = meetingRung
-      ? await proposeMeeting(ctx, state, target, concerns[actions.indexOf(meetingRung)]?.message ?? '', now)
+      ? await proposeMeeting(ctx, state, target, concerns[told.indexOf(meetingRung)]?.message ?? '', now)
       : { ops: [], concerns: [] };
     const effects = await notificationEffects(ctx, [...concerns, ...proposal.concerns], now);
     const ops: StoreOp[] = [...effects.ops, ...proposal.ops];
@@ -82,6 +83,7 @@ export async function sweepItem(
       }
     });
     await applyTransition(ctx, state, written, { actor: SYSTEM_ACTOR, ops, sends: effects.sends, stats });
+    await alertMissingYears(ctx, actions, now);
     const breaches = actions.filter((a) => a.kind === 'red').length;
     const deemed = actions.filter((a) => a.kind === 'deemed').length;
     if (breaches > 0) ctx.metrics?.add('Breaches', breaches);
@@ -94,7 +96,7 @@ function concernOf(
   state: ProjectState,
   target: { stepId: string; partId?: string },
   departmentId: string | undefined,
-  action: SlaAction,
+  action: Exclude<SlaAction, { kind: 'held' }>,
   dueDate: string | undefined,
 ): Concern {
   const found = findStep(state.chain, target.stepId);
@@ -140,7 +142,7 @@ function concernOf(
         ...base,
         kind: 'escalation',
         title: `督办升级至${RUNG_NAMES[action.rung]}：${name}`,
-        message: `${where}已超期 ${action.afterOverdueDays} 个工作日以上，按督办规则提交${RUNG_NAMES[action.rung]}。`,
+        message: `${where}${overdueText(action.overdueDays)}，按督办规则提交${RUNG_NAMES[action.rung]}。`,
         rung: action.rung,
         audiences: [...audiences, agent],
         alert: upper,
@@ -171,6 +173,48 @@ function concernOf(
         message: `${where}按告知承诺制审批，应于 ${action.verifyBy} 前完成核查，尚未记录核查结果。`,
         audiences: [...department, { role: 'leader' }],
       };
+  }
+}
+
+/** How long a step has been overdue, in words: the real count of working days, never "0 个工作日以上". */
+export function overdueText(overdueDays: number): string {
+  return overdueDays > 0 ? `已超期 ${overdueDays} 个工作日` : '已超期';
+}
+
+/**
+ * Never act on a guess (DOMAIN.md): a deadline that came due on a date counted through a year without a published
+ * schedule was held; the admins are told to add that year, once per missing year however many items wait on it (a
+ * setting claimed once marks a year as told; the recompute after the admin adds the year re-arms every item).
+ */
+async function alertMissingYears(ctx: AppContext, actions: readonly SlaAction[], now: Date): Promise<void> {
+  const held = actions.filter((a): a is Extract<SlaAction, { kind: 'held' }> => a.kind === 'held');
+  const years = [...new Set(held.flatMap((a) => a.years))].sort();
+  for (const year of years) {
+    if (ctx.calendar.knownYears.includes(year)) continue;
+    const claimed = await ctx.store.putSetting(
+      `calendar-missing-alert#${year}`,
+      { year, at: now.toISOString() },
+      { expectedRevision: null },
+    );
+    if (!claimed) continue;
+    const effects = await notificationEffects(
+      ctx,
+      [
+        {
+          kind: 'calendar',
+          title: `请添加 ${year} 年工作日安排（add the ${year} schedule）`,
+          message:
+            `有期限落在 ${year} 年，而日历尚无国务院公布的 ${year} 年节假日安排：这些日期只是推算（仅按周末计），` +
+            `系统不据此视为同意、标记逾期或计入信用记录，相关事项暂缓处理。请在日历中添加 ${year} 年安排（PUT /calendar/years/${year}），` +
+            '添加后所有日期自动重算并恢复监控。',
+          audiences: [{ role: 'admin' }],
+          alert: true,
+        },
+      ],
+      now,
+    );
+    const notes = effects.ops.filter((op) => op.op === 'put_notification');
+    if (notes.length > 0) await ctx.store.commit(notes);
   }
 }
 

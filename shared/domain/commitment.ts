@@ -39,6 +39,8 @@ export const CommitmentRecordSchema = SignedCommitmentSchema.extend({
   /** set when the department approved on it: the verification is due by `verifyBy` */
   approvedAt: InstantSchema.optional(),
   verifyBy: ChinaDateSchema.optional(),
+  /** `verifyBy` is a guess: a day counted falls in a year whose official schedule the calendar lacks */
+  verifyByFlagged: z.boolean().optional(),
   /** the verification came due without being recorded */
   overdue: z.boolean().optional(),
   verification: z
@@ -72,11 +74,25 @@ export function approvedOnCommitment(
   calendar: WorkingDayCalendar,
   now: Date,
 ): CommitmentRecord {
+  const { verifyByFlagged: _f, ...rest } = record;
+  const verifyBy = calendar.addWorkingDays(chinaDate(now), record.verificationDays);
   return {
-    ...record,
+    ...rest,
     approvedAt: now.toISOString(),
-    verifyBy: calendar.addWorkingDays(chinaDate(now), record.verificationDays).date,
+    verifyBy: verifyBy.date,
+    ...(verifyBy.flagged || !calendar.isKnownYear(chinaDate(now)) ? { verifyByFlagged: true } : {}),
   };
+}
+
+/**
+ * The verification date counted again on the calendar as it now is; unchanged once verified or marked overdue.
+ */
+export function recountVerification(
+  record: CommitmentRecord,
+  calendar: WorkingDayCalendar,
+): CommitmentRecord {
+  if (!record.approvedAt || !record.verifyBy || record.verification || record.overdue) return record;
+  return approvedOnCommitment(record, calendar, new Date(record.approvedAt));
 }
 
 /** When the sweep must look at a verification: the day after it is due, until it is recorded or flagged overdue. */

@@ -1,4 +1,4 @@
-import type { Complaint } from './complaint.js';
+import { type Complaint, complaintDue } from './complaint.js';
 import type { ComplaintRung, SlaPolicy } from './sla-policy.js';
 import { addCalendarDays, chinaDate, startOfChinaDay, type WorkingDayCalendar } from './working-days.js';
 
@@ -69,8 +69,17 @@ export function complaintCheckAt(
   policy: SlaPolicy,
 ): string | undefined {
   if (complaint.status === 'closed') return undefined;
-  return pending(complaint, complaintTimeline(calendar, complaint, policy))[0]?.at;
+  return pending(complaint, complaintTimeline(calendar, complaint, policy)).filter(
+    (c) => !onGuess(complaint, c),
+  )[0]?.at;
 }
+
+/**
+ * Never act on a guess: a due date counted through a year without a schedule lights yellow but is never breached or
+ * escalated on; the complaint waits until the year is added (the calendar change recounts it and re-arms it).
+ */
+const onGuess = (complaint: Complaint, c: { kind: string }): boolean =>
+  complaint.dueFlagged === true && c.kind !== 'yellow';
 
 /**
  * The sweep's step on one complaint at `now`: every checkpoint due is acted on in order, and the complaint learns
@@ -84,7 +93,9 @@ export function complaintSlaStep(
 ): { complaint: Complaint; actions: ComplaintSlaAction[] } | undefined {
   if (complaint.status === 'closed') return undefined;
   const at = now.toISOString();
-  const due = pending(complaint, complaintTimeline(calendar, complaint, policy)).filter((c) => c.at <= at);
+  const due = pending(complaint, complaintTimeline(calendar, complaint, policy)).filter(
+    (c) => c.at <= at && !onGuess(complaint, c),
+  );
   let light = complaint.light ?? 'green';
   let escalationLevel = complaint.escalationLevel ?? 0;
   const actions: ComplaintSlaAction[] = [];
@@ -117,5 +128,33 @@ export function complaintSlaStep(
       ...(actions.length > 0 ? { updatedAt: at } : {}),
     },
     actions,
+  };
+}
+
+/**
+ * A complaint's due date counted again on the calendar as it now is (an admin added a year or a closure), with
+ * its flag and the sweep's next look. Undefined when the complaint is closed or nothing changes.
+ */
+export function recountComplaint(
+  calendar: WorkingDayCalendar,
+  complaint: Complaint,
+  policy: SlaPolicy,
+  now: Date,
+): Complaint | undefined {
+  if (complaint.status === 'closed') return undefined;
+  const due = complaintDue(calendar, new Date(complaint.filedAt), complaint.limitDays);
+  if (due.dueDate === complaint.dueDate && due.flagged === (complaint.dueFlagged ?? false)) return undefined;
+  const { dueFlagged: _f, slaCheckAt: _s, ...rest } = complaint;
+  const recounted: Complaint = {
+    ...rest,
+    dueDate: due.dueDate,
+    ...(due.flagged ? { dueFlagged: true } : {}),
+  };
+  const next = complaintCheckAt(calendar, recounted, policy);
+  return {
+    ...recounted,
+    ...(next ? { slaCheckAt: next } : {}),
+    version: complaint.version + 1,
+    updatedAt: now.toISOString(),
   };
 }

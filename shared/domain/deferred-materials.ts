@@ -18,6 +18,10 @@ export const DeferredSchema = z.object({
   supplied: z.array(DeferredMaterialSchema.extend({ at: InstantSchema })),
   /** the last China date to supply them on */
   supplyBy: ChinaDateSchema,
+  /** the day counting started from (the working day of acceptance), so a calendar change can count it again */
+  from: ChinaDateSchema.optional(),
+  /** `supplyBy` is a guess: a day counted falls in a year whose official schedule the calendar lacks */
+  supplyByFlagged: z.boolean().optional(),
   /** the deadline passed with materials still missing (the applicant's breach) */
   missed: z.boolean().optional(),
 });
@@ -33,10 +37,36 @@ export function deferralOf(
   const days = definition.policy.deferredSupplyDays ?? DEFAULT_DEFERRED_SUPPLY_DAYS;
   const today = chinaDate(now);
   const start = calendar.isWorkingDay(today) ? today : calendar.workingDayOnOrAfter(today).date;
+  const supplyBy = calendar.addWorkingDays(start, days);
   return {
     materials: missing.map((m) => ({ materialId: m.id, name: m.name })),
     supplied: [],
-    supplyBy: calendar.addWorkingDays(start, days).date,
+    supplyBy: supplyBy.date,
+    from: start,
+    ...(supplyBy.flagged || !calendar.isKnownYear(start) ? { supplyByFlagged: true } : {}),
+  };
+}
+
+/**
+ * The deferral's deadline counted again on the calendar as it now is (an admin added a year or a closure). Old
+ * records without `from` count from the clock's acceptance day. Returned unchanged when nothing is left to supply.
+ */
+export function recountDeferral(
+  deferred: Deferred,
+  days: number,
+  calendar: WorkingDayCalendar,
+  fallbackFrom: string,
+): Deferred {
+  if (deferred.materials.length === 0 || deferred.missed) return deferred;
+  const from = deferred.from ?? fallbackFrom;
+  const start = calendar.workingDayOnOrAfter(from).date;
+  const supplyBy = calendar.addWorkingDays(start, days);
+  const { supplyByFlagged: _f, ...rest } = deferred;
+  return {
+    ...rest,
+    supplyBy: supplyBy.date,
+    from,
+    ...(supplyBy.flagged || !calendar.isKnownYear(start) ? { supplyByFlagged: true } : {}),
   };
 }
 

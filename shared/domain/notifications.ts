@@ -20,6 +20,8 @@ export const NotificationSchema = z.object({
     'applicant_breach',
     /** 告知承诺制: a commitment's verification (due, overdue, failed) */
     'commitment',
+    /** the working-day calendar: a year's schedule is missing and deadlines wait on it; a notice corrected */
+    'calendar',
     'other',
   ]),
   title: z.string(),

@@ -135,8 +135,10 @@ export const ProjectStepSchema = z.object({
   dueDate: ChinaDate.optional(),
   dueAt: Instant.optional(),
   legalDueDate: ChinaDate.optional(),
-  /** the calendar had no official schedule for some day counted: the due date assumes weekends only */
+  /** the calendar had no official schedule for some day counted: the promised due date assumes weekends only */
   dueFlagged: z.boolean().optional(),
+  /** the same for the legal due date (a guess of its own: the legal limit may reach into a year the promised does not) */
+  legalDueFlagged: z.boolean().optional(),
   supplementRounds: z.number().int(),
   missingMaterials: z.array(NoticeMaterialSchema).optional(),
   /** 容缺受理: materials accepted as missing, the deadline to supply them, what has been supplied */

@@ -4,10 +4,11 @@ import type { Light } from './lights.js';
 import { itemKey, type ProjectStep } from './project.js';
 import type { EscalationRung, SlaPolicy } from './sla-policy.js';
 import { DEFAULT_SLA_POLICY } from './sla-policy.js';
-import { nextCheckAt, pendingCheckpoints, slaTimeline } from './sla-timeline.js';
-import { openPause } from './step-clock.js';
+import { pendingCheckpoints, type SlaCheckpoint, slaTimeline } from './sla-timeline.js';
+import { clockDue, openPause } from './step-clock.js';
 import { decideStep, deemedAllowedFor, type LifecycleInput } from './step-lifecycle.js';
 import { applyChanges, changed, type EventDraft, squashChanges, type Transition } from './transition.js';
+import { chinaDate, type WorkingDayCalendar } from './working-days.js';
 
 /** What the SLA sweep did to an item, for notifications, notices and the counters of those concerned. */
 export type SlaAction =
@@ -18,12 +19,32 @@ export type SlaAction =
       level: number;
       rung: EscalationRung;
       afterOverdueDays: number;
+      /** working days overdue when the rung was climbed (0 the day after the due date, a weekend day included) */
+      overdueDays: number;
     }
   | { kind: 'deemed'; dueDate: string }
   /** 容缺: the applicant did not supply the deferred materials by their deadline (the applicant's breach) */
   | { kind: 'deferral_missed'; supplyBy: string; materials: string[] }
   /** 告知承诺制: the department has not recorded its verification by the day it was due */
-  | { kind: 'verification_overdue'; verifyBy: string };
+  | { kind: 'verification_overdue'; verifyBy: string }
+  /**
+   * Never act on a guess (DOMAIN.md): a deadline came due on a date counted through a year without a published
+   * schedule; nothing was deemed, marked or charged, and the admins must add the year (`years`)
+   */
+  | { kind: 'held'; deadline: 'due' | 'supply' | 'verify'; date: string; years: number[] };
+
+/** The years from `from` to `to` (China dates) whose official schedule the calendar lacks. */
+export function missingYears(calendar: WorkingDayCalendar, from: string, to: string): number[] {
+  const known = new Set(calendar.knownYears);
+  const years: number[] = [];
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y += 1)
+    if (!known.has(y)) years.push(y);
+  return years.length > 0 ? years : [Number(to.slice(0, 4))];
+}
+
+/** A check that came due on a guessed date is not armed again: it waits for the year (the recompute re-arms it). */
+const armed = (instant: string | undefined, guessed: boolean, at: string): string | undefined =>
+  instant !== undefined && guessed && instant <= at ? undefined : instant;
 
 /**
  * The deadlines of an item that are not its department's clock: the applicant's supply deadline for materials
@@ -33,13 +54,23 @@ export type SlaAction =
 function otherDeadlines(
   item: ProjectStep,
   at: string,
+  calendar: WorkingDayCalendar,
 ): { item: ProjectStep; events: EventDraft[]; actions: SlaAction[] } {
   let marked = item;
   const events: EventDraft[] = [];
   const actions: SlaAction[] = [];
   const where = { stepId: item.stepId, ...(item.partId ? { partId: item.partId } : {}) };
   const deferralAt = deferralCheckAt(item);
-  if (marked.deferred && deferralAt && deferralAt <= at) {
+  if (marked.deferred?.supplyByFlagged && deferralAt && deferralAt <= at) {
+    const { supplyBy } = marked.deferred;
+    const from = marked.deferred.from ?? marked.clock?.acceptedOn ?? supplyBy;
+    actions.push({
+      kind: 'held',
+      deadline: 'supply',
+      date: supplyBy,
+      years: missingYears(calendar, from, supplyBy),
+    });
+  } else if (marked.deferred && deferralAt && deferralAt <= at) {
     const materials = marked.deferred.materials.map((m) => m.materialId);
     marked = { ...marked, deferred: { ...marked.deferred, missed: true }, updatedAt: at };
     events.push({
@@ -51,7 +82,16 @@ function otherDeadlines(
     actions.push({ kind: 'deferral_missed', supplyBy: marked.deferred?.supplyBy ?? '', materials });
   }
   const verifyAt = verificationCheckAt(item);
-  if (marked.commitment?.verifyBy && verifyAt && verifyAt <= at) {
+  if (marked.commitment?.verifyBy && marked.commitment.verifyByFlagged && verifyAt && verifyAt <= at) {
+    const { verifyBy } = marked.commitment;
+    const from = (marked.commitment.approvedAt ?? at).slice(0, 10);
+    actions.push({
+      kind: 'held',
+      deadline: 'verify',
+      date: verifyBy,
+      years: missingYears(calendar, from, verifyBy),
+    });
+  } else if (marked.commitment?.verifyBy && verifyAt && verifyAt <= at) {
     marked = { ...marked, commitment: { ...marked.commitment, overdue: true }, updatedAt: at };
     events.push({
       type: 'commitment_verification_overdue',
@@ -83,11 +123,17 @@ export function slaStep(
   const original = state.items.get(itemKey(target));
   if (!original) return nothing;
   const at = now.toISOString();
-  const other = otherDeadlines(original, at);
+  const other = otherDeadlines(original, at, calendar);
   const item = other.item;
+  // the 容缺 and verification checks still armed: those that came due on a guessed date wait for the year
+  const otherCheckAt = (progress: ProjectStep) =>
+    earliest(
+      armed(deferralCheckAt(progress), progress.deferred?.supplyByFlagged === true, at),
+      armed(verificationCheckAt(progress), progress.commitment?.verifyByFlagged === true, at),
+    );
   const clockRuns = item.status === 'in_review' && item.clock && !openPause(item.clock) && item.dueDate;
   if (!clockRuns || !item.clock || !item.dueDate) {
-    const next = earliest(deferralCheckAt(item), verificationCheckAt(item));
+    const next = otherCheckAt(item);
     if (other.actions.length === 0 && next === original.slaCheckAt) return nothing;
     const { slaCheckAt: _c, ...rest } = item;
     return {
@@ -102,11 +148,29 @@ export function slaStep(
   }
   const clock = item.clock;
   const deemedAllowed = !options.heldUpstairs && deemedAllowedFor(state, item);
+  // Never act on a guess: a promised due date counted through a year without a schedule lights yellow (a warning)
+  // but is never breached, escalated or deemed on; once such a checkpoint comes due the item is held, the admins
+  // are told, and nothing more is armed on the guess until the year's schedule is added (the recompute re-arms it).
+  const dueDays = clockDue(calendar, clock);
+  const onGuess = (c: SlaCheckpoint) => dueDays?.dueFlagged === true && c.kind !== 'yellow';
+  const timeline = slaTimeline(calendar, clock, policy, deemedAllowed);
+  const pending = pendingCheckpoints(timeline, item).filter((c) => c.at <= at);
+  const due = pending.filter((c) => !onGuess(c));
+  const holding = pending.some(onGuess);
+  // once held, nothing more on the guess is armed (a later rung would only be held again)
   const checkAt = (progress: ProjectStep) =>
-    earliest(nextCheckAt(calendar, clock, progress, policy, deemedAllowed), deferralCheckAt(progress));
-  const due = pendingCheckpoints(slaTimeline(calendar, clock, policy, deemedAllowed), item).filter(
-    (c) => c.at <= at,
-  );
+    earliest(
+      pendingCheckpoints(timeline, progress).find((c) => !(onGuess(c) && (holding || c.at <= at)))?.at,
+      otherCheckAt(progress),
+    );
+  if (holding && dueDays) {
+    other.actions.push({
+      kind: 'held',
+      deadline: 'due',
+      date: dueDays.dueDate,
+      years: missingYears(calendar, clock.acceptedOn, dueDays.dueDate),
+    });
+  }
   if (due.length === 0) {
     const next = checkAt(item);
     if (other.actions.length === 0 && next === original.slaCheckAt) return nothing;
@@ -168,6 +232,7 @@ export function slaStep(
           level: checkpoint.level,
           rung: checkpoint.rung,
           afterOverdueDays: checkpoint.afterOverdueDays,
+          overdueDays: Math.max(0, calendar.workingDaysBetween(item.dueDate, chinaDate(now)).days),
         });
         break;
       case 'deemed':

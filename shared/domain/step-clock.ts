@@ -55,7 +55,11 @@ export type ClockDue = {
   dueAt: string;
   legalDueDate: string;
   legalDueAt: string;
-  /** a day counted falls in a year whose official schedule the calendar does not have */
+  /** the promised due date is a guess: a day counted falls in a year whose official schedule the calendar lacks */
+  dueFlagged: boolean;
+  /** the legal due date is a guess (the same, for the legal limit) */
+  legalDueFlagged: boolean;
+  /** either due date is a guess */
   flagged: boolean;
 };
 
@@ -145,18 +149,32 @@ export function clockDue(calendar: WorkingDayCalendar, clock: StepClock): ClockD
   const paused = pausedDays(calendar, clock, clock.acceptedOn);
   const due = calendar.addWorkingDays(clock.acceptedOn, clock.promisedDays + paused.days);
   const legal = calendar.addWorkingDays(clock.acceptedOn, clock.legalDays + paused.days);
+  const start = paused.flagged || !calendar.isKnownYear(clock.acceptedOn);
+  const dueFlagged = start || due.flagged;
+  const legalDueFlagged = start || legal.flagged;
   return {
     dueDate: due.date,
     dueAt: endOfChinaDay(due.date),
     legalDueDate: legal.date,
     legalDueAt: endOfChinaDay(legal.date),
-    flagged: paused.flagged || due.flagged || legal.flagged || !calendar.isKnownYear(clock.acceptedOn),
+    dueFlagged,
+    legalDueFlagged,
+    flagged: dueFlagged || legalDueFlagged,
   };
 }
 
-/** What the clock reads at `now`. */
-export function readClock(calendar: WorkingDayCalendar, clock: StepClock, now: Date): ClockReading {
-  const today = chinaDate(now);
+/**
+ * What the clock reads at `now`. A decided step's clock stopped at its decision (`decidedAt`): it reads as it did
+ * then, however long ago that was.
+ */
+export function readClock(
+  calendar: WorkingDayCalendar,
+  clock: StepClock,
+  now: Date,
+  decidedAt?: string,
+): ClockReading {
+  const at = decidedAt !== undefined && decidedAt < now.toISOString() ? new Date(decidedAt) : now;
+  const today = chinaDate(at);
   const paused = pausedDays(calendar, clock, today);
   const counted =
     today > clock.acceptedOn

@@ -1,8 +1,21 @@
 import type { JointPart, StepDefinition } from './chain.js';
+import { DEFAULT_DEFERRED_SUPPLY_DAYS } from './chain.js';
 import { findPart, findStep } from './chain-graph.js';
-import { approvedOnCommitment, commitmentOf, type Verification, verificationCheckAt } from './commitment.js';
+import {
+  approvedOnCommitment,
+  commitmentOf,
+  recountVerification,
+  type Verification,
+  verificationCheckAt,
+} from './commitment.js';
 import type { Decision, NoticeMaterial, Resubmission, Submission } from './decision.js';
-import { deferralCheckAt, deferralOf, earliest, outstandingOf } from './deferred-materials.js';
+import {
+  deferralCheckAt,
+  deferralOf,
+  earliest,
+  outstandingOf,
+  recountDeferral,
+} from './deferred-materials.js';
 import { assertDocumentDate, openedOn } from './document-date.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { gateShouldOpen, gatesAfterClosing } from './gates.js';
@@ -104,7 +117,15 @@ export function withDue(
 ): ProjectStep {
   const { calendar } = input;
   const due = clockDue(calendar, clock);
-  const { dueDate: _d, dueAt: _a, legalDueDate: _l, dueFlagged: _f, slaCheckAt: _c, ...rest } = item;
+  const {
+    dueDate: _d,
+    dueAt: _a,
+    legalDueDate: _l,
+    dueFlagged: _f,
+    legalDueFlagged: _lf,
+    slaCheckAt: _c,
+    ...rest
+  } = item;
   if (!due) return { ...rest, clock };
   const slaCheckAt = earliest(
     nextCheckAt(calendar, clock, item, input.sla ?? DEFAULT_SLA_POLICY, deemedAllowedFor(input.state, item)),
@@ -116,7 +137,8 @@ export function withDue(
     dueDate: due.dueDate,
     dueAt: due.dueAt,
     legalDueDate: due.legalDueDate,
-    ...(due.flagged ? { dueFlagged: true } : {}),
+    ...(due.dueFlagged ? { dueFlagged: true } : {}),
+    ...(due.legalDueFlagged ? { legalDueFlagged: true } : {}),
     ...(slaCheckAt ? { slaCheckAt } : {}),
   };
 }
@@ -1351,21 +1373,50 @@ export function endStepClockPause(
   };
 }
 
+/** The dates an item derives from the calendar, as `due_recomputed` records them before and after. */
+function derivedDates(item: ProjectStep) {
+  return {
+    dueDate: item.dueDate ?? null,
+    dueFlagged: item.dueFlagged ?? false,
+    legalDueDate: item.legalDueDate ?? null,
+    legalDueFlagged: item.legalDueFlagged ?? false,
+    supplyBy: item.deferred?.supplyBy ?? null,
+    supplyByFlagged: item.deferred?.supplyByFlagged ?? false,
+    verifyBy: item.commitment?.verifyBy ?? null,
+    verifyByFlagged: item.commitment?.verifyByFlagged ?? false,
+  };
+}
+
 /**
- * The due dates of a running clock computed again (an admin added a year's schedule or a local closure): nothing
- * else changes. No change when the dates stay as they are.
+ * Every date of an item derived from the calendar computed again (an admin added or corrected a year's schedule, or
+ * added or lifted a local closure): the due dates of a running clock on both limits (and so its yellow threshold and
+ * the sweep's next look, which re-arms an item held on a guessed date), a 容缺 supply deadline still open, a
+ * commitment's verification date still to come; each with its own flag. Nothing else changes. No change when every
+ * date and flag stays as it is.
  */
 export function recomputeDue(input: LifecycleInput, key: { stepId: string; partId?: string }): Transition {
   const item = itemOf(input, key.stepId, key.partId);
-  if (!item.clock || item.decidedAt) return empty();
-  const after = withDue(item, item.clock, input);
-  if (
-    after.dueDate === item.dueDate &&
-    after.legalDueDate === item.legalDueDate &&
-    after.dueFlagged === item.dueFlagged
-  ) {
-    return empty();
+  const { calendar } = input;
+  let after: ProjectStep = item;
+  if (item.deferred && item.clock && !item.decidedAt) {
+    const days =
+      findStep(input.state.chain, item.stepId)?.step.policy.deferredSupplyDays ??
+      DEFAULT_DEFERRED_SUPPLY_DAYS;
+    after = {
+      ...after,
+      deferred: recountDeferral(item.deferred, days, calendar, chinaDate(new Date(item.clock.acceptedAt))),
+    };
   }
+  if (item.commitment) after = { ...after, commitment: recountVerification(item.commitment, calendar) };
+  if (item.clock && !item.decidedAt) after = withDue(after, item.clock, input);
+  else if (after.commitment !== item.commitment) {
+    const { slaCheckAt: _c, ...rest } = after;
+    const next = verificationCheckAt(rest);
+    after = { ...rest, ...(next ? { slaCheckAt: next } : {}) };
+  }
+  const before = derivedDates(item);
+  const now = derivedDates(after);
+  if (JSON.stringify(before) === JSON.stringify(now)) return empty();
   return {
     changes: [changed(item, { ...after, updatedAt: input.now.toISOString() })],
     events: [
@@ -1373,16 +1424,8 @@ export function recomputeDue(input: LifecycleInput, key: { stepId: string; partI
         type: 'due_recomputed',
         stepId: key.stepId,
         ...(key.partId ? { partId: key.partId } : {}),
-        before: {
-          dueDate: item.dueDate ?? null,
-          legalDueDate: item.legalDueDate ?? null,
-          dueFlagged: item.dueFlagged ?? false,
-        },
-        after: {
-          dueDate: after.dueDate ?? null,
-          legalDueDate: after.legalDueDate ?? null,
-          dueFlagged: after.dueFlagged ?? false,
-        },
+        before,
+        after: now,
       },
     ],
     owed: [],

@@ -33,6 +33,7 @@ export type ProjectEventType =
   | 'clock_paused'
   | 'clock_resumed'
   | 'due_recomputed'
+  | 'deemed_notice_corrected'
   | 'sla_light_changed'
   | 'sla_breached'
   | 'sla_escalated'

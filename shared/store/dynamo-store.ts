@@ -573,6 +573,21 @@ export class DynamoDaibanStore implements DaibanStore {
     );
   }
 
+  async listDeemedSince(
+    date: string,
+    page: PageRequest,
+  ): Promise<Page<FlaggedItem & { noticeDate: string }>> {
+    return this.queryPage(
+      {
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK >= :from',
+        ExpressionAttributeValues: { ':pk': 'DEEMED', ':from': date },
+      },
+      page,
+      (row) => ({ ...FlaggedItemSchema.parse(row), noticeDate: String(row.GSI2SK).slice(0, 10) }),
+    );
+  }
+
   async listStats(
     dimension: StatDimension,
     month: string,
@@ -626,6 +641,15 @@ export class DynamoDaibanStore implements DaibanStore {
       }),
     );
     return (result.Items ?? []).flatMap((item) => parseWork(String(item.WorkSK)));
+  }
+
+  async listWatchedWork(shard: number, page: PageRequest): Promise<Page<WorkItem>> {
+    const found = await this.queryPage(
+      { IndexName: 'Work', ...eq('WorkPK', `WORK#${shard}`) },
+      page,
+      (item) => parseWork(String(item.WorkSK)),
+    );
+    return { items: found.items.flat(), ...(found.cursor ? { cursor: found.cursor } : {}) };
   }
 
   async getSetting(name: string): Promise<{ value: Record<string, unknown>; revision: number } | undefined> {

@@ -116,6 +116,12 @@ const watched = (item: ProjectStep): boolean =>
   ((item.status === 'approved' || item.status === 'deemed_approved') &&
     item.commitment?.verifyBy !== undefined);
 
+/** Whether an item holds a date still to come that is a guess (a year without a schedule). */
+const guessed = (item: ProjectStep): boolean =>
+  ((item.dueFlagged === true || item.legalDueFlagged === true) && item.decidedAt === undefined) ||
+  (item.deferred?.supplyByFlagged === true && !item.deferred.missed && item.deferred.materials.length > 0) ||
+  (item.commitment?.verifyByFlagged === true && !item.commitment.verification && !item.commitment.overdue);
+
 /**
  * Index keys a step or part carries in its current status: open items sit in their department's queue (GSI1),
  * items in review with an SLA checkpoint also in the Work index, and so are approvals on commitment until verified.
@@ -125,13 +131,19 @@ export function itemIndexKeys(item: ProjectStep): Record<string, string | undefi
   const key = itemKey(item);
   // In review: by the instant the promised limit ends, so an inbox reads in order of time left.
   const since = item.status === 'in_review' ? (item.dueAt ?? item.updatedAt) : item.updatedAt;
-  // A due date counted on weekends only (a year without a schedule) waits for the admin to add that year.
-  const flagged = item.dueFlagged === true && item.decidedAt === undefined;
+  // A date counted on weekends only (a year without a schedule) waits for the admin to add that year.
+  const flagged = guessed(item);
+  // A 超时默认 approval, by the date of its notice: a calendar change that moves the due date back looks it up.
+  const deemed = !flagged && item.approvalDocument?.source === 'deemed_notice';
   return {
     GSI1PK: queued ? `DEPT#${item.departmentId}` : undefined,
     GSI1SK: queued ? `${item.status}#${since}#${item.projectId}#${key}` : undefined,
-    GSI2PK: flagged ? 'FLAGGED' : undefined,
-    GSI2SK: flagged ? `${item.projectId}#${key}` : undefined,
+    GSI2PK: flagged ? 'FLAGGED' : deemed ? 'DEEMED' : undefined,
+    GSI2SK: flagged
+      ? `${item.projectId}#${key}`
+      : deemed
+        ? `${item.approvalDocument?.date}#${item.projectId}#${key}`
+        : undefined,
     ...workKeys(watched(item) ? item.slaCheckAt : undefined, 'sla', item.projectId, key),
   };
 }

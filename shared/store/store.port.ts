@@ -241,6 +241,8 @@ export interface DaibanStore {
 
   /** The steps and parts whose due date is flagged (a year without a schedule), a page at a time. */
   listFlaggedItems(page: PageRequest): Promise<Page<FlaggedItem>>;
+  /** The steps and parts deemed approved (超时默认) by a notice dated on or after `date`, a page at a time. */
+  listDeemedSince(date: string, page: PageRequest): Promise<Page<FlaggedItem & { noticeDate: string }>>;
 
   /** The counters of every department (or agent) in one month (`YYYY-MM`). */
   listStats(dimension: StatDimension, month: string): Promise<Array<{ id: string; counters: StatCounters }>>;
@@ -252,6 +254,8 @@ export interface DaibanStore {
   rescheduleOutbox(entry: OutboxEntry): Promise<void>;
   /** Work due at or before `until` on one shard of the work index, oldest first. */
   listDueWork(shard: number, until: string, limit: number): Promise<WorkItem[]>;
+  /** Everything the scheduled job watches on one shard of the work index, due or not, a page at a time. */
+  listWatchedWork(shard: number, page: PageRequest): Promise<Page<WorkItem>>;
 
   /** A small named record of operational state (a job's cursor, a lease, a setting) and its revision. */
   getSetting(name: string): Promise<{ value: Record<string, unknown>; revision: number } | undefined>;

@@ -79,7 +79,10 @@ export function slaRoutes(deps: ApiDeps) {
         body: body(YearScheduleSchema),
       },
       responses: {
-        200: json("the year's schedule is applied; flagged due dates were computed again", RecomputedSchema),
+        200: json(
+          "the year's schedule is applied; every date derived from the calendar from that year on was computed again",
+          RecomputedSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -102,7 +105,10 @@ export function slaRoutes(deps: ApiDeps) {
         body: body(z.strictObject({ reason: z.string().trim().min(1).max(200) })),
       },
       responses: {
-        200: json('a local closure (a working day off) is applied', RecomputedSchema),
+        200: json(
+          'a local closure (a working day off) is applied; every date it moves was computed again',
+          RecomputedSchema,
+        ),
         ...errorResponses,
       },
     }),
@@ -119,7 +125,10 @@ export function slaRoutes(deps: ApiDeps) {
       path: '/calendar/closures/{date}',
       security: bearer,
       request: { params: z.strictObject({ date: ChinaDateSchema }) },
-      responses: { 200: json('the closure is lifted', RecomputedSchema), ...errorResponses },
+      responses: {
+        200: json('the closure is lifted; every date it moved was computed again', RecomputedSchema),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { date } = c.req.valid('param');

@@ -8,6 +8,7 @@ import type { Principal } from '../../../shared/domain/principal.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
 import { ClockPauseInputSchema } from '../../api/routes/sla.js';
+import { Guessed } from '../guessed.js';
 import type { PageContext } from '../i18n.js';
 import { outcomeText, pauseKindText, stepStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
@@ -169,9 +170,15 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
                     ) : null}
                   </td>
                   <td>{row.submittedAt?.slice(0, 10) ?? '—'}</td>
-                  <td>{row.dueDate ?? '—'}</td>
+                  <td>
+                    {row.dueDate ?? '—'}
+                    <Guessed ctx={page} on={row.dueFlagged} />
+                  </td>
                   <td>{row.workingDaysLeft ?? '—'}</td>
-                  <td>{row.legalDueDate ?? '—'}</td>
+                  <td>
+                    {row.legalDueDate ?? '—'}
+                    <Guessed ctx={page} on={row.legalDueFlagged} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,5 @@
 import type { ComplaintView } from '../../../shared/domain/complaint.js';
+import { Guessed } from '../guessed.js';
 import { named, type PageContext } from '../i18n.js';
 import { complaintCategoryText, complaintFindingText, complaintStatusText } from '../labels.js';
 import { LightBadge, Scroll } from '../layout.js';
@@ -92,6 +93,7 @@ export function DeferredCard(props: {
               {d.materials.length > 0
                 ? t(`须于 ${d.supplyBy} 前补交：`, `To supply by ${d.supplyBy}: `)
                 : t('容缺材料已全部补交。', 'All deferred materials are in.')}
+              {d.materials.length > 0 ? <Guessed ctx={ctx} on={d.supplyByFlagged} /> : null}
               {d.materials.map((m) => m.name).join('、')}
               {d.missed ? (
                 <strong>
@@ -173,6 +175,7 @@ export function CommitmentsCard(props: { ctx: PageContext; view: ProjectView }) 
                   <td>{c.replaces.map((m) => m.name).join('、')}</td>
                   <td>
                     {c.verifyBy ?? t('批准后起算', 'from the approval')}
+                    <Guessed ctx={ctx} on={c.verifyByFlagged} />
                     {c.overdue ? <strong> {t('（已逾期）', '(overdue)')}</strong> : null}
                   </td>
                   <td>
@@ -239,7 +242,8 @@ export function ComplaintCard(props: {
               ) : (
                 <>
                   {' '}
-                  · {t(`${c.dueDate} 前办结`, `due ${c.dueDate}`)} <LightBadge ctx={ctx} light={c.light} />
+                  · {t(`${c.dueDate} 前办结`, `due ${c.dueDate}`)}
+                  <Guessed ctx={ctx} on={c.dueFlagged} /> <LightBadge ctx={ctx} light={c.light} />
                 </>
               )}
             </li>

@@ -16,6 +16,7 @@ import type { ApiDeps } from '../../api/env.js';
 import { documentPage } from '../../api/pages/document-page.js';
 import { DeferredSupplySchema } from '../../api/routes/steps.js';
 import { GanttChart } from '../charts/gantt.js';
+import { Guessed } from '../guessed.js';
 import { named, type PageContext } from '../i18n.js';
 import { caseKindText, meetingStatusText, projectStatusText, stepStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
@@ -510,7 +511,10 @@ export function ProjectBody(props: {
                       <td>
                         <LightBadge ctx={ctx} light={s.clock?.light} />
                       </td>
-                      <td>{('dueDate' in s ? s.dueDate : undefined) ?? '—'}</td>
+                      <td>
+                        {('dueDate' in s ? s.dueDate : undefined) ?? '—'}
+                        <Guessed ctx={ctx} on={'dueFlagged' in s ? s.dueFlagged : undefined} />
+                      </td>
                       <td>{s.clock && !s.decidedAt ? s.clock.promisedDaysLeft : '—'}</td>
                     </tr>
                     {(s.parts ?? []).map((p) => (
@@ -523,7 +527,10 @@ export function ProjectBody(props: {
                         <td>
                           <LightBadge ctx={ctx} light={p.clock?.light} />
                         </td>
-                        <td>{'dueDate' in p ? (p.dueDate ?? '—') : '—'}</td>
+                        <td>
+                          {'dueDate' in p ? (p.dueDate ?? '—') : '—'}
+                          <Guessed ctx={ctx} on={'dueFlagged' in p ? p.dueFlagged : undefined} />
+                        </td>
                         <td>
                           {p.clock && !('decidedAt' in p && p.decidedAt) ? p.clock.promisedDaysLeft : '—'}
                         </td>

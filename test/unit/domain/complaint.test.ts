@@ -8,7 +8,11 @@ import {
   fileComplaint,
   investigateComplaint,
 } from '../../../shared/domain/complaint.js';
-import { complaintCheckAt, complaintSlaStep } from '../../../shared/domain/complaint-sla.js';
+import {
+  complaintCheckAt,
+  complaintSlaStep,
+  recountComplaint,
+} from '../../../shared/domain/complaint-sla.js';
 import { ConflictError } from '../../../shared/domain/errors.js';
 import type { Principal } from '../../../shared/domain/principal.js';
 import { DEFAULT_SLA_POLICY } from '../../../shared/domain/sla-policy.js';
@@ -123,5 +127,34 @@ describe('the time limit of a complaint', () => {
     // Assess
     expect(step).toBeUndefined();
     expect(complaintCheckAt(calendar, closed, DEFAULT_SLA_POLICY)).toBeUndefined();
+  });
+});
+
+describe('a complaint due in a year without a schedule', () => {
+  // filed Thursday 31 December 2026: five working days on, 1 January 2027 counted for want of a schedule
+  const guessed = filedAt('2026-12-31 09:00');
+  const with2027 = chineseDaysCalendar({
+    years: { '2027': { holidays: ['2027-01-01'], workdays: [] } },
+    closures: {},
+  });
+
+  it('is never marked red or escalated on the guessed due date', () => {
+    // Act
+    const step = complaintSlaStep(calendar, guessed, DEFAULT_SLA_POLICY, beijing('2027-01-12 09:00'));
+
+    // Assess
+    expect(guessed).toMatchObject({ dueDate: '2027-01-07', dueFlagged: true });
+    expect(step?.actions.map((a) => a.kind) ?? []).not.toContain('red');
+    expect(step?.actions.map((a) => a.kind) ?? []).not.toContain('escalate');
+  });
+
+  it('is counted again once the year is added, and re-armed', () => {
+    // Act
+    const recounted = recountComplaint(with2027, guessed, DEFAULT_SLA_POLICY, beijing('2027-01-05 09:00'));
+
+    // Assess
+    expect(recounted).toMatchObject({ dueDate: '2027-01-08', version: guessed.version + 1 });
+    expect(recounted?.dueFlagged).toBeUndefined();
+    expect(recounted?.slaCheckAt).toBeDefined();
   });
 });

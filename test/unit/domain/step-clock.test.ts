@@ -78,6 +78,8 @@ describe('due dates', () => {
       dueAt: '2026-03-09T15:59:59.999Z',
       legalDueDate: '2026-03-30',
       legalDueAt: '2026-03-30T15:59:59.999Z',
+      dueFlagged: false,
+      legalDueFlagged: false,
       flagged: false,
     });
   });
@@ -135,6 +137,30 @@ describe('due dates', () => {
 
   it('does not flag a due date inside 2026', () => {
     expect(dueOf(acceptedAt('2026-03-02 10:00', 5)).flagged).toBe(false);
+  });
+
+  it('flags each limit on its own: a promised due date inside 2026 stays unflagged when the legal one reaches 2027', () => {
+    // Act: accepted Thursday 10 December 2026, promised 5 (17 December), legal 20 (into January 2027)
+    const due = dueOf(acceptedAt('2026-12-10 10:00', 5, 20));
+
+    // Assess
+    expect(due).toMatchObject({ dueDate: '2026-12-17', dueFlagged: false, legalDueFlagged: true });
+  });
+});
+
+describe('a decided step', () => {
+  it('reads as at its decision however long after it is looked at (step 1 approved 7 December shows no −3 on the 11th)', () => {
+    // Prepare: filing (promised 1) accepted Monday 7 December 2026, approved the same day
+    const clock = acceptedAt('2026-12-07 09:00', 1, 3);
+    const decidedAt = chinaTime('2026-12-07 15:00').toISOString();
+
+    // Act
+    const onFriday = readClock(calendar, clock, chinaTime('2026-12-11 10:00'), decidedAt);
+    const atDecision = readClock(calendar, clock, chinaTime('2026-12-07 15:00'));
+
+    // Assess
+    expect(onFriday).toEqual(atDecision);
+    expect(onFriday).toMatchObject({ elapsed: 0, promisedLeft: 1, overdue: false });
   });
 });
 
