@@ -10,6 +10,7 @@ import {
   listBatches,
 } from '../../../shared/app/batches.js';
 import type { Batch } from '../../../shared/domain/batch.js';
+import { localDate, localDateTime } from '../../../shared/domain/local-time.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
 import type { PageContext } from '../i18n.js';
@@ -206,7 +207,7 @@ function BatchCard(props: {
   const { t } = ctx;
   const v = props.prefill ?? {};
   const status = STATUS[batch.status];
-  const label = `${batch.departmentName} · ${batch.createdAt.slice(0, 10)}`;
+  const label = `${batch.departmentName} · ${localDate(batch.createdAt)}`;
   return (
     <section class="card" aria-labelledby={`bh-${batch.batchId}`} data-batch={batch.status}>
       <h3 id={`bh-${batch.batchId}`}>
@@ -243,11 +244,11 @@ function BatchCard(props: {
       {batch.carriedAt ? (
         <p class="muted">
           {t('送件受理：', 'Accepted upstairs: ')}
-          {batch.carriedAt.slice(0, 16).replace('T', ' ')}
+          {localDateTime(batch.carriedAt)}
           {batch.collectedAt
             ? t(
-                `；领件：${batch.collectedAt.slice(0, 16).replace('T', ' ')}`,
-                `; collected: ${batch.collectedAt.slice(0, 16).replace('T', ' ')}`,
+                `；领件：${localDateTime(batch.collectedAt)}`,
+                `; collected: ${localDateTime(batch.collectedAt)}`,
               )
             : ''}
         </p>

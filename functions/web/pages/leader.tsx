@@ -2,6 +2,7 @@ import { leaderOverview } from '../../../shared/app/dashboard.js';
 import { createMeeting, listMeetings, MeetingInputSchema } from '../../../shared/app/meetings.js';
 import { departmentReport } from '../../../shared/app/reports.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
+import { localDateTime } from '../../../shared/domain/local-time.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
 import { RankingChart } from '../charts/ranking.js';
@@ -158,7 +159,7 @@ export function leaderPages(app: WebApp, deps: ApiDeps): void {
             {meetings.items.map((m) => (
               <li>
                 <a href={`/app/meetings/${m.meetingId}`}>{m.title}</a> · {meetingStatusText(t, m.status)}
-                {m.scheduledAt ? ` · ${m.scheduledAt.slice(0, 16).replace('T', ' ')}` : ''}
+                {m.scheduledAt ? ` · ${localDateTime(m.scheduledAt)}` : ''}
               </li>
             ))}
           </ul>
