@@ -189,6 +189,32 @@ export function endOfLocalDay(date: string): string {
   return new Date(localMidnight(dayStartMs(date) + DAY_MS) - 1).toISOString();
 }
 
+const WALL_CLOCK_SHAPE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})$/;
+
+/**
+ * The instant of a local wall-clock time 'YYYY-MM-DDTHH:mm' (a datetime-local field), as a UTC ISO instant; undefined
+ * when the text is not one. Where the hour does not exist (clocks jumping forward) the time moves on with them.
+ *
+ * @example
+ * localInstant('2026-12-09T07:30'); // '2026-12-08T23:30:00.000Z'
+ */
+export function localInstant(wallClockText: string): string | undefined {
+  const match = WALL_CLOCK_SHAPE.exec(wallClockText);
+  if (!match) return undefined;
+  const [hours, minutes] = [Number(match[2]), Number(match[3])];
+  if (hours > 23 || minutes > 59) return undefined;
+  let day: number;
+  try {
+    day = dayStartMs(match[1] ?? '');
+  } catch {
+    return undefined;
+  }
+  const wall = day + hours * 3_600_000 + minutes * MINUTE_MS;
+  let guess = wall - offsetAt(wall);
+  guess = wall - offsetAt(guess);
+  return new Date(guess).toISOString();
+}
+
 /** Whether a value is an ISO instant (a date with a time and Z or an offset) rather than a plain date or text. */
 export function isInstant(value: unknown): value is string {
   return typeof value === 'string' && INSTANT_SHAPE.test(value) && Number.isFinite(Date.parse(value));

@@ -10,7 +10,7 @@ import {
   listBatches,
 } from '../../../shared/app/batches.js';
 import type { Batch } from '../../../shared/domain/batch.js';
-import { localDate, localDateTime } from '../../../shared/domain/local-time.js';
+import { localDate, localDateTime, localInstant } from '../../../shared/domain/local-time.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
 import type { PageContext } from '../i18n.js';
@@ -26,9 +26,8 @@ const STATUS: Record<Batch['status'], [string, string]> = {
   collected: ['已领件', 'collected'],
 };
 
-/** A Beijing wall-clock time from a datetime-local field as an instant (empty: now). */
-const instantOf = (value: string): string | undefined =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00+08:00` : undefined;
+/** A local wall-clock time from a datetime-local field as an instant (empty: now). */
+const instantOf = (value: string): string | undefined => localInstant(value);
 
 type Prefill = { key: string; values: Record<string, string> };
 

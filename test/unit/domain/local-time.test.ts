@@ -7,6 +7,7 @@ import {
   isInstant,
   localDate,
   localDateTime,
+  localInstant,
   localTimeLabel,
   localYear,
   serviceTimeZone,
@@ -77,5 +78,22 @@ describe('another service centre time zone', () => {
   it('refuses an unknown zone clearly and keeps the one it had', () => {
     expect(() => useServiceTimeZone('Beijing/Nowhere')).toThrow(/not a time zone.*Asia\/Shanghai/);
     expect(serviceTimeZone()).toBe('Asia/Shanghai');
+  });
+});
+
+describe('a local wall-clock time typed into a form', () => {
+  it('is the instant of that time in the service centre’s zone', () => {
+    expect(localInstant('2026-12-09T07:30')).toBe('2026-12-08T23:30:00.000Z');
+    expect(localInstant('2026-12-09 07:30')).toBe('2026-12-08T23:30:00.000Z');
+    useServiceTimeZone('America/New_York');
+    expect(localInstant('2026-07-01T09:30')).toBe('2026-07-01T13:30:00.000Z');
+  });
+
+  it('is nothing when the text is not a date and time', () => {
+    expect([localInstant(''), localInstant('2026-02-30T09:00'), localInstant('2026-12-09T24:00')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
