@@ -57,6 +57,7 @@ type AxeViolation = { id: string; impact: string | null; help: string; nodes: Ar
 export async function checkPage(page: Page, name: string, utcDates: readonly string[] = []): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // biome-ignore lint/performance/useDomNodeTextContent: what a person reads is the rendered text
   const text = await page.locator('body').innerText();
   expect(timeProblems(text, utcDates), `time shown on ${name}`).toEqual([]);
   await page.addScriptTag({ path: axePath });
