@@ -234,6 +234,8 @@ export const InboxSchema = z.object({
       status: StepStatusSchema,
       round: z.number().int(),
       submittedAt: z.string().optional(),
+      /** the service centre's local date the clock accepted it (受理), 'YYYY-MM-DD'; absent before acceptance */
+      acceptedOn: z.string().optional(),
       dueDate: z.string().optional(),
       legalDueDate: z.string().optional(),
       dueFlagged: z.boolean(),

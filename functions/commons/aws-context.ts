@@ -13,6 +13,7 @@ import { jsonLogger, type Logger } from '../../shared/app/logger.js';
 import type { Metrics } from '../../shared/app/metrics.js';
 import { SerialBlocks } from '../../shared/app/serial-blocks.js';
 import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
+import { DEFAULT_TIME_ZONE, isTimeZone, useServiceTimeZone } from '../../shared/domain/local-time.js';
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
 import { AwsChannels } from '../../shared/notify/aws-channels.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
@@ -29,6 +30,7 @@ import { createObservability, type Observability } from './observability.js';
  *   where chain versions are published (the API function)
  * - `REGION_CODE`, `INDUSTRY_CODE`, `TYPE_CODE`: the operator's project-code segments (optional)
  * - `OUTBOX_GRACE_SECONDS`, `EXECUTION_MAX_AGE_DAYS`: the spine's timings (optional)
+ * - `DAIBAN_TIME_ZONE`: the service centre's time zone, for every date people read (optional, Asia/Shanghai)
  */
 const optionalArn = z.string().startsWith('arn:').optional();
 export const AwsEnvSchema = z.object({
@@ -62,6 +64,10 @@ export const AwsEnvSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1).max(256).optional(),
   ALERT_TOPIC_ARN: optionalArn,
   EXECUTION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(360).optional(),
+  DAIBAN_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'DAIBAN_TIME_ZONE must be an IANA time zone such as Asia/Shanghai')
+    .default(DEFAULT_TIME_ZONE),
 });
 export type AwsEnv = z.infer<typeof AwsEnvSchema>;
 
@@ -126,6 +132,7 @@ export function createAwsContext(
   options: { clock?: Clock; log?: Logger; metrics?: Metrics } = {},
 ): AppContext {
   const config = readAwsEnv(env);
+  useServiceTimeZone(config.DAIBAN_TIME_ZONE);
   const doc = DynamoDBDocumentClient.from(clients.dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -2,6 +2,7 @@ import { type App, type Environment, Tags } from 'aws-cdk-lib';
 import type { DaibanConfig } from '../../shared/app/context.js';
 import type { Chain } from '../../shared/domain/chain.js';
 import { validateChain } from '../../shared/domain/chain-validation.js';
+import { checkTimeZone, DEFAULT_TIME_ZONE } from '../../shared/domain/local-time.js';
 import { referenceDepartments } from '../../shared/domain/reference/departments.js';
 import { referenceChainVersions } from '../../shared/domain/reference/industrial-chain.js';
 import { StatefulStack } from './stateful-stack.js';
@@ -15,6 +16,8 @@ export type DaibanAppOptions = {
   config: DaibanConfig;
   mfa: 'required' | 'optional';
   alarmTopicArn?: string;
+  /** the service centre's time zone for every date people read (DAIBAN_TIME_ZONE; default Asia/Shanghai) */
+  timeZone?: string;
 };
 
 /** The chains deployed by default: the validated 40-step reference chain (the same the local runtime seeds). */
@@ -31,7 +34,7 @@ const contextString = (app: App, key: string): string | undefined => {
 /**
  * Options from CDK context (`-c stage=prod -c region=cn-northwest-1 …` or cdk.json) and the CLI's default
  * account/region. Context keys: stage, region, mfa (required|optional), regionCode, industryCode, typeCode,
- * alarmTopicArn.
+ * alarmTopicArn, timeZone (an IANA zone, Asia/Shanghai by default).
  */
 export function appOptionsFromContext(app: App): DaibanAppOptions {
   const stage = contextString(app, 'stage') ?? 'dev';
@@ -55,6 +58,7 @@ export function appOptionsFromContext(app: App): DaibanAppOptions {
     },
     mfa,
     alarmTopicArn: contextString(app, 'alarmTopicArn'),
+    timeZone: checkTimeZone(contextString(app, 'timeZone') ?? DEFAULT_TIME_ZONE),
   };
 }
 
@@ -83,6 +87,7 @@ export function addDaibanStacks(
     chains: options.chains,
     config: options.config,
     alarmTopicArn: options.alarmTopicArn,
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     description: `Daiban ${options.stage}: functions, state machines, HTTP API, alarms and dashboard`,
   });
   Tags.of(app).add('project', 'daiban');

@@ -23,6 +23,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { DaibanConfig } from '../../shared/app/context.js';
 import type { Chain } from '../../shared/domain/chain.js';
+import { DEFAULT_TIME_ZONE } from '../../shared/domain/local-time.js';
 import { ApprovalWorkflows } from './constructs/approval-workflow.js';
 import { DaibanFunction } from './constructs/daiban-function.js';
 import { DaibanHttpApi } from './constructs/daiban-http-api.js';
@@ -40,6 +41,8 @@ export type StatelessStackProps = StackProps & {
   config: DaibanConfig;
   /** an existing SNS topic the alarms notify */
   alarmTopicArn?: string;
+  /** the service centre's time zone for every date people read (default Asia/Shanghai) */
+  timeZone?: string;
   /** stage throttle of the API */
   throttle?: { rateLimit: number; burstLimit: number };
 };
@@ -85,6 +88,7 @@ export class StatelessStack extends Stack {
       REGION_CODE: props.config.regionCode,
       INDUSTRY_CODE: props.config.industryCode,
       TYPE_CODE: props.config.typeCode,
+      DAIBAN_TIME_ZONE: props.timeZone ?? DEFAULT_TIME_ZONE,
     };
 
     this.functions = {

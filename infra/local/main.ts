@@ -6,6 +6,7 @@ import {
   simulatedClockControl,
 } from '../../shared/app/clock-control.js';
 import { describeHolder, RuntimeLease } from '../../shared/app/runtime-lease.js';
+import { useServiceTimeZone } from '../../shared/domain/local-time.js';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpListener, listenHttp } from './http-listener.js';
 import { DEMO_PASSWORD, FIRST_ADMIN_ID } from './installation.js';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     );
   }
   const options = readRuntimeOptions(process.argv.slice(2), process.env);
+  useServiceTimeZone(options.timeZone);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (!stopping) console.log('\nStopping …');

@@ -1,4 +1,5 @@
 import type { ClockMode } from '../../shared/app/clock-control.js';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../shared/domain/local-time.js';
 import { RUNTIME_MODES, type RuntimeMode } from './installation.js';
 
 /** How `npm start` runs, from its arguments and environment (README "Configuration"). */
@@ -19,6 +20,8 @@ export type RuntimeOptions = {
   tokenTtlSeconds: number;
   /** production on an empty table: the first admin's password (never printed) */
   adminPassword?: string;
+  /** the service centre's time zone, for every date people read (`DAIBAN_TIME_ZONE`, default Asia/Shanghai) */
+  timeZone: string;
 };
 
 const CLOCK_MODES: readonly ClockMode[] = ['real', 'simulated'];
@@ -64,7 +67,14 @@ export function readRuntimeOptions(
       `DAIBAN_TOKEN_TTL_SECONDS=${env.DAIBAN_TOKEN_TTL_SECONDS}: a token lasts from 60 s to 86400 s (a day)`,
     );
   }
+  const timeZone = env.DAIBAN_TIME_ZONE || DEFAULT_TIME_ZONE;
+  if (!isTimeZone(timeZone)) {
+    throw new Error(
+      `DAIBAN_TIME_ZONE=${timeZone}: not a time zone; use an IANA name such as ${DEFAULT_TIME_ZONE}`,
+    );
+  }
   return {
+    timeZone,
     port: portOf('PORT', env.PORT, 3000),
     // An empty HOST is no HOST: Node would take '' for every interface.
     host: env.HOST || '127.0.0.1',

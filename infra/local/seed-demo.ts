@@ -5,6 +5,7 @@ import { createProject } from '../../shared/app/create-project.js';
 import { createMeeting } from '../../shared/app/meetings.js';
 import { decideStep, submitStep } from '../../shared/app/step-actions.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
+import { localInstant } from '../../shared/domain/local-time.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { ProjectStep } from '../../shared/domain/project.js';
 import { formatProjectCode } from '../../shared/domain/project-code.js';
@@ -286,12 +287,19 @@ export async function seedDemoProjects(system: LocalSystem, clock: SettableClock
   return codes;
 }
 
-/** 10:00 Beijing time on the working day `days` working days before today. */
+/** A local time of day on a local date, as a UTC instant. */
+function atLocal(date: string, time: string): string {
+  const instant = localInstant(`${date}T${time}`);
+  if (!instant) throw new Error(`${date} ${time} is not a date and time`);
+  return instant;
+}
+
+/** 10:00 local time (Beijing by default) on the working day `days` working days before today. */
 function workingDaysAgo(calendar: WorkingDayCalendar, days: number): Date {
   let date = chinaDate(new Date());
   for (let counted = 0; counted < days; ) {
     date = addCalendarDays(date, -1);
     if (calendar.isWorkingDay(date)) counted += 1;
   }
-  return new Date(`${date}T10:00:00+08:00`);
+  return new Date(atLocal(date, '10:00'));
 }

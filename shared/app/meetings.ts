@@ -3,6 +3,7 @@ import { assertAllowed, canSeeMeeting } from '../domain/access-policy.js';
 import { findPart, findStep } from '../domain/chain-graph.js';
 import { DOCUMENT_TITLES, type ProjectDocument } from '../domain/documents.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { localDateTime } from '../domain/local-time.js';
 import {
   type AgendaItem,
   agendaRefusal,
@@ -476,7 +477,7 @@ async function saveMeeting(
 }
 
 const when = (meeting: Meeting) =>
-  `${meeting.scheduledAt ? chinaDate(new Date(meeting.scheduledAt)) : '待定'} ${meeting.place ?? ''}`;
+  `${meeting.scheduledAt ? localDateTime(meeting.scheduledAt) : '待定'} ${meeting.place ?? ''}`;
 
 /**
  * One piece of news about a meeting for those concerned: the invited departments (asked to answer, where there is

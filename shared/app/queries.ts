@@ -335,6 +335,7 @@ export async function departmentInbox(
       status: item.status,
       round: item.round,
       submittedAt: item.submittedAt,
+      ...(clock ? { acceptedOn: clock.acceptedOn } : {}),
       dueDate: item.dueDate,
       legalDueDate: item.legalDueDate,
       dueFlagged: item.dueFlagged ?? false,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DepartmentLevelSchema } from './department.js';
 import { ConflictError, InvalidInputError } from './errors.js';
+import { localDateTime } from './local-time.js';
 import { InstantSchema as Instant } from './time.js';
 
 /**
@@ -73,12 +74,12 @@ export function momentOf(
 ): Date {
   const at = recorded ? new Date(recorded) : now;
   if (at.getTime() > now.getTime()) {
-    throw new InvalidInputError('BATCH.IN_THE_FUTURE', `${what} (${recorded}) is in the future`);
+    throw new InvalidInputError('BATCH.IN_THE_FUTURE', `${what} (${localDateTime(at)}) is in the future`);
   }
   if (at.getTime() < new Date(notBefore.at).getTime()) {
     throw new InvalidInputError(
       'BATCH.TOO_EARLY',
-      `${what} (${at.toISOString()}) is before ${notBefore.what} (${notBefore.at})`,
+      `${what} (${localDateTime(at)}) is before ${notBefore.what} (${localDateTime(notBefore.at)})`,
     );
   }
   return at;
@@ -145,7 +146,7 @@ export function carriedUp(batch: Batch, at: Date, by: string, now: Date): Batch 
   if (batch.status !== 'assembling') {
     throw new ConflictError(
       'BATCH.ALREADY_CARRIED',
-      `batch ${batch.batchId} was already carried up to ${batch.departmentName} on ${batch.carriedAt ?? '?'}`,
+      `batch ${batch.batchId} was already carried up to ${batch.departmentName} on ${batch.carriedAt ? localDateTime(batch.carriedAt) : '?'}`,
       { status: batch.status },
     );
   }
@@ -174,7 +175,7 @@ export function collected(
     throw new ConflictError(
       batch.status === 'collected' ? 'BATCH.ALREADY_COLLECTED' : 'BATCH.NOT_CARRIED',
       batch.status === 'collected'
-        ? `batch ${batch.batchId}'s approvals were already collected on ${batch.collectedAt ?? '?'}`
+        ? `batch ${batch.batchId}'s approvals were already collected on ${batch.collectedAt ? localDateTime(batch.collectedAt) : '?'}`
         : `batch ${batch.batchId} has not been carried up yet: record that first (POST /batches/${batch.batchId}/carried)`,
       { status: batch.status },
     );

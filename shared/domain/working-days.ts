@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors.js';
+import { endOfLocalDay, localDate, startOfLocalDay } from './local-time.js';
 
 /**
  * The data a working-day calendar is built from. Each year's schedule is published by the State Council, so
@@ -26,7 +27,6 @@ export interface WorkingDayCount {
 }
 
 const DAY_MS = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** No deadline or interval in this domain spans more than a few years; this stops runaway loops. */
 const MAX_SPAN_DAYS = 366 * 30;
@@ -175,17 +175,20 @@ export function addCalendarDays(date: string, days: number): string {
   return dateOf(dayNumber(date) + days);
 }
 
-/** The calendar date in China (Asia/Shanghai: UTC+8, no daylight saving) at this instant, 'YYYY-MM-DD'. */
+/**
+ * The service centre's local date at this instant, 'YYYY-MM-DD' (its time zone, Asia/Shanghai by default): the
+ * clock rules' "today". Kept under its old name for the rules that call it; the conversion lives in local-time.ts.
+ */
 export function chinaDate(instant: Date): string {
-  return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  return localDate(instant);
 }
 
-/** The first millisecond of this China calendar day (00:00:00.000+08:00) as a UTC ISO instant. */
+/** The first millisecond of this local calendar day (00:00:00.000 local) as a UTC ISO instant. */
 export function startOfChinaDay(date: string): string {
-  return new Date(dayNumber(date) * DAY_MS - CHINA_OFFSET_MS).toISOString();
+  return startOfLocalDay(date);
 }
 
-/** The last millisecond of this China calendar day (23:59:59.999+08:00) as a UTC ISO instant. */
+/** The last millisecond of this local calendar day (23:59:59.999 local) as a UTC ISO instant. */
 export function endOfChinaDay(date: string): string {
-  return new Date((dayNumber(date) + 1) * DAY_MS - CHINA_OFFSET_MS - 1).toISOString();
+  return endOfLocalDay(date);
 }

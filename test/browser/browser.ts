@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { timeProblems } from '../support/local-dates.js';
 
 /** Debian's Chromium (`.ci/run` installs it: apt-get install chromium). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -50,11 +51,15 @@ type AxeViolation = { id: string; impact: string | null; help: string; nodes: Ar
 
 /**
  * Runs axe-core on the page: no serious or critical violation may remain (each named with where it is), and keeps a
- * full-page screenshot as an artifact.
+ * full-page screenshot as an artifact. Its text shows time as people read it: no raw ISO timestamp, and none of
+ * `utcDates` (the UTC dates of the clock's instants where the local date differs).
  */
-export async function checkPage(page: Page, name: string): Promise<void> {
+export async function checkPage(page: Page, name: string, utcDates: readonly string[] = []): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // biome-ignore lint/performance/useDomNodeTextContent: what a person reads is the rendered text
+  const text = await page.locator('body').innerText();
+  expect(timeProblems(text, utcDates), `time shown on ${name}`).toEqual([]);
   await page.addScriptTag({ path: axePath });
   const violations = await page.evaluate(async () => {
     // in the page: axe-core's global, run over the whole document

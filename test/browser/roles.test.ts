@@ -7,6 +7,7 @@ import { seedWeeklyReports } from '../../infra/local/seed-weekly-reports.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { SettableClock, systemClock } from '../../shared/app/clock.js';
 import type { ProjectRow } from '../../shared/domain/list-rows.js';
+import { localDate, localDateTime } from '../../shared/domain/local-time.js';
 import { chinaDate } from '../../shared/domain/working-days.js';
 import { startTestSystem } from '../support/local-system.js';
 import { checkPage, launchBrowser, requireChromium } from './browser.js';
@@ -24,6 +25,15 @@ describe('the pages in a browser, role by role', () => {
   let base: string;
   const projects = new Map<string, ProjectRow>();
   const clock = new SettableClock(systemClock);
+  /**
+   * The pages are used at 20:00 UTC some 200 days after the demo's data: 04:00 Beijing time the next day, after
+   * every due date the demo holds. A page that shows the UTC date of anything done now shows a date it cannot
+   * otherwise show.
+   */
+  const testNow = new Date(Date.now() + 200 * 86_400_000);
+  testNow.setUTCHours(20, 0, 0, 0);
+  const utcToday = testNow.toISOString().slice(0, 10);
+  const check = (page: Page, name: string) => checkPage(page, name, [utcToday]);
 
   beforeAll(async () => {
     requireChromium();
@@ -32,6 +42,8 @@ describe('the pages in a browser, role by role', () => {
     await seedWeeklyReports(system.ctx, 3);
     for (const project of (await system.ctx.store.listProjects({}, { limit: 20 })).items)
       projects.set(project.name, project);
+    clock.freeze(testNow);
+    expect(localDate(testNow)).not.toBe(utcToday);
     http = await listenHttp({ port: 0, host: '127.0.0.1' });
     http.serve(system.app.fetch);
     base = `http://127.0.0.1:${http.port}`;
@@ -62,7 +74,7 @@ describe('the pages in a browser, role by role', () => {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/sign-in`);
-    await checkPage(page, 'sign-in');
+    await check(page, 'sign-in');
     const leftSignIn = page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
     if (via === 'demo list') {
       await Promise.all([leftSignIn, page.click(`button[data-user="${userId}"]`)]);
@@ -80,7 +92,7 @@ describe('the pages in a browser, role by role', () => {
     // Prepare
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}/`);
-    await checkPage(page, 'public-home-phone');
+    await check(page, 'public-home-phone');
     const code = project('长江数据中心一期').code;
 
     // Act
@@ -90,16 +102,16 @@ describe('the pages in a browser, role by role', () => {
     // Assess
     expect(await page.locator('h1').textContent()).toBe('长江数据中心一期');
     expect(await page.locator('td[data-step="7"]').textContent()).toBe('审查中');
-    await checkPage(page, 'public-lookup-phone');
+    await check(page, 'public-lookup-phone');
     await page.goto(`${base}/guide/industrial-enterprise`);
-    await checkPage(page, 'public-guide');
+    await check(page, 'public-guide');
   });
 
   it('agent: answers the one-time supplement notice from the workbench', async () => {
     // Prepare
     const page = await signedIn('agent-wang', 390);
     const code = project('秦淮新材料研发中心').code;
-    await checkPage(page, 'agent-workbench-phone');
+    await check(page, 'agent-workbench-phone');
     const todo = page.locator(`section[data-todo="${code}:7"]`);
     expect(await todo.locator('input[name="supplied"]').count()).toBe(2);
 
@@ -115,7 +127,7 @@ describe('the pages in a browser, role by role', () => {
     // Prepare
     const page = await signedIn('officer-env');
     const code = project('秦淮新材料研发中心').code;
-    await checkPage(page, 'officer-inbox');
+    await check(page, 'officer-inbox');
     const form = page.locator(`form[data-decide="${code}:7"]`);
     await form.locator('xpath=ancestor::details').locator('summary').click();
 
@@ -129,7 +141,7 @@ describe('the pages in a browser, role by role', () => {
     // Assess
     expect(await page.locator('p.flash').textContent()).toContain('第 7 项');
     expect(await page.locator(`form[data-decide="${code}:7"]`).count()).toBe(0);
-    await checkPage(page, 'officer-inbox-after');
+    await check(page, 'officer-inbox-after');
     await page.goto(`${base}/app/projects/${project('秦淮新材料研发中心').projectId}`);
     expect(await page.locator('tr[data-step="7"] td.status').textContent()).toBe('已批准');
   });
@@ -150,27 +162,29 @@ describe('the pages in a browser, role by role', () => {
     expect(await page.locator('[data-testid="projected-completion"]').textContent()).toMatch(
       /\d{4}-\d{2}-\d{2}|已于/,
     );
-    await checkPage(page, 'investor-project-gantt');
+    await check(page, 'investor-project-gantt');
   });
 
   it('leader: convenes a joint review meeting on a yellow step, takes attendance and minutes it', async () => {
     // Prepare
     const page = await signedIn('leader-zhang');
-    await checkPage(page, 'leader-dashboard');
+    await check(page, 'leader-dashboard');
     const lights = project('长江数据中心一期');
     await page.click('#convene >> xpath=ancestor::details >> summary');
 
     // Act
     await page.check(`input[name="item"][value="${lights.projectId}|8|"]`);
     await page.fill('#m-title', '长江数据中心一期 水保方案协调会');
-    // convened yesterday for an hour ago (Beijing time), so it has started by the time attendance is taken
-    clock.freeze(new Date(Date.now() - 86_400_000));
-    const anHourAgo = new Date(Date.now() - 3_600_000 + 8 * 3_600_000).toISOString().slice(0, 16);
-    await page.fill('#m-when', anHourAgo);
+    // an hour from now (local time, as the form takes it); the clock then moves past its start
+    await page.fill(
+      '#m-when',
+      localDateTime(new Date(testNow.getTime() + 3_600_000).toISOString()).replace(' ', 'T'),
+    );
     await page.fill('#m-place', '区政务服务中心三楼联审会议室');
     await Promise.all([page.waitForURL(/\/app\/meetings\//), page.click('#convene button[type="submit"]')]);
-    clock.release();
-    await checkPage(page, 'leader-meeting');
+    // the meeting has started
+    clock.freeze(new Date(testNow.getTime() + 2 * 3_600_000));
+    await check(page, 'leader-meeting');
     await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/attendance"] button')]);
     expect(await page.locator('p.flash').textContent()).toContain('已点名');
     await page.selectOption('select[name="outcome-1"]', 'approved');
@@ -181,13 +195,16 @@ describe('the pages in a browser, role by role', () => {
     expect(await page.locator('p.flash').textContent()).toMatch(/会议纪要已印发：联审纪要〔\d{4}〕第\d{4}号/);
     await page.click('a:text("会议纪要（可打印）")');
     expect(await page.locator('h1').textContent()).toBe('会议纪要');
-    await checkPage(page, 'meeting-minutes-a4');
+    // issued now: its footer is today's local date, and so is the year of its number
+    expect(await page.locator('.issuer').textContent()).toContain(localDate(testNow));
+    expect(await page.locator('.number').textContent()).toContain(`〔${localDate(testNow).slice(0, 4)}〕`);
+    await check(page, 'meeting-minutes-a4');
   });
 
   it('efficiency office: investigates the open complaint and closes it with a finding, then reads the figures', async () => {
     // Prepare
     const page = await signedIn('efficiency-office');
-    await checkPage(page, 'efficiency-complaints');
+    await check(page, 'efficiency-complaints');
     const investigate = page.locator('form[data-handle="investigate"]');
     await investigate.locator('xpath=ancestor::details').locator('summary').click();
     await Promise.all([page.waitForURL(`${base}/app/complaints`), investigate.locator('button').click()]);
@@ -205,26 +222,26 @@ describe('the pages in a browser, role by role', () => {
     // Assess
     expect(await page.locator('p.flash').textContent()).toContain('已办结');
     expect(await page.locator('form[data-handle]').count()).toBe(0);
-    await checkPage(page, 'efficiency-complaints-closed');
+    await check(page, 'efficiency-complaints-closed');
     // the demo's complaints were filed within the last two weeks: the months from a month ago to this one hold them
     const month = (daysAgo: number) => chinaDate(new Date(Date.now() - daysAgo * 86_400_000)).slice(0, 7);
     await page.goto(`${base}/app/reports/complaints?from=${month(31)}&to=${month(0)}`);
     expect(await page.locator('tr[data-department="ENV"]').count()).toBe(1);
-    await checkPage(page, 'efficiency-complaint-figures');
+    await check(page, 'efficiency-complaint-figures');
   });
 
   it('admin: reads the weekly report, and the administration page', async () => {
     // Prepare
     const page = await signedIn('admin', 1280, 'demo list');
-    await checkPage(page, 'admin');
+    await check(page, 'admin');
 
     // Act
     await page.goto(`${base}/app/reports/weekly`);
-    await checkPage(page, 'weekly-reports');
+    await check(page, 'weekly-reports');
     await page.locator('table a').first().click();
 
     // Assess
     expect(await page.locator('h1').textContent()).toBe('重点项目代办周报');
-    await checkPage(page, 'weekly-report-a4');
+    await check(page, 'weekly-report-a4');
   });
 });

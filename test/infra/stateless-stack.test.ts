@@ -82,6 +82,7 @@ describe('the Lambda functions', () => {
     });
     expect(variables.STATE_MACHINE_NAME_PREFIX).toBe('Daiban-test-');
     expect(variables.AWS_ACCOUNT_ID).toBe(TEST_ENV.account);
+    expect(variables.DAIBAN_TIME_ZONE).toBe('Asia/Shanghai');
   });
 
   it("names the reference chain's state machine by the rule the code finds it with", () => {

@@ -1,5 +1,6 @@
 import { html, raw } from 'hono/html';
 import type { ProjectDocument } from '../../../shared/domain/documents.js';
+import { forPeople, localDate } from '../../../shared/domain/local-time.js';
 
 /** Labels of the fields a document may carry, in the order a reader expects them. */
 const LABELS: Array<[string, string]> = [
@@ -45,11 +46,14 @@ const COLUMNS: Record<string, string> = {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
+/** A value as a person reads it: an instant as the service centre's local date and time, never raw ISO. */
+const text = (value: unknown) => String(forPeople(value));
+
 /** A field's value as page text: lists of text joined, lists of rows as a table, anything else as text. */
 const show = (value: unknown) => {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return '—';
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  if (Array.isArray(value) && value.every((v) => !isRecord(v))) return value.map(String).join('、');
+  if (typeof value === 'string' || typeof value === 'number') return text(value);
+  if (Array.isArray(value) && value.every((v) => !isRecord(v))) return value.map(text).join('、');
   if (Array.isArray(value)) {
     const rows = value.filter(isRecord);
     const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
@@ -59,7 +63,7 @@ const show = (value: unknown) => {
       rows
         .map(
           (r) =>
-            html`<tr>${raw(keys.map((k) => html`<td>${r[k] === undefined || r[k] === '' ? '—' : String(r[k])}</td>`).join(''))}</tr>`,
+            html`<tr>${raw(keys.map((k) => html`<td>${r[k] === undefined || r[k] === '' ? '—' : text(r[k])}</td>`).join(''))}</tr>`,
         )
         .join(''),
     )}</tbody></table>`;
@@ -112,7 +116,7 @@ export function documentPage(document: ProjectDocument) {
           ${raw(rows.map(([label, value]) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`).join(''))}
         </tbody>
       </table>
-      <p class="issuer">政务服务中心 重点项目代办服务<br />${document.issuedAt.slice(0, 10)}</p>
+      <p class="issuer">政务服务中心 重点项目代办服务<br />${localDate(document.issuedAt)}</p>
     </main>
   </body>
 </html>`;

@@ -4,6 +4,7 @@ import { markRead, myNotifications } from '../../../shared/app/notifications.js'
 import { reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
 import { agentWork, type WorkItem } from '../../../shared/app/work.js';
 import { ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
+import { localDate, localDateTime } from '../../../shared/domain/local-time.js';
 import type { ApiDeps } from '../../api/env.js';
 import type { PageContext } from '../i18n.js';
 import { stepStatusText } from '../labels.js';
@@ -132,7 +133,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
             <ul>
               {work.handovers.map((h) => (
                 <li>
-                  {h.at.slice(0, 10)} {h.projectName}：{h.previousAgentId} → {h.agentId}（{h.reason}）
+                  {localDate(h.at)} {h.projectName}：{h.previousAgentId} → {h.agentId}（{h.reason}）
                 </li>
               ))}
             </ul>
@@ -297,7 +298,7 @@ export function NotificationList(props: { ctx: PageContext; items: Note[]; marka
       {props.items.map((n) => (
         <li>
           <strong>{n.read ? '' : `${t('【未读】', '[new] ')}`}</strong>
-          {n.at.slice(0, 16).replace('T', ' ')} {n.title}
+          {localDateTime(n.at)} {n.title}
           <div class="muted">{n.message}</div>
           {n.projectId ? (
             <a href={`/app/projects/${n.projectId}`}>{t('查看项目', 'Open the project')}</a>

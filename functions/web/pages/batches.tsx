@@ -10,6 +10,7 @@ import {
   listBatches,
 } from '../../../shared/app/batches.js';
 import type { Batch } from '../../../shared/domain/batch.js';
+import { localDate, localDateTime, localInstant } from '../../../shared/domain/local-time.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
 import type { PageContext } from '../i18n.js';
@@ -26,9 +27,8 @@ const STATUS: Record<Batch['status'], [string, string]> = {
   cancelled: ['已取消', 'cancelled'],
 };
 
-/** A Beijing wall-clock time from a datetime-local field as an instant (empty: now). */
-const instantOf = (value: string): string | undefined =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00+08:00` : undefined;
+/** A local wall-clock time from a datetime-local field as an instant (empty: now). */
+const instantOf = (value: string): string | undefined => localInstant(value);
 
 type Prefill = { key: string; values: Record<string, string> };
 
@@ -207,7 +207,7 @@ function BatchCard(props: {
   const { t } = ctx;
   const v = props.prefill ?? {};
   const status = STATUS[batch.status];
-  const label = `${batch.departmentName} · ${batch.createdAt.slice(0, 10)}`;
+  const label = `${batch.departmentName} · ${localDate(batch.createdAt)}`;
   return (
     <section class="card" aria-labelledby={`bh-${batch.batchId}`} data-batch={batch.status}>
       <h3 id={`bh-${batch.batchId}`}>
@@ -244,11 +244,11 @@ function BatchCard(props: {
       {batch.carriedAt ? (
         <p class="muted">
           {t('送件受理：', 'Accepted upstairs: ')}
-          {batch.carriedAt.slice(0, 16).replace('T', ' ')}
+          {localDateTime(batch.carriedAt)}
           {batch.collectedAt
             ? t(
-                `；领件：${batch.collectedAt.slice(0, 16).replace('T', ' ')}`,
-                `; collected: ${batch.collectedAt.slice(0, 16).replace('T', ' ')}`,
+                `；领件：${localDateTime(batch.collectedAt)}`,
+                `; collected: ${localDateTime(batch.collectedAt)}`,
               )
             : ''}
         </p>

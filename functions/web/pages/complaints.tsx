@@ -6,6 +6,7 @@ import {
   type ComplaintView,
 } from '../../../shared/domain/complaint.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
+import { localDateTime } from '../../../shared/domain/local-time.js';
 import type { Principal } from '../../../shared/domain/principal.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
@@ -269,8 +270,7 @@ function ComplaintCard(props: {
         <ul>
           {item.record.map((entry) => (
             <li>
-              {entry.at.slice(0, 16).replace('T', ' ')} · {complaintStatusText(t, entry.status)} ·{' '}
-              {entry.by.name}
+              {localDateTime(entry.at)} · {complaintStatusText(t, entry.status)} · {entry.by.name}
               {entry.note ? `：${entry.note}` : ''}
             </li>
           ))}

@@ -4,6 +4,7 @@ import { decideStep, endClockPause, pauseClock, verifyCommitment } from '../../.
 import { VerificationSchema } from '../../../shared/domain/commitment.js';
 import { DecisionRequestSchema } from '../../../shared/domain/decision.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
+import { localDate } from '../../../shared/domain/local-time.js';
 import type { Principal } from '../../../shared/domain/principal.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
@@ -140,7 +141,7 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
                 <th scope="col">{t('灯', 'Light')}</th>
                 <th scope="col">{t('项目', 'Project')}</th>
                 <th scope="col">{t('事项', 'Step')}</th>
-                <th scope="col">{t('受理', 'Submitted')}</th>
+                <th scope="col">{t('受理', 'Accepted')}</th>
                 <th scope="col">{t('承诺截止', 'Due')}</th>
                 <th scope="col">{t('剩余工作日', 'Days left')}</th>
                 <th scope="col">{t('法定截止', 'Legal due')}</th>
@@ -169,7 +170,7 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
                       </div>
                     ) : null}
                   </td>
-                  <td>{row.submittedAt?.slice(0, 10) ?? '—'}</td>
+                  <td>{row.acceptedOn ?? (row.submittedAt ? localDate(row.submittedAt) : '—')}</td>
                   <td>
                     {row.dueDate ?? '—'}
                     <Guessed ctx={page} on={row.dueFlagged} />

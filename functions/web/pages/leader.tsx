@@ -2,6 +2,7 @@ import { leaderOverview } from '../../../shared/app/dashboard.js';
 import { createMeeting, listMeetings, MeetingInputSchema } from '../../../shared/app/meetings.js';
 import { departmentReport } from '../../../shared/app/reports.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
+import { localDateTime, localInstant } from '../../../shared/domain/local-time.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
 import { RankingChart } from '../charts/ranking.js';
@@ -11,12 +12,11 @@ import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 import { Stat } from './agent.js';
 
-/** A `datetime-local` value (Beijing time) as an instant with its offset. */
+/** A `datetime-local` value (the service centre's local time) as a UTC instant. */
 export function beijingInstant(value: string, what: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) {
-    throw new InvalidInputError('FORM.WHEN', `${what}: give a date and time (YYYY-MM-DD hh:mm)`);
-  }
-  return `${value}:00+08:00`;
+  const instant = /T/.test(value) ? localInstant(value) : undefined;
+  if (!instant) throw new InvalidInputError('FORM.WHEN', `${what}: give a date and time (YYYY-MM-DD hh:mm)`);
+  return instant;
 }
 
 /** The leader's dashboard: what is red and yellow, which departments hold us back, projects at risk, meetings. */
@@ -158,7 +158,7 @@ export function leaderPages(app: WebApp, deps: ApiDeps): void {
             {meetings.items.map((m) => (
               <li>
                 <a href={`/app/meetings/${m.meetingId}`}>{m.title}</a> · {meetingStatusText(t, m.status)}
-                {m.scheduledAt ? ` · ${m.scheduledAt.slice(0, 16).replace('T', ' ')}` : ''}
+                {m.scheduledAt ? ` · ${localDateTime(m.scheduledAt)}` : ''}
               </li>
             ))}
           </ul>

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/app/meetings.js';
 import { decide } from '../../../shared/domain/access-policy.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
+import { localDateTime } from '../../../shared/domain/local-time.js';
 import type { Meeting } from '../../../shared/domain/meeting.js';
 import type { ApiDeps } from '../../api/env.js';
 import { meetingStatusText, outcomeText } from '../labels.js';
@@ -39,7 +40,7 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
           {meetings.items.map((m) => (
             <li>
               <a href={`/app/meetings/${m.meetingId}`}>{m.title}</a> · {meetingStatusText(t, m.status)}
-              {m.scheduledAt ? ` · ${m.scheduledAt.slice(0, 16).replace('T', ' ')}` : ''} · {m.place ?? ''}
+              {m.scheduledAt ? ` · ${localDateTime(m.scheduledAt)}` : ''} · {m.place ?? ''}
             </li>
           ))}
         </ul>
@@ -67,7 +68,7 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
       <Layout ctx={page} title={meeting.title} flash={takeFlash(c)} error={error}>
         <p>
           <strong>{meetingStatusText(t, meeting.status)}</strong>
-          {meeting.scheduledAt ? ` · ${meeting.scheduledAt.slice(0, 16).replace('T', ' ')}` : ''}
+          {meeting.scheduledAt ? ` · ${localDateTime(meeting.scheduledAt)}` : ''}
           {meeting.place ? ` · ${meeting.place}` : ''}
           {meeting.convenedBy ? ` · ${t('召集人', 'convened by')} ${meeting.convenedBy.name}` : ''}
           {meeting.requestedBy ? ` · ${t('申请人', 'requested by')} ${meeting.requestedBy.name}` : ''}

@@ -1,4 +1,5 @@
 import type { ComplaintView } from '../../../shared/domain/complaint.js';
+import { localDate } from '../../../shared/domain/local-time.js';
 import { Guessed } from '../guessed.js';
 import { named, type PageContext } from '../i18n.js';
 import { complaintCategoryText, complaintFindingText, complaintStatusText } from '../labels.js';
@@ -105,7 +106,7 @@ export function DeferredCard(props: {
             {d.supplied.length > 0 ? (
               <p class="muted">
                 {t('已补交：', 'Supplied: ')}
-                {d.supplied.map((m) => `${m.name}（${m.at.slice(0, 10)}）`).join('、')}
+                {d.supplied.map((m) => `${m.name}（${localDate(m.at)}）`).join('、')}
               </p>
             ) : null}
             {props.supplies && d.materials.length > 0 ? (

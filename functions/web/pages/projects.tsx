@@ -11,6 +11,7 @@ import { CASE_KINDS, CaseKindSchema } from '../../../shared/domain/case-kinds.js
 import { ComplaintInputSchema } from '../../../shared/domain/complaint.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import { ganttSchedule } from '../../../shared/domain/gantt.js';
+import { localDate, localDateTime } from '../../../shared/domain/local-time.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
 import { documentPage } from '../../api/pages/document-page.js';
@@ -194,7 +195,7 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
               <ul>
                 {view.assignments.map((a) => (
                   <li>
-                    {a.at.slice(0, 10)}：{a.previousAgentId ?? '—'} → {a.agentId}（{a.reason}）
+                    {localDate(a.at)}：{a.previousAgentId ?? '—'} → {a.agentId}（{a.reason}）
                   </li>
                 ))}
               </ul>
@@ -212,7 +213,7 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
                   <a href={`/app/projects/${projectId}/documents/${d.docId}`}>
                     {d.title} {d.number}
                   </a>{' '}
-                  <span class="muted">{d.issuedAt.slice(0, 10)}</span>
+                  <span class="muted">{localDate(d.issuedAt)}</span>
                 </li>
               ))}
             </ul>
@@ -228,7 +229,7 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
               {concerning.map((m) => (
                 <li>
                   <a href={`/app/meetings/${m.meetingId}`}>{m.title}</a> · {meetingStatusText(t, m.status)}
-                  {m.scheduledAt ? ` · ${m.scheduledAt.slice(0, 16).replace('T', ' ')}` : ''}
+                  {m.scheduledAt ? ` · ${localDateTime(m.scheduledAt)}` : ''}
                 </li>
               ))}
             </ul>
@@ -421,8 +422,8 @@ export function ProjectBody(props: {
             <strong data-testid="projected-completion">
               {project.status === 'completed'
                 ? t(
-                    `已于 ${project.completedAt?.slice(0, 10) ?? ''} 办结`,
-                    `completed ${project.completedAt?.slice(0, 10) ?? ''}`,
+                    `已于 ${project.completedAt ? localDate(project.completedAt) : ''} 办结`,
+                    `completed ${project.completedAt ? localDate(project.completedAt) : ''}`,
                   )
                 : (projection?.projectedCompletion ?? '—')}
             </strong>

@@ -5,6 +5,7 @@ import {
   listWeeklyReports,
 } from '../../../shared/app/weekly-report.js';
 import { CASE_KIND_NAMES, CASE_KINDS } from '../../../shared/domain/case-kinds.js';
+import { localDate } from '../../../shared/domain/local-time.js';
 import type { WeeklyReport } from '../../../shared/domain/weekly-report.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../api/env.js';
@@ -413,7 +414,7 @@ tr,figure{break-inside:avoid}
           <p style="text-align:right;margin-top:10mm">
             {t('政务服务中心 重点项目代办服务', 'Government service centre · project agency')}
             <br />
-            {report.generatedAt.slice(0, 10)}
+            {localDate(report.generatedAt)}
           </p>
         </main>
       </body>

@@ -18,7 +18,16 @@ describe("npm start's options", () => {
       jobIntervalMs: 5000,
       mode: 'demo',
       tokenTtlSeconds: 3600,
+      timeZone: 'Asia/Shanghai',
     });
+  });
+
+  it('takes the service centre’s time zone from DAIBAN_TIME_ZONE, and refuses one Intl does not know', () => {
+    // Act / Assess
+    expect(readRuntimeOptions([], { DAIBAN_TIME_ZONE: 'Asia/Urumqi' }).timeZone).toBe('Asia/Urumqi');
+    expect(() => readRuntimeOptions([], { DAIBAN_TIME_ZONE: 'Beijing' })).toThrow(
+      /DAIBAN_TIME_ZONE=Beijing: not a time zone/,
+    );
   });
 
   it('serves the API on loopback when HOST is empty, as when it is unset (Node would take "" for every interface)', () => {
