@@ -51,6 +51,7 @@ describe('dates people read are the service centre’s local dates (Asia/Shangha
       })
     ).body.meeting.meetingId as string;
     await t.api.post(`/meetings/${meetingId}/responses`, 'officer-env', { answer: 'attend' });
+    clock.freeze('2026-11-24T23:45:00.000Z'); // 07:45 local: the meeting has started (still 11-24 in UTC)
     await t.api.post(`/meetings/${meetingId}/attendance`, 'leader-zhang', { present: ['ENV'] });
     const minutes = await t.api.post(`/meetings/${meetingId}/minutes`, 'leader-zhang', {
       decisions: [{ itemId: '1', outcome: 'approved' }],
