@@ -85,6 +85,8 @@ async function main(): Promise<void> {
   const dynamo = await startDynamoDbLocal({
     port: options.dynamoPort,
     dataDir: options.dataDir,
+    // outlives a crash of this process on purpose: the next start adopts it (the tests' and benchmarks' do not)
+    exitWithParent: false,
     log: (line) => console.log(line),
     onUnexpectedExit: (what) =>
       console.error(`${what}. The API answers 503 until a DynamoDB Local runs on its port again.`),
