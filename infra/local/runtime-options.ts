@@ -13,6 +13,11 @@ export type RuntimeOptions = {
   clock: ClockMode;
   /** how often the scheduled job runs (outbox re-sends, renewals, audit); 0: never on its own */
   jobIntervalMs: number;
+  /**
+   * how long the runtime waits before it starts again a DynamoDB Local that died (doubling while that fails, at
+   * most 30 s): `DAIBAN_DYNAMODB_RESTART_DELAY_MS`, default 1000 (the fault tests lengthen it into an outage)
+   */
+  dynamoRestartDelayMs: number;
   /** demo (seeded users with the demo password, dev tokens) or production (see installation.ts) */
   mode: RuntimeMode;
   /** how long a session token from `POST /auth/login` lasts */
@@ -74,6 +79,11 @@ export function readRuntimeOptions(
     seedDemo: mode === 'demo' && env.DAIBAN_SEED_DEMO !== 'false',
     clock,
     jobIntervalMs: wholeNumber('DAIBAN_JOB_INTERVAL_MS', env.DAIBAN_JOB_INTERVAL_MS, 5000),
+    dynamoRestartDelayMs: wholeNumber(
+      'DAIBAN_DYNAMODB_RESTART_DELAY_MS',
+      env.DAIBAN_DYNAMODB_RESTART_DELAY_MS,
+      1000,
+    ),
     mode,
     tokenTtlSeconds,
     ...(env.DAIBAN_ADMIN_PASSWORD ? { adminPassword: env.DAIBAN_ADMIN_PASSWORD } : {}),
