@@ -170,6 +170,9 @@ async function main(): Promise<void> {
     clock,
     clockControl,
     weeklyReport: true,
+    ...(options.stuckAfterSeconds !== undefined
+      ? { spine: { stuckAfterSeconds: options.stuckAfterSeconds } }
+      : {}),
     mode: options.mode,
     ...(options.adminPassword ? { adminPassword: options.adminPassword } : {}),
     sessionSecret: session.secret,

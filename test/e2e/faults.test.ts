@@ -219,13 +219,19 @@ describe('the spine under faults', () => {
     }
   });
 
-  async function start(dataDir: string, port: number, dynamoPort: number): Promise<RuntimeProcess> {
+  async function start(
+    dataDir: string,
+    port: number,
+    dynamoPort: number,
+    env: Record<string, string> = {},
+  ): Promise<RuntimeProcess> {
     const runtime = await startRuntime({
       PORT: String(port),
       DYNAMODB_PORT: String(dynamoPort),
       DAIBAN_DATA_DIR: dataDir,
       DAIBAN_SEED_DEMO: 'false',
       DAIBAN_JOB_INTERVAL_MS: '1000',
+      ...env,
     });
     runtimes.push(runtime);
     return runtime;
@@ -298,4 +304,66 @@ describe('the spine under faults', () => {
     expect(runtime.child.exitCode).toBeNull(); // the same runtime, never restarted
     await assertConsistent(users, projects);
   });
+
+  it('moves every project on after DynamoDB Local dies under a burst of decisions, the runtime restarting it by itself', {
+    timeout: 480_000,
+  }, async () => {
+    // Prepare: a runtime that waits OUTAGE_MS before it restarts a DynamoDB Local that died (the outage), and whose
+    // audit renews an execution waiting on nothing after 15 s (300 s by default); 40 projects.
+    // The outage is the issue's 60 s (DAIBAN_FAULT_OUTAGE_MS shortens it); with it the handlers' retries (about two
+    // minutes in all) and the outbox's first re-sends fall in the outage, which is what left a project stuck.
+    const outageMs = Number(process.env.DAIBAN_FAULT_OUTAGE_MS ?? 60_000);
+    const dataDir = mkdtempSync(join(tmpdir(), 'daiban-restart-'));
+    dataDirs.push(dataDir);
+    const [port, dynamoPort] = [await freePort(), await freePort()];
+    const runtime = await start(dataDir, port, dynamoPort, {
+      DAIBAN_DYNAMODB_RESTART_DELAY_MS: String(outageMs),
+      DAIBAN_STUCK_AFTER_SECONDS: '15',
+    });
+    const users = new Users(`http://127.0.0.1:${port}`);
+    expect((await users.call('POST', '/chains', 'admin', FAULT_CHAIN)).status).toBe(201);
+    const projects = await registerProjects(users, 40);
+
+    // Act: a burst of decisions on every project; DynamoDB Local dies in the middle of it (SIGKILL), and nobody
+    // but the runtime starts it again
+    const statuses: number[] = [];
+    const driving = driveAll(users, projects, statuses, Date.now() + outageMs + 180_000);
+    await sleep(4000);
+    const record = readRecord(dataDir);
+    if (!record) throw new Error('the runtime recorded no DynamoDB Local');
+    process.kill(record.pid, 'SIGKILL');
+    await runtime.waitFor('DynamoDB Local restarted', outageMs + 60_000);
+    const done = await driving;
+
+    // Assess: every project moved on to the end, each decision recorded once, by the same runtime
+    const notDone = projects.filter((p) => !done.has(p));
+    if (notDone.length > 0) {
+      const said = runtime
+        .output()
+        .split('\n')
+        .filter((line) => /audit|renew|reconcil|DynamoDB Local|failed/i.test(line))
+        .slice(-60);
+      expect(notDone, `${await describeProjects(users, notDone.slice(0, 5))}\n${said.join('\n')}`).toEqual(
+        [],
+      );
+    }
+    expect(runtime.output()).toContain(`DynamoDB Local (pid ${record.pid}) is gone: restarting it`);
+    expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
+    expect(runtime.child.exitCode).toBeNull();
+    await assertConsistent(users, projects);
+  });
 });
+
+/** Where each project stands (what a failing assertion shows): its status and every step's. */
+async function describeProjects(users: Users, projects: string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const projectId of projects) {
+    const view = await users.call('GET', `/projects/${projectId}`, 'leader-zhang');
+    const project = view.body as ProjectView | undefined;
+    const steps = project?.stages.flatMap((stage) => stage.steps) ?? [];
+    lines.push(
+      `${projectId} ${project?.project.status ?? view.status}: ${steps.map((s) => `${s.stepId}=${s.status}`).join(' ')}`,
+    );
+  }
+  return lines.join('\n');
+}
