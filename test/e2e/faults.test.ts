@@ -45,13 +45,19 @@ describe('the spine under faults', () => {
     }
   });
 
-  async function start(dataDir: string, port: number, dynamoPort: number): Promise<RuntimeProcess> {
+  async function start(
+    dataDir: string,
+    port: number,
+    dynamoPort: number,
+    env: Record<string, string> = {},
+  ): Promise<RuntimeProcess> {
     const runtime = await startRuntime({
       PORT: String(port),
       DYNAMODB_PORT: String(dynamoPort),
       DAIBAN_DATA_DIR: dataDir,
       DAIBAN_SEED_DEMO: 'false',
       DAIBAN_JOB_INTERVAL_MS: '1000',
+      ...env,
     });
     runtimes.push(runtime);
     return runtime;
@@ -93,7 +99,8 @@ describe('the spine under faults', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'daiban-outage-'));
     dataDirs.push(dataDir);
     const [port, dynamoPort] = [await freePort(), await freePort()];
-    const runtime = await start(dataDir, port, dynamoPort);
+    // the test brings DynamoDB Local back itself: the runtime's own restart (see dynamodb-outage.test.ts) waits longer
+    const runtime = await start(dataDir, port, dynamoPort, { DAIBAN_DYNAMODB_RESTART_DELAY_MS: '600000' });
     const users = new Users(`http://127.0.0.1:${port}`);
     expect((await users.call('POST', '/chains', 'admin', FAULT_CHAIN)).status).toBe(201);
     const projects = await registerProjects(users, 30);
