@@ -1,9 +1,11 @@
-import type { RunningDynamoDb } from './dynamodb-local.js';
 import { isRunning } from './processes.js';
 
-export type DynamoDbSupervisorOptions = {
+/** What it needs of a DynamoDB Local (`RunningDynamoDb`, structurally: the unit tests load no database module). */
+export type SupervisedDynamoDb = { endpoint: string; pid: number | undefined; stop(): Promise<void> };
+
+export type DynamoDbSupervisorOptions<Db extends SupervisedDynamoDb> = {
   /** starts (or adopts) DynamoDB Local again, on the same port and data folder */
-  start: () => Promise<RunningDynamoDb>;
+  start: () => Promise<Db>;
   /** what a person should read: it died, it was restarted, a restart failed */
   log: (line: string) => void;
   /** the wait before the first restart (default 1 s); each failed restart doubles it */
@@ -22,20 +24,20 @@ export type DynamoDbSupervisorOptions = {
  * long as starting fails, and every step is logged. Meanwhile the API answers 503 and the scheduled job catches up
  * once it is back. One DynamoDB Local we cannot identify (`reused`, no pid) is not ours to watch.
  */
-export class DynamoDbSupervisor {
-  #current: RunningDynamoDb;
+export class DynamoDbSupervisor<Db extends SupervisedDynamoDb = SupervisedDynamoDb> {
+  #current: Db;
   #stopped = false;
   #restarting: Promise<void> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
-  readonly #options: DynamoDbSupervisorOptions;
+  readonly #options: DynamoDbSupervisorOptions<Db>;
 
-  constructor(first: RunningDynamoDb, options: DynamoDbSupervisorOptions) {
+  constructor(first: Db, options: DynamoDbSupervisorOptions<Db>) {
     this.#current = first;
     this.#options = options;
   }
 
   /** The DynamoDB Local in use now (stopped, or disowned, by whoever stops the runtime). */
-  get current(): RunningDynamoDb {
+  get current(): Db {
     return this.#current;
   }
 

@@ -29,7 +29,7 @@ const running: {
   http?: HttpListener;
   dynamo?: RunningDynamoDb;
   /** restarts DynamoDB Local when it dies; its `current` is what `dynamo` then holds */
-  supervisor?: DynamoDbSupervisor;
+  supervisor?: DynamoDbSupervisor<RunningDynamoDb>;
   table?: LocalTable;
   lease?: RuntimeLease;
   system?: LocalSystem;

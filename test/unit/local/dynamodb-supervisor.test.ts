@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { RunningDynamoDb } from '../../../infra/local/dynamodb-local.js';
-import { DynamoDbSupervisor } from '../../../infra/local/dynamodb-supervisor.js';
+import { DynamoDbSupervisor, type SupervisedDynamoDb } from '../../../infra/local/dynamodb-supervisor.js';
 
-const handle = (pid: number | undefined, stops: number[] = []): RunningDynamoDb => ({
+const handle = (pid: number | undefined): SupervisedDynamoDb => ({
   endpoint: 'http://127.0.0.1:8000',
-  origin: pid === undefined ? 'reused' : 'started',
   pid,
-  async stop() {
-    if (pid !== undefined) stops.push(pid);
-  },
-  disown() {},
+  async stop() {},
 });
 
-function setup(options: { failures?: number; alive?: Set<number>; first?: RunningDynamoDb } = {}) {
+function setup(options: { failures?: number; alive?: Set<number>; first?: SupervisedDynamoDb } = {}) {
   const alive = options.alive ?? new Set<number>();
   const waits: number[] = [];
   const lines: string[] = [];
