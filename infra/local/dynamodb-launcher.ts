@@ -16,6 +16,12 @@ export function listeningLine(port: number): string {
   return `DynamoDB Local listens on ${DYNAMODB_HOST}:${port} only (loopback)`;
 }
 
+/**
+ * The launcher's own first argument: exit when standard input ends. Its stdin is a pipe whose other end only the
+ * starting process holds, and the system closes it when that process dies, however it dies (SIGKILL included).
+ */
+export const EXIT_WITH_PARENT = '-exitWithParent';
+
 export type JavaCommand = { command: string; args: string[]; cwd: string };
 
 /**
@@ -25,7 +31,12 @@ export type JavaCommand = { command: string; args: string[]; cwd: string };
  * @example dynamoDbLocalCommand({ port: 8000, dataDir: '/abs/.daiban/dynamodb' })
  *   // java -Djava.library.path=…/DynamoDBLocal_lib -cp infra/local/java:…/DynamoDBLocal.jar LoopbackDynamoDbLocal -port 8000 -dbPath … -sharedDb
  */
-export function dynamoDbLocalCommand(options: { port: number; dataDir?: string | undefined }): JavaCommand {
+export function dynamoDbLocalCommand(options: {
+  port: number;
+  dataDir?: string | undefined;
+  /** the launcher exits when its standard input ends, i.e. when the process that started it dies */
+  exitWithParent?: boolean;
+}): JavaCommand {
   const lib = bundledDynamoDbLocal();
   return {
     command: 'java',
@@ -35,6 +46,7 @@ export function dynamoDbLocalCommand(options: { port: number; dataDir?: string |
       // the jar last: its manifest brings DynamoDBLocal_lib/*.jar, and a process listing shows what it runs
       [join(import.meta.dirname, 'java'), join(lib, 'DynamoDBLocal.jar')].join(delimiter),
       LOOPBACK_LAUNCHER,
+      ...(options.exitWithParent ? [EXIT_WITH_PARENT] : []),
       '-port',
       String(options.port),
       ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']),

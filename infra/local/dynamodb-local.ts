@@ -36,6 +36,12 @@ export type DynamoDbLocalOptions = {
   dataDir?: string;
   /** progress a person should see (adopting or replacing a leftover) */
   log?: (line: string) => void;
+  /**
+   * Whether a DynamoDB Local we start exits when this process dies, however it dies (SIGKILL included): what the
+   * tests and the benchmarks want (default true). The runtime (`npm start`) passes false: its DynamoDB Local
+   * outlives a crash, and its next start adopts it.
+   */
+  exitWithParent?: boolean;
   /** the Java process we started exited while we still used it */
   onUnexpectedExit?: (description: string) => void;
 };
@@ -205,7 +211,7 @@ async function spawnDynamoDbLocal(
   assertJava17();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // Through the loopback launcher: DynamoDB Local takes any credentials, so it listens on 127.0.0.1 only.
-  const java = dynamoDbLocalCommand({ port, dataDir });
+  const java = dynamoDbLocalCommand({ port, dataDir, exitWithParent: options.exitWithParent ?? true });
   // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop it after releasing the lease.
   const child = spawn(java.command, java.args, {
     cwd: java.cwd,

@@ -7,7 +7,8 @@ import {
 } from '../../shared/app/clock-control.js';
 import { describeHolder, RuntimeLease } from '../../shared/app/runtime-lease.js';
 import { useServiceTimeZone } from '../../shared/domain/local-time.js';
-import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocalOptions, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.js';
+import { DynamoDbSupervisor } from './dynamodb-supervisor.js';
 import { type HttpListener, listenHttp } from './http-listener.js';
 import { DEMO_PASSWORD, FIRST_ADMIN_ID } from './installation.js';
 import { isLoopbackHost, localUrl, type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
@@ -28,6 +29,8 @@ import { createLocalSystem, type LocalSystem, type LocalTable, openLocalTable } 
 const running: {
   http?: HttpListener;
   dynamo?: RunningDynamoDb;
+  /** restarts DynamoDB Local when it dies; its `current` is what `dynamo` then holds */
+  supervisor?: DynamoDbSupervisor<RunningDynamoDb>;
   table?: LocalTable;
   lease?: RuntimeLease;
   system?: LocalSystem;
@@ -49,6 +52,7 @@ async function stop(code: number): Promise<void> {
     }
   };
   running.lease?.stopRenewing();
+  running.supervisor?.stop();
   running.http?.close();
   await attempt('stop the runtime', () => running.system?.stop());
   // Released only once nothing of ours drives executions any more: the next runtime may start at once.
@@ -58,7 +62,8 @@ async function stop(code: number): Promise<void> {
     );
   }
   running.table?.close();
-  await attempt('stop DynamoDB Local', () => running.dynamo?.stop());
+  const dynamo = running.supervisor && running.dynamo ? running.supervisor.current : running.dynamo;
+  await attempt('stop DynamoDB Local', () => dynamo?.stop());
   process.exit(code);
 }
 
@@ -84,13 +89,18 @@ async function main(): Promise<void> {
 
   // 2. DynamoDB Local: ours from a previous run is adopted, another folder's is refused.
   console.log(`Starting DynamoDB Local on port ${options.dynamoPort} (data in ${options.dataDir}) …`);
-  const dynamo = await startDynamoDbLocal({
+  const dynamoOptions: DynamoDbLocalOptions = {
     port: options.dynamoPort,
     dataDir: options.dataDir,
+    // outlives a crash of this process on purpose: the next start adopts it (the tests' and benchmarks' do not)
+    exitWithParent: false,
     log: (line) => console.log(line),
-    onUnexpectedExit: (what) =>
-      console.error(`${what}. The API answers 503 until a DynamoDB Local runs on its port again.`),
-  });
+    onUnexpectedExit: (what) => {
+      console.error(`${what}. The API answers 503 until it runs again; the runtime restarts it.`);
+      void running.supervisor?.check();
+    },
+  };
+  const dynamo = await startDynamoDbLocal(dynamoOptions);
   running.dynamo = dynamo;
   if (dynamo.origin === 'adopted') {
     console.log(`  a DynamoDB Local for this data folder is running already (pid ${dynamo.pid})`);
@@ -118,6 +128,16 @@ async function main(): Promise<void> {
     return stop(1);
   }
   running.lease = lease;
+  // A DynamoDB Local that dies (killed, crashed) is started again, with backoff, and the log says so.
+  if (dynamo.origin !== 'reused') {
+    const supervisor = new DynamoDbSupervisor(dynamo, {
+      start: () => startDynamoDbLocal(dynamoOptions),
+      log: (line) => console.error(line),
+      firstDelayMs: options.dynamoRestartDelayMs,
+    });
+    supervisor.watch();
+    running.supervisor = supervisor;
+  }
   if (dynamo.origin === 'adopted') {
     console.log('  the runtime that started it is gone: this one adopts it, and stops it on Ctrl-C');
   }
@@ -126,7 +146,8 @@ async function main(): Promise<void> {
       console.error(
         `Another runtime took the lease over (${describeHolder(holder)}): stopping this one, so that two runtimes never drive the same projects.`,
       );
-      dynamo.disown(); // the other runtime uses it now
+      running.supervisor?.stop();
+      (running.supervisor?.current ?? dynamo).disown(); // the other runtime uses it now
       running.dynamo = undefined;
       void stop(1);
     },
@@ -151,6 +172,9 @@ async function main(): Promise<void> {
     clock,
     clockControl,
     weeklyReport: true,
+    ...(options.stuckAfterSeconds !== undefined
+      ? { spine: { stuckAfterSeconds: options.stuckAfterSeconds } }
+      : {}),
     mode: options.mode,
     ...(options.adminPassword ? { adminPassword: options.adminPassword } : {}),
     sessionSecret: session.secret,

@@ -14,6 +14,16 @@ export type RuntimeOptions = {
   clock: ClockMode;
   /** how often the scheduled job runs (outbox re-sends, renewals, audit); 0: never on its own */
   jobIntervalMs: number;
+  /**
+   * how long the runtime waits before it starts again a DynamoDB Local that died (doubling while that fails, at
+   * most 30 s): `DAIBAN_DYNAMODB_RESTART_DELAY_MS`, default 1000 (the fault tests lengthen it into an outage)
+   */
+  dynamoRestartDelayMs: number;
+  /**
+   * how long an execution may wait on nothing before the audit renews it (`DAIBAN_STUCK_AFTER_SECONDS`; default
+   * the spine's 300 s; the fault tests shorten it)
+   */
+  stuckAfterSeconds?: number;
   /** demo (seeded users with the demo password, dev tokens) or production (see installation.ts) */
   mode: RuntimeMode;
   /** how long a session token from `POST /auth/login` lasts */
@@ -84,6 +94,14 @@ export function readRuntimeOptions(
     seedDemo: mode === 'demo' && env.DAIBAN_SEED_DEMO !== 'false',
     clock,
     jobIntervalMs: wholeNumber('DAIBAN_JOB_INTERVAL_MS', env.DAIBAN_JOB_INTERVAL_MS, 5000),
+    dynamoRestartDelayMs: wholeNumber(
+      'DAIBAN_DYNAMODB_RESTART_DELAY_MS',
+      env.DAIBAN_DYNAMODB_RESTART_DELAY_MS,
+      1000,
+    ),
+    ...(env.DAIBAN_STUCK_AFTER_SECONDS
+      ? { stuckAfterSeconds: wholeNumber('DAIBAN_STUCK_AFTER_SECONDS', env.DAIBAN_STUCK_AFTER_SECONDS, 300) }
+      : {}),
     mode,
     tokenTtlSeconds,
     ...(env.DAIBAN_ADMIN_PASSWORD ? { adminPassword: env.DAIBAN_ADMIN_PASSWORD } : {}),

@@ -1,15 +1,15 @@
 import { chainKey } from '../domain/chain.js';
 import { gateShouldOpen } from '../domain/gates.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
-import type { ExecutionRef, Project } from '../domain/project.js';
+import { type ExecutionRef, itemKey, type Project } from '../domain/project.js';
 import { isClosed, isInFlight, isOpen } from '../domain/step-status.js';
 import type { ProjectChange, ProjectState, Transition } from '../domain/transition.js';
 import type { ExecutionRequest } from '../engine/workflow-engine.port.js';
-import type { OutboxSend } from '../store/store.port.js';
+import type { OutboxEntry, OutboxSend } from '../store/store.port.js';
 import type { ExecutionInput } from '../workflow/task-contract.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
-import { loadState } from './load.js';
+import { loadState, loadStateWithOutbox } from './load.js';
 
 /**
  * Executions are named and bounded (DESIGN.md decision 6). A project has one execution per stage at a time,
@@ -174,6 +174,74 @@ export function executionWaitsQuietly(state: ProjectState): boolean {
   return waiting > 0;
 }
 
+/**
+ * Why the current execution of an active project waits on nothing, if it does: the engine says it runs, yet nothing
+ * DynamoDB holds would ever move it, so only a renewal does (the new generation replays what DynamoDB holds).
+ * Each way a project was found waiting on nothing:
+ * - a step of its stage still pending holds no gate token from it: its task or gate never reached DynamoDB (the
+ *   handlers gave up, or a run lost them), so the step never opens (every step of a fresh stage pending);
+ * - a step still pending waits at a gate that should have opened, and no outbox entry owes it that signal (the
+ *   release was lost, or sent to an execution that is gone);
+ * - every step of its stage is decided, and no outbox entry owes its tasks their outcome: the stage never finished;
+ * - (as {@link executionLooksStuck}) an open step or part holds no task token from it.
+ * An outbox entry owing a signal to another execution (gone, or renewed) does not count: nothing waits for it.
+ * Said only once the project has been still for `stuckAfterSeconds` (handlers retry for about two minutes, and a
+ * stage that just ended is finishing), so an execution at work is never taken for a stuck one.
+ */
+export function executionWaitsOnNothing(
+  state: ProjectState,
+  outbox: readonly OutboxEntry[],
+  now: Date,
+  stuckAfterSeconds: number,
+): string | undefined {
+  const { project } = state;
+  const execution = project.execution;
+  if (!execution || project.status !== 'active') return undefined;
+  const stage = [...state.items.values()].filter((item) => item.stageIndex === execution.stageIndex);
+  const moved = [execution.startedAt, project.updatedAt, ...stage.map((item) => item.updatedAt)]
+    .map((at) => new Date(at).getTime())
+    .filter((time) => Number.isFinite(time));
+  if (now.getTime() - Math.max(...moved) < stuckAfterSeconds * 1000) return undefined;
+  // the signals still owed to this execution's tasks and gates (relayed by the scheduled job if need be)
+  const ours = new Set<string>();
+  for (const tokens of state.tokens.values()) {
+    for (const ref of [tokens.task, tokens.gate]) if (ref?.execution === execution.name) ours.add(ref.token);
+  }
+  const owed = new Set(
+    outbox
+      .flatMap((entry) => entry.sends)
+      .flatMap((send) => (send.type === 'task_success' && ours.has(send.token) ? [send.token] : [])),
+  );
+  let waiting = 0;
+  for (const item of stage) {
+    if (isClosed(item.status) || item.blocked) continue;
+    const key = itemKey(item);
+    const tokens = state.tokens.get(key);
+    if (item.status === 'pending') {
+      // a part waits with its joint step's gate
+      if (item.partId !== undefined) continue;
+      const gate = tokens?.gate;
+      if (gate?.execution !== execution.name) {
+        return `step ${item.stepId} never opened: no task or gate of the execution waits for it`;
+      }
+      if (gateShouldOpen(state, item.stepId) && !owed.has(gate.token)) {
+        return `the gate of step ${item.stepId} should have opened, and no signal is owed to it`;
+      }
+      waiting += 1;
+      continue;
+    }
+    // a joint step's parts hold its tasks
+    if (item.kind === 'joint' && item.partId === undefined) continue;
+    if (tokens?.task?.execution !== execution.name) {
+      return `${key} is open, and no task of the execution waits for it`;
+    }
+    waiting += 1;
+  }
+  if (waiting === 0 && owed.size === 0)
+    return 'every step of the stage is decided, but the stage never finished';
+  return undefined;
+}
+
 export type Reconciliation = 'ok' | 'idle' | 'started' | 'parked' | 'renewed';
 
 export type ReconcileOptions = {
@@ -195,7 +263,7 @@ export async function reconcileProject(
   projectId: string,
   options: ReconcileOptions = {},
 ): Promise<Reconciliation> {
-  const state = await loadState(ctx, projectId);
+  const { state, outbox } = await loadStateWithOutbox(ctx, projectId);
   const { project } = state;
   if (!isInFlight(project.status) || project.executionEndedAt) return 'idle';
   const execution = project.execution;
@@ -227,6 +295,7 @@ export async function reconcileProject(
     reason = 'the execution reached its age limit';
   else if (executionLooksStuck(state, now, ctx.spine.stuckAfterSeconds))
     reason = 'the execution lost track of open steps';
+  else reason = executionWaitsOnNothing(state, outbox, now, ctx.spine.stuckAfterSeconds);
   if (!reason) return 'ok';
   return (await renewExecution(ctx, projectId, reason, execution.name)) ? 'renewed' : 'ok';
 }

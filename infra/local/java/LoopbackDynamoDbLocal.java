@@ -1,4 +1,5 @@
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -24,13 +25,24 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  * <p>Compiled for Java 17 (runs on 17 and later) by {@code infra/local/java/build.sh}; the class file is committed
  * so that a JRE without a compiler runs it. Usage, from DynamoDB Local's folder:
  * {@code java -Djava.library.path=DynamoDBLocal_lib -cp <this folder>:DynamoDBLocal.jar LoopbackDynamoDbLocal -port 8000 -inMemory}
+ *
+ * <p>With {@value #EXIT_WITH_PARENT} first (the tests and the benchmarks), it exits when its standard input ends: the
+ * process that started it holds the other end of that pipe, and the system closes it when that process dies,
+ * however it dies (SIGKILL included), so no DynamoDB Local outlives what started it. The runtime ({@code npm start})
+ * leaves it out: its DynamoDB Local outlives it on purpose and is adopted by its next start.
  */
 public final class LoopbackDynamoDbLocal {
   private static final String HOST = "127.0.0.1";
+  private static final String EXIT_WITH_PARENT = "-exitWithParent";
 
   private LoopbackDynamoDbLocal() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] given) {
+    String[] args = given;
+    if (args.length > 0 && EXIT_WITH_PARENT.equals(args[0])) {
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+      exitWhenInputEnds();
+    }
     try {
       DynamoDBProxyServer dynamo = ServerRunner.createServerFromCommandLineArgs(args);
       Connector[] connectors = jettyOf(dynamo).getConnectors();
@@ -79,6 +91,31 @@ public final class LoopbackDynamoDbLocal {
     Object transport = connector.getTransport();
     if (transport instanceof ServerSocketChannel channel && channel.isOpen()) return channel.getLocalAddress();
     return null;
+  }
+
+  /**
+   * A daemon thread that reads standard input to its end (the parent closed its end of the pipe, or died) and then
+   * stops the process. What it reads is ignored.
+   */
+  private static void exitWhenInputEnds() {
+    Thread watcher =
+        new Thread(
+            () -> {
+              InputStream in = System.in;
+              byte[] buffer = new byte[256];
+              try {
+                while (in.read(buffer) >= 0) {
+                  // nothing to do with what the parent writes
+                }
+              } catch (IOException e) {
+                // the pipe broke: the parent is gone all the same
+              }
+              System.err.println("DynamoDB Local: the process that started it is gone; exiting");
+              Runtime.getRuntime().halt(0);
+            },
+            "exit-with-parent");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   private static void refuse(String why) {

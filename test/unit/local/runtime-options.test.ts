@@ -16,6 +16,7 @@ describe("npm start's options", () => {
       seedDemo: true,
       clock: 'real',
       jobIntervalMs: 5000,
+      dynamoRestartDelayMs: 1000,
       mode: 'demo',
       tokenTtlSeconds: 3600,
       timeZone: 'Asia/Shanghai',
