@@ -184,8 +184,10 @@ async function main(): Promise<void> {
 
   const empty = (await system.ctx.store.listProjects({}, { limit: 1 })).items.length === 0;
   if (empty && options.seedDemo) {
-    console.log('Seeding the demo: six projects at different points of the reference chain …');
-    for (const line of await seedDemoProjects(system, clock)) console.log(`  ${line}`);
+    console.log('Seeding the demo: projects at different points of the reference chain …');
+    const seeded = await seedDemoProjects(system, clock);
+    for (const line of seeded) console.log(`  ${line}`);
+    console.log(`Seeded ${seeded.length} demo projects`);
     await seedWeeklyReports(system.ctx);
   }
 
