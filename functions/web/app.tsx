@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { denialOf } from '../../shared/app/audit.js';
+import type { Principal } from '../../shared/domain/principal.js';
 import type { ApiDeps } from '../api/env.js';
 import { type PageContext, translator } from './i18n.js';
 import { Layout } from './layout.js';
@@ -47,6 +48,17 @@ export function webRoutes(deps: ApiDeps): WebApp {
         .catch(() => undefined);
     });
     if (c.req.method === 'POST' && !isSameOrigin(c)) {
+      // audited like the API's refusals: by whoever the request carried (a forged form usually carries no one)
+      await deps.ctx.store
+        .recordDenial(
+          denialOf(
+            deps.ctx,
+            principal ?? { userId: 'anonymous', role: 'anonymous' as Principal['role'], name: '' },
+            { action: 'page.form_from_another_site', code: 'PAGE.CROSS_SITE_FORM', as: 'forbidden' },
+            { method: c.req.method, path: c.req.path },
+          ),
+        )
+        .catch(() => undefined);
       return render(
         c,
         <Layout ctx={page} title={page.t('请求被拒绝', 'Request refused')}>

@@ -36,6 +36,8 @@ export function requireRole(c: WebContext, roles: Role[]): Principal {
     throw new ForbiddenError(
       'PAGE.NOT_FOR_ROLE',
       t('此页面不适用于您的角色', 'this page is not for your role'),
+      // a refusal like the API's: it goes to the audit trail
+      'page.read',
     );
   }
   return principal;

@@ -268,9 +268,19 @@ describe('the pages', () => {
     );
     const view = await t.api.get(`/projects/${projectId}`, 'leader-zhang');
 
+    const notForRole = await page('/app/admin', cookie);
+    const audit = await t.api.get(`/admin/audit?date=${chinaDate(new Date())}`, 'admin');
+
     // Assess
     expect(forged.status).toBe(403);
     expect(allSteps(view.body).find((s) => s.stepId === '1')?.status).toBe('in_review');
+    // page refusals go to the audit trail as the API's do: the forged form and a page not for the role
+    expect(notForRole.status).toBe(403);
+    const denials = audit.body.denials as Array<{ code: string; path: string; userId: string }>;
+    expect(denials.some((d) => d.code === 'PAGE.CROSS_SITE_FORM' && d.path === '/app/inbox/decide')).toBe(
+      true,
+    );
+    expect(denials.some((d) => d.code === 'PAGE.NOT_FOR_ROLE' && d.userId === 'officer-drc')).toBe(true);
   });
 
   it('shows the decision form again with the reason when a decision is refused, and decides once it is right', async () => {
