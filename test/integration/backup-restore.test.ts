@@ -9,7 +9,6 @@ import { freePort, LOCAL_AWS } from '../../infra/local/dynamodb-local.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { DATA_LAYOUT } from '../../shared/store/layout-upgrade.js';
 import { decodeSnapshot, type RawItem, stableScan } from '../../shared/store/snapshot.js';
-import { allSteps, driveProject } from '../support/drive.js';
 import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 import { devToken, type RuntimeProcess, request, startRuntime } from '../support/runtime-process.js';
@@ -53,15 +52,13 @@ describe('backup and restore', () => {
   };
 
   it('snapshots the table while projects register, and a runtime on the restored folder resumes every project in flight', async () => {
-    // Prepare: one project waiting on a department's review in stage 2, one just registered
+    // Prepare: one project whose filing (step 1) is under review, one just registered
     const source = await startTestSystem();
     systems.push(source);
     const api = new ApiClient(source);
     const first = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId as string;
-    await driveProject(source, api, first, {
-      stop: (view) => allSteps(view).some((s) => s.stepId === '16' && s.status === 'ready'),
-    });
-    await api.post(`/projects/${first}/steps/16/submission`, 'agent-wang', submissionOf('16'));
+    await source.caughtUp();
+    await api.post(`/projects/${first}/steps/1/submission`, 'agent-wang', submissionOf('1'));
     await api.post('/projects', 'agent-li', projectRegistration({ agentId: 'agent-li' }));
 
     // Act: a backup taken while eight more registrations are being written
@@ -123,10 +120,10 @@ describe('backup and restore', () => {
     expect((listed.body.projects as Array<{ projectId: string }>).map((p) => p.projectId).sort()).toEqual(
       inFlight.map((p) => p.projectId).sort(),
     );
-    const step16 = (waiting.body.stages as Array<{ steps: Array<{ stepId: string; status: string }> }>)
+    const filing = (waiting.body.stages as Array<{ steps: Array<{ stepId: string; status: string }> }>)
       .flatMap((s) => s.steps)
-      .find((s) => s.stepId === '16');
-    expect(step16?.status).toBe('in_review');
+      .find((s) => s.stepId === '1');
+    expect(filing?.status).toBe('in_review');
     expect(second.header).toMatchObject({ layout: DATA_LAYOUT, consistency: 'write-barrier' });
     expect(exit).toBe(0);
   }, 240_000);
