@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { batchRoutes } from './routes/batches.js';
 import { complaintRoutes } from './routes/complaints.js';
+import { exportRoutes } from './routes/exports.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { progressRoutes } from './routes/progress.js';
 import { projectRoutes } from './routes/projects.js';
@@ -71,6 +72,7 @@ export function createApp(deps: ApiDeps) {
     '/complaints',
     '/complaints/*',
     '/batches/*',
+    '/exports/*',
   ]) {
     app.use(path, authenticated);
   }
@@ -104,6 +106,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/', batchRoutes(deps));
   app.route('/', progressRoutes(deps));
   app.route('/', workRoutes(deps));
+  // before the weekly reports: /reports/weekly/feed.json is not a week
+  app.route('/', exportRoutes(deps));
   app.route('/', weeklyReportRoutes(deps));
   app.route('/', webRoutes(deps));
 
