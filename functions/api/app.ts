@@ -79,9 +79,12 @@ export function createApp(deps: ApiDeps) {
   app.on('POST', '/chains', authenticated);
   app.on(['PUT', 'DELETE'], ['/calendar/*', '/sla-policy'], authenticated);
   // A new user's password is in the body of POST /admin/users: it must not be kept, not even as the fast hash the
-  // idempotency record holds, so that route takes no Idempotency-Key (a repeat gets 409: the user exists).
+  // idempotency record holds, so that route takes no Idempotency-Key (a repeat gets 409: the user exists). Nor does
+  // POST /admin/backup: its answer (the whole table, gzip'd) is no record to keep, and a repeat is a new snapshot.
   const keyedUnlessPassword = createMiddleware<ApiEnv>(async (c, next) =>
-    c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') ? next() : keyed(c, next),
+    c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') || c.req.path === '/admin/backup'
+      ? next()
+      : keyed(c, next),
   );
   for (const path of [
     '/projects/*',
