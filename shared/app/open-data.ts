@@ -18,10 +18,8 @@ export async function exportApprovals(
   assertAllowed(principal, 'exports.read');
   const projects = await ctx.store.listProjects({}, page);
   const departments = await ctx.store.listDepartments();
-  const rows: OpenApprovalRow[] = [];
-  for (const row of projects.items) {
-    const state = await loadState(ctx, row.projectId);
-    rows.push(...openApprovalRows(state.project, approvalsOf(state, departments)));
-  }
+  // read together, written in the page's order
+  const states = await Promise.all(projects.items.map((row) => loadState(ctx, row.projectId)));
+  const rows = states.flatMap((state) => openApprovalRows(state.project, approvalsOf(state, departments)));
   return { items: rows, ...(projects.cursor ? { cursor: projects.cursor } : {}) };
 }
