@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { batchRoutes } from './routes/batches.js';
 import { complaintRoutes } from './routes/complaints.js';
+import { exportRoutes } from './routes/exports.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { progressRoutes } from './routes/progress.js';
 import { projectRoutes } from './routes/projects.js';
@@ -94,15 +95,19 @@ export function createApp(deps: ApiDeps) {
     '/complaints',
     '/complaints/*',
     '/batches/*',
+    '/exports/*',
   ]) {
     app.use(path, authenticated);
   }
   app.on('POST', '/chains', authenticated);
   app.on(['PUT', 'DELETE'], ['/calendar/*', '/sla-policy'], authenticated);
   // A new user's password is in the body of POST /admin/users: it must not be kept, not even as the fast hash the
-  // idempotency record holds, so that route takes no Idempotency-Key (a repeat gets 409: the user exists).
+  // idempotency record holds, so that route takes no Idempotency-Key (a repeat gets 409: the user exists). Nor does
+  // POST /admin/backup: its answer (the whole table, gzip'd) is no record to keep, and a repeat is a new snapshot.
   const keyedUnlessPassword = createMiddleware<ApiEnv>(async (c, next) =>
-    c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') ? next() : keyed(c, next),
+    c.req.path === '/admin/users' || c.req.path.startsWith('/admin/users/') || c.req.path === '/admin/backup'
+      ? next()
+      : keyed(c, next),
   );
   for (const path of [
     '/projects/*',
@@ -127,6 +132,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/', batchRoutes(deps));
   app.route('/', progressRoutes(deps));
   app.route('/', workRoutes(deps));
+  // before the weekly reports: /reports/weekly/feed.json is not a week
+  app.route('/', exportRoutes(deps));
   app.route('/', weeklyReportRoutes(deps));
   app.route('/', webRoutes(deps));
 

@@ -26,6 +26,11 @@ export type ApiDeps = {
   runScheduledJob?: () => Promise<JobReport>;
   /** The local runtime's clock as an admin may see and move it; absent: the real clock (AWS). */
   clock?: ClockControl;
+  /**
+   * The local runtime's consistent snapshot of the table (`POST /admin/backup`, gzip'd JSON Lines: see
+   * shared/store/snapshot.ts); absent on AWS, where a deployed table is exported from a point-in-time restore.
+   */
+  backup?: () => Promise<Uint8Array>;
 };
 
 export type ApiEnv = {

@@ -52,7 +52,8 @@ export class InProcessClient {
     };
     const res = await this.around(method, path, async () => this.app.request(path, init));
     const text = await res.text();
-    const isJson = res.headers.get('content-type')?.includes('json') ?? false;
+    // JSON, or a JSON-based type (feed+json); not JSON Lines (application/jsonl), which is text
+    const isJson = /[/+]json\b/.test(res.headers.get('content-type') ?? '');
     // a page (a document's printable form) comes back as its text
     return {
       status: res.status,

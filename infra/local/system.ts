@@ -46,6 +46,7 @@ import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { markLayoutCurrent } from '../../shared/store/layout-upgrade.js';
 import { withoutSdkRequestLog } from '../../shared/store/sdk-request-log.js';
+import { encodeSnapshot, type SnapshotHeader, scanTable } from '../../shared/store/snapshot.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
 import type { CallbackTaskInput } from '../../shared/workflow/task-contract.js';
 import { concurrencyLimit } from './concurrency-limit.js';
@@ -56,6 +57,7 @@ import { queuedSender } from './queued-sender.js';
 import { seedReferenceData } from './seed-reference.js';
 import { SharedReadsStore } from './shared-reads-store.js';
 import { taskBatches } from './task-batches.js';
+import { writeBarrier } from './write-barrier.js';
 
 export const DEFAULT_CONFIG: DaibanConfig = { regionCode: '320115', industryCode: '39', typeCode: '01' };
 
@@ -93,6 +95,11 @@ export type LocalSystem = {
   runJob(): Promise<JobReport>;
   /** runs the scheduled job every `intervalMs` until stopped */
   startJobs(intervalMs: number): void;
+  /**
+   * A consistent snapshot of the table (shared/store/snapshot.ts), read while the runtime's writes are held still
+   * (see write-barrier.ts): what `POST /admin/backup` answers.
+   */
+  backup(): Promise<{ bytes: Buffer; header: SnapshotHeader }>;
   /** stops the jobs, the engine and the DynamoDB client unless the table was handed in (not DynamoDB Local itself) */
   stop(): Promise<void>;
 };
@@ -185,7 +192,16 @@ export async function openLocalTable(options: { endpoint: string; tableName: str
  */
 export async function createLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const table = options.table ?? (await openLocalTable(options));
-  const doc = queuedSender(options.wrapDocumentClient ? options.wrapDocumentClient(table.doc) : table.doc);
+  // Writes pass a barrier a backup holds while it reads the table (outside the queue: a held write takes no turn).
+  const doc = writeBarrier(
+    queuedSender(options.wrapDocumentClient ? options.wrapDocumentClient(table.doc) : table.doc),
+  );
+  const backup = async () =>
+    encodeSnapshot(await doc.hold(() => scanTable(table.client, options.tableName)), {
+      table: options.tableName,
+      createdAt: ctx.clock.now(),
+      consistency: 'write-barrier',
+    });
   // Overlapping reads of a project share one Query: safe because one process writes the table (see the class).
   const store = new SharedReadsStore(doc, options.tableName, options.retry);
   const log = options.log ?? consoleLogger;
@@ -280,6 +296,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     engineHealthy: () => localEngine.running,
     ...(options.clockControl ? { clock: options.clockControl } : {}),
     runScheduledJob: runJob,
+    backup: async () => (await backup()).bytes,
   });
 
   return {
@@ -303,6 +320,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       await localEngine.settled();
     },
     runJob,
+    backup,
     startJobs(intervalMs) {
       timer ??= setInterval(() => {
         runJob().catch((error: unknown) => log.warn('scheduled job failed', { error: String(error) }));

@@ -130,6 +130,19 @@ export async function listWeeklyReports(ctx: AppContext, principal: Principal, l
   });
 }
 
+/** The stored reports whole, newest first: the weekly figures as a feed (`GET /reports/weekly/feed.json`). */
+export async function weeklyReportFeed(
+  ctx: AppContext,
+  principal: Principal,
+  limit = 26,
+): Promise<WeeklyReport[]> {
+  assertAllowed(principal, 'reports.read_weekly');
+  const index = await ctx.store.getSetting(INDEX);
+  const weeks = (Array.isArray(index?.value.weeks) ? (index.value.weeks as string[]) : []).slice(0, limit);
+  const reports = await Promise.all(weeks.map((week) => ctx.store.getSetting(reportName(week))));
+  return reports.flatMap((stored) => (stored ? [stored.value as unknown as WeeklyReport] : []));
+}
+
 export async function getWeeklyReport(
   ctx: AppContext,
   principal: Principal,

@@ -40,6 +40,7 @@ export type Action =
   | 'complaint.read'
   | 'complaint.handle'
   | 'reports.read_weekly'
+  | 'exports.read'
   | 'meeting.convene'
   | 'meeting.request'
   | 'meeting.answer_request'
@@ -358,6 +359,10 @@ export function decide(principal: Principal, action: Action, resource: Resource 
         'REPORTS.WEEKLY_FORBIDDEN',
         'the weekly report is for leaders, the efficiency office and admins',
       );
+    case 'exports.read':
+      // every project's approvals at once (开放数据 for the national platform and the statistics office)
+      if (isOverseer(principal)) return allow;
+      return deny('EXPORTS.FORBIDDEN', "the district's open-data exports are for leaders and admins");
     case 'meeting.convene':
       // a leader; or a stage's lead department, for the steps of the stages it leads (the use case checks which)
       if (isOverseer(principal) || principal.role === 'officer') return allow;

@@ -176,3 +176,77 @@ export function approvalsCsv(project: Pick<Project, 'code' | 'name'>, rows: read
   ]);
   return `\uFEFF${[header, ...lines].map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
+
+/**
+ * One approval as a district hands it on (开放数据: what the national investment project platform and the city's
+ * statistics office ask for), keyed by the project code: the national one once issued (`codeKind: national`),
+ * else the provisional one Daiban gave. Dates are China dates (Asia/Shanghai).
+ */
+export type OpenApprovalRow = {
+  projectCode: string;
+  codeKind: 'national' | 'provisional';
+  projectName: string;
+  enterpriseName: string;
+  /** 统一社会信用代码 */
+  enterpriseCreditCode: string;
+  stepId: string;
+  partId: string | null;
+  step: string;
+  departmentId: string | null;
+  department: string | null;
+  outcome: string;
+  documentNumber: string | null;
+  documentDate: string | null;
+  decidedDate: string | null;
+};
+
+/** The open-data rows of one project's approvals (see {@link approvalsOf}). */
+export function openApprovalRows(
+  project: Pick<Project, 'code' | 'codeKind' | 'name' | 'enterpriseName' | 'enterpriseId'>,
+  rows: readonly ApprovalRow[],
+): OpenApprovalRow[] {
+  return rows.map((row) => ({
+    projectCode: project.code,
+    codeKind: project.codeKind ?? 'provisional',
+    projectName: project.name,
+    enterpriseName: project.enterpriseName,
+    enterpriseCreditCode: project.enterpriseId,
+    stepId: row.stepId,
+    partId: row.partId ?? null,
+    step: row.stepName,
+    departmentId: row.departmentId,
+    department: row.departmentName,
+    outcome: row.outcome,
+    documentNumber: row.documentNumber,
+    documentDate: row.documentDate,
+    decidedDate: row.decidedAt ? chinaDate(new Date(row.decidedAt)) : null,
+  }));
+}
+
+/** The columns of the open-data CSV, in order, with their Chinese headers. */
+const OPEN_COLUMNS: ReadonlyArray<readonly [keyof OpenApprovalRow, string]> = [
+  ['projectCode', '项目代码'],
+  ['codeKind', '代码类型'],
+  ['projectName', '项目名称'],
+  ['enterpriseName', '项目单位'],
+  ['enterpriseCreditCode', '统一社会信用代码'],
+  ['stepId', '事项编号'],
+  ['partId', '分项编号'],
+  ['step', '审批事项'],
+  ['departmentId', '部门代码'],
+  ['department', '审批部门'],
+  ['outcome', '审批结果'],
+  ['documentNumber', '批文/证照编号'],
+  ['documentDate', '批文日期'],
+  ['decidedDate', '办结日期'],
+];
+
+/**
+ * Open-data rows as CSV, written like {@link approvalsCsv} (UTF-8 with a byte-order mark, CRLF, every field quoted
+ * and guarded against formulas): machine-readable values (`approved`, ids, ISO dates) under Chinese headers.
+ */
+export function openApprovalsCsv(rows: readonly OpenApprovalRow[]): string {
+  const header = OPEN_COLUMNS.map(([, title]) => title);
+  const lines = rows.map((row) => OPEN_COLUMNS.map(([name]) => String(row[name] ?? '')));
+  return `\uFEFF${[header, ...lines].map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
+}

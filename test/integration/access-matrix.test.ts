@@ -84,6 +84,8 @@ const ADMIN: Row = [F, F, F, F, A, F];
 const OVERSEERS: Row = [F, F, F, A, A, N];
 /** leaders, admins and the efficiency office (效能办 reads every report) */
 const REPORT_READERS: Row = [F, F, F, A, A, A];
+/** leaders and admins: the district's open-data exports (every project at once) */
+const EXPORTERS: Row = [F, F, F, A, A, F];
 /** seen by everyone involved (the efficiency office sees complaints and reports, not projects or meetings) */
 const SEEN_BY_ALL_OWN: Row = [A, A, A, A, A, N];
 const HIDDEN_FOREIGN: Row = [N, N, N, A, A, N];
@@ -428,6 +430,15 @@ const MATRIX: Record<string, Case[]> = {
       foreign: REPORT_READERS,
     },
   ],
+  'GET /reports/weekly/feed.json': [
+    { target: () => ({ path: '/reports/weekly/feed.json' }), own: REPORT_READERS, foreign: REPORT_READERS },
+  ],
+  'GET /exports/approvals.jsonl': [
+    { target: () => ({ path: '/exports/approvals.jsonl?limit=5' }), own: EXPORTERS, foreign: EXPORTERS },
+  ],
+  'GET /exports/approvals.csv': [
+    { target: () => ({ path: '/exports/approvals.csv?limit=5' }), own: EXPORTERS, foreign: EXPORTERS },
+  ],
   'POST /admin/reports/weekly': [
     // a week that has not begun: a 400 for the admin, nothing written
     admin(() => ({ path: '/admin/reports/weekly', body: { week: '2099-W01' } })),
@@ -441,6 +452,7 @@ const MATRIX: Record<string, Case[]> = {
   'DELETE /calendar/closures/{date}': [admin(() => ({ path: '/calendar/closures/2099-01-05' }))],
   'PUT /sla-policy': [admin(() => ({ path: '/sla-policy', body: DEFAULT_SLA_POLICY }))],
   'POST /admin/jobs': [admin(() => ({ path: '/admin/jobs', body: {} }))],
+  'POST /admin/backup': [admin(() => ({ path: '/admin/backup' }))],
   'POST /admin/clock': [admin(() => ({ path: '/admin/clock', body: { advanceDays: 1 } }))],
   'POST /admin/sla-sweeps': [admin(() => ({ path: '/admin/sla-sweeps', body: {} }))],
   'GET /admin/audit': [admin(() => ({ path: '/admin/audit?date=2026-11-23' }))],

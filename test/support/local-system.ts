@@ -47,7 +47,7 @@ export class ApiClient {
         method,
         path,
         res.status,
-        text && type?.includes('json') ? JSON.parse(text) : text,
+        text && type && /[/+]json\b/.test(type) ? JSON.parse(text) : text,
         type,
       );
       return res;

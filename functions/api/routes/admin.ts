@@ -3,6 +3,7 @@ import { listDenials } from '../../../shared/app/audit.js';
 import { realClockControl } from '../../../shared/app/clock-control.js';
 import { runScheduledJob } from '../../../shared/app/scheduled-job.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
+import { ConflictError } from '../../../shared/domain/errors.js';
 import { ChinaDateSchema, InstantSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
@@ -39,6 +40,44 @@ export function adminRoutes(deps: ApiDeps) {
     async (c) => {
       assertAllowed(c.get('principal'), 'admin.operate');
       return c.json({ report: await runJob() }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/admin/backup',
+      security: bearer,
+      responses: {
+        200: {
+          description:
+            "a consistent snapshot of the table, read while the runtime's writes wait: gzip'd JSON Lines, a header line then one item a line (`npm run backup` asks for it; `npm run restore` reads it)",
+          content: { 'application/gzip': { schema: z.string().openapi({ format: 'binary' }) } },
+        },
+        ...errorResponses,
+        409: failure(
+          'no runtime here to hold its writes (AWS): export from a point-in-time restore instead (docs/deploy-aws.md)',
+        ),
+      },
+    }),
+    async (c) => {
+      assertAllowed(c.get('principal'), 'admin.operate');
+      if (!deps.backup) {
+        throw new ConflictError(
+          'backup_unavailable',
+          'no backup through the API here: export the table from a point-in-time restore with npm run backup -- --endpoint … --table … (docs/deploy-aws.md)',
+        );
+      }
+      const bytes = await deps.backup();
+      const stamp = deps.ctx.clock
+        .now()
+        .toISOString()
+        .replaceAll(':', '')
+        .replace(/\.\d+Z$/, 'Z');
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': 'application/gzip',
+        'Content-Disposition': `attachment; filename="daiban-${stamp}.jsonl.gz"`,
+      });
     },
   );
 

@@ -156,6 +156,7 @@ const resources: Record<Action, Record<Whose, Resource>> = {
   // reports carry no object: the use case keeps each caller to their own rows
   'reports.read': { own: {}, foreign: {} },
   'reports.read_weekly': { own: {}, foreign: {} },
+  'exports.read': { own: {}, foreign: {} },
   'chain.publish': { own: {}, foreign: {} },
   'admin.operate': { own: {}, foreign: {} },
   'meeting.convene': { own: {}, foreign: {} },
@@ -199,6 +200,7 @@ const expected: Record<Action, Record<Whose, Row>> = {
   'projects.filter_by_agent': { own: [A, F, F, A, A, F], foreign: [F, F, F, A, A, F] },
   'reports.read': { own: [A, A, F, A, A, A], foreign: [A, A, F, A, A, A] },
   'reports.read_weekly': { own: [F, F, F, A, A, A], foreign: [F, F, F, A, A, A] },
+  'exports.read': { own: [F, F, F, A, A, F], foreign: [F, F, F, A, A, F] },
   'chain.publish': { own: [F, F, F, F, A, F], foreign: [F, F, F, F, A, F] },
   'admin.operate': { own: [F, F, F, F, A, F], foreign: [F, F, F, F, A, F] },
   'meeting.convene': { own: [F, A, F, A, A, F], foreign: [F, A, F, A, A, F] },
