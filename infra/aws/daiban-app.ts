@@ -4,6 +4,7 @@ import type { Chain } from '../../shared/domain/chain.js';
 import { validateChain } from '../../shared/domain/chain-validation.js';
 import { referenceDepartments } from '../../shared/domain/reference/departments.js';
 import { referenceChainVersions } from '../../shared/domain/reference/industrial-chain.js';
+import { featuresOf, type Partition, partitionFor } from './partition.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -13,7 +14,8 @@ export type DaibanAppOptions = {
   env?: Environment;
   chains: readonly Chain[];
   config: DaibanConfig;
-  mfa: 'required' | 'optional';
+  /** `aws` or `aws-cn` (Beijing, Ningxia): decides the features used where one is missing (partition.ts) */
+  partition: Partition;
   alarmTopicArn?: string;
 };
 
@@ -30,8 +32,8 @@ const contextString = (app: App, key: string): string | undefined => {
 
 /**
  * Options from CDK context (`-c stage=prod -c region=cn-northwest-1 …` or cdk.json) and the CLI's default
- * account/region. Context keys: stage, region, mfa (required|optional), regionCode, industryCode, typeCode,
- * alarmTopicArn.
+ * account/region. Context keys: stage, region, partition (aws|aws-cn; by default the region's), regionCode,
+ * industryCode, typeCode, alarmTopicArn.
  */
 export function appOptionsFromContext(app: App): DaibanAppOptions {
   const stage = contextString(app, 'stage') ?? 'dev';
@@ -40,9 +42,8 @@ export function appOptionsFromContext(app: App): DaibanAppOptions {
       `stage "${stage}" must be 1-16 lowercase letters, digits or dashes, starting with a letter`,
     );
   }
-  const mfa = contextString(app, 'mfa') ?? (stage === 'prod' ? 'required' : 'optional');
-  if (mfa !== 'required' && mfa !== 'optional') throw new Error(`mfa must be "required" or "optional"`);
   const region = contextString(app, 'region') ?? process.env.CDK_DEFAULT_REGION;
+  const partition = partitionFor(region, contextString(app, 'partition'));
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   return {
     stage,
@@ -53,13 +54,14 @@ export function appOptionsFromContext(app: App): DaibanAppOptions {
       industryCode: contextString(app, 'industryCode') ?? '39',
       typeCode: contextString(app, 'typeCode') ?? '01',
     },
-    mfa,
+    partition,
     alarmTopicArn: contextString(app, 'alarmTopicArn'),
   };
 }
 
 /**
- * Adds the two Daiban stacks of a stage to an app: `Daiban-<stage>-Stateful` (table, user pool; retained) and
+ * Adds the two Daiban stacks of a stage to an app: `Daiban-<stage>-Stateful` (table, retained; the token-signing
+ * key) and
  * `Daiban-<stage>-Stateless` (functions, state machines, API, alarms, dashboard).
  */
 export function addDaibanStacks(
@@ -70,16 +72,15 @@ export function addDaibanStacks(
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     env: options.env,
     stage: options.stage,
-    mfa: options.mfa,
-    description: `Daiban ${options.stage}: table and user pool (retained on deletion)`,
+    description: `Daiban ${options.stage}: table (retained on deletion) and the session token signing key`,
     terminationProtection: options.stage === 'prod',
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env: options.env,
     stage: options.stage,
     table: stateful.table,
-    userPool: stateful.userPool,
-    userPoolClient: stateful.userPoolClient,
+    signingKey: stateful.signingKey,
+    features: featuresOf(options.partition),
     chains: options.chains,
     config: options.config,
     alarmTopicArn: options.alarmTopicArn,
@@ -87,5 +88,6 @@ export function addDaibanStacks(
   });
   Tags.of(app).add('project', 'daiban');
   Tags.of(app).add('stage', options.stage);
+  Tags.of(app).add('partition', options.partition);
   return { stateful, stateless };
 }
