@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { awsDynamoClient } from '../../../functions/commons/aws-context.js';
-import { UnavailableError } from '../../../shared/domain/errors.js';
-import { DEFAULT_RETRY } from '../../../shared/store/dynamo-retry.js';
-import { DynamoDaibanStore } from '../../../shared/store/dynamo-store.js';
+import { awsDynamoClient } from '../../functions/commons/aws-context.js';
+import { UnavailableError } from '../../shared/domain/errors.js';
+import { DEFAULT_RETRY } from '../../shared/store/dynamo-retry.js';
+import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 
 /** A request handler that counts the HTTP requests the SDK sends and answers each with DynamoDB throttling. */
 function throttlingHandler() {
