@@ -5,9 +5,10 @@ import { LocalSignIn } from '../../shared/app/sign-in.js';
 import { ScryptPasswordHasher } from '../../shared/auth/scrypt-password-hasher.js';
 import { SessionTokens } from '../../shared/auth/session-tokens.js';
 import type { SigningKeySource } from '../../shared/auth/signing-key.port.js';
+import type { Principal } from '../../shared/domain/principal.js';
 import { principalFromBearerToken } from '../commons/api-gateway-principal.js';
 import { observedAwsContext } from '../commons/aws-context.js';
-import { keysOfApiRequest, observed } from '../commons/observability.js';
+import { keysOfApiRequest, observed, principalKey } from '../commons/observability.js';
 import { SecretsManagerSigningKey } from '../commons/secrets-manager-signing-key.js';
 import { createApp } from './app.js';
 
@@ -19,12 +20,20 @@ export const TOKEN_TTL_SECONDS = 3600;
  * sign-in as locally: `POST /auth/login` (user id and password from the table, scrypt) issues a token signed with
  * `keys`, every protected route verifies it, and an admin manages users at `/admin/users`. No dev tokens.
  */
-export const createApiHandler = (ctx: AppContext, keys: SigningKeySource) => {
+export const createApiHandler = (
+  ctx: AppContext,
+  keys: SigningKeySource,
+  onIdentified?: (principal: Principal) => void,
+) => {
   const passwords = new ScryptPasswordHasher();
   const tokens = new SessionTokens(keys, { ttlSeconds: TOKEN_TTL_SECONDS });
   const signIn = new LocalSignIn({ store: ctx.store, passwords, tokens, log: ctx.log });
   return handle(
-    createApp({ ctx, authenticate: principalFromBearerToken(signIn), accounts: { signIn, passwords } }),
+    createApp({
+      ctx,
+      authenticate: principalFromBearerToken(signIn, onIdentified),
+      accounts: { signIn, passwords },
+    }),
   );
 };
 
@@ -43,6 +52,8 @@ const { ctx, obs } = observedAwsContext();
 const api = createApiHandler(
   ctx,
   signingKeyFromEnvironment(obs.tracer.captureAWSv3Client(new SecretsManagerClient({}))),
+  // every later log line of the invocation names the verified caller
+  (principal) => obs.logger.appendKeys(principalKey(principal)),
 );
 export const handler = observed(obs, keysOfApiRequest, (event: Parameters<typeof api>[0], context) =>
   api(event, context),
