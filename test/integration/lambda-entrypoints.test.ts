@@ -89,7 +89,13 @@ const PASSWORD = 'lambda-entrypoints-pw';
 function httpEvent(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; jwtClaims?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    body?: unknown;
+    jwtClaims?: Record<string, string>;
+    headers?: Record<string, string>;
+    cookies?: string[];
+  } = {},
 ): LambdaEvent {
   const now = new Date();
   const routeKey = path === '/' ? 'ANY /' : 'ANY /{proxy+}';
@@ -102,7 +108,9 @@ function httpEvent(
       host: 'abc123.execute-api.eu-central-1.amazonaws.com',
       'content-type': 'application/json',
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
     },
+    ...(options.cookies ? { cookies: options.cookies } : {}),
     requestContext: {
       accountId: '111122223333',
       apiId: 'abc123',
@@ -124,13 +132,23 @@ function httpEvent(
           }
         : {}),
     },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
     isBase64Encoded: false,
   };
   return event as unknown as LambdaEvent;
 }
 
-type ApiHandler = (event: LambdaEvent) => Promise<{ statusCode: number; body: string }>;
+type ApiHandler = (event: LambdaEvent) => Promise<{
+  statusCode: number;
+  body: string;
+  headers?: Record<string, string>;
+  cookies?: string[];
+}>;
 
 const json = (response: { body: string }) => JSON.parse(response.body) as Record<string, any>;
 
@@ -286,6 +304,36 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     expect(forged.statusCode).toBe(401);
     expect(secret.reads).toBeGreaterThanOrEqual(1);
     tokens.set('agent-wang', token);
+  });
+
+  it('serves the pages through the same handler: a form sign-in sets the session cookie a page then reads', async () => {
+    // Prepare
+    const origin = 'https://abc123.execute-api.eu-central-1.amazonaws.com';
+
+    // Act
+    const page = await api(httpEvent('GET', '/sign-in'));
+    const signedIn = await api(
+      httpEvent('POST', '/sign-in', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: `userId=agent-wang&password=${PASSWORD}`,
+      }),
+    );
+    const session = (signedIn.cookies ?? []).find((cookie) => cookie.startsWith('daiban_session='));
+    const home = await api(
+      httpEvent('GET', '/app', {
+        cookies: [String(session?.split(';')[0])],
+        headers: { accept: 'text/html' },
+      }),
+    );
+
+    // Assess
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('name="password"');
+    expect(signedIn.statusCode).toBe(303);
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/Secure/i);
+    expect(home.statusCode).toBe(303);
+    expect(home.headers?.location).not.toMatch(/sign-in/);
   });
 
   it('lets the first admin (made by create-admin) create a user, who then signs in', async () => {
