@@ -1,5 +1,10 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  type GetSecretValueCommandOutput,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { MIN_SIGNING_KEY_BYTES, type SigningKeySource } from '../../shared/auth/signing-key.port.js';
+import { UnavailableError } from '../../shared/domain/errors.js';
 
 export type SecretsManagerSigningKeyOptions = {
   client: SecretsManagerClient;
@@ -57,7 +62,16 @@ export class SecretsManagerSigningKey implements SigningKeySource {
 
   async #fetch(): Promise<Uint8Array> {
     const { client, secretId, now } = this.#options;
-    const result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    let result: GetSecretValueCommandOutput;
+    try {
+      result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    } catch (error) {
+      // a sign-in or a signed-in request cannot be checked now: 503 (try again), never a 500
+      throw new UnavailableError(
+        'AUTH.KEY_UNAVAILABLE',
+        `the sign-in key could not be read (${error instanceof Error ? error.name : 'error'}); try again in a few seconds`,
+      );
+    }
     const text = result.SecretString?.trim() ?? '';
     const key = new TextEncoder().encode(text);
     if (key.length < MIN_SIGNING_KEY_BYTES) {

@@ -6,7 +6,12 @@ const SECRET_ID =
   'arn:aws-cn:secretsmanager:cn-northwest-1:444455556666:secret:Daiban-prod-SigningKey-AbCdEf';
 
 /** A SecretsManagerClient answering GetSecretValue in process with the secret's current value and version. */
-function fakeClient(secret: { value: string; version: string; reads: number }): SecretsManagerClient {
+function fakeClient(secret: {
+  value: string;
+  version: string;
+  reads: number;
+  down?: boolean;
+}): SecretsManagerClient {
   const client = new SecretsManagerClient({
     region: 'cn-northwest-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
@@ -14,6 +19,7 @@ function fakeClient(secret: { value: string; version: string; reads: number }): 
   client.middlewareStack.add(
     () => async () => {
       secret.reads += 1;
+      if (secret.down) throw Object.assign(new Error('no answer'), { name: 'InternalServiceError' });
       return {
         output: { $metadata: { httpStatusCode: 200 }, SecretString: secret.value, VersionId: secret.version },
         response: {},
@@ -82,5 +88,17 @@ describe('the signing key from Secrets Manager', () => {
 
     // Act + Assess
     await expect(keys.current()).rejects.toThrow(/Daiban-prod-SigningKey.*needs 32\+/);
+  });
+
+  it('answers 503 (try again), not 500, when Secrets Manager does not answer', async () => {
+    // Prepare
+    const secret = { value: 'a1'.repeat(32), version: 'v1', reads: 0, down: true };
+    const keys = new SecretsManagerSigningKey({ client: fakeClient(secret), secretId: SECRET_ID });
+
+    // Act + Assess
+    await expect(keys.current()).rejects.toMatchObject({
+      name: 'UnavailableError',
+      code: 'AUTH.KEY_UNAVAILABLE',
+    });
   });
 });
