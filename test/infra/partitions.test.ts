@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { featuresOf, partitionFor } from '../../infra/aws/partition.js';
+import { PARTITION_PLACEHOLDER } from '../../shared/workflow/asl.js';
 import { type SynthesizedDaiban, synthDaiban, TEST_ENV } from './synth-daiban.js';
 
 type Found = { path: string; value: string };
@@ -119,9 +120,11 @@ describe('both partitions', () => {
         Properties: { DefinitionString: unknown; DefinitionSubstitutions: Record<string, unknown> };
       };
       expect(JSON.stringify(machine.Properties.DefinitionString)).toContain(
-        'arn:${Partition}:states:::lambda:invoke',
+        `arn:\${${PARTITION_PLACEHOLDER}}:states:::lambda:invoke`,
       );
-      expect(machine.Properties.DefinitionSubstitutions.Partition).toEqual({ Ref: 'AWS::Partition' });
+      expect(machine.Properties.DefinitionSubstitutions[PARTITION_PLACEHOLDER]).toEqual({
+        Ref: 'AWS::Partition',
+      });
     }
   });
 
