@@ -14,8 +14,8 @@ export type ApiDeps = {
   /** Resolves the caller from the request (the local session token, or API Gateway's JWT claims on AWS). */
   authenticate: (c: Context) => Promise<Principal>;
   /**
-   * Local runtime only: sign-in with a password (`POST /auth/login`) and the admin's user management
-   * (`/admin/users`). Absent on AWS, where Cognito holds users and passwords.
+   * Sign-in with a password (`POST /auth/login`) and the admin's user management (`/admin/users`): the local
+   * runtime and the AWS API function alike (users and password hashes live in the table).
    */
   accounts?: { signIn: LocalSignIn; passwords: PasswordHasher };
   /** Demo mode only: a token for any user without a password (`POST /auth/dev-token`, `GET /auth/users`). */

@@ -1,19 +1,60 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { handle } from 'hono/aws-lambda';
 import type { AppContext } from '../../shared/app/context.js';
-import { principalFromApiGateway } from '../commons/api-gateway-principal.js';
+import { LocalSignIn } from '../../shared/app/sign-in.js';
+import { ScryptPasswordHasher } from '../../shared/auth/scrypt-password-hasher.js';
+import { SessionTokens } from '../../shared/auth/session-tokens.js';
+import type { SigningKeySource } from '../../shared/auth/signing-key.port.js';
+import type { Principal } from '../../shared/domain/principal.js';
+import { principalFromBearerToken } from '../commons/api-gateway-principal.js';
 import { observedAwsContext } from '../commons/aws-context.js';
-import { keysOfApiRequest, observed } from '../commons/observability.js';
+import { keysOfApiRequest, observed, principalKey } from '../commons/observability.js';
+import { SecretsManagerSigningKey } from '../commons/secrets-manager-signing-key.js';
 import { createApp } from './app.js';
 
+/** How long a session token lasts on AWS (as locally): one hour. */
+export const TOKEN_TTL_SECONDS = 3600;
+
 /**
- * The API Lambda for a context: the Hono app behind API Gateway (HTTP API, payload 2.0). Cognito signs users in and
- * the JWT authorizer verifies their tokens, so there is no `/auth/login`, no dev token and no `/admin/users` here.
+ * The API Lambda for a context: the Hono app behind API Gateway (HTTP API, payload 2.0), with the product's own
+ * sign-in as locally: `POST /auth/login` (user id and password from the table, scrypt) issues a token signed with
+ * `keys`, every protected route verifies it, and an admin manages users at `/admin/users`. No dev tokens.
  */
-export const createApiHandler = (ctx: AppContext) =>
-  handle(createApp({ ctx, authenticate: principalFromApiGateway }));
+export const createApiHandler = (
+  ctx: AppContext,
+  keys: SigningKeySource,
+  onIdentified?: (principal: Principal) => void,
+) => {
+  const passwords = new ScryptPasswordHasher();
+  const tokens = new SessionTokens(keys, { ttlSeconds: TOKEN_TTL_SECONDS });
+  const signIn = new LocalSignIn({ store: ctx.store, passwords, tokens, log: ctx.log });
+  return handle(
+    createApp({
+      ctx,
+      authenticate: principalFromBearerToken(signIn, onIdentified),
+      accounts: { signIn, passwords },
+    }),
+  );
+};
+
+/** The signing key from the secret the stack made (`SIGNING_KEY_SECRET_ARN`), read when first needed. */
+function signingKeyFromEnvironment(client: SecretsManagerClient): SigningKeySource {
+  const secretId = process.env.SIGNING_KEY_SECRET_ARN;
+  if (!secretId) {
+    throw new Error(
+      'Daiban Lambda environment is invalid: SIGNING_KEY_SECRET_ARN is required (the token-signing secret)',
+    );
+  }
+  return new SecretsManagerSigningKey({ client, secretId });
+}
 
 const { ctx, obs } = observedAwsContext();
-const api = createApiHandler(ctx);
+const api = createApiHandler(
+  ctx,
+  signingKeyFromEnvironment(obs.tracer.captureAWSv3Client(new SecretsManagerClient({}))),
+  // every later log line of the invocation names the verified caller
+  (principal) => obs.logger.appendKeys(principalKey(principal)),
+);
 export const handler = observed(obs, keysOfApiRequest, (event: Parameters<typeof api>[0], context) =>
   api(event, context),
 );

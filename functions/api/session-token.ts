@@ -33,7 +33,7 @@ export function sessionTokenOf(c: Context): string | undefined {
 
 /**
  * The local runtime's `authenticate`: the request's session token (header or cookie), then `identify` (verify the
- * token, check the user still exists and is enabled). On AWS, API Gateway verifies Cognito's tokens instead.
+ * token, check the user still exists and is enabled). The same on AWS (`principalFromBearerToken`).
  *
  * @example createApp({ ctx, authenticate: authenticateWith((token) => signIn.identify(token)) })
  */

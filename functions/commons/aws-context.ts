@@ -1,5 +1,5 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -28,6 +28,9 @@ import { createObservability, type Observability } from './observability.js';
  *   (`<prefix><chain>-v<version>`)
  * - `CALLBACK_TASK_FUNCTION_ARN`, `FINISH_STAGE_FUNCTION_ARN`, `WORKFLOW_ROLE_ARN`, `WORKFLOW_LOG_GROUP_ARN`: only
  *   where chain versions are published (the API function)
+ * - `AWS_PARTITION`: `aws` (default) or `aws-cn` (Beijing, Ningxia), for the ARNs the engine builds;
+ *   `WORKFLOW_TRACING`: `false` where Step Functions has no X-Ray (the machines the API creates)
+ * - `SIGNING_KEY_SECRET_ARN`: the API function only: the Secrets Manager secret session tokens are signed with
  * - `REGION_CODE`, `INDUSTRY_CODE`, `TYPE_CODE`: the operator's project-code segments (optional)
  * - `OUTBOX_GRACE_SECONDS`, `EXECUTION_MAX_AGE_DAYS`: the spine's timings (optional)
  * - `DAIBAN_TIME_ZONE`: the service centre's time zone, for every date people read (optional, Asia/Shanghai)
@@ -44,6 +47,9 @@ export const AwsEnvSchema = z.object({
     .string({ error: 'AWS_ACCOUNT_ID is required' })
     .regex(/^\d{12}$/, 'AWS_ACCOUNT_ID is 12 digits'),
   AWS_REGION: z.string({ error: 'AWS_REGION is required' }).min(1),
+  AWS_PARTITION: z.enum(['aws', 'aws-cn']).default('aws'),
+  WORKFLOW_TRACING: z.enum(['true', 'false']).default('true'),
+  SIGNING_KEY_SECRET_ARN: optionalArn,
   CALLBACK_TASK_FUNCTION_ARN: optionalArn,
   FINISH_STAGE_FUNCTION_ARN: optionalArn,
   WORKFLOW_ROLE_ARN: optionalArn,
@@ -90,13 +96,21 @@ export function readAwsEnv(env: Record<string, string | undefined>): AwsEnv {
 }
 
 /**
+ * The DynamoDB client of the store. The store tries every call again itself (`shared/store/dynamo-retry.ts`: 5
+ * attempts with jittered backoff, then a 409 or 503), so the SDK makes one attempt per call: the two retries are
+ * not nested (3 SDK attempts inside each of the store's 5 would be up to 15 tries on throttling).
+ */
+export const awsDynamoClient = (config: DynamoDBClientConfig = {}): DynamoDBClient =>
+  withoutSdkRequestLog(new DynamoDBClient({ ...config, maxAttempts: 1 }));
+
+/**
  * The SDK clients of a Lambda process. Region and credentials come from the Lambda environment
  * (AWS_REGION, the execution role); `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SFN` redirect them locally.
  */
 export function defaultAwsClients(tracer?: Tracer): AwsClients {
   const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
   return {
-    dynamo: traced(withoutSdkRequestLog(new DynamoDBClient({}))),
+    dynamo: traced(awsDynamoClient()),
     sfn: traced(new SFNClient({})),
     eventBridge: traced(new EventBridgeClient({})),
     sns: traced(new SNSClient({})),
@@ -160,6 +174,8 @@ export function createAwsContext(
     engine: new AwsWorkflowEngine({
       client: clients.sfn,
       settings: {
+        partition: config.AWS_PARTITION,
+        tracing: config.WORKFLOW_TRACING === 'true',
         region: config.AWS_REGION,
         account: config.AWS_ACCOUNT_ID,
         namePrefix: config.STATE_MACHINE_NAME_PREFIX,

@@ -96,20 +96,21 @@ export function keysOfTask(event: unknown): InvocationKeys {
   };
 }
 
-/** The project and step an API request's path names, and who asks (the verified token's user and role). */
+/**
+ * The project and step an API request's path names. Who asks is not read from the event (there is no API Gateway
+ * authorizer): the API function appends `principal` once it has verified the token (`principalKey`).
+ */
 export function keysOfApiRequest(event: unknown): InvocationKeys {
   if (!isRecord(event)) return {};
   const path = typeof event.rawPath === 'string' ? event.rawPath : '';
   const match = /^\/projects\/([^/]+)(?:\/steps\/([^/]+))?/.exec(path);
-  const context = isRecord(event.requestContext) ? event.requestContext : {};
-  const authorizer = isRecord(context.authorizer) ? context.authorizer : {};
-  const jwt = isRecord(authorizer.jwt) ? authorizer.jwt : {};
-  const claims = isRecord(jwt.claims) ? jwt.claims : {};
-  const user = claims['custom:userId'] ?? claims['cognito:username'] ?? claims.sub;
-  const role = claims['custom:role'];
   return {
     ...(match?.[1] && match[1] !== 'steps' ? { projectId: decodeURIComponent(match[1]) } : {}),
     ...(match?.[2] ? { stepId: decodeURIComponent(match[2]) } : {}),
-    ...(typeof user === 'string' ? { principal: typeof role === 'string' ? `${role}:${user}` : user } : {}),
   };
 }
+
+/** The `principal` log key of a verified caller: `role:userId`. */
+export const principalKey = (principal: { role: string; userId: string }): InvocationKeys => ({
+  principal: `${principal.role}:${principal.userId}`,
+});

@@ -5,6 +5,7 @@ import { validateChain } from '../../shared/domain/chain-validation.js';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from '../../shared/domain/local-time.js';
 import { referenceDepartments } from '../../shared/domain/reference/departments.js';
 import { referenceChainVersions } from '../../shared/domain/reference/industrial-chain.js';
+import { featuresOf, type Partition, partitionFor } from './partition.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -14,7 +15,8 @@ export type DaibanAppOptions = {
   env?: Environment;
   chains: readonly Chain[];
   config: DaibanConfig;
-  mfa: 'required' | 'optional';
+  /** `aws` or `aws-cn` (Beijing, Ningxia): decides the features used where one is missing (partition.ts) */
+  partition: Partition;
   alarmTopicArn?: string;
   /** the service centre's time zone for every date people read (DAIBAN_TIME_ZONE; default Asia/Shanghai) */
   timeZone?: string;
@@ -33,8 +35,8 @@ const contextString = (app: App, key: string): string | undefined => {
 
 /**
  * Options from CDK context (`-c stage=prod -c region=cn-northwest-1 …` or cdk.json) and the CLI's default
- * account/region. Context keys: stage, region, mfa (required|optional), regionCode, industryCode, typeCode,
- * alarmTopicArn, timeZone (an IANA zone, Asia/Shanghai by default).
+ * account/region. Context keys: stage, region, partition (aws|aws-cn; by default the region's), regionCode,
+ * industryCode, typeCode, alarmTopicArn, timeZone (an IANA zone, Asia/Shanghai by default).
  */
 export function appOptionsFromContext(app: App): DaibanAppOptions {
   const stage = contextString(app, 'stage') ?? 'dev';
@@ -43,9 +45,8 @@ export function appOptionsFromContext(app: App): DaibanAppOptions {
       `stage "${stage}" must be 1-16 lowercase letters, digits or dashes, starting with a letter`,
     );
   }
-  const mfa = contextString(app, 'mfa') ?? (stage === 'prod' ? 'required' : 'optional');
-  if (mfa !== 'required' && mfa !== 'optional') throw new Error(`mfa must be "required" or "optional"`);
   const region = contextString(app, 'region') ?? process.env.CDK_DEFAULT_REGION;
+  const partition = partitionFor(region, contextString(app, 'partition'));
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   return {
     stage,
@@ -56,14 +57,15 @@ export function appOptionsFromContext(app: App): DaibanAppOptions {
       industryCode: contextString(app, 'industryCode') ?? '39',
       typeCode: contextString(app, 'typeCode') ?? '01',
     },
-    mfa,
+    partition,
     alarmTopicArn: contextString(app, 'alarmTopicArn'),
     timeZone: checkTimeZone(contextString(app, 'timeZone') ?? DEFAULT_TIME_ZONE),
   };
 }
 
 /**
- * Adds the two Daiban stacks of a stage to an app: `Daiban-<stage>-Stateful` (table, user pool; retained) and
+ * Adds the two Daiban stacks of a stage to an app: `Daiban-<stage>-Stateful` (table, retained; the token-signing
+ * key) and
  * `Daiban-<stage>-Stateless` (functions, state machines, API, alarms, dashboard).
  */
 export function addDaibanStacks(
@@ -74,16 +76,15 @@ export function addDaibanStacks(
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     env: options.env,
     stage: options.stage,
-    mfa: options.mfa,
-    description: `Daiban ${options.stage}: table and user pool (retained on deletion)`,
+    description: `Daiban ${options.stage}: table (retained on deletion) and the session token signing key`,
     terminationProtection: options.stage === 'prod',
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env: options.env,
     stage: options.stage,
     table: stateful.table,
-    userPool: stateful.userPool,
-    userPoolClient: stateful.userPoolClient,
+    signingKey: stateful.signingKey,
+    features: featuresOf(options.partition),
     chains: options.chains,
     config: options.config,
     alarmTopicArn: options.alarmTopicArn,
@@ -92,5 +93,6 @@ export function addDaibanStacks(
   });
   Tags.of(app).add('project', 'daiban');
   Tags.of(app).add('stage', options.stage);
+  Tags.of(app).add('partition', options.partition);
   return { stateful, stateless };
 }

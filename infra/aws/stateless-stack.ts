@@ -1,4 +1,5 @@
 import {
+  Aws,
   type CfnElement,
   CfnOutput,
   CrossStackReferences,
@@ -10,15 +11,15 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule, Schedule as RuleSchedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { DaibanConfig } from '../../shared/app/context.js';
@@ -29,12 +30,15 @@ import { DaibanFunction } from './constructs/daiban-function.js';
 import { DaibanHttpApi } from './constructs/daiban-http-api.js';
 import { DaibanMonitoring } from './constructs/daiban-monitoring.js';
 import { grantTableAccess, TableActions } from './constructs/table-access.js';
+import type { PartitionFeatures } from './partition.js';
 
 export type StatelessStackProps = StackProps & {
   stage: string;
   table: ITable;
-  userPool: IUserPool;
-  userPoolClient: IUserPoolClient;
+  /** the secret session tokens are signed with (the API function may read it; nothing else) */
+  signingKey: ISecret;
+  /** what the partition offers (EventBridge Scheduler, X-Ray, arm64): partition.ts */
+  features: PartitionFeatures;
   /** the approval chains to deploy, one state machine each (validated chains) */
   chains: readonly Chain[];
   /** project-code segments of the operator (REGION_CODE, INDUSTRY_CODE, TYPE_CODE) */
@@ -55,8 +59,10 @@ export const SCHEDULED_JOB_RATE_MINUTES = 1;
 /**
  * The code: one Lambda per handler (API, callback task, finish stage, scheduled job), one Step Functions state
  * machine per approval chain version shipped with the code (versions published later get theirs at run time from
- * the API, with the same role and naming), the HTTP API with its Cognito JWT authorizer, the schedule and the rule
- * that keep the spine moving, alarms and a dashboard. Holds no data, so it can be destroyed and redeployed at will.
+ * the API, with the same role and naming), the HTTP API (every route to the Hono app, which signs users in and
+ * verifies their tokens itself), the schedule and the rule that keep the spine moving, alarms and a dashboard.
+ * Partition-aware: no ARN or endpoint is written out (Aws.PARTITION, Aws.URL_SUFFIX, Stack.formatArn), and where a
+ * feature is missing in the China regions a fallback is used (partition.ts). Holds no data, so it can be destroyed and redeployed at will.
  */
 export class StatelessStack extends Stack {
   readonly api: DaibanHttpApi;
@@ -73,9 +79,10 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     // Strong references (Fn::ImportValue): CloudFormation refuses to delete or change the stateful stack's
-    // exports (table, user pool) while this stack uses them.
+    // exports (table, signing key) while this stack uses them.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const production = props.stage === 'prod';
+    const fn = { tracing: props.features.lambdaXRay, arm64: props.features.lambdaArm64 };
     const logs = {
       logRetention: production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
       logRemovalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -85,6 +92,10 @@ export class StatelessStack extends Stack {
       TABLE_NAME: props.table.tableName,
       STATE_MACHINE_NAME_PREFIX: namePrefix,
       AWS_ACCOUNT_ID: this.account,
+      AWS_PARTITION: Aws.PARTITION,
+      WORKFLOW_TRACING: String(props.features.stepFunctionsXRay),
+      // Powertools' tracer stays quiet where Lambda has no X-Ray
+      ...(props.features.lambdaXRay ? {} : { POWERTOOLS_TRACE_ENABLED: 'false' }),
       REGION_CODE: props.config.regionCode,
       INDUSTRY_CODE: props.config.industryCode,
       TYPE_CODE: props.config.typeCode,
@@ -94,6 +105,7 @@ export class StatelessStack extends Stack {
     this.functions = {
       api: new DaibanFunction(this, 'Api', {
         ...logs,
+        ...fn,
         entry: 'functions/api/handler.ts',
         description: 'Daiban HTTP API (Hono behind API Gateway)',
         environment,
@@ -101,6 +113,7 @@ export class StatelessStack extends Stack {
       }),
       callbackTask: new DaibanFunction(this, 'CallbackTask', {
         ...logs,
+        ...fn,
         entry: 'functions/tasks/callback-task.ts',
         description:
           'Daiban state machine callback task: opens a step, a part or a gate and stores its token',
@@ -108,6 +121,7 @@ export class StatelessStack extends Stack {
       }),
       finishStage: new DaibanFunction(this, 'FinishStage', {
         ...logs,
+        ...fn,
         entry: 'functions/tasks/finish-stage.ts',
         description:
           'Daiban state machine last task: the project moves to its next stage, completes, or stops',
@@ -115,6 +129,7 @@ export class StatelessStack extends Stack {
       }),
       scheduledJob: new DaibanFunction(this, 'ScheduledJob', {
         ...logs,
+        ...fn,
         entry: 'functions/jobs/scheduled-job.ts',
         description: 'Daiban scheduled job: re-sends pending signals, renews and reconciles executions',
         environment,
@@ -128,6 +143,7 @@ export class StatelessStack extends Stack {
       namePrefix,
       callbackTask,
       finishStage,
+      tracing: props.features.stepFunctionsXRay,
     });
     for (const chain of props.chains) this.workflows.addChain(chain);
     // Registering starts an execution; a decision signals tasks; a re-application or withdrawal renews or stops one.
@@ -144,6 +160,9 @@ export class StatelessStack extends Stack {
     api.addEnvironment('FINISH_STAGE_FUNCTION_ARN', finishStage.functionArn);
     api.addEnvironment('WORKFLOW_ROLE_ARN', this.workflows.role.roleArn);
     api.addEnvironment('WORKFLOW_LOG_GROUP_ARN', this.workflows.logGroup.logGroupArn);
+    // The API signs users in and verifies their tokens with the stack's key: read access to that secret only.
+    api.addEnvironment('SIGNING_KEY_SECRET_ARN', props.signingKey.secretArn);
+    props.signingKey.grantRead(api);
 
     // Exactly the table actions each handler's use cases perform (see shared/store/dynamo-store.ts).
     const writes = [getItem, batchGetItem, query, putItem, updateItem, deleteItem];
@@ -172,20 +191,30 @@ export class StatelessStack extends Stack {
     scheduledJob.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
     scheduledJob.addEnvironment('ALERT_TOPIC_ARN', this.alerts.topicArn);
 
-    // The scheduled job: every minute (EventBridge Scheduler), the same code the local runtime runs on its interval.
-    const schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-      description: 'Daiban scheduler: invokes the scheduled job function only',
-    });
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(scheduledJob.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason: 'The scheduler target grant covers the job function and its versions; it invokes nothing else.',
-    });
-    new Schedule(this, 'ScheduledJobSchedule', {
-      schedule: ScheduleExpression.rate(Duration.minutes(SCHEDULED_JOB_RATE_MINUTES)),
-      description: 'Daiban scheduled job: pending signals, renewals, the audit and the SLA sweep',
-      target: new LambdaInvoke(scheduledJob, { role: schedulerRole, retryAttempts: 2 }),
-    });
+    // The scheduled job: every minute, the same code the local runtime runs on its interval. EventBridge Scheduler
+    // where it exists; in the China regions an EventBridge rule on a schedule (same rate, same target).
+    if (props.features.eventBridgeScheduler) {
+      const schedulerRole = new Role(this, 'SchedulerRole', {
+        assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+        description: 'Daiban scheduler: invokes the scheduled job function only',
+      });
+      Validations.of(schedulerRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(scheduledJob.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason:
+          'The scheduler target grant covers the job function and its versions; it invokes nothing else.',
+      });
+      new Schedule(this, 'ScheduledJobSchedule', {
+        schedule: ScheduleExpression.rate(Duration.minutes(SCHEDULED_JOB_RATE_MINUTES)),
+        description: 'Daiban scheduled job: pending signals, renewals, the audit and the SLA sweep',
+        target: new LambdaInvoke(scheduledJob, { role: schedulerRole, retryAttempts: 2 }),
+      });
+    } else {
+      new Rule(this, 'ScheduledJobRule', {
+        schedule: RuleSchedule.rate(Duration.minutes(SCHEDULED_JOB_RATE_MINUTES)),
+        description: 'Daiban scheduled job: pending signals, renewals, the audit and the SLA sweep',
+        targets: [new LambdaFunction(scheduledJob, { retryAttempts: 2 })],
+      });
+    }
     // An execution that fails, times out or is aborted: its project is reconciled at once.
     new Rule(this, 'ExecutionFailedRule', {
       description: 'Daiban: reconcile a project whose execution failed, timed out or was aborted',
@@ -203,8 +232,6 @@ export class StatelessStack extends Stack {
     this.api = new DaibanHttpApi(this, 'Http', {
       ...logs,
       handler: api,
-      userPool: props.userPool,
-      userPoolClient: props.userPoolClient,
       throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
     });
 

@@ -38,7 +38,8 @@ export const DEFAULT_FAILED_SIGN_IN_POLICY: FailedSignInPolicy = {
 };
 
 /**
- * Failed sign-ins per user id, in memory (one runtime per table, so one process sees every attempt): after five
+ * Failed sign-ins per user id, in memory (locally one runtime per table sees every attempt; on AWS each Lambda
+ * process counts its own, and the API's stage throttle bounds the rest): after five
  * failures in a row, each further one makes that user id wait 30 s, then 60 s, … up to 15 minutes, during which
  * its sign-ins are refused without checking the password. A success forgets the failures. Unknown user ids are
  * counted like known ones, so the wait does not tell who exists either.
@@ -89,7 +90,7 @@ export type LocalSignInDeps = {
 };
 
 /**
- * The local runtime's sign-in (on AWS, Cognito signs users in and API Gateway verifies their tokens): a user id and
+ * The product's sign-in, locally and on AWS (where the API function runs it; no Cognito): a user id and
  * password for a short-lived token, and the identity a token stands for. `identify` takes the token string, so an
  * `Authorization: Bearer` header and a session cookie lead to the same principal.
  *

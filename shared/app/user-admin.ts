@@ -15,7 +15,7 @@ import { CommitConflictError, type Page, type PageRequest, type StoreOp } from '
 import type { AppContext } from './context.js';
 
 /**
- * An admin manages the local runtime's users (on AWS, Cognito holds them): lists them, creates them with an
+ * An admin manages the users (locally and on AWS: they live in the table): lists them, creates them with an
  * initial password, renames, disables or enables them and resets their password. Every change is one transaction;
  * no answer carries a password or its hash.
  */

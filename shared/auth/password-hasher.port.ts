@@ -1,5 +1,5 @@
 /**
- * Hashes and checks passwords for the local runtime's sign-in (on AWS, Cognito does). The stored string names its
+ * Hashes and checks passwords for the product's sign-in (locally and on AWS). The stored string names its
  * algorithm and parameters, so they can be raised later without losing the users who signed up before.
  * Adapter: `ScryptPasswordHasher`.
  */

@@ -3,6 +3,7 @@ import { UnauthenticatedError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { User } from '../domain/project.js';
 import { principalFromClaims } from './claims.js';
+import { type SigningKeySource, staticSigningKey } from './signing-key.port.js';
 
 /** Who signs the local runtime's tokens and for what: a token of another issuer or audience is refused. */
 export const LOCAL_ISSUER = 'daiban-local';
@@ -17,8 +18,9 @@ export type IssuedToken = { token: string; expiresAt: string; expiresIn: number 
  * The local runtime's session tokens: HS256 JWTs signed and verified with `jose`, with the installation's secret
  * (32+ random bytes kept in its data folder). They carry the claims a Cognito ID token carries (`sub`, `name`,
  * `custom:role`, `custom:departmentId`, `custom:enterpriseId`, `token_use: id`), so `principalFromClaims` maps both.
- * Their lifetime is real time even when the runtime runs on a simulated clock. On AWS, Cognito issues tokens and
- * API Gateway verifies them; this class is not used there.
+ * Their lifetime is real time even when the runtime runs on a simulated clock. On AWS the API function issues and
+ * verifies them the same way, with a key from Secrets Manager (a {@link SigningKeySource} instead of the bytes):
+ * after the key is rotated, tokens signed with the old one are refused.
  *
  * @example const tokens = new SessionTokens(secret, { ttlSeconds: 3600 });
  * const { token } = await tokens.issue(user); const principal = await tokens.verify(token);
@@ -32,14 +34,18 @@ export class SessionTokens {
    * signed-in user's next requests are not verified again (an HMAC by WebCrypto each time). Bounded; the oldest go
    * first. A user disabled meanwhile is still refused: the caller checks the user on every request.
    */
-  private readonly verified = new Map<string, { claims: Record<string, unknown>; exp: number }>();
+  private readonly verified = new Map<
+    string,
+    { claims: Record<string, unknown>; exp: number; key: Uint8Array }
+  >();
+  private readonly keys: SigningKeySource;
 
   /** `now`: the real time by default (tests hand in another to see a token expire). */
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array | SigningKeySource,
     options: { ttlSeconds?: number; now?: () => Date } = {},
   ) {
-    if (secret.length < 32) throw new Error('the session secret must have at least 32 bytes');
+    this.keys = secret instanceof Uint8Array ? staticSigningKey(secret) : secret;
     this.ttlSeconds = options.ttlSeconds ?? 3600;
     this.now = options.now ?? (() => new Date());
   }
@@ -61,7 +67,7 @@ export class SessionTokens {
       .setAudience(LOCAL_AUDIENCE)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
-      .sign(this.secret);
+      .sign(await this.keys.current());
     return { token, expiresAt: new Date(exp * 1000).toISOString(), expiresIn: this.ttlSeconds };
   }
 
@@ -74,32 +80,49 @@ export class SessionTokens {
     if (token.length > MAX_TOKEN_LENGTH) {
       throw new UnauthenticatedError(`the token is malformed (over ${MAX_TOKEN_LENGTH} characters)`);
     }
+    let key = await this.keys.current();
     const known = this.verified.get(token);
-    if (known && known.exp * 1000 > this.now().getTime()) return principalFromClaims(known.claims);
+    // a token verified with a key since rotated is verified again (and refused)
+    if (known && known.key === key && known.exp * 1000 > this.now().getTime()) {
+      return principalFromClaims(known.claims);
+    }
     let claims: Record<string, unknown>;
     try {
-      const verified = await jwtVerify(token, this.secret, {
-        algorithms: ['HS256'],
-        issuer: LOCAL_ISSUER,
-        audience: LOCAL_AUDIENCE,
-        requiredClaims: ['sub', 'exp', 'iat'],
-        currentDate: this.now(),
-      });
-      claims = verified.payload as Record<string, unknown>;
-      this.remember(token, claims);
+      claims = await this.verifyWith(token, key);
     } catch (error) {
-      throw new UnauthenticatedError(refusal(error));
+      // signed with a key newer than the one this process read: read it again, once
+      if (!(error instanceof errors.JWSSignatureVerificationFailed) || !(await this.keys.refresh?.())) {
+        throw new UnauthenticatedError(refusal(error));
+      }
+      key = await this.keys.current();
+      try {
+        claims = await this.verifyWith(token, key);
+      } catch (again) {
+        throw new UnauthenticatedError(refusal(again));
+      }
     }
+    this.remember(token, claims, key);
     return principalFromClaims(claims);
   }
 
-  private remember(token: string, claims: Record<string, unknown>): void {
+  private async verifyWith(token: string, key: Uint8Array): Promise<Record<string, unknown>> {
+    const verified = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      requiredClaims: ['sub', 'exp', 'iat'],
+      currentDate: this.now(),
+    });
+    return verified.payload as Record<string, unknown>;
+  }
+
+  private remember(token: string, claims: Record<string, unknown>, key: Uint8Array): void {
     if (typeof claims.exp !== 'number') return;
     if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
-    this.verified.set(token, { claims, exp: claims.exp });
+    this.verified.set(token, { claims, exp: claims.exp, key });
   }
 }
 

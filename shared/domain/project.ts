@@ -211,7 +211,7 @@ export const AgentAssignmentSchema = z.object({
 export type AgentAssignment = z.infer<typeof AgentAssignmentSchema>;
 
 /**
- * A user the system knows (seeded locally; Cognito users on AWS mirror these attributes). Nothing secret: a local
+ * A user the system knows (seeded locally; made by an admin on AWS). Nothing secret: a local
  * user's password hash is a separate record (`Credential` in user-accounts.ts) that no read of users returns.
  */
 export const UserSchema = z.object({

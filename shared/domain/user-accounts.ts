@@ -5,7 +5,7 @@ import type { User } from './project.js';
 import { InstantSchema } from './time.js';
 
 /**
- * Local user accounts (the local runtime signs users in itself; on AWS, Cognito holds users and passwords): what a
+ * Local user accounts (the product signs users in itself, locally and on AWS): what a
  * user id and a password must be, what each role's user carries, and what of a user an answer may show.
  */
 

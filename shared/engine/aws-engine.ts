@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { type Chain, chainKey } from '../domain/chain.js';
 import { UnavailableError } from '../domain/errors.js';
-import { chainToAslJson, substituteAsl } from '../workflow/asl.js';
+import { aslInPartition, chainToAslJson, substituteAsl } from '../workflow/asl.js';
 import { AslSubstitutions, type ExecutionInput } from '../workflow/task-contract.js';
 import type { ExecutionRequest, ExecutionStatus, WorkflowEngine } from './workflow-engine.port.js';
 
@@ -22,6 +22,10 @@ import type { ExecutionRequest, ExecutionStatus, WorkflowEngine } from './workfl
  * chain publisher created it at run time (a version published through the API): one rule finds both.
  */
 export type AwsWorkflowSettings = {
+  /** `aws` (default) or `aws-cn` (Beijing, Ningxia): the partition of every ARN the engine builds */
+  partition?: string;
+  /** X-Ray tracing of the machines it creates (default on; off where Step Functions has no X-Ray) */
+  tracing?: boolean;
   region: string;
   account: string;
   /** e.g. `Daiban-prod-` */
@@ -63,13 +67,13 @@ export class AwsWorkflowEngine implements WorkflowEngine {
   }
 
   stateMachineArn(key: string): string {
-    const { region, account, namePrefix } = this.#settings;
-    return `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName(namePrefix, key)}`;
+    const { partition = 'aws', region, account, namePrefix } = this.#settings;
+    return `arn:${partition}:states:${region}:${account}:stateMachine:${stateMachineName(namePrefix, key)}`;
   }
 
   executionArn({ name, chainKey: key }: ExecutionRequest): string {
-    const { region, account, namePrefix } = this.#settings;
-    return `arn:aws:states:${region}:${account}:execution:${stateMachineName(namePrefix, key)}:${name}`;
+    const { partition = 'aws', region, account, namePrefix } = this.#settings;
+    return `arn:${partition}:states:${region}:${account}:execution:${stateMachineName(namePrefix, key)}:${name}`;
   }
 
   /**
@@ -145,10 +149,13 @@ export class AwsWorkflowEngine implements WorkflowEngine {
         'this function may not create state machines; publish chain versions through the API function',
       );
     }
-    const definition = substituteAsl(chainToAslJson(chain), {
-      [AslSubstitutions.callbackTaskFunctionArn]: publish.callbackTaskFunctionArn,
-      [AslSubstitutions.finishStageFunctionArn]: publish.finishStageFunctionArn,
-    });
+    const definition = aslInPartition(
+      substituteAsl(chainToAslJson(chain), {
+        [AslSubstitutions.callbackTaskFunctionArn]: publish.callbackTaskFunctionArn,
+        [AslSubstitutions.finishStageFunctionArn]: publish.finishStageFunctionArn,
+      }),
+      this.#settings.partition ?? 'aws',
+    );
     try {
       await this.#client.send(
         new CreateStateMachineCommand({
@@ -161,7 +168,7 @@ export class AwsWorkflowEngine implements WorkflowEngine {
             includeExecutionData: true,
             destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: publish.logGroupArn } }],
           },
-          tracingConfiguration: { enabled: true },
+          tracingConfiguration: { enabled: this.#settings.tracing ?? true },
         }),
       );
     } catch (error) {

@@ -68,6 +68,7 @@ export type AslState = AslTaskState | AslPassState | AslParallelState | AslChoic
 export type AslBranch = { StartAt: string; States: Record<string, AslState> };
 export type AslDefinition = AslBranch & { Comment: string };
 
+/** Service-integration ARNs as generated: in the global partition (`aws`); see {@link aslInPartition}. */
 export const CALLBACK_TASK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 export const LAMBDA_INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
 /** AWS maximum. SLAs are enforced by the DynamoDB sweep, not by state timers; this only overrides defaults. */
@@ -360,4 +361,18 @@ export function substituteAsl(definitionJson: string, values: Record<string, str
     );
   }
   return result;
+}
+
+/** The placeholder CDK fills with the stack's partition (`Aws.PARTITION`): `${Partition}`. */
+export const PARTITION_PLACEHOLDER = 'Partition';
+
+/**
+ * The ASL with its service-integration ARNs (`arn:aws:states:::lambda:invoke…`) in another partition: `aws-cn` in
+ * the China regions, or `${Partition}` for CloudFormation to fill. The generated ASL (and the local runtime) stays in
+ * `aws`; only what is deployed changes.
+ *
+ * @example aslInPartition(chainToAslJson(chain), 'aws-cn')
+ */
+export function aslInPartition(definitionJson: string, partition: string): string {
+  return definitionJson.replaceAll('"arn:aws:states:::', `"arn:${partition}:states:::`);
 }

@@ -11,6 +11,7 @@ import {
   failedStateName,
   LAMBDA_INVOKE_RESOURCE,
   listTaskStates,
+  PARTITION_PLACEHOLDER,
   substituteAsl,
 } from '../../shared/workflow/asl.js';
 import { AslSubstitutions } from '../../shared/workflow/task-contract.js';
@@ -24,8 +25,9 @@ type StateMachineProperties = {
   TracingConfiguration: { Enabled: boolean };
 };
 
-/** Stand-ins for the function ARNs CloudFormation substitutes at deploy time. */
+/** Stand-ins for the function ARNs and the partition CloudFormation substitutes at deploy time. */
 const ARNS = {
+  [PARTITION_PLACEHOLDER]: 'aws',
   [AslSubstitutions.callbackTaskFunctionArn]: 'arn:aws:lambda:eu-central-1:111122223333:function:callback',
   [AslSubstitutions.finishStageFunctionArn]: 'arn:aws:lambda:eu-central-1:111122223333:function:finish',
 };
@@ -74,6 +76,8 @@ describe('the deployed state machine', () => {
 
     // Assess
     expect(properties.DefinitionSubstitutions).toEqual({
+      // the service-integration ARNs (arn:<partition>:states:::lambda:invoke…) in the stack's partition
+      [PARTITION_PLACEHOLDER]: { Ref: 'AWS::Partition' },
       [AslSubstitutions.callbackTaskFunctionArn]: { 'Fn::GetAtt': [callbackTask, 'Arn'] },
       [AslSubstitutions.finishStageFunctionArn]: { 'Fn::GetAtt': [finishStage, 'Arn'] },
     });

@@ -1,7 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PRINCIPAL_ATTRIBUTES } from '../../infra/aws/stateful-stack.js';
-import { RoleSchema } from '../../shared/domain/principal.js';
 import { TableIndexes, TableKeys } from '../../shared/store/table.js';
 import { type SynthesizedDaiban, synthDaiban } from './synth-daiban.js';
 
@@ -71,47 +69,31 @@ describe('the stateful stack', () => {
     expect(table.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it('has a user pool carrying the principal: custom attributes and one group per role', () => {
+  it("has no Cognito: users, roles and password hashes live in the table (the product's own sign-in)", () => {
+    // Act
+    const cognito = Object.values(
+      synth.statefulTemplate.toJSON().Resources as Record<string, { Type: string }>,
+    )
+      .map((resource) => resource.Type)
+      .filter((type) => type.startsWith('AWS::Cognito::'));
+
     // Assess
-    synth.statefulTemplate.hasResource('AWS::Cognito::UserPool', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({
-        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-        DeletionProtection: 'ACTIVE',
-        MfaConfiguration: 'ON',
-        Schema: Match.arrayWith(
-          Object.keys(PRINCIPAL_ATTRIBUTES).map((name) =>
-            Match.objectLike({ Name: name, AttributeDataType: 'String' }),
-          ),
-        ),
+    expect(cognito).toEqual([]);
+  });
+
+  it('generates the session token signing key in Secrets Manager: 64 letters and digits, exported by ARN', () => {
+    // Assess
+    synth.statefulTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({
+        PasswordLength: 64,
+        ExcludePunctuation: true,
+        IncludeSpace: false,
       }),
     });
-    const groups = Object.values(synth.statefulTemplate.findResources('AWS::Cognito::UserPoolGroup')).map(
-      (group) => (group as { Properties: { GroupName: string } }).Properties.GroupName,
-    );
-    expect(groups.sort()).toEqual([...RoleSchema.options].sort());
-  });
-
-  it('has an app client without a secret that cannot write the authorization attributes', () => {
-    // Assess
-    const clients = Object.values(synth.statefulTemplate.findResources('AWS::Cognito::UserPoolClient'));
-    expect(clients).toHaveLength(1);
-    const client = (clients[0] as { Properties: Record<string, unknown> }).Properties;
-    expect(client.GenerateSecret).toBe(false);
-    expect(client.AllowedOAuthFlows).toBeUndefined();
-    expect(client.ReadAttributes).toEqual(
-      expect.arrayContaining(Object.keys(PRINCIPAL_ATTRIBUTES).map((name) => `custom:${name}`)),
-    );
-    expect(client.WriteAttributes).toEqual(['email', 'name']);
-  });
-
-  it('makes MFA optional only when a stage asks for it', () => {
-    // Act
-    const optional = synthDaiban({ stage: 'demo', mfa: 'optional', bundle: false });
-
-    // Assess
-    optional.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
-      MfaConfiguration: 'OPTIONAL',
-    });
+    synth.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(Object.keys(synth.statefulTemplate.findOutputs('SigningKeySecretArn'))).toHaveLength(1);
+    expect(
+      Object.values(synth.statefulTemplate.findResources('AWS::SecretsManager::Secret'))[0],
+    ).not.toHaveProperty('Properties.Name');
   });
 });

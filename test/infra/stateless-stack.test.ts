@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PUBLIC_ROUTES } from '../../infra/aws/constructs/daiban-http-api.js';
+import { APP_ROUTES } from '../../infra/aws/constructs/daiban-http-api.js';
 import {
   actionsOf,
   logicalIdOf,
@@ -279,37 +279,49 @@ describe('the HTTP API', () => {
     });
   });
 
-  it('has a JWT authorizer bound to the user pool and its app client', () => {
-    synth.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
-      IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Audience: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Daiban-test-Stateful:.*UsersWebClient') }],
-        Issuer: {
-          'Fn::Join': [
-            '',
-            [
-              `https://cognito-idp.${TEST_ENV.region}.amazonaws.com/`,
-              { 'Fn::ImportValue': Match.stringLikeRegexp('Daiban-test-Stateful:.*Users') },
-            ],
-          ],
-        },
-      },
-    });
+  it("has no authorizer: the app verifies the product's own tokens itself", () => {
+    synth.statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });
 
-  it('requires the authorizer on every route but the public ones', () => {
+  it('sends every route to the app without an API Gateway authorizer, pages and sign-in included', () => {
     // Act
     const routes = Object.values(synth.statelessTemplate.findResources('AWS::ApiGatewayV2::Route')).map(
-      (route) => (route as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties,
+      (route) => (route as { Properties: { RouteKey: string; AuthorizationType?: string } }).Properties,
     );
 
     // Assess
     const byKey = Object.fromEntries(routes.map((route) => [route.RouteKey, route.AuthorizationType]));
-    expect(byKey).toEqual({
-      'ANY /{proxy+}': 'JWT',
-      ...Object.fromEntries(PUBLIC_ROUTES.map((path) => [`GET ${path}`, 'NONE'])),
+    expect(byKey).toEqual(Object.fromEntries(APP_ROUTES.map((path) => [`ANY ${path}`, 'NONE'])));
+  });
+});
+
+describe('the session token signing key', () => {
+  it('is read by the API function only, from the secret the stateful stack generated', () => {
+    // Prepare
+    const reads = (s: PolicyStatementJson) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'));
+
+    // Act
+    const api = statementsOf('api').filter(reads);
+    const others = (['callbackTask', 'finishStage', 'scheduledJob'] as const).flatMap((name) =>
+      statementsOf(name).filter(reads),
+    );
+
+    // Assess
+    expect(api).toHaveLength(1);
+    expect(actionsOf(api[0] as PolicyStatementJson).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(resourcesOf(api[0] as PolicyStatementJson)).toEqual([
+      { 'Fn::ImportValue': expect.stringMatching(/^Daiban-test-Stateful:.*SigningKey/) },
+    ]);
+    expect(others).toEqual([]);
+    expect(functionResource('api').Properties.Environment.Variables.SIGNING_KEY_SECRET_ARN).toEqual({
+      'Fn::ImportValue': expect.stringMatching(/^Daiban-test-Stateful:.*SigningKey/),
     });
+    expect(functionResource('callbackTask').Properties.Environment.Variables).not.toHaveProperty(
+      'SIGNING_KEY_SECRET_ARN',
+    );
   });
 });
 

@@ -5,6 +5,8 @@ import type { StatefulStack } from '../../infra/aws/stateful-stack.js';
 import type { StatelessStack } from '../../infra/aws/stateless-stack.js';
 
 export const TEST_ENV = { account: '111122223333', region: 'eu-central-1' } as const;
+/** A China account and region (Ningxia); an aws-cn deployment needs an account of its own. */
+export const TEST_ENV_CN = { account: '444455556666', region: 'cn-northwest-1' } as const;
 
 export type SynthesizedDaiban = {
   app: App;
@@ -29,7 +31,7 @@ export function synthDaiban(
     env: TEST_ENV,
     chains: defaultChains(),
     config: { regionCode: '320115', industryCode: '39', typeCode: '01' },
-    mfa: 'required',
+    partition: 'aws',
     ...overrides,
   });
   return {

@@ -1,12 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { SecretsManagerSigningKey } from '../../functions/commons/secrets-manager-signing-key.js';
+import { createAdmin } from '../../infra/aws/create-admin.js';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.js';
 import { demoEnterprises, seedReferenceData, seedUsers } from '../../infra/local/seed-reference.js';
 import type { AppContext } from '../../shared/app/context.js';
+import { ScryptPasswordHasher } from '../../shared/auth/scrypt-password-hasher.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { APPROVAL } from '../support/fixtures.js';
@@ -45,43 +49,68 @@ function recordingSfnClient(calls: SfnCall[]): SFNClient {
   return client;
 }
 
-/** JWT claims as API Gateway's JWT authorizer hands them over: every value a string, groups as "[a b]". */
-const claims = {
-  agent: {
-    sub: '7c1e0b0e-agent-wang',
-    'custom:userId': 'agent-wang',
-    name: '王代办',
-    'cognito:groups': '[agent]',
-    'cognito:username': 'agent-wang',
-    token_use: 'id',
-  },
-  drcOfficer: {
-    sub: '9d2f1c1f-officer-drc',
-    name: '发改委窗口',
-    'cognito:groups': '[officer]',
-    'custom:departmentId': 'DRC',
-    token_use: 'id',
-  },
-  leader: { sub: 'leader-zhang', name: '张主任', 'cognito:groups': '[leader admin]', token_use: 'id' },
-} as const;
+const SIGNING_KEY_SECRET_ARN =
+  'arn:aws:secretsmanager:local:111122223333:secret:Daiban-test-SigningKey-AbCdEf';
 
-/** An API Gateway HTTP API (payload 2.0) event on the `$default` stage. */
+/**
+ * A real SecretsManagerClient whose GetSecretValue never leaves the process: it answers with `secret.value`
+ * (version `secret.version`), as Secrets Manager answers for the secret the stateful stack generated.
+ */
+function fakeSecretsManager(secret: { value: string; version: string; reads: number }): SecretsManagerClient {
+  const client = new SecretsManagerClient(LOCAL_AWS);
+  client.middlewareStack.add(
+    (_next, context) => async (args) => {
+      if (context.commandName !== 'GetSecretValueCommand') throw new Error(String(context.commandName));
+      expect((args.input as { SecretId?: string }).SecretId).toBe(SIGNING_KEY_SECRET_ARN);
+      secret.reads += 1;
+      return {
+        output: {
+          $metadata: { httpStatusCode: 200 },
+          ARN: SIGNING_KEY_SECRET_ARN,
+          SecretString: secret.value,
+          VersionId: secret.version,
+        },
+        response: {},
+      };
+    },
+    { step: 'initialize', name: 'answerInsteadOfSending' },
+  );
+  return client;
+}
+
+/** The password every user of this table signs in with (made here; nothing is shared with AWS). */
+const PASSWORD = 'lambda-entrypoints-pw';
+
+/**
+ * An API Gateway HTTP API (payload 2.0) event on the `$default` stage. The API has no authorizer: the request carries
+ * the product's own bearer token (`token`) and the function verifies it. `jwtClaims` adds the block a JWT authorizer
+ * would have added, to show the function never trusts it.
+ */
 function httpEvent(
   method: string,
   path: string,
-  options: { claims?: Record<string, string>; body?: unknown } = {},
+  options: {
+    token?: string;
+    body?: unknown;
+    jwtClaims?: Record<string, string>;
+    headers?: Record<string, string>;
+    cookies?: string[];
+  } = {},
 ): LambdaEvent {
   const now = new Date();
-  const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+  const routeKey = path === '/' ? 'ANY /' : 'ANY /{proxy+}';
+  const event: APIGatewayProxyEventV2 = {
     version: '2.0',
-    routeKey: options.claims ? 'ANY /{proxy+}' : `${method} ${path}`,
+    routeKey,
     rawPath: path,
     rawQueryString: '',
     headers: {
       host: 'abc123.execute-api.eu-central-1.amazonaws.com',
       'content-type': 'application/json',
-      ...(options.claims ? { authorization: 'Bearer eyJ.verified-by-api-gateway.sig' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
     },
+    ...(options.cookies ? { cookies: options.cookies } : {}),
     requestContext: {
       accountId: '111122223333',
       apiId: 'abc123',
@@ -89,27 +118,37 @@ function httpEvent(
       domainPrefix: 'abc123',
       http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
       requestId: `req-${now.getTime()}`,
-      routeKey: options.claims ? 'ANY /{proxy+}' : `${method} ${path}`,
+      routeKey,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      authorizer: {
-        principalId: '',
-        integrationLatency: 0,
-        jwt: { claims: options.claims ?? {}, scopes: [] },
-      },
+      ...(options.jwtClaims
+        ? {
+            authorizer: {
+              principalId: '',
+              integrationLatency: 0,
+              jwt: { claims: options.jwtClaims, scopes: [] },
+            },
+          }
+        : {}),
     },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
     isBase64Encoded: false,
   };
-  if (!options.claims) {
-    // A public route has no authorizer: API Gateway sends no authorizer block at all.
-    delete (event.requestContext as { authorizer?: unknown }).authorizer;
-  }
   return event as unknown as LambdaEvent;
 }
 
-type ApiHandler = (event: LambdaEvent) => Promise<{ statusCode: number; body: string }>;
+type ApiHandler = (event: LambdaEvent) => Promise<{
+  statusCode: number;
+  body: string;
+  headers?: Record<string, string>;
+  cookies?: string[];
+}>;
 
 const json = (response: { body: string }) => JSON.parse(response.body) as Record<string, any>;
 
@@ -126,6 +165,20 @@ describe('the Lambda entry points against DynamoDB Local', () => {
   let scheduledJob: (event: unknown) => Promise<unknown>;
   let lambdaHandler: ApiHandler;
   let projectId: string;
+  /** the signing-key secret as Secrets Manager holds it, and the time the key source reads by */
+  const secret = { value: 'k'.repeat(8) + 'Aa1'.repeat(20), version: 'v1', reads: 0 };
+  let nowMs = Date.now();
+  const tokens = new Map<string, string>();
+  /** Signs in through the Lambda handler (POST /auth/login) with the user's password; the token is kept. */
+  const tokenOf = async (userId: string): Promise<string> => {
+    const known = tokens.get(userId);
+    if (known) return known;
+    const response = await api(httpEvent('POST', '/auth/login', { body: { userId, password: PASSWORD } }));
+    expect(response.statusCode).toBe(200);
+    const token = String(json(response).token);
+    tokens.set(userId, token);
+    return token;
+  };
   const stepOne = () => ({
     projectId,
     stepId: '1',
@@ -140,8 +193,21 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
     const store = new DynamoDaibanStore(doc, tableName);
     await seedReferenceData(store);
-    // on AWS the users are Cognito's; the table mirrors their attributes (no passwords)
-    for (const user of seedUsers()) await store.putUser(user);
+    // Users and password hashes live in the table, on AWS as locally. The first admin is made by the one-off
+    // command (infra/aws/create-admin.ts); the other users as an admin would make them.
+    const passwords = new ScryptPasswordHasher();
+    await createAdmin(store, passwords, { userId: 'admin', name: '系统管理员', password: PASSWORD });
+    const passwordHash = await passwords.hash(PASSWORD);
+    for (const user of seedUsers().filter((u) => u.userId !== 'admin')) {
+      await store.commit([
+        { op: 'create_user', user },
+        {
+          op: 'put_credential',
+          credential: { userId: user.userId, passwordHash, setAt: new Date().toISOString(), setBy: 'admin' },
+          expect: 'absent',
+        },
+      ]);
+    }
 
     // The handler modules build their context from the Lambda environment when loaded (cold start).
     vi.stubEnv('TABLE_NAME', tableName);
@@ -151,6 +217,7 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_AWS.credentials.accessKeyId);
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_AWS.credentials.secretAccessKey);
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', endpoint);
+    vi.stubEnv('SIGNING_KEY_SECRET_ARN', SIGNING_KEY_SECRET_ARN);
     const apiModule = await import('../../functions/api/handler.js');
     const callbackModule = await import('../../functions/tasks/callback-task.js');
     const finishModule = await import('../../functions/tasks/finish-stage.js');
@@ -159,7 +226,13 @@ describe('the Lambda entry points against DynamoDB Local', () => {
 
     // The same handlers, on a context whose Step Functions client records instead of calling AWS.
     ctx = createAwsContext(process.env, { dynamo, sfn });
-    api = apiModule.createApiHandler(ctx) as unknown as ApiHandler;
+    // The signing key from a Secrets Manager client that answers in process, on a clock the test moves.
+    const keys = new SecretsManagerSigningKey({
+      client: fakeSecretsManager(secret),
+      secretId: SIGNING_KEY_SECRET_ARN,
+      now: () => nowMs,
+    });
+    api = apiModule.createApiHandler(ctx, keys) as unknown as ApiHandler;
     callbackTask = callbackModule.createCallbackTaskHandler(ctx);
     finishStage = finishModule.createFinishStageHandler(ctx);
     scheduledJob = jobModule.createScheduledJobHandler(ctx);
@@ -184,24 +257,104 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     expect(json(departments).departments.map((d: { id: string }) => d.id)).toContain('DRC');
   });
 
-  it('refuses a protected route when API Gateway passed no JWT claims', async () => {
+  it("refuses a protected route without the product's token", async () => {
     // Act
     const response = await api(httpEvent('GET', '/projects'));
 
     // Assess
     expect(response.statusCode).toBe(401);
     expect(json(response).error.code).toBe('AUTH.UNAUTHENTICATED');
+    expect(json(response).error.message).toMatch(/POST \/auth\/login/);
   });
 
-  it('refuses an access token: only the ID token carries the user attributes', async () => {
+  it('never takes the user from JWT authorizer claims: an admin claimed there, without our token, is refused', async () => {
     // Act
     const response = await api(
-      httpEvent('GET', '/projects', { claims: { ...claims.agent, token_use: 'access' } }),
+      httpEvent('GET', '/admin/users', {
+        jwtClaims: { sub: 'admin', name: 'admin', 'custom:role': 'admin', token_use: 'id' },
+      }),
     );
 
     // Assess
     expect(response.statusCode).toBe(401);
-    expect(json(response).error.message).toMatch(/ID token/);
+  });
+
+  it('signs in with a password through the Lambda handler (POST /auth/login) and uses the token', async () => {
+    // Act
+    const wrong = await api(
+      httpEvent('POST', '/auth/login', { body: { userId: 'agent-wang', password: 'not-the-password' } }),
+    );
+    const signedIn = await api(
+      httpEvent('POST', '/auth/login', { body: { userId: 'agent-wang', password: PASSWORD } }),
+    );
+    const token = String(json(signedIn).token);
+    const projects = await api(httpEvent('GET', '/projects', { token }));
+    const forged = await api(httpEvent('GET', '/projects', { token: `${token.slice(0, -4)}AAAA` }));
+
+    // Assess
+    expect(wrong.statusCode).toBe(401);
+    expect(json(wrong).error.code).toBe('AUTH.SIGN_IN_FAILED');
+    expect(signedIn.statusCode).toBe(200);
+    expect(json(signedIn)).toMatchObject({
+      tokenType: 'Bearer',
+      expiresIn: 3600,
+      user: { userId: 'agent-wang' },
+    });
+    expect(projects.statusCode).toBe(200);
+    expect(forged.statusCode).toBe(401);
+    expect(secret.reads).toBeGreaterThanOrEqual(1);
+    tokens.set('agent-wang', token);
+  });
+
+  it('serves the pages through the same handler: a form sign-in sets the session cookie a page then reads', async () => {
+    // Prepare
+    const origin = 'https://abc123.execute-api.eu-central-1.amazonaws.com';
+
+    // Act
+    const page = await api(httpEvent('GET', '/sign-in'));
+    const signedIn = await api(
+      httpEvent('POST', '/sign-in', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: `userId=agent-wang&password=${PASSWORD}`,
+      }),
+    );
+    const session = (signedIn.cookies ?? []).find((cookie) => cookie.startsWith('daiban_session='));
+    const home = await api(
+      httpEvent('GET', '/app', {
+        cookies: [String(session?.split(';')[0])],
+        headers: { accept: 'text/html' },
+      }),
+    );
+
+    // Assess
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('name="password"');
+    expect(signedIn.statusCode).toBe(303);
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/Secure/i);
+    expect(home.statusCode).toBe(303);
+    expect(home.headers?.location).not.toMatch(/sign-in/);
+  });
+
+  it('lets the first admin (made by create-admin) create a user, who then signs in', async () => {
+    // Prepare
+    const admin = await tokenOf('admin');
+
+    // Act
+    const created = await api(
+      httpEvent('POST', '/admin/users', {
+        token: admin,
+        body: { userId: 'agent-zhao', name: '赵代办', role: 'agent', password: 'zhao-initial-pw' },
+      }),
+    );
+    const signedIn = await api(
+      httpEvent('POST', '/auth/login', { body: { userId: 'agent-zhao', password: 'zhao-initial-pw' } }),
+    );
+
+    // Assess
+    expect(created.statusCode).toBe(201);
+    expect(signedIn.statusCode).toBe(200);
+    expect(json(signedIn).user).toMatchObject({ userId: 'agent-zhao', role: 'agent' });
   });
 
   it('fails at cold start, naming every missing variable, when the environment is incomplete', async () => {
@@ -220,11 +373,11 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     ).toThrow(/STATE_MACHINE_NAME_PREFIX is 1-40.*AWS_ACCOUNT_ID is 12 digits/);
   });
 
-  it("registers a project for an agent from Cognito claims and starts its first stage's execution", async () => {
+  it("registers a project for an agent signed in with the product's token and starts its first stage's execution", async () => {
     // Act
     const response = await api(
       httpEvent('POST', '/projects', {
-        claims: claims.agent,
+        token: await tokenOf('agent-wang'),
         body: {
           name: '智能装备产业园一期',
           enterprise: { ...demoEnterprises.jinling },
@@ -266,7 +419,7 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     sfnCalls.length = 0;
     const submitted = await api(
       httpEvent('POST', `/projects/${projectId}/steps/1/submission`, {
-        claims: claims.agent,
+        token: await tokenOf('agent-wang'),
         body: { materials: ['business-licence', 'project-basic-information', 'compliance-declaration'] },
       }),
     );
@@ -275,7 +428,7 @@ describe('the Lambda entry points against DynamoDB Local', () => {
     // Act
     const decided = await api(
       httpEvent('POST', `/projects/${projectId}/steps/1/decision`, {
-        claims: claims.drcOfficer,
+        token: await tokenOf('officer-drc'),
         body: APPROVAL,
       }),
     );
@@ -353,12 +506,32 @@ describe('the Lambda entry points against DynamoDB Local', () => {
       outcome: 'stage_completed',
     });
     const project = json(
-      await api(httpEvent('GET', `/projects/${projectId}`, { claims: claims.leader })),
+      await api(httpEvent('GET', `/projects/${projectId}`, { token: await tokenOf('leader-zhang') })),
     ).project;
 
     // Assess
     expect(report).toMatchObject({ failures: 0, audited: 1, reconciled: 0 });
     expect(project.currentStageIndex).toBe(0);
     expect(project.execution.name).toBe(`${projectId}-s0-g2`);
+  });
+
+  it('refuses tokens signed with the old key once the key is rotated, and signs in with the new one', async () => {
+    // Prepare
+    const old = await tokenOf('leader-zhang');
+    expect((await api(httpEvent('GET', `/projects/${projectId}`, { token: old }))).statusCode).toBe(200);
+
+    // Act: an operator puts a new value (docs/deploy-aws.md); the key source reads it when its cache lapses
+    secret.value = 'r'.repeat(4) + 'Bb2'.repeat(20);
+    secret.version = 'v2';
+    nowMs += 5 * 60_000 + 1;
+    const refused = await api(httpEvent('GET', `/projects/${projectId}`, { token: old }));
+    tokens.delete('leader-zhang');
+    const fresh = await tokenOf('leader-zhang');
+    const accepted = await api(httpEvent('GET', `/projects/${projectId}`, { token: fresh }));
+
+    // Assess
+    expect(refused.statusCode).toBe(401);
+    expect(json(refused).error.message).toMatch(/signed with another key/);
+    expect(accepted.statusCode).toBe(200);
   });
 });

@@ -8,9 +8,9 @@ import { body, errorResponses, failure, json } from '../openapi.js';
 import { SignedInSchema, UserListSchema } from '../schemas.js';
 
 /**
- * Signing in on the local runtime: `POST /auth/login` with a password (both modes), and in demo mode only
+ * Signing in, locally and on AWS: `POST /auth/login` with a password, and in the local runtime's demo mode only
  * `POST /auth/dev-token` (a token for any user, no password) and `GET /auth/users` (who there is to be).
- * On AWS none of these exist: Cognito signs users in.
+ * On AWS there is no demo mode: no dev tokens.
  */
 export function authRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });

@@ -21,7 +21,7 @@ const UserParams = z.strictObject({
 });
 
 /**
- * The admin's user management on the local runtime (on AWS, users are managed in Cognito): list, create with an
+ * The admin's user management locally and on AWS alike: list, create with an
  * initial password, rename, disable or enable, reset a password. No answer carries a password or its hash.
  * Creating a user takes no Idempotency-Key (the password must not be kept, even hashed fast): a repeat gets 409.
  */

@@ -107,8 +107,8 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
         ) : (
           <p>
             {t(
-              '请通过统一身份认证（Cognito 登录页）登录，然后回到本页面。',
-              'Sign in through the organisation’s sign-in page (Cognito hosted UI), then come back here.',
+              '此处不提供密码登录：请使用本机构的登录地址，或联系管理员。',
+              'Password sign-in is not offered here: use your organisation’s sign-in address, or ask an admin.',
             )}
           </p>
         )}

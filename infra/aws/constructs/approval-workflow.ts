@@ -1,4 +1,4 @@
-import { ArnFormat, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { type IGrantable, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -6,7 +6,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { type Chain, chainKey } from '../../../shared/domain/chain.js';
 import { stateMachineName } from '../../../shared/engine/aws-engine.js';
-import { chainToAslJson } from '../../../shared/workflow/asl.js';
+import { aslInPartition, chainToAslJson, PARTITION_PLACEHOLDER } from '../../../shared/workflow/asl.js';
 import { AslSubstitutions } from '../../../shared/workflow/task-contract.js';
 
 export type WorkflowsProps = {
@@ -16,6 +16,8 @@ export type WorkflowsProps = {
   finishStage: IFunction;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
+  /** X-Ray tracing of the machines (default on; off in the China regions) */
+  tracing?: boolean;
 };
 
 /**
@@ -32,6 +34,8 @@ export class ApprovalWorkflows extends Construct {
   readonly namePrefix: string;
   readonly callbackTask: IFunction;
   readonly finishStage: IFunction;
+  /** whether the machines send X-Ray traces */
+  readonly tracing: boolean;
   /** `arn:…:stateMachine:<prefix>*`: every chain version's machine of this stage */
   readonly stateMachineArnPattern: string;
   /** `arn:…:execution:<prefix>*:*`: every execution of them */
@@ -43,6 +47,7 @@ export class ApprovalWorkflows extends Construct {
     this.namePrefix = props.namePrefix;
     this.callbackTask = props.callbackTask;
     this.finishStage = props.finishStage;
+    this.tracing = props.tracing ?? true;
     const stack = Stack.of(this);
     this.stateMachineArnPattern = stack.formatArn({
       service: 'states',
@@ -84,10 +89,14 @@ export class ApprovalWorkflows extends Construct {
           'logs:PutResourcePolicy',
           'logs:DescribeResourcePolicies',
           'logs:DescribeLogGroups',
-          'xray:PutTraceSegments',
-          'xray:PutTelemetryRecords',
-          'xray:GetSamplingRules',
-          'xray:GetSamplingTargets',
+          ...(this.tracing
+            ? [
+                'xray:PutTraceSegments',
+                'xray:PutTelemetryRecords',
+                'xray:GetSamplingRules',
+                'xray:GetSamplingTargets',
+              ]
+            : []),
         ],
         resources: ['*'],
       }),
@@ -202,13 +211,17 @@ export class ApprovalWorkflow extends Construct {
       stateMachineType: StateMachineType.STANDARD,
       comment: `Daiban approval chain ${this.chainKey}`,
       role: workflows.role,
-      definitionBody: DefinitionBody.fromString(this.definitionJson),
+      // the service-integration ARNs in the stack's partition (arn:aws-cn:states::: in the China regions)
+      definitionBody: DefinitionBody.fromString(
+        aslInPartition(this.definitionJson, `\${${PARTITION_PLACEHOLDER}}`),
+      ),
       definitionSubstitutions: {
+        [PARTITION_PLACEHOLDER]: Aws.PARTITION,
         [AslSubstitutions.callbackTaskFunctionArn]: workflows.callbackTask.functionArn,
         [AslSubstitutions.finishStageFunctionArn]: workflows.finishStage.functionArn,
       },
       logs: { destination: workflows.logGroup, level: LogLevel.ALL, includeExecutionData: true },
-      tracingEnabled: true,
+      tracingEnabled: workflows.tracing,
     });
   }
 }

@@ -21,12 +21,16 @@ export type DaibanFunctionProps = {
   /** RETAIN in production (logs are part of the audit trail), DESTROY elsewhere. */
   logRemovalPolicy: RemovalPolicy;
   timeout?: Duration;
+  /** X-Ray active tracing (default on; off in the China regions, where Lambda has no X-Ray) */
+  tracing?: boolean;
+  /** Graviton (default) or x86_64 (the China regions) */
+  arm64?: boolean;
 };
 
 /**
- * A Daiban Lambda function: Node 22 on ARM64 (Graviton), bundled by the local esbuild into one ESM file with
+ * A Daiban Lambda function: Node 22 on ARM64 (Graviton; x86_64 in the China regions), bundled by the local esbuild into one ESM file with
  * source maps (and `--enable-source-maps` so stack traces point at the TypeScript), JSON logs in its own log
- * group with a retention, X-Ray active tracing. Its role starts empty: it may only write its own logs (no AWS
+ * group with a retention, X-Ray active tracing (where Lambda has it). Its role starts empty: it may only write its own logs (no AWS
  * managed policy); callers add exactly what the handler uses.
  *
  * Tracing is switched on below rather than with `tracing: Tracing.ACTIVE`, which would put X-Ray's `Resource: *`
@@ -50,7 +54,7 @@ export class DaibanFunction extends NodejsFunction {
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
+      architecture: props.arm64 === false ? Architecture.X86_64 : Architecture.ARM_64,
       memorySize: DAIBAN_FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(30),
       role,
@@ -76,22 +80,24 @@ export class DaibanFunction extends NodejsFunction {
     });
     // The function's log group is its own: write access to exactly that group, no managed policy.
     logGroup.grantWrite(role);
-    (this.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
-    const xray = new Policy(scope, `${id}XRayPolicy`, {
-      roles: [role],
-      statements: [
-        new PolicyStatement({
-          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-          resources: ['*'],
-        }),
-      ],
-    });
-    // The function must not start before it may send traces.
-    this.node.addDependency(xray);
-    Validations.of(xray).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions.',
-    });
+    if (props.tracing !== false) {
+      (this.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
+      const xray = new Policy(scope, `${id}XRayPolicy`, {
+        roles: [role],
+        statements: [
+          new PolicyStatement({
+            actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+            resources: ['*'],
+          }),
+        ],
+      });
+      // The function must not start before it may send traces.
+      this.node.addDependency(xray);
+      Validations.of(xray).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions.',
+      });
+    }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

@@ -5,6 +5,7 @@ import {
   keysOfApiRequest,
   keysOfTask,
   observed,
+  principalKey,
 } from '../../../functions/commons/observability.js';
 
 const lambdaContext = {
@@ -81,7 +82,7 @@ describe('observability on AWS (Powertools)', () => {
     expect(JSON.stringify(emf?._aws)).toContain('"Namespace":"Daiban"');
   });
 
-  it('keys an API request by the project and step of its path and by who asks', () => {
+  it('keys an API request by the project and step of its path, never by claims in the event', () => {
     // Act
     const keys = keysOfApiRequest({
       rawPath: '/projects/01KPROJECT/steps/7/decision',
@@ -89,7 +90,8 @@ describe('observability on AWS (Powertools)', () => {
     });
 
     // Assess
-    expect(keys).toEqual({ projectId: '01KPROJECT', stepId: '7', principal: 'officer:u-1' });
+    expect(keys).toEqual({ projectId: '01KPROJECT', stepId: '7' });
     expect(keysOfApiRequest({ rawPath: '/health' })).toEqual({});
+    expect(principalKey({ role: 'officer', userId: 'u-1' })).toEqual({ principal: 'officer:u-1' });
   });
 });
