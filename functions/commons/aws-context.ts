@@ -15,6 +15,7 @@ import { SerialBlocks } from '../../shared/app/serial-blocks.js';
 import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar.js';
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
 import { AwsChannels } from '../../shared/notify/aws-channels.js';
+import { cursorKeyFrom } from '../../shared/store/dynamo-codec.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { withoutSdkRequestLog } from '../../shared/store/sdk-request-log.js';
 import { createObservability, type Observability } from './observability.js';
@@ -29,6 +30,8 @@ import { createObservability, type Observability } from './observability.js';
  *   where chain versions are published (the API function)
  * - `REGION_CODE`, `INDUSTRY_CODE`, `TYPE_CODE`: the operator's project-code segments (optional)
  * - `OUTBOX_GRACE_SECONDS`, `EXECUTION_MAX_AGE_DAYS`: the spine's timings (optional)
+ * - `CURSOR_SIGNING_KEY`: a secret of 32+ characters page cursors are signed with (optional; without it they are
+ *   still held to their list and its keys' shape, signed with a key derived from the table name)
  */
 const optionalArn = z.string().startsWith('arn:').optional();
 export const AwsEnvSchema = z.object({
@@ -62,6 +65,7 @@ export const AwsEnvSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1).max(256).optional(),
   ALERT_TOPIC_ARN: optionalArn,
   EXECUTION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(360).optional(),
+  CURSOR_SIGNING_KEY: z.string().min(32, 'CURSOR_SIGNING_KEY is 32+ characters').optional(),
 });
 export type AwsEnv = z.infer<typeof AwsEnvSchema>;
 
@@ -129,7 +133,12 @@ export function createAwsContext(
   const doc = DynamoDBDocumentClient.from(clients.dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const store = new DynamoDaibanStore(doc, config.TABLE_NAME);
+  const store = new DynamoDaibanStore(
+    doc,
+    config.TABLE_NAME,
+    undefined,
+    config.CURSOR_SIGNING_KEY ? cursorKeyFrom(config.CURSOR_SIGNING_KEY) : undefined,
+  );
   const daibanConfig: DaibanConfig = {
     regionCode: config.REGION_CODE,
     industryCode: config.INDUSTRY_CODE,

@@ -42,6 +42,7 @@ import { LocalWorkflowEngine } from '../../shared/engine/local-engine.js';
 import type { WorkflowEngine } from '../../shared/engine/workflow-engine.port.js';
 import { LocalChannels } from '../../shared/notify/local-channels.js';
 import { ensureTable } from '../../shared/store/create-table.js';
+import { cursorKeyFrom } from '../../shared/store/dynamo-codec.js';
 import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { markLayoutCurrent } from '../../shared/store/layout-upgrade.js';
@@ -187,7 +188,9 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
   const table = options.table ?? (await openLocalTable(options));
   const doc = queuedSender(options.wrapDocumentClient ? options.wrapDocumentClient(table.doc) : table.doc);
   // Overlapping reads of a project share one Query: safe because one process writes the table (see the class).
-  const store = new SharedReadsStore(doc, options.tableName, options.retry);
+  const sessionSecret = options.sessionSecret ?? randomBytes(32);
+  // page cursors are signed with a key of their own, derived from the secret the installation keeps
+  const store = new SharedReadsStore(doc, options.tableName, options.retry, cursorKeyFrom(sessionSecret));
   const log = options.log ?? consoleLogger;
   const mode = options.mode ?? 'demo';
   const passwords = new ScryptPasswordHasher(options.passwordHashing ?? DEFAULT_SCRYPT);
@@ -268,7 +271,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
   };
   let timer: ReturnType<typeof setInterval> | undefined;
 
-  const sessionTokens = new SessionTokens(options.sessionSecret ?? randomBytes(32), {
+  const sessionTokens = new SessionTokens(sessionSecret, {
     ttlSeconds: options.tokenTtlSeconds ?? 3600,
   });
   const signIn = new LocalSignIn({ store, passwords, tokens: sessionTokens, log });

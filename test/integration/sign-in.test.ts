@@ -539,7 +539,7 @@ describe('an admin manages the users', () => {
       '/admin/users?cursor=bm9wZQ',
       undefined,
       400,
-      /cursor is not one this API gave out/,
+      /cursor: invalid or expired page cursor; start again without it/,
     ],
   ])('answers %s with the refusal that fits', async (_what, method, path, body, status, message) => {
     // Act
