@@ -143,4 +143,21 @@ describe('page cursors on every list route', () => {
       await other.stop();
     }
   });
+
+  it("starts the job's audit walk over when its saved cursor is no longer valid (a replaced key, an older format)", async () => {
+    // Prepare: a cursor saved by an earlier version (a bare base64url DynamoDB key)
+    await t.system.ctx.store.putSetting('job-audit-cursor', {
+      status: 0,
+      cursor: Buffer.from(JSON.stringify({ PK: 'x', SK: 'y', GSI1PK: 'z', GSI1SK: 'w' })).toString(
+        'base64url',
+      ),
+    });
+
+    // Act
+    const report = await t.system.runJob();
+
+    // Assess
+    expect(report.audited).toBeGreaterThan(0);
+    expect(report.failures).toBe(0);
+  });
 });
