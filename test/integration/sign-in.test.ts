@@ -74,14 +74,17 @@ describe('signing in with a password (demo mode)', () => {
   });
 
   it('makes a user id wait after five failures in a row, refusing even the right password meanwhile', async () => {
-    // Prepare
-    for (let i = 0; i < 6; i++) await login(system, 'investor-qinhuai', `guess number ${i}`);
+    // Prepare: four failures of one user id (no wait yet), five of another
+    for (let i = 0; i < 4; i++) await login(system, 'officer-env', `guess number ${i}`);
+    for (let i = 0; i < 5; i++) await login(system, 'investor-qinhuai', `guess number ${i}`);
 
     // Act
+    const afterFour = await login(system, 'officer-env', DEMO_PASSWORD);
     const right = await login(system, 'investor-qinhuai', DEMO_PASSWORD);
     const someoneElse = await login(system, 'investor-jinling', DEMO_PASSWORD);
 
     // Assess
+    expect(afterFour.status).toBe(200);
     expect(right.status).toBe(429);
     expect(right.headers.get('retry-after')).toMatch(/^(29|30)$/);
     expect(right.body.error.message).toMatch(/too many failed sign-ins for this user id; try again in \d+ s/);
@@ -471,7 +474,7 @@ describe('an admin manages the users', () => {
     expect(fresh.status).toBe(200);
   });
 
-  it("disables a user: their sign-in and their token are refused at once; enabled again, they're back", async () => {
+  it('disables a user: their sign-in and their token are refused at once; enabled again, they sign in again but the old token stays refused', async () => {
     // Prepare
     await api.post('/admin/users', 'admin', {
       userId: 'agent-qian',
@@ -489,7 +492,9 @@ describe('an admin manages the users', () => {
     const signInWhileDisabled = await login(system, 'agent-qian', 'qian password one');
     const requestWhileDisabled = await send(system, 'GET', '/projects', bearer(token));
     const enabled = await api.call('PATCH', '/admin/users/agent-qian', 'admin', { disabled: false });
-    const requestAfter = await send(system, 'GET', '/projects', bearer(token));
+    const oldTokenAfter = await send(system, 'GET', '/projects', bearer(token));
+    const signedInAgain = await login(system, 'agent-qian', 'qian password one');
+    const requestAfter = await send(system, 'GET', '/projects', bearer(signedInAgain.body.token));
 
     // Assess
     expect(disabled.body.user).toMatchObject({ name: '钱代办（停用）', disabled: true });
@@ -499,7 +504,48 @@ describe('an admin manages the users', () => {
     );
     expect(requestWhileDisabled.status).toBe(401);
     expect(enabled.body.user.disabled).toBe(false);
+    expect(oldTokenAfter.status).toBe(401);
+    expect(oldTokenAfter.body.error.code).toBe('AUTH.TOKEN_REVOKED');
     expect(requestAfter.status).toBe(200);
+  });
+
+  it('refuses, from the next request on, every token issued before a password reset; tokens issued after it work', async () => {
+    // Prepare: two sessions of one user, and their pages read (so both tokens are in the verified-token cache)
+    await api.post('/admin/users', 'admin', {
+      userId: 'agent-zhou',
+      name: '周代办',
+      role: 'agent',
+      password: 'zhou first password',
+    });
+    const before = [
+      (await login(system, 'agent-zhou', 'zhou first password')).body.token,
+      (await login(system, 'agent-zhou', 'zhou first password')).body.token,
+    ];
+    const readBefore = await Promise.all(
+      before.map((token) => send(system, 'GET', '/projects', bearer(token))),
+    );
+
+    // Act
+    await api.call('PATCH', '/admin/users/agent-zhou', 'admin', { password: 'zhou second password' });
+    const readAfter = await Promise.all(
+      before.map((token) => send(system, 'GET', '/projects', bearer(token))),
+    );
+    const fresh = (await login(system, 'agent-zhou', 'zhou second password')).body.token;
+    const freshRead = await send(system, 'GET', '/projects', bearer(fresh));
+    const renamed = await api.call('PATCH', '/admin/users/agent-zhou', 'admin', { name: '周代办（改名）' });
+    const afterRename = await send(system, 'GET', '/projects', bearer(fresh));
+
+    // Assess
+    expect(readBefore.map((r) => r.status)).toEqual([200, 200]);
+    expect(readAfter.map((r) => r.status)).toEqual([401, 401]);
+    expect(readAfter[0]?.body.error).toEqual({
+      code: 'AUTH.TOKEN_REVOKED',
+      message:
+        "the token was issued before the account's password was reset or the account was disabled; sign in again (POST /auth/login)",
+    });
+    expect(freshRead.status).toBe(200);
+    expect(renamed.status).toBe(200);
+    expect(afterRename.status).toBe(200);
   });
 
   it('will not let an admin disable their own account (403)', async () => {
