@@ -8,6 +8,7 @@ import { handleCallbackTasks } from '../../shared/app/callback-task.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
 import type { ClockControl } from '../../shared/app/clock-control.js';
+import { concurrencyLimit } from '../../shared/app/concurrency-limit.js';
 import {
   type AppContext,
   type DaibanConfig,
@@ -29,7 +30,9 @@ import {
 import { SerialBlocks } from '../../shared/app/serial-blocks.js';
 import { LocalSignIn } from '../../shared/app/sign-in.js';
 import {
+  DEFAULT_HASHING,
   DEFAULT_SCRYPT,
+  type HashingBound,
   type ScryptParams,
   ScryptPasswordHasher,
 } from '../../shared/auth/scrypt-password-hasher.js';
@@ -49,7 +52,6 @@ import { markLayoutCurrent } from '../../shared/store/layout-upgrade.js';
 import { withoutSdkRequestLog } from '../../shared/store/sdk-request-log.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
 import type { CallbackTaskInput } from '../../shared/workflow/task-contract.js';
-import { concurrencyLimit } from './concurrency-limit.js';
 import { consoleLogger } from './console-logger.js';
 import { LOCAL_AWS } from './dynamodb-local.js';
 import { applyInstallation, planInstallation, type RuntimeMode } from './installation.js';
@@ -68,6 +70,8 @@ export type LocalSystem = {
   mode: RuntimeMode;
   /** sign-in with a password, and the identity a session token stands for */
   signIn: LocalSignIn;
+  /** the password hashes running and waiting now, and the most that ran at once (see `DEFAULT_HASHING`) */
+  hashing(): { running: number; waiting: number; peak: number };
   /** tests: a token for any user, as a sign-in would issue it (without the password) */
   tokens: { issue(user: User): Promise<string> };
   /** the in-process event bus and the webhook poster */
@@ -120,6 +124,8 @@ export type LocalSystemOptions = {
   tokenTtlSeconds?: number;
   /** scrypt's cost for new password hashes (default `DEFAULT_SCRYPT`; tests make it cheap) */
   passwordHashing?: ScryptParams;
+  /** how many password hashes run at once and may wait (default `DEFAULT_HASHING`: 2 and 32) */
+  hashingBound?: HashingBound;
   log?: Logger;
   /** where the application's counts go (none published locally unless a test or benchmark listens) */
   metrics?: Metrics;
@@ -193,7 +199,10 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
   const store = new SharedReadsStore(doc, options.tableName, options.retry, cursorKeyFrom(sessionSecret));
   const log = options.log ?? consoleLogger;
   const mode = options.mode ?? 'demo';
-  const passwords = new ScryptPasswordHasher(options.passwordHashing ?? DEFAULT_SCRYPT);
+  const passwords = new ScryptPasswordHasher(
+    options.passwordHashing ?? DEFAULT_SCRYPT,
+    options.hashingBound ?? DEFAULT_HASHING,
+  );
   try {
     const installation = await planInstallation(store, { mode, adminPassword: options.adminPassword });
     await seedReferenceData(store);
@@ -291,6 +300,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     engine: localEngine,
     mode,
     signIn,
+    hashing: () => passwords.load,
     tokens: { issue: async (user) => (await sessionTokens.issue(user)).token },
     channels,
     recover: ({ lazy = true, ...recoverOptions } = {}) =>

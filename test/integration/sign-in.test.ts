@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_PASSWORD, FIRST_ADMIN_ID } from '../../infra/local/installation.js';
 import { seedUsers } from '../../infra/local/seed-reference.js';
 import type { LocalSystem } from '../../infra/local/system.js';
@@ -120,6 +120,41 @@ describe('signing in with a password (demo mode)', () => {
     });
     const fields = new Set(res.body.users.flatMap((user: object) => Object.keys(user)));
     expect([...fields].sort()).toEqual(['departmentId', 'enterpriseId', 'name', 'role', 'userId']);
+  });
+});
+
+describe('a flood of sign-ins', () => {
+  let system: LocalSystem;
+
+  beforeAll(async () => {
+    // dearer hashes than the other tests' (still under the default's): the flood outlasts the reads before it
+    system = await startTestSystem({ passwordHashing: { ln: 12, r: 8, p: 1 } });
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('hashes at most two passwords at once, refuses sign-ins beyond its queue (503), and /health answers meanwhile', async () => {
+    // Act: 100 sign-ins with distinct user ids at once, and /health while their hashes queue
+    const flood = Array.from({ length: 100 }, (_, i) => login(system, `flood-${i}`, `guess ${i}`));
+    await vi.waitFor(() => expect(system.hashing().waiting).toBeGreaterThan(0), { interval: 1 });
+    const health = await send(system, 'GET', '/health');
+    const stillHashing = system.hashing();
+    const answers = await Promise.all(flood);
+
+    // Assess
+    expect(health.status).toBe(200);
+    expect(stillHashing.running + stillHashing.waiting).toBeGreaterThan(0);
+    expect(system.hashing()).toMatchObject({ running: 0, waiting: 0, peak: 2 });
+    // how many find the queue full depends on how fast the reads before the hashes come back: each is one or other
+    expect(answers.filter((a) => a.status !== 401 && a.status !== 503)).toEqual([]);
+    for (const answer of answers.filter((a) => a.status === 503)) {
+      expect(answer.headers.get('retry-after')).toBe('2');
+      expect(answer.body.error).toEqual({
+        code: 'AUTH.BUSY',
+        message: 'too many sign-ins at once; try again in a few seconds',
+      });
+    }
   });
 });
 
