@@ -9,6 +9,7 @@ import { describeHolder, RuntimeLease } from '../../shared/app/runtime-lease.js'
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpListener, listenHttp } from './http-listener.js';
 import { DEMO_PASSWORD, FIRST_ADMIN_ID } from './installation.js';
+import { makeDataPrivate, privateUmask } from './private-data.js';
 import { isLoopbackHost, localUrl, type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
 import { holderGoneFromThisHost, thisRuntime } from './runtime-owner.js';
 import { seedDemoProjects } from './seed-demo.js';
@@ -79,6 +80,10 @@ async function main(): Promise<void> {
 
   // 1. The HTTP port first: a port in use stops here, before DynamoDB Local starts or anything is read.
   running.http = await listenHttp({ port: options.port, host: options.host });
+
+  // The data folder holds the password hashes and the token secret: its owner's alone, and so is all it gets later.
+  privateUmask();
+  for (const path of makeDataPrivate(options.dataDir)) console.log(`made ${path} private to this user`);
 
   // 2. DynamoDB Local: ours from a previous run is adopted, another folder's is refused.
   console.log(`Starting DynamoDB Local on port ${options.dynamoPort} (data in ${options.dataDir}) …`);
