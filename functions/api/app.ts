@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import { denialOf } from '../../shared/app/audit.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import { webRoutes } from '../web/app.js';
+import { securityHeaders } from '../web/security-headers.js';
 import type { ApiDeps, ApiEnv } from './env.js';
 import { errorHandler, validationHook } from './errors.js';
 import { idempotency } from './idempotency.js';
@@ -34,6 +35,9 @@ export const MAX_BODY_BYTES = 256 * 1024;
  */
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  // Every answer, page or JSON, refusal or not: a strict Content-Security-Policy, never framed, no sniffing.
+  app.use('*', securityHeaders());
 
   // No request body is bigger than this: a larger one is refused before it is read.
   app.use(

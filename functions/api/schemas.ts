@@ -41,7 +41,12 @@ export const ErrorBodySchema = z
 
 const Light = z.enum(['green', 'yellow', 'red']);
 const LightCounts = z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() });
-const Cursor = z.string().optional().describe('pass it as ?cursor= for the next page; absent on the last');
+const Cursor = z
+  .string()
+  .optional()
+  .describe(
+    'pass it unchanged as ?cursor= to this same list for the next page; absent on the last. Opaque and signed: any other value is a 400',
+  );
 
 /** What a step's clock reads now. */
 export const ClockViewSchema = z

@@ -16,6 +16,7 @@ import { calendarDataWith, chineseDaysCalendar } from '../../shared/calendar/chi
 import { DEFAULT_TIME_ZONE, isTimeZone, useServiceTimeZone } from '../../shared/domain/local-time.js';
 import { AwsWorkflowEngine } from '../../shared/engine/aws-engine.js';
 import { AwsChannels } from '../../shared/notify/aws-channels.js';
+import { cursorKeyFrom } from '../../shared/store/dynamo-codec.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { withoutSdkRequestLog } from '../../shared/store/sdk-request-log.js';
 import { createObservability, type Observability } from './observability.js';
@@ -34,6 +35,8 @@ import { createObservability, type Observability } from './observability.js';
  * - `REGION_CODE`, `INDUSTRY_CODE`, `TYPE_CODE`: the operator's project-code segments (optional)
  * - `OUTBOX_GRACE_SECONDS`, `EXECUTION_MAX_AGE_DAYS`: the spine's timings (optional)
  * - `DAIBAN_TIME_ZONE`: the service centre's time zone, for every date people read (optional, Asia/Shanghai)
+ * - `CURSOR_SIGNING_KEY`: a secret of 32+ characters page cursors are signed with (optional; without it they are
+ *   still held to their list and its keys' shape, signed with a key derived from the table name)
  */
 const optionalArn = z.string().startsWith('arn:').optional();
 export const AwsEnvSchema = z.object({
@@ -74,6 +77,7 @@ export const AwsEnvSchema = z.object({
     .string()
     .refine(isTimeZone, 'DAIBAN_TIME_ZONE must be an IANA time zone such as Asia/Shanghai')
     .default(DEFAULT_TIME_ZONE),
+  CURSOR_SIGNING_KEY: z.string().min(32, 'CURSOR_SIGNING_KEY is 32+ characters').optional(),
 });
 export type AwsEnv = z.infer<typeof AwsEnvSchema>;
 
@@ -150,7 +154,12 @@ export function createAwsContext(
   const doc = DynamoDBDocumentClient.from(clients.dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const store = new DynamoDaibanStore(doc, config.TABLE_NAME);
+  const store = new DynamoDaibanStore(
+    doc,
+    config.TABLE_NAME,
+    undefined,
+    config.CURSOR_SIGNING_KEY ? cursorKeyFrom(config.CURSOR_SIGNING_KEY) : undefined,
+  );
   const daibanConfig: DaibanConfig = {
     regionCode: config.REGION_CODE,
     industryCode: config.INDUSTRY_CODE,

@@ -2,8 +2,11 @@ import type { Child } from 'hono/jsx';
 import type { PageContext } from './i18n.js';
 import { lightText, roleText } from './labels.js';
 
-/** The pages' style: readable at phone width, printable, every colour paired with a word. */
-const STYLE = `
+/**
+ * The pages' style: readable at phone width, printable, every colour paired with a word. In the page's `<style>`,
+ * allowed by its hash in the Content-Security-Policy (security-headers.ts).
+ */
+export const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font-family:system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1a1a1a;background:#f6f7f9;line-height:1.5}
 a{color:#0b57d0}

@@ -11,6 +11,7 @@ import { type DynamoDbLocalOptions, type RunningDynamoDb, startDynamoDbLocal } f
 import { DynamoDbSupervisor } from './dynamodb-supervisor.js';
 import { type HttpListener, listenHttp } from './http-listener.js';
 import { DEMO_PASSWORD, FIRST_ADMIN_ID } from './installation.js';
+import { makeDataPrivate, privateUmask } from './private-data.js';
 import { isLoopbackHost, localUrl, type RuntimeOptions, readRuntimeOptions } from './runtime-options.js';
 import { holderGoneFromThisHost, thisRuntime } from './runtime-owner.js';
 import { seedDemoProjects } from './seed-demo.js';
@@ -86,6 +87,10 @@ async function main(): Promise<void> {
 
   // 1. The HTTP port first: a port in use stops here, before DynamoDB Local starts or anything is read.
   running.http = await listenHttp({ port: options.port, host: options.host });
+
+  // The data folder holds the password hashes and the token secret: its owner's alone, and so is all it gets later.
+  privateUmask();
+  for (const path of makeDataPrivate(options.dataDir)) console.log(`made ${path} private to this user`);
 
   // 2. DynamoDB Local: ours from a previous run is adopted, another folder's is refused.
   console.log(`Starting DynamoDB Local on port ${options.dynamoPort} (data in ${options.dataDir}) …`);

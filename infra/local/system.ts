@@ -8,6 +8,7 @@ import { handleCallbackTasks } from '../../shared/app/callback-task.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
 import type { ClockControl } from '../../shared/app/clock-control.js';
+import { concurrencyLimit } from '../../shared/app/concurrency-limit.js';
 import {
   type AppContext,
   type DaibanConfig,
@@ -29,7 +30,9 @@ import {
 import { SerialBlocks } from '../../shared/app/serial-blocks.js';
 import { LocalSignIn } from '../../shared/app/sign-in.js';
 import {
+  DEFAULT_HASHING,
   DEFAULT_SCRYPT,
+  type HashingBound,
   type ScryptParams,
   ScryptPasswordHasher,
 } from '../../shared/auth/scrypt-password-hasher.js';
@@ -42,6 +45,7 @@ import { LocalWorkflowEngine } from '../../shared/engine/local-engine.js';
 import type { WorkflowEngine } from '../../shared/engine/workflow-engine.port.js';
 import { LocalChannels } from '../../shared/notify/local-channels.js';
 import { ensureTable } from '../../shared/store/create-table.js';
+import { cursorKeyFrom } from '../../shared/store/dynamo-codec.js';
 import type { RetryPolicy } from '../../shared/store/dynamo-retry.js';
 import { type DocumentSender, DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { markLayoutCurrent } from '../../shared/store/layout-upgrade.js';
@@ -49,7 +53,6 @@ import { withoutSdkRequestLog } from '../../shared/store/sdk-request-log.js';
 import { encodeSnapshot, type SnapshotHeader, scanTable } from '../../shared/store/snapshot.js';
 import { chainToAslJson } from '../../shared/workflow/asl.js';
 import type { CallbackTaskInput } from '../../shared/workflow/task-contract.js';
-import { concurrencyLimit } from './concurrency-limit.js';
 import { consoleLogger } from './console-logger.js';
 import { LOCAL_AWS } from './dynamodb-local.js';
 import { applyInstallation, planInstallation, type RuntimeMode } from './installation.js';
@@ -69,6 +72,8 @@ export type LocalSystem = {
   mode: RuntimeMode;
   /** sign-in with a password, and the identity a session token stands for */
   signIn: LocalSignIn;
+  /** the password hashes running and waiting now, and the most that ran at once (see `DEFAULT_HASHING`) */
+  hashing(): { running: number; waiting: number; peak: number };
   /** tests: a token for any user, as a sign-in would issue it (without the password) */
   tokens: { issue(user: User): Promise<string> };
   /** the in-process event bus and the webhook poster */
@@ -126,6 +131,8 @@ export type LocalSystemOptions = {
   tokenTtlSeconds?: number;
   /** scrypt's cost for new password hashes (default `DEFAULT_SCRYPT`; tests make it cheap) */
   passwordHashing?: ScryptParams;
+  /** how many password hashes run at once and may wait (default `DEFAULT_HASHING`: 2 and 32) */
+  hashingBound?: HashingBound;
   log?: Logger;
   /** where the application's counts go (none published locally unless a test or benchmark listens) */
   metrics?: Metrics;
@@ -203,10 +210,15 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       consistency: 'write-barrier',
     });
   // Overlapping reads of a project share one Query: safe because one process writes the table (see the class).
-  const store = new SharedReadsStore(doc, options.tableName, options.retry);
+  const sessionSecret = options.sessionSecret ?? randomBytes(32);
+  // page cursors are signed with a key of their own, derived from the secret the installation keeps
+  const store = new SharedReadsStore(doc, options.tableName, options.retry, cursorKeyFrom(sessionSecret));
   const log = options.log ?? consoleLogger;
   const mode = options.mode ?? 'demo';
-  const passwords = new ScryptPasswordHasher(options.passwordHashing ?? DEFAULT_SCRYPT);
+  const passwords = new ScryptPasswordHasher(
+    options.passwordHashing ?? DEFAULT_SCRYPT,
+    options.hashingBound ?? DEFAULT_HASHING,
+  );
   try {
     const installation = await planInstallation(store, { mode, adminPassword: options.adminPassword });
     await seedReferenceData(store);
@@ -284,7 +296,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
   };
   let timer: ReturnType<typeof setInterval> | undefined;
 
-  const sessionTokens = new SessionTokens(options.sessionSecret ?? randomBytes(32), {
+  const sessionTokens = new SessionTokens(sessionSecret, {
     ttlSeconds: options.tokenTtlSeconds ?? 3600,
   });
   const signIn = new LocalSignIn({ store, passwords, tokens: sessionTokens, log });
@@ -305,6 +317,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     engine: localEngine,
     mode,
     signIn,
+    hashing: () => passwords.load,
     tokens: { issue: async (user) => (await sessionTokens.issue(user)).token },
     channels,
     recover: ({ lazy = true, ...recoverOptions } = {}) =>

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../domain/errors.js';
 import type { ProjectStatus } from '../domain/step-status.js';
 import { WORK_SHARDS } from '../store/table.js';
 import { sweepComplaint } from './complaints.js';
@@ -117,10 +118,13 @@ async function auditSlice(ctx: AppContext, report: JobReport): Promise<void> {
   const index = typeof saved?.status === 'number' ? saved.status % AUDITED.length : 0;
   const status = AUDITED[index] ?? 'active';
   const cursor = typeof saved?.cursor === 'string' ? saved.cursor : undefined;
-  const page = await ctx.store.listProjects(
-    { status },
-    { limit: ctx.spine.auditBatch, ...(cursor ? { cursor } : {}) },
-  );
+  const read = (from: string | undefined) =>
+    ctx.store.listProjects({ status }, { limit: ctx.spine.auditBatch, ...(from ? { cursor: from } : {}) });
+  // a cursor saved under a key since replaced (a new session secret) or an older cursor format: start the walk over
+  const page = await read(cursor).catch((error: unknown) => {
+    if (cursor && error instanceof InvalidInputError) return read(undefined);
+    throw error;
+  });
   for (const project of page.items) {
     report.audited += 1;
     try {

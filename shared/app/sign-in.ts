@@ -21,8 +21,8 @@ export type SignedIn = IssuedToken & { user: UserSummary };
 const WRONG = 'wrong user id or password';
 
 export type FailedSignInPolicy = {
-  /** consecutive failures of one user id allowed before any wait */
-  freeFailures: number;
+  /** the consecutive failure of one user id that starts the first wait (5: the fifth; a sixth try waits) */
+  waitFromFailure: number;
   /** the wait after the next failure, doubled with each further one, up to `maxLockSeconds` */
   lockSeconds: number;
   maxLockSeconds: number;
@@ -31,7 +31,7 @@ export type FailedSignInPolicy = {
 };
 
 export const DEFAULT_FAILED_SIGN_IN_POLICY: FailedSignInPolicy = {
-  freeFailures: 5,
+  waitFromFailure: 5,
   lockSeconds: 30,
   maxLockSeconds: 900,
   maxTracked: 10_000,
@@ -39,8 +39,8 @@ export const DEFAULT_FAILED_SIGN_IN_POLICY: FailedSignInPolicy = {
 
 /**
  * Failed sign-ins per user id, in memory (locally one runtime per table sees every attempt; on AWS each Lambda
- * process counts its own, and the API's stage throttle bounds the rest): after five
- * failures in a row, each further one makes that user id wait 30 s, then 60 s, … up to 15 minutes, during which
+ * process counts its own, and the API's stage throttle bounds the rest): the fifth failure in a row makes that user
+ * id wait 30 s, each further one 60 s, 120 s, … up to 15 minutes, during which
  * its sign-ins are refused without checking the password. A success forgets the failures. Unknown user ids are
  * counted like known ones, so the wait does not tell who exists either.
  */
@@ -58,10 +58,10 @@ export class FailedSignIns {
     return entry ? Math.max(0, Math.ceil((entry.until - this.now()) / 1000)) : 0;
   }
 
-  /** Counts a failure; returns the wait it starts (0 while failures are still free). */
+  /** Counts a failure; returns the wait it starts (0 for the first four). */
   failed(userId: string): number {
     const count = (this.failures.get(userId)?.count ?? 0) + 1;
-    const over = count - this.policy.freeFailures;
+    const over = count - this.policy.waitFromFailure + 1;
     const wait =
       over > 0
         ? Math.min(this.policy.maxLockSeconds, this.policy.lockSeconds * 2 ** Math.min(over - 1, 20))
@@ -158,7 +158,7 @@ export class LocalSignIn {
    * is enabled, and has the role, department and enterprise the token names. One read of the user per request.
    */
   async identify(token: string): Promise<Principal> {
-    const principal = await this.deps.tokens.verify(token);
+    const { principal, tokensValidFrom } = await this.deps.tokens.verifySession(token);
     const user = await this.deps.store.getUser(principal.userId);
     if (!user) {
       throw new UnauthenticatedError(
@@ -170,6 +170,12 @@ export class LocalSignIn {
       throw new UnauthenticatedError(
         `the account '${user.userId}' is disabled; ask an admin to enable it`,
         'AUTH.USER_DISABLED',
+      );
+    }
+    if ((user.tokensValidFrom ?? 0) !== tokensValidFrom) {
+      throw new UnauthenticatedError(
+        "the token was issued before the account's password was reset or the account was disabled; sign in again (POST /auth/login)",
+        'AUTH.TOKEN_REVOKED',
       );
     }
     if (

@@ -50,7 +50,7 @@ export const UpdateUserInputSchema = z
   .strictObject({
     name: NameSchema.optional(),
     disabled: z.boolean().optional(),
-    /** a new password (the user's tokens issued before stay valid until they expire; disable to cut them) */
+    /** a new password (the user's tokens issued before are refused from now on) */
     password: NewPasswordSchema.optional(),
   })
   .refine(
@@ -136,7 +136,8 @@ export async function createUser(
 
 /**
  * Renames, disables or enables a user, or resets their password, in one transaction, only if the user exists. A
- * disabled user cannot sign in and their tokens are refused at once. An admin cannot disable themselves (another
+ * disabled user cannot sign in; a reset or a disable refuses every token issued before it at once (the user's
+ * `tokensValidFrom` moves on, and a token carries the value it was issued under). An admin cannot disable themselves (another
  * admin can), so an installation never loses its last way in by accident.
  */
 export async function updateUser(
@@ -153,6 +154,8 @@ export async function updateUser(
   const set = {
     ...(change.name !== undefined ? { name: change.name } : {}),
     ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+    // tokens use real time (not a simulated clock), and so does this
+    ...(change.password !== undefined || change.disabled === true ? { tokensValidFrom: Date.now() } : {}),
   };
   const ops: StoreOp[] = [{ op: 'update_user', userId, set }];
   if (change.password !== undefined) {

@@ -1,4 +1,6 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { type ConcurrencyLimit, concurrencyLimit } from '../app/concurrency-limit.js';
+import { UnavailableError } from '../domain/errors.js';
 import type { PasswordHasher } from './password-hasher.port.js';
 
 /** scrypt's cost parameters: N = 2^ln (CPU and memory), r (block size), p (parallelism). */
@@ -6,10 +8,19 @@ export type ScryptParams = { ln: number; r: number; p: number };
 
 /**
  * N = 2^15, r = 8, p = 1: 32 MiB and about 0.1 s per hash on a laptop, the scrypt paper's parameters for
- * interactive logins. Node's thread pool runs at most four hashes at once, so a burst of sign-ins costs at most
- * 128 MiB. Raise them here: stored hashes keep their own and are re-hashed at their user's next sign-in.
+ * interactive logins. At most {@link DEFAULT_HASHING}.maxConcurrent hashes run at once, so a burst of sign-ins costs
+ * at most 64 MiB. Raise them here: stored hashes keep their own and are re-hashed at their user's next sign-in.
  */
 export const DEFAULT_SCRYPT: ScryptParams = { ln: 15, r: 8, p: 1 };
+
+/**
+ * How many hashes run at once in the whole process, and how many may wait for a turn. scrypt runs on Node's thread
+ * pool (four threads), which file and DNS work share: two at once leave it room, and the CPU to the requests that
+ * do not hash, so a flood of sign-ins does not slow `GET /health` or a signed-in page. Beyond the queue a sign-in is
+ * refused at once (503 with Retry-After), not queued behind a minute of hashing.
+ */
+export const DEFAULT_HASHING = { maxConcurrent: 2, maxWaiting: 32 } as const;
+export type HashingBound = { maxConcurrent: number; maxWaiting: number };
 
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
@@ -54,12 +65,28 @@ function parse(stored: string): Parsed | undefined {
 export class ScryptPasswordHasher implements PasswordHasher {
   /** a fixed salt for `verifyNone`: its result is never compared with anything that matters */
   private readonly noneSalt = randomBytes(SALT_BYTES);
+  /** every hash of this hasher takes a turn here (one hasher per process) */
+  readonly #turns: ConcurrencyLimit;
 
-  constructor(private readonly params: ScryptParams = DEFAULT_SCRYPT) {}
+  constructor(
+    private readonly params: ScryptParams = DEFAULT_SCRYPT,
+    bound: HashingBound = DEFAULT_HASHING,
+  ) {
+    this.#turns = concurrencyLimit(bound.maxConcurrent, {
+      maxWaiting: bound.maxWaiting,
+      full: () =>
+        new UnavailableError('AUTH.BUSY', 'too many sign-ins at once; try again in a few seconds', 2),
+    });
+  }
+
+  /** hashes running and waiting now, and the most that ever ran at once */
+  get load(): { running: number; waiting: number; peak: number } {
+    return { running: this.#turns.running, waiting: this.#turns.waiting, peak: this.#turns.peak };
+  }
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_BYTES);
-    const key = await derive(password, salt, this.params, KEY_BYTES);
+    const key = await this.#derive(password, salt, this.params, KEY_BYTES);
     const { ln, r, p } = this.params;
     return `$scrypt$ln=${ln},r=${r},p=${p}$${b64(salt)}$${b64(key)}`;
   }
@@ -67,13 +94,17 @@ export class ScryptPasswordHasher implements PasswordHasher {
   async verify(password: string, stored: string): Promise<boolean> {
     const parsed = parse(stored);
     if (!parsed) return false;
-    const key = await derive(password, parsed.salt, parsed.params, parsed.key.length);
+    const key = await this.#derive(password, parsed.salt, parsed.params, parsed.key.length);
     return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
   }
 
   async verifyNone(password: string): Promise<false> {
-    await derive(password, this.noneSalt, this.params, KEY_BYTES);
+    await this.#derive(password, this.noneSalt, this.params, KEY_BYTES);
     return false;
+  }
+
+  #derive(password: string, salt: Buffer, params: ScryptParams, length: number): Promise<Buffer> {
+    return this.#turns(() => derive(password, salt, params, length));
   }
 
   needsRehash(stored: string): boolean {

@@ -32,7 +32,7 @@ export class SessionTokens {
   /**
    * Tokens whose signature and claims held, until they expire (as an API Gateway authorizer caches its answers): a
    * signed-in user's next requests are not verified again (an HMAC by WebCrypto each time). Bounded; the oldest go
-   * first. A user disabled meanwhile is still refused: the caller checks the user on every request.
+   * first. A user disabled or reset meanwhile is still refused: the caller checks the user on every request.
    */
   private readonly verified = new Map<
     string,
@@ -60,6 +60,7 @@ export class SessionTokens {
       ...(user.departmentId ? { 'custom:departmentId': user.departmentId } : {}),
       ...(user.enterpriseId ? { 'custom:enterpriseId': user.enterpriseId } : {}),
       token_use: 'id',
+      ...(user.tokensValidFrom !== undefined ? { [TOKENS_VALID_FROM_CLAIM]: user.tokensValidFrom } : {}),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.userId)
@@ -77,15 +78,27 @@ export class SessionTokens {
    * Throws `UnauthenticatedError` saying what is wrong.
    */
   async verify(token: string): Promise<Principal> {
+    return (await this.verifySession(token)).principal;
+  }
+
+  /**
+   * As {@link verify}, with the user's `tokensValidFrom` the token was issued under (0: none yet), for the caller to
+   * compare with the user's own: a password reset or a disable since then moved it on.
+   */
+  async verifySession(token: string): Promise<{ principal: Principal; tokensValidFrom: number }> {
+    const claims = await this.claims(token);
+    const from = claims[TOKENS_VALID_FROM_CLAIM];
+    return { principal: principalFromClaims(claims), tokensValidFrom: typeof from === 'number' ? from : 0 };
+  }
+
+  private async claims(token: string): Promise<Record<string, unknown>> {
     if (token.length > MAX_TOKEN_LENGTH) {
       throw new UnauthenticatedError(`the token is malformed (over ${MAX_TOKEN_LENGTH} characters)`);
     }
     let key = await this.keys.current();
     const known = this.verified.get(token);
     // a token verified with a key since rotated is verified again (and refused)
-    if (known && known.key === key && known.exp * 1000 > this.now().getTime()) {
-      return principalFromClaims(known.claims);
-    }
+    if (known && known.key === key && known.exp * 1000 > this.now().getTime()) return known.claims;
     let claims: Record<string, unknown>;
     try {
       claims = await this.verifyWith(token, key);
@@ -102,7 +115,7 @@ export class SessionTokens {
       }
     }
     this.remember(token, claims, key);
-    return principalFromClaims(claims);
+    return claims;
   }
 
   private async verifyWith(token: string, key: Uint8Array): Promise<Record<string, unknown>> {
@@ -125,6 +138,9 @@ export class SessionTokens {
     this.verified.set(token, { claims, exp: claims.exp, key });
   }
 }
+
+/** The claim that carries the user's `tokensValidFrom` at issue (absent while the user has none). */
+const TOKENS_VALID_FROM_CLAIM = 'daiban:tvf';
 
 /** How many verified tokens a process keeps (a few hundred people signed in, with room to spare). */
 const VERIFIED_TOKENS_KEPT = 2000;

@@ -224,5 +224,11 @@ export const UserSchema = z.object({
   email: z.string().optional(),
   /** a disabled user cannot sign in, and tokens issued to them are refused (local runtime) */
   disabled: z.boolean().optional(),
+  /**
+   * local runtime: when the user's password was last reset or the user disabled (ms since the epoch). A session
+   * token carries the value it was issued under; one issued under another is refused. Read from the table only
+   * (no index copies it).
+   */
+  tokensValidFrom: z.number().int().nonnegative().optional(),
 });
 export type User = z.infer<typeof UserSchema>;

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type ProjectDocument, ProjectDocumentSchema } from '../domain/documents.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { type Notification, NotificationSchema } from '../domain/notifications.js';
@@ -147,26 +148,82 @@ export function parseTokens(item: Record<string, unknown>): ItemTokens {
 /** The key of the token item: `TOKEN#<key>` → `<key>`. */
 export const tokenKeyOf = (sk: string): string => sk.slice('TOKEN#'.length);
 
-/** Cursors are opaque to clients: base64url JSON of where the next page starts. */
-export function encodeCursor(value: unknown): string | undefined {
-  return value === undefined ? undefined : Buffer.from(JSON.stringify(value)).toString('base64url');
+/** What a refused cursor answers (400): forged, tampered, from another list or signed with a key since replaced. */
+export const INVALID_CURSOR_MESSAGE = 'cursor: invalid or expired page cursor; start again without it';
+const MAC_BYTES = 16;
+
+/**
+ * Page cursors: opaque and tamper-evident. A cursor is `<payload>.<mac>`, both base64url: the payload is the JSON of
+ * where the next page starts (DynamoDB's LastEvaluatedKey, or a sort key), the mac an HMAC-SHA256 (cut to 16 bytes)
+ * over the payload and the `scope`, the list it belongs to (index, key condition and filter values). So a cursor is
+ * accepted only by the list that gave it out, unchanged, under the same key; anything else is a 400
+ * ({@link INVALID_CURSOR_MESSAGE}), never a DynamoDB error. The decoded value is also held to the `fields` the list's
+ * keys have (every one a string), so even a cursor signed under a leaked key cannot start a query off its keys.
+ *
+ * @example const codec = new CursorCodec(key); codec.decode(codec.encode(lek, 'GSI1|USERS'), 'GSI1|USERS', ['PK', 'SK', 'GSI1PK', 'GSI1SK'])
+ */
+export class CursorCodec {
+  readonly #key: Uint8Array;
+
+  constructor(key: Uint8Array) {
+    if (key.length < 32) throw new Error('a cursor key is 32+ bytes');
+    this.#key = key;
+  }
+
+  encode(value: Record<string, unknown> | undefined, scope: string): string | undefined {
+    if (value === undefined) return undefined;
+    const payload = Buffer.from(JSON.stringify(value)).toString('base64url');
+    return `${payload}.${this.#mac(payload, scope).toString('base64url')}`;
+  }
+
+  /** The value of a cursor this list gave out; `undefined` for none; an {@link InvalidInputError} for any other. */
+  decode<T extends Record<string, string>>(
+    cursor: string | undefined,
+    scope: string,
+    fields: readonly string[],
+  ): T | undefined {
+    if (cursor === undefined) return undefined;
+    const value = this.#verified(cursor, scope);
+    if (
+      value === undefined ||
+      typeof value !== 'object' ||
+      value === null ||
+      Array.isArray(value) ||
+      Object.keys(value).length !== fields.length ||
+      !fields.every((field) => typeof (value as Record<string, unknown>)[field] === 'string')
+    ) {
+      throw new InvalidInputError('LIST.CURSOR', INVALID_CURSOR_MESSAGE);
+    }
+    return value as T;
+  }
+
+  #verified(cursor: string, scope: string): unknown {
+    const [payload, mac, ...rest] = cursor.split('.');
+    if (!payload || !mac || rest.length > 0 || !/^[A-Za-z0-9_-]+$/.test(payload + mac)) return undefined;
+    const given = Buffer.from(mac, 'base64url');
+    const expected = this.#mac(payload, scope);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    try {
+      return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  #mac(payload: string, scope: string): Buffer {
+    return createHmac('sha256', this.#key)
+      .update(scope)
+      .update('\n')
+      .update(payload)
+      .digest()
+      .subarray(0, MAC_BYTES);
+  }
 }
 
-export function decodeCursor<T extends Record<string, unknown>>(cursor: string | undefined): T | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const entries = Object.entries(value);
-      if (entries.length <= 8 && entries.every(([, v]) => typeof v === 'string' && v.length <= 400)) {
-        return value as T;
-      }
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidInputError(
-    'LIST.CURSOR',
-    'the cursor is not one this API gave out; start from the first page',
-  );
+/**
+ * The cursor key of an installation from a secret it already keeps (the local session-token secret, or a key given
+ * on AWS): a key of its own (HMAC of the secret and a label), so a cursor is never a token and the other way round.
+ */
+export function cursorKeyFrom(secret: Uint8Array | string): Uint8Array {
+  return createHmac('sha256', secret).update('daiban page cursors v1').digest();
 }

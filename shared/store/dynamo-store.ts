@@ -33,8 +33,8 @@ import { ProjectStatusSchema } from '../domain/step-status.js';
 import type { Credential } from '../domain/user-accounts.js';
 import { chinaDate } from '../domain/working-days.js';
 import {
-  decodeCursor,
-  encodeCursor,
+  CursorCodec,
+  cursorKeyFrom,
   outboxItem,
   parseAssignment,
   parseCredential,
@@ -87,11 +87,22 @@ export class DynamoDaibanStore implements DaibanStore {
   /** the table is known to hold the current data layout (layout-upgrade.ts): no need to look again */
   #layoutCurrent = false;
 
+  /** signs and checks page cursors (dynamo-codec.ts) */
+  readonly #cursors: CursorCodec;
+
+  /**
+   * `cursorKey`: the key page cursors are signed with (32+ bytes; the runtime derives it from a secret it keeps,
+   * {@link cursorKeyFrom}). Without one, a key derived from the table name: cursors still name their list and are
+   * held to its keys' shape, but anyone who knows the name could sign one.
+   */
   constructor(
     private readonly doc: DocumentSender,
     private readonly tableName: string,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
-  ) {}
+    cursorKey: Uint8Array = cursorKeyFrom(`daiban table ${tableName}`),
+  ) {
+    this.#cursors = new CursorCodec(cursorKey);
+  }
 
   // ---- reference data -----------------------------------------------------------------------------------
 
@@ -745,6 +756,13 @@ export class DynamoDaibanStore implements DaibanStore {
     page: PageRequest,
     parse: (item: Record<string, unknown>) => T,
   ): Promise<Page<T>> {
+    // a cursor belongs to one list: its index, key condition and the values it is queried and filtered with
+    const scope = JSON.stringify([
+      input.IndexName ?? 'table',
+      input.KeyConditionExpression,
+      Object.entries(input.ExpressionAttributeValues ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    ]);
+    const startKey = this.#cursors.decode(page.cursor, scope, lastKeyFields(input.IndexName));
     const result = await this.send<{
       Items?: Record<string, unknown>[];
       LastEvaluatedKey?: Record<string, unknown>;
@@ -753,10 +771,10 @@ export class DynamoDaibanStore implements DaibanStore {
         ...input,
         TableName: this.tableName,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
-    const cursor = encodeCursor(result.LastEvaluatedKey);
+    const cursor = this.#cursors.encode(result.LastEvaluatedKey, scope);
     return { items: (result.Items ?? []).map(parse), ...(cursor ? { cursor } : {}) };
   }
 
@@ -793,7 +811,8 @@ export class DynamoDaibanStore implements DaibanStore {
     page: PageRequest,
     parse: (item: Record<string, unknown>) => T,
   ): Promise<Page<T>> {
-    const after = decodeCursor<{ sk: string }>(page.cursor)?.sk;
+    const scope = JSON.stringify([index, ...partitions]);
+    const after = this.#cursors.decode<{ sk: string }>(page.cursor, scope, ['sk'])?.sk;
     const results = await Promise.all(
       partitions.map((pk) =>
         this.send<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>(
@@ -814,7 +833,7 @@ export class DynamoDaibanStore implements DaibanStore {
     const taken = rows.slice(0, page.limit);
     const more = rows.length > page.limit || results.some((r) => r.LastEvaluatedKey !== undefined);
     const last = taken.at(-1);
-    const cursor = more && last ? encodeCursor({ sk: String(last[`${index}SK`]) }) : undefined;
+    const cursor = more && last ? this.#cursors.encode({ sk: String(last[`${index}SK`]) }, scope) : undefined;
     return { items: taken.map(parse), ...(cursor ? { cursor } : {}) };
   }
 }
@@ -822,6 +841,10 @@ export class DynamoDaibanStore implements DaibanStore {
 const parseProjectRow = (row: Record<string, unknown>): ProjectRow => ProjectRowSchema.parse(row);
 
 type QueryResult = { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> };
+
+/** The attributes of a LastEvaluatedKey: the table's keys, and an index's too when the query is on one. */
+const lastKeyFields = (index: string | undefined): string[] =>
+  index ? ['PK', 'SK', `${index}PK`, `${index}SK`] : ['PK', 'SK'];
 
 function eq(
   attribute: string,

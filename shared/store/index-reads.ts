@@ -9,6 +9,9 @@ import { UserSchema } from '../domain/project.js';
 
 const fieldsOf = (schema: { shape: object }): string[] => Object.keys(schema.shape);
 
+/** A user as lists read it: whole but for when their tokens are valid from (read by sign-in from the table alone). */
+const USER_INDEX_FIELDS = fieldsOf(UserSchema).filter((field) => field !== 'tokensValidFrom');
+
 /** The attributes of a batch its list filters on (a filter on an index reads only what the index holds). */
 export const BATCH_FILTER_ATTRIBUTES = ['agentId', 'departmentId'] as const;
 
@@ -22,14 +25,14 @@ export const IndexReads = {
   GSI1: {
     'departments (whole)': fieldsOf(DepartmentSchema),
     'chain versions (the chain, whole)': ['chain'],
-    'users (whole)': fieldsOf(UserSchema),
+    'users (whole)': USER_INDEX_FIELDS,
     'projects by status': fieldsOf(ProjectRowSchema),
     "a department's inbox": fieldsOf(InboxItemSchema),
     'batches: filtered by agent or department, then read whole': [...BATCH_FILTER_ATTRIBUTES],
     'meetings, complaints: keys, then read whole': [],
   },
   GSI2: {
-    "users of a department or a role (notices' audiences)": fieldsOf(UserSchema),
+    "users of a department or a role (notices' audiences)": USER_INDEX_FIELDS,
     'projects by agent': fieldsOf(ProjectRowSchema),
     'flagged due dates': fieldsOf(FlaggedItemSchema),
     "a complainant's complaints: keys, then read whole": [],

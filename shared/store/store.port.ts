@@ -101,7 +101,11 @@ export type StoreOp =
   /** a new user (fails if the id is taken) */
   | { op: 'create_user'; user: User }
   /** changes of an existing user's name or disabled flag (fails if there is no such user) */
-  | { op: 'update_user'; userId: string; set: { name?: string; disabled?: boolean } }
+  | {
+      op: 'update_user';
+      userId: string;
+      set: { name?: string; disabled?: boolean; tokensValidFrom?: number };
+    }
   /** nothing written: the user must exist */
   | { op: 'check_user'; userId: string }
   /**

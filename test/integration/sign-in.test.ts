@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_PASSWORD, FIRST_ADMIN_ID } from '../../infra/local/installation.js';
 import { seedUsers } from '../../infra/local/seed-reference.js';
 import type { LocalSystem } from '../../infra/local/system.js';
@@ -74,14 +74,17 @@ describe('signing in with a password (demo mode)', () => {
   });
 
   it('makes a user id wait after five failures in a row, refusing even the right password meanwhile', async () => {
-    // Prepare
-    for (let i = 0; i < 6; i++) await login(system, 'investor-qinhuai', `guess number ${i}`);
+    // Prepare: four failures of one user id (no wait yet), five of another
+    for (let i = 0; i < 4; i++) await login(system, 'officer-env', `guess number ${i}`);
+    for (let i = 0; i < 5; i++) await login(system, 'investor-qinhuai', `guess number ${i}`);
 
     // Act
+    const afterFour = await login(system, 'officer-env', DEMO_PASSWORD);
     const right = await login(system, 'investor-qinhuai', DEMO_PASSWORD);
     const someoneElse = await login(system, 'investor-jinling', DEMO_PASSWORD);
 
     // Assess
+    expect(afterFour.status).toBe(200);
     expect(right.status).toBe(429);
     expect(right.headers.get('retry-after')).toMatch(/^(29|30)$/);
     expect(right.body.error.message).toMatch(/too many failed sign-ins for this user id; try again in \d+ s/);
@@ -117,6 +120,41 @@ describe('signing in with a password (demo mode)', () => {
     });
     const fields = new Set(res.body.users.flatMap((user: object) => Object.keys(user)));
     expect([...fields].sort()).toEqual(['departmentId', 'enterpriseId', 'name', 'role', 'userId']);
+  });
+});
+
+describe('a flood of sign-ins', () => {
+  let system: LocalSystem;
+
+  beforeAll(async () => {
+    // dearer hashes than the other tests' (still under the default's): the flood outlasts the reads before it
+    system = await startTestSystem({ passwordHashing: { ln: 12, r: 8, p: 1 } });
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('hashes at most two passwords at once, refuses sign-ins beyond its queue (503), and /health answers meanwhile', async () => {
+    // Act: 100 sign-ins with distinct user ids at once, and /health while their hashes queue
+    const flood = Array.from({ length: 100 }, (_, i) => login(system, `flood-${i}`, `guess ${i}`));
+    await vi.waitFor(() => expect(system.hashing().waiting).toBeGreaterThan(0), { interval: 1 });
+    const health = await send(system, 'GET', '/health');
+    const stillHashing = system.hashing();
+    const answers = await Promise.all(flood);
+
+    // Assess
+    expect(health.status).toBe(200);
+    expect(stillHashing.running + stillHashing.waiting).toBeGreaterThan(0);
+    expect(system.hashing()).toMatchObject({ running: 0, waiting: 0, peak: 2 });
+    // how many find the queue full depends on how fast the reads before the hashes come back: each is one or other
+    expect(answers.filter((a) => a.status !== 401 && a.status !== 503)).toEqual([]);
+    for (const answer of answers.filter((a) => a.status === 503)) {
+      expect(answer.headers.get('retry-after')).toBe('2');
+      expect(answer.body.error).toEqual({
+        code: 'AUTH.BUSY',
+        message: 'too many sign-ins at once; try again in a few seconds',
+      });
+    }
   });
 });
 
@@ -471,7 +509,7 @@ describe('an admin manages the users', () => {
     expect(fresh.status).toBe(200);
   });
 
-  it("disables a user: their sign-in and their token are refused at once; enabled again, they're back", async () => {
+  it('disables a user: their sign-in and their token are refused at once; enabled again, they sign in again but the old token stays refused', async () => {
     // Prepare
     await api.post('/admin/users', 'admin', {
       userId: 'agent-qian',
@@ -489,7 +527,9 @@ describe('an admin manages the users', () => {
     const signInWhileDisabled = await login(system, 'agent-qian', 'qian password one');
     const requestWhileDisabled = await send(system, 'GET', '/projects', bearer(token));
     const enabled = await api.call('PATCH', '/admin/users/agent-qian', 'admin', { disabled: false });
-    const requestAfter = await send(system, 'GET', '/projects', bearer(token));
+    const oldTokenAfter = await send(system, 'GET', '/projects', bearer(token));
+    const signedInAgain = await login(system, 'agent-qian', 'qian password one');
+    const requestAfter = await send(system, 'GET', '/projects', bearer(signedInAgain.body.token));
 
     // Assess
     expect(disabled.body.user).toMatchObject({ name: '钱代办（停用）', disabled: true });
@@ -499,7 +539,48 @@ describe('an admin manages the users', () => {
     );
     expect(requestWhileDisabled.status).toBe(401);
     expect(enabled.body.user.disabled).toBe(false);
+    expect(oldTokenAfter.status).toBe(401);
+    expect(oldTokenAfter.body.error.code).toBe('AUTH.TOKEN_REVOKED');
     expect(requestAfter.status).toBe(200);
+  });
+
+  it('refuses, from the next request on, every token issued before a password reset; tokens issued after it work', async () => {
+    // Prepare: two sessions of one user, and their pages read (so both tokens are in the verified-token cache)
+    await api.post('/admin/users', 'admin', {
+      userId: 'agent-zhou',
+      name: '周代办',
+      role: 'agent',
+      password: 'zhou first password',
+    });
+    const before = [
+      (await login(system, 'agent-zhou', 'zhou first password')).body.token,
+      (await login(system, 'agent-zhou', 'zhou first password')).body.token,
+    ];
+    const readBefore = await Promise.all(
+      before.map((token) => send(system, 'GET', '/projects', bearer(token))),
+    );
+
+    // Act
+    await api.call('PATCH', '/admin/users/agent-zhou', 'admin', { password: 'zhou second password' });
+    const readAfter = await Promise.all(
+      before.map((token) => send(system, 'GET', '/projects', bearer(token))),
+    );
+    const fresh = (await login(system, 'agent-zhou', 'zhou second password')).body.token;
+    const freshRead = await send(system, 'GET', '/projects', bearer(fresh));
+    const renamed = await api.call('PATCH', '/admin/users/agent-zhou', 'admin', { name: '周代办（改名）' });
+    const afterRename = await send(system, 'GET', '/projects', bearer(fresh));
+
+    // Assess
+    expect(readBefore.map((r) => r.status)).toEqual([200, 200]);
+    expect(readAfter.map((r) => r.status)).toEqual([401, 401]);
+    expect(readAfter[0]?.body.error).toEqual({
+      code: 'AUTH.TOKEN_REVOKED',
+      message:
+        "the token was issued before the account's password was reset or the account was disabled; sign in again (POST /auth/login)",
+    });
+    expect(freshRead.status).toBe(200);
+    expect(renamed.status).toBe(200);
+    expect(afterRename.status).toBe(200);
   });
 
   it('will not let an admin disable their own account (403)', async () => {
@@ -539,7 +620,7 @@ describe('an admin manages the users', () => {
       '/admin/users?cursor=bm9wZQ',
       undefined,
       400,
-      /cursor is not one this API gave out/,
+      /cursor: invalid or expired page cursor; start again without it/,
     ],
   ])('answers %s with the refusal that fits', async (_what, method, path, body, status, message) => {
     // Act

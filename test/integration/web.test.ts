@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../infra/local/installation.js';
 import type { LocalSystem } from '../../infra/local/system.js';
@@ -350,6 +351,95 @@ describe('the pages', () => {
         as: 'not_found',
       }),
     );
+  });
+});
+
+describe('the security headers of the pages', () => {
+  const t = useTestSystem();
+  const styleHashOf = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+  /** Every page kind: public, sign-in, each signed-in role's, the weekly report and a printable document. */
+  async function pages(): Promise<Array<[string, Response]>> {
+    const projectId = (await t.api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await driveProject(t.system, t.api, projectId, {
+      stop: (v) => allSteps(v).some((s) => s.stepId === '1' && s.status === 'approved'),
+    });
+    await t.system.engine.settled();
+    // a supplement notice (补正通知书): a printable document
+    await t.api.post(`/projects/${projectId}/steps/7/submission`, 'agent-wang', submissionOf('7'));
+    await t.api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', {
+      outcome: 'supplement',
+      missingMaterials: [{ name: '公众参与说明', reason: '未附公示截图' }],
+    });
+    const docId = (await t.api.get(`/projects/${projectId}/documents`, 'agent-wang')).body.documents[0].docId;
+    const week = (await t.api.post('/admin/reports/weekly', 'admin', {})).body.report.week;
+    const cookieOf = async (userId: string) =>
+      `daiban_session=${(await t.api.post('/auth/login', undefined, { userId, password: DEMO_PASSWORD })).body.token}`;
+    const leader = await cookieOf('leader-zhang');
+    const agent = await cookieOf('agent-wang');
+    const paths: Array<[string, string | undefined]> = [
+      ['/', undefined],
+      ['/guide', undefined],
+      ['/sign-in', undefined],
+      ['/lookup', undefined],
+      ['/app/dashboard', leader],
+      ['/app/reports/weekly', leader],
+      [`/reports/weekly/${week}?format=html`, leader],
+      ['/app/work', agent],
+      [`/app/projects/${projectId}`, agent],
+      [`/projects/${projectId}/documents/${docId}?format=html`, agent],
+      ['/no-such-page', undefined],
+    ];
+    return Promise.all(
+      paths.map(
+        async ([path, cookie]) =>
+          [path, await t.system.app.request(path, { headers: cookie ? { cookie } : {} })] as [
+            string,
+            Response,
+          ],
+      ),
+    );
+  }
+
+  it('sends a strict Content-Security-Policy that allows each page its own styles and nothing else, on every page', async () => {
+    // Act
+    const answers = await pages();
+
+    // Assess
+    const styles = new Set<string>();
+    for (const [path, res] of answers) {
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const html = await res.text();
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("script-src 'none'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("form-action 'self'");
+      expect(csp, path).not.toContain('unsafe-inline');
+      expect(html, path).not.toMatch(/<script|\sstyle=|\son[a-z]+=/i);
+      for (const [, style] of html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)) {
+        expect(csp, `${path}: a <style> the policy does not allow`).toContain(styleHashOf(style ?? ''));
+        styles.add(style ?? '');
+      }
+    }
+    expect(styles.size).toBe(3); // the site's, the weekly report's, the printable document's
+    expect(
+      answers.filter(([, res]) => res.status !== 200).map(([path, res]) => `${path} ${res.status}`),
+    ).toEqual(['/no-such-page 404']);
+  });
+
+  it('forbids framing, sniffing and sending the address to other sites, on pages and on the API', async () => {
+    // Act
+    const signIn = await t.system.app.request('/sign-in');
+    const api = await t.system.app.request('/projects');
+
+    // Assess
+    for (const res of [signIn, api]) {
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+    expect(api.status).toBe(401);
   });
 });
 

@@ -2,6 +2,22 @@ import { html, raw } from 'hono/html';
 import type { ProjectDocument } from '../../../shared/domain/documents.js';
 import { forPeople, localDate } from '../../../shared/domain/local-time.js';
 
+/** The document page's style (in its `<style>`, allowed by its hash in the pages' Content-Security-Policy). */
+export const DOCUMENT_STYLE = `
+@page { size: A4; margin: 20mm 18mm; }
+body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; color: #000; max-width: 170mm; margin: 0 auto; }
+h1 { text-align: center; font-size: 22pt; letter-spacing: 0.3em; margin: 8mm 0 2mm; }
+.number { text-align: center; margin-bottom: 8mm; }
+table { width: 100%; border-collapse: collapse; font-size: 11.5pt; }
+th, td { border: 1px solid #000; padding: 3mm; vertical-align: top; text-align: left; }
+th { width: 24%; font-weight: normal; background: #f2f2f2; }
+table.rows th { width: auto; }
+table.rows td, table.rows th { padding: 1.5mm; font-size: 10.5pt; }
+.issuer { margin-top: 14mm; text-align: right; line-height: 2; }
+@media print { th { background: none; } }
+.sr-only { position: absolute; left: -9999px; }
+`;
+
 /** Labels of the fields a document may carry, in the order a reader expects them. */
 const LABELS: Array<[string, string]> = [
   ['projectCode', '项目代码'],
@@ -92,26 +108,14 @@ export function documentPage(document: ProjectDocument) {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${document.title} ${document.number}</title>
-    <style>
-      @page { size: A4; margin: 20mm 18mm; }
-      body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; color: #000; max-width: 170mm; margin: 0 auto; }
-      h1 { text-align: center; font-size: 22pt; letter-spacing: 0.3em; margin: 8mm 0 2mm; }
-      .number { text-align: center; margin-bottom: 8mm; }
-      table { width: 100%; border-collapse: collapse; font-size: 11.5pt; }
-      th, td { border: 1px solid #000; padding: 3mm; vertical-align: top; text-align: left; }
-      th { width: 24%; font-weight: normal; background: #f2f2f2; }
-      table.rows th { width: auto; }
-      table.rows td, table.rows th { padding: 1.5mm; font-size: 10.5pt; }
-      .issuer { margin-top: 14mm; text-align: right; line-height: 2; }
-      @media print { th { background: none; } }
-    </style>
+    <style>${raw(DOCUMENT_STYLE)}</style>
   </head>
   <body>
     <main>
       <h1>${document.title}</h1>
       <p class="number">${document.number}</p>
       <table>
-        <caption class="sr-only" style="position:absolute;left:-9999px">${document.title}</caption>
+        <caption class="sr-only">${document.title}</caption>
         <tbody>
           ${raw(rows.map(([label, value]) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`).join(''))}
         </tbody>

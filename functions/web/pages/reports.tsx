@@ -17,6 +17,21 @@ import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
+/** The weekly report's A4 style (in its `<style>`, allowed by its hash in the pages' Content-Security-Policy). */
+export const WEEKLY_STYLE = `@page{size:A4;margin:18mm 16mm}
+body{font-family:"Songti SC","SimSun","Noto Serif CJK SC",serif;color:#000;max-width:178mm;margin:0 auto;padding:8px}
+h1{text-align:center;font-size:20pt;letter-spacing:.2em;margin:6mm 0 1mm}
+.sub{text-align:center;margin-bottom:6mm}
+h2{font-size:13pt;margin:6mm 0 2mm;border-bottom:1px solid #000}
+table{width:100%;border-collapse:collapse;font-size:10.5pt;margin-bottom:3mm}
+th,td{border:1px solid #000;padding:1.5mm;text-align:left;vertical-align:top}
+th{background:#f2f2f2;font-weight:normal}
+.noprint{margin:4mm 0}
+figure{margin:0}svg{max-width:100%;height:auto}
+tr,figure{break-inside:avoid}
+@media print{.noprint{display:none}th{background:none}}
+.signature{text-align:right;margin-top:10mm}`;
+
 /** The weekly reports: the list with the trend, each report as a page that prints on A4, CSV and JSON. */
 export function reportPages(app: WebApp, deps: ApiDeps): void {
   const { ctx } = deps;
@@ -243,18 +258,7 @@ export function WeeklyReportDocument(props: { report: WeeklyReport; lang: Lang }
         <title>{t(`重点项目代办周报 ${report.week}`, `Weekly report ${report.week}`)}</title>
         <style
           dangerouslySetInnerHTML={{
-            __html: `@page{size:A4;margin:18mm 16mm}
-body{font-family:"Songti SC","SimSun","Noto Serif CJK SC",serif;color:#000;max-width:178mm;margin:0 auto;padding:8px}
-h1{text-align:center;font-size:20pt;letter-spacing:.2em;margin:6mm 0 1mm}
-.sub{text-align:center;margin-bottom:6mm}
-h2{font-size:13pt;margin:6mm 0 2mm;border-bottom:1px solid #000}
-table{width:100%;border-collapse:collapse;font-size:10.5pt;margin-bottom:3mm}
-th,td{border:1px solid #000;padding:1.5mm;text-align:left;vertical-align:top}
-th{background:#f2f2f2;font-weight:normal}
-.noprint{margin:4mm 0}
-figure{margin:0}svg{max-width:100%;height:auto}
-tr,figure{break-inside:avoid}
-@media print{.noprint{display:none}th{background:none}}`,
+            __html: WEEKLY_STYLE,
           }}
         />
       </head>
@@ -411,7 +415,7 @@ tr,figure{break-inside:avoid}
               ))}
             </tbody>
           </table>
-          <p style="text-align:right;margin-top:10mm">
+          <p class="signature">
             {t('政务服务中心 重点项目代办服务', 'Government service centre · project agency')}
             <br />
             {localDate(report.generatedAt)}

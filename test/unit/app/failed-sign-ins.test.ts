@@ -4,9 +4,12 @@ import { FailedSignIns } from '../../../shared/app/sign-in.js';
 describe('failed sign-ins of a user id', () => {
   const at = { now: 0 };
   const attempts = () =>
-    new FailedSignIns({ freeFailures: 5, lockSeconds: 30, maxLockSeconds: 900, maxTracked: 3 }, () => at.now);
+    new FailedSignIns(
+      { waitFromFailure: 5, lockSeconds: 30, maxLockSeconds: 900, maxTracked: 3 },
+      () => at.now,
+    );
 
-  it('lets five failures go by, then makes the user id wait 30 s, doubling with each further failure', () => {
+  it('makes the user id wait 30 s from its fifth failure in a row, doubling with each further failure', () => {
     // Prepare
     at.now = 0;
     const failures = attempts();
@@ -15,8 +18,8 @@ describe('failed sign-ins of a user id', () => {
     const waits = Array.from({ length: 9 }, () => failures.failed('agent-wang'));
 
     // Assess
-    expect(waits).toEqual([0, 0, 0, 0, 0, 30, 60, 120, 240]);
-    expect(failures.waitFor('agent-wang')).toBe(240);
+    expect(waits).toEqual([0, 0, 0, 0, 30, 60, 120, 240, 480]);
+    expect(failures.waitFor('agent-wang')).toBe(480);
   });
 
   it('never makes anyone wait more than the longest wait', () => {
@@ -35,7 +38,7 @@ describe('failed sign-ins of a user id', () => {
     // Prepare
     at.now = 0;
     const failures = attempts();
-    for (let i = 0; i < 6; i++) failures.failed('agent-wang');
+    for (let i = 0; i < 5; i++) failures.failed('agent-wang');
 
     // Act
     at.now = 20_500;

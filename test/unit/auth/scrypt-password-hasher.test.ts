@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCRYPT, ScryptPasswordHasher } from '../../../shared/auth/scrypt-password-hasher.js';
+import {
+  DEFAULT_HASHING,
+  DEFAULT_SCRYPT,
+  ScryptPasswordHasher,
+} from '../../../shared/auth/scrypt-password-hasher.js';
+import { UnavailableError } from '../../../shared/domain/errors.js';
 
 /** Cheap parameters: the same code path, a few milliseconds a hash. */
 const cheap = new ScryptPasswordHasher({ ln: 10, r: 8, p: 1 });
@@ -83,5 +88,32 @@ describe('password hashes (scrypt)', () => {
   it('spends a hash on a user who does not exist, and says no', async () => {
     // Act / Assess
     expect(await cheap.verifyNone('anything at all')).toBe(false);
+  });
+
+  it('runs at most two hashes at once in the process, queues a bounded number and refuses the rest (503, retry soon)', async () => {
+    // Prepare
+    const hasher = new ScryptPasswordHasher({ ln: 10, r: 8, p: 1 });
+    const stored = await hasher.hash('correct horse battery');
+
+    // Act: 50 checks at once
+    const pending = Array.from({ length: 50 }, (_, i) =>
+      i % 2 === 0 ? hasher.verify(`guess ${i}`, stored) : hasher.verifyNone(`guess ${i}`),
+    );
+    const atOnce = hasher.load;
+    const settled = await Promise.allSettled(pending);
+
+    // Assess
+    expect(DEFAULT_HASHING).toEqual({ maxConcurrent: 2, maxWaiting: 32 });
+    expect(atOnce).toMatchObject({ running: 2, waiting: 32 });
+    expect(hasher.load).toEqual({ running: 0, waiting: 0, peak: 2 });
+    const refused = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    expect(refused).toHaveLength(16);
+    for (const reason of refused) {
+      expect(reason).toBeInstanceOf(UnavailableError);
+      expect(reason).toMatchObject({ code: 'AUTH.BUSY', retryAfterSeconds: 2 });
+    }
+    expect(settled.filter((r) => r.status === 'fulfilled').map((r) => r.value)).toEqual(
+      Array(34).fill(false),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concurrencyLimit } from '../../../infra/local/concurrency-limit.js';
+import { concurrencyLimit } from '../../../shared/app/concurrency-limit.js';
 
 describe('the task handler concurrency limit', () => {
   it('runs at most so many at once and the rest in the order they came', async () => {
@@ -41,5 +41,32 @@ describe('the task handler concurrency limit', () => {
     // Assess
     await expect(failed).rejects.toThrow('boom');
     await expect(next).resolves.toBe('next');
+  });
+
+  it('refuses work at once, never running it, when its bounded queue is full', async () => {
+    // Prepare
+    const limit = concurrencyLimit(1, { maxWaiting: 2, full: () => new Error('full') });
+    const release: Array<() => void> = [];
+    const ran: number[] = [];
+    const work = (n: number) => () =>
+      new Promise<number>((done) => {
+        ran.push(n);
+        release.push(() => done(n));
+      });
+
+    // Act
+    const pending = [1, 2, 3, 4].map((n) => limit(work(n)));
+    const refused = pending[3];
+    await expect(refused).rejects.toThrow('full');
+    while (release.length > 0) {
+      release.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    const results = await Promise.all(pending.slice(0, 3));
+
+    // Assess
+    expect(results).toEqual([1, 2, 3]);
+    expect(ran).toEqual([1, 2, 3]);
+    expect(limit.peak).toBe(1);
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * Runs at most `max` pieces of work at once; the rest wait their turn, first come first served. With `maxWaiting`,
+ * the queue is bounded too: a piece of work that finds it full is refused at once with `full()`'s error, never run.
+ *
+ * @example const limit = concurrencyLimit(8); await limit(() => handleCallbackTask(ctx, input));
+ * const hashes = concurrencyLimit(2, { maxWaiting: 32, full: () => new UnavailableError('AUTH.BUSY', 'busy') });
+ */
+export type ConcurrencyLimit = {
+  <T>(work: () => Promise<T>): Promise<T>;
+  /** how many wait for a turn */
+  readonly waiting: number;
+  /** how many run now */
+  readonly running: number;
+  /** the most that ever ran at once */
+  readonly peak: number;
+};
+
+export type QueueBound = {
+  /** how many may wait for a turn at most */
+  maxWaiting: number;
+  /** the error a piece of work that finds the queue full is refused with */
+  full: () => Error;
+};
+
+export function concurrencyLimit(max: number, bound?: QueueBound): ConcurrencyLimit {
+  let running = 0;
+  let peak = 0;
+  const queue: Array<() => void> = [];
+  const limit = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running >= max) {
+      if (bound && queue.length >= bound.maxWaiting) throw bound.full();
+      // the turn is handed over with its slot (`running` unchanged), so no newcomer slips in between
+      await new Promise<void>((turn) => queue.push(turn));
+    } else {
+      running += 1;
+    }
+    peak = Math.max(peak, running);
+    try {
+      return await work();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+  return Object.defineProperties(limit, {
+    waiting: { get: () => queue.length },
+    running: { get: () => running },
+    peak: { get: () => peak },
+  }) as ConcurrencyLimit;
+}
