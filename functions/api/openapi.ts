@@ -79,7 +79,7 @@ type RouteDefinition = {
 
 /**
  * Declares in every operation of the document the answers and headers the app's middleware gives it (not its own
- * handler): 413 for a body over the limit on every route that takes a body, and on every POST that takes an
+ * handler): 413 for a body over the limit (on every route: the limit holds whatever the method), and on every POST that takes an
  * Idempotency-Key (`keyed`), the header and its 422. A wrong method's 405 (with `Allow`) is one shared answer,
  * described in `components.responses`.
  */
@@ -91,9 +91,8 @@ export function declareCommonAnswers(
     if (definition.type !== 'route') continue;
     const route = definition.route as RouteDefinition;
     const method = route.method.toLowerCase();
-    if (method === 'post' || method === 'put' || method === 'patch') {
-      route.responses['413'] ??= failure('the request body is over 256 KB: nothing was read or changed');
-    }
+    // the body limit holds for every request, whatever its method
+    route.responses['413'] ??= failure('the request body is over 256 KB: nothing was read or changed');
     if (method === 'post' && keyed(method, route.path)) {
       route.request = { ...route.request, headers: route.request?.headers ?? IdempotencyKeyHeader };
       route.responses['422'] ??= failure('the Idempotency-Key was used for a different request');
