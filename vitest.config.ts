@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time on a 2-core machine (vitest's default leaves one core idle): most integration and e2e
+    // files spend their time waiting on DynamoDB Local, a runtime process or an outage, not on the CPU.
+    maxWorkers: 2,
     // the AWS SDK's Node 22 notice would repeat in every worker; the README covers supported versions
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', './test/support/summary-reporter.ts'],

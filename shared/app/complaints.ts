@@ -22,6 +22,7 @@ import type { AppContext } from './context.js';
 import { loadState } from './load.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
 import { relay } from './relay.js';
+import { alertMissingYears } from './sla-sweep.js';
 import { type StatAddition, statsOps } from './stats-effects.js';
 
 /**
@@ -140,8 +141,20 @@ export async function fileComplaint(
       [{ dimension: 'department', id: departmentId, add: { complaints: 1 } }],
       [{ op: 'take_serial', sequence, expected: previous, next: serial }],
     );
+    // its due date counted through a year without a schedule: held on the guess, and the admins told once a year
+    if (complaint.dueFlagged)
+      await alertMissingYears(ctx, yearsWithoutSchedule(ctx, complaint.dueDate, now), now);
     return complaint;
   });
+}
+
+/** The years from `now` to `date` whose working-day schedule the calendar does not have. */
+function yearsWithoutSchedule(ctx: AppContext, date: string, now: Date): number[] {
+  const years: number[] = [];
+  for (let year = Number(chinaDate(now).slice(0, 4)); year <= Number(date.slice(0, 4)); year += 1) {
+    if (!ctx.calendar.knownYears.includes(year)) years.push(year);
+  }
+  return years;
 }
 
 async function handle(

@@ -83,7 +83,7 @@ export async function sweepItem(
       }
     });
     await applyTransition(ctx, state, written, { actor: SYSTEM_ACTOR, ops, sends: effects.sends, stats });
-    await alertMissingYears(ctx, actions, now);
+    await alertMissingYears(ctx, heldYears(actions), now);
     const breaches = actions.filter((a) => a.kind === 'red').length;
     const deemed = actions.filter((a) => a.kind === 'deemed').length;
     if (breaches > 0) ctx.metrics?.add('Breaches', breaches);
@@ -186,10 +186,8 @@ export function overdueText(overdueDays: number): string {
  * schedule was held; the admins are told to add that year, once per missing year however many items wait on it (a
  * setting claimed once marks a year as told; the recompute after the admin adds the year re-arms every item).
  */
-async function alertMissingYears(ctx: AppContext, actions: readonly SlaAction[], now: Date): Promise<void> {
-  const held = actions.filter((a): a is Extract<SlaAction, { kind: 'held' }> => a.kind === 'held');
-  const years = [...new Set(held.flatMap((a) => a.years))].sort();
-  for (const year of years) {
+export async function alertMissingYears(ctx: AppContext, years: readonly number[], now: Date): Promise<void> {
+  for (const year of [...new Set(years)].sort()) {
     if (ctx.calendar.knownYears.includes(year)) continue;
     const claimed = await ctx.store.putSetting(
       `calendar-missing-alert#${year}`,
@@ -217,6 +215,10 @@ async function alertMissingYears(ctx: AppContext, actions: readonly SlaAction[],
     if (notes.length > 0) await ctx.store.commit(notes);
   }
 }
+
+/** The years without a schedule the held deadlines were counted through. */
+const heldYears = (actions: readonly SlaAction[]): number[] =>
+  actions.flatMap((a) => (a.kind === 'held' ? a.years : []));
 
 /** The 超时默认通知单: numbered, stored on the project, readable as JSON and as a printable page. */
 async function deemedNotice(

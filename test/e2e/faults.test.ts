@@ -100,7 +100,12 @@ describe('the spine under faults', () => {
     dataDirs.push(dataDir);
     const [port, dynamoPort] = [await freePort(), await freePort()];
     // the test brings DynamoDB Local back itself: the runtime's own restart (see dynamodb-outage.test.ts) waits longer
-    const runtime = await start(dataDir, port, dynamoPort, { DAIBAN_DYNAMODB_RESTART_DELAY_MS: '600000' });
+    // (and the audit takes a project waiting on nothing as stuck after 20 s, not the default 300 s: an outage can
+    // leave one so, and the test waits for every project to move)
+    const runtime = await start(dataDir, port, dynamoPort, {
+      DAIBAN_DYNAMODB_RESTART_DELAY_MS: '600000',
+      DAIBAN_STUCK_AFTER_SECONDS: '20',
+    });
     const users = new Users(`http://127.0.0.1:${port}`);
     expect((await users.call('POST', '/chains', 'admin', FAULT_CHAIN)).status).toBe(201);
     const projects = await registerProjects(users, 30);

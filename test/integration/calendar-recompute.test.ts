@@ -283,3 +283,44 @@ describe('a 容缺 supply deadline counted through a year without a schedule', (
     expect(await credit()).toContainEqual(expect.objectContaining({ deferralsMissed: 1 }));
   });
 });
+
+describe('an efficiency complaint due in a year without a schedule', () => {
+  // Monday 28 December 2026: the complaint's five working days run into 2027, which the calendar lacks
+  const clock = new ManualClock(beijing('2026-12-28 09:00'));
+  let system: LocalSystem;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ clock, log: silentLogger });
+    api = new ApiClient(system);
+  });
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('marks its due date a guess, holds it there and tells the admins once to add 2027', async () => {
+    // Prepare
+    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await system.engine.settled();
+    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
+
+    // Act: two complaints on the guess
+    const complain = () =>
+      api.post(`/projects/${projectId}/steps/1/complaints`, 'agent-wang', {
+        category: 'delay',
+        description: '受理后久拖不办，年底前未作决定',
+      });
+    const first = await complain();
+    const second = await complain();
+
+    // Assess
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(first.body.complaint.dueFlagged).toBe(true);
+    const news = ((await api.get('/me/notifications', 'admin')).body.notifications as any[]).filter(
+      (n) => n.kind === 'calendar',
+    );
+    expect(news).toHaveLength(1);
+    expect(news[0].title).toContain('2027');
+  });
+});

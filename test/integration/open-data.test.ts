@@ -37,7 +37,7 @@ describe('open data: approvals by project code, and the weekly feed', () => {
     await t.api.post(`/projects/${ids.filed}/steps/1/submission`, 'agent-wang', submissionOf('1'));
     await t.api.post(`/projects/${ids.filed}/steps/1/decision`, 'officer-drc', {
       outcome: 'approved',
-      document: { number: '-江宁发改备〔2026〕"88"号', date: '2026-03-02' },
+      document: { number: '-江宁发改备〔2026〕"88"号', date: chinaDate(t.system.ctx.clock.now()) },
     });
     ids.fresh = (
       await t.api.post('/projects', 'agent-li', projectRegistration({ agentId: 'agent-li' }))
@@ -71,7 +71,7 @@ describe('open data: approvals by project code, and the weekly feed', () => {
         department: expect.any(String),
         outcome: 'approved',
         documentNumber: '-江宁发改备〔2026〕"88"号',
-        documentDate: '2026-03-02',
+        documentDate: chinaDate(t.system.ctx.clock.now()),
         decidedDate: chinaDate(t.system.ctx.clock.now()),
       },
     ]);
@@ -89,7 +89,7 @@ describe('open data: approvals by project code, and the weekly feed', () => {
     expect(text.startsWith('\uFEFF"项目代码"')).toBe(true);
     expect(header?.split(',')).toHaveLength(14);
     expect(row).toContain(`"${national}","national","'=HYPERLINK(""http://x"")智能装备, 一期"`);
-    expect(row).toContain(`"'-江宁发改备〔2026〕""88""号","2026-03-02"`);
+    expect(row).toContain(`"'-江宁发改备〔2026〕""88""号","${chinaDate(t.system.ctx.clock.now())}"`);
     expect(rest).toEqual(['']);
   });
 
