@@ -329,6 +329,41 @@ describe('the pages', () => {
     expect(allSteps(view.body).find((s) => s.stepId === '1')?.status).toBe('approved');
   });
 
+  it('lets the convener reschedule and cancel a meeting from its page, showing the reason for a refusal', async () => {
+    // Prepare: a meeting on a step in review, a day ahead
+    const created = await t.api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '改期演示项目' }),
+    );
+    const projectId = created.body.projectId as string;
+    await driveProject(t.system, t.api, projectId, { leave: ['7'] });
+    const meeting = await t.api.post('/meetings', 'leader-zhang', {
+      title: '改期演示联审会',
+      agenda: [{ projectId, stepId: '7' }],
+      scheduledAt: new Date(t.system.ctx.clock.now().getTime() + 86_400_000).toISOString(),
+      place: '三楼会议室',
+    });
+    const meetingId = meeting.body.meeting.meetingId as string;
+    const cookie = await signIn('leader-zhang');
+
+    // Act
+    const toPast = await post(`/app/meetings/${meetingId}/reschedule`, cookie, {
+      scheduledAt: '2026-01-05T09:30',
+      reason: '提前',
+    });
+    const cancelled = await post(`/app/meetings/${meetingId}/cancellation`, cookie, {
+      reason: '部门已直接办结',
+    });
+    const stored = (await t.api.get(`/meetings/${meetingId}`, 'leader-zhang')).body.meeting;
+
+    // Assess
+    expect(toPast.status).toBe(400);
+    expect(await toPast.text()).toContain('not in the future');
+    expect(cancelled.status).toBe(303);
+    expect(stored).toMatchObject({ status: 'cancelled', cancelled: { reason: '部门已直接办结' } });
+  });
+
   it("keeps an investor to their own enterprise's projects, as the API does", async () => {
     // Prepare
     const created = await t.api.post('/projects', 'agent-wang', projectRegistration({ name: '金陵项目' }));

@@ -14,11 +14,13 @@ import { decide } from '../../../shared/domain/access-policy.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
 import { localDateTime } from '../../../shared/domain/local-time.js';
 import type { Meeting } from '../../../shared/domain/meeting.js';
+import type { Principal } from '../../../shared/domain/principal.js';
 import type { ApiDeps } from '../../api/env.js';
+import type { Translate } from '../i18n.js';
 import { meetingStatusText, outcomeText } from '../labels.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
-import { act, formOf, linesOf, me, render, type WebApp, type WebContext } from '../web-env.js';
+import { act, type Form, formOf, linesOf, me, render, type WebApp, type WebContext } from '../web-env.js';
 import { materialsFromLines } from './inbox.js';
 import { beijingInstant } from './leader.js';
 
@@ -329,60 +331,48 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
     );
   });
 
-  app.post('/app/meetings/:id/reschedule', async (c) => {
-    const principal = me(c);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const meetingId = MeetingId.parse(c.req.param('id'));
-        const place = String(form.get('place') ?? '').trim();
-        await rescheduleMeeting(ctx, principal, meetingId, {
-          scheduledAt: beijingInstant(form.get('scheduledAt'), t('时间', 'when')),
-          ...(place ? { place: z.string().max(200).parse(place) } : {}),
-          reason: z
-            .string()
-            .trim()
-            .min(1, t('请说明改期理由', 'say why the meeting moves'))
-            .max(500)
-            .parse(form.get('reason')),
-        });
-        return {
-          message: t('已改期并通知参会各方', 'Rescheduled; everyone invited is told'),
-          to: `/app/meetings/${meetingId}`,
-        };
-      },
-      (error, status) => meetingPage(c, error, status),
-    );
+  /**
+   * A form of the convener's on a meeting's page: `run` calls the use case and says what was done; a refusal shows
+   * the page again with the reason.
+   */
+  const conveneForm = (
+    action: string,
+    run: (input: { principal: Principal; form: Form; t: Translate; meetingId: string }) => Promise<string>,
+  ) =>
+    app.post(`/app/meetings/:id/${action}`, async (c) => {
+      const principal = me(c);
+      const form = await formOf(c);
+      const { t } = c.get('page');
+      return act(
+        c,
+        async () => {
+          const meetingId = MeetingId.parse(c.req.param('id'));
+          return { message: await run({ principal, form, t, meetingId }), to: `/app/meetings/${meetingId}` };
+        },
+        (error, status) => meetingPage(c, error, status),
+      );
+    });
+  const reasonOf = (form: Form, missing: string) =>
+    z.string().trim().min(1, missing).max(500).parse(form.get('reason'));
+
+  conveneForm('reschedule', async ({ principal, form, t, meetingId }) => {
+    const place = String(form.get('place') ?? '').trim();
+    await rescheduleMeeting(ctx, principal, meetingId, {
+      scheduledAt: beijingInstant(form.get('scheduledAt'), t('时间', 'when')),
+      ...(place ? { place: z.string().max(200).parse(place) } : {}),
+      reason: reasonOf(form, t('请说明改期理由', 'say why the meeting moves')),
+    });
+    return t('已改期并通知参会各方', 'Rescheduled; everyone invited is told');
   });
 
-  app.post('/app/meetings/:id/cancellation', async (c) => {
-    const principal = me(c);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const meetingId = MeetingId.parse(c.req.param('id'));
-        await cancelMeeting(
-          ctx,
-          principal,
-          meetingId,
-          z
-            .string()
-            .trim()
-            .min(1, t('请说明取消理由', 'say why the meeting is cancelled'))
-            .max(500)
-            .parse(form.get('reason')),
-        );
-        return {
-          message: t('会议已取消并通知参会各方', 'Cancelled; everyone invited is told'),
-          to: `/app/meetings/${meetingId}`,
-        };
-      },
-      (error, status) => meetingPage(c, error, status),
+  conveneForm('cancellation', async ({ principal, form, t, meetingId }) => {
+    await cancelMeeting(
+      ctx,
+      principal,
+      meetingId,
+      reasonOf(form, t('请说明取消理由', 'say why the meeting is cancelled')),
     );
+    return t('会议已取消并通知参会各方', 'Cancelled; everyone invited is told');
   });
 
   app.post('/app/meetings/:id/response', async (c) => {
