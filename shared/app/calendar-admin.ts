@@ -6,13 +6,16 @@ import {
   type YearSchedule,
   yearScheduleProblems,
 } from '../domain/calendar-overrides.js';
+import { findStep } from '../domain/chain-graph.js';
 import { recountComplaint } from '../domain/complaint-sla.js';
+import { DOCUMENT_TITLES, type ProjectDocument } from '../domain/documents.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import { noticeCorrection } from '../domain/notice-correction.js';
 import type { Principal } from '../domain/principal.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { itemKey, type ProjectStep } from '../domain/project.js';
 import { recomputeDue } from '../domain/step-lifecycle.js';
+import { chinaDate } from '../domain/working-days.js';
 import type { Page, PageRequest } from '../store/store.port.js';
 import { WORK_SHARDS } from '../store/table.js';
 import { applyTransition, retryOnConflict } from './commit.js';
@@ -267,11 +270,39 @@ async function correctNotices(ctx: AppContext, from: string): Promise<number> {
         ],
         now,
       );
+      // the correcting record is a document of its own too, listed and printable beside the notice it corrects
+      const found = findStep(state.chain, target.stepId);
+      const correction: ProjectDocument = {
+        projectId: state.project.projectId,
+        docId: ctx.newId(),
+        kind: 'notice_correction',
+        number: `${String(record.data?.notice ?? '')}更正`,
+        title: DOCUMENT_TITLES.notice_correction,
+        issuedAt: now.toISOString(),
+        ...target,
+        ...(item.departmentId ? { departmentId: item.departmentId } : {}),
+        fields: {
+          projectCode: state.project.code,
+          projectName: state.project.name,
+          enterpriseName: state.project.enterpriseName,
+          stepName: found?.step.name ?? target.stepId,
+          correctedNotice: record.data?.notice ?? null,
+          correctedNoticeDate: record.data?.noticeDate ?? null,
+          dueDate: record.after?.dueDate ?? null,
+          deemableFrom: record.data?.deemableFrom ?? null,
+          noticeDate: chinaDate(now),
+          consequence: message,
+        },
+      };
       await applyTransition(
         ctx,
         state,
         { changes: [], events: [record], owed: [], relies: [] },
-        { actor: SYSTEM_ACTOR, ops: effects.ops, sends: effects.sends },
+        {
+          actor: SYSTEM_ACTOR,
+          ops: [...effects.ops, { op: 'put_document', document: correction }],
+          sends: effects.sends,
+        },
       );
       return true;
     });

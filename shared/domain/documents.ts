@@ -10,6 +10,8 @@ export const DocumentKindSchema = z.enum([
   'acceptance_notice',
   'supplement_notice',
   'meeting_minutes',
+  /** a 超时默认通知单 a calendar change proved wrong: the notice stays as issued, this record corrects it */
+  'notice_correction',
 ]);
 export type DocumentKind = z.infer<typeof DocumentKindSchema>;
 
@@ -34,4 +36,5 @@ export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
   acceptance_notice: '受理通知书',
   supplement_notice: '一次性告知书',
   meeting_minutes: '会议纪要',
+  notice_correction: '超时默认通知单更正记录',
 };

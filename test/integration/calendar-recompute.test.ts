@@ -106,6 +106,17 @@ describe('a local closure moves the dates already derived, and corrects a notice
       data: { notice: '超时默认〔2026〕第0001号', noticeDate: '2026-12-02', deemableFrom: '2026-12-03' },
     });
     expect((await documents()).find((d) => d.kind === 'deemed_approval_notice')).toEqual(issued);
+    // the correcting record is a document of its own, listed on the project beside the notice it corrects
+    const corrected = (await documents()).filter((d) => d.kind === 'notice_correction');
+    expect(corrected).toHaveLength(1);
+    expect(corrected[0]).toMatchObject({
+      number: '超时默认〔2026〕第0001号更正',
+      fields: {
+        correctedNotice: '超时默认〔2026〕第0001号',
+        dueDate: '2026-12-02',
+        deemableFrom: '2026-12-03',
+      },
+    });
     const news = (await api.get('/me/notifications', 'officer-drc')).body.notifications as any[];
     expect(news.some((n) => n.kind === 'calendar' && n.title.includes('超时默认〔2026〕第0001号'))).toBe(
       true,
