@@ -506,7 +506,9 @@ describe('a project never contradicts itself, whatever happens in whatever order
         if (world.state.project.status === 'withdrawn') seen.withdrawn += 1;
         if (world.state.project.currentStageIndex > 0) seen.stagesAdvanced += 1;
       }),
-      { numRuns: 1000 },
+      // a fixed seed: the same 1,000 sequences each run, so the coverage below is a fact, not a chance (a failure
+      // prints its seed and path to replay; change the seed to explore other sequences)
+      { numRuns: 1000, seed: 20261207 },
     );
     // the sequences went where the contradictions were: revocations (some behind the project), completions
     expect(seen.revocationsBehind, JSON.stringify(seen)).toBeGreaterThan(10);
