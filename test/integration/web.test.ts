@@ -364,6 +364,67 @@ describe('the pages', () => {
     expect(stored).toMatchObject({ status: 'cancelled', cancelled: { reason: '部门已直接办结' } });
   });
 
+  it('lets the admin create a user, reset their password and disable them on the administration page', async () => {
+    // Prepare
+    const cookie = await signIn('admin');
+
+    // Act
+    const created = await post('/app/admin/users', cookie, {
+      userId: 'officer-page',
+      name: '页面新建经办人',
+      role: 'officer',
+      departmentId: 'ENV',
+      password: 'page-made-password-1',
+    });
+    const tooShort = await post('/app/admin/users/officer-page', cookie, { password: 'short' });
+    const reset = await post('/app/admin/users/officer-page', cookie, { password: 'page-reset-password-2' });
+    const withNew = await signInForm({ userId: 'officer-page', password: 'page-reset-password-2', next: '' });
+    const disabled = await post('/app/admin/users/officer-page', cookie, { disabled: 'true' });
+    const afterDisable = await signInForm({
+      userId: 'officer-page',
+      password: 'page-reset-password-2',
+      next: '',
+    });
+    const asOfficer = await post('/app/admin/users', await signIn('officer-drc'), {
+      userId: 'x-nope',
+      name: 'x',
+      role: 'admin',
+      password: 'page-made-password-1',
+    });
+
+    // Assess
+    expect(created.status).toBe(303);
+    expect(tooShort.status).toBe(400);
+    expect(reset.status).toBe(303);
+    expect(withNew.headers.get('set-cookie') ?? '').toMatch(/daiban_session=/);
+    expect(disabled.status).toBe(303);
+    expect(afterDisable.headers.get('set-cookie') ?? '').not.toMatch(/daiban_session=[^;]/);
+    expect(asOfficer.status).toBe(403);
+    const profile = (await t.api.get('/admin/users/officer-page', 'admin')).body.user;
+    expect(profile).toMatchObject({ role: 'officer', departmentId: 'ENV', disabled: true });
+  });
+
+  it('lets the admin change the SLA policy on the administration page, applied at once', async () => {
+    // Prepare
+    const cookie = await signIn('admin');
+    const policy = (await t.api.get('/sla-policy')).body.policy;
+    const page = await (await t.system.app.request('/app/admin', { headers: { cookie } })).text();
+
+    // Act
+    const broken = await post('/app/admin/sla-policy', cookie, { policy: '{"yellowDaysLeft": ' });
+    const saved = await post('/app/admin/sla-policy', cookie, {
+      policy: JSON.stringify({ ...policy, yellowDaysLeft: 2 }),
+    });
+    const after = (await t.api.get('/sla-policy')).body.policy;
+    await post('/app/admin/sla-policy', cookie, { policy: JSON.stringify(policy) });
+
+    // Assess
+    expect(page).toContain('时限监察规则');
+    expect(broken.status).toBe(400);
+    expect(saved.status).toBe(303);
+    expect(after.yellowDaysLeft).toBe(2);
+  });
+
   it("keeps an investor to their own enterprise's projects, as the API does", async () => {
     // Prepare
     const created = await t.api.post('/projects', 'agent-wang', projectRegistration({ name: '金陵项目' }));

@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { calendarView, changeCalendar } from '../../../shared/app/calendar-admin.js';
 import { realClockControl } from '../../../shared/app/clock-control.js';
-import { SLA_POLICY_SETTING } from '../../../shared/app/live-settings.js';
 import { markRead, myNotifications } from '../../../shared/app/notifications.js';
 import { getProjectDocument, itemView, listProjectDocuments } from '../../../shared/app/queries.js';
 import { agentReport, departmentReport, enterpriseCreditReport } from '../../../shared/app/reports.js';
+import { changeSlaPolicy } from '../../../shared/app/sla-policy-admin.js';
 import { endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
@@ -162,12 +162,7 @@ export function slaRoutes(deps: ApiDeps) {
       request: { body: body(SlaPolicySchema) },
       responses: { 200: json('the policy, applied at once', SlaPolicyResultSchema), ...errorResponses },
     }),
-    async (c) => {
-      assertAllowed(c.get('principal'), 'admin.operate');
-      await ctx.store.putSetting(SLA_POLICY_SETTING, c.req.valid('json'));
-      await ctx.settings.refresh(ctx.store, { force: true });
-      return c.json({ policy: ctx.settings.sla }, 200);
-    },
+    async (c) => c.json({ policy: await changeSlaPolicy(ctx, c.get('principal'), c.req.valid('json')) }, 200),
   );
 
   for (const part of [false, true]) {

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { calendarView, changeCalendar } from '../../../shared/app/calendar-admin.js';
 import { publishChain } from '../../../shared/app/publish-chain.js';
+import { changeSlaPolicy } from '../../../shared/app/sla-policy-admin.js';
+import {
+  CreateUserInputSchema,
+  createUser,
+  UpdateUserInputSchema,
+  updateUser,
+} from '../../../shared/app/user-admin.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
 import { chainKey } from '../../../shared/domain/chain.js';
 import { InvalidInputError, NotFoundError } from '../../../shared/domain/errors.js';
+import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
 import { ChinaDateSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps } from '../../api/env.js';
 import { roleText } from '../labels.js';
@@ -22,7 +30,7 @@ const parseJson = (text: string, what: string): unknown => {
 
 /** Administration: departments, chains (publish a version), the working-day calendar, users. */
 export function adminPages(app: WebApp, deps: ApiDeps): void {
-  const { ctx } = deps;
+  const { ctx, accounts } = deps;
 
   const adminPage = async (c: WebContext, error?: string, status?: RefusalStatus) => {
     const page = c.get('page');
@@ -109,6 +117,22 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
             </form>
           </details>
         </section>
+        <section class="card" aria-labelledby="sla-h">
+          <h2 id="sla-h">{t('时限监察规则', 'SLA policy')}</h2>
+          <p class="hint">
+            {t(
+              '黄灯阈值、督办升级阶梯（超期工作日数）、约谈与蜗牛奖、效能投诉时限。修改后立即在各处生效。',
+              'Yellow thresholds, the escalation ladder (working days overdue), repeat offenders, complaint limits. Applied at once everywhere.',
+            )}
+          </p>
+          <form method="post" action="/app/admin/sla-policy">
+            <label for="sla-json">{t('规则（JSON）', 'Policy (JSON)')}</label>
+            <textarea id="sla-json" name="policy" rows={14}>
+              {JSON.stringify(ctx.settings.sla, null, 2)}
+            </textarea>
+            <button type="submit">{t('保存并生效', 'Save and apply')}</button>
+          </form>
+        </section>
         <section class="card" aria-labelledby="dept-h">
           <h2 id="dept-h">{t('部门', 'Departments')}</h2>
           <Scroll label={t('部门', 'Departments')}>
@@ -144,6 +168,7 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
                   <th scope="col">{t('姓名', 'Name')}</th>
                   <th scope="col">{t('角色', 'Role')}</th>
                   <th scope="col">{t('部门 / 企业', 'Department / enterprise')}</th>
+                  {accounts ? <th scope="col">{t('管理', 'Manage')}</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -153,11 +178,53 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
                     <td>{u.name}</td>
                     <td>{roleText(t, u.role)}</td>
                     <td>{u.departmentId ?? u.enterpriseId ?? '—'}</td>
+                    {accounts ? (
+                      <td>
+                        <form method="post" action={`/app/admin/users/${u.userId}`}>
+                          <input type="hidden" name="disabled" value={u.disabled ? 'false' : 'true'} />
+                          <button type="submit">
+                            {u.disabled ? t('启用', 'Enable') : t('停用', 'Disable')}
+                          </button>
+                        </form>
+                        <form method="post" action={`/app/admin/users/${u.userId}`}>
+                          <label for={`pw-${u.userId}`}>{t('重置密码', 'New password')}</label>
+                          <input
+                            type="password"
+                            id={`pw-${u.userId}`}
+                            name="password"
+                            autocomplete="new-password"
+                          />
+                          <button type="submit">{t('重置', 'Reset')}</button>
+                        </form>
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
             </table>
           </Scroll>
+          {accounts ? (
+            <form method="post" action="/app/admin/users" aria-labelledby="new-user-h">
+              <h3 id="new-user-h">{t('新建用户', 'New user')}</h3>
+              <label for="nu-id">{t('账号', 'User id')}</label>
+              <input type="text" id="nu-id" name="userId" required />
+              <label for="nu-name">{t('姓名', 'Name')}</label>
+              <input type="text" id="nu-name" name="name" required />
+              <label for="nu-role">{t('角色', 'Role')}</label>
+              <select id="nu-role" name="role">
+                {(['agent', 'officer', 'investor', 'leader', 'efficiency', 'admin'] as const).map((role) => (
+                  <option value={role}>{roleText(t, role)}</option>
+                ))}
+              </select>
+              <label for="nu-dept">{t('部门（经办人）', 'Department (officers)')}</label>
+              <input type="text" id="nu-dept" name="departmentId" />
+              <label for="nu-ent">{t('统一社会信用代码（业主）', 'Credit code (investors)')}</label>
+              <input type="text" id="nu-ent" name="enterpriseId" />
+              <label for="nu-pw">{t('初始密码（至少 12 位）', 'Initial password (12+ characters)')}</label>
+              <input type="password" id="nu-pw" name="password" autocomplete="new-password" required />
+              <button type="submit">{t('新建', 'Create')}</button>
+            </form>
+          ) : null}
         </section>
         <p>
           <a href="/app/reports/weekly">{t('周报（生成与查看）', 'Weekly reports (generate and read)')}</a>
@@ -168,6 +235,83 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
   };
 
   app.get('/app/admin', (c) => adminPage(c));
+
+  app.post('/app/admin/sla-policy', async (c) => {
+    const principal = requireRole(c, ['admin']);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      async () => {
+        const policy = SlaPolicySchema.parse(
+          parseJson(form.get('policy'), t('时限监察规则', 'the SLA policy')),
+        );
+        await changeSlaPolicy(ctx, principal, policy);
+        return { message: t('时限监察规则已保存并生效', 'SLA policy saved and applied'), to: '/app/admin' };
+      },
+      (error, status) => adminPage(c, error, status),
+    );
+  });
+
+  // Users (the product's own directory): create with an initial password, disable or enable, reset a password.
+  if (accounts) {
+    const filled = (form: Awaited<ReturnType<typeof formOf>>, name: string) => {
+      const value = String(form.get(name) ?? '').trim();
+      return value === '' ? {} : { [name]: value };
+    };
+    app.post('/app/admin/users', async (c) => {
+      const principal = requireRole(c, ['admin']);
+      const form = await formOf(c);
+      const { t } = c.get('page');
+      return act(
+        c,
+        async () => {
+          const input = CreateUserInputSchema.parse({
+            userId: form.get('userId'),
+            name: form.get('name'),
+            role: form.get('role'),
+            ...filled(form, 'departmentId'),
+            ...filled(form, 'enterpriseId'),
+            password: form.get('password'),
+          });
+          const user = await createUser(ctx, accounts.passwords, principal, input);
+          return { message: t(`已新建用户 ${user.userId}`, `Created ${user.userId}`), to: '/app/admin' };
+        },
+        (error, status) => adminPage(c, error, status),
+      );
+    });
+    app.post('/app/admin/users/:userId', async (c) => {
+      const principal = requireRole(c, ['admin']);
+      const form = await formOf(c);
+      const { t } = c.get('page');
+      return act(
+        c,
+        async () => {
+          const userId = z
+            .string()
+            .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+            .parse(c.req.param('userId'));
+          const disabled = form.get('disabled');
+          const change = UpdateUserInputSchema.parse({
+            ...(disabled === 'true' || disabled === 'false' ? { disabled: disabled === 'true' } : {}),
+            ...filled(form, 'password'),
+          });
+          await updateUser(ctx, accounts.passwords, principal, userId, change);
+          const done =
+            change.password !== undefined
+              ? t(
+                  `已重置 ${userId} 的密码，此前的登录凭证一律作废`,
+                  `Reset ${userId}'s password; earlier sessions end`,
+                )
+              : change.disabled
+                ? t(`已停用 ${userId}`, `Disabled ${userId}`)
+                : t(`已启用 ${userId}`, `Enabled ${userId}`);
+          return { message: done, to: '/app/admin' };
+        },
+        (error, status) => adminPage(c, error, status),
+      );
+    });
+  }
 
   app.get('/app/admin/chains/:id/:version', async (c) => {
     requireRole(c, ['admin']);
