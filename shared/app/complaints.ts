@@ -14,6 +14,7 @@ import {
 import { type ComplaintSlaAction, complaintCheckAt, complaintSlaStep } from '../domain/complaint-sla.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { type Principal, SYSTEM_ACTOR } from '../domain/principal.js';
+import { missingYears } from '../domain/sla.js';
 import { COMPLAINT_RUNG_NAMES } from '../domain/sla-policy.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { Page, PageRequest, StoreOp } from '../store/store.port.js';
@@ -143,18 +144,9 @@ export async function fileComplaint(
     );
     // its due date counted through a year without a schedule: held on the guess, and the admins told once a year
     if (complaint.dueFlagged)
-      await alertMissingYears(ctx, yearsWithoutSchedule(ctx, complaint.dueDate, now), now);
+      await alertMissingYears(ctx, missingYears(ctx.calendar, chinaDate(now), complaint.dueDate), now);
     return complaint;
   });
-}
-
-/** The years from `now` to `date` whose working-day schedule the calendar does not have. */
-function yearsWithoutSchedule(ctx: AppContext, date: string, now: Date): number[] {
-  const years: number[] = [];
-  for (let year = Number(chinaDate(now).slice(0, 4)); year <= Number(date.slice(0, 4)); year += 1) {
-    if (!ctx.calendar.knownYears.includes(year)) years.push(year);
-  }
-  return years;
 }
 
 async function handle(
