@@ -290,52 +290,11 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app/meetings/:id', (c) => meetingPage(c));
 
-  app.post('/app/meetings/:id/answer', async (c) => {
-    const principal = me(c);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const meetingId = MeetingId.parse(c.req.param('id'));
-        const answer =
-          form.get('accept') === 'yes'
-            ? {
-                accept: true as const,
-                scheduledAt: beijingInstant(form.get('scheduledAt'), t('时间', 'when')),
-                place: z
-                  .string()
-                  .trim()
-                  .min(1, t('请填写地点', 'give the place'))
-                  .max(200)
-                  .parse(form.get('place')),
-              }
-            : {
-                accept: false as const,
-                reason: z
-                  .string()
-                  .trim()
-                  .min(1, t('请说明不同意的理由', 'say why it is declined'))
-                  .max(1000)
-                  .parse(form.get('reason')),
-              };
-        await answerMeetingRequest(ctx, principal, meetingId, answer);
-        return {
-          message: answer.accept
-            ? t('已安排联审会', 'Meeting scheduled')
-            : t('已答复不同意', 'Request declined'),
-          to: `/app/meetings/${meetingId}`,
-        };
-      },
-      (error, status) => meetingPage(c, error, status),
-    );
-  });
-
   /**
-   * A form of the convener's on a meeting's page: `run` calls the use case and says what was done; a refusal shows
-   * the page again with the reason.
+   * A form on a meeting's page (an answer, attendance, a move of the convener's): `run` calls the use case and says
+   * what was done; a refusal shows the page again with the reason.
    */
-  const conveneForm = (
+  const meetingForm = (
     action: string,
     run: (input: { principal: Principal; form: Form; t: Translate; meetingId: string }) => Promise<string>,
   ) =>
@@ -352,10 +311,36 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
         (error, status) => meetingPage(c, error, status),
       );
     });
+  meetingForm('answer', async ({ principal, form, t, meetingId }) => {
+    const answer =
+      form.get('accept') === 'yes'
+        ? {
+            accept: true as const,
+            scheduledAt: beijingInstant(form.get('scheduledAt'), t('时间', 'when')),
+            place: z
+              .string()
+              .trim()
+              .min(1, t('请填写地点', 'give the place'))
+              .max(200)
+              .parse(form.get('place')),
+          }
+        : {
+            accept: false as const,
+            reason: z
+              .string()
+              .trim()
+              .min(1, t('请说明不同意的理由', 'say why it is declined'))
+              .max(1000)
+              .parse(form.get('reason')),
+          };
+    await answerMeetingRequest(ctx, principal, meetingId, answer);
+    return answer.accept ? t('已安排联审会', 'Meeting scheduled') : t('已答复不同意', 'Request declined');
+  });
+
   const reasonOf = (form: Form, missing: string) =>
     z.string().trim().min(1, missing).max(500).parse(form.get('reason'));
 
-  conveneForm('reschedule', async ({ principal, form, t, meetingId }) => {
+  meetingForm('reschedule', async ({ principal, form, t, meetingId }) => {
     const place = String(form.get('place') ?? '').trim();
     await rescheduleMeeting(ctx, principal, meetingId, {
       scheduledAt: beijingInstant(form.get('scheduledAt'), t('时间', 'when')),
@@ -365,7 +350,7 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
     return t('已改期并通知参会各方', 'Rescheduled; everyone invited is told');
   });
 
-  conveneForm('cancellation', async ({ principal, form, t, meetingId }) => {
+  meetingForm('cancellation', async ({ principal, form, t, meetingId }) => {
     await cancelMeeting(
       ctx,
       principal,
@@ -375,55 +360,30 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
     return t('会议已取消并通知参会各方', 'Cancelled; everyone invited is told');
   });
 
-  app.post('/app/meetings/:id/response', async (c) => {
-    const principal = me(c);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const meetingId = MeetingId.parse(c.req.param('id'));
-        const answer =
-          form.get('answer') === 'leave'
-            ? {
-                answer: 'leave' as const,
-                reason: z
-                  .string()
-                  .trim()
-                  .min(1, t('请填写请假事由', 'give the reason for the leave'))
-                  .max(500)
-                  .parse(form.get('reason')),
-              }
-            : { answer: 'attend' as const };
-        await respondToMeeting(ctx, principal, meetingId, answer);
-        return { message: t('已答复邀请', 'Invitation answered'), to: `/app/meetings/${meetingId}` };
-      },
-      (error, status) => meetingPage(c, error, status),
-    );
+  meetingForm('response', async ({ principal, form, t, meetingId }) => {
+    const answer =
+      form.get('answer') === 'leave'
+        ? {
+            answer: 'leave' as const,
+            reason: reasonOf(form, t('请填写请假事由', 'give the reason for the leave')),
+          }
+        : { answer: 'attend' as const };
+    await respondToMeeting(ctx, principal, meetingId, answer);
+    return t('已答复邀请', 'Invitation answered');
   });
 
-  app.post('/app/meetings/:id/attendance', async (c) => {
-    const principal = me(c);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const meetingId = MeetingId.parse(c.req.param('id'));
-        const present = z
-          .array(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/))
-          .max(30)
-          .parse(form.all('present'));
-        const meeting = await recordAttendance(ctx, principal, meetingId, present);
-        return {
-          message: t(
-            `已点名：出席 ${meeting.attendance?.present.length ?? 0}，请假 ${meeting.attendance?.onLeave.length ?? 0}，缺席 ${meeting.attendance?.absent.length ?? 0}`,
-            `Attendance: ${meeting.attendance?.present.length ?? 0} present, ${meeting.attendance?.onLeave.length ?? 0} on leave, ${meeting.attendance?.absent.length ?? 0} absent`,
-          ),
-          to: `/app/meetings/${meetingId}`,
-        };
-      },
-      (error, status) => meetingPage(c, error, status),
+  meetingForm('attendance', async ({ principal, form, t, meetingId }) => {
+    const present = z
+      .array(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/))
+      .max(30)
+      .parse(form.all('present'));
+    const { attendance } = await recordAttendance(ctx, principal, meetingId, present);
+    const [came, leave, absent] = [attendance?.present, attendance?.onLeave, attendance?.absent].map(
+      (list) => list?.length ?? 0,
+    );
+    return t(
+      `已点名：出席 ${came}，请假 ${leave}，缺席 ${absent}`,
+      `Attendance: ${came} present, ${leave} on leave, ${absent} absent`,
     );
   });
 
