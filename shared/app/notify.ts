@@ -3,6 +3,7 @@ import type { Project, User } from '../domain/project.js';
 import type { ChannelEvent } from '../notify/channels.port.js';
 import type { OutboxSend, StoreOp } from '../store/store.port.js';
 import type { AppContext } from './context.js';
+import { referenceData } from './reference-cache.js';
 
 /** Who is concerned by a piece of news: a department's officers, a role, or one user. */
 export type Audience = { departmentId: string } | { role: User['role'] } | { userId: string };
@@ -46,7 +47,9 @@ export async function notificationEffects(
     const key = 'departmentId' in audience ? `dept:${audience.departmentId}` : `role:${audience.role}`;
     let users = usersOf.get(key);
     if (!users) {
-      users = ctx.store.listUsersOf(audience).then((list) => list.map((u) => u.userId));
+      users = referenceData(ctx.store)
+        .usersOf(audience)
+        .then((list) => list.map((u) => u.userId));
       usersOf.set(key, users);
     }
     return users;
@@ -92,7 +95,9 @@ export async function notificationEffects(
       const id = concern.departmentId;
       let url = webhooks.get(id);
       if (!url) {
-        url = ctx.store.getDepartment(id).then((d) => d?.webhookUrl);
+        url = referenceData(ctx.store)
+          .department(id)
+          .then((d) => d?.webhookUrl);
         webhooks.set(id, url);
       }
       const target = await url;

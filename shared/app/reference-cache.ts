@@ -15,12 +15,32 @@ type Entry<T> = { value: Promise<T>; readAt: number };
 class ReferenceCache {
   #departments: Entry<Department[]> | undefined;
   readonly #users = new Map<string, Entry<User | undefined>>();
+  readonly #audiences = new Map<string, Entry<User[]>>();
 
   constructor(private readonly store: DaibanStore) {}
 
   departments(): Promise<Department[]> {
     this.#departments = this.#fresh(this.#departments, () => this.store.listDepartments());
     return this.#departments.value;
+  }
+
+  /** One department, from the cached list (one read serves every department a use case names). */
+  async department(id: string): Promise<Department | undefined> {
+    return (await this.departments()).find((d) => d.id === id);
+  }
+
+  /** The users of a department or a role (whom a notice tells), as the process last read them. */
+  usersOf(audience: { departmentId: string } | { role: User['role'] }): Promise<User[]> {
+    const key = 'departmentId' in audience ? `dept:${audience.departmentId}` : `role:${audience.role}`;
+    const entry = this.#fresh(this.#audiences.get(key), () => this.store.listUsersOf(audience));
+    this.#audiences.set(key, entry);
+    return entry.value;
+  }
+
+  /** Forget the users read (after this process changed one): the next read goes to the store. */
+  forgetUsers(): void {
+    this.#users.clear();
+    this.#audiences.clear();
   }
 
   user(userId: string): Promise<User | undefined> {

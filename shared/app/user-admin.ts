@@ -13,6 +13,7 @@ import {
 } from '../domain/user-accounts.js';
 import { CommitConflictError, type Page, type PageRequest, type StoreOp } from '../store/store.port.js';
 import type { AppContext } from './context.js';
+import { referenceData } from './reference-cache.js';
 
 /**
  * An admin manages the users (locally and on AWS: they live in the table): lists them, creates them with an
@@ -130,6 +131,7 @@ export async function createUser(
     }
     throw error;
   }
+  referenceData(ctx.store).forgetUsers();
   ctx.log.info('user created', { userId: user.userId, role: user.role, by: principal.userId });
   return userProfile(user);
 }
@@ -168,6 +170,7 @@ export async function updateUser(
   }
   try {
     await ctx.store.commit(ops);
+    referenceData(ctx.store).forgetUsers();
   } catch (error) {
     if (error instanceof CommitConflictError) throw notFound(userId);
     throw error;
