@@ -1,13 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { codeYearProblem, nationalCodeProblem } from '../../../shared/domain/project-code.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 
-/** Every project code the README shows (GB/T 40058-2021 codes and codes of the earlier rules). */
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-const codes = [...new Set(readme.match(/\b\d{4}-\d{6}-\d{2}-\d{2}-\d{5}[\dX]\b/g) ?? [])];
+/** Every project code the README and docs/ show (GB/T 40058-2021 codes and codes of the earlier rules). */
+const docs = new URL('../../../docs/', import.meta.url);
+const texts = [
+  readFileSync(new URL('../../../README.md', import.meta.url), 'utf8'),
+  ...readdirSync(docs)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => readFileSync(new URL(name, docs), 'utf8')),
+];
+const codes = [
+  ...new Set(texts.flatMap((text) => text.match(/\b\d{4}-\d{6}-\d{2}-\d{2}-\d{5}[\dX]\b/g) ?? [])),
+];
 
-describe("the README's example project codes", () => {
+describe('the example project codes of the README and docs/', () => {
   it('shows at least one project code', () => {
     expect(codes.length).toBeGreaterThan(0);
   });
