@@ -1,21 +1,17 @@
-import { findPart, findStep } from '../domain/chain-graph.js';
-import { type AgendaItem, MAX_AGENDA_ITEMS, type Meeting } from '../domain/meeting.js';
-import { SYSTEM_ACTOR } from '../domain/principal.js';
+import { findStep } from '../domain/chain-graph.js';
+import { agendaEntryOf, joinProposal, MAX_PROPOSALS_A_DAY, proposalId } from '../domain/meeting-agenda.js';
+import { proposalNews } from '../domain/meeting-notices.js';
 import type { ProjectState } from '../domain/transition.js';
-import { chinaDate } from '../domain/working-days.js';
 import type { StoreOp } from '../store/store.port.js';
 import type { AppContext } from './context.js';
 import type { Concern } from './notify.js';
 
-/** At most this many proposals of one lead department on one day (each holds MAX_AGENDA_ITEMS steps). */
-const MAX_PROPOSALS_A_DAY = 20;
-
 /**
  * The escalation rung "joint meeting" (联审会督办): the overdue step goes on the agenda of a proposed meeting of its
- * stage's lead department for the day, one proposal gathering that day's overdue steps (a new one when it is full).
- * A leader then schedules it (or declines it) like a requested meeting; the invited departments, the agent and the
- * leaders are told. The proposal's write joins the sweep's own transaction: a concurrent sweep adding to the same
- * proposal collides on its version and tries again.
+ * stage's lead department for the day, one proposal gathering that day's overdue steps (a new one when it is full;
+ * the rule: `joinProposal`). A leader then schedules it (or declines it) like a requested meeting; the invited
+ * departments, the agent and the leaders are told. The proposal's write joins the sweep's own transaction: a
+ * concurrent sweep adding to the same proposal collides on its version and tries again.
  */
 export async function proposeMeeting(
   ctx: AppContext,
@@ -25,73 +21,25 @@ export async function proposeMeeting(
   now: Date,
 ): Promise<{ ops: StoreOp[]; concerns: Concern[] }> {
   const found = findStep(state.chain, target.stepId);
-  const item = state.items.get(target.partId ? `${target.stepId}#${target.partId}` : target.stepId);
-  if (!found || !item) return { ops: [], concerns: [] };
-  const part = target.partId ? findPart(found.step, target.partId) : undefined;
+  const entry = agendaEntryOf(state, target, reason);
+  if (!found || !entry) return { ops: [], concerns: [] };
   const lead = found.stage.leadDepartmentId;
-  const { project } = state;
-  const entry: Omit<AgendaItem, 'itemId'> = {
-    projectId: project.projectId,
-    projectCode: project.code,
-    projectName: project.name,
-    agentId: project.agentId,
-    enterpriseId: project.enterpriseId,
-    stepId: target.stepId,
-    ...(target.partId ? { partId: target.partId } : {}),
-    stepName: `${found.step.name}${part ? `（${part.name}）` : ''}`,
-    departmentId: item.departmentId ?? lead,
-    note: reason,
-  };
-  const day = chinaDate(now).replaceAll('-', '');
-  const at = now.toISOString();
   for (let n = 1; n <= MAX_PROPOSALS_A_DAY; n += 1) {
-    const meetingId = `proposal-${lead}-${day}-${n}`;
+    const meetingId = proposalId(lead, now, n);
     const existing = await ctx.store.getMeeting(meetingId);
-    if (
-      existing?.agenda.some(
-        (i) => i.projectId === entry.projectId && i.stepId === entry.stepId && i.partId === entry.partId,
-      )
-    ) {
-      return { ops: [], concerns: [] };
-    }
-    if (existing && (existing.status !== 'proposed' || existing.agenda.length >= MAX_AGENDA_ITEMS)) continue;
-    const agenda = [
-      ...(existing?.agenda ?? []),
-      { itemId: `${(existing?.agenda.length ?? 0) + 1}`, ...entry },
-    ];
-    const meeting: Meeting = {
-      ...(existing ?? {
-        meetingId,
-        status: 'proposed',
-        title: `督办联审会（${found.stage.name}，${chinaDate(now)}）`,
-        reason: '超期事项按督办规则提请召开政务服务中心联审会',
-        requestedBy: { userId: SYSTEM_ACTOR.userId, name: 'SLA 督办', role: SYSTEM_ACTOR.role },
-        responses: {},
-        createdAt: at,
-      }),
-      version: (existing?.version ?? 0) + 1,
-      agenda,
-      invited: [...new Set([...(existing?.invited ?? [lead]), entry.departmentId])].sort(),
-      updatedAt: at,
-    };
+    const joined = joinProposal({
+      existing,
+      meetingId,
+      entry,
+      stageName: found.stage.name,
+      leadDepartmentId: lead,
+      now,
+    });
+    if (joined === 'already') return { ops: [], concerns: [] };
+    if (joined === 'full') continue;
     return {
-      ops: [{ op: 'put_meeting', meeting, expectedVersion: existing ? existing.version : null }],
-      concerns: [
-        {
-          kind: 'meeting',
-          title: `提请联审会：${project.code} ${entry.stepName}`,
-          message: `${reason} 已列入${meeting.title}议程，待领导确定时间地点。`,
-          project,
-          stepId: target.stepId,
-          ...(target.partId ? { partId: target.partId } : {}),
-          audiences: [
-            { role: 'leader' },
-            { departmentId: lead },
-            { departmentId: entry.departmentId },
-            { userId: project.agentId },
-          ],
-        },
-      ],
+      ops: [{ op: 'put_meeting', meeting: joined, expectedVersion: existing ? existing.version : null }],
+      concerns: [proposalNews(joined, state.project, entry, lead, reason)],
     };
   }
   return { ops: [], concerns: [] };

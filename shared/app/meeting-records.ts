@@ -1,0 +1,34 @@
+import { assertAllowed } from '../domain/access-policy.js';
+import { NotFoundError } from '../domain/errors.js';
+import type { Meeting } from '../domain/meeting.js';
+import type { Principal } from '../domain/principal.js';
+import type { AppContext } from './context.js';
+import { type Concern, notificationEffects } from './notify.js';
+
+/** A meeting the caller may see and act on so (others are "not found", or refused saying who may). */
+export async function meetingFor(
+  ctx: AppContext,
+  principal: Principal,
+  meetingId: string,
+  action: 'meeting.read' | 'meeting.respond' | 'meeting.run',
+): Promise<Meeting> {
+  const meeting = await ctx.store.getMeeting(meetingId);
+  if (!meeting)
+    throw new NotFoundError('MEETING.NOT_FOUND', 'no such meeting (or it is not one you may see)');
+  assertAllowed(principal, action, { meeting });
+  return meeting;
+}
+
+/** The meeting written on condition of the version read (`null`: a new one), with the news it owes, at once. */
+export async function saveMeeting(
+  ctx: AppContext,
+  meeting: Meeting,
+  expectedVersion: number | null,
+  concerns: Concern[],
+  now: Date,
+): Promise<void> {
+  const effects = await notificationEffects(ctx, concerns, now);
+  const stored: Meeting = expectedVersion === null ? meeting : { ...meeting, version: expectedVersion + 1 };
+  await ctx.store.commit([{ op: 'put_meeting', meeting: stored, expectedVersion }, ...effects.ops]);
+  Object.assign(meeting, { version: stored.version });
+}
