@@ -23,7 +23,9 @@ describe('the README, for a newcomer', () => {
 describe('docs/architecture.md, where each rule lives', () => {
   const architecture = read('docs/architecture.md');
   const table = architecture.slice(architecture.indexOf('## Where each rule lives'));
-  const rows = table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| rule') && !line.startsWith('| ---'));
+  const rows = table
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| rule') && !line.startsWith('| ---'));
 
   it('maps every rule to a shared/domain file, and every file it names exists', () => {
     expect(rows.length).toBeGreaterThan(25);
