@@ -5,7 +5,7 @@ import { isInFlight } from '../domain/step-status.js';
 import { listBatches } from './batches.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
-import { listProjects } from './queries.js';
+import { listProjects } from './project-list.js';
 
 /** How many of the agent's projects one look reads (an agent carries a few dozen at most). */
 const PROJECTS_READ = 100;

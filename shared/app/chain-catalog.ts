@@ -1,12 +1,12 @@
 import type { Chain } from '../domain/chain.js';
 import { chainKey } from '../domain/chain.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { DaibanStore } from '../store/store.port.js';
+import type { ReferenceStore } from '../store/reference/reference.port.js';
 
 /** Chain versions are immutable, so each is read from the store once per process. */
 export class ChainCatalog {
   private readonly cache = new Map<string, Chain>();
-  constructor(private readonly store: DaibanStore) {}
+  constructor(private readonly store: ReferenceStore) {}
 
   async get(chainId: string, version: number): Promise<Chain> {
     const key = chainKey({ id: chainId, version });

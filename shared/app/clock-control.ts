@@ -1,5 +1,5 @@
 import { ConflictError } from '../domain/errors.js';
-import type { DaibanStore } from '../store/store.port.js';
+import type { ReferenceStore } from '../store/reference/reference.port.js';
 import type { SimulatedClock } from './clock.js';
 
 /** Which clock a runtime runs on: the real one, or simulated time an admin may move forward. */
@@ -33,7 +33,7 @@ const SIMULATED_CLOCK_SETTING = 'simulated-clock';
  * A simulated clock an admin may move forward. Its offset is saved in the table after every move: a runtime
  * restarted on simulated time carries on from there, instead of going back to a time before data it wrote.
  */
-export function simulatedClockControl(clock: SimulatedClock, store: DaibanStore): ClockControl {
+export function simulatedClockControl(clock: SimulatedClock, store: ReferenceStore): ClockControl {
   return {
     mode: 'simulated',
     async moveTo(instant) {
@@ -54,7 +54,7 @@ export function simulatedClockControl(clock: SimulatedClock, store: DaibanStore)
 }
 
 /** The offset a simulated clock ran at when the runtime last stopped (0 the first time). */
-export async function savedSimulatedOffset(store: DaibanStore): Promise<number> {
+export async function savedSimulatedOffset(store: ReferenceStore): Promise<number> {
   const saved = await store.getSetting(SIMULATED_CLOCK_SETTING);
   const offset = saved?.value.offsetMs;
   return typeof offset === 'number' && Number.isFinite(offset) && offset > 0 ? offset : 0;

@@ -2,7 +2,7 @@ import { assertAllowed } from '../domain/access-policy.js';
 import { findStep } from '../domain/chain-graph.js';
 import type { Principal } from '../domain/principal.js';
 import type { AppContext } from './context.js';
-import { listProjects } from './queries.js';
+import { listProjects } from './project-list.js';
 
 /** How many of the department's active projects one look reads (newest first). */
 const PROJECTS_READ = 50;

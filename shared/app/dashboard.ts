@@ -5,7 +5,7 @@ import type { Principal } from '../domain/principal.js';
 import { readClock } from '../domain/step-clock.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
-import { listProjects } from './queries.js';
+import { listProjects } from './project-list.js';
 
 /** How many in-flight projects the overview reads (a district runs a few hundred major projects at a time). */
 const MAX_PROJECTS = 500;

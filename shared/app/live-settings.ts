@@ -5,7 +5,7 @@ import {
 } from '../domain/calendar-overrides.js';
 import { DEFAULT_SLA_POLICY, type SlaPolicy, SlaPolicySchema } from '../domain/sla-policy.js';
 import type { WorkingDayCalendar, WorkingDayCalendarData } from '../domain/working-days.js';
-import type { DaibanStore } from '../store/store.port.js';
+import type { ReferenceStore } from '../store/reference/reference.port.js';
 
 export const CALENDAR_SETTING = 'calendar';
 export const SLA_POLICY_SETTING = 'sla-policy';
@@ -31,7 +31,7 @@ export class LiveSettings {
   ) {}
 
   /** Reads the settings again if they may have changed (at most once per `maxAgeMs`, or now with `force`). */
-  async refresh(store: DaibanStore, options: { force?: boolean } = {}): Promise<void> {
+  async refresh(store: ReferenceStore, options: { force?: boolean } = {}): Promise<void> {
     const now = Date.now();
     if (!options.force && now - this.#checkedAt < this.maxAgeMs) return;
     this.#pending ??= this.#read(store).finally(() => {
@@ -41,7 +41,7 @@ export class LiveSettings {
     this.#checkedAt = now;
   }
 
-  async #read(store: DaibanStore): Promise<void> {
+  async #read(store: ReferenceStore): Promise<void> {
     const [calendar, sla] = await Promise.all([
       store.getSetting(CALENDAR_SETTING),
       store.getSetting(SLA_POLICY_SETTING),

@@ -1,4 +1,4 @@
-import type { DaibanStore } from '../store/store.port.js';
+import type { ReferenceStore } from '../store/reference/reference.port.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -28,7 +28,7 @@ export const RUNTIME_LEASE_SETTING = 'runtime-lease';
 export type LeaseClaim = { acquired: true } | { acquired: false; holder: LeaseHolder };
 
 export type LeaseOptions = {
-  store: DaibanStore;
+  store: ReferenceStore;
   /** the real clock: a simulated clock jumps days ahead and would make every lease look expired (or eternal) */
   clock: Clock;
   owner: RuntimeOwner;

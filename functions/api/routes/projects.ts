@@ -7,13 +7,9 @@ import {
   WithdrawalInputSchema,
   withdrawProject,
 } from '../../../shared/app/project-actions.js';
-import {
-  getProjectView,
-  listProjectEvents,
-  listProjects,
-  projectApprovals,
-  projectSummary,
-} from '../../../shared/app/queries.js';
+import { listProjects, projectSummary } from '../../../shared/app/project-list.js';
+import { listProjectEvents, projectApprovals } from '../../../shared/app/project-records.js';
+import { getProjectView } from '../../../shared/app/project-view.js';
 import { approvalsCsv } from '../../../shared/domain/approvals.js';
 import { CaseKindSchema } from '../../../shared/domain/case-kinds.js';
 import { ProjectStatusSchema } from '../../../shared/domain/step-status.js';

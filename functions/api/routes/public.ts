@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { chainPath } from '../../../shared/app/project-view.js';
 import { publishChain } from '../../../shared/app/publish-chain.js';
-import { chainPath } from '../../../shared/app/queries.js';
 import { chainKey } from '../../../shared/domain/chain.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import type { ApiDeps, ApiEnv } from '../env.js';

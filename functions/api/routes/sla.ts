@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { calendarView, changeCalendar } from '../../../shared/app/calendar-admin.js';
 import { realClockControl } from '../../../shared/app/clock-control.js';
+import { itemView } from '../../../shared/app/item-view.js';
 import { markRead, myNotifications } from '../../../shared/app/notifications.js';
-import { getProjectDocument, itemView, listProjectDocuments } from '../../../shared/app/queries.js';
+import { getProjectDocument, listProjectDocuments } from '../../../shared/app/project-records.js';
 import { agentReport, departmentReport, enterpriseCreditReport } from '../../../shared/app/reports.js';
 import { changeSlaPolicy } from '../../../shared/app/sla-policy-admin.js';
 import { endClockPause, pauseClock } from '../../../shared/app/step-actions.js';

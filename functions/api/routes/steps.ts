@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { departmentInbox, itemView, stageLeadView } from '../../../shared/app/queries.js';
+import { departmentInbox, stageLeadView } from '../../../shared/app/department-views.js';
+import { itemView } from '../../../shared/app/item-view.js';
 import {
   decideStep,
   reapplyStep,

@@ -1,5 +1,5 @@
 import { commitmentsToVerify } from '../../../shared/app/commitment-queue.js';
-import { departmentInbox, stageLeadView } from '../../../shared/app/queries.js';
+import { departmentInbox, stageLeadView } from '../../../shared/app/department-views.js';
 import { decideStep, endClockPause, pauseClock, verifyCommitment } from '../../../shared/app/step-actions.js';
 import { VerificationSchema } from '../../../shared/domain/commitment.js';
 import { DecisionRequestSchema } from '../../../shared/domain/decision.js';

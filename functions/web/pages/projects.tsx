@@ -1,11 +1,8 @@
 import { fileComplaint, listComplaints } from '../../../shared/app/complaints.js';
 import { listMeetings } from '../../../shared/app/meetings.js';
-import {
-  getProjectDocument,
-  getProjectView,
-  listProjectDocuments,
-  listProjects,
-} from '../../../shared/app/queries.js';
+import { listProjects } from '../../../shared/app/project-list.js';
+import { getProjectDocument, listProjectDocuments } from '../../../shared/app/project-records.js';
+import { getProjectView } from '../../../shared/app/project-view.js';
 import { supplyDeferredMaterials } from '../../../shared/app/step-actions.js';
 import { CASE_KINDS, CaseKindSchema } from '../../../shared/domain/case-kinds.js';
 import { ComplaintInputSchema } from '../../../shared/domain/complaint.js';

@@ -1,5 +1,5 @@
 import { publicProgress } from '../../../shared/app/progress.js';
-import { chainPath } from '../../../shared/app/queries.js';
+import { chainPath } from '../../../shared/app/project-view.js';
 import { type SignedIn, SignInInputSchema } from '../../../shared/app/sign-in.js';
 import { DomainError, NotFoundError } from '../../../shared/domain/errors.js';
 import type { User } from '../../../shared/domain/project.js';

@@ -1,0 +1,182 @@
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { CursorCodec } from './dynamo-codec.js';
+import { type RetryPolicy, withRetry } from './dynamo-retry.js';
+import type { Page, PageRequest } from './page.js';
+
+/** The part of the document client the store uses: tests hand in a fault-injecting wrapper of a real one. */
+export interface DocumentSender {
+  send(command: object): Promise<unknown>;
+}
+
+type Row = Record<string, unknown>;
+type QueryResult = { Items?: Row[]; LastEvaluatedKey?: Row };
+export type QueryInput = Omit<QueryCommandInput, 'TableName'>;
+
+/**
+ * The single table as the aggregate adapters read and write it: every call goes through {@link withRetry}, so a
+ * transaction conflict, throttling or an unreachable database becomes a 409 or a 503, never a 500; page cursors are
+ * signed and checked ({@link CursorCodec}).
+ */
+export class DynamoTable {
+  constructor(
+    readonly doc: DocumentSender,
+    readonly name: string,
+    readonly retry: RetryPolicy,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  send<T = QueryResult>(command: object): Promise<T> {
+    return withRetry(() => this.doc.send(command) as Promise<T>, this.retry);
+  }
+
+  async get(key: Record<string, string>): Promise<Row | undefined> {
+    const result = await this.send<{ Item?: Row }>(
+      new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  async put(item: Row): Promise<void> {
+    await this.send(new PutCommand({ TableName: this.name, Item: item }));
+  }
+
+  async queryAll(input: QueryInput): Promise<Row[]> {
+    const items: Row[] = [];
+    let startKey: Row | undefined;
+    do {
+      const page = await this.send<QueryResult>(
+        new QueryCommand({ ...input, TableName: this.name, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** Batch reads of up to 100 keys each, unprocessed keys tried again with backoff. */
+  async batchGet(allKeys: Record<string, string>[]): Promise<Row[]> {
+    const found: Row[] = [];
+    for (let i = 0; i < allKeys.length; i += 100) {
+      let keysLeft: Row[] = allKeys.slice(i, i + 100);
+      for (let attempt = 0; keysLeft.length > 0; attempt += 1) {
+        if (attempt > 8) throw new Error('DynamoDB kept some keys of a batch read unprocessed');
+        const result = await this.send<{
+          Responses?: Record<string, Row[]>;
+          UnprocessedKeys?: Record<string, { Keys?: Row[] }>;
+        }>(
+          new BatchGetCommand({
+            RequestItems: { [this.name]: { Keys: keysLeft, ConsistentRead: true } },
+          }),
+        );
+        found.push(...(result.Responses?.[this.name] ?? []));
+        keysLeft = result.UnprocessedKeys?.[this.name]?.Keys ?? [];
+        if (keysLeft.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+    }
+    return found;
+  }
+
+  /** One page of one partition; the cursor is DynamoDB's LastEvaluatedKey, opaque to the client. */
+  async queryPage<T>(input: QueryInput, page: PageRequest, parse: (item: Row) => T): Promise<Page<T>> {
+    // a cursor belongs to one list: its index, key condition and the values it is queried and filtered with
+    const scope = JSON.stringify([
+      input.IndexName ?? 'table',
+      input.KeyConditionExpression,
+      Object.entries(input.ExpressionAttributeValues ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    ]);
+    const startKey = this.cursors.decode(page.cursor, scope, lastKeyFields(input.IndexName));
+    const result = await this.send<QueryResult>(
+      new QueryCommand({
+        ...input,
+        TableName: this.name,
+        Limit: page.limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    const cursor = this.cursors.encode(result.LastEvaluatedKey, scope);
+    return { items: (result.Items ?? []).map(parse), ...(cursor ? { cursor } : {}) };
+  }
+
+  /**
+   * One page of an index that holds only the keys of its items (meetings, batches, complaints: read whole by their
+   * lists, so no index copies their agendas, items or records), then the items themselves in one batch read, in the
+   * index's order. An item gone meanwhile is left out.
+   */
+  async queryPageOfItems<T>(input: QueryInput, page: PageRequest, parse: (item: Row) => T): Promise<Page<T>> {
+    const found = await this.queryPage(input, page, (row) => ({ PK: String(row.PK), SK: String(row.SK) }));
+    const items = new Map(
+      (await this.batchGet(found.items)).map((item) => [`${String(item.PK)}\n${String(item.SK)}`, item]),
+    );
+    return {
+      items: found.items.flatMap((key) => {
+        const item = items.get(`${key.PK}\n${key.SK}`);
+        return item ? [parse(item)] : [];
+      }),
+      ...(found.cursor ? { cursor: found.cursor } : {}),
+    };
+  }
+
+  /**
+   * One page across write-sharded partitions, newest first: each partition gives up to a page below the cursor,
+   * the pages are merged and cut. The cursor is the sort key of the last item returned.
+   */
+  async mergePartitions<T>(
+    index: 'GSI1',
+    partitions: string[],
+    page: PageRequest,
+    parse: (item: Row) => T,
+  ): Promise<Page<T>> {
+    const scope = JSON.stringify([index, ...partitions]);
+    const after = this.cursors.decode<{ sk: string }>(page.cursor, scope, ['sk'])?.sk;
+    const results = await Promise.all(
+      partitions.map((pk) =>
+        this.send<QueryResult>(
+          new QueryCommand({
+            TableName: this.name,
+            IndexName: index,
+            KeyConditionExpression: after ? `${index}PK = :pk AND ${index}SK < :after` : `${index}PK = :pk`,
+            ExpressionAttributeValues: { ':pk': pk, ...(after ? { ':after': after } : {}) },
+            ScanIndexForward: false,
+            Limit: page.limit,
+          }),
+        ),
+      ),
+    );
+    const rows = results
+      .flatMap((r) => r.Items ?? [])
+      .sort((a, b) => String(b[`${index}SK`]).localeCompare(String(a[`${index}SK`])));
+    const taken = rows.slice(0, page.limit);
+    const more = rows.length > page.limit || results.some((r) => r.LastEvaluatedKey !== undefined);
+    const last = taken.at(-1);
+    const cursor = more && last ? this.cursors.encode({ sk: String(last[`${index}SK`]) }, scope) : undefined;
+    return { items: taken.map(parse), ...(cursor ? { cursor } : {}) };
+  }
+}
+
+/** The attributes of a LastEvaluatedKey: the table's keys, and an index's too when the query is on one. */
+const lastKeyFields = (index: string | undefined): string[] =>
+  index ? ['PK', 'SK', `${index}PK`, `${index}SK`] : ['PK', 'SK'];
+
+/** A key condition `attribute = value`. */
+export function eq(
+  attribute: string,
+  value: string,
+): Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'> {
+  return { KeyConditionExpression: `${attribute} = :value`, ExpressionAttributeValues: { ':value': value } };
+}
+
+export const errorName = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined;
+
+/** A write refused because its condition did not hold. */
+export const conditionFailed = (error: unknown): boolean =>
+  errorName(error) === 'ConditionalCheckFailedException';
+
+/** A transaction cancelled (a condition failed, or a conflict). */
+export const isCancelled = (error: unknown): boolean => errorName(error) === 'TransactionCanceledException';

@@ -1,0 +1,129 @@
+import { itemKey, type ProjectStep, ProjectStepSchema } from '../../domain/project.js';
+import type { ProjectChange } from '../../domain/transition.js';
+import { itemIndexKeys, keys, statusKey, workKeys } from '../keys.js';
+
+/** Optional step fields a change may clear, plus the index keys derived from status. */
+const STEP_OPTIONAL_FIELDS = [
+  ...Object.entries(ProjectStepSchema.shape)
+    .filter(([, schema]) => schema.safeParse(undefined).success)
+    .map(([name]) => name),
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'WorkPK',
+  'WorkSK',
+];
+const STEP_KEY_FIELDS = new Set(['projectId', 'stepId', 'partId']);
+
+/** SET every field of the new item, REMOVE optional fields it no longer has; conditional on version and status. */
+export function stepUpdate(tableName: string, before: ProjectStep, after: ProjectStep) {
+  const next = { ...ProjectStepSchema.parse(after), ...itemIndexKeys(after), version: before.version + 1 };
+  const names: Record<string, string> = { '#expectedVersion': 'version', '#expectedStatus': 'status' };
+  const values: Record<string, unknown> = {
+    ':expectedVersion': before.version,
+    ':expectedStatus': before.status,
+  };
+  const sets: string[] = [];
+  const removes: string[] = [];
+  for (const [field, value] of Object.entries(next)) {
+    if (STEP_KEY_FIELDS.has(field) || value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  for (const field of STEP_OPTIONAL_FIELDS) {
+    if (STEP_KEY_FIELDS.has(field) || (next as Record<string, unknown>)[field] !== undefined) continue;
+    names[`#${field}`] = field;
+    removes.push(`#${field}`);
+  }
+  return {
+    TableName: tableName,
+    Key: keys.item(before.projectId, itemKey(before)),
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    ConditionExpression: '#expectedVersion = :expectedVersion AND #expectedStatus = :expectedStatus',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** SET, ADD and REMOVE the project's fields as the change says, its index keys with them; under `change.expect`. */
+export function projectUpdate(tableName: string, projectId: string, at: string, change: ProjectChange) {
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':updatedAt': at };
+  const sets = ['#updatedAt = :updatedAt'];
+  const adds: string[] = [];
+  const removes = new Set<string>(change.remove ?? []);
+  const setField = (field: string, value: unknown) => {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  };
+  for (const [field, value] of Object.entries(change.set ?? {})) {
+    if (value !== undefined) setField(field, value);
+  }
+  const status = change.set?.status;
+  if (status) setField('GSI1PK', statusKey(status, projectId));
+  if (change.set?.agentId) setField('GSI2PK', `AGENT#${change.set.agentId}`);
+  if (change.set?.leadDepartmentId && status !== 'completed' && status !== 'withdrawn') {
+    setField('GSI4PK', `LEAD#${change.set.leadDepartmentId}`);
+  }
+  if (status === 'completed' || status === 'withdrawn') {
+    removes.add('GSI4PK');
+    removes.add('GSI4SK');
+  }
+  if (change.set?.renewAt && status !== 'completed' && status !== 'withdrawn') {
+    const work = workKeys(change.set.renewAt, 'renew', projectId);
+    setField('WorkPK', work.WorkPK);
+    setField('WorkSK', work.WorkSK);
+  } else if (removes.has('renewAt') || status === 'completed' || status === 'withdrawn') {
+    removes.add('WorkPK');
+    removes.add('WorkSK');
+  }
+  for (const [field, value] of Object.entries(change.add ?? {})) {
+    if (!value) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    adds.push(`#${field} :${field}`);
+  }
+  for (const field of removes) names[`#${field}`] = field;
+  const conditions = ['attribute_exists(PK)'];
+  const expect = change.expect ?? {};
+  if (expect.status) {
+    names['#status'] = 'status';
+    values[':expectStatus'] = expect.status;
+    conditions.push('#status = :expectStatus');
+  }
+  if (expect.code) {
+    names['#code'] = 'code';
+    values[':expectCode'] = expect.code;
+    conditions.push('#code = :expectCode');
+  }
+  if (expect.agentId) {
+    names['#agentId'] = 'agentId';
+    values[':expectAgent'] = expect.agentId;
+    conditions.push('#agentId = :expectAgent');
+  }
+  if (expect.executionName !== undefined) {
+    names['#execution'] = 'execution';
+    if (expect.executionName === null) {
+      conditions.push('attribute_not_exists(#execution)');
+    } else {
+      names['#executionName'] = 'name';
+      values[':expectExecution'] = expect.executionName;
+      conditions.push('#execution.#executionName = :expectExecution');
+    }
+  }
+  const removeList = [...removes].map((f) => `#${f}`);
+  return {
+    TableName: tableName,
+    Key: keys.project(projectId),
+    UpdateExpression:
+      `SET ${sets.join(', ')}` +
+      `${adds.length ? ` ADD ${adds.join(', ')}` : ''}` +
+      `${removeList.length ? ` REMOVE ${removeList.join(', ')}` : ''}`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}

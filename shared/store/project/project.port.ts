@@ -1,0 +1,93 @@
+import type { ProjectDocument } from '../../domain/documents.js';
+import type { InboxItem, LeadProjectRow, ProjectRow } from '../../domain/list-rows.js';
+import type {
+  AgentAssignment,
+  ItemTokens,
+  Project,
+  ProjectEvent,
+  ProjectStep,
+  TokenRef,
+} from '../../domain/project.js';
+import type { ProjectStatus, StepStatus } from '../../domain/step-status.js';
+import type { ProjectChange } from '../../domain/transition.js';
+import type { OutboxEntry } from '../outbox/outbox.port.js';
+import type { Page, PageRequest } from '../page.js';
+
+/** Writes of a project's records in a transaction. Each names the condition it is written under. */
+export type ProjectOp =
+  /** a new project (fails if the id is taken) */
+  | { op: 'create_project'; project: Project }
+  /** counters and fields of the project, under `change.expect` */
+  | { op: 'update_project'; projectId: string; at: string; change: ProjectChange }
+  /** a new step or part item (registration, or the first change to one derived from the chain until then) */
+  | { op: 'put_item'; item: ProjectStep }
+  /** a step or part, conditional on its version and status; its version moves on by one */
+  | { op: 'update_item'; before: ProjectStep; after: ProjectStep }
+  /** nothing written: the item must still have this version (`unwritten`: must still not be written at all) */
+  | { op: 'check_item'; item: ProjectStep; unwritten?: true }
+  /** stores a callback token on the item's token record */
+  | { op: 'put_token'; projectId: string; itemKey: string; kind: 'task' | 'gate'; ref: TokenRef }
+  /** nothing written: the item's token of this kind must still be this one (or still absent) */
+  | {
+      op: 'check_token';
+      projectId: string;
+      itemKey: string;
+      kind: 'task' | 'gate';
+      token: string | undefined;
+    }
+  | { op: 'put_event'; event: ProjectEvent }
+  | { op: 'put_assignment'; assignment: AgentAssignment }
+  /** the project code is unique: a second project with it fails */
+  | { op: 'claim_code'; code: string; projectId: string }
+  | { op: 'put_document'; document: ProjectDocument };
+
+/**
+ * A project's working set, one read: the project, its steps and parts, their task tokens, its agent handovers, and
+ * its outbox entries not cleared yet.
+ */
+export type ProjectRecord = {
+  project: Project;
+  items: ProjectStep[];
+  tokens: Map<string, ItemTokens>;
+  assignments: AgentAssignment[];
+  /** the project's outbox entries not cleared yet (usually none; see `relay` and `handleCallbackTasks`) */
+  outbox: OutboxEntry[];
+};
+
+export type ProjectFilter = {
+  status?: ProjectStatus;
+  agentId?: string;
+  enterpriseId?: string;
+};
+
+/** A project, its steps, parts, tokens, events, handovers and documents. Adapter: `ProjectDynamo`. */
+export interface ProjectStore {
+  /** The project with its steps, parts, tokens, handovers and outbox entries (one consistent read), or undefined. */
+  loadProject(projectId: string): Promise<ProjectRecord | undefined>;
+  getProject(projectId: string): Promise<Project | undefined>;
+  /** Steps and parts of several projects in batch reads (a lead department's stage view); missing ones left out. */
+  getItems(keys: ReadonlyArray<{ projectId: string; itemKey: string }>): Promise<ProjectStep[]>;
+  /** Several projects in one batch read (a page of an inbox names them); missing ones are left out. */
+  getProjects(projectIds: readonly string[]): Promise<Project[]>;
+  /** The project holding a project code (项目代码). */
+  findProjectIdByCode(code: string): Promise<string | undefined>;
+  /** Newest first, as list rows (what the index holds: `ProjectRow`); `getProject(s)` reads a whole project. */
+  listProjects(filter: ProjectFilter, page: PageRequest): Promise<Page<ProjectRow>>;
+  /** In-flight projects whose current stage this department leads (牵头部门), newest first. */
+  listProjectsLedBy(departmentId: string, page: PageRequest): Promise<Page<LeadProjectRow>>;
+  /** Oldest first. */
+  listEvents(projectId: string, page: PageRequest): Promise<Page<ProjectEvent>>;
+  listAssignments(projectId: string): Promise<AgentAssignment[]>;
+  /**
+   * Steps and parts open at a department (ready, in review or waiting for a supplement), oldest change first, as
+   * inbox rows (`getItems` reads whole steps).
+   */
+  listOpenItemsOfDepartment(
+    departmentId: string,
+    filter: { status?: Extract<StepStatus, 'ready' | 'in_review' | 'supplement_requested'> },
+    page: PageRequest,
+  ): Promise<Page<InboxItem>>;
+
+  listDocuments(projectId: string): Promise<ProjectDocument[]>;
+  getDocument(projectId: string, docId: string): Promise<ProjectDocument | undefined>;
+}

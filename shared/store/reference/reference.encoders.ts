@@ -1,0 +1,20 @@
+import type { EncodersOf } from '../dynamo-encoding.js';
+import { keys } from '../keys.js';
+import type { ReferenceOp } from './reference.port.js';
+
+/** The write kinds of reference data as transaction items. */
+export const referenceEncoders: EncodersOf<ReferenceOp> = {
+  take_serial: (op, tx) => ({
+    Update: {
+      TableName: tx.tableName,
+      Key: keys.counter(op.sequence),
+      UpdateExpression: 'SET #value = :next',
+      ConditionExpression: op.expected === undefined ? 'attribute_not_exists(#value)' : '#value = :expected',
+      ExpressionAttributeNames: { '#value': 'value' },
+      ExpressionAttributeValues: {
+        ':next': op.next,
+        ...(op.expected === undefined ? {} : { ':expected': op.expected }),
+      },
+    },
+  }),
+};
