@@ -15,7 +15,7 @@ import { findStep } from '../domain/chain-graph.js';
 import { DecisionRequestSchema } from '../domain/decision.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { submitStep } from '../domain/step-lifecycle.js';
+import { submitStep } from '../domain/steps/submission.js';
 import { InstantInputSchema } from '../domain/time.js';
 import {
   applyChanges,

@@ -22,7 +22,7 @@ import {
 import type { Principal } from '../domain/principal.js';
 import { itemKey } from '../domain/project.js';
 import { meetingAsSeenBy } from '../domain/redaction.js';
-import { decideStep } from '../domain/step-lifecycle.js';
+import { decideStep } from '../domain/steps/decision.js';
 import { InstantInputSchema } from '../domain/time.js';
 import {
   applyChanges,

@@ -8,15 +8,15 @@ import type { Principal } from '../domain/principal.js';
 import { itemKey, type ProjectStep } from '../domain/project.js';
 import type { ClockPauseKind } from '../domain/step-clock.js';
 import {
-  decideStep as decideRule,
   endStepClockPause as endPauseRule,
   pauseStepClock as pauseRule,
-  reapplyStep as reapplyRule,
-  resubmitStep as resubmitRule,
-  submitStep as submitRule,
-  supplyDeferred as supplyDeferredRule,
-  verifyCommitment as verifyCommitmentRule,
-} from '../domain/step-lifecycle.js';
+} from '../domain/steps/clock-pauses.js';
+import { verifyCommitment as verifyCommitmentRule } from '../domain/steps/commitment-verification.js';
+import { decideStep as decideRule } from '../domain/steps/decision.js';
+import { supplyDeferred as supplyDeferredRule } from '../domain/steps/deferred-supply.js';
+import { reapplyStep as reapplyRule } from '../domain/steps/reapplication.js';
+import { submitStep as submitRule } from '../domain/steps/submission.js';
+import { resubmitStep as resubmitRule } from '../domain/steps/supplement.js';
 import type { ProjectState, Transition } from '../domain/transition.js';
 import { type ApplyOptions, applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
