@@ -12,6 +12,7 @@ import {
   withoutItems,
 } from '../domain/batch.js';
 import { findStep } from '../domain/chain-graph.js';
+import type { StatAddition } from '../domain/counted-against.js';
 import { DecisionRequestSchema } from '../domain/decision.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
@@ -30,7 +31,7 @@ import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { relay } from './relay.js';
-import { type StatAddition, statsOps } from './stats-effects.js';
+import { statsOps } from './stats-effects.js';
 import { decisionTransition } from './step-actions.js';
 
 /**

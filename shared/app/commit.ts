@@ -1,3 +1,4 @@
+import { type StatAddition, statsOf } from '../domain/counted-against.js';
 import { ConflictError } from '../domain/errors.js';
 import type { Actor } from '../domain/principal.js';
 import { itemKey, type ProjectStep, type TokenRef } from '../domain/project.js';
@@ -16,7 +17,7 @@ import { agentNotices } from './agent-notices.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { relay } from './relay.js';
-import { type StatAddition, statsOf, statsOps } from './stats-effects.js';
+import { statsOps } from './stats-effects.js';
 
 /**
  * The one way a change is written (DESIGN.md decisions 3 and 7): the domain's transition becomes one DynamoDB

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertAllowed, canSeeMeeting } from '../domain/access-policy.js';
 import { findPart, findStep } from '../domain/chain-graph.js';
+import type { StatAddition } from '../domain/counted-against.js';
 import { DOCUMENT_TITLES, type ProjectDocument } from '../domain/documents.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { localDateTime } from '../domain/local-time.js';
@@ -39,7 +40,7 @@ import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { type Concern, notificationEffects } from './notify.js';
 import { relay } from './relay.js';
-import { type StatAddition, statsOps } from './stats-effects.js';
+import { statsOps } from './stats-effects.js';
 
 export const MeetingInputSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),

@@ -1,4 +1,5 @@
 import { findPart, findStep } from '../domain/chain-graph.js';
+import type { StatAddition } from '../domain/counted-against.js';
 import { DOCUMENT_TITLES, type ProjectDocument } from '../domain/documents.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { type SlaAction, slaStep } from '../domain/sla.js';
@@ -14,7 +15,6 @@ import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { proposeMeeting } from './meeting-proposals.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
-import type { StatAddition } from './stats-effects.js';
 import { levelOf } from './step-actions.js';
 
 /**

@@ -18,6 +18,7 @@ import { reapplyStep as reapplyRule } from '../domain/steps/reapplication.js';
 import { submitStep as submitRule } from '../domain/steps/submission.js';
 import { resubmitStep as resubmitRule } from '../domain/steps/supplement.js';
 import type { ProjectState, Transition } from '../domain/transition.js';
+import { deciderOf } from '../domain/upper-level-decision.js';
 import { type ApplyOptions, applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
@@ -147,14 +148,12 @@ export function decisionTransition(
     item,
     ...(departmentLevel ? { departmentLevel } : {}),
   });
-  const onBehalf =
-    departmentLevel !== undefined &&
-    departmentLevel !== 'district' &&
-    !(principal.role === 'officer' && principal.departmentId === item.departmentId);
-  return decideRule(lifecycleInput(ctx, state, now), target, decision, {
-    userId: principal.userId,
-    ...(onBehalf ? { via: 'upper_level' as const } : {}),
-  });
+  return decideRule(
+    lifecycleInput(ctx, state, now),
+    target,
+    decision,
+    deciderOf(principal, item, departmentLevel),
+  );
 }
 
 /** The level of the department holding an item (undefined: none, or a department no longer known). */
