@@ -11,6 +11,7 @@ import {
   inBatch,
   lastOpenedOf,
 } from '../domain/batch-rules.js';
+import type { StatAddition } from '../domain/counted-against.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import {
@@ -26,7 +27,7 @@ import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { relay } from './relay.js';
-import { type StatAddition, statsOps } from './stats-effects.js';
+import { statsOps } from './stats-effects.js';
 import { decisionTransition } from './step-actions.js';
 
 /**

@@ -14,7 +14,7 @@ import { noticeCorrection } from '../domain/notice-correction.js';
 import type { Principal } from '../domain/principal.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { itemKey, type ProjectStep } from '../domain/project.js';
-import { recomputeDue } from '../domain/step-lifecycle.js';
+import { recomputeDue } from '../domain/steps/due-dates.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { Page, PageRequest } from '../store/store.port.js';
 import { WORK_SHARDS } from '../store/table.js';

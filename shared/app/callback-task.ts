@@ -1,7 +1,7 @@
 import { gateShouldOpen, gatesToRelease } from '../domain/gates.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { itemKey } from '../domain/project.js';
-import { openStep } from '../domain/step-lifecycle.js';
+import { openStep } from '../domain/steps/gate-opening.js';
 import {
   applyChanges,
   combineTransitions,

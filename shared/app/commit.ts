@@ -1,3 +1,4 @@
+import { type StatAddition, statsOf } from '../domain/counted-against.js';
 import { ConflictError } from '../domain/errors.js';
 import type { Actor } from '../domain/principal.js';
 import { itemKey, type ProjectStep, type TokenRef } from '../domain/project.js';
@@ -12,11 +13,11 @@ import {
 } from '../domain/transition.js';
 import { CommitConflictError, type OutboxEntry, type OutboxSend, type StoreOp } from '../store/store.port.js';
 import type { StepTaskOutcome } from '../workflow/task-contract.js';
-import { agentNotices } from './agent-notices.js';
+import { agentNotices, type NoticeReference } from './agent-notices.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { relay } from './relay.js';
-import { type StatAddition, statsOf, statsOps } from './stats-effects.js';
+import { statsOps } from './stats-effects.js';
 
 /**
  * The one way a change is written (DESIGN.md decisions 3 and 7): the domain's transition becomes one DynamoDB
@@ -41,6 +42,11 @@ export type ApplyOptions = {
   storeTokens?: StoredToken[];
   /** counters the change adds besides those its item changes imply (e.g. a breach the sweep found) */
   stats?: StatAddition[];
+  /**
+   * What the caller read with the project for the notices the change may issue (departments, the year's notice
+   * numbers): given, nothing is read between the rule and the commit.
+   */
+  reference?: NoticeReference;
 };
 
 /** The outcome a closed (or blocked) step or part reports to its waiting task. */
@@ -208,7 +214,7 @@ export async function applyTransition(
   options: ApplyOptions,
 ): Promise<ProjectState> {
   const now = ctx.clock.now();
-  const notices = await agentNotices(ctx, state, transition, now);
+  const notices = await agentNotices(ctx, state, transition, now, undefined, options.reference);
   const { ops, entry, stats } = transitionOps(
     ctx,
     state,

@@ -12,6 +12,7 @@ import {
   investigateComplaint,
 } from '../domain/complaint.js';
 import { type ComplaintSlaAction, complaintCheckAt, complaintSlaStep } from '../domain/complaint-sla.js';
+import type { StatAddition } from '../domain/counted-against.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { type Principal, SYSTEM_ACTOR } from '../domain/principal.js';
 import { missingYears } from '../domain/sla.js';
@@ -24,7 +25,7 @@ import { loadState } from './load.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
 import { relay } from './relay.js';
 import { alertMissingYears } from './sla-sweep.js';
-import { type StatAddition, statsOps } from './stats-effects.js';
+import { statsOps } from './stats-effects.js';
 
 /**
  * 行政效能投诉, the use cases: an investor or agent files a complaint about a department's conduct on a step of a

@@ -1,5 +1,5 @@
 import { monotonicFactory } from 'ulid';
-import type { LifecycleInput } from '../domain/step-lifecycle.js';
+import type { LifecycleInput } from '../domain/steps/lifecycle.js';
 import type { ProjectState } from '../domain/transition.js';
 import type { WorkingDayCalendar } from '../domain/working-days.js';
 import type { WorkflowEngine } from '../engine/workflow-engine.port.js';

@@ -1,4 +1,5 @@
 import { chainKey } from '../domain/chain.js';
+import { newExecution as newExecutionRule, renewalDue, renewalOf } from '../domain/execution-renewal.js';
 import { gateShouldOpen } from '../domain/gates.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { type ExecutionRef, itemKey, type Project } from '../domain/project.js';
@@ -12,18 +13,11 @@ import type { AppContext } from './context.js';
 import { loadState, loadStateWithOutbox } from './load.js';
 
 /**
- * Executions are named and bounded (DESIGN.md decision 6). A project has one execution per stage at a time,
- * named `<projectId>-s<stage>-g<generation>`. A generation is renewed long before Step Functions' one-year limit
- * (`executionMaxAgeDays`), and whenever the reconciliation finds it missing, failed, timed out or stuck: the new
- * one replays what DynamoDB holds (closed steps report at once) and waits where the old one waited.
+ * Executions are named and bounded (DESIGN.md decision 6; the rule is the domain's `execution-renewal.ts`). A
+ * generation is renewed long before Step Functions' one-year limit (`executionMaxAgeDays`), and whenever the
+ * reconciliation finds it missing, failed, timed out or stuck: the new one replays what DynamoDB holds (closed
+ * steps report at once) and waits where the old one waited.
  */
-
-export const executionName = (
-  projectId: string,
-  stageIndex: number,
-  generation: number,
-  rewinds?: number,
-): string => `${projectId}${rewinds ? `-r${rewinds}` : ''}-s${stageIndex}-g${generation}`;
 
 const keyOf = (project: Project): string => chainKey({ id: project.chainId, version: project.chainVersion });
 
@@ -41,10 +35,7 @@ export function stopSend(project: Project, execution: ExecutionRef): OutboxSend 
   return { type: 'stop_execution', name: execution.name, chainKey: keyOf(project) };
 }
 
-/**
- * A new execution of a stage, and when it must be renewed. A project a revoked approval took back to an earlier
- * stage (`rewinds`) names its executions apart, so a stage it reaches again never reuses a name.
- */
+/** A new execution of a stage, and when it must be renewed (after the spine's `executionMaxAgeDays`). */
 export function newExecution(
   ctx: Pick<AppContext, 'spine'>,
   projectId: string,
@@ -53,46 +44,23 @@ export function newExecution(
   now: Date,
   rewinds?: number,
 ): { execution: ExecutionRef; renewAt: string } {
-  return {
-    execution: {
-      name: executionName(projectId, stageIndex, generation, rewinds),
-      stageIndex,
-      generation,
-      startedAt: now.toISOString(),
-    },
-    renewAt: new Date(now.getTime() + ctx.spine.executionMaxAgeDays * 86_400_000).toISOString(),
-  };
+  return newExecutionRule(projectId, stageIndex, generation, now, ctx.spine.executionMaxAgeDays, rewinds);
 }
 
 /**
  * The project change and sends that replace a project's execution with the next generation of its current stage
- * (stop the old one first, so two never drive the same steps), expecting the old one to be current still.
+ * (the domain's `renewalOf`): stop the old one first, so two never drive the same steps.
  */
 export function renewal(
   ctx: Pick<AppContext, 'spine'>,
   project: Project,
   now: Date,
 ): { change: ProjectChange; sends: OutboxSend[]; execution: ExecutionRef } {
-  const old = project.execution;
-  // After a revoked approval took the project back to an earlier stage, the old execution is of a later stage: the
-  // stage the project is in starts afresh (its names apart, see `newExecution`).
-  const sameStage = old !== undefined && old.stageIndex === project.currentStageIndex;
-  const next = newExecution(
-    ctx,
-    project.projectId,
-    project.currentStageIndex,
-    sameStage ? old.generation + 1 : 1,
-    now,
-    project.rewinds,
-  );
+  const { change, execution, stop } = renewalOf(project, now, ctx.spine.executionMaxAgeDays);
   return {
-    change: {
-      set: { execution: next.execution, renewAt: next.renewAt },
-      remove: ['executionEndedAt'],
-      expect: { executionName: old?.name ?? null },
-    },
-    sends: [...(old ? [stopSend(project, old)] : []), startSend(project, next.execution)],
-    execution: next.execution,
+    change,
+    sends: [...(stop ? [stopSend(project, stop)] : []), startSend(project, execution)],
+    execution,
   };
 }
 
@@ -280,8 +248,7 @@ export async function reconcileProject(
       chainKey: key,
       input: { projectId, stageIndex: execution.stageIndex },
     };
-    const renewDue = project.renewAt !== undefined && now.toISOString() >= project.renewAt;
-    if (options.park && !renewDue && executionWaitsQuietly(state)) {
+    if (options.park && !renewalDue(project, now) && executionWaitsQuietly(state)) {
       options.park(request);
       return 'parked';
     }
@@ -291,8 +258,7 @@ export async function reconcileProject(
   let reason: string | undefined;
   if (status !== 'RUNNING')
     reason = `the execution ${status === 'SUCCEEDED' ? 'ended without moving the project on' : `is ${status}`}`;
-  else if (project.renewAt && now.toISOString() >= project.renewAt)
-    reason = 'the execution reached its age limit';
+  else if (renewalDue(project, now)) reason = 'the execution reached its age limit';
   else if (executionLooksStuck(state, now, ctx.spine.stuckAfterSeconds))
     reason = 'the execution lost track of open steps';
   else reason = executionWaitsOnNothing(state, outbox, now, ctx.spine.stuckAfterSeconds);

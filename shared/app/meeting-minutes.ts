@@ -1,3 +1,4 @@
+import type { StatAddition } from '../domain/counted-against.js';
 import type { ProjectDocument } from '../domain/documents.js';
 import { bindingsOf, type Meeting, minuted } from '../domain/meeting.js';
 import type { MinutesInput } from '../domain/meeting-agenda.js';
@@ -15,7 +16,7 @@ import { loadState } from './load.js';
 import { meetingFor } from './meeting-records.js';
 import { notificationEffects } from './notify.js';
 import { relay } from './relay.js';
-import { type StatAddition, statsOps } from './stats-effects.js';
+import { statsOps } from './stats-effects.js';
 
 /**
  * The convener minutes a decision for every agenda item. The decisions bind their steps through the same decision

@@ -3,7 +3,7 @@ import { assertAllowed } from '../domain/access-policy.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { Project } from '../domain/project.js';
-import { withdrawProject as withdrawRule } from '../domain/step-lifecycle.js';
+import { withdrawProject as withdrawRule } from '../domain/steps/withdrawal.js';
 import type { Transition } from '../domain/transition.js';
 import { applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';

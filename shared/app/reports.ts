@@ -1,6 +1,7 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import { InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
+import { departmentAccountability } from '../domain/repeat-offenders.js';
 import {
   addCounters,
   emptyCounters,
@@ -70,50 +71,10 @@ export async function departmentReport(ctx: AppContext, principal: Principal, pe
     sums(ctx, 'department', period),
     ctx.store.listDepartments(),
   ]);
-  const policy = ctx.settings.sla.repeatOffender;
-  const rows = departments
+  const visible = departments
     .filter((d) => principal.role !== 'officer' || d.id === principal.departmentId)
-    .filter(() => principal.role !== 'agent')
-    .map((department) => {
-      const summary = summarise(byId.get(department.id) ?? emptyCounters());
-      const accountability =
-        summary.deemedApprovals >= policy.snailListFrom
-          ? ('snail_list' as const)
-          : summary.deemedApprovals >= policy.talkAfter
-            ? ('formal_talk' as const)
-            : null;
-      return {
-        departmentId: department.id,
-        name: department.name,
-        level: department.level,
-        ...summary,
-        accountability,
-      };
-    })
-    .sort(
-      (a, b) =>
-        b.breaches + b.deemedApprovals - (a.breaches + a.deemedApprovals) ||
-        (a.onTimeRate ?? 101) - (b.onTimeRate ?? 101) ||
-        a.departmentId.localeCompare(b.departmentId),
-    );
-  const total = summarise(rows.reduce((acc, row) => addCounters(acc, row), emptyCounters()));
-  const decisions =
-    total.speedUpVersusLegal === null
-      ? '本期无办结事项'
-      : `本期办结 ${total.decided} 项，按时率 ${total.onTimeRate}%，比法定时限提速 ${total.speedUpVersusLegal}%`;
-  const complaints =
-    total.complaints + total.complaintsClosed === 0
-      ? ''
-      : `；受理效能投诉 ${total.complaints} 件，办结 ${total.complaintsClosed} 件` +
-        (total.complaintOnTimeClosureRate === null
-          ? ''
-          : `，按时办结率 ${total.complaintOnTimeClosureRate}%`);
-  return {
-    period,
-    headline: `${decisions}${complaints}`,
-    total,
-    departments: rows.map((row, index) => ({ rank: index + 1, ...row })),
-  };
+    .filter(() => principal.role !== 'agent');
+  return { period, ...departmentAccountability(visible, byId, ctx.settings.sla.repeatOffender) };
 }
 
 /** Agents over a period: their projects' steps decided and how fast, what they submitted, supplied and re-applied. */

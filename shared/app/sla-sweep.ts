@@ -1,10 +1,11 @@
 import { findPart, findStep } from '../domain/chain-graph.js';
+import type { StatAddition } from '../domain/counted-against.js';
 import { DOCUMENT_TITLES, type ProjectDocument } from '../domain/documents.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { type SlaAction, slaStep } from '../domain/sla.js';
 import { RUNG_NAMES } from '../domain/sla-policy.js';
-import { withApprovalRecord } from '../domain/step-lifecycle.js';
 import { isInFlight } from '../domain/step-status.js';
+import { withApprovalRecord } from '../domain/steps/decision.js';
 import type { ProjectState } from '../domain/transition.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { StoreOp } from '../store/store.port.js';
@@ -14,7 +15,6 @@ import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { proposeMeeting } from './meeting-proposals.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
-import type { StatAddition } from './stats-effects.js';
 import { levelOf } from './step-actions.js';
 
 /**

@@ -8,22 +8,26 @@ import type { Principal } from '../domain/principal.js';
 import { itemKey, type ProjectStep } from '../domain/project.js';
 import type { ClockPauseKind } from '../domain/step-clock.js';
 import {
-  decideStep as decideRule,
   endStepClockPause as endPauseRule,
   pauseStepClock as pauseRule,
-  reapplyStep as reapplyRule,
-  resubmitStep as resubmitRule,
-  submitStep as submitRule,
-  supplyDeferred as supplyDeferredRule,
-  verifyCommitment as verifyCommitmentRule,
-} from '../domain/step-lifecycle.js';
+} from '../domain/steps/clock-pauses.js';
+import { verifyCommitment as verifyCommitmentRule } from '../domain/steps/commitment-verification.js';
+import { decideStep as decideRule } from '../domain/steps/decision.js';
+import { supplyDeferred as supplyDeferredRule } from '../domain/steps/deferred-supply.js';
+import { reapplyStep as reapplyRule } from '../domain/steps/reapplication.js';
+import { submitStep as submitRule } from '../domain/steps/submission.js';
+import { resubmitStep as resubmitRule } from '../domain/steps/supplement.js';
+import { mayIssueNotice } from '../domain/supplement-notice.js';
 import type { ProjectState, Transition } from '../domain/transition.js';
+import { deciderOf } from '../domain/upper-level-decision.js';
+import { noticeNumbering } from './agent-notices.js';
 import { type ApplyOptions, applyTransition, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { renewal, stopSend } from './executions.js';
 import { loadState } from './load.js';
 import { notificationEffects } from './notify.js';
+import { referenceData } from './reference-cache.js';
 
 /**
  * What agents and departments do to a step. Each reads as one straight line: load the project (one read) →
@@ -147,24 +151,32 @@ export function decisionTransition(
     item,
     ...(departmentLevel ? { departmentLevel } : {}),
   });
-  const onBehalf =
-    departmentLevel !== undefined &&
-    departmentLevel !== 'district' &&
-    !(principal.role === 'officer' && principal.departmentId === item.departmentId);
-  return decideRule(lifecycleInput(ctx, state, now), target, decision, {
-    userId: principal.userId,
-    ...(onBehalf ? { via: 'upper_level' as const } : {}),
-  });
+  return decideRule(
+    lifecycleInput(ctx, state, now),
+    target,
+    decision,
+    deciderOf(principal, item, departmentLevel),
+  );
 }
 
-/** The level of the department holding an item (undefined: none, or a department no longer known). */
+/**
+ * The level of the department holding an item (undefined: none, or a department no longer known), from the
+ * reference cache.
+ */
 export async function levelOf(ctx: AppContext, item: ProjectStep | undefined) {
-  return item?.departmentId ? (await ctx.store.getDepartment(item.departmentId))?.level : undefined;
+  return item?.departmentId
+    ? (await referenceData(ctx.store).department(item.departmentId))?.level
+    : undefined;
 }
 
 /**
  * An officer decides a step, or their department's part of a joint review; a city or provincial department's
  * decision is recorded here too, by the agent who collected it or the stage's lead department.
+ *
+ * Read once, write once: the project's working set (one Query), the departments (the reference cache: their levels
+ * and names) and, when the decision may issue a 一次性告知书, the year's last notice number are read together up
+ * front; the rule decides; its writes (items, events, notice, inbox, counters, outbox) go in one transaction, then
+ * the relay sends what it owes. Nothing is read between the rule and the commit.
  */
 export async function decideStep(
   ctx: AppContext,
@@ -174,12 +186,20 @@ export async function decideStep(
   decision: Decision,
 ): Promise<ProjectStep> {
   const decided = await retryOnConflict(async () => {
-    const state = await loadState(ctx, projectId);
-    assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
-    const level = await levelOf(ctx, itemFor(state, target));
     const now = ctx.clock.now();
+    const [state, departments, numbering] = await Promise.all([
+      loadState(ctx, projectId),
+      referenceData(ctx.store).departments(),
+      mayIssueNotice(target, decision) ? noticeNumbering(ctx, now) : undefined,
+    ]);
+    assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
+    const holder = itemFor(state, target).departmentId;
+    const level = holder ? departments.find((d) => d.id === holder)?.level : undefined;
     const transition = decisionTransition(ctx, principal, state, target, decision, now, level);
-    const after = await applyTransition(ctx, state, transition, { actor: principal });
+    const after = await applyTransition(ctx, state, transition, {
+      actor: principal,
+      reference: { departments, ...(numbering ? { numbering } : {}) },
+    });
     return itemFor(after, target);
   });
   ctx.metrics?.add('Decisions', 1);

@@ -6,7 +6,8 @@ import { DecisionRequestSchema } from './decision.js';
 import type { Department } from './department.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import type { Principal } from './principal.js';
-import { type LifecycleInput, submitStep } from './step-lifecycle.js';
+import type { LifecycleInput } from './steps/lifecycle.js';
+import { submitStep } from './steps/submission.js';
 import { InstantInputSchema } from './time.js';
 import type { ProjectState, Transition } from './transition.js';
 

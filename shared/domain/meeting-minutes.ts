@@ -2,7 +2,8 @@ import { DOCUMENT_TITLES, type ProjectDocument } from './documents.js';
 import { ConflictError, InvalidInputError } from './errors.js';
 import type { Binding, bindingsOf, Meeting } from './meeting.js';
 import { itemKey } from './project.js';
-import { decideStep, type LifecycleInput } from './step-lifecycle.js';
+import { decideStep } from './steps/decision.js';
+import type { LifecycleInput } from './steps/lifecycle.js';
 import { applyChanges, combineTransitions, type ProjectState, type Transition } from './transition.js';
 
 /**

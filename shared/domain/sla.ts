@@ -6,7 +6,9 @@ import type { EscalationRung, SlaPolicy } from './sla-policy.js';
 import { DEFAULT_SLA_POLICY } from './sla-policy.js';
 import { pendingCheckpoints, type SlaCheckpoint, slaTimeline } from './sla-timeline.js';
 import { clockDue, openPause } from './step-clock.js';
-import { decideStep, deemedAllowedFor, type LifecycleInput } from './step-lifecycle.js';
+import { decideStep } from './steps/decision.js';
+import { deemedAllowedFor } from './steps/due-dates.js';
+import type { LifecycleInput } from './steps/lifecycle.js';
 import { applyChanges, changed, type EventDraft, squashChanges, type Transition } from './transition.js';
 import { chinaDate, type WorkingDayCalendar } from './working-days.js';
 

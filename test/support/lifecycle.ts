@@ -3,13 +3,10 @@ import { chineseDaysCalendar } from '../../shared/calendar/chinese-days-calendar
 import type { Decision } from '../../shared/domain/decision.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { itemKey } from '../../shared/domain/project.js';
-import {
-  type DecidedBy,
-  decideStep,
-  type LifecycleInput,
-  resubmitStep,
-  submitStep,
-} from '../../shared/domain/step-lifecycle.js';
+import { decideStep } from '../../shared/domain/steps/decision.js';
+import type { DecidedBy, LifecycleInput } from '../../shared/domain/steps/lifecycle.js';
+import { submitStep } from '../../shared/domain/steps/submission.js';
+import { resubmitStep } from '../../shared/domain/steps/supplement.js';
 import type { ProjectState, Transition } from '../../shared/domain/transition.js';
 import { afterTransition, chinaTime } from './project-state.js';
 

@@ -5,7 +5,7 @@ import { approvedOnCommitment, recountVerification } from '../../../shared/domai
 import { recountDeferral } from '../../../shared/domain/deferred-materials.js';
 import { noticeCorrection } from '../../../shared/domain/notice-correction.js';
 import { slaStep } from '../../../shared/domain/sla.js';
-import { recomputeDue } from '../../../shared/domain/step-lifecycle.js';
+import { recomputeDue } from '../../../shared/domain/steps/due-dates.js';
 import type { ProjectState } from '../../../shared/domain/transition.js';
 import { twoStageChain } from '../../support/chain-fixtures.js';
 import { at, submitted } from '../../support/lifecycle.js';

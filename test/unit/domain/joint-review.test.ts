@@ -4,7 +4,9 @@ import type { Decision, MissingMaterial } from '../../../shared/domain/decision.
 import { InvalidInputError, NotFoundError } from '../../../shared/domain/errors.js';
 import { jointOutcome, mergeNotices, severity } from '../../../shared/domain/joint-review.js';
 import type { ProjectStep } from '../../../shared/domain/project.js';
-import { decideStep, reapplyStep, resubmitStep } from '../../../shared/domain/step-lifecycle.js';
+import { decideStep } from '../../../shared/domain/steps/decision.js';
+import { reapplyStep } from '../../../shared/domain/steps/reapplication.js';
+import { resubmitStep } from '../../../shared/domain/steps/supplement.js';
 import type { ProjectState } from '../../../shared/domain/transition.js';
 import { jointReviewChain } from '../../support/chain-fixtures.js';
 import {

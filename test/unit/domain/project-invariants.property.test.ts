@@ -8,18 +8,15 @@ import { itemKey, type ProjectStep } from '../../../shared/domain/project.js';
 import { brokenInvariants } from '../../../shared/domain/project-invariants.js';
 import { slaStep } from '../../../shared/domain/sla.js';
 import { stageEnd } from '../../../shared/domain/stage-end.js';
-import {
-  type DecidedBy,
-  decideStep,
-  type LifecycleInput,
-  openStep,
-  reapplyStep,
-  resubmitStep,
-  submitStep,
-  verifyCommitment,
-  withdrawProject,
-} from '../../../shared/domain/step-lifecycle.js';
 import { isClosed, isInFlight, isPassed } from '../../../shared/domain/step-status.js';
+import { verifyCommitment } from '../../../shared/domain/steps/commitment-verification.js';
+import { decideStep } from '../../../shared/domain/steps/decision.js';
+import { openStep } from '../../../shared/domain/steps/gate-opening.js';
+import type { DecidedBy, LifecycleInput } from '../../../shared/domain/steps/lifecycle.js';
+import { reapplyStep } from '../../../shared/domain/steps/reapplication.js';
+import { submitStep } from '../../../shared/domain/steps/submission.js';
+import { resubmitStep } from '../../../shared/domain/steps/supplement.js';
+import { withdrawProject } from '../../../shared/domain/steps/withdrawal.js';
 import type { ProjectState, Transition } from '../../../shared/domain/transition.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import { fixtureStep } from '../../support/chain-fixtures.js';

@@ -4,12 +4,10 @@ import { caseFactsOf, caseKindsOf } from '../../../shared/domain/case-kinds.js';
 import { type Chain, ChainSchema } from '../../../shared/domain/chain.js';
 import { brokenInvariants } from '../../../shared/domain/project-invariants.js';
 import { stageEnd } from '../../../shared/domain/stage-end.js';
-import {
-  decideStep,
-  reapplyStep,
-  submitStep,
-  verifyCommitment,
-} from '../../../shared/domain/step-lifecycle.js';
+import { verifyCommitment } from '../../../shared/domain/steps/commitment-verification.js';
+import { decideStep } from '../../../shared/domain/steps/decision.js';
+import { reapplyStep } from '../../../shared/domain/steps/reapplication.js';
+import { submitStep } from '../../../shared/domain/steps/submission.js';
 import type { ProjectState } from '../../../shared/domain/transition.js';
 import { fixtureStep } from '../../support/chain-fixtures.js';
 import { at, officer, refusal } from '../../support/lifecycle.js';

@@ -3,15 +3,13 @@ import type { Chain } from '../../../shared/domain/chain.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../../shared/domain/errors.js';
 import type { ProjectStep } from '../../../shared/domain/project.js';
 import { StepClockSchema } from '../../../shared/domain/step-clock.js';
-import {
-  decideStep,
-  openStep,
-  reapplyStep,
-  resubmitStep,
-  submitStep,
-  withdrawProject,
-} from '../../../shared/domain/step-lifecycle.js';
 import type { StepStatus } from '../../../shared/domain/step-status.js';
+import { decideStep } from '../../../shared/domain/steps/decision.js';
+import { openStep } from '../../../shared/domain/steps/gate-opening.js';
+import { reapplyStep } from '../../../shared/domain/steps/reapplication.js';
+import { submitStep } from '../../../shared/domain/steps/submission.js';
+import { resubmitStep } from '../../../shared/domain/steps/supplement.js';
+import { withdrawProject } from '../../../shared/domain/steps/withdrawal.js';
 import { jointReviewChain, twoStageChain } from '../../support/chain-fixtures.js';
 import {
   at,
