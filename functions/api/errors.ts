@@ -10,6 +10,7 @@ import {
   TooManyAttemptsError,
   UnavailableError,
 } from '../../shared/domain/errors.js';
+import { describeZodError, MAX_PROBLEMS_ECHOED } from '../http/zod-problems.js';
 
 const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -21,24 +22,7 @@ const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   unavailable: 503,
 };
 
-/** At most this many problems are named in one answer (a body with thousands of mistakes gets a short answer). */
-export const MAX_PROBLEMS_ECHOED = 5;
-
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
-
-/** Turns zod issues into one line a person can act on: "body.enterprise.creditCode: …; body: unknown key 'x'". */
-export function describeZodError(error: ZodError, where: string): string {
-  const problems = error.issues.slice(0, MAX_PROBLEMS_ECHOED).map((issue) => {
-    const path = [where, ...issue.path.map(String)].join('.').slice(0, 200);
-    if (issue.code === 'unrecognized_keys') {
-      const named = issue.keys.slice(0, MAX_PROBLEMS_ECHOED).map((k) => `'${k.slice(0, 60)}'`);
-      return `${path}: unknown field(s) ${named.join(', ')}${issue.keys.length > named.length ? ', …' : ''}`;
-    }
-    return `${path}: ${issue.message.slice(0, 300)}`;
-  });
-  const more = error.issues.length - problems.length;
-  return `${problems.join('; ')}${more > 0 ? `; and ${more} more problem(s)` : ''}`;
-}
 
 /** The validation hook of every route: a 400 naming the problems, before anything is written. */
 export function validationHook(

@@ -4,10 +4,10 @@ import type { ZodError } from 'zod';
 import type { IssuedToken } from '../../shared/auth/session-tokens.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
 import type { Principal } from '../../shared/domain/principal.js';
-import type { ApiDeps } from '../api/env.js';
-import { describeZodError } from '../api/errors.js';
-import { SESSION_COOKIE } from '../api/session-token.js';
-import type { Lang } from './i18n.js';
+import type { ApiDeps } from '../http/env.js';
+import type { Lang } from '../http/i18n.js';
+import { SESSION_COOKIE } from '../http/session-token.js';
+import { describeZodError } from '../http/zod-problems.js';
 
 const LANG_COOKIE = 'daiban_lang';
 const FLASH_COOKIE = 'daiban_flash';

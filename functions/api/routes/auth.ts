@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { SignInInputSchema } from '../../../shared/app/sign-in.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
 import { userSummary } from '../../../shared/domain/user-accounts.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { body, errorResponses, failure, json } from '../openapi.js';
 import { SignedInSchema, UserListSchema } from '../schemas.js';

@@ -1,35 +1,37 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { denialOf } from '../../shared/app/audit.js';
-import type { Principal } from '../../shared/domain/principal.js';
-import { webRoutes } from '../web/app.js';
-import { securityHeaders } from '../web/security-headers.js';
-import type { ApiDeps, ApiEnv } from './env.js';
-import { errorHandler, validationHook } from './errors.js';
-import { idempotency } from './idempotency.js';
-import { declareCommonAnswers, routesWithoutQuery } from './openapi.js';
-import { adminRoutes } from './routes/admin.js';
-import { authRoutes } from './routes/auth.js';
-import { batchRoutes } from './routes/batches.js';
-import { complaintRoutes } from './routes/complaints.js';
-import { exportRoutes } from './routes/exports.js';
-import { meetingRoutes } from './routes/meetings.js';
-import { progressRoutes } from './routes/progress.js';
-import { projectRoutes } from './routes/projects.js';
-import { publicRoutes } from './routes/public.js';
-import { slaRoutes } from './routes/sla.js';
-import { stepRoutes } from './routes/steps.js';
-import { userRoutes } from './routes/users.js';
-import { weeklyReportRoutes } from './routes/weekly-reports.js';
-import { workRoutes } from './routes/work.js';
+import { denialOf } from '../shared/app/audit.js';
+import type { Principal } from '../shared/domain/principal.js';
+import { errorHandler, validationHook } from './api/errors.js';
+import { idempotency } from './api/idempotency.js';
+import { declareCommonAnswers, routesWithoutQuery } from './api/openapi.js';
+import { adminRoutes } from './api/routes/admin.js';
+import { authRoutes } from './api/routes/auth.js';
+import { batchRoutes } from './api/routes/batches.js';
+import { complaintRoutes } from './api/routes/complaints.js';
+import { exportRoutes } from './api/routes/exports.js';
+import { meetingRoutes } from './api/routes/meetings.js';
+import { progressRoutes } from './api/routes/progress.js';
+import { projectRoutes } from './api/routes/projects.js';
+import { publicRoutes } from './api/routes/public.js';
+import { slaRoutes } from './api/routes/sla.js';
+import { stepRoutes } from './api/routes/steps.js';
+import { userRoutes } from './api/routes/users.js';
+import { weeklyReportRoutes } from './api/routes/weekly-reports.js';
+import { workRoutes } from './api/routes/work.js';
+import type { ApiDeps, ApiEnv } from './http/env.js';
+import { webRoutes } from './web/app.js';
+import { securityHeaders } from './web/security-headers.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /**
- * Builds the Daiban HTTP API. The same app serves the Lambda (hono/aws-lambda) and the local runtime
- * (@hono/node-server); only `deps` differ.
+ * Builds the Daiban HTTP app, the one place that mounts both the JSON API (functions/api) and the pages
+ * (functions/web), which never import each other (what both need is in functions/http). The same app serves the
+ * Lambda (functions/api/handler.ts, hono/aws-lambda) and the local runtime (infra/local, @hono/node-server); only
+ * `deps` differ.
  *
  * @example const app = createApp({ ctx, authenticate }); const res = await app.request('/health');
  */

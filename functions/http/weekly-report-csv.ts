@@ -1,0 +1,58 @@
+import { CASE_KIND_NAMES, CASE_KINDS } from '../../shared/domain/case-kinds.js';
+import type { WeeklyReport } from '../../shared/domain/weekly-report.js';
+
+const csvCell = (value: unknown) => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** The weekly report as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese): one block per section. */
+export function weeklyReportCsv(report: WeeklyReport): string {
+  const rows: unknown[][] = [
+    ['周报', report.week, report.from, report.to],
+    [],
+    ['指标', '数值'],
+    ['新登记项目', report.projects.started],
+    ['有进展项目', report.projects.advanced],
+    ['办结项目', report.projects.completed],
+    ['办结事项', report.steps.decided],
+    ['按时', report.steps.onTime],
+    ['超时', report.steps.late],
+    ['按时率(%)', report.steps.onTimeRate],
+    ...CASE_KINDS.map((k) => [CASE_KIND_NAMES[k], report.caseKinds[k]]),
+    [],
+    ['名次', '部门编号', '部门', '办结', '按时', '超时', '超时默认', '平均用时(工作日)'],
+    ...report.departments.map((d) => [
+      d.rank,
+      d.departmentId,
+      d.name,
+      d.decided,
+      d.onTime,
+      d.late,
+      d.deemedApprovals,
+      d.averageWorkingDays,
+    ]),
+    [],
+    ['阶段', '办结', '平均用时', '平均承诺时限', '平均法定时限'],
+    ...report.stages.map((s) => [
+      s.name,
+      s.decided,
+      s.averageWorkingDays,
+      s.averagePromisedDays,
+      s.averageLegalDays,
+    ]),
+    [],
+    ['项目代码', '项目', '事项', '部门', '用时', '承诺时限', '法定时限', '结果'],
+    ...report.slowest.map((s) => [
+      s.projectCode,
+      s.projectName,
+      `${s.stepId} ${s.stepName}`,
+      s.departmentName,
+      s.workingDays,
+      s.promisedDays,
+      s.legalDays,
+      s.outcome,
+    ]),
+  ];
+  return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
