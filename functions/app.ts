@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { denialOf } from '../shared/app/audit.js';
 import type { Principal } from '../shared/domain/principal.js';
-import { errorHandler, validationHook } from './api/errors.js';
+import { errorHandler, refuse, validationHook } from './api/errors.js';
 import { idempotency } from './api/idempotency.js';
 import { declareCommonAnswers, routesWithoutQuery } from './api/openapi.js';
 import { adminRoutes } from './api/routes/admin.js';
@@ -46,16 +46,7 @@ export function createApp(deps: ApiDeps) {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json(
-          {
-            error: {
-              code: 'REQUEST.TOO_LARGE',
-              message: `the request body is over ${MAX_BODY_BYTES / 1024} KB`,
-            },
-          },
-          413,
-        ),
+      onError: (c) => refuse(c, 'REQUEST.TOO_LARGE', `the request body is over ${MAX_BODY_BYTES / 1024} KB`),
     }),
   );
   // A query field on a route that takes none is a mistake, refused as unknown fields are everywhere else.
@@ -67,14 +58,10 @@ export function createApp(deps: ApiDeps) {
         const names = [...new URL(c.req.url).searchParams.keys()]
           .slice(0, 5)
           .map((k) => `'${k.slice(0, 60)}'`);
-        return c.json(
-          {
-            error: {
-              code: 'REQUEST.INVALID',
-              message: `query: unknown field(s) ${names.join(', ')}: ${c.req.path.slice(0, 200)} takes no query`,
-            },
-          },
-          400,
+        return refuse(
+          c,
+          'REQUEST.INVALID',
+          `query: unknown field(s) ${names.join(', ')}: ${c.req.path.slice(0, 200)} takes no query`,
         );
       }
     }
@@ -186,24 +173,16 @@ export function createApp(deps: ApiDeps) {
     const allowed = methodsOf(c.req.path);
     if (allowed.length > 0) {
       c.header('Allow', allowed.join(', '));
-      return c.json(
-        {
-          error: {
-            code: 'ROUTE.METHOD_NOT_ALLOWED',
-            message: `${c.req.method} is not allowed on ${c.req.path.slice(0, 200)}; allowed: ${allowed.join(', ')}`,
-          },
-        },
-        405,
+      return refuse(
+        c,
+        'ROUTE.METHOD_NOT_ALLOWED',
+        `${c.req.method} is not allowed on ${c.req.path.slice(0, 200)}; allowed: ${allowed.join(', ')}`,
       );
     }
-    return c.json(
-      {
-        error: {
-          code: 'ROUTE.NOT_FOUND',
-          message: `no route ${c.req.method} ${c.req.path.slice(0, 200)}; see GET /openapi.json`,
-        },
-      },
-      404,
+    return refuse(
+      c,
+      'ROUTE.NOT_FOUND',
+      `no route ${c.req.method} ${c.req.path.slice(0, 200)}; see GET /openapi.json`,
     );
   });
   app.onError(

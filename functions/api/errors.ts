@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { ERROR_CODES, type ErrorCode, errorCodeEntry } from '../../shared/domain/error-codes.js';
 import {
   DomainError,
   type DomainErrorKind,
@@ -12,6 +13,7 @@ import {
 } from '../../shared/domain/errors.js';
 import { describeZodError, MAX_PROBLEMS_ECHOED } from '../http/zod-problems.js';
 
+/** The status of a kind, for an error whose code is not in the catalogue (none is: the classes take only its codes). */
 const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   invalid: 400,
   unauthenticated: 401,
@@ -22,7 +24,15 @@ const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   unavailable: 503,
 };
 
-export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+
+/** The status a refusal is answered with: its code's in the catalogue (shared/domain/error-codes.ts). */
+export const statusOf = (error: DomainError): ContentfulStatusCode =>
+  (errorCodeEntry(error.code)?.status ?? STATUS[error.kind]) as ContentfulStatusCode;
+
+/** An answer refusing the request with a code of the catalogue, at that code's status. */
+export const refuse = (c: Context, code: ErrorCode, message: string) =>
+  c.json<ErrorBody>({ error: { code, message } }, ERROR_CODES[code].status as ContentfulStatusCode);
 
 /** The validation hook of every route: a 400 naming the problems, before anything is written. */
 export function validationHook(
@@ -89,7 +99,7 @@ export function onError(error: Error, c: Context) {
           ...(error.details ? { details: boundedDetails(error.details) } : {}),
         },
       },
-      STATUS[error.kind],
+      statusOf(error),
     );
   }
   if (error instanceof HTTPException) {

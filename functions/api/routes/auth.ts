@@ -59,11 +59,11 @@ export function authRoutes(deps: ApiDeps) {
       const user = await deps.ctx.store.getUser(userId);
       if (!user) {
         const known = (await deps.ctx.store.listUsers()).map((u) => u.userId).join(', ');
-        throw new NotFoundError('AUTH.UNKNOWN_USER', `no user '${userId}'; users: ${known}`);
+        throw new NotFoundError('USER.NOT_FOUND', `no user '${userId}'; users: ${known}`);
       }
       if (user.disabled) {
         throw new ForbiddenError(
-          'AUTH.USER_DISABLED',
+          'USER.DISABLED',
           `the account '${userId}' is disabled; an admin can enable it (PATCH /admin/users/${userId})`,
         );
       }

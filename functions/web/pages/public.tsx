@@ -161,7 +161,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     try {
       signedIn = await accounts.signIn.signIn(parsed.data);
     } catch (error) {
-      const refusal = refusalOf(error);
+      const refusal = refusalOf(error, c.get('page').lang);
       if (refusal.status === 401 && error instanceof DomainError && error.code === 'AUTH.SIGN_IN_FAILED') {
         return signInPage(c, t('用户名或密码错误。', 'wrong user id or password'), 401, userId);
       }
@@ -361,7 +361,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     try {
       progress = await publicProgress(ctx, code);
     } catch (error) {
-      const refusal = refusalOf(error);
+      const refusal = refusalOf(error, page.lang);
       return render(
         c,
         <Layout ctx={page} title={t('项目进度查询', 'Project progress lookup')} error={refusal.message}>
