@@ -1,14 +1,13 @@
 import { CASE_KIND_NAMES, CASE_KINDS } from '../../shared/domain/case-kinds.js';
+import { type CsvCell, csvDocument } from '../../shared/domain/csv.js';
 import type { WeeklyReport } from '../../shared/domain/weekly-report.js';
 
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
-/** The weekly report as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese): one block per section. */
+/**
+ * The weekly report as CSV (shared/domain/csv.ts: UTF-8 with a BOM, so spreadsheet programs read the Chinese, every
+ * field quoted and guarded against formulas): one block per section.
+ */
 export function weeklyReportCsv(report: WeeklyReport): string {
-  const rows: unknown[][] = [
+  const rows: CsvCell[][] = [
     ['周报', report.week, report.from, report.to],
     [],
     ['指标', '数值'],
@@ -54,5 +53,5 @@ export function weeklyReportCsv(report: WeeklyReport): string {
       s.outcome,
     ]),
   ];
-  return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return csvDocument(rows);
 }
