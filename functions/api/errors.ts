@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { ERROR_CODES, type ErrorCode, errorCodeEntry } from '../../shared/domain/error-codes.js';
 import {
   DomainError,
   type DomainErrorKind,
@@ -10,7 +11,9 @@ import {
   TooManyAttemptsError,
   UnavailableError,
 } from '../../shared/domain/errors.js';
+import { describeZodError, MAX_PROBLEMS_ECHOED } from '../http/zod-problems.js';
 
+/** The status of a kind, for an error whose code is not in the catalogue (none is: the classes take only its codes). */
 const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   invalid: 400,
   unauthenticated: 401,
@@ -21,24 +24,15 @@ const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   unavailable: 503,
 };
 
-/** At most this many problems are named in one answer (a body with thousands of mistakes gets a short answer). */
-export const MAX_PROBLEMS_ECHOED = 5;
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
-export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+/** The status a refusal is answered with: its code's in the catalogue (shared/domain/error-codes.ts). */
+export const statusOf = (error: DomainError): ContentfulStatusCode =>
+  (errorCodeEntry(error.code)?.status ?? STATUS[error.kind]) as ContentfulStatusCode;
 
-/** Turns zod issues into one line a person can act on: "body.enterprise.creditCode: …; body: unknown key 'x'". */
-export function describeZodError(error: ZodError, where: string): string {
-  const problems = error.issues.slice(0, MAX_PROBLEMS_ECHOED).map((issue) => {
-    const path = [where, ...issue.path.map(String)].join('.').slice(0, 200);
-    if (issue.code === 'unrecognized_keys') {
-      const named = issue.keys.slice(0, MAX_PROBLEMS_ECHOED).map((k) => `'${k.slice(0, 60)}'`);
-      return `${path}: unknown field(s) ${named.join(', ')}${issue.keys.length > named.length ? ', …' : ''}`;
-    }
-    return `${path}: ${issue.message.slice(0, 300)}`;
-  });
-  const more = error.issues.length - problems.length;
-  return `${problems.join('; ')}${more > 0 ? `; and ${more} more problem(s)` : ''}`;
-}
+/** An answer refusing the request with a code of the catalogue, at that code's status. */
+export const refuse = (c: Context, code: ErrorCode, message: string) =>
+  c.json<ErrorBody>({ error: { code, message } }, ERROR_CODES[code].status as ContentfulStatusCode);
 
 /** The validation hook of every route: a 400 naming the problems, before anything is written. */
 export function validationHook(
@@ -105,7 +99,7 @@ export function onError(error: Error, c: Context) {
           ...(error.details ? { details: boundedDetails(error.details) } : {}),
         },
       },
-      STATUS[error.kind],
+      statusOf(error),
     );
   }
   if (error instanceof HTTPException) {

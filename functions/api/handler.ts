@@ -6,11 +6,11 @@ import { ScryptPasswordHasher } from '../../shared/auth/scrypt-password-hasher.j
 import { SessionTokens } from '../../shared/auth/session-tokens.js';
 import type { SigningKeySource } from '../../shared/auth/signing-key.port.js';
 import type { Principal } from '../../shared/domain/principal.js';
+import { createApp } from '../app.js';
 import { principalFromBearerToken } from '../commons/api-gateway-principal.js';
 import { observedAwsContext } from '../commons/aws-context.js';
 import { keysOfApiRequest, observed, principalKey } from '../commons/observability.js';
 import { SecretsManagerSigningKey } from '../commons/secrets-manager-signing-key.js';
-import { createApp } from './app.js';
 
 /** How long a session token lasts on AWS (as locally): one hour. */
 export const TOKEN_TTL_SECONDS = 3600;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ConflictError, InvalidInputError } from '../../shared/domain/errors.js';
 import type { DaibanStore } from '../../shared/store/store.port.js';
-import type { ApiEnv } from './env.js';
+import type { ApiEnv } from '../http/env.js';
 
 /**
  * `Idempotency-Key` on every POST: a repeat of a request with the same key (by the same user) gets the first

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { LocalSignIn } from '../../shared/app/sign-in.js';
 import type { Principal } from '../../shared/domain/principal.js';
-import { authenticateWith } from '../api/session-token.js';
+import { authenticateWith } from '../http/session-token.js';
 
 /**
  * The `authenticate` of the API on AWS, in both partitions: the product's own sign-in, as locally. API Gateway has

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { denialOf } from '../../shared/app/audit.js';
 import type { Principal } from '../../shared/domain/principal.js';
-import type { ApiDeps } from '../api/env.js';
-import { type PageContext, translator } from './i18n.js';
+import type { ApiDeps } from '../http/env.js';
+import { type PageContext, translator } from '../http/i18n.js';
 import { Layout } from './layout.js';
 import { adminPages } from './pages/admin.js';
 import { agentPages } from './pages/agent.js';
@@ -100,7 +100,7 @@ export function webRoutes(deps: ApiDeps): WebApp {
     const page = c.get('page') ?? { lang: 'zh', t: translator('zh'), path: c.req.path };
     let refusal: ReturnType<typeof refusalOf>;
     try {
-      refusal = refusalOf(error);
+      refusal = refusalOf(error, page.lang);
       await c.get('recordRefusal')?.(error);
     } catch {
       console.error(

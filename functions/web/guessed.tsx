@@ -1,4 +1,4 @@
-import type { PageContext } from './i18n.js';
+import type { PageContext } from '../http/i18n.js';
 
 /**
  * The mark next to a date that is a guess (DOMAIN.md "Never act on a guess"): it was counted through a year whose

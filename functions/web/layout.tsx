@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
-import type { PageContext } from './i18n.js';
-import { lightText, roleText } from './labels.js';
+import type { PageContext } from '../http/i18n.js';
+import { lightText, roleText } from '../http/labels.js';
 
 /**
  * The pages' style: readable at phone width, printable, every colour paired with a word. In the page's `<style>`,

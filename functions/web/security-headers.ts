@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { secureHeaders } from 'hono/secure-headers';
-import { DOCUMENT_STYLE } from '../api/pages/document-page.js';
+import { DOCUMENT_STYLE } from '../http/document-page.js';
+import { WEEKLY_STYLE } from '../http/weekly-report-document.js';
 import { STYLE } from './layout.js';
-import { WEEKLY_STYLE } from './pages/reports.js';
 
 /** The CSP source that allows one exact `<style>` text. */
 export const styleHash = (text: string): string =>

@@ -2,12 +2,13 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ZodError } from 'zod';
 import type { IssuedToken } from '../../shared/auth/session-tokens.js';
+import { errorCodeEntry } from '../../shared/domain/error-codes.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
 import type { Principal } from '../../shared/domain/principal.js';
-import type { ApiDeps } from '../api/env.js';
-import { describeZodError } from '../api/errors.js';
-import { SESSION_COOKIE } from '../api/session-token.js';
-import type { Lang } from './i18n.js';
+import type { ApiDeps } from '../http/env.js';
+import type { Lang } from '../http/i18n.js';
+import { SESSION_COOKIE } from '../http/session-token.js';
+import { describeZodError } from '../http/zod-problems.js';
 
 const LANG_COOKIE = 'daiban_lang';
 const FLASH_COOKIE = 'daiban_flash';
@@ -96,8 +97,11 @@ export function safeNext(next: string | undefined): string | undefined {
 
 export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 429 | 503;
 
-/** An error as a page shows it: its HTTP status and a message a person can act on (never internals). */
-export function refusalOf(error: unknown): { status: RefusalStatus; message: string } {
+/**
+ * An error as a page shows it: its code's status in the catalogue (shared/domain/error-codes.ts) and a message a
+ * person can act on (never internals). On a Chinese page the catalogue's Chinese message leads the error's own.
+ */
+export function refusalOf(error: unknown, lang?: Lang): { status: RefusalStatus; message: string } {
   if (error instanceof DomainError) {
     const status = {
       invalid: 400,
@@ -108,7 +112,12 @@ export function refusalOf(error: unknown): { status: RefusalStatus; message: str
       throttled: 429,
       unavailable: 503,
     } as const;
-    return { status: status[error.kind], message: error.message };
+    const entry = errorCodeEntry(error.code);
+    const message =
+      lang === 'zh' && entry && !error.message.startsWith(entry.zh)
+        ? `${entry.zh}：${error.message}`
+        : error.message;
+    return { status: (entry?.status as RefusalStatus | undefined) ?? status[error.kind], message };
   }
   if (isZodError(error)) return { status: 400, message: describeZodError(error, 'form') };
   throw error;

@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { ForbiddenError } from '../../shared/domain/errors.js';
 import type { Principal, Role } from '../../shared/domain/principal.js';
-import type { PageContext } from './i18n.js';
+import type { PageContext } from '../http/i18n.js';
 import { type RefusalStatus, refusalOf, setFlash } from './session.js';
 
 export type WebEnv = {
@@ -102,7 +102,7 @@ export async function act(
   try {
     done = await work();
   } catch (error) {
-    const refusal = refusalOf(error);
+    const refusal = refusalOf(error, c.get('page').lang);
     await c.get('recordRefusal')(error);
     return again(refusal.message, refusal.status);
   }

@@ -1,4 +1,4 @@
-import type { DaibanApp } from '../../functions/api/app.js';
+import type { DaibanApp } from '../../functions/app.js';
 
 export type ApiResponse<T = unknown> = { status: number; body: T };
 

@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { createApp, type DaibanApp } from '../../functions/api/app.js';
-import { authenticateWith } from '../../functions/api/session-token.js';
+import { createApp, type DaibanApp } from '../../functions/app.js';
+import { authenticateWith } from '../../functions/http/session-token.js';
 import { handleCallbackTasks } from '../../shared/app/callback-task.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { type Clock, systemClock } from '../../shared/app/clock.js';
 import type { ClockControl } from '../../shared/app/clock-control.js';
-import { concurrencyLimit } from '../../shared/app/concurrency-limit.js';
 import {
   type AppContext,
   type DaibanConfig,
@@ -43,6 +42,7 @@ import type { User } from '../../shared/domain/project.js';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days.js';
 import { LocalWorkflowEngine } from '../../shared/engine/local-engine.js';
 import type { WorkflowEngine } from '../../shared/engine/workflow-engine.port.js';
+import { concurrencyLimit } from '../../shared/lib/concurrency-limit.js';
 import { LocalChannels } from '../../shared/notify/local-channels.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import { cursorKeyFrom } from '../../shared/store/dynamo-codec.js';

@@ -1,6 +1,6 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
-import { type ConcurrencyLimit, concurrencyLimit } from '../app/concurrency-limit.js';
 import { UnavailableError } from '../domain/errors.js';
+import { type ConcurrencyLimit, concurrencyLimit } from '../lib/concurrency-limit.js';
 import type { PasswordHasher } from './password-hasher.port.js';
 
 /** scrypt's cost parameters: N = 2^ln (CPU and memory), r (block size), p (parallelism). */

@@ -2,6 +2,7 @@ import type { Batch } from './batch.js';
 import type { Chain } from './chain.js';
 import { type Complaint, canSeeComplaint } from './complaint.js';
 import type { DepartmentLevel } from './department.js';
+import type { ErrorCodeOf } from './error-codes.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import type { Meeting } from './meeting.js';
 import type { Principal } from './principal.js';
@@ -73,16 +74,17 @@ export type Resource = {
 
 export type Verdict =
   | { allowed: true }
-  | {
-      allowed: false;
-      /** not_found: the caller may not know the object exists; forbidden: they may, but not act on it */
-      as: 'not_found' | 'forbidden';
-      code: string;
-      reason: string;
-    };
+  /** not_found: the caller may not know the object exists; forbidden: they may, but not act on it */
+  | { allowed: false; as: 'not_found'; code: ErrorCodeOf<404>; reason: string }
+  | { allowed: false; as: 'forbidden'; code: ErrorCodeOf<403>; reason: string };
 
 const allow: Verdict = { allowed: true };
-const deny = (code: string, reason: string): Verdict => ({ allowed: false, as: 'forbidden', code, reason });
+const deny = (code: ErrorCodeOf<403>, reason: string): Verdict => ({
+  allowed: false,
+  as: 'forbidden',
+  code,
+  reason,
+});
 const hidden: Verdict = {
   allowed: false,
   as: 'not_found',

@@ -1,3 +1,4 @@
+import { csvDocument } from './csv.js';
 import type { Department } from './department.js';
 import type { ApprovalRecord, Project, ProjectStep } from './project.js';
 import type { ProjectState } from './transition.js';
@@ -129,15 +130,6 @@ const SOURCE_TEXT: Record<string, string> = {
 const LEVEL_TEXT: Record<string, string> = { district: '区级', city: '市级', province: '省级' };
 
 /**
- * One CSV field, always quoted (RFC 4180: a quote doubled). A field a spreadsheet would take for a formula (it
- * starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, so opening the file runs nothing.
- */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replaceAll('"', '""')}"`;
-}
-
-/**
  * The approvals as a CSV file Excel opens with its Chinese intact: UTF-8 with a byte-order mark, CRLF line ends,
  * every field quoted, one line per approval under a header.
  */
@@ -174,7 +166,7 @@ export function approvalsCsv(project: Pick<Project, 'code' | 'name'>, rows: read
     row.endedAt ? chinaDate(new Date(row.endedAt)) : '',
     row.endedReason ?? '',
   ]);
-  return `\uFEFF${[header, ...lines].map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return csvDocument([header, ...lines]);
 }
 
 /**
@@ -248,5 +240,5 @@ const OPEN_COLUMNS: ReadonlyArray<readonly [keyof OpenApprovalRow, string]> = [
 export function openApprovalsCsv(rows: readonly OpenApprovalRow[]): string {
   const header = OPEN_COLUMNS.map(([, title]) => title);
   const lines = rows.map((row) => OPEN_COLUMNS.map(([name]) => String(row[name] ?? '')));
-  return `\uFEFF${[header, ...lines].map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return csvDocument([header, ...lines]);
 }

@@ -1,6 +1,9 @@
+import type { ErrorCode, ErrorCodeOf } from './error-codes.js';
+
 /**
- * Domain errors carry a stable code and a message a person can act on.
- * The HTTP layer maps the kind to a status in one place; the domain never knows a status code.
+ * Domain errors carry a stable code of the catalogue (error-codes.ts) and a message a person can act on. Each class
+ * takes only the codes answered with its status (a `NotFoundError` a 404 code), so the kind and the catalogue agree;
+ * the HTTP layer answers with the catalogue's status in one place.
  */
 export type DomainErrorKind =
   | 'invalid'
@@ -14,7 +17,7 @@ export type DomainErrorKind =
 export class DomainError extends Error {
   constructor(
     readonly kind: DomainErrorKind,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -24,7 +27,7 @@ export class DomainError extends Error {
 }
 
 export class InvalidInputError extends DomainError {
-  constructor(code: string, message: string, details?: unknown) {
+  constructor(code: ErrorCodeOf<400>, message: string, details?: unknown) {
     super('invalid', code, message, details);
     this.name = 'InvalidInputError';
   }
@@ -33,7 +36,7 @@ export class InvalidInputError extends DomainError {
 export class NotFoundError extends DomainError {
   /** `deniedAction`: the access policy hid the object from this caller (the refusal goes to the audit trail) */
   constructor(
-    code: string,
+    code: ErrorCodeOf<404>,
     message: string,
     readonly deniedAction?: string,
   ) {
@@ -43,7 +46,7 @@ export class NotFoundError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(code: string, message: string, details?: unknown) {
+  constructor(code: ErrorCodeOf<409>, message: string, details?: unknown) {
     super('conflict', code, message, details);
     this.name = 'ConflictError';
   }
@@ -52,7 +55,7 @@ export class ConflictError extends DomainError {
 export class ForbiddenError extends DomainError {
   /** `deniedAction`: the access policy's refusal (it goes to the audit trail) */
   constructor(
-    code: string,
+    code: ErrorCodeOf<403>,
     message: string,
     readonly deniedAction?: string,
   ) {
@@ -62,7 +65,7 @@ export class ForbiddenError extends DomainError {
 }
 
 export class UnauthenticatedError extends DomainError {
-  constructor(message: string, code = 'AUTH.UNAUTHENTICATED') {
+  constructor(message: string, code: ErrorCodeOf<401> = 'AUTH.UNAUTHENTICATED') {
     super('unauthenticated', code, message);
     this.name = 'UnauthenticatedError';
   }
@@ -71,7 +74,7 @@ export class UnauthenticatedError extends DomainError {
 /** A dependency (the database, the workflow engine) does not answer for now: the caller should try again soon. */
 export class UnavailableError extends DomainError {
   constructor(
-    code: string,
+    code: ErrorCodeOf<503>,
     message: string,
     readonly retryAfterSeconds = 5,
   ) {
@@ -83,7 +86,7 @@ export class UnavailableError extends DomainError {
 /** Too many attempts of something (failed sign-ins of one user): refused without trying, until `retryAfterSeconds`. */
 export class TooManyAttemptsError extends DomainError {
   constructor(
-    code: string,
+    code: ErrorCodeOf<429>,
     message: string,
     readonly retryAfterSeconds: number,
   ) {

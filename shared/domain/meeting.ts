@@ -309,7 +309,7 @@ export function takeAttendance(
   const strangers = present.filter((d) => !meeting.invited.includes(d));
   if (strangers.length > 0) {
     throw new InvalidInputError(
-      'MEETING.NOT_INVITED',
+      'MEETING.PRESENT_NOT_INVITED',
       `not invited, so not counted present: ${strangers.join(', ')}`,
     );
   }

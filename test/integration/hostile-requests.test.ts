@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../../functions/api/app.js';
+import { MAX_BODY_BYTES } from '../../functions/app.js';
 import { scanTable } from '../support/faults.js';
 import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { startTestSystem } from '../support/local-system.js';

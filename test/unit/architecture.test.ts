@@ -1,5 +1,16 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -62,36 +73,116 @@ function databaseChainOf(entry: string): string | undefined {
   return undefined;
 }
 
-describe('the direction of imports', () => {
-  it('keeps the domain free of AWS SDK, Hono and Node I/O', () => {
-    const offending = sourceFiles('shared/domain').flatMap((file) =>
-      importsOf(file)
-        .filter((spec) => /^(node:|@aws-sdk\/|hono|@hono\/|fs$|path$)/.test(spec))
-        .map((spec) => `${file} imports ${spec}`),
-    );
-    expect(offending).toEqual([]);
+/**
+ * Runs dependency-cruiser with the repository's rules (.dependency-cruiser.cjs) in `cwd`, as `npm run check` does:
+ * its exit code and each violation it prints ("rule: from → to"; a circle by its first step).
+ */
+function cruise(cwd: string): { exitCode: number | null; violations: string[] } {
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'),
+      '--config',
+      join(root, '.dependency-cruiser.cjs'),
+      ...['shared', 'functions', 'infra', 'bench', 'test'].filter((dir) => existsSync(join(cwd, dir))),
+    ],
+    { cwd, encoding: 'utf8' },
+  );
+  if (run.error || !/dependencies cruised/.test(run.stdout)) {
+    throw new Error(`dependency-cruiser did not run: ${run.error ?? run.stderr}`);
+  }
+  const violations = [...run.stdout.matchAll(/^\s*error ([\w-]+): (\S+) →\s+(\S+)/gm)].map(
+    ([, rule, from, to]) => `${rule}: ${from} → ${to}`,
+  );
+  return { exitCode: run.status, violations: violations.sort() };
+}
+
+/** A throwaway tree outside the repository (removed after the test): files by path, a tsconfig, fake packages. */
+function plantedTree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'daiban-import-rules-'));
+  const all: Record<string, string> = {
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' },
+    }),
+    'node_modules/zod/package.json': JSON.stringify({ name: 'zod', main: 'index.js' }),
+    'node_modules/zod/index.js': 'export const z = {};',
+    'node_modules/@aws-sdk/client-dynamodb/package.json': JSON.stringify({
+      name: '@aws-sdk/client-dynamodb',
+    }),
+    'node_modules/@aws-sdk/client-dynamodb/index.js': 'export class DynamoDBClient {}',
+    ...files,
+  };
+  for (const [path, text] of Object.entries(all)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('the import rules (dependency-cruiser, run by npm run check)', () => {
+  it('hold for the code as it is', () => {
+    // Act
+    const { exitCode, violations } = cruise(root);
+
+    // Assess
+    expect(violations).toEqual([]);
+    expect(exitCode).toBe(0);
   });
 
-  it('never lets shared/ import from functions/ or infra/', () => {
-    const offending = sourceFiles('shared').flatMap((file) =>
-      importsOf(file)
-        .filter((spec) => spec.startsWith('.'))
-        .map((spec) => relative(root, join(root, file, '..', spec)))
-        .filter((target) => target.startsWith('functions') || target.startsWith('infra'))
-        .map((target) => `${file} imports ${target}`),
-    );
-    expect(offending).toEqual([]);
-  });
+  it('fail on each kind of violation planted in a copy of the layout, and pass what is allowed', () => {
+    // Arrange: one planted violation of each rule, beside imports the rules allow
+    const dir = plantedTree({
+      'shared/domain/rule.ts': [
+        "import { z } from 'zod';",
+        "import { other } from './other.js';",
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        "import { useCase } from '../app/use-case.js';",
+        'export const rule = [z, other, DynamoDBClient, useCase];',
+      ].join('\n'),
+      'shared/domain/other.ts': 'export const other = 1;',
+      'shared/lib/limit.ts': "import { other } from '../domain/other.js';\nexport const limit = other;",
+      'shared/app/use-case.ts': "import { rule } from '../domain/rule.js';\nexport const useCase = rule;",
+      'shared/store/store.ts': "import { useCase } from '../app/use-case.js';\nexport const store = useCase;",
+      'shared/engine/engine.ts':
+        "import { system } from '../../infra/local/system.js';\nexport const engine = system;",
+      'infra/local/system.ts':
+        "import { store } from '../../shared/store/store.js';\nexport const system = store;",
+      'functions/http/env.ts': 'export const env = 1;',
+      'functions/http/document.ts':
+        "import { route } from '../api/route.js';\nexport const document = route;",
+      'functions/api/route.ts':
+        "import { env } from '../http/env.js';\nimport { page } from '../web/page.js';\nexport const route = [env, page];",
+      'functions/web/page.ts': "import { env } from '../http/env.js';\nexport const page = env;",
+      'functions/web/form.ts': "import { route } from '../api/route.js';\nexport const form = route;",
+      'functions/web/cards.ts': "import { view } from './view.js';\nexport const cards = () => view();",
+      'functions/web/view.ts': "import { cards } from './cards.js';\nexport const view = () => cards;",
+      'functions/app.ts':
+        "import { route } from './api/route.js';\nimport { page } from './web/page.js';\nexport const app = [route, page];",
+    });
+    try {
+      // Act
+      const { exitCode, violations } = cruise(dir);
 
-  it('keeps the domain from importing the adapters around it', () => {
-    const offending = sourceFiles('shared/domain').flatMap((file) =>
-      importsOf(file)
-        .filter((spec) => spec.startsWith('.'))
-        .map((spec) => relative(join(root, 'shared'), join(root, file, '..', spec)))
-        .filter((target) => !target.startsWith('domain'))
-        .map((target) => `${file} imports shared/${target}`),
-    );
-    expect(offending).toEqual([]);
+      // Assess: every planted import is named, and nothing else (zod, the domain's own files, the composition root)
+      expect(violations).toEqual(
+        [
+          'adapters-never-import-use-cases: shared/store/store.ts → shared/app/use-case.ts',
+          'api-never-imports-pages: functions/api/route.ts → functions/web/page.ts',
+          'domain-imports-only-zod: shared/domain/rule.ts → node_modules/@aws-sdk/client-dynamodb/index.js',
+          'domain-imports-only-zod: shared/domain/rule.ts → shared/app/use-case.ts',
+          'lib-imports-no-floor: shared/lib/limit.ts → shared/domain/other.ts',
+          'http-never-imports-api-or-pages: functions/http/document.ts → functions/api/route.ts',
+          'no-circular: functions/web/cards.ts → functions/web/view.ts',
+          'no-circular: shared/app/use-case.ts → shared/domain/rule.ts',
+          'pages-never-import-api: functions/web/form.ts → functions/api/route.ts',
+          'shared-never-imports-functions-or-infra: shared/engine/engine.ts → infra/local/system.ts',
+        ].sort(),
+      );
+      expect(exitCode).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(existsSync(dir)).toBe(false);
   });
 });
 

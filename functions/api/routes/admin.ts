@@ -5,7 +5,7 @@ import { runScheduledJob } from '../../../shared/app/scheduled-job.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { ConflictError } from '../../../shared/domain/errors.js';
 import { ChinaDateSchema, InstantSchema } from '../../../shared/domain/time.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, failure, json, PageQuery } from '../openapi.js';
 import { ClockMovedSchema, DenialListSchema, JobRunSchema } from '../schemas.js';

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { SignInInputSchema } from '../../../shared/app/sign-in.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
 import { userSummary } from '../../../shared/domain/user-accounts.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { body, errorResponses, failure, json } from '../openapi.js';
 import { SignedInSchema, UserListSchema } from '../schemas.js';
@@ -59,11 +59,11 @@ export function authRoutes(deps: ApiDeps) {
       const user = await deps.ctx.store.getUser(userId);
       if (!user) {
         const known = (await deps.ctx.store.listUsers()).map((u) => u.userId).join(', ');
-        throw new NotFoundError('AUTH.UNKNOWN_USER', `no user '${userId}'; users: ${known}`);
+        throw new NotFoundError('USER.NOT_FOUND', `no user '${userId}'; users: ${known}`);
       }
       if (user.disabled) {
         throw new ForbiddenError(
-          'AUTH.USER_DISABLED',
+          'USER.DISABLED',
           `the account '${userId}' is disabled; an admin can enable it (PATCH /admin/users/${userId})`,
         );
       }

@@ -13,7 +13,7 @@ import {
   getBatch,
   listBatches,
 } from '../../../shared/app/batches.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
 import { BatchListSchema, BatchResultSchema } from '../schemas.js';

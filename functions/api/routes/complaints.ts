@@ -13,7 +13,7 @@ import {
   ComplaintNoteSchema,
   complaintAsSeenBy,
 } from '../../../shared/domain/complaint.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery, StepParams } from '../openapi.js';
 import { ComplaintListSchema, ComplaintResultSchema } from '../schemas.js';

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { exportApprovals } from '../../../shared/app/open-data.js';
 import { weeklyReportFeed } from '../../../shared/app/weekly-report.js';
 import { openApprovalsCsv } from '../../../shared/domain/approvals.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, PageQuery } from '../openapi.js';
 import { WeeklyReportSchema } from '../schemas.js';

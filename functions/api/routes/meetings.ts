@@ -13,7 +13,7 @@ import {
   respondToMeeting,
 } from '../../../shared/app/meetings.js';
 import { CancellationSchema, RescheduleSchema, ScheduleSchema } from '../../../shared/domain/meeting.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
 import { MeetingListSchema, MeetingResultSchema, MinutesResultSchema } from '../schemas.js';

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { publicProgress } from '../../../shared/app/progress.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { errorResponses, failure, json } from '../openapi.js';
 import { PublicProgressSchema } from '../schemas.js';

@@ -13,7 +13,7 @@ import { getProjectView } from '../../../shared/app/project-view.js';
 import { approvalsCsv } from '../../../shared/domain/approvals.js';
 import { CaseKindSchema } from '../../../shared/domain/case-kinds.js';
 import { ProjectStatusSchema } from '../../../shared/domain/step-status.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, failure, json, PageQuery, ProjectIdParams } from '../openapi.js';
 import {

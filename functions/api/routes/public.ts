@@ -3,7 +3,7 @@ import { chainPath } from '../../../shared/app/project-view.js';
 import { publishChain } from '../../../shared/app/publish-chain.js';
 import { chainKey } from '../../../shared/domain/chain.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, json } from '../openapi.js';
 import {

@@ -11,7 +11,9 @@ import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
 import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
 import { ChinaDateSchema, InstantInputSchema, MonthSchema } from '../../../shared/domain/time.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import { documentPage } from '../../http/document-page.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
+import { ClockPauseInputSchema } from '../../http/request-schemas.js';
 import { validationHook } from '../errors.js';
 import {
   bearer,
@@ -23,7 +25,6 @@ import {
   ProjectIdParams,
   StepParams,
 } from '../openapi.js';
-import { documentPage } from '../pages/document-page.js';
 import {
   AgentReportSchema,
   CalendarViewSchema,
@@ -38,12 +39,6 @@ import {
   StepResultSchema,
   SweepRunSchema,
 } from '../schemas.js';
-
-export const ClockPauseInputSchema = z.strictObject({
-  kind: z.enum(['hearing', 'expert_review', 'testing', 'site_survey']),
-  reason: z.string().trim().min(1, 'say why the clock stops').max(500),
-  expectedEnd: ChinaDateSchema.optional(),
-});
 
 const PeriodQuery = z.strictObject({
   from: MonthSchema,

@@ -15,15 +15,11 @@ import {
   ResubmissionSchema,
   SubmissionSchema,
 } from '../../../shared/domain/decision.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
+import { DeferredSupplySchema } from '../../http/request-schemas.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery, PartParams, StepParams } from '../openapi.js';
 import { InboxSchema, StageViewSchema, StepResultSchema } from '../schemas.js';
-
-/** 容缺补交: the materials accepted as missing at acceptance, now supplied (ids or names). */
-export const DeferredSupplySchema = z.strictObject({
-  supplied: z.array(z.string().min(1).max(200)).min(1, 'name the materials you are supplying').max(50),
-});
 
 export const ReapplicationSchema = z.strictObject({
   note: z.string().trim().max(2000).optional(),

@@ -7,7 +7,7 @@ import {
   UpdateUserInputSchema,
   updateUser,
 } from '../../../shared/app/user-admin.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, failure, json, PageQuery } from '../openapi.js';
 import { UserProfileListSchema, UserProfileResultSchema } from '../schemas.js';

@@ -4,8 +4,9 @@ import {
   getWeeklyReport,
   listWeeklyReports,
 } from '../../../shared/app/weekly-report.js';
-import { WeeklyReportDocument, weeklyReportCsv } from '../../web/pages/reports.js';
-import type { ApiDeps, ApiEnv } from '../env.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
+import { weeklyReportCsv } from '../../http/weekly-report-csv.js';
+import { WeeklyReportDocument } from '../../http/weekly-report-document.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, json } from '../openapi.js';
 import { WeeklyReportListSchema, WeeklyReportResultSchema } from '../schemas.js';

@@ -1,6 +1,6 @@
 import type { GanttSchedule } from '../../../shared/domain/gantt.js';
-import type { Translate } from '../i18n.js';
-import { lightText, stepStatusText } from '../labels.js';
+import type { Translate } from '../../http/i18n.js';
+import { lightText, stepStatusText } from '../../http/labels.js';
 
 export type GanttRow = {
   stepId: string;

@@ -1,4 +1,4 @@
-import type { Translate } from '../i18n.js';
+import type { Translate } from '../../http/i18n.js';
 
 export type TrendWeek = { week: string; onTime: number; late: number; deemedApprovals: number };
 

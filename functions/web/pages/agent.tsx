@@ -5,9 +5,9 @@ import { reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-
 import { agentWork, type WorkItem } from '../../../shared/app/work.js';
 import { ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
 import { localDate, localDateTime } from '../../../shared/domain/local-time.js';
-import type { ApiDeps } from '../../api/env.js';
-import type { PageContext } from '../i18n.js';
-import { stepStatusText } from '../labels.js';
+import type { ApiDeps } from '../../http/env.js';
+import type { PageContext } from '../../http/i18n.js';
+import { stepStatusText } from '../../http/labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import {

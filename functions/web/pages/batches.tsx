@@ -12,8 +12,8 @@ import {
 import type { Batch } from '../../../shared/domain/batch.js';
 import { localDate, localDateTime, localInstant } from '../../../shared/domain/local-time.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
-import type { ApiDeps } from '../../api/env.js';
-import type { PageContext } from '../i18n.js';
+import type { ApiDeps } from '../../http/env.js';
+import type { PageContext } from '../../http/i18n.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, type Form, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';

@@ -9,9 +9,14 @@ import { InvalidInputError } from '../../../shared/domain/errors.js';
 import { localDateTime } from '../../../shared/domain/local-time.js';
 import type { Principal } from '../../../shared/domain/principal.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
-import type { ApiDeps } from '../../api/env.js';
-import { named, type PageContext } from '../i18n.js';
-import { complaintCategoryText, complaintFindingText, complaintStatusText, roleText } from '../labels.js';
+import type { ApiDeps } from '../../http/env.js';
+import { named, type PageContext } from '../../http/i18n.js';
+import {
+  complaintCategoryText,
+  complaintFindingText,
+  complaintStatusText,
+  roleText,
+} from '../../http/labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, type Form, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';

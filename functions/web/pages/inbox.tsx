@@ -7,11 +7,11 @@ import { InvalidInputError } from '../../../shared/domain/errors.js';
 import { localDate } from '../../../shared/domain/local-time.js';
 import type { Principal } from '../../../shared/domain/principal.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
-import type { ApiDeps } from '../../api/env.js';
-import { ClockPauseInputSchema } from '../../api/routes/sla.js';
+import type { ApiDeps } from '../../http/env.js';
+import type { PageContext } from '../../http/i18n.js';
+import { outcomeText, pauseKindText, stepStatusText } from '../../http/labels.js';
+import { ClockPauseInputSchema } from '../../http/request-schemas.js';
 import { Guessed } from '../guessed.js';
-import type { PageContext } from '../i18n.js';
-import { outcomeText, pauseKindText, stepStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import {

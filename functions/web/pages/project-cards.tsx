@@ -1,16 +1,19 @@
+import type { getProjectView } from '../../../shared/app/queries.js';
 import type { ComplaintView } from '../../../shared/domain/complaint.js';
 import { localDate } from '../../../shared/domain/local-time.js';
+import { named, type PageContext } from '../../http/i18n.js';
+import { complaintCategoryText, complaintFindingText, complaintStatusText } from '../../http/labels.js';
 import { Guessed } from '../guessed.js';
-import { named, type PageContext } from '../i18n.js';
-import { complaintCategoryText, complaintFindingText, complaintStatusText } from '../labels.js';
 import { LightBadge, Scroll } from '../layout.js';
-import type { ProjectView } from './projects.js';
 
 /**
  * The project page's cards for issue 12's features: approval documents (批文/证照) with their CSV, materials accepted
  * as missing (容缺受理) with the agent's form to supply them, approvals on commitment (告知承诺制) and their
  * verification, and efficiency complaints (效能投诉) with the complainant's form.
  */
+
+/** A project as its page shows it (the project page and its cards). */
+export type ProjectView = Awaited<ReturnType<typeof getProjectView>>;
 
 const stepsOf = (view: ProjectView) => view.stages.flatMap((s) => s.steps);
 type StepView = ReturnType<typeof stepsOf>[number];

@@ -10,17 +10,23 @@ import { NotFoundError } from '../../../shared/domain/errors.js';
 import { ganttSchedule } from '../../../shared/domain/gantt.js';
 import { localDate, localDateTime } from '../../../shared/domain/local-time.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
-import type { ApiDeps } from '../../api/env.js';
-import { documentPage } from '../../api/pages/document-page.js';
-import { DeferredSupplySchema } from '../../api/routes/steps.js';
+import { documentPage } from '../../http/document-page.js';
+import type { ApiDeps } from '../../http/env.js';
+import { named, type PageContext } from '../../http/i18n.js';
+import { caseKindText, meetingStatusText, projectStatusText, stepStatusText } from '../../http/labels.js';
+import { DeferredSupplySchema } from '../../http/request-schemas.js';
 import { GanttChart } from '../charts/gantt.js';
 import { Guessed } from '../guessed.js';
-import { named, type PageContext } from '../i18n.js';
-import { caseKindText, meetingStatusText, projectStatusText, stepStatusText } from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, type Form, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
-import { ApprovalsCard, CommitmentsCard, ComplaintCard, DeferredCard } from './project-cards.js';
+import {
+  ApprovalsCard,
+  CommitmentsCard,
+  ComplaintCard,
+  DeferredCard,
+  type ProjectView,
+} from './project-cards.js';
 
 type Prefill = { form: 'complaint' | 'deferred'; values: Record<string, string> };
 
@@ -33,8 +39,6 @@ const prefillOf = (form: Prefill['form'], fields: Form): Prefill => ({
     supplied: fields.all('supplied').join('\n'),
   },
 });
-
-export type ProjectView = Awaited<ReturnType<typeof getProjectView>>;
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 

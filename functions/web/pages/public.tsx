@@ -3,9 +3,9 @@ import { chainPath } from '../../../shared/app/project-view.js';
 import { type SignedIn, SignInInputSchema } from '../../../shared/app/sign-in.js';
 import { DomainError, NotFoundError } from '../../../shared/domain/errors.js';
 import type { User } from '../../../shared/domain/project.js';
-import type { ApiDeps } from '../../api/env.js';
-import { named, type PageContext } from '../i18n.js';
-import { roleText, stepStatusText } from '../labels.js';
+import type { ApiDeps } from '../../http/env.js';
+import { named, type PageContext } from '../../http/i18n.js';
+import { roleText, stepStatusText } from '../../http/labels.js';
 import { Layout, Scroll } from '../layout.js';
 import { endSession, type RefusalStatus, refusalOf, safeNext, startSession, takeFlash } from '../session.js';
 import { formOf, homeOf, render, type WebApp, type WebContext } from '../web-env.js';
@@ -161,7 +161,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     try {
       signedIn = await accounts.signIn.signIn(parsed.data);
     } catch (error) {
-      const refusal = refusalOf(error);
+      const refusal = refusalOf(error, c.get('page').lang);
       if (refusal.status === 401 && error instanceof DomainError && error.code === 'AUTH.SIGN_IN_FAILED') {
         return signInPage(c, t('用户名或密码错误。', 'wrong user id or password'), 401, userId);
       }
@@ -361,7 +361,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     try {
       progress = await publicProgress(ctx, code);
     } catch (error) {
-      const refusal = refusalOf(error);
+      const refusal = refusalOf(error, page.lang);
       return render(
         c,
         <Layout ctx={page} title={t('项目进度查询', 'Project progress lookup')} error={refusal.message}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentPage } from '../../../functions/api/pages/document-page.js';
+import { documentPage } from '../../../functions/http/document-page.js';
 import type { ProjectDocument } from '../../../shared/domain/documents.js';
 import { localDate, localYear } from '../../../shared/domain/local-time.js';
 import { readableText, timeProblems } from '../../support/local-dates.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concurrencyLimit } from '../../../shared/app/concurrency-limit.js';
+import { concurrencyLimit } from '../../../shared/lib/concurrency-limit.js';
 
 describe('the task handler concurrency limit', () => {
   it('runs at most so many at once and the rest in the order they came', async () => {

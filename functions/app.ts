@@ -1,35 +1,37 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { denialOf } from '../../shared/app/audit.js';
-import type { Principal } from '../../shared/domain/principal.js';
-import { webRoutes } from '../web/app.js';
-import { securityHeaders } from '../web/security-headers.js';
-import type { ApiDeps, ApiEnv } from './env.js';
-import { errorHandler, validationHook } from './errors.js';
-import { idempotency } from './idempotency.js';
-import { declareCommonAnswers, routesWithoutQuery } from './openapi.js';
-import { adminRoutes } from './routes/admin.js';
-import { authRoutes } from './routes/auth.js';
-import { batchRoutes } from './routes/batches.js';
-import { complaintRoutes } from './routes/complaints.js';
-import { exportRoutes } from './routes/exports.js';
-import { meetingRoutes } from './routes/meetings.js';
-import { progressRoutes } from './routes/progress.js';
-import { projectRoutes } from './routes/projects.js';
-import { publicRoutes } from './routes/public.js';
-import { slaRoutes } from './routes/sla.js';
-import { stepRoutes } from './routes/steps.js';
-import { userRoutes } from './routes/users.js';
-import { weeklyReportRoutes } from './routes/weekly-reports.js';
-import { workRoutes } from './routes/work.js';
+import { denialOf } from '../shared/app/audit.js';
+import type { Principal } from '../shared/domain/principal.js';
+import { errorHandler, refuse, validationHook } from './api/errors.js';
+import { idempotency } from './api/idempotency.js';
+import { declareCommonAnswers, routesWithoutQuery } from './api/openapi.js';
+import { adminRoutes } from './api/routes/admin.js';
+import { authRoutes } from './api/routes/auth.js';
+import { batchRoutes } from './api/routes/batches.js';
+import { complaintRoutes } from './api/routes/complaints.js';
+import { exportRoutes } from './api/routes/exports.js';
+import { meetingRoutes } from './api/routes/meetings.js';
+import { progressRoutes } from './api/routes/progress.js';
+import { projectRoutes } from './api/routes/projects.js';
+import { publicRoutes } from './api/routes/public.js';
+import { slaRoutes } from './api/routes/sla.js';
+import { stepRoutes } from './api/routes/steps.js';
+import { userRoutes } from './api/routes/users.js';
+import { weeklyReportRoutes } from './api/routes/weekly-reports.js';
+import { workRoutes } from './api/routes/work.js';
+import type { ApiDeps, ApiEnv } from './http/env.js';
+import { webRoutes } from './web/app.js';
+import { securityHeaders } from './web/security-headers.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /**
- * Builds the Daiban HTTP API. The same app serves the Lambda (hono/aws-lambda) and the local runtime
- * (@hono/node-server); only `deps` differ.
+ * Builds the Daiban HTTP app, the one place that mounts both the JSON API (functions/api) and the pages
+ * (functions/web), which never import each other (what both need is in functions/http). The same app serves the
+ * Lambda (functions/api/handler.ts, hono/aws-lambda) and the local runtime (infra/local, @hono/node-server); only
+ * `deps` differ.
  *
  * @example const app = createApp({ ctx, authenticate }); const res = await app.request('/health');
  */
@@ -44,16 +46,7 @@ export function createApp(deps: ApiDeps) {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json(
-          {
-            error: {
-              code: 'REQUEST.TOO_LARGE',
-              message: `the request body is over ${MAX_BODY_BYTES / 1024} KB`,
-            },
-          },
-          413,
-        ),
+      onError: (c) => refuse(c, 'REQUEST.TOO_LARGE', `the request body is over ${MAX_BODY_BYTES / 1024} KB`),
     }),
   );
   // A query field on a route that takes none is a mistake, refused as unknown fields are everywhere else.
@@ -65,14 +58,10 @@ export function createApp(deps: ApiDeps) {
         const names = [...new URL(c.req.url).searchParams.keys()]
           .slice(0, 5)
           .map((k) => `'${k.slice(0, 60)}'`);
-        return c.json(
-          {
-            error: {
-              code: 'REQUEST.INVALID',
-              message: `query: unknown field(s) ${names.join(', ')}: ${c.req.path.slice(0, 200)} takes no query`,
-            },
-          },
-          400,
+        return refuse(
+          c,
+          'REQUEST.INVALID',
+          `query: unknown field(s) ${names.join(', ')}: ${c.req.path.slice(0, 200)} takes no query`,
         );
       }
     }
@@ -184,24 +173,16 @@ export function createApp(deps: ApiDeps) {
     const allowed = methodsOf(c.req.path);
     if (allowed.length > 0) {
       c.header('Allow', allowed.join(', '));
-      return c.json(
-        {
-          error: {
-            code: 'ROUTE.METHOD_NOT_ALLOWED',
-            message: `${c.req.method} is not allowed on ${c.req.path.slice(0, 200)}; allowed: ${allowed.join(', ')}`,
-          },
-        },
-        405,
+      return refuse(
+        c,
+        'ROUTE.METHOD_NOT_ALLOWED',
+        `${c.req.method} is not allowed on ${c.req.path.slice(0, 200)}; allowed: ${allowed.join(', ')}`,
       );
     }
-    return c.json(
-      {
-        error: {
-          code: 'ROUTE.NOT_FOUND',
-          message: `no route ${c.req.method} ${c.req.path.slice(0, 200)}; see GET /openapi.json`,
-        },
-      },
-      404,
+    return refuse(
+      c,
+      'ROUTE.NOT_FOUND',
+      `no route ${c.req.method} ${c.req.path.slice(0, 200)}; see GET /openapi.json`,
     );
   });
   app.onError(

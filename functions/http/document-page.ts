@@ -1,6 +1,6 @@
 import { html, raw } from 'hono/html';
-import type { ProjectDocument } from '../../../shared/domain/documents.js';
-import { forPeople, localDate } from '../../../shared/domain/local-time.js';
+import type { ProjectDocument } from '../../shared/domain/documents.js';
+import { forPeople, localDate } from '../../shared/domain/local-time.js';
 
 /** The document page's style (in its `<style>`, allowed by its hash in the pages' Content-Security-Policy). */
 export const DOCUMENT_STYLE = `
