@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../../functions/api/app.js';
+import { createApp } from '../../functions/app.js';
 
 type Schema = {
   $ref?: string;

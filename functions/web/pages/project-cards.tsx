@@ -1,4 +1,4 @@
-import type { getProjectView } from '../../../shared/app/queries.js';
+import type { getProjectView } from '../../../shared/app/project-view.js';
 import type { ComplaintView } from '../../../shared/domain/complaint.js';
 import { localDate } from '../../../shared/domain/local-time.js';
 import { named, type PageContext } from '../../http/i18n.js';
