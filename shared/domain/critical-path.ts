@@ -43,7 +43,9 @@ function longestPath(stage: Stage, duration: (step: StepDefinition) => number): 
     let start = 0;
     let from: string | undefined;
     for (const prerequisite of inStagePrerequisitesOf(stage, step)) {
-      const end = finish.get(prerequisite) ?? 0;
+      // not finished yet: the prerequisite closes a cycle (a preview's), cut here so the path cannot loop
+      const end = finish.get(prerequisite);
+      if (end === undefined) continue;
       if (from === undefined || end > start) {
         start = end;
         from = prerequisite;
