@@ -71,6 +71,16 @@ export const ChainPreviewSchema = z.object({
     }),
 });
 
+/**
+ * The body of POST /chains and /chains/preview: read as any object here (the use case validates it and lists every
+ * problem at once), documented as a chain (`components.schemas.Chain`, the format GET /chains/schema.json gives).
+ */
+export const ChainBodySchema = z.record(z.string(), z.unknown()).openapi({
+  description:
+    'an approval chain version: see components.schemas.Chain, GET /chains/schema.json and docs/chain-format.md',
+  allOf: [{ $ref: '#/components/schemas/Chain' }],
+});
+
 /** The chain format (JSON Schema, public) and the admin's preview of a chain version before publishing it. */
 export function chainRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
@@ -86,7 +96,8 @@ export function chainRoutes(deps: ApiDeps) {
         400: errorResponses[400],
         200: {
           description: `the chain format as a JSON Schema (draft 2020-12, $id ${CHAIN_SCHEMA_ID}): what POST /chains takes, every field explained; see docs/chain-format.md`,
-          content: { 'application/schema+json': { schema: { $ref: '#/components/schemas/Chain' } } },
+          // the schema of chains is in components.schemas.Chain; this answer is that schema, not a chain
+          content: { 'application/schema+json': { schema: z.record(z.string(), z.unknown()) } },
         },
       },
     }),
@@ -107,7 +118,7 @@ export function chainRoutes(deps: ApiDeps) {
         body: {
           required: true,
           description: 'a chain version as POST /chains takes it (components/schemas/Chain)',
-          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+          content: { 'application/json': { schema: ChainBodySchema } },
         },
       },
       responses: {
