@@ -5,6 +5,8 @@ import {
   chainJsonSchema,
   chainOpenApiComponents,
 } from '../../../shared/domain/chain-schema.js';
+import { validateChain } from '../../../shared/domain/chain-validation.js';
+import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
 import {
   referenceChainInput,
   referenceChainV1Input,
@@ -83,5 +85,46 @@ describe('the published chain format (JSON Schema)', () => {
     expect(text).not.toContain('#/$defs/');
     expect(text).toContain(`#/components/schemas/Chain${APPLICABILITY_RULE_DEF}`);
     expect(Object.keys(components).sort()).toEqual(['Chain', `Chain${APPLICABILITY_RULE_DEF}`]);
+  });
+});
+
+describe('docs/chain-format.md', () => {
+  it('explains every field the schema has', async () => {
+    // Prepare
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../../docs/chain-format.md', import.meta.url), 'utf8');
+    const names = new Set<string>();
+    JSON.stringify(chainJsonSchema(), (key, value) => {
+      if (key === 'properties' && value && typeof value === 'object')
+        for (const k of Object.keys(value)) names.add(k);
+      return value;
+    });
+
+    // Act
+    const missing = [...names].filter((name) => !doc.includes(`\`${name}\``));
+
+    // Assess
+    expect(names.size).toBeGreaterThan(30);
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('the example in docs/chain-format.md', () => {
+  it('is a chain the schema and publishing accept', async () => {
+    // Prepare
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../../docs/chain-format.md', import.meta.url), 'utf8');
+    const example: unknown = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(doc)?.[1] ?? 'null');
+
+    // Act
+    const valid = validatorOf()(example);
+    const chain = validateChain(example, referenceDepartments);
+
+    // Assess
+    expect(valid).toBe(true);
+    expect(chain.stages.map((s) => s.steps.map((x) => x.id))).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
   });
 });
