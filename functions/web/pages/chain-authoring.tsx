@@ -7,6 +7,7 @@ import { applyChainEdit, ChainEditSchema } from '../../../shared/domain/chain-ed
 import type { ChainPreview } from '../../../shared/domain/chain-preview.js';
 import { InvalidInputError, NotFoundError } from '../../../shared/domain/errors.js';
 import type { ApiDeps } from '../../api/env.js';
+import type { Translate } from '../i18n.js';
 import { Layout } from '../layout.js';
 import { type RefusalStatus, refusalOf, takeFlash } from '../session.js';
 import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
@@ -17,13 +18,16 @@ const BASE = '/app/admin/chains/author';
 /** What the page shows: the candidate as text, and, when it reads as a chain, the chain with its preview. */
 type Candidate = { text: string; preview?: ChainPreview; projects?: VersionCount[] };
 
-const parseJson = (text: string): unknown => {
+const parseJson = (text: string, t: Translate): unknown => {
   try {
     return JSON.parse(text);
   } catch {
     throw new InvalidInputError(
       'FORM.JSON',
-      '流程定义不是有效的 JSON（the chain definition is not valid JSON）',
+      t(
+        '流程定义不是有效的 JSON，请检查后重新提交',
+        'the chain definition is not valid JSON; check it and send it again',
+      ),
     );
   }
 };
@@ -45,7 +49,7 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
   ) => {
     const page = c.get('page');
     const { t } = page;
-    const chains = await ctx.store.listChains();
+    const [chains, departments] = await Promise.all([ctx.store.listChains(), ctx.store.listDepartments()]);
     const preview = candidate?.preview;
     const chain = preview?.chain;
     return render(
@@ -58,10 +62,10 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
         <section class="card" aria-labelledby="start-h">
           <h2 id="start-h">{t('从现行版本开始', 'Start from the version in force')}</h2>
           <ul>
-            {chains.map((c2) => (
+            {chains.map((inForce) => (
               <li>
-                <a href={`${BASE}?chain=${c2.id}`}>{c2.name}</a>{' '}
-                {t(`现行第${c2.version}版`, `version ${c2.version} in force`)}
+                <a href={`${BASE}?chain=${inForce.id}`}>{inForce.name}</a>{' '}
+                {t(`现行第${inForce.version}版`, `version ${inForce.version} in force`)}
               </li>
             ))}
           </ul>
@@ -88,11 +92,7 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
             <h2 id="table-h">{t('在表格中修改步骤', 'Edit the steps in a table')}</h2>
             <form method="post" action={`${BASE}/table`}>
               <input type="hidden" name="chain" value={JSON.stringify(chain)} />
-              <StepTable
-                t={t}
-                chain={chain}
-                departments={(await ctx.store.listDepartments()).map((d) => d.id)}
-              />
+              <StepTable t={t} chain={chain} departments={departments.map((d) => d.id)} />
               <button type="submit">{t('预览修改', 'Preview the changes')}</button>
             </form>
           </section>
@@ -119,7 +119,11 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
   /** The preview of a candidate's text (the problems of text that is no JSON go to the page's error). */
   const candidateOf = async (c: WebContext, text: string): Promise<Candidate> => {
     const principal = requireRole(c, ['admin']);
-    const { projects, ...preview } = await previewChainVersion(ctx, principal, parseJson(text));
+    const { projects, ...preview } = await previewChainVersion(
+      ctx,
+      principal,
+      parseJson(text, c.get('page').t),
+    );
     return { text, preview, projects };
   };
 
@@ -148,7 +152,7 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
     const form = await formOf(c);
     const text = form.raw('chain');
     try {
-      const base = ChainSchema.parse(parseJson(text));
+      const base = ChainSchema.parse(parseJson(text, c.get('page').t));
       const rowsOf = (prefix: string) =>
         form.all(`${prefix}id`).map((id, i) => ({
           id,
@@ -179,7 +183,10 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
     const text = (uploaded ?? (typeof body.chain === 'string' ? body.chain : '')).trim();
     try {
       if (text === '')
-        throw new InvalidInputError('FORM.EMPTY', '请粘贴或上传流程定义（paste or upload a definition）');
+        throw new InvalidInputError(
+          'FORM.EMPTY',
+          c.get('page').t('请粘贴或上传流程定义', 'paste or upload a chain definition'),
+        );
       return show(c, await candidateOf(c, text));
     } catch (error) {
       return refused(c, text, error);
@@ -194,7 +201,7 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
     return act(
       c,
       async () => {
-        const chain = await publishChain(ctx, principal, parseJson(text));
+        const chain = await publishChain(ctx, principal, parseJson(text, c.get('page').t));
         return {
           message: t(
             `已发布 ${chainKey(chain)}，状态机已在本运行环境部署；在办项目仍按原版本办理`,
