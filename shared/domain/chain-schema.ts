@@ -8,7 +8,8 @@ import { ChainSchema } from './chain.js';
  * joint review's parts) is checked on publishing and listed by the preview.
  */
 
-export const CHAIN_SCHEMA_ID = 'https://daiban.example/chains/schema.json';
+/** A name, not an address: the schema is served at GET /chains/schema.json of each installation. */
+export const CHAIN_SCHEMA_ID = 'urn:daiban:schema:chain';
 
 /** The recursive rule of applicability and heldBy, named in `$defs`. */
 export const APPLICABILITY_RULE_DEF = 'ApplicabilityRule';
