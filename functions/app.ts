@@ -9,6 +9,7 @@ import { declareCommonAnswers, routesWithoutQuery } from './api/openapi.js';
 import { adminRoutes } from './api/routes/admin.js';
 import { authRoutes } from './api/routes/auth.js';
 import { batchRoutes } from './api/routes/batches.js';
+import { chainRoutes } from './api/routes/chains.js';
 import { complaintRoutes } from './api/routes/complaints.js';
 import { exportRoutes } from './api/routes/exports.js';
 import { meetingRoutes } from './api/routes/meetings.js';
@@ -92,7 +93,8 @@ export function createApp(deps: ApiDeps) {
   ]) {
     app.use(path, authenticated);
   }
-  app.on('POST', '/chains', authenticated);
+  // (`/chains/*` covers `/chains` too: publishing and the preview)
+  app.on('POST', '/chains/*', authenticated);
   app.on(['PUT', 'DELETE'], ['/calendar/*', '/sla-policy'], authenticated);
   // A new user's password is in the body of POST /admin/users: it must not be kept, not even as the fast hash the
   // idempotency record holds, so that route takes no Idempotency-Key (a repeat gets 409: the user exists). Nor does
@@ -104,7 +106,7 @@ export function createApp(deps: ApiDeps) {
   );
   for (const path of [
     '/projects/*',
-    '/chains',
+    '/chains/*',
     '/admin/*',
     '/me/*',
     '/meetings/*',
@@ -113,6 +115,8 @@ export function createApp(deps: ApiDeps) {
   ])
     app.on('POST', path, keyedUnlessPassword);
 
+  // before the public routes: /chains/schema.json is not a chain id
+  app.route('/', chainRoutes(deps));
   app.route('/', publicRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', projectRoutes(deps));

@@ -8,6 +8,7 @@ import { Layout } from './layout.js';
 import { adminPages } from './pages/admin.js';
 import { agentPages } from './pages/agent.js';
 import { batchPages } from './pages/batches.js';
+import { chainAuthoringPages } from './pages/chain-authoring.js';
 import { complaintPages } from './pages/complaints.js';
 import { inboxPages } from './pages/inbox.js';
 import { leaderPages } from './pages/leader.js';
@@ -94,6 +95,7 @@ export function webRoutes(deps: ApiDeps): WebApp {
   complaintPages(app, deps);
   batchPages(app, deps);
   adminPages(app, deps);
+  chainAuthoringPages(app, deps);
 
   // A refusal or a database outage on a page: a page that says so, with the status (never internals).
   app.onError(async (error, c) => {

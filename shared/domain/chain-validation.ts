@@ -1,14 +1,20 @@
-import type { ApplicabilityRule } from './applicability-rule.js';
-import {
-  type AttributeDefinition,
-  type Chain,
-  ChainSchema,
-  type Stage,
-  type StepDefinition,
-} from './chain.js';
+import type { AttributeDefinition, Chain } from './chain.js';
+import { ChainSchema } from './chain.js';
+import { cycleProblems } from './chain-cycles.js';
 import { itemCountOf } from './chain-graph.js';
+import { type ChainProblem, type ProblemSink, stepNamer, zhPath } from './chain-problem.js';
+import {
+  partProblems,
+  RESERVED_SUFFIXES,
+  ruleProblems,
+  stepIdProblems,
+  stepKindProblems,
+} from './chain-step-problems.js';
 import type { Department } from './department.js';
 import { InvalidInputError } from './errors.js';
+
+export type { ChainProblem } from './chain-problem.js';
+export { RESERVED_STATE_NAMES, RESERVED_SUFFIXES } from './chain-step-problems.js';
 
 /**
  * The local engine (aws-local-stepfunctions) runs at most 40 branches of a `Parallel` at once; a stage is one
@@ -25,77 +31,90 @@ export const MAX_STEPS_PER_STAGE = 40;
  */
 export const MAX_ITEMS_PER_CHAIN = 90;
 
-/** Part ids that would collide with generated state names. */
-const RESERVED_PART_IDS: readonly string[] = ['gate', 'failed', 'check'];
+/** A chain read from an author's input: the chain when the schema holds, and every problem (English and Chinese). */
+export type ChainCheck = { chain?: Chain; problems: ChainProblem[] };
 
-/** State names the generated state machine uses itself; a step id must not collide with them. */
-export const RESERVED_STATE_NAMES: readonly string[] = [
-  'Route',
-  'StageCompleted',
-  'ProjectReturned',
-  'StepTaskFailed',
-  'UnknownStage',
-];
-/** Suffixes of generated per-step state names (`<step>-gate`, `<step>-failed`). */
-export const RESERVED_SUFFIXES: readonly string[] = ['-gate', '-failed'];
-
-/** Stop listing cycles of one stage after this many (the rest are summarised). */
-const MAX_CYCLES_LISTED = 20;
-const CYCLE_SEARCH_BUDGET = 50_000;
+/**
+ * Parses an approval chain and lists every problem without throwing (the preview's use): the schema's first, and
+ * when the schema holds, everything it cannot check.
+ */
+export function checkChain(input: unknown, departments: readonly Department[]): ChainCheck {
+  const parsed = ChainSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      problems: parsed.error.issues.map((issue) => {
+        const path = issue.path.map((p) => String(p)).join('.');
+        return {
+          en: `${path === '' ? '(chain)' : path}: ${issue.message}`,
+          zh: `${zhPath(issue.path)}：${issue.message}`,
+        };
+      }),
+    };
+  }
+  return { chain: parsed.data, problems: chainProblemList(parsed.data, departments) };
+}
 
 /**
  * Parses an approval chain and checks everything the schema cannot: ids, departments, limits, prerequisites
  * (unknown, later stage, cycles 互为前置), stage size and applicability rules. All problems are collected and
  * thrown as one `InvalidInputError('CHAIN.INVALID')` whose message lists the first of them (up to ten), and how many more
- * (`details.problems` holds the whole list).
+ * (`details.problems` holds the whole list in English, `details.problemsZh` in Chinese naming the steps).
  */
 export function validateChain(input: unknown, departments: readonly Department[]): Chain {
-  const parsed = ChainSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const path = issue.path.map((p) => String(p)).join('.');
-      return `${path === '' ? '(chain)' : path}: ${issue.message}`;
-    });
-    throw invalidChain(describeInput(input), problems);
-  }
-  const chain = parsed.data;
-  const problems = chainProblems(chain, departments);
+  const { chain, problems } = checkChain(input, departments);
+  if (chain === undefined) throw invalidChain(describeInput(input), problems);
   if (problems.length > 0) throw invalidChain(`chain ${chain.id}@${chain.version}`, problems);
   return chain;
 }
 
-/** Every problem of a parsed chain, in a stable order; empty when the chain is sound. */
+/** Every problem of a parsed chain in English, in a stable order; empty when the chain is sound. */
 export function chainProblems(chain: Chain, departments: readonly Department[]): string[] {
-  const problems: string[] = [];
+  return chainProblemList(chain, departments).map((p) => p.en);
+}
+
+/** Every problem of a parsed chain, in English and in Chinese naming the steps, in a stable order. */
+export function chainProblemList(chain: Chain, departments: readonly Department[]): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  const add: ProblemSink = (en, zh) => problems.push({ en, zh });
+  const zhStep = stepNamer(chain);
   const departmentIds = new Set(departments.map((d) => d.id));
-  const attributes = attributeProblems(chain, problems);
+  const attributes = attributeProblems(chain, add);
 
   const items = itemCountOf(chain);
   if (items > MAX_ITEMS_PER_CHAIN) {
-    problems.push(
+    add(
       `the chain has ${items} steps and joint-review parts; at most ${MAX_ITEMS_PER_CHAIN} are allowed ` +
         "(so that every transaction of a project fits in DynamoDB's 100 items): split it into two chains",
+      `流程共有 ${items} 个步骤和联合审查部分，最多允许 ${MAX_ITEMS_PER_CHAIN} 个（一个项目的每次事务须在 DynamoDB 的 100 项以内）：请拆成两个流程`,
     );
   }
 
   const stageIds = new Set<string>();
-  for (const stage of chain.stages) {
-    if (stageIds.has(stage.id)) problems.push(`stage id '${stage.id}' is used by more than one stage`);
+  for (const [stageIndex, stage] of chain.stages.entries()) {
+    const zhStage = `第${stageIndex + 1}阶段（${stage.id}）`;
+    if (stageIds.has(stage.id)) {
+      add(`stage id '${stage.id}' is used by more than one stage`, `阶段编号“${stage.id}”被多个阶段使用`);
+    }
     stageIds.add(stage.id);
     const suffix = RESERVED_SUFFIXES.find((s) => stage.id.endsWith(s));
     if (suffix !== undefined) {
-      problems.push(
+      add(
         `stage id '${stage.id}' ends in '${suffix}', which is reserved for generated state names`,
+        `阶段编号“${stage.id}”以“${suffix}”结尾，该后缀留给系统生成的状态名`,
       );
     }
     if (!departmentIds.has(stage.leadDepartmentId)) {
-      problems.push(`stage ${stage.id} has unknown lead department '${stage.leadDepartmentId}'`);
+      add(
+        `stage ${stage.id} has unknown lead department '${stage.leadDepartmentId}'`,
+        `${zhStage}的牵头部门“${stage.leadDepartmentId}”不存在`,
+      );
     }
     if (stage.steps.length > MAX_STEPS_PER_STAGE) {
-      problems.push(
+      add(
         `stage ${stage.id} has ${stage.steps.length} steps; at most ${MAX_STEPS_PER_STAGE} are allowed per stage ` +
           `(the local engine runs at most ${MAX_STEPS_PER_STAGE} Parallel branches at once, so a gated step ` +
           'beyond that could wait forever): split the stage',
+        `${zhStage}有 ${stage.steps.length} 个步骤，每个阶段最多 ${MAX_STEPS_PER_STAGE} 个：请拆分该阶段`,
       );
     }
   }
@@ -110,52 +129,64 @@ export function chainProblems(chain: Chain, departments: readonly Department[]):
     }
   }
   for (const [stepId, stages] of stagesOfStep) {
-    if (stages.length > 1)
-      problems.push(`step id '${stepId}' is used ${stages.length} times (${stages.join(', ')})`);
+    if (stages.length > 1) {
+      add(
+        `step id '${stepId}' is used ${stages.length} times (${stages.join(', ')})`,
+        `步骤编号“${stepId}”被使用了 ${stages.length} 次（${stages.join('、')}）`,
+      );
+    }
   }
 
   for (const [stageIndex, stage] of chain.stages.entries()) {
     for (const step of stage.steps) {
-      stepIdProblems(step, stageIds, problems);
-      stepKindProblems(step, departmentIds, problems);
-      partProblems(step, departmentIds, problems);
+      const who = zhStep(step.id);
+      stepIdProblems(step, stageIds, add);
+      stepKindProblems(step, departmentIds, add, zhStep);
+      partProblems(step, departmentIds, add, zhStep);
       for (const part of step.parts ?? []) {
         if (part.applicability !== undefined) {
-          ruleProblems(
-            part.applicability,
-            `step ${step.id} part ${part.id} applicability`,
-            attributes,
-            problems,
-          );
+          const where = {
+            en: `step ${step.id} part ${part.id} applicability`,
+            zh: `${who}部分“${part.id}”的适用条件`,
+          };
+          ruleProblems(part.applicability, where, attributes, add);
         }
       }
       const seen = new Set<string>();
       for (const prerequisite of step.prerequisites) {
         if (seen.has(prerequisite)) {
-          problems.push(`step ${step.id} lists step ${prerequisite} as a prerequisite more than once`);
+          add(
+            `step ${step.id} lists step ${prerequisite} as a prerequisite more than once`,
+            `${who}重复列出前置步骤 ${prerequisite}`,
+          );
           continue;
         }
         seen.add(prerequisite);
         if (prerequisite === step.id) {
-          problems.push(`step ${step.id} needs itself`);
+          add(`step ${step.id} needs itself`, `${who}以自身为前置`);
           continue;
         }
         const prerequisiteStage = stageOfStep.get(prerequisite);
         if (prerequisiteStage === undefined) {
-          problems.push(`step ${step.id} needs unknown step ${prerequisite}`);
+          add(
+            `step ${step.id} needs unknown step ${prerequisite}`,
+            `${who}的前置步骤 ${prerequisite} 不存在`,
+          );
         } else if (prerequisiteStage > stageIndex) {
           const later = chain.stages[prerequisiteStage]?.id ?? String(prerequisiteStage);
-          problems.push(
+          add(
             `step ${step.id} (${stage.id}) needs step ${prerequisite} from a later stage (${later}); ` +
               'stages run in order',
+            `${who}（第${stageIndex + 1}阶段）以后面第${prerequisiteStage + 1}阶段的${zhStep(prerequisite)}为前置；阶段按顺序进行`,
           );
         }
       }
       if (step.applicability !== undefined) {
-        ruleProblems(step.applicability, `step ${step.id} applicability`, attributes, problems);
+        const where = { en: `step ${step.id} applicability`, zh: `${who}的适用条件` };
+        ruleProblems(step.applicability, where, attributes, add);
       }
     }
-    problems.push(...cycleProblems(stage));
+    cycleProblems(stage, add, zhStep);
   }
   return problems;
 }
@@ -167,12 +198,12 @@ export function chainProblems(chain: Chain, departments: readonly Department[]):
 const MAX_PROBLEMS_LISTED = 10;
 const MAX_LISTED_CHARS = 1500;
 
-function invalidChain(label: string, problems: string[]): InvalidInputError {
+function invalidChain(label: string, problems: ChainProblem[]): InvalidInputError {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   const listed: string[] = [];
   let chars = 0;
   for (const problem of problems.slice(0, MAX_PROBLEMS_LISTED)) {
-    const line = `- ${problem}`;
+    const line = `- ${problem.en}`;
     if (listed.length > 0 && chars + line.length > MAX_LISTED_CHARS) break;
     listed.push(line.slice(0, MAX_LISTED_CHARS));
     chars += line.length;
@@ -181,7 +212,7 @@ function invalidChain(label: string, problems: string[]): InvalidInputError {
   return new InvalidInputError(
     'CHAIN.INVALID',
     `${label} is invalid (${count}):\n${listed.join('\n')}${more > 0 ? `\n- and ${more} more` : ''}`,
-    { problems },
+    { problems: problems.map((p) => p.en), problemsZh: problems.map((p) => p.zh) },
   );
 }
 
@@ -193,296 +224,19 @@ function describeInput(input: unknown): string {
   return 'chain';
 }
 
-function attributeProblems(chain: Chain, problems: string[]): Map<string, AttributeDefinition> {
+function attributeProblems(chain: Chain, add: ProblemSink): Map<string, AttributeDefinition> {
   const attributes = new Map<string, AttributeDefinition>();
   for (const attribute of chain.attributes) {
-    if (attributes.has(attribute.key))
-      problems.push(`attribute '${attribute.key}' is declared more than once`);
-    else attributes.set(attribute.key, attribute);
+    if (attributes.has(attribute.key)) {
+      add(`attribute '${attribute.key}' is declared more than once`, `项目属性“${attribute.key}”重复声明`);
+    } else attributes.set(attribute.key, attribute);
     if (typeof attribute.default !== attribute.type) {
-      problems.push(
+      add(
         `attribute '${attribute.key}' is a ${attribute.type} but its default ${JSON.stringify(attribute.default)} ` +
           `is a ${typeof attribute.default}`,
+        `项目属性“${attribute.key}”的类型是 ${attribute.type}，但默认值 ${JSON.stringify(attribute.default)} 是 ${typeof attribute.default}`,
       );
     }
   }
   return attributes;
-}
-
-function stepIdProblems(step: StepDefinition, stageIds: ReadonlySet<string>, problems: string[]): void {
-  const suffix = RESERVED_SUFFIXES.find((s) => step.id.endsWith(s));
-  if (suffix !== undefined) {
-    problems.push(`step id '${step.id}' ends in '${suffix}', which is reserved for generated state names`);
-  }
-  if (RESERVED_STATE_NAMES.includes(step.id)) {
-    problems.push(`step id '${step.id}' is reserved for a generated state name`);
-  }
-  if (stageIds.has(step.id)) {
-    problems.push(`step id '${step.id}' is also a stage id; state names must be unique`);
-  }
-}
-
-/** 容缺 and 告知承诺: a deferrable material needs a policy that accepts one missing; a commitment names the step's materials. */
-function policyProblems(step: StepDefinition, problems: string[]): void {
-  const deferrable = step.materials.filter((m) => m.deferrable).map((m) => m.id);
-  if (deferrable.length > 0 && !step.policy.acceptWithMinorMissing) {
-    problems.push(
-      `step ${step.id} marks ${deferrable.join(', ')} deferrable, but its policy does not accept a submission with a minor material missing (acceptWithMinorMissing)`,
-    );
-  }
-  const commitment = step.policy.commitment;
-  if (!commitment) return;
-  if (step.kind === 'milestone' || step.parts) {
-    problems.push(
-      `step ${step.id}: only a single department's approval step can be approved on a commitment`,
-    );
-  }
-  const listed = new Set(step.materials.map((m) => m.id));
-  const unknown = commitment.materials.filter((id) => !listed.has(id));
-  if (unknown.length > 0) {
-    problems.push(
-      `step ${step.id}: its commitment stands for material(s) it does not list: ${unknown.join(', ')}`,
-    );
-  }
-}
-
-function stepKindProblems(
-  step: StepDefinition,
-  departmentIds: ReadonlySet<string>,
-  problems: string[],
-): void {
-  policyProblems(step, problems);
-  if (step.kind === 'milestone') {
-    if (step.heldBy) problems.push(`step ${step.id} is a milestone and is held by no department (heldBy)`);
-    if (step.departmentId !== null) {
-      problems.push(`step ${step.id} is a milestone and must have no department (departmentId null)`);
-    }
-    if (step.promisedDays !== null || step.legalDays !== null) {
-      problems.push(
-        `step ${step.id} is a milestone and must have no limits (promisedDays and legalDays null)`,
-      );
-    }
-    return;
-  }
-  if (step.departmentId === null) {
-    problems.push(`step ${step.id} is an approval step and needs a department`);
-  } else if (!departmentIds.has(step.departmentId)) {
-    problems.push(`step ${step.id} names unknown department '${step.departmentId}'`);
-  }
-  for (const held of step.heldBy ?? []) {
-    if (!departmentIds.has(held.departmentId)) {
-      problems.push(`step ${step.id} is held by unknown department '${held.departmentId}' (heldBy)`);
-    }
-  }
-  if (step.heldBy && step.parts) {
-    problems.push(
-      `step ${step.id} is a joint review: its parts name their departments, so it takes no heldBy`,
-    );
-  }
-  if (step.promisedDays === null || step.legalDays === null) {
-    problems.push(`step ${step.id} is an approval step and needs both promisedDays and legalDays`);
-  } else if (step.legalDays < step.promisedDays) {
-    problems.push(
-      `step ${step.id}: the legal limit (${step.legalDays} working days) is shorter than the promised limit ` +
-        `(${step.promisedDays})`,
-    );
-  }
-}
-
-/** A joint review needs at least two parts, each with a known department and sound limits within the step's. */
-function partProblems(step: StepDefinition, departmentIds: ReadonlySet<string>, problems: string[]): void {
-  if (step.parts === undefined) return;
-  if (step.kind === 'milestone') {
-    problems.push(`step ${step.id} is a milestone and cannot be a joint review`);
-    return;
-  }
-  if (step.parts.length < 2) {
-    problems.push(`step ${step.id} is a joint review with ${step.parts.length} part(s); it needs at least 2`);
-  }
-  const seen = new Set<string>();
-  for (const part of step.parts) {
-    const where = `step ${step.id} part ${part.id}`;
-    if (seen.has(part.id)) problems.push(`${where} is listed more than once`);
-    seen.add(part.id);
-    if (RESERVED_PART_IDS.includes(part.id)) {
-      problems.push(`${where}: '${part.id}' is reserved for generated state names`);
-    }
-    if (!departmentIds.has(part.departmentId)) {
-      problems.push(`${where} names unknown department '${part.departmentId}'`);
-    }
-    if (part.legalDays < part.promisedDays) {
-      problems.push(
-        `${where}: the legal limit (${part.legalDays} working days) is shorter than the promised limit ` +
-          `(${part.promisedDays})`,
-      );
-    }
-    if (step.promisedDays !== null && part.promisedDays > step.promisedDays) {
-      problems.push(
-        `${where}: its promised limit (${part.promisedDays}) is longer than the joint review's (${step.promisedDays})`,
-      );
-    }
-    if (step.legalDays !== null && part.legalDays > step.legalDays) {
-      problems.push(
-        `${where}: its legal limit (${part.legalDays}) is longer than the joint review's (${step.legalDays})`,
-      );
-    }
-  }
-}
-
-function ruleProblems(
-  rule: ApplicabilityRule,
-  where: string,
-  attributes: ReadonlyMap<string, AttributeDefinition>,
-  problems: string[],
-): void {
-  if ('all' in rule) {
-    for (const r of rule.all) ruleProblems(r, where, attributes, problems);
-    return;
-  }
-  if ('any' in rule) {
-    for (const r of rule.any) ruleProblems(r, where, attributes, problems);
-    return;
-  }
-  if ('not' in rule) {
-    ruleProblems(rule.not, where, attributes, problems);
-    return;
-  }
-  const attribute = attributes.get(rule.attribute);
-  if (attribute === undefined) {
-    const declared = attributes.size > 0 ? [...attributes.keys()].join(', ') : 'none';
-    problems.push(`${where} reads undeclared attribute '${rule.attribute}' (declared: ${declared})`);
-    return;
-  }
-  const named = `${attribute.type} attribute '${attribute.key}'`;
-  const compared = (value: unknown): void => {
-    if (typeof value !== attribute.type) {
-      problems.push(`${where} compares ${named} with a ${typeof value} (${JSON.stringify(value)})`);
-    }
-  };
-  if ('equals' in rule) compared(rule.equals);
-  else if ('in' in rule) {
-    if (attribute.type === 'boolean') problems.push(`${where} uses 'in' on ${named}; use 'equals'`);
-    else for (const value of rule.in) compared(value);
-  } else {
-    const operator = 'atLeast' in rule ? 'atLeast' : 'below';
-    if (attribute.type !== 'number')
-      problems.push(`${where} uses '${operator}' on ${named}, which is not a number`);
-  }
-}
-
-/**
- * Prerequisite cycles (互为前置) inside one stage, each named once. Arrows follow the flow: `a → b` means b
- * needs a. A cycle starts at its step that comes first in the stage.
- */
-function cycleProblems(stage: Stage): string[] {
-  const ids = stage.steps.map((s) => s.id);
-  const index = new Map<string, number>();
-  for (const [i, id] of ids.entries()) if (!index.has(id)) index.set(id, i);
-  // next[a] = the steps of this stage that need a (flow edges), in stage order, without self loops.
-  const next: number[][] = ids.map(() => []);
-  for (const [i, step] of stage.steps.entries()) {
-    if (index.get(step.id) !== i) continue; // duplicate id, reported elsewhere
-    for (const prerequisite of new Set(step.prerequisites)) {
-      const from = index.get(prerequisite);
-      if (from !== undefined && from !== i) next[from]?.push(i);
-    }
-  }
-  for (const list of next) list.sort((a, b) => a - b);
-
-  const problems: string[] = [];
-  for (const component of stronglyConnectedComponents(next)) {
-    if (component.length < 2) continue;
-    const members = new Set(component);
-    const { cycles, complete } = elementaryCycles(next, members);
-    for (const cycle of cycles) problems.push(`互为前置: ${formatCycle(cycle.map((i) => ids[i] ?? '?'))}`);
-    if (!complete) {
-      const names = [...members]
-        .sort((a, b) => a - b)
-        .map((i) => `step ${ids[i]}`)
-        .join(', ');
-      problems.push(`互为前置 among ${names} (further cycles not listed)`);
-    }
-  }
-  return problems;
-}
-
-function formatCycle(steps: string[]): string {
-  if (steps.length === 2) return `step ${steps[0]} ↔ step ${steps[1]}`;
-  return [...steps, steps[0]].map((s) => `step ${s}`).join(' → ');
-}
-
-/** Tarjan's algorithm; components in order of their smallest node. */
-function stronglyConnectedComponents(next: readonly number[][]): number[][] {
-  const order: number[] = new Array(next.length).fill(-1);
-  const low: number[] = new Array(next.length).fill(0);
-  const onStack: boolean[] = new Array(next.length).fill(false);
-  const stack: number[] = [];
-  const components: number[][] = [];
-  let counter = 0;
-
-  const visit = (v: number): void => {
-    order[v] = counter;
-    low[v] = counter;
-    counter += 1;
-    stack.push(v);
-    onStack[v] = true;
-    for (const w of next[v] ?? []) {
-      if (order[w] === -1) {
-        visit(w);
-        low[v] = Math.min(low[v] ?? 0, low[w] ?? 0);
-      } else if (onStack[w]) {
-        low[v] = Math.min(low[v] ?? 0, order[w] ?? 0);
-      }
-    }
-    if (low[v] === order[v]) {
-      const component: number[] = [];
-      let w: number | undefined;
-      do {
-        w = stack.pop();
-        if (w === undefined) break;
-        onStack[w] = false;
-        component.push(w);
-      } while (w !== v);
-      components.push(component);
-    }
-  };
-  for (let v = 0; v < next.length; v += 1) if (order[v] === -1) visit(v);
-  return components.sort((a, b) => Math.min(...a) - Math.min(...b));
-}
-
-/**
- * Every elementary cycle inside one strongly connected component, each found once: from its smallest node,
- * through larger nodes only. Bounded, because a dense component has exponentially many.
- */
-function elementaryCycles(
-  next: readonly number[][],
-  members: ReadonlySet<number>,
-): { cycles: number[][]; complete: boolean } {
-  const cycles: number[][] = [];
-  let budget = CYCLE_SEARCH_BUDGET;
-  const starts = [...members].sort((a, b) => a - b);
-  for (const start of starts) {
-    const path = [start];
-    const onPath = new Set([start]);
-    const walk = (v: number): boolean => {
-      for (const w of next[v] ?? []) {
-        budget -= 1;
-        if (budget < 0) return false;
-        if (w === start) {
-          if (cycles.length >= MAX_CYCLES_LISTED) return false;
-          cycles.push([...path]);
-        } else if (w > start && members.has(w) && !onPath.has(w)) {
-          path.push(w);
-          onPath.add(w);
-          const ok = walk(w);
-          path.pop();
-          onPath.delete(w);
-          if (!ok) return false;
-        }
-      }
-      return true;
-    };
-    if (!walk(start)) return { cycles, complete: false };
-  }
-  return { cycles, complete: true };
 }

@@ -12,15 +12,40 @@ import { chinaDate, type WorkingDayCalendar } from './working-days.js';
  */
 export type StagePath = { stageId: string; workingDays: number; criticalSteps: string[] };
 
+/**
+ * The steps of a stage with every step after its in-stage prerequisites, whatever order the chain lists them in
+ * (stage order among equals). A cycle (which validation refuses, but a preview still draws) is cut where it closes.
+ */
+export function stageOrder(stage: Stage): StepDefinition[] {
+  const byId = new Map(stage.steps.map((s) => [s.id, s]));
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const order: StepDefinition[] = [];
+  const place = (step: StepDefinition): void => {
+    if (placed.has(step.id) || visiting.has(step.id)) return;
+    visiting.add(step.id);
+    for (const id of inStagePrerequisitesOf(stage, step)) {
+      const prerequisite = byId.get(id);
+      if (prerequisite) place(prerequisite);
+    }
+    visiting.delete(step.id);
+    placed.add(step.id);
+    order.push(step);
+  };
+  for (const step of stage.steps) place(step);
+  return order;
+}
+
 function longestPath(stage: Stage, duration: (step: StepDefinition) => number): StagePath {
   const finish = new Map<string, number>();
   const via = new Map<string, string | undefined>();
-  for (const step of stage.steps) {
-    // steps come after their in-stage prerequisites (validation refuses cycles), so one pass suffices
+  for (const step of stageOrder(stage)) {
     let start = 0;
     let from: string | undefined;
     for (const prerequisite of inStagePrerequisitesOf(stage, step)) {
-      const end = finish.get(prerequisite) ?? 0;
+      // not finished yet: the prerequisite closes a cycle (a preview's), cut here so the path cannot loop
+      const end = finish.get(prerequisite);
+      if (end === undefined) continue;
       if (from === undefined || end > start) {
         start = end;
         from = prerequisite;

@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   'DOCUMENT.NOT_FOUND': code(404, '该项目没有此文书', 'the project has no such document'),
   'ENGINE.UNAVAILABLE': code(503, '流程引擎暂时无响应，请重试', 'the workflow engine did not answer'),
   'EXPORTS.FORBIDDEN': code(403, '开放数据导出只供领导和管理员使用', 'exports are for leaders and admins'),
+  'FORM.EMPTY': code(400, '请粘贴或上传内容', 'paste or upload the content'),
   'FORM.FINDING': code(400, '请选择调查结论', 'choose the finding'),
   'FORM.JSON': code(400, '内容不是有效的 JSON', 'not valid JSON'),
   'FORM.OUTCOME': code(400, '请选择审批结果', 'choose an outcome'),

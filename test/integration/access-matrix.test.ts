@@ -102,6 +102,7 @@ const MATRIX: Record<string, Case[]> = {
   'GET /departments': [pub('/departments')],
   'GET /chains': [pub('/chains')],
   'GET /chains/{chainId}': [pub('/chains/industrial-enterprise')],
+  'GET /chains/schema.json': [pub('/chains/schema.json')],
   'GET /calendar': [pub('/calendar')],
   'GET /sla-policy': [pub('/sla-policy')],
   'POST /auth/dev-token': [
@@ -133,6 +134,7 @@ const MATRIX: Record<string, Case[]> = {
     },
   ],
   'POST /chains': [admin(() => ({ path: '/chains', body: { id: 'bad chain' } }))],
+  'POST /chains/preview': [admin(() => ({ path: '/chains/preview', body: { id: 'bad chain' } }))],
   'POST /projects': [
     {
       target: (whose) => ({

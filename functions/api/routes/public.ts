@@ -13,6 +13,7 @@ import {
   DepartmentListSchema,
   HealthSchema,
 } from '../schemas.js';
+import { ChainBodySchema } from './chains.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -201,7 +202,7 @@ export function publicRoutes(deps: ApiDeps) {
       request: {
         body: {
           required: true,
-          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+          content: { 'application/json': { schema: ChainBodySchema } },
         },
       },
       responses: {

@@ -48,6 +48,11 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
       <Layout ctx={page} title={t('系统管理', 'Administration')} flash={takeFlash(c)} error={error}>
         <section class="card" aria-labelledby="chains-h">
           <h2 id="chains-h">{t('审批流程', 'Approval chains')}</h2>
+          <p>
+            <a href="/app/admin/chains/author">
+              {t('编写新版本（表格修改、预览、发布）', 'Author a new version (edit, preview, publish)')}
+            </a>
+          </p>
           <ul>
             {chains.map((chain) => (
               <li>

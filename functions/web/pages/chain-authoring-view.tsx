@@ -1,0 +1,351 @@
+import type { VersionCount } from '../../../shared/app/chain-versions.js';
+import type { Chain } from '../../../shared/domain/chain.js';
+import { type ChainDiff, FIELD_LABELS } from '../../../shared/domain/chain-diff.js';
+import type { ChainPreview } from '../../../shared/domain/chain-preview.js';
+import type { Translate } from '../../http/i18n.js';
+import { Scroll } from '../layout.js';
+
+/** How many blank rows the table offers for new steps. */
+const NEW_ROWS = 3;
+
+/** Projects on each version of the chain: in flight keep their version. */
+export function VersionCounts(props: { t: Translate; counts: VersionCount[] }) {
+  const { t, counts } = props;
+  return (
+    <section class="card" aria-labelledby="versions-h">
+      <h2 id="versions-h">{t('各版本的项目数', 'Projects on each version')}</h2>
+      {counts.length === 0 ? (
+        <p>{t('该流程尚未发布。', 'This chain is not published yet.')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('版本', 'Version')}</th>
+              <th scope="col">{t('在办', 'In flight')}</th>
+              <th scope="col">{t('已办结', 'Completed')}</th>
+              <th scope="col">{t('已撤回', 'Withdrawn')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {counts.map((v) => (
+              <tr>
+                <td>{`${v.chainId}@${v.version}`}</td>
+                <td>{v.inFlight}</td>
+                <td>{v.completed}</td>
+                <td>{v.withdrawn}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const svgSource = (svg: string) => `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+
+function DiffView(props: { t: Translate; diff: ChainDiff }) {
+  const { t, diff } = props;
+  const label = (field: string) => FIELD_LABELS[field] ?? field;
+  const nothing =
+    diff.added.length + diff.removed.length + diff.changed.length + diff.chain.length === 0 &&
+    diff.stages.added.length + diff.stages.removed.length + diff.stages.changed.length === 0;
+  return (
+    <section class="card" aria-labelledby="diff-h">
+      <h2 id="diff-h">
+        {diff.baseVersion === undefined
+          ? t('与现行版本的差异（尚无现行版本：全部为新增）', 'Differences (no version in force: all new)')
+          : t(`与现行第${diff.baseVersion}版的差异`, `Differences from version ${diff.baseVersion} in force`)}
+      </h2>
+      {nothing ? <p>{t('与现行版本相同。', 'Same as the version in force.')}</p> : null}
+      {diff.chain.map((c) => (
+        <p>
+          {label(c.field)}：{c.before} → {c.after}
+        </p>
+      ))}
+      {diff.stages.added.length + diff.stages.removed.length > 0 ? (
+        <p>
+          {t('新增阶段', 'Stages added')}：{diff.stages.added.join('、') || '—'}；{t('删除阶段', 'removed')}：
+          {diff.stages.removed.join('、') || '—'}
+        </p>
+      ) : null}
+      {diff.stages.changed.map((s) => (
+        <p>
+          {t('阶段', 'Stage')} {s.stageId}：
+          {s.changes.map((c) => `${label(c.field)} ${c.before} → ${c.after}`).join('；')}
+        </p>
+      ))}
+      {diff.added.length > 0 ? (
+        <>
+          <h3>{t(`新增步骤（${diff.added.length}）`, `Steps added (${diff.added.length})`)}</h3>
+          <ul>
+            {diff.added.map((s) => (
+              <li>{`步骤 ${s.stepId}（${s.name}） · ${s.stageId}`}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {diff.removed.length > 0 ? (
+        <>
+          <h3>{t(`删除步骤（${diff.removed.length}）`, `Steps removed (${diff.removed.length})`)}</h3>
+          <ul>
+            {diff.removed.map((s) => (
+              <li>{`步骤 ${s.stepId}（${s.name}） · ${s.stageId}`}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {diff.changed.length > 0 ? (
+        <>
+          <h3>{t(`修改步骤（${diff.changed.length}）`, `Steps changed (${diff.changed.length})`)}</h3>
+          <Scroll label={t('修改的步骤', 'Steps changed')}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('步骤', 'Step')}</th>
+                  <th scope="col">{t('项目', 'Field')}</th>
+                  <th scope="col">{t('现行', 'In force')}</th>
+                  <th scope="col">{t('修改后', 'New')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {diff.changed.flatMap((s) =>
+                  s.changes.map((c) => (
+                    <tr>
+                      <td>{`步骤 ${s.stepId}（${s.name}）`}</td>
+                      <td>{label(c.field)}</td>
+                      <td>{c.before}</td>
+                      <td>{c.after}</td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+          </Scroll>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** The preview: problems (or none), the critical path, the graph and the differences. */
+export function PreviewView(props: { t: Translate; preview: ChainPreview }) {
+  const { t, preview } = props;
+  const path = preview.criticalPath;
+  return (
+    <>
+      <section class="card" aria-labelledby="problems-h">
+        <h2 id="problems-h">
+          {t('预览', 'Preview')} {preview.key ?? ''}
+        </h2>
+        {preview.problems.length === 0 ? (
+          <p>{t('校验通过：未发现问题，可以发布。', 'No problems: ready to publish.')}</p>
+        ) : (
+          <div class="error" role="alert">
+            <p>
+              {t(
+                `发现 ${preview.problems.length} 个问题，修正后才能发布：`,
+                `${preview.problems.length} problems to fix before publishing:`,
+              )}
+            </p>
+            <ul>
+              {preview.problems.map((p) => (
+                <li>{t(p.zh, p.en)}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </section>
+      {path ? (
+        <section class="card" aria-labelledby="path-h">
+          <h2 id="path-h">{t('关键路径', 'Critical path')}</h2>
+          <p>
+            {t(
+              `按承诺时限，关键路径共 ${path.workingDays} 个工作日（目标 ${path.targetWorkingDays} 个工作日；按法定时限 ${path.legalWorkingDays} 个；若逐项串联 ${path.seriesWorkingDays} 个）。`,
+              `By promised limits the critical path takes ${path.workingDays} working days (target ${path.targetWorkingDays}; by legal limits ${path.legalWorkingDays}; all in series ${path.seriesWorkingDays}).`,
+            )}
+            {path.workingDays > path.targetWorkingDays
+              ? t(' 超过目标。', ' Over the target.')
+              : t(' 未超过目标。', ' Within the target.')}
+          </p>
+          <ol>
+            {path.stages.map((s) => (
+              <li>
+                {s.stageId}：{s.workingDays} {t('个工作日', 'working days')} ·{' '}
+                {s.criticalSteps.map((id) => `${t('步骤', 'step')} ${id}`).join(' → ') || '—'}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+      {preview.svg ? (
+        <section class="card" aria-labelledby="graph-h">
+          <h2 id="graph-h">{t('阶段与步骤图', 'Stages and steps')}</h2>
+          <p class="hint">
+            {t(
+              '红色粗框为关键路径上的步骤；红色虚线为构成互为前置的前置关系；虚线框为节点（由代办员报告）。',
+              'Red, bold: steps on the critical path; red dashed arrows close a cycle (互为前置); dashed boxes are milestones.',
+            )}
+          </p>
+          <Scroll label={t('流程图', 'Chain graph')}>
+            <img src={svgSource(preview.svg)} alt={t('审批流程的阶段与步骤图', 'The chain as a graph')} />
+          </Scroll>
+        </section>
+      ) : null}
+      {preview.diff ? <DiffView t={t} diff={preview.diff} /> : null}
+    </>
+  );
+}
+
+/** The steps as a table of inputs: name, department, limits, prerequisites and stage; blank rows add steps. */
+export function StepTable(props: { t: Translate; chain: Chain; departments: string[] }) {
+  const { t, chain, departments } = props;
+  const cells = (prefix: string, i: number, values: Record<string, string>) => (
+    <>
+      <td>
+        <select name={`${prefix}stageId`} aria-label={t(`第${i}行的阶段`, `row ${i} stage`)}>
+          {chain.stages.map((s) => (
+            <option value={s.id} selected={s.id === values.stageId}>
+              {s.id}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td>
+        <input
+          type="text"
+          name={`${prefix}name`}
+          value={values.name}
+          aria-label={t(`第${i}行的名称`, `row ${i} name`)}
+        />
+      </td>
+      <td>
+        <input
+          type="text"
+          name={`${prefix}departmentId`}
+          value={values.departmentId}
+          list="departments"
+          size={8}
+          aria-label={t(`第${i}行的部门`, `row ${i} department`)}
+        />
+      </td>
+      <td>
+        <input
+          type="text"
+          inputmode="numeric"
+          size={3}
+          name={`${prefix}promisedDays`}
+          value={values.promisedDays}
+          aria-label={t(`第${i}行的承诺时限`, `row ${i} promised days`)}
+        />
+      </td>
+      <td>
+        <input
+          type="text"
+          inputmode="numeric"
+          size={3}
+          name={`${prefix}legalDays`}
+          value={values.legalDays}
+          aria-label={t(`第${i}行的法定时限`, `row ${i} legal days`)}
+        />
+      </td>
+      <td>
+        <input
+          type="text"
+          size={10}
+          name={`${prefix}prerequisites`}
+          value={values.prerequisites}
+          aria-label={t(`第${i}行的前置步骤`, `row ${i} prerequisites`)}
+        />
+      </td>
+    </>
+  );
+  const steps = chain.stages.flatMap((stage) => stage.steps.map((step) => ({ stage, step })));
+  return (
+    <>
+      <label for="edit-version">{t('新版本号', 'New version number')}</label>
+      <input
+        type="text"
+        inputmode="numeric"
+        id="edit-version"
+        name="version"
+        value={String(chain.version)}
+        required
+      />
+      <datalist id="departments">
+        {departments.map((d) => (
+          <option value={d} />
+        ))}
+      </datalist>
+      <p class="hint">
+        {t(
+          '时限为工作日（节点留空）；前置步骤填步骤编号，以逗号或空格分隔。表格不显示的内容（材料、适用条件、联合审查等）保持不变，可在下方 JSON 中修改。',
+          'Limits in working days (blank for a milestone); prerequisites as step numbers separated by commas or spaces. What the table does not show (materials, rules, joint reviews) stays; edit it in the JSON below.',
+        )}
+      </p>
+      <Scroll label={t('步骤', 'Steps')}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('步骤', 'Step')}</th>
+              <th scope="col">{t('阶段', 'Stage')}</th>
+              <th scope="col">{t('名称', 'Name')}</th>
+              <th scope="col">{t('部门', 'Department')}</th>
+              <th scope="col">{t('承诺时限', 'Promised')}</th>
+              <th scope="col">{t('法定时限', 'Legal')}</th>
+              <th scope="col">{t('前置步骤', 'Prerequisites')}</th>
+              <th scope="col">{t('删除', 'Remove')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {steps.map(({ stage, step }, i) => (
+              <tr>
+                <th scope="row">
+                  {step.id}
+                  <input type="hidden" name="row.id" value={step.id} />
+                </th>
+                {cells('row.', i + 1, {
+                  stageId: stage.id,
+                  name: step.name,
+                  departmentId: step.departmentId ?? '',
+                  promisedDays: step.promisedDays === null ? '' : String(step.promisedDays),
+                  legalDays: step.legalDays === null ? '' : String(step.legalDays),
+                  prerequisites: step.prerequisites.join(', '),
+                })}
+                <td>
+                  <input
+                    type="checkbox"
+                    name="remove"
+                    value={step.id}
+                    aria-label={t(`删除步骤 ${step.id}`, `remove step ${step.id}`)}
+                  />
+                </td>
+              </tr>
+            ))}
+            {Array.from({ length: NEW_ROWS }, (_, k) => (
+              <tr>
+                <td>
+                  <input
+                    type="text"
+                    name="new.id"
+                    size={4}
+                    aria-label={t(`新步骤 ${k + 1} 的编号`, `new step ${k + 1} number`)}
+                  />
+                </td>
+                {cells('new.', steps.length + k + 1, {
+                  stageId: chain.stages.at(-1)?.id ?? '',
+                  name: '',
+                  departmentId: '',
+                  promisedDays: '',
+                  legalDays: '',
+                  prerequisites: '',
+                })}
+                <td>{t('新增', 'new')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Scroll>
+    </>
+  );
+}
