@@ -51,7 +51,8 @@ export type StatelessStackProps = StackProps & {
   throttle?: { rateLimit: number; burstLimit: number };
 };
 
-const { getItem, batchGetItem, query, putItem, updateItem, deleteItem } = TableActions;
+const { getItem, batchGetItem, query, putItem, updateItem, deleteItem, conditionCheckItem, scan } =
+  TableActions;
 
 /** How often the scheduled job runs (outbox retries, renewals, the audit, and the SLA sweep). */
 export const SCHEDULED_JOB_RATE_MINUTES = 1;
@@ -165,7 +166,8 @@ export class StatelessStack extends Stack {
     props.signingKey.grantRead(api);
 
     // Exactly the table actions each handler's use cases perform (see shared/store/dynamo-store.ts).
-    const writes = [getItem, batchGetItem, query, putItem, updateItem, deleteItem];
+    // (test/e2e/aws-wiring.test.ts runs every handler and checks each request it makes against these grants)
+    const writes = [getItem, batchGetItem, query, putItem, updateItem, deleteItem, conditionCheckItem];
     grantTableAccess(props.table, api, {
       actions: writes,
       // departments, chains, users, status lists, inboxes, meetings and complaints (GSI1); by agent and by
@@ -175,7 +177,11 @@ export class StatelessStack extends Stack {
     grantTableAccess(props.table, callbackTask, { actions: writes });
     grantTableAccess(props.table, finishStage, { actions: writes });
     // the Work index (what is due), status lists (the audit), users by department and role (who to notify)
-    grantTableAccess(props.table, scheduledJob, { actions: writes, indexes: ['GSI1', 'GSI2', 'Work'] });
+    // and a bounded Scan a run while a table written by an older version is brought to the current layout
+    grantTableAccess(props.table, scheduledJob, {
+      actions: [...writes, scan],
+      indexes: ['GSI1', 'GSI2', 'Work'],
+    });
 
     // Where SLA news goes besides the in-app inbox: the stage's event bus, and an alerts topic for the upper rungs.
     this.bus = new EventBus(this, 'Events', {
