@@ -37,6 +37,8 @@ export type StatelessStackProps = StackProps & {
   table: ITable;
   /** the secret session tokens are signed with (the API function may read it; nothing else) */
   signingKey: ISecret;
+  /** the secret page cursors are signed with (the API and the scheduled job may read it; nothing else) */
+  cursorKey: ISecret;
   /** what the partition offers (EventBridge Scheduler, X-Ray, arm64): partition.ts */
   features: PartitionFeatures;
   /** the approval chains to deploy, one state machine each (validated chains) */
@@ -164,6 +166,11 @@ export class StatelessStack extends Stack {
     // The API signs users in and verifies their tokens with the stack's key: read access to that secret only.
     api.addEnvironment('SIGNING_KEY_SECRET_ARN', props.signingKey.secretArn);
     props.signingKey.grantRead(api);
+    // Page cursors: the API hands them out and takes them back, the job keeps its audit's between runs.
+    for (const fn of [api, scheduledJob]) {
+      fn.addEnvironment('CURSOR_KEY_SECRET_ARN', props.cursorKey.secretArn);
+      props.cursorKey.grantRead(fn);
+    }
 
     // Exactly the table actions each handler's use cases perform (see shared/store/dynamo-store.ts).
     // (test/e2e/aws-wiring.test.ts runs every handler and checks each request it makes against these grants)

@@ -13,7 +13,7 @@ import type { CfnElement, Stack } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { awsDynamoClient, createAwsContext } from '../../functions/commons/aws-context.js';
+import { awsDynamoClient, createAwsContext, withSecrets } from '../../functions/commons/aws-context.js';
 import { SecretsManagerSigningKey } from '../../functions/commons/secrets-manager-signing-key.js';
 import { createAdmin } from '../../infra/aws/create-admin.js';
 import { type ApiCaller, driveOverHttp, type ProjectView } from '../../infra/local/drive-over-http.js';
@@ -325,19 +325,23 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
     };
 
     /** A function's context from the environment its template sets (AWS_REGION is set by Lambda itself). */
-    const contextOf = (caller: keyof typeof functions) => {
+    const contextOf = async (caller: keyof typeof functions) => {
       const resource = deployed.resource(logicalIdOf(stateless, functions[caller]));
-      const env = {
+      const env: Record<string, string> = {
         ...(deployed.resolve(resource.Properties?.Environment?.Variables) as Record<string, string>),
         AWS_REGION: TEST_ENV.region,
       };
       const sdk = sdkOf(caller);
-      return { ctx: createAwsContext(env, sdk, { log: silentLogger }), env, sdk };
+      // as the handler module does at cold start: the secrets its environment names are read first
+      const ctx = createAwsContext(await withSecrets(env, sdk.secretsManager), sdk, { log: silentLogger });
+      return { ctx, env, sdk };
     };
 
-    const apiFn = contextOf('api');
+    const apiFn = await contextOf('api');
     // The handler modules wire themselves from the Lambda environment when loaded (cold start): the API's here
-    for (const [name, value] of Object.entries({ ...apiFn.env, ...fakeCredentials })) vi.stubEnv(name, value);
+    // (but for the cursor-key secret: the module's own clients would ask the real Secrets Manager for it)
+    const { CURSOR_KEY_SECRET_ARN: _readAbove, ...moduleEnv } = apiFn.env;
+    for (const [name, value] of Object.entries({ ...moduleEnv, ...fakeCredentials })) vi.stubEnv(name, value);
     const { createApiHandler } = await import('../../functions/api/handler.js');
     const { createCallbackTaskHandler } = await import('../../functions/tasks/callback-task.js');
     const { createFinishStageHandler } = await import('../../functions/tasks/finish-stage.js');
@@ -347,9 +351,9 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
       secretId: String(apiFn.env.SIGNING_KEY_SECRET_ARN),
     });
     api = createApiHandler(apiFn.ctx, keys) as unknown as typeof api;
-    const callbackTask = createCallbackTaskHandler(contextOf('callbackTask').ctx);
-    const finishStage = createFinishStageHandler(contextOf('finishStage').ctx);
-    scheduledJob = createScheduledJobHandler(contextOf('scheduledJob').ctx);
+    const callbackTask = createCallbackTaskHandler((await contextOf('callbackTask')).ctx);
+    const finishStage = createFinishStageHandler((await contextOf('finishStage')).ctx);
+    scheduledJob = createScheduledJobHandler((await contextOf('scheduledJob')).ctx);
 
     // Lambda: a function by its ARN, invoked with the payload as JSON (what a machine's role must be allowed)
     const byArn = new Map<string, (event: unknown) => Promise<unknown>>([
@@ -394,7 +398,8 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
       resources: [deployed.arn('scheduler', `schedule/default/${scheduleId}`)],
       detail: '{}',
     };
-  });
+    // synthesis, the first admin's password hash and four cold starts: slow on a loaded machine
+  }, 240_000);
 
   afterAll(() => {
     vi.unstubAllEnvs();
@@ -402,7 +407,9 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
     for (const client of clients) client.destroy();
   });
 
-  it('completes a project from registration, every user signed in by password through the API function', async () => {
+  it('completes a project from registration, every user signed in by password through the API function', {
+    timeout: 300_000,
+  }, async () => {
     // Prepare: the first admin signs in and makes the users, as on a fresh deployment
     const admin = await tokenOf('admin');
     for (const user of seedUsers().filter((u) => u.userId !== 'admin')) {
@@ -444,6 +451,7 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
     expect(operations).toContain('api states:StartExecution');
     expect(operations).toContain('api states:SendTaskSuccess');
     expect(operations).toContain('api secretsmanager:GetSecretValue');
+    expect(operations).toContain('scheduledJob secretsmanager:GetSecretValue');
     expect(operations).toContain('finishStage states:StartExecution');
     expect(operations).toContain('Workflows lambda:InvokeFunction');
     expect(operations).toContain('callbackTask dynamodb:TransactWriteItems');

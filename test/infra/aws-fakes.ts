@@ -37,7 +37,7 @@ export function recordingDynamo(
   caller: string,
   requests: AwsRequest[],
 ): DynamoDBClient {
-  client.middlewareStack.add(
+  (client.middlewareStack as unknown as SdkClient['middlewareStack']).add(
     (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
       const request = (args as { request: { headers: Record<string, string>; body: string } }).request;
       const target = Object.entries(request.headers).find(

@@ -13,9 +13,10 @@ import {
 } from './synth-daiban.js';
 
 let synth: SynthesizedDaiban;
+// bundling the four functions takes well under a minute, but longer than a hook's default on a loaded machine
 beforeAll(() => {
   synth = synthDaiban();
-});
+}, 240_000);
 
 type FunctionName = 'api' | 'callbackTask' | 'finishStage' | 'scheduledJob';
 const FUNCTION_NAMES: FunctionName[] = ['api', 'callbackTask', 'finishStage', 'scheduledJob'];
@@ -249,10 +250,12 @@ describe('the session token signing key', () => {
     // Prepare
     const reads = (s: PolicyStatementJson) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'));
 
+    const signingKey = (s: PolicyStatementJson) => reads(s) && JSON.stringify(s).includes('SigningKey');
+
     // Act
-    const api = statementsOf('api').filter(reads);
+    const api = statementsOf('api').filter(signingKey);
     const others = (['callbackTask', 'finishStage', 'scheduledJob'] as const).flatMap((name) =>
-      statementsOf(name).filter(reads),
+      statementsOf(name).filter(signingKey),
     );
 
     // Assess
@@ -270,6 +273,44 @@ describe('the session token signing key', () => {
     });
     expect(functionResource('callbackTask').Properties.Environment.Variables).not.toHaveProperty(
       'SIGNING_KEY_SECRET_ARN',
+    );
+  });
+});
+
+describe('the page-cursor key', () => {
+  it('is read at cold start by the API function and the scheduled job only, from a generated secret', () => {
+    // Prepare
+    const cursorKey = (s: PolicyStatementJson) =>
+      actionsOf(s).some((a) => a.startsWith('secretsmanager:')) && JSON.stringify(s).includes('CursorKey');
+    const importOfCursorKey = {
+      'Fn::ImportValue': expect.stringMatching(/^Daiban-test-Stateful:.*CursorKey/),
+    };
+
+    // Act
+    const readers = (['api', 'callbackTask', 'finishStage', 'scheduledJob'] as const).filter(
+      (name) => statementsOf(name).filter(cursorKey).length > 0,
+    );
+
+    // Assess
+    expect(readers).toEqual(['api', 'scheduledJob']);
+    for (const name of readers) {
+      const [statement, ...more] = statementsOf(name).filter(cursorKey);
+      expect(more).toEqual([]);
+      expect(actionsOf(statement as PolicyStatementJson).sort()).toEqual([
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ]);
+      expect(resourcesOf(statement as PolicyStatementJson)).toEqual([importOfCursorKey]);
+      expect(functionResource(name).Properties.Environment.Variables.CURSOR_KEY_SECRET_ARN).toEqual(
+        importOfCursorKey,
+      );
+      // the key itself is never in the template
+      expect(functionResource(name).Properties.Environment.Variables).not.toHaveProperty(
+        'CURSOR_SIGNING_KEY',
+      );
+    }
+    expect(functionResource('finishStage').Properties.Environment.Variables).not.toHaveProperty(
+      'CURSOR_KEY_SECRET_ARN',
     );
   });
 });
