@@ -192,17 +192,22 @@ export class StatelessStack extends Stack {
 
     // Where SLA news goes besides the in-app inbox: the stage's event bus, and an alerts topic for the upper rungs.
     this.bus = new EventBus(this, 'Events', {
-      description: `Daiban ${props.stage}: SLA lights, breaches, escalations, deemed approvals`,
+      description: `Daiban ${props.stage}: SLA lights, breaches, escalations, deemed approvals and other notices`,
     });
     this.alerts = new Topic(this, 'Alerts', {
       displayName: `Daiban ${props.stage} alerts`,
       enforceSSL: true,
       masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
     });
-    this.bus.grantPutEventsTo(scheduledJob);
-    this.alerts.grantPublish(scheduledJob);
-    scheduledJob.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
-    scheduledJob.addEnvironment('ALERT_TOPIC_ARN', this.alerts.topicArn);
+    // Notices are raised by decisions, meetings and complaints (the API), opened steps (the callback task) and the
+    // sweep (the job), and each function relays its own change's outbox at once: every one of them sends what it
+    // owes to the bus and the topic (without them a function's relay would drop its events), to exactly those two.
+    for (const fn of [api, callbackTask, finishStage, scheduledJob]) {
+      this.bus.grantPutEventsTo(fn);
+      this.alerts.grantPublish(fn);
+      fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+      fn.addEnvironment('ALERT_TOPIC_ARN', this.alerts.topicArn);
+    }
 
     // The scheduled job: every minute, the same code the local runtime runs on its interval. EventBridge Scheduler
     // where it exists; in the China regions an EventBridge rule on a schedule (same rate, same target).
