@@ -19,6 +19,7 @@ import { createAdmin } from '../../infra/aws/create-admin.js';
 import { type ApiCaller, driveOverHttp, type ProjectView } from '../../infra/local/drive-over-http.js';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.js';
 import { seedReferenceData, seedUsers } from '../../infra/local/seed-reference.js';
+import { type Clock, ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { ScryptPasswordHasher } from '../../shared/auth/scrypt-password-hasher.js';
 import { LocalWorkflowEngine } from '../../shared/engine/local-engine.js';
@@ -114,6 +115,7 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
   const machineOfExecution = new Map<string, string>();
   let api: (event: LambdaEvent) => Promise<LambdaResult>;
   let scheduledJob: (event: unknown) => Promise<unknown>;
+  let scheduledJobLater: (event: unknown) => Promise<unknown>;
   let schedulerEvent: Record<string, unknown>;
   let routeKeys: string[];
   const tokens = new Map<string, string>();
@@ -325,7 +327,7 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
     };
 
     /** A function's context from the environment its template sets (AWS_REGION is set by Lambda itself). */
-    const contextOf = async (caller: keyof typeof functions) => {
+    const contextOf = async (caller: keyof typeof functions, clock?: Clock) => {
       const resource = deployed.resource(logicalIdOf(stateless, functions[caller]));
       const env: Record<string, string> = {
         ...(deployed.resolve(resource.Properties?.Environment?.Variables) as Record<string, string>),
@@ -333,7 +335,10 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
       };
       const sdk = sdkOf(caller);
       // as the handler module does at cold start: the secrets its environment names are read first
-      const ctx = createAwsContext(await withSecrets(env, sdk.secretsManager), sdk, { log: silentLogger });
+      const ctx = createAwsContext(await withSecrets(env, sdk.secretsManager), sdk, {
+        log: silentLogger,
+        ...(clock ? { clock } : {}),
+      });
       return { ctx, env, sdk };
     };
 
@@ -354,6 +359,10 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
     const callbackTask = createCallbackTaskHandler((await contextOf('callbackTask')).ctx);
     const finishStage = createFinishStageHandler((await contextOf('finishStage')).ctx);
     scheduledJob = createScheduledJobHandler((await contextOf('scheduledJob')).ctx);
+    // the same function two months on (an instance whose clock is moved: the sweep finds what is overdue by then)
+    const later = new ManualClock(new Date());
+    later.advanceDays(60);
+    scheduledJobLater = createScheduledJobHandler((await contextOf('scheduledJob', later)).ctx);
 
     // Lambda: a function by its ARN, invoked with the payload as JSON (what a machine's role must be allowed)
     const byArn = new Map<string, (event: unknown) => Promise<unknown>>([
@@ -456,6 +465,34 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
     expect(operations).toContain('Workflows lambda:InvokeFunction');
     expect(operations).toContain('callbackTask dynamodb:TransactWriteItems');
   });
+
+  it("sends the sweep's notices of an overdue step to the event bus, from the job run by the scheduler", async () => {
+    // Prepare: a second project whose first step waits in review
+    const registered = await asUser.call<{ projectId: string }>(
+      'POST',
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '超期提醒测试项目' }),
+    );
+    expect(registered.status).toBe(201);
+    const projectId = registered.body.projectId;
+    await driveOverHttp(asUser, () => engine.settled(), projectId, {
+      stop: (view) => view.stages.some((stage) => stage.steps.some((step) => step.status === 'in_review')),
+      leave: ['1'],
+    });
+    await engine.settled();
+    const before = requests.length;
+
+    // Act: the scheduler's notification two months on
+    const job = await scheduledJobLater(schedulerEvent);
+    await engine.settled();
+
+    // Assess
+    expect(job).toMatchObject({ failures: 0 });
+    const sent = requests.slice(before).filter((r) => r.service === 'events');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((r) => r.caller === 'scheduledJob')).toBe(true);
+  }, 300_000);
 
   it("makes no request its function's role does not allow", () => {
     // Assess
