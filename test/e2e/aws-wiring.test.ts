@@ -174,6 +174,17 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
       ),
       Workflows: logicalIdOf(stateless, stateless.workflows.role as never),
     };
+    // every route goes to the API function, with payload 2.0 (the events below), and no authorizer
+    const integrations = deployed.resourcesOfType('AWS::ApiGatewayV2::Integration');
+    expect(
+      integrations.map(([, i]) => [
+        deployed.string(i.Properties?.IntegrationUri),
+        i.Properties?.PayloadFormatVersion,
+      ]),
+    ).toEqual([[deployed.arn('lambda', `function:${logicalIdOf(stateless, functions.api)}`), '2.0']]);
+    for (const [, route] of deployed.resourcesOfType('AWS::ApiGatewayV2::Route')) {
+      expect(route.Properties?.AuthorizationType ?? 'NONE').toBe('NONE');
+    }
     routeKeys = deployed
       .resourcesOfType('AWS::ApiGatewayV2::Route')
       .map(([, route]) => String(route.Properties?.RouteKey));
