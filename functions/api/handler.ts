@@ -48,10 +48,10 @@ function signingKeyFromEnvironment(client: SecretsManagerClient): SigningKeySour
   return new SecretsManagerSigningKey({ client, secretId });
 }
 
-const { ctx, obs } = observedAwsContext();
+const { ctx, obs, clients } = await observedAwsContext();
 const api = createApiHandler(
   ctx,
-  signingKeyFromEnvironment(obs.tracer.captureAWSv3Client(new SecretsManagerClient({}))),
+  signingKeyFromEnvironment(clients.secretsManager ?? new SecretsManagerClient({})),
   // every later log line of the invocation names the verified caller
   (principal) => obs.logger.appendKeys(principalKey(principal)),
 );

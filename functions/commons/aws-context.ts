@@ -1,6 +1,7 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -35,6 +36,8 @@ import { createObservability, type Observability } from './observability.js';
  * - `REGION_CODE`, `INDUSTRY_CODE`, `TYPE_CODE`: the operator's project-code segments (optional)
  * - `OUTBOX_GRACE_SECONDS`, `EXECUTION_MAX_AGE_DAYS`: the spine's timings (optional)
  * - `DAIBAN_TIME_ZONE`: the service centre's time zone, for every date people read (optional, Asia/Shanghai)
+ * - `CURSOR_KEY_SECRET_ARN`: the API function and the scheduled job: the Secrets Manager secret page cursors are
+ *   signed with, read at cold start ({@link withSecrets}) into `CURSOR_SIGNING_KEY`
  * - `CURSOR_SIGNING_KEY`: a secret of 32+ characters page cursors are signed with (optional; without it they are
  *   still held to their list and its keys' shape, signed with a key derived from the table name)
  */
@@ -53,6 +56,7 @@ export const AwsEnvSchema = z.object({
   AWS_PARTITION: z.enum(['aws', 'aws-cn']).default('aws'),
   WORKFLOW_TRACING: z.enum(['true', 'false']).default('true'),
   SIGNING_KEY_SECRET_ARN: optionalArn,
+  CURSOR_KEY_SECRET_ARN: optionalArn,
   CALLBACK_TASK_FUNCTION_ARN: optionalArn,
   FINISH_STAGE_FUNCTION_ARN: optionalArn,
   WORKFLOW_ROLE_ARN: optionalArn,
@@ -87,6 +91,7 @@ export type AwsClients = {
   sfn: SFNClient;
   eventBridge?: EventBridgeClient;
   sns?: SNSClient;
+  secretsManager?: SecretsManagerClient;
 };
 
 /** Reads and checks the environment; the error names every missing or malformed variable at once. */
@@ -118,21 +123,51 @@ export function defaultAwsClients(tracer?: Tracer): AwsClients {
     sfn: traced(new SFNClient({})),
     eventBridge: traced(new EventBridgeClient({})),
     sns: traced(new SNSClient({})),
+    secretsManager: traced(new SecretsManagerClient({})),
   };
 }
 
 /**
- * The context of a Lambda handler module, with Powertools: its logger, its metrics, its AWS clients traced.
- *
- * @example const { ctx, obs } = observedAwsContext(); export const handler = observed(obs, keysOfTask, …(ctx));
+ * The environment with the secrets it names read (at cold start, once per process): `CURSOR_KEY_SECRET_ARN`'s
+ * current value becomes `CURSOR_SIGNING_KEY`. A secret that cannot be read fails the cold start (Lambda tries
+ * again), rather than signing cursors with a key other processes do not share.
  */
-export function observedAwsContext(): { ctx: AppContext; obs: Observability } {
+export async function withSecrets(
+  env: Record<string, string | undefined>,
+  secretsManager: SecretsManagerClient | undefined,
+): Promise<Record<string, string | undefined>> {
+  const secretId = env.CURSOR_KEY_SECRET_ARN;
+  if (!secretId) return env;
+  if (!secretsManager)
+    throw new Error('CURSOR_KEY_SECRET_ARN is set but no Secrets Manager client was given');
+  const result = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId }));
+  const value = result.SecretString?.trim() ?? '';
+  if (value.length < 32) {
+    throw new Error(
+      `the cursor-key secret ${secretId} holds ${value.length} characters; it needs 32+ (put a random value: see docs/deploy-aws.md)`,
+    );
+  }
+  return { ...env, CURSOR_SIGNING_KEY: value };
+}
+
+/**
+ * The context of a Lambda handler module, with Powertools: its logger, its metrics, its AWS clients traced, the
+ * secrets its environment names read (a top-level await at cold start).
+ *
+ * @example const { ctx, obs } = await observedAwsContext(); export const handler = observed(obs, keysOfTask, …(ctx));
+ */
+export async function observedAwsContext(): Promise<{
+  ctx: AppContext;
+  obs: Observability;
+  clients: AwsClients;
+}> {
   const obs = createObservability();
-  const ctx = createAwsContext(process.env, defaultAwsClients(obs.tracer), {
+  const clients = defaultAwsClients(obs.tracer);
+  const ctx = createAwsContext(await withSecrets(process.env, clients.secretsManager), clients, {
     log: obs.log,
     metrics: obs.appMetrics,
   });
-  return { ctx, obs };
+  return { ctx, obs, clients };
 }
 
 /**

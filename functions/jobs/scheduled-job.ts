@@ -29,5 +29,5 @@ export const createScheduledJobHandler = (ctx: AppContext) => async (event: unkn
   return runScheduledJob(ctx, { weeklyReport: true });
 };
 
-const { ctx, obs } = observedAwsContext();
+const { ctx, obs } = await observedAwsContext();
 export const handler = observed(obs, () => ({}), createScheduledJobHandler(ctx));

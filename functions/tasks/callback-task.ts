@@ -13,5 +13,5 @@ export const createCallbackTaskHandler =
   async (event: unknown): Promise<void> =>
     handleCallbackTask(ctx, CallbackTaskInputSchema.parse(event));
 
-const { ctx, obs } = observedAwsContext();
+const { ctx, obs } = await observedAwsContext();
 export const handler = observed(obs, keysOfTask, createCallbackTaskHandler(ctx));

@@ -10,5 +10,5 @@ export const createFinishStageHandler =
   async (event: unknown): Promise<void> =>
     finishStage(ctx, FinishStageInputSchema.parse(event));
 
-const { ctx, obs } = observedAwsContext();
+const { ctx, obs } = await observedAwsContext();
 export const handler = observed(obs, keysOfTask, createFinishStageHandler(ctx));

@@ -84,6 +84,7 @@ export function addDaibanStacks(
     stage: options.stage,
     table: stateful.table,
     signingKey: stateful.signingKey,
+    cursorKey: stateful.cursorKey,
     features: featuresOf(options.partition),
     chains: options.chains,
     config: options.config,

@@ -17,6 +17,7 @@ export type StatefulStackProps = StackProps & {
 export class StatefulStack extends Stack {
   readonly table: Table;
   readonly signingKey: Secret;
+  readonly cursorKey: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -58,6 +59,23 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'The key is rotated by an operator with one put-secret-value (docs/deploy-aws.md), as rotating it signs everyone out.',
+    });
+
+    // The key page cursors are signed with (HMAC): generated the same way, read by the functions that hand out or
+    // keep cursors (the API, the scheduled job). Rotating it only makes open cursors start their list again.
+    this.cursorKey = new Secret(this, 'CursorKey', {
+      description: `Daiban ${props.stage}: HMAC key of the page cursors (64 random letters and digits)`,
+      generateSecretString: {
+        passwordLength: 64,
+        excludePunctuation: true,
+        includeSpace: false,
+        requireEachIncludedType: true,
+      },
+    });
+    Validations.of(this.cursorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key is rotated by an operator with one put-secret-value (docs/deploy-aws.md); open page cursors then start over.',
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'the Daiban table' });

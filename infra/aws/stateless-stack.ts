@@ -37,6 +37,8 @@ export type StatelessStackProps = StackProps & {
   table: ITable;
   /** the secret session tokens are signed with (the API function may read it; nothing else) */
   signingKey: ISecret;
+  /** the secret page cursors are signed with (the API and the scheduled job may read it; nothing else) */
+  cursorKey: ISecret;
   /** what the partition offers (EventBridge Scheduler, X-Ray, arm64): partition.ts */
   features: PartitionFeatures;
   /** the approval chains to deploy, one state machine each (validated chains) */
@@ -51,7 +53,8 @@ export type StatelessStackProps = StackProps & {
   throttle?: { rateLimit: number; burstLimit: number };
 };
 
-const { getItem, batchGetItem, query, putItem, updateItem, deleteItem } = TableActions;
+const { getItem, batchGetItem, query, putItem, updateItem, deleteItem, conditionCheckItem, scan } =
+  TableActions;
 
 /** How often the scheduled job runs (outbox retries, renewals, the audit, and the SLA sweep). */
 export const SCHEDULED_JOB_RATE_MINUTES = 1;
@@ -163,9 +166,15 @@ export class StatelessStack extends Stack {
     // The API signs users in and verifies their tokens with the stack's key: read access to that secret only.
     api.addEnvironment('SIGNING_KEY_SECRET_ARN', props.signingKey.secretArn);
     props.signingKey.grantRead(api);
+    // Page cursors: the API hands them out and takes them back, the job keeps its audit's between runs.
+    for (const fn of [api, scheduledJob]) {
+      fn.addEnvironment('CURSOR_KEY_SECRET_ARN', props.cursorKey.secretArn);
+      props.cursorKey.grantRead(fn);
+    }
 
     // Exactly the table actions each handler's use cases perform (see shared/store/dynamo-store.ts).
-    const writes = [getItem, batchGetItem, query, putItem, updateItem, deleteItem];
+    // (test/e2e/aws-wiring.test.ts runs every handler and checks each request it makes against these grants)
+    const writes = [getItem, batchGetItem, query, putItem, updateItem, deleteItem, conditionCheckItem];
     grantTableAccess(props.table, api, {
       actions: writes,
       // departments, chains, users, status lists, inboxes, meetings and complaints (GSI1); by agent and by
@@ -175,21 +184,30 @@ export class StatelessStack extends Stack {
     grantTableAccess(props.table, callbackTask, { actions: writes });
     grantTableAccess(props.table, finishStage, { actions: writes });
     // the Work index (what is due), status lists (the audit), users by department and role (who to notify)
-    grantTableAccess(props.table, scheduledJob, { actions: writes, indexes: ['GSI1', 'GSI2', 'Work'] });
+    // and a bounded Scan a run while a table written by an older version is brought to the current layout
+    grantTableAccess(props.table, scheduledJob, {
+      actions: [...writes, scan],
+      indexes: ['GSI1', 'GSI2', 'Work'],
+    });
 
     // Where SLA news goes besides the in-app inbox: the stage's event bus, and an alerts topic for the upper rungs.
     this.bus = new EventBus(this, 'Events', {
-      description: `Daiban ${props.stage}: SLA lights, breaches, escalations, deemed approvals`,
+      description: `Daiban ${props.stage}: SLA lights, breaches, escalations, deemed approvals and other notices`,
     });
     this.alerts = new Topic(this, 'Alerts', {
       displayName: `Daiban ${props.stage} alerts`,
       enforceSSL: true,
       masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
     });
-    this.bus.grantPutEventsTo(scheduledJob);
-    this.alerts.grantPublish(scheduledJob);
-    scheduledJob.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
-    scheduledJob.addEnvironment('ALERT_TOPIC_ARN', this.alerts.topicArn);
+    // Notices are raised by decisions, meetings and complaints (the API), opened steps (the callback task) and the
+    // sweep (the job), and each function relays its own change's outbox at once: every one of them sends what it
+    // owes to the bus and the topic (without them a function's relay would drop its events), to exactly those two.
+    for (const fn of [api, callbackTask, finishStage, scheduledJob]) {
+      this.bus.grantPutEventsTo(fn);
+      this.alerts.grantPublish(fn);
+      fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+      fn.addEnvironment('ALERT_TOPIC_ARN', this.alerts.topicArn);
+    }
 
     // The scheduled job: every minute, the same code the local runtime runs on its interval. EventBridge Scheduler
     // where it exists; in the China regions an EventBridge rule on a schedule (same rate, same target).

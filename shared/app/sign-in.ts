@@ -28,6 +28,8 @@ export type FailedSignInPolicy = {
   maxLockSeconds: number;
   /** user ids remembered at most (the oldest are forgotten first): a flood of made-up ids costs bounded memory */
   maxTracked: number;
+  /** how long the table remembers a user id's failures after its last one (default a day; DynamoDB's TTL) */
+  rememberSeconds?: number;
 };
 
 export const DEFAULT_FAILED_SIGN_IN_POLICY: FailedSignInPolicy = {
@@ -35,16 +37,36 @@ export const DEFAULT_FAILED_SIGN_IN_POLICY: FailedSignInPolicy = {
   lockSeconds: 30,
   maxLockSeconds: 900,
   maxTracked: 10_000,
+  rememberSeconds: 86_400,
 };
 
+/** The wait a user id's `count`-th failure in a row starts (0 before the policy's first wait). */
+function waitAfterFailure(count: number, policy: FailedSignInPolicy): number {
+  const over = count - policy.waitFromFailure + 1;
+  return over > 0 ? Math.min(policy.maxLockSeconds, policy.lockSeconds * 2 ** Math.min(over - 1, 20)) : 0;
+}
+
 /**
- * Failed sign-ins per user id, in memory (locally one runtime per table sees every attempt; on AWS each Lambda
- * process counts its own, and the API's stage throttle bounds the rest): the fifth failure in a row makes that user
- * id wait 30 s, each further one 60 s, 120 s, … up to 15 minutes, during which
- * its sign-ins are refused without checking the password. A success forgets the failures. Unknown user ids are
- * counted like known ones, so the wait does not tell who exists either.
+ * How a sign-in counts failures: {@link StoredFailedSignIns} in the table (every process, both runtimes: the
+ * default), or {@link FailedSignIns} in one process's memory.
  */
-export class FailedSignIns {
+export interface SignInAttempts {
+  /** Whole seconds this user id must still wait before a sign-in is checked (0: none). */
+  waitFor(userId: string): number | Promise<number>;
+  /** Counts a failure; returns the wait it starts (0 for the first four). */
+  failed(userId: string): number | Promise<number>;
+  /** Forgets the failures of a user id that signed in. */
+  succeeded(userId: string): void | Promise<void>;
+}
+
+/**
+ * Failed sign-ins per user id, in one process's memory: the fifth failure in a row makes that user id wait 30 s,
+ * each further one 60 s, 120 s, … up to 15 minutes, during which its sign-ins are refused without checking the
+ * password. A success forgets the failures. Unknown user ids are counted like known ones, so the wait does not
+ * tell who exists either. Only where one process sees every attempt; the sign-in counts in the table by default
+ * ({@link StoredFailedSignIns}), as on AWS each Lambda process would otherwise count its own.
+ */
+export class FailedSignIns implements SignInAttempts {
   private readonly failures = new Map<string, { count: number; until: number }>();
 
   constructor(
@@ -61,11 +83,7 @@ export class FailedSignIns {
   /** Counts a failure; returns the wait it starts (0 for the first four). */
   failed(userId: string): number {
     const count = (this.failures.get(userId)?.count ?? 0) + 1;
-    const over = count - this.policy.waitFromFailure + 1;
-    const wait =
-      over > 0
-        ? Math.min(this.policy.maxLockSeconds, this.policy.lockSeconds * 2 ** Math.min(over - 1, 20))
-        : 0;
+    const wait = waitAfterFailure(count, this.policy);
     this.failures.delete(userId); // re-inserted last: the map's order is the order of last failure
     this.failures.set(userId, { count, until: this.now() + wait * 1000 });
     while (this.failures.size > this.policy.maxTracked) {
@@ -81,12 +99,78 @@ export class FailedSignIns {
   }
 }
 
+/** The setting that holds a user id's failures: `{ count, until, forgetAt }` (epoch ms). */
+export const failedSignInsSetting = (userId: string): string => `sign-in-failures#${userId}`;
+
+/** How often a failure is counted again when other processes counted one of the same user id meanwhile. */
+const COUNT_TRIES = 8;
+
+/**
+ * Failed sign-ins per user id in the table, so the wait holds whichever process (Lambda instance, local runtime)
+ * the next attempt reaches: the same policy as {@link FailedSignIns}. Each failure is a conditional write of the
+ * user id's record (the revision read must still be the stored one: two processes counting at once both count),
+ * with a TTL: DynamoDB deletes the record a day after the last failure, and until it does a record past
+ * `forgetAt` counts as none. A success deletes it. A flood of made-up ids costs table items that expire, bounded
+ * by the API's throttle, not memory.
+ */
+export class StoredFailedSignIns implements SignInAttempts {
+  constructor(
+    private readonly store: DaibanStore,
+    private readonly policy: FailedSignInPolicy = DEFAULT_FAILED_SIGN_IN_POLICY,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async waitFor(userId: string): Promise<number> {
+    const stored = await this.read(userId);
+    return stored ? Math.max(0, Math.ceil((stored.until - this.now()) / 1000)) : 0;
+  }
+
+  async failed(userId: string): Promise<number> {
+    const rememberSeconds = this.policy.rememberSeconds ?? 86_400;
+    let wait = 0;
+    for (let attempt = 0; attempt < COUNT_TRIES; attempt++) {
+      const stored = await this.read(userId);
+      const count = (stored?.count ?? 0) + 1;
+      wait = waitAfterFailure(count, this.policy);
+      const now = this.now();
+      const written = await this.store.putSetting(
+        failedSignInsSetting(userId),
+        { count, until: now + wait * 1000, forgetAt: now + rememberSeconds * 1000 },
+        { expectedRevision: stored?.revision ?? null, ttlSeconds: rememberSeconds },
+      );
+      if (written) return wait;
+    }
+    // every try lost to another process counting the same user id: those counted, and the wait they started holds
+    return wait;
+  }
+
+  async succeeded(userId: string): Promise<void> {
+    await this.store.deleteSetting(failedSignInsSetting(userId));
+  }
+
+  /** The stored failures and their revision; a record past `forgetAt` (not yet deleted by its TTL) counts none. */
+  private async read(
+    userId: string,
+  ): Promise<{ count: number; until: number; revision: number } | undefined> {
+    const setting = await this.store.getSetting(failedSignInsSetting(userId));
+    if (!setting) return undefined;
+    const { count, until, forgetAt } = setting.value;
+    const live = typeof forgetAt === 'number' && forgetAt > this.now();
+    return {
+      count: live ? Number(count) || 0 : 0,
+      until: live ? Number(until) || 0 : 0,
+      revision: setting.revision,
+    };
+  }
+}
+
 export type LocalSignInDeps = {
   store: DaibanStore;
   passwords: PasswordHasher;
   tokens: SessionTokens;
   log: Logger;
-  attempts?: FailedSignIns;
+  /** where failures are counted: the table by default ({@link StoredFailedSignIns}) */
+  attempts?: SignInAttempts;
 };
 
 /**
@@ -98,10 +182,10 @@ export type LocalSignInDeps = {
  * const { token } = await signIn.signIn({ userId: 'admin', password }); await signIn.identify(token);
  */
 export class LocalSignIn {
-  private readonly attempts: FailedSignIns;
+  private readonly attempts: SignInAttempts;
 
   constructor(private readonly deps: LocalSignInDeps) {
-    this.attempts = deps.attempts ?? new FailedSignIns();
+    this.attempts = deps.attempts ?? new StoredFailedSignIns(deps.store);
   }
 
   /** How long a token lasts, in seconds. */
@@ -115,7 +199,12 @@ export class LocalSignIn {
    */
   async signIn(input: SignInInput): Promise<SignedIn> {
     const { store, passwords, log } = this.deps;
-    const wait = this.attempts.waitFor(input.userId);
+    // the wait, the user and the password hash are read at once: a refused sign-in costs no hash, but no extra round
+    const [wait, user, credential] = await Promise.all([
+      this.attempts.waitFor(input.userId),
+      store.getUser(input.userId),
+      store.getCredential(input.userId),
+    ]);
     if (wait > 0) {
       throw new TooManyAttemptsError(
         'AUTH.TOO_MANY_ATTEMPTS',
@@ -123,16 +212,12 @@ export class LocalSignIn {
         wait,
       );
     }
-    const [user, credential] = await Promise.all([
-      store.getUser(input.userId),
-      store.getCredential(input.userId),
-    ]);
     const right =
       user && credential
         ? await passwords.verify(input.password, credential.passwordHash)
         : await passwords.verifyNone(input.password);
     if (!right || !user || !credential) {
-      const locked = this.attempts.failed(input.userId);
+      const locked = await this.attempts.failed(input.userId);
       if (locked > 0)
         log.warn('sign-ins of a user id wait after repeated failures', {
           userId: input.userId,
@@ -140,7 +225,7 @@ export class LocalSignIn {
         });
       throw new UnauthenticatedError(WRONG, 'AUTH.SIGN_IN_FAILED');
     }
-    this.attempts.succeeded(input.userId);
+    await this.attempts.succeeded(input.userId);
     if (user.disabled) {
       throw new UnauthenticatedError(
         `the account '${user.userId}' is disabled; ask an admin to enable it`,

@@ -158,7 +158,7 @@ describe('both partitions', () => {
         expect(fn.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
       }
       synth.statelessTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
-      synth.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      synth.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 2);
     },
   );
 });

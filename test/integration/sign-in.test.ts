@@ -4,8 +4,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_PASSWORD, FIRST_ADMIN_ID } from '../../infra/local/installation.js';
 import { seedUsers } from '../../infra/local/seed-reference.js';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { silentLogger } from '../../shared/app/logger.js';
+import {
+  DEFAULT_FAILED_SIGN_IN_POLICY,
+  failedSignInsSetting,
+  LocalSignIn,
+  StoredFailedSignIns,
+} from '../../shared/app/sign-in.js';
+import { ScryptPasswordHasher } from '../../shared/auth/scrypt-password-hasher.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, SessionTokens } from '../../shared/auth/session-tokens.js';
 import { withCreditCodeCheck } from '../../shared/domain/credit-code.js';
+import { TooManyAttemptsError } from '../../shared/domain/errors.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 type Reply = { status: number; headers: Headers; body: any };
@@ -91,6 +100,54 @@ describe('signing in with a password (demo mode)', () => {
     expect(someoneElse.status).toBe(200);
   });
 
+  it('holds the wait whichever process the next attempt reaches: the failures are counted in the table', async () => {
+    // Prepare: a second process on the same table (another Lambda instance, say), with a key of its own
+    const other = new LocalSignIn({
+      store: system.ctx.store,
+      passwords: new ScryptPasswordHasher(),
+      tokens: new SessionTokens(randomBytes(32)),
+      log: silentLogger,
+    });
+    const failHere = () => login(system, 'agent-li', 'a wrong guess');
+    const failThere = () =>
+      other.signIn({ userId: 'agent-li', password: 'a wrong guess' }).catch((e: Error) => e);
+
+    // Act: five failures in a row, split between the two processes and partly at once
+    await Promise.all([failHere(), failThere(), failThere()]);
+    await Promise.all([failHere(), failThere()]);
+    const here = await login(system, 'agent-li', DEMO_PASSWORD);
+    const there = await other.signIn({ userId: 'agent-li', password: DEMO_PASSWORD }).catch((e: Error) => e);
+    const stored = await system.ctx.store.getSetting(failedSignInsSetting('agent-li'));
+
+    // Assess
+    expect(stored?.value.count).toBe(5);
+    expect(here.status).toBe(429);
+    expect(there).toBeInstanceOf(TooManyAttemptsError);
+  });
+
+  it('forgets failures a day after the last one, and at once after a successful sign-in', async () => {
+    // Prepare
+    const at = { now: Date.now() };
+    const attempts = new StoredFailedSignIns(system.ctx.store, DEFAULT_FAILED_SIGN_IN_POLICY, () => at.now);
+    for (let i = 0; i < 5; i++) await attempts.failed('agent-forgotten');
+    const waiting = await attempts.waitFor('agent-forgotten');
+    for (let i = 0; i < 3; i++) await attempts.failed('agent-succeeds');
+
+    // Act
+    at.now += 86_400_000 + 1;
+    const nextDay = await attempts.waitFor('agent-forgotten');
+    const countedAfresh = await attempts.failed('agent-forgotten');
+    await attempts.succeeded('agent-succeeds');
+    const afterSuccess = await system.ctx.store.getSetting(failedSignInsSetting('agent-succeeds'));
+
+    // Assess
+    expect(waiting).toBe(30);
+    expect(nextDay).toBe(0);
+    expect(countedAfresh).toBe(0);
+    expect((await system.ctx.store.getSetting(failedSignInsSetting('agent-forgotten')))?.value.count).toBe(1);
+    expect(afterSuccess).toBeUndefined();
+  });
+
   it.each<[string, unknown, RegExp]>([
     ['no password', { userId: 'admin' }, /body\.password/],
     ['a password over 128 characters', { userId: 'admin', password: 'x'.repeat(129) }, /body\.password/],
@@ -137,7 +194,11 @@ describe('a flood of sign-ins', () => {
   it('hashes at most two passwords at once, refuses sign-ins beyond its queue (503), and /health answers meanwhile', async () => {
     // Act: 100 sign-ins with distinct user ids at once, and /health while their hashes queue
     const flood = Array.from({ length: 100 }, (_, i) => login(system, `flood-${i}`, `guess ${i}`));
-    await vi.waitFor(() => expect(system.hashing().waiting).toBeGreaterThan(0), { interval: 1 });
+    // (each sign-in reads its user id's failures from the table too: on a loaded machine the queue fills later)
+    await vi.waitFor(() => expect(system.hashing().waiting).toBeGreaterThan(0), {
+      interval: 1,
+      timeout: 20_000,
+    });
     const health = await send(system, 'GET', '/health');
     const stillHashing = system.hashing();
     const answers = await Promise.all(flood);

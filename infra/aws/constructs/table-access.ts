@@ -4,7 +4,9 @@ import { TableIndexes } from '../../../shared/store/table.js';
 
 /**
  * DynamoDB actions by what the store does with them. A `TransactWriteItems` needs no action of its own:
- * IAM checks each Put/Update inside it as `PutItem`/`UpdateItem`.
+ * IAM checks each item inside it as its own action: Put `PutItem`, Update `UpdateItem`, Delete `DeleteItem`,
+ * ConditionCheck `ConditionCheckItem` (the store's commits check a version or an absence that way).
+ * `Scan` only for the layout upgrade of a table written by an older version (shared/store/layout-upgrade.ts).
  */
 export const TableActions = {
   getItem: 'dynamodb:GetItem',
@@ -14,6 +16,8 @@ export const TableActions = {
   updateItem: 'dynamodb:UpdateItem',
   batchWriteItem: 'dynamodb:BatchWriteItem',
   deleteItem: 'dynamodb:DeleteItem',
+  conditionCheckItem: 'dynamodb:ConditionCheckItem',
+  scan: 'dynamodb:Scan',
 } as const;
 export type TableAction = (typeof TableActions)[keyof typeof TableActions];
 export type TableIndexName = (typeof TableIndexes)[number]['indexName'];
