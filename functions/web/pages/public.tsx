@@ -4,6 +4,7 @@ import { type SignedIn, SignInInputSchema } from '../../../shared/app/sign-in.js
 import { DomainError, NotFoundError } from '../../../shared/domain/errors.js';
 import type { User } from '../../../shared/domain/project.js';
 import type { ApiDeps } from '../../api/env.js';
+import { dropDraft } from '../form-draft.js';
 import { named, type PageContext } from '../i18n.js';
 import { roleText, stepStatusText } from '../labels.js';
 import { Layout, Scroll } from '../layout.js';
@@ -73,11 +74,30 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     // demo mode only: who there is to be (production lists no one to strangers)
     const users = deps.issueDevToken ? await ctx.store.listUsers() : [];
     const byRole = (role: User['role']) => users.filter((u) => u.role === role && !u.disabled);
+    const expired = c.req.query('expired');
+    // a failed attempt keeps where to go back to and why the person is here
+    const again = new URLSearchParams({
+      ...(next ? { next } : {}),
+      ...(expired === 'kept' || expired === 'lost' ? { expired } : {}),
+    }).toString();
     return render(
       c,
       <Layout ctx={page} title={t('登录', 'Sign in')} error={error}>
+        {expired === 'kept' || expired === 'lost' ? (
+          <p class="flash" role="status" data-expired={expired}>
+            {expired === 'kept'
+              ? t(
+                  '登录已过期，表单未提交。您填写的内容已保留：重新登录后将回到该页面并恢复表单，请核对后再提交。',
+                  'Your session has expired and the form was not sent. What you typed is kept: sign in again and the page comes back with the form filled in, for you to check and send.',
+                )
+              : t(
+                  '登录已过期，表单未提交；内容过长未能保留。重新登录后将回到该页面。',
+                  'Your session has expired and the form was not sent; it was too long to keep. Sign in again to go back to the page.',
+                )}
+          </p>
+        ) : null}
         {deps.accounts ? (
-          <form method="post" action="/sign-in" class="card" id="sign-in">
+          <form method="post" action={again ? `/sign-in?${again}` : '/sign-in'} class="card" id="sign-in">
             <input type="hidden" name="next" value={next} />
             <p>
               <label for="userId">{t('用户名', 'User id')}</label>
@@ -197,6 +217,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
 
   app.post('/sign-out', (c) => {
     endSession(c);
+    dropDraft(c);
     return c.redirect('/', 303);
   });
 
