@@ -48,8 +48,8 @@ export function pageOfForm(c: Context): string {
   return parent.startsWith('/app') ? parent : '/app';
 }
 
-/** Keeps a posted form's fields for after the next sign-in; false if they are too long for a cookie. */
-export async function keepDraft(c: Context, page: string): Promise<boolean> {
+/** The form this request posted, as a draft of `page` (a refused form's page shows it again, filled in). */
+export async function draftOf(c: Context, page: string): Promise<FormDraft | undefined> {
   const body = await c.req.parseBody({ all: true });
   const fields: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(body)) {
@@ -57,8 +57,14 @@ export async function keepDraft(c: Context, page: string): Promise<boolean> {
     for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') fields.push([name, v]);
   }
   const draft = DraftSchema.safeParse({ page, action: c.req.path, fields });
-  if (!draft.success) return false;
-  const value = deflateRawSync(Buffer.from(JSON.stringify(draft.data))).toString('base64url');
+  return draft.success ? draft.data : undefined;
+}
+
+/** Keeps a posted form's fields for after the next sign-in; false if they are too long for a cookie. */
+export async function keepDraft(c: Context, page: string): Promise<boolean> {
+  const draft = await draftOf(c, page);
+  if (!draft) return false;
+  const value = deflateRawSync(Buffer.from(JSON.stringify(draft))).toString('base64url');
   if (value.length > MAX_COOKIE_CHARS) return false;
   setCookie(c, DRAFT_COOKIE, value, {
     httpOnly: true,

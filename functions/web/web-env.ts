@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { ForbiddenError } from '../../shared/domain/errors.js';
 import type { Principal, Role } from '../../shared/domain/principal.js';
-import { fillDraft, takeDraft } from './form-draft.js';
+import { type FormDraft, fillDraft, takeDraft } from './form-draft.js';
 import type { PageContext } from './i18n.js';
 import { type RefusalStatus, refusalOf, setFlash } from './session.js';
 
@@ -18,8 +18,15 @@ export type WebApp = Hono<WebEnv>;
 export type WebContext = Context<WebEnv>;
 
 /** Sends a page (JSX) as HTML with its doctype. */
-export async function render(c: WebContext, node: Child, status: 200 | RefusalStatus = 200) {
-  const html = String(await node);
+export async function render(
+  c: WebContext,
+  node: Child,
+  status: 200 | RefusalStatus = 200,
+  /** a refused form, shown again filled in as it was sent */
+  refill?: FormDraft,
+) {
+  const rendered = String(await node);
+  const html = refill ? (fillDraft(rendered, refill) ?? rendered) : rendered;
   return c.html(
     `<!doctype html>${status === 200 && c.req.method === 'GET' ? withDraft(c, html) : html}`,
     status,
