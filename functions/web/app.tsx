@@ -125,7 +125,7 @@ export function webRoutes(deps: ApiDeps): WebApp {
     const page = c.get('page') ?? { lang: 'zh', t: translator('zh'), path: c.req.path };
     let refusal: ReturnType<typeof refusalOf>;
     try {
-      refusal = refusalOf(error);
+      refusal = refusalOf(error, page.lang);
       await c.get('recordRefusal')?.(error);
     } catch {
       console.error(

@@ -19,3 +19,13 @@ export async function departmentNames(
   const names = new Map(departments.map((d) => [d.id, page.lang === 'en' ? d.nameEn : d.name]));
   return (id) => (id ? (names.get(id) ?? id) : '—');
 }
+
+/**
+ * A text written with department codes in brackets (a notification's message: `…（DRC）收到效能投诉`) with their names
+ * instead; a bracketed word that is no department's code stays as it is.
+ */
+export const withDepartmentNames = (text: string, dept: DepartmentName): string =>
+  text.replace(/([（(])([A-Z][A-Z0-9_]{1,15})([）)])/g, (all, open, id, close) => {
+    const name = dept(id);
+    return name === id ? all : `${open}${name}${close}`;
+  });

@@ -8,6 +8,7 @@ import type { ApiDeps } from '../api/env.js';
 import { describeZodError } from '../api/errors.js';
 import { SESSION_COOKIE } from '../api/session-token.js';
 import type { Lang } from './i18n.js';
+import { refusalText } from './refusal-text.js';
 
 const LANG_COOKIE = 'daiban_lang';
 const FLASH_COOKIE = 'daiban_flash';
@@ -96,8 +97,16 @@ export function safeNext(next: string | undefined): string | undefined {
 
 export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 429 | 503;
 
-/** An error as a page shows it: its HTTP status and a message a person can act on (never internals). */
-export function refusalOf(error: unknown): { status: RefusalStatus; message: string } {
+/**
+ * An error as a page shows it: its HTTP status and a message a person can act on (never internals), in the page's
+ * language where the refusal has a Chinese wording (refusal-text.ts).
+ */
+export function refusalOf(error: unknown, lang: Lang = 'en'): { status: RefusalStatus; message: string } {
+  const refusal = refusalAsWritten(error);
+  return { status: refusal.status, message: refusalText(lang, error, refusal.status, refusal.message) };
+}
+
+function refusalAsWritten(error: unknown): { status: RefusalStatus; message: string } {
   if (error instanceof DomainError) {
     const status = {
       invalid: 400,

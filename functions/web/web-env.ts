@@ -136,7 +136,7 @@ export async function act(
   try {
     done = await work();
   } catch (error) {
-    const refusal = refusalOf(error);
+    const refusal = refusalOf(error, c.get('page').lang);
     await c.get('recordRefusal')(error);
     return again(refusal.message, refusal.status);
   }

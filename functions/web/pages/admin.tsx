@@ -15,7 +15,7 @@ import { InvalidInputError, NotFoundError } from '../../../shared/domain/errors.
 import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
 import { ChinaDateSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps } from '../../api/env.js';
-import { roleText } from '../labels.js';
+import { levelText, roleText } from '../labels.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
@@ -43,6 +43,8 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
       ctx.store.listUsers(),
       calendarView(ctx),
     ]);
+    const deptNames = new Map(departments.map((d) => [d.id, page.lang === 'en' ? d.nameEn : d.name]));
+    const dept = (id: string) => deptNames.get(id) ?? id;
     return render(
       c,
       <Layout ctx={page} title={t('系统管理', 'Administration')} flash={takeFlash(c)} error={error}>
@@ -65,11 +67,11 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
             <form method="post" action="/app/admin/chains">
               <label for="chain-json">
                 {t(
-                  '流程定义（JSON；可从上方“定义”下载现有版本，修改后把 version 加一）',
+                  '流程定义（JSON；可从上方“定义”下载现有版本，修改后把版本号加一）',
                   'Chain definition (JSON; download a version above, change it and raise its version)',
                 )}
               </label>
-              <textarea id="chain-json" name="chain" rows={8} required />
+              <textarea id="chain-json" name="chain" rows={8} required translate="no" />
               <button type="submit">{t('校验并发布', 'Validate and publish')}</button>
             </form>
           </details>
@@ -110,9 +112,12 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
               <label for="yr">{t('年份', 'Year')}</label>
               <input type="text" id="yr" name="year" inputmode="numeric" required />
               <label for="yr-json">
-                {t('安排（JSON：holidays、workdays、source）', 'Schedule (JSON: holidays, workdays, source)')}
+                {t(
+                  '安排（JSON 格式：放假日、调休上班日、来源）',
+                  'Schedule (JSON: holidays, workdays, source)',
+                )}
               </label>
-              <textarea id="yr-json" name="schedule" required />
+              <textarea id="yr-json" name="schedule" required translate="no" />
               <button type="submit">{t('保存', 'Save')}</button>
             </form>
           </details>
@@ -127,7 +132,7 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
           </p>
           <form method="post" action="/app/admin/sla-policy">
             <label for="sla-json">{t('规则（JSON）', 'Policy (JSON)')}</label>
-            <textarea id="sla-json" name="policy" rows={14}>
+            <textarea id="sla-json" name="policy" rows={14} translate="no">
               {JSON.stringify(ctx.settings.sla, null, 2)}
             </textarea>
             <button type="submit">{t('保存并生效', 'Save and apply')}</button>
@@ -148,9 +153,11 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
               <tbody>
                 {departments.map((d) => (
                   <tr>
-                    <td>{d.id}</td>
+                    <td>
+                      <code translate="no">{d.id}</code>
+                    </td>
                     <td>{page.lang === 'en' ? d.nameEn : d.name}</td>
-                    <td>{d.level}</td>
+                    <td>{levelText(t, d.level)}</td>
                     <td>{d.phone ?? '—'}</td>
                   </tr>
                 ))}
@@ -177,7 +184,7 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
                     <td>{u.userId}</td>
                     <td>{u.name}</td>
                     <td>{roleText(t, u.role)}</td>
-                    <td>{u.departmentId ?? u.enterpriseId ?? '—'}</td>
+                    <td>{u.departmentId ? dept(u.departmentId) : (u.enterpriseId ?? '—')}</td>
                     {accounts ? (
                       <td>
                         <form method="post" action={`/app/admin/users/${u.userId}`}>

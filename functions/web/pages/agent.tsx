@@ -6,7 +6,7 @@ import { agentWork, WORK_PAGE_MAX, type WorkItem } from '../../../shared/app/wor
 import { ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
 import { localDate, localDateTime } from '../../../shared/domain/local-time.js';
 import type { ApiDeps } from '../../api/env.js';
-import { type DepartmentName, departmentNames } from '../departments.js';
+import { type DepartmentName, departmentNames, withDepartmentNames } from '../departments.js';
 import { draftOf, type FormDraft } from '../form-draft.js';
 import type { PageContext } from '../i18n.js';
 import { stepStatusText } from '../labels.js';
@@ -168,7 +168,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
         </section>
         <section class="card" aria-labelledby="notes-h">
           <h2 id="notes-h">{t('最新消息', 'Latest notifications')}</h2>
-          <NotificationList ctx={page} items={notes.items} />
+          <NotificationList ctx={page} items={notes.items} dept={dept} />
           <a href="/app/notifications">{t('全部消息', 'All notifications')}</a>
         </section>
         <section class="card" aria-labelledby="hand-h">
@@ -314,7 +314,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
     return render(
       c,
       <Layout ctx={page} title={t('消息', 'Notifications')} flash={takeFlash(c)}>
-        <NotificationList ctx={page} items={notes.items} markable />
+        <NotificationList ctx={page} items={notes.items} markable dept={await departmentNames(ctx, page)} />
         {notes.cursor ? (
           <a href={`/app/notifications?cursor=${encodeURIComponent(notes.cursor)}`}>{t('更早', 'Older')}</a>
         ) : null}
@@ -343,7 +343,12 @@ export { Stat };
 
 type Note = Awaited<ReturnType<typeof myNotifications>>['items'][number];
 
-export function NotificationList(props: { ctx: PageContext; items: Note[]; markable?: boolean }) {
+export function NotificationList(props: {
+  ctx: PageContext;
+  items: Note[];
+  markable?: boolean;
+  dept: DepartmentName;
+}) {
   const { t } = props.ctx;
   if (props.items.length === 0) return <p>{t('暂无消息。', 'No notifications.')}</p>;
   return (
@@ -352,7 +357,7 @@ export function NotificationList(props: { ctx: PageContext; items: Note[]; marka
         <li>
           <strong>{n.read ? '' : `${t('【未读】', '[new] ')}`}</strong>
           {localDateTime(n.at)} {n.title}
-          <div class="muted">{n.message}</div>
+          <div class="muted">{withDepartmentNames(n.message, props.dept)}</div>
           {n.projectId ? (
             <a href={`/app/projects/${n.projectId}`}>{t('查看项目', 'Open the project')}</a>
           ) : null}

@@ -19,7 +19,13 @@ import { DeferredSupplySchema } from '../../api/routes/steps.js';
 import { GanttChart } from '../charts/gantt.js';
 import { Guessed } from '../guessed.js';
 import { named, type PageContext } from '../i18n.js';
-import { caseKindText, meetingStatusText, projectStatusText, stepStatusText } from '../labels.js';
+import {
+  assignmentReasonText,
+  caseKindText,
+  meetingStatusText,
+  projectStatusText,
+  stepStatusText,
+} from '../labels.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, type Form, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
@@ -195,7 +201,8 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
               <ul>
                 {view.assignments.map((a) => (
                   <li>
-                    {localDate(a.at)}：{a.previousAgentId ?? '—'} → {a.agentId}（{a.reason}）
+                    {localDate(a.at)}：{a.previousAgentId ?? '—'} → {a.agentId}（
+                    {assignmentReasonText(t, a.reason)}）
                   </li>
                 ))}
               </ul>

@@ -137,7 +137,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
             <h2>{t('演示用户', 'Demo users')}</h2>
             <p>
               {t(
-                '演示模式：演示用户的密码见启动提示和 README；也可直接选择一位演示用户登录。演示模式不用于真实数据。',
+                '演示模式：演示用户的密码见启动提示和说明文档；也可直接选择一位演示用户登录。演示模式不用于真实数据。',
                 'Demo mode: the demo users’ password is in the start banner and the README; or pick a demo user below. Demo mode is not for real data.',
               )}
             </p>
@@ -181,7 +181,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     try {
       signedIn = await accounts.signIn.signIn(parsed.data);
     } catch (error) {
-      const refusal = refusalOf(error);
+      const refusal = refusalOf(error, c.get('page').lang);
       if (refusal.status === 401 && error instanceof DomainError && error.code === 'AUTH.SIGN_IN_FAILED') {
         return signInPage(c, t('用户名或密码错误。', 'wrong user id or password'), 401, userId);
       }
@@ -382,7 +382,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     try {
       progress = await publicProgress(ctx, code);
     } catch (error) {
-      const refusal = refusalOf(error);
+      const refusal = refusalOf(error, c.get('page').lang);
       return render(
         c,
         <Layout ctx={page} title={t('项目进度查询', 'Project progress lookup')} error={refusal.message}>

@@ -12,7 +12,7 @@ import type { ApiDeps } from '../../api/env.js';
 import { RankingChart } from '../charts/ranking.js';
 import { TrendChart } from '../charts/trend.js';
 import { type Lang, type Translate, translator } from '../i18n.js';
-import { caseKindText, stepStatusText } from '../labels.js';
+import { caseKindText, stepStatusText, weekText } from '../labels.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
@@ -85,7 +85,7 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
               {reports.map((r) => (
                 <tr>
                   <td>
-                    <a href={`/app/reports/weekly/${r.week}`}>{r.week}</a>
+                    <a href={`/app/reports/weekly/${r.week}`}>{weekText(t, r.week)}</a>
                   </td>
                   <td>
                     {r.from} – {r.to}
@@ -109,7 +109,10 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
         {principal.role === 'admin' ? (
           <form method="post" action="/app/reports/weekly">
             <label for="week">
-              {t('生成某一周的周报（留空：上一周）', 'Generate a week’s report (empty: last week)')}
+              {t(
+                '生成某一周的周报（格式如 2026-W47；留空：上一周）',
+                'Generate a week’s report (empty: last week)',
+              )}
             </label>
             <input type="text" id="week" name="week" placeholder="2026-W47" />
             <button type="submit">{t('生成', 'Generate')}</button>
@@ -131,7 +134,7 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
       async () => {
         const report = await generateWeeklyReport(ctx, principal, form.get('week') || undefined);
         return {
-          message: t(`已生成 ${report.week} 周报`, `Report of ${report.week} generated`),
+          message: t(`已生成 ${weekText(t, report.week)} 周报`, `Report of ${report.week} generated`),
           to: `/app/reports/weekly/${report.week}`,
         };
       },
@@ -255,7 +258,7 @@ export function WeeklyReportDocument(props: { report: WeeklyReport; lang: Lang }
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{t(`重点项目代办周报 ${report.week}`, `Weekly report ${report.week}`)}</title>
+        <title>{t(`重点项目代办周报 ${weekText(t, report.week)}`, `Weekly report ${report.week}`)}</title>
         <style
           dangerouslySetInnerHTML={{
             __html: WEEKLY_STYLE,
@@ -271,7 +274,7 @@ export function WeeklyReportDocument(props: { report: WeeklyReport; lang: Lang }
           </p>
           <h1>{t('重点项目代办周报', 'Weekly report')}</h1>
           <p class="sub">
-            {report.week}（{report.from} – {report.to}）
+            {weekText(t, report.week)}（{report.from} – {report.to}）
           </p>
           <h2>{t('一、项目', '1. Projects')}</h2>
           <table>
