@@ -32,7 +32,7 @@ export type WorkItem = {
 };
 
 /** How many of an agent's projects one page of the workbench covers, unless asked otherwise. */
-export const WORK_PAGE_PROJECTS = 25;
+export const WORK_PAGE_PROJECTS = 20;
 /** At most this many per page: the current stages' items of a page stay a few batch reads. */
 export const WORK_PAGE_MAX = 50;
 
@@ -57,7 +57,7 @@ type Waiting = {
  * handover history of the page's projects. A leader or admin may read any agent's (`agentId`).
  *
  * Its reads do not grow with how many projects the agent has: one Query of the agent's index page, then one batch
- * read (100 keys a call) of the current stage's items of the page's projects in flight. Everything due sits in the
+ * read (100 keys a call, the calls side by side) of the current stage's items of the page's projects in flight. Everything due sits in the
  * current stage: the stages behind it are closed (the `stage_done_with_open_step` invariant), those after it not
  * opened. Only `handovers` reads one Query per project of the page (they are in each project's own partition).
  *
@@ -103,7 +103,11 @@ export async function agentWork(
       })),
     ]),
   );
-  const found = wanted.length > 0 ? await ctx.store.getItems(wanted) : [];
+  // the batch reads side by side (each at most 100 keys): a page waits for one round trip, not one per hundred
+  const chunks = Array.from({ length: Math.ceil(wanted.length / 100) }, (_, i) =>
+    wanted.slice(i * 100, i * 100 + 100),
+  );
+  const found = (await Promise.all(chunks.map((chunk) => ctx.store.getItems(chunk)))).flat();
   const items = new Map(found.map((item) => [`${item.projectId}|${itemKey(item)}`, item]));
 
   const now = ctx.clock.now();
