@@ -168,7 +168,7 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
         <section class="card" aria-labelledby="users-h">
           <h2 id="users-h">{t('用户', 'Users')}</h2>
           <Scroll label={t('用户', 'Users')}>
-            <table>
+            <table class="cards">
               <thead>
                 <tr>
                   <th scope="col">{t('账号', 'User')}</th>
@@ -181,12 +181,14 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
               <tbody>
                 {users.map((u) => (
                   <tr>
-                    <td>{u.userId}</td>
-                    <td>{u.name}</td>
-                    <td>{roleText(t, u.role)}</td>
-                    <td>{u.departmentId ? dept(u.departmentId) : (u.enterpriseId ?? '—')}</td>
+                    <td data-label={t('账号', 'User')}>{u.userId}</td>
+                    <td data-label={t('姓名', 'Name')}>{u.name}</td>
+                    <td data-label={t('角色', 'Role')}>{roleText(t, u.role)}</td>
+                    <td data-label={t('部门 / 企业', 'Department / enterprise')}>
+                      {u.departmentId ? dept(u.departmentId) : (u.enterpriseId ?? '—')}
+                    </td>
                     {accounts ? (
-                      <td>
+                      <td data-label={t('管理', 'Manage')}>
                         <form method="post" action={`/app/admin/users/${u.userId}`}>
                           <input type="hidden" name="disabled" value={u.disabled ? 'false' : 'true'} />
                           <button type="submit">
