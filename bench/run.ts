@@ -11,6 +11,7 @@ import {
 } from './figures/progress-read.js';
 import { measureRegistration, type RegistrationFigure } from './figures/registration.js';
 import { measureScale, type ScaleFigure } from './figures/scale.js';
+import { measureWorkbench, WORKBENCH_CALLS_GOAL, type WorkbenchFigure } from './figures/workbench.js';
 import { type BenchSystem, startBenchSystem } from './lib/bench-system.js';
 import { describeCalls } from './lib/dynamo-calls.js';
 import { currentLoad, describeMachine } from './lib/machine.js';
@@ -46,6 +47,7 @@ const SIZES = quick
       decisions: 4,
       scale: { small: 20, large: 200, listRounds: 3, due: 5, sweepRounds: 2 },
       restartProjects: 10,
+      workbench: { projects: 100, rounds: 20 },
     }
   : {
       registration: { slices: 10, perSlice: 30, concurrency: 8 },
@@ -55,6 +57,8 @@ const SIZES = quick
       // the issue's 10,000 in flight: seeded in about 2 minutes on a 2-core machine (one project registered, then
       // cloned), so the whole run stays well inside its ten minutes; `--restart-projects` takes another number
       restartProjects: 10_000,
+      // issue 23: one agent with 1,000 projects (one registered, cloned)
+      workbench: { projects: 1_000, rounds: 300 },
     };
 
 type Restart = {
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
   let read: ProgressReadFigure;
   let decision: DecisionFigure;
   let scale: ScaleFigure;
+  let workbench: WorkbenchFigure;
   try {
     dynamo = await startDynamoDbLocal();
     bench = await startBenchSystem({ endpoint: dynamo.endpoint, tableName: `bench-${Date.now()}` });
@@ -153,6 +158,9 @@ async function main(): Promise<void> {
 
     section(`Lists and the SLA sweep at ${SIZES.scale.small} and ${SIZES.scale.large} active projects`);
     scale = await measureScale({ endpoint: dynamo.endpoint, ...SIZES.scale });
+
+    section(`Workbench: GET /me/work, one page, at ${SIZES.workbench.projects} projects of one agent`);
+    workbench = await measureWorkbench({ endpoint: dynamo.endpoint, ...SIZES.workbench });
   } finally {
     await bench?.stop();
     await dynamo?.stop();
@@ -167,7 +175,7 @@ async function main(): Promise<void> {
   await runScript('cost.ts', []);
   const cost = readJson<Cost>('cost.json');
 
-  const rows = tableRows({ registration, read, decision, scale, restart, cost });
+  const rows = tableRows({ registration, read, decision, scale, workbench, restart, cost });
   const table = renderTable(rows);
   const minutes = (Date.now() - started) / 60_000;
   machine.loadAverage.end = currentLoad();
@@ -177,7 +185,7 @@ async function main(): Promise<void> {
     minutes: Math.round(minutes * 10) / 10,
     machine,
     sizes: SIZES,
-    figures: { registration, read, decision, scale, restart, cost },
+    figures: { registration, read, decision, scale, workbench, restart, cost },
     table,
   };
   const file = join(RESULTS_DIR, `bench-${result.measuredAt.replace(/[:.]/g, '-')}.json`);
@@ -210,10 +218,11 @@ function tableRows(f: {
   read: ProgressReadFigure;
   decision: DecisionFigure;
   scale: ScaleFigure;
+  workbench: WorkbenchFigure;
   restart: Restart;
   cost: Cost;
 }): Row[] {
-  const { registration: reg, read, decision, scale, restart, cost } = f;
+  const { registration: reg, read, decision, scale, workbench: work, restart, cost } = f;
   const rows: Row[] = [
     {
       figure: 'Progress read GET /projects/{id}, p50 / p99',
@@ -299,6 +308,22 @@ function tableRows(f: {
     });
   }
   rows.push(
+    {
+      figure: `Workbench GET /me/work page of ${work.pageSize} at ${work.projects} projects of one agent, p50 / p99`,
+      measured: `${ms(work.page.p50)} / ${ms(work.page.p99)}`,
+      baseline: `bare Query of the same index page ${ms(work.query.p50)} / ${ms(work.query.p99)}`,
+      ratio: `p99 ${work.p99Ratio}×`,
+      goal: `p99 ≤ ${work.goal}×`,
+      met: work.met.p99,
+    },
+    {
+      figure: 'DynamoDB calls per workbench page',
+      measured: `${work.callsPerPage.total} (${describeCalls(withoutTotal(work.callsPerPage))})`,
+      baseline: 'bare Query 1',
+      ratio: '',
+      goal: `≤ ${WORKBENCH_CALLS_GOAL}`,
+      met: work.met.calls,
+    },
     {
       figure: `SLA sweep, ${scale.sweep.due} steps due, median`,
       measured: `${ms(scale.sweep.largeMedianMs)} at ${scale.largeProjects}`,

@@ -638,7 +638,13 @@ export const AgentWorkSchema = z
         workingDaysLeft: z.number().nullable(),
       }),
     ),
-    handovers: z.array(AgentAssignmentSchema.extend({ projectCode: z.string(), projectName: z.string() })),
+    handovers: z
+      .array(AgentAssignmentSchema.extend({ projectCode: z.string(), projectName: z.string() }))
+      .describe("the handovers among the page's projects, with ?handovers=true (else empty)"),
+    nextCursor: z
+      .string()
+      .optional()
+      .describe('pass it unchanged as ?cursor= for the next page of projects; absent on the last page'),
   })
   .openapi('AgentWork');
 

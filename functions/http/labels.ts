@@ -35,6 +35,19 @@ const ROLE: Record<string, [string, string]> = {
   investor: ['投资方', 'investor'],
   leader: ['领导', 'leader'],
   admin: ['管理员', 'admin'],
+  efficiency: ['效能办', 'efficiency office'],
+};
+
+/** a department's level */
+const LEVEL: Record<string, [string, string]> = {
+  district: ['区级', 'district'],
+  city: ['市级', 'city'],
+  province: ['省级', 'province'],
+};
+
+/** why an agent holds a project, for the reasons the system itself writes */
+const ASSIGNMENT_REASON: Record<string, [string, string]> = {
+  'assigned at registration': ['登记时指派', 'assigned at registration'],
 };
 
 const LIGHT: Record<string, [string, string]> = {
@@ -106,3 +119,14 @@ export const caseKindText = pick(CASE_KIND);
 export const complaintStatusText = pick(COMPLAINT_STATUS);
 export const complaintCategoryText = pick(COMPLAINT_CATEGORY);
 export const complaintFindingText = pick(COMPLAINT_FINDING);
+export const levelText = pick(LEVEL);
+/** a handover's reason: the system's own words translated, a person's as written */
+export const assignmentReasonText = (t: Translate, reason: string) => {
+  const entry = ASSIGNMENT_REASON[reason];
+  return entry ? t(entry[0], entry[1]) : reason;
+};
+/** an ISO week (`2026-W48`) as people say it: 2026年第48周 */
+export const weekText = (t: Translate, week: string) => {
+  const m = /^(\d{4})-W(\d{2})$/.exec(week);
+  return m ? t(`${m[1]}年第${Number(m[2])}周`, week) : week;
+};

@@ -3,7 +3,7 @@ import { localDate } from '../../shared/domain/local-time.js';
 import type { WeeklyReport } from '../../shared/domain/weekly-report.js';
 import { RankingChart } from './charts/ranking.js';
 import { type Lang, type Translate, translator } from './i18n.js';
-import { caseKindText, stepStatusText } from './labels.js';
+import { caseKindText, stepStatusText, weekText } from './labels.js';
 
 /** The weekly report's A4 style (in its `<style>`, allowed by its hash in the pages' Content-Security-Policy). */
 export const WEEKLY_STYLE = `@page{size:A4;margin:18mm 16mm}
@@ -30,7 +30,7 @@ export function WeeklyReportDocument(props: { report: WeeklyReport; lang: Lang }
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{t(`重点项目代办周报 ${report.week}`, `Weekly report ${report.week}`)}</title>
+        <title>{t(`重点项目代办周报 ${weekText(t, report.week)}`, `Weekly report ${report.week}`)}</title>
         <style
           dangerouslySetInnerHTML={{
             __html: WEEKLY_STYLE,
@@ -46,7 +46,7 @@ export function WeeklyReportDocument(props: { report: WeeklyReport; lang: Lang }
           </p>
           <h1>{t('重点项目代办周报', 'Weekly report')}</h1>
           <p class="sub">
-            {report.week}（{report.from} – {report.to}）
+            {weekText(t, report.week)}（{report.from} – {report.to}）
           </p>
           <h2>{t('一、项目', '1. Projects')}</h2>
           <table>

@@ -4,6 +4,7 @@ import { denialOf } from '../../shared/app/audit.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { ApiDeps } from '../http/env.js';
 import { type PageContext, translator } from '../http/i18n.js';
+import { keepDraft, pageOfForm } from './form-draft.js';
 import { Layout } from './layout.js';
 import { adminPages } from './pages/admin.js';
 import { agentPages } from './pages/agent.js';
@@ -80,6 +81,12 @@ export function webRoutes(deps: ApiDeps): WebApp {
   // Everything under /app needs a signed-in person; the sign-in page brings them back.
   app.use('/app/*', async (c, next) => {
     if (!c.get('page').principal) {
+      if (c.req.method === 'POST') {
+        // a form sent after the session ended: keep what was typed, sign in, and the form's page shows it again
+        const page = pageOfForm(c);
+        const kept = await keepDraft(c, page);
+        return c.redirect(`/sign-in?expired=${kept ? 'kept' : 'lost'}&next=${encodeURIComponent(page)}`, 303);
+      }
       return c.redirect(`/sign-in?next=${encodeURIComponent(c.get('page').path)}`, 303);
     }
     await next();
@@ -96,6 +103,24 @@ export function webRoutes(deps: ApiDeps): WebApp {
   batchPages(app, deps);
   adminPages(app, deps);
   chainAuthoringPages(app, deps);
+
+  // A page address that is no page (an old bookmark, a form's address opened as a page): a page that says so.
+  app.get('/app/*', (c) => {
+    const page = c.get('page');
+    return render(
+      c,
+      <Layout
+        ctx={page}
+        title={page.t('页面不存在', 'No such page')}
+        error={page.t('此地址没有页面。', 'There is no page at this address.')}
+      >
+        <p>
+          <a href="/app">{page.t('返回首页', 'Back to my page')}</a>
+        </p>
+      </Layout>,
+      404,
+    );
+  });
 
   // A refusal or a database outage on a page: a page that says so, with the status (never internals).
   app.onError(async (error, c) => {

@@ -52,7 +52,24 @@ figure svg{max-width:100%;height:auto;background:#fff}
 figcaption{font-size:.9rem;color:#555}
 .users{display:grid;gap:8px;grid-template-columns:repeat(auto-fit,minmax(220px,1fr))}
 .users button{width:100%;text-align:left;margin:0}
-@media (max-width:640px){main{padding:10px}th,td{padding:5px}h1{font-size:1.3rem}}
+.todo-list{list-style:none;padding:0;margin:0}
+.todo{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:8px 12px;margin:6px 0}
+.todo details{margin:4px 0 0}
+.kind{font-weight:600;font-size:.9rem;background:#eef1f5;border-radius:4px;padding:0 6px;white-space:nowrap}
+.kind-supplement,.kind-reapply{background:#fff1c2}
+.pager{display:flex;gap:16px;margin:12px 0;flex-wrap:wrap}
+@media (max-width:640px){main{padding:10px}th,td{padding:5px}h1{font-size:1.3rem}
+header.site{padding:8px 10px}
+table.cards thead{position:absolute;left:-9999px}
+table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
+table.cards{background:none}
+table.cards tr{background:#fff;border:1px solid #d9dde3;border-radius:8px;margin:8px 0;padding:6px 10px}
+table.cards td{border:0;padding:2px 0;overflow-wrap:anywhere}
+table.cards td[data-label]::before{content:attr(data-label) "：";font-weight:600;color:#555}
+/* a chart keeps its own size (its text readable) and scrolls sideways in its frame */
+.scroll figure svg{max-width:none}
+input[type=text],input[type=password],input[type=datetime-local],select,textarea{max-width:100%}
+pre,code{white-space:pre-wrap;overflow-wrap:anywhere}}
 @media print{header.site,.noprint,form{display:none}body{background:#fff}section.card{border:0}}
 `;
 

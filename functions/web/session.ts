@@ -9,6 +9,7 @@ import type { ApiDeps } from '../http/env.js';
 import type { Lang } from '../http/i18n.js';
 import { SESSION_COOKIE } from '../http/session-token.js';
 import { describeZodError } from '../http/zod-problems.js';
+import { refusalText } from './refusal-text.js';
 
 const LANG_COOKIE = 'daiban_lang';
 const FLASH_COOKIE = 'daiban_flash';
@@ -98,10 +99,15 @@ export function safeNext(next: string | undefined): string | undefined {
 export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 429 | 503;
 
 /**
- * An error as a page shows it: its code's status in the catalogue (shared/domain/error-codes.ts) and a message a
- * person can act on (never internals). On a Chinese page the catalogue's Chinese message leads the error's own.
+ * An error as a page shows it: its HTTP status and a message a person can act on (never internals), in the page's
+ * language where the refusal has a Chinese wording (refusal-text.ts).
  */
-export function refusalOf(error: unknown, lang?: Lang): { status: RefusalStatus; message: string } {
+export function refusalOf(error: unknown, lang: Lang = 'en'): { status: RefusalStatus; message: string } {
+  const refusal = refusalAsWritten(error);
+  return { status: refusal.status, message: refusalText(lang, error, refusal.status, refusal.message) };
+}
+
+function refusalAsWritten(error: unknown): { status: RefusalStatus; message: string } {
   if (error instanceof DomainError) {
     const status = {
       invalid: 400,
@@ -113,11 +119,10 @@ export function refusalOf(error: unknown, lang?: Lang): { status: RefusalStatus;
       unavailable: 503,
     } as const;
     const entry = errorCodeEntry(error.code);
-    const message =
-      lang === 'zh' && entry && !error.message.startsWith(entry.zh)
-        ? `${entry.zh}：${error.message}`
-        : error.message;
-    return { status: (entry?.status as RefusalStatus | undefined) ?? status[error.kind], message };
+    return {
+      status: (entry?.status as RefusalStatus | undefined) ?? status[error.kind],
+      message: error.message,
+    };
   }
   if (isZodError(error)) return { status: 400, message: describeZodError(error, 'form') };
   throw error;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ForbiddenError } from '../../shared/domain/errors.js';
 import type { Principal, Role } from '../../shared/domain/principal.js';
 import type { PageContext } from '../http/i18n.js';
+import { type FormDraft, fillDraft, takeDraft } from './form-draft.js';
 import { type RefusalStatus, refusalOf, setFlash } from './session.js';
 
 export type WebEnv = {
@@ -17,8 +18,41 @@ export type WebApp = Hono<WebEnv>;
 export type WebContext = Context<WebEnv>;
 
 /** Sends a page (JSX) as HTML with its doctype. */
-export async function render(c: WebContext, node: Child, status: 200 | RefusalStatus = 200) {
-  return c.html(`<!doctype html>${String(await node)}`, status);
+export async function render(
+  c: WebContext,
+  node: Child,
+  status: 200 | RefusalStatus = 200,
+  /** a refused form, shown again filled in as it was sent */
+  refill?: FormDraft,
+) {
+  const rendered = String(await node);
+  const html = refill ? (fillDraft(rendered, refill) ?? rendered) : rendered;
+  return c.html(
+    `<!doctype html>${status === 200 && c.req.method === 'GET' ? withDraft(c, html) : html}`,
+    status,
+  );
+}
+
+/** A page with the form its person was filling in when the session ended, filled in again (see form-draft.ts). */
+function withDraft(c: WebContext, html: string): string {
+  const page = c.get('page');
+  if (!page?.principal) return html;
+  const draft = takeDraft(c, page.path);
+  if (!draft) return html;
+  const filled = fillDraft(html, draft);
+  const note = filled
+    ? page.t(
+        '已恢复您在登录过期前填写的表单，请核对后再提交（未自动提交）。',
+        'The form you were filling in when your session ended is back, filled in: check it and send it (nothing was sent).',
+      )
+    : page.t(
+        '您在登录过期前填写的表单已不在此页（该事项可能已被处理），内容未能恢复。',
+        'The form you were filling in when your session ended is no longer on this page (the item may have been dealt with meanwhile).',
+      );
+  const notice = `<p class="flash" role="status" data-draft="${filled ? 'restored' : 'gone'}">${note}</p>`;
+  const target = filled ?? html;
+  const h1 = target.indexOf('</h1>');
+  return h1 < 0 ? target : `${target.slice(0, h1 + 5)}${notice}${target.slice(h1 + 5)}`;
 }
 
 /** The signed-in person (the /app pages are behind sign-in, so there always is one). */

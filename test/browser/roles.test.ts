@@ -18,6 +18,25 @@ import { checkPage, launchBrowser, requireChromium } from './browser.js';
  * investor sees it approved; the leader convenes a meeting, takes attendance and minutes it; the admin reads the
  * weekly report. Every page visited passes axe-core with no serious or critical violation; screenshots are kept.
  */
+/**
+ * Run in the page (a string: the tests compile without the DOM's types): how far the page is wider than the screen,
+ * and the first texts shown smaller than 10 px (an SVG's text at its size on screen, after the chart is scaled).
+ */
+const PHONE_LAYOUT = `(() => {
+  const small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!element || !node.textContent.trim()) continue;
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || box.right < 0) continue;
+    const scale = element instanceof SVGElement && element.ownerSVGElement ? element.ownerSVGElement.getScreenCTM().a : 1;
+    const size = Number.parseFloat(getComputedStyle(element).fontSize) * scale;
+    if (size < 10) small.push(node.textContent.trim().slice(0, 20) + ' ' + size.toFixed(1) + 'px');
+  }
+  return { overflow: document.documentElement.scrollWidth - window.innerWidth, small: small.slice(0, 5) };
+})()`;
+
 describe('the pages in a browser, role by role', () => {
   let system: LocalSystem;
   let http: HttpListener;
@@ -113,31 +132,67 @@ describe('the pages in a browser, role by role', () => {
     const page = await signedIn('agent-wang', 390);
     const code = project('秦淮新材料研发中心').code;
     await check(page, 'agent-workbench-phone');
-    const todo = page.locator(`section[data-todo="${code}:7"]`);
-    expect(await todo.locator('input[name="supplied"]').count()).toBe(2);
+    const todo = page.locator(`li[data-todo="${code}:7"]`);
+    // compact: every item one line, its form folded; nothing ticked for the agent
+    expect(await page.locator('li.todo details[open]').count()).toBe(0);
+    expect(await page.locator('li.todo input[type="checkbox"]:checked').count()).toBe(0);
+    await todo.locator('summary').click();
+    const supplied = todo.locator('input[name="supplied"]');
+    expect(await supplied.count()).toBe(2);
+    for (const box of await supplied.all()) await box.check();
 
     // Act
     await Promise.all([page.waitForURL(`${base}/app/work`), todo.locator('button[type="submit"]').click()]);
 
     // Assess
     expect(await page.locator('p.flash').textContent()).toContain('第 7 项已补正');
-    expect(await page.locator(`section[data-todo="${code}:7"]`).count()).toBe(0);
+    expect(await page.locator(`li[data-todo="${code}:7"]`).count()).toBe(0);
   });
 
-  it('officer: decides the step in the department inbox', async () => {
+  it('officer: decides the step in the department inbox, the session expiring while the form is filled in', async () => {
     // Prepare
     const page = await signedIn('officer-env');
     const code = project('秦淮新材料研发中心').code;
     await check(page, 'officer-inbox');
     const form = page.locator(`form[data-decide="${code}:7"]`);
     await form.locator('xpath=ancestor::details').locator('summary').click();
-
-    // Act
     await form.locator('input[value="approved_with_conditions"]').check();
     await form.locator('textarea[name="conditions"]').fill('施工期噪声昼间不超过70分贝');
     await form.locator('input[name="documentNumber"]').fill('宁环建〔2026〕118号');
+    // the session ends meanwhile (its cookie no longer holds a valid token)
+    const context = page.context();
+    const session = (await context.cookies()).find((c) => c.name === 'daiban_session');
+    await context.addCookies([{ name: 'daiban_session', value: 'expired', url: base, httpOnly: true }]);
+    expect(session).toBeDefined();
+
+    // Act: sent, the sign-in page says why; signed in again, the inbox shows the form filled in, sent once more
+    await Promise.all([
+      page.waitForURL(/\/sign-in\?expired=kept/),
+      form.locator('button[type="submit"]').click(),
+    ]);
+    const said = await page.locator('p[data-expired="kept"]').textContent();
+    await check(page, 'sign-in-expired');
+    await page.fill('#userId', 'officer-env');
+    await page.fill('#password', DEMO_PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/app/inbox`), page.click('#sign-in button[type="submit"]')]);
+    const restored = {
+      notice: await page.locator('p[data-draft="restored"]').textContent(),
+      open: await form.locator('xpath=ancestor::details').getAttribute('open'),
+      outcome: await form.locator('input[value="approved_with_conditions"]').isChecked(),
+      conditions: await form.locator('textarea[name="conditions"]').inputValue(),
+      number: await form.locator('input[name="documentNumber"]').inputValue(),
+    };
+    await check(page, 'officer-inbox-restored');
     await Promise.all([page.waitForURL(`${base}/app/inbox`), form.locator('button[type="submit"]').click()]);
     await system.engine.settled();
+    expect(said).toContain('登录已过期，表单未提交');
+    expect(restored).toEqual({
+      notice: expect.stringContaining('已恢复您在登录过期前填写的表单'),
+      open: '',
+      outcome: true,
+      conditions: '施工期噪声昼间不超过70分贝',
+      number: '宁环建〔2026〕118号',
+    });
 
     // Assess
     expect(await page.locator('p.flash').textContent()).toContain('第 7 项');
@@ -244,5 +299,66 @@ describe('the pages in a browser, role by role', () => {
     // Assess
     expect(await page.locator('h1').textContent()).toBe('重点项目代办周报');
     await check(page, 'weekly-report-a4');
+  });
+
+  it('admin: creates a user, resets their password and saves the SLA policy on the administration page', async () => {
+    // Prepare
+    const page = await signedIn('admin');
+    await page.goto(`${base}/app/admin`);
+
+    // Act
+    await page.fill('#nu-id', 'officer-browser');
+    await page.fill('#nu-name', '浏览器测试窗口');
+    await page.selectOption('#nu-role', 'officer');
+    await page.fill('#nu-dept', 'ENV');
+    await page.fill('#nu-pw', 'browser-officer-pass-1');
+    await Promise.all([
+      page.waitForURL(`${base}/app/admin`),
+      page.click('form[action="/app/admin/users"] button'),
+    ]);
+    const created = await page.locator('p.flash').textContent();
+    await page.fill('#pw-officer-browser', 'browser-officer-pass-2');
+    await Promise.all([
+      page.waitForURL(`${base}/app/admin`),
+      page.click('form[action="/app/admin/users/officer-browser"]:has(#pw-officer-browser) button'),
+    ]);
+    const reset = await page.locator('p.flash').textContent();
+    await Promise.all([
+      page.waitForURL(`${base}/app/admin`),
+      page.click('form[action="/app/admin/sla-policy"] button'),
+    ]);
+    const policy = await page.locator('p.flash').textContent();
+
+    // Assess
+    expect(created).toContain('officer-browser');
+    expect(reset).toBeTruthy();
+    expect(policy).toContain('时限监察规则已保存并生效');
+    expect(await page.locator('tr:has-text("officer-browser")').textContent()).toContain('生态环境局');
+    await check(page, 'admin-users-sla');
+  });
+
+  /**
+   * Each role's first page at 390 px, as on a phone: nothing wider than the screen (wide tables and charts scroll
+   * in their own frame) and no text smaller than 10 px (a chart keeps its size rather than shrinking its words).
+   */
+  it.each([
+    ['agent-wang', '/app/work'],
+    ['officer-env', '/app/inbox'],
+    ['investor-qinhuai', undefined],
+    ['leader-zhang', '/app/dashboard'],
+    ['efficiency-office', '/app/complaints'],
+    ['admin', '/app/admin'],
+  ])('phone width: %s reads their page at 390 px', async (userId, path) => {
+    // Prepare
+    const page = await signedIn(userId, 390);
+
+    // Act
+    if (path) await page.goto(`${base}${path}`);
+    else await page.goto(`${base}/app/projects/${project('秦淮新材料研发中心').projectId}`);
+    const layout = (await page.evaluate(PHONE_LAYOUT)) as { overflow: number; small: string[] };
+
+    // Assess
+    expect(layout).toEqual({ overflow: 0, small: [] });
+    await check(page, `phone-${userId}`);
   });
 });

@@ -28,6 +28,7 @@ const LISTS: Record<string, ListTarget> = {
     path: () => '/departments/HUD/stage-view',
   },
   'GET /me/notifications': { caller: 'agent-wang', path: () => '/me/notifications' },
+  'GET /me/work': { caller: 'agent-wang', path: () => '/me/work' },
   'GET /exports/approvals.jsonl': { caller: 'leader-zhang', path: () => '/exports/approvals.jsonl' },
   'GET /exports/approvals.csv': { caller: 'leader-zhang', path: () => '/exports/approvals.csv' },
 };
@@ -63,7 +64,9 @@ describe('page cursors on every list route', () => {
     for (const [route, target] of Object.entries(LISTS)) {
       const res = await t.api.get(withQuery(target.path(o), { limit: '1' }), target.caller);
       if (res.status !== 200) throw new Error(`${route}: ${res.status} ${JSON.stringify(res.body)}`);
-      if (typeof res.body?.cursor === 'string') own.set(route, res.body.cursor);
+      // the workbench names its cursor nextCursor (its answer had no cursor field before it was paged)
+      const cursor = res.body?.cursor ?? res.body?.nextCursor;
+      if (typeof cursor === 'string') own.set(route, cursor);
     }
     if (!own.has('GET /admin/users') || !own.has('GET /projects/{id}/events')) {
       throw new Error('the fixture needs a second page of users and of events');

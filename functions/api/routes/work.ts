@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { agentWork } from '../../../shared/app/work.js';
+import { agentWork, WORK_PAGE_MAX, WORK_PAGE_PROJECTS } from '../../../shared/app/work.js';
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, json } from '../openapi.js';
@@ -16,20 +16,44 @@ export function workRoutes(deps: ApiDeps) {
       request: {
         query: z.strictObject({
           agent: z.string().min(1).max(64).optional().describe("a leader or admin: another agent's work"),
+          limit: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(WORK_PAGE_MAX)
+            .default(WORK_PAGE_PROJECTS)
+            .describe("how many of the agent's projects this page covers"),
+          cursor: z
+            .string()
+            .min(1)
+            .max(600)
+            .optional()
+            .describe(
+              'the nextCursor of the page before, unchanged (opaque and signed: any other value is a 400)',
+            ),
+          handovers: z
+            .enum(['true', 'false'])
+            .default('false')
+            .describe("true: also the handover history of the page's projects (one more read per project)"),
         }),
       },
       responses: {
         200: json(
-          'what is due from the agent: submissions, milestones, supplements (the full merged list), re-applications; the steps departments hold; workload; handovers',
+          "what is due from the agent on one page of their projects: submissions, milestones, supplements (the full merged list), re-applications; the steps departments hold; the page's workload; handovers if asked; nextCursor for the next page (absent on the last)",
           AgentWorkSchema,
         ),
         ...errorResponses,
       },
     }),
     async (c) => {
-      const { agent } = c.req.valid('query');
+      const q = c.req.valid('query');
       const principal = c.get('principal');
-      return c.json(await agentWork(deps.ctx, principal, agent ?? principal.userId), 200);
+      const work = await agentWork(deps.ctx, principal, q.agent ?? principal.userId, {
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+        handovers: q.handovers === 'true',
+      });
+      return c.json(work, 200);
     },
   );
   return app;

@@ -1,4 +1,5 @@
 import type { Translate } from '../../http/i18n.js';
+import { weekText } from '../../http/labels.js';
 
 export type TrendWeek = { week: string; onTime: number; late: number; deemedApprovals: number };
 
@@ -34,8 +35,8 @@ export function TrendChart(props: { t: Translate; weeks: TrendWeek[]; titleId: s
         {weeks
           .map((w) =>
             t(
-              `${w.week}：按时 ${w.onTime}，超时 ${w.late}，超时默认 ${w.deemedApprovals}`,
-              `${w.week}: ${w.onTime} on time, ${w.late} late, ${w.deemedApprovals} deemed approvals`,
+              `${weekText(t, w.week)}：按时 ${w.onTime}，超时 ${w.late}，超时默认 ${w.deemedApprovals}`,
+              `${weekText(t, w.week)}: ${w.onTime} on time, ${w.late} late, ${w.deemedApprovals} deemed approvals`,
             ),
           )
           .join('；') || t('暂无周报。', 'No weekly reports yet.')}
@@ -54,7 +55,9 @@ export function TrendChart(props: { t: Translate; weeks: TrendWeek[]; titleId: s
         return (
           <g>
             <rect x={x} y={y(w.onTime)} width={30} height={top + plotHeight - y(w.onTime)} fill="#2f8a4c">
-              <title>{t(`${w.week} 按时 ${w.onTime}`, `${w.week}: ${w.onTime} on time`)}</title>
+              <title>
+                {t(`${weekText(t, w.week)} 按时 ${w.onTime}`, `${weekText(t, w.week)}: ${w.onTime} on time`)}
+              </title>
             </rect>
             <rect
               x={x}
@@ -63,14 +66,16 @@ export function TrendChart(props: { t: Translate; weeks: TrendWeek[]; titleId: s
               height={y(w.onTime) - y(w.onTime + w.late)}
               fill="#c0392b"
             >
-              <title>{t(`${w.week} 超时 ${w.late}`, `${w.week}: ${w.late} late`)}</title>
+              <title>
+                {t(`${weekText(t, w.week)} 超时 ${w.late}`, `${weekText(t, w.week)}: ${w.late} late`)}
+              </title>
             </rect>
             <text x={x + 15} y={y(w.onTime + w.late) - 4} text-anchor="middle" fill="#1a1a1a">
               {w.onTime + w.late}
               {w.deemedApprovals > 0 ? ` (${t('默', 'd')}${w.deemedApprovals})` : ''}
             </text>
             <text x={x + 15} y={top + plotHeight + 14} text-anchor="middle" fill="#444">
-              {w.week.slice(5)}
+              {t(`第${Number(w.week.slice(6))}周`, w.week.slice(5))}
             </text>
           </g>
         );
@@ -85,7 +90,7 @@ export function TrendChart(props: { t: Translate; weeks: TrendWeek[]; titleId: s
           {t('超时', 'late')}
         </text>
         <text x={140} y={0} fill="#333">
-          {t('（默N）= 超时默认件数', '(dN) = deemed approvals')}
+          {t('（默2）表示超时默认 2 件', '(d2) = 2 deemed approvals')}
         </text>
       </g>
     </svg>

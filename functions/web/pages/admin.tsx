@@ -15,7 +15,7 @@ import { InvalidInputError, NotFoundError } from '../../../shared/domain/errors.
 import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
 import { ChinaDateSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps } from '../../http/env.js';
-import { roleText } from '../../http/labels.js';
+import { levelText, roleText } from '../../http/labels.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
@@ -43,6 +43,8 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
       ctx.store.listUsers(),
       calendarView(ctx),
     ]);
+    const deptNames = new Map(departments.map((d) => [d.id, page.lang === 'en' ? d.nameEn : d.name]));
+    const dept = (id: string) => deptNames.get(id) ?? id;
     return render(
       c,
       <Layout ctx={page} title={t('系统管理', 'Administration')} flash={takeFlash(c)} error={error}>
@@ -70,11 +72,11 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
             <form method="post" action="/app/admin/chains">
               <label for="chain-json">
                 {t(
-                  '流程定义（JSON；可从上方“定义”下载现有版本，修改后把 version 加一）',
+                  '流程定义（JSON；可从上方“定义”下载现有版本，修改后把版本号加一）',
                   'Chain definition (JSON; download a version above, change it and raise its version)',
                 )}
               </label>
-              <textarea id="chain-json" name="chain" rows={8} required />
+              <textarea id="chain-json" name="chain" rows={8} required translate="no" />
               <button type="submit">{t('校验并发布', 'Validate and publish')}</button>
             </form>
           </details>
@@ -115,9 +117,12 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
               <label for="yr">{t('年份', 'Year')}</label>
               <input type="text" id="yr" name="year" inputmode="numeric" required />
               <label for="yr-json">
-                {t('安排（JSON：holidays、workdays、source）', 'Schedule (JSON: holidays, workdays, source)')}
+                {t(
+                  '安排（JSON 格式：放假日、调休上班日、来源）',
+                  'Schedule (JSON: holidays, workdays, source)',
+                )}
               </label>
-              <textarea id="yr-json" name="schedule" required />
+              <textarea id="yr-json" name="schedule" required translate="no" />
               <button type="submit">{t('保存', 'Save')}</button>
             </form>
           </details>
@@ -132,7 +137,7 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
           </p>
           <form method="post" action="/app/admin/sla-policy">
             <label for="sla-json">{t('规则（JSON）', 'Policy (JSON)')}</label>
-            <textarea id="sla-json" name="policy" rows={14}>
+            <textarea id="sla-json" name="policy" rows={14} translate="no">
               {JSON.stringify(ctx.settings.sla, null, 2)}
             </textarea>
             <button type="submit">{t('保存并生效', 'Save and apply')}</button>
@@ -153,9 +158,11 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
               <tbody>
                 {departments.map((d) => (
                   <tr>
-                    <td>{d.id}</td>
+                    <td>
+                      <code translate="no">{d.id}</code>
+                    </td>
                     <td>{page.lang === 'en' ? d.nameEn : d.name}</td>
-                    <td>{d.level}</td>
+                    <td>{levelText(t, d.level)}</td>
                     <td>{d.phone ?? '—'}</td>
                   </tr>
                 ))}
@@ -166,7 +173,7 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
         <section class="card" aria-labelledby="users-h">
           <h2 id="users-h">{t('用户', 'Users')}</h2>
           <Scroll label={t('用户', 'Users')}>
-            <table>
+            <table class="cards">
               <thead>
                 <tr>
                   <th scope="col">{t('账号', 'User')}</th>
@@ -179,12 +186,14 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
               <tbody>
                 {users.map((u) => (
                   <tr>
-                    <td>{u.userId}</td>
-                    <td>{u.name}</td>
-                    <td>{roleText(t, u.role)}</td>
-                    <td>{u.departmentId ?? u.enterpriseId ?? '—'}</td>
+                    <td data-label={t('账号', 'User')}>{u.userId}</td>
+                    <td data-label={t('姓名', 'Name')}>{u.name}</td>
+                    <td data-label={t('角色', 'Role')}>{roleText(t, u.role)}</td>
+                    <td data-label={t('部门 / 企业', 'Department / enterprise')}>
+                      {u.departmentId ? dept(u.departmentId) : (u.enterpriseId ?? '—')}
+                    </td>
                     {accounts ? (
-                      <td>
+                      <td data-label={t('管理', 'Manage')}>
                         <form method="post" action={`/app/admin/users/${u.userId}`}>
                           <input type="hidden" name="disabled" value={u.disabled ? 'false' : 'true'} />
                           <button type="submit">

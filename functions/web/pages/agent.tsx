@@ -2,12 +2,14 @@ import { batchableSteps } from '../../../shared/app/batchable.js';
 import { createMeeting, MeetingInputSchema } from '../../../shared/app/meetings.js';
 import { markRead, myNotifications } from '../../../shared/app/notifications.js';
 import { reapplyStep, resubmitStep, submitStep } from '../../../shared/app/step-actions.js';
-import { agentWork, type WorkItem } from '../../../shared/app/work.js';
+import { agentWork, WORK_PAGE_MAX, type WorkItem } from '../../../shared/app/work.js';
 import { ResubmissionSchema, SubmissionSchema } from '../../../shared/domain/decision.js';
 import { localDate, localDateTime } from '../../../shared/domain/local-time.js';
 import type { ApiDeps } from '../../http/env.js';
 import type { PageContext } from '../../http/i18n.js';
 import { stepStatusText } from '../../http/labels.js';
+import { type DepartmentName, departmentNames, withDepartmentNames } from '../departments.js';
+import { draftOf, type FormDraft } from '../form-draft.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import {
@@ -25,19 +27,38 @@ import {
 export function agentPages(app: WebApp, deps: ApiDeps): void {
   const { ctx } = deps;
 
-  const workPage = async (c: WebContext, error?: string, status?: RefusalStatus) => {
+  const workPage = async (c: WebContext, error?: string, status?: RefusalStatus, refill?: FormDraft) => {
     const page = c.get('page');
     const { t } = page;
     const principal = requireRole(c, ['agent']);
-    const [work, notes, batchable] = await Promise.all([
-      agentWork(ctx, principal),
+    const cursor = c.req.query('cursor');
+    const withHandovers = c.req.query('handovers') === '1';
+    const asked = Number(c.req.query('limit'));
+    const limit = Number.isInteger(asked) && asked >= 1 && asked <= WORK_PAGE_MAX ? asked : undefined;
+    const [work, notes, batchable, dept] = await Promise.all([
+      agentWork(ctx, principal, principal.userId, {
+        ...(limit ? { limit } : {}),
+        ...(cursor ? { cursor: cursor.slice(0, 600) } : {}),
+        handovers: withHandovers,
+      }),
       myNotifications(ctx, principal, { limit: 8 }),
-      batchableSteps(ctx, principal),
+      cursor ? Promise.resolve([]) : batchableSteps(ctx, principal),
+      departmentNames(ctx, page),
     ]);
     const w = work.workload;
+    const pageLink = (query: Record<string, string>) =>
+      `/app/work?${new URLSearchParams({ ...(limit ? { limit: String(limit) } : {}), ...query }).toString()}`;
     return render(
       c,
       <Layout ctx={page} title={t('代办员工作台', 'Agent workbench')} flash={takeFlash(c)} error={error}>
+        <p class="muted">
+          {cursor
+            ? t(`以下为后续一页的 ${w.projects} 个项目。`, `A further page: ${w.projects} of your projects.`)
+            : t(
+                `以下为您的前 ${w.projects} 个项目${work.nextCursor ? '（更多项目见下一页）' : ''}。`,
+                `Your first ${w.projects} projects${work.nextCursor ? ' (more on the next page)' : ''}.`,
+              )}
+        </p>
         <div class="grid">
           <Stat label={t('在办项目', 'Active projects')} value={w.active} />
           <Stat label={t('退办待重新申请', 'Returned')} value={w.returned} />
@@ -62,73 +83,104 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
             </p>
           </section>
         ) : null}
-        <h2>{t('下一步要做', 'What to do next')}</h2>
-        {work.todo.length === 0 ? <p>{t('暂无待办。', 'Nothing is due from you.')}</p> : null}
-        {work.todo.map((item) => (
-          <TodoCard ctx={page} item={item} />
-        ))}
-        <h2>{t('部门审查中的事项', 'Steps the departments hold')}</h2>
-        <Scroll label={t('部门审查中的事项', 'Steps the departments hold')}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('灯', 'Light')}</th>
-                <th scope="col">{t('项目', 'Project')}</th>
-                <th scope="col">{t('事项', 'Step')}</th>
-                <th scope="col">{t('部门', 'Department')}</th>
-                <th scope="col">{t('承诺截止', 'Due')}</th>
-                <th scope="col">{t('剩余工作日', 'Days left')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {work.waiting.map((s) => (
-                <tr>
-                  <td>
-                    <LightBadge ctx={page} light={s.light} />
-                  </td>
-                  <td>
-                    <a href={`/app/projects/${s.projectId}`}>{s.projectName}</a>
-                  </td>
-                  <td>
-                    {s.stepId} {s.stepName}
-                  </td>
-                  <td>{s.departmentId ?? '—'}</td>
-                  <td>{s.dueDate ?? '—'}</td>
-                  <td>{s.workingDaysLeft ?? '—'}</td>
-                </tr>
+        <h2 id="todo-h">{t('下一步要做', 'What to do next')}</h2>
+        {work.todo.length === 0 ? (
+          <p>{t('本页暂无待办。', 'Nothing is due from you on this page.')}</p>
+        ) : (
+          <>
+            <p class="hint">
+              {t(
+                '每项点开“办理”即显示其表单，一次只展开一项。',
+                'Open “Do it” on an item to show its form; one opens at a time.',
+              )}
+            </p>
+            <ul class="todo-list" aria-labelledby="todo-h">
+              {work.todo.map((item) => (
+                <TodoItem ctx={page} item={item} dept={dept} />
               ))}
-            </tbody>
-          </table>
-        </Scroll>
+            </ul>
+          </>
+        )}
+        <Pager
+          ctx={page}
+          first={cursor ? pageLink({}) : undefined}
+          next={work.nextCursor ? pageLink({ cursor: work.nextCursor }) : undefined}
+        />
+        <h2>{t('部门审查中的事项', 'Steps the departments hold')}</h2>
+        {work.waiting.length === 0 ? (
+          <p>{t('本页没有审查中的事项。', 'No step of this page is under review.')}</p>
+        ) : (
+          <Scroll label={t('部门审查中的事项', 'Steps the departments hold')}>
+            <table class="cards">
+              <thead>
+                <tr>
+                  <th scope="col">{t('灯', 'Light')}</th>
+                  <th scope="col">{t('项目', 'Project')}</th>
+                  <th scope="col">{t('事项', 'Step')}</th>
+                  <th scope="col">{t('部门', 'Department')}</th>
+                  <th scope="col">{t('承诺截止', 'Due')}</th>
+                  <th scope="col">{t('剩余工作日', 'Days left')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {work.waiting.map((s) => (
+                  <tr>
+                    <td data-label={t('灯', 'Light')}>
+                      <LightBadge ctx={page} light={s.light} />
+                    </td>
+                    <td data-label={t('项目', 'Project')}>
+                      <a href={`/app/projects/${s.projectId}`}>{s.projectName}</a>
+                    </td>
+                    <td data-label={t('事项', 'Step')}>
+                      {s.stepId} {s.stepName}
+                    </td>
+                    <td data-label={t('部门', 'Department')}>{dept(s.departmentId)}</td>
+                    <td data-label={t('承诺截止', 'Due')}>{s.dueDate ?? '—'}</td>
+                    <td data-label={t('剩余工作日', 'Days left')}>{s.workingDaysLeft ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Scroll>
+        )}
         <section class="card" aria-labelledby="req-h">
           <h2 id="req-h">{t('申请召开联审会', 'Request a joint review meeting')}</h2>
           {work.waiting.length === 0 ? (
-            <p>{t('没有审查中的事项。', 'No step is under review.')}</p>
+            <p>{t('本页没有审查中的事项。', 'No step of this page is under review.')}</p>
           ) : (
-            <form method="post" action="/app/work/meeting-request">
-              <label for="req-item">{t('议题（审查中的事项）', 'Agenda item (a step under review)')}</label>
-              <select id="req-item" name="item">
-                {work.waiting.map((s) => (
-                  <option value={`${s.projectId}|${s.stepId}|${s.partId ?? ''}`}>
-                    {s.projectName} · {s.stepId} {s.stepName}（{s.departmentId}）
-                  </option>
-                ))}
-              </select>
-              <label for="req-reason">{t('申请理由', 'Why a meeting is needed')}</label>
-              <textarea id="req-reason" name="reason" required />
-              <button type="submit">{t('提交申请', 'Send the request')}</button>
-            </form>
+            <details>
+              <summary>{t('填写申请', 'Write the request')}</summary>
+              <form method="post" action="/app/work/meeting-request">
+                <label for="req-item">{t('议题（审查中的事项）', 'Agenda item (a step under review)')}</label>
+                <select id="req-item" name="item">
+                  {work.waiting.map((s) => (
+                    <option value={`${s.projectId}|${s.stepId}|${s.partId ?? ''}`}>
+                      {s.projectName} · {s.stepId} {s.stepName}（{dept(s.departmentId)}）
+                    </option>
+                  ))}
+                </select>
+                <label for="req-reason">{t('申请理由', 'Why a meeting is needed')}</label>
+                <textarea id="req-reason" name="reason" required />
+                <button type="submit">{t('提交申请', 'Send the request')}</button>
+              </form>
+            </details>
           )}
         </section>
         <section class="card" aria-labelledby="notes-h">
           <h2 id="notes-h">{t('最新消息', 'Latest notifications')}</h2>
-          <NotificationList ctx={page} items={notes.items} />
+          <NotificationList ctx={page} items={notes.items} dept={dept} />
           <a href="/app/notifications">{t('全部消息', 'All notifications')}</a>
         </section>
         <section class="card" aria-labelledby="hand-h">
           <h2 id="hand-h">{t('交接记录', 'Handover history')}</h2>
-          {work.handovers.length === 0 ? (
-            <p>{t('暂无交接。', 'No handovers.')}</p>
+          {!withHandovers ? (
+            <p>
+              <a href={pageLink({ ...(cursor ? { cursor } : {}), handovers: '1' })}>
+                {t('查看本页项目的交接记录', 'Show the handovers of this page’s projects')}
+              </a>
+            </p>
+          ) : work.handovers.length === 0 ? (
+            <p>{t('本页项目暂无交接。', 'No handovers among this page’s projects.')}</p>
           ) : (
             <ul>
               {work.handovers.map((h) => (
@@ -141,6 +193,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
         </section>
       </Layout>,
       status ?? 200,
+      refill,
     );
   };
 
@@ -168,7 +221,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
           to: '/app/work',
         };
       },
-      (error, status) => workPage(c, error, status),
+      async (error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
     );
   });
 
@@ -194,7 +247,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
           to: '/app/work',
         };
       },
-      (error, status) => workPage(c, error, status),
+      async (error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
     );
   });
 
@@ -216,7 +269,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
           to: '/app/work',
         };
       },
-      (error, status) => workPage(c, error, status),
+      async (error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
     );
   });
 
@@ -246,7 +299,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
           to: `/app/meetings/${meeting.meetingId}`,
         };
       },
-      (error, status) => workPage(c, error, status),
+      async (error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
     );
   });
 
@@ -261,7 +314,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
     return render(
       c,
       <Layout ctx={page} title={t('消息', 'Notifications')} flash={takeFlash(c)}>
-        <NotificationList ctx={page} items={notes.items} markable />
+        <NotificationList ctx={page} items={notes.items} markable dept={await departmentNames(ctx, page)} />
         {notes.cursor ? (
           <a href={`/app/notifications?cursor=${encodeURIComponent(notes.cursor)}`}>{t('更早', 'Older')}</a>
         ) : null}
@@ -290,7 +343,12 @@ export { Stat };
 
 type Note = Awaited<ReturnType<typeof myNotifications>>['items'][number];
 
-export function NotificationList(props: { ctx: PageContext; items: Note[]; markable?: boolean }) {
+export function NotificationList(props: {
+  ctx: PageContext;
+  items: Note[];
+  markable?: boolean;
+  dept: DepartmentName;
+}) {
   const { t } = props.ctx;
   if (props.items.length === 0) return <p>{t('暂无消息。', 'No notifications.')}</p>;
   return (
@@ -299,7 +357,7 @@ export function NotificationList(props: { ctx: PageContext; items: Note[]; marka
         <li>
           <strong>{n.read ? '' : `${t('【未读】', '[new] ')}`}</strong>
           {localDateTime(n.at)} {n.title}
-          <div class="muted">{n.message}</div>
+          <div class="muted">{withDepartmentNames(n.message, props.dept)}</div>
           {n.projectId ? (
             <a href={`/app/projects/${n.projectId}`}>{t('查看项目', 'Open the project')}</a>
           ) : null}
@@ -317,9 +375,28 @@ export function NotificationList(props: { ctx: PageContext; items: Note[]; marka
   );
 }
 
-/** One thing due from the agent, with the form that does it. */
-function TodoCard(props: { ctx: PageContext; item: WorkItem }) {
-  const { ctx, item } = props;
+/** The way to the first and the next page of a list. */
+function Pager(props: { ctx: PageContext; first: string | undefined; next: string | undefined }) {
+  const { t } = props.ctx;
+  if (!props.first && !props.next) return null;
+  return (
+    <nav class="pager" aria-label={t('翻页', 'Pages')}>
+      {props.first ? <a href={props.first}>{t('第一页', 'First page')}</a> : null}
+      {props.next ? (
+        <a href={props.next} rel="next">
+          {t('下一页', 'Next page')}
+        </a>
+      ) : null}
+    </nav>
+  );
+}
+
+/**
+ * One thing due from the agent: a line saying what, where and since when, and its form folded under “办理” (the
+ * items share one `name`, so opening one closes the other). Nothing is ticked for the agent: they tick what they hand in.
+ */
+function TodoItem(props: { ctx: PageContext; item: WorkItem; dept: DepartmentName }) {
+  const { ctx, item, dept } = props;
   const { t } = ctx;
   const id = `${item.projectId}-${item.stepId}`;
   const hidden = (
@@ -328,75 +405,93 @@ function TodoCard(props: { ctx: PageContext; item: WorkItem }) {
       <input type="hidden" name="stepId" value={item.stepId} />
     </>
   );
-  const heading = {
+  const what = {
     submit: t('申报材料', 'Submit the materials'),
     report_milestone: t('申报节点完成', 'Report the milestone'),
     supplement: t('一次性补正', 'Supply what the notice asks for'),
     reapply: t('重新申请', 'Re-apply'),
   }[item.kind];
   return (
-    <section class="card" aria-labelledby={`todo-${id}`} data-todo={`${item.projectCode}:${item.stepId}`}>
-      <h3 id={`todo-${id}`}>
-        {heading}：{item.projectName} · {item.stepId} {item.stepName}
-      </h3>
-      {item.kind === 'submit' || item.kind === 'report_milestone' ? (
-        <form method="post" action="/app/work/submit">
-          {hidden}
-          {item.materials.length > 0 ? (
+    <li class="todo" data-todo={`${item.projectCode}:${item.stepId}`}>
+      <div class="todo-line">
+        <span class={`kind kind-${item.kind}`}>{what}</span>{' '}
+        <a href={`/app/projects/${item.projectId}`}>{item.projectName}</a>
+        {' · '}
+        {item.stepId} {item.stepName}
+        {item.departmentId ? <span class="muted">（{dept(item.departmentId)}）</span> : null}
+        {item.since ? (
+          <span class="muted">
+            {' '}
+            {t('自', 'since')} {localDate(item.since)}
+          </span>
+        ) : null}
+      </div>
+      <details name="todo-form">
+        <summary>{t('办理', 'Do it')}</summary>
+        {item.kind === 'submit' || item.kind === 'report_milestone' ? (
+          <form method="post" action="/app/work/submit">
+            {hidden}
+            {item.materials.length > 0 ? (
+              <fieldset>
+                <legend>{t('勾选已提交的材料', 'Tick the materials handed in')}</legend>
+                {item.materials.map((m, i) => (
+                  <div class="check">
+                    <input type="checkbox" id={`${id}-m${i}`} name="materials" value={m.id ?? m.name} />
+                    <label for={`${id}-m${i}`}>
+                      {m.name}
+                      {m.deferrable ? t('（可容缺）', ' (may follow later)') : ''}
+                    </label>
+                  </div>
+                ))}
+              </fieldset>
+            ) : null}
+            <label for={`${id}-note`}>{t('备注', 'Note')}</label>
+            <input type="text" id={`${id}-note`} name="note" />
+            <button type="submit">
+              {item.kind === 'submit' ? t('申报', 'Submit') : t('报告完成', 'Report done')}
+            </button>
+          </form>
+        ) : item.kind === 'supplement' ? (
+          <form method="post" action="/app/work/resubmit">
+            {hidden}
             <fieldset>
-              <legend>{t('提交的材料', 'Materials handed in')}</legend>
+              <legend>
+                {t(
+                  '一次性告知书列明的全部材料（勾选已补齐的）',
+                  'Everything the one-time notice lists (tick what you supply)',
+                )}
+              </legend>
               {item.materials.map((m, i) => (
                 <div class="check">
-                  <input type="checkbox" id={`${id}-m${i}`} name="materials" value={m.id ?? m.name} checked />
-                  <label for={`${id}-m${i}`}>
+                  <input type="checkbox" id={`${id}-s${i}`} name="supplied" value={m.name} />
+                  <label for={`${id}-s${i}`}>
                     {m.name}
-                    {m.deferrable ? t('（可容缺）', ' (may follow later)') : ''}
+                    <span class="muted">
+                      {' '}
+                      — {m.reason}
+                      {m.departmentId ? `（${dept(m.departmentId)}）` : ''}
+                    </span>
                   </label>
                 </div>
               ))}
             </fieldset>
-          ) : null}
-          <label for={`${id}-note`}>{t('备注', 'Note')}</label>
-          <input type="text" id={`${id}-note`} name="note" />
-          <button type="submit">
-            {item.kind === 'submit' ? t('申报', 'Submit') : t('报告完成', 'Report done')}
-          </button>
-        </form>
-      ) : item.kind === 'supplement' ? (
-        <form method="post" action="/app/work/resubmit">
-          {hidden}
-          <fieldset>
-            <legend>{t('一次性告知书列明的全部材料', 'Everything the one-time notice lists')}</legend>
-            {item.materials.map((m, i) => (
-              <div class="check">
-                <input type="checkbox" id={`${id}-s${i}`} name="supplied" value={m.name} checked />
-                <label for={`${id}-s${i}`}>
-                  {m.name}
-                  <span class="muted">
-                    {' '}
-                    — {m.reason}
-                    {m.departmentId ? `（${m.departmentId}）` : ''}
-                  </span>
-                </label>
-              </div>
-            ))}
-          </fieldset>
-          <label for={`${id}-snote`}>{t('备注', 'Note')}</label>
-          <input type="text" id={`${id}-snote`} name="note" />
-          <button type="submit">{t('提交补正', 'Send the supplement')}</button>
-        </form>
-      ) : (
-        <form method="post" action="/app/work/reapply">
-          {hidden}
-          <p>
-            {t('不予许可理由', 'Rejected because')}：{item.reason ?? '—'}（{t('依据', 'basis')}：
-            {item.legalBasis ?? '—'}）
-          </p>
-          <label for={`${id}-rnote`}>{t('整改说明', 'What was fixed')}</label>
-          <input type="text" id={`${id}-rnote`} name="note" />
-          <button type="submit">{t('重新申请', 'Re-apply')}</button>
-        </form>
-      )}
-    </section>
+            <label for={`${id}-snote`}>{t('备注', 'Note')}</label>
+            <input type="text" id={`${id}-snote`} name="note" />
+            <button type="submit">{t('提交补正', 'Send the supplement')}</button>
+          </form>
+        ) : (
+          <form method="post" action="/app/work/reapply">
+            {hidden}
+            <p>
+              {t('不予许可理由', 'Rejected because')}：{item.reason ?? '—'}（{t('依据', 'basis')}：
+              {item.legalBasis ?? '—'}）
+            </p>
+            <label for={`${id}-rnote`}>{t('整改说明', 'What was fixed')}</label>
+            <input type="text" id={`${id}-rnote`} name="note" />
+            <button type="submit">{t('重新申请', 'Re-apply')}</button>
+          </form>
+        )}
+      </details>
+    </li>
   );
 }

@@ -118,6 +118,8 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
     const commitments = await commitmentsToVerify(ctx, principal, departmentId);
     const title = `${page.lang === 'en' ? department.nameEn : department.name} · ${t('待办', 'inbox')}`;
     const mayDecide = principal.role === 'officer';
+    const names = new Map(departments.map((d) => [d.id, page.lang === 'en' ? d.nameEn : d.name]));
+    const dept = (id: string | null | undefined) => (id ? (names.get(id) ?? id) : '—');
     return render(
       c,
       <Layout ctx={page} title={title} flash={takeFlash(c)} error={error}>
@@ -135,7 +137,7 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
           </p>
         ) : null}
         <Scroll label={title}>
-          <table>
+          <table class="cards">
             <thead>
               <tr>
                 <th scope="col">{t('灯', 'Light')}</th>
@@ -150,15 +152,15 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
             <tbody>
               {inbox.steps.map((row) => (
                 <tr data-step={`${row.projectCode}:${row.stepId}${row.partId ? `.${row.partId}` : ''}`}>
-                  <td>
+                  <td data-label={t('灯', 'Light')}>
                     <LightBadge ctx={page} light={row.light} />
                     {row.paused ? <span class="muted"> {t('（暂停计时）', '(clock paused)')}</span> : null}
                   </td>
-                  <td>
+                  <td data-label={t('项目', 'Project')}>
                     <a href={`/app/projects/${row.projectId}`}>{row.projectName}</a>
                     <div class="muted">{row.projectCode}</div>
                   </td>
-                  <td>
+                  <td data-label={t('事项', 'Step')}>
                     {row.stepId} {row.stepName}
                     {'partName' in row && row.partName ? `（${row.partName}）` : ''}
                     {row.supplementRounds > 0 ? (
@@ -170,13 +172,15 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
                       </div>
                     ) : null}
                   </td>
-                  <td>{row.acceptedOn ?? (row.submittedAt ? localDate(row.submittedAt) : '—')}</td>
-                  <td>
+                  <td data-label={t('受理', 'Accepted')}>
+                    {row.acceptedOn ?? (row.submittedAt ? localDate(row.submittedAt) : '—')}
+                  </td>
+                  <td data-label={t('承诺截止', 'Due')}>
                     {row.dueDate ?? '—'}
                     <Guessed ctx={page} on={row.dueFlagged} />
                   </td>
-                  <td>{row.workingDaysLeft ?? '—'}</td>
-                  <td>
+                  <td data-label={t('剩余工作日', 'Days left')}>{row.workingDaysLeft ?? '—'}</td>
+                  <td data-label={t('法定截止', 'Legal due')}>
                     {row.legalDueDate ?? '—'}
                     <Guessed ctx={page} on={row.legalDueFlagged} />
                   </td>
@@ -235,7 +239,7 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
                       <td>
                         {p.steps
                           .filter((s) => s.status === 'in_review')
-                          .map((s) => `${s.stepId} ${s.name}（${s.departmentId ?? ''}）`)
+                          .map((s) => `${s.stepId} ${s.name}（${dept(s.departmentId)}）`)
                           .join('；') || '—'}
                       </td>
                     </tr>

@@ -13,7 +13,13 @@ import { chinaDate } from '../../../shared/domain/working-days.js';
 import { documentPage } from '../../http/document-page.js';
 import type { ApiDeps } from '../../http/env.js';
 import { named, type PageContext } from '../../http/i18n.js';
-import { caseKindText, meetingStatusText, projectStatusText, stepStatusText } from '../../http/labels.js';
+import {
+  assignmentReasonText,
+  caseKindText,
+  meetingStatusText,
+  projectStatusText,
+  stepStatusText,
+} from '../../http/labels.js';
 import { DeferredSupplySchema } from '../../http/request-schemas.js';
 import { GanttChart } from '../charts/gantt.js';
 import { Guessed } from '../guessed.js';
@@ -196,7 +202,8 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
               <ul>
                 {view.assignments.map((a) => (
                   <li>
-                    {localDate(a.at)}：{a.previousAgentId ?? '—'} → {a.agentId}（{a.reason}）
+                    {localDate(a.at)}：{a.previousAgentId ?? '—'} → {a.agentId}（
+                    {assignmentReasonText(t, a.reason)}）
                   </li>
                 ))}
               </ul>

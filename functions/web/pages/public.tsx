@@ -6,6 +6,7 @@ import type { User } from '../../../shared/domain/project.js';
 import type { ApiDeps } from '../../http/env.js';
 import { named, type PageContext } from '../../http/i18n.js';
 import { roleText, stepStatusText } from '../../http/labels.js';
+import { dropDraft } from '../form-draft.js';
 import { Layout, Scroll } from '../layout.js';
 import { endSession, type RefusalStatus, refusalOf, safeNext, startSession, takeFlash } from '../session.js';
 import { formOf, homeOf, render, type WebApp, type WebContext } from '../web-env.js';
@@ -73,11 +74,30 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     // demo mode only: who there is to be (production lists no one to strangers)
     const users = deps.issueDevToken ? await ctx.store.listUsers() : [];
     const byRole = (role: User['role']) => users.filter((u) => u.role === role && !u.disabled);
+    const expired = c.req.query('expired');
+    // a failed attempt keeps where to go back to and why the person is here
+    const again = new URLSearchParams({
+      ...(next ? { next } : {}),
+      ...(expired === 'kept' || expired === 'lost' ? { expired } : {}),
+    }).toString();
     return render(
       c,
       <Layout ctx={page} title={t('登录', 'Sign in')} error={error}>
+        {expired === 'kept' || expired === 'lost' ? (
+          <p class="flash" role="status" data-expired={expired}>
+            {expired === 'kept'
+              ? t(
+                  '登录已过期，表单未提交。您填写的内容已保留：重新登录后将回到该页面并恢复表单，请核对后再提交。',
+                  'Your session has expired and the form was not sent. What you typed is kept: sign in again and the page comes back with the form filled in, for you to check and send.',
+                )
+              : t(
+                  '登录已过期，表单未提交；内容过长未能保留。重新登录后将回到该页面。',
+                  'Your session has expired and the form was not sent; it was too long to keep. Sign in again to go back to the page.',
+                )}
+          </p>
+        ) : null}
         {deps.accounts ? (
-          <form method="post" action="/sign-in" class="card" id="sign-in">
+          <form method="post" action={again ? `/sign-in?${again}` : '/sign-in'} class="card" id="sign-in">
             <input type="hidden" name="next" value={next} />
             <p>
               <label for="userId">{t('用户名', 'User id')}</label>
@@ -117,7 +137,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
             <h2>{t('演示用户', 'Demo users')}</h2>
             <p>
               {t(
-                '演示模式：演示用户的密码见启动提示和 README；也可直接选择一位演示用户登录。演示模式不用于真实数据。',
+                '演示模式：演示用户的密码见启动提示和说明文档；也可直接选择一位演示用户登录。演示模式不用于真实数据。',
                 'Demo mode: the demo users’ password is in the start banner and the README; or pick a demo user below. Demo mode is not for real data.',
               )}
             </p>
@@ -197,6 +217,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
 
   app.post('/sign-out', (c) => {
     endSession(c);
+    dropDraft(c);
     return c.redirect('/', 303);
   });
 

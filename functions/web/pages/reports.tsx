@@ -6,6 +6,7 @@ import {
 } from '../../../shared/app/weekly-report.js';
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../http/env.js';
+import { weekText } from '../../http/labels.js';
 import { weeklyReportCsv } from '../../http/weekly-report-csv.js';
 import { WeeklyReportDocument } from '../../http/weekly-report-document.js';
 import { TrendChart } from '../charts/trend.js';
@@ -66,7 +67,7 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
               {reports.map((r) => (
                 <tr>
                   <td>
-                    <a href={`/app/reports/weekly/${r.week}`}>{r.week}</a>
+                    <a href={`/app/reports/weekly/${r.week}`}>{weekText(t, r.week)}</a>
                   </td>
                   <td>
                     {r.from} – {r.to}
@@ -90,7 +91,10 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
         {principal.role === 'admin' ? (
           <form method="post" action="/app/reports/weekly">
             <label for="week">
-              {t('生成某一周的周报（留空：上一周）', 'Generate a week’s report (empty: last week)')}
+              {t(
+                '生成某一周的周报（格式如 2026-W47；留空：上一周）',
+                'Generate a week’s report (empty: last week)',
+              )}
             </label>
             <input type="text" id="week" name="week" placeholder="2026-W47" />
             <button type="submit">{t('生成', 'Generate')}</button>
@@ -112,7 +116,7 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
       async () => {
         const report = await generateWeeklyReport(ctx, principal, form.get('week') || undefined);
         return {
-          message: t(`已生成 ${report.week} 周报`, `Report of ${report.week} generated`),
+          message: t(`已生成 ${weekText(t, report.week)} 周报`, `Report of ${report.week} generated`),
           to: `/app/reports/weekly/${report.week}`,
         };
       },
