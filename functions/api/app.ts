@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth.js';
 import { batchRoutes } from './routes/batches.js';
 import { complaintRoutes } from './routes/complaints.js';
 import { exportRoutes } from './routes/exports.js';
+import { importRoutes } from './routes/imports.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { progressRoutes } from './routes/progress.js';
 import { projectRoutes } from './routes/projects.js';
@@ -100,6 +101,7 @@ export function createApp(deps: ApiDeps) {
     '/complaints/*',
     '/batches/*',
     '/exports/*',
+    '/imports/*',
   ]) {
     app.use(path, authenticated);
   }
@@ -138,6 +140,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', workRoutes(deps));
   // before the weekly reports: /reports/weekly/feed.json is not a week
   app.route('/', exportRoutes(deps));
+  app.route('/', importRoutes(deps));
   app.route('/', weeklyReportRoutes(deps));
   app.route('/', webRoutes(deps));
 

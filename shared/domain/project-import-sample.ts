@@ -37,7 +37,7 @@ export function sampleImportRows(
       agent_id: options.agentId,
     };
     const passed = new Set<string>();
-    steps.forEach(({ step, stageIndex }, j) => {
+    for (const [j, { step, stageIndex }] of steps.entries()) {
       const day = addCalendarDays(options.today, -(3 * (total - j) + 2 + (i % 7)));
       const key = (field: string) => `step.${step.id}.${field}`;
       const approve = () => {
@@ -52,11 +52,13 @@ export function sampleImportRows(
         }
         passed.add(step.id);
       };
-      if (stageIndex < reached || reached === chain.stages.length) return approve();
-      if (stageIndex > reached) return;
-      if (!step.prerequisites.every((id) => passed.has(id))) return;
+      if (stageIndex < reached || reached === chain.stages.length) {
+        approve();
+        continue;
+      }
+      if (stageIndex > reached || !step.prerequisites.every((id) => passed.has(id))) continue;
       const choice = (i + j) % 3;
-      if (choice === 0) return approve();
+      if (choice === 0) approve();
       if (choice === 1 && step.kind !== 'milestone') {
         row[key('status')] = '审查中';
         // accepted a few days ago, or long ago (overdue: red, deemed once the grace ends)
@@ -64,7 +66,7 @@ export function sampleImportRows(
         row[key('submitted')] = accepted;
         row[key('accepted')] = accepted;
       }
-    });
+    }
     rows.push(row);
   }
   return rows;
