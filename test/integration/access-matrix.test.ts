@@ -439,6 +439,17 @@ const MATRIX: Record<string, Case[]> = {
   'GET /exports/approvals.csv': [
     { target: () => ({ path: '/exports/approvals.csv?limit=5' }), own: EXPORTERS, foreign: EXPORTERS },
   ],
+  'GET /imports/template.csv': [admin(() => ({ path: '/imports/template.csv' }))],
+  // an unpublished chain: a 400 for the admin, nothing written
+  'POST /imports/projects': [
+    admin(() => ({ path: '/imports/projects', body: { chainId: 'nope', fileName: 'x.csv', csv: 'x' } })),
+  ],
+  'POST /imports/projects/dry-run': [
+    admin(() => ({
+      path: '/imports/projects/dry-run',
+      body: { chainId: 'nope', fileName: 'x.csv', csv: 'x' },
+    })),
+  ],
   'POST /admin/reports/weekly': [
     // a week that has not begun: a 400 for the admin, nothing written
     admin(() => ({ path: '/admin/reports/weekly', body: { week: '2099-W01' } })),
