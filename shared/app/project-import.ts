@@ -1,22 +1,14 @@
 import { assertAllowed } from '../domain/access-policy.js';
-import { resolveProjectAttributes } from '../domain/applicability.js';
 import { type Chain, chainKey } from '../domain/chain.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { itemKey, type Project } from '../domain/project.js';
+import type { Project } from '../domain/project.js';
 import { type ImportedProject, type ImportProblem, planImport } from '../domain/project-import.js';
-import { parseCsv } from '../domain/project-import-csv.js';
-import { importedItems, importInstant } from '../domain/project-import-items.js';
-import { brokenInvariants, describeBroken } from '../domain/project-invariants.js';
-import { isPassed } from '../domain/step-status.js';
+import { cellName, parseCsv } from '../domain/project-import-csv.js';
 import { chinaDate, startOfChinaDay } from '../domain/working-days.js';
-import type { OutboxEntry, StoreOp } from '../store/store.port.js';
-import { outboxEntry } from './commit.js';
+import { concurrencyLimit } from './concurrency-limit.js';
 import type { AppContext } from './context.js';
-import { newEvent } from './events.js';
-import { newExecution, startSend } from './executions.js';
-import { claimFailed } from './national-code.js';
-import { relay } from './relay.js';
+import { buildImport, writeImport } from './project-import-build.js';
 
 /**
  * Projects in flight imported (在办项目导入): a district's projects already half-way through their approvals, on
@@ -98,6 +90,9 @@ export async function importTemplateChain(
 
 type Checked = { project: ImportedProject; projectId: string; already?: Project };
 
+/** At most this many rows are checked or written at once (each row is a few reads, or one transaction). */
+const ROWS_AT_ONCE = 8;
+
 /** Plans the file and checks what needs the table; nothing written. */
 async function check(
   ctx: AppContext,
@@ -107,52 +102,60 @@ async function check(
   const today = chinaDate(ctx.clock.now());
   const plan = planImport(chain, parseCsv(csv), today);
   const problems = [...plan.problems];
+  const agents = new Map<string, Promise<boolean>>();
+  const isAgent = (agentId: string): Promise<boolean> => {
+    let known = agents.get(agentId);
+    if (!known) {
+      known = ctx.store.getUser(agentId).then((user) => user?.role === 'agent');
+      agents.set(agentId, known);
+    }
+    return known;
+  };
+  const limit = concurrencyLimit(ROWS_AT_ONCE);
+  const checked = await Promise.all(
+    plan.projects.map((project) =>
+      limit(async (): Promise<Checked | ImportProblem> => {
+        const projectId = importedProjectId(project.projectCode);
+        const rowProblem = (column: string, code: string, message: string, messageEn: string) => {
+          const index = plan.columns[column];
+          return {
+            row: project.row,
+            column,
+            ...(index !== undefined ? { cell: cellName(index, project.row) } : {}),
+            code,
+            message: `第 ${project.row} 行${index !== undefined ? `（${cellName(index, project.row)}）` : ''}：${message}`,
+            messageEn: `row ${project.row}${index !== undefined ? ` (${cellName(index, project.row)})` : ''}: ${messageEn}`,
+          };
+        };
+        const holder = await ctx.store.findProjectIdByCode(project.projectCode);
+        if (holder === projectId) {
+          const already = await ctx.store.getProject(projectId);
+          if (already) return { project, projectId, already };
+        }
+        if (holder !== undefined) {
+          return rowProblem(
+            'project_code',
+            'IMPORT.CODE_TAKEN',
+            `项目代码 ${project.projectCode} 已被系统中的另一个项目使用`,
+            `project code ${project.projectCode} is already used by another project`,
+          );
+        }
+        if (!(await isAgent(project.agentId))) {
+          return rowProblem(
+            'agent_id',
+            'IMPORT.UNKNOWN_AGENT',
+            `代办员账号 ${project.agentId} 不存在或不是代办员`,
+            `'${project.agentId}' is not a known agent (代办员)`,
+          );
+        }
+        return { project, projectId };
+      }),
+    ),
+  );
   const ready: Checked[] = [];
-  const agents = new Map<string, boolean>();
-  for (const project of plan.projects) {
-    const projectId = importedProjectId(project.projectCode);
-    const cellOf = (key: string) => problems.find((p) => p.row === project.row && p.column === key)?.cell;
-    let isAgent = agents.get(project.agentId);
-    if (isAgent === undefined) {
-      isAgent = (await ctx.store.getUser(project.agentId))?.role === 'agent';
-      agents.set(project.agentId, isAgent);
-    }
-    const rowProblem = (column: string, code: string, message: string, messageEn: string) =>
-      problems.push({
-        row: project.row,
-        column,
-        ...(cellOf(column) ? { cell: cellOf(column) } : {}),
-        code,
-        message: `第 ${project.row} 行：${message}`,
-        messageEn: `row ${project.row}: ${messageEn}`,
-      });
-    const holder = await ctx.store.findProjectIdByCode(project.projectCode);
-    if (holder === projectId) {
-      const already = await ctx.store.getProject(projectId);
-      if (already) {
-        ready.push({ project, projectId, already });
-        continue;
-      }
-    }
-    if (holder !== undefined) {
-      rowProblem(
-        'project_code',
-        'IMPORT.CODE_TAKEN',
-        `项目代码 ${project.projectCode} 已被系统中的另一个项目使用`,
-        `project code ${project.projectCode} is already used by another project`,
-      );
-      continue;
-    }
-    if (!isAgent) {
-      rowProblem(
-        'agent_id',
-        'IMPORT.UNKNOWN_AGENT',
-        `代办员账号 ${project.agentId} 不存在或不是代办员`,
-        `'${project.agentId}' is not a known agent (代办员)`,
-      );
-      continue;
-    }
-    ready.push({ project, projectId });
+  for (const one of checked) {
+    if ('code' in one) problems.push(one);
+    else ready.push(one);
   }
   problems.sort((a, b) => a.row - b.row);
   return { rows: plan.rows, problems, ready };
@@ -181,54 +184,49 @@ export async function importProjects(
   const today = chinaDate(ctx.clock.now());
   const holdUntil = startOfChinaDay(ctx.calendar.addWorkingDays(today, graceDays).date);
   const { rows, problems, ready } = await check(ctx, chain, request.csv);
+  const limit = concurrencyLimit(ROWS_AT_ONCE);
+  const done = await Promise.all(
+    ready.map((entry) =>
+      limit(async (): Promise<ImportRowResult | ImportProblem> => {
+        const { project: planned, projectId, already } = entry;
+        const result = { row: planned.row, projectCode: planned.projectCode, projectId };
+        if (already) {
+          const { currentStageIndex: stageIndex, status } = already;
+          return { ...result, outcome: 'already_imported', stageIndex, status };
+        }
+        const status = planned.completed ? 'completed' : 'active';
+        const stageIndex = planned.currentStageIndex;
+        const built = buildImport(ctx, principal, chain, planned, projectId, request.fileName, holdUntil);
+        if ('broken' in built) {
+          return {
+            row: planned.row,
+            code: 'IMPORT.INCONSISTENT',
+            message: `第 ${planned.row} 行：导入后项目将自相矛盾：${built.broken}`,
+            messageEn: `row ${planned.row}: the imported project would contradict itself: ${built.broken}`,
+          };
+        }
+        if (options.dryRun) return { ...result, outcome: 'ready', stageIndex, status };
+        const written = await writeImport(ctx, built);
+        if (written === 'taken') {
+          return {
+            row: planned.row,
+            column: 'project_code',
+            code: 'IMPORT.CODE_TAKEN',
+            message: `第 ${planned.row} 行：项目代码 ${planned.projectCode} 刚被另一个项目使用`,
+            messageEn: `row ${planned.row}: project code ${planned.projectCode} was just taken by another project`,
+          };
+        }
+        const outcome = written === 'imported' ? 'imported' : 'already_imported';
+        return { ...result, outcome, stageIndex, status };
+      }),
+    ),
+  );
   const results: ImportRowResult[] = [];
-  let imported = 0;
-  for (const entry of ready) {
-    const { project: planned, projectId, already } = entry;
-    const result = { row: planned.row, projectCode: planned.projectCode, projectId };
-    if (already) {
-      results.push({
-        ...result,
-        outcome: 'already_imported',
-        stageIndex: already.currentStageIndex,
-        status: already.status,
-      });
-      continue;
-    }
-    const status = planned.completed ? 'completed' : 'active';
-    const built = build(ctx, principal, chain, planned, projectId, request, holdUntil);
-    if ('broken' in built) {
-      problems.push({
-        row: planned.row,
-        code: 'IMPORT.INCONSISTENT',
-        message: `第 ${planned.row} 行：导入后项目将自相矛盾：${built.broken}`,
-        messageEn: `row ${planned.row}: the imported project would contradict itself: ${built.broken}`,
-      });
-      continue;
-    }
-    if (options.dryRun) {
-      results.push({ ...result, outcome: 'ready', stageIndex: planned.currentStageIndex, status });
-      continue;
-    }
-    const written = await write(ctx, built);
-    if (written === 'taken') {
-      problems.push({
-        row: planned.row,
-        column: 'project_code',
-        code: 'IMPORT.CODE_TAKEN',
-        message: `第 ${planned.row} 行：项目代码 ${planned.projectCode} 刚被另一个项目使用`,
-        messageEn: `row ${planned.row}: project code ${planned.projectCode} was just taken by another project`,
-      });
-      continue;
-    }
-    imported += written === 'imported' ? 1 : 0;
-    results.push({
-      ...result,
-      outcome: written === 'imported' ? 'imported' : 'already_imported',
-      stageIndex: planned.currentStageIndex,
-      status,
-    });
+  for (const one of done) {
+    if ('code' in one) problems.push(one);
+    else results.push(one);
   }
+  const imported = results.filter((r) => r.outcome === 'imported').length;
   problems.sort((a, b) => a.row - b.row);
   return {
     chain: key,
@@ -241,165 +239,4 @@ export async function importProjects(
     alreadyImported: results.filter((r) => r.outcome === 'already_imported').length,
     holdUntil,
   };
-}
-
-type Built = { project: Project; ops: StoreOp[]; entry?: OutboxEntry };
-
-/** What importing one project writes, or why it would contradict itself (the project invariants). */
-function build(
-  ctx: AppContext,
-  principal: Principal,
-  chain: Chain,
-  planned: ImportedProject,
-  projectId: string,
-  request: ImportRequest,
-  holdUntil: string,
-): Built | { broken: string } {
-  const now = ctx.clock.now();
-  const at = now.toISOString();
-  const attributes = resolveProjectAttributes(chain, {});
-  const stage = chain.stages[planned.currentStageIndex];
-  const first = planned.completed
-    ? undefined
-    : newExecution(ctx, projectId, planned.currentStageIndex, 1, now);
-  const lastDecided = planned.steps
-    .map((s) => s.decided)
-    .filter((d): d is string => d !== undefined)
-    .sort()
-    .at(-1);
-  const project: Project = {
-    projectId,
-    code: planned.projectCode,
-    codeKind: 'national',
-    name: planned.name,
-    enterpriseName: planned.enterpriseName,
-    enterpriseId: planned.creditCode,
-    investmentCny: planned.investmentCny,
-    chainId: chain.id,
-    chainVersion: chain.version,
-    attributes,
-    agentId: planned.agentId,
-    status: planned.completed ? 'completed' : 'active',
-    currentStageIndex: planned.completed ? chain.stages.length - 1 : planned.currentStageIndex,
-    ...(stage ? { leadDepartmentId: stage.leadDepartmentId } : {}),
-    departments: [],
-    ...(first ? { execution: first.execution, renewAt: first.renewAt } : {}),
-    createdAt: at,
-    updatedAt: at,
-    ...(planned.completed ? { completedAt: lastDecided ? importInstant(lastDecided) : at } : {}),
-    stepsTotal: 0,
-    stepsClosed: 0,
-    decisions: 0,
-    supplements: 0,
-  };
-  const items = importedItems({
-    chain,
-    project,
-    planned,
-    importedBy: principal.userId,
-    calendar: ctx.calendar,
-    sla: ctx.settings.sla,
-    holdUntil,
-  });
-  const steps = items.filter((i) => !i.partId);
-  project.stepsTotal = steps.length;
-  project.stepsClosed = steps.filter((s) => isPassed(s.status)).length;
-  project.decisions = steps.filter((s) => s.status === 'approved' && s.kind !== 'milestone').length;
-  project.departments = [
-    ...new Set(
-      items.filter((i) => i.status !== 'not_applicable' && i.departmentId).map((i) => i.departmentId ?? ''),
-    ),
-  ].sort();
-  const broken = brokenInvariants({ project, chain, items: new Map(items.map((i) => [itemKey(i), i])) });
-  if (broken.length > 0) return { broken: describeBroken(broken) };
-  // the stages it has reached are written; the later ones are derived from the chain until reached
-  const written = items.filter((item) => item.stageIndex <= planned.currentStageIndex);
-  const source = { fileName: request.fileName, row: planned.row };
-  const entry = first ? outboxEntry(ctx, projectId, now, [startSend(project, first.execution)]) : undefined;
-  const ops: StoreOp[] = [
-    { op: 'claim_code', code: project.code, projectId },
-    { op: 'create_project', project },
-    ...written.map((item): StoreOp => ({ op: 'put_item', item })),
-    {
-      op: 'put_event',
-      event: newEvent(ctx, {
-        projectId,
-        type: 'project_imported',
-        actor: principal,
-        at,
-        after: {
-          status: project.status,
-          code: project.code,
-          chain: chainKey(chain),
-          agentId: project.agentId,
-        },
-        data: {
-          ...source,
-          name: project.name,
-          enterprise: { name: project.enterpriseName, creditCode: project.enterpriseId },
-          investmentCny: project.investmentCny,
-          stageIndex: planned.currentStageIndex,
-          holdUntil,
-        },
-      }),
-    },
-    ...planned.steps
-      .filter((s) => s.status !== 'pending')
-      .map(
-        (s): StoreOp => ({
-          op: 'put_event',
-          event: newEvent(ctx, {
-            projectId,
-            type: 'step_imported',
-            stepId: s.stepId,
-            actor: principal,
-            at,
-            after: { status: s.status },
-            data: {
-              ...source,
-              ...(s.submitted ? { submitted: s.submitted } : {}),
-              ...(s.accepted ? { accepted: s.accepted } : {}),
-              ...(s.decided ? { decided: s.decided } : {}),
-              ...(s.document ? { document: s.document } : {}),
-            },
-          }),
-        }),
-      ),
-    {
-      op: 'put_assignment',
-      assignment: {
-        projectId,
-        assignmentId: ctx.newId(),
-        agentId: project.agentId,
-        previousAgentId: null,
-        reason: `imported from ${request.fileName} row ${planned.row}`,
-        at,
-        by: principal.userId,
-      },
-    },
-    ...(entry ? [{ op: 'put_outbox', entry } satisfies StoreOp] : []),
-  ];
-  if (ops.length > MAX_IMPORT_OPS) {
-    return {
-      broken: `importing it takes ${ops.length} writes, over the ${MAX_IMPORT_OPS} of one transaction`,
-    };
-  }
-  return { project, ops, ...(entry ? { entry } : {}) };
-}
-
-/** DynamoDB's limit of one transaction. */
-const MAX_IMPORT_OPS = 100;
-
-/** Writes one built project in one transaction; a code claimed meanwhile: by this import (a repeat) or another. */
-async function write(ctx: AppContext, built: Built): Promise<'imported' | 'already' | 'taken'> {
-  try {
-    await ctx.store.commit(built.ops);
-  } catch (error) {
-    if (!claimFailed(error)) throw error;
-    const holder = await ctx.store.findProjectIdByCode(built.project.code);
-    return holder === built.project.projectId ? 'already' : 'taken';
-  }
-  // the execution's first task handlers delete the entry once it runs (as at registration)
-  if (built.entry) await relay(ctx, built.entry, { leaveStartsToTasks: true });
-  return 'imported';
 }

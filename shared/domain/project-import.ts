@@ -63,6 +63,8 @@ export type ImportPlan = {
   rows: number;
   projects: ImportedProject[];
   problems: ImportProblem[];
+  /** the column of each key the header names (to name a cell the use case finds a problem in) */
+  columns: Record<string, number>;
 };
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -122,7 +124,7 @@ export function planImport(chain: Chain, rows: readonly string[][], today: strin
     });
   }
   if (problems.length > 0 && problems.some((p) => p.code === 'IMPORT.MISSING_COLUMN')) {
-    return { rows: 0, projects: [], problems };
+    return { rows: 0, projects: [], problems, columns: Object.fromEntries(columnOf) };
   }
   const projects: ImportedProject[] = [];
   const codesSeen = new Map<string, number>();
@@ -164,7 +166,7 @@ export function planImport(chain: Chain, rows: readonly string[][], today: strin
     problems.push(...rowProblems);
     if (project && rowProblems.length === 0) projects.push(project);
   });
-  return { rows: count, projects, problems };
+  return { rows: count, projects, problems, columns: Object.fromEntries(columnOf) };
 }
 
 type Located = { step: StepDefinition; stageIndex: number };

@@ -90,6 +90,7 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     expect(codesOf(planted.document)).toContain('IMPORT.DOCUMENT_MISSING');
     expect(codesOf(planted.future)).toContain('IMPORT.FUTURE_DATE');
     expect(codesOf(planted.agent)).toEqual(['IMPORT.UNKNOWN_AGENT']);
+    expect(res.body.problems.find((p) => p.row === planted.agent)?.cell).toBe('F8');
     expect(codesOf(planted.taken)).toEqual(['IMPORT.CODE_TAKEN']);
     expect([...new Set(res.body.problems.map((p) => p.row))].sort((a, b) => a - b)).toEqual(bad);
     expect(res.body.problems.find((p) => p.row === planted.document)?.message).toMatch(

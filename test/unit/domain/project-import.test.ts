@@ -35,7 +35,7 @@ describe('the import template', () => {
   it('reads back a file written from its header (the example row left out)', () => {
     const csv = importTemplateCsv(referenceChain);
     const result = planImport(referenceChain, parseCsv(csv), TODAY);
-    expect(result).toEqual({ rows: 0, projects: [], problems: [] });
+    expect(result).toMatchObject({ rows: 0, projects: [], problems: [] });
   });
 });
 
