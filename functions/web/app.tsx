@@ -9,6 +9,7 @@ import { adminPages } from './pages/admin.js';
 import { agentPages } from './pages/agent.js';
 import { batchPages } from './pages/batches.js';
 import { complaintPages } from './pages/complaints.js';
+import { importPages } from './pages/imports.js';
 import { inboxPages } from './pages/inbox.js';
 import { leaderPages } from './pages/leader.js';
 import { meetingPages } from './pages/meetings.js';
@@ -94,6 +95,7 @@ export function webRoutes(deps: ApiDeps): WebApp {
   complaintPages(app, deps);
   batchPages(app, deps);
   adminPages(app, deps);
+  importPages(app, deps);
 
   // A refusal or a database outage on a page: a page that says so, with the status (never internals).
   app.onError(async (error, c) => {

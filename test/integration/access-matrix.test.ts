@@ -440,14 +440,17 @@ const MATRIX: Record<string, Case[]> = {
     { target: () => ({ path: '/exports/approvals.csv?limit=5' }), own: EXPORTERS, foreign: EXPORTERS },
   ],
   'GET /imports/template.csv': [admin(() => ({ path: '/imports/template.csv' }))],
-  // an unpublished chain: a 400 for the admin, nothing written
+  // a file without the template's columns: its problems for the admin, nothing written
   'POST /imports/projects': [
-    admin(() => ({ path: '/imports/projects', body: { chainId: 'nope', fileName: 'x.csv', csv: 'x' } })),
+    admin(() => ({
+      path: '/imports/projects',
+      body: { chainId: 'industrial-enterprise', fileName: 'x.csv', csv: 'x' },
+    })),
   ],
   'POST /imports/projects/dry-run': [
     admin(() => ({
       path: '/imports/projects/dry-run',
-      body: { chainId: 'nope', fileName: 'x.csv', csv: 'x' },
+      body: { chainId: 'industrial-enterprise', fileName: 'x.csv', csv: 'x' },
     })),
   ],
   'POST /admin/reports/weekly': [

@@ -212,6 +212,34 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     expect(await allEvents(api, projectId)).toEqual(eventsBefore);
   });
 
+  it('takes the file on the admin page: the dry run names the bad rows, in Chinese', async () => {
+    const signIn = await system.app.request('/sign-in', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ userId: 'admin', password: DEMO_PASSWORD, next: '' }).toString(),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const admin = await (await system.app.request('/app/admin', { headers: { cookie } })).text();
+    expect(admin).toContain('href="/app/admin/imports"');
+    const form = new FormData();
+    form.set('chainId', 'industrial-enterprise');
+    form.set('graceDays', '2');
+    form.set('action', 'dry-run');
+    form.set('file', new File([csv], '在办项目.csv', { type: 'text/csv' }));
+    const res = await system.app.request('/app/admin/imports', {
+      method: 'POST',
+      headers: { cookie, origin: ORIGIN },
+      body: form,
+    });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('试导入结果（未写入）');
+    expect(html).toContain('代办员账号 agent-nobody 不存在或不是代办员');
+    expect(html).toContain('此前已导入');
+    // without a sign-in: sent to sign in
+    expect((await system.app.request('/app/admin/imports')).status).toBe(303);
+  });
+
   it('refuses an officer, an agent and an investor (403)', async () => {
     for (const who of ['officer-env', 'agent-wang', 'investor-jinling']) {
       expect((await api.post('/imports/projects', who, request)).status).toBe(403);
