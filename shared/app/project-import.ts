@@ -9,6 +9,7 @@ import { chinaDate, startOfChinaDay } from '../domain/working-days.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import type { AppContext } from './context.js';
 import { buildImport, writeImport } from './project-import-build.js';
+import { rowsOfXlsx } from './project-import-xlsx.js';
 
 /**
  * Projects in flight imported (在办项目导入): a district's projects already half-way through their approvals, on
@@ -25,7 +26,9 @@ export type ImportRequest = {
   /** the chain version the file was filled in for (absent: the latest) */
   chainVersion?: number;
   fileName: string;
-  csv: string;
+  /** the file: CSV text, or an .xlsx workbook (its first sheet) */
+  csv?: string;
+  xlsx?: Uint8Array;
   /** working days after the import before the SLA sweep looks at an open step (lights, deemed approval) */
   graceDays?: number;
 };
@@ -90,6 +93,23 @@ export async function importTemplateChain(
 
 type Checked = { project: ImportedProject; projectId: string; already?: Project };
 
+/** The rows of the file, CSV or .xlsx. */
+function rowsOf(request: Pick<ImportRequest, 'csv' | 'xlsx'>): string[][] {
+  if (request.xlsx) {
+    try {
+      return rowsOfXlsx(request.xlsx);
+    } catch (error) {
+      throw new InvalidInputError(
+        'IMPORT.XLSX',
+        `the file cannot be read as an .xlsx workbook (无法读取 Excel 文件): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  if (request.csv === undefined)
+    throw new InvalidInputError('IMPORT.NO_FILE', 'no file to import: give csv or xlsx');
+  return parseCsv(request.csv);
+}
+
 /** At most this many rows are checked or written at once (each row is a few reads, or one transaction). */
 const ROWS_AT_ONCE = 8;
 
@@ -97,10 +117,10 @@ const ROWS_AT_ONCE = 8;
 async function check(
   ctx: AppContext,
   chain: Chain,
-  csv: string,
+  request: Pick<ImportRequest, 'csv' | 'xlsx'>,
 ): Promise<{ rows: number; problems: ImportProblem[]; ready: Checked[] }> {
   const today = chinaDate(ctx.clock.now());
-  const plan = planImport(chain, parseCsv(csv), today);
+  const plan = planImport(chain, rowsOf(request), today);
   const problems = [...plan.problems];
   const agents = new Map<string, Promise<boolean>>();
   const isAgent = (agentId: string): Promise<boolean> => {
@@ -183,7 +203,7 @@ export async function importProjects(
   const graceDays = request.graceDays ?? DEFAULT_IMPORT_GRACE_DAYS;
   const today = chinaDate(ctx.clock.now());
   const holdUntil = startOfChinaDay(ctx.calendar.addWorkingDays(today, graceDays).date);
-  const { rows, problems, ready } = await check(ctx, chain, request.csv);
+  const { rows, problems, ready } = await check(ctx, chain, request);
   const limit = concurrencyLimit(ROWS_AT_ONCE);
   const done = await Promise.all(
     ready.map((entry) =>

@@ -80,17 +80,24 @@ export function templateHeader(chain: Chain): Array<{ key: string; label: string
 }
 
 /**
- * The template as a CSV file Excel opens with its Chinese intact (UTF-8 with a byte-order mark, CRLF, every field
- * quoted): the header, then one example row showing the forms the cells take (dates YYYY-MM-DD; status 未开始 /
- * 审查中 / 已办结 / 不适用; outcome 批准); delete it before filling in.
+ * The template's rows: the header, then one example row showing the forms the cells take (dates YYYY-MM-DD; status
+ * 未开始 / 审查中 / 已办结 / 不适用; outcome 批准); the import skips it, and it may be deleted.
  */
-export function importTemplateCsv(chain: Chain): string {
+export function importTemplateRows(chain: Chain): string[][] {
   const header = templateHeader(chain);
   const example = header.map(({ key }) => {
     if (key === 'project_code') return '示例：删除此行 (example: delete this row)';
+    if (key.endsWith('.status')) return '未开始';
     return '';
   });
-  return `\uFEFF${[header.map((h) => h.label), example].map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return [header.map((h) => h.label), example];
+}
+
+/** The template as a CSV file Excel opens with its Chinese intact (UTF-8 with a byte-order mark, CRLF, every field quoted). */
+export function importTemplateCsv(chain: Chain): string {
+  return `\uFEFF${importTemplateRows(chain)
+    .map((fields) => fields.map(csvField).join(','))
+    .join('\r\n')}\r\n`;
 }
 
 /** The key a header cell names: the bracketed key at its end, or the whole cell (a file written with keys only). */

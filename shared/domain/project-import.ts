@@ -69,8 +69,13 @@ export type ImportPlan = {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** A date cell as YYYY-MM-DD (also 2025/3/7 and 2025.3.7), or undefined when it is no date. */
+/** A date cell as YYYY-MM-DD (also 2025/3/7, 2025.3.7, 2025年3月7日 and a spreadsheet's day number), or undefined. */
 export function importDate(cell: string): string | undefined {
+  // a date a spreadsheet stored as its day number (days since 1899-12-30)
+  if (/^\d{5}(\.\d+)?$/.test(cell.trim())) {
+    const day = new Date(Date.UTC(1899, 11, 30) + Math.floor(Number(cell)) * 86_400_000);
+    return day.toISOString().slice(0, 10);
+  }
   const parts = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(cell.trim());
   if (!parts) return undefined;
   const [, y = '', m = '', d = ''] = parts;

@@ -440,6 +440,7 @@ const MATRIX: Record<string, Case[]> = {
     { target: () => ({ path: '/exports/approvals.csv?limit=5' }), own: EXPORTERS, foreign: EXPORTERS },
   ],
   'GET /imports/template.csv': [admin(() => ({ path: '/imports/template.csv' }))],
+  'GET /imports/template.xlsx': [admin(() => ({ path: '/imports/template.xlsx' }))],
   // a file without the template's columns: its problems for the admin, nothing written
   'POST /imports/projects': [
     admin(() => ({

@@ -3,6 +3,7 @@ import { DEMO_PASSWORD } from '../../infra/local/installation.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
+import { rowsOfXlsx, xlsxOfRows } from '../../shared/app/project-import-xlsx.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
 import { rowsToCsv, templateHeader } from '../../shared/domain/project-import-csv.js';
 import { sampleImportRows } from '../../shared/domain/project-import-sample.js';
@@ -99,6 +100,28 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     expect(res.body.results.map((r) => [r.row, r.outcome])).toEqual(good.map((row) => [row, 'ready']));
     for (const r of res.body.results)
       expect((await api.get(`/projects/${r.projectId}`, 'admin')).status).toBe(404);
+  });
+
+  it('takes the same file as an .xlsx workbook: the template downloads as one, and the dry run names the same rows', async () => {
+    const signedIn = await system.app.request('/auth/dev-token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'admin' }),
+    });
+    const { token } = (await signedIn.json()) as { token: string };
+    const template = await system.app.request('/imports/template.xlsx', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(template.status).toBe(200);
+    const header = rowsOfXlsx(new Uint8Array(await template.arrayBuffer()))[0];
+    expect(header?.[0]).toBe('项目代码 [project_code]');
+    const workbook = xlsxOfRows([keys, ...rows.map((row) => keys.map((key) => row[key] ?? ''))]);
+    const xlsxBase64 = Buffer.from(workbook).toString('base64');
+    const { csv: _csv, ...rest } = request;
+    const res = await api.post<Report>('/imports/projects/dry-run', 'admin', { ...rest, xlsxBase64 });
+    expect(res.status).toBe(200);
+    expect([...new Set(res.body.problems.map((p) => p.row))].sort((a, b) => a - b)).toEqual(bad);
+    expect(res.body.results.map((r) => r.row)).toEqual(good);
   });
 
   it('imports the good rows, each on its stage with its history recorded as imported', async () => {

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { importProjects, importTemplateChain } from '../../../shared/app/project-import.js';
-import { importTemplateCsv } from '../../../shared/domain/project-import-csv.js';
+import { xlsxOfRows } from '../../../shared/app/project-import-xlsx.js';
+import { importTemplateCsv, importTemplateRows } from '../../../shared/domain/project-import-csv.js';
 import type { ApiDeps, ApiEnv } from '../env.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, json } from '../openapi.js';
@@ -19,11 +20,23 @@ export const ImportRequestSchema = z
     /** the uploaded file's name: recorded with each imported project's history */
     fileName: z.string().trim().min(1).max(200),
     /** the file's text: the template (GET /imports/template.csv) filled in, one row per project */
-    csv: z.string().min(1),
+    csv: z.string().min(1).optional(),
+    /** or the .xlsx template (GET /imports/template.xlsx) filled in, base64-encoded */
+    xlsxBase64: z.string().min(1).max(400_000).base64().optional(),
     /** working days after the import before the SLA sweep looks at an open step (default 5) */
     graceDays: z.number().int().min(0).max(60).optional(),
   })
+  .refine(
+    (r) => (r.csv === undefined) !== (r.xlsxBase64 === undefined),
+    'give the file as csv or as xlsxBase64 (one of them)',
+  )
   .openapi('ImportRequest');
+
+/** The use case's request: an .xlsx decoded. */
+const fileOf = ({ xlsxBase64, ...rest }: z.infer<typeof ImportRequestSchema>) => ({
+  ...rest,
+  ...(xlsxBase64 ? { xlsx: new Uint8Array(Buffer.from(xlsxBase64, 'base64')) } : {}),
+});
 
 const ProblemSchema = z.object({
   row: z.number().int(),
@@ -99,6 +112,40 @@ export function importRoutes(deps: ApiDeps) {
     },
   );
 
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/imports/template.xlsx',
+      security: bearer,
+      request: {
+        query: z.strictObject({
+          chainId: ChainIdSchema.default('industrial-enterprise'),
+          version: z.coerce.number().int().min(1).max(1_000_000).optional(),
+        }),
+      },
+      responses: {
+        200: {
+          description:
+            'the same template as an .xlsx workbook (one sheet, every cell text, so codes and dates stay as typed)',
+          content: {
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+              schema: z.string().openapi({ format: 'binary' }),
+            },
+          },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { chainId, version } = c.req.valid('query');
+      const chain = await importTemplateChain(ctx, c.get('principal'), chainId, version);
+      return c.body(xlsxOfRows(importTemplateRows(chain), '在办项目导入'), 200, {
+        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'Content-Disposition': `attachment; filename="import-${chain.id}-v${chain.version}.xlsx"`,
+      }) as never;
+    },
+  );
+
   const report = (dryRun: boolean) =>
     json(
       dryRun
@@ -120,7 +167,7 @@ export function importRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const dryRun = c.req.valid('query').dryRun === 'true';
-      const result = await importProjects(ctx, c.get('principal'), c.req.valid('json'), { dryRun });
+      const result = await importProjects(ctx, c.get('principal'), fileOf(c.req.valid('json')), { dryRun });
       return c.json(result, 200);
     },
   );
@@ -134,7 +181,9 @@ export function importRoutes(deps: ApiDeps) {
       responses: { 200: report(true), ...errorResponses },
     }),
     async (c) => {
-      const result = await importProjects(ctx, c.get('principal'), c.req.valid('json'), { dryRun: true });
+      const result = await importProjects(ctx, c.get('principal'), fileOf(c.req.valid('json')), {
+        dryRun: true,
+      });
       return c.json(result, 200);
     },
   );

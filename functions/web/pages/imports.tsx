@@ -36,7 +36,8 @@ export function importPages(app: WebApp, deps: ApiDeps): void {
               <li>
                 <a href={`/imports/template.csv?chainId=${chain.id}&version=${chain.version}`}>
                   {chain.name} {t(`第${chain.version}版`, `version ${chain.version}`)} (CSV)
-                </a>
+                </a>{' '}
+                <a href={`/imports/template.xlsx?chainId=${chain.id}&version=${chain.version}`}>(XLSX)</a>
               </li>
             ))}
           </ul>
@@ -52,8 +53,8 @@ export function importPages(app: WebApp, deps: ApiDeps): void {
                 </option>
               ))}
             </select>
-            <label for="imp-file">{t('导入文件（CSV，UTF-8）', 'Import file (CSV, UTF-8)')}</label>
-            <input type="file" id="imp-file" name="file" accept=".csv,text/csv" required />
+            <label for="imp-file">{t('导入文件（CSV 或 XLSX）', 'Import file (CSV or XLSX)')}</label>
+            <input type="file" id="imp-file" name="file" accept=".csv,.xlsx,text/csv" required />
             <label for="imp-grace">
               {t(
                 '宽限期（工作日）：在此之前不亮灯督办、不超时默认',
@@ -101,7 +102,9 @@ export function importPages(app: WebApp, deps: ApiDeps): void {
         {
           chainId: typeof body.chainId === 'string' ? body.chainId : 'industrial-enterprise',
           fileName: file.name.slice(0, 200) || 'import.csv',
-          csv: await file.text(),
+          ...(/\.xlsx$/i.test(file.name)
+            ? { xlsx: new Uint8Array(await file.arrayBuffer()) }
+            : { csv: await file.text() }),
           graceDays,
         },
         { dryRun: body.action !== 'import' },
