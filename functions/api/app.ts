@@ -27,6 +27,8 @@ import { workRoutes } from './routes/work.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** The largest file of projects in flight imported in one request (POST /imports/projects, the import page). */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /**
  * Builds the Daiban HTTP API. The same app serves the Lambda (hono/aws-lambda) and the local runtime
@@ -40,22 +42,27 @@ export function createApp(deps: ApiDeps) {
   // Every answer, page or JSON, refusal or not: a strict Content-Security-Policy, never framed, no sniffing.
   app.use('*', securityHeaders());
 
-  // No request body is bigger than this: a larger one is refused before it is read.
-  app.use(
-    '*',
+  // No request body is bigger than this: a larger one is refused before it is read. A file of projects in flight
+  // (a few hundred rows of a few KB each) may be larger, up to MAX_IMPORT_BYTES.
+  const limitOf = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: (c) =>
         c.json(
           {
             error: {
               code: 'REQUEST.TOO_LARGE',
-              message: `the request body is over ${MAX_BODY_BYTES / 1024} KB`,
+              message: `the request body is over ${maxSize / 1024} KB`,
             },
           },
           413,
         ),
-    }),
+    });
+  const bodyLimits = { usual: limitOf(MAX_BODY_BYTES), imports: limitOf(MAX_IMPORT_BYTES) };
+  app.use('*', (c, next) =>
+    (c.req.path.startsWith('/imports/') || c.req.path === '/app/admin/imports'
+      ? bodyLimits.imports
+      : bodyLimits.usual)(c, next),
   );
   // A query field on a route that takes none is a mistake, refused as unknown fields are everywhere else.
   let withoutQuery: Array<{ pattern: RegExp; path: string }> | undefined;

@@ -263,6 +263,20 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     expect((await system.app.request('/app/admin/imports')).status).toBe(303);
   });
 
+  it('takes a file of a few hundred projects, over the usual body limit, in one request', async () => {
+    const many = sampleImportRows(referenceChain, {
+      count: 150,
+      today: '2026-12-07',
+      agentId: 'agent-wang',
+      firstSerial: 60_000,
+    });
+    const big = rowsToCsv(keys, many);
+    expect(big.length).toBeGreaterThan(256 * 1024);
+    const res = await api.post<Report>('/imports/projects/dry-run', 'admin', { ...request, csv: big });
+    expect(res.status).toBe(200);
+    expect(res.body.results).toHaveLength(150);
+  });
+
   it('refuses an officer, an agent and an investor (403)', async () => {
     for (const who of ['officer-env', 'agent-wang', 'investor-jinling']) {
       expect((await api.post('/imports/projects', who, request)).status).toBe(403);

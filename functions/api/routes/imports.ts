@@ -20,9 +20,9 @@ export const ImportRequestSchema = z
     /** the uploaded file's name: recorded with each imported project's history */
     fileName: z.string().trim().min(1).max(200),
     /** the file's text: the template (GET /imports/template.csv) filled in, one row per project */
-    csv: z.string().min(1).optional(),
+    csv: z.string().min(1).max(5_000_000).optional(),
     /** or the .xlsx template (GET /imports/template.xlsx) filled in, base64-encoded */
-    xlsxBase64: z.string().min(1).max(400_000).base64().optional(),
+    xlsxBase64: z.string().min(1).max(5_000_000).base64().optional(),
     /** working days after the import before the SLA sweep looks at an open step (default 5) */
     graceDays: z.number().int().min(0).max(60).optional(),
   })
