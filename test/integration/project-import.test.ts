@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../infra/local/installation.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
+import { loadState } from '../../shared/app/load.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { rowsOfXlsx, xlsxOfRows } from '../../shared/app/project-import-xlsx.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
 import { rowsToCsv, templateHeader } from '../../shared/domain/project-import-csv.js';
 import { sampleImportRows } from '../../shared/domain/project-import-sample.js';
+import { brokenInvariants } from '../../shared/domain/project-invariants.js';
 import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
 import { projectRegistration } from '../support/fixtures.js';
@@ -131,6 +133,7 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     expect(res.body.results.map((r) => r.row)).toEqual(good);
     await system.engine.settled();
     for (const result of res.body.results) {
+      expect(brokenInvariants(await loadState(system.ctx, result.projectId))).toEqual([]);
       const project = (await api.get(`/projects/${result.projectId}`, 'admin')).body;
       expect(project.project.status).toBe(result.status);
       expect(project.project.currentStageIndex).toBe(Math.min(result.stageIndex, 3));
