@@ -43,7 +43,10 @@ function columnIndex(letters: string): number {
 }
 
 /** A workbook of one sheet named `sheetName` holding these rows. */
-export function xlsxOfRows(rows: readonly (readonly string[])[], sheetName = 'Sheet1'): Uint8Array<ArrayBuffer> {
+export function xlsxOfRows(
+  rows: readonly (readonly string[])[],
+  sheetName = 'Sheet1',
+): Uint8Array<ArrayBuffer> {
   const sheetRows = rows
     .map((cells, r) => {
       const xml = cells
