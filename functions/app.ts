@@ -12,6 +12,7 @@ import { batchRoutes } from './api/routes/batches.js';
 import { chainRoutes } from './api/routes/chains.js';
 import { complaintRoutes } from './api/routes/complaints.js';
 import { exportRoutes } from './api/routes/exports.js';
+import { importRoutes } from './api/routes/imports.js';
 import { meetingRoutes } from './api/routes/meetings.js';
 import { progressRoutes } from './api/routes/progress.js';
 import { projectRoutes } from './api/routes/projects.js';
@@ -27,6 +28,8 @@ import { securityHeaders } from './web/security-headers.js';
 
 /** The largest request body the API reads (a registration or a chain version is well under it). */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** The largest file of projects in flight imported in one request (POST /imports/projects, the import page). */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /**
  * Builds the Daiban HTTP app, the one place that mounts both the JSON API (functions/api) and the pages
@@ -42,13 +45,18 @@ export function createApp(deps: ApiDeps) {
   // Every answer, page or JSON, refusal or not: a strict Content-Security-Policy, never framed, no sniffing.
   app.use('*', securityHeaders());
 
-  // No request body is bigger than this: a larger one is refused before it is read.
-  app.use(
-    '*',
+  // No request body is bigger than this: a larger one is refused before it is read. A file of projects in flight
+  // (a few hundred rows of a few KB each) may be larger, up to MAX_IMPORT_BYTES.
+  const limitOf = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => refuse(c, 'REQUEST.TOO_LARGE', `the request body is over ${MAX_BODY_BYTES / 1024} KB`),
-    }),
+      maxSize,
+      onError: (c) => refuse(c, 'REQUEST.TOO_LARGE', `the request body is over ${maxSize / 1024} KB`),
+    });
+  const bodyLimits = { usual: limitOf(MAX_BODY_BYTES), imports: limitOf(MAX_IMPORT_BYTES) };
+  app.use('*', (c, next) =>
+    (c.req.path.startsWith('/imports/') || c.req.path === '/app/admin/imports'
+      ? bodyLimits.imports
+      : bodyLimits.usual)(c, next),
   );
   // A query field on a route that takes none is a mistake, refused as unknown fields are everywhere else.
   let withoutQuery: Array<{ pattern: RegExp; path: string }> | undefined;
@@ -90,6 +98,7 @@ export function createApp(deps: ApiDeps) {
     '/complaints/*',
     '/batches/*',
     '/exports/*',
+    '/imports/*',
   ]) {
     app.use(path, authenticated);
   }
@@ -131,6 +140,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', workRoutes(deps));
   // before the weekly reports: /reports/weekly/feed.json is not a week
   app.route('/', exportRoutes(deps));
+  app.route('/', importRoutes(deps));
   app.route('/', weeklyReportRoutes(deps));
   app.route('/', webRoutes(deps));
 

@@ -11,6 +11,7 @@ import { agentPages } from './pages/agent.js';
 import { batchPages } from './pages/batches.js';
 import { chainAuthoringPages } from './pages/chain-authoring.js';
 import { complaintPages } from './pages/complaints.js';
+import { importPages } from './pages/imports.js';
 import { inboxPages } from './pages/inbox.js';
 import { leaderPages } from './pages/leader.js';
 import { meetingPages } from './pages/meetings.js';
@@ -103,6 +104,7 @@ export function webRoutes(deps: ApiDeps): WebApp {
   batchPages(app, deps);
   adminPages(app, deps);
   chainAuthoringPages(app, deps);
+  importPages(app, deps);
 
   // A page address that is no page (an old bookmark, a form's address opened as a page): a page that says so.
   app.get('/app/*', (c) => {

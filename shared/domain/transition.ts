@@ -9,6 +9,8 @@ import { type ItemTokens, itemKey, type Project, type ProjectStep } from './proj
 /** Event types on a project's timeline (痕迹管理). */
 export type ProjectEventType =
   | 'project_created'
+  | 'project_imported'
+  | 'step_imported'
   | 'agent_reassigned'
   | 'project_code_assigned'
   | 'step_opened'

@@ -441,6 +441,21 @@ const MATRIX: Record<string, Case[]> = {
   'GET /exports/approvals.csv': [
     { target: () => ({ path: '/exports/approvals.csv?limit=5' }), own: EXPORTERS, foreign: EXPORTERS },
   ],
+  'GET /imports/template.csv': [admin(() => ({ path: '/imports/template.csv' }))],
+  'GET /imports/template.xlsx': [admin(() => ({ path: '/imports/template.xlsx' }))],
+  // a file without the template's columns: its problems for the admin, nothing written
+  'POST /imports/projects': [
+    admin(() => ({
+      path: '/imports/projects',
+      body: { chainId: 'industrial-enterprise', fileName: 'x.csv', csv: 'x' },
+    })),
+  ],
+  'POST /imports/projects/dry-run': [
+    admin(() => ({
+      path: '/imports/projects/dry-run',
+      body: { chainId: 'industrial-enterprise', fileName: 'x.csv', csv: 'x' },
+    })),
+  ],
   'POST /admin/reports/weekly': [
     // a week that has not begun: a 400 for the admin, nothing written
     admin(() => ({ path: '/admin/reports/weekly', body: { week: '2099-W01' } })),

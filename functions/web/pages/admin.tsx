@@ -243,6 +243,9 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
         <p>
           <a href="/app/reports/weekly">{t('周报（生成与查看）', 'Weekly reports (generate and read)')}</a>
         </p>
+        <p>
+          <a href="/app/admin/imports">{t('在办项目导入', 'Import projects in flight')}</a>
+        </p>
       </Layout>,
       status ?? 200,
     );

@@ -1,0 +1,192 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { importProjects, importTemplateChain } from '../../../shared/app/project-import.js';
+import { xlsxOfRows } from '../../../shared/app/project-import-xlsx.js';
+import { importTemplateCsv, importTemplateRows } from '../../../shared/domain/project-import-csv.js';
+import type { ApiDeps, ApiEnv } from '../../http/env.js';
+import { validationHook } from '../errors.js';
+import { bearer, errorResponses, json } from '../openapi.js';
+
+const ChainIdSchema = z
+  .string()
+  .min(1)
+  .max(60)
+  .regex(/^[a-z0-9-]+$/, 'a chain id is lower-case letters, digits and -');
+
+export const ImportRequestSchema = z
+  .strictObject({
+    chainId: ChainIdSchema,
+    /** the chain version the file was filled in for (absent: the latest) */
+    chainVersion: z.number().int().min(1).max(1_000_000).optional(),
+    /** the uploaded file's name: recorded with each imported project's history */
+    fileName: z.string().trim().min(1).max(200),
+    /** the file's text: the template (GET /imports/template.csv) filled in, one row per project */
+    csv: z.string().min(1).max(5_000_000).optional(),
+    /** or the .xlsx template (GET /imports/template.xlsx) filled in, base64-encoded */
+    xlsxBase64: z.string().min(1).max(5_000_000).base64().optional(),
+    /** working days after the import before the SLA sweep looks at an open step (default 5) */
+    graceDays: z.number().int().min(0).max(60).optional(),
+  })
+  .refine(
+    (r) => (r.csv === undefined) !== (r.xlsxBase64 === undefined),
+    'give the file as csv or as xlsxBase64 (one of them)',
+  )
+  .openapi('ImportRequest');
+
+/** The use case's request: an .xlsx decoded. */
+const fileOf = ({ xlsxBase64, ...rest }: z.infer<typeof ImportRequestSchema>) => ({
+  ...rest,
+  ...(xlsxBase64 ? { xlsx: new Uint8Array(Buffer.from(xlsxBase64, 'base64')) } : {}),
+});
+
+const ProblemSchema = z.object({
+  row: z.number().int(),
+  column: z.string().optional(),
+  cell: z.string().optional(),
+  code: z.string(),
+  message: z.string(),
+  messageEn: z.string(),
+});
+
+export const ImportReportSchema = z
+  .object({
+    chain: z.string(),
+    fileName: z.string(),
+    dryRun: z.boolean(),
+    rows: z.number().int(),
+    problems: z.array(ProblemSchema),
+    results: z.array(
+      z.object({
+        row: z.number().int(),
+        projectCode: z.string(),
+        projectId: z.string(),
+        outcome: z.enum(['ready', 'imported', 'already_imported']),
+        stageIndex: z.number().int(),
+        status: z.string(),
+      }),
+    ),
+    imported: z.number().int(),
+    alreadyImported: z.number().int(),
+    holdUntil: z.string(),
+  })
+  .openapi('ImportReport');
+
+const DryRunQuery = z.strictObject({
+  dryRun: z.enum(['true', 'false']).optional(),
+});
+
+/**
+ * Projects in flight imported (在办项目导入), for admins: the template of a chain version, a dry run that names every
+ * problem by row and cell and writes nothing, and the import.
+ */
+export function importRoutes(deps: ApiDeps) {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const { ctx } = deps;
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/imports/template.csv',
+      security: bearer,
+      request: {
+        query: z.strictObject({
+          chainId: ChainIdSchema.default('industrial-enterprise'),
+          version: z.coerce.number().int().min(1).max(1_000_000).optional(),
+        }),
+      },
+      responses: {
+        200: {
+          description:
+            'the import template of a chain version: UTF-8 CSV with a byte-order mark, one row per project; each header cell is a Chinese label and its machine key in brackets (`项目代码 [project_code]`, `16 …·受理日期 [step.16.accepted]`); per step: status (未开始/审查中/已办结/不适用), submitted, accepted and decided dates (YYYY-MM-DD), outcome (批准), document number and date',
+          content: { 'text/csv': { schema: z.string() } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { chainId, version } = c.req.valid('query');
+      const chain = await importTemplateChain(ctx, c.get('principal'), chainId, version);
+      return c.body(importTemplateCsv(chain), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="import-${chain.id}-v${chain.version}.csv"`,
+      });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/imports/template.xlsx',
+      security: bearer,
+      request: {
+        query: z.strictObject({
+          chainId: ChainIdSchema.default('industrial-enterprise'),
+          version: z.coerce.number().int().min(1).max(1_000_000).optional(),
+        }),
+      },
+      responses: {
+        200: {
+          description:
+            'the same template as an .xlsx workbook (one sheet, every cell text, so codes and dates stay as typed)',
+          content: {
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+              schema: z.string().openapi({ format: 'binary' }),
+            },
+          },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { chainId, version } = c.req.valid('query');
+      const chain = await importTemplateChain(ctx, c.get('principal'), chainId, version);
+      return c.body(xlsxOfRows(importTemplateRows(chain), '在办项目导入'), 200, {
+        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'Content-Disposition': `attachment; filename="import-${chain.id}-v${chain.version}.xlsx"`,
+      }) as never;
+    },
+  );
+
+  const report = (dryRun: boolean) =>
+    json(
+      dryRun
+        ? 'the dry run: every problem by row and cell (Chinese and English), the rows ready to import; nothing written'
+        : 'the import: rows imported (one transaction each), rows already imported before (a re-import changes nothing), rows left out for their problems',
+      ImportReportSchema,
+    );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/imports/projects',
+      security: bearer,
+      request: {
+        query: DryRunQuery,
+        body: { required: true, content: { 'application/json': { schema: ImportRequestSchema } } },
+      },
+      responses: { 200: report(false), ...errorResponses },
+    }),
+    async (c) => {
+      const dryRun = c.req.valid('query').dryRun === 'true';
+      const result = await importProjects(ctx, c.get('principal'), fileOf(c.req.valid('json')), { dryRun });
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/imports/projects/dry-run',
+      security: bearer,
+      request: { body: { required: true, content: { 'application/json': { schema: ImportRequestSchema } } } },
+      responses: { 200: report(true), ...errorResponses },
+    }),
+    async (c) => {
+      const result = await importProjects(ctx, c.get('principal'), fileOf(c.req.valid('json')), {
+        dryRun: true,
+      });
+      return c.json(result, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,203 @@
+import { type ImportReport, importProjects } from '../../../shared/app/project-import.js';
+import { assertAllowed } from '../../../shared/domain/access-policy.js';
+import { InvalidInputError } from '../../../shared/domain/errors.js';
+import type { ApiDeps } from '../../http/env.js';
+import { Layout, Scroll } from '../layout.js';
+import { type RefusalStatus, refusalOf } from '../session.js';
+import { render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+
+/**
+ * 在办项目导入 (projects in flight imported), for admins: download the template of a chain version, upload the filled
+ * file, see the dry run (every problem by row and cell, nothing written), then import. The same use case as
+ * POST /imports/projects.
+ */
+export function importPages(app: WebApp, deps: ApiDeps): void {
+  const { ctx } = deps;
+
+  const importPage = async (c: WebContext, report?: ImportReport, error?: string, status?: RefusalStatus) => {
+    const page = c.get('page');
+    const { t } = page;
+    const principal = requireRole(c, ['admin']);
+    assertAllowed(principal, 'admin.operate');
+    const chains = await ctx.store.listChains();
+    return render(
+      c,
+      <Layout ctx={page} title={t('在办项目导入', 'Import projects in flight')} error={error}>
+        <section class="card" aria-labelledby="tpl-h">
+          <h2 id="tpl-h">{t('1. 下载模板', '1. Download the template')}</h2>
+          <p>
+            {t(
+              '每行一个项目；每个步骤填写状态（未开始、审查中、已办结、不适用）、提交/受理/办结日期（YYYY-MM-DD）、结果（批准）、批文文号和日期。',
+              'One row per project; per step its status (pending, in review, decided, not applicable), submitted/accepted/decided dates (YYYY-MM-DD), outcome (approved), document number and date.',
+            )}
+          </p>
+          <ul>
+            {chains.map((chain) => (
+              <li>
+                <a href={`/imports/template.csv?chainId=${chain.id}&version=${chain.version}`}>
+                  {chain.name} {t(`第${chain.version}版`, `version ${chain.version}`)} (CSV)
+                </a>{' '}
+                <a href={`/imports/template.xlsx?chainId=${chain.id}&version=${chain.version}`}>(XLSX)</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section class="card" aria-labelledby="up-h">
+          <h2 id="up-h">{t('2. 上传并试导入', '2. Upload and dry-run')}</h2>
+          <form method="post" action="/app/admin/imports" enctype="multipart/form-data">
+            <label for="imp-chain">{t('审批流程', 'Approval chain')}</label>
+            <select id="imp-chain" name="chainId">
+              {chains.map((chain) => (
+                <option value={chain.id} selected={report?.chain.startsWith(`${chain.id}@`)}>
+                  {chain.name}
+                </option>
+              ))}
+            </select>
+            <label for="imp-file">{t('导入文件（CSV 或 XLSX）', 'Import file (CSV or XLSX)')}</label>
+            <input type="file" id="imp-file" name="file" accept=".csv,.xlsx,text/csv" required />
+            <label for="imp-grace">
+              {t(
+                '宽限期（工作日）：在此之前不亮灯督办、不超时默认',
+                'Grace (working days): no SLA action on open steps before it ends',
+              )}
+            </label>
+            <input type="number" id="imp-grace" name="graceDays" min="0" max="60" value="5" />
+            <button type="submit" name="action" value="dry-run">
+              {t('试导入（不写入）', 'Dry run (writes nothing)')}
+            </button>{' '}
+            <button type="submit" name="action" value="import">
+              {t('3. 导入', '3. Import')}
+            </button>
+          </form>
+        </section>
+        {report ? <ReportSection report={report} t={t} /> : null}
+      </Layout>,
+      status ?? 200,
+    );
+  };
+
+  app.get('/app/admin/imports', (c) => importPage(c));
+
+  app.post('/app/admin/imports', async (c) => {
+    const principal = requireRole(c, ['admin']);
+    const { t } = c.get('page');
+    try {
+      const body = await c.req.parseBody();
+      const file = body.file;
+      if (!(file instanceof File) || file.size === 0) {
+        throw new InvalidInputError('IMPORT.NO_FILE', t('请选择要导入的文件', 'choose the file to import'));
+      }
+      const graceDays = Number(
+        typeof body.graceDays === 'string' && body.graceDays !== '' ? body.graceDays : 5,
+      );
+      if (!Number.isInteger(graceDays) || graceDays < 0 || graceDays > 60) {
+        throw new InvalidInputError(
+          'IMPORT.GRACE',
+          t('宽限期须为 0 至 60 个工作日', 'the grace is 0 to 60 working days'),
+        );
+      }
+      const report = await importProjects(
+        ctx,
+        principal,
+        {
+          chainId: typeof body.chainId === 'string' ? body.chainId : 'industrial-enterprise',
+          fileName: file.name.slice(0, 200) || 'import.csv',
+          ...(/\.xlsx$/i.test(file.name)
+            ? { xlsx: new Uint8Array(await file.arrayBuffer()) }
+            : { csv: await file.text() }),
+          graceDays,
+        },
+        { dryRun: body.action !== 'import' },
+      );
+      return importPage(c, report);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      await c.get('recordRefusal')(error);
+      return importPage(c, undefined, refusal.message, refusal.status);
+    }
+  });
+}
+
+function ReportSection(props: { report: ImportReport; t: (zh: string, en: string) => string }) {
+  const { report, t } = props;
+  const ready = report.results.filter((r) => r.outcome === 'ready').length;
+  return (
+    <section class="card" aria-labelledby="rep-h">
+      <h2 id="rep-h">
+        {report.dryRun
+          ? t('试导入结果（未写入）', 'Dry run (nothing written)')
+          : t('导入结果', 'Import result')}
+      </h2>
+      <p>
+        {report.fileName} · {report.chain} · {t(`${report.rows} 行`, `${report.rows} rows`)} ·{' '}
+        {report.dryRun
+          ? t(`可导入 ${ready} 个`, `${ready} ready`)
+          : t(`已导入 ${report.imported} 个`, `${report.imported} imported`)}{' '}
+        · {t(`此前已导入 ${report.alreadyImported} 个`, `${report.alreadyImported} already imported`)} ·{' '}
+        {t(`问题 ${report.problems.length} 处`, `${report.problems.length} problems`)}
+      </p>
+      {report.problems.length > 0 ? (
+        <Scroll label={t('问题', 'Problems')}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('行', 'Row')}</th>
+                <th scope="col">{t('单元格', 'Cell')}</th>
+                <th scope="col">{t('问题', 'Problem')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.problems.map((p) => (
+                <tr>
+                  <td>{p.row}</td>
+                  <td>{p.cell ?? p.column ?? ''}</td>
+                  <td>
+                    {p.message}
+                    <br />
+                    <span class="muted">{p.messageEn}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
+      ) : null}
+      {report.results.length > 0 ? (
+        <Scroll label={t('项目', 'Projects')}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('行', 'Row')}</th>
+                <th scope="col">{t('项目代码', 'Project code')}</th>
+                <th scope="col">{t('阶段', 'Stage')}</th>
+                <th scope="col">{t('结果', 'Outcome')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.results.map((r) => (
+                <tr>
+                  <td>{r.row}</td>
+                  <td>
+                    {r.outcome === 'ready' ? (
+                      r.projectCode
+                    ) : (
+                      <a href={`/app/projects/${r.projectId}`}>{r.projectCode}</a>
+                    )}
+                  </td>
+                  <td>{r.status === 'completed' ? t('已办结', 'completed') : r.stageIndex + 1}</td>
+                  <td>
+                    {r.outcome === 'ready'
+                      ? t('可导入', 'ready')
+                      : r.outcome === 'imported'
+                        ? t('已导入', 'imported')
+                        : t('此前已导入', 'already imported')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,262 @@
+import { assertAllowed } from '../domain/access-policy.js';
+import { type Chain, chainKey } from '../domain/chain.js';
+import { ConflictError, InvalidInputError } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { Project } from '../domain/project.js';
+import { type ImportedProject, type ImportProblem, planImport } from '../domain/project-import.js';
+import { cellName, parseCsv } from '../domain/project-import-csv.js';
+import { chinaDate, startOfChinaDay } from '../domain/working-days.js';
+import { concurrencyLimit } from '../lib/concurrency-limit.js';
+import type { AppContext } from './context.js';
+import { buildImport, writeImport } from './project-import-build.js';
+import { rowsOfXlsx } from './project-import-xlsx.js';
+
+/**
+ * Projects in flight imported (在办项目导入): a district's projects already half-way through their approvals, on
+ * paper or in another system, each registered on its chain version mid-way. The whole file is checked first (the
+ * rules in shared/domain/project-import.ts, then what needs the table: the agent, the code); a dry run stops
+ * there and writes nothing. The import then writes each good row as one transaction (the project, its code, its
+ * items, an event per imported step naming who imported it from which file and row, the agent's assignment and
+ * the start of its execution at the stage it is in), so a project is never half there. Re-importing a row finds
+ * its project by its code (its id is derived from it) and reports it already imported.
+ */
+
+export type ImportRequest = {
+  chainId: string;
+  /** the chain version the file was filled in for (absent: the latest) */
+  chainVersion?: number;
+  fileName: string;
+  /** the file: CSV text, or an .xlsx workbook (its first sheet) */
+  csv?: string;
+  xlsx?: Uint8Array;
+  /** working days after the import before the SLA sweep looks at an open step (lights, deemed approval) */
+  graceDays?: number;
+};
+
+export type ImportRowResult = {
+  row: number;
+  projectCode: string;
+  projectId: string;
+  outcome: 'ready' | 'imported' | 'already_imported';
+  stageIndex: number;
+  status: Project['status'];
+};
+
+export type ImportReport = {
+  chain: string;
+  fileName: string;
+  dryRun: boolean;
+  rows: number;
+  problems: ImportProblem[];
+  results: ImportRowResult[];
+  /** rows imported now (0 on a dry run) */
+  imported: number;
+  alreadyImported: number;
+  /** the first instant the SLA sweep looks at the imported open steps */
+  holdUntil: string;
+};
+
+export const DEFAULT_IMPORT_GRACE_DAYS = 5;
+
+/** The id of an imported project: derived from its national code, so that a re-import finds it. */
+export const importedProjectId = (code: string): string => `imp-${code}`;
+
+async function chainOf(ctx: AppContext, request: ImportRequest): Promise<Chain> {
+  const chain =
+    request.chainVersion === undefined
+      ? await ctx.chains.latest(request.chainId)
+      : await ctx.store.getChain(request.chainId, request.chainVersion);
+  if (!chain) {
+    throw new InvalidInputError(
+      'IMPORT.UNKNOWN_CHAIN',
+      `chain ${request.chainId}${request.chainVersion === undefined ? '' : ` version ${request.chainVersion}`} is not published (流程不存在)`,
+    );
+  }
+  return chain;
+}
+
+/** The import template's chain version (for GET /imports/template.csv). */
+export async function importTemplateChain(
+  ctx: AppContext,
+  principal: Principal,
+  chainId: string,
+  version?: number,
+): Promise<Chain> {
+  assertAllowed(principal, 'admin.operate');
+  return chainOf(ctx, {
+    chainId,
+    ...(version === undefined ? {} : { chainVersion: version }),
+    fileName: '',
+    csv: '',
+  });
+}
+
+type Checked = { project: ImportedProject; projectId: string; already?: Project };
+
+/** The rows of the file, CSV or .xlsx. */
+function rowsOf(request: Pick<ImportRequest, 'csv' | 'xlsx'>): string[][] {
+  if (request.xlsx) {
+    try {
+      return rowsOfXlsx(request.xlsx);
+    } catch (error) {
+      throw new InvalidInputError(
+        'IMPORT.XLSX',
+        `the file cannot be read as an .xlsx workbook (无法读取 Excel 文件): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  if (request.csv === undefined)
+    throw new InvalidInputError('IMPORT.NO_FILE', 'no file to import: give csv or xlsx');
+  return parseCsv(request.csv);
+}
+
+/** At most this many rows are checked or written at once (each row is a few reads, or one transaction). */
+const ROWS_AT_ONCE = 8;
+
+/** Plans the file and checks what needs the table; nothing written. */
+async function check(
+  ctx: AppContext,
+  chain: Chain,
+  request: Pick<ImportRequest, 'csv' | 'xlsx'>,
+): Promise<{ rows: number; problems: ImportProblem[]; ready: Checked[] }> {
+  const today = chinaDate(ctx.clock.now());
+  const plan = planImport(chain, rowsOf(request), today);
+  const problems = [...plan.problems];
+  const agents = new Map<string, Promise<boolean>>();
+  const isAgent = (agentId: string): Promise<boolean> => {
+    let known = agents.get(agentId);
+    if (!known) {
+      known = ctx.store.getUser(agentId).then((user) => user?.role === 'agent');
+      agents.set(agentId, known);
+    }
+    return known;
+  };
+  const limit = concurrencyLimit(ROWS_AT_ONCE);
+  const checked = await Promise.all(
+    plan.projects.map((project) =>
+      limit(async (): Promise<Checked | ImportProblem> => {
+        const projectId = importedProjectId(project.projectCode);
+        const rowProblem = (column: string, code: string, message: string, messageEn: string) => {
+          const index = plan.columns[column];
+          return {
+            row: project.row,
+            column,
+            ...(index !== undefined ? { cell: cellName(index, project.row) } : {}),
+            code,
+            message: `第 ${project.row} 行${index !== undefined ? `（${cellName(index, project.row)}）` : ''}：${message}`,
+            messageEn: `row ${project.row}${index !== undefined ? ` (${cellName(index, project.row)})` : ''}: ${messageEn}`,
+          };
+        };
+        const holder = await ctx.store.findProjectIdByCode(project.projectCode);
+        if (holder === projectId) {
+          const already = await ctx.store.getProject(projectId);
+          if (already) return { project, projectId, already };
+        }
+        if (holder !== undefined) {
+          return rowProblem(
+            'project_code',
+            'IMPORT.CODE_TAKEN',
+            `项目代码 ${project.projectCode} 已被系统中的另一个项目使用`,
+            `project code ${project.projectCode} is already used by another project`,
+          );
+        }
+        if (!(await isAgent(project.agentId))) {
+          return rowProblem(
+            'agent_id',
+            'IMPORT.UNKNOWN_AGENT',
+            `代办员账号 ${project.agentId} 不存在或不是代办员`,
+            `'${project.agentId}' is not a known agent (代办员)`,
+          );
+        }
+        return { project, projectId };
+      }),
+    ),
+  );
+  const ready: Checked[] = [];
+  for (const one of checked) {
+    if ('code' in one) problems.push(one);
+    else ready.push(one);
+  }
+  problems.sort((a, b) => a.row - b.row);
+  return { rows: plan.rows, problems, ready };
+}
+
+/**
+ * Dry-runs (`dryRun`) or imports a file of projects in flight. Admins only. Rows with problems are reported and
+ * left out; the others are imported (each alone, so one refused by the table at the last moment leaves the rest).
+ */
+export async function importProjects(
+  ctx: AppContext,
+  principal: Principal,
+  request: ImportRequest,
+  options: { dryRun: boolean },
+): Promise<ImportReport> {
+  assertAllowed(principal, 'admin.operate');
+  const chain = await chainOf(ctx, request);
+  const key = chainKey(chain);
+  if (!options.dryRun && !(await ctx.engine.hasChain(key))) {
+    throw new ConflictError(
+      'CHAIN.NOT_DEPLOYED',
+      `chain ${key} has no state machine yet, so no project can run on it; publish it again (POST /chains)`,
+    );
+  }
+  const graceDays = request.graceDays ?? DEFAULT_IMPORT_GRACE_DAYS;
+  const today = chinaDate(ctx.clock.now());
+  const holdUntil = startOfChinaDay(ctx.calendar.addWorkingDays(today, graceDays).date);
+  const { rows, problems, ready } = await check(ctx, chain, request);
+  const limit = concurrencyLimit(ROWS_AT_ONCE);
+  const done = await Promise.all(
+    ready.map((entry) =>
+      limit(async (): Promise<ImportRowResult | ImportProblem> => {
+        const { project: planned, projectId, already } = entry;
+        const result = { row: planned.row, projectCode: planned.projectCode, projectId };
+        if (already) {
+          const { currentStageIndex: stageIndex, status } = already;
+          return { ...result, outcome: 'already_imported', stageIndex, status };
+        }
+        const status = planned.completed ? 'completed' : 'active';
+        const stageIndex = planned.currentStageIndex;
+        const built = buildImport(ctx, principal, chain, planned, projectId, request.fileName, holdUntil);
+        if ('broken' in built) {
+          return {
+            row: planned.row,
+            code: 'IMPORT.INCONSISTENT',
+            message: `第 ${planned.row} 行：导入后项目将自相矛盾：${built.broken}`,
+            messageEn: `row ${planned.row}: the imported project would contradict itself: ${built.broken}`,
+          };
+        }
+        if (options.dryRun) return { ...result, outcome: 'ready', stageIndex, status };
+        const written = await writeImport(ctx, built);
+        if (written === 'taken') {
+          return {
+            row: planned.row,
+            column: 'project_code',
+            code: 'IMPORT.CODE_TAKEN',
+            message: `第 ${planned.row} 行：项目代码 ${planned.projectCode} 刚被另一个项目使用`,
+            messageEn: `row ${planned.row}: project code ${planned.projectCode} was just taken by another project`,
+          };
+        }
+        const outcome = written === 'imported' ? 'imported' : 'already_imported';
+        return { ...result, outcome, stageIndex, status };
+      }),
+    ),
+  );
+  const results: ImportRowResult[] = [];
+  for (const one of done) {
+    if ('code' in one) problems.push(one);
+    else results.push(one);
+  }
+  const imported = results.filter((r) => r.outcome === 'imported').length;
+  problems.sort((a, b) => a.row - b.row);
+  return {
+    chain: key,
+    fileName: request.fileName,
+    dryRun: options.dryRun,
+    rows,
+    problems,
+    results,
+    imported,
+    alreadyImported: results.filter((r) => r.outcome === 'already_imported').length,
+    holdUntil,
+  };
+}

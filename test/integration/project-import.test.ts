@@ -1,0 +1,298 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../infra/local/installation.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { ManualClock } from '../../shared/app/clock.js';
+import { loadState } from '../../shared/app/load.js';
+import { silentLogger } from '../../shared/app/logger.js';
+import { rowsOfXlsx, xlsxOfRows } from '../../shared/app/project-import-xlsx.js';
+import { findStep } from '../../shared/domain/chain-graph.js';
+import { rowsToCsv, templateHeader } from '../../shared/domain/project-import-csv.js';
+import { sampleImportRows } from '../../shared/domain/project-import-sample.js';
+import { brokenInvariants } from '../../shared/domain/project-invariants.js';
+import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
+import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
+import { projectRegistration } from '../support/fixtures.js';
+import { ApiClient, startTestSystem } from '../support/local-system.js';
+
+/** Beijing time: `2026-12-07 09:00` → the instant. */
+const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
+const ORIGIN = 'http://localhost';
+
+type Report = {
+  rows: number;
+  problems: Array<{
+    row: number;
+    column?: string;
+    cell?: string;
+    code: string;
+    message: string;
+    messageEn: string;
+  }>;
+  results: Array<{ row: number; projectId: string; outcome: string; stageIndex: number; status: string }>;
+  imported: number;
+  alreadyImported: number;
+};
+
+describe('projects in flight imported from a file (在办项目导入)', () => {
+  // Monday 7 December 2026, 09:00 in Beijing
+  const clock = new ManualClock(beijing('2026-12-07 09:00'));
+  let system: LocalSystem;
+  let api: ApiClient;
+  const keys = templateHeader(referenceChain).map((h) => h.key);
+  const rows = sampleImportRows(referenceChain, { count: 12, today: '2026-12-07', agentId: 'agent-wang' });
+  const takenCode = rows[9]?.project_code ?? '';
+  // planted bad rows (the header is row 1: the sample's row i is row i + 2)
+  const planted = { order: 2, document: 4, future: 6, agent: 8, taken: 11 };
+  const put = (row: number, key: string, value: string) => {
+    const target = rows[row - 2];
+    if (target) target[key] = value;
+  };
+  put(planted.order, 'step.1.decided', '2020-01-01');
+  put(planted.document, 'step.1.doc_number', '');
+  put(planted.future, 'step.1.doc_date', '2027-01-04');
+  put(planted.agent, 'agent_id', 'agent-nobody');
+  const csv = rowsToCsv(keys, rows);
+  const request = {
+    chainId: 'industrial-enterprise',
+    chainVersion: referenceChain.version,
+    fileName: '在办项目.csv',
+    csv,
+    graceDays: 2,
+  };
+  const bad = Object.values(planted);
+  const good = rows.map((_, i) => i + 2).filter((row) => !bad.includes(row));
+
+  beforeAll(async () => {
+    system = await startTestSystem({ clock, log: silentLogger });
+    api = new ApiClient(system);
+    // a project registered in Daiban already holds the code of row 11
+    const registered = await api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ projectCode: takenCode }),
+    );
+    expect(registered.status).toBe(201);
+    await system.engine.settled();
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('serves the template of the chain version to an admin, naming its steps', async () => {
+    const res = await api.get<string>('/imports/template.csv?chainId=industrial-enterprise', 'admin');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('项目代码 [project_code]');
+    expect(res.body).toContain('[step.32.doc_number]');
+  });
+
+  it('dry-runs the file: names each planted bad row by row and cell, and writes nothing', async () => {
+    const res = await api.post<Report>('/imports/projects?dryRun=true', 'admin', request);
+    expect(res.status).toBe(200);
+    const codesOf = (row: number) => res.body.problems.filter((p) => p.row === row).map((p) => p.code);
+    expect(codesOf(planted.order)).toContain('IMPORT.ORDER');
+    expect(codesOf(planted.document)).toContain('IMPORT.DOCUMENT_MISSING');
+    expect(codesOf(planted.future)).toContain('IMPORT.FUTURE_DATE');
+    expect(codesOf(planted.agent)).toEqual(['IMPORT.UNKNOWN_AGENT']);
+    expect(res.body.problems.find((p) => p.row === planted.agent)?.cell).toBe('F8');
+    expect(codesOf(planted.taken)).toEqual(['IMPORT.CODE_TAKEN']);
+    expect([...new Set(res.body.problems.map((p) => p.row))].sort((a, b) => a - b)).toEqual(bad);
+    expect(res.body.problems.find((p) => p.row === planted.document)?.message).toMatch(
+      /^第 4 行（[A-Z]+4）：步骤 1：已批准的步骤须有批文文号/,
+    );
+    expect(res.body.results.map((r) => [r.row, r.outcome])).toEqual(good.map((row) => [row, 'ready']));
+    for (const r of res.body.results)
+      expect((await api.get(`/projects/${r.projectId}`, 'admin')).status).toBe(404);
+  });
+
+  it('takes the same file as an .xlsx workbook: the template downloads as one, and the dry run names the same rows', async () => {
+    const signedIn = await system.app.request('/auth/dev-token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'admin' }),
+    });
+    const { token } = (await signedIn.json()) as { token: string };
+    const template = await system.app.request('/imports/template.xlsx', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(template.status).toBe(200);
+    const header = rowsOfXlsx(new Uint8Array(await template.arrayBuffer()))[0];
+    expect(header?.[0]).toBe('项目代码 [project_code]');
+    const workbook = xlsxOfRows([keys, ...rows.map((row) => keys.map((key) => row[key] ?? ''))]);
+    const xlsxBase64 = Buffer.from(workbook).toString('base64');
+    const { csv: _csv, ...rest } = request;
+    const res = await api.post<Report>('/imports/projects/dry-run', 'admin', { ...rest, xlsxBase64 });
+    expect(res.status).toBe(200);
+    expect([...new Set(res.body.problems.map((p) => p.row))].sort((a, b) => a - b)).toEqual(bad);
+    expect(res.body.results.map((r) => r.row)).toEqual(good);
+  });
+
+  it('imports the good rows, each on its stage with its history recorded as imported', async () => {
+    const res = await api.post<Report>('/imports/projects', 'admin', request);
+    expect(res.status).toBe(200);
+    expect(res.body.imported).toBe(good.length);
+    expect(res.body.results.map((r) => r.row)).toEqual(good);
+    await system.engine.settled();
+    for (const result of res.body.results) {
+      expect(brokenInvariants(await loadState(system.ctx, result.projectId))).toEqual([]);
+      const project = (await api.get(`/projects/${result.projectId}`, 'admin')).body;
+      expect(project.project.status).toBe(result.status);
+      expect(project.project.currentStageIndex).toBe(Math.min(result.stageIndex, 3));
+      const events = await allEvents(api, result.projectId);
+      const imported = events.find((e) => e.type === 'project_imported');
+      expect(imported.actor.userId).toBe('admin');
+      expect(imported.data).toMatchObject({ fileName: '在办项目.csv', row: result.row });
+      const steps = events.filter((e) => e.type === 'step_imported');
+      const statuses = Object.entries(rows[result.row - 2] ?? {}).filter(
+        ([k, v]) => k.endsWith('.status') && v,
+      );
+      expect(steps.map((e) => e.stepId).sort()).toEqual(statuses.map(([k]) => k.split('.')[1]).sort());
+      for (const e of steps) expect(e.data).toMatchObject({ fileName: '在办项目.csv', row: result.row });
+    }
+    // the decided steps keep their document numbers
+    const first = res.body.results.find((r) => r.stageIndex === 2);
+    const view = await viewProject(api, first?.projectId ?? '');
+    const step1 = allSteps(view).find((s) => s.stepId === '1') as unknown as {
+      status: string;
+      approvalDocument?: { number: string };
+    };
+    expect(step1.status).toBe('approved');
+    expect(step1.approvalDocument?.number).toMatch(/^宁导批/);
+  });
+
+  it('runs open steps’ clocks from their real acceptance: lights show at once, deemed approval waits for the grace', async () => {
+    const imported = good.map((row) => `imp-${rows[row - 2]?.project_code}`);
+    type Step = {
+      stepId: string;
+      status: string;
+      clock?: { light: string | null; acceptedOn?: string } | null;
+    };
+    const inReview = async () => {
+      const all: Array<Step & { projectId: string }> = [];
+      for (const projectId of imported) {
+        for (const s of allSteps(await viewProject(api, projectId)) as unknown as Step[])
+          all.push({ ...s, projectId });
+      }
+      return all;
+    };
+    const before = (await inReview()).filter((s) => s.status === 'in_review');
+    const overdue = before.filter((s) => s.clock?.light === 'red');
+    expect(overdue.length).toBeGreaterThan(0);
+    const deemable = overdue.filter(
+      (s) => findStep(referenceChain, s.stepId)?.step.policy.deemedApprovalAllowed,
+    );
+    expect(deemable.length).toBeGreaterThan(0);
+    // the sweep the same day holds them (the grace runs to Wednesday 9 December)
+    clock.set(beijing('2026-12-07 18:00'));
+    await system.runJob();
+    await system.engine.settled();
+    const held = await inReview();
+    for (const s of deemable) {
+      expect(held.find((h) => h.projectId === s.projectId && h.stepId === s.stepId)?.status).toBe(
+        'in_review',
+      );
+    }
+    // once the grace has ended, the next sweep deems them approved (超时默认)
+    clock.set(beijing('2026-12-09 09:00'));
+    await system.runJob();
+    await system.engine.settled();
+    const after = await inReview();
+    for (const s of deemable) {
+      expect(after.find((h) => h.projectId === s.projectId && h.stepId === s.stepId)?.status).toBe(
+        'deemed_approved',
+      );
+    }
+  });
+
+  it('shows every imported project on its page, with its lights', async () => {
+    const signIn = await system.app.request('/sign-in', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ userId: 'leader-zhang', password: DEMO_PASSWORD, next: '' }).toString(),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    for (const row of good) {
+      const code = rows[row - 2]?.project_code ?? '';
+      const page = await system.app.request(`/app/projects/imp-${code}`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain(code);
+      // the steps the file records as decided show as such, and every open step its light
+      const decided = Object.entries(rows[row - 2] ?? {}).some(
+        ([k, v]) => k.endsWith('.status') && v === '已办结',
+      );
+      if (decided) expect(html).toContain('<td class="status">已批准</td>');
+      const open = Object.entries(rows[row - 2] ?? {}).some(
+        ([k, v]) => k.endsWith('.status') && v === '审查中',
+      );
+      if (open) expect(html).toMatch(/class="light light-(green|yellow|red)"/);
+    }
+  });
+
+  it('moves an imported project on from the stage it was imported in, to completion', async () => {
+    const row = good.find((r) => (r - 2) % 5 === 2) ?? 0;
+    const projectId = `imp-${rows[row - 2]?.project_code}`;
+    const view = await driveProject(system, api, projectId);
+    expect(view.project.status).toBe('completed');
+  });
+
+  it('changes nothing when the same file is imported again', async () => {
+    const projectId = `imp-${rows[(good[0] ?? 0) - 2]?.project_code}`;
+    const eventsBefore = await allEvents(api, projectId);
+    const res = await api.post<Report>('/imports/projects', 'admin', request);
+    expect(res.status).toBe(200);
+    expect(res.body.imported).toBe(0);
+    expect(res.body.alreadyImported).toBe(good.length);
+    expect(res.body.results.every((r) => r.outcome === 'already_imported')).toBe(true);
+    expect(await allEvents(api, projectId)).toEqual(eventsBefore);
+  });
+
+  it('takes the file on the admin page: the dry run names the bad rows, in Chinese', async () => {
+    const signIn = await system.app.request('/sign-in', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ userId: 'admin', password: DEMO_PASSWORD, next: '' }).toString(),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const admin = await (await system.app.request('/app/admin', { headers: { cookie } })).text();
+    expect(admin).toContain('href="/app/admin/imports"');
+    const form = new FormData();
+    form.set('chainId', 'industrial-enterprise');
+    form.set('graceDays', '2');
+    form.set('action', 'dry-run');
+    form.set('file', new File([csv], '在办项目.csv', { type: 'text/csv' }));
+    const res = await system.app.request('/app/admin/imports', {
+      method: 'POST',
+      headers: { cookie, origin: ORIGIN },
+      body: form,
+    });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('试导入结果（未写入）');
+    expect(html).toContain('代办员账号 agent-nobody 不存在或不是代办员');
+    expect(html).toContain('此前已导入');
+    // without a sign-in: sent to sign in
+    expect((await system.app.request('/app/admin/imports')).status).toBe(303);
+  });
+
+  it('takes a file of a few hundred projects, over the usual body limit, in one request', async () => {
+    const many = sampleImportRows(referenceChain, {
+      count: 150,
+      today: '2026-12-07',
+      agentId: 'agent-wang',
+      firstSerial: 60_000,
+    });
+    const big = rowsToCsv(keys, many);
+    expect(big.length).toBeGreaterThan(256 * 1024);
+    const res = await api.post<Report>('/imports/projects/dry-run', 'admin', { ...request, csv: big });
+    expect(res.status).toBe(200);
+    expect(res.body.results).toHaveLength(150);
+  });
+
+  it('refuses an officer, an agent and an investor (403)', async () => {
+    for (const who of ['officer-env', 'agent-wang', 'investor-jinling']) {
+      expect((await api.post('/imports/projects', who, request)).status).toBe(403);
+      expect((await api.post('/imports/projects/dry-run', who, request)).status).toBe(403);
+      expect((await api.get('/imports/template.csv', who)).status).toBe(403);
+    }
+  });
+});
