@@ -1,5 +1,4 @@
 import type { StepDefinition } from './chain.js';
-import type { ImportedStep } from './project-import.js';
 import {
   OUTCOME_WORDS,
   STATUS_WORDS,
@@ -7,6 +6,7 @@ import {
   type StepField,
   stepColumnKey,
 } from './project-import-csv.js';
+import type { ImportedStep } from './project-import-types.js';
 
 /** The rules of one step's cells in a row of an import of projects in flight (see project-import.ts). */
 

@@ -3,8 +3,16 @@ import { creditCodeProblem } from './credit-code.js';
 import { nationalCodeProblem } from './project-code.js';
 import { cellName, headerKey, PROJECT_COLUMNS, STEP_FIELDS, stepColumnKey } from './project-import-csv.js';
 import { planStep, type RowReader } from './project-import-step.js';
+import type { ImportedProject, ImportedStep, ImportPlan, ImportProblem } from './project-import-types.js';
 
 export { importDate } from './project-import-step.js';
+export type {
+  ImportedProject,
+  ImportedStep,
+  ImportedStepStatus,
+  ImportPlan,
+  ImportProblem,
+} from './project-import-types.js';
 
 /**
  * The rules of an import of projects in flight (在办项目导入): a file of rows (see project-import-csv.ts) becomes a
@@ -12,54 +20,6 @@ export { importDate } from './project-import-step.js';
  * with a problem is left out of the plan; nothing here reads or writes anything (the use case checks what needs the
  * table: agents, codes taken).
  */
-
-export type ImportProblem = {
-  /** the row as a spreadsheet numbers it (the header is row 1) */
-  row: number;
-  /** the column's machine key (`step.16.decided`), absent for a problem of the whole row or file */
-  column?: string;
-  /** the cell as a spreadsheet names it (`H5`) */
-  cell?: string;
-  code: string;
-  message: string;
-  messageEn: string;
-};
-
-export type ImportedStepStatus = 'pending' | 'in_review' | 'approved' | 'not_applicable';
-
-export type ImportedStep = {
-  stepId: string;
-  stageIndex: number;
-  status: ImportedStepStatus;
-  submitted?: string;
-  accepted?: string;
-  decided?: string;
-  document?: { number: string; date: string };
-};
-
-/** One project of the file as it will be registered, mid-way along its chain. */
-export type ImportedProject = {
-  row: number;
-  projectCode: string;
-  name: string;
-  enterpriseName: string;
-  creditCode: string;
-  investmentCny: number;
-  agentId: string;
-  steps: ImportedStep[];
-  /** the first stage with a step not passed; the number of stages when every step passed (completed) */
-  currentStageIndex: number;
-  completed: boolean;
-};
-
-export type ImportPlan = {
-  /** rows with data (the header and blank rows not counted) */
-  rows: number;
-  projects: ImportedProject[];
-  problems: ImportProblem[];
-  /** the column of each key the header names (to name a cell the use case finds a problem in) */
-  columns: Record<string, number>;
-};
 
 /** Plans the import of a parsed CSV file (header first) onto a chain version; `today` is the local date. */
 export function planImport(chain: Chain, rows: readonly string[][], today: string): ImportPlan {
