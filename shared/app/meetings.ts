@@ -1,5 +1,5 @@
-import { canSeeMeeting } from '../domain/access-policy.js';
 import type { Meeting } from '../domain/meeting.js';
+import { canSeeMeeting } from '../domain/meeting-visibility.js';
 import type { Principal } from '../domain/principal.js';
 import { meetingAsSeenBy } from '../domain/redaction.js';
 import type { Page, PageRequest } from '../store/store.port.js';

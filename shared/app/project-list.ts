@@ -1,8 +1,9 @@
-import { assertAllowed, canSeeProject } from '../domain/access-policy.js';
+import { assertAllowed } from '../domain/access-policy.js';
 import { type CaseKind, projectCaseKinds } from '../domain/case-kinds.js';
 import { type ProjectRow, ProjectRowSchema } from '../domain/list-rows.js';
 import type { Principal } from '../domain/principal.js';
 import type { Project } from '../domain/project.js';
+import { canSeeProject } from '../domain/project-visibility.js';
 import type { ProjectStatus } from '../domain/step-status.js';
 import type { Page, PageRequest } from '../store/store.port.js';
 import type { AppContext } from './context.js';
