@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { demoEnterprises } from '../../infra/local/seed-reference.js';
 import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
 import type { BenchSystem } from '../lib/bench-system.js';
