@@ -2,12 +2,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DAIBAN_FUNCTION_MEMORY_MB } from '../infra/aws/constructs/daiban-function.js';
-import { allSteps, driveOverHttp, officerOf, type ProjectView } from '../infra/local/drive-over-http.js';
+import {
+  allSteps,
+  driveOverHttp,
+  officerOf,
+  type ProjectView,
+  viewProject,
+} from '../infra/local/drive-over-http.js';
 import { type RunningDynamoDb, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { InProcessClient } from '../infra/local/in-process-client.js';
 import { demoEnterprises } from '../infra/local/seed-reference.js';
 import { createLocalSystem, type LocalSystem } from '../infra/local/system.js';
 import { handleCallbackTask } from '../shared/app/callback-task.js';
+import { ManualClock } from '../shared/app/clock.js';
 import { finishStage } from '../shared/app/finish-stage.js';
 import { referenceChain } from '../shared/domain/reference/industrial-chain.js';
 import { PROJECT_RETURNED_STATE, ROUTE_STATE, STAGE_COMPLETED_STATE } from '../shared/workflow/asl.js';
@@ -92,10 +99,15 @@ async function runReferenceProject(system: LocalSystem, meter: Meter): Promise<P
 
 /**
  * A project the way many go: the investor files an efficiency complaint (行政效能投诉) about step 1, which the
- * efficiency office acknowledges, investigates and closes; a department asks for a supplement (补正) on one of its
- * steps, which the agent supplies; then the rest as on the happy path.
+ * efficiency office acknowledges, investigates and closes; the filing, submitted, is left undecided until the SLA
+ * sweep deems it approved (超时默认); a department asks for a supplement (补正) on one of its steps, which the agent
+ * supplies; then the rest as on the happy path.
  */
-async function runEventfulProject(system: LocalSystem, meter: Meter): Promise<ProjectView> {
+async function runEventfulProject(
+  system: LocalSystem,
+  meter: Meter,
+  clock: ManualClock,
+): Promise<ProjectView> {
   const api = new InProcessClient(system.app, (method, path, send) =>
     meter.time(meter.api, routeOf(method, path), send),
   );
@@ -127,6 +139,22 @@ async function runEventfulProject(system: LocalSystem, meter: Meter): Promise<Pr
     ['closure', { finding: 'upheld', actionTaken: '责令窗口当日受理，约谈窗口负责人' }],
   ] as const) {
     expect(`complaint ${what}`, await api.call('POST', `${complaint}/${what}`, 'efficiency-office', body));
+  }
+  // The filing (step 1) is submitted and nobody decides it: a week later the SLA sweep deems it approved (超时默认).
+  const filing = allSteps(await viewProject(api, projectId, agent)).find((s) => s.stepId === '1');
+  expect(
+    'submit step 1',
+    await api.call('POST', `/projects/${projectId}/steps/1/submission`, agent, {
+      materials: filing?.materials ?? [],
+    }),
+  );
+  await system.engine.settled();
+  clock.advanceDays(7);
+  await system.runJob();
+  await system.engine.settled();
+  const deemed = allSteps(await viewProject(api, projectId, agent)).find((s) => s.stepId === '1');
+  if (deemed?.status !== 'deemed_approved') {
+    throw new Error(`step 1 was not deemed approved by the sweep: ${deemed?.status}`);
   }
   // driven until a department's step other than the filing is in review: that one gets a supplement request
   let supplemented: { stepId: string; departmentId: string } | undefined;
@@ -203,7 +231,13 @@ async function main(): Promise<void> {
     console.log('Starting DynamoDB Local…');
     dynamo = await startDynamoDbLocal();
     dynamoMeter = await startDynamoDbMeter(dynamo.endpoint);
-    system = await createLocalSystem({ endpoint: dynamoMeter.endpoint, tableName: `cost-${Date.now()}` });
+    // a clock the second project moves on a week (for its deemed approval); the first runs at the real time
+    const clock = new ManualClock(new Date());
+    system = await createLocalSystem({
+      endpoint: dynamoMeter.endpoint,
+      tableName: `cost-${Date.now()}`,
+      clock,
+    });
     const ctx = system.ctx;
     let meter = new Meter();
     // Each task handler call is one Lambda invocation on AWS; each state entered is one state transition.
@@ -258,7 +292,7 @@ async function main(): Promise<void> {
     meter = new Meter();
     dynamoMeter.reset();
     console.log('Running a second project with an efficiency complaint and a supplement request…');
-    const eventfulView = await runEventfulProject(system, meter);
+    const eventfulView = await runEventfulProject(system, meter, clock);
     await system.engine.settled();
     const eventful = costOf(meter, dynamoMeter.usage());
     eventful.status = eventfulView.project.status;
@@ -291,15 +325,15 @@ async function main(): Promise<void> {
       `${pad('  API Gateway HTTP API ($1.00 / 1M requests)')}${usd(cost.httpApi)}`,
       `${pad('  Total')}${usd(total)}  (≈ $${(total * 1000).toFixed(2)} per 1,000 projects)`,
       '',
-      `Beside it, a project with an efficiency complaint (filed, acknowledged, investigated, closed) and a supplement`,
+      `Beside it, a project with an efficiency complaint (filed, acknowledged, investigated, closed), its filing deemed`,
+      `approved by the SLA sweep a week on (超时默认, the sweep's own run counted in DynamoDB only), and a supplement`,
       `request (补正) answered (status at the end: ${eventful.status})`,
       `${pad('  Step Functions state transitions')}${eventful.transitions}`,
       `${pad('  Lambda invocations (API + task handlers)')}${eventful.invocations.api} + ${eventful.invocations.tasks}`,
       `${pad('  DynamoDB write / read request units')}${eventful.dynamoDb.writeUnits} / ${eventful.dynamoDb.readUnits}`,
       `${pad('  Total')}${usd(eventful.usd.total)}  (happy path ${usd(total)}: ${(eventful.usd.total / total).toFixed(2)}×)`,
       '(Lambda compute is billed from the average duration measured here, which a loaded machine moves more than a',
-      'few extra requests do: compare the counts.) Not yet modelled: a meeting (联合审查会) and a deemed approval by',
-      'the SLA sweep (默认通过).',
+      'few extra requests do: compare the counts.) Not yet modelled: a meeting (联合审查会).',
       '',
       'Assumptions: us-east-1 list prices (2024), no free tiers; capacity units as DynamoDB Local reports them',
       '(on-demand bills the same units); Lambda duration as measured here against DynamoDB Local, cold starts',
@@ -323,7 +357,7 @@ async function main(): Promise<void> {
           lambdaInvocations: { api: api.count, tasks: tasks.count, averageMs: avgMs },
           dynamoDb: usage,
           usdPerProject: { ...cost, total },
-          eventful: { with: ['complaint', 'supplement'], ...eventful },
+          eventful: { with: ['complaint', 'deemed approval', 'supplement'], ...eventful },
         },
         null,
         2,
