@@ -2,12 +2,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DAIBAN_FUNCTION_MEMORY_MB } from '../infra/aws/constructs/daiban-function.js';
-import { driveOverHttp, type ProjectView } from '../infra/local/drive-over-http.js';
+import {
+  allSteps,
+  driveOverHttp,
+  officerOf,
+  type ProjectView,
+  viewProject,
+} from '../infra/local/drive-over-http.js';
 import { type RunningDynamoDb, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { InProcessClient } from '../infra/local/in-process-client.js';
 import { demoEnterprises } from '../infra/local/seed-reference.js';
 import { createLocalSystem, type LocalSystem } from '../infra/local/system.js';
 import { handleCallbackTask } from '../shared/app/callback-task.js';
+import { ManualClock } from '../shared/app/clock.js';
 import { finishStage } from '../shared/app/finish-stage.js';
 import { referenceChain } from '../shared/domain/reference/industrial-chain.js';
 import { PROJECT_RETURNED_STATE, ROUTE_STATE, STAGE_COMPLETED_STATE } from '../shared/workflow/asl.js';
@@ -65,6 +72,8 @@ function routeOf(method: string, path: string): string {
   if (path === '/projects') return `${method} /projects`;
   if (path.endsWith('/submission')) return `${method} …/submission`;
   if (path.endsWith('/decision')) return `${method} …/decision`;
+  if (path.endsWith('/resubmission')) return `${method} …/resubmission`;
+  if (path.includes('complaints')) return `${method} …/complaints`;
   if (path.includes('/inbox')) return `${method} …/inbox`;
   return `${method} /projects/{id}`;
 }
@@ -86,6 +95,116 @@ async function runReferenceProject(system: LocalSystem, meter: Meter): Promise<P
   if (created.status !== 201)
     throw new Error(`POST /projects: ${created.status} ${JSON.stringify(created.body)}`);
   return driveOverHttp(api, () => system.engine.settled(), created.body.projectId, { viewAs: agent });
+}
+
+/**
+ * A project the way many go: the investor files an efficiency complaint (行政效能投诉) about step 1, which the
+ * efficiency office acknowledges, investigates and closes; the filing, submitted, is left undecided until the SLA
+ * sweep deems it approved (超时默认); a department asks for a supplement (补正) on one of its steps, which the agent
+ * supplies; then the rest as on the happy path.
+ */
+async function runEventfulProject(
+  system: LocalSystem,
+  meter: Meter,
+  clock: ManualClock,
+): Promise<ProjectView> {
+  const api = new InProcessClient(system.app, (method, path, send) =>
+    meter.time(meter.api, routeOf(method, path), send),
+  );
+  const agent = 'agent-wang';
+  const expect = (what: string, res: { status: number; body: unknown }, status = 200) => {
+    if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  const created = await api.call<{ projectId: string }>('POST', '/projects', agent, {
+    name: '智能装备产业园二期（成本测算：补正与投诉）',
+    enterprise: { ...demoEnterprises.jinling },
+    investmentCny: 350_000_000,
+    chainId: referenceChain.id,
+    agentId: agent,
+  });
+  expect('POST /projects', created, 201);
+  const projectId = created.body.projectId;
+  await system.engine.settled();
+  const filed = await api.call<{ complaint: { complaintId: string } }>(
+    'POST',
+    `/projects/${projectId}/steps/1/complaints`,
+    'investor-jinling',
+    { category: 'shifting_responsibility', description: '窗口称须先到自然资源局开具证明，与办事指南不符' },
+  );
+  expect('file a complaint', filed, 201);
+  const complaint = `/complaints/${filed.body.complaint.complaintId}`;
+  for (const [what, body] of [
+    ['acknowledgement', { note: '已登记' }],
+    ['investigation', { note: '调取窗口记录，询问经办人' }],
+    ['closure', { finding: 'upheld', actionTaken: '责令窗口当日受理，约谈窗口负责人' }],
+  ] as const) {
+    expect(`complaint ${what}`, await api.call('POST', `${complaint}/${what}`, 'efficiency-office', body));
+  }
+  // The filing (step 1) is submitted and nobody decides it: a week later the SLA sweep deems it approved (超时默认).
+  const filing = allSteps(await viewProject(api, projectId, agent)).find((s) => s.stepId === '1');
+  expect(
+    'submit step 1',
+    await api.call('POST', `/projects/${projectId}/steps/1/submission`, agent, {
+      materials: filing?.materials ?? [],
+    }),
+  );
+  await system.engine.settled();
+  clock.advanceDays(7);
+  await system.runJob();
+  await system.engine.settled();
+  const deemed = allSteps(await viewProject(api, projectId, agent)).find((s) => s.stepId === '1');
+  if (deemed?.status !== 'deemed_approved') {
+    throw new Error(`step 1 was not deemed approved by the sweep: ${deemed?.status}`);
+  }
+  // driven until a department's step other than the filing is in review: that one gets a supplement request
+  let supplemented: { stepId: string; departmentId: string } | undefined;
+  await driveOverHttp(api, () => system.engine.settled(), projectId, {
+    viewAs: agent,
+    stop: (view) => {
+      const step = allSteps(view).find(
+        (s) => s.status === 'in_review' && s.kind === 'approval' && s.stepId !== '1' && s.departmentId,
+      );
+      if (step) supplemented = { stepId: step.stepId, departmentId: step.departmentId ?? '' };
+      return step !== undefined;
+    },
+  });
+  if (!supplemented) throw new Error('no step came into review for a supplement request');
+  const base = `/projects/${projectId}/steps/${supplemented.stepId}`;
+  const missing = '补充说明材料';
+  expect(
+    'supplement request',
+    await api.call('POST', `${base}/decision`, officerOf(supplemented.departmentId), {
+      outcome: 'supplement',
+      missingMaterials: [{ name: missing, reason: '缺少必要的说明' }],
+    }),
+  );
+  expect('resubmission', await api.call('POST', `${base}/resubmission`, agent, { supplied: [missing] }));
+  return driveOverHttp(api, () => system.engine.settled(), projectId, { viewAs: agent });
+}
+
+/** What one project cost, from its meters (the same model as the happy path's, in short). */
+function costOf(meter: Meter, usage: ReturnType<DynamoDbMeter['usage']>) {
+  const transitions = [...meter.transitions.values()].reduce((a, b) => a + b, 0);
+  const api = sum(meter.api);
+  const tasks = sum(meter.tasks);
+  const invocations = api.count + tasks.count;
+  const avgMs = invocations === 0 ? 0 : (api.totalMs + tasks.totalMs) / invocations;
+  const gbSeconds = invocations * (Math.max(1, Math.ceil(avgMs)) / 1000) * (DAIBAN_FUNCTION_MEMORY_MB / 1024);
+  const usd = {
+    stepFunctions: transitions * PRICES.stepFunctionsPerTransition,
+    lambdaRequests: invocations * PRICES.lambdaPerRequest,
+    lambdaCompute: gbSeconds * PRICES.lambdaArmPerGbSecond,
+    dynamoWrites: usage.writeUnits * PRICES.dynamoDbPerWriteUnit,
+    dynamoReads: usage.readUnits * PRICES.dynamoDbPerReadUnit,
+    httpApi: api.count * PRICES.httpApiPerRequest,
+  };
+  return {
+    status: 'unknown',
+    transitions,
+    invocations: { api: api.count, tasks: tasks.count, averageMs: avgMs },
+    dynamoDb: usage,
+    usd: { ...usd, total: Object.values(usd).reduce((a, b) => a + b, 0) },
+  };
 }
 
 const usd = (value: number): string => `$${value.toFixed(6)}`;
@@ -112,9 +231,15 @@ async function main(): Promise<void> {
     console.log('Starting DynamoDB Local…');
     dynamo = await startDynamoDbLocal();
     dynamoMeter = await startDynamoDbMeter(dynamo.endpoint);
-    system = await createLocalSystem({ endpoint: dynamoMeter.endpoint, tableName: `cost-${Date.now()}` });
+    // a clock the second project moves on a week (for its deemed approval); the first runs at the real time
+    const clock = new ManualClock(new Date());
+    system = await createLocalSystem({
+      endpoint: dynamoMeter.endpoint,
+      tableName: `cost-${Date.now()}`,
+      clock,
+    });
     const ctx = system.ctx;
-    const meter = new Meter();
+    let meter = new Meter();
     // Each task handler call is one Lambda invocation on AWS; each state entered is one state transition.
     system.engine.bindHandlers({
       callbackTask: (input) => meter.time(meter.tasks, 'callbackTask', () => handleCallbackTask(ctx, input)),
@@ -163,6 +288,15 @@ async function main(): Promise<void> {
     };
     const total = Object.values(cost).reduce((a, b) => a + b, 0);
 
+    // Beside it, a project with a complaint and a supplement (fresh meters: only that project's requests count)
+    meter = new Meter();
+    dynamoMeter.reset();
+    console.log('Running a second project with an efficiency complaint and a supplement request…');
+    const eventfulView = await runEventfulProject(system, meter, clock);
+    await system.engine.settled();
+    const eventful = costOf(meter, dynamoMeter.usage());
+    eventful.status = eventfulView.project.status;
+
     const lines = [
       '',
       `Daiban cost per reference project (${referenceChain.id}@${referenceChain.version}, ${steps.length} steps, default attributes)`,
@@ -191,6 +325,16 @@ async function main(): Promise<void> {
       `${pad('  API Gateway HTTP API ($1.00 / 1M requests)')}${usd(cost.httpApi)}`,
       `${pad('  Total')}${usd(total)}  (≈ $${(total * 1000).toFixed(2)} per 1,000 projects)`,
       '',
+      `Beside it, a project with an efficiency complaint (filed, acknowledged, investigated, closed), its filing deemed`,
+      `approved by the SLA sweep a week on (超时默认, the sweep's own run counted in DynamoDB only), and a supplement`,
+      `request (补正) answered (status at the end: ${eventful.status})`,
+      `${pad('  Step Functions state transitions')}${eventful.transitions}`,
+      `${pad('  Lambda invocations (API + task handlers)')}${eventful.invocations.api} + ${eventful.invocations.tasks}`,
+      `${pad('  DynamoDB write / read request units')}${eventful.dynamoDb.writeUnits} / ${eventful.dynamoDb.readUnits}`,
+      `${pad('  Total')}${usd(eventful.usd.total)}  (happy path ${usd(total)}: ${(eventful.usd.total / total).toFixed(2)}×)`,
+      '(Lambda compute is billed from the average duration measured here, which a loaded machine moves more than a',
+      'few extra requests do: compare the counts.) Not yet modelled: a meeting (联合审查会).',
+      '',
       'Assumptions: us-east-1 list prices (2024), no free tiers; capacity units as DynamoDB Local reports them',
       '(on-demand bills the same units); Lambda duration as measured here against DynamoDB Local, cold starts',
       'not included; not included: CloudWatch Logs ingestion (execution logs at level ALL), X-Ray traces,',
@@ -213,12 +357,14 @@ async function main(): Promise<void> {
           lambdaInvocations: { api: api.count, tasks: tasks.count, averageMs: avgMs },
           dynamoDb: usage,
           usdPerProject: { ...cost, total },
+          eventful: { with: ['complaint', 'deemed approval', 'supplement'], ...eventful },
         },
         null,
         2,
       )}\n`,
     );
     if (view.project.status !== 'completed') process.exitCode = 1;
+    if (eventful.status !== 'completed') process.exitCode = 1;
     if (transitions > TRANSITION_TARGET) process.exitCode = 1;
   } finally {
     await stopAll();

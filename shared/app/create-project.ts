@@ -16,6 +16,7 @@ import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { newExecution, startSend } from './executions.js';
 import { assertCodeYearPassed, claimFailed, codeTaken, NationalCodeSchema } from './national-code.js';
+import { referenceData } from './reference-cache.js';
 import { relay } from './relay.js';
 
 export const CreateProjectInputSchema = z.strictObject({
@@ -69,7 +70,11 @@ export async function createProject(
   options: { projectId?: string; requestHash?: string } = {},
 ): Promise<{ project: Project; replayed: boolean }> {
   assertAllowed(principal, 'project.register', { agentId: input.agentId });
-  const chain = await ctx.chains.latest(input.chainId);
+  // read together: the chain's latest version, and the agent (from the reference cache: a second at most old)
+  const [chain, agent] = await Promise.all([
+    ctx.chains.latest(input.chainId),
+    referenceData(ctx.store).user(input.agentId),
+  ]);
   const key = chainKey(chain);
   if (!(await ctx.engine.hasChain(key))) {
     throw new ConflictError(
@@ -78,7 +83,6 @@ export async function createProject(
     );
   }
   const attributes = resolveProjectAttributes(chain, input.attributes);
-  const agent = await ctx.store.getUser(input.agentId);
   if (agent?.role !== 'agent') {
     throw new InvalidInputError(
       'PROJECT.UNKNOWN_AGENT',

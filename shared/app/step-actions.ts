@@ -1,11 +1,13 @@
 import { assertAllowed } from '../domain/access-policy.js';
-import { findStep } from '../domain/chain-graph.js';
+import { findStep, inStagePrerequisites } from '../domain/chain-graph.js';
 import type { Verification } from '../domain/commitment.js';
 import type { Decision, Resubmission, Submission } from '../domain/decision.js';
 import type { DepartmentLevel } from '../domain/department.js';
-import { NotFoundError } from '../domain/errors.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { gateShouldOpen } from '../domain/gates.js';
 import type { Principal } from '../domain/principal.js';
 import { itemKey, type ProjectStep } from '../domain/project.js';
+import { stageEnd } from '../domain/stage-end.js';
 import type { ClockPauseKind } from '../domain/step-clock.js';
 import {
   endStepClockPause as endPauseRule,
@@ -93,21 +95,71 @@ function mergeProjectChanges(a: Transition['project'], b: Transition['project'])
   };
 }
 
-/** The agent submits a ready step's materials (申报, 受理: the department's clock starts). */
-export function submitStep(
+/**
+ * The agent submits a ready step's materials (申报, 受理: the department's clock starts).
+ *
+ * Read-your-writes: a step an answer just opened (a registration's first stage, a decision that passed its
+ * prerequisites or ended its stage) is opened by the engine's task handlers a moment after that answer. A submit
+ * arriving meanwhile, on a step that opens without anyone acting, waits for it (reading again, at most
+ * {@link OPENING_WAIT_MS}) instead of refusing; past the bound (the engine is slow or behind), a 409 says to retry.
+ */
+export async function submitStep(
   ctx: AppContext,
   principal: Principal,
   projectId: string,
   stepId: string,
   submission: Submission,
+  options: { waitMs?: number } = {},
 ): Promise<ProjectStep> {
-  return act(
-    ctx,
-    principal,
-    projectId,
-    { stepId },
-    (state, now) => submitRule(lifecycleInput(ctx, state, now), stepId, submission),
-    (state) => assertAllowed(principal, 'step.submit', { project: state.project }),
+  const deadline = Date.now() + (options.waitMs ?? OPENING_WAIT_MS);
+  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+    let opening = false;
+    try {
+      return await act(
+        ctx,
+        principal,
+        projectId,
+        { stepId },
+        (state, now) => submitRule(lifecycleInput(ctx, state, now), stepId, submission),
+        (state) => {
+          assertAllowed(principal, 'step.submit', { project: state.project });
+          opening = stepOpening(state, stepId);
+          if (opening) throw stillOpening(stepId);
+        },
+      );
+    } catch (error) {
+      if (!opening) throw error;
+      if (Date.now() >= deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+/** How long a submit waits for a step its stage's task handlers are about to open (see {@link submitStep}). */
+export const OPENING_WAIT_MS = 5000;
+
+const stillOpening = (stepId: string) =>
+  new ConflictError(
+    'STEP.NOT_READY',
+    `step ${stepId} is being opened: the engine's task handlers have not opened it yet (its prerequisites have all passed); retry in a moment`,
+    { status: 'pending', retry: true },
+  );
+
+/**
+ * A pending step that opens without anyone acting, once the engine's task handlers have run: in the project's
+ * current stage with every in-stage prerequisite passed, or the first steps of the next stage when every step of
+ * the current one has passed (the stage's end is still to be handled).
+ */
+export function stepOpening(state: ProjectState, stepId: string): boolean {
+  const step = state.items.get(stepId);
+  if (!step || step.partId || step.status !== 'pending' || step.blocked) return false;
+  if (state.project.status !== 'active') return false;
+  const current = state.project.currentStageIndex;
+  if (step.stageIndex === current) return gateShouldOpen(state, stepId);
+  return (
+    step.stageIndex === current + 1 &&
+    stageEnd(state, current).kind === 'advance' &&
+    inStagePrerequisites(state.chain, stepId).length === 0
   );
 }
 

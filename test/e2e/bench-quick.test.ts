@@ -11,7 +11,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 type Latest = {
   quick: boolean;
   figures: {
-    registration: { projects: number; calls: { total: number } };
+    registration: {
+      projects: number;
+      calls: { total: number };
+      itemsWritten: { request: number; tasks: number; transactions: number };
+    };
     read: { callsPerRead: { total: number } };
     decision: {
       decisions: number;
@@ -19,7 +23,7 @@ type Latest = {
     };
     scale: { lists: Array<{ small: { calls: number }; large: { calls: number } }>; sweep: { due: number } };
     restart: { projects: number; resumed: number };
-    cost: { status: string; transitions: number };
+    cost: { status: string; transitions: number; eventful: { status: string; transitions: number } };
   };
   table: string;
 };
@@ -49,6 +53,9 @@ describe('npm run bench -- --quick', () => {
     expect(readdirSync(out).filter((f) => /^bench-.*\.json$/.test(f))).toHaveLength(1);
     expect(registration.projects).toBe(16);
     expect(registration.calls.total).toBeGreaterThan(0);
+    // the baseline writes all a registration writes: its request's transaction and its stage-1 handlers'
+    expect(registration.itemsWritten.transactions).toBe(2);
+    expect(registration.itemsWritten.tasks).toBeGreaterThan(0);
     expect(read.callsPerRead.total).toBeGreaterThan(0);
     // one transaction per decision, and every signal it owes is sent
     expect(decision.perDecision.transactions).toBe(1);
@@ -58,6 +65,7 @@ describe('npm run bench -- --quick', () => {
     expect(scale.sweep.due).toBe(5);
     expect(restart.resumed).toBe(restart.projects);
     expect(cost.status).toBe('completed');
+    expect(cost.eventful.status).toBe('completed');
     expect(latest.table.split('\n').length).toBeGreaterThan(10);
     expect(run.stdout).toContain(latest.table);
   });

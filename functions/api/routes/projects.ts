@@ -33,6 +33,8 @@ export function projectRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/projects',
       security: bearer,
+      description:
+        "Registers a project and starts its first stage. The first stage's steps without prerequisites are opened by the engine's task handlers a moment after this answer; a submission arriving before that waits for them (see POST /projects/{id}/steps/{stepId}/submission), so a client may submit step 1 at once.",
       request: {
         body: body(CreateProjectInputSchema),
         headers: z.object({ 'idempotency-key': z.string().max(100).optional() }),

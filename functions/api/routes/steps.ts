@@ -34,6 +34,8 @@ export function stepRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/projects/{id}/steps/{stepId}/submission',
       security: bearer,
+      description:
+        "Read-your-writes: a step that an earlier answer opened (a registration's first stage, a decision that passed its prerequisites or ended its stage, meeting minutes, a batch's collection) is opened by the engine's task handlers a moment after that answer. A submission arriving meanwhile, on a pending step that opens without anyone acting, waits for it (at most 5 seconds) instead of being refused. Past that bound (the engine is slow or behind, e.g. Step Functions under load) it answers 409 STEP.NOT_READY with details.retry = true: retry in a moment. A step still waiting on prerequisites not passed is refused at once (409 STEP.NOT_READY).",
       request: { params: StepParams, body: body(SubmissionSchema) },
       responses: {
         200: json('the step, now in review (or a milestone reported done)', StepResultSchema),
