@@ -108,11 +108,11 @@ export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 429 | 503;
  * language where the refusal has a Chinese wording (refusal-text.ts).
  */
 export function refusalOf(error: unknown, lang: Lang = 'en'): { status: RefusalStatus; message: string } {
-  const refusal = refusalAsWritten(error);
+  const refusal = refusalAsWritten(error, lang);
   return { status: refusal.status, message: refusalText(lang, error, refusal.status, refusal.message) };
 }
 
-function refusalAsWritten(error: unknown): { status: RefusalStatus; message: string } {
+function refusalAsWritten(error: unknown, lang: Lang): { status: RefusalStatus; message: string } {
   if (error instanceof DomainError) {
     const status = {
       invalid: 400,
@@ -129,7 +129,7 @@ function refusalAsWritten(error: unknown): { status: RefusalStatus; message: str
       message: error.message,
     };
   }
-  if (isZodError(error)) return { status: 400, message: describeZodError(error, 'form') };
+  if (isZodError(error)) return { status: 400, message: describeZodError(error, 'form', lang) };
   throw error;
 }
 
