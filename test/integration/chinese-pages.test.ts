@@ -190,7 +190,9 @@ describe('the Chinese pages speak Chinese', () => {
 
   it('says a form refused for bad input in Chinese: the field by its label, what is wrong, no English', async () => {
     // Prepare
-    const [officer, admin, leader] = await Promise.all(['officer-env', 'admin', 'leader-zhang'].map(signIn));
+    const [officer = '', admin = '', leader = ''] = await Promise.all(
+      ['officer-env', 'admin', 'leader-zhang'].map(signIn),
+    );
     const project = (await system.ctx.store.listProjects({ status: 'completed' }, { limit: 1 })).items[0];
     const send = (path: string, cookie: string, form: Record<string, string>) =>
       system.app.request(path, {
