@@ -85,7 +85,7 @@ export function webRoutes(deps: ApiDeps): WebApp {
       if (c.req.method === 'POST') {
         // a form sent after the session ended: keep what was typed, sign in, and the form's page shows it again
         const page = pageOfForm(c);
-        const kept = await keepDraft(c, page);
+        const kept = await keepDraft(c, page, deps.accounts?.signIn);
         return c.redirect(`/sign-in?expired=${kept ? 'kept' : 'lost'}&next=${encodeURIComponent(page)}`, 303);
       }
       return c.redirect(`/sign-in?next=${encodeURIComponent(c.get('page').path)}`, 303);

@@ -2,6 +2,8 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
+import { SESSION_COOKIE } from '../http/session-token.js';
+import type { WebEnv } from './web-env.js';
 
 /**
  * A form posted after its session ended (expired, signed out elsewhere, the user disabled): what was typed is kept
@@ -11,6 +13,11 @@ import { z } from 'zod';
  * The cookie holds only what that browser itself just sent (never a password), is HttpOnly and lives 30 minutes; it
  * is read back only as the values of a form's fields, HTML-escaped, on the page it came from. So it needs no
  * signature: whoever could change it could as well have typed the values.
+ *
+ * It is kept for the person whose session ended, not for the browser: when the request still carried that session's
+ * token (this installation's signature, expired or refused since), the draft names its user, and only that user
+ * signing in again gets it back; anyone else signing in on that browser gets nothing and the draft is dropped. With
+ * no readable token at all, the next person to sign in within the 30 minutes takes it (it is tied to them then).
  */
 const DRAFT_COOKIE = 'daiban_draft';
 const DRAFT_SECONDS = 30 * 60;
@@ -23,6 +30,10 @@ const DraftSchema = z.strictObject({
   /** the form's action, to find the form on that page */
   action: z.string().startsWith('/app').max(500),
   fields: z.array(z.tuple([z.string().max(100), z.string().max(20_000)])).max(500),
+  /** whose session ended (from its token); absent when the request carried no token of this installation */
+  owner: z.string().max(100).optional(),
+  /** when it was kept (epoch ms): it lasts {@link DRAFT_SECONDS} from then, whoever takes it */
+  keptAt: z.number().int().nonnegative(),
 });
 export type FormDraft = z.infer<typeof DraftSchema>;
 
@@ -56,14 +67,28 @@ export async function draftOf(c: Context, page: string): Promise<FormDraft | und
     if (secret(name)) continue;
     for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') fields.push([name, v]);
   }
-  const draft = DraftSchema.safeParse({ page, action: c.req.path, fields });
+  const draft = DraftSchema.safeParse({ page, action: c.req.path, fields, keptAt: Date.now() });
   return draft.success ? draft.data : undefined;
 }
 
-/** Keeps a posted form's fields for after the next sign-in; false if they are too long for a cookie. */
-export async function keepDraft(c: Context, page: string): Promise<boolean> {
+/** Tells whose session a token was, expired or not (`LocalSignIn.ownerOfToken`); undefined if not one of ours. */
+export type TokenOwners = { ownerOfToken: (token: string) => Promise<string | undefined> };
+
+/**
+ * Keeps a posted form's fields for after the next sign-in, for the user whose session token the request carried
+ * (see the file's comment); false if they are too long for a cookie.
+ */
+export async function keepDraft(c: Context, page: string, owners?: TokenOwners): Promise<boolean> {
   const draft = await draftOf(c, page);
   if (!draft) return false;
+  const token = getCookie(c, SESSION_COOKIE);
+  const owner = token && owners ? await owners.ownerOfToken(token) : undefined;
+  return setDraft(c, owner ? { ...draft, owner } : draft);
+}
+
+function setDraft(c: Context, draft: FormDraft): boolean {
+  const maxAge = Math.floor((draft.keptAt + DRAFT_SECONDS * 1000 - Date.now()) / 1000);
+  if (maxAge <= 0) return false;
   const value = deflateRawSync(Buffer.from(JSON.stringify(draft))).toString('base64url');
   if (value.length > MAX_COOKIE_CHARS) return false;
   setCookie(c, DRAFT_COOKIE, value, {
@@ -71,25 +96,50 @@ export async function keepDraft(c: Context, page: string): Promise<boolean> {
     sameSite: 'Lax',
     path: '/',
     secure: new URL(c.req.url).protocol === 'https:',
-    maxAge: DRAFT_SECONDS,
+    maxAge,
   });
   return true;
 }
 
-/** The kept draft for this page, taken (the cookie is cleared); undefined if none, or one for another page. */
-export function takeDraft(c: Context, page: string): FormDraft | undefined {
+/** The draft the browser carries, if it reads as one and its 30 minutes have not passed. */
+function readDraft(c: Context): FormDraft | undefined {
   const value = getCookie(c, DRAFT_COOKIE);
   if (!value) return undefined;
-  let draft: FormDraft | undefined;
   try {
     const parsed = DraftSchema.safeParse(
       JSON.parse(inflateRawSync(Buffer.from(value, 'base64url')).toString()),
     );
-    draft = parsed.success ? parsed.data : undefined;
+    if (!parsed.success) return undefined;
+    return parsed.data.keptAt + DRAFT_SECONDS * 1000 > Date.now() ? parsed.data : undefined;
   } catch {
-    draft = undefined;
+    return undefined;
   }
-  if (draft && draft.page !== page) return undefined;
+}
+
+/**
+ * On signing in: a draft kept for another user is dropped (they never see it); one kept with no owner becomes this
+ * user's, for the rest of its 30 minutes.
+ */
+export function claimDraft(c: Context, userId: string): void {
+  if (!getCookie(c, DRAFT_COOKIE)) return;
+  const draft = readDraft(c);
+  if (!draft || (draft.owner !== undefined && draft.owner !== userId)) dropDraft(c);
+  else if (draft.owner === undefined && !setDraft(c, { ...draft, owner: userId })) dropDraft(c);
+}
+
+/**
+ * The kept draft for this page, taken (the cookie is cleared); undefined if none, or one for another page. One kept
+ * for another user than the signed-in one is dropped unseen.
+ */
+export function takeDraft(c: Context, page: string): FormDraft | undefined {
+  if (!getCookie(c, DRAFT_COOKIE)) return undefined;
+  const draft = readDraft(c);
+  const userId = (c as Context<WebEnv>).get('page')?.principal?.userId;
+  if (!draft || draft.owner === undefined || draft.owner !== userId) {
+    dropDraft(c);
+    return undefined;
+  }
+  if (draft.page !== page) return undefined;
   deleteCookie(c, DRAFT_COOKIE, { path: '/' });
   return draft;
 }

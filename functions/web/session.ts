@@ -27,12 +27,17 @@ export async function principalOfRequest(deps: ApiDeps, c: Context): Promise<Pri
   }
 }
 
+/** How long a browser keeps a session's cookie after its token expired (a working day). */
+const ENDED_SESSION_KEPT_SECONDS = 12 * 3600;
+
 const secure = (c: Context) => new URL(c.req.url).protocol === 'https:';
 
 /**
  * Keeps a session token from `LocalSignIn` in the HttpOnly `daiban_session` cookie for as long as the token lasts.
  * SameSite=Lax: a link from elsewhere (a notification's e-mail) opens the page signed in, while a form posted from
  * another site carries no cookie, and the API takes the cookie on a POST only with this site's Origin anyway.
+ * The cookie outlives its token by {@link ENDED_SESSION_KEPT_SECONDS}: an expired token lets no one in, but a form
+ * posted with it is kept for the very user whose session it was (form-draft.ts), not for whoever signs in next.
  */
 export function startSession(c: Context, token: IssuedToken): void {
   setCookie(c, SESSION_COOKIE, token.token, {
@@ -40,7 +45,7 @@ export function startSession(c: Context, token: IssuedToken): void {
     sameSite: 'Lax',
     path: '/',
     secure: secure(c),
-    maxAge: token.expiresIn,
+    maxAge: token.expiresIn + ENDED_SESSION_KEPT_SECONDS,
   });
 }
 
@@ -103,11 +108,11 @@ export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 429 | 503;
  * language where the refusal has a Chinese wording (refusal-text.ts).
  */
 export function refusalOf(error: unknown, lang: Lang = 'en'): { status: RefusalStatus; message: string } {
-  const refusal = refusalAsWritten(error);
+  const refusal = refusalAsWritten(error, lang);
   return { status: refusal.status, message: refusalText(lang, error, refusal.status, refusal.message) };
 }
 
-function refusalAsWritten(error: unknown): { status: RefusalStatus; message: string } {
+function refusalAsWritten(error: unknown, lang: Lang): { status: RefusalStatus; message: string } {
   if (error instanceof DomainError) {
     const status = {
       invalid: 400,
@@ -124,7 +129,7 @@ function refusalAsWritten(error: unknown): { status: RefusalStatus; message: str
       message: error.message,
     };
   }
-  if (isZodError(error)) return { status: 400, message: describeZodError(error, 'form') };
+  if (isZodError(error)) return { status: 400, message: describeZodError(error, 'form', lang) };
   throw error;
 }
 

@@ -238,6 +238,11 @@ export class LocalSignIn {
     return { ...(await this.deps.tokens.issue(user)), user: userSummary(user) };
   }
 
+  /** Whose session a token was, even expired (see `SessionTokens.subjectEvenIfExpired`); never signs anyone in. */
+  ownerOfToken(token: string): Promise<string | undefined> {
+    return this.deps.tokens.subjectEvenIfExpired(token);
+  }
+
   /**
    * The principal a token stands for: the token verifies (see `SessionTokens.verify`), and its user still exists,
    * is enabled, and has the role, department and enterprise the token names. One read of the user per request.

@@ -1,4 +1,4 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 import { UnauthenticatedError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { User } from '../domain/project.js';
@@ -89,6 +89,30 @@ export class SessionTokens {
     const claims = await this.claims(token);
     const from = claims[TOKENS_VALID_FROM_CLAIM];
     return { principal: principalFromClaims(claims), tokensValidFrom: typeof from === 'number' ? from : 0 };
+  }
+
+  /**
+   * Whose session a token was: its `sub` when it is one of this installation's tokens (signature, issuer, audience),
+   * expired or not; undefined for anything else. Only to tie a form kept after a session ended to the person whose
+   * session it was (functions/web/form-draft.ts), never to let anyone in.
+   */
+  async subjectEvenIfExpired(token: string): Promise<string | undefined> {
+    if (token.length > MAX_TOKEN_LENGTH) return undefined;
+    try {
+      const { iat } = decodeJwt(token);
+      if (typeof iat !== 'number') return undefined;
+      // verified as of the moment it was issued: every check but the expiry holds
+      const { payload } = await jwtVerify(token, await this.keys.current(), {
+        algorithms: ['HS256'],
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat'],
+        currentDate: new Date(iat * 1000),
+      });
+      return typeof payload.sub === 'string' ? payload.sub : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private async claims(token: string): Promise<Record<string, unknown>> {

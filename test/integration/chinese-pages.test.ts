@@ -187,4 +187,62 @@ describe('the Chinese pages speak Chinese', () => {
       [409, []],
     ]);
   });
+
+  it('says a form refused for bad input in Chinese: the field by its label, what is wrong, no English', async () => {
+    // Prepare
+    const [officer = '', admin = '', leader = ''] = await Promise.all(
+      ['officer-env', 'admin', 'leader-zhang'].map(signIn),
+    );
+    const project = (await system.ctx.store.listProjects({ status: 'completed' }, { limit: 1 })).items[0];
+    const send = (path: string, cookie: string, form: Record<string, string>) =>
+      system.app.request(path, {
+        method: 'POST',
+        headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
+
+    // Act
+    const refused = await Promise.all([
+      // a decision without an outcome
+      send('/app/inbox/decide', officer, { projectId: project?.projectId ?? '', stepId: '7', partId: '' }),
+      // approved with conditions, none listed, no document number
+      send('/app/inbox/decide', officer, {
+        projectId: project?.projectId ?? '',
+        stepId: '7',
+        partId: '',
+        outcome: 'approved_with_conditions',
+        conditions: '',
+        documentNumber: '',
+        documentDate: '2026-03-02',
+      }),
+      // a user with a too-short id
+      send('/app/admin/users', admin, { userId: 'x', name: '新用户', role: 'officer', password: '' }),
+      // a meeting without a title
+      send('/app/meetings/convene', leader, {
+        title: '',
+        scheduledAt: '2027-01-05T09:00',
+        place: '三楼会议室',
+      }),
+    ]);
+
+    // Assess
+    const shown = await Promise.all(
+      refused.map(async (res) => {
+        const html = await res.text();
+        const alert = /<p class="error" role="alert">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+        return { status: res.status, alert, english: englishOn(shownText(html), userIds) };
+      }),
+    );
+    expect(shown.map((s) => [s.status, s.english])).toEqual([
+      [400, []],
+      [400, []],
+      [400, []],
+      [400, []],
+    ]);
+    expect(shown[0]?.alert).toContain('请选择审批结果');
+    expect(shown[1]?.alert).toContain('附加条件：至少填写一项');
+    expect(shown[1]?.alert).toContain('批文文号：不能为空');
+    expect(shown[2]?.alert).toContain('用户名：');
+    expect(shown[3]?.alert).toContain('会议名称：不能为空');
+  });
 });

@@ -117,6 +117,56 @@ describe('a page form sent after the session ended', () => {
     expect(allSteps(view.body).find((s) => s.stepId === '1')?.status).toBe('in_review');
   });
 
+  it('keeps the form for the person whose session ended: another person signing in on that browser sees nothing, and it is dropped', async () => {
+    // Prepare: officer-wat's session ends (password reset) with a decision typed in
+    const projectId = await stepOneInReview('会话过期他人登录项目');
+    const { session: stale } = await signIn('officer-wat', DEMO_PASSWORD);
+    const reset = await t.api.call('PATCH', '/admin/users/officer-wat', 'admin', {
+      password: 'another-password-after-reset',
+    });
+    expect(reset.status).toBe(200);
+    const sent = await post('/app/inbox/decide', stale, decision(projectId), '/app/inbox');
+    const kept = cookiesOf(sent).get('daiban_draft') ?? '';
+
+    // Act: someone else signs in on the same browser, with the draft still in it, and opens the same page
+    await t.api.call('PATCH', '/admin/users/officer-drc', 'admin', { password: 'drc-password-known' });
+    const other = await signIn('officer-drc', 'drc-password-known', `daiban_draft=${kept}`, '/app/inbox');
+    const afterSignIn = cookiesOf(other.res).get('daiban_draft');
+    const page = await get(
+      '/app/inbox',
+      header({ daiban_draft: kept, daiban_session: other.session.slice(15) }),
+    );
+    const html = await page.text();
+
+    // Assess: the draft was dropped at sign-in, and even sent again it is not shown to them
+    expect(kept).not.toBe('');
+    expect(afterSignIn).toBe('');
+    expect(page.status).toBe(200);
+    expect(html).not.toContain('data-draft');
+    expect(html).not.toContain('宁发改备〔2026〕77号');
+    expect(page.headers.getSetCookie().some((c) => /^daiban_draft=;/.test(c))).toBe(true);
+  });
+
+  it('with no session token at all, gives the form back to the next person to sign in (within its 30 minutes)', async () => {
+    // Prepare
+    const projectId = await stepOneInReview('无会话表单项目');
+    const sent = await post('/app/inbox/decide', '', decision(projectId), '/app/inbox');
+    const kept = cookiesOf(sent).get('daiban_draft') ?? '';
+
+    // Act
+    await t.api.call('PATCH', '/admin/users/officer-drc', 'admin', { password: 'drc-password-known' });
+    const again = await signIn('officer-drc', 'drc-password-known', `daiban_draft=${kept}`, '/app/inbox');
+    const claimed = cookiesOf(again.res).get('daiban_draft') ?? kept;
+    const back = await get(
+      '/app/inbox',
+      header({ daiban_draft: claimed, daiban_session: again.session.slice(15) }),
+    );
+
+    // Assess
+    expect(kept).not.toBe('');
+    expect(await back.text()).toContain('data-draft="restored"');
+  });
+
   it('without a session at all, or from a page it cannot tell, goes back to the form’s page; no page ends on a bare 404', async () => {
     // Act
     const noSession = await post('/app/inbox/decide', '', {

@@ -323,7 +323,7 @@ describe('the pages', () => {
 
     // Assess
     expect(refused.status).toBe(400);
-    expect(refusedPage).toContain('list at least one condition');
+    expect(refusedPage).toContain('附加条件：至少填写一项');
     expect(refusedPage).toContain('<details open=""');
     expect([accepted.status, accepted.headers.get('location')]).toEqual([303, '/app/inbox']);
     expect(allSteps(view.body).find((s) => s.stepId === '1')?.status).toBe('approved');
@@ -359,7 +359,7 @@ describe('the pages', () => {
 
     // Assess
     expect(toPast.status).toBe(400);
-    expect(await toPast.text()).toContain('not in the future');
+    expect(await toPast.text()).toContain('会议时间必须在将来');
     expect(cancelled.status).toBe(303);
     expect(stored).toMatchObject({ status: 'cancelled', cancelled: { reason: '部门已直接办结' } });
   });
@@ -603,7 +603,7 @@ describe('the efficiency complaint pages (行政效能投诉)', () => {
     // Assess
     expect(form.text).toContain(`action="/app/projects/${projectId}/complaints"`);
     expect(refused.status).toBe(400);
-    expect(refusedPage).toContain('at least 10 characters');
+    expect(refusedPage).toContain('描述：至少 10 个字');
     expect(refusedPage).toContain('太慢');
     expect(number).toMatch(/^效能投诉〔\d{4}〕第\d{4}号$/);
     expect(after.text).toContain(number);
@@ -667,7 +667,7 @@ describe('the efficiency complaint pages (行政效能投诉)', () => {
     expect(tooEarly.status).toBe(409);
     expect([acknowledged.status, investigating.status]).toEqual([303, 303]);
     expect(noFinding.status).toBe(400);
-    expect(noFindingPage).toContain('choose the finding');
+    expect(noFindingPage).toContain('请选择调查结论');
     expect(noFindingPage).toContain('约谈窗口负责人');
     expect([closed.status, closed.headers.get('location')]).toEqual([303, '/app/complaints']);
     expect(seen.body.complaint).toMatchObject({ status: 'closed', finding: 'upheld', closedOnTime: true });

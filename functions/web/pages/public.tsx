@@ -6,7 +6,7 @@ import type { User } from '../../../shared/domain/project.js';
 import type { ApiDeps } from '../../http/env.js';
 import { named, type PageContext } from '../../http/i18n.js';
 import { roleText, stepStatusText } from '../../http/labels.js';
-import { dropDraft } from '../form-draft.js';
+import { claimDraft, dropDraft } from '../form-draft.js';
 import { Layout, Scroll } from '../layout.js';
 import { endSession, type RefusalStatus, refusalOf, safeNext, startSession, takeFlash } from '../session.js';
 import { formOf, homeOf, render, type WebApp, type WebContext } from '../web-env.js';
@@ -189,6 +189,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     }
     c.header('Cache-Control', 'no-store');
     startSession(c, signedIn);
+    claimDraft(c, signedIn.user.userId);
     return c.redirect(safeNext(form.get('next')) ?? homeOf(signedIn.user.role), 303);
   });
 
@@ -212,6 +213,7 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
     }
     c.header('Cache-Control', 'no-store');
     startSession(c, await issue(user));
+    claimDraft(c, user.userId);
     return c.redirect(safeNext(form.get('next')) ?? homeOf(user.role), 303);
   });
 

@@ -136,4 +136,24 @@ describe('session tokens (jose, HS256, the installation secret)', () => {
     // Act / Assess
     expect(() => new SessionTokens(randomBytes(16))).toThrow('at least 32 bytes');
   });
+
+  it('names whose session an expired token was, but only for a token of this installation', async () => {
+    // Prepare
+    const issued = await new SessionTokens(secret, {
+      ttlSeconds: 600,
+      now: () => new Date('2026-03-02T09:00:00Z'),
+    }).issue(officer);
+    const later = new SessionTokens(secret, { now: () => new Date('2026-03-03T09:00:00Z') });
+
+    // Act
+    const owner = await later.subjectEvenIfExpired(issued.token);
+    const otherKey = await later.subjectEvenIfExpired(await signed({}, randomBytes(32)));
+    const otherIssuer = await later.subjectEvenIfExpired(await signed({ iss: 'someone-else' }));
+    const garbage = await later.subjectEvenIfExpired('not.a.token');
+    const refused = await later.verify(issued.token).catch((error: Error) => error.message);
+
+    // Assess
+    expect([owner, otherKey, otherIssuer, garbage]).toEqual(['officer-env', undefined, undefined, undefined]);
+    expect(refused).toContain('the token expired');
+  });
 });
