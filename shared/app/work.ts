@@ -56,10 +56,13 @@ type Waiting = {
  * to keep an eye on, the steps their departments hold with lights; the page's workload; with `handovers`, the
  * handover history of the page's projects. A leader or admin may read any agent's (`agentId`).
  *
- * Its reads do not grow with how many projects the agent has: one Query of the agent's index page, then one batch
- * read (100 keys a call, the calls side by side) of the current stage's items of the page's projects in flight. Everything due sits in the
- * current stage: the stages behind it are closed (the `stage_done_with_open_step` invariant), those after it not
- * opened. Only `handovers` reads one Query per project of the page (they are in each project's own partition).
+ * Its reads do not grow with how many projects the agent has: one Query of the agent's index page, whose rows carry
+ * each project's summary of its current stage (shared/domain/work-summary.ts, rewritten by every transition). Only
+ * the projects whose summary is absent (written by an older release), outdated (another change counted since) or
+ * too long are read by key: one batch read (100 keys a call, the calls side by side) of their current stage's items.
+ * Everything due sits in the current stage: the stages behind it are closed (the `stage_done_with_open_step`
+ * invariant), those after it not opened. Only `handovers` reads one Query per project of the page (they are in each
+ * project's own partition).
  *
  * @example const work = await agentWork(ctx, wang); work.todo[0] // { kind: 'supplement', materials: [...] }; work.nextCursor
  */
