@@ -11,6 +11,7 @@ import {
   stateAfter,
   type Transition,
 } from '../domain/transition.js';
+import { workSummaryOf } from '../domain/work-summary.js';
 import { CommitConflictError, type OutboxEntry, type OutboxSend, type StoreOp } from '../store/store.port.js';
 import type { StepTaskOutcome } from '../workflow/task-contract.js';
 import { agentNotices, type NoticeReference } from './agent-notices.js';
@@ -194,6 +195,7 @@ export function transitionOps(
       : []),
     ...(options.ops ?? []),
   ];
+  withWorkSummary(state, transition, ops, at);
   const entry = sends.length > 0 ? outboxEntry(ctx, projectId, now, sends) : undefined;
   if (entry) ops.push({ op: 'put_outbox', entry });
   return {
@@ -202,6 +204,43 @@ export function transitionOps(
     stats: [...statsOf(state, transition, now, ctx.calendar), ...(options.stats ?? [])],
   };
 }
+
+/**
+ * The agent's workbench summary of the project as the transaction leaves it (work-summary.ts), on the project's
+ * update (one is added, leaving `updatedAt` alone, when the change has none): its items after the change and after
+ * the items the same transaction puts (a stage reached), the ones still derived from the chain left out.
+ */
+function withWorkSummary(state: ProjectState, transition: Transition, ops: StoreOp[], at: string): void {
+  const { projectId } = state.project;
+  const writesItems = ops.some(
+    (op) => (op.op === 'put_item' || op.op === 'update_item') && itemOf(op).projectId === projectId,
+  );
+  // nothing of the project changes: its summary stays as it is
+  if (!transition.project && !writesItems) return;
+  const after = stateAfter(state, transition);
+  const items = new Map(after.items);
+  const written = new Set<string>(transition.changes.map((c) => itemKey(c.after)));
+  for (const op of ops) {
+    if (op.op !== 'put_item' && op.op !== 'update_item') continue;
+    const item = itemOf(op);
+    if (item.projectId !== projectId) continue;
+    items.set(itemKey(item), item);
+    written.add(itemKey(item));
+  }
+  for (const key of state.unwritten ?? []) if (!written.has(key)) items.delete(key);
+  const work = workSummaryOf(
+    items.values(),
+    after.project.currentStageIndex,
+    (state.project.workSeq ?? 0) + 1,
+  );
+  const index = ops.findIndex((op) => op.op === 'update_project' && op.projectId === projectId);
+  const update = ops[index];
+  if (update?.op === 'update_project') ops[index] = { ...update, work };
+  else ops.push({ op: 'update_project', projectId, at, change: {}, work, touch: false });
+}
+
+const itemOf = (op: Extract<StoreOp, { op: 'put_item' | 'update_item' }>): ProjectStep =>
+  op.op === 'put_item' ? op.item : op.after;
 
 /**
  * Writes a transition in one transaction (with the notices it puts before the agent) and relays what it owes.

@@ -1,13 +1,13 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import { ForbiddenError } from '../domain/errors.js';
 import { lightOf } from '../domain/lights.js';
-import type { ProjectRow } from '../domain/list-rows.js';
+import type { AgentProjectRow, ProjectRow } from '../domain/list-rows.js';
 import type { Principal } from '../domain/principal.js';
 import { itemKey } from '../domain/project.js';
 import { readClock } from '../domain/step-clock.js';
 import { isInFlight } from '../domain/step-status.js';
+import { currentEntries, type WorkEntry } from '../domain/work-summary.js';
 import type { AppContext } from './context.js';
-import { listProjects } from './queries.js';
 
 export type WorkItem = {
   kind: 'submit' | 'report_milestone' | 'supplement' | 'reapply';
@@ -56,10 +56,13 @@ type Waiting = {
  * to keep an eye on, the steps their departments hold with lights; the page's workload; with `handovers`, the
  * handover history of the page's projects. A leader or admin may read any agent's (`agentId`).
  *
- * Its reads do not grow with how many projects the agent has: one Query of the agent's index page, then one batch
- * read (100 keys a call, the calls side by side) of the current stage's items of the page's projects in flight. Everything due sits in the
- * current stage: the stages behind it are closed (the `stage_done_with_open_step` invariant), those after it not
- * opened. Only `handovers` reads one Query per project of the page (they are in each project's own partition).
+ * Its reads do not grow with how many projects the agent has: one Query of the agent's index page, whose rows carry
+ * each project's summary of its current stage (shared/domain/work-summary.ts, rewritten by every transition). Only
+ * the projects whose summary is absent (written by an older release), outdated (another change counted since) or
+ * too long are read by key: one batch read (100 keys a call, the calls side by side) of their current stage's items.
+ * Everything due sits in the current stage: the stages behind it are closed (the `stage_done_with_open_step`
+ * invariant), those after it not opened. Only `handovers` reads one Query per project of the page (they are in each
+ * project's own partition).
  *
  * @example const work = await agentWork(ctx, wang); work.todo[0] // { kind: 'supplement', materials: [...] }; work.nextCursor
  */
@@ -77,38 +80,43 @@ export async function agentWork(
   }
   assertAllowed(principal, 'projects.filter_by_agent', { agentId });
   const limit = Math.min(Math.max(options.limit ?? WORK_PAGE_PROJECTS, 1), WORK_PAGE_MAX);
-  const page = await listProjects(
-    ctx,
-    principal,
-    { agentId },
-    { limit, ...(options.cursor ? { cursor: options.cursor } : {}) },
-  );
-  const projects: ProjectRow[] = page.items;
+  const page = await ctx.store.listAgentProjects(agentId, {
+    limit,
+    ...(options.cursor ? { cursor: options.cursor } : {}),
+  });
+  const projects: AgentProjectRow[] = page.items;
 
-  // the current stage of each project in flight, and the keys of its items (steps and parts)
+  // the current stage of each project in flight; its items from the row's summary when it is current
   const stages = await Promise.all(
     projects
       .filter((p) => isInFlight(p.status))
       .map(async (project) => {
         const chain = await ctx.chains.get(project.chainId, project.chainVersion);
-        return { project, stage: chain.stages[project.currentStageIndex] };
+        return { project, stage: chain.stages[project.currentStageIndex], summary: currentEntries(project) };
       }),
   );
-  const wanted = stages.flatMap(({ project, stage }) =>
-    (stage?.steps ?? []).flatMap((step) => [
-      { projectId: project.projectId, itemKey: step.id },
-      ...(step.parts ?? []).map((part) => ({
-        projectId: project.projectId,
-        itemKey: `${step.id}#${part.id}`,
-      })),
-    ]),
-  );
+  const items = new Map<string, WorkEntry>();
+  for (const { project, summary } of stages) {
+    for (const entry of summary ?? []) items.set(`${project.projectId}|${itemKey(entry)}`, entry);
+  }
+  // projects without one (written before it existed, or too many entries): their stage's items read by key
+  const wanted = stages
+    .filter(({ summary }) => summary === undefined)
+    .flatMap(({ project, stage }) =>
+      (stage?.steps ?? []).flatMap((step) => [
+        { projectId: project.projectId, itemKey: step.id },
+        ...(step.parts ?? []).map((part) => ({
+          projectId: project.projectId,
+          itemKey: `${step.id}#${part.id}`,
+        })),
+      ]),
+    );
   // the batch reads side by side (each at most 100 keys): a page waits for one round trip, not one per hundred
   const chunks = Array.from({ length: Math.ceil(wanted.length / 100) }, (_, i) =>
     wanted.slice(i * 100, i * 100 + 100),
   );
   const found = (await Promise.all(chunks.map((chunk) => ctx.store.getItems(chunk)))).flat();
-  const items = new Map(found.map((item) => [`${item.projectId}|${itemKey(item)}`, item]));
+  for (const item of found) items.set(`${item.projectId}|${itemKey(item)}`, item);
 
   const now = ctx.clock.now();
   const todo: WorkItem[] = [];

@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ProjectSchema, ProjectStepSchema } from './project.js';
+import { WorkSummarySchema } from './work-summary.js';
 
 /**
  * What a list row of a project or a step holds: the fields its list reads, and nothing more. The table's indexes
@@ -26,6 +27,16 @@ export const ProjectRowSchema = ProjectSchema.pick({
   stepsClosed: true,
 });
 export type ProjectRow = z.infer<typeof ProjectRowSchema>;
+
+/**
+ * A project in its agent's index (GSI2): its list row, and what the agent's workbench shows of it (work-summary.ts;
+ * absent on a project written before the summary existed).
+ */
+export const AgentProjectRowSchema = ProjectRowSchema.extend({
+  workSeq: z.number().int().optional(),
+  work: WorkSummarySchema.optional(),
+});
+export type AgentProjectRow = z.infer<typeof AgentProjectRowSchema>;
 
 /** A project in its stage's lead department's view (牵头部门): which stage of which chain it is in. */
 export const LeadProjectRowSchema = ProjectSchema.pick({

@@ -71,6 +71,8 @@ export const ProjectSchema = z.object({
   supplements: z.number().int(),
   /** hash of the registration request, when it carried an Idempotency-Key (a replay must match it) */
   requestHash: z.string().optional(),
+  /** how many times the workbench's summary was written (see work-summary.ts; absent: never) */
+  workSeq: z.number().int().optional(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 

@@ -181,6 +181,10 @@ export class DynamoDaibanStore implements DaibanStore {
   listProjects(filter: ProjectFilter, page: PageRequest) {
     return this.project.listProjects(filter, page);
   }
+  listAgentProjects(agentId: string, page: PageRequest) {
+    return this.project.listAgentProjects(agentId, page);
+  }
+
   listProjectsLedBy(departmentId: string, page: PageRequest) {
     return this.project.listProjectsLedBy(departmentId, page);
   }

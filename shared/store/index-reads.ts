@@ -1,5 +1,6 @@
 import { DepartmentSchema } from '../domain/department.js';
 import {
+  AgentProjectRowSchema,
   FlaggedItemSchema,
   InboxItemSchema,
   LeadProjectRowSchema,
@@ -33,7 +34,7 @@ export const IndexReads = {
   },
   GSI2: {
     "users of a department or a role (notices' audiences)": USER_INDEX_FIELDS,
-    'projects by agent': fieldsOf(ProjectRowSchema),
+    'projects by agent (with the workbench summary)': fieldsOf(AgentProjectRowSchema),
     'flagged due dates': fieldsOf(FlaggedItemSchema),
     "a complainant's complaints: keys, then read whole": [],
   },

@@ -126,7 +126,7 @@ export const TableIndexes = [
     partitionKey: 'GSI2PK',
     sortKey: 'GSI2SK',
     projection: 'INCLUDE',
-    nonKeyAttributes: union(USER, PROJECT_ROW, ['projectId', 'stepId', 'partId']),
+    nonKeyAttributes: union(USER, PROJECT_ROW, ['workSeq', 'work'], ['projectId', 'stepId', 'partId']),
   },
   /** projects by enterprise, complaints by the department complained about */
   {

@@ -1,5 +1,6 @@
 import { itemKey, type ProjectStep, ProjectStepSchema } from '../../domain/project.js';
 import type { ProjectChange } from '../../domain/transition.js';
+import type { WorkSummary } from '../../domain/work-summary.js';
 import { itemIndexKeys, keys, statusKey, workKeys } from '../keys.js';
 
 /** Optional step fields a change may clear, plus the index keys derived from status. */
@@ -48,11 +49,31 @@ export function stepUpdate(tableName: string, before: ProjectStep, after: Projec
 }
 
 /** SET, ADD and REMOVE the project's fields as the change says, its index keys with them; under `change.expect`. */
-export function projectUpdate(tableName: string, projectId: string, at: string, change: ProjectChange) {
-  const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':updatedAt': at };
-  const sets = ['#updatedAt = :updatedAt'];
+export function projectUpdate(
+  tableName: string,
+  projectId: string,
+  at: string,
+  change: ProjectChange,
+  summary: { work?: WorkSummary; touch?: false } = {},
+) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
   const adds: string[] = [];
+  if (summary.touch !== false) {
+    names['#updatedAt'] = 'updatedAt';
+    values[':updatedAt'] = at;
+    sets.push('#updatedAt = :updatedAt');
+  }
+  if (summary.work) {
+    // the summary as of this change, and the count that tells a later reader whether it is still current
+    names['#work'] = 'work';
+    values[':work'] = summary.work;
+    sets.push('#work = :work');
+    names['#workSeq'] = 'workSeq';
+    values[':workSeqStep'] = 1;
+    adds.push('#workSeq :workSeqStep');
+  }
   const removes = new Set<string>(change.remove ?? []);
   const setField = (field: string, value: unknown) => {
     names[`#${field}`] = field;
@@ -118,10 +139,11 @@ export function projectUpdate(tableName: string, projectId: string, at: string, 
   return {
     TableName: tableName,
     Key: keys.project(projectId),
-    UpdateExpression:
-      `SET ${sets.join(', ')}` +
+    UpdateExpression: (
+      `${sets.length ? `SET ${sets.join(', ')}` : ''}` +
       `${adds.length ? ` ADD ${adds.join(', ')}` : ''}` +
-      `${removeList.length ? ` REMOVE ${removeList.join(', ')}` : ''}`,
+      `${removeList.length ? ` REMOVE ${removeList.join(', ')}` : ''}`
+    ).trim(),
     ConditionExpression: conditions.join(' AND '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,

@@ -1,5 +1,7 @@
 import type { ProjectDocument } from '../../domain/documents.js';
 import {
+  type AgentProjectRow,
+  AgentProjectRowSchema,
   type InboxItem,
   InboxItemSchema,
   type LeadProjectRow,
@@ -121,6 +123,19 @@ export class ProjectDynamo implements ProjectStore {
       Array.from({ length: STATUS_SHARDS }, (_, shard) => statusPartition(status, shard)),
     );
     return this.table.mergePartitions('GSI1', partitions, page, parseProjectRow);
+  }
+
+  async listAgentProjects(agentId: string, page: PageRequest): Promise<Page<AgentProjectRow>> {
+    return this.table.queryPage(
+      {
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': `AGENT#${agentId}` },
+        ScanIndexForward: false,
+      },
+      page,
+      (row) => AgentProjectRowSchema.parse(row),
+    );
   }
 
   async listProjectsLedBy(departmentId: string, page: PageRequest): Promise<Page<LeadProjectRow>> {

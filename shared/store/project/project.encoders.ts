@@ -16,7 +16,7 @@ import { projectUpdate, stepUpdate } from './project-updates.js';
 /** The write kinds of a project's records as transaction items. */
 export const projectEncoders: EncodersOf<ProjectOp> = {
   create_project: (op, tx) => putNew(tx.tableName, projectItem(op.project)),
-  update_project: (op, tx) => ({ Update: projectUpdate(tx.tableName, op.projectId, op.at, op.change) }),
+  update_project: (op, tx) => ({ Update: projectUpdate(tx.tableName, op.projectId, op.at, op.change, op) }),
   put_item: (op, tx) => putNew(tx.tableName, stepItem(op.item)),
   update_item: (op, tx) => ({ Update: stepUpdate(tx.tableName, op.before, op.after) }),
   check_item: (op, tx) => {

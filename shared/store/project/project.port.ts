@@ -1,5 +1,5 @@
 import type { ProjectDocument } from '../../domain/documents.js';
-import type { InboxItem, LeadProjectRow, ProjectRow } from '../../domain/list-rows.js';
+import type { AgentProjectRow, InboxItem, LeadProjectRow, ProjectRow } from '../../domain/list-rows.js';
 import type {
   AgentAssignment,
   ItemTokens,
@@ -10,6 +10,7 @@ import type {
 } from '../../domain/project.js';
 import type { ProjectStatus, StepStatus } from '../../domain/step-status.js';
 import type { ProjectChange } from '../../domain/transition.js';
+import type { WorkSummary } from '../../domain/work-summary.js';
 import type { OutboxEntry } from '../outbox/outbox.port.js';
 import type { Page, PageRequest } from '../page.js';
 
@@ -18,7 +19,18 @@ export type ProjectOp =
   /** a new project (fails if the id is taken) */
   | { op: 'create_project'; project: Project }
   /** counters and fields of the project, under `change.expect` */
-  | { op: 'update_project'; projectId: string; at: string; change: ProjectChange }
+  /**
+   * counters and fields of the project, under `change.expect`; with `work`, the workbench's summary too (and
+   * `workSeq` one up); `touch: false` leaves `updatedAt` as it is (only the summary changes)
+   */
+  | {
+      op: 'update_project';
+      projectId: string;
+      at: string;
+      change: ProjectChange;
+      work?: WorkSummary;
+      touch?: false;
+    }
   /** a new step or part item (registration, or the first change to one derived from the chain until then) */
   | { op: 'put_item'; item: ProjectStep }
   /** a step or part, conditional on its version and status; its version moves on by one */
@@ -73,6 +85,11 @@ export interface ProjectStore {
   findProjectIdByCode(code: string): Promise<string | undefined>;
   /** Newest first, as list rows (what the index holds: `ProjectRow`); `getProject(s)` reads a whole project. */
   listProjects(filter: ProjectFilter, page: PageRequest): Promise<Page<ProjectRow>>;
+  /**
+   * An agent's projects, newest first, as their agent index rows (with the workbench's summary): the same pages
+   * and cursors as `listProjects({ agentId })`.
+   */
+  listAgentProjects(agentId: string, page: PageRequest): Promise<Page<AgentProjectRow>>;
   /** In-flight projects whose current stage this department leads (牵头部门), newest first. */
   listProjectsLedBy(departmentId: string, page: PageRequest): Promise<Page<LeadProjectRow>>;
   /** Oldest first. */
