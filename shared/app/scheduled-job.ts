@@ -72,13 +72,16 @@ export async function runScheduledJob(ctx: AppContext, options: JobOptions = {})
   const lease = new JobLease(ctx.store, progress.runId, options.stopBy ?? 0);
   if (options.lease !== false && !(await lease.acquire())) {
     ctx.log.info('scheduled job: another run holds the lease; this one does nothing');
+    const skipped: JobReport = { ...report, skipped: true };
     Object.assign(progress, {
-      state: 'skipped',
       note: 'another run holds the lease',
       finishedAt: new Date().toISOString(),
+      report: skipped,
+      state: 'skipped',
     });
-    return { ...report, skipped: true };
+    return skipped;
   }
+  let state: JobProgress['state'] = 'failed';
   try {
     const finished = await workDue(ctx, options, now, report, progress, lease);
     if (options.audit !== false && finished)
@@ -88,18 +91,21 @@ export async function runScheduledJob(ctx: AppContext, options: JobOptions = {})
         if (await ensureWeeklyReport(ctx, now)) report.weeklyReports = 1;
       });
     }
-    progress.state = finished ? 'done' : 'stopped';
+    state = finished ? 'done' : 'stopped';
     if (!finished)
       progress.note = `stopped before its deadline; ${report.remaining} or more left to the next run`;
   } catch (error) {
-    Object.assign(progress, { state: 'failed', note: String(error) });
+    progress.note = String(error);
     throw error;
   } finally {
+    if (options.lease !== false) await lease.release().catch(() => undefined);
     progress.failures = report.failures;
     progress.remaining = report.remaining;
     progress.finishedAt = new Date().toISOString();
     tick(progress);
-    if (options.lease !== false) await lease.release().catch(() => undefined);
+    // the report before the state: a reader that sees the run ended finds its report
+    if (state !== 'failed') progress.report = report;
+    progress.state = state;
   }
   ctx.metrics?.add('SweepFailures', report.failures);
   ctx.metrics?.add('SweepDuration', performance.now() - started);

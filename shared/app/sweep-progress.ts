@@ -1,3 +1,5 @@
+import type { JobReport } from './scheduled-job.js';
+
 /**
  * How far a run of the scheduled job has got, as it goes (an admin reads it while a storm of due items drains):
  * updated in place by the run, read by `GET /admin/sla-sweeps/{runId}` and the administration page.
@@ -25,6 +27,8 @@ export type JobProgress = {
   perSecond: number;
   /** why it stopped or was skipped, or the error that failed it */
   note?: string;
+  /** what the run did, once it has ended (set before `state` changes from running) */
+  report?: JobReport;
 };
 
 export function newProgress(runId: string, at: Date): JobProgress {
