@@ -23,6 +23,8 @@ export async function proposeMeeting(
   target: { stepId: string; partId?: string },
   reason: string,
   now: Date,
+  /** the days whose proposals are known full (`proposalPrefix`): nothing is read for them; filled in when found */
+  full?: Set<string>,
 ): Promise<{ ops: StoreOp[]; concerns: Concern[] }> {
   const found = findStep(state.chain, target.stepId);
   const item = state.items.get(target.partId ? `${target.stepId}#${target.partId}` : target.stepId);
@@ -42,10 +44,11 @@ export async function proposeMeeting(
     departmentId: item.departmentId ?? lead,
     note: reason,
   };
-  const day = chinaDate(now).replaceAll('-', '');
+  const prefix = proposalPrefix(lead, now);
+  if (full?.has(prefix)) return { ops: [], concerns: [] };
   const at = now.toISOString();
   for (let n = 1; n <= MAX_PROPOSALS_A_DAY; n += 1) {
-    const meetingId = `proposal-${lead}-${day}-${n}`;
+    const meetingId = `${prefix}-${n}`;
     const existing = await ctx.store.getMeeting(meetingId);
     if (
       existing?.agenda.some(
@@ -94,5 +97,10 @@ export async function proposeMeeting(
       ],
     };
   }
+  full?.add(prefix);
   return { ops: [], concerns: [] };
 }
+
+/** The ids of a lead department's meeting proposals of a day, less their number: `proposal-<lead>-<yyyymmdd>`. */
+export const proposalPrefix = (lead: string, now: Date): string =>
+  `proposal-${lead}-${chinaDate(now).replaceAll('-', '')}`;

@@ -2,17 +2,29 @@ import { deemedNoticeSequence } from '../domain/deemed-notice.js';
 import { groupAudiences } from '../domain/escalation-audiences.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { type SlaAction, slaStep } from '../domain/sla.js';
+import { leadOf } from '../domain/sla-news.js';
 import { heldYears, slaOutcome, sweepNews } from '../domain/sla-outcome.js';
 import { isInFlight } from '../domain/step-status.js';
-import { applyTransition, retryOnConflict } from './commit.js';
+import type { ProjectState } from '../domain/transition.js';
+import { applyTransition, retryOnConflict, transitionOps } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
-import { proposeMeeting } from './meeting-proposals.js';
+import { proposalPrefix, proposeMeeting } from './meeting-proposals.js';
 import { notificationEffects } from './notify.js';
 import { referenceData } from './reference-cache.js';
+import { relay } from './relay.js';
+import { inLane } from './sweep-lanes.js';
+import type { SweepStats } from './sweep-stats.js';
 
 export { overdueText } from '../domain/sla-news.js';
+
+/** The days' meeting proposals of lead departments this process found full (a day's proposals only fill up). */
+const FULL_PROPOSAL_DAYS = new Set<string>();
+
+/** The key of the day's meeting proposals an overdue step goes on (its stage's lead department, the day). */
+const proposalsOf = (state: ProjectState, stepId: string, now: Date): string =>
+  proposalPrefix(leadOf(state, stepId) ?? '', now);
 
 /**
  * The SLA sweep's work on one step or part that has come due in the Work index (DESIGN.md decision 4): read the
@@ -29,6 +41,7 @@ export async function sweepItem(
   ctx: AppContext,
   work: { projectId: string; itemKey: string },
   now: Date,
+  options: { stats?: SweepStats } = {},
 ): Promise<SlaAction[]> {
   const reference = referenceData(ctx.store);
   // a serial drawn is kept across retries: a conflict does not leave a gap in the notices' numbers
@@ -51,33 +64,47 @@ export async function sweepItem(
     const meetingNews = news.find((n) => n.rung === 'joint_meeting');
     const deemed = actions.some((a) => a.kind === 'deemed');
     if (deemed) serial ??= ctx.store.drawSerial(deemedNoticeSequence(now), 1);
-    const [drawn, proposal] = await Promise.all([
-      deemed ? serial : undefined,
-      meetingNews ? proposeMeeting(ctx, state, target, meetingNews.message, now) : { ops: [], concerns: [] },
-      // the users told, read before the rule's effects are assembled (the notifier then finds them cached)
-      ...groupAudiences(news.flatMap((n) => n.audiences)).map((a) => reference.usersOf(a)),
-    ]);
-    const outcome = slaOutcome({
-      state,
-      target,
-      transition,
-      actions,
-      departmentName: department?.name,
-      ...(drawn !== undefined ? { notice: { serial: drawn, docId: ctx.newId() } } : {}),
-      now,
-    });
-    const effects = await notificationEffects(ctx, [...outcome.news, ...proposal.concerns], now);
-    const ops = [
-      ...effects.ops,
-      ...proposal.ops,
-      ...(outcome.document ? [{ op: 'put_document', document: outcome.document } as const] : []),
-    ];
-    await applyTransition(ctx, state, outcome.transition, {
-      actor: SYSTEM_ACTOR,
-      ops,
-      sends: effects.sends,
-      stats: outcome.charges,
-    });
+    // the items that add to the same day's meeting proposal of a lead department commit one at a time (its version
+    // is the condition of each write); once that day's proposals are full, none is read or written again
+    const proposals = meetingNews ? proposalsOf(state, target.stepId, now) : undefined;
+    const finish = async () => {
+      const [drawn, proposal] = await Promise.all([
+        deemed ? serial : undefined,
+        meetingNews
+          ? proposeMeeting(ctx, state, target, meetingNews.message, now, FULL_PROPOSAL_DAYS)
+          : { ops: [], concerns: [] },
+        // the users told, read before the rule's effects are assembled (the notifier then finds them cached)
+        ...groupAudiences(news.flatMap((n) => n.audiences)).map((a) => reference.usersOf(a)),
+      ]);
+      const outcome = slaOutcome({
+        state,
+        target,
+        transition,
+        actions,
+        departmentName: department?.name,
+        ...(drawn !== undefined ? { notice: { serial: drawn, docId: ctx.newId() } } : {}),
+        now,
+      });
+      const effects = await notificationEffects(ctx, [...outcome.news, ...proposal.concerns], now);
+      const ops = [
+        ...effects.ops,
+        ...proposal.ops,
+        ...(outcome.document ? [{ op: 'put_document', document: outcome.document } as const] : []),
+      ];
+      const apply = { actor: SYSTEM_ACTOR, ops, sends: effects.sends, stats: outcome.charges };
+      if (options.stats) {
+        // the item's own transaction without the counters, which the run writes together (see SweepStats); no
+        // agent notices to add (the sweep's transitions never ask for materials)
+        const written = transitionOps(ctx, state, outcome.transition, apply, ctx.clock.now());
+        await ctx.store.commit(written.ops);
+        await options.stats.add(written.stats);
+        if (written.entry) await relay(ctx, written.entry);
+      } else {
+        await applyTransition(ctx, state, outcome.transition, apply);
+      }
+    };
+    if (proposals && !FULL_PROPOSAL_DAYS.has(proposals)) await inLane(proposals, finish);
+    else await finish();
     await alertMissingYears(ctx, heldYears(actions), now);
     const breaches = actions.filter((a) => a.kind === 'red').length;
     const deemedCount = actions.filter((a) => a.kind === 'deemed').length;

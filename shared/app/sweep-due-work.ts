@@ -9,6 +9,7 @@ import { sweepItem } from './sla-sweep.js';
 import type { JobLease } from './sweep-lease.js';
 import { inPool } from './sweep-pool.js';
 import { type JobProgress, tick } from './sweep-progress.js';
+import { SweepStats } from './sweep-stats.js';
 
 /** The scheduled job's due work, worked a bounded number at a time and stopping before its deadline. */
 
@@ -85,6 +86,8 @@ export async function workDue(
     );
   const mayStart = async () =>
     (stopBy === undefined || Date.now() < stopBy) && (options.lease === false || (await lease.holds()));
+  // the monthly counters of the run's SLA items, written together (see SweepStats)
+  const stats = new SweepStats(ctx, now);
   // work that failed stays due: it is tried once a run, never again in the same run
   const tried = new Set<string>();
   let signalsPending = 0;
@@ -100,7 +103,7 @@ export async function workDue(
       fresh,
       concurrency,
       async (work) => {
-        await workOn(ctx, work, now, until, report);
+        await workOn(ctx, work, now, until, report, stats);
         progress.done += 1;
         progress.sla = report.sla;
         progress.failures = report.failures;
@@ -114,17 +117,28 @@ export async function workDue(
       report.remaining = left.flat().length;
       progress.remaining = report.remaining;
       ctx.metrics?.add('SignalsPending', signalsPending);
+      await stats.flush();
+      progress.workedAt = new Date().toISOString();
       return false;
     }
     // a page not full in every shard: nothing more was due when it was read
     if (shards.every((page) => page.length < perShard)) break;
   }
   ctx.metrics?.add('SignalsPending', signalsPending);
+  await stats.flush();
+  progress.workedAt = new Date().toISOString();
   return true;
 }
 
 /** One piece of due work: its own transaction(s), idempotent (a second run at the same instant finds it done). */
-async function workOn(ctx: AppContext, work: WorkItem, now: Date, until: string, report: JobReport) {
+async function workOn(
+  ctx: AppContext,
+  work: WorkItem,
+  now: Date,
+  until: string,
+  report: JobReport,
+  stats: SweepStats,
+) {
   if (work.kind === 'outbox') {
     await attempt(
       ctx,
@@ -149,7 +163,7 @@ async function workOn(ctx: AppContext, work: WorkItem, now: Date, until: string,
       'an SLA checkpoint',
       { projectId: work.projectId, item: work.itemKey },
       async () => {
-        const actions = await sweepItem(ctx, work, now);
+        const actions = await sweepItem(ctx, work, now, { stats });
         report.sla += actions.length;
       },
     );

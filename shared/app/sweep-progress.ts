@@ -11,6 +11,8 @@ export type JobProgress = {
   state: 'running' | 'done' | 'stopped' | 'skipped' | 'failed';
   /** real time the run started and ended */
   startedAt: string;
+  /** real time the due work was done or left (before the audit slice and the weekly report) */
+  workedAt?: string;
   finishedAt?: string;
   /** the instant the job works at (the simulated clock's, when simulated) */
   at: string;

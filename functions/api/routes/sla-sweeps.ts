@@ -16,6 +16,10 @@ export const JobProgressSchema = z
     runId: z.string(),
     state: z.enum(['running', 'done', 'stopped', 'skipped', 'failed']),
     startedAt: z.string().openapi({ description: 'real time (UTC) the run started' }),
+    workedAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'real time the due work was done (before the audit)' }),
     finishedAt: z.string().optional(),
     at: z
       .string()
@@ -120,14 +124,10 @@ export function slaSweepRoutes(deps: ApiDeps) {
       security: bearer,
       request: {
         params: z.object({
-          runId: z
-            .string()
-            .min(1)
-            .max(64)
-            .openapi({
-              description:
-                'a run id from a POST that started it, or `current` (the run going on, else the last)',
-            }),
+          runId: z.string().min(1).max(64).openapi({
+            description:
+              'a run id from a POST that started it, or `current` (the run going on, else the last)',
+          }),
         }),
       },
       responses: {
