@@ -7,6 +7,9 @@ import type { StoreOp } from '../store/store.port.js';
 import type { AppContext } from './context.js';
 import type { Concern } from './notify.js';
 
+/** The first proposal of a day (by `proposalPrefix`) not known full in this process. */
+const FIRST_OPEN = new Map<string, number>();
+
 /** At most this many proposals of one lead department on one day (each holds MAX_AGENDA_ITEMS steps). */
 const MAX_PROPOSALS_A_DAY = 20;
 
@@ -47,7 +50,9 @@ export async function proposeMeeting(
   const prefix = proposalPrefix(lead, now);
   if (full?.has(prefix)) return { ops: [], concerns: [] };
   const at = now.toISOString();
-  for (let n = 1; n <= MAX_PROPOSALS_A_DAY; n += 1) {
+  // the proposals this process found full are not read again (only with `full`: the sweep's items in one lane)
+  const first = full ? (FIRST_OPEN.get(prefix) ?? 1) : 1;
+  for (let n = first; n <= MAX_PROPOSALS_A_DAY; n += 1) {
     const meetingId = `${prefix}-${n}`;
     const existing = await ctx.store.getMeeting(meetingId);
     if (
@@ -57,7 +62,10 @@ export async function proposeMeeting(
     ) {
       return { ops: [], concerns: [] };
     }
-    if (existing && (existing.status !== 'proposed' || existing.agenda.length >= MAX_AGENDA_ITEMS)) continue;
+    if (existing && (existing.status !== 'proposed' || existing.agenda.length >= MAX_AGENDA_ITEMS)) {
+      if (full) FIRST_OPEN.set(prefix, n + 1);
+      continue;
+    }
     const agenda = [
       ...(existing?.agenda ?? []),
       { itemId: `${(existing?.agenda.length ?? 0) + 1}`, ...entry },

@@ -6,6 +6,7 @@ import { leadOf } from '../domain/sla-news.js';
 import { heldYears, slaOutcome, sweepNews } from '../domain/sla-outcome.js';
 import { isInFlight } from '../domain/step-status.js';
 import type { ProjectState } from '../domain/transition.js';
+import type { OutboxEntry } from '../store/store.port.js';
 import { applyTransition, retryOnConflict, transitionOps } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
@@ -67,15 +68,15 @@ export async function sweepItem(
     // the items that add to the same day's meeting proposal of a lead department commit one at a time (its version
     // is the condition of each write); once that day's proposals are full, none is read or written again
     const proposals = meetingNews ? proposalsOf(state, target.stepId, now) : undefined;
-    const finish = async () => {
-      const [drawn, proposal] = await Promise.all([
-        deemed ? serial : undefined,
-        meetingNews
-          ? proposeMeeting(ctx, state, target, meetingNews.message, now, FULL_PROPOSAL_DAYS)
-          : { ops: [], concerns: [] },
-        // the users told, read before the rule's effects are assembled (the notifier then finds them cached)
-        ...groupAudiences(news.flatMap((n) => n.audiences)).map((a) => reference.usersOf(a)),
-      ]);
+    const [drawn] = await Promise.all([
+      deemed ? serial : undefined,
+      // the users told, read before the rule's effects are assembled (the notifier then finds them cached)
+      ...groupAudiences(news.flatMap((n) => n.audiences)).map((a) => reference.usersOf(a)),
+    ]);
+    const finish = async (): Promise<OutboxEntry | undefined> => {
+      const proposal = meetingNews
+        ? await proposeMeeting(ctx, state, target, meetingNews.message, now, FULL_PROPOSAL_DAYS)
+        : { ops: [], concerns: [] };
       const outcome = slaOutcome({
         state,
         target,
@@ -98,13 +99,15 @@ export async function sweepItem(
         const written = transitionOps(ctx, state, outcome.transition, apply, ctx.clock.now());
         await ctx.store.commit(written.ops);
         await options.stats.add(written.stats);
-        if (written.entry) await relay(ctx, written.entry);
-      } else {
-        await applyTransition(ctx, state, outcome.transition, apply);
+        return written.entry;
       }
+      await applyTransition(ctx, state, outcome.transition, apply);
+      return undefined;
     };
-    if (proposals && !FULL_PROPOSAL_DAYS.has(proposals)) await inLane(proposals, finish);
-    else await finish();
+    const entry =
+      proposals && !FULL_PROPOSAL_DAYS.has(proposals) ? await inLane(proposals, finish) : await finish();
+    // the signals owed, sent once the lane is free for the next item
+    if (entry) await relay(ctx, entry);
     await alertMissingYears(ctx, heldYears(actions), now);
     const breaches = actions.filter((a) => a.kind === 'red').length;
     const deemedCount = actions.filter((a) => a.kind === 'deemed').length;
