@@ -16,6 +16,7 @@ import { type BenchSystem, startBenchSystem } from './lib/bench-system.js';
 import { describeCalls } from './lib/dynamo-calls.js';
 import { currentLoad, describeMachine } from './lib/machine.js';
 import { ms, perSecond, ratio } from './lib/stats.js';
+import type { BacklogFigure, StormFigure } from './storm.js';
 
 /**
  * `npm run bench`: every figure of the README's "Performance" table, each measured side by side with its baseline
@@ -28,6 +29,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'restart-projects': { type: 'string' },
+    'storm-items': { type: 'string' },
     out: { type: 'string' },
     only: { type: 'string' },
   },
@@ -76,6 +78,7 @@ type Restart = {
   coldDecision?: { samples: number; p50Ms: number; maxMs: number };
   warmDecision?: { samples: number; p50Ms: number; maxMs: number };
 };
+type Storm = { storm: StormFigure; backlog: BacklogFigure };
 type Cost = {
   status: string;
   transitions: number;
@@ -183,7 +186,17 @@ async function main(): Promise<void> {
   await runScript('cost.ts', []);
   const cost = readJson<Cost>('cost.json');
 
-  const rows = tableRows({ registration, read, decision, scale, workbench, restart, cost });
+  const stormItems = String(values['storm-items'] ?? 10_000);
+  section(
+    `Storm: ${quick ? 'a few' : stormItems} due items at once, embedded and on the Lambda handler (npm run bench:storm)`,
+  );
+  await runScript('storm.ts', quick ? ['--quick'] : ['--items', stormItems]);
+  const { storm, backlog } = readJson<Storm>('storm.json');
+
+  const rows = [
+    ...tableRows({ registration, read, decision, scale, workbench, restart, cost }),
+    ...stormRows(storm, backlog),
+  ];
   const table = renderTable(rows);
   const minutes = (Date.now() - started) / 60_000;
   machine.loadAverage.end = currentLoad();
@@ -193,7 +206,7 @@ async function main(): Promise<void> {
     minutes: Math.round(minutes * 10) / 10,
     machine,
     sizes: SIZES,
-    figures: { registration, read, decision, scale, workbench, restart, cost },
+    figures: { registration, read, decision, scale, workbench, restart, cost, storm, backlog },
     table,
   };
   const file = join(RESULTS_DIR, `bench-${result.measuredAt.replace(/[:.]/g, '-')}.json`);
@@ -385,6 +398,44 @@ function tableRows(f: {
     },
   );
   return rows;
+}
+
+/** The storm's figures (bench/storm.ts): drain time, against bare transactions, reads meanwhile, the backlog. */
+function stormRows(storm: StormFigure, backlog: BacklogFigure): Row[] {
+  return [
+    {
+      figure: `Storm: ${storm.items} due items drained, embedded, ${storm.concurrency} at once`,
+      measured: `${storm.drainS} s (${perSecond(storm.perSecond)}, ${storm.failures} failed)`,
+      baseline: '',
+      ratio: '',
+      goal: `≤ ${storm.goals.drainS} s`,
+      met: storm.met.drain,
+    },
+    {
+      figure: `Storm: sweep items/s vs bare TransactWriteItems of its transactions (${storm.opsPerTransaction} items each)`,
+      measured: perSecond(storm.perSecond),
+      baseline: perSecond(storm.barePerSecond),
+      ratio: `${Math.round(storm.bareRatio * 100)}%`,
+      goal: '≥ 50%',
+      met: storm.met.bare,
+    },
+    {
+      figure: 'Storm: progress read GET /projects/{id} p50 / p99 while it drains',
+      measured: `${ms(storm.readDuringStorm.p50)} / ${ms(storm.readDuringStorm.p99)}`,
+      baseline: `at rest ${ms(storm.readAtRest.p50)} / ${ms(storm.readAtRest.p99)}`,
+      ratio: `p99 ${storm.p99Ratio}×`,
+      goal: '≤ 5×',
+      met: storm.met.p99,
+    },
+    {
+      figure: `Backlog of ${backlog.items} on AWS: the scheduled job's Lambda handler, ${backlog.lambdaLimitS} s a run`,
+      measured: `${backlog.runs} run(s), ${backlog.workS} s of work (≈ ${backlog.scheduleMinutes} min on its 1-minute schedule)`,
+      baseline: '',
+      ratio: '',
+      goal: 'each run inside its limit',
+      met: backlog.withinLimit,
+    },
+  ];
 }
 
 const withoutTotal = ({ total: _total, ...counts }: Record<string, number>) => counts;

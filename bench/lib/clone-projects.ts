@@ -1,7 +1,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { formatProjectCode } from '../../shared/domain/project-code.js';
-import { statusKey } from '../../shared/store/keys.js';
+import { shardOf, statusKey } from '../../shared/store/keys.js';
+import { WORK_SHARDS } from '../../shared/store/table.js';
 
 type Item = Record<string, unknown>;
 
@@ -58,6 +59,11 @@ export async function cloneProject(
       // the project lands on its own shard of the status index, as a registered one does
       if (item.SK === 'PROJECT' && typeof item.GSI1PK === 'string')
         item.GSI1PK = statusKey('active', projectId);
+      // and its due work on its own shard of the Work index (`<at>#<kind>#<projectId>[#rest]`)
+      if (typeof item.WorkSK === 'string') {
+        const [_at, _kind, id = '', ...rest] = item.WorkSK.split('#');
+        item.WorkPK = `WORK#${shardOf(`${id}#${rest.join('#')}`, WORK_SHARDS)}`;
+      }
     }
     for (let i = 0; i < clone.length; i += 25) {
       let requests = clone.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));

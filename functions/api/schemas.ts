@@ -404,6 +404,11 @@ export const JobReportSchema = z.object({
   reconciled: z.number().int(),
   failures: z.number().int(),
   sla: z.number().int(),
+  /** due work left to the next run (the run stopped before its deadline); at least this many */
+  remaining: z.number().int(),
+  /** another run held the job's lease: this one did nothing */
+  skipped: z.boolean().optional(),
+  weeklyReports: z.number().int().optional(),
 });
 export const JobRunSchema = z.object({ report: JobReportSchema });
 export const ClockMovedSchema = z.object({

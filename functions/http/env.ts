@@ -3,6 +3,7 @@ import type { ClockControl } from '../../shared/app/clock-control.js';
 import type { AppContext } from '../../shared/app/context.js';
 import type { JobReport } from '../../shared/app/scheduled-job.js';
 import type { LocalSignIn } from '../../shared/app/sign-in.js';
+import type { JobRuns } from '../../shared/app/sweep-runs.js';
 import type { PasswordHasher } from '../../shared/auth/password-hasher.port.js';
 import type { IssuedToken } from '../../shared/auth/session-tokens.js';
 import type { Principal } from '../../shared/domain/principal.js';
@@ -24,6 +25,11 @@ export type ApiDeps = {
   engineHealthy?: () => boolean;
   /** Runs the scheduled job now (for `POST /admin/jobs`); absent: the route runs it in the request. */
   runScheduledJob?: () => Promise<JobReport>;
+  /**
+   * The local runtime's runs of the scheduled job in the background: `POST /admin/clock` and `/admin/sla-sweeps`
+   * start one and answer 202 at once, its progress at `GET /admin/sla-sweeps/{runId}`; absent (AWS): none.
+   */
+  jobs?: JobRuns;
   /** The local runtime's clock as an admin may see and move it; absent: the real clock (AWS). */
   clock?: ClockControl;
   /**

@@ -28,6 +28,7 @@ import {
 } from '../../shared/app/scheduled-job.js';
 import { SerialBlocks } from '../../shared/app/serial-blocks.js';
 import { LocalSignIn } from '../../shared/app/sign-in.js';
+import { JobRuns } from '../../shared/app/sweep-runs.js';
 import {
   DEFAULT_HASHING,
   DEFAULT_SCRYPT,
@@ -96,8 +97,10 @@ export type LocalSystem = {
    * gently first (the engine's `settled()` turns the event loop without pause, which a long wait should not do).
    */
   caughtUp(): Promise<void>;
-  /** one run of the scheduled job now (also what the interval runs) */
+  /** one run of the scheduled job now (also what the interval runs; joins the run going on) */
   runJob(): Promise<JobReport>;
+  /** the runs of the scheduled job in the background, with their progress (`GET /admin/sla-sweeps/{runId}`) */
+  jobs: JobRuns;
   /** runs the scheduled job every `intervalMs` until stopped */
   startJobs(intervalMs: number): void;
   /**
@@ -153,6 +156,8 @@ export type LocalSystemOptions = {
   maxResidentExecutions?: number;
   /** wraps every run of the task handlers (the benchmarks count what they cost) */
   aroundTasks?: (run: () => Promise<void>) => Promise<void>;
+  /** due items the scheduled job works at once (default 16) */
+  sweepConcurrency?: number;
   /** the scheduled job writes each week's report once the week has ended (`npm start`; tests leave it off) */
   weeklyReport?: boolean;
 };
@@ -274,26 +279,27 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     finishStage: (input) => taskTurns(() => around(() => finishStage(ctx, input))),
   });
 
-  let running: Promise<JobReport> | undefined;
-  const runJob = (): Promise<JobReport> => {
-    // One run at a time; a call during a run waits for it.
-    running ??= (async () => {
-      try {
-        for (const projectId of [...failed]) {
-          try {
-            await reconcileProject(ctx, projectId);
-            failed.delete(projectId);
-          } catch (error) {
-            log.warn('could not reconcile a failed execution yet', { projectId, error: String(error) });
-          }
+  // One run at a time, in the background (a run asked for during one joins it); its progress readable meanwhile.
+  const jobs = new JobRuns(
+    async (progress) => {
+      for (const projectId of [...failed]) {
+        try {
+          await reconcileProject(ctx, projectId);
+          failed.delete(projectId);
+        } catch (error) {
+          log.warn('could not reconcile a failed execution yet', { projectId, error: String(error) });
         }
-        return await runScheduledJob(ctx, { weeklyReport: options.weeklyReport ?? false });
-      } finally {
-        running = undefined;
       }
-    })();
-    return running;
-  };
+      return runScheduledJob(ctx, {
+        weeklyReport: options.weeklyReport ?? false,
+        progress,
+        ...(options.sweepConcurrency ? { concurrency: options.sweepConcurrency } : {}),
+      });
+    },
+    () => ctx.newId(),
+    () => ctx.clock.now(),
+  );
+  const runJob = (): Promise<JobReport> => jobs.start().done;
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const sessionTokens = new SessionTokens(sessionSecret, {
@@ -308,6 +314,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     engineHealthy: () => localEngine.running,
     ...(options.clockControl ? { clock: options.clockControl } : {}),
     runScheduledJob: runJob,
+    jobs,
     backup: async () => (await backup()).bytes,
   });
 
@@ -333,6 +340,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       await localEngine.settled();
     },
     runJob,
+    jobs,
     backup,
     startJobs(intervalMs) {
       timer ??= setInterval(() => {
@@ -342,7 +350,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     },
     async stop() {
       if (timer) clearInterval(timer);
-      await running?.catch(() => undefined);
+      await jobs.idle();
       localEngine.stop();
       // a table handed in is closed by whoever opened it (the runtime still releases its lease through it)
       if (!options.table) table.close();

@@ -2,9 +2,13 @@ import { findStep } from '../domain/chain-graph.js';
 import { agendaEntryOf, joinProposal, MAX_PROPOSALS_A_DAY, proposalId } from '../domain/meeting-agenda.js';
 import { proposalNews } from '../domain/meeting-notices.js';
 import type { ProjectState } from '../domain/transition.js';
+import { chinaDate } from '../domain/working-days.js';
 import type { StoreOp } from '../store/store.port.js';
 import type { AppContext } from './context.js';
 import type { Concern } from './notify.js';
+
+/** The first proposal of a day (by `proposalPrefix`) not known full in this process. */
+const FIRST_OPEN = new Map<string, number>();
 
 /**
  * The escalation rung "joint meeting" (联审会督办): the overdue step goes on the agenda of a proposed meeting of its
@@ -19,12 +23,18 @@ export async function proposeMeeting(
   target: { stepId: string; partId?: string },
   reason: string,
   now: Date,
+  /** the days whose proposals are known full (`proposalPrefix`): nothing is read for them; filled in when found */
+  full?: Set<string>,
 ): Promise<{ ops: StoreOp[]; concerns: Concern[] }> {
   const found = findStep(state.chain, target.stepId);
   const entry = agendaEntryOf(state, target, reason);
   if (!found || !entry) return { ops: [], concerns: [] };
   const lead = found.stage.leadDepartmentId;
-  for (let n = 1; n <= MAX_PROPOSALS_A_DAY; n += 1) {
+  const prefix = proposalPrefix(lead, now);
+  if (full?.has(prefix)) return { ops: [], concerns: [] };
+  // the proposals this process found full are not read again (only with `full`: the sweep's items in one lane)
+  const first = full ? (FIRST_OPEN.get(prefix) ?? 1) : 1;
+  for (let n = first; n <= MAX_PROPOSALS_A_DAY; n += 1) {
     const meetingId = proposalId(lead, now, n);
     const existing = await ctx.store.getMeeting(meetingId);
     const joined = joinProposal({
@@ -36,11 +46,19 @@ export async function proposeMeeting(
       now,
     });
     if (joined === 'already') return { ops: [], concerns: [] };
-    if (joined === 'full') continue;
+    if (joined === 'full') {
+      if (full) FIRST_OPEN.set(prefix, n + 1);
+      continue;
+    }
     return {
       ops: [{ op: 'put_meeting', meeting: joined, expectedVersion: existing ? existing.version : null }],
       concerns: [proposalNews(joined, state.project, entry, lead, reason)],
     };
   }
+  full?.add(prefix);
   return { ops: [], concerns: [] };
 }
+
+/** The ids of a lead department's meeting proposals of a day, less their number: `proposal-<lead>-<yyyymmdd>`. */
+export const proposalPrefix = (lead: string, now: Date): string =>
+  `proposal-${lead}-${chinaDate(now).replaceAll('-', '')}`;

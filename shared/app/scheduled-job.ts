@@ -1,20 +1,23 @@
 import { InvalidInputError } from '../domain/errors.js';
 import type { ProjectStatus } from '../domain/step-status.js';
-import { WORK_SHARDS } from '../store/table.js';
-import { sweepComplaint } from './complaints.js';
 import type { AppContext } from './context.js';
 import { type ReconcileOptions, reconcileProject } from './executions.js';
-import { relay } from './relay.js';
-import { sweepItem } from './sla-sweep.js';
+import { attempt, workDue } from './sweep-due-work.js';
+import { JobLease } from './sweep-lease.js';
+import { type JobProgress, newProgress, tick } from './sweep-progress.js';
 import { ensureWeeklyReport } from './weekly-report.js';
 
 /**
  * The scheduled job (EventBridge Scheduler on AWS, an interval locally: the same code). Each run:
  * 1. takes what has come due from the sparse Work index: outbox entries the relay did not clear, executions to
- *    renew, steps and efficiency complaints whose lights and deadlines move on; its cost grows with what is due;
+ *    renew, steps and efficiency complaints whose lights and deadlines move on; its cost grows with what is due.
+ *    The due work is worked `concurrency` pieces at a time (each its own transaction, idempotent), page after page
+ *    until nothing due is left, or until `stopBy` (AWS: the function's remaining time less a margin): then no new
+ *    piece starts, those in hand finish, and the rest is left to the next run, counted in `remaining`;
  * 2. audits the next slice of in-flight projects (a cursor walks them all, run after run), so an execution that
  *    went missing, failed or got stuck is found even if no event said so.
- * One piece of work that fails is logged and left for the next run; it never stops the others.
+ * One piece of work that fails is logged and left for the next run; it never stops the others. A run holds the
+ * job's lease (`JobLease`): a second run meanwhile does nothing and says so (`skipped`).
  */
 export type JobReport = {
   outbox: number;
@@ -24,86 +27,86 @@ export type JobReport = {
   failures: number;
   /** SLA actions taken: lights, breaches, escalations, deemed approvals (of steps and of efficiency complaints) */
   sla: number;
+  /** due work left for the next run (the run reached its deadline); at least this many */
+  remaining: number;
+  /** another run held the job's lease: this one did nothing */
+  skipped?: true;
   /** 1 when this run wrote the weekly report of the week that has just ended */
   weeklyReports?: number;
 };
 
-export async function runScheduledJob(
-  ctx: AppContext,
-  options: {
-    now?: Date;
-    perShard?: number;
-    audit?: boolean;
-    /** write the report of the week that has just ended if it is missing (the runtimes' schedule; not tests) */
-    weeklyReport?: boolean;
-  } = {},
-): Promise<JobReport> {
+export { SWEEP_CONCURRENCY } from './sweep-due-work.js';
+
+export type JobOptions = {
+  now?: Date;
+  /** due work read per shard of the Work index at a time */
+  perShard?: number;
+  audit?: boolean;
+  /** write the report of the week that has just ended if it is missing (the runtimes' schedule; not tests) */
+  weeklyReport?: boolean;
+  /** pieces of due work at once (default 16, `SWEEP_CONCURRENCY`) */
+  concurrency?: number;
+  /** real time (`Date.now()`) after which no new piece of work starts; none: until nothing due is left */
+  stopBy?: number;
+  /** the run's progress, updated in place as it goes (see `sweep-progress.ts`) */
+  progress?: JobProgress;
+  /** take the job's lease (default true) */
+  lease?: boolean;
+};
+
+export async function runScheduledJob(ctx: AppContext, options: JobOptions = {}): Promise<JobReport> {
   const started = performance.now();
   await ctx.settings.refresh(ctx.store).catch(() => undefined);
   const now = options.now ?? ctx.clock.now();
-  const until = now.toISOString();
-  const report: JobReport = { outbox: 0, renewals: 0, audited: 0, reconciled: 0, failures: 0, sla: 0 };
-  const perShard = options.perShard ?? 200;
-  const attempt = async (what: string, fields: Record<string, unknown>, work: () => Promise<void>) => {
-    try {
-      await work();
-    } catch (error) {
-      report.failures += 1;
-      ctx.log.warn(`scheduled job: ${what} failed; the next run tries again`, {
-        ...fields,
-        error: String(error),
-      });
-    }
+  const progress = options.progress ?? newProgress(ctx.newId(), now);
+  progress.at = now.toISOString();
+  const report: JobReport = {
+    outbox: 0,
+    renewals: 0,
+    audited: 0,
+    reconciled: 0,
+    failures: 0,
+    sla: 0,
+    remaining: 0,
   };
-  // a table written by an older version is brought to the current layout, a bounded pass a run (then it is free)
-  await attempt('the data layout upgrade', {}, async () => {
-    await ctx.store.upgradeLayout();
-  });
-  const shards = await Promise.all(
-    Array.from({ length: WORK_SHARDS }, (_, shard) =>
-      ctx.store.listDueWork(shard, until, perShard).catch((error: unknown) => {
-        report.failures += 1;
-        ctx.log.warn('scheduled job: a shard of the work index could not be read; the next run tries again', {
-          shard,
-          error: String(error),
-        });
-        return [];
-      }),
-    ),
-  );
-  // Outbox entries come due only once their grace period is over: each is a signal pending too long.
-  const pendingSignals = shards.flat().filter((work) => work.kind === 'outbox').length;
-  for (const work of shards.flat()) {
-    if (work.kind === 'outbox') {
-      await attempt('an outbox entry', { projectId: work.projectId, outboxId: work.outboxId }, async () => {
-        const entry = await ctx.store.getOutbox(work.projectId, work.outboxId);
-        if (!entry || entry.retryAt > until) return;
-        await relay(ctx, entry);
-        report.outbox += 1;
-      });
-    } else if (work.kind === 'renew') {
-      await attempt('a renewal', { projectId: work.projectId }, async () => {
-        if ((await reconcileProject(ctx, work.projectId)) === 'renewed') report.renewals += 1;
-      });
-    } else if (work.kind === 'sla') {
-      await attempt('an SLA checkpoint', { projectId: work.projectId, item: work.itemKey }, async () => {
-        const actions = await sweepItem(ctx, work, now);
-        report.sla = (report.sla ?? 0) + actions.length;
-      });
-    } else if (work.kind === 'complaint') {
-      await attempt('a complaint checkpoint', { complaintId: work.complaintId }, async () => {
-        const actions = await sweepComplaint(ctx, work.complaintId, now);
-        report.sla = (report.sla ?? 0) + actions.length;
+  const lease = new JobLease(ctx.store, progress.runId, options.stopBy ?? 0);
+  if (options.lease !== false && !(await lease.acquire())) {
+    ctx.log.info('scheduled job: another run holds the lease; this one does nothing');
+    const skipped: JobReport = { ...report, skipped: true };
+    Object.assign(progress, {
+      note: 'another run holds the lease',
+      finishedAt: new Date().toISOString(),
+      report: skipped,
+      state: 'skipped',
+    });
+    return skipped;
+  }
+  let state: JobProgress['state'] = 'failed';
+  try {
+    const finished = await workDue(ctx, options, now, report, progress, lease);
+    if (options.audit !== false && finished)
+      await attempt(ctx, report, 'the audit', {}, () => auditSlice(ctx, report));
+    if (options.weeklyReport) {
+      await attempt(ctx, report, 'the weekly report', {}, async () => {
+        if (await ensureWeeklyReport(ctx, now)) report.weeklyReports = 1;
       });
     }
+    state = finished ? 'done' : 'stopped';
+    if (!finished)
+      progress.note = `stopped before its deadline; ${report.remaining} or more left to the next run`;
+  } catch (error) {
+    progress.note = String(error);
+    throw error;
+  } finally {
+    if (options.lease !== false) await lease.release().catch(() => undefined);
+    progress.failures = report.failures;
+    progress.remaining = report.remaining;
+    progress.finishedAt = new Date().toISOString();
+    tick(progress);
+    // the report before the state: a reader that sees the run ended finds its report
+    if (state !== 'failed') progress.report = report;
+    progress.state = state;
   }
-  if (options.audit !== false) await attempt('the audit', {}, () => auditSlice(ctx, report));
-  if (options.weeklyReport) {
-    await attempt('the weekly report', {}, async () => {
-      if (await ensureWeeklyReport(ctx, now)) report.weeklyReports = 1;
-    });
-  }
-  ctx.metrics?.add('SignalsPending', pendingSignals);
   ctx.metrics?.add('SweepFailures', report.failures);
   ctx.metrics?.add('SweepDuration', performance.now() - started);
   return report;

@@ -235,6 +235,12 @@ export const ERROR_CODES = {
   'STORE.CHANGED': code(409, '保存时项目已变化，请刷新后重试', 'the project changed; reload and retry'),
   'STORE.THROTTLED': code(503, '数据库繁忙，未作修改，请稍后再试', 'the database is busy; try again'),
   'STORE.UNAVAILABLE': code(503, '数据库无响应，未作修改，请稍后再试', 'the database is not answering'),
+  'SWEEP.NO_RUN': code(404, '此处还没有运行过定时任务', 'no run of the scheduled job here yet'),
+  'SWEEP.SCHEDULED': code(
+    409,
+    '定时任务按计划自动运行（AWS），不能手动启动',
+    'the sweep runs on its schedule here',
+  ),
   'TIME.INSTANT': code(400, '时间格式不正确', 'not an instant'),
   'TIME_ZONE.UNKNOWN': code(400, '时区名称不正确', 'not a time zone'),
   'USER.DISABLED': code(403, '该账号已停用', 'the account is disabled'),

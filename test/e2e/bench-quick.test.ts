@@ -24,6 +24,8 @@ type Latest = {
     scale: { lists: Array<{ small: { calls: number }; large: { calls: number } }>; sweep: { due: number } };
     restart: { projects: number; resumed: number };
     cost: { status: string; transitions: number; eventful: { status: string; transitions: number } };
+    storm: { items: number; failures: number; transactions: number };
+    backlog: { items: number; runs: number; perRun: Array<{ remaining: number; failures: number }> };
   };
   table: string;
 };
@@ -66,6 +68,12 @@ describe('npm run bench -- --quick', () => {
     expect(restart.resumed).toBe(restart.projects);
     expect(cost.status).toBe('completed');
     expect(cost.eventful.status).toBe('completed');
+    // the storm: every due item worked once, none failed; the backlog drained by the Lambda handler, run after run
+    const { storm, backlog } = latest.figures;
+    expect(storm).toMatchObject({ items: 60, failures: 0 });
+    expect(storm.transactions).toBeGreaterThanOrEqual(60);
+    expect(backlog.perRun.at(-1)?.remaining).toBe(0);
+    expect(backlog.perRun.every((r) => r.failures === 0)).toBe(true);
     expect(latest.table.split('\n').length).toBeGreaterThan(10);
     expect(run.stdout).toContain(latest.table);
   });

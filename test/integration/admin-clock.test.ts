@@ -8,6 +8,7 @@ import {
 import { SimulatedClock } from '../../shared/app/clock.js';
 import { savedSimulatedOffset, simulatedClockControl } from '../../shared/app/clock-control.js';
 import { ApiClient, useTestSystem } from '../support/local-system.js';
+import { runFinished } from '../support/sweep-runs.js';
 
 const DAY = 86_400_000;
 
@@ -34,21 +35,51 @@ describe('moving a simulated clock (POST /admin/clock)', () => {
     table?.close();
   });
 
-  it('moves time forward by days: the health time moves with it, and the scheduled job runs at the new time', async () => {
+  it('moves time forward by days and answers at once: the health time moves with it, and the scheduled job runs at the new time in the background', async () => {
     // Prepare
     const before = (await api.get('/health')).body;
 
     // Act
     const moved = await api.post('/admin/clock', 'admin', { advanceDays: 30 });
     const after = (await api.get('/health')).body;
+    const run = await runFinished(api, moved.body.progress);
 
     // Assess
     expect(before.clock).toBe('simulated');
-    expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ clock: 'simulated', report: { failures: 0 } });
+    expect(moved.status).toBe(202);
+    expect(moved.body).toMatchObject({ clock: 'simulated', run: { runId: run.runId } });
+    expect(Date.parse(run.at)).toBeGreaterThanOrEqual(Date.parse(moved.body.time));
+    expect(moved.body.progress).toBe(`/admin/sla-sweeps/${run.runId}`);
+    expect(run).toMatchObject({ state: 'done', failures: 0, report: { failures: 0, remaining: 0 } });
     const movedBy = Date.parse(after.time) - Date.parse(before.time);
     expect(movedBy).toBeGreaterThanOrEqual(30 * DAY);
     expect(movedBy).toBeLessThan(30 * DAY + 60_000);
+  });
+
+  it('answers once the job has run, with its report, when asked to wait (?wait=true)', async () => {
+    // Act
+    const moved = await api.call('POST', '/admin/clock?wait=true', 'admin', { advanceDays: 1 });
+    const current = await api.get('/admin/sla-sweeps/current', 'admin');
+
+    // Assess
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ clock: 'simulated', report: { failures: 0 }, run: { state: 'done' } });
+    expect(current.body.run).toMatchObject({ runId: moved.body.run.runId, state: 'done' });
+  });
+
+  it('starts a sweep by hand in the background too, and keeps its progress readable by admins only', async () => {
+    // Act
+    const started = await api.post('/admin/sla-sweeps', 'admin', {});
+    const run = await runFinished(api, started.body.progress);
+    const asAgent = await api.get(started.body.progress, 'agent-wang');
+    const unknown = await api.get('/admin/sla-sweeps/no-such-run', 'admin');
+
+    // Assess
+    expect(started.status).toBe(202);
+    expect(run).toMatchObject({ state: 'done', report: { failures: 0 } });
+    expect(asAgent.status).toBe(403);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toContain('/admin/sla-sweeps/current');
   });
 
   it('moves to an instant, and keeps the offset in the table so a restart carries on from there', async () => {
@@ -56,7 +87,7 @@ describe('moving a simulated clock (POST /admin/clock)', () => {
     const target = new Date(clock.now().getTime() + 90 * DAY);
 
     // Act
-    const moved = await api.post('/admin/clock', 'admin', { to: target.toISOString() });
+    const moved = await api.call('POST', '/admin/clock?wait=true', 'admin', { to: target.toISOString() });
     const saved = await savedSimulatedOffset(table.store);
 
     // Assess

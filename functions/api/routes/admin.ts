@@ -9,6 +9,7 @@ import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, failure, json, PageQuery } from '../openapi.js';
 import { ClockMovedSchema, DenialListSchema, JobRunSchema } from '../schemas.js';
+import { JobProgressSchema, JobStartedSchema, progressLink, runForAdmin, WaitQuery } from './sla-sweeps.js';
 
 /** Where to move a simulated clock: so many days ahead, or to an instant (never back). */
 export const MoveClockSchema = z.union([
@@ -86,11 +87,15 @@ export function adminRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/admin/clock',
       security: bearer,
-      request: { body: body(MoveClockSchema) },
+      request: { query: WaitQuery, body: body(MoveClockSchema) },
       responses: {
         200: json(
-          "the simulated clock's new time, and what the scheduled job did at it (deadlines, renewals now due)",
-          ClockMovedSchema,
+          "with ?wait=true: the simulated clock's new time, and what the scheduled job did at it (deadlines, renewals now due)",
+          ClockMovedSchema.extend({ run: JobProgressSchema.optional() }),
+        ),
+        202: json(
+          "the simulated clock's new time; the scheduled job runs at it in the background (what came due: deadlines, renewals), its progress at `progress`",
+          JobStartedSchema.extend({ clock: z.enum(['real', 'simulated']), time: z.string() }),
         ),
         ...errorResponses,
         409: failure("the runtime runs on the real clock, or the instant is before the clock's now"),
@@ -104,10 +109,16 @@ export function adminRoutes(deps: ApiDeps) {
         'to' in move
           ? new Date(move.to)
           : new Date(deps.ctx.clock.now().getTime() + move.advanceDays * 86_400_000);
-      const time = await clock.moveTo(target);
-      // What came due at the new time (renewals, SLA checkpoints) happens now, not at the next tick.
-      const report = await runJob();
-      return c.json({ clock: clock.mode, time: time.toISOString(), report }, 200);
+      const time = (await clock.moveTo(target)).toISOString();
+      // What came due at the new time (renewals, SLA checkpoints) is worked now, not at the next tick: in the
+      // background (a storm of due items takes minutes), or before answering with ?wait=true.
+      const outcome = await runForAdmin(deps, c.req.valid('query').wait === 'true', true);
+      if (outcome.status === 202) {
+        const progress = progressLink(outcome.run);
+        return c.json({ clock: clock.mode, time, run: outcome.run, progress }, 202, { Location: progress });
+      }
+      const report = outcome.report ?? (await runJob());
+      return c.json({ clock: clock.mode, time, report, ...(outcome.run ? { run: outcome.run } : {}) }, 200);
     },
   );
 

@@ -7,7 +7,6 @@ import { getProjectDocument, listProjectDocuments } from '../../../shared/app/pr
 import { agentReport, departmentReport, enterpriseCreditReport } from '../../../shared/app/reports.js';
 import { changeSlaPolicy } from '../../../shared/app/sla-policy-admin.js';
 import { endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
-import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
 import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
 import { ChinaDateSchema, InstantInputSchema, MonthSchema } from '../../../shared/domain/time.js';
@@ -37,8 +36,8 @@ import {
   RecomputedSchema,
   SlaPolicyResultSchema,
   StepResultSchema,
-  SweepRunSchema,
 } from '../schemas.js';
+import { slaSweepRoutes } from './sla-sweeps.js';
 
 const PeriodQuery = z.strictObject({
   from: MonthSchema,
@@ -357,35 +356,8 @@ export function slaRoutes(deps: ApiDeps) {
     async (c) => c.json(await enterpriseCreditReport(ctx, c.get('principal'), c.req.valid('query')), 200),
   );
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/admin/sla-sweeps',
-      security: bearer,
-      request: {
-        body: {
-          required: false,
-          content: {
-            'application/json': {
-              schema: z.strictObject({ asOf: InstantInputSchema.optional() }),
-            },
-          },
-        },
-      },
-      responses: {
-        200: json('what the sweep did (lights, breaches, escalations, deemed approvals)', SweepRunSchema),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
-      assertAllowed(c.get('principal'), 'admin.operate');
-      // asOf moves a simulated clock forward first (the real clock refuses it with a 409 that says so)
-      const asOf = (await c.req.json().catch(() => ({}))) as { asOf?: string };
-      if (asOf.asOf) await (deps.clock ?? realClockControl).moveTo(new Date(asOf.asOf));
-      const report = deps.runScheduledJob ? await deps.runScheduledJob() : undefined;
-      return c.json({ report: report ?? null, at: ctx.clock.now().toISOString() }, 200);
-    },
-  );
+  // POST /admin/sla-sweeps and the progress of its runs
+  app.route('/', slaSweepRoutes(deps));
 
   return app;
 }

@@ -19,6 +19,7 @@ import { levelText, roleText } from '../../http/labels.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+import { SweepProgressSection, sweepProgressPages } from './sweep-progress.js';
 
 const parseJson = (text: string, what: string): unknown => {
   try {
@@ -143,6 +144,7 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
             <button type="submit">{t('保存并生效', 'Save and apply')}</button>
           </form>
         </section>
+        <SweepProgressSection run={deps.jobs?.current()} t={t} canStart={deps.jobs !== undefined} />
         <section class="card" aria-labelledby="dept-h">
           <h2 id="dept-h">{t('部门', 'Departments')}</h2>
           <Scroll label={t('部门', 'Departments')}>
@@ -252,6 +254,7 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
   };
 
   app.get('/app/admin', (c) => adminPage(c));
+  sweepProgressPages(app, deps, (c, error, status) => adminPage(c, error, status));
 
   app.post('/app/admin/sla-policy', async (c) => {
     const principal = requireRole(c, ['admin']);

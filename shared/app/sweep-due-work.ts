@@ -1,0 +1,176 @@
+import type { WorkItem } from '../store/store.port.js';
+import { WORK_SHARDS } from '../store/table.js';
+import { sweepComplaint } from './complaints.js';
+import type { AppContext } from './context.js';
+import { reconcileProject } from './executions.js';
+import { relay } from './relay.js';
+import type { JobOptions, JobReport } from './scheduled-job.js';
+import { sweepItem } from './sla-sweep.js';
+import type { JobLease } from './sweep-lease.js';
+import { inPool } from './sweep-pool.js';
+import { type JobProgress, tick } from './sweep-progress.js';
+import { SweepStats } from './sweep-stats.js';
+
+/** The scheduled job's due work, worked a bounded number at a time and stopping before its deadline. */
+
+/** The default of `JobOptions.concurrency`. */
+export const SWEEP_CONCURRENCY = 16;
+
+const workKey = (work: WorkItem): string => {
+  switch (work.kind) {
+    case 'outbox':
+      return `outbox#${work.projectId}#${work.outboxId}`;
+    case 'renew':
+      return `renew#${work.projectId}`;
+    case 'sla':
+      return `sla#${work.projectId}#${work.itemKey}`;
+    case 'complaint':
+      return `complaint#${work.complaintId}`;
+  }
+};
+
+/** Runs one piece of work, recording its failure (logged, counted) instead of throwing. */
+export async function attempt(
+  ctx: AppContext,
+  report: JobReport,
+  what: string,
+  fields: Record<string, unknown>,
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    report.failures += 1;
+    ctx.log.warn(`scheduled job: ${what} failed; the next run tries again`, {
+      ...fields,
+      error: String(error),
+    });
+  }
+}
+
+/**
+ * The due work of the Work index, page after page, `concurrency` pieces at once. Returns false when the run
+ * stopped before the end (deadline, lease lost), with `report.remaining` counted.
+ */
+export async function workDue(
+  ctx: AppContext,
+  options: JobOptions,
+  now: Date,
+  report: JobReport,
+  progress: JobProgress,
+  lease: JobLease,
+): Promise<boolean> {
+  const until = now.toISOString();
+  const perShard = options.perShard ?? 200;
+  const concurrency = options.concurrency ?? SWEEP_CONCURRENCY;
+  const { stopBy } = options;
+  // a table written by an older version is brought to the current layout, a bounded pass a run (then it is free)
+  await attempt(ctx, report, 'the data layout upgrade', {}, async () => {
+    await ctx.store.upgradeLayout();
+  });
+  const readDue = () =>
+    Promise.all(
+      Array.from({ length: WORK_SHARDS }, (_, shard) =>
+        ctx.store.listDueWork(shard, until, perShard).catch((error: unknown) => {
+          report.failures += 1;
+          ctx.log.warn(
+            'scheduled job: a shard of the work index could not be read; the next run tries again',
+            {
+              shard,
+              error: String(error),
+            },
+          );
+          return [];
+        }),
+      ),
+    );
+  const mayStart = async () =>
+    (stopBy === undefined || Date.now() < stopBy) && (options.lease === false || (await lease.holds()));
+  // the monthly counters of the run's SLA items, written together (see SweepStats)
+  const stats = new SweepStats(ctx, now);
+  // work that failed stays due: it is tried once a run, never again in the same run
+  const tried = new Set<string>();
+  let signalsPending = 0;
+  for (;;) {
+    const shards = await readDue();
+    const fresh = shards.flat().filter((work) => !tried.has(workKey(work)));
+    if (fresh.length === 0) break;
+    for (const work of fresh) tried.add(workKey(work));
+    progress.due += fresh.length;
+    // Outbox entries come due only once their grace period is over: each is a signal pending too long.
+    signalsPending += fresh.filter((work) => work.kind === 'outbox').length;
+    const { notStarted } = await inPool(
+      fresh,
+      concurrency,
+      async (work) => {
+        await workOn(ctx, work, now, until, report, stats);
+        progress.done += 1;
+        progress.sla = report.sla;
+        progress.failures = report.failures;
+        tick(progress);
+      },
+      mayStart,
+    );
+    if (notStarted > 0) {
+      // the rest is left to the next run: what is still due now, one page a shard (so: at least this many)
+      const left = await readDue();
+      report.remaining = left.flat().length;
+      progress.remaining = report.remaining;
+      ctx.metrics?.add('SignalsPending', signalsPending);
+      await stats.flush();
+      progress.workedAt = new Date().toISOString();
+      return false;
+    }
+    // a page not full in every shard: nothing more was due when it was read
+    if (shards.every((page) => page.length < perShard)) break;
+  }
+  ctx.metrics?.add('SignalsPending', signalsPending);
+  await stats.flush();
+  progress.workedAt = new Date().toISOString();
+  return true;
+}
+
+/** One piece of due work: its own transaction(s), idempotent (a second run at the same instant finds it done). */
+async function workOn(
+  ctx: AppContext,
+  work: WorkItem,
+  now: Date,
+  until: string,
+  report: JobReport,
+  stats: SweepStats,
+) {
+  if (work.kind === 'outbox') {
+    await attempt(
+      ctx,
+      report,
+      'an outbox entry',
+      { projectId: work.projectId, outboxId: work.outboxId },
+      async () => {
+        const entry = await ctx.store.getOutbox(work.projectId, work.outboxId);
+        if (!entry || entry.retryAt > until) return;
+        await relay(ctx, entry);
+        report.outbox += 1;
+      },
+    );
+  } else if (work.kind === 'renew') {
+    await attempt(ctx, report, 'a renewal', { projectId: work.projectId }, async () => {
+      if ((await reconcileProject(ctx, work.projectId)) === 'renewed') report.renewals += 1;
+    });
+  } else if (work.kind === 'sla') {
+    await attempt(
+      ctx,
+      report,
+      'an SLA checkpoint',
+      { projectId: work.projectId, item: work.itemKey },
+      async () => {
+        const actions = await sweepItem(ctx, work, now, { stats });
+        report.sla += actions.length;
+      },
+    );
+  } else if (work.kind === 'complaint') {
+    await attempt(ctx, report, 'a complaint checkpoint', { complaintId: work.complaintId }, async () => {
+      const actions = await sweepComplaint(ctx, work.complaintId, now);
+      report.sla += actions.length;
+    });
+  }
+}
