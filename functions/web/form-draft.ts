@@ -3,7 +3,6 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { SESSION_COOKIE } from '../http/session-token.js';
-import type { WebEnv } from './web-env.js';
 
 /**
  * A form posted after its session ended (expired, signed out elsewhere, the user disabled): what was typed is kept
@@ -131,10 +130,9 @@ export function claimDraft(c: Context, userId: string): void {
  * The kept draft for this page, taken (the cookie is cleared); undefined if none, or one for another page. One kept
  * for another user than the signed-in one is dropped unseen.
  */
-export function takeDraft(c: Context, page: string): FormDraft | undefined {
+export function takeDraft(c: Context, page: string, userId: string | undefined): FormDraft | undefined {
   if (!getCookie(c, DRAFT_COOKIE)) return undefined;
   const draft = readDraft(c);
-  const userId = (c as Context<WebEnv>).get('page')?.principal?.userId;
   if (!draft || draft.owner === undefined || draft.owner !== userId) {
     dropDraft(c);
     return undefined;

@@ -37,7 +37,7 @@ export async function render(
 function withDraft(c: WebContext, html: string): string {
   const page = c.get('page');
   if (!page?.principal) return html;
-  const draft = takeDraft(c, page.path);
+  const draft = takeDraft(c, page.path, page.principal.userId);
   if (!draft) return html;
   const filled = fillDraft(html, draft);
   const note = filled

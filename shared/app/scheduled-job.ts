@@ -2,9 +2,10 @@ import { InvalidInputError } from '../domain/errors.js';
 import type { ProjectStatus } from '../domain/step-status.js';
 import type { AppContext } from './context.js';
 import { type ReconcileOptions, reconcileProject } from './executions.js';
+import type { JobOptions, JobProgress, JobReport } from './job-report.js';
 import { attempt, workDue } from './sweep-due-work.js';
 import { JobLease } from './sweep-lease.js';
-import { type JobProgress, newProgress, tick } from './sweep-progress.js';
+import { newProgress, tick } from './sweep-progress.js';
 import { ensureWeeklyReport } from './weekly-report.js';
 
 /**
@@ -19,40 +20,8 @@ import { ensureWeeklyReport } from './weekly-report.js';
  * One piece of work that fails is logged and left for the next run; it never stops the others. A run holds the
  * job's lease (`JobLease`): a second run meanwhile does nothing and says so (`skipped`).
  */
-export type JobReport = {
-  outbox: number;
-  renewals: number;
-  audited: number;
-  reconciled: number;
-  failures: number;
-  /** SLA actions taken: lights, breaches, escalations, deemed approvals (of steps and of efficiency complaints) */
-  sla: number;
-  /** due work left for the next run (the run reached its deadline); at least this many */
-  remaining: number;
-  /** another run held the job's lease: this one did nothing */
-  skipped?: true;
-  /** 1 when this run wrote the weekly report of the week that has just ended */
-  weeklyReports?: number;
-};
-
+export type { JobOptions, JobReport } from './job-report.js';
 export { SWEEP_CONCURRENCY } from './sweep-due-work.js';
-
-export type JobOptions = {
-  now?: Date;
-  /** due work read per shard of the Work index at a time */
-  perShard?: number;
-  audit?: boolean;
-  /** write the report of the week that has just ended if it is missing (the runtimes' schedule; not tests) */
-  weeklyReport?: boolean;
-  /** pieces of due work at once (default 16, `SWEEP_CONCURRENCY`) */
-  concurrency?: number;
-  /** real time (`Date.now()`) after which no new piece of work starts; none: until nothing due is left */
-  stopBy?: number;
-  /** the run's progress, updated in place as it goes (see `sweep-progress.ts`) */
-  progress?: JobProgress;
-  /** take the job's lease (default true) */
-  lease?: boolean;
-};
 
 export async function runScheduledJob(ctx: AppContext, options: JobOptions = {}): Promise<JobReport> {
   const started = performance.now();
