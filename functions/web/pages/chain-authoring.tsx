@@ -101,7 +101,7 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
           <h2 id="json-h">{t('粘贴或上传流程定义（JSON）', 'Paste or upload a definition (JSON)')}</h2>
           <form method="post" action={`${BASE}/json`} enctype="multipart/form-data">
             <label for="chain-text">{t('流程定义（JSON）', 'Chain definition (JSON)')}</label>
-            <textarea id="chain-text" name="chain" rows={12}>
+            <textarea id="chain-text" name="chain" rows={12} translate="no">
               {candidate?.text ?? ''}
             </textarea>
             <label for="chain-file">
