@@ -93,9 +93,7 @@ export function importRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/imports/template.csv',
       security: bearer,
-      request: {
-        query: TemplateQuery,
-      },
+      request: { query: TemplateQuery },
       responses: {
         200: {
           description:
@@ -120,9 +118,7 @@ export function importRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/imports/template.xlsx',
       security: bearer,
-      request: {
-        query: TemplateQuery,
-      },
+      request: { query: TemplateQuery },
       responses: {
         200: {
           description:
