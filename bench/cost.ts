@@ -182,15 +182,16 @@ async function runEventfulProject(
   return driveOverHttp(api, () => system.engine.settled(), projectId, { viewAs: agent });
 }
 
-/** What one project cost, from its meters (the same model as the happy path's, in short). */
-function costOf(meter: Meter, usage: ReturnType<DynamoDbMeter['usage']>) {
+/** What one project's meters come to: transitions, invocations, the billed Lambda time, and each price in USD. */
+function priced(meter: Meter, usage: ReturnType<DynamoDbMeter['usage']>) {
   const transitions = [...meter.transitions.values()].reduce((a, b) => a + b, 0);
   const api = sum(meter.api);
   const tasks = sum(meter.tasks);
   const invocations = api.count + tasks.count;
   const avgMs = invocations === 0 ? 0 : (api.totalMs + tasks.totalMs) / invocations;
-  const gbSeconds = invocations * (Math.max(1, Math.ceil(avgMs)) / 1000) * (DAIBAN_FUNCTION_MEMORY_MB / 1024);
-  const usd = {
+  const billedMs = Math.max(1, Math.ceil(avgMs));
+  const gbSeconds = invocations * (billedMs / 1000) * (DAIBAN_FUNCTION_MEMORY_MB / 1024);
+  const cost = {
     stepFunctions: transitions * PRICES.stepFunctionsPerTransition,
     lambdaRequests: invocations * PRICES.lambdaPerRequest,
     lambdaCompute: gbSeconds * PRICES.lambdaArmPerGbSecond,
@@ -198,12 +199,19 @@ function costOf(meter: Meter, usage: ReturnType<DynamoDbMeter['usage']>) {
     dynamoReads: usage.readUnits * PRICES.dynamoDbPerReadUnit,
     httpApi: api.count * PRICES.httpApiPerRequest,
   };
+  const total = Object.values(cost).reduce((a, b) => a + b, 0);
+  return { transitions, api, tasks, invocations, avgMs, billedMs, gbSeconds, cost, total };
+}
+
+/** What one project cost, from its meters (the same model as the happy path's, in short). */
+function costOf(meter: Meter, usage: ReturnType<DynamoDbMeter['usage']>) {
+  const { transitions, api, tasks, avgMs, cost, total } = priced(meter, usage);
   return {
     status: 'unknown',
     transitions,
     invocations: { api: api.count, tasks: tasks.count, averageMs: avgMs },
     dynamoDb: usage,
-    usd: { ...usd, total: Object.values(usd).reduce((a, b) => a + b, 0) },
+    usd: { ...cost, total },
   };
 }
 
@@ -258,7 +266,10 @@ async function main(): Promise<void> {
     const usage = dynamoMeter.usage();
 
     const steps = view.stages.flatMap((stage) => stage.steps);
-    const transitions = [...meter.transitions.values()].reduce((a, b) => a + b, 0);
+    const { transitions, api, tasks, invocations, avgMs, billedMs, gbSeconds, cost, total } = priced(
+      meter,
+      usage,
+    );
     const stageIds = new Set(referenceChain.stages.map((stage) => stage.id));
     const kinds = { parallel: 0, choice: 0, gate: 0, step: 0, part: 0, finish: 0, other: 0 };
     const joint = new Set(steps.filter((s) => s.kind === 'joint').map((s) => s.stepId));
@@ -271,22 +282,6 @@ async function main(): Promise<void> {
       else if (steps.some((s) => s.stepId === state)) kinds.step += count;
       else kinds.other += count;
     }
-    const api = sum(meter.api);
-    const tasks = sum(meter.tasks);
-    const invocations = api.count + tasks.count;
-    const avgMs = invocations === 0 ? 0 : (api.totalMs + tasks.totalMs) / invocations;
-    const billedMs = Math.max(1, Math.ceil(avgMs));
-    const gbSeconds = invocations * (billedMs / 1000) * (DAIBAN_FUNCTION_MEMORY_MB / 1024);
-
-    const cost = {
-      stepFunctions: transitions * PRICES.stepFunctionsPerTransition,
-      lambdaRequests: invocations * PRICES.lambdaPerRequest,
-      lambdaCompute: gbSeconds * PRICES.lambdaArmPerGbSecond,
-      dynamoWrites: usage.writeUnits * PRICES.dynamoDbPerWriteUnit,
-      dynamoReads: usage.readUnits * PRICES.dynamoDbPerReadUnit,
-      httpApi: api.count * PRICES.httpApiPerRequest,
-    };
-    const total = Object.values(cost).reduce((a, b) => a + b, 0);
 
     // Beside it, a project with a complaint and a supplement (fresh meters: only that project's requests count)
     meter = new Meter();

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
-import { createLocalSystem, openLocalTable } from '../infra/local/system.js';
+import { createLocalSystem } from '../infra/local/system.js';
 import { silentLogger } from '../shared/app/logger.js';
 import { importProjects } from '../shared/app/project-import.js';
 import type { Principal } from '../shared/domain/principal.js';
@@ -26,11 +26,10 @@ async function main(): Promise<void> {
   const count = Number(values.projects);
   const dynamo = await startDynamoDbLocal();
   try {
-    const table = await openLocalTable({ endpoint: dynamo.endpoint, tableName: TABLE });
+    // the system opens the table itself (and closes it when it stops)
     const system = await createLocalSystem({
       endpoint: dynamo.endpoint,
       tableName: TABLE,
-      table,
       log: silentLogger,
     });
     try {

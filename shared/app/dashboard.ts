@@ -1,6 +1,6 @@
 import { ForbiddenError } from '../domain/errors.js';
 import { type Light, lightOf } from '../domain/lights.js';
-import type { ProjectRow } from '../domain/list-rows.js';
+import type { HeldStepOf, ProjectRow } from '../domain/list-rows.js';
 import type { Principal } from '../domain/principal.js';
 import { readClock } from '../domain/step-clock.js';
 import type { AppContext } from './context.js';
@@ -10,14 +10,7 @@ import { listProjects } from './project-list.js';
 /** How many in-flight projects the overview reads (a district runs a few hundred major projects at a time). */
 const MAX_PROJECTS = 500;
 
-export type HeldStep = {
-  projectId: string;
-  projectCode: string;
-  projectName: string;
-  stepId: string;
-  partId?: string;
-  stepName: string;
-  departmentId: string | null;
+export type HeldStep = HeldStepOf & {
   light: Light;
   dueDate: string | null;
   /** negative: working days overdue */

@@ -19,6 +19,16 @@ export async function assertDepartmentExists(ctx: AppContext, departmentId: stri
   }
 }
 
+/** The principal may read the department's work (the access policy's `inbox.read`), and the department exists. */
+async function assertReadsDepartment(
+  ctx: AppContext,
+  principal: Principal,
+  departmentId: string,
+): Promise<void> {
+  assertAllowed(principal, 'inbox.read', { departmentId });
+  await assertDepartmentExists(ctx, departmentId);
+}
+
 /**
  * Steps and joint-review parts waiting on a department's decision, in order of time left (the promised limit's
  * end), a page at a time. One query for the page and one batch read for its projects.
@@ -29,8 +39,7 @@ export async function departmentInbox(
   departmentId: string,
   page: PageRequest,
 ) {
-  assertAllowed(principal, 'inbox.read', { departmentId });
-  await assertDepartmentExists(ctx, departmentId);
+  await assertReadsDepartment(ctx, principal, departmentId);
   const items = await ctx.store.listOpenItemsOfDepartment(departmentId, { status: 'in_review' }, page);
   const projects = new Map(
     (await ctx.store.getProjects(items.items.map((i) => i.projectId))).map((p) => [p.projectId, p]),
@@ -82,8 +91,7 @@ export async function stageLeadView(
   departmentId: string,
   page: PageRequest,
 ) {
-  assertAllowed(principal, 'inbox.read', { departmentId });
-  await assertDepartmentExists(ctx, departmentId);
+  await assertReadsDepartment(ctx, principal, departmentId);
   const projects = await ctx.store.listProjectsLedBy(departmentId, page);
   const now = ctx.clock.now();
   const wanted: Array<{ projectId: string; itemKey: string }> = [];

@@ -1,29 +1,16 @@
-import type { Notification } from '../domain/notifications.js';
-import type { Project, User } from '../domain/project.js';
+import type { Audience } from '../domain/escalation-audiences.js';
+import type { News } from '../domain/sla-news.js';
 import type { ChannelEvent } from '../notify/channels.port.js';
 import type { OutboxSend, StoreOp } from '../store/store.port.js';
 import type { AppContext } from './context.js';
 import { referenceData } from './reference-cache.js';
 
-/** Who is concerned by a piece of news: a department's officers, a role, or one user. */
-export type Audience = { departmentId: string } | { role: User['role'] } | { userId: string };
+export type { Audience };
 
 /** A piece of news for the people concerned (a light, a breach, an escalation, a deemed approval, a meeting). */
-export type Concern = {
-  kind: Notification['kind'];
-  title: string;
-  message: string;
-  project?: Pick<Project, 'projectId' | 'code'>;
-  stepId?: string;
-  partId?: string;
-  /** the department whose group robot hears of it */
-  departmentId?: string;
-  rung?: string;
+export type Concern = News & {
   /** a joint review meeting the news is about, and when it is held */
   meeting?: { meetingId: string; scheduledAt?: string };
-  audiences: Audience[];
-  /** also alert people outside the system (SNS on AWS): the upper rungs and deemed approvals */
-  alert?: boolean;
 };
 
 /** At most this many users receive one piece of news (a transaction holds at most 100 items). */

@@ -1,7 +1,7 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import { ForbiddenError } from '../domain/errors.js';
 import { lightOf } from '../domain/lights.js';
-import type { AgentProjectRow, ProjectRow } from '../domain/list-rows.js';
+import type { AgentProjectRow, HeldStepOf, ProjectRow } from '../domain/list-rows.js';
 import type { Principal } from '../domain/principal.js';
 import { itemKey } from '../domain/project.js';
 import { readClock } from '../domain/step-clock.js';
@@ -36,14 +36,7 @@ export const WORK_PAGE_PROJECTS = 20;
 /** At most this many per page: the current stages' items of a page stay a few batch reads. */
 export const WORK_PAGE_MAX = 50;
 
-type Waiting = {
-  projectId: string;
-  projectCode: string;
-  projectName: string;
-  stepId: string;
-  partId?: string;
-  stepName: string;
-  departmentId: string | null;
+type Waiting = HeldStepOf & {
   status: string;
   light: 'green' | 'yellow' | 'red' | null;
   dueDate: string | null;

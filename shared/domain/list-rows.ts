@@ -70,3 +70,14 @@ export type InboxItem = z.infer<typeof InboxItemSchema>;
 /** A step or part whose due date waits for a year's schedule (the admin's calendar page re-counts them). */
 export const FlaggedItemSchema = ProjectStepSchema.pick({ projectId: true, stepId: true, partId: true });
 export type FlaggedItem = z.infer<typeof FlaggedItemSchema>;
+
+/** A step (or a joint review's part) of a project, named as people read it, with the department that holds it. */
+export type HeldStepOf = {
+  projectId: string;
+  projectCode: string;
+  projectName: string;
+  stepId: string;
+  partId?: string;
+  stepName: string;
+  departmentId: string | null;
+};

@@ -70,6 +70,12 @@ export const ImportReportSchema = z
   })
   .openapi('ImportReport');
 
+/** Which chain version's import template to give (both the CSV and the workbook): the latest unless a version is named. */
+const TemplateQuery = z.strictObject({
+  chainId: ChainIdSchema.default('industrial-enterprise'),
+  version: z.coerce.number().int().min(1).max(1_000_000).optional(),
+});
+
 const DryRunQuery = z.strictObject({
   dryRun: z.enum(['true', 'false']).optional(),
 });
@@ -87,12 +93,7 @@ export function importRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/imports/template.csv',
       security: bearer,
-      request: {
-        query: z.strictObject({
-          chainId: ChainIdSchema.default('industrial-enterprise'),
-          version: z.coerce.number().int().min(1).max(1_000_000).optional(),
-        }),
-      },
+      request: { query: TemplateQuery },
       responses: {
         200: {
           description:
@@ -117,12 +118,7 @@ export function importRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/imports/template.xlsx',
       security: bearer,
-      request: {
-        query: z.strictObject({
-          chainId: ChainIdSchema.default('industrial-enterprise'),
-          version: z.coerce.number().int().min(1).max(1_000_000).optional(),
-        }),
-      },
+      request: { query: TemplateQuery },
       responses: {
         200: {
           description:

@@ -1,4 +1,5 @@
 import type { Translate } from '../i18n.js';
+import { ChartFrame } from './chart-frame.js';
 
 export type RankingRow = {
   label: string;
@@ -22,23 +23,15 @@ export function RankingChart(props: { t: Translate; rows: RankingRow[]; titleId:
   const height = top + Math.max(1, rows.length) * rowHeight + 34;
   const max = Math.max(1, ...rows.map((r) => r.breaches + r.deemedApprovals));
   const scale = (n: number) => (n / max) * barWidth;
-  const descId = `${props.titleId}-desc`;
   return (
-    <svg
-      xmlns="http://www.w3.org/2000/svg"
-      viewBox={`0 0 ${width} ${height}`}
+    <ChartFrame
       width={width}
       height={height}
-      role="img"
-      aria-labelledby={`${props.titleId} ${descId}`}
-      font-family="system-ui, 'Noto Sans CJK SC', sans-serif"
-      font-size="12"
-    >
-      <title id={props.titleId}>
-        {t('部门排名：超时与超时默认', 'Departments ranked: breaches and deemed approvals')}
-      </title>
-      <desc id={descId}>
-        {rows.length === 0
+      titleId={props.titleId}
+      fontSize={12}
+      title={t('部门排名：超时与超时默认', 'Departments ranked: breaches and deemed approvals')}
+      description={
+        rows.length === 0
           ? t('本期没有超时。', 'No breaches in the period.')
           : rows
               .map((r) =>
@@ -47,8 +40,9 @@ export function RankingChart(props: { t: Translate; rows: RankingRow[]; titleId:
                   `${r.label}: ${r.breaches} breaches, ${r.deemedApprovals} deemed approvals, on time ${r.onTimeRate ?? '—'}%`,
                 ),
               )
-              .join('；')}
-      </desc>
+              .join('；')
+      }
+    >
       <text x={labelWidth} y={16} fill="#444">
         {t('超时（红）与超时默认（紫）件数', 'breaches (red) and deemed approvals (purple)')}
       </text>
@@ -81,6 +75,6 @@ export function RankingChart(props: { t: Translate; rows: RankingRow[]; titleId:
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }

@@ -1,4 +1,5 @@
 import type { GanttSchedule } from '../../../shared/domain/gantt.js';
+import { ChartFrame } from '../../http/charts/chart-frame.js';
 import type { Translate } from '../../http/i18n.js';
 import { lightText, stepStatusText } from '../../http/labels.js';
 
@@ -50,25 +51,18 @@ export function GanttChart(props: {
   const bars = new Map(schedule.bars.map((b) => [b.stepId, b]));
   const tick = span > 150 ? 20 : span > 60 ? 10 : 5;
   const ticks = Array.from({ length: Math.floor(span / tick) + 1 }, (_, i) => i * tick);
-  const descId = `${props.titleId}-desc`;
   return (
-    <svg
-      xmlns="http://www.w3.org/2000/svg"
-      viewBox={`0 0 ${width} ${height}`}
+    <ChartFrame
       width={width}
       height={height}
-      role="img"
-      aria-labelledby={`${props.titleId} ${descId}`}
-      font-family="system-ui, 'Noto Sans CJK SC', sans-serif"
-      font-size="11"
+      titleId={props.titleId}
+      fontSize={11}
+      title={t('项目甘特图（工作日）', 'Project Gantt chart (working days)')}
+      description={t(
+        `从登记日起按工作日计；今天为第 ${schedule.today} 个工作日；预计第 ${schedule.end} 个工作日办结${props.projectedCompletion ? `（${props.projectedCompletion}）` : ''}。关键路径上的事项以 ◆ 标出。下方表格列出同样的信息。`,
+        `Working days from registration; today is day ${schedule.today}; projected completion on day ${schedule.end}${props.projectedCompletion ? ` (${props.projectedCompletion})` : ''}. Steps on the critical path are marked ◆. The table below lists the same facts.`,
+      )}
     >
-      <title id={props.titleId}>{t('项目甘特图（工作日）', 'Project Gantt chart (working days)')}</title>
-      <desc id={descId}>
-        {t(
-          `从登记日起按工作日计；今天为第 ${schedule.today} 个工作日；预计第 ${schedule.end} 个工作日办结${props.projectedCompletion ? `（${props.projectedCompletion}）` : ''}。关键路径上的事项以 ◆ 标出。下方表格列出同样的信息。`,
-          `Working days from registration; today is day ${schedule.today}; projected completion on day ${schedule.end}${props.projectedCompletion ? ` (${props.projectedCompletion})` : ''}. Steps on the critical path are marked ◆. The table below lists the same facts.`,
-        )}
-      </desc>
       {ticks.map((d) => (
         <g>
           <line x1={x(d)} x2={x(d)} y1={top - 4} y2={top + rows.length * rowHeight} stroke="#e3e6ea" />
@@ -195,7 +189,7 @@ export function GanttChart(props: {
           ◆ {t('关键路径', 'critical path')}
         </text>
       </g>
-    </svg>
+    </ChartFrame>
   );
 }
 

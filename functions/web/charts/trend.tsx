@@ -1,3 +1,4 @@
+import { ChartFrame } from '../../http/charts/chart-frame.js';
 import type { Translate } from '../../http/i18n.js';
 import { weekText } from '../../http/labels.js';
 
@@ -18,29 +19,24 @@ export function TrendChart(props: { t: Translate; weeks: TrendWeek[]; titleId: s
   const height = top + plotHeight + 56;
   const max = Math.max(1, ...weeks.map((w) => w.onTime + w.late));
   const y = (n: number) => top + plotHeight - (n / max) * plotHeight;
-  const descId = `${props.titleId}-desc`;
   return (
-    <svg
-      xmlns="http://www.w3.org/2000/svg"
-      viewBox={`0 0 ${width} ${height}`}
+    <ChartFrame
       width={width}
       height={height}
-      role="img"
-      aria-labelledby={`${props.titleId} ${descId}`}
-      font-family="system-ui, 'Noto Sans CJK SC', sans-serif"
-      font-size="11"
-    >
-      <title id={props.titleId}>{t('每周办结趋势', 'Weekly trend of decisions')}</title>
-      <desc id={descId}>
-        {weeks
+      titleId={props.titleId}
+      fontSize={11}
+      title={t('每周办结趋势', 'Weekly trend of decisions')}
+      description={
+        weeks
           .map((w) =>
             t(
               `${weekText(t, w.week)}：按时 ${w.onTime}，超时 ${w.late}，超时默认 ${w.deemedApprovals}`,
               `${weekText(t, w.week)}: ${w.onTime} on time, ${w.late} late, ${w.deemedApprovals} deemed approvals`,
             ),
           )
-          .join('；') || t('暂无周报。', 'No weekly reports yet.')}
-      </desc>
+          .join('；') || t('暂无周报。', 'No weekly reports yet.')
+      }
+    >
       <line x1={left} x2={width - 10} y1={top + plotHeight} y2={top + plotHeight} stroke="#555" />
       <text x={4} y={top - 8} fill="#444">
         {t('办结件数', 'decisions')}
@@ -93,6 +89,6 @@ export function TrendChart(props: { t: Translate; weeks: TrendWeek[]; titleId: s
           {t('（默2）表示超时默认 2 件', '(d2) = 2 deemed approvals')}
         </text>
       </g>
-    </svg>
+    </ChartFrame>
   );
 }

@@ -10,6 +10,7 @@ import type { PageContext } from '../../http/i18n.js';
 import { stepStatusText } from '../../http/labels.js';
 import { type DepartmentName, departmentNames, withDepartmentNames } from '../departments.js';
 import { draftOf, type FormDraft } from '../form-draft.js';
+import { HeldStepHeads } from '../held-steps.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import {
@@ -114,12 +115,7 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
             <table class="cards">
               <thead>
                 <tr>
-                  <th scope="col">{t('灯', 'Light')}</th>
-                  <th scope="col">{t('项目', 'Project')}</th>
-                  <th scope="col">{t('事项', 'Step')}</th>
-                  <th scope="col">{t('部门', 'Department')}</th>
-                  <th scope="col">{t('承诺截止', 'Due')}</th>
-                  <th scope="col">{t('剩余工作日', 'Days left')}</th>
+                  <HeldStepHeads t={t} />
                 </tr>
               </thead>
               <tbody>

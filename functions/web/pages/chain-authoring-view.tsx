@@ -200,66 +200,44 @@ export function PreviewView(props: { t: Translate; preview: ChainPreview }) {
 /** The steps as a table of inputs: name, department, limits, prerequisites and stage; blank rows add steps. */
 export function StepTable(props: { t: Translate; chain: Chain; departments: string[] }) {
   const { t, chain, departments } = props;
-  const cells = (prefix: string, i: number, values: Record<string, string>) => (
-    <>
-      <td>
-        <select name={`${prefix}stageId`} aria-label={t(`第${i}行的阶段`, `row ${i} stage`)}>
-          {chain.stages.map((s) => (
-            <option value={s.id} selected={s.id === values.stageId}>
-              {s.id}
-            </option>
-          ))}
-        </select>
-      </td>
+  const cells = (prefix: string, i: number, values: Record<string, string>) => {
+    /** One text input of the row, named by its field, labelled by its row. */
+    const input = (
+      field: string,
+      what: [zh: string, en: string],
+      look: { numeric?: boolean; size?: number; list?: string } = {},
+    ) => (
       <td>
         <input
           type="text"
-          name={`${prefix}name`}
-          value={values.name}
-          aria-label={t(`第${i}行的名称`, `row ${i} name`)}
+          inputmode={look.numeric ? 'numeric' : undefined}
+          size={look.size}
+          name={`${prefix}${field}`}
+          value={values[field]}
+          list={look.list}
+          aria-label={t(`第${i}行的${what[0]}`, `row ${i} ${what[1]}`)}
         />
       </td>
-      <td>
-        <input
-          type="text"
-          name={`${prefix}departmentId`}
-          value={values.departmentId}
-          list="departments"
-          size={8}
-          aria-label={t(`第${i}行的部门`, `row ${i} department`)}
-        />
-      </td>
-      <td>
-        <input
-          type="text"
-          inputmode="numeric"
-          size={3}
-          name={`${prefix}promisedDays`}
-          value={values.promisedDays}
-          aria-label={t(`第${i}行的承诺时限`, `row ${i} promised days`)}
-        />
-      </td>
-      <td>
-        <input
-          type="text"
-          inputmode="numeric"
-          size={3}
-          name={`${prefix}legalDays`}
-          value={values.legalDays}
-          aria-label={t(`第${i}行的法定时限`, `row ${i} legal days`)}
-        />
-      </td>
-      <td>
-        <input
-          type="text"
-          size={10}
-          name={`${prefix}prerequisites`}
-          value={values.prerequisites}
-          aria-label={t(`第${i}行的前置步骤`, `row ${i} prerequisites`)}
-        />
-      </td>
-    </>
-  );
+    );
+    return (
+      <>
+        <td>
+          <select name={`${prefix}stageId`} aria-label={t(`第${i}行的阶段`, `row ${i} stage`)}>
+            {chain.stages.map((s) => (
+              <option value={s.id} selected={s.id === values.stageId}>
+                {s.id}
+              </option>
+            ))}
+          </select>
+        </td>
+        {input('name', ['名称', 'name'])}
+        {input('departmentId', ['部门', 'department'], { list: 'departments', size: 8 })}
+        {input('promisedDays', ['承诺时限', 'promised days'], { numeric: true, size: 3 })}
+        {input('legalDays', ['法定时限', 'legal days'], { numeric: true, size: 3 })}
+        {input('prerequisites', ['前置步骤', 'prerequisites'], { size: 10 })}
+      </>
+    );
+  };
   const steps = chain.stages.flatMap((stage) => stage.steps.map((step) => ({ stage, step })));
   return (
     <>

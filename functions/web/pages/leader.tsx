@@ -7,6 +7,7 @@ import { chinaDate } from '../../../shared/domain/working-days.js';
 import { RankingChart } from '../../http/charts/ranking.js';
 import type { ApiDeps } from '../../http/env.js';
 import { meetingStatusText, projectStatusText } from '../../http/labels.js';
+import { HeldStepHeads } from '../held-steps.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
@@ -99,12 +100,7 @@ export function leaderPages(app: WebApp, deps: ApiDeps): void {
             <table>
               <thead>
                 <tr>
-                  <th scope="col">{t('灯', 'Light')}</th>
-                  <th scope="col">{t('项目', 'Project')}</th>
-                  <th scope="col">{t('事项', 'Step')}</th>
-                  <th scope="col">{t('部门', 'Department')}</th>
-                  <th scope="col">{t('承诺截止', 'Due')}</th>
-                  <th scope="col">{t('剩余工作日', 'Days left')}</th>
+                  <HeldStepHeads t={t} />
                   <th scope="col">{t('督办级别', 'Escalation')}</th>
                 </tr>
               </thead>

@@ -67,3 +67,17 @@ export function itemOf(input: Pick<LifecycleInput, 'state'>, stepId: string, par
   if (!item) throw new NotFoundError('STEP.NOT_FOUND', `this project has no step '${stepId}'`);
   return item;
 }
+
+/**
+ * What an item is and where it stands, without its rounds' history: the start of the item a new round (or a
+ * reopening) writes over it, keeping its version for the conditional write.
+ */
+export const itemIdentity = (item: ProjectStep) => ({
+  projectId: item.projectId,
+  stepId: item.stepId,
+  ...(item.partId ? { partId: item.partId } : {}),
+  stageIndex: item.stageIndex,
+  departmentId: item.departmentId,
+  kind: item.kind,
+  version: item.version,
+});

@@ -10,7 +10,7 @@ import {
   squashChanges,
   type Transition,
 } from '../transition.js';
-import { itemOf, type LifecycleInput } from './lifecycle.js';
+import { itemIdentity, itemOf, type LifecycleInput } from './lifecycle.js';
 import { rewindFor } from './reopening.js';
 
 /**
@@ -30,14 +30,8 @@ export function reapplyStep(input: LifecycleInput, stepId: string, note?: string
   }
   const at = now.toISOString();
   const fresh = (item: ProjectStep, status: 'ready' | 'pending'): ProjectStep => ({
-    projectId: item.projectId,
-    stepId: item.stepId,
-    ...(item.partId ? { partId: item.partId } : {}),
-    stageIndex: item.stageIndex,
-    departmentId: item.departmentId,
-    kind: item.kind,
+    ...itemIdentity(item),
     status,
-    version: item.version,
     round: item.round + 1,
     supplementRounds: 0,
     ...(status === 'ready' ? { openedAt: at } : {}),

@@ -9,7 +9,7 @@ import {
   type ProjectState,
   partsOf,
 } from '../transition.js';
-import type { LifecycleInput } from './lifecycle.js';
+import { itemIdentity, type LifecycleInput } from './lifecycle.js';
 
 /** Every step that needs this one, directly or through others, in its stage or a later one, in the chain's order. */
 export function transitiveDependents(chain: ProjectState['chain'], stepId: string): string[] {
@@ -110,14 +110,8 @@ const roundAfterReopening = (item: ProjectStep): number =>
 /** The item back behind its gate (`pending`), a new round when it had been submitted or decided, the earlier kept. */
 function reopened(item: ProjectStep, at: string, reason: string): Omit<ProjectStep, 'version'> {
   const base = {
-    projectId: item.projectId,
-    stepId: item.stepId,
-    ...(item.partId ? { partId: item.partId } : {}),
-    stageIndex: item.stageIndex,
-    departmentId: item.departmentId,
-    kind: item.kind,
+    ...itemIdentity(item),
     status: 'pending' as const,
-    version: item.version,
     supplementRounds: 0,
     updatedAt: at,
   };
