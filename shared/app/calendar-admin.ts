@@ -1,21 +1,29 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import {
+  alreadyCorrected,
+  assertCalendarChange,
+  type CalendarChange,
+  calendarAfter,
+  correctionDocument,
+  correctionNotice,
+  countChanges,
+  firstDayChanged,
+  nothingRecomputed,
+  type Recomputed,
+  touched,
+} from '../domain/calendar-change.js';
+import {
   type CalendarOverrides,
   CalendarOverridesSchema,
   NO_OVERRIDES,
-  type YearSchedule,
-  yearScheduleProblems,
 } from '../domain/calendar-overrides.js';
-import { findStep } from '../domain/chain-graph.js';
 import { recountComplaint } from '../domain/complaint-sla.js';
-import { DOCUMENT_TITLES, type ProjectDocument } from '../domain/documents.js';
-import { ConflictError, InvalidInputError } from '../domain/errors.js';
+import { ConflictError } from '../domain/errors.js';
 import { noticeCorrection } from '../domain/notice-correction.js';
 import type { Principal } from '../domain/principal.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
-import { itemKey, type ProjectStep } from '../domain/project.js';
+import { itemKey } from '../domain/project.js';
 import { recomputeDue } from '../domain/steps/due-dates.js';
-import { chinaDate } from '../domain/working-days.js';
 import type { Page, PageRequest } from '../store/store.port.js';
 import { WORK_SHARDS } from '../store/table.js';
 import { applyTransition, retryOnConflict } from './commit.js';
@@ -31,21 +39,6 @@ export async function calendarView(ctx: AppContext) {
   return { knownYears: ctx.calendar.knownYears, overrides: ctx.settings.overrides };
 }
 
-/** What a calendar change computed again, by kind of date, and the notices it proved wrong. */
-export type Recomputed = {
-  /** steps and parts with at least one date computed again */
-  recomputed: number;
-  /** steps and parts with a date still counted through a year without a schedule */
-  stillFlagged: number;
-  dueDates: number;
-  legalDueDates: number;
-  supplyDeadlines: number;
-  verificationDates: number;
-  complaintDueDates: number;
-  /** 超时默认通知单 issued before the due date as now computed had passed: each got a correcting record */
-  corrections: number;
-};
-
 /**
  * An admin gives a year's schedule (or corrects one) or a local closure (or lifts one): stored in the table, applied
  * at once in every process, and every date derived from the calendar on or after the first day the change touches
@@ -54,37 +47,16 @@ export type Recomputed = {
 export async function changeCalendar(
   ctx: AppContext,
   principal: Principal,
-  change: { year: number; schedule: YearSchedule } | { closure: string; reason: string | null },
+  change: CalendarChange,
 ): Promise<Recomputed> {
   assertAllowed(principal, 'admin.operate');
-  if ('year' in change) {
-    const problems = yearScheduleProblems(change.year, change.schedule);
-    if (problems.length > 0) {
-      throw new InvalidInputError(
-        'CALENDAR.INVALID',
-        `the ${change.year} schedule is invalid: ${problems.join('; ')}`,
-        {
-          problems,
-        },
-      );
-    }
-  }
+  assertCalendarChange(change);
   for (let attempt = 0; ; attempt += 1) {
     const current = await ctx.store.getSetting(CALENDAR_SETTING);
     const overrides: CalendarOverrides = current
       ? CalendarOverridesSchema.parse(current.value)
       : NO_OVERRIDES;
-    const next: CalendarOverrides =
-      'year' in change
-        ? { ...overrides, years: { ...overrides.years, [String(change.year)]: change.schedule } }
-        : {
-            ...overrides,
-            closures: Object.fromEntries(
-              Object.entries({ ...overrides.closures, [change.closure]: change.reason }).filter(
-                (entry): entry is [string, string] => entry[1] !== null,
-              ),
-            ),
-          };
+    const next = calendarAfter(overrides, change);
     const written = await ctx.store.putSetting(CALENDAR_SETTING, next, {
       expectedRevision: current?.revision ?? null,
     });
@@ -96,27 +68,7 @@ export async function changeCalendar(
       );
   }
   await ctx.settings.refresh(ctx.store, { force: true });
-  return recomputeCalendar(ctx, 'year' in change ? `${change.year}-01-01` : change.closure);
-}
-
-/** The first day a date of this item derives from that is still to come, flagged or on or after `from`. */
-function touched(item: ProjectStep, from: string): boolean {
-  const open = item.decidedAt === undefined && item.clock !== undefined;
-  const deferral =
-    item.deferred && !item.deferred.missed && item.deferred.materials.length > 0 && open
-      ? item.deferred
-      : undefined;
-  const commitment =
-    item.commitment?.verifyBy && !item.commitment.verification && !item.commitment.overdue
-      ? item.commitment
-      : undefined;
-  return (
-    (open && (item.dueFlagged === true || item.legalDueFlagged === true)) ||
-    (open && (item.legalDueDate ?? '') >= from) ||
-    (open && (item.dueDate ?? '') >= from) ||
-    (deferral !== undefined && (deferral.supplyByFlagged === true || deferral.supplyBy >= from)) ||
-    (commitment !== undefined && (commitment.verifyByFlagged === true || (commitment.verifyBy ?? '') >= from))
-  );
+  return recomputeCalendar(ctx, firstDayChanged(change));
 }
 
 /** Every page of a paged listing. */
@@ -139,16 +91,7 @@ async function everyPage<T>(list: (page: PageRequest) => Promise<Page<T>>): Prom
  * change proves wrong a correcting record. Its cost grows with what is open, not with what exists.
  */
 export async function recomputeCalendar(ctx: AppContext, from: string): Promise<Recomputed> {
-  const answer: Recomputed = {
-    recomputed: 0,
-    stillFlagged: 0,
-    dueDates: 0,
-    legalDueDates: 0,
-    supplyDeadlines: 0,
-    verificationDates: 0,
-    complaintDueDates: 0,
-    corrections: 0,
-  };
+  const answer = nothingRecomputed();
   const wanted = new Map<string, { projectId: string; itemKey: string }>();
   const want = (projectId: string, stepId: string, partId?: string) => {
     const itemKey = partId ? `${stepId}#${partId}` : stepId;
@@ -203,27 +146,6 @@ export async function recomputeCalendar(ctx: AppContext, from: string): Promise<
   return answer;
 }
 
-/** Adds one item's recomputed dates to the answer's counts. */
-function countChanges(answer: Recomputed, before: ProjectStep, after: ProjectStep) {
-  answer.recomputed += 1;
-  if (before.dueDate !== after.dueDate || before.dueFlagged !== after.dueFlagged) answer.dueDates += 1;
-  if (before.legalDueDate !== after.legalDueDate || before.legalDueFlagged !== after.legalDueFlagged) {
-    answer.legalDueDates += 1;
-  }
-  if (
-    before.deferred?.supplyBy !== after.deferred?.supplyBy ||
-    before.deferred?.supplyByFlagged !== after.deferred?.supplyByFlagged
-  ) {
-    answer.supplyDeadlines += 1;
-  }
-  if (
-    before.commitment?.verifyBy !== after.commitment?.verifyBy ||
-    before.commitment?.verifyByFlagged !== after.commitment?.verifyByFlagged
-  ) {
-    answer.verificationDates += 1;
-  }
-}
-
 /**
  * The 超时默认通知单 issued on or after `from` that the calendar as it now is proves wrong (issued before the step's
  * due date, as now computed, had passed): each stays as issued and gets one correcting record on its project (an
@@ -240,60 +162,11 @@ async function correctNotices(ctx: AppContext, from: string): Promise<number> {
       const record = item ? noticeCorrection(ctx.calendar, item) : undefined;
       if (!item || !record) return false;
       const events = await everyPage((page) => ctx.store.listEvents(deemed.projectId, page));
-      const already = events.some(
-        (e) =>
-          e.type === 'deemed_notice_corrected' &&
-          e.stepId === record.stepId &&
-          e.partId === record.partId &&
-          e.data?.notice === record.data?.notice &&
-          e.after?.dueDate === record.after?.dueDate,
-      );
-      if (already) return false;
+      if (alreadyCorrected(events, record)) return false;
       const now = ctx.clock.now();
-      const message = String(record.data?.reason ?? '');
-      const effects = await notificationEffects(
-        ctx,
-        [
-          {
-            kind: 'calendar',
-            title: `超时默认通知单更正：${String(record.data?.notice ?? '')}`,
-            message: `项目 ${state.project.code}「${state.project.name}」第 ${target.stepId} 项：${message}`,
-            project: state.project,
-            ...target,
-            ...(item.departmentId ? { departmentId: item.departmentId } : {}),
-            audiences: [
-              ...(item.departmentId ? [{ departmentId: item.departmentId }] : []),
-              { userId: state.project.agentId },
-              { role: 'leader' as const },
-            ],
-          },
-        ],
-        now,
-      );
-      // the correcting record is a document of its own too, listed and printable beside the notice it corrects
-      const found = findStep(state.chain, target.stepId);
-      const correction: ProjectDocument = {
-        projectId: state.project.projectId,
-        docId: ctx.newId(),
-        kind: 'notice_correction',
-        number: `${String(record.data?.notice ?? '')}更正`,
-        title: DOCUMENT_TITLES.notice_correction,
-        issuedAt: now.toISOString(),
-        ...target,
-        ...(item.departmentId ? { departmentId: item.departmentId } : {}),
-        fields: {
-          projectCode: state.project.code,
-          projectName: state.project.name,
-          enterpriseName: state.project.enterpriseName,
-          stepName: found?.step.name ?? target.stepId,
-          correctedNotice: record.data?.notice ?? null,
-          correctedNoticeDate: record.data?.noticeDate ?? null,
-          dueDate: record.after?.dueDate ?? null,
-          deemableFrom: record.data?.deemableFrom ?? null,
-          noticeDate: chinaDate(now),
-          consequence: message,
-        },
-      };
+      const notice = { ...correctionNotice(state.project, item, record), project: state.project };
+      const effects = await notificationEffects(ctx, [notice], now);
+      const correction = correctionDocument(state, item, record, ctx.newId(), now);
       await applyTransition(
         ctx,
         state,

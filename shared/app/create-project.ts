@@ -4,18 +4,18 @@ import { resolveProjectAttributes } from '../domain/applicability.js';
 import { chainKey } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
-import { initialItems, writtenAtRegistration } from '../domain/initial-items.js';
+import { assertCodeYearPassed, codeTaken, NationalCodeSchema } from '../domain/national-code.js';
 import { StorableNumberSchema } from '../domain/numbers.js';
 import type { Principal } from '../domain/principal.js';
 import type { Project } from '../domain/project.js';
-import { formatProjectCode } from '../domain/project-code.js';
+import { registerProject, registrationCode } from '../domain/project-registration.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { OutboxEntry, StoreOp } from '../store/store.port.js';
 import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
 import { newExecution, startSend } from './executions.js';
-import { assertCodeYearPassed, claimFailed, codeTaken, NationalCodeSchema } from './national-code.js';
+import { claimFailed } from './national-code.js';
 import { referenceData } from './reference-cache.js';
 import { relay } from './relay.js';
 
@@ -102,90 +102,35 @@ export async function createProject(
     const at = now.toISOString();
     const year = Number(chinaDate(now).slice(0, 4));
     const national = input.projectCode;
-    if (national) assertCodeYearPassed(ctx, national, 'projectCode');
+    if (national) assertCodeYearPassed(national, now, 'projectCode');
     if (national && (await ctx.store.findProjectIdByCode(national))) throw codeTaken(national);
     // one number per registration without a national code, kept if the transaction is tried again
     if (!national && drawn?.year !== year) {
       const serial = await ctx.serials.draw(`project-code#${year}#${ctx.config.regionCode}`);
       drawn = { year, serial };
     }
-    const code =
-      national ??
-      formatProjectCode({
-        year,
-        regionCode: ctx.config.regionCode,
-        industryCode: ctx.config.industryCode,
-        typeCode: ctx.config.typeCode,
-        serial: drawn?.serial ?? 0,
-      });
-    const items = initialItems(chain, projectId, attributes, at);
+    const code = registrationCode(national, year, ctx.config, drawn?.serial);
     const first = newExecution(ctx, projectId, 0, 1, now);
-    const steps = items.filter((i) => !i.partId);
-    const project: Project = {
+    const registered = registerProject({
+      chain,
       projectId,
-      code,
-      codeKind: national ? 'national' : 'provisional',
-      name: input.name,
-      enterpriseName: input.enterprise.name,
-      enterpriseId: input.enterprise.creditCode,
-      investmentCny: input.investmentCny,
-      chainId: chain.id,
-      chainVersion: chain.version,
+      registration: input,
       attributes,
+      code,
       agentId: agent.userId,
-      status: 'active',
-      currentStageIndex: 0,
-      ...(chain.stages[0] ? { leadDepartmentId: chain.stages[0].leadDepartmentId } : {}),
-      departments: [
-        ...new Set(
-          items.filter((i) => i.status === 'pending' && i.departmentId).map((i) => i.departmentId ?? ''),
-        ),
-      ].sort(),
-      execution: first.execution,
-      renewAt: first.renewAt,
-      createdAt: at,
-      updatedAt: at,
-      stepsTotal: steps.length,
-      stepsClosed: steps.filter((s) => s.status === 'not_applicable').length,
-      decisions: 0,
-      supplements: 0,
+      first,
+      registeredBy: principal.userId,
+      now,
       ...(options.requestHash ? { requestHash: options.requestHash } : {}),
-    };
+    });
+    const { project } = registered;
     const entry = outboxEntry(ctx, projectId, now, [startSend(project, first.execution)]);
     const ops: StoreOp[] = [
-      { op: 'claim_code', code, projectId },
+      { op: 'claim_code', code: code.code, projectId },
       { op: 'create_project', project },
-      // the first stage's items; the later stages' are derived from the chain until they are first written
-      ...items.filter(writtenAtRegistration).map((item): StoreOp => ({ op: 'put_item', item })),
-      {
-        op: 'put_event',
-        event: newEvent(ctx, {
-          projectId,
-          type: 'project_created',
-          actor: principal,
-          at,
-          after: { status: 'active', code, chain: key, agentId: agent.userId },
-          data: {
-            name: input.name,
-            enterprise: input.enterprise,
-            investmentCny: input.investmentCny,
-            attributes,
-            notApplicable: steps.filter((s) => s.status === 'not_applicable').map((s) => s.stepId),
-          },
-        }),
-      },
-      {
-        op: 'put_assignment',
-        assignment: {
-          projectId,
-          assignmentId: ctx.newId(),
-          agentId: agent.userId,
-          previousAgentId: null,
-          reason: 'assigned at registration',
-          at,
-          by: principal.userId,
-        },
-      },
+      ...registered.items.map((item): StoreOp => ({ op: 'put_item', item })),
+      { op: 'put_event', event: newEvent(ctx, { ...registered.event, projectId, actor: principal, at }) },
+      { op: 'put_assignment', assignment: { ...registered.assignment, assignmentId: ctx.newId() } },
       { op: 'put_outbox', entry },
     ];
     try {

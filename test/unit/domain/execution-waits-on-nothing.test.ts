@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executionWaitsOnNothing } from '../../../shared/app/executions.js';
+import { executionWaitsOnNothing } from '../../../shared/domain/execution-health.js';
 import type { ItemTokens } from '../../../shared/domain/project.js';
 import type { ProjectState } from '../../../shared/domain/transition.js';
 import type { OutboxEntry } from '../../../shared/store/store.port.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executionWaitsQuietly } from '../../../shared/app/executions.js';
+import { executionWaitsQuietly } from '../../../shared/domain/execution-health.js';
 import type { ItemTokens } from '../../../shared/domain/project.js';
 import type { ProjectState } from '../../../shared/domain/transition.js';
 import { twoStageChain } from '../../support/chain-fixtures.js';
