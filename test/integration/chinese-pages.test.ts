@@ -17,6 +17,7 @@ const ALLOWED_WORDS = new Set([
   'English', // the link to the English pages, in its own language
   'CSV', // the download's format, as people call it
   'JSON',
+  'XLSX', // the other download format
   'A4',
   'PDF',
   'SLA',

@@ -29,7 +29,7 @@ export function VersionCounts(props: { t: Translate; counts: VersionCount[] }) {
           <tbody>
             {counts.map((v) => (
               <tr>
-                <td>{`${v.chainId}@${v.version}`}</td>
+                <td>{t(`第 ${v.version} 版`, `${v.chainId}@${v.version}`)}</td>
                 <td>{v.inFlight}</td>
                 <td>{v.completed}</td>
                 <td>{v.withdrawn}</td>
@@ -169,9 +169,9 @@ export function PreviewView(props: { t: Translate; preview: ChainPreview }) {
               : t(' 未超过目标。', ' Within the target.')}
           </p>
           <ol>
-            {path.stages.map((s) => (
+            {path.stages.map((s, i) => (
               <li>
-                {s.stageId}：{s.workingDays} {t('个工作日', 'working days')} ·{' '}
+                {t(`第${i + 1}阶段`, s.stageId)}：{s.workingDays} {t('个工作日', 'working days')} ·{' '}
                 {s.criticalSteps.map((id) => `${t('步骤', 'step')} ${id}`).join(' → ') || '—'}
               </li>
             ))}
@@ -223,9 +223,9 @@ export function StepTable(props: { t: Translate; chain: Chain; departments: stri
       <>
         <td>
           <select name={`${prefix}stageId`} aria-label={t(`第${i}行的阶段`, `row ${i} stage`)}>
-            {chain.stages.map((s) => (
+            {chain.stages.map((s, n) => (
               <option value={s.id} selected={s.id === values.stageId}>
-                {s.id}
+                {t(`第${n + 1}阶段 ${s.name}`, s.id)}
               </option>
             ))}
           </select>

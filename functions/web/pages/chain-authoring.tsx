@@ -57,7 +57,7 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
       <Layout ctx={page} title={t('编写审批流程', 'Author a chain')} flash={takeFlash(c)} error={error}>
         <p>
           <a href="/app/admin">{t('返回系统管理', 'Back to administration')}</a> ·{' '}
-          <a href="/chains/schema.json">{t('流程格式（JSON Schema）', 'Chain format (JSON Schema)')}</a>
+          <a href="/chains/schema.json">{t('流程格式说明（JSON）', 'Chain format (JSON Schema)')}</a>
         </p>
         <section class="card" aria-labelledby="start-h">
           <h2 id="start-h">{t('从现行版本开始', 'Start from the version in force')}</h2>

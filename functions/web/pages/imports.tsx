@@ -27,7 +27,7 @@ export function importPages(app: WebApp, deps: ApiDeps): void {
           <h2 id="tpl-h">{t('1. 下载模板', '1. Download the template')}</h2>
           <p>
             {t(
-              '每行一个项目；每个步骤填写状态（未开始、审查中、已办结、不适用）、提交/受理/办结日期（YYYY-MM-DD）、结果（批准）、批文文号和日期。',
+              '每行一个项目；每个步骤填写状态（未开始、审查中、已办结、不适用）、提交/受理/办结日期（如 2026-03-15）、结果（批准）、批文文号和日期。',
               'One row per project; per step its status (pending, in review, decided, not applicable), submitted/accepted/decided dates (YYYY-MM-DD), outcome (approved), document number and date.',
             )}
           </p>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../../shared/domain/project.js';
-import { MAX_TRANSACTION_ITEMS, toTransactItems } from '../../../shared/store/dynamo-commit.js';
 import type { StoreOp } from '../../../shared/store/store.port.js';
+import { MAX_TRANSACTION_ITEMS, toTransactItems } from '../../../shared/store/transact-items.js';
 import { twoStageChain } from '../../support/chain-fixtures.js';
 import { FIXTURE_PROJECT_ID, fixtureItems } from '../../support/project-state.js';
 
