@@ -171,9 +171,19 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         `  stopping the DynamoDB Local left running on port ${port} (pid ${plan.pid}): ${plan.reason}`,
       );
       await stopProcess(plan.pid);
+      // a JVM's port can outlive its pid for a moment (the supervisor stopping its child, the socket closing)
+      await portFreed(port, 10_000);
       return spawnDynamoDbLocal(port, dataDir, options);
     case 'start':
       return spawnDynamoDbLocal(port, dataDir, options);
+  }
+}
+
+/** Waits until `port` can be listened on again, for at most `ms` (then the start says what holds it). */
+async function portFreed(port: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await canListen(port)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
