@@ -77,17 +77,17 @@ describe('chain authoring in a browser', () => {
     const fixed = await page.locator('body').innerText();
     await Promise.all([
       page.waitForURL(/\/app\/admin\/chains\/author\?chain=/),
-      page.click(`button:has-text("发布 industrial-enterprise@${inForce + 1}")`),
+      page.click(`button:has-text("发布第 ${inForce + 1} 版")`),
     ]);
     // biome-ignore lint/performance/useDomNodeTextContent: what a person reads is the rendered text
     const published = await page.locator('body').innerText();
 
     // Assess
     expect(cycle).toContain('步骤 15（建设工程设计方案审查）与步骤 16（建设工程规划许可证）互为前置');
-    expect(cycle).not.toContain('发布 industrial-enterprise');
+    expect(cycle).not.toContain(`发布第 ${inForce + 1} 版`);
     expect(fixed).toMatch(/按承诺时限，关键路径共 \d+ 个工作日/);
     expect(fixed).toContain('校验通过');
-    expect(published).toContain(`已发布 industrial-enterprise@${inForce + 1}`);
+    expect(published).toContain(`已发布第 ${inForce + 1} 版`);
     expect((await system.ctx.store.getChain('industrial-enterprise'))?.version).toBe(inForce + 1);
     expect(await system.engine.hasChain(`industrial-enterprise@${inForce + 1}`)).toBe(true);
   }, 120_000);

@@ -167,7 +167,7 @@ describe('chain authoring', () => {
     expect(fixed.text).toContain('data:image/svg+xml;base64,');
     expect(fixed.text).toMatch(/承诺时限<\/td><td>5<\/td><td>9<\/td>/);
     expect(published.status).toBe(303);
-    expect(after.text).toContain(`已发布 industrial-enterprise@${next}`);
+    expect(after.text).toContain(`已发布第 ${next} 版`);
     expect((await inForce()).version).toBe(next);
     const stored = await t.system.ctx.store.getChain('industrial-enterprise', next);
     expect(stored?.stages[1]?.steps.find((s) => s.id === '16')?.promisedDays).toBe(9);

@@ -136,7 +136,7 @@ export function PreviewView(props: { t: Translate; preview: ChainPreview }) {
     <>
       <section class="card" aria-labelledby="problems-h">
         <h2 id="problems-h">
-          {t('预览', 'Preview')} {preview.key ?? ''}
+          {t('预览', 'Preview')} {preview.key ? t(`第 ${preview.key.split('@').at(-1)} 版`, preview.key) : ''}
         </h2>
         {preview.problems.length === 0 ? (
           <p>{t('校验通过：未发现问题，可以发布。', 'No problems: ready to publish.')}</p>

@@ -77,13 +77,15 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
             <h2 id="publish-h">{t('发布', 'Publish')}</h2>
             <p class="hint">
               {t(
-                `发布 ${preview.key} 将部署其状态机；此后登记的项目使用新版本，在办项目仍按原版本办理。`,
+                `发布第 ${preview.key?.split('@').at(-1)} 版将部署其状态机；此后登记的项目使用新版本，在办项目仍按原版本办理。`,
                 `Publishing ${preview.key} deploys its state machine; projects registered from now on use it, projects in flight keep theirs.`,
               )}
             </p>
             <form method="post" action={`${BASE}/publish`}>
               <input type="hidden" name="chain" value={candidate.text} />
-              <button type="submit">{t(`发布 ${preview.key ?? ''}`, `Publish ${preview.key ?? ''}`)}</button>
+              <button type="submit">
+                {t(`发布第 ${preview.key?.split('@').at(-1) ?? ''} 版`, `Publish ${preview.key ?? ''}`)}
+              </button>
             </form>
           </section>
         ) : null}
@@ -204,7 +206,7 @@ export function chainAuthoringPages(app: WebApp, deps: ApiDeps): void {
         const chain = await publishChain(ctx, principal, parseJson(text, c.get('page').t));
         return {
           message: t(
-            `已发布 ${chainKey(chain)}，状态机已在本运行环境部署；在办项目仍按原版本办理`,
+            `已发布第 ${chain.version} 版，状态机已在本运行环境部署；在办项目仍按原版本办理`,
             `Published ${chainKey(chain)} with its state machine; projects in flight keep their version`,
           ),
           to: `${BASE}?chain=${chain.id}`,
