@@ -1,5 +1,6 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import { type ChainPreview, previewChain } from '../domain/chain-preview.js';
+import { validateChain } from '../domain/chain-validation.js';
 import type { Principal } from '../domain/principal.js';
 import { projectsPerChainVersion, type VersionCount } from './chain-versions.js';
 import type { AppContext } from './context.js';
@@ -18,6 +19,8 @@ export async function previewChainVersion(
   ctx: AppContext,
   principal: Principal,
   input: unknown,
+  /** `refuse`: a body that does not read as a chain at all is a 400 (the API); `report`: listed as problems (the page) */
+  unreadable: 'refuse' | 'report' = 'report',
 ): Promise<ChainPreviewAnswer> {
   assertAllowed(principal, 'chain.publish');
   const id = typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined;
@@ -27,5 +30,7 @@ export async function previewChainVersion(
     projectsPerChainVersion(ctx),
   ]);
   const preview = previewChain(input, departments, inForce);
+  // throws CHAIN.INVALID with every problem, as POST /chains does for the same body
+  if (preview.chain === undefined && unreadable === 'refuse') validateChain(input, departments);
   return { ...preview, projects: projects.filter((p) => p.chainId === (preview.chain?.id ?? id)) };
 }

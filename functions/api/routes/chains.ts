@@ -123,7 +123,7 @@ export function chainRoutes(deps: ApiDeps) {
       },
       responses: {
         200: json(
-          'what publishing this body would do: its problems, critical path, picture and differences; nothing is stored',
+          'what publishing this body would do: its problems, critical path, picture and differences; nothing is stored (a body that does not read as a chain at all is a 400 CHAIN.INVALID listing every problem, as POST /chains answers)',
           ChainPreviewSchema,
         ),
         ...errorResponses,
@@ -134,6 +134,7 @@ export function chainRoutes(deps: ApiDeps) {
         deps.ctx,
         c.get('principal'),
         c.req.valid('json'),
+        'refuse',
       );
       return c.json(preview, 200);
     },
