@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { handleCallbackTask } from '../../shared/app/callback-task.js';
 import { silentLogger } from '../../shared/app/logger.js';
@@ -304,6 +304,14 @@ describe('registration is all or nothing', () => {
 
     // Act
     const first = await f.api.call('POST', '/projects', 'agent-wang', body, key);
+    // the first stage's handlers write the project too (its workbench summary): the table is read once they ran
+    await vi.waitFor(
+      async () => {
+        const view = await viewProject(f.api, first.body.projectId);
+        expect(allSteps(view).find((s) => s.stepId === '1')?.status).toBe('ready');
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     const afterFirst = await scanTable(f.system.tableName);
     const repeat = await f.api.call('POST', '/projects', 'agent-wang', body, key);
     const other = await f.api.call('POST', '/projects', 'agent-wang', { ...body, name: '另一个项目' }, key);
