@@ -120,6 +120,11 @@ export const ProjectCreatedSchema = z.object({
   projectId: z.string(),
   code: z.string(),
   project: ProjectSummary,
+  opening: z
+    .array(z.string())
+    .describe(
+      "the first stage's steps this registration opened: ready for a submission now (a submission waits the moment the engine's task handlers take to record them)",
+    ),
 });
 /**
  * A project as a list shows it: the fields the table's indexes copy (shared/domain/list-rows.ts), so a page is one
@@ -155,6 +160,12 @@ const StepView = z.object({
   prerequisites: z.array(z.string()),
   materials: z.array(z.string()),
   ...ItemStateFields,
+  opening: z
+    .literal(true)
+    .optional()
+    .describe(
+      "the step was opened by the last answer (a registration, a decision, minutes, a collection) and reads as ready; the engine's task handlers record it a moment later, and a submission meanwhile waits for them",
+    ),
   caseKinds: z
     .array(CaseKindSchema)
     .describe(

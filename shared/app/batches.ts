@@ -18,7 +18,7 @@ import type { Page, PageRequest } from '../store/store.port.js';
 import { batchFor } from './batch-moves.js';
 import { retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
-import { loadState } from './load.js';
+import { loadWhenOpened } from './opened-state.js';
 
 /**
  * Batches of originals carried up to a city or provincial department (上下协同). The agent assembles a batch of
@@ -52,7 +52,14 @@ export async function assembleBatch(
   for (const [index, entry] of input.items.entries()) {
     assertInNoOpenBatch(entry, open);
     items.push(
-      batchItemOf(principal, await loadState(ctx, entry.projectId), entry.stepId, department, index),
+      // a step an earlier answer opened is waited for (即写即读), as a submission waits for it
+      batchItemOf(
+        principal,
+        await loadWhenOpened(ctx, entry.projectId, entry.stepId),
+        entry.stepId,
+        department,
+        index,
+      ),
     );
   }
   const batch = newBatch({

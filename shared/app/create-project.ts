@@ -4,11 +4,13 @@ import { resolveProjectAttributes } from '../domain/applicability.js';
 import { chainKey } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
+import { projectItems } from '../domain/initial-items.js';
 import { assertCodeYearPassed, codeTaken, NationalCodeSchema } from '../domain/national-code.js';
 import { StorableNumberSchema } from '../domain/numbers.js';
 import type { Principal } from '../domain/principal.js';
 import type { Project } from '../domain/project.js';
 import { registerProject, registrationCode } from '../domain/project-registration.js';
+import { stepsOpening } from '../domain/steps/opening.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { OutboxEntry, StoreOp } from '../store/store.port.js';
 import { outboxEntry, retryOnConflict } from './commit.js';
@@ -68,7 +70,7 @@ export async function createProject(
   principal: Principal,
   input: CreateProjectInput,
   options: { projectId?: string; requestHash?: string } = {},
-): Promise<{ project: Project; replayed: boolean }> {
+): Promise<{ project: Project; replayed: boolean; opening: string[] }> {
   assertAllowed(principal, 'project.register', { agentId: input.agentId });
   // read together: the chain's latest version, and the agent (from the reference cache: a second at most old)
   const [chain, agent] = await Promise.all([
@@ -91,7 +93,7 @@ export async function createProject(
   }
   const projectId = options.projectId ?? ctx.newId();
 
-  type Attempt = { existing: Project } | { created: Project; entry: OutboxEntry };
+  type Attempt = { existing: Project } | { created: Project; entry: OutboxEntry; opening: string[] };
   let drawn: { year: number; serial: number } | undefined;
   const project = await retryOnConflict(async (): Promise<Attempt> => {
     if (options.projectId) {
@@ -140,10 +142,12 @@ export async function createProject(
       if (national && claimFailed(error)) throw codeTaken(national);
       throw error;
     }
-    return { created: project, entry };
+    // the project as the next read sees it: its first stage's steps are opening (即写即读)
+    const { items } = projectItems(chain, project, registered.items);
+    return { created: project, entry, opening: stepsOpening({ project, chain, items, tokens: new Map() }) };
   });
-  if ('existing' in project) return { project: project.existing, replayed: true };
+  if ('existing' in project) return { project: project.existing, replayed: true, opening: [] };
   // the first stage's task handlers delete the entry once the execution runs (one request fewer here)
   await relay(ctx, project.entry, { leaveStartsToTasks: true });
-  return { project: project.created, replayed: false };
+  return { project: project.created, replayed: false, opening: project.opening };
 }

@@ -7,6 +7,7 @@ import { countLights, worstLight } from '../domain/lights.js';
 import type { Principal } from '../domain/principal.js';
 import type { AgentAssignment } from '../domain/project.js';
 import { isPassed } from '../domain/step-status.js';
+import { stepOpening } from '../domain/steps/opening.js';
 import { partsOf } from '../domain/transition.js';
 import type { AppContext } from './context.js';
 import { itemState, lightsOf } from './item-view.js';
@@ -59,6 +60,8 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         prerequisites: definition.prerequisites,
         materials: definition.materials.map((m) => m.id),
         ...(item ? itemState(ctx, item, now) : { status: 'pending' as const, clock: null }),
+        // 即写即读: a step the last answer opened reads as ready although the engine's handlers open it a moment later
+        ...(stepOpening(state, definition.id) ? { status: 'ready' as const, opening: true as const } : {}),
         caseKinds: item ? caseKindsOf(caseFactsOf(definition, item)) : [],
         ...(parts ? { parts } : {}),
       };

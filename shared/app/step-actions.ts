@@ -1,13 +1,11 @@
 import { assertAllowed } from '../domain/access-policy.js';
-import { findStep, inStagePrerequisites } from '../domain/chain-graph.js';
+import { findStep } from '../domain/chain-graph.js';
 import type { Verification } from '../domain/commitment.js';
 import type { Decision, Resubmission, Submission } from '../domain/decision.js';
 import type { DepartmentLevel } from '../domain/department.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
-import { gateShouldOpen } from '../domain/gates.js';
 import type { Principal } from '../domain/principal.js';
 import { itemKey, type ProjectStep } from '../domain/project.js';
-import { stageEnd } from '../domain/stage-end.js';
 import type { ClockPauseKind } from '../domain/step-clock.js';
 import {
   endStepClockPause as endPauseRule,
@@ -16,6 +14,7 @@ import {
 import { verifyCommitment as verifyCommitmentRule } from '../domain/steps/commitment-verification.js';
 import { decideStep as decideRule } from '../domain/steps/decision.js';
 import { supplyDeferred as supplyDeferredRule } from '../domain/steps/deferred-supply.js';
+import { stepOpening } from '../domain/steps/opening.js';
 import { reapplyStep as reapplyRule } from '../domain/steps/reapplication.js';
 import { submitStep as submitRule } from '../domain/steps/submission.js';
 import { resubmitStep as resubmitRule } from '../domain/steps/supplement.js';
@@ -29,6 +28,7 @@ import { lifecycleInput } from './context.js';
 import { renewal, stopSend } from './executions.js';
 import { loadState } from './load.js';
 import { notificationEffects } from './notify.js';
+import { OPENING_WAIT_MS } from './opened-state.js';
 import { referenceData } from './reference-cache.js';
 
 /**
@@ -135,33 +135,12 @@ export async function submitStep(
   }
 }
 
-/** How long a submit waits for a step its stage's task handlers are about to open (see {@link submitStep}). */
-export const OPENING_WAIT_MS = 5000;
-
 const stillOpening = (stepId: string) =>
   new ConflictError(
     'STEP.NOT_READY',
     `step ${stepId} is being opened: the engine's task handlers have not opened it yet (its prerequisites have all passed); retry in a moment`,
     { status: 'pending', retry: true },
   );
-
-/**
- * A pending step that opens without anyone acting, once the engine's task handlers have run: in the project's
- * current stage with every in-stage prerequisite passed, or the first steps of the next stage when every step of
- * the current one has passed (the stage's end is still to be handled).
- */
-export function stepOpening(state: ProjectState, stepId: string): boolean {
-  const step = state.items.get(stepId);
-  if (!step || step.partId || step.status !== 'pending' || step.blocked) return false;
-  if (state.project.status !== 'active') return false;
-  const current = state.project.currentStageIndex;
-  if (step.stageIndex === current) return gateShouldOpen(state, stepId);
-  return (
-    step.stageIndex === current + 1 &&
-    stageEnd(state, current).kind === 'advance' &&
-    inStagePrerequisites(state.chain, stepId).length === 0
-  );
-}
 
 /** The agent supplies what a supplement notice asked for (补正: the clock resumes). */
 export function resubmitStep(

@@ -130,6 +130,64 @@ describe('read-your-writes: a step an answer opened takes a submit at once', () 
     expect(submitted.body.step.status).toBe('in_review');
   });
 
+  it('GET right after the 201 shows the steps the registration opened as ready, and the 201 names them', async () => {
+    // Prepare: the engine's task handlers held, so nothing but the registration's own transaction has run
+    const hold = holdTasks();
+
+    // Act
+    const registered = await t.api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '即看即得项目' }),
+    );
+    const seen = await t.api.get(`/projects/${registered.body.projectId}`, 'agent-wang');
+    hold.restore();
+    await t.system.caughtUp();
+    const settled = await t.api.get(`/projects/${registered.body.projectId}`, 'agent-wang');
+
+    // Assess
+    const stepOf = (view: typeof seen, stepId: string) =>
+      view.body.stages[0].steps.find((s: { stepId: string }) => s.stepId === stepId);
+    expect(registered.body.opening).toContain('1');
+    expect(registered.body.opening).not.toContain('2');
+    expect(stepOf(seen, '1')).toMatchObject({ status: 'ready', opening: true });
+    expect(stepOf(seen, '2')).toMatchObject({ status: 'pending' });
+    expect(stepOf(seen, '2').opening).toBeUndefined();
+    expect(stepOf(settled, '1').status).toBe('ready');
+    expect(stepOf(settled, '1').opening).toBeUndefined();
+  });
+
+  it('after a decision opens an upper-level step, a batch takes it at once (no 409 BATCH.STEP_NOT_READY)', async () => {
+    // Prepare: a large project (its EIA, step 7, sits with the city), step 1 in review
+    const registered = await t.api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '即批即运项目', attributes: { eiaReportBook: true } }),
+    );
+    const projectId = registered.body.projectId;
+    await t.system.caughtUp();
+    const first = await submit(projectId, '1');
+    await t.system.caughtUp();
+    const hold = holdTasks();
+    const decided = await t.api.post(
+      `/projects/${projectId}/steps/1/decision`,
+      'officer-drc',
+      approvalOf('DRC', '1', first.body.step.submittedAt),
+    );
+
+    // Act
+    hold.untilNextRead();
+    const assembled = await t.api.post('/batches', 'agent-wang', {
+      departmentId: 'ENV_CITY',
+      items: [{ projectId, stepId: '7' }],
+    });
+    hold.restore();
+
+    // Assess
+    expect(decided.status).toBe(200);
+    expect(assembled.status).toBe(201);
+  });
+
   it('a step that cannot open by itself is refused at once; one the engine has not opened, after the bound', async () => {
     // Prepare
     const registered = await t.api.post(

@@ -34,7 +34,7 @@ export function projectRoutes(deps: ApiDeps) {
       path: '/projects',
       security: bearer,
       description:
-        "Registers a project and starts its first stage. The first stage's steps without prerequisites are opened by the engine's task handlers a moment after this answer; a submission arriving before that waits for them (see POST /projects/{id}/steps/{stepId}/submission), so a client may submit step 1 at once.",
+        "Registers a project and starts its first stage. The first stage's steps without prerequisites are opened by the engine's task handlers a moment after this answer; the answer's `opening` names them, GET /projects/{id} shows them `ready` with `opening: true` until the handlers have recorded them, and a submission (or a batch) arriving before that waits for them (see POST /projects/{id}/steps/{stepId}/submission), so a client may submit step 1 at once.",
       request: {
         body: body(CreateProjectInputSchema),
         headers: z.object({ 'idempotency-key': z.string().max(100).optional() }),
@@ -47,7 +47,7 @@ export function projectRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const idempotency = c.get('idempotency');
-      const { project } = await createProject(
+      const { project, opening } = await createProject(
         ctx,
         c.get('principal'),
         c.req.valid('json'),
@@ -65,7 +65,7 @@ export function projectRoutes(deps: ApiDeps) {
         );
       }
       return c.json(
-        { projectId: project.projectId, code: project.code, project: projectSummary(project) },
+        { projectId: project.projectId, code: project.code, project: projectSummary(project), opening },
         201,
       );
     },
