@@ -164,7 +164,7 @@ const StepView = z.object({
     .literal(true)
     .optional()
     .describe(
-      "the step was opened by the last answer (a registration, a decision, minutes, a collection) and reads as ready; the engine's task handlers record it a moment later, and a submission meanwhile waits for them",
+      "the step was opened by an answer (a registration, a decision, minutes, a collection) and is still `pending` only because the engine's task handlers record it `ready` a moment later: a submission (or a batch) meanwhile waits for them",
     ),
   caseKinds: z
     .array(CaseKindSchema)

@@ -60,8 +60,8 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
         prerequisites: definition.prerequisites,
         materials: definition.materials.map((m) => m.id),
         ...(item ? itemState(ctx, item, now) : { status: 'pending' as const, clock: null }),
-        // 即写即读: a step the last answer opened reads as ready although the engine's handlers open it a moment later
-        ...(stepOpening(state, definition.id) ? { status: 'ready' as const, opening: true as const } : {}),
+        // 即写即读: a step an answer opened is marked opening until the engine's handlers record it ready (a moment later)
+        ...(stepOpening(state, definition.id) ? { opening: true as const } : {}),
         caseKinds: item ? caseKindsOf(caseFactsOf(definition, item)) : [],
         ...(parts ? { parts } : {}),
       };

@@ -130,7 +130,7 @@ describe('read-your-writes: a step an answer opened takes a submit at once', () 
     expect(submitted.body.step.status).toBe('in_review');
   });
 
-  it('GET right after the 201 shows the steps the registration opened as ready, and the 201 names them', async () => {
+  it('GET right after the 201 marks the steps the registration opened as opening, and the 201 names them', async () => {
     // Prepare: the engine's task handlers held, so nothing but the registration's own transaction has run
     const hold = holdTasks();
 
@@ -150,7 +150,7 @@ describe('read-your-writes: a step an answer opened takes a submit at once', () 
       view.body.stages[0].steps.find((s: { stepId: string }) => s.stepId === stepId);
     expect(registered.body.opening).toContain('1');
     expect(registered.body.opening).not.toContain('2');
-    expect(stepOf(seen, '1')).toMatchObject({ status: 'ready', opening: true });
+    expect(stepOf(seen, '1')).toMatchObject({ status: 'pending', opening: true });
     expect(stepOf(seen, '2')).toMatchObject({ status: 'pending' });
     expect(stepOf(seen, '2').opening).toBeUndefined();
     expect(stepOf(settled, '1').status).toBe('ready');

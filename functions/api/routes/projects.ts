@@ -34,7 +34,7 @@ export function projectRoutes(deps: ApiDeps) {
       path: '/projects',
       security: bearer,
       description:
-        "Registers a project and starts its first stage. The first stage's steps without prerequisites are opened by the engine's task handlers a moment after this answer; the answer's `opening` names them, GET /projects/{id} shows them `ready` with `opening: true` until the handlers have recorded them, and a submission (or a batch) arriving before that waits for them (see POST /projects/{id}/steps/{stepId}/submission), so a client may submit step 1 at once.",
+        "Registers a project and starts its first stage. The first stage's steps without prerequisites are opened by the engine's task handlers a moment after this answer; the answer's `opening` names them, GET /projects/{id} marks them `opening: true` until the handlers have recorded them `ready`, and a submission (or a batch) arriving before that waits for them (see POST /projects/{id}/steps/{stepId}/submission), so a client may submit step 1 at once.",
       request: {
         body: body(CreateProjectInputSchema),
         headers: z.object({ 'idempotency-key': z.string().max(100).optional() }),

@@ -513,7 +513,11 @@ export function ProjectBody(props: {
                       </td>
                       <td>{named(ctx, s)}</td>
                       <td>{holder(s)}</td>
-                      <td class="status">{stepStatusText(t, s.status)}</td>
+                      <td class="status">
+                        {'opening' in s && s.opening
+                          ? t('即将可申报', 'opening: ready in a moment')
+                          : stepStatusText(t, s.status)}
+                      </td>
                       <td class="kinds" data-kinds={s.caseKinds.join(' ')}>
                         {s.caseKinds.length > 0 ? s.caseKinds.map((k) => caseKindText(t, k)).join('、') : '—'}
                       </td>
