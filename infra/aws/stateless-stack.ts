@@ -53,8 +53,17 @@ export type StatelessStackProps = StackProps & {
   throttle?: { rateLimit: number; burstLimit: number };
 };
 
-const { getItem, batchGetItem, query, putItem, updateItem, deleteItem, conditionCheckItem, scan } =
-  TableActions;
+const {
+  getItem,
+  batchGetItem,
+  query,
+  putItem,
+  updateItem,
+  deleteItem,
+  conditionCheckItem,
+  batchWriteItem,
+  scan,
+} = TableActions;
 
 /** How often the scheduled job runs (outbox retries, renewals, the audit, and the SLA sweep). */
 export const SCHEDULED_JOB_RATE_MINUTES = 1;
@@ -177,7 +186,8 @@ export class StatelessStack extends Stack {
     // (test/e2e/aws-wiring.test.ts runs every handler and checks each request it makes against these grants)
     const writes = [getItem, batchGetItem, query, putItem, updateItem, deleteItem, conditionCheckItem];
     grantTableAccess(props.table, api, {
-      actions: writes,
+      // (BatchWriteItem: the inbox lines of a sweep run, written together; see shared/app/sweep-inbox.ts)
+      actions: [...writes, batchWriteItem],
       // departments, chains, users, status lists, inboxes, meetings and complaints (GSI1); by agent and by
       // complainant (GSI2); by enterprise and complaints by department (GSI3); by the current stage's lead (GSI4)
       indexes: ['GSI1', 'GSI2', 'GSI3', 'GSI4'],
@@ -187,7 +197,7 @@ export class StatelessStack extends Stack {
     // the Work index (what is due), status lists (the audit), users by department and role (who to notify)
     // and a bounded Scan a run while a table written by an older version is brought to the current layout
     grantTableAccess(props.table, scheduledJob, {
-      actions: [...writes, scan],
+      actions: [...writes, batchWriteItem, scan],
       indexes: ['GSI1', 'GSI2', 'Work'],
     });
 

@@ -15,6 +15,7 @@ import { proposalPrefix, proposeMeeting } from './meeting-proposals.js';
 import { notificationEffects } from './notify.js';
 import { referenceData } from './reference-cache.js';
 import { relay } from './relay.js';
+import type { SweepInbox } from './sweep-inbox.js';
 import { inLane } from './sweep-lanes.js';
 import type { SweepStats } from './sweep-stats.js';
 
@@ -42,7 +43,7 @@ export async function sweepItem(
   ctx: AppContext,
   work: { projectId: string; itemKey: string },
   now: Date,
-  options: { stats?: SweepStats } = {},
+  options: { stats?: SweepStats; inbox?: SweepInbox } = {},
 ): Promise<SlaAction[]> {
   const reference = referenceData(ctx.store);
   // a serial drawn is kept across retries: a conflict does not leave a gap in the notices' numbers
@@ -97,8 +98,15 @@ export async function sweepItem(
         // the item's own transaction without the counters, which the run writes together (see SweepStats); no
         // agent notices to add (the sweep's transitions never ask for materials)
         const written = transitionOps(ctx, state, outcome.transition, apply, ctx.clock.now());
-        await ctx.store.commit(written.ops);
-        await options.stats.add(written.stats);
+        const { inbox } = options;
+        // and without the inbox lines, which the run writes together and digests (see SweepInbox)
+        const notifications = inbox
+          ? written.ops.flatMap((op) => (op.op === 'put_notification' ? [op.notification] : []))
+          : [];
+        await ctx.store.commit(
+          inbox ? written.ops.filter((op) => op.op !== 'put_notification') : written.ops,
+        );
+        await Promise.all([options.stats.add(written.stats), inbox?.add(notifications)]);
         return written.entry;
       }
       await applyTransition(ctx, state, outcome.transition, apply);

@@ -6,6 +6,7 @@ import { reconcileProject } from './executions.js';
 import type { JobOptions, JobReport } from './job-report.js';
 import { relay } from './relay.js';
 import { sweepItem } from './sla-sweep.js';
+import { SweepInbox } from './sweep-inbox.js';
 import type { JobLease } from './sweep-lease.js';
 import { inPool } from './sweep-pool.js';
 import { type JobProgress, tick } from './sweep-progress.js';
@@ -88,6 +89,9 @@ export async function workDue(
     (stopBy === undefined || Date.now() < stopBy) && (options.lease === false || (await lease.holds()));
   // the monthly counters of the run's SLA items, written together (see SweepStats)
   const stats = new SweepStats(ctx, now);
+  // and the inbox lines, written together and digested (see SweepInbox)
+  const inbox = new SweepInbox(ctx);
+  const flush = () => Promise.all([stats.flush(), inbox.flush()]);
   // work that failed stays due: it is tried once a run, never again in the same run
   const tried = new Set<string>();
   let signalsPending = 0;
@@ -103,7 +107,7 @@ export async function workDue(
       fresh,
       concurrency,
       async (work) => {
-        await workOn(ctx, work, now, until, report, stats);
+        await workOn(ctx, work, now, until, report, { stats, inbox });
         progress.done += 1;
         progress.sla = report.sla;
         progress.failures = report.failures;
@@ -117,7 +121,7 @@ export async function workDue(
       report.remaining = left.flat().length;
       progress.remaining = report.remaining;
       ctx.metrics?.add('SignalsPending', signalsPending);
-      await stats.flush();
+      await flush();
       progress.workedAt = new Date().toISOString();
       return false;
     }
@@ -125,7 +129,7 @@ export async function workDue(
     if (shards.every((page) => page.length < perShard)) break;
   }
   ctx.metrics?.add('SignalsPending', signalsPending);
-  await stats.flush();
+  await flush();
   progress.workedAt = new Date().toISOString();
   return true;
 }
@@ -137,7 +141,7 @@ async function workOn(
   now: Date,
   until: string,
   report: JobReport,
-  stats: SweepStats,
+  run: { stats: SweepStats; inbox: SweepInbox },
 ) {
   if (work.kind === 'outbox') {
     await attempt(
@@ -163,7 +167,7 @@ async function workOn(
       'an SLA checkpoint',
       { projectId: work.projectId, item: work.itemKey },
       async () => {
-        const actions = await sweepItem(ctx, work, now, { stats });
+        const actions = await sweepItem(ctx, work, now, run);
         report.sla += actions.length;
       },
     );

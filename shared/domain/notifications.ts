@@ -33,6 +33,18 @@ export const NotificationSchema = z.object({
   /** the joint review meeting it is about, and the instant it is held */
   meetingId: z.string().optional(),
   meetingAt: InstantSchema.optional(),
+  /** a digest (汇总通知): the things it stands for, each with its project and step (see notification-digest.ts) */
+  digest: z
+    .array(
+      z.object({
+        title: z.string(),
+        projectId: z.string().optional(),
+        projectCode: z.string().optional(),
+        stepId: z.string().optional(),
+        partId: z.string().optional(),
+      }),
+    )
+    .optional(),
   read: z.boolean(),
 });
 export type Notification = z.infer<typeof NotificationSchema>;

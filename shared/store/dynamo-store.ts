@@ -157,6 +157,9 @@ export class DynamoDaibanStore implements DaibanStore {
   listNotifications(userId: string, page: PageRequest): Promise<Page<Notification>> {
     return this.users.listNotifications(userId, page);
   }
+  putNotifications(notifications: readonly Notification[]) {
+    return this.users.putNotifications(notifications);
+  }
   markNotificationRead(userId: string, notificationId: string) {
     return this.users.markNotificationRead(userId, notificationId);
   }

@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -57,6 +58,23 @@ export class DynamoTable {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
+  }
+
+  /** Batch writes of 25 items each, unprocessed items tried again with backoff (no conditions: plain puts). */
+  async batchPut(items: readonly Row[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        if (attempt > 8) throw new Error('DynamoDB kept some items of a batch write unprocessed');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const result = await this.send<{
+          UnprocessedItems?: Record<string, Array<{ PutRequest?: { Item?: Row } }>>;
+        }>(new BatchWriteCommand({ RequestItems: { [this.name]: requests } }));
+        requests = (result.UnprocessedItems?.[this.name] ?? []).flatMap((r) =>
+          r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+        );
+      }
+    }
   }
 
   /** Batch reads of up to 100 keys each, unprocessed keys tried again with backoff. */

@@ -104,4 +104,19 @@ describe('the scheduled job on many items due at once', () => {
     expect(numbers.every((n) => /^超时默认〔2026〕第\d{4}号$/.test(n))).toBe(true);
     expect(again.sla).toBe(0);
   });
+
+  it('tells the agent of every deemed approval once, in digests (汇总通知) where a flush held more than 3', async () => {
+    // Act
+    const notes = (await api.get('/me/notifications?limit=100', 'agent-wang')).body.notifications as Array<{
+      kind: string;
+      projectId?: string;
+      digest?: Array<{ projectId?: string }>;
+    }>;
+
+    // Assess: every project named once, in a digest or a line of its own
+    const deemed = notes.filter((n) => n.kind === 'deemed_approval');
+    const named = deemed.flatMap((n) => (n.digest ? n.digest.map((d) => d.projectId) : [n.projectId]));
+    expect(named.sort()).toEqual([...projectIds].sort());
+    for (const n of deemed) if (n.digest) expect(n.digest.length).toBeGreaterThan(3);
+  });
 });

@@ -353,7 +353,23 @@ export function NotificationList(props: {
         <li>
           <strong>{n.read ? '' : `${t('【未读】', '[new] ')}`}</strong>
           {localDateTime(n.at)} {n.title}
-          <div class="muted">{withDepartmentNames(n.message, props.dept)}</div>
+          {n.digest ? (
+            <details>
+              <summary>{t(`展开 ${n.digest.length} 项`, `Show the ${n.digest.length} items`)}</summary>
+              <ul>
+                {n.digest.map((d) => (
+                  <li>
+                    {d.projectId ? (
+                      <a href={`/app/projects/${d.projectId}`}>{d.projectCode ?? d.projectId}</a>
+                    ) : null}{' '}
+                    {withDepartmentNames(d.title, props.dept)}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : (
+            <div class="muted">{withDepartmentNames(n.message, props.dept)}</div>
+          )}
           {n.projectId ? (
             <a href={`/app/projects/${n.projectId}`}>{t('查看项目', 'Open the project')}</a>
           ) : null}

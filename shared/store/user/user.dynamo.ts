@@ -2,7 +2,13 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../../domain/notifications.js';
 import type { User } from '../../domain/project.js';
 import type { Credential } from '../../domain/user-accounts.js';
-import { parseCredential, parseNotification, parseUser, userItem } from '../dynamo-codec.js';
+import {
+  notificationItem,
+  parseCredential,
+  parseNotification,
+  parseUser,
+  userItem,
+} from '../dynamo-codec.js';
 import { conditionFailed, type DynamoTable, eq } from '../dynamo-table.js';
 import { keys } from '../keys.js';
 import type { Page, PageRequest } from '../page.js';
@@ -53,6 +59,10 @@ export class UserDynamo implements UserStore {
       page,
       parseNotification,
     );
+  }
+
+  async putNotifications(notifications: readonly Notification[]): Promise<void> {
+    await this.table.batchPut(notifications.map(notificationItem));
   }
 
   async markNotificationRead(userId: string, notificationId: string): Promise<boolean> {

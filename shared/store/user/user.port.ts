@@ -38,6 +38,11 @@ export interface UserStore {
 
   /** Newest first. */
   listNotifications(userId: string, page: PageRequest): Promise<Page<Notification>>;
+  /**
+   * Writes notifications outside any transaction (batches of 25, the unprocessed ones sent again): the sweep's
+   * inbox of a run, which no project item depends on (see SweepInbox).
+   */
+  putNotifications(notifications: readonly Notification[]): Promise<void>;
   /** Marks a notification read; false when the user has no such notification. */
   markNotificationRead(userId: string, notificationId: string): Promise<boolean>;
 }
