@@ -34,6 +34,8 @@ const { values } = parseArgs({
     backlog: { type: 'string' },
     'lambda-limit-s': { type: 'string', default: '60' },
     concurrency: { type: 'string', default: '16' },
+    /** `adaptive` (the product's default) or `fixed` at --concurrency */
+    pool: { type: 'string', default: 'adaptive' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -42,6 +44,7 @@ const ITEMS = quick ? 60 : Number(values.items);
 const BACKLOG = quick ? 60 : Number(values.backlog ?? values.items);
 const LIMIT_MS = (quick ? 15 : Number(values['lambda-limit-s'])) * 1000;
 const CONCURRENCY = Number(values.concurrency);
+const POOL = values.pool === 'fixed' ? 'fixed' : 'adaptive';
 const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? join(import.meta.dirname, 'results');
 
 export type StormFigure = {
@@ -116,7 +119,9 @@ async function readLatencies(
 
 async function embeddedStorm(endpoint: string): Promise<StormFigure> {
   const { tableName, table } = await freshTable(endpoint, 'embedded');
-  console.log(`\n(a) embedded: ${ITEMS} projects, step 1 due 30 days ago`);
+  console.log(
+    `\n(a) embedded: ${ITEMS} projects, step 1 due 30 days ago, pool ${POOL} (at most ${CONCURRENCY})`,
+  );
   await seedStorm({ endpoint, tableName, table, projects: ITEMS });
   const system = await createLocalSystem({
     endpoint,
@@ -125,6 +130,7 @@ async function embeddedStorm(endpoint: string): Promise<StormFigure> {
     clock: new ManualClock(STORM_AT),
     log: benchLog,
     sweepConcurrency: CONCURRENCY,
+    sweepPool: POOL,
   });
   try {
     const client = new InProcessClient(system.app);

@@ -156,8 +156,10 @@ export type LocalSystemOptions = {
   maxResidentExecutions?: number;
   /** wraps every run of the task handlers (the benchmarks count what they cost) */
   aroundTasks?: (run: () => Promise<void>) => Promise<void>;
-  /** due items the scheduled job works at once (default 16) */
+  /** due items the scheduled job works at once, at most (default 16) */
   sweepConcurrency?: number;
+  /** `adaptive` (default): as many as DynamoDB answers without a queue, up to `sweepConcurrency`; `fixed` */
+  sweepPool?: 'adaptive' | 'fixed';
   /** the scheduled job writes each week's report once the week has ended (`npm start`; tests leave it off) */
   weeklyReport?: boolean;
 };
@@ -294,6 +296,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
         weeklyReport: options.weeklyReport ?? false,
         progress,
         ...(options.sweepConcurrency ? { concurrency: options.sweepConcurrency } : {}),
+        ...(options.sweepPool ? { pool: options.sweepPool } : {}),
       });
     },
     () => ctx.newId(),

@@ -23,8 +23,13 @@ export type JobOptions = {
   audit?: boolean;
   /** write the report of the week that has just ended if it is missing (the runtimes' schedule; not tests) */
   weeklyReport?: boolean;
-  /** pieces of due work at once (default 16, `SWEEP_CONCURRENCY`) */
+  /** the most pieces of due work at once (default 16, `SWEEP_CONCURRENCY`) */
   concurrency?: number;
+  /**
+   * `adaptive` (the default): as many as the database answers without a queue, up to `concurrency` (see
+   * AdaptiveLimit); `fixed`: always `concurrency`
+   */
+  pool?: 'adaptive' | 'fixed';
   /** real time (`Date.now()`) after which no new piece of work starts; none: until nothing due is left */
   stopBy?: number;
   /** the run's progress, updated in place as it goes (see `sweep-progress.ts`) */

@@ -1,5 +1,6 @@
 import type { WorkItem } from '../store/store.port.js';
 import { WORK_SHARDS } from '../store/table.js';
+import { AdaptiveLimit } from './adaptive-limit.js';
 import { sweepComplaint } from './complaints.js';
 import type { AppContext } from './context.js';
 import { reconcileProject } from './executions.js';
@@ -64,6 +65,8 @@ export async function workDue(
   const until = now.toISOString();
   const perShard = options.perShard ?? 200;
   const concurrency = options.concurrency ?? SWEEP_CONCURRENCY;
+  // one limit for the whole run: what it learned of the database on one page holds for the next
+  const limit = options.pool === 'fixed' ? concurrency : new AdaptiveLimit({ max: concurrency });
   const { stopBy } = options;
   // a table written by an older version is brought to the current layout, a bounded pass a run (then it is free)
   await attempt(ctx, report, 'the data layout upgrade', {}, async () => {
@@ -105,7 +108,7 @@ export async function workDue(
     signalsPending += fresh.filter((work) => work.kind === 'outbox').length;
     const { notStarted } = await inPool(
       fresh,
-      concurrency,
+      limit,
       async (work) => {
         await workOn(ctx, work, now, until, report, { stats, inbox });
         progress.done += 1;
