@@ -168,6 +168,32 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
         .map(([, v]) => v)
         .sort();
       expect(project.project.createdAt.slice(0, 10)).toBe(line.registered_on || dates[0]);
+      // paused clocks stand still from the file's day, supplements wait for the enterprise, rejections stand
+      const kinds: Record<string, [string, string]> = {
+        补正中: ['supplement_requested', 'supplement'],
+        专家评审中: ['in_review', 'expert_review'],
+        听证中: ['in_review', 'hearing'],
+        已办结: ['approved', ''],
+      };
+      const viewed = allSteps(await viewProject(api, result.projectId)) as unknown as Array<{
+        stepId: string;
+        status: string;
+        clock?: { paused: boolean; pauses: Array<{ kind: string; fromDate: string }> } | null;
+        parts?: Array<{ clock?: { paused: boolean } | null }>;
+      }>;
+      for (const [key, word] of Object.entries(line)) {
+        const kind = kinds[word];
+        if (!key.endsWith('.status') || !kind) continue;
+        const stepId = key.split('.')[1] ?? '';
+        const step = viewed.find((v) => v.stepId === stepId);
+        const rejected = line[`step.${stepId}.outcome`] === '不予许可';
+        expect(step?.status).toBe(rejected ? 'rejected' : kind[0]);
+        if (!kind[1] || step?.parts?.length) continue;
+        expect(step?.clock?.paused).toBe(true);
+        expect(step?.clock?.pauses.map((p) => [p.kind, p.fromDate])).toEqual([
+          [kind[1], line[`step.${stepId}.paused_on`]],
+        ]);
+      }
       // its attributes from the file: a project of 15,000 m² has no steps 10 and 11
       if (line['attr.siteAreaM2']) {
         expect(project.project.attributes.siteAreaM2).toBe(Number(line['attr.siteAreaM2']));
