@@ -19,7 +19,8 @@ import { rowsOfXlsx } from './project-import-xlsx.js';
  * there and writes nothing. The import then writes each good row as one transaction (the project, its code, its
  * items, an event per imported step naming who imported it from which file and row, the agent's assignment and
  * the start of its execution at the stage it is in), so a project is never half there. Re-importing a row finds
- * its project by its code (its id is derived from it) and reports it already imported.
+ * its project by its id, derived from its national code or, for a row without one, from a hash of its content, and
+ * reports it already imported; a row without a code gets a provisional one drawn as at registration.
  */
 
 export type ImportRequest = {
