@@ -6,6 +6,7 @@ import { itemKey, type Project } from '../../../shared/domain/project.js';
 import { type ImportedProject, planImport } from '../../../shared/domain/project-import.js';
 import { cellName, parseCsv, rowsToCsv, templateHeader } from '../../../shared/domain/project-import-csv.js';
 import { importedItems } from '../../../shared/domain/project-import-items.js';
+import { sampleImportRows } from '../../../shared/domain/project-import-sample.js';
 import { brokenInvariants } from '../../../shared/domain/project-invariants.js';
 import { referenceChain } from '../../../shared/domain/reference/industrial-chain.js';
 import { DEFAULT_SLA_POLICY } from '../../../shared/domain/sla-policy.js';
@@ -234,5 +235,61 @@ describe('the problems of such rows, per cell', () => {
       ['IMPORT.ORDER', cellOf('registered_on', 2)],
     ]);
     expect(plan([{ ...row(), registered_on: '2026/10/8' }]).projects[0]?.registeredOn).toBe('2026-10-08');
+  });
+});
+
+describe('a joint review (联合审查) in those states', () => {
+  const sampleRow = () => {
+    const rows = sampleImportRows(referenceChain, { count: 8, today: TODAY, agentId: 'agent-wang' });
+    // the eighth project is in stage 3, its joint review (step 23) in review
+    const row = rows[7] as Record<string, string>;
+    expect(row['step.23.status']).toBe('审查中');
+    return row;
+  };
+  const itemsOf = (row: Record<string, string>) => {
+    const [planned] = plan([row]).projects;
+    if (!planned) throw new Error(JSON.stringify(plan([row]).problems));
+    const project = projectOf(planned);
+    const items = importedItems({
+      chain: referenceChain,
+      project,
+      planned,
+      importedBy: 'admin',
+      calendar: chineseDaysCalendar(),
+      holdUntil: '2026-12-09T16:00:00.000Z',
+    });
+    const byKey = new Map(items.map((i) => [itemKey(i), i]));
+    expect(brokenInvariants({ project, chain: referenceChain, items: byKey })).toEqual([]);
+    return { project, byKey, parts: items.filter((i) => i.stepId === '23' && i.partId) };
+  };
+
+  it('asks a supplement of the whole review: the step waits for the enterprise, each part’s clock stands still', () => {
+    const row = sampleRow();
+    const accepted = row['step.23.accepted'] ?? '';
+    const { byKey, parts } = itemsOf({ ...row, 'step.23.status': '补正中', 'step.23.paused_on': accepted });
+    expect(byKey.get('23')).toMatchObject({ status: 'supplement_requested', supplementRounds: 1 });
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts.filter((p) => p.status !== 'not_applicable')) {
+      expect(part.status).toBe('supplement_requested');
+      expect(part.clock?.pauses.map((p) => p.kind)).toEqual(['supplement']);
+      expect(part.dueDate).toBeUndefined();
+    }
+  });
+
+  it('rejects the whole review: the step and its parts stand rejected, the project returned', () => {
+    const row = sampleRow();
+    const decided = row['step.23.accepted'] ?? '';
+    const { project, byKey, parts } = itemsOf({
+      ...row,
+      'step.23.status': '已办结',
+      'step.23.decided': decided,
+      'step.23.outcome': '不予许可',
+      'step.23.doc_number': '宁联审不许〔2026〕2号',
+      'step.23.doc_date': decided,
+    });
+    expect(project.status).toBe('returned');
+    expect(byKey.get('23')).toMatchObject({ status: 'rejected', outcome: 'rejected' });
+    for (const part of parts.filter((p) => p.status !== 'not_applicable'))
+      expect(part.status).toBe('rejected');
   });
 });
