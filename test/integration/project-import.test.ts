@@ -288,6 +288,12 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
         ([k, v]) => k.endsWith('.status') && v === '审查中',
       );
       if (open) expect(html).toMatch(/class="light light-(green|yellow|red)"/);
+      // its Gantt counts from its registration (the file's date), not from the import
+      const dated = Object.entries(rows[row - 2] ?? {}).some(
+        ([k, v]) => /\.(accepted|decided)$/.test(k) && v,
+      );
+      const day = Number(/今天为第 (\d+) 个工作日/.exec(html)?.[1]);
+      if (dated) expect(day).toBeGreaterThan(0);
     }
   });
 
