@@ -4,13 +4,15 @@ import { createLocalSystem } from '../infra/local/system.js';
 import { silentLogger } from '../shared/app/logger.js';
 import { importProjects } from '../shared/app/project-import.js';
 import type { Principal } from '../shared/domain/principal.js';
-import { sampleImportCsv } from '../shared/domain/project-import-sample.js';
+import { rowsToCsv, templateHeader } from '../shared/domain/project-import-csv.js';
+import { sampleImportRows } from '../shared/domain/project-import-sample.js';
 import { chinaDate } from '../shared/domain/working-days.js';
 import { currentLoad, describeMachine } from './lib/machine.js';
 
 /**
  * `npm run bench:import`: N projects in flight (default 1,000, spread over every stage of the reference chain, some
- * completed) imported from one file on the embedded runtime (DynamoDB Local and the local engine): the dry run, the
+ * completed, some returned on a rejection, steps in review, paused and waiting for supplements, every sixth without a
+ * national code) imported from one file on the embedded runtime (DynamoDB Local and the local engine): the dry run, the
  * import (one transaction per project), then until every imported execution has reached its stage's waits. Prints
  * the times and projects per second.
  */
@@ -36,7 +38,21 @@ async function main(): Promise<void> {
       const { ctx } = system;
       const chain = await ctx.chains.latest('industrial-enterprise');
       const today = chinaDate(ctx.clock.now());
-      const csv = sampleImportCsv(chain, { count, today, agentId: 'agent-wang' });
+      const rows = sampleImportRows(chain, { count, today, agentId: 'agent-wang' });
+      const csv = rowsToCsv(
+        templateHeader(chain).map((h) => h.key),
+        rows,
+      );
+      // the states the file covers, as the live system has them
+      const statuses = new Map<string, number>();
+      for (const row of rows)
+        for (const [key, value] of Object.entries(row))
+          if (key.endsWith('.status') && value) statuses.set(value, (statuses.get(value) ?? 0) + 1);
+      const covered = [
+        `${rows.filter((r) => !r.project_code).length} rows without a national code`,
+        `${rows.filter((r) => Object.entries(r).some(([k, v]) => k.endsWith('.outcome') && v === '不予许可')).length} with a rejection (不予许可)`,
+        ...[...statuses].map(([word, n]) => `${word} ${n}`),
+      ].join(', ');
       const request = { chainId: chain.id, fileName: 'bench-import.csv', csv, graceDays: 5 };
       const load = currentLoad();
 
@@ -56,7 +72,10 @@ async function main(): Promise<void> {
 
       const stages = new Map<string, number>();
       for (const r of report.results) {
-        const key = r.status === 'completed' ? 'completed' : `stage ${r.stageIndex + 1}`;
+        const key =
+          r.status === 'completed'
+            ? 'completed'
+            : `stage ${r.stageIndex + 1}${r.status === 'returned' ? ' (returned)' : ''}`;
         stages.set(key, (stages.get(key) ?? 0) + 1);
       }
       const machine = describeMachine();
@@ -65,6 +84,7 @@ async function main(): Promise<void> {
 projects in flight imported on the embedded runtime (DynamoDB Local + local engine)
 machine: ${machine.cpus} × ${machine.cpuModel}, load ${load} at the start (the machine is shared with other work)
 file: ${count} rows, ${(csv.length / 1024).toFixed(0)} KB; ${[...stages].map(([k, n]) => `${k}: ${n}`).join(', ')}
+steps: ${covered}
 
 | phase | time | projects/s |
 | --- | --- | --- |

@@ -1,4 +1,3 @@
-import { resolveProjectAttributes } from '../domain/applicability.js';
 import { type Chain, chainKey } from '../domain/chain.js';
 import type { Principal } from '../domain/principal.js';
 import { itemKey, type Project } from '../domain/project.js';
@@ -6,7 +5,7 @@ import type { ImportedProject } from '../domain/project-import.js';
 import { importedItems, importInstant } from '../domain/project-import-items.js';
 import { brokenInvariants, describeBroken } from '../domain/project-invariants.js';
 import { isPassed } from '../domain/step-status.js';
-import type { OutboxEntry, StoreOp } from '../store/store.port.js';
+import { CommitConflictError, type OutboxEntry, type StoreOp } from '../store/store.port.js';
 import { outboxEntry } from './commit.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
@@ -32,10 +31,15 @@ export function buildImport(
   projectId: string,
   fileName: string,
   holdUntil: string,
+  /** the file's national code, or the one generated for a row without (as registration gives one) */
+  code: { code: string; codeKind: 'national' | 'provisional' } = {
+    code: planned.projectCode ?? '',
+    codeKind: 'national',
+  },
 ): BuiltImport | { broken: string } {
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const attributes = resolveProjectAttributes(chain, {});
+  const { attributes } = planned;
   const stage = chain.stages[planned.currentStageIndex];
   const first = planned.completed
     ? undefined
@@ -45,10 +49,17 @@ export function buildImport(
     .filter((d): d is string => d !== undefined)
     .sort()
     .at(-1);
+  const lastRejected = planned.steps
+    .filter((s) => s.status === 'rejected')
+    .map((s) => s.decided ?? '')
+    .sort()
+    .at(-1);
+  // registered on the file's day, so its Gantt and its history start there (imported now)
+  const createdAt = importInstant(planned.registeredOn);
   const project: Project = {
     projectId,
-    code: planned.projectCode,
-    codeKind: 'national',
+    code: code.code,
+    codeKind: code.codeKind,
     name: planned.name,
     enterpriseName: planned.enterpriseName,
     enterpriseId: planned.creditCode,
@@ -57,14 +68,15 @@ export function buildImport(
     chainVersion: chain.version,
     attributes,
     agentId: planned.agentId,
-    status: planned.completed ? 'completed' : 'active',
+    status: planned.status,
     currentStageIndex: planned.completed ? chain.stages.length - 1 : planned.currentStageIndex,
     ...(stage ? { leadDepartmentId: stage.leadDepartmentId } : {}),
     departments: [],
     ...(first ? { execution: first.execution, renewAt: first.renewAt } : {}),
-    createdAt: at,
+    createdAt: createdAt < at ? createdAt : at,
     updatedAt: at,
     ...(planned.completed ? { completedAt: lastDecided ? importInstant(lastDecided) : at } : {}),
+    ...(lastRejected ? { returnedAt: importInstant(lastRejected) } : {}),
     stepsTotal: 0,
     stepsClosed: 0,
     decisions: 0,
@@ -75,6 +87,7 @@ export function buildImport(
     project,
     planned,
     importedBy: principal.userId,
+    importedAt: at,
     calendar: ctx.calendar,
     sla: ctx.settings.sla,
     holdUntil,
@@ -82,7 +95,14 @@ export function buildImport(
   const steps = items.filter((i) => !i.partId);
   project.stepsTotal = steps.length;
   project.stepsClosed = steps.filter((s) => isPassed(s.status)).length;
-  project.decisions = steps.filter((s) => s.status === 'approved' && s.kind !== 'milestone').length;
+  // the decisions the departments took: approvals, rejections and supplement requests (as the live system counts)
+  project.decisions = steps.filter(
+    (s) =>
+      (s.status === 'approved' && s.kind !== 'milestone') ||
+      s.status === 'rejected' ||
+      s.status === 'supplement_requested',
+  ).length;
+  project.supplements = steps.filter((s) => s.status === 'supplement_requested').length;
   project.departments = [
     ...new Set(
       items.filter((i) => i.status !== 'not_applicable' && i.departmentId).map((i) => i.departmentId ?? ''),
@@ -116,13 +136,16 @@ export function buildImport(
           name: project.name,
           enterprise: { name: project.enterpriseName, creditCode: project.enterpriseId },
           investmentCny: project.investmentCny,
+          attributes,
+          registeredOn: planned.registeredOn,
+          ...(code.codeKind === 'provisional' ? { codeGenerated: true } : {}),
           stageIndex: planned.currentStageIndex,
           holdUntil,
         },
       }),
     },
     ...planned.steps
-      .filter((s) => s.status !== 'pending')
+      .filter((s) => s.status !== 'pending' && !s.byRule)
       .map(
         (s): StoreOp => ({
           op: 'put_event',
@@ -132,13 +155,15 @@ export function buildImport(
             stepId: s.stepId,
             actor: principal,
             at,
-            after: { status: s.status },
+            after: { status: s.status === 'paused' ? 'in_review' : s.status },
             data: {
               ...source,
               ...(s.submitted ? { submitted: s.submitted } : {}),
               ...(s.accepted ? { accepted: s.accepted } : {}),
               ...(s.decided ? { decided: s.decided } : {}),
               ...(s.document ? { document: s.document } : {}),
+              ...(s.pause ? { pause: s.pause } : {}),
+              ...(s.missing ? { missing: s.missing } : {}),
             },
           }),
         }),
@@ -176,6 +201,9 @@ export async function writeImport(
   try {
     await ctx.store.commit(built.ops);
   } catch (error) {
+    if (!(error instanceof CommitConflictError)) throw error;
+    // the same row imported meanwhile (a row without a code is known by its content, not its code)
+    if (await ctx.store.getProject(built.project.projectId)) return 'already';
     if (!claimFailed(error)) throw error;
     const holder = await ctx.store.findProjectIdByCode(built.project.code);
     return holder === built.project.projectId ? 'already' : 'taken';

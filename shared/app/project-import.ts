@@ -5,6 +5,7 @@ import type { Principal } from '../domain/principal.js';
 import type { Project } from '../domain/project.js';
 import { type ImportedProject, type ImportProblem, planImport } from '../domain/project-import.js';
 import { cellName, parseCsv } from '../domain/project-import-csv.js';
+import { registrationCode } from '../domain/project-registration.js';
 import { chinaDate, startOfChinaDay } from '../domain/working-days.js';
 import { concurrencyLimit } from '../lib/concurrency-limit.js';
 import type { AppContext } from './context.js';
@@ -18,7 +19,8 @@ import { rowsOfXlsx } from './project-import-xlsx.js';
  * there and writes nothing. The import then writes each good row as one transaction (the project, its code, its
  * items, an event per imported step naming who imported it from which file and row, the agent's assignment and
  * the start of its execution at the stage it is in), so a project is never half there. Re-importing a row finds
- * its project by its code (its id is derived from it) and reports it already imported.
+ * its project by its id, derived from its national code or, for a row without one, from a hash of its content, and
+ * reports it already imported; a row without a code gets a provisional one drawn as at registration.
  */
 
 export type ImportRequest = {
@@ -58,8 +60,11 @@ export type ImportReport = {
 
 export const DEFAULT_IMPORT_GRACE_DAYS = 5;
 
-/** The id of an imported project: derived from its national code, so that a re-import finds it. */
-export const importedProjectId = (code: string): string => `imp-${code}`;
+/**
+ * The id of an imported project: derived from its national code, or for a row without one from a hash of the row's
+ * content (see `ImportedProject.identity`), so that a re-import finds it.
+ */
+export const importedProjectId = (identity: string): string => `imp-${identity}`;
 
 async function chainOf(ctx: AppContext, request: ImportRequest): Promise<Chain> {
   const chain =
@@ -110,6 +115,14 @@ function rowsOf(request: Pick<ImportRequest, 'csv' | 'xlsx'>): string[][] {
   return parseCsv(request.csv);
 }
 
+/** A provisional project code of this year, as registration draws one (region, industry and type configured). */
+async function generatedCode(ctx: AppContext): Promise<{ code: string; codeKind: 'provisional' }> {
+  const year = Number(chinaDate(ctx.clock.now()).slice(0, 4));
+  const serial = await ctx.serials.draw(`project-code#${year}#${ctx.config.regionCode}`);
+  const { code } = registrationCode(undefined, year, ctx.config, serial);
+  return { code, codeKind: 'provisional' };
+}
+
 /** At most this many rows are checked or written at once (each row is a few reads, or one transaction). */
 const ROWS_AT_ONCE = 8;
 
@@ -135,7 +148,7 @@ async function check(
   const checked = await Promise.all(
     plan.projects.map((project) =>
       limit(async (): Promise<Checked | ImportProblem> => {
-        const projectId = importedProjectId(project.projectCode);
+        const projectId = importedProjectId(project.identity);
         const rowProblem = (column: string, code: string, message: string, messageEn: string) => {
           const index = plan.columns[column];
           return {
@@ -147,7 +160,14 @@ async function check(
             messageEn: `row ${project.row}${index !== undefined ? ` (${cellName(index, project.row)})` : ''}: ${messageEn}`,
           };
         };
-        const holder = await ctx.store.findProjectIdByCode(project.projectCode);
+        if (!project.projectCode) {
+          // a row without a code: its project is found by the id its content gives
+          const already = await ctx.store.getProject(projectId);
+          if (already) return { project, projectId, already };
+        }
+        const holder = project.projectCode
+          ? await ctx.store.findProjectIdByCode(project.projectCode)
+          : undefined;
         if (holder === projectId) {
           const already = await ctx.store.getProject(projectId);
           if (already) return { project, projectId, already };
@@ -209,14 +229,28 @@ export async function importProjects(
     ready.map((entry) =>
       limit(async (): Promise<ImportRowResult | ImportProblem> => {
         const { project: planned, projectId, already } = entry;
-        const result = { row: planned.row, projectCode: planned.projectCode, projectId };
+        const result = { row: planned.row, projectCode: planned.projectCode ?? '', projectId };
         if (already) {
           const { currentStageIndex: stageIndex, status } = already;
-          return { ...result, outcome: 'already_imported', stageIndex, status };
+          return { ...result, projectCode: already.code, outcome: 'already_imported', stageIndex, status };
         }
-        const status = planned.completed ? 'completed' : 'active';
+        const status = planned.status;
         const stageIndex = planned.currentStageIndex;
-        const built = buildImport(ctx, principal, chain, planned, projectId, request.fileName, holdUntil);
+        // a row without a national code gets a provisional one, as registration gives (drawn only when written)
+        const code =
+          planned.projectCode || options.dryRun
+            ? { code: planned.projectCode ?? '', codeKind: 'national' as const }
+            : await generatedCode(ctx);
+        const built = buildImport(
+          ctx,
+          principal,
+          chain,
+          planned,
+          projectId,
+          request.fileName,
+          holdUntil,
+          planned.projectCode ? code : { ...code, codeKind: 'provisional' },
+        );
         if ('broken' in built) {
           return {
             row: planned.row,
@@ -232,12 +266,21 @@ export async function importProjects(
             row: planned.row,
             column: 'project_code',
             code: 'IMPORT.CODE_TAKEN',
-            message: `第 ${planned.row} 行：项目代码 ${planned.projectCode} 刚被另一个项目使用`,
-            messageEn: `row ${planned.row}: project code ${planned.projectCode} was just taken by another project`,
+            message: `第 ${planned.row} 行：项目代码 ${code.code} 刚被另一个项目使用`,
+            messageEn: `row ${planned.row}: project code ${code.code} was just taken by another project`,
           };
         }
-        const outcome = written === 'imported' ? 'imported' : 'already_imported';
-        return { ...result, outcome, stageIndex, status };
+        if (written === 'already') {
+          const now = await ctx.store.getProject(projectId);
+          return {
+            ...result,
+            projectCode: now?.code ?? code.code,
+            outcome: 'already_imported',
+            stageIndex: now?.currentStageIndex ?? stageIndex,
+            status: now?.status ?? status,
+          };
+        }
+        return { ...result, projectCode: code.code, outcome: 'imported', stageIndex, status };
       }),
     ),
   );

@@ -16,9 +16,26 @@ export const PROJECT_COLUMNS = [
   ['enterprise_credit_code', '统一社会信用代码', 'unified social credit code'],
   ['investment_cny', '总投资（元）', 'total investment (CNY)'],
   ['agent_id', '代办员账号', 'agent user id'],
+  ['registered_on', '登记日期', 'registered on'],
 ] as const;
 
 export type ProjectColumn = (typeof PROJECT_COLUMNS)[number][0];
+
+/**
+ * The columns a file must have. The others may be left out (a file filled in from an earlier template): no
+ * registration date (the earliest date of the row), no attributes (the chain's defaults), no pause of any step.
+ */
+export const REQUIRED_COLUMNS: ReadonlySet<string> = new Set<ProjectColumn>([
+  'project_code',
+  'name',
+  'enterprise_name',
+  'enterprise_credit_code',
+  'investment_cny',
+  'agent_id',
+]);
+
+/** The machine key of a project attribute's column (the chain's attributes, which its rules read): `attr.siteAreaM2`. */
+export const attributeColumnKey = (key: string): string => `attr.${key}`;
 
 /** The columns of each step: key suffix, Chinese label, English label. */
 export const STEP_FIELDS = [
@@ -29,6 +46,8 @@ export const STEP_FIELDS = [
   ['outcome', '结果', 'outcome'],
   ['doc_number', '批文文号', 'document number'],
   ['doc_date', '批文日期', 'document date'],
+  ['paused_on', '计时暂停日期', 'clock paused on'],
+  ['pause_reason', '补正材料或暂停事由', 'materials asked for, or why paused'],
 ] as const;
 
 export type StepField = (typeof STEP_FIELDS)[number][0];
@@ -36,25 +55,49 @@ export type StepField = (typeof STEP_FIELDS)[number][0];
 /** The machine key of a step's column: `step.16.status`. */
 export const stepColumnKey = (stepId: string, field: StepField): string => `step.${stepId}.${field}`;
 
+/** What a status cell says: a status, or a pause of the clock and its kind. */
+export type StatusWord =
+  | { status: 'pending' | 'in_review' | 'decided' | 'not_applicable' | 'supplement_requested' }
+  | { status: 'paused'; kind: 'hearing' | 'expert_review' | 'testing' | 'site_survey' };
+
 /** What the status and outcome cells may say (Chinese or English), as the template's note explains. */
-export const STATUS_WORDS: Record<string, 'pending' | 'in_review' | 'decided' | 'not_applicable'> = {
-  '': 'pending',
-  未开始: 'pending',
-  pending: 'pending',
-  审查中: 'in_review',
-  已受理: 'in_review',
-  in_review: 'in_review',
-  已办结: 'decided',
-  decided: 'decided',
-  不适用: 'not_applicable',
-  not_applicable: 'not_applicable',
+export const STATUS_WORDS: Record<string, StatusWord> = {
+  '': { status: 'pending' },
+  未开始: { status: 'pending' },
+  pending: { status: 'pending' },
+  审查中: { status: 'in_review' },
+  已受理: { status: 'in_review' },
+  in_review: { status: 'in_review' },
+  补正中: { status: 'supplement_requested' },
+  待补正: { status: 'supplement_requested' },
+  supplement_requested: { status: 'supplement_requested' },
+  听证中: { status: 'paused', kind: 'hearing' },
+  hearing: { status: 'paused', kind: 'hearing' },
+  专家评审中: { status: 'paused', kind: 'expert_review' },
+  expert_review: { status: 'paused', kind: 'expert_review' },
+  检验检测中: { status: 'paused', kind: 'testing' },
+  testing: { status: 'paused', kind: 'testing' },
+  现场勘查中: { status: 'paused', kind: 'site_survey' },
+  site_survey: { status: 'paused', kind: 'site_survey' },
+  已办结: { status: 'decided' },
+  decided: { status: 'decided' },
+  不适用: { status: 'not_applicable' },
+  not_applicable: { status: 'not_applicable' },
 };
+
+/** The status words the template's note lists (Chinese, English). */
+export const STATUS_WORDS_LISTED =
+  '未开始、审查中、补正中、听证中、专家评审中、检验检测中、现场勘查中、已办结、不适用';
+export const STATUS_WORDS_LISTED_EN =
+  'pending, in_review, supplement_requested, hearing, expert_review, testing, site_survey, decided, not_applicable';
 
 export const OUTCOME_WORDS: Record<string, 'approved' | 'rejected'> = {
   批准: 'approved',
   准予: 'approved',
+  准予许可: 'approved',
   approved: 'approved',
   不予批准: 'rejected',
+  不予许可: 'rejected',
   rejected: 'rejected',
 };
 
@@ -68,6 +111,10 @@ export function templateHeader(chain: Chain): Array<{ key: string; label: string
     key,
     label: `${label} [${key}]`,
   }));
+  for (const attribute of chain.attributes) {
+    const key = attributeColumnKey(attribute.key);
+    header.push({ key, label: `${attribute.label} [${key}]` });
+  }
   for (const stage of chain.stages) {
     for (const step of stage.steps) {
       for (const [field, label] of STEP_FIELDS) {
@@ -81,13 +128,19 @@ export function templateHeader(chain: Chain): Array<{ key: string; label: string
 
 /**
  * The template's rows: the header, then one example row showing the forms the cells take (dates YYYY-MM-DD; status
- * 未开始 / 审查中 / 已办结 / 不适用; outcome 批准); the import skips it, and it may be deleted.
+ * 未开始 / 审查中 / 补正中 / 听证中 / 专家评审中 / 检验检测中 / 现场勘查中 / 已办结 / 不适用; outcome 批准 / 不予许可;
+ * attributes as their defaults, 是 / 否 for yes or no); the import skips it, and it may be deleted.
  */
 export function importTemplateRows(chain: Chain): string[][] {
   const header = templateHeader(chain);
+  const defaults = new Map(chain.attributes.map((a) => [attributeColumnKey(a.key), a.default]));
   const example = header.map(({ key }) => {
-    if (key === 'project_code') return '示例：删除此行 (example: delete this row)';
+    if (key === 'project_code')
+      return '示例：删除此行；无项目代码的留空 (example: delete this row; no code: leave empty)';
     if (key.endsWith('.status')) return '未开始';
+    const value = defaults.get(key);
+    if (typeof value === 'boolean') return value ? '是' : '否';
+    if (value !== undefined) return String(value);
     return '';
   });
   return [header.map((h) => h.label), example];

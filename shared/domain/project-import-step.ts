@@ -2,6 +2,8 @@ import type { StepDefinition } from './chain.js';
 import {
   OUTCOME_WORDS,
   STATUS_WORDS,
+  STATUS_WORDS_LISTED,
+  STATUS_WORDS_LISTED_EN,
   STEP_FIELDS,
   type StepField,
   stepColumnKey,
@@ -35,12 +37,26 @@ export type RowReader = {
   problem: (key: string | undefined, code: string, message: string, messageEn: string) => void;
 };
 
-/** One step's cells as a planned step, or undefined after naming its problems. */
+/** The materials a supplement notice asked for, as the cell lists them (；, ; or a line apart). */
+export const missingOf = (cell: string): string[] =>
+  cell
+    .split(/[；;\n]/)
+    .map((m) => m.trim())
+    .filter((m) => m !== '')
+    .slice(0, 50);
+
+type DateField = 'submitted' | 'accepted' | 'decided' | 'doc_date' | 'paused_on';
+
+/**
+ * One step's cells as a planned step, or undefined after naming its problems. `applies`: whether the step applies
+ * to the project's attributes (one that does not can only be left empty or said not applicable).
+ */
 export function planStep(
   step: StepDefinition,
   stageIndex: number,
   r: RowReader,
   today: string,
+  applies = true,
 ): ImportedStep | undefined {
   let ok = true;
   const key = (field: StepField) => stepColumnKey(step.id, field);
@@ -54,13 +70,13 @@ export function planStep(
     bad(
       'status',
       'IMPORT.STATUS',
-      `状态“${statusCell}”无法识别（未开始、审查中、已办结、不适用）`,
-      `unknown status '${statusCell}' (pending, in_review, decided, not_applicable)`,
+      `状态“${statusCell}”无法识别（${STATUS_WORDS_LISTED}）`,
+      `unknown status '${statusCell}' (${STATUS_WORDS_LISTED_EN})`,
     );
     return undefined;
   }
-  const dates: Partial<Record<'submitted' | 'accepted' | 'decided' | 'doc_date', string>> = {};
-  for (const field of ['submitted', 'accepted', 'decided', 'doc_date'] as const) {
+  const dates: Partial<Record<DateField, string>> = {};
+  for (const field of ['submitted', 'accepted', 'decided', 'doc_date', 'paused_on'] as const) {
     const cell = r.cell(key(field));
     if (!cell) continue;
     const date = importDate(cell);
@@ -93,21 +109,34 @@ export function planStep(
     );
   const outcomeCell = r.cell(key('outcome'));
   const number = r.cell(key('doc_number'));
+  const reasonCell = r.cell(key('pause_reason'));
   const base = { stepId: step.id, stageIndex };
-  if (said === 'pending' || said === 'not_applicable') {
-    const filled = STEP_FIELDS.filter(([f]) => f !== 'status' && r.cell(key(f)) !== '').map(([f]) => f);
-    if (filled.length > 0)
-      bad(
-        filled[0] ?? 'submitted',
-        'IMPORT.NOT_STARTED_WITH_DATA',
-        `状态为${said === 'pending' ? '未开始' : '不适用'}，却填了${filled.join('、')}`,
-        `the status says ${said} yet ${filled.join(', ')} is filled in`,
-      );
-    if (said === 'not_applicable' && step.kind === 'milestone')
-      bad('status', 'IMPORT.STATUS', '节点事项不能不适用', 'a milestone cannot be not applicable');
-    return ok ? { ...base, status: said } : undefined;
+  const filled = (fields: readonly StepField[]) => fields.filter((f) => r.cell(key(f)) !== '');
+  if (!applies && said.status !== 'pending' && said.status !== 'not_applicable') {
+    bad(
+      'status',
+      'IMPORT.NOT_APPLICABLE',
+      `按本行的项目属性，此步骤不适用，却填了状态“${statusCell}”（请核对项目属性列）`,
+      `by the row's project attributes the step does not apply, yet its status says '${statusCell}' (check the attribute columns)`,
+    );
+    return undefined;
   }
-  if (said === 'in_review') {
+  if (said.status === 'pending' || said.status === 'not_applicable') {
+    const extra = filled(STEP_FIELDS.map(([f]) => f).filter((f) => f !== 'status'));
+    if (extra.length > 0)
+      bad(
+        extra[0] ?? 'submitted',
+        'IMPORT.NOT_STARTED_WITH_DATA',
+        `状态为${said.status === 'pending' ? '未开始' : '不适用'}，却填了${extra.join('、')}`,
+        `the status says ${said.status} yet ${extra.join(', ')} is filled in`,
+      );
+    if (said.status === 'not_applicable' && step.kind === 'milestone' && applies)
+      bad('status', 'IMPORT.STATUS', '节点事项不能不适用', 'a milestone cannot be not applicable');
+    if (!ok) return undefined;
+    return applies ? { ...base, status: said.status } : { ...base, status: 'not_applicable', byRule: true };
+  }
+  if (said.status !== 'decided') {
+    // in review, its clock running or paused, or waiting for the enterprise's supplement
     if (!from)
       bad(
         'accepted',
@@ -115,7 +144,7 @@ export function planStep(
         '审查中的步骤须有受理日期（计时由此起算）',
         'a step in review needs its acceptance date (its clock counts from it)',
       );
-    if (decided || outcomeCell || number)
+    if (decided || outcomeCell || number || dates.doc_date)
       bad(
         'decided',
         'IMPORT.IN_REVIEW_DECIDED',
@@ -129,25 +158,99 @@ export function planStep(
         '节点事项没有审查期，只能未开始或已办结',
         'a milestone is never in review: pending or decided',
       );
-    return ok && from
-      ? { ...base, status: 'in_review', ...(submitted ? { submitted } : {}), accepted: from }
-      : undefined;
+    const pausedOn = dates.paused_on;
+    if (said.status === 'in_review') {
+      const paused = filled(['paused_on', 'pause_reason']);
+      if (paused.length > 0)
+        bad(
+          paused[0] ?? 'paused_on',
+          'IMPORT.PAUSE',
+          '计时在走的审查中步骤不应有暂停日期或补正材料（计时暂停的，状态写补正中、听证中、专家评审中等）',
+          'a step in review with its clock running has no pause (a paused one says supplement_requested, hearing, expert_review…)',
+        );
+    } else if (!pausedOn && !r.cell(key('paused_on'))) {
+      bad(
+        'paused_on',
+        'IMPORT.PAUSE',
+        `状态为“${statusCell}”，须有计时暂停日期（${said.status === 'supplement_requested' ? '补正通知日期' : '暂停起始日期'}）`,
+        `a step whose status says '${statusCell}' needs the date its clock was paused (${said.status === 'supplement_requested' ? 'the supplement notice' : 'the pause began'})`,
+      );
+    } else if (pausedOn && from && pausedOn < from) {
+      bad(
+        'paused_on',
+        'IMPORT.ORDER',
+        `计时暂停日期 ${pausedOn} 早于受理日期 ${from}`,
+        `the clock paused on ${pausedOn}, before the step was accepted (${from})`,
+      );
+    }
+    if (!ok || !from) return undefined;
+    const open = { ...base, ...(submitted ? { submitted } : {}), accepted: from };
+    if (said.status === 'in_review') return { ...open, status: 'in_review' };
+    if (!pausedOn) return undefined;
+    if (said.status === 'supplement_requested') {
+      const missing = missingOf(reasonCell);
+      return {
+        ...open,
+        status: 'supplement_requested',
+        pause: { kind: 'supplement', from: pausedOn },
+        ...(missing.length > 0 ? { missing } : {}),
+      };
+    }
+    if (said.status !== 'paused') return undefined;
+    return {
+      ...open,
+      status: 'paused',
+      pause: { kind: said.kind, from: pausedOn, ...(reasonCell ? { reason: reasonCell.slice(0, 500) } : {}) },
+    };
   }
-  // decided
+  return planDecided(
+    step,
+    { ...base, ...(submitted ? { submitted } : {}), ...(from ? { accepted: from } : {}) },
+    {
+      dates,
+      outcomeCell,
+      number,
+      docDateCell: r.cell(key('doc_date')),
+      pauseFilled: filled(['paused_on', 'pause_reason']),
+      bad,
+      ok: () => ok,
+    },
+  );
+}
+
+/** A decided step: approved with its document (批文), or rejected with its decision (不予许可决定书). */
+function planDecided(
+  step: StepDefinition,
+  opened: Omit<ImportedStep, 'status'>,
+  cells: {
+    dates: Partial<Record<DateField, string>>;
+    outcomeCell: string;
+    number: string;
+    docDateCell: string;
+    pauseFilled: StepField[];
+    bad: (field: StepField, code: string, message: string, messageEn: string) => void;
+    ok: () => boolean;
+  },
+): ImportedStep | undefined {
+  const { dates, outcomeCell, number, bad } = cells;
+  const decided = dates.decided;
   const outcome = OUTCOME_WORDS[outcomeCell] ?? OUTCOME_WORDS[outcomeCell.toLowerCase()];
-  if (outcome === 'rejected')
-    bad(
-      'outcome',
-      'IMPORT.REJECTED',
-      '不予批准的步骤暂不能导入：请在重新申请后导入，或登记后在系统中办理',
-      'a rejected step cannot be imported: import the project once re-applied, or register it and record the rejection',
-    );
-  else if (!outcome && step.kind !== 'milestone')
+  const milestone = step.kind === 'milestone';
+  if (milestone && outcome === 'rejected')
+    bad('outcome', 'IMPORT.OUTCOME', '节点事项不会不予许可', 'a milestone is never rejected');
+  else if (!outcome && !milestone)
     bad(
       'outcome',
       'IMPORT.OUTCOME',
-      `已办结的步骤须有结果（批准），而不是“${outcomeCell}”`,
-      `a decided step needs its outcome (approved), not '${outcomeCell}'`,
+      `已办结的步骤须有结果（批准或不予许可），而不是“${outcomeCell}”`,
+      `a decided step needs its outcome (approved or rejected), not '${outcomeCell}'`,
+    );
+  if (cells.pauseFilled.length > 0)
+    bad(
+      cells.pauseFilled[0] ?? 'paused_on',
+      'IMPORT.PAUSE',
+      '已办结的步骤不应有计时暂停日期或补正材料',
+      'a decided step has no pause of its clock',
     );
   if (!decided)
     bad(
@@ -156,37 +259,30 @@ export function planStep(
       '已办结的步骤须有办结日期',
       'a decided step needs its decision date',
     );
-  const documented = step.kind !== 'milestone';
-  if (documented && !number)
-    bad(
-      'doc_number',
-      'IMPORT.DOCUMENT_MISSING',
-      '已批准的步骤须有批文文号',
-      'an approval needs its document number',
-    );
-  if (documented && !dates.doc_date && !r.cell(key('doc_date')))
-    bad(
-      'doc_date',
-      'IMPORT.DOCUMENT_MISSING',
-      '已批准的步骤须有批文日期',
-      'an approval needs its document date',
-    );
+  const rejected = outcome === 'rejected';
+  const what = rejected ? '不予许可决定书' : '批文';
+  const whatEn = rejected
+    ? 'a rejection needs its decision document (不予许可决定书)'
+    : 'an approval needs its document';
+  const which = rejected ? '不予许可的步骤' : '已批准的步骤';
+  if (!milestone && !number)
+    bad('doc_number', 'IMPORT.DOCUMENT_MISSING', `${which}须有${what}文号`, `${whatEn} number`);
+  if (!milestone && !dates.doc_date && !cells.docDateCell)
+    bad('doc_date', 'IMPORT.DOCUMENT_MISSING', `${which}须有${what}日期`, `${whatEn} date`);
   if (dates.doc_date && decided && dates.doc_date > decided)
     bad(
       'doc_date',
       'IMPORT.ORDER',
-      `批文日期 ${dates.doc_date} 晚于办结日期 ${decided}`,
+      `${what}日期 ${dates.doc_date} 晚于办结日期 ${decided}`,
       `document dated ${dates.doc_date}, after the decision (${decided})`,
     );
   if (number.length > 100)
     bad('doc_number', 'IMPORT.DOCUMENT', '文号超过 100 字', 'the document number is over 100 characters');
-  if (!ok || !decided) return undefined;
+  if (!cells.ok() || !decided) return undefined;
   return {
-    ...base,
-    status: 'approved',
-    ...(submitted ? { submitted } : {}),
-    ...(from ? { accepted: from } : {}),
+    ...opened,
+    status: rejected ? 'rejected' : 'approved',
     decided,
-    ...(documented && dates.doc_date ? { document: { number, date: dates.doc_date } } : {}),
+    ...(!milestone && dates.doc_date ? { document: { number, date: dates.doc_date } } : {}),
   };
 }

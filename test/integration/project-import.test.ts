@@ -28,7 +28,14 @@ type Report = {
     message: string;
     messageEn: string;
   }>;
-  results: Array<{ row: number; projectId: string; outcome: string; stageIndex: number; status: string }>;
+  results: Array<{
+    row: number;
+    projectId: string;
+    projectCode: string;
+    outcome: string;
+    stageIndex: number;
+    status: string;
+  }>;
   imported: number;
   alreadyImported: number;
 };
@@ -61,6 +68,9 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
   };
   const bad = Object.values(planted);
   const good = rows.map((_, i) => i + 2).filter((row) => !bad.includes(row));
+  /** the projects the import wrote, by row (a row without a national code is known by its content's hash) */
+  const importedIds = new Map<number, { projectId: string; projectCode: string }>();
+  const idOf = (row: number) => importedIds.get(row)?.projectId ?? '';
 
   beforeAll(async () => {
     system = await startTestSystem({ clock, log: silentLogger });
@@ -131,12 +141,65 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     expect(res.status).toBe(200);
     expect(res.body.imported).toBe(good.length);
     expect(res.body.results.map((r) => r.row)).toEqual(good);
+    for (const r of res.body.results)
+      importedIds.set(r.row, { projectId: r.projectId, projectCode: r.projectCode });
     await system.engine.settled();
+    // rows without a national code got a generated (provisional) one, as a registration would
+    const uncoded = good.filter((row) => !rows[row - 2]?.project_code);
+    expect(uncoded.length).toBeGreaterThan(0);
+    for (const row of uncoded) {
+      const result = res.body.results.find((r) => r.row === row);
+      expect(result?.projectId).toMatch(/^imp-h-[0-9a-f]{32}$/);
+      expect(result?.projectCode).toMatch(/^\d{4}-\d{6}-\d{2}-\d{2}-\d{5}[0-9X]$/);
+      const view = await viewProject(api, result?.projectId ?? '');
+      expect(view.project).toMatchObject({ code: result?.projectCode, codeKind: 'provisional' });
+    }
+    // the states the live system has: returned on a rejection, supplements asked for, clocks paused
+    expect(res.body.results.some((r) => r.status === 'returned')).toBe(true);
     for (const result of res.body.results) {
       expect(brokenInvariants(await loadState(system.ctx, result.projectId))).toEqual([]);
       const project = (await api.get(`/projects/${result.projectId}`, 'admin')).body;
       expect(project.project.status).toBe(result.status);
       expect(project.project.currentStageIndex).toBe(Math.min(result.stageIndex, 3));
+      // registered on the file's date (or its earliest), so its Gantt and history start there
+      const line = rows[result.row - 2] ?? {};
+      const dates = Object.entries(line)
+        .filter(([k, v]) => v && /\.(submitted|accepted|decided|doc_date|paused_on)$/.test(k))
+        .map(([, v]) => v)
+        .sort();
+      expect(project.project.createdAt.slice(0, 10)).toBe(line.registered_on || dates[0]);
+      // paused clocks stand still from the file's day, supplements wait for the enterprise, rejections stand
+      const kinds: Record<string, [string, string]> = {
+        补正中: ['supplement_requested', 'supplement'],
+        专家评审中: ['in_review', 'expert_review'],
+        听证中: ['in_review', 'hearing'],
+        已办结: ['approved', ''],
+      };
+      const viewed = allSteps(await viewProject(api, result.projectId)) as unknown as Array<{
+        stepId: string;
+        status: string;
+        clock?: { paused: boolean; pauses: Array<{ kind: string; fromDate: string }> } | null;
+        parts?: Array<{ clock?: { paused: boolean } | null }>;
+      }>;
+      for (const [key, word] of Object.entries(line)) {
+        const kind = kinds[word];
+        if (!key.endsWith('.status') || !kind) continue;
+        const stepId = key.split('.')[1] ?? '';
+        const step = viewed.find((v) => v.stepId === stepId);
+        const rejected = line[`step.${stepId}.outcome`] === '不予许可';
+        expect(step?.status).toBe(rejected ? 'rejected' : kind[0]);
+        if (!kind[1] || step?.parts?.length) continue;
+        expect(step?.clock?.paused).toBe(true);
+        expect(step?.clock?.pauses.map((p) => [p.kind, p.fromDate])).toEqual([
+          [kind[1], line[`step.${stepId}.paused_on`]],
+        ]);
+      }
+      // its attributes from the file: a project of 15,000 m² has no steps 10 and 11
+      if (line['attr.siteAreaM2']) {
+        expect(project.project.attributes.siteAreaM2).toBe(Number(line['attr.siteAreaM2']));
+        const view = await viewProject(api, result.projectId);
+        expect(allSteps(view).find((s) => s.stepId === '10')?.status).toBe('not_applicable');
+      }
       const events = await allEvents(api, result.projectId);
       const imported = events.find((e) => e.type === 'project_imported');
       expect(imported.actor.userId).toBe('admin');
@@ -160,7 +223,7 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
   });
 
   it('runs open steps’ clocks from their real acceptance: lights show at once, deemed approval waits for the grace', async () => {
-    const imported = good.map((row) => `imp-${rows[row - 2]?.project_code}`);
+    const imported = good.map(idOf);
     type Step = {
       stepId: string;
       status: string;
@@ -211,39 +274,92 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     for (const row of good) {
-      const code = rows[row - 2]?.project_code ?? '';
-      const page = await system.app.request(`/app/projects/imp-${code}`, { headers: { cookie } });
+      const code = importedIds.get(row)?.projectCode ?? '';
+      const page = await system.app.request(`/app/projects/${idOf(row)}`, { headers: { cookie } });
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain(code);
       // the steps the file records as decided show as such, and every open step its light
       const decided = Object.entries(rows[row - 2] ?? {}).some(
-        ([k, v]) => k.endsWith('.status') && v === '已办结',
+        ([k, v]) => k.endsWith('.outcome') && v === '批准',
       );
       if (decided) expect(html).toContain('<td class="status">已批准</td>');
       const open = Object.entries(rows[row - 2] ?? {}).some(
         ([k, v]) => k.endsWith('.status') && v === '审查中',
       );
       if (open) expect(html).toMatch(/class="light light-(green|yellow|red)"/);
+      // its Gantt counts from its registration (the file's date), not from the import
+      const dated = Object.entries(rows[row - 2] ?? {}).some(
+        ([k, v]) => /\.(accepted|decided)$/.test(k) && v,
+      );
+      const day = Number(/今天为第 (\d+) 个工作日/.exec(html)?.[1]);
+      if (dated) expect(day).toBeGreaterThan(0);
     }
   });
 
   it('moves an imported project on from the stage it was imported in, to completion', async () => {
     const row = good.find((r) => (r - 2) % 5 === 2) ?? 0;
-    const projectId = `imp-${rows[row - 2]?.project_code}`;
-    const view = await driveProject(system, api, projectId);
+    const view = await driveProject(system, api, idOf(row));
     expect(view.project.status).toBe('completed');
   });
 
+  it('goes on from the supplement an imported step waits for, and from a rejection re-applied', async () => {
+    type Step = { stepId: string; status: string; missingMaterials?: Array<{ name: string }> };
+    let supplied = 0;
+    let reapplied = 0;
+    for (const row of good) {
+      const projectId = idOf(row);
+      const view = await viewProject(api, projectId);
+      for (const step of allSteps(view) as unknown as Step[]) {
+        if (step.status === 'supplement_requested' && supplied === 0) {
+          const res = await api.post(
+            `/projects/${projectId}/steps/${step.stepId}/resubmission`,
+            view.project.agentId,
+            {
+              supplied: (step.missingMaterials ?? []).map((m) => m.name),
+            },
+          );
+          expect(res.status).toBe(200);
+          await system.engine.settled();
+          const after = allSteps(await viewProject(api, projectId)).find((s) => s.stepId === step.stepId);
+          expect(after?.status).toBe('in_review');
+          supplied += 1;
+        }
+        if (step.status === 'rejected' && reapplied === 0) {
+          const res = await api.post(
+            `/projects/${projectId}/steps/${step.stepId}/reapplication`,
+            view.project.agentId,
+            {
+              note: '已整改',
+            },
+          );
+          expect(res.status).toBe(200);
+          await system.engine.settled();
+          const driven = await driveProject(system, api, projectId, {
+            stop: (v) =>
+              v.project.status === 'active' && allSteps(v).every((s) => s.status !== 'supplement_requested'),
+          });
+          expect(driven.project.status).toBe('active');
+          reapplied += 1;
+        }
+      }
+    }
+    expect([supplied, reapplied]).toEqual([1, 1]);
+  });
+
   it('changes nothing when the same file is imported again', async () => {
-    const projectId = `imp-${rows[(good[0] ?? 0) - 2]?.project_code}`;
+    const projectId = idOf(good[0] ?? 0);
+    const uncoded = idOf(good.find((row) => !rows[row - 2]?.project_code) ?? 0);
     const eventsBefore = await allEvents(api, projectId);
+    const uncodedBefore = await allEvents(api, uncoded);
     const res = await api.post<Report>('/imports/projects', 'admin', request);
     expect(res.status).toBe(200);
     expect(res.body.imported).toBe(0);
     expect(res.body.alreadyImported).toBe(good.length);
     expect(res.body.results.every((r) => r.outcome === 'already_imported')).toBe(true);
     expect(await allEvents(api, projectId)).toEqual(eventsBefore);
+    expect(await allEvents(api, uncoded)).toEqual(uncodedBefore);
+    expect(res.body.results.map((r) => r.projectId)).toEqual(good.map(idOf));
   });
 
   it('takes the file on the admin page: the dry run names the bad rows, in Chinese', async () => {

@@ -97,7 +97,7 @@ export function importRoutes(deps: ApiDeps) {
       responses: {
         200: {
           description:
-            'the import template of a chain version: UTF-8 CSV with a byte-order mark, one row per project; each header cell is a Chinese label and its machine key in brackets (`项目代码 [project_code]`, `16 …·受理日期 [step.16.accepted]`); per step: status (未开始/审查中/已办结/不适用), submitted, accepted and decided dates (YYYY-MM-DD), outcome (批准), document number and date',
+            "the import template of a chain version: UTF-8 CSV with a byte-order mark, one row per project; each header cell is a Chinese label and its machine key in brackets (`项目代码 [project_code]`, `16 …·受理日期 [step.16.accepted]`); the project code may be left empty (one is generated at import), a registration date (`registered_on`) and the chain's attributes (`attr.siteAreaM2`…, which the applicability rules read) may be given; per step: status (未开始/审查中/补正中/听证中/专家评审中/检验检测中/现场勘查中/已办结/不适用), submitted, accepted and decided dates (YYYY-MM-DD), outcome (批准/不予许可), document number and date (the approval, or the rejection decision), the date its clock was paused and the materials asked for (docs/import.md)",
           content: { 'text/csv': { schema: z.string() } },
         },
         ...errorResponses,

@@ -27,8 +27,8 @@ export function importPages(app: WebApp, deps: ApiDeps): void {
           <h2 id="tpl-h">{t('1. 下载模板', '1. Download the template')}</h2>
           <p>
             {t(
-              '每行一个项目；每个步骤填写状态（未开始、审查中、已办结、不适用）、提交/受理/办结日期（如 2026-03-15）、结果（批准）、批文文号和日期。',
-              'One row per project; per step its status (pending, in review, decided, not applicable), submitted/accepted/decided dates (YYYY-MM-DD), outcome (approved), document number and date.',
+              '每行一个项目；尚无项目代码的留空（导入时生成）；可填登记日期和项目属性（用地面积等，决定哪些步骤适用）。每个步骤填写状态（未开始、审查中、补正中、听证中、专家评审中、检验检测中、现场勘查中、已办结、不适用）、提交/受理/办结日期（如 2026-03-15）、结果（批准或不予许可）、批文（或不予许可决定书）文号和日期、计时暂停日期和补正材料。',
+              'One row per project; no project code yet: leave it empty (one is generated); a registration date and the project attributes (land area…, which decide the steps that apply) may be given. Per step its status (pending, in review, supplement requested, hearing, expert review, testing, site survey, decided, not applicable), submitted/accepted/decided dates (YYYY-MM-DD), outcome (approved or rejected), the document (or the rejection decision) number and date, the date its clock was paused and the materials asked for.',
             )}
           </p>
           <ul>
@@ -179,12 +179,16 @@ function ReportSection(props: { report: ImportReport; t: (zh: string, en: string
                   <td>{r.row}</td>
                   <td>
                     {r.outcome === 'ready' ? (
-                      r.projectCode
+                      r.projectCode || t('（导入时生成）', '(generated at import)')
                     ) : (
                       <a href={`/app/projects/${r.projectId}`}>{r.projectCode}</a>
                     )}
                   </td>
-                  <td>{r.status === 'completed' ? t('已办结', 'completed') : r.stageIndex + 1}</td>
+                  <td>
+                    {r.status === 'completed'
+                      ? t('已办结', 'completed')
+                      : `${r.stageIndex + 1}${r.status === 'returned' ? t('（退办）', ' (returned)') : ''}`}
+                  </td>
                   <td>
                     {r.outcome === 'ready'
                       ? t('可导入', 'ready')
