@@ -22,7 +22,8 @@ import {
 } from '../domain/transition.js';
 import type { OutboxEntry, StoreOp } from '../store/store.port.js';
 import { agentNotices, noticeNumbering, numberingOps } from './agent-notices.js';
-import { retryOnConflict, transitionOps } from './commit.js';
+import { transitionOps } from './apply-transition.js';
+import { retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';

@@ -22,9 +22,9 @@ import type { Page, PageRequest, StoreOp } from '../store/store.port.js';
 import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
+import { alertMissingYears } from './missing-years.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
 import { relay } from './relay.js';
-import { alertMissingYears } from './sla-sweep.js';
 import { statsOps } from './stats-effects.js';
 
 /**

@@ -4,6 +4,7 @@ import { sweepComplaint } from './complaints.js';
 import type { AppContext } from './context.js';
 import { reconcileProject } from './executions.js';
 import type { JobOptions, JobReport } from './job-report.js';
+import { alertMissingYears } from './missing-years.js';
 import { relay } from './relay.js';
 import { sweepItem } from './sla-sweep.js';
 import type { JobLease } from './sweep-lease.js';
@@ -88,6 +89,16 @@ export async function workDue(
     (stopBy === undefined || Date.now() < stopBy) && (options.lease === false || (await lease.holds()));
   // the monthly counters of the run's SLA items, written together (see SweepStats)
   const stats = new SweepStats(ctx, now);
+  // the years without a published schedule the run's held deadlines wait on: the admins are told once, at the end
+  const held = new Set<number>();
+  const finish = async () => {
+    ctx.metrics?.add('SignalsPending', signalsPending);
+    await stats.flush();
+    await attempt(ctx, report, 'the missing-year alert', { years: [...held] }, () =>
+      alertMissingYears(ctx, [...held], now),
+    );
+    progress.workedAt = new Date().toISOString();
+  };
   // work that failed stays due: it is tried once a run, never again in the same run
   const tried = new Set<string>();
   let signalsPending = 0;
@@ -103,7 +114,7 @@ export async function workDue(
       fresh,
       concurrency,
       async (work) => {
-        await workOn(ctx, work, now, until, report, stats);
+        await workOn(ctx, work, now, until, report, stats, held);
         progress.done += 1;
         progress.sla = report.sla;
         progress.failures = report.failures;
@@ -116,17 +127,13 @@ export async function workDue(
       const left = await readDue();
       report.remaining = left.flat().length;
       progress.remaining = report.remaining;
-      ctx.metrics?.add('SignalsPending', signalsPending);
-      await stats.flush();
-      progress.workedAt = new Date().toISOString();
+      await finish();
       return false;
     }
     // a page not full in every shard: nothing more was due when it was read
     if (shards.every((page) => page.length < perShard)) break;
   }
-  ctx.metrics?.add('SignalsPending', signalsPending);
-  await stats.flush();
-  progress.workedAt = new Date().toISOString();
+  await finish();
   return true;
 }
 
@@ -138,6 +145,7 @@ async function workOn(
   until: string,
   report: JobReport,
   stats: SweepStats,
+  held: Set<number>,
 ) {
   if (work.kind === 'outbox') {
     await attempt(
@@ -163,8 +171,9 @@ async function workOn(
       'an SLA checkpoint',
       { projectId: work.projectId, item: work.itemKey },
       async () => {
-        const actions = await sweepItem(ctx, work, now, { stats });
-        report.sla += actions.length;
+        const swept = await sweepItem(ctx, work, now, { stats });
+        report.sla += swept.actions.length;
+        for (const year of swept.heldYears) held.add(year);
       },
     );
   } else if (work.kind === 'complaint') {
