@@ -44,6 +44,7 @@ function effectsOf(
   options: ApplyOptions,
   now: Date,
   reference: NoticeReference | undefined,
+  noticesApart?: true,
 ): TransitionEffects<StoreOp, OutboxSend> {
   return transitionEffects<StoreOp, OutboxSend>({
     state,
@@ -58,6 +59,7 @@ function effectsOf(
     ...(options.sends ? { sends: options.sends } : {}),
     ...(options.storeTokens ? { storeTokens: options.storeTokens } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
+    ...(noticesApart ? { noticesApart } : {}),
   });
 }
 
@@ -74,7 +76,7 @@ export function transitionOps(
   options: ApplyOptions,
   now: Date,
 ): { ops: StoreOp[]; entry?: OutboxEntry; stats: StatAddition[] } {
-  const effects = effectsOf(ctx, state, transition, options, now, undefined);
+  const effects = effectsOf(ctx, state, transition, options, now, undefined, true);
   return { ops: effects.writes, ...(effects.outbox ? { entry: effects.outbox } : {}), stats: effects.stats };
 }
 

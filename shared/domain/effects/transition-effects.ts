@@ -57,6 +57,8 @@ export type EffectsInput<W extends AnyWrite = never, S = never> = {
   storeTokens?: readonly StoredToken[];
   /** counters added besides those the item changes imply (a breach the sweep found) */
   stats?: readonly StatAddition[];
+  /** the caller issues the transition's notices itself (numbered across the transitions of one transaction) */
+  noticesApart?: true;
 };
 
 export type TransitionEffects<W extends AnyWrite = never, S = never> = {
@@ -149,7 +151,9 @@ export function transitionEffects<W extends AnyWrite = never, S = never>(
 /** The 一次性告知书 the transition issues, numbered from the numbers read (none asked: nothing). */
 function noticesOf(input: EffectsInput<AnyWrite, unknown>): { writes: EffectWrite[]; sends: OwedSend[] } {
   const { numbering } = input.reference;
-  if (noticeEvents(input.transition).length === 0 || !numbering) return { writes: [], sends: [] };
+  if (noticeEvents(input.transition).length === 0 || input.noticesApart) return { writes: [], sends: [] };
+  if (!numbering)
+    throw new Error('the transition issues a 一次性告知书, but the year’s numbers were not read before');
   return noticeEffects({
     state: input.state,
     transition: input.transition,
