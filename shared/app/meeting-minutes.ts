@@ -1,5 +1,6 @@
 import type { StatAddition } from '../domain/counted-against.js';
 import type { ProjectDocument } from '../domain/documents.js';
+import { counterWrites } from '../domain/effects/counter-writes.js';
 import { bindingsOf, type Meeting, minuted } from '../domain/meeting.js';
 import type { MinutesInput } from '../domain/meeting-agenda.js';
 import { minutesDocument, minutesNumber, minutesTransitions } from '../domain/meeting-minutes.js';
@@ -17,7 +18,6 @@ import { loadState } from './load.js';
 import { meetingFor } from './meeting-records.js';
 import { notificationEffects } from './notify.js';
 import { relay } from './relay.js';
-import { statsOps } from './stats-effects.js';
 
 /**
  * The convener minutes a decision for every agenda item. The decisions bind their steps through the same decision
@@ -94,7 +94,12 @@ export async function minuteMeeting(
       if (built.entry) entries.push(built.entry);
     }
     const effects = await notificationEffects(ctx, minutesNews(written), now);
-    await ctx.store.commit([...ops, ...numberingOps(numbering), ...statsOps(stats, now), ...effects.ops]);
+    await ctx.store.commit([
+      ...ops,
+      ...numberingOps(numbering),
+      ...counterWrites(stats, now),
+      ...effects.ops,
+    ]);
     if (counted > 0) ctx.metrics?.add('Decisions', counted);
     for (const entry of entries) await relay(ctx, entry);
     return { meeting: { ...written, version: meeting.version + 1 }, documents };

@@ -1,5 +1,6 @@
 import {
   type Concern,
+  groupKey,
   groupsToRead,
   notificationsOf,
   type UserGroup,
@@ -12,18 +13,13 @@ import { referenceData } from './reference-cache.js';
 export type { Audience, Concern };
 
 /** The users of each group, through the reference cache, as the domain's `notificationsOf` takes them. */
-export async function usersOfGroups(
+async function usersOfGroups(
   ctx: Pick<AppContext, 'store'>,
   groups: readonly UserGroup[],
 ): Promise<Map<string, string[]>> {
   const reference = referenceData(ctx.store);
   const lists = await Promise.all(groups.map((g) => reference.usersOf(g)));
-  return new Map(
-    groups.map((g, i) => [
-      'departmentId' in g ? `dept:${g.departmentId}` : `role:${g.role}`,
-      (lists[i] ?? []).map((u) => u.userId),
-    ]),
-  );
+  return new Map(groups.map((g, i) => [groupKey(g), (lists[i] ?? []).map((u) => u.userId)]));
 }
 
 /**
