@@ -12,6 +12,7 @@ import {
   lastOpenedOf,
 } from '../domain/batch-rules.js';
 import type { StatAddition } from '../domain/counted-against.js';
+import { counterWrites } from '../domain/effects/counter-writes.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import {
@@ -22,12 +23,12 @@ import {
 } from '../domain/transition.js';
 import type { OutboxEntry, StoreOp } from '../store/store.port.js';
 import { agentNotices, noticeNumbering, numberingOps } from './agent-notices.js';
-import { retryOnConflict, transitionOps } from './commit.js';
+import { transitionOps } from './apply-transition.js';
+import { retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { relay } from './relay.js';
-import { statsOps } from './stats-effects.js';
 import { decisionTransition } from './step-actions.js';
 
 /**
@@ -189,6 +190,6 @@ async function commitBatch(
     stats.push(...built.stats);
     if (built.entry) entries.push(built.entry);
   }
-  await ctx.store.commit([...ops, ...numberingOps(numbering), ...statsOps(stats, now)]);
+  await ctx.store.commit([...ops, ...numberingOps(numbering), ...counterWrites(stats, now)]);
   for (const entry of entries) await relay(ctx, entry);
 }

@@ -1,3 +1,4 @@
+import { stepOutcome } from '../domain/effects/owed-signals.js';
 import { gateShouldOpen, gatesToRelease } from '../domain/gates.js';
 import { SYSTEM_ACTOR } from '../domain/principal.js';
 import { itemKey } from '../domain/project.js';
@@ -10,7 +11,8 @@ import {
 } from '../domain/transition.js';
 import type { OutboxEntry, StoreOp } from '../store/store.port.js';
 import type { CallbackTaskInput } from '../workflow/task-contract.js';
-import { applyTransition, retryOnConflict, type StoredToken, stepOutcome } from './commit.js';
+import { applyTransition, type StoredToken } from './apply-transition.js';
+import { retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { loadStateWithOutbox } from './load.js';

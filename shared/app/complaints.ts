@@ -13,6 +13,7 @@ import {
 } from '../domain/complaint.js';
 import { type ComplaintSlaAction, complaintCheckAt, complaintSlaStep } from '../domain/complaint-sla.js';
 import type { StatAddition } from '../domain/counted-against.js';
+import { counterWrites } from '../domain/effects/counter-writes.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { type Principal, SYSTEM_ACTOR } from '../domain/principal.js';
 import { missingYears } from '../domain/sla.js';
@@ -22,10 +23,9 @@ import type { Page, PageRequest, StoreOp } from '../store/store.port.js';
 import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
+import { alertMissingYears } from './missing-years.js';
 import { type Audience, type Concern, notificationEffects } from './notify.js';
 import { relay } from './relay.js';
-import { alertMissingYears } from './sla-sweep.js';
-import { statsOps } from './stats-effects.js';
 
 /**
  * 行政效能投诉, the use cases: an investor or agent files a complaint about a department's conduct on a step of a
@@ -56,7 +56,7 @@ async function write(
     ...more,
     { op: 'put_complaint', complaint },
     ...effects.ops,
-    ...statsOps(stats, now),
+    ...counterWrites(stats, now),
     ...(entry ? [{ op: 'put_outbox', entry } as const] : []),
   ]);
   if (entry) await relay(ctx, entry);

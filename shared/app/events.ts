@@ -1,3 +1,4 @@
+import { eventOf } from '../domain/effects/change-events.js';
 import type { Actor } from '../domain/principal.js';
 import type { ProjectEvent } from '../domain/project.js';
 import type { EventDraft } from '../domain/transition.js';
@@ -10,17 +11,11 @@ export function newEvent(
   ctx: Pick<AppContext, 'newId' | 'clock'>,
   input: EventDraft & { projectId: string; actor: Actor; at?: string },
 ): ProjectEvent {
-  const { actor, at, ...rest } = input;
-  return {
-    ...rest,
-    eventId: ctx.newId(),
+  const { actor, at, projectId, ...draft } = input;
+  return eventOf(draft, {
+    projectId,
+    actor,
     at: at ?? ctx.clock.now().toISOString(),
-    actor: {
-      userId: actor.userId,
-      role: actor.role,
-      name: actor.name,
-      ...('departmentId' in actor && actor.departmentId ? { departmentId: actor.departmentId } : {}),
-      ...('enterpriseId' in actor && actor.enterpriseId ? { enterpriseId: actor.enterpriseId } : {}),
-    },
-  };
+    eventId: ctx.newId(),
+  });
 }

@@ -12,7 +12,8 @@ import type { ProjectChange, Transition } from '../domain/transition.js';
 import type { ExecutionRequest } from '../engine/workflow-engine.port.js';
 import type { OutboxSend } from '../store/store.port.js';
 import type { ExecutionInput } from '../workflow/task-contract.js';
-import { applyTransition, retryOnConflict } from './commit.js';
+import { applyTransition } from './apply-transition.js';
+import { retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { loadState, loadStateWithOutbox } from './load.js';
 

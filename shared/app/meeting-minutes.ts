@@ -1,5 +1,6 @@
 import type { StatAddition } from '../domain/counted-against.js';
 import type { ProjectDocument } from '../domain/documents.js';
+import { counterWrites } from '../domain/effects/counter-writes.js';
 import { bindingsOf, type Meeting, minuted } from '../domain/meeting.js';
 import type { MinutesInput } from '../domain/meeting-agenda.js';
 import { minutesDocument, minutesNumber, minutesTransitions } from '../domain/meeting-minutes.js';
@@ -9,14 +10,14 @@ import type { ProjectState } from '../domain/transition.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { OutboxEntry, StoreOp } from '../store/store.port.js';
 import { agentNotices, noticeNumbering, numberingOps } from './agent-notices.js';
-import { retryOnConflict, transitionOps } from './commit.js';
+import { transitionOps } from './apply-transition.js';
+import { retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { loadState } from './load.js';
 import { meetingFor } from './meeting-records.js';
 import { notificationEffects } from './notify.js';
 import { relay } from './relay.js';
-import { statsOps } from './stats-effects.js';
 
 /**
  * The convener minutes a decision for every agenda item. The decisions bind their steps through the same decision
@@ -93,7 +94,12 @@ export async function minuteMeeting(
       if (built.entry) entries.push(built.entry);
     }
     const effects = await notificationEffects(ctx, minutesNews(written), now);
-    await ctx.store.commit([...ops, ...numberingOps(numbering), ...statsOps(stats, now), ...effects.ops]);
+    await ctx.store.commit([
+      ...ops,
+      ...numberingOps(numbering),
+      ...counterWrites(stats, now),
+      ...effects.ops,
+    ]);
     if (counted > 0) ctx.metrics?.add('Decisions', counted);
     for (const entry of entries) await relay(ctx, entry);
     return { meeting: { ...written, version: meeting.version + 1 }, documents };

@@ -3,7 +3,8 @@ import { codeTaken, nationalCodeAssignment, withNationalCode } from '../domain/n
 import type { Principal } from '../domain/principal.js';
 import type { Project } from '../domain/project.js';
 import { CommitConflictError } from '../store/store.port.js';
-import { applyTransition, retryOnConflict } from './commit.js';
+import { applyTransition } from './apply-transition.js';
+import { retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
 

@@ -1,4 +1,5 @@
 import type { Department } from '../domain/department.js';
+import { type NoticeNumbering, noticeSequenceAt } from '../domain/effects/notice-effects.js';
 import type { User } from '../domain/project.js';
 import type { DaibanStore } from '../store/store.port.js';
 
@@ -35,6 +36,15 @@ class ReferenceCache {
     const entry = this.#fresh(this.#audiences.get(key), () => this.store.listUsersOf(audience));
     this.#audiences.set(key, entry);
     return entry.value;
+  }
+
+  /**
+   * The year's 一次性告知书 numbers as they stand at `now` (the last one taken): never kept, since the transaction
+   * that takes the next ones is conditional on this very number.
+   */
+  async noticeNumbering(now: Date): Promise<NoticeNumbering> {
+    const { year, sequence } = noticeSequenceAt(now);
+    return { year, sequence, previous: await this.store.readSerial(sequence), taken: 0 };
   }
 
   /** Forget the users read (after this process changed one): the next read goes to the store. */

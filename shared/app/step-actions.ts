@@ -2,8 +2,10 @@ import { assertAllowed } from '../domain/access-policy.js';
 import { findStep } from '../domain/chain-graph.js';
 import type { Verification } from '../domain/commitment.js';
 import type { Decision, Resubmission, Submission } from '../domain/decision.js';
+import { decisionTransition as decideRule, type StepTarget, stepAt } from '../domain/decision-path.js';
 import type { DepartmentLevel } from '../domain/department.js';
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { decisionEffects } from '../domain/effects/decision-effects.js';
+import { ConflictError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { itemKey, type ProjectStep } from '../domain/project.js';
 import type { ClockPauseKind } from '../domain/step-clock.js';
@@ -12,7 +14,6 @@ import {
   pauseStepClock as pauseRule,
 } from '../domain/steps/clock-pauses.js';
 import { verifyCommitment as verifyCommitmentRule } from '../domain/steps/commitment-verification.js';
-import { decideStep as decideRule } from '../domain/steps/decision.js';
 import { supplyDeferred as supplyDeferredRule } from '../domain/steps/deferred-supply.js';
 import { stepOpening } from '../domain/steps/opening.js';
 import { reapplyStep as reapplyRule } from '../domain/steps/reapplication.js';
@@ -20,9 +21,8 @@ import { submitStep as submitRule } from '../domain/steps/submission.js';
 import { resubmitStep as resubmitRule } from '../domain/steps/supplement.js';
 import { mayIssueNotice } from '../domain/supplement-notice.js';
 import type { ProjectState, Transition } from '../domain/transition.js';
-import { deciderOf } from '../domain/upper-level-decision.js';
-import { noticeNumbering } from './agent-notices.js';
-import { type ApplyOptions, applyTransition, retryOnConflict } from './commit.js';
+import { type ApplyOptions, applyTransition } from './apply-transition.js';
+import { commitEffects, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { lifecycleInput } from './context.js';
 import { renewal, stopSend } from './executions.js';
@@ -37,20 +37,9 @@ import { referenceData } from './reference-cache.js';
  * something it relied on changed is tried again from a fresh read (`retryOnConflict`).
  */
 
-export type StepTarget = { stepId: string; partId?: string };
+export type { StepTarget };
 
-function itemFor(state: ProjectState, target: StepTarget): ProjectStep {
-  const item = state.items.get(itemKey(target));
-  if (!item) {
-    throw new NotFoundError(
-      'STEP.NOT_FOUND',
-      target.partId
-        ? `this project has no step ${target.stepId} part '${target.partId}'`
-        : `this project has no step '${target.stepId}'`,
-    );
-  }
-  return item;
-}
+const itemFor = stepAt;
 
 /** What a use case adds to the transition's own writes: a project change, sends, more operations. */
 type Extra = Partial<Pick<ApplyOptions, 'sends' | 'ops'>> & { project?: Transition['project'] };
@@ -161,10 +150,8 @@ export function resubmitStep(
 }
 
 /**
- * The decision path's rule part, shared by every way a department's decision arrives: the policy (an officer of the
- * department; for a city or provincial department also the agent or the stage's lead department recording it on
- * its behalf, 上下协同) and the step lifecycle's pure transition. `now` is when it was decided (an upper-level
- * approval collected earlier is recorded at the moment it was collected).
+ * The decision path's rule part (the rule: `domain/decision-path.ts`), for a use case that decides several steps in
+ * one transaction (a batch).
  */
 export function decisionTransition(
   ctx: AppContext,
@@ -175,39 +162,18 @@ export function decisionTransition(
   now: Date,
   departmentLevel: DepartmentLevel | undefined,
 ): Transition {
-  const item = itemFor(state, target);
-  assertAllowed(principal, 'step.decide', {
-    project: state.project,
-    chain: state.chain,
-    item,
-    ...(departmentLevel ? { departmentLevel } : {}),
-  });
-  return decideRule(
-    lifecycleInput(ctx, state, now),
-    target,
-    decision,
-    deciderOf(principal, item, departmentLevel),
-  );
-}
-
-/**
- * The level of the department holding an item (undefined: none, or a department no longer known), from the
- * reference cache.
- */
-export async function levelOf(ctx: AppContext, item: ProjectStep | undefined) {
-  return item?.departmentId
-    ? (await referenceData(ctx.store).department(item.departmentId))?.level
-    : undefined;
+  return decideRule(principal, lifecycleInput(ctx, state, now), target, decision, departmentLevel);
 }
 
 /**
  * An officer decides a step, or their department's part of a joint review; a city or provincial department's
  * decision is recorded here too, by the agent who collected it or the stage's lead department.
  *
- * Read once, write once: the project's working set (one Query), the departments (the reference cache: their levels
- * and names) and, when the decision may issue a 一次性告知书, the year's last notice number are read together up
- * front; the rule decides; its writes (items, events, notice, inbox, counters, outbox) go in one transaction, then
- * the relay sends what it owes. Nothing is read between the rule and the commit.
+ * Read once, write once: the project's working set (one Query), the departments (the reference cache: their levels,
+ * names and robots) and, when the decision may issue a 一次性告知书, the year's last notice number are read together
+ * up front; the pure `decisionEffects` decides and states every effect (items, events, notice, inbox, counters,
+ * outbox); they are committed in one transaction, then the relay sends what is owed. Nothing is read between the
+ * rule and the commit.
  */
 export async function decideStep(
   ctx: AppContext,
@@ -216,22 +182,29 @@ export async function decideStep(
   target: StepTarget,
   decision: Decision,
 ): Promise<ProjectStep> {
+  const reference = referenceData(ctx.store);
   const decided = await retryOnConflict(async () => {
     const now = ctx.clock.now();
     const [state, departments, numbering] = await Promise.all([
       loadState(ctx, projectId),
-      referenceData(ctx.store).departments(),
-      mayIssueNotice(target, decision) ? noticeNumbering(ctx, now) : undefined,
+      reference.departments(),
+      mayIssueNotice(target, decision) ? reference.noticeNumbering(now) : undefined,
     ]);
-    assertAllowed(principal, 'project.read', { project: state.project, chain: state.chain });
-    const holder = itemFor(state, target).departmentId;
-    const level = holder ? departments.find((d) => d.id === holder)?.level : undefined;
-    const transition = decisionTransition(ctx, principal, state, target, decision, now, level);
-    const after = await applyTransition(ctx, state, transition, {
-      actor: principal,
-      reference: { departments, ...(numbering ? { numbering } : {}) },
+    const effects = decisionEffects({
+      principal,
+      state,
+      target,
+      decision,
+      now,
+      calendar: ctx.calendar,
+      sla: ctx.settings.sla,
+      newId: ctx.newId,
+      outboxGraceSeconds: ctx.spine.outboxGraceSeconds,
+      departments,
+      numbering,
     });
-    return itemFor(after, target);
+    await commitEffects(ctx, effects);
+    return effects.decided;
   });
   ctx.metrics?.add('Decisions', 1);
   return decided;

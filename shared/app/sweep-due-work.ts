@@ -5,6 +5,7 @@ import { sweepComplaint } from './complaints.js';
 import type { AppContext } from './context.js';
 import { reconcileProject } from './executions.js';
 import type { JobOptions, JobReport } from './job-report.js';
+import { alertMissingYears } from './missing-years.js';
 import { relay } from './relay.js';
 import { sweepItem } from './sla-sweep.js';
 import { SweepInbox } from './sweep-inbox.js';
@@ -94,7 +95,16 @@ export async function workDue(
   const stats = new SweepStats(ctx, now);
   // and the inbox lines, written together and digested (see SweepInbox)
   const inbox = new SweepInbox(ctx);
-  const flush = () => Promise.all([stats.flush(), inbox.flush()]);
+  // the years without a published schedule the run's held deadlines wait on: the admins are told once, at the end
+  const held = new Set<number>();
+  const finish = async () => {
+    ctx.metrics?.add('SignalsPending', signalsPending);
+    await Promise.all([stats.flush(), inbox.flush()]);
+    await attempt(ctx, report, 'the missing-year alert', { years: [...held] }, () =>
+      alertMissingYears(ctx, [...held], now),
+    );
+    progress.workedAt = new Date().toISOString();
+  };
   // work that failed stays due: it is tried once a run, never again in the same run
   const tried = new Set<string>();
   let signalsPending = 0;
@@ -110,7 +120,7 @@ export async function workDue(
       fresh,
       limit,
       async (work) => {
-        await workOn(ctx, work, now, until, report, { stats, inbox });
+        await workOn(ctx, work, now, until, report, { stats, inbox, held });
         progress.done += 1;
         progress.sla = report.sla;
         progress.failures = report.failures;
@@ -123,17 +133,13 @@ export async function workDue(
       const left = await readDue();
       report.remaining = left.flat().length;
       progress.remaining = report.remaining;
-      ctx.metrics?.add('SignalsPending', signalsPending);
-      await flush();
-      progress.workedAt = new Date().toISOString();
+      await finish();
       return false;
     }
     // a page not full in every shard: nothing more was due when it was read
     if (shards.every((page) => page.length < perShard)) break;
   }
-  ctx.metrics?.add('SignalsPending', signalsPending);
-  await flush();
-  progress.workedAt = new Date().toISOString();
+  await finish();
   return true;
 }
 
@@ -144,7 +150,7 @@ async function workOn(
   now: Date,
   until: string,
   report: JobReport,
-  run: { stats: SweepStats; inbox: SweepInbox },
+  run: { stats: SweepStats; inbox: SweepInbox; held: Set<number> },
 ) {
   if (work.kind === 'outbox') {
     await attempt(
@@ -170,8 +176,9 @@ async function workOn(
       'an SLA checkpoint',
       { projectId: work.projectId, item: work.itemKey },
       async () => {
-        const actions = await sweepItem(ctx, work, now, run);
-        report.sla += actions.length;
+        const swept = await sweepItem(ctx, work, now, run);
+        report.sla += swept.actions.length;
+        for (const year of swept.heldYears) run.held.add(year);
       },
     );
   } else if (work.kind === 'complaint') {

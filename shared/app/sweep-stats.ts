@@ -1,7 +1,7 @@
 import type { StatAddition } from '../domain/counted-against.js';
+import { counterWrites } from '../domain/effects/counter-writes.js';
 import type { StoreOp } from '../store/store.port.js';
 import type { AppContext } from './context.js';
-import { statsOps } from './stats-effects.js';
 
 /**
  * The monthly counters a run of the sweep adds to, gathered and written together (one transaction of counter
@@ -37,7 +37,7 @@ export class SweepStats {
     this.#items = 0;
     this.#flushedAt = Date.now();
     this.#flushing = this.#flushing.then(async () => {
-      const ops: StoreOp[] = statsOps(additions, this.now);
+      const ops: StoreOp[] = counterWrites(additions, this.now);
       // a transaction holds at most 100 items
       for (let i = 0; i < ops.length; i += 100) {
         try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { transitionOps } from '../../shared/app/commit.js';
+import { transitionOps } from '../../shared/app/apply-transition.js';
 import { loadState } from '../../shared/app/load.js';
 import { SYSTEM_ACTOR } from '../../shared/domain/principal.js';
 import { itemKey } from '../../shared/domain/project.js';

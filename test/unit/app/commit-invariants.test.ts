@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertInvariants } from '../../../shared/app/commit.js';
+import { assertInvariants } from '../../../shared/domain/effects/kept-invariants.js';
 import { ConflictError } from '../../../shared/domain/errors.js';
 import type { Transition } from '../../../shared/domain/transition.js';
 import { twoStageChain } from '../../support/chain-fixtures.js';

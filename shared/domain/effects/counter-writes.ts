@@ -1,10 +1,10 @@
-import type { StatAddition } from '../domain/counted-against.js';
-import { addCounters, emptyCounters, type StatCounters } from '../domain/stats.js';
-import { chinaDate } from '../domain/working-days.js';
-import type { StoreOp } from '../store/store.port.js';
+import type { StatAddition } from '../counted-against.js';
+import { addCounters, emptyCounters, type StatCounters } from '../stats.js';
+import { chinaDate } from '../working-days.js';
+import type { CounterWrite } from './effect-writes.js';
 
-/** The additions as one `update_stats` per department or agent and month. */
-export function statsOps(additions: readonly StatAddition[], now: Date): StoreOp[] {
+/** The additions as one `update_stats` per department, agent or enterprise and month (the month of `now`). */
+export function counterWrites(additions: readonly StatAddition[], now: Date): CounterWrite[] {
   const month = chinaDate(now).slice(0, 7);
   const merged = new Map<string, StatAddition & { add: StatCounters }>();
   for (const addition of additions) {

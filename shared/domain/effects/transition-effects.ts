@@ -1,0 +1,165 @@
+import { type StatAddition, statsOf } from '../counted-against.js';
+import type { Department } from '../department.js';
+import type { Actor } from '../principal.js';
+import { itemKey } from '../project.js';
+import { noticeEvents } from '../supplement-notice.js';
+import { afterWriting, type ProjectState, type Transition } from '../transition.js';
+import type { WorkingDayCalendar } from '../working-days.js';
+import { eventOf } from './change-events.js';
+import { counterWrites } from './counter-writes.js';
+import type { CounterWrite, EffectWrite, OutboxDraft, OutboxWrite, OwedSend } from './effect-writes.js';
+import { assertInvariants } from './kept-invariants.js';
+import { type NoticeNumbering, noticeEffects } from './notice-effects.js';
+import { type Concern, notificationsOf } from './notifications-of.js';
+import { resolveOwed, type StoredToken, tokenWrites } from './owed-signals.js';
+import { type AnyWrite, withWorkSummary } from './work-summary-write.js';
+
+/**
+ * Everything a transition does, in one pure step (read once, write once): given the project's working set as
+ * read, the transition its rule decided, the reference data read with it and `now`, the writes of its one
+ * transaction (the item changes, the checks of what it relied on, its events, the project's change and workbench
+ * summary, the 一次性告知书 and the inbox items of the people told, the outbox entry of the signals it owes), the
+ * counters it adds, and the project as the commit leaves it. The application only writes them and relays.
+ */
+
+/** The reference data a transition's effects read, read before the rule. */
+export type EffectsReference = {
+  /** the departments (names on a notice, the group robots told) */
+  departments: readonly Pick<Department, 'id' | 'name' | 'webhookUrl'>[];
+  /** the users of each group the news names, by `groupKey` (only those named need be there) */
+  users?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * the year's notice numbers as read with the project, needed when the transition asks for materials (absent:
+   * the caller issues the notices itself, with numbers shared by several transitions)
+   */
+  numbering?: NoticeNumbering;
+};
+
+export type EffectsInput<W extends AnyWrite = never, S = never> = {
+  state: ProjectState;
+  transition: Transition;
+  actor: Actor;
+  /** when the change is written: its events, its project update, its outbox entry, the month of its counters */
+  now: Date;
+  calendar: WorkingDayCalendar;
+  /** the ids of the documents, inbox items, events and outbox entry, in that order */
+  newId: () => string;
+  /** how long the relay has before the scheduled job sends the outbox entry again */
+  outboxGraceSeconds: number;
+  reference: EffectsReference;
+  /** news to tell besides the notices (the sweep's lights, rungs and meeting), and the instant they are told */
+  concerns?: { news: readonly Concern[]; at: Date };
+  /** more writes of the same transaction (the caller's: a document, a meeting proposal, an assignment) */
+  writes?: readonly (EffectWrite | W)[];
+  /** more signals owed (an execution to start or stop) */
+  sends?: readonly (OwedSend | S)[];
+  /** task handlers' own tokens, stored in the same transaction; signals owed to those items go to them */
+  storeTokens?: readonly StoredToken[];
+  /** counters added besides those the item changes imply (a breach the sweep found) */
+  stats?: readonly StatAddition[];
+  /** the caller issues the transition's notices itself (numbered across the transitions of one transaction) */
+  noticesApart?: true;
+};
+
+export type TransitionEffects<W extends AnyWrite = never, S = never> = {
+  /** the transaction's writes, the outbox entry's among them, the counters apart */
+  writes: Array<EffectWrite | W | OutboxWrite<S>>;
+  /** the monthly counters' writes (`stats` merged), in the same transaction unless the caller gathers them */
+  counters: CounterWrite[];
+  stats: StatAddition[];
+  /** what the relay sends once committed */
+  outbox?: OutboxDraft<S>;
+  /** the project as the commit leaves it */
+  after: ProjectState;
+};
+
+export function transitionEffects<W extends AnyWrite = never, S = never>(
+  input: EffectsInput<W, S>,
+): TransitionEffects<W, S> {
+  const { state, transition, now, newId, reference } = input;
+  assertInvariants(state, transition);
+  const at = now.toISOString();
+  const { projectId } = state.project;
+  const notices = noticesOf(input);
+  const told = input.concerns
+    ? notificationsOf(
+        input.concerns.news,
+        { users: reference.users ?? new Map(), departments: reference.departments },
+        input.concerns.at,
+        newId,
+      )
+    : { writes: [], sends: [] };
+  const owed = resolveOwed(state, transition, input.storeTokens);
+  const changedKeys = new Set(transition.changes.map((c) => itemKey(c.after)));
+  const writes: Array<EffectWrite | W> = [
+    ...transition.changes.map(
+      (c): EffectWrite =>
+        // an item derived from the chain until now is created, on condition that nobody created it meanwhile
+        state.unwritten?.has(itemKey(c.after))
+          ? { op: 'put_item', item: c.after }
+          : { op: 'update_item', before: c.before, after: c.after },
+    ),
+    ...transition.relies
+      .filter((key) => !changedKeys.has(key))
+      .flatMap((key): EffectWrite[] => {
+        const item = state.items.get(key);
+        if (!item) return [];
+        return [
+          state.unwritten?.has(key)
+            ? { op: 'check_item', item, unwritten: true }
+            : { op: 'check_item', item },
+        ];
+      }),
+    ...owed.checks,
+    ...tokenWrites(state, input.storeTokens),
+    ...transition.events.map(
+      (draft): EffectWrite => ({
+        op: 'put_event',
+        event: eventOf(draft, { projectId, actor: input.actor, at, eventId: newId() }),
+      }),
+    ),
+    ...(transition.project
+      ? [{ op: 'update_project', projectId, at, change: transition.project } as const]
+      : []),
+    ...(input.writes ?? []),
+    ...told.writes,
+    ...notices.writes,
+  ];
+  withWorkSummary(state, transition, writes, at);
+  const sends: Array<OwedSend | S> = [...owed.sends, ...(input.sends ?? []), ...told.sends, ...notices.sends];
+  const outbox: OutboxDraft<S> | undefined =
+    sends.length > 0
+      ? {
+          projectId,
+          outboxId: newId(),
+          createdAt: at,
+          retryAt: new Date(now.getTime() + input.outboxGraceSeconds * 1000).toISOString(),
+          attempts: 0,
+          sends,
+        }
+      : undefined;
+  const stats = [...statsOf(state, transition, now, input.calendar), ...(input.stats ?? [])];
+  return {
+    writes: outbox ? [...writes, { op: 'put_outbox', entry: outbox }] : writes,
+    counters: counterWrites(stats, now),
+    stats,
+    ...(outbox ? { outbox } : {}),
+    after: afterWriting(state, transition.changes),
+  };
+}
+
+/** The 一次性告知书 the transition issues, numbered from the numbers read (none asked: nothing). */
+function noticesOf(input: EffectsInput<AnyWrite, unknown>): { writes: EffectWrite[]; sends: OwedSend[] } {
+  const { numbering } = input.reference;
+  if (noticeEvents(input.transition).length === 0 || input.noticesApart) return { writes: [], sends: [] };
+  if (!numbering)
+    throw new Error('the transition issues a 一次性告知书, but the year’s numbers were not read before');
+  return noticeEffects({
+    state: input.state,
+    transition: input.transition,
+    numbering,
+    departments: input.reference.departments,
+    now: input.now,
+    newId: input.newId,
+  });
+}
