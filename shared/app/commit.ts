@@ -48,6 +48,12 @@ export type ApplyOptions = {
    * numbers): given, nothing is read between the rule and the commit.
    */
   reference?: NoticeReference;
+  /**
+   * The items relied on checked by one condition, the project's `workSeq` as read (each transaction writing an item
+   * of the project adds one to it, see `withWorkSummary`), instead of one check each; only when the transaction
+   * updates the project anyway. A task handler's: many gates' items, nothing else writing them meanwhile.
+   */
+  reliesThroughProject?: true;
 };
 
 /** The outcome a closed (or blocked) step or part reports to its waiting task. */
@@ -171,17 +177,6 @@ export function transitionOps(
           ? { op: 'put_item', item: c.after }
           : { op: 'update_item', before: c.before, after: c.after },
     ),
-    ...transition.relies
-      .filter((key) => !changedKeys.has(key))
-      .flatMap((key): StoreOp[] => {
-        const item = state.items.get(key);
-        if (!item) return [];
-        return [
-          state.unwritten?.has(key)
-            ? { op: 'check_item', item, unwritten: true }
-            : { op: 'check_item', item },
-        ];
-      }),
     ...checks,
     ...tokenOps,
     ...transition.events.map(
@@ -196,6 +191,22 @@ export function transitionOps(
     ...(options.ops ?? []),
   ];
   withWorkSummary(state, transition, ops, at);
+  const itemChecks = transition.relies
+    .filter((key) => !changedKeys.has(key))
+    .flatMap((key): StoreOp[] => {
+      const item = state.items.get(key);
+      if (!item) return [];
+      return [
+        state.unwritten?.has(key) ? { op: 'check_item', item, unwritten: true } : { op: 'check_item', item },
+      ];
+    });
+  const update = ops.findIndex((op) => op.op === 'update_project' && op.projectId === projectId);
+  const project = ops[update];
+  if (options.reliesThroughProject && itemChecks.length > 0 && project?.op === 'update_project') {
+    ops[update] = { ...project, expectWorkSeq: state.project.workSeq ?? 0 };
+  } else {
+    ops.push(...itemChecks);
+  }
   const entry = sends.length > 0 ? outboxEntry(ctx, projectId, now, sends) : undefined;
   if (entry) ops.push({ op: 'put_outbox', entry });
   return {
