@@ -52,8 +52,8 @@ export type CreateProjectInput = z.infer<typeof CreateProjectInputSchema>;
  * Registers a project on the latest version of its chain: the project, its project code (项目代码), the first event,
  * the agent assignment and the start of its first execution, in one transaction. Its steps and parts are derived
  * from the chain until something changes them (see `initial-items.ts`): the first stage's task handlers create those
- * they open. With `projectId` (derived from an
- * Idempotency-Key) a repeat finds the project already there and returns it.
+ * they open. With `projectId` (derived from an Idempotency-Key) a repeat finds the project already there and
+ * returns it.
  *
  * The code's serial is drawn from the year's sequence before the transaction, from a block of serials the process
  * took by one atomic counter update (see `SerialBlocks`): many registrations at once never wait on each other (a

@@ -105,9 +105,10 @@ export function initialItems(
  * transaction is then the project and its bookkeeping (5 items, not 19 for the reference chain's first stage), and
  * the first stage's task handlers create the items they open. A stage reached later is written whole in the
  * transaction that moves the project there. Tables written before hold their first stage's items as registration
- * left them: read, they are the same items. `unwritten`
- * names the derived ones (their keys): a change to one creates it (on condition that nobody created it meanwhile),
- * and a check that one has not moved on checks that it is still not written.
+ * left them: read, they are the same items.
+ *
+ * `unwritten` names the derived ones (their keys): a change to one creates it (on condition that nobody created it
+ * meanwhile), and a check that one has not moved on checks that it is still not written.
  */
 export function projectItems(
   chain: Chain,
