@@ -2,6 +2,7 @@ import type { AppContext } from '../../shared/app/context.js';
 import { decideStep, submitStep } from '../../shared/app/step-actions.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
 import type { Decision } from '../../shared/domain/decision.js';
+import { projectItems } from '../../shared/domain/initial-items.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import { itemKey, type ProjectStep, type User } from '../../shared/domain/project.js';
 import { approvalOf } from './drive-over-http.js';
@@ -42,9 +43,11 @@ export async function driveProject(
     await options.settle();
     const record = await ctx.store.loadProject(projectId);
     if (!record) return [];
-    const { project, items } = record;
-    if (options.until?.(items)) return items;
+    const { project } = record;
     const chain = await ctx.chains.get(project.chainId, project.chainVersion);
+    // those written, and those still derived from the chain
+    const items = [...projectItems(chain, project, record.items).items.values()];
+    if (options.until?.(items)) return items;
     const agentUser = users.find((u) => u.userId === project.agentId);
     if (!agentUser) throw new Error(`agent ${project.agentId} is not a known user`);
     const agent = principalOf(agentUser);

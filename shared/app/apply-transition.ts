@@ -34,6 +34,8 @@ export type ApplyOptions = {
   stats?: StatAddition[];
   /** what the caller read with the project for the notices the change may issue: then nothing is read here */
   reference?: NoticeReference;
+  /** what the change relied on checked through the project's `workSeq` (see transition-effects.ts `reliedOn`) */
+  reliesThroughProject?: true;
 };
 
 /** Every effect of a transition at `now`, with the notices it issues when given the numbers (`reference`). */
@@ -60,6 +62,7 @@ function effectsOf(
     ...(options.storeTokens ? { storeTokens: options.storeTokens } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
     ...(noticesApart ? { noticesApart } : {}),
+    ...(options.reliesThroughProject ? { reliesThroughProject: true } : {}),
   });
 }
 

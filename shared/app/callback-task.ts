@@ -74,6 +74,8 @@ export async function handleCallbackTasks(
         actor: SYSTEM_ACTOR,
         storeTokens: plan.tokens,
         ops: cleared,
+        // a stage's gates rely on most of its items: one condition on the project instead of a check each
+        reliesThroughProject: true,
       });
     } else if (cleared.length > 0) {
       await ctx.store.commit(cleared);

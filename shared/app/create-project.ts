@@ -51,10 +51,11 @@ export const CreateProjectInputSchema = z.strictObject({
 export type CreateProjectInput = z.infer<typeof CreateProjectInputSchema>;
 
 /**
- * Registers a project on the latest version of its chain: the project, its project code (项目代码), its first
- * stage's steps and parts (the later stages' are derived from the chain until first written), the first event, the
- * agent assignment and the start of its first execution, in one transaction. With `projectId` (derived from an
- * Idempotency-Key) a repeat finds the project already there and returns it.
+ * Registers a project on the latest version of its chain: the project, its project code (项目代码), the first event,
+ * the agent assignment and the start of its first execution, in one transaction. Its steps and parts are derived
+ * from the chain until something changes them (see `initial-items.ts`): the first stage's task handlers create those
+ * they open. With `projectId` (derived from an Idempotency-Key) a repeat finds the project already there and
+ * returns it.
  *
  * The code's serial is drawn from the year's sequence before the transaction, from a block of serials the process
  * took by one atomic counter update (see `SerialBlocks`): many registrations at once never wait on each other (a
@@ -130,7 +131,6 @@ export async function createProject(
     const ops: StoreOp[] = [
       { op: 'claim_code', code: code.code, projectId },
       { op: 'create_project', project },
-      ...registered.items.map((item): StoreOp => ({ op: 'put_item', item })),
       { op: 'put_event', event: newEvent(ctx, { ...registered.event, projectId, actor: principal, at }) },
       { op: 'put_assignment', assignment: { ...registered.assignment, assignmentId: ctx.newId() } },
       { op: 'put_outbox', entry },
@@ -142,8 +142,9 @@ export async function createProject(
       if (national && claimFailed(error)) throw codeTaken(national);
       throw error;
     }
-    // the project as the next read sees it: its first stage's steps are opening (即写即读)
-    const { items } = projectItems(chain, project, registered.items);
+    // the project as the next read sees it (every step derived from the chain): its first stage's steps are
+    // opening (即写即读)
+    const { items } = projectItems(chain, project, []);
     return { created: project, entry, opening: stepsOpening({ project, chain, items, tokens: new Map() }) };
   });
   if ('existing' in project) return { project: project.existing, replayed: true, opening: [] };

@@ -1,14 +1,40 @@
 import { assertAllowed } from '../domain/access-policy.js';
+import type { Chain } from '../domain/chain.js';
 import { findStep } from '../domain/chain-graph.js';
 import { NotFoundError } from '../domain/errors.js';
+import { projectItems } from '../domain/initial-items.js';
 import { countLights, worstLight } from '../domain/lights.js';
 import type { Principal } from '../domain/principal.js';
-import { itemKey } from '../domain/project.js';
+import { itemKey, type ProjectStep } from '../domain/project.js';
 import { clockDue } from '../domain/step-clock.js';
 import { isPassed } from '../domain/step-status.js';
 import type { PageRequest } from '../store/store.port.js';
 import type { AppContext } from './context.js';
 import { clockView, lightsOf } from './item-view.js';
+
+/**
+ * The items of `wanted` not found, derived from their projects' chains as registration left them (an item is written
+ * only once something changes it, see `initial-items.ts`): one batch read of those projects, none if all were found.
+ */
+async function deriveUnwritten(
+  ctx: AppContext,
+  wanted: ReadonlyArray<{ projectId: string; itemKey: string }>,
+  items: Map<string, ProjectStep>,
+  chains: ReadonlyMap<string, Chain>,
+): Promise<void> {
+  const missing = new Set(
+    wanted.filter((w) => !items.has(`${w.projectId}#${w.itemKey}`)).map((w) => w.projectId),
+  );
+  if (missing.size === 0) return;
+  for (const project of await ctx.store.getProjects([...missing])) {
+    const chain = chains.get(project.projectId);
+    if (!chain) continue;
+    const written = [...items.values()].filter((i) => i.projectId === project.projectId);
+    for (const [key, item] of projectItems(chain, project, written).items) {
+      items.set(`${project.projectId}#${key}`, item);
+    }
+  }
+}
 
 export async function assertDepartmentExists(ctx: AppContext, departmentId: string): Promise<void> {
   if (!(await ctx.store.getDepartment(departmentId))) {
@@ -106,6 +132,7 @@ export async function stageLeadView(
     }
   }
   const items = new Map((await ctx.store.getItems(wanted)).map((i) => [`${i.projectId}#${itemKey(i)}`, i]));
+  await deriveUnwritten(ctx, wanted, items, chains);
   const rows = projects.items.map((project) => {
     const stage = chains.get(project.projectId)?.stages[project.currentStageIndex];
     const steps = (stage?.steps ?? []).map((definition) => {

@@ -23,11 +23,11 @@ export { RESERVED_STATE_NAMES, RESERVED_SUFFIXES } from './chain-step-problems.j
 export const MAX_STEPS_PER_STAGE = 40;
 
 /**
- * A DynamoDB transaction holds at most 100 items. A project's registration writes its first stage's steps and
- * joint-review parts with the project, its code, the first event, the agent assignment and the outbox; the move to
- * each later stage writes that stage's (see initial-items.ts). The cap stays on the whole chain, not a stage: some
- * transactions change items of two stages at once (a re-application unblocks its own stage's steps and the current
- * stage's), and a cap on the chain keeps every transaction of a project inside the limit.
+ * A DynamoDB transaction holds at most 100 items. A project's registration writes none of its steps and parts (each
+ * is derived from the chain until first changed); the first stage's task handlers create those they open, and the
+ * move to each later stage writes that stage's (see initial-items.ts). The cap stays on the whole chain, not a
+ * stage: some transactions change items of two stages at once (a re-application unblocks its own stage's steps and
+ * the current stage's), and a cap on the chain keeps every transaction of a project inside the limit.
  */
 export const MAX_ITEMS_PER_CHAIN = 90;
 

@@ -98,17 +98,17 @@ export function initialItems(
 }
 
 /**
- * The items registration writes: its first stage's. A later stage's are written when the project reaches that stage
- * (in the transaction that moves it there), or sooner if something changes one of them; until then each is exactly as
- * {@link initialItems} gives it, so it is derived from the chain instead of read. For the reference chain, a
- * registration's transaction writes 19 items instead of 50.
- */
-export const writtenAtRegistration = (item: ProjectStep): boolean => item.stageIndex === 0;
-
-/**
- * A project's items: those written, and the others derived from its chain as registration left them. `unwritten`
- * names the derived ones (their keys): a change to one creates it (on condition that nobody created it meanwhile),
- * and a check that one has not moved on checks that it is still not written.
+ * A project's items: those written, and the others derived from its chain as registration left them.
+ *
+ * Registration writes none of them: every item starts exactly as {@link initialItems} gives it (pending, or closed as
+ * not applicable), so each is derived until something changes it, and that change creates it. A registration's
+ * transaction is then the project and its bookkeeping (5 items, not 19 for the reference chain's first stage), and
+ * the first stage's task handlers create the items they open. A stage reached later is written whole in the
+ * transaction that moves the project there. Tables written before hold their first stage's items as registration
+ * left them: read, they are the same items.
+ *
+ * `unwritten` names the derived ones (their keys): a change to one creates it (on condition that nobody created it
+ * meanwhile), and a check that one has not moved on checks that it is still not written.
  */
 export function projectItems(
   chain: Chain,

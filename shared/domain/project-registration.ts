@@ -1,7 +1,7 @@
 import type { ProjectAttributes } from './applicability.js';
 import { type Chain, chainKey } from './chain.js';
-import { initialItems, writtenAtRegistration } from './initial-items.js';
-import type { AgentAssignment, ExecutionRef, Project, ProjectStep } from './project.js';
+import { initialItems } from './initial-items.js';
+import type { AgentAssignment, ExecutionRef, Project } from './project.js';
 import { formatProjectCode } from './project-code.js';
 import type { EventDraft } from './transition.js';
 
@@ -39,9 +39,8 @@ export function registrationCode(
 
 /** Everything a registration writes but the transaction's bookkeeping (the code's claim, the outbox). */
 export type RegisteredProject = {
+  /** its items are not written: each is derived from the chain until first changed (see `initial-items.ts`) */
   project: Project;
-  /** the first stage's items; the later stages' are derived from the chain until they are first written */
-  items: ProjectStep[];
   /** the `project_created` event */
   event: EventDraft;
   assignment: Omit<AgentAssignment, 'assignmentId'>;
@@ -103,7 +102,6 @@ export function registerProject(input: {
   };
   return {
     project,
-    items: items.filter(writtenAtRegistration),
     event: {
       type: 'project_created',
       after: { status: 'active', code, chain: chainKey(chain), agentId },

@@ -18,10 +18,10 @@ const writtenStages = async (tableName: string, projectId: string): Promise<numb
 
 const SMALL_SITE = { siteAreaM2: 8000, hazardousWorks: false, needsCivilAirDefence: false };
 
-describe('the items of stages a project has not reached', () => {
+describe('the items of a project nothing has changed yet', () => {
   const t = useTestSystem();
 
-  it('are not written at registration, and the project shows every step of every stage as before', async () => {
+  it('are not written at registration (only those its first stage opens are, then), and the project shows every step of every stage as before', async () => {
     // Prepare
     const created = await t.api.post(
       '/projects',
@@ -34,19 +34,37 @@ describe('the items of stages a project has not reached', () => {
     const stages = await writtenStages(t.system.tableName, created.body.projectId);
     const state = await loadState(t.system.ctx, created.body.projectId);
     const view = await viewProject(t.api, created.body.projectId);
+    const lead = await t.api.get('/departments/DRC/stage-view?limit=100', 'officer-drc');
 
-    // Assess: the first stage's 14 items in the table; the other 31 derived, pending or not applicable
+    // Assess: in the table, the one step the first stage's handlers opened; the other 44 derived, pending or not
+    // applicable
     expect(created.status).toBe(201);
-    expect(stages).toHaveLength(14);
-    expect(new Set(stages)).toEqual(new Set([0]));
+    expect(stages).toEqual([0]);
+    expect(state.items.get('1')?.status).toBe('ready');
     expect(state.items.size).toBe(45);
-    expect(state.unwritten?.size).toBe(31);
+    expect(state.unwritten?.size).toBe(44);
     for (const key of state.unwritten ?? []) {
       const item = state.items.get(key);
-      expect(item?.stageIndex).toBeGreaterThan(0);
       expect(['pending', 'not_applicable']).toContain(item?.status);
       expect(item?.version).toBe(1);
     }
+    const first = view.stages[0]?.steps ?? [];
+    expect(first.map((s) => s.status)).toContain('not_applicable');
+    // the first stage's lead department sees its steps as they are, derived or written
+    const row = lead.body.projects.find((p: { projectId: string }) => p.projectId === created.body.projectId);
+    expect(
+      row.steps.map((s: { stepId: string; status: string; departmentId: string }) => [
+        s.stepId,
+        s.status,
+        s.departmentId,
+      ]),
+    ).toEqual(
+      state.chain.stages[0]?.steps.map((s) => [
+        s.id,
+        state.items.get(s.id)?.status,
+        state.items.get(s.id)?.departmentId,
+      ]),
+    );
     const later = view.stages.slice(1).flatMap((s) => s.steps);
     expect(later.map((s) => s.status)).toContain('not_applicable');
     expect(later.every((s) => s.status === 'pending' || s.status === 'not_applicable')).toBe(true);
@@ -75,9 +93,13 @@ describe('the items of stages a project has not reached', () => {
     expect(state.project.currentStageIndex).toBe(1);
     expect(stages.filter((s) => s === 1)).toHaveLength(8);
     expect(stages.filter((s) => s > 1)).toEqual([]);
-    expect([...(state.unwritten ?? [])].every((key) => (state.items.get(key)?.stageIndex ?? 0) > 1)).toBe(
-      true,
-    );
+    // of the first stage, those nothing changed (not applicable) are still derived
+    expect(
+      [...(state.unwritten ?? [])].every((key) => {
+        const item = state.items.get(key);
+        return (item?.stageIndex ?? 0) > 1 || (item?.stageIndex === 0 && item.status === 'not_applicable');
+      }),
+    ).toBe(true);
     expect(lead.status).toBe(200);
     const row = lead.body.projects.find((p: { projectId: string }) => p.projectId === projectId);
     const second = state.chain.stages[1]?.steps.map((s) => ({
@@ -140,5 +162,56 @@ describe('the items of stages a project has not reached', () => {
     expect(written.items.get(itemKey(changed))).toMatchObject({ blocked: true, version: 2 });
     expect(written.unwritten?.has(itemKey(changed))).toBe(false);
     expect(check).toBeInstanceOf(CommitConflictError);
+  });
+
+  it('relied on through the project (the many gates of a task handler): one condition, and any item written meanwhile conflicts', async () => {
+    // Prepare: a change to one last-stage item relying on two others, checked through the project's workSeq
+    const created = await t.api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: '派生步骤序号项目', attributes: SMALL_SITE }),
+    );
+    await t.system.engine.settled();
+    const state: ProjectState = await loadState(t.system.ctx, created.body.projectId);
+    const [changed, relied, other] = [...state.items.values()].filter(
+      (item) => item.stageIndex === 3 && item.status === 'pending' && !item.partId,
+    );
+    if (!changed || !relied || !other)
+      throw new Error('the reference chain has pending steps in its last stage');
+    const blocked = (item: typeof changed) => ({ ...item, blocked: true, version: item.version + 1 });
+    const { ops } = transitionOps(
+      t.system.ctx,
+      state,
+      {
+        changes: [{ before: changed, after: blocked(changed) }],
+        events: [],
+        owed: [],
+        relies: [itemKey(relied), itemKey(other)],
+      },
+      { actor: SYSTEM_ACTOR, reliesThroughProject: true },
+      new Date(),
+    );
+    // meanwhile, another transaction writes one of the items relied on (and so the project's workSeq)
+    const { ops: meanwhile } = transitionOps(
+      t.system.ctx,
+      state,
+      { changes: [{ before: relied, after: blocked(relied) }], events: [], owed: [], relies: [] },
+      { actor: SYSTEM_ACTOR },
+      new Date(),
+    );
+
+    // Act
+    await t.system.ctx.store.commit(meanwhile);
+    const late = await t.system.ctx.store.commit(ops).catch((error: unknown) => error);
+
+    // Assess
+    expect(ops.filter((op) => op.op === 'check_item')).toEqual([]);
+    expect(ops.find((op) => op.op === 'update_project')).toMatchObject({
+      expectWorkSeq: state.project.workSeq ?? 0,
+    });
+    expect(late).toBeInstanceOf(CommitConflictError);
+    expect((await loadState(t.system.ctx, created.body.projectId)).items.get(itemKey(changed))?.blocked).toBe(
+      undefined,
+    );
   });
 });

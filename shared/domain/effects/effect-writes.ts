@@ -64,6 +64,8 @@ export type EffectWrite =
       change: ProjectChange;
       work?: WorkSummary;
       touch?: false;
+      /** only while the project's `workSeq` is still this: no item of the project written since it was read */
+      expectWorkSeq?: number;
     }
   | { op: 'put_document'; document: ProjectDocument }
   | { op: 'put_notification'; notification: Notification }

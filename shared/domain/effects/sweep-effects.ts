@@ -186,6 +186,9 @@ export function sweepEffects(input: {
     concerns: { news: [...outcome.news, ...joined.news], at: now },
     writes,
     stats: outcome.charges,
+    // a deemed approval relies on its stage's items (its gates): one condition on the project instead of a check
+    // each, the storm's transactions shorter (one due item a project: rarely anything else writes it meanwhile)
+    reliesThroughProject: true,
   });
 }
 

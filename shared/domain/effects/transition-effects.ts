@@ -14,6 +14,8 @@ import { type Concern, notificationsOf } from './notifications-of.js';
 import { resolveOwed, type StoredToken, tokenWrites } from './owed-signals.js';
 import { type AnyWrite, withWorkSummary } from './work-summary-write.js';
 
+type ProjectUpdate = Extract<EffectWrite, { op: 'update_project' }>;
+
 /**
  * Everything a transition does, in one pure step (read once, write once): given the project's working set as
  * read, the transition its rule decided, the reference data read with it and `now`, the writes of its one
@@ -59,6 +61,11 @@ export type EffectsInput<W extends AnyWrite = never, S = never> = {
   stats?: readonly StatAddition[];
   /** the caller issues the transition's notices itself (numbered across the transitions of one transaction) */
   noticesApart?: true;
+  /**
+   * what the transition relied on checked by one condition on the project's `workSeq` instead of one check each
+   * (see `reliedOn`): for transitions relying on many items with little else writing them meanwhile
+   */
+  reliesThroughProject?: true;
 };
 
 export type TransitionEffects<W extends AnyWrite = never, S = never> = {
@@ -99,17 +106,6 @@ export function transitionEffects<W extends AnyWrite = never, S = never>(
           ? { op: 'put_item', item: c.after }
           : { op: 'update_item', before: c.before, after: c.after },
     ),
-    ...transition.relies
-      .filter((key) => !changedKeys.has(key))
-      .flatMap((key): EffectWrite[] => {
-        const item = state.items.get(key);
-        if (!item) return [];
-        return [
-          state.unwritten?.has(key)
-            ? { op: 'check_item', item, unwritten: true }
-            : { op: 'check_item', item },
-        ];
-      }),
     ...owed.checks,
     ...tokenWrites(state, input.storeTokens),
     ...transition.events.map(
@@ -126,6 +122,7 @@ export function transitionEffects<W extends AnyWrite = never, S = never>(
     ...notices.writes,
   ];
   withWorkSummary(state, transition, writes, at);
+  reliedOn(input, changedKeys, writes);
   const sends: Array<OwedSend | S> = [...owed.sends, ...(input.sends ?? []), ...told.sends, ...notices.sends];
   const outbox: OutboxDraft<S> | undefined =
     sends.length > 0
@@ -146,6 +143,39 @@ export function transitionEffects<W extends AnyWrite = never, S = never>(
     ...(outbox ? { outbox } : {}),
     after: afterWriting(state, transition.changes),
   };
+}
+
+/**
+ * What the transition relied on, unchanged when it commits: a check of each item, or, with `reliesThroughProject`
+ * and a project update in the transaction anyway, one condition on the project's `workSeq` as read (every
+ * transaction that writes an item of the project adds one to it, see `withWorkSummary`): stricter (any item written
+ * meanwhile conflicts, and the transaction is tried again from a fresh read) but one item instead of many.
+ */
+function reliedOn(
+  input: EffectsInput<AnyWrite, unknown>,
+  changedKeys: ReadonlySet<string>,
+  writes: Array<EffectWrite | AnyWrite>,
+): void {
+  const { state, transition } = input;
+  const checks = transition.relies
+    .filter((key) => !changedKeys.has(key))
+    .flatMap((key): EffectWrite[] => {
+      const item = state.items.get(key);
+      if (!item) return [];
+      return [
+        state.unwritten?.has(key) ? { op: 'check_item', item, unwritten: true } : { op: 'check_item', item },
+      ];
+    });
+  if (checks.length === 0) return;
+  const at = writes.findIndex(
+    (w) => w.op === 'update_project' && (w as ProjectUpdate).projectId === state.project.projectId,
+  );
+  const project = writes[at] as ProjectUpdate | undefined;
+  if (input.reliesThroughProject && project) {
+    writes[at] = { ...project, expectWorkSeq: state.project.workSeq ?? 0 };
+  } else {
+    writes.push(...checks);
+  }
 }
 
 /** The 一次性告知书 the transition issues, numbered from the numbers read (none asked: nothing). */

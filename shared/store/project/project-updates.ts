@@ -54,7 +54,7 @@ export function projectUpdate(
   projectId: string,
   at: string,
   change: ProjectChange,
-  summary: { work?: WorkSummary; touch?: false } = {},
+  summary: { work?: WorkSummary; touch?: false; expectWorkSeq?: number } = {},
 ) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -134,6 +134,16 @@ export function projectUpdate(
       values[':expectExecution'] = expect.executionName;
       conditions.push('#execution.#executionName = :expectExecution');
     }
+  }
+  if (summary.expectWorkSeq !== undefined) {
+    // no item of the project written since it was read (each such write adds one to workSeq)
+    names['#workSeq'] = 'workSeq';
+    values[':expectWorkSeq'] = summary.expectWorkSeq;
+    conditions.push(
+      summary.expectWorkSeq === 0
+        ? '(attribute_not_exists(#workSeq) OR #workSeq = :expectWorkSeq)'
+        : '#workSeq = :expectWorkSeq',
+    );
   }
   const removeList = [...removes].map((f) => `#${f}`);
   return {

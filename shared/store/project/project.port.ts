@@ -21,7 +21,8 @@ export type ProjectOp =
   /** counters and fields of the project, under `change.expect` */
   /**
    * counters and fields of the project, under `change.expect`; with `work`, the workbench's summary too (and
-   * `workSeq` one up); `touch: false` leaves `updatedAt` as it is (only the summary changes)
+   * `workSeq` one up); `touch: false` leaves `updatedAt` as it is (only the summary changes); `expectWorkSeq`: only
+   * while `workSeq` is still this (0: never written), i.e. no item of the project was written since it was read
    */
   | {
       op: 'update_project';
@@ -30,6 +31,7 @@ export type ProjectOp =
       change: ProjectChange;
       work?: WorkSummary;
       touch?: false;
+      expectWorkSeq?: number;
     }
   /** a new step or part item (registration, or the first change to one derived from the chain until then) */
   | { op: 'put_item'; item: ProjectStep }

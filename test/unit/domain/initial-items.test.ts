@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialItems, projectItems, writtenAtRegistration } from '../../../shared/domain/initial-items.js';
+import { initialItems, projectItems } from '../../../shared/domain/initial-items.js';
 import { itemKey } from '../../../shared/domain/project.js';
 import { jointReviewChain, twoStageChain } from '../../support/chain-fixtures.js';
 import { fixtureProject } from '../../support/project-state.js';
@@ -10,7 +10,8 @@ describe("a project's items derived from its chain", () => {
     const chain = twoStageChain();
     const project = fixtureProject(chain);
     const all = initialItems(chain, project.projectId, project.attributes, project.createdAt);
-    const written = all.filter(writtenAtRegistration);
+    // as a table written before registrations wrote nothing holds them: the first stage's
+    const written = all.filter((item) => item.stageIndex === 0);
 
     // Act
     const { items, unwritten } = projectItems(chain, project, written);
@@ -37,7 +38,7 @@ describe("a project's items derived from its chain", () => {
     const opened = { ...second, status: 'ready' as const, version: 2 };
 
     // Act
-    const { items, unwritten } = projectItems(chain, project, [...all.filter(writtenAtRegistration), opened]);
+    const { items, unwritten } = projectItems(chain, project, [opened]);
 
     // Assess
     expect(items.get(itemKey(second))).toEqual(opened);

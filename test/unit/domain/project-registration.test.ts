@@ -64,15 +64,16 @@ describe('registering a project', () => {
     expect(registered().project.requestHash).toBeUndefined();
   });
 
-  it('writes only the first stage’s items, counts its steps, and names the departments with a pending step', () => {
+  it('writes no step (each is derived from the chain), counts its steps, and names the departments with a pending step', () => {
     // Prepare
     const all = initialItems(twoStageChain(), 'p-1', {}, NOW.toISOString());
 
     // Act
-    const { project, items } = registered();
+    const registration = registered();
+    const { project } = registration;
 
     // Assess
-    expect(items.map((i) => i.stageIndex)).toEqual(all.filter((i) => i.stageIndex === 0).map(() => 0));
+    expect('items' in registration).toBe(false);
     expect(project.stepsTotal).toBe(all.filter((i) => !i.partId).length);
     expect(project.stepsClosed).toBe(all.filter((i) => !i.partId && i.status === 'not_applicable').length);
     const pending = all.filter((i) => i.status === 'pending' && i.departmentId).map((i) => i.departmentId);
