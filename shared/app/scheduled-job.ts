@@ -54,8 +54,8 @@ export async function runScheduledJob(ctx: AppContext, options: JobOptions = {})
       report: skipped,
       state: 'skipped',
     });
-    // a run an admin asked for says it was skipped; the schedule's are not recorded
-    if (progress.trigger !== 'schedule') await record.write();
+    // a run an admin asked for (or joined) says it was skipped; the schedule's are not recorded
+    if (progress.trigger !== 'schedule' || record.written) await record.write();
     return skipped;
   }
   // a run an admin asked for is recorded at once; the schedule's once it finds something due
