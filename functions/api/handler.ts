@@ -2,6 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { handle } from 'hono/aws-lambda';
 import type { AppContext } from '../../shared/app/context.js';
 import { LocalSignIn } from '../../shared/app/sign-in.js';
+import type { SweepJobStarter } from '../../shared/app/sweep-requests.js';
 import { ScryptPasswordHasher } from '../../shared/auth/scrypt-password-hasher.js';
 import { SessionTokens } from '../../shared/auth/session-tokens.js';
 import type { SigningKeySource } from '../../shared/auth/signing-key.port.js';
@@ -11,6 +12,7 @@ import { principalFromBearerToken } from '../commons/api-gateway-principal.js';
 import { observedAwsContext } from '../commons/aws-context.js';
 import { keysOfApiRequest, observed, principalKey } from '../commons/observability.js';
 import { SecretsManagerSigningKey } from '../commons/secrets-manager-signing-key.js';
+import { eventBridgeSweepStarter } from '../commons/sweep-job-starter.js';
 
 /** How long a session token lasts on AWS (as locally): one hour. */
 export const TOKEN_TTL_SECONDS = 3600;
@@ -24,6 +26,8 @@ export const createApiHandler = (
   ctx: AppContext,
   keys: SigningKeySource,
   onIdentified?: (principal: Principal) => void,
+  /** starts the scheduled job's function for a sweep an admin asked for (see `eventBridgeSweepStarter`) */
+  startSweepJob?: SweepJobStarter,
 ) => {
   const passwords = new ScryptPasswordHasher();
   const tokens = new SessionTokens(keys, { ttlSeconds: TOKEN_TTL_SECONDS });
@@ -33,6 +37,7 @@ export const createApiHandler = (
       ctx,
       authenticate: principalFromBearerToken(signIn, onIdentified),
       accounts: { signIn, passwords },
+      ...(startSweepJob ? { startSweepJob } : {}),
     }),
   );
 };
@@ -54,6 +59,9 @@ const api = createApiHandler(
   signingKeyFromEnvironment(clients.secretsManager ?? new SecretsManagerClient({})),
   // every later log line of the invocation names the verified caller
   (principal) => obs.logger.appendKeys(principalKey(principal)),
+  process.env.EVENT_BUS_NAME && clients.eventBridge
+    ? eventBridgeSweepStarter(clients.eventBridge, process.env.EVENT_BUS_NAME)
+    : undefined,
 );
 export const handler = observed(obs, keysOfApiRequest, (event: Parameters<typeof api>[0], context) =>
   api(event, context),

@@ -3,6 +3,7 @@ import type { ClockControl } from '../../shared/app/clock-control.js';
 import type { AppContext } from '../../shared/app/context.js';
 import type { JobReport } from '../../shared/app/scheduled-job.js';
 import type { LocalSignIn } from '../../shared/app/sign-in.js';
+import type { SweepJobStarter } from '../../shared/app/sweep-requests.js';
 import type { JobRuns } from '../../shared/app/sweep-runs.js';
 import type { PasswordHasher } from '../../shared/auth/password-hasher.port.js';
 import type { IssuedToken } from '../../shared/auth/session-tokens.js';
@@ -27,9 +28,14 @@ export type ApiDeps = {
   runScheduledJob?: () => Promise<JobReport>;
   /**
    * The local runtime's runs of the scheduled job in the background: `POST /admin/clock` and `/admin/sla-sweeps`
-   * start one and answer 202 at once, its progress at `GET /admin/sla-sweeps/{runId}`; absent (AWS): none.
+   * start one and answer 202 at once, its progress recorded (`GET /admin/sla-sweeps/{runId}`); absent (AWS): none.
    */
   jobs?: JobRuns;
+  /**
+   * AWS: starts the scheduled job's function for a run recorded as queued (an event on the bus whose rule invokes
+   * it); `POST /admin/sla-sweeps` answers 202 with that run. Absent: the local runtime's `jobs`, or none.
+   */
+  startSweepJob?: SweepJobStarter;
   /** The local runtime's clock as an admin may see and move it; absent: the real clock (AWS). */
   clock?: ClockControl;
   /**

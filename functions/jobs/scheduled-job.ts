@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../shared/app/context.js';
 import { reconcileProject } from '../../shared/app/executions.js';
 import { runScheduledJob } from '../../shared/app/scheduled-job.js';
+import { SWEEP_REQUESTED } from '../../shared/app/sweep-requests.js';
 import { observedAwsContext } from '../commons/aws-context.js';
 import { observed } from '../commons/observability.js';
 
@@ -12,6 +13,15 @@ import { observed } from '../commons/observability.js';
 const ExecutionStatusChangeSchema = z.object({
   'detail-type': z.literal('Step Functions Execution Status Change'),
   detail: z.object({ status: z.string(), name: z.string(), input: z.string().nullable().optional() }),
+});
+
+/**
+ * A sweep an admin asked for (`POST /admin/sla-sweeps` on the API function), as the bus's rule delivers it: the run
+ * recorded as queued, which this invocation claims.
+ */
+const SweepRequestedSchema = z.object({
+  'detail-type': z.literal(SWEEP_REQUESTED),
+  detail: z.object({ runId: z.string().min(1).max(64) }),
 });
 
 /** What the handler needs of the Lambda context: the time the invocation has left. */
@@ -35,7 +45,8 @@ export function sweepConcurrency(env: NodeJS.ProcessEnv = process.env): number |
 /**
  * The scheduled job on AWS: EventBridge Scheduler invokes it every minute (the same `runScheduledJob` the local
  * runtime runs on its interval), and an EventBridge rule invokes it when an execution fails, times out or is
- * aborted, so that project is reconciled at once. A run works due items a bounded number at a time and stops
+ * aborted, so that project is reconciled at once, and another when an admin asks for a sweep (the run the API
+ * recorded as queued, which this invocation claims and works as any other). A run works due items a bounded number at a time and stops
  * starting new ones `STOP_MARGIN_MS` before the function's timeout, leaving the rest to the next run (the report
  * says how many remain); a run while the previous one still holds the job's lease does nothing.
  */
@@ -48,10 +59,12 @@ export const createScheduledJobHandler =
       if (typeof input.projectId !== 'string') return { reconciled: 'no project in the execution input' };
       return { reconciled: await reconcileProject(ctx, input.projectId) };
     }
+    const requested = SweepRequestedSchema.safeParse(event);
     const remaining = context?.getRemainingTimeInMillis();
     const concurrency = settings.concurrency ?? sweepConcurrency();
     return runScheduledJob(ctx, {
-      weeklyReport: true,
+      // a run asked for claims its queued record; the schedule's runs also write the weekly report when due
+      ...(requested.success ? { claim: requested.data.detail.runId } : { weeklyReport: true }),
       ...(concurrency ? { concurrency } : {}),
       ...(remaining !== undefined
         ? { stopBy: Date.now() + remaining - (settings.marginMs ?? Math.min(STOP_MARGIN_MS, remaining / 3)) }

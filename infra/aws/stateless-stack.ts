@@ -22,7 +22,9 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { DAIBAN_SOURCE } from '../../functions/commons/sweep-job-starter.js';
 import type { DaibanConfig } from '../../shared/app/context.js';
+import { SWEEP_REQUESTED } from '../../shared/app/sweep-requests.js';
 import type { Chain } from '../../shared/domain/chain.js';
 import { DEFAULT_TIME_ZONE } from '../../shared/domain/local-time.js';
 import { ApprovalWorkflows } from './constructs/approval-workflow.js';
@@ -244,6 +246,15 @@ export class StatelessStack extends Stack {
         targets: [new LambdaFunction(scheduledJob, { retryAttempts: 2 })],
       });
     }
+    // A sweep an admin asks for (POST /admin/sla-sweeps): the API records the run as queued and puts an event on
+    // the stage's bus (which it may already write to); this rule invokes the job function with it, asynchronously,
+    // and the job claims the run. No grant to the API beyond the bus, none to invoke the function itself.
+    new Rule(this, 'SweepRequestedRule', {
+      description: 'Daiban: run the SLA sweep an admin asked for (the job claims the queued run)',
+      eventBus: this.bus,
+      eventPattern: { source: [DAIBAN_SOURCE], detailType: [SWEEP_REQUESTED] },
+      targets: [new LambdaFunction(scheduledJob, { retryAttempts: 2 })],
+    });
     // An execution that fails, times out or is aborted: its project is reconciled at once.
     new Rule(this, 'ExecutionFailedRule', {
       description: 'Daiban: reconcile a project whose execution failed, timed out or was aborted',

@@ -24,6 +24,7 @@ import {
   type JobReport,
   type ReconcileAllResult,
   reconcileAll,
+  runRecord,
   runScheduledJob,
 } from '../../shared/app/scheduled-job.js';
 import { SerialBlocks } from '../../shared/app/serial-blocks.js';
@@ -283,7 +284,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
 
   // One run at a time, in the background (a run asked for during one joins it); its progress readable meanwhile.
   const jobs = new JobRuns(
-    async (progress) => {
+    async (record) => {
       for (const projectId of [...failed]) {
         try {
           await reconcileProject(ctx, projectId);
@@ -294,13 +295,14 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       }
       return runScheduledJob(ctx, {
         weeklyReport: options.weeklyReport ?? false,
-        progress,
+        record,
         ...(options.sweepConcurrency ? { concurrency: options.sweepConcurrency } : {}),
         ...(options.sweepPool ? { pool: options.sweepPool } : {}),
       });
     },
     () => ctx.newId(),
     () => ctx.clock.now(),
+    (run) => runRecord(ctx, run),
   );
   const runJob = (): Promise<JobReport> => jobs.start().done;
   let timer: ReturnType<typeof setInterval> | undefined;

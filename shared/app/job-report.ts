@@ -1,3 +1,6 @@
+import type { SweepRun, SweepTrigger } from '../domain/sweep-run.js';
+import type { SweepRunLog } from './sweep-progress.js';
+
 /** What a run of the scheduled job did (see scheduled-job.ts). */
 export type JobReport = {
   outbox: number;
@@ -13,6 +16,8 @@ export type JobReport = {
   skipped?: true;
   /** 1 when this run wrote the weekly report of the week that has just ended */
   weeklyReports?: number;
+  /** the last error a piece of work met (its run's record shows it) */
+  lastError?: string;
 };
 
 /** How a run of the scheduled job goes. */
@@ -32,41 +37,22 @@ export type JobOptions = {
   pool?: 'adaptive' | 'fixed';
   /** real time (`Date.now()`) after which no new piece of work starts; none: until nothing due is left */
   stopBy?: number;
-  /** the run's progress, updated in place as it goes (see `sweep-progress.ts`) */
+  /** the run's progress, updated in place as it goes and recorded (see `sweep-progress.ts`) */
   progress?: JobProgress;
+  /** or its progress with its record, made by the caller (`runRecord`: the local runtime's runs) */
+  record?: SweepRunLog;
+  /** what started the run (default: the schedule) and who asked for it; with `progress`, the progress's own */
+  trigger?: SweepTrigger;
+  by?: string;
+  /** the id of a run asked for and recorded as queued (AWS: `POST /admin/sla-sweeps`), which this run takes on */
+  claim?: string;
   /** take the job's lease (default true) */
   lease?: boolean;
 };
 
 /**
  * How far a run of the scheduled job has got, as it goes (an admin reads it while a storm of due items drains):
- * updated in place by the run, read by `GET /admin/sla-sweeps/{runId}` and the administration page.
+ * updated in place by the run and written to its durable record (`SweepRun`, see `sweep-progress.ts`), read by
+ * `GET /admin/sla-sweeps/{runId}` and the administration page on either runtime.
  */
-export type JobProgress = {
-  runId: string;
-  /** running; done (nothing due left it could work); stopped (its deadline or lease ended it, the rest is left
-   * to the next run); skipped (another run held the lease); failed (it could not run at all) */
-  state: 'running' | 'done' | 'stopped' | 'skipped' | 'failed';
-  /** real time the run started and ended */
-  startedAt: string;
-  /** real time the due work was done or left (before the audit slice and the weekly report) */
-  workedAt?: string;
-  finishedAt?: string;
-  /** the instant the job works at (the simulated clock's, when simulated) */
-  at: string;
-  /** pieces of due work found so far (outbox entries, renewals, SLA and complaint checkpoints) */
-  due: number;
-  /** of those, worked (with or without a change) */
-  done: number;
-  failures: number;
-  /** SLA actions taken so far */
-  sla: number;
-  /** due work left for the next run when it stopped (at least this many: one page per shard is counted) */
-  remaining: number;
-  /** pieces of work a second, over the run so far */
-  perSecond: number;
-  /** why it stopped or was skipped, or the error that failed it */
-  note?: string;
-  /** what the run did, once it has ended (set before `state` changes from running) */
-  report?: JobReport;
-};
+export type JobProgress = SweepRun;

@@ -5,7 +5,8 @@ import { type ReconcileOptions, reconcileProject } from './executions.js';
 import type { JobOptions, JobProgress, JobReport } from './job-report.js';
 import { attempt, workDue } from './sweep-due-work.js';
 import { JobLease } from './sweep-lease.js';
-import { newProgress, tick } from './sweep-progress.js';
+import { newProgress, SweepRunLog, tick } from './sweep-progress.js';
+import { continuing } from './sweep-requests.js';
 import { ensureWeeklyReport } from './weekly-report.js';
 
 /**
@@ -27,8 +28,6 @@ export async function runScheduledJob(ctx: AppContext, options: JobOptions = {})
   const started = performance.now();
   await ctx.settings.refresh(ctx.store).catch(() => undefined);
   const now = options.now ?? ctx.clock.now();
-  const progress = options.progress ?? newProgress(ctx.newId(), now);
-  progress.at = now.toISOString();
   const report: JobReport = {
     outbox: 0,
     renewals: 0,
@@ -38,8 +37,15 @@ export async function runScheduledJob(ctx: AppContext, options: JobOptions = {})
     sla: 0,
     remaining: 0,
   };
+  const opened = await openRun(ctx, options, now);
+  if (!opened) {
+    ctx.log.info('scheduled job: the run asked for was taken already (or is gone); this one does nothing');
+    return { ...report, skipped: true };
+  }
+  const record = opened;
+  const progress = record.run;
   const lease = new JobLease(ctx.store, progress.runId, options.stopBy ?? 0);
-  if (options.lease !== false && !(await lease.acquire())) {
+  if (options.lease !== false && !(await acquire(lease, options))) {
     ctx.log.info('scheduled job: another run holds the lease; this one does nothing');
     const skipped: JobReport = { ...report, skipped: true };
     Object.assign(progress, {
@@ -48,11 +54,15 @@ export async function runScheduledJob(ctx: AppContext, options: JobOptions = {})
       report: skipped,
       state: 'skipped',
     });
+    // a run an admin asked for (or joined) says it was skipped; the schedule's are not recorded
+    if (progress.trigger !== 'schedule' || record.written) await record.write();
     return skipped;
   }
+  // a run an admin asked for is recorded at once; the schedule's once it finds something due
+  if (progress.trigger !== 'schedule') await record.write();
   let state: JobProgress['state'] = 'failed';
   try {
-    const finished = await workDue(ctx, options, now, report, progress, lease);
+    const finished = await workDue(ctx, options, now, report, record, lease);
     if (options.audit !== false && finished)
       await attempt(ctx, report, 'the audit', {}, () => auditSlice(ctx, report));
     if (options.weeklyReport) {
@@ -62,23 +72,76 @@ export async function runScheduledJob(ctx: AppContext, options: JobOptions = {})
     }
     state = finished ? 'done' : 'stopped';
     if (!finished)
-      progress.note = `stopped before its deadline; ${report.remaining} or more left to the next run`;
+      progress.note = `stopped before its deadline; ${report.remaining} or more left to the next run, which continues`;
   } catch (error) {
     progress.note = String(error);
+    progress.lastError = String(error).slice(0, 500);
     throw error;
   } finally {
     if (options.lease !== false) await lease.release().catch(() => undefined);
     progress.failures = report.failures;
     progress.remaining = report.remaining;
+    if (report.lastError) progress.lastError = report.lastError;
     progress.finishedAt = new Date().toISOString();
     tick(progress);
     // the report before the state: a reader that sees the run ended finds its report
     if (state !== 'failed') progress.report = report;
     progress.state = state;
+    await record.finish();
   }
   ctx.metrics?.add('SweepFailures', report.failures);
   ctx.metrics?.add('SweepDuration', performance.now() - started);
   return report;
+}
+
+/**
+ * Takes the job's lease; a run an admin asked for on AWS (`claim`) tries again for a few seconds, since the
+ * schedule's run of the minute may hold it for a moment (one with a storm to drain holds it longer: then skipped).
+ */
+async function acquire(lease: JobLease, options: JobOptions): Promise<boolean> {
+  for (let attempt = 1; ; attempt += 1) {
+    if (await lease.acquire()) return true;
+    const late = options.stopBy !== undefined && Date.now() + 1000 > options.stopBy;
+    if (!options.claim || attempt >= 10 || late) return false;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** The record of a run's progress (`lazy` for the schedule's: written once it finds something due). */
+export function runRecord(ctx: AppContext, run: JobProgress): SweepRunLog {
+  return new SweepRunLog(ctx.store, run, ctx.log, {
+    lazy: run.trigger === 'schedule',
+    beforeFirstWrite: (first) => continuing(ctx, first),
+  });
+}
+
+/**
+ * The run's progress and its record: the record or progress handed in (the local runtime's runs), the queued run
+ * claimed (AWS: one an admin asked for; undefined when another invocation claimed it already), or a new one.
+ */
+async function openRun(ctx: AppContext, options: JobOptions, now: Date): Promise<SweepRunLog | undefined> {
+  if (options.claim) {
+    const queued = await ctx.store.getSweepRun(options.claim);
+    if (queued?.state !== 'queued') return undefined;
+    const startedAt = new Date().toISOString();
+    const run: JobProgress = {
+      ...queued,
+      state: 'running',
+      startedAt,
+      updatedAt: startedAt,
+      at: now.toISOString(),
+    };
+    await continuing(ctx, run);
+    if (!(await ctx.store.claimSweepRun(run))) return undefined;
+    return new SweepRunLog(ctx.store, run, ctx.log);
+  }
+  const asked = {
+    ...(options.trigger ? { trigger: options.trigger } : {}),
+    ...(options.by ? { by: options.by } : {}),
+  };
+  const record = options.record ?? runRecord(ctx, options.progress ?? newProgress(ctx.newId(), now, asked));
+  record.run.at = now.toISOString();
+  return record;
 }
 
 const AUDIT_CURSOR = 'job-audit-cursor';

@@ -1,3 +1,4 @@
+import { countActions } from '../domain/sweep-run.js';
 import type { WorkItem } from '../store/store.port.js';
 import { WORK_SHARDS } from '../store/table.js';
 import { AdaptiveLimit } from './adaptive-limit.js';
@@ -11,7 +12,7 @@ import { sweepItem } from './sla-sweep.js';
 import { SweepInbox } from './sweep-inbox.js';
 import type { JobLease } from './sweep-lease.js';
 import { inPool } from './sweep-pool.js';
-import { type JobProgress, tick } from './sweep-progress.js';
+import type { SweepRunLog } from './sweep-progress.js';
 import { SweepStats } from './sweep-stats.js';
 
 /** The scheduled job's due work, worked a bounded number at a time and stopping before its deadline. */
@@ -44,6 +45,7 @@ export async function attempt(
     await work();
   } catch (error) {
     report.failures += 1;
+    report.lastError = `${what}: ${String(error)}`.slice(0, 500);
     ctx.log.warn(`scheduled job: ${what} failed; the next run tries again`, {
       ...fields,
       error: String(error),
@@ -53,16 +55,18 @@ export async function attempt(
 
 /**
  * The due work of the Work index, page after page, `concurrency` pieces at once. Returns false when the run
- * stopped before the end (deadline, lease lost), with `report.remaining` counted.
+ * stopped before the end (deadline, lease lost), with `report.remaining` counted. The run's progress (`record.run`)
+ * is counted as it goes and its record written now and then (`record.changed()`: not per item).
  */
 export async function workDue(
   ctx: AppContext,
   options: JobOptions,
   now: Date,
   report: JobReport,
-  progress: JobProgress,
+  record: SweepRunLog,
   lease: JobLease,
 ): Promise<boolean> {
+  const progress = record.run;
   const until = now.toISOString();
   const perShard = options.perShard ?? 200;
   const concurrency = options.concurrency ?? SWEEP_CONCURRENCY;
@@ -114,17 +118,18 @@ export async function workDue(
     if (fresh.length === 0) break;
     for (const work of fresh) tried.add(workKey(work));
     progress.due += fresh.length;
+    record.changed();
     // Outbox entries come due only once their grace period is over: each is a signal pending too long.
     signalsPending += fresh.filter((work) => work.kind === 'outbox').length;
     const { notStarted } = await inPool(
       fresh,
       limit,
       async (work) => {
-        await workOn(ctx, work, now, until, report, { stats, inbox, held });
+        countActions(progress, await workOn(ctx, work, now, until, report, { stats, inbox, held }));
         progress.done += 1;
-        progress.sla = report.sla;
         progress.failures = report.failures;
-        tick(progress);
+        if (report.lastError) progress.lastError = report.lastError;
+        record.changed();
       },
       mayStart,
     );
@@ -143,7 +148,10 @@ export async function workDue(
   return true;
 }
 
-/** One piece of due work: its own transaction(s), idempotent (a second run at the same instant finds it done). */
+/**
+ * One piece of due work: its own transaction(s), idempotent (a second run at the same instant finds it done).
+ * Returns the SLA actions it took (of a step's checkpoint: by kind; of a complaint's: counted only).
+ */
 async function workOn(
   ctx: AppContext,
   work: WorkItem,
@@ -151,7 +159,8 @@ async function workOn(
   until: string,
   report: JobReport,
   run: { stats: SweepStats; inbox: SweepInbox; held: Set<number> },
-) {
+): Promise<ReadonlyArray<{ kind: string }>> {
+  let taken: ReadonlyArray<{ kind: string }> = [];
   if (work.kind === 'outbox') {
     await attempt(
       ctx,
@@ -179,12 +188,15 @@ async function workOn(
         const swept = await sweepItem(ctx, work, now, run);
         report.sla += swept.actions.length;
         for (const year of swept.heldYears) run.held.add(year);
+        taken = swept.actions;
       },
     );
   } else if (work.kind === 'complaint') {
     await attempt(ctx, report, 'a complaint checkpoint', { complaintId: work.complaintId }, async () => {
       const actions = await sweepComplaint(ctx, work.complaintId, now);
       report.sla += actions.length;
+      taken = actions.map(() => ({ kind: 'complaint' }));
     });
   }
+  return taken;
 }

@@ -243,6 +243,7 @@ export const ERROR_CODES = {
   'STORE.THROTTLED': code(503, '数据库繁忙，未作修改，请稍后再试', 'the database is busy; try again'),
   'STORE.UNAVAILABLE': code(503, '数据库无响应，未作修改，请稍后再试', 'the database is not answering'),
   'SWEEP.NO_RUN': code(404, '此处还没有运行过定时任务', 'no run of the scheduled job here yet'),
+  'SWEEP.NOT_STARTED': code(503, '时限监察未能启动，请稍后再试', 'the sweep could not be started; try again'),
   'SWEEP.SCHEDULED': code(
     409,
     '定时任务按计划自动运行（AWS），不能手动启动',

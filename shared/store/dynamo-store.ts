@@ -7,6 +7,7 @@ import type { Meeting } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
 import type { User } from '../domain/project.js';
 import type { StatDimension } from '../domain/stats.js';
+import type { SweepRun } from '../domain/sweep-run.js';
 import { BatchDynamo } from './batch/batch.dynamo.js';
 import { ComplaintDynamo } from './complaint/complaint.dynamo.js';
 import { CursorCodec, cursorKeyFrom } from './dynamo-codec.js';
@@ -23,6 +24,7 @@ import type { ProjectFilter } from './project/project.port.js';
 import { ReferenceDynamo } from './reference/reference.dynamo.js';
 import { ReportDynamo } from './report/report.dynamo.js';
 import type { DaibanStore, StoreOp } from './store.port.js';
+import { SweepRunDynamo } from './sweep-run/sweep-run.dynamo.js';
 import { UserDynamo } from './user/user.dynamo.js';
 
 export type { DocumentSender } from './dynamo-table.js';
@@ -48,6 +50,7 @@ export class DynamoDaibanStore implements DaibanStore {
   private readonly complaints: ComplaintDynamo;
   private readonly reports: ReportDynamo;
   private readonly outbox: OutboxDynamo;
+  private readonly sweepRuns: SweepRunDynamo;
 
   /**
    * `cursorKey`: the key page cursors are signed with (32+ bytes; the runtime derives it from a secret it keeps,
@@ -69,6 +72,7 @@ export class DynamoDaibanStore implements DaibanStore {
     this.complaints = new ComplaintDynamo(this.table);
     this.reports = new ReportDynamo(this.table);
     this.outbox = new OutboxDynamo(this.table);
+    this.sweepRuns = new SweepRunDynamo(this.table);
   }
 
   // ---- across the aggregates ------------------------------------------------------------------------------
@@ -266,5 +270,23 @@ export class DynamoDaibanStore implements DaibanStore {
   }
   listWatchedWork(shard: number, page: PageRequest) {
     return this.outbox.listWatchedWork(shard, page);
+  }
+
+  // ---- the scheduled job's runs ---------------------------------------------------------------------------
+
+  putSweepRun(run: SweepRun) {
+    return this.sweepRuns.putSweepRun(run);
+  }
+  createSweepRun(run: SweepRun) {
+    return this.sweepRuns.createSweepRun(run);
+  }
+  claimSweepRun(run: SweepRun) {
+    return this.sweepRuns.claimSweepRun(run);
+  }
+  getSweepRun(runId: string) {
+    return this.sweepRuns.getSweepRun(runId);
+  }
+  listSweepRuns(page: PageRequest) {
+    return this.sweepRuns.listSweepRuns(page);
   }
 }

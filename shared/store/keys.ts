@@ -38,7 +38,12 @@ export const keys = {
   stats: (dimension: string, month: string, id: string) => ({ PK: `STATS#${dimension}#${month}`, SK: id }),
   /** a refused attempt, in its China date's partition */
   denial: (date: string, at: string, denialId: string) => ({ PK: `AUDIT#${date}`, SK: `${at}#${denialId}` }),
+  /** a run of the scheduled job, in the one partition of runs (its id, a ULID, sorts them by start) */
+  sweepRun: (runId: string) => ({ PK: SWEEP_RUNS, SK: `RUN#${runId}` }),
 };
+
+/** The partition of the scheduled job's runs (a few a minute at most, kept 30 days). */
+export const SWEEP_RUNS = 'SWEEP_RUNS';
 
 /** A small stable hash, so the same thing always lands on the same shard. */
 export function shardOf(text: string, shards: number): number {

@@ -6,6 +6,7 @@ import type { OutboxOp, OutboxStore } from './outbox/outbox.port.js';
 import type { ProjectOp, ProjectStore } from './project/project.port.js';
 import type { ReferenceOp, ReferenceStore } from './reference/reference.port.js';
 import type { ReportOp, ReportStore } from './report/report.port.js';
+import type { SweepRunStore } from './sweep-run/sweep-run.port.js';
 import type { UserOp, UserStore } from './user/user.port.js';
 
 export type { BatchStore } from './batch/batch.port.js';
@@ -16,6 +17,7 @@ export type { Page, PageRequest } from './page.js';
 export type { ProjectFilter, ProjectRecord, ProjectStore } from './project/project.port.js';
 export type { ReferenceStore } from './reference/reference.port.js';
 export type { ReportStore } from './report/report.port.js';
+export type { SweepRunStore } from './sweep-run/sweep-run.port.js';
 export type { UserStore } from './user/user.port.js';
 
 /**
@@ -74,4 +76,5 @@ export interface DaibanStore
     BatchStore,
     ComplaintStore,
     ReportStore,
-    OutboxStore {}
+    OutboxStore,
+    SweepRunStore {}

@@ -15,6 +15,7 @@ import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { awsDynamoClient, createAwsContext, withSecrets } from '../../functions/commons/aws-context.js';
 import { SecretsManagerSigningKey } from '../../functions/commons/secrets-manager-signing-key.js';
+import { eventBridgeSweepStarter } from '../../functions/commons/sweep-job-starter.js';
 import { createAdmin } from '../../infra/aws/create-admin.js';
 import { type ApiCaller, driveOverHttp, type ProjectView } from '../../infra/local/drive-over-http.js';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.js';
@@ -115,6 +116,8 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
   const machineOfExecution = new Map<string, string>();
   let api: (event: LambdaEvent) => Promise<LambdaResult>;
   let scheduledJob: (event: unknown) => Promise<unknown>;
+  let jobFunctionArn: string;
+  let busName: string;
   let scheduledJobLater: (event: unknown) => Promise<unknown>;
   let schedulerEvent: Record<string, unknown>;
   let routeKeys: string[];
@@ -366,7 +369,9 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
       client: apiFn.sdk.secretsManager,
       secretId: String(apiFn.env.SIGNING_KEY_SECRET_ARN),
     });
-    api = createApiHandler(apiFn.ctx, keys) as unknown as typeof api;
+    // a sweep an admin asks for goes on the stage's bus, as the handler module wires it from its environment
+    const startSweepJob = eventBridgeSweepStarter(apiFn.sdk.eventBridge, String(apiFn.env.EVENT_BUS_NAME));
+    api = createApiHandler(apiFn.ctx, keys, undefined, startSweepJob) as unknown as typeof api;
     const callbackTask = createCallbackTaskHandler((await contextOf('callbackTask')).ctx);
     const finishStage = createFinishStageHandler((await contextOf('finishStage')).ctx);
     scheduledJob = createScheduledJobHandler((await contextOf('scheduledJob')).ctx);
@@ -401,6 +406,8 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
       finishStage: (payload) => invoke(machineOf(payload.execution).finish, payload),
     });
 
+    jobFunctionArn = deployed.arn('lambda', `function:${logicalIdOf(stateless, functions.scheduledJob)}`);
+    busName = String(apiFn.env.EVENT_BUS_NAME);
     // EventBridge Scheduler's default notification (the schedule has no Input) for the job function
     const [[scheduleId, schedule] = []] = deployed.resourcesOfType('AWS::Scheduler::Schedule');
     expect(deployed.string(schedule?.Properties?.Target?.Arn)).toBe(
@@ -504,6 +511,71 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((r) => r.caller === 'scheduledJob')).toBe(true);
   }, 300_000);
+
+  it('runs a sweep an admin asks for through the API function: the bus rule invokes the job function, which claims the run, and its progress reads back through the API', async () => {
+    // Prepare
+    const admin = await tokenOf('admin');
+    const before = requests.length;
+
+    // Act: the API records the run as queued and puts the request on the bus
+    const started = await call('POST', '/admin/sla-sweeps', { token: admin, body: {} });
+    const queued = await call('GET', String(started.body.progress), { token: admin });
+    const put = requests
+      .slice(before)
+      .find((r) => r.caller === 'api' && r.service === 'events' && r.operation === 'PutEvents');
+    const entry = put?.input.Entries?.[0] as Record<string, string>;
+    // the rule of the template that matches the event, on that bus: EventBridge invokes its target with the event
+    const rules = deployed.resourcesOfType('AWS::Events::Rule').filter(([, rule]) => {
+      const pattern = rule.Properties?.EventPattern ?? {};
+      return (
+        deployed.string(rule.Properties?.EventBusName ?? 'default') === entry.EventBusName &&
+        pattern.source?.includes(entry.Source) &&
+        pattern['detail-type']?.includes(entry.DetailType)
+      );
+    });
+    const targets = rules.flatMap(([, rule]) =>
+      (rule.Properties?.Targets ?? []).map((t: { Arn: unknown }) => deployed.string(t.Arn)),
+    );
+    const job = await scheduledJob({
+      version: '0',
+      id: 'b6f0a1d3-0000-4000-8000-000000000002',
+      'detail-type': entry.DetailType,
+      source: entry.Source,
+      account: TEST_ENV.account,
+      time: new Date().toISOString(),
+      region: TEST_ENV.region,
+      resources: [],
+      detail: JSON.parse(entry.Detail ?? '{}'),
+    });
+    const again = await scheduledJob({
+      'detail-type': entry.DetailType,
+      detail: JSON.parse(entry.Detail ?? '{}'),
+    });
+    const read = await call('GET', String(started.body.progress), { token: admin });
+    const current = await call('GET', '/admin/sla-sweeps/current', { token: admin });
+    const listed = await call('GET', '/admin/sla-sweeps?limit=5', { token: admin });
+
+    // Assess
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const runId = String(started.body.run.runId);
+    expect(started.body.progress).toBe(`/admin/sla-sweeps/${runId}`);
+    expect(queued.body.run).toMatchObject({ runId, state: 'queued', trigger: 'sla-sweeps', by: 'admin' });
+    expect(entry).toMatchObject({ EventBusName: busName, Source: 'daiban' });
+    expect(targets).toEqual([jobFunctionArn]);
+    expect(job).toMatchObject({ failures: 0 });
+    // a second delivery of the same event (EventBridge delivers at least once) finds the run taken: nothing done
+    expect(again).toMatchObject({ skipped: true });
+    expect(read.status).toBe(200);
+    expect(read.body.run).toMatchObject({
+      runId,
+      state: 'done',
+      trigger: 'sla-sweeps',
+      by: 'admin',
+      failures: 0,
+    });
+    expect(current.body.run.runId).toBe(runId);
+    expect(listed.body.runs.map((r: { runId: string }) => r.runId)).toContain(runId);
+  }, 120_000);
 
   it("makes no request its function's role does not allow", () => {
     // Assess

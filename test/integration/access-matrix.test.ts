@@ -472,6 +472,7 @@ const MATRIX: Record<string, Case[]> = {
   'POST /admin/backup': [admin(() => ({ path: '/admin/backup' }))],
   'POST /admin/clock': [admin(() => ({ path: '/admin/clock', body: { advanceDays: 1 } }))],
   'POST /admin/sla-sweeps': [admin(() => ({ path: '/admin/sla-sweeps', body: {} }))],
+  'GET /admin/sla-sweeps': [admin(() => ({ path: '/admin/sla-sweeps?limit=5' }))],
   'GET /admin/sla-sweeps/{runId}': [admin(() => ({ path: '/admin/sla-sweeps/current' }))],
   'GET /admin/audit': [admin(() => ({ path: '/admin/audit?date=2026-11-23' }))],
   'POST /meetings': [

@@ -30,7 +30,7 @@ describe('the SLA sweep on the administration page', () => {
 
     // Assess
     expect(before).toContain('时限监察运行');
-    expect(before).toContain('尚未运行时限监察');
+    expect(before).toContain('尚未记录时限监察运行');
     expect(started.status).toBe(303);
     expect(started.headers.get('location')).toBe('/app/admin#sweep-h');
     expect(run.state).toBe('done');

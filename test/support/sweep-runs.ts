@@ -10,7 +10,7 @@ export async function runFinished(api: ApiClient, progress: string, as = 'admin'
     const res = await api.get<{ run: JobRun }>(progress, as);
     if (res.status !== 200)
       throw new Error(`${progress} answered ${res.status}: ${JSON.stringify(res.body)}`);
-    if (res.body.run.state !== 'running') return res.body.run;
+    if (res.body.run.state !== 'running' && res.body.run.state !== 'queued') return res.body.run;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -112,7 +112,10 @@ export function adminRoutes(deps: ApiDeps) {
       const time = (await clock.moveTo(target)).toISOString();
       // What came due at the new time (renewals, SLA checkpoints) is worked now, not at the next tick: in the
       // background (a storm of due items takes minutes), or before answering with ?wait=true.
-      const outcome = await runForAdmin(deps, c.req.valid('query').wait === 'true', true);
+      const outcome = await runForAdmin(deps, c.req.valid('query').wait === 'true', true, {
+        trigger: 'clock',
+        by: c.get('principal').userId,
+      });
       if (outcome.status === 202) {
         const progress = progressLink(outcome.run);
         return c.json({ clock: clock.mode, time, run: outcome.run, progress }, 202, { Location: progress });

@@ -1,21 +1,30 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { realClockControl } from '../../../shared/app/clock-control.js';
 import { runScheduledJob } from '../../../shared/app/scheduled-job.js';
+import { listRuns, readRun, requestSweep } from '../../../shared/app/sweep-requests.js';
 import type { JobRun } from '../../../shared/app/sweep-runs.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
-import { NotFoundError } from '../../../shared/domain/errors.js';
+import { SWEEP_RUN_STATES, SWEEP_TRIGGERS, type SweepTrigger } from '../../../shared/domain/sweep-run.js';
 import { InstantInputSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
-import { bearer, errorResponses, failure, json } from '../openapi.js';
+import { bearer, errorResponses, failure, json, PageQuery } from '../openapi.js';
 import { JobReportSchema, SweepRunSchema } from '../schemas.js';
 
 /** A run of the scheduled job as it goes: what it has found due, worked and left, and its report once done. */
 export const JobProgressSchema = z
   .object({
     runId: z.string(),
-    state: z.enum(['running', 'done', 'stopped', 'skipped', 'failed']),
-    startedAt: z.string().openapi({ description: 'real time (UTC) the run started' }),
+    state: z.enum(SWEEP_RUN_STATES).openapi({
+      description:
+        'queued (asked for; the job has not taken it yet), running, done, stopped (at its deadline: `remaining` left to the next run, which continues), skipped (another run held the lease), failed',
+    }),
+    trigger: z.enum(SWEEP_TRIGGERS).openapi({ description: 'what started it' }),
+    by: z.string().optional().openapi({ description: 'the admin who asked for it' }),
+    startedAt: z.string().openapi({ description: 'real time (UTC) the run started (queued: was asked for)' }),
+    updatedAt: z
+      .string()
+      .openapi({ description: "real time of the record's last write (every second or so)" }),
     workedAt: z
       .string()
       .optional()
@@ -26,11 +35,20 @@ export const JobProgressSchema = z
       .openapi({ description: 'the instant the job works at (the simulated clock, when simulated)' }),
     due: z.number().int().openapi({ description: 'pieces of due work found so far' }),
     done: z.number().int().openapi({ description: 'of those, worked' }),
-    failures: z.number().int(),
     sla: z.number().int().openapi({ description: 'SLA actions taken so far' }),
+    deemed: z.number().int().openapi({ description: 'of those, deemed approvals (超时默认)' }),
+    breached: z.number().int().openapi({ description: 'of those, breaches (red lights)' }),
+    escalated: z.number().int().openapi({ description: 'of those, escalations' }),
+    held: z.number().int().openapi({ description: 'deadlines held: a year without a published schedule' }),
+    failures: z.number().int(),
     remaining: z.number().int().openapi({ description: 'due work left to the next run when it stopped' }),
     perSecond: z.number(),
     note: z.string().optional(),
+    lastError: z.string().optional(),
+    continues: z
+      .string()
+      .optional()
+      .openapi({ description: 'the run before, stopped with work left, that this one continues' }),
     report: JobReportSchema.optional(),
   })
   .openapi('JobProgress');
@@ -50,23 +68,29 @@ export const progressLink = (run: JobRun): string => `/admin/sla-sweeps/${run.ru
 
 /**
  * Runs the scheduled job for an admin's request: in the background where the runtime has a runner (202 with the
- * run; `wait`: 200 once it is done), else in the request (200 with its report), or not at all (`inline: false`:
- * AWS, where the job runs on its schedule).
+ * run; `wait`: 200 once it is done); on AWS, by starting the job's function for a run recorded as queued (202,
+ * `wait` or not: the function may work for minutes); else in the request (200 with its report), or not at all
+ * (`inline: false`).
  */
 export async function runForAdmin(
   deps: ApiDeps,
   wait: boolean,
   inline: boolean,
+  asked: { trigger: SweepTrigger; by: string },
 ): Promise<
   { status: 202; run: JobRun } | { status: 200; report: z.infer<typeof JobReportSchema> | null; run?: JobRun }
 > {
   if (deps.jobs) {
-    const { run, done } = deps.jobs.start();
+    const { run, done, recorded } = deps.jobs.start(asked);
+    // its record is in the table before the answer names it (its progress link answers at once)
+    await recorded;
     if (!wait) return { status: 202, run };
     return { status: 200, report: await done, run };
   }
+  if (deps.startSweepJob)
+    return { status: 202, run: (await requestSweep(deps.ctx, deps.startSweepJob, asked)).run };
   if (deps.runScheduledJob) return { status: 200, report: await deps.runScheduledJob() };
-  return { status: 200, report: inline ? await runScheduledJob(deps.ctx) : null };
+  return { status: 200, report: inline ? await runScheduledJob(deps.ctx, asked) : null };
 }
 
 /** The SLA sweep an admin starts by hand (the scheduled job also runs on its own schedule), and its progress. */
@@ -107,13 +131,38 @@ export function slaSweepRoutes(deps: ApiDeps) {
       // asOf moves a simulated clock forward first (the real clock refuses it with a 409 that says so)
       const asOf = (await c.req.json().catch(() => ({}))) as { asOf?: string };
       if (asOf.asOf) await (deps.clock ?? realClockControl).moveTo(new Date(asOf.asOf));
-      const outcome = await runForAdmin(deps, c.req.valid('query').wait === 'true', false);
+      const outcome = await runForAdmin(deps, c.req.valid('query').wait === 'true', false, {
+        trigger: 'sla-sweeps',
+        by: c.get('principal').userId,
+      });
       const at = ctx.clock.now().toISOString();
       if (outcome.status === 202) {
         const progress = progressLink(outcome.run);
         return c.json({ run: outcome.run, progress, at }, 202, { Location: progress });
       }
       return c.json({ report: outcome.report, at, ...(outcome.run ? { run: outcome.run } : {}) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/admin/sla-sweeps',
+      security: bearer,
+      request: { query: PageQuery },
+      responses: {
+        200: json(
+          'the runs of the scheduled job, newest first (kept 30 days; the schedule records a run once it finds something due)',
+          z.object({ runs: z.array(JobProgressSchema), cursor: z.string().optional() }),
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      assertAllowed(c.get('principal'), 'admin.operate');
+      const { limit, cursor } = c.req.valid('query');
+      const page = await listRuns(ctx, { limit, ...(cursor ? { cursor } : {}) });
+      return c.json({ runs: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
     },
   );
 
@@ -136,24 +185,12 @@ export function slaSweepRoutes(deps: ApiDeps) {
           z.object({ run: JobProgressSchema }),
         ),
         ...errorResponses,
-        404: failure(
-          'no such run in this runtime (it keeps the last 20; on AWS the job runs on its own schedule)',
-        ),
+        404: failure('no such run (runs are kept 30 days), or none recorded yet'),
       },
     }),
-    (c) => {
+    async (c) => {
       assertAllowed(c.get('principal'), 'admin.operate');
-      const { runId } = c.req.valid('param');
-      const run = runId === 'current' ? deps.jobs?.current() : deps.jobs?.get(runId);
-      if (!run) {
-        throw new NotFoundError(
-          'SWEEP.NO_RUN',
-          runId === 'current'
-            ? 'no run of the scheduled job in this runtime yet: start one with POST /admin/sla-sweeps (on AWS it runs every minute on its schedule; see its logs and metrics)'
-            : `no run ${runId} in this runtime: it keeps the last 20 runs; GET /admin/sla-sweeps/current shows the latest`,
-        );
-      }
-      return c.json({ run }, 200);
+      return c.json({ run: await readRun(ctx, c.req.valid('param').runId) }, 200);
     },
   );
 

@@ -19,7 +19,7 @@ import { levelText, roleText } from '../../http/labels.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
-import { SweepProgressSection, sweepProgressPages } from './sweep-progress.js';
+import { RUNS_SHOWN, SweepProgressSection, sweepProgressPages } from './sweep-progress.js';
 
 const parseJson = (text: string, what: string): unknown => {
   try {
@@ -38,11 +38,12 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
     const { t } = page;
     const principal = requireRole(c, ['admin']);
     assertAllowed(principal, 'admin.operate');
-    const [departments, chains, users, calendar] = await Promise.all([
+    const [departments, chains, users, calendar, runs] = await Promise.all([
       ctx.store.listDepartments(),
       ctx.store.listChainVersions(),
       ctx.store.listUsers(),
       calendarView(ctx),
+      ctx.store.listSweepRuns({ limit: RUNS_SHOWN }),
     ]);
     const deptNames = new Map(departments.map((d) => [d.id, page.lang === 'en' ? d.nameEn : d.name]));
     const dept = (id: string) => deptNames.get(id) ?? id;
@@ -144,7 +145,11 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
             <button type="submit">{t('保存并生效', 'Save and apply')}</button>
           </form>
         </section>
-        <SweepProgressSection run={deps.jobs?.current()} t={t} canStart={deps.jobs !== undefined} />
+        <SweepProgressSection
+          runs={runs.items}
+          t={t}
+          canStart={deps.jobs !== undefined || deps.startSweepJob !== undefined}
+        />
         <section class="card" aria-labelledby="dept-h">
           <h2 id="dept-h">{t('部门', 'Departments')}</h2>
           <Scroll label={t('部门', 'Departments')}>
