@@ -128,7 +128,7 @@ export async function measureScale(given: {
         endpoint: options.endpoint,
         tableName,
         total: options[size],
-        label: `items of ${options[size]} active projects written (BatchWriteItem)`,
+        label: `active projects written with their events, notifications and meetings (BatchWriteItem)`,
       });
       const seedS = round2((performance.now() - started) / 1000);
       // the scheduled job's weekly report of the week before: it reads every project changed since that week began
