@@ -85,10 +85,12 @@ export type ScaleFigure = {
 export const SCALE_GOAL = 1.5;
 
 /**
- * Lists and the SLA sweep at two sizes, side by side: two tables on the same DynamoDB Local, one with `small`
- * active projects and one with `large`, each project with a step in review at ENV. Each list's first page is read
- * from both in interleaved rounds; then the sweeps run interleaved, each round with the same `due` steps come due
- * in both tables, so the sweep's cost is seen to follow what is due, not what exists (DESIGN.md decision 4).
+ * Lists at three sizes and the SLA sweep at two, side by side: three tables on the same DynamoDB Local, with
+ * `small`, `medium` and `large` active projects, each with a step in review at ENV and what such a project carries
+ * (its events, notifications, meetings, counters: bench/lib/realistic-seed.ts), and the weekly report the scheduled
+ * job generates from them (timed). Each list's first page is read from the three in interleaved rounds; then the
+ * sweeps run interleaved on the small and large tables, each round with the same `due` steps come due in both, so
+ * the sweep's cost is seen to follow what is due, not what exists (DESIGN.md decision 4).
  */
 export async function measureScale(given: {
   endpoint: string;
