@@ -75,6 +75,10 @@ function routeOf(method: string, path: string): string {
   if (path.endsWith('/resubmission')) return `${method} …/resubmission`;
   if (path.includes('complaints')) return `${method} …/complaints`;
   if (path.includes('/inbox')) return `${method} …/inbox`;
+  if (path.startsWith('/meetings')) {
+    const action = path.split('/')[3];
+    return `${method} /meetings${action ? `/{id}/${action}` : path === '/meetings' ? '' : '/{id}'}`;
+  }
   return `${method} /projects/{id}`;
 }
 
@@ -179,7 +183,73 @@ async function runEventfulProject(
     }),
   );
   expect('resubmission', await api.call('POST', `${base}/resubmission`, agent, { supplied: [missing] }));
+  await convenedAndMinuted(api, system, clock, projectId, supplemented.stepId);
   return driveOverHttp(api, () => system.engine.settled(), projectId, { viewAs: agent });
+}
+
+/**
+ * A joint review meeting (联合审查会) on the next department's step that comes into review: convened by a leader an
+ * hour ahead, the department answers that it attends, attendance is taken when it starts, the minutes approve the
+ * step (binding it as the department's decision).
+ */
+async function convenedAndMinuted(
+  api: InProcessClient,
+  system: LocalSystem,
+  clock: ManualClock,
+  projectId: string,
+  supplementedStepId: string,
+): Promise<void> {
+  const agent = 'agent-wang';
+  const leader = 'leader-zhang';
+  const expect = (what: string, res: { status: number; body: unknown }, status = 200) => {
+    if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  let held: { stepId: string; departmentId: string } | undefined;
+  await driveOverHttp(api, () => system.engine.settled(), projectId, {
+    viewAs: agent,
+    stop: (view) => {
+      const step = allSteps(view).find(
+        (s) =>
+          s.status === 'in_review' &&
+          s.kind === 'approval' &&
+          s.stepId !== '1' &&
+          s.stepId !== supplementedStepId &&
+          s.departmentId,
+      );
+      if (step) held = { stepId: step.stepId, departmentId: step.departmentId ?? '' };
+      return step !== undefined;
+    },
+  });
+  if (!held) throw new Error('no further step came into review for a meeting');
+  const convened = await api.call<{ meeting: { meetingId: string; scheduledAt: string } }>(
+    'POST',
+    '/meetings',
+    leader,
+    {
+      title: '智能装备产业园二期 联合审查会（成本测算）',
+      agenda: [{ projectId, stepId: held.stepId }],
+      scheduledAt: new Date(clock.now().getTime() + 3_600_000).toISOString(),
+      place: '区政务服务中心三楼联审会议室',
+    },
+  );
+  expect('convene a meeting', convened, 201);
+  const meeting = `/meetings/${convened.body.meeting.meetingId}`;
+  expect(
+    'answer the invitation',
+    await api.call('POST', `${meeting}/responses`, officerOf(held.departmentId), { answer: 'attend' }),
+  );
+  clock.set(new Date(Date.parse(convened.body.meeting.scheduledAt) + 60_000));
+  expect(
+    'attendance',
+    await api.call('POST', `${meeting}/attendance`, leader, { present: [held.departmentId] }),
+  );
+  expect(
+    'minutes',
+    await api.call('POST', `${meeting}/minutes`, leader, {
+      decisions: [{ itemId: '1', outcome: 'approved' }],
+    }),
+  );
+  await system.engine.settled();
 }
 
 /** What one project's meters come to: transitions, invocations, the billed Lambda time, and each price in USD. */
@@ -215,6 +285,25 @@ function costOf(meter: Meter, usage: ReturnType<DynamoDbMeter['usage']>) {
   };
 }
 
+/** Each route's and task handler's count for both projects, one line each, side by side (0 where one has none). */
+function perRoute(happy: Meter, eventful: Meter): string[] {
+  const lines = [`${pad('  route or handler')}${'happy'.padStart(8)}${'eventful'.padStart(10)}`];
+  for (const [title, a, b] of [
+    ['API', happy.api, eventful.api],
+    ['task handlers', happy.tasks, eventful.tasks],
+  ] as const) {
+    const keys = [...new Set([...a.keys(), ...b.keys()])];
+    for (const key of keys) {
+      lines.push(
+        `${pad(`  ${title === 'API' ? '' : '(task) '}${key}`)}${String(a.get(key)?.count ?? 0).padStart(8)}${String(b.get(key)?.count ?? 0).padStart(10)}`,
+      );
+    }
+    const total = (m: Map<string, Timing>) => sum(m).count;
+    lines.push(`${pad(`    ${title}, all`)}${String(total(a)).padStart(8)}${String(total(b)).padStart(10)}`);
+  }
+  return lines;
+}
+
 const usd = (value: number): string => `$${value.toFixed(6)}`;
 const pad = (label: string, width = 60): string => label.padEnd(width, ' ');
 
@@ -247,7 +336,9 @@ async function main(): Promise<void> {
       clock,
     });
     const ctx = system.ctx;
-    let meter = new Meter();
+    // the meters of the project running: the task handlers and the engine count into it
+    const happyMeter = new Meter();
+    let meter = happyMeter;
     // Each task handler call is one Lambda invocation on AWS; each state entered is one state transition.
     system.engine.bindHandlers({
       callbackTask: (input) => meter.time(meter.tasks, 'callbackTask', () => handleCallbackTask(ctx, input)),
@@ -261,19 +352,19 @@ async function main(): Promise<void> {
     console.log(
       `Running one project through ${referenceChain.id}@${referenceChain.version} on the local engine…`,
     );
-    const view = await runReferenceProject(system, meter);
+    const view = await runReferenceProject(system, happyMeter);
     await system.engine.settled();
     const usage = dynamoMeter.usage();
 
     const steps = view.stages.flatMap((stage) => stage.steps);
     const { transitions, api, tasks, invocations, avgMs, billedMs, gbSeconds, cost, total } = priced(
-      meter,
+      happyMeter,
       usage,
     );
     const stageIds = new Set(referenceChain.stages.map((stage) => stage.id));
     const kinds = { parallel: 0, choice: 0, gate: 0, step: 0, part: 0, finish: 0, other: 0 };
     const joint = new Set(steps.filter((s) => s.kind === 'joint').map((s) => s.stepId));
-    for (const [state, count] of meter.transitions) {
+    for (const [state, count] of happyMeter.transitions) {
       if (stageIds.has(state) || joint.has(state)) kinds.parallel += count;
       else if (state.endsWith('-check') || state === ROUTE_STATE) kinds.choice += count;
       else if (state.endsWith('-gate')) kinds.gate += count;
@@ -283,13 +374,17 @@ async function main(): Promise<void> {
       else kinds.other += count;
     }
 
-    // Beside it, a project with a complaint and a supplement (fresh meters: only that project's requests count)
-    meter = new Meter();
+    // Beside it, a project with a complaint, a deemed approval, a supplement and a meeting (a meter of its own:
+    // only that project's requests count; the happy path's stays as it was, to be printed beside it)
+    const eventfulMeter = new Meter();
+    meter = eventfulMeter;
     dynamoMeter.reset();
-    console.log('Running a second project with an efficiency complaint and a supplement request…');
-    const eventfulView = await runEventfulProject(system, meter, clock);
+    console.log(
+      'Running a second project with an efficiency complaint, a deemed approval, a supplement request and a joint review meeting…',
+    );
+    const eventfulView = await runEventfulProject(system, eventfulMeter, clock);
     await system.engine.settled();
-    const eventful = costOf(meter, dynamoMeter.usage());
+    const eventful = costOf(eventfulMeter, dynamoMeter.usage());
     eventful.status = eventfulView.project.status;
 
     const lines = [
@@ -302,8 +397,8 @@ async function main(): Promise<void> {
       `${pad('    Parallel (stages, joint reviews) / Choice (route, checks)')}${kinds.parallel} / ${kinds.choice}`,
       `${pad('    step tasks / parts / gates / finish')}${kinds.step} / ${kinds.part} / ${kinds.gate} / ${kinds.finish}${kinds.other ? ` (+${kinds.other} other)` : ''}`,
       `${pad('  Lambda invocations')}${invocations}`,
-      `${pad('    API requests (Lambda + HTTP API)')}${api.count}  (${[...meter.api].map(([route, t]) => `${route} ${t.count}`).join(', ')})`,
-      `${pad('    task handlers')}${tasks.count}  (${[...meter.tasks].map(([name, t]) => `${name} ${t.count}`).join(', ')})`,
+      `${pad('    API requests (Lambda + HTTP API)')}${api.count}`,
+      `${pad('    task handlers')}${tasks.count}`,
       `${pad('    average duration, measured locally')}${avgMs.toFixed(1)} ms (billed as ${billedMs} ms at ${DAIBAN_FUNCTION_MEMORY_MB} MB)`,
       `${pad('  DynamoDB write request units')}${usage.writeUnits}  (of which GSI upkeep ${usage.indexWriteUnits})`,
       `${pad('  DynamoDB read request units')}${usage.readUnits}`,
@@ -321,14 +416,40 @@ async function main(): Promise<void> {
       `${pad('  Total')}${usd(total)}  (≈ $${(total * 1000).toFixed(2)} per 1,000 projects)`,
       '',
       `Beside it, a project with an efficiency complaint (filed, acknowledged, investigated, closed), its filing deemed`,
-      `approved by the SLA sweep a week on (超时默认, the sweep's own run counted in DynamoDB only), and a supplement`,
-      `request (补正) answered (status at the end: ${eventful.status})`,
-      `${pad('  Step Functions state transitions')}${eventful.transitions}`,
-      `${pad('  Lambda invocations (API + task handlers)')}${eventful.invocations.api} + ${eventful.invocations.tasks}`,
-      `${pad('  DynamoDB write / read request units')}${eventful.dynamoDb.writeUnits} / ${eventful.dynamoDb.readUnits}`,
-      `${pad('  Total')}${usd(eventful.usd.total)}  (happy path ${usd(total)}: ${(eventful.usd.total / total).toFixed(2)}×)`,
+      `approved by the SLA sweep a week on (超时默认, the sweep's own run counted in DynamoDB only), a supplement`,
+      `request (补正) answered, and a joint review meeting (联合审查会: convened, answered, attendance, minutes binding`,
+      `a step) (status at the end: ${eventful.status})`,
+      `${pad('  per project')}${'happy'.padStart(12)}${'eventful'.padStart(12)}`,
+      ...[
+        ['  Step Functions state transitions', transitions, eventful.transitions],
+        ['  Lambda invocations: API requests', api.count, eventful.invocations.api],
+        ['  Lambda invocations: task handlers', tasks.count, eventful.invocations.tasks],
+        ['  DynamoDB write request units', usage.writeUnits, eventful.dynamoDb.writeUnits],
+        ['  DynamoDB read request units', usage.readUnits, eventful.dynamoDb.readUnits],
+      ].map(([label, a, b]) => `${pad(String(label))}${String(a).padStart(12)}${String(b).padStart(12)}`),
+      ...(
+        [
+          ['  Step Functions', cost.stepFunctions, eventful.usd.stepFunctions],
+          [
+            '  Lambda requests + compute',
+            cost.lambdaRequests + cost.lambdaCompute,
+            eventful.usd.lambdaRequests + eventful.usd.lambdaCompute,
+          ],
+          [
+            '  DynamoDB writes + reads',
+            cost.dynamoWrites + cost.dynamoReads,
+            eventful.usd.dynamoWrites + eventful.usd.dynamoReads,
+          ],
+          ['  API Gateway', cost.httpApi, eventful.usd.httpApi],
+          ['  Total', total, eventful.usd.total],
+        ] as const
+      ).map(([label, a, b]) => `${pad(label)}${usd(a).padStart(12)}${usd(b).padStart(12)}`),
+      `${pad('  eventful / happy, total')}${(eventful.usd.total / total).toFixed(2)}×`,
       '(Lambda compute is billed from the average duration measured here, which a loaded machine moves more than a',
-      'few extra requests do: compare the counts.) Not yet modelled: a meeting (联合审查会).',
+      'few extra requests do: compare the counts.)',
+      '',
+      'Per route and task handler, happy path beside the eventful project (requests; each a Lambda invocation)',
+      ...perRoute(happyMeter, eventfulMeter),
       '',
       'Assumptions: us-east-1 list prices (2024), no free tiers; capacity units as DynamoDB Local reports them',
       '(on-demand bills the same units); Lambda duration as measured here against DynamoDB Local, cold starts',
@@ -352,7 +473,16 @@ async function main(): Promise<void> {
           lambdaInvocations: { api: api.count, tasks: tasks.count, averageMs: avgMs },
           dynamoDb: usage,
           usdPerProject: { ...cost, total },
-          eventful: { with: ['complaint', 'deemed approval', 'supplement'], ...eventful },
+          eventful: {
+            with: ['complaint', 'deemed approval', 'supplement', 'meeting'],
+            ...eventful,
+            perRoute: Object.fromEntries(
+              [...eventfulMeter.api, ...eventfulMeter.tasks].map(([k, t]) => [k, t.count]),
+            ),
+          },
+          perRoute: Object.fromEntries(
+            [...happyMeter.api, ...happyMeter.tasks].map(([k, t]) => [k, t.count]),
+          ),
         },
         null,
         2,

@@ -11,6 +11,7 @@ import {
 } from './figures/progress-read.js';
 import { measureRegistration, type RegistrationFigure } from './figures/registration.js';
 import { measureScale, type ScaleFigure } from './figures/scale.js';
+import { listRows } from './figures/scale-rows.js';
 import { measureWorkbench, WORKBENCH_CALLS_GOAL, type WorkbenchFigure } from './figures/workbench.js';
 import { type BenchSystem, startBenchSystem } from './lib/bench-system.js';
 import { describeCalls } from './lib/dynamo-calls.js';
@@ -47,7 +48,7 @@ const SIZES = quick
       registration: { slices: 2, perSlice: 8, concurrency: 4 },
       read: { rounds: 20, concurrency: 4, sliceMs: 200, slices: 2 },
       decisions: 4,
-      scale: { small: 20, large: 200, listRounds: 3, due: 5, sweepRounds: 2 },
+      scale: { small: 20, medium: 60, large: 200, listRounds: 3, due: 5, sweepRounds: 2 },
       restartProjects: 10,
       workbench: { projects: 100, rounds: 20 },
     }
@@ -55,7 +56,7 @@ const SIZES = quick
       registration: { slices: 10, perSlice: 30, concurrency: 8 },
       read: { rounds: 300, concurrency: 8, sliceMs: 1500, slices: 6 },
       decisions: 100,
-      scale: { small: 100, large: 10_000, listRounds: 40, due: 50, sweepRounds: 5 },
+      scale: { small: 100, medium: 1_000, large: 10_000, listRounds: 40, due: 50, sweepRounds: 5 },
       // the issue's 10,000 in flight: seeded in about 2 minutes on a 2-core machine (one project registered, then
       // cloned), so the whole run stays well inside its ten minutes; `--restart-projects` takes another number
       restartProjects: 10_000,
@@ -84,7 +85,7 @@ type Cost = {
   transitions: number;
   transitionTarget: number;
   usdPerProject: { total: number };
-  /** a project with an efficiency complaint, a deemed approval and a supplement request, beside the happy path */
+  /** a project with an efficiency complaint, a deemed approval, a supplement request and a meeting, beside the happy path */
   eventful?: { status: string; transitions: number; usd: { total: number } };
 };
 
@@ -125,6 +126,8 @@ async function main(): Promise<void> {
   let decision: DecisionFigure;
   let scale: ScaleFigure;
   let workbench: WorkbenchFigure;
+  /** the load average (1 min) as each part ended: printed beside its figures */
+  const loads: Partial<Record<Part, number>> = {};
   try {
     dynamo = await startDynamoDbLocal();
     bench = await startBenchSystem({ endpoint: dynamo.endpoint, tableName: `bench-${Date.now()}` });
@@ -132,6 +135,7 @@ async function main(): Promise<void> {
     section('Registration: POST /projects with its first stage handled, against a bare TransactWriteItems');
     const registered = await measureRegistration(bench, { ...SIZES.registration, dynamoDbPid: dynamo.pid });
     registration = registered.figure;
+    loads.registration = currentLoad();
     if (onlyRegistration) {
       machine.loadAverage.end = currentLoad();
       const result = {
@@ -158,20 +162,26 @@ async function main(): Promise<void> {
       ...SIZES.read,
       dynamoDbPid: dynamo.pid,
     });
+    loads.read = currentLoad();
 
     section('Decision: POST …/decision against a bare TransactWriteItems of the same items');
     decision = await measureDecision(bench, {
       projectIds: registered.projectIds,
       decisions: SIZES.decisions,
     });
+    loads.decision = currentLoad();
     await bench.stop();
     bench = undefined;
 
-    section(`Lists and the SLA sweep at ${SIZES.scale.small} and ${SIZES.scale.large} active projects`);
+    section(
+      `Lists at ${SIZES.scale.small}, ${SIZES.scale.medium} and ${SIZES.scale.large} active projects with their events, notifications, meetings and counters; the SLA sweep at ${SIZES.scale.small} and ${SIZES.scale.large}`,
+    );
     scale = await measureScale({ endpoint: dynamo.endpoint, ...SIZES.scale });
+    loads.scale = currentLoad();
 
     section(`Workbench: GET /me/work, one page, at ${SIZES.workbench.projects} projects of one agent`);
     workbench = await measureWorkbench({ endpoint: dynamo.endpoint, ...SIZES.workbench });
+    loads.workbench = currentLoad();
   } finally {
     await bench?.stop();
     await dynamo?.stop();
@@ -181,10 +191,12 @@ async function main(): Promise<void> {
   section(`Restart: the embedded runtime started again with ${restartProjects} projects in flight`);
   await runScript('restart.ts', ['--projects', String(restartProjects), '--cloned']);
   const restart = readJson<Restart>('restart.json');
+  loads.restart = currentLoad();
 
   section('Cost: one project through the reference chain (npm run cost)');
   await runScript('cost.ts', []);
   const cost = readJson<Cost>('cost.json');
+  loads.cost = currentLoad();
 
   const stormItems = String(values['storm-items'] ?? 10_000);
   section(
@@ -192,11 +204,15 @@ async function main(): Promise<void> {
   );
   await runScript('storm.ts', quick ? ['--quick'] : ['--items', stormItems]);
   const { storm, backlog } = readJson<Storm>('storm.json');
+  loads.storm = currentLoad();
 
-  const rows = [
-    ...tableRows({ registration, read, decision, scale, workbench, restart, cost }),
-    ...stormRows(storm, backlog),
-  ];
+  const rows = withLoads(
+    [
+      ...tableRows({ registration, read, decision, scale, workbench, restart, cost }),
+      ...stormRows(storm, backlog),
+    ],
+    loads,
+  );
   const table = renderTable(rows);
   const minutes = (Date.now() - started) / 60_000;
   machine.loadAverage.end = currentLoad();
@@ -207,6 +223,7 @@ async function main(): Promise<void> {
     machine,
     sizes: SIZES,
     figures: { registration, read, decision, scale, workbench, restart, cost, storm, backlog },
+    loads,
     table,
   };
   const file = join(RESULTS_DIR, `bench-${result.measuredAt.replace(/[:.]/g, '-')}.json`);
@@ -226,7 +243,33 @@ type Row = {
   ratio: string;
   goal: string;
   met: boolean | null;
+  /** the load average (1 min) when it was measured */
+  load?: number;
 };
+
+/** The parts of the run, each measured at its own time (and load). */
+type Part = 'registration' | 'read' | 'decision' | 'scale' | 'workbench' | 'restart' | 'cost' | 'storm';
+
+/** Which part measured a row, by how its figure is named (a row that says its own load keeps it). */
+const PART_OF: ReadonlyArray<[RegExp, Part]> = [
+  [/^Restart/, 'restart'],
+  [/^Storm|^Backlog/, 'storm'],
+  [/registration/i, 'registration'],
+  [/progress read|^HTTP and the Query|^CPU per operation/i, 'read'],
+  [/decision/i, 'decision'],
+  [/^workbench|workbench page/i, 'workbench'],
+  [/^SLA sweep|^GET |^What the lists read|^Weekly report/, 'scale'],
+  [/^State transitions/, 'cost'],
+];
+
+function withLoads(rows: Row[], loads: Partial<Record<Part, number>>): Row[] {
+  return rows.map((row) => {
+    if (row.load !== undefined) return row;
+    const part = PART_OF.find(([pattern]) => pattern.test(row.figure))?.[1];
+    const load = part ? loads[part] : undefined;
+    return load === undefined ? row : { ...row, load };
+  });
+}
 
 /** CPU per operation: all of it, then Node's and DynamoDB Local's shares. */
 const cpuText = (cpu: CpuPerOperation): string =>
@@ -318,16 +361,7 @@ function tableRows(f: {
       met: null,
     },
   ];
-  for (const list of scale.lists) {
-    rows.push({
-      figure: `${list.name}, first page p50`,
-      measured: `${ms(list.large.p50)} at ${scale.largeProjects} (${list.large.calls} calls)`,
-      baseline: `${ms(list.small.p50)} at ${scale.smallProjects} (${list.small.calls} calls)`,
-      ratio: `${list.p50Ratio}×`,
-      goal: `≤ ${scale.goal}×`,
-      met: list.met,
-    });
-  }
+  rows.push(...listRows(scale));
   rows.push(
     {
       figure: `Workbench GET /me/work page of ${work.pageSize} at ${work.projects} projects of one agent, p50 / p99`,
@@ -385,11 +419,9 @@ function tableRows(f: {
       figure: 'State transitions and cost per project',
       measured: `${cost.transitions}; $${cost.usdPerProject.total.toFixed(4)}`,
       baseline: cost.eventful
-        ? `with a complaint, a deemed approval and a supplement: ${cost.eventful.transitions}; $${cost.eventful.usd.total.toFixed(4)}`
+        ? `with a complaint, a deemed approval, a supplement and a meeting: ${cost.eventful.transitions}; $${cost.eventful.usd.total.toFixed(4)}`
         : '',
-      ratio: cost.eventful
-        ? `${ratio(cost.eventful.usd.total, cost.usdPerProject.total)}× (a meeting not modelled)`
-        : '',
+      ratio: cost.eventful ? `${ratio(cost.eventful.usd.total, cost.usdPerProject.total)}×` : '',
       goal: `≤ ${cost.transitionTarget}`,
       met:
         cost.transitions <= cost.transitionTarget &&
@@ -443,10 +475,11 @@ const withoutTotal = ({ total: _total, ...counts }: Record<string, number>) => c
 /** A Markdown table (the README quotes it as it is). */
 function renderTable(rows: Row[]): string {
   const lines = [
-    '| Figure | Measured | Baseline (same run) | Ratio | Goal | |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| Figure | Measured | Baseline (same run) | Ratio | Goal | | Load |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
-      (r) => `| ${r.figure} | ${r.measured} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${yes(r.met)} |`,
+      (r) =>
+        `| ${r.figure} | ${r.measured} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${yes(r.met)} | ${r.load ?? ''} |`,
     ),
   ];
   return lines.join('\n');
