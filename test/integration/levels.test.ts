@@ -3,12 +3,10 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { RecordedMetrics } from '../../shared/app/metrics.js';
+import { beijing } from '../support/beijing-time.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf, TEST_DOCUMENT } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
-
-/** Beijing time: `2026-11-30 09:00` → the instant. */
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 
 /**
  * 上下协同: a large project's EIA (step 7) sits with the city's 生态环境局 (ENV_CITY). The agent carries the originals

@@ -3,6 +3,8 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { RecordedMetrics } from '../../shared/app/metrics.js';
+import { beijing } from '../support/beijing-time.js';
+import { registerProject, startOnClock } from '../support/clocked-system.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
@@ -20,9 +22,6 @@ type Step = {
   dueFlagged?: boolean;
   clock?: { light: string | null };
 };
-
-/** Beijing time: `2026-11-26 12:00` → the instant. */
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 
 describe('a department that misses its promised limit (超时默认)', () => {
   // Thursday 26 November 2026, 09:00 in Beijing
@@ -249,8 +248,7 @@ describe('the working-day calendar as data', () => {
   let system: LocalSystem;
   let api: ApiClient;
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
+    ({ system, api } = await startOnClock(clock));
   });
   afterAll(async () => {
     await system.stop();
@@ -315,8 +313,7 @@ describe('declared clock pauses', () => {
   let system: LocalSystem;
   let api: ApiClient;
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
+    ({ system, api } = await startOnClock(clock));
   });
   afterAll(async () => {
     await system.stop();
@@ -397,8 +394,7 @@ describe('projected completion and the critical path', () => {
 
   it('projects when a new project completes if every department keeps its promise', async () => {
     // Act
-    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
+    const projectId = await registerProject({ system, api });
     const view = await viewProject(api, projectId);
     const projection = (
       view.project as unknown as {
