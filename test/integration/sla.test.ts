@@ -4,8 +4,8 @@ import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { RecordedMetrics } from '../../shared/app/metrics.js';
 import { beijing } from '../support/beijing-time.js';
-import { registerProject, startOnClock } from '../support/clocked-system.js';
-import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
+import { registerAndSubmitEia, registerProject, startOnClock } from '../support/clocked-system.js';
+import { allEvents, allSteps, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
@@ -256,15 +256,7 @@ describe('the working-day calendar as data', () => {
 
   it('flags a due date in a year without a schedule, and computes it again once an admin adds that year', async () => {
     // Prepare: filing on 21 December; the EIA (15 working days) then reaches into 2027
-    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await driveProject(system, api, projectId, {
-      stop: (view) => allSteps(view).some((s) => s.stepId === '7' && s.status === 'ready'),
-    });
-    const submitted = await api.post(
-      `/projects/${projectId}/steps/7/submission`,
-      'agent-wang',
-      submissionOf('7'),
-    );
+    const { projectId, submitted } = await registerAndSubmitEia({ system, api });
     const inbox = await api.get('/departments/ENV/inbox', 'officer-env');
 
     // Act: the admin adds the 2027 schedule: New Year's Day, and a Spring Festival week with two make-up Saturdays
@@ -321,15 +313,7 @@ describe('declared clock pauses', () => {
 
   it('moves the due date by exactly the working days an expert review took', async () => {
     // Prepare: the EIA (15 working days) accepted Monday 2 November: due Monday 23 November
-    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await driveProject(system, api, projectId, {
-      stop: (view) => allSteps(view).some((s) => s.stepId === '7' && s.status === 'ready'),
-    });
-    const submitted = await api.post(
-      `/projects/${projectId}/steps/7/submission`,
-      'agent-wang',
-      submissionOf('7'),
-    );
+    const { projectId, submitted } = await registerAndSubmitEia({ system, api });
     const base = `/projects/${projectId}/steps/7/clock-pauses`;
 
     // Act: expert review declared on Tuesday 3 November, ended on Tuesday 10 November (5 working days)
