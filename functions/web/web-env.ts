@@ -144,6 +144,42 @@ export async function act(
   return c.redirect(done.to, 303);
 }
 
+/** What a form's action works with: the request, the caller (in one of the page's roles), the form sent, `t`. */
+export type FormMove<P extends string = string> = {
+  c: Context<WebEnv, P>;
+  principal: Principal;
+  form: Form;
+  t: PageContext['t'];
+};
+
+/**
+ * A page's form action at `path`, for `roles` only: reads the form and runs `work` through `act` (its message on
+ * the page it names, after a 303), or shows `again` (the form's page) with the refusal's message and status.
+ */
+export function formAction<P extends string>(
+  app: WebApp,
+  path: P,
+  roles: Role[],
+  work: (move: FormMove<P>) => Promise<{ message: string; to: string }>,
+  again: (
+    c: Context<WebEnv, P>,
+    form: Form,
+    error: string,
+    status: RefusalStatus,
+  ) => Promise<Response> | Response,
+): void {
+  app.post(path, async (c) => {
+    const principal = requireRole(c, roles);
+    const form = await formOf(c);
+    const { t } = c.get('page');
+    return act(
+      c,
+      () => work({ c, principal, form, t }),
+      async (error, status) => again(c, form, error, status),
+    );
+  });
+}
+
 /** Lines of a textarea, trimmed, empty ones dropped. */
 export const linesOf = (text: string): string[] =>
   text

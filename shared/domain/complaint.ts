@@ -201,31 +201,32 @@ function moveOn(
   };
 }
 
-/** 受理: the efficiency office takes the complaint on. */
-export function acknowledgeComplaint(
-  complaint: Complaint,
-  by: Principal,
-  now: Date,
-  note?: string,
-): Complaint {
-  return {
-    ...moveOn(complaint, 'filed', 'acknowledged', by, now, note, 'acknowledged'),
-    acknowledgedAt: now.toISOString(),
-  };
+/**
+ * A move of the complaint that only records when it happened: from one status to the next, the moment kept in
+ * `stamp` (and in the record, with the note).
+ */
+function stampedMove(
+  from: ComplaintStatus,
+  to: ComplaintStatus,
+  what: string,
+  stamp: 'acknowledgedAt' | 'investigationStartedAt',
+) {
+  return (complaint: Complaint, by: Principal, now: Date, note?: string): Complaint => ({
+    ...moveOn(complaint, from, to, by, now, note, what),
+    [stamp]: now.toISOString(),
+  });
 }
 
+/** 受理: the efficiency office takes the complaint on. */
+export const acknowledgeComplaint = stampedMove('filed', 'acknowledged', 'acknowledged', 'acknowledgedAt');
+
 /** 调查核实: the efficiency office looks into it (asks the department, reads the step's record). */
-export function investigateComplaint(
-  complaint: Complaint,
-  by: Principal,
-  now: Date,
-  note?: string,
-): Complaint {
-  return {
-    ...moveOn(complaint, 'acknowledged', 'investigating', by, now, note, 'investigated'),
-    investigationStartedAt: now.toISOString(),
-  };
-}
+export const investigateComplaint = stampedMove(
+  'acknowledged',
+  'investigating',
+  'investigated',
+  'investigationStartedAt',
+);
 
 /** 办结: a finding and the action taken; on time when closed on or before its due date. */
 export function closeComplaint(

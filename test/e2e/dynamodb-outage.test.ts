@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.js';
 import { readRecord } from '../../infra/local/dynamodb-record.js';
 import {
@@ -13,7 +13,8 @@ import {
   sleep,
   Users,
 } from '../support/fault-users.js';
-import { type RuntimeProcess, startRuntime } from '../support/runtime-process.js';
+import { clearedAfterAll } from '../support/runtime-leftovers.js';
+import { startRuntime } from '../support/runtime-process.js';
 
 /**
  * Issue 18, part 5, "nothing stays stuck": DynamoDB Local dies under a burst of decisions and stays away for a
@@ -21,26 +22,7 @@ import { type RuntimeProcess, startRuntime } from '../support/runtime-process.js
  * left active with nothing open and nothing waiting). Its own file, so that it runs beside the other fault tests.
  */
 describe('the runtime through a DynamoDB Local outage', () => {
-  const dataDirs: string[] = [];
-  const runtimes: RuntimeProcess[] = [];
-  afterAll(async () => {
-    for (const runtime of runtimes) {
-      runtime.child.kill('SIGINT');
-      await Promise.race([runtime.exited, sleep(10_000)]);
-      runtime.child.kill('SIGKILL');
-    }
-    for (const dir of dataDirs) {
-      const record = readRecord(dir);
-      if (record) {
-        try {
-          process.kill(record.pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  const { dataDirs, runtimes } = clearedAfterAll();
 
   it('moves every project on after DynamoDB Local dies under a burst of decisions, the runtime restarting it by itself', {
     timeout: 480_000,

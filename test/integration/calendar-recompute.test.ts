@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
-import { silentLogger } from '../../shared/app/logger.js';
+import { beijing } from '../support/beijing-time.js';
+import { registerProject, startOnClock, startWithFiledProject } from '../support/clocked-system.js';
 import { allEvents, allSteps, viewProject } from '../support/drive.js';
-import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
-
-/** Beijing time: `2026-11-26 12:00` → the instant. */
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
+import { submissionOf } from '../support/fixtures.js';
+import type { ApiClient } from '../support/local-system.js';
 
 type Event = {
   type: string;
@@ -33,10 +31,8 @@ describe('a local closure moves the dates already derived, and corrects a notice
   const step1 = async () => allSteps(await viewProject(api, projectId)).find((s) => s.stepId === '1') as any;
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
+    ({ system, api } = await startOnClock(clock));
+    projectId = await registerProject({ system, api });
     // Filing (step 1, 发改局, promised 1 / legal 3 working days, deemed approval allowed) accepted on Monday
     const submitted = await api.post(
       `/projects/${projectId}/steps/1/submission`,
@@ -147,10 +143,8 @@ describe('a deadline counted through a year without a schedule (never act on a g
     );
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
+    ({ system, api } = await startOnClock(clock));
+    projectId = await registerProject({ system, api });
   });
   afterAll(async () => {
     await system.stop();
@@ -234,13 +228,7 @@ describe('a 容缺 supply deadline counted through a year without a schedule', (
       .enterprises as any[];
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
-    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
-    await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
-    await system.engine.settled();
+    ({ system, api, projectId } = await startWithFiledProject(clock));
   });
   afterAll(async () => {
     await system.stop();
@@ -302,8 +290,7 @@ describe('an efficiency complaint due in a year without a schedule', () => {
   let api: ApiClient;
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
+    ({ system, api } = await startOnClock(clock));
   });
   afterAll(async () => {
     await system.stop();
@@ -311,8 +298,7 @@ describe('an efficiency complaint due in a year without a schedule', () => {
 
   it('marks its due date a guess, holds it there and tells the admins once to add 2027', async () => {
     // Prepare
-    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
+    const projectId = await registerProject({ system, api });
     await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
 
     // Act: two complaints on the guess

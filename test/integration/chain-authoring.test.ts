@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../infra/local/installation.js';
 import type { Chain } from '../../shared/domain/chain.js';
 import { projectRegistration } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
+import { pageSession } from '../support/page-session.js';
 
 const ORIGIN = 'http://localhost';
 const AUTHOR = '/app/admin/chains/author';
@@ -37,18 +37,7 @@ function tableForm(
 describe('chain authoring', () => {
   const t = useTestSystem();
 
-  async function signIn(userId: string): Promise<string> {
-    const res = await t.system.app.request('/sign-in', {
-      method: 'POST',
-      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ userId, password: DEMO_PASSWORD, next: '' }).toString(),
-    });
-    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  }
-  const page = async (path: string, cookie: string) => {
-    const res = await t.system.app.request(path, { headers: { cookie } });
-    return { status: res.status, text: await res.text() };
-  };
+  const { signIn, page } = pageSession(t);
   const post = async (path: string, cookie: string, body: URLSearchParams | FormData, origin = ORIGIN) => {
     const res = await t.system.app.request(path, { method: 'POST', headers: { cookie, origin }, body });
     // the flash message rides a cookie to the next page

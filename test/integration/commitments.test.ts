@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
-import { silentLogger } from '../../shared/app/logger.js';
+import { beijing } from '../support/beijing-time.js';
+import { startWithFiledProject } from '../support/clocked-system.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
-import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
-
-/** Beijing time: `2026-11-26 12:00` → the instant. */
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
+import { APPROVAL, submissionOf } from '../support/fixtures.js';
+import type { ApiClient } from '../support/local-system.js';
 
 const COMMITMENT = { signatory: '张明（法定代表人）', signedOn: '2026-11-25' };
 /** The soil and water conservation plan (step 8, 水利局) with the commitment instead of the review opinion. */
@@ -25,13 +23,7 @@ describe('approval on commitment (告知承诺制)', () => {
   const step8 = async () => allSteps(await viewProject(api, projectId)).find((s) => s.stepId === '8') as any;
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
-    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
-    await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
-    await system.engine.settled();
+    ({ system, api, projectId } = await startWithFiledProject(clock));
   });
   afterAll(async () => {
     await system.stop();
@@ -204,13 +196,7 @@ describe('a revoked approval behind the project (告知承诺核查不符 once t
   const view = async (): Promise<any> => viewProject(api, projectId);
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
-    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
-    await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
-    await system.engine.settled();
+    ({ system, api, projectId } = await startWithFiledProject(clock));
     await api.post(`/projects/${projectId}/steps/8/submission`, 'agent-wang', onCommitment());
     await api.post(`/projects/${projectId}/steps/8/decision`, 'officer-wat', APPROVAL);
     // every other step of stage 1 approved: the project moves on to stage 2

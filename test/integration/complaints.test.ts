@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
-import { silentLogger } from '../../shared/app/logger.js';
-import { projectRegistration } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
-
-/** Beijing time: `2026-11-26 12:00` → the instant. */
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
+import { beijing } from '../support/beijing-time.js';
+import { registerProject, startOnClock } from '../support/clocked-system.js';
+import type { ApiClient } from '../support/local-system.js';
 
 const PERIOD = '?from=2026-11&to=2026-12';
 
@@ -30,10 +27,8 @@ describe('efficiency complaints (行政效能投诉)', () => {
   };
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
+    ({ system, api } = await startOnClock(clock));
+    projectId = await registerProject({ system, api });
   });
   afterAll(async () => {
     await system.stop();

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
-import { silentLogger } from '../../shared/app/logger.js';
+import { beijing } from '../support/beijing-time.js';
+import { startWithFiledProject } from '../support/clocked-system.js';
 import { allSteps, viewProject } from '../support/drive.js';
-import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
-
-/** Beijing time: `2026-11-26 12:00` → the instant. */
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
+import { APPROVAL, submissionOf } from '../support/fixtures.js';
+import type { ApiClient } from '../support/local-system.js';
 
 /** A submission of a reference-chain step without the materials named. */
 const submissionWithout = (stepId: string, ...left: string[]) => ({
@@ -24,13 +22,7 @@ describe('acceptance with a minor material missing (容缺受理)', () => {
     allSteps(await viewProject(api, projectId)).find((s) => s.stepId === stepId) as any;
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
-    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
-    await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
-    await system.engine.settled();
+    ({ system, api, projectId } = await startWithFiledProject(clock));
   });
   afterAll(async () => {
     await system.stop();

@@ -3,12 +3,10 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { RecordedMetrics } from '../../shared/app/metrics.js';
+import { beijing } from '../support/beijing-time.js';
 import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf, TEST_DOCUMENT } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
-
-/** Beijing time: `2026-11-30 09:00` → the instant. */
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 
 /**
  * 上下协同: a large project's EIA (step 7) sits with the city's 生态环境局 (ENV_CITY). The agent carries the originals
@@ -155,6 +153,20 @@ describe('what a batch refuses (all or nothing)', () => {
     return res.body.projectId as string;
   };
 
+  /** Two report-book EIAs (step 7) of agent Wang's, assembled into one batch for the city's 生态环境局. */
+  const twoEiasBatched = async () => {
+    const first = await ready7('agent-wang', { eiaReportBook: true });
+    const second = await ready7('agent-wang', { eiaReportBook: true });
+    const batch = await api.post('/batches', 'agent-wang', {
+      departmentId: 'ENV_CITY',
+      items: [
+        { projectId: first, stepId: '7' },
+        { projectId: second, stepId: '7' },
+      ],
+    });
+    return { first, second, batchId: batch.body.batch.batchId as string };
+  };
+
   beforeAll(async () => {
     system = await startTestSystem({ log: silentLogger });
     api = new ApiClient(system);
@@ -197,16 +209,7 @@ describe('what a batch refuses (all or nothing)', () => {
 
   it('carries nothing when one step is no longer ready, and names it', async () => {
     // Prepare: two steps assembled; then the agent submits one of them on its own
-    const first = await ready7('agent-wang', { eiaReportBook: true });
-    const second = await ready7('agent-wang', { eiaReportBook: true });
-    const batch = await api.post('/batches', 'agent-wang', {
-      departmentId: 'ENV_CITY',
-      items: [
-        { projectId: first, stepId: '7' },
-        { projectId: second, stepId: '7' },
-      ],
-    });
-    const batchId = batch.body.batch.batchId;
+    const { first, second, batchId } = await twoEiasBatched();
     await api.post(`/projects/${second}/steps/7/submission`, 'agent-wang', submissionOf('7'));
 
     // Act
@@ -284,16 +287,7 @@ describe('what a batch refuses (all or nothing)', () => {
 
   it('drops an item its department decided directly meanwhile, records the drop, and collects the rest', async () => {
     // Prepare: two EIAs carried up together; the city decides the first directly (its own window)
-    const first = await ready7('agent-wang', { eiaReportBook: true });
-    const second = await ready7('agent-wang', { eiaReportBook: true });
-    const batch = await api.post('/batches', 'agent-wang', {
-      departmentId: 'ENV_CITY',
-      items: [
-        { projectId: first, stepId: '7' },
-        { projectId: second, stepId: '7' },
-      ],
-    });
-    const batchId = batch.body.batch.batchId;
+    const { first, second, batchId } = await twoEiasBatched();
     await api.post(`/batches/${batchId}/carried`, 'agent-wang', {});
     const direct = await api.post(`/projects/${first}/steps/7/decision`, 'officer-env_city', APPROVAL);
 
@@ -313,16 +307,7 @@ describe('what a batch refuses (all or nothing)', () => {
 
   it('refuses a step already in an open batch, and lets the agent edit or cancel a batch before it is carried', async () => {
     // Prepare
-    const first = await ready7('agent-wang', { eiaReportBook: true });
-    const second = await ready7('agent-wang', { eiaReportBook: true });
-    const batch = await api.post('/batches', 'agent-wang', {
-      departmentId: 'ENV_CITY',
-      items: [
-        { projectId: first, stepId: '7' },
-        { projectId: second, stepId: '7' },
-      ],
-    });
-    const batchId = batch.body.batch.batchId;
+    const { first, second, batchId } = await twoEiasBatched();
 
     // Act
     const again = await api.post('/batches', 'agent-wang', {

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
+import { beijing } from '../support/beijing-time.js';
+import { registerProject } from '../support/clocked-system.js';
+import { submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
-
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 
 /** A group robot (WeCom / DingTalk shape) that refuses its first `failFirst` messages. */
 async function robot(failFirst: number) {
@@ -53,8 +53,7 @@ describe('notification channels', () => {
 
   it("posts to the department's robot, tries again when it fails without holding up the sweep, and puts every event on the bus", async () => {
     // Prepare: filing submitted Thursday, due Friday
-    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
+    const projectId = await registerProject({ system, api });
     await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
 
     // Act: the yellow light on Thursday (the robot refuses it), then the job a little later

@@ -3,7 +3,9 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { RecordedMetrics } from '../../shared/app/metrics.js';
-import { allEvents, allSteps, driveProject, viewProject } from '../support/drive.js';
+import { beijing } from '../support/beijing-time.js';
+import { registerAndSubmitEia, registerProject, startOnClock } from '../support/clocked-system.js';
+import { allEvents, allSteps, viewProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 
@@ -20,9 +22,6 @@ type Step = {
   dueFlagged?: boolean;
   clock?: { light: string | null };
 };
-
-/** Beijing time: `2026-11-26 12:00` → the instant. */
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 
 describe('a department that misses its promised limit (超时默认)', () => {
   // Thursday 26 November 2026, 09:00 in Beijing
@@ -249,8 +248,7 @@ describe('the working-day calendar as data', () => {
   let system: LocalSystem;
   let api: ApiClient;
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
+    ({ system, api } = await startOnClock(clock));
   });
   afterAll(async () => {
     await system.stop();
@@ -258,15 +256,7 @@ describe('the working-day calendar as data', () => {
 
   it('flags a due date in a year without a schedule, and computes it again once an admin adds that year', async () => {
     // Prepare: filing on 21 December; the EIA (15 working days) then reaches into 2027
-    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await driveProject(system, api, projectId, {
-      stop: (view) => allSteps(view).some((s) => s.stepId === '7' && s.status === 'ready'),
-    });
-    const submitted = await api.post(
-      `/projects/${projectId}/steps/7/submission`,
-      'agent-wang',
-      submissionOf('7'),
-    );
+    const { projectId, submitted } = await registerAndSubmitEia({ system, api });
     const inbox = await api.get('/departments/ENV/inbox', 'officer-env');
 
     // Act: the admin adds the 2027 schedule: New Year's Day, and a Spring Festival week with two make-up Saturdays
@@ -315,8 +305,7 @@ describe('declared clock pauses', () => {
   let system: LocalSystem;
   let api: ApiClient;
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
+    ({ system, api } = await startOnClock(clock));
   });
   afterAll(async () => {
     await system.stop();
@@ -324,15 +313,7 @@ describe('declared clock pauses', () => {
 
   it('moves the due date by exactly the working days an expert review took', async () => {
     // Prepare: the EIA (15 working days) accepted Monday 2 November: due Monday 23 November
-    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await driveProject(system, api, projectId, {
-      stop: (view) => allSteps(view).some((s) => s.stepId === '7' && s.status === 'ready'),
-    });
-    const submitted = await api.post(
-      `/projects/${projectId}/steps/7/submission`,
-      'agent-wang',
-      submissionOf('7'),
-    );
+    const { projectId, submitted } = await registerAndSubmitEia({ system, api });
     const base = `/projects/${projectId}/steps/7/clock-pauses`;
 
     // Act: expert review declared on Tuesday 3 November, ended on Tuesday 10 November (5 working days)
@@ -397,8 +378,7 @@ describe('projected completion and the critical path', () => {
 
   it('projects when a new project completes if every department keeps its promise', async () => {
     // Act
-    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
+    const projectId = await registerProject({ system, api });
     const view = await viewProject(api, projectId);
     const projection = (
       view.project as unknown as {

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
-import { silentLogger } from '../../shared/app/logger.js';
 import { runScheduledJob } from '../../shared/app/scheduled-job.js';
 import { JobLease } from '../../shared/app/sweep-lease.js';
 import { newProgress } from '../../shared/app/sweep-progress.js';
+import { beijing } from '../support/beijing-time.js';
+import { startOnClock } from '../support/clocked-system.js';
 import { allSteps, viewProject } from '../support/drive.js';
 import { projectRegistration, submissionOf } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
-
-/** Beijing time: `2026-11-26 12:00` → the instant. */
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
+import type { ApiClient } from '../support/local-system.js';
 
 const PROJECTS = 10;
 
@@ -22,8 +20,7 @@ describe('the scheduled job on many items due at once', () => {
   const projectIds: string[] = [];
 
   beforeAll(async () => {
-    system = await startTestSystem({ clock, log: silentLogger });
-    api = new ApiClient(system);
+    ({ system, api } = await startOnClock(clock));
     for (let i = 0; i < PROJECTS; i += 1) {
       const registered = await api.post(
         '/projects',

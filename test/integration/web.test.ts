@@ -7,6 +7,7 @@ import { chinaDate } from '../../shared/domain/working-days.js';
 import { allSteps, driveProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf, TEST_DOCUMENT } from '../support/fixtures.js';
 import { startTestSystem, useTestSystem } from '../support/local-system.js';
+import { pageSession } from '../support/page-session.js';
 
 const ORIGIN = 'http://localhost';
 
@@ -545,24 +546,7 @@ describe('the security headers of the pages', () => {
 describe('the efficiency complaint pages (行政效能投诉)', () => {
   const t = useTestSystem();
 
-  async function signIn(userId: string): Promise<string> {
-    const res = await t.system.app.request('/sign-in', {
-      method: 'POST',
-      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ userId, password: DEMO_PASSWORD, next: '' }).toString(),
-    });
-    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  }
-  const page = async (path: string, cookie: string) => {
-    const res = await t.system.app.request(path, { headers: { cookie } });
-    return { status: res.status, text: await res.text() };
-  };
-  const post = (path: string, cookie: string, form: Record<string, string>) =>
-    t.system.app.request(path, {
-      method: 'POST',
-      headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
+  const { signIn, page, post } = pageSession(t);
 
   /** A project of 金陵 whose filing (step 1, the development and reform bureau) is open. */
   async function projectWithStepOneOpen(name: string) {
@@ -684,24 +668,7 @@ describe('the efficiency complaint pages (行政效能投诉)', () => {
 describe('容缺, 告知承诺 and approval documents on the pages', () => {
   const t = useTestSystem();
 
-  async function signIn(userId: string): Promise<string> {
-    const res = await t.system.app.request('/sign-in', {
-      method: 'POST',
-      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ userId, password: DEMO_PASSWORD, next: '' }).toString(),
-    });
-    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  }
-  const page = async (path: string, cookie: string) => {
-    const res = await t.system.app.request(path, { headers: { cookie } });
-    return { status: res.status, text: await res.text() };
-  };
-  const post = (path: string, cookie: string, form: Record<string, string>) =>
-    t.system.app.request(path, {
-      method: 'POST',
-      headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
+  const { signIn, page, post } = pageSession(t);
 
   /** Filing approved (step 1); the site selection (2) accepted without the power of attorney (容缺). */
   async function projectWithDeferredMaterial(name: string) {

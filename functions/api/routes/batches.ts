@@ -13,8 +13,10 @@ import {
   getBatch,
   listBatches,
 } from '../../../shared/app/batches.js';
+import type { Batch } from '../../../shared/domain/batch.js';
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
+import { type MoveUseCase, moveRoute } from '../move-route.js';
 import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
 import { BatchListSchema, BatchResultSchema } from '../schemas.js';
 
@@ -84,106 +86,52 @@ export function batchRoutes(deps: ApiDeps) {
       c.json({ batch: await getBatch(ctx, c.get('principal'), c.req.valid('param').batchId) }, 200),
   );
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/batches/{batchId}/edit',
-      security: bearer,
-      request: { params: BatchParams, body: body(BatchEditSchema) },
-      responses: {
-        200: json(
-          'the batch without the items taken out (kept in `removed` with the reason); only before it is carried up',
-          BatchResultSchema,
-        ),
-        ...errorResponses,
+  /**
+   * A move on one batch (edit, cancel, carry up, collect): the caller, the batch named by the path and the checked
+   * body go to the use case; the answer is the batch.
+   */
+  const batchMove = <S extends z.ZodType>(
+    path: string,
+    schema: S,
+    description: string,
+    useCase: MoveUseCase<S, Batch>,
+  ) =>
+    moveRoute(
+      app,
+      {
+        method: 'post',
+        path: `/batches/{batchId}/${path}`,
+        params: BatchParams,
+        body: schema,
+        description,
+        result: BatchResultSchema,
       },
-    }),
-    async (c) =>
-      c.json(
-        {
-          batch: await editBatch(ctx, c.get('principal'), c.req.valid('param').batchId, c.req.valid('json')),
-        },
-        200,
-      ),
-  );
+      async (principal, { batchId }, input) => ({ batch: await useCase(ctx, principal, batchId, input) }),
+    );
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/batches/{batchId}/cancellation',
-      security: bearer,
-      request: { params: BatchParams, body: body(BatchCancellationSchema) },
-      responses: {
-        200: json(
-          'the batch, cancelled with its reason (only before it is carried up): its steps may go in another',
-          BatchResultSchema,
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(
-        {
-          batch: await cancelBatch(
-            ctx,
-            c.get('principal'),
-            c.req.valid('param').batchId,
-            c.req.valid('json').reason,
-          ),
-        },
-        200,
-      ),
+  batchMove(
+    'edit',
+    BatchEditSchema,
+    'the batch without the items taken out (kept in `removed` with the reason); only before it is carried up',
+    editBatch,
   );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/batches/{batchId}/carried',
-      security: bearer,
-      request: { params: BatchParams, body: body(CarriedInputSchema) },
-      responses: {
-        200: json(
-          'the batch, carried up: every step submitted, its clock running from carriedAt (one transaction)',
-          BatchResultSchema,
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(
-        {
-          batch: await carryBatch(ctx, c.get('principal'), c.req.valid('param').batchId, c.req.valid('json')),
-        },
-        200,
-      ),
+  batchMove(
+    'cancellation',
+    BatchCancellationSchema,
+    'the batch, cancelled with its reason (only before it is carried up): its steps may go in another',
+    (ctx, principal, batchId, input) => cancelBatch(ctx, principal, batchId, input.reason),
   );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/batches/{batchId}/collection',
-      security: bearer,
-      request: { params: BatchParams, body: body(CollectionInputSchema) },
-      responses: {
-        200: json(
-          'the batch, collected: every step decided at collectedAt through the decision path, approvals with their documents (one transaction)',
-          BatchResultSchema,
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(
-        {
-          batch: await collectBatch(
-            ctx,
-            c.get('principal'),
-            c.req.valid('param').batchId,
-            c.req.valid('json'),
-          ),
-        },
-        200,
-      ),
+  batchMove(
+    'carried',
+    CarriedInputSchema,
+    'the batch, carried up: every step submitted, its clock running from carriedAt (one transaction)',
+    carryBatch,
+  );
+  batchMove(
+    'collection',
+    CollectionInputSchema,
+    'the batch, collected: every step decided at collectedAt through the decision path, approvals with their documents (one transaction)',
+    collectBatch,
   );
 
   return app;

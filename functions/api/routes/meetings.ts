@@ -12,9 +12,15 @@ import {
   rescheduleMeeting,
   respondToMeeting,
 } from '../../../shared/app/meetings.js';
-import { CancellationSchema, RescheduleSchema, ScheduleSchema } from '../../../shared/domain/meeting.js';
+import {
+  CancellationSchema,
+  type Meeting,
+  RescheduleSchema,
+  ScheduleSchema,
+} from '../../../shared/domain/meeting.js';
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
+import { type MoveUseCase, moveRoute } from '../move-route.js';
 import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
 import { MeetingListSchema, MeetingResultSchema, MinutesResultSchema } from '../schemas.js';
 
@@ -108,141 +114,60 @@ export function meetingRoutes(deps: ApiDeps) {
       c.json({ meeting: await getMeeting(ctx, c.get('principal'), c.req.valid('param').meetingId) }, 200),
   );
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/meetings/{meetingId}/answer',
-      security: bearer,
-      request: { params: MeetingParams, body: body(RequestAnswerSchema) },
-      responses: {
-        200: json('the requested meeting, scheduled or declined', MeetingResultSchema),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(
-        {
-          meeting: await answerMeetingRequest(
-            ctx,
-            c.get('principal'),
-            c.req.valid('param').meetingId,
-            c.req.valid('json'),
-          ),
-        },
-        200,
-      ),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/meetings/{meetingId}/responses',
-      security: bearer,
-      request: { params: MeetingParams, body: body(InvitationAnswerSchema) },
-      responses: {
-        200: json(
-          "the meeting with the department's answer (attend, or leave with its reason)",
-          MeetingResultSchema,
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(
-        {
-          meeting: await respondToMeeting(
-            ctx,
-            c.get('principal'),
-            c.req.valid('param').meetingId,
-            c.req.valid('json'),
-          ),
-        },
-        200,
-      ),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/meetings/{meetingId}/attendance',
-      security: bearer,
-      request: {
+  /**
+   * A move on one meeting (answer a request, respond to an invitation, attendance, reschedule, cancel): the
+   * caller, the meeting named by the path and the checked body go to the use case; the answer is the meeting.
+   */
+  const meetingMove = <S extends z.ZodType>(
+    path: string,
+    schema: S,
+    description: string,
+    useCase: MoveUseCase<S, Meeting>,
+  ) =>
+    moveRoute(
+      app,
+      {
+        method: 'post',
+        path: `/meetings/{meetingId}/${path}`,
         params: MeetingParams,
-        body: body(z.strictObject({ present: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/)).max(30) })),
+        body: schema,
+        description,
+        result: MeetingResultSchema,
       },
-      responses: {
-        200: json(
-          'the meeting with who came, who was on leave, who was absent without leave',
-          MeetingResultSchema,
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(
-        {
-          meeting: await recordAttendance(
-            ctx,
-            c.get('principal'),
-            c.req.valid('param').meetingId,
-            c.req.valid('json').present,
-          ),
-        },
-        200,
-      ),
-  );
+      async (principal, { meetingId }, input) => ({
+        meeting: await useCase(ctx, principal, meetingId, input),
+      }),
+    );
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/meetings/{meetingId}/reschedule',
-      security: bearer,
-      request: { params: MeetingParams, body: body(RescheduleSchema) },
-      responses: {
-        200: json(
-          'the meeting at its new time (and place), the earlier one kept in `reschedules`; everyone invited is told',
-          MeetingResultSchema,
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(
-        {
-          meeting: await rescheduleMeeting(
-            ctx,
-            c.get('principal'),
-            c.req.valid('param').meetingId,
-            c.req.valid('json'),
-          ),
-        },
-        200,
-      ),
+  meetingMove(
+    'answer',
+    RequestAnswerSchema,
+    'the requested meeting, scheduled or declined',
+    answerMeetingRequest,
   );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/meetings/{meetingId}/cancellation',
-      security: bearer,
-      request: { params: MeetingParams, body: body(CancellationSchema) },
-      responses: {
-        200: json('the meeting, cancelled with its reason; everyone invited is told', MeetingResultSchema),
-        ...errorResponses,
-      },
-    }),
-    async (c) =>
-      c.json(
-        {
-          meeting: await cancelMeeting(
-            ctx,
-            c.get('principal'),
-            c.req.valid('param').meetingId,
-            c.req.valid('json').reason,
-          ),
-        },
-        200,
-      ),
+  meetingMove(
+    'responses',
+    InvitationAnswerSchema,
+    "the meeting with the department's answer (attend, or leave with its reason)",
+    respondToMeeting,
+  );
+  meetingMove(
+    'attendance',
+    z.strictObject({ present: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/)).max(30) }),
+    'the meeting with who came, who was on leave, who was absent without leave',
+    (ctx, principal, meetingId, input) => recordAttendance(ctx, principal, meetingId, input.present),
+  );
+  meetingMove(
+    'reschedule',
+    RescheduleSchema,
+    'the meeting at its new time (and place), the earlier one kept in `reschedules`; everyone invited is told',
+    rescheduleMeeting,
+  );
+  meetingMove(
+    'cancellation',
+    CancellationSchema,
+    'the meeting, cancelled with its reason; everyone invited is told',
+    (ctx, principal, meetingId, input) => cancelMeeting(ctx, principal, meetingId, input.reason),
   );
 
   app.openapi(

@@ -12,9 +12,11 @@ import { listProjectEvents, projectApprovals } from '../../../shared/app/project
 import { getProjectView } from '../../../shared/app/project-view.js';
 import { approvalsCsv } from '../../../shared/domain/approvals.js';
 import { CaseKindSchema } from '../../../shared/domain/case-kinds.js';
+import type { Project } from '../../../shared/domain/project.js';
 import { ProjectStatusSchema } from '../../../shared/domain/step-status.js';
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
+import { type MoveUseCase, moveRoute } from '../move-route.js';
 import { bearer, body, errorResponses, failure, json, PageQuery, ProjectIdParams } from '../openapi.js';
 import {
   EventListSchema,
@@ -150,73 +152,46 @@ export function projectRoutes(deps: ApiDeps) {
     },
   );
 
-  app.openapi(
-    createRoute({
-      method: 'put',
-      path: '/projects/{id}/agent',
-      security: bearer,
-      request: { params: ProjectIdParams, body: body(ReassignAgentInputSchema) },
-      responses: { 200: json('the project with its new agent', ProjectResultSchema), ...errorResponses },
-    }),
-    async (c) => {
-      const project = await reassignAgent(
-        ctx,
-        c.get('principal'),
-        c.req.valid('param').id,
-        c.req.valid('json'),
-      );
-      return c.json({ project: projectSummary(project) }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/projects/{id}/withdrawal',
-      security: bearer,
-      request: { params: ProjectIdParams, body: body(WithdrawalInputSchema) },
-      responses: {
-        200: json(
-          'the project, withdrawn: every open step closed as withdrawn, its execution stopped',
-          ProjectResultSchema,
-        ),
-        ...errorResponses,
+  /**
+   * A move on one project (a new agent, withdrawal, the national code): the caller, the project named by the path
+   * and the checked body go to the use case; the answer is the project's summary.
+   */
+  const projectMove = <S extends z.ZodType>(
+    method: 'put' | 'post',
+    path: string,
+    schema: S,
+    description: string,
+    useCase: MoveUseCase<S, Project>,
+  ) =>
+    moveRoute(
+      app,
+      {
+        method,
+        path: `/projects/{id}/${path}`,
+        params: ProjectIdParams,
+        body: schema,
+        description,
+        result: ProjectResultSchema,
       },
-    }),
-    async (c) => {
-      const project = await withdrawProject(
-        ctx,
-        c.get('principal'),
-        c.req.valid('param').id,
-        c.req.valid('json'),
-      );
-      return c.json({ project: projectSummary(project) }, 200);
-    },
-  );
+      async (principal, { id }, input) => ({
+        project: projectSummary(await useCase(ctx, principal, id, input)),
+      }),
+    );
 
-  app.openapi(
-    createRoute({
-      method: 'put',
-      path: '/projects/{id}/code',
-      security: bearer,
-      request: { params: ProjectIdParams, body: body(NationalCodeInputSchema) },
-      responses: {
-        200: json(
-          'the project with the national project code (项目代码) issued at filing; the provisional one still finds it',
-          ProjectResultSchema,
-        ),
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
-      const project = await assignNationalCode(
-        ctx,
-        c.get('principal'),
-        c.req.valid('param').id,
-        c.req.valid('json').code,
-      );
-      return c.json({ project: projectSummary(project) }, 200);
-    },
+  projectMove('put', 'agent', ReassignAgentInputSchema, 'the project with its new agent', reassignAgent);
+  projectMove(
+    'post',
+    'withdrawal',
+    WithdrawalInputSchema,
+    'the project, withdrawn: every open step closed as withdrawn, its execution stopped',
+    withdrawProject,
+  );
+  projectMove(
+    'put',
+    'code',
+    NationalCodeInputSchema,
+    'the project with the national project code (项目代码) issued at filing; the provisional one still finds it',
+    (ctx, principal, projectId, input) => assignNationalCode(ctx, principal, projectId, input.code),
   );
 
   app.openapi(

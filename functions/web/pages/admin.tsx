@@ -18,7 +18,7 @@ import type { ApiDeps } from '../../http/env.js';
 import { levelText, roleText } from '../../http/labels.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
-import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+import { act, formAction, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 import { RUNS_SHOWN, SweepProgressSection, sweepProgressPages } from './sweep-progress.js';
 
 const parseJson = (text: string, what: string): unknown => {
@@ -261,22 +261,19 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
   app.get('/app/admin', (c) => adminPage(c));
   sweepProgressPages(app, deps, (c, error, status) => adminPage(c, error, status));
 
-  app.post('/app/admin/sla-policy', async (c) => {
-    const principal = requireRole(c, ['admin']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const policy = SlaPolicySchema.parse(
-          parseJson(form.get('policy'), t('时限监察规则', 'the SLA policy')),
-        );
-        await changeSlaPolicy(ctx, principal, policy);
-        return { message: t('时限监察规则已保存并生效', 'SLA policy saved and applied'), to: '/app/admin' };
-      },
-      (error, status) => adminPage(c, error, status),
-    );
-  });
+  formAction(
+    app,
+    '/app/admin/sla-policy',
+    ['admin'],
+    async ({ principal, form, t }) => {
+      const policy = SlaPolicySchema.parse(
+        parseJson(form.get('policy'), t('时限监察规则', 'the SLA policy')),
+      );
+      await changeSlaPolicy(ctx, principal, policy);
+      return { message: t('时限监察规则已保存并生效', 'SLA policy saved and applied'), to: '/app/admin' };
+    },
+    (c, _form, error, status) => adminPage(c, error, status),
+  );
 
   // Users (the product's own directory): create with an initial password, disable or enable, reset a password.
   if (accounts) {
@@ -350,91 +347,79 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
     return c.json(chain);
   });
 
-  app.post('/app/admin/chains', async (c) => {
-    const principal = requireRole(c, ['admin']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const chain = await publishChain(
-          ctx,
-          principal,
-          parseJson(form.get('chain'), t('流程定义', 'the chain definition')),
-        );
-        return {
-          message: t(
-            `已发布 ${chainKey(chain)}，状态机已就绪`,
-            `Published ${chainKey(chain)} with its state machine`,
-          ),
-          to: '/app/admin',
-        };
-      },
-      (error, status) => adminPage(c, error, status),
-    );
-  });
+  formAction(
+    app,
+    '/app/admin/chains',
+    ['admin'],
+    async ({ principal, form, t }) => {
+      const chain = await publishChain(
+        ctx,
+        principal,
+        parseJson(form.get('chain'), t('流程定义', 'the chain definition')),
+      );
+      return {
+        message: t(
+          `已发布 ${chainKey(chain)}，状态机已就绪`,
+          `Published ${chainKey(chain)} with its state machine`,
+        ),
+        to: '/app/admin',
+      };
+    },
+    (c, _form, error, status) => adminPage(c, error, status),
+  );
 
-  app.post('/app/admin/closures', async (c) => {
-    const principal = requireRole(c, ['admin']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const date = ChinaDateSchema.parse(form.get('date'));
-        const reason = z
-          .string()
-          .trim()
-          .min(1, t('请填写原因', 'give the reason'))
-          .max(200)
-          .parse(form.get('reason'));
-        const result = await changeCalendar(ctx, principal, { closure: date, reason });
-        return {
-          message: t(
-            `已增加 ${date} 停止办公，重算 ${result.recomputed} 项截止日`,
-            `Closure on ${date} added; ${result.recomputed} due dates recomputed`,
-          ),
-          to: '/app/admin',
-        };
-      },
-      (error, status) => adminPage(c, error, status),
-    );
-  });
+  formAction(
+    app,
+    '/app/admin/closures',
+    ['admin'],
+    async ({ principal, form, t }) => {
+      const date = ChinaDateSchema.parse(form.get('date'));
+      const reason = z
+        .string()
+        .trim()
+        .min(1, t('请填写原因', 'give the reason'))
+        .max(200)
+        .parse(form.get('reason'));
+      const result = await changeCalendar(ctx, principal, { closure: date, reason });
+      return {
+        message: t(
+          `已增加 ${date} 停止办公，重算 ${result.recomputed} 项截止日`,
+          `Closure on ${date} added; ${result.recomputed} due dates recomputed`,
+        ),
+        to: '/app/admin',
+      };
+    },
+    (c, _form, error, status) => adminPage(c, error, status),
+  );
 
-  app.post('/app/admin/closures/lift', async (c) => {
-    const principal = requireRole(c, ['admin']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const date = ChinaDateSchema.parse(form.get('date'));
-        await changeCalendar(ctx, principal, { closure: date, reason: null });
-        return { message: t(`已取消 ${date} 停止办公`, `Closure on ${date} lifted`), to: '/app/admin' };
-      },
-      (error, status) => adminPage(c, error, status),
-    );
-  });
+  formAction(
+    app,
+    '/app/admin/closures/lift',
+    ['admin'],
+    async ({ principal, form, t }) => {
+      const date = ChinaDateSchema.parse(form.get('date'));
+      await changeCalendar(ctx, principal, { closure: date, reason: null });
+      return { message: t(`已取消 ${date} 停止办公`, `Closure on ${date} lifted`), to: '/app/admin' };
+    },
+    (c, _form, error, status) => adminPage(c, error, status),
+  );
 
-  app.post('/app/admin/years', async (c) => {
-    const principal = requireRole(c, ['admin']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const year = z.coerce.number().int().min(2000).max(2100).parse(form.get('year'));
-        const schedule = YearScheduleSchema.parse(parseJson(form.get('schedule'), t('安排', 'the schedule')));
-        const result = await changeCalendar(ctx, principal, { year, schedule });
-        return {
-          message: t(
-            `${year} 年安排已保存，重算 ${result.recomputed} 项截止日`,
-            `${year} saved; ${result.recomputed} due dates recomputed`,
-          ),
-          to: '/app/admin',
-        };
-      },
-      (error, status) => adminPage(c, error, status),
-    );
-  });
+  formAction(
+    app,
+    '/app/admin/years',
+    ['admin'],
+    async ({ principal, form, t }) => {
+      const year = z.coerce.number().int().min(2000).max(2100).parse(form.get('year'));
+      const schedule = YearScheduleSchema.parse(parseJson(form.get('schedule'), t('安排', 'the schedule')));
+      const result = await changeCalendar(ctx, principal, { year, schedule });
+      return {
+        message: t(
+          `${year} 年安排已保存，重算 ${result.recomputed} 项截止日`,
+          `${year} saved; ${result.recomputed} due dates recomputed`,
+        ),
+        to: '/app/admin',
+      };
+    },
+    (c, _form, error, status) => adminPage(c, error, status),
+  );
 }

@@ -14,7 +14,7 @@ import { HeldStepHeads } from '../held-steps.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import {
-  act,
+  formAction,
   formOf,
   me,
   render,
@@ -195,109 +195,97 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app/work', (c) => workPage(c));
 
-  app.post('/app/work/submit', async (c) => {
-    const principal = requireRole(c, ['agent']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const target = stepTargetOf(form);
-        const note = form.get('note');
-        const submission = SubmissionSchema.parse({
-          materials: form.all('materials'),
-          ...(note ? { note } : {}),
-        });
-        const step = await submitStep(ctx, principal, target.projectId, target.stepId, submission);
-        return {
-          message: t(
-            `第 ${step.stepId} 项已申报：${stepStatusText(t, step.status)}`,
-            `Step ${step.stepId} submitted: ${stepStatusText(t, step.status)}`,
-          ),
-          to: '/app/work',
-        };
-      },
-      async (error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
-    );
-  });
+  formAction(
+    app,
+    '/app/work/submit',
+    ['agent'],
+    async ({ principal, form, t }) => {
+      const target = stepTargetOf(form);
+      const note = form.get('note');
+      const submission = SubmissionSchema.parse({
+        materials: form.all('materials'),
+        ...(note ? { note } : {}),
+      });
+      const step = await submitStep(ctx, principal, target.projectId, target.stepId, submission);
+      return {
+        message: t(
+          `第 ${step.stepId} 项已申报：${stepStatusText(t, step.status)}`,
+          `Step ${step.stepId} submitted: ${stepStatusText(t, step.status)}`,
+        ),
+        to: '/app/work',
+      };
+    },
+    async (c, _form, error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
+  );
 
-  app.post('/app/work/resubmit', async (c) => {
-    const principal = requireRole(c, ['agent']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const target = stepTargetOf(form);
-        const note = form.get('note');
-        const resubmission = ResubmissionSchema.parse({
-          supplied: form.all('supplied'),
-          ...(note ? { note } : {}),
-        });
-        const step = await resubmitStep(ctx, principal, target.projectId, target.stepId, resubmission);
-        return {
-          message: t(
-            `第 ${step.stepId} 项已补正，恢复计时`,
-            `Step ${step.stepId} supplemented; its clock runs again`,
-          ),
-          to: '/app/work',
-        };
-      },
-      async (error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
-    );
-  });
+  formAction(
+    app,
+    '/app/work/resubmit',
+    ['agent'],
+    async ({ principal, form, t }) => {
+      const target = stepTargetOf(form);
+      const note = form.get('note');
+      const resubmission = ResubmissionSchema.parse({
+        supplied: form.all('supplied'),
+        ...(note ? { note } : {}),
+      });
+      const step = await resubmitStep(ctx, principal, target.projectId, target.stepId, resubmission);
+      return {
+        message: t(
+          `第 ${step.stepId} 项已补正，恢复计时`,
+          `Step ${step.stepId} supplemented; its clock runs again`,
+        ),
+        to: '/app/work',
+      };
+    },
+    async (c, _form, error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
+  );
 
-  app.post('/app/work/reapply', async (c) => {
-    const principal = requireRole(c, ['agent']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const target = stepTargetOf(form);
-        const note = form.get('note').slice(0, 2000);
-        const step = await reapplyStep(ctx, principal, target.projectId, target.stepId, note || undefined);
-        return {
-          message: t(
-            `第 ${step.stepId} 项已重新申请（第 ${step.round} 轮）`,
-            `Step ${step.stepId} re-applied (round ${step.round})`,
-          ),
-          to: '/app/work',
-        };
-      },
-      async (error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
-    );
-  });
+  formAction(
+    app,
+    '/app/work/reapply',
+    ['agent'],
+    async ({ principal, form, t }) => {
+      const target = stepTargetOf(form);
+      const note = form.get('note').slice(0, 2000);
+      const step = await reapplyStep(ctx, principal, target.projectId, target.stepId, note || undefined);
+      return {
+        message: t(
+          `第 ${step.stepId} 项已重新申请（第 ${step.round} 轮）`,
+          `Step ${step.stepId} re-applied (round ${step.round})`,
+        ),
+        to: '/app/work',
+      };
+    },
+    async (c, _form, error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
+  );
 
-  app.post('/app/work/meeting-request', async (c) => {
-    const principal = requireRole(c, ['agent']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const [projectId = '', stepId = '', partId = ''] = form.get('item').split('|');
-        const meeting = await createMeeting(
-          ctx,
-          principal,
-          MeetingInputSchema.parse({
-            title: t('联审会申请', 'Joint review meeting request'),
-            agenda: [{ projectId, stepId, ...(partId ? { partId } : {}) }],
-            invite: [],
-            reason: form.get('reason').slice(0, 1000),
-          }),
-        );
-        return {
-          message: t(
-            '联审会申请已提交，等待领导安排',
-            'Meeting requested; a leader will schedule or decline it',
-          ),
-          to: `/app/meetings/${meeting.meetingId}`,
-        };
-      },
-      async (error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
-    );
-  });
+  formAction(
+    app,
+    '/app/work/meeting-request',
+    ['agent'],
+    async ({ principal, form, t }) => {
+      const [projectId = '', stepId = '', partId = ''] = form.get('item').split('|');
+      const meeting = await createMeeting(
+        ctx,
+        principal,
+        MeetingInputSchema.parse({
+          title: t('联审会申请', 'Joint review meeting request'),
+          agenda: [{ projectId, stepId, ...(partId ? { partId } : {}) }],
+          invite: [],
+          reason: form.get('reason').slice(0, 1000),
+        }),
+      );
+      return {
+        message: t(
+          '联审会申请已提交，等待领导安排',
+          'Meeting requested; a leader will schedule or decline it',
+        ),
+        to: `/app/meetings/${meeting.meetingId}`,
+      };
+    },
+    async (c, _form, error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
+  );
 
   app.get('/app/notifications', async (c) => {
     const page = c.get('page');

@@ -16,7 +16,7 @@ import type { ApiDeps } from '../../http/env.js';
 import type { PageContext } from '../../http/i18n.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
-import { act, type Form, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+import { type Form, formAction, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
 const BatchId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id is letters, digits, _ or -');
 
@@ -103,84 +103,75 @@ export function batchPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app/batches', (c) => batchesPage(c));
 
-  app.post('/app/batches', async (c) => {
-    const principal = requireRole(c, ['agent']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const input = BatchInputSchema.parse({
-          departmentId: form.get('departmentId'),
-          items: form.all('item').map((value) => {
-            const [projectId = '', stepId = ''] = value.split(':');
-            return { projectId, stepId };
-          }),
-          ...(form.get('note') ? { note: form.get('note') } : {}),
-        });
-        const batch = await assembleBatch(ctx, principal, input);
-        return {
-          message: t(
-            `已组成送往${batch.departmentName}的一批（${batch.items.length} 项）`,
-            `Batch of ${batch.items.length} step(s) for ${batch.departmentName} assembled`,
-          ),
-          to: '/app/batches',
-        };
-      },
-      (error, status) => batchesPage(c, error, status),
-    );
-  });
+  formAction(
+    app,
+    '/app/batches',
+    ['agent'],
+    async ({ principal, form, t }) => {
+      const input = BatchInputSchema.parse({
+        departmentId: form.get('departmentId'),
+        items: form.all('item').map((value) => {
+          const [projectId = '', stepId = ''] = value.split(':');
+          return { projectId, stepId };
+        }),
+        ...(form.get('note') ? { note: form.get('note') } : {}),
+      });
+      const batch = await assembleBatch(ctx, principal, input);
+      return {
+        message: t(
+          `已组成送往${batch.departmentName}的一批（${batch.items.length} 项）`,
+          `Batch of ${batch.items.length} step(s) for ${batch.departmentName} assembled`,
+        ),
+        to: '/app/batches',
+      };
+    },
+    (c, _form, error, status) => batchesPage(c, error, status),
+  );
 
-  app.post('/app/batches/:id/carried', async (c) => {
-    const principal = requireRole(c, ['agent']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const at = instantOf(form.get('carriedAt'));
-        const input = CarriedInputSchema.parse(at ? { carriedAt: at } : {});
-        const batch = await carryBatch(ctx, principal, BatchId.parse(c.req.param('id')), input);
-        return {
-          message: t(
-            `已记录送件：${batch.departmentName}受理 ${batch.items.length} 项，开始计时`,
-            `Carried: ${batch.departmentName} accepted ${batch.items.length} step(s); their clocks run`,
-          ),
-          to: '/app/batches',
-        };
-      },
-      (error, status) => batchesPage(c, error, status, prefillOf(c.req.param('id'), form)),
-    );
-  });
+  formAction(
+    app,
+    '/app/batches/:id/carried',
+    ['agent'],
+    async ({ c, principal, form, t }) => {
+      const at = instantOf(form.get('carriedAt'));
+      const input = CarriedInputSchema.parse(at ? { carriedAt: at } : {});
+      const batch = await carryBatch(ctx, principal, BatchId.parse(c.req.param('id')), input);
+      return {
+        message: t(
+          `已记录送件：${batch.departmentName}受理 ${batch.items.length} 项，开始计时`,
+          `Carried: ${batch.departmentName} accepted ${batch.items.length} step(s); their clocks run`,
+        ),
+        to: '/app/batches',
+      };
+    },
+    (c, form, error, status) => batchesPage(c, error, status, prefillOf(c.req.param('id'), form)),
+  );
 
-  app.post('/app/batches/:id/collection', async (c) => {
-    const principal = requireRole(c, ['agent']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const at = instantOf(form.get('collectedAt'));
-        const input = CollectionInputSchema.parse({
-          ...(at ? { collectedAt: at } : {}),
-          decisions: form.all('itemId').map((itemId) => ({
-            itemId,
-            outcome: 'approved',
-            document: { number: form.get(`number-${itemId}`), date: form.get(`date-${itemId}`) },
-          })),
-        });
-        const batch = await collectBatch(ctx, principal, BatchId.parse(c.req.param('id')), input);
-        return {
-          message: t(
-            `已领件：${batch.items.length} 项批文已登记`,
-            `Collected: ${batch.items.length} approval(s) recorded`,
-          ),
-          to: '/app/batches',
-        };
-      },
-      (error, status) => batchesPage(c, error, status, prefillOf(c.req.param('id'), form)),
-    );
-  });
+  formAction(
+    app,
+    '/app/batches/:id/collection',
+    ['agent'],
+    async ({ c, principal, form, t }) => {
+      const at = instantOf(form.get('collectedAt'));
+      const input = CollectionInputSchema.parse({
+        ...(at ? { collectedAt: at } : {}),
+        decisions: form.all('itemId').map((itemId) => ({
+          itemId,
+          outcome: 'approved',
+          document: { number: form.get(`number-${itemId}`), date: form.get(`date-${itemId}`) },
+        })),
+      });
+      const batch = await collectBatch(ctx, principal, BatchId.parse(c.req.param('id')), input);
+      return {
+        message: t(
+          `已领件：${batch.items.length} 项批文已登记`,
+          `Collected: ${batch.items.length} approval(s) recorded`,
+        ),
+        to: '/app/batches',
+      };
+    },
+    (c, form, error, status) => batchesPage(c, error, status, prefillOf(c.req.param('id'), form)),
+  );
 }
 
 function prefillOf(batchId: string, form: Form): Prefill {

@@ -15,9 +15,8 @@ import { Guessed } from '../guessed.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import {
-  act,
   type Form,
-  formOf,
+  formAction,
   itemTargetOf,
   linesOf,
   render,
@@ -256,107 +255,92 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app/inbox', (c) => inboxPage(c));
 
-  app.post('/app/inbox/decide', async (c) => {
-    const principal = requireRole(c, ['officer']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const target = itemTargetOf(form);
-        const decision = decisionFromForm(form);
-        const step = await decideStep(ctx, principal, target.projectId, target, decision);
-        return {
-          message: t(
-            `已决定：第 ${step.stepId} 项${step.partId ? `（${step.partId}）` : ''} ${outcomeText(t, decision.outcome)}，状态 ${stepStatusText(t, step.status)}`,
-            `Decided step ${step.stepId}${step.partId ? ` (${step.partId})` : ''}: ${outcomeText(t, decision.outcome)}; now ${stepStatusText(t, step.status)}`,
-          ),
-          to: '/app/inbox',
-        };
-      },
-      (error, status) => inboxPage(c, error, status, prefillOf(form)),
-    );
-  });
+  formAction(
+    app,
+    '/app/inbox/decide',
+    ['officer'],
+    async ({ principal, form, t }) => {
+      const target = itemTargetOf(form);
+      const decision = decisionFromForm(form);
+      const step = await decideStep(ctx, principal, target.projectId, target, decision);
+      return {
+        message: t(
+          `已决定：第 ${step.stepId} 项${step.partId ? `（${step.partId}）` : ''} ${outcomeText(t, decision.outcome)}，状态 ${stepStatusText(t, step.status)}`,
+          `Decided step ${step.stepId}${step.partId ? ` (${step.partId})` : ''}: ${outcomeText(t, decision.outcome)}; now ${stepStatusText(t, step.status)}`,
+        ),
+        to: '/app/inbox',
+      };
+    },
+    (c, form, error, status) => inboxPage(c, error, status, prefillOf(form)),
+  );
 
-  app.post('/app/inbox/pause', async (c) => {
-    const principal = requireRole(c, ['officer']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const target = itemTargetOf(form);
-        const pause = ClockPauseInputSchema.parse({
-          kind: form.get('kind'),
-          reason: form.get('reason'),
-          ...(form.get('expectedEnd') ? { expectedEnd: form.get('expectedEnd') } : {}),
-        });
-        await pauseClock(ctx, principal, target.projectId, target, pause);
-        return {
-          message: t(
-            `第 ${target.stepId} 项暂停计时：${pauseKindText(t, pause.kind)}`,
-            `Clock of step ${target.stepId} paused: ${pauseKindText(t, pause.kind)}`,
-          ),
-          to: '/app/inbox',
-        };
-      },
-      (error, status) => inboxPage(c, error, status, prefillOf(form)),
-    );
-  });
+  formAction(
+    app,
+    '/app/inbox/pause',
+    ['officer'],
+    async ({ principal, form, t }) => {
+      const target = itemTargetOf(form);
+      const pause = ClockPauseInputSchema.parse({
+        kind: form.get('kind'),
+        reason: form.get('reason'),
+        ...(form.get('expectedEnd') ? { expectedEnd: form.get('expectedEnd') } : {}),
+      });
+      await pauseClock(ctx, principal, target.projectId, target, pause);
+      return {
+        message: t(
+          `第 ${target.stepId} 项暂停计时：${pauseKindText(t, pause.kind)}`,
+          `Clock of step ${target.stepId} paused: ${pauseKindText(t, pause.kind)}`,
+        ),
+        to: '/app/inbox',
+      };
+    },
+    (c, form, error, status) => inboxPage(c, error, status, prefillOf(form)),
+  );
 
   // 告知承诺核查: the officer records what the verification found; a failure revokes the approval.
-  app.post('/app/inbox/verify', async (c) => {
-    const principal = requireRole(c, ['officer']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const target = stepTargetOf(form);
-        const verification = VerificationSchema.parse({
-          result: form.get('result') || undefined,
-          findings: form.get('findings'),
-          ...(form.get('legalBasis') ? { legalBasis: form.get('legalBasis') } : {}),
-        });
-        await verifyCommitment(ctx, principal, target.projectId, target.stepId, verification);
-        return {
-          message:
-            verification.result === 'passed'
-              ? t(
-                  `第 ${target.stepId} 项告知承诺核查通过`,
-                  `Step ${target.stepId}: the commitment is verified`,
-                )
-              : t(
-                  `第 ${target.stepId} 项告知承诺核查不通过，批准已撤销，项目退回该事项`,
-                  `Step ${target.stepId}: the verification failed; the approval is revoked and the project returned at the step`,
-                ),
-          to: '/app/inbox',
-        };
-      },
-      (error, status) => inboxPage(c, error, status, prefillOf(form)),
-    );
-  });
+  formAction(
+    app,
+    '/app/inbox/verify',
+    ['officer'],
+    async ({ principal, form, t }) => {
+      const target = stepTargetOf(form);
+      const verification = VerificationSchema.parse({
+        result: form.get('result') || undefined,
+        findings: form.get('findings'),
+        ...(form.get('legalBasis') ? { legalBasis: form.get('legalBasis') } : {}),
+      });
+      await verifyCommitment(ctx, principal, target.projectId, target.stepId, verification);
+      return {
+        message:
+          verification.result === 'passed'
+            ? t(`第 ${target.stepId} 项告知承诺核查通过`, `Step ${target.stepId}: the commitment is verified`)
+            : t(
+                `第 ${target.stepId} 项告知承诺核查不通过，批准已撤销，项目退回该事项`,
+                `Step ${target.stepId}: the verification failed; the approval is revoked and the project returned at the step`,
+              ),
+        to: '/app/inbox',
+      };
+    },
+    (c, form, error, status) => inboxPage(c, error, status, prefillOf(form)),
+  );
 
-  app.post('/app/inbox/resume', async (c) => {
-    const principal = requireRole(c, ['officer']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const target = itemTargetOf(form);
-        const step = await endClockPause(ctx, principal, target.projectId, target);
-        return {
-          message: t(
-            `第 ${target.stepId} 项恢复计时，承诺截止 ${step.dueDate ?? ''}`,
-            `Clock of step ${target.stepId} runs again; due ${step.dueDate ?? ''}`,
-          ),
-          to: '/app/inbox',
-        };
-      },
-      (error, status) => inboxPage(c, error, status),
-    );
-  });
+  formAction(
+    app,
+    '/app/inbox/resume',
+    ['officer'],
+    async ({ principal, form, t }) => {
+      const target = itemTargetOf(form);
+      const step = await endClockPause(ctx, principal, target.projectId, target);
+      return {
+        message: t(
+          `第 ${target.stepId} 项恢复计时，承诺截止 ${step.dueDate ?? ''}`,
+          `Clock of step ${target.stepId} runs again; due ${step.dueDate ?? ''}`,
+        ),
+        to: '/app/inbox',
+      };
+    },
+    (c, _form, error, status) => inboxPage(c, error, status),
+  );
 }
 
 type InboxRow = Awaited<ReturnType<typeof departmentInbox>>['steps'][number];

@@ -10,7 +10,7 @@ import { meetingStatusText, projectStatusText } from '../../http/labels.js';
 import { HeldStepHeads } from '../held-steps.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
-import { act, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+import { formAction, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 import { Stat } from './agent.js';
 
 /** A `datetime-local` value (the service centre's local time) as a UTC instant. */
@@ -197,37 +197,34 @@ export function leaderPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app/dashboard', (c) => dashboard(c));
 
-  app.post('/app/meetings/convene', async (c) => {
-    const principal = requireRole(c, ['leader', 'admin', 'officer']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const agenda = form.all('item').map((value) => {
-          const [projectId = '', stepId = '', partId = ''] = value.split('|');
-          return { projectId, stepId, ...(partId ? { partId } : {}) };
-        });
-        const meeting = await createMeeting(
-          ctx,
-          principal,
-          MeetingInputSchema.parse({
-            title: form.get('title').slice(0, 200),
-            agenda,
-            invite: [],
-            scheduledAt: beijingInstant(form.get('scheduledAt'), t('时间', 'when')),
-            place: form.get('place').slice(0, 200),
-          }),
-        );
-        return {
-          message: t(
-            `已召开联审会：${meeting.title}，已通知 ${meeting.invited.join('、')}`,
-            `Meeting convened: ${meeting.title}; invited ${meeting.invited.join(', ')}`,
-          ),
-          to: `/app/meetings/${meeting.meetingId}`,
-        };
-      },
-      (error, status) => dashboard(c, error, status),
-    );
-  });
+  formAction(
+    app,
+    '/app/meetings/convene',
+    ['leader', 'admin', 'officer'],
+    async ({ principal, form, t }) => {
+      const agenda = form.all('item').map((value) => {
+        const [projectId = '', stepId = '', partId = ''] = value.split('|');
+        return { projectId, stepId, ...(partId ? { partId } : {}) };
+      });
+      const meeting = await createMeeting(
+        ctx,
+        principal,
+        MeetingInputSchema.parse({
+          title: form.get('title').slice(0, 200),
+          agenda,
+          invite: [],
+          scheduledAt: beijingInstant(form.get('scheduledAt'), t('时间', 'when')),
+          place: form.get('place').slice(0, 200),
+        }),
+      );
+      return {
+        message: t(
+          `已召开联审会：${meeting.title}，已通知 ${meeting.invited.join('、')}`,
+          `Meeting convened: ${meeting.title}; invited ${meeting.invited.join(', ')}`,
+        ),
+        to: `/app/meetings/${meeting.meetingId}`,
+      };
+    },
+    (c, _form, error, status) => dashboard(c, error, status),
+  );
 }

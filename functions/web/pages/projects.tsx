@@ -25,7 +25,7 @@ import { GanttChart } from '../charts/gantt.js';
 import { Guessed } from '../guessed.js';
 import { Layout, LightBadge, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
-import { act, type Form, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+import { type Form, formAction, me, render, type WebApp, type WebContext } from '../web-env.js';
 import {
   ApprovalsCard,
   CommitmentsCard,
@@ -251,58 +251,52 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
   app.get('/app/projects/:id', (c) => projectPage(c));
 
   // 效能投诉: the investor or agent complains about a department's conduct on a step (the use case checks who).
-  app.post('/app/projects/:id/complaints', async (c) => {
-    const principal = requireRole(c, ['investor', 'agent']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const projectId = checkedId(c.req.param('id'));
-        const [stepId = '', partId] = form.get('step').split('.');
-        const part = partId ?? '';
-        const input = ComplaintInputSchema.parse({
-          category: form.get('category') || undefined,
-          description: form.get('description'),
-          ...(part ? { partId: part } : {}),
-        });
-        const complaint = await fileComplaint(ctx, principal, projectId, checkedId(stepId), input);
-        return {
-          message: t(
-            `已提交效能投诉 ${complaint.number}，效能办将于 ${complaint.dueDate} 前办结`,
-            `Complaint ${complaint.number} filed; the efficiency office closes it by ${complaint.dueDate}`,
-          ),
-          to: `/app/projects/${projectId}`,
-        };
-      },
-      (error, status) => projectPage(c, error, status, prefillOf('complaint', form)),
-    );
-  });
+  formAction(
+    app,
+    '/app/projects/:id/complaints',
+    ['investor', 'agent'],
+    async ({ c, principal, form, t }) => {
+      const projectId = checkedId(c.req.param('id'));
+      const [stepId = '', partId] = form.get('step').split('.');
+      const part = partId ?? '';
+      const input = ComplaintInputSchema.parse({
+        category: form.get('category') || undefined,
+        description: form.get('description'),
+        ...(part ? { partId: part } : {}),
+      });
+      const complaint = await fileComplaint(ctx, principal, projectId, checkedId(stepId), input);
+      return {
+        message: t(
+          `已提交效能投诉 ${complaint.number}，效能办将于 ${complaint.dueDate} 前办结`,
+          `Complaint ${complaint.number} filed; the efficiency office closes it by ${complaint.dueDate}`,
+        ),
+        to: `/app/projects/${projectId}`,
+      };
+    },
+    (c, form, error, status) => projectPage(c, error, status, prefillOf('complaint', form)),
+  );
 
   // 容缺补交: the agent supplies materials the department accepted as missing.
-  app.post('/app/projects/:id/steps/:stepId/deferred', async (c) => {
-    const principal = requireRole(c, ['agent']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const projectId = checkedId(c.req.param('id'));
-        const stepId = checkedId(c.req.param('stepId'));
-        const { supplied } = DeferredSupplySchema.parse({ supplied: form.all('supplied') });
-        const step = await supplyDeferredMaterials(ctx, principal, projectId, stepId, supplied);
-        const left = step.deferred?.materials.length ?? 0;
-        return {
-          message: t(
-            `第 ${stepId} 项已补交 ${supplied.length} 份容缺材料${left > 0 ? `，尚缺 ${left} 份` : '，材料已齐'}`,
-            `Step ${stepId}: ${supplied.length} deferred material(s) supplied${left > 0 ? `, ${left} still missing` : ', none missing now'}`,
-          ),
-          to: `/app/projects/${projectId}`,
-        };
-      },
-      (error, status) => projectPage(c, error, status, prefillOf('deferred', form)),
-    );
-  });
+  formAction(
+    app,
+    '/app/projects/:id/steps/:stepId/deferred',
+    ['agent'],
+    async ({ c, principal, form, t }) => {
+      const projectId = checkedId(c.req.param('id'));
+      const stepId = checkedId(c.req.param('stepId'));
+      const { supplied } = DeferredSupplySchema.parse({ supplied: form.all('supplied') });
+      const step = await supplyDeferredMaterials(ctx, principal, projectId, stepId, supplied);
+      const left = step.deferred?.materials.length ?? 0;
+      return {
+        message: t(
+          `第 ${stepId} 项已补交 ${supplied.length} 份容缺材料${left > 0 ? `，尚缺 ${left} 份` : '，材料已齐'}`,
+          `Step ${stepId}: ${supplied.length} deferred material(s) supplied${left > 0 ? `, ${left} still missing` : ', none missing now'}`,
+        ),
+        to: `/app/projects/${projectId}`,
+      };
+    },
+    (c, form, error, status) => projectPage(c, error, status, prefillOf('deferred', form)),
+  );
 
   app.get('/app/projects/:id/documents/:docId', async (c) => {
     const projectId = checkedId(c.req.param('id'));

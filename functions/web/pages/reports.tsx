@@ -12,7 +12,7 @@ import { WeeklyReportDocument } from '../../http/weekly-report-document.js';
 import { TrendChart } from '../charts/trend.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
-import { act, formOf, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+import { formAction, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
 /** The weekly reports: the list with the trend, each report as a page that prints on A4, CSV and JSON. */
 export function reportPages(app: WebApp, deps: ApiDeps): void {
@@ -107,22 +107,19 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app/reports/weekly', (c) => listPage(c));
 
-  app.post('/app/reports/weekly', async (c) => {
-    const principal = requireRole(c, ['admin']);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const report = await generateWeeklyReport(ctx, principal, form.get('week') || undefined);
-        return {
-          message: t(`已生成 ${weekText(t, report.week)} 周报`, `Report of ${report.week} generated`),
-          to: `/app/reports/weekly/${report.week}`,
-        };
-      },
-      (error, status) => listPage(c, error, status),
-    );
-  });
+  formAction(
+    app,
+    '/app/reports/weekly',
+    ['admin'],
+    async ({ principal, form, t }) => {
+      const report = await generateWeeklyReport(ctx, principal, form.get('week') || undefined);
+      return {
+        message: t(`已生成 ${weekText(t, report.week)} 周报`, `Report of ${report.week} generated`),
+        to: `/app/reports/weekly/${report.week}`,
+      };
+    },
+    (c, _form, error, status) => listPage(c, error, status),
+  );
 
   app.get('/app/reports/weekly/:week/csv', async (c) => {
     const report = await getWeeklyReport(ctx, me(c), c.req.param('week').slice(0, 10));

@@ -16,9 +16,9 @@ import {
 import { ConflictError } from '../../../shared/domain/errors.js';
 import type { Principal } from '../../../shared/domain/principal.js';
 import { DEFAULT_SLA_POLICY } from '../../../shared/domain/sla-policy.js';
+import { beijing } from '../../support/beijing-time.js';
 
 const calendar = chineseDaysCalendar();
-const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 
 const investor: Principal = { userId: 'investor-sun', role: 'investor', name: '孙总', enterpriseId: 'E' };
 const office: Principal = { userId: 'efficiency-wu', role: 'efficiency', name: '吴主任' };

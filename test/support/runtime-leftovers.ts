@@ -1,0 +1,38 @@
+import { rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
+import type { RunningDynamoDb } from '../../infra/local/dynamodb-local.js';
+import { readRecord } from '../../infra/local/dynamodb-record.js';
+import { sleep } from './fault-users.js';
+import type { RuntimeProcess } from './runtime-process.js';
+
+/** What a test of the runtime as a process starts, and must leave nothing of once it is done. */
+export type RuntimeLeftovers = { runtimes: RuntimeProcess[]; dynamos: RunningDynamoDb[]; dataDirs: string[] };
+
+/**
+ * The runtimes, DynamoDB Locals and data folders a `describe` starts, cleared after its tests: each runtime
+ * stopped (SIGINT, then SIGKILL after 10 s), each DynamoDB Local stopped, and each data folder removed with the
+ * DynamoDB Local its record names (one a killed runtime left running). Push what the tests start onto the lists.
+ */
+export function clearedAfterAll(): RuntimeLeftovers {
+  const leftovers: RuntimeLeftovers = { runtimes: [], dynamos: [], dataDirs: [] };
+  afterAll(async () => {
+    for (const runtime of leftovers.runtimes) {
+      runtime.child.kill('SIGINT');
+      await Promise.race([runtime.exited, sleep(10_000)]);
+      runtime.child.kill('SIGKILL');
+    }
+    for (const dynamo of leftovers.dynamos) await dynamo.stop();
+    for (const dir of leftovers.dataDirs) {
+      const record = readRecord(dir);
+      if (record) {
+        try {
+          process.kill(record.pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  return leftovers;
+}
