@@ -30,6 +30,11 @@ export type ApiDeps = {
    * start one and answer 202 at once, its progress at `GET /admin/sla-sweeps/{runId}`; absent (AWS): none.
    */
   jobs?: JobRuns;
+  /**
+   * Starts the worker of a queued import job at once, in the background (the local runtime); absent (AWS): the
+   * route raises `import_job_queued` on the bus, whose rule invokes the job function.
+   */
+  importWorker?: (jobId: string) => void;
   /** The local runtime's clock as an admin may see and move it; absent: the real clock (AWS). */
   clock?: ClockControl;
   /**

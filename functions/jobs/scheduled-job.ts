@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { AppContext } from '../../shared/app/context.js';
 import { reconcileProject } from '../../shared/app/executions.js';
+import { runImportJobs } from '../../shared/app/import-worker.js';
 import { runScheduledJob } from '../../shared/app/scheduled-job.js';
+import { IMPORT_JOB_QUEUED } from '../../shared/domain/import-job.js';
 import { observedAwsContext } from '../commons/aws-context.js';
 import { observed } from '../commons/observability.js';
 
@@ -13,6 +15,12 @@ const ExecutionStatusChangeSchema = z.object({
   'detail-type': z.literal('Step Functions Execution Status Change'),
   detail: z.object({ status: z.string(), name: z.string(), input: z.string().nullable().optional() }),
 });
+
+/** The event `POST /imports` raises on the stack's bus (a rule sends it here). */
+const isImportJobQueued = (event: unknown): boolean =>
+  typeof event === 'object' &&
+  event !== null &&
+  (event as Record<string, unknown>)['detail-type'] === IMPORT_JOB_QUEUED;
 
 /** What the handler needs of the Lambda context: the time the invocation has left. */
 export type InvocationTime = { getRemainingTimeInMillis(): number };
@@ -37,7 +45,9 @@ export function sweepConcurrency(env: NodeJS.ProcessEnv = process.env): number |
  * runtime runs on its interval), and an EventBridge rule invokes it when an execution fails, times out or is
  * aborted, so that project is reconciled at once. A run works due items a bounded number at a time and stops
  * starting new ones `STOP_MARGIN_MS` before the function's timeout, leaving the rest to the next run (the report
- * says how many remain); a run while the previous one still holds the job's lease does nothing.
+ * says how many remain); a run while the previous one still holds the job's lease does nothing. After the due work a
+ * run goes on with unfinished import jobs; the bus's rule on `import_job_queued` (raised by `POST /imports`)
+ * invokes it for the import jobs alone, at once.
  */
 export const createScheduledJobHandler =
   (ctx: AppContext, settings: { concurrency?: number; marginMs?: number } = {}) =>
@@ -49,13 +59,19 @@ export const createScheduledJobHandler =
       return { reconciled: await reconcileProject(ctx, input.projectId) };
     }
     const remaining = context?.getRemainingTimeInMillis();
+    const stopBy =
+      remaining !== undefined
+        ? Date.now() + remaining - (settings.marginMs ?? Math.min(STOP_MARGIN_MS, remaining / 3))
+        : undefined;
+    if (isImportJobQueued(event)) {
+      // a job just posted (POST /imports): its rows imported now, until the deadline; the schedule goes on after
+      return { imports: await runImportJobs(ctx, stopBy !== undefined ? { stopBy } : {}) };
+    }
     const concurrency = settings.concurrency ?? sweepConcurrency();
     return runScheduledJob(ctx, {
       weeklyReport: true,
       ...(concurrency ? { concurrency } : {}),
-      ...(remaining !== undefined
-        ? { stopBy: Date.now() + remaining - (settings.marginMs ?? Math.min(STOP_MARGIN_MS, remaining / 3)) }
-        : {}),
+      ...(stopBy !== undefined ? { stopBy } : {}),
     });
   };
 

@@ -3,6 +3,7 @@ import type { Batch } from '../domain/batch.js';
 import type { Chain } from '../domain/chain.js';
 import type { Complaint } from '../domain/complaint.js';
 import type { Department } from '../domain/department.js';
+import type { ImportJob } from '../domain/import-job.js';
 import type { Meeting } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
 import type { User } from '../domain/project.js';
@@ -13,6 +14,7 @@ import { CursorCodec, cursorKeyFrom } from './dynamo-codec.js';
 import { commitOps } from './dynamo-commit.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './dynamo-retry.js';
 import { type DocumentSender, DynamoTable } from './dynamo-table.js';
+import { ImportJobDynamo } from './import-job/import-job.dynamo.js';
 import { type LayoutUpgrade, upgradeLayout } from './layout-upgrade.js';
 import { MeetingDynamo } from './meeting/meeting.dynamo.js';
 import { OutboxDynamo } from './outbox/outbox.dynamo.js';
@@ -48,6 +50,7 @@ export class DynamoDaibanStore implements DaibanStore {
   private readonly complaints: ComplaintDynamo;
   private readonly reports: ReportDynamo;
   private readonly outbox: OutboxDynamo;
+  private readonly importJobs: ImportJobDynamo;
 
   /**
    * `cursorKey`: the key page cursors are signed with (32+ bytes; the runtime derives it from a secret it keeps,
@@ -69,6 +72,7 @@ export class DynamoDaibanStore implements DaibanStore {
     this.complaints = new ComplaintDynamo(this.table);
     this.reports = new ReportDynamo(this.table);
     this.outbox = new OutboxDynamo(this.table);
+    this.importJobs = new ImportJobDynamo(this.table);
   }
 
   // ---- across the aggregates ------------------------------------------------------------------------------
@@ -86,6 +90,24 @@ export class DynamoDaibanStore implements DaibanStore {
 
   async ping(): Promise<void> {
     await this.table.get({ PK: 'HEALTH', SK: 'HEALTH' });
+  }
+
+  // ---- import jobs -----------------------------------------------------------------------------------------
+
+  putImportJob(job: ImportJob, expectedRevision: number | null) {
+    return this.importJobs.putImportJob(job, expectedRevision);
+  }
+  getImportJob(jobId: string) {
+    return this.importJobs.getImportJob(jobId);
+  }
+  listImportJobs(page: PageRequest) {
+    return this.importJobs.listImportJobs(page);
+  }
+  putImportChunk(jobId: string, index: number, rows: unknown[]) {
+    return this.importJobs.putImportChunk(jobId, index, rows);
+  }
+  getImportChunk(jobId: string, index: number) {
+    return this.importJobs.getImportChunk(jobId, index);
   }
 
   // ---- reference data -------------------------------------------------------------------------------------
