@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../infra/local/installation.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { startImportJob } from '../../shared/app/import-jobs.js';
@@ -18,6 +19,7 @@ import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 /** Beijing time: `2026-12-07 09:00` → the instant. */
 const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
+const ORIGIN = 'http://localhost';
 const admin: Principal = { userId: 'admin', role: 'admin', name: '系统管理员' };
 const keys = templateHeader(referenceChain).map((h) => h.key);
 
@@ -116,6 +118,39 @@ describe('an import as a background job (导入任务)', () => {
     const again = await api.post<ImportJob>('/imports?wait=true', 'admin', request);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ status: 'done', imported: 1, skipped: 9, failed: 0 });
+  });
+
+  it('takes the import on the admin page as a job: its page shows the progress, counts and times, in Chinese', async () => {
+    const { request } = fileOf(3, 65_000);
+    const signIn = await system.app.request('/sign-in', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ userId: 'admin', password: DEMO_PASSWORD, next: '' }).toString(),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const form = new FormData();
+    form.set('chainId', 'industrial-enterprise');
+    form.set('graceDays', '2');
+    form.set('action', 'import');
+    form.set('file', new File([request.csv], '页面导入.csv', { type: 'text/csv' }));
+    const posted = await system.app.request('/app/admin/imports', {
+      method: 'POST',
+      headers: { cookie, origin: ORIGIN },
+      body: form,
+    });
+    expect(posted.status).toBe(303);
+    const location = posted.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/app\/admin\/imports\/[A-Z0-9]+$/);
+    await poll(location.split('/').at(-1) ?? '');
+    const html = await (await system.app.request(location, { headers: { cookie } })).text();
+    expect(html).toContain('导入任务');
+    expect(html).toContain('页面导入.csv');
+    expect(html).toContain('已完成');
+    expect(html).toContain('3 / 3 行');
+    // the start, in Beijing time
+    expect(html).toContain('2026-12-07 09:00');
+    const list = await (await system.app.request('/app/admin/imports', { headers: { cookie } })).text();
+    expect(list).toContain(`href="${location}"`);
   });
 
   it('refuses a job to anyone but an admin, and names an unknown job 404', async () => {
