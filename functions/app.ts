@@ -54,7 +54,7 @@ export function createApp(deps: ApiDeps) {
     });
   const bodyLimits = { usual: limitOf(MAX_BODY_BYTES), imports: limitOf(MAX_IMPORT_BYTES) };
   app.use('*', (c, next) =>
-    (c.req.path.startsWith('/imports/') || c.req.path === '/app/admin/imports'
+    (c.req.path.startsWith('/imports') || c.req.path === '/app/admin/imports'
       ? bodyLimits.imports
       : bodyLimits.usual)(c, next),
   );

@@ -36,6 +36,11 @@ export type ApiDeps = {
    * it); `POST /admin/sla-sweeps` answers 202 with that run. Absent: the local runtime's `jobs`, or none.
    */
   startSweepJob?: SweepJobStarter;
+  /**
+   * Starts the worker of a queued import job at once, in the background (the local runtime); absent (AWS): the
+   * route raises `import_job_queued` on the bus, whose rule invokes the job function.
+   */
+  importWorker?: (jobId: string) => void;
   /** The local runtime's clock as an admin may see and move it; absent: the real clock (AWS). */
   clock?: ClockControl;
   /**

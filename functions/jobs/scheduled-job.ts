@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { AppContext } from '../../shared/app/context.js';
 import { reconcileProject } from '../../shared/app/executions.js';
+import { runImportJobs } from '../../shared/app/import-worker.js';
 import { runScheduledJob } from '../../shared/app/scheduled-job.js';
 import { SWEEP_REQUESTED } from '../../shared/app/sweep-requests.js';
+import { IMPORT_JOB_QUEUED } from '../../shared/domain/import-job.js';
 import { observedAwsContext } from '../commons/aws-context.js';
 import { observed } from '../commons/observability.js';
 
@@ -23,6 +25,11 @@ const SweepRequestedSchema = z.object({
   'detail-type': z.literal(SWEEP_REQUESTED),
   detail: z.object({ runId: z.string().min(1).max(64) }),
 });
+/** The event `POST /imports` raises on the stack's bus (a rule sends it here). */
+const isImportJobQueued = (event: unknown): boolean =>
+  typeof event === 'object' &&
+  event !== null &&
+  (event as Record<string, unknown>)['detail-type'] === IMPORT_JOB_QUEUED;
 
 /** What the handler needs of the Lambda context: the time the invocation has left. */
 export type InvocationTime = { getRemainingTimeInMillis(): number };
@@ -48,7 +55,9 @@ export function sweepConcurrency(env: NodeJS.ProcessEnv = process.env): number |
  * aborted, so that project is reconciled at once, and another when an admin asks for a sweep (the run the API
  * recorded as queued, which this invocation claims and works as any other). A run works due items a bounded number at a time and stops
  * starting new ones `STOP_MARGIN_MS` before the function's timeout, leaving the rest to the next run (the report
- * says how many remain); a run while the previous one still holds the job's lease does nothing.
+ * says how many remain); a run while the previous one still holds the job's lease does nothing. After the due work a
+ * run goes on with unfinished import jobs; the bus's rule on `import_job_queued` (raised by `POST /imports`)
+ * invokes it for the import jobs alone, at once.
  */
 export const createScheduledJobHandler =
   (ctx: AppContext, settings: { concurrency?: number; marginMs?: number } = {}) =>
@@ -61,14 +70,20 @@ export const createScheduledJobHandler =
     }
     const requested = SweepRequestedSchema.safeParse(event);
     const remaining = context?.getRemainingTimeInMillis();
+    const stopBy =
+      remaining !== undefined
+        ? Date.now() + remaining - (settings.marginMs ?? Math.min(STOP_MARGIN_MS, remaining / 3))
+        : undefined;
+    if (isImportJobQueued(event)) {
+      // a job just posted (POST /imports): its rows imported now, until the deadline; the schedule goes on after
+      return { imports: await runImportJobs(ctx, stopBy !== undefined ? { stopBy } : {}) };
+    }
     const concurrency = settings.concurrency ?? sweepConcurrency();
     return runScheduledJob(ctx, {
       // a run asked for claims its queued record; the schedule's runs also write the weekly report when due
       ...(requested.success ? { claim: requested.data.detail.runId } : { weeklyReport: true }),
       ...(concurrency ? { concurrency } : {}),
-      ...(remaining !== undefined
-        ? { stopBy: Date.now() + remaining - (settings.marginMs ?? Math.min(STOP_MARGIN_MS, remaining / 3)) }
-        : {}),
+      ...(stopBy !== undefined ? { stopBy } : {}),
     });
   };
 

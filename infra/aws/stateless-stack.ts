@@ -26,6 +26,7 @@ import { DAIBAN_SOURCE } from '../../functions/commons/sweep-job-starter.js';
 import type { DaibanConfig } from '../../shared/app/context.js';
 import { SWEEP_REQUESTED } from '../../shared/app/sweep-requests.js';
 import type { Chain } from '../../shared/domain/chain.js';
+import { IMPORT_JOB_QUEUED } from '../../shared/domain/import-job.js';
 import { DEFAULT_TIME_ZONE } from '../../shared/domain/local-time.js';
 import { ApprovalWorkflows } from './constructs/approval-workflow.js';
 import { DaibanFunction } from './constructs/daiban-function.js';
@@ -267,6 +268,15 @@ export class StatelessStack extends Stack {
         },
       },
       targets: [new LambdaFunction(scheduledJob, { retryAttempts: 4 })],
+    });
+
+    // An import job posted (POST /imports raises `import_job_queued` on the stage's bus): the job function imports
+    // its rows at once, chunk after chunk until its deadline; the schedule goes on with what is left.
+    new Rule(this, 'ImportJobQueuedRule', {
+      eventBus: this.bus,
+      description: 'Daiban: import the rows of an import job just posted',
+      eventPattern: { source: ['daiban'], detailType: [IMPORT_JOB_QUEUED] },
+      targets: [new LambdaFunction(scheduledJob, { retryAttempts: 2 })],
     });
 
     this.api = new DaibanHttpApi(this, 'Http', {

@@ -17,6 +17,7 @@ import {
 } from '../../shared/app/context.js';
 import { reconcileProject } from '../../shared/app/executions.js';
 import { finishStage } from '../../shared/app/finish-stage.js';
+import { BackgroundImports } from '../../shared/app/import-worker.js';
 import { LiveSettings } from '../../shared/app/live-settings.js';
 import type { Logger } from '../../shared/app/logger.js';
 import type { Metrics } from '../../shared/app/metrics.js';
@@ -102,6 +103,8 @@ export type LocalSystem = {
   runJob(): Promise<JobReport>;
   /** the runs of the scheduled job in the background, with their progress (`GET /admin/sla-sweeps/{runId}`) */
   jobs: JobRuns;
+  /** the import jobs' workers started in the background as jobs are posted (`POST /imports`) */
+  imports: BackgroundImports;
   /** runs the scheduled job every `intervalMs` until stopped */
   startJobs(intervalMs: number): void;
   /**
@@ -305,6 +308,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     (run) => runRecord(ctx, run),
   );
   const runJob = (): Promise<JobReport> => jobs.start().done;
+  const imports = new BackgroundImports(ctx);
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const sessionTokens = new SessionTokens(sessionSecret, {
@@ -320,6 +324,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     ...(options.clockControl ? { clock: options.clockControl } : {}),
     runScheduledJob: runJob,
     jobs,
+    importWorker: (jobId) => imports.start(jobId),
     backup: async () => (await backup()).bytes,
   });
 
@@ -346,6 +351,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     },
     runJob,
     jobs,
+    imports,
     backup,
     startJobs(intervalMs) {
       timer ??= setInterval(() => {
@@ -355,6 +361,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
     },
     async stop() {
       if (timer) clearInterval(timer);
+      await imports.stop();
       await jobs.idle();
       localEngine.stop();
       // a table handed in is closed by whoever opened it (the runtime still releases its lease through it)

@@ -48,6 +48,8 @@ export type JobOptions = {
   claim?: string;
   /** take the job's lease (default true) */
   lease?: boolean;
+  /** go on with unfinished import jobs once the due work is done (default true) */
+  imports?: boolean;
 };
 
 /**

@@ -3,7 +3,12 @@ import { type Chain, chainKey } from '../domain/chain.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { Project } from '../domain/project.js';
-import { type ImportedProject, type ImportProblem, planImport } from '../domain/project-import.js';
+import {
+  type ImportedProject,
+  type ImportPlan,
+  type ImportProblem,
+  planImport,
+} from '../domain/project-import.js';
 import { cellName, parseCsv } from '../domain/project-import-csv.js';
 import { registrationCode } from '../domain/project-registration.js';
 import { chinaDate, startOfChinaDay } from '../domain/working-days.js';
@@ -66,7 +71,7 @@ export const DEFAULT_IMPORT_GRACE_DAYS = 5;
  */
 export const importedProjectId = (identity: string): string => `imp-${identity}`;
 
-async function chainOf(ctx: AppContext, request: ImportRequest): Promise<Chain> {
+export async function chainOf(ctx: AppContext, request: ImportRequest): Promise<Chain> {
   const chain =
     request.chainVersion === undefined
       ? await ctx.chains.latest(request.chainId)
@@ -99,7 +104,7 @@ export async function importTemplateChain(
 type Checked = { project: ImportedProject; projectId: string; already?: Project };
 
 /** The rows of the file, CSV or .xlsx. */
-function rowsOf(request: Pick<ImportRequest, 'csv' | 'xlsx'>): string[][] {
+export function rowsOf(request: Pick<ImportRequest, 'csv' | 'xlsx'>): string[][] {
   if (request.xlsx) {
     try {
       return rowsOfXlsx(request.xlsx);
@@ -126,15 +131,12 @@ async function generatedCode(ctx: AppContext): Promise<{ code: string; codeKind:
 /** At most this many rows are checked or written at once (each row is a few reads, or one transaction). */
 const ROWS_AT_ONCE = 8;
 
-/** Plans the file and checks what needs the table; nothing written. */
+/** Checks what needs the table of the planned rows; nothing written. */
 async function check(
   ctx: AppContext,
-  chain: Chain,
-  request: Pick<ImportRequest, 'csv' | 'xlsx'>,
-): Promise<{ rows: number; problems: ImportProblem[]; ready: Checked[] }> {
-  const today = chinaDate(ctx.clock.now());
-  const plan = planImport(chain, rowsOf(request), today);
-  const problems = [...plan.problems];
+  plan: Pick<ImportPlan, 'projects' | 'columns'>,
+): Promise<{ problems: ImportProblem[]; ready: Checked[] }> {
+  const problems: ImportProblem[] = [];
   const agents = new Map<string, Promise<boolean>>();
   const isAgent = (agentId: string): Promise<boolean> => {
     let known = agents.get(agentId);
@@ -197,8 +199,7 @@ async function check(
     if ('code' in one) problems.push(one);
     else ready.push(one);
   }
-  problems.sort((a, b) => a.row - b.row);
-  return { rows: plan.rows, problems, ready };
+  return { problems, ready };
 }
 
 /**
@@ -220,19 +221,61 @@ export async function importProjects(
       `chain ${key} has no state machine yet, so no project can run on it; publish it again (POST /chains)`,
     );
   }
-  const graceDays = request.graceDays ?? DEFAULT_IMPORT_GRACE_DAYS;
+  const holdUntil = importHoldUntil(ctx, request.graceDays);
+  const plan = planImport(chain, rowsOf(request), chinaDate(ctx.clock.now()));
+  const { problems, results } = await importPlanned(ctx, principal, chain, plan, {
+    fileName: request.fileName,
+    holdUntil,
+    dryRun: options.dryRun,
+  });
+  return {
+    chain: key,
+    fileName: request.fileName,
+    dryRun: options.dryRun,
+    rows: plan.rows,
+    problems,
+    results,
+    imported: results.filter((r) => r.outcome === 'imported').length,
+    alreadyImported: results.filter((r) => r.outcome === 'already_imported').length,
+    holdUntil,
+  };
+}
+
+/** The first instant the SLA sweep looks at imported open steps: `graceDays` working days after today. */
+export function importHoldUntil(ctx: AppContext, graceDays = DEFAULT_IMPORT_GRACE_DAYS): string {
   const today = chinaDate(ctx.clock.now());
-  const holdUntil = startOfChinaDay(ctx.calendar.addWorkingDays(today, graceDays).date);
-  const { rows, problems, ready } = await check(ctx, chain, request);
+  return startOfChinaDay(ctx.calendar.addWorkingDays(today, graceDays).date);
+}
+
+/**
+ * Checks and (unless `dryRun`) imports planned rows: the plan's problems and those the table finds, the rows ready,
+ * imported or imported before. A project imported since `importedSince` (by an earlier try of the same job) counts
+ * as imported now, not as imported before.
+ */
+export async function importPlanned(
+  ctx: AppContext,
+  principal: Principal,
+  chain: Chain,
+  plan: Pick<ImportPlan, 'projects' | 'columns' | 'problems'>,
+  options: { fileName: string; holdUntil: string; dryRun: boolean; importedSince?: string },
+): Promise<{ problems: ImportProblem[]; results: ImportRowResult[] }> {
+  const { holdUntil } = options;
+  const request = { fileName: options.fileName };
+  const checks = await check(ctx, plan);
+  const problems = [...plan.problems, ...checks.problems];
+  const { ready } = checks;
   const limit = concurrencyLimit(ROWS_AT_ONCE);
-  const done = await Promise.all(
+  // every row's write ends (written whole, or not at all) before a failure is thrown: none goes on behind it
+  const settled = await Promise.allSettled(
     ready.map((entry) =>
       limit(async (): Promise<ImportRowResult | ImportProblem> => {
         const { project: planned, projectId, already } = entry;
         const result = { row: planned.row, projectCode: planned.projectCode ?? '', projectId };
         if (already) {
           const { currentStageIndex: stageIndex, status } = already;
-          return { ...result, projectCode: already.code, outcome: 'already_imported', stageIndex, status };
+          const mine = options.importedSince !== undefined && already.createdAt >= options.importedSince;
+          const outcome = mine ? ('imported' as const) : ('already_imported' as const);
+          return { ...result, projectCode: already.code, outcome, stageIndex, status };
         }
         const status = planned.status;
         const stageIndex = planned.currentStageIndex;
@@ -284,22 +327,15 @@ export async function importProjects(
       }),
     ),
   );
+  const failure = settled.find((one) => one.status === 'rejected');
+  if (failure) throw failure.reason;
   const results: ImportRowResult[] = [];
-  for (const one of done) {
-    if ('code' in one) problems.push(one);
-    else results.push(one);
+  for (const one of settled) {
+    if (one.status === 'rejected') continue;
+    const value = one.value;
+    if ('code' in value) problems.push(value);
+    else results.push(value);
   }
-  const imported = results.filter((r) => r.outcome === 'imported').length;
   problems.sort((a, b) => a.row - b.row);
-  return {
-    chain: key,
-    fileName: request.fileName,
-    dryRun: options.dryRun,
-    rows,
-    problems,
-    results,
-    imported,
-    alreadyImported: results.filter((r) => r.outcome === 'already_imported').length,
-    holdUntil,
-  };
+  return { problems, results };
 }

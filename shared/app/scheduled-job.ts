@@ -2,6 +2,7 @@ import { InvalidInputError } from '../domain/errors.js';
 import type { ProjectStatus } from '../domain/step-status.js';
 import type { AppContext } from './context.js';
 import { type ReconcileOptions, reconcileProject } from './executions.js';
+import { runImportJobs } from './import-worker.js';
 import type { JobOptions, JobProgress, JobReport } from './job-report.js';
 import { attempt, workDue } from './sweep-due-work.js';
 import { JobLease } from './sweep-lease.js';
@@ -65,6 +66,12 @@ export async function runScheduledJob(ctx: AppContext, options: JobOptions = {})
     const finished = await workDue(ctx, options, now, report, record, lease);
     if (options.audit !== false && finished)
       await attempt(ctx, report, 'the audit', {}, () => auditSlice(ctx, report));
+    // import jobs left unfinished (a worker stopped before its deadline, died or was throttled) go on
+    if (options.imports !== false && finished) {
+      await attempt(ctx, report, 'the import jobs', {}, async () => {
+        await runImportJobs(ctx, { stopBy: options.stopBy ?? Date.now() + IMPORT_SHARE_MS });
+      });
+    }
     if (options.weeklyReport) {
       await attempt(ctx, report, 'the weekly report', {}, async () => {
         if (await ensureWeeklyReport(ctx, now)) report.weeklyReports = 1;
@@ -143,6 +150,8 @@ async function openRun(ctx: AppContext, options: JobOptions, now: Date): Promise
   record.run.at = now.toISOString();
   return record;
 }
+/** A run without a deadline (the local runtime's) works on import jobs for this long at most. */
+const IMPORT_SHARE_MS = 20_000;
 
 const AUDIT_CURSOR = 'job-audit-cursor';
 const AUDITED: ProjectStatus[] = ['active', 'returned'];

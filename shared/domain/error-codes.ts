@@ -121,6 +121,7 @@ export const ERROR_CODES = {
     '导入后的项目自相矛盾，未导入',
     'the imported project would contradict itself',
   ),
+  'IMPORT.JOB_NOT_FOUND': code(404, '没有该导入任务', 'no such import job'),
   'IMPORT.INVESTMENT': code(400, '总投资不正确', 'the investment is invalid'),
   'IMPORT.IN_REVIEW_DECIDED': code(400, '审查中的事项不应有办结日期', 'a step in review has a decision date'),
   'IMPORT.MISSING_COLUMN': code(400, '缺少必需的列', 'a required column is missing'),

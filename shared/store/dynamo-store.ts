@@ -3,6 +3,7 @@ import type { Batch } from '../domain/batch.js';
 import type { Chain } from '../domain/chain.js';
 import type { Complaint } from '../domain/complaint.js';
 import type { Department } from '../domain/department.js';
+import type { ImportJob } from '../domain/import-job.js';
 import type { Meeting } from '../domain/meeting.js';
 import type { Notification } from '../domain/notifications.js';
 import type { User } from '../domain/project.js';
@@ -14,6 +15,7 @@ import { CursorCodec, cursorKeyFrom } from './dynamo-codec.js';
 import { commitOps } from './dynamo-commit.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './dynamo-retry.js';
 import { type DocumentSender, DynamoTable } from './dynamo-table.js';
+import { ImportJobDynamo } from './import-job/import-job.dynamo.js';
 import { type LayoutUpgrade, upgradeLayout } from './layout-upgrade.js';
 import { MeetingDynamo } from './meeting/meeting.dynamo.js';
 import { OutboxDynamo } from './outbox/outbox.dynamo.js';
@@ -51,6 +53,7 @@ export class DynamoDaibanStore implements DaibanStore {
   private readonly reports: ReportDynamo;
   private readonly outbox: OutboxDynamo;
   private readonly sweepRuns: SweepRunDynamo;
+  private readonly importJobs: ImportJobDynamo;
 
   /**
    * `cursorKey`: the key page cursors are signed with (32+ bytes; the runtime derives it from a secret it keeps,
@@ -73,6 +76,7 @@ export class DynamoDaibanStore implements DaibanStore {
     this.reports = new ReportDynamo(this.table);
     this.outbox = new OutboxDynamo(this.table);
     this.sweepRuns = new SweepRunDynamo(this.table);
+    this.importJobs = new ImportJobDynamo(this.table);
   }
 
   // ---- across the aggregates ------------------------------------------------------------------------------
@@ -90,6 +94,24 @@ export class DynamoDaibanStore implements DaibanStore {
 
   async ping(): Promise<void> {
     await this.table.get({ PK: 'HEALTH', SK: 'HEALTH' });
+  }
+
+  // ---- import jobs -----------------------------------------------------------------------------------------
+
+  putImportJob(job: ImportJob, expectedRevision: number | null) {
+    return this.importJobs.putImportJob(job, expectedRevision);
+  }
+  getImportJob(jobId: string) {
+    return this.importJobs.getImportJob(jobId);
+  }
+  listImportJobs(page: PageRequest) {
+    return this.importJobs.listImportJobs(page);
+  }
+  putImportChunk(jobId: string, index: number, rows: unknown[]) {
+    return this.importJobs.putImportChunk(jobId, index, rows);
+  }
+  getImportChunk(jobId: string, index: number) {
+    return this.importJobs.getImportChunk(jobId, index);
   }
 
   // ---- reference data -------------------------------------------------------------------------------------

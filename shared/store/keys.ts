@@ -30,6 +30,12 @@ export const keys = {
   meeting: (meetingId: string) => ({ PK: `MEETING#${meetingId}`, SK: 'MEETING' }),
   complaint: (complaintId: string) => ({ PK: `COMPLAINT#${complaintId}`, SK: 'COMPLAINT' }),
   batch: (batchId: string) => ({ PK: `BATCH#${batchId}`, SK: 'BATCH' }),
+  /** import jobs share one partition, in the order of their time-ordered ids (imports are rare) */
+  importJob: (jobId: string) => ({ PK: 'IMPORTJOBS', SK: `JOB#${jobId}` }),
+  importChunk: (jobId: string, index: number) => ({
+    PK: `IMPORTJOB#${jobId}`,
+    SK: `CHUNK#${String(index).padStart(6, '0')}`,
+  }),
   document: (projectId: string, docId: string) => ({ PK: `PROJECT#${projectId}`, SK: `DOC#${docId}` }),
   notification: (userId: string, notificationId: string) => ({
     PK: `USER#${userId}`,

@@ -1,6 +1,7 @@
 import { ConflictError } from '../domain/errors.js';
 import type { BatchOp, BatchStore } from './batch/batch.port.js';
 import type { ComplaintOp, ComplaintStore } from './complaint/complaint.port.js';
+import type { ImportJobStore } from './import-job/import-job.port.js';
 import type { MeetingOp, MeetingStore } from './meeting/meeting.port.js';
 import type { OutboxOp, OutboxStore } from './outbox/outbox.port.js';
 import type { ProjectOp, ProjectStore } from './project/project.port.js';
@@ -11,6 +12,7 @@ import type { UserOp, UserStore } from './user/user.port.js';
 
 export type { BatchStore } from './batch/batch.port.js';
 export type { ComplaintStore } from './complaint/complaint.port.js';
+export type { ImportJobStore } from './import-job/import-job.port.js';
 export type { MeetingStore } from './meeting/meeting.port.js';
 export type { OutboxEntry, OutboxSend, OutboxStore, WorkItem } from './outbox/outbox.port.js';
 export type { Page, PageRequest } from './page.js';
@@ -77,4 +79,5 @@ export interface DaibanStore
     ComplaintStore,
     ReportStore,
     OutboxStore,
-    SweepRunStore {}
+    SweepRunStore,
+    ImportJobStore {}

@@ -23,6 +23,10 @@ import { seedReferenceData, seedUsers } from '../../infra/local/seed-reference.j
 import { type Clock, ManualClock } from '../../shared/app/clock.js';
 import { silentLogger } from '../../shared/app/logger.js';
 import { ScryptPasswordHasher } from '../../shared/auth/scrypt-password-hasher.js';
+import { IMPORT_JOB_QUEUED } from '../../shared/domain/import-job.js';
+import { sampleImportCsv } from '../../shared/domain/project-import-sample.js';
+import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
+import { chinaDate } from '../../shared/domain/working-days.js';
 import { LocalWorkflowEngine } from '../../shared/engine/local-engine.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
@@ -121,6 +125,7 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
   let scheduledJobLater: (event: unknown) => Promise<unknown>;
   let schedulerEvent: Record<string, unknown>;
   let routeKeys: string[];
+  let synthStateless: ReturnType<typeof synthDaiban>['stateless'];
   const tokens = new Map<string, string>();
 
   const machineOfToken = (taskToken: string): string => {
@@ -170,6 +175,7 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
       { [tableId]: tableName },
     );
     const { stateless } = synth;
+    synthStateless = stateless;
     const functions = stateless.functions;
     roles = {
       ...Object.fromEntries(
@@ -576,6 +582,60 @@ describe('Daiban on AWS, wired as the templates deploy it', () => {
     expect(current.body.run.runId).toBe(runId);
     expect(listed.body.runs.map((r: { runId: string }) => r.runId)).toContain(runId);
   }, 120_000);
+
+  it('imports a file as a background job: the API answers 202 and raises its event, the rule sends it to the job function, which imports every row', {
+    timeout: 300_000,
+  }, async () => {
+    // Prepare: a file of three projects in flight, and the rule on the stage's bus that sends its event on
+    const csv = sampleImportCsv(referenceChain, {
+      count: 3,
+      today: chinaDate(new Date()),
+      agentId: 'agent-wang',
+      firstSerial: 70_000,
+    });
+    const rule = deployed
+      .resourcesOfType('AWS::Events::Rule')
+      .map(([, r]) => r)
+      .find((r) => JSON.stringify(r?.Properties?.EventPattern ?? {}).includes(IMPORT_JOB_QUEUED));
+    expect(deployed.string(rule?.Properties?.Targets?.[0]?.Arn)).toBe(
+      deployed.arn(
+        'lambda',
+        `function:${logicalIdOf(synthStateless, synthStateless.functions.scheduledJob)}`,
+      ),
+    );
+    const before = requests.length;
+
+    // Act: the file posted through the API function, then the event as the rule delivers it to the job function
+    const posted = await asUser.call<{ jobId: string; status: string }>('POST', '/imports', 'admin', {
+      chainId: referenceChain.id,
+      fileName: '在办项目.csv',
+      csv,
+    });
+    const raised = requests.slice(before).filter((r) => r.service === 'events' && r.caller === 'api');
+    const ran = await scheduledJob({
+      version: '0',
+      id: 'b6f0a1d3-0000-4000-8000-000000000002',
+      'detail-type': IMPORT_JOB_QUEUED,
+      source: 'daiban',
+      account: TEST_ENV.account,
+      time: new Date().toISOString(),
+      region: TEST_ENV.region,
+      resources: [],
+      detail: { kind: IMPORT_JOB_QUEUED },
+    });
+    await engine.settled();
+    const job = await asUser.call<{ status: string; imported: number }>(
+      'GET',
+      `/imports/${posted.body.jobId}`,
+      'admin',
+    );
+
+    // Assess
+    expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+    expect(raised.length).toBe(1);
+    expect(ran).toMatchObject({ imports: [{ jobId: posted.body.jobId, outcome: 'finished' }] });
+    expect(job.body).toMatchObject({ status: 'done', imported: 3 });
+  });
 
   it("makes no request its function's role does not allow", () => {
     // Assess

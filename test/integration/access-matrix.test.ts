@@ -456,6 +456,22 @@ const MATRIX: Record<string, Case[]> = {
       body: { chainId: 'industrial-enterprise', fileName: 'x.csv', csv: 'x' },
     })),
   ],
+  // the same file as a background job: queued and done at once (no row to import), for the admin only
+  'POST /imports': [
+    admin(() => ({
+      path: '/imports',
+      body: { chainId: 'industrial-enterprise', fileName: 'x.csv', csv: 'x' },
+    })),
+  ],
+  'GET /imports': [admin(() => ({ path: '/imports' }))],
+  'GET /imports/{jobId}': [
+    {
+      about: 'a job that does not exist: 404 for the admin, refused to everyone else before any look',
+      target: () => ({ path: '/imports/01NOSUCHJOB' }),
+      own: [F, F, F, F, N, F],
+      foreign: [F, F, F, F, N, F],
+    },
+  ],
   'POST /admin/reports/weekly': [
     // a week that has not begun: a 400 for the admin, nothing written
     admin(() => ({ path: '/admin/reports/weekly', body: { week: '2099-W01' } })),

@@ -18,6 +18,7 @@ const LISTS: Record<string, ListTarget> = {
   'GET /admin/audit': { caller: 'admin', path: (o) => `/admin/audit?date=${o.today}` },
   'GET /admin/users': { caller: 'admin', path: () => '/admin/users' },
   'GET /batches': { caller: 'leader-zhang', path: () => '/batches' },
+  'GET /imports': { caller: 'admin', path: () => '/imports' },
   'GET /complaints': { caller: 'efficiency-office', path: () => '/complaints' },
   'GET /meetings': { caller: 'leader-zhang', path: () => '/meetings' },
   'GET /projects': { caller: 'leader-zhang', path: () => '/projects' },

@@ -1,10 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { listImportJobs, readImportJob, startImportJob } from '../../../shared/app/import-jobs.js';
+import { runImportJob } from '../../../shared/app/import-worker.js';
 import { importProjects, importTemplateChain } from '../../../shared/app/project-import.js';
 import { xlsxOfRows } from '../../../shared/app/project-import-xlsx.js';
+import { IMPORT_JOB_STATUSES, type ImportJob } from '../../../shared/domain/import-job.js';
 import { importTemplateCsv, importTemplateRows } from '../../../shared/domain/project-import-csv.js';
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
+import { kickImportJob } from '../../http/import-kick.js';
 import { validationHook } from '../errors.js';
-import { bearer, errorResponses, json } from '../openapi.js';
+import { bearer, errorResponses, json, PageQuery } from '../openapi.js';
 
 const ChainIdSchema = z
   .string()
@@ -69,6 +73,78 @@ export const ImportReportSchema = z
     holdUntil: z.string(),
   })
   .openapi('ImportReport');
+
+export const ImportJobSchema = z
+  .object({
+    jobId: z.string(),
+    /** who posted the file */
+    by: z.object({ userId: z.string(), name: z.string() }),
+    fileName: z.string(),
+    chain: z.string(),
+    status: z.enum(IMPORT_JOB_STATUSES),
+    /** rows with data in the file */
+    total: z.number().int(),
+    /** rows handled so far: imported, skipped (imported before: nothing changed) or failed (see problems) */
+    done: z.number().int(),
+    imported: z.number().int(),
+    skipped: z.number().int(),
+    failed: z.number().int(),
+    problems: z.array(ProblemSchema),
+    /** problems past the first 300, counted only */
+    problemsOmitted: z.number().int(),
+    chunks: z.number().int(),
+    nextChunk: z.number().int(),
+    /** runs of a worker so far (a run stops before its deadline; the next goes on) */
+    runs: z.number().int(),
+    /** chunk tries that failed (throttling, the table unreachable) and were tried again */
+    retried: z.number().int(),
+    lastError: z.string().optional(),
+    holdUntil: z.string(),
+    createdAt: z.string(),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    /** where its progress is read */
+    progress: z.string(),
+  })
+  .openapi('ImportJob');
+
+/** A job as the API shows it (without the worker's lease and bookkeeping). */
+const jobView = (job: ImportJob): z.infer<typeof ImportJobSchema> => ({
+  jobId: job.jobId,
+  by: { userId: job.by.userId, name: job.by.name },
+  fileName: job.fileName,
+  chain: job.chain,
+  status: job.status,
+  total: job.total,
+  done: job.done,
+  imported: job.imported,
+  skipped: job.skipped,
+  failed: job.failed,
+  problems: job.problems,
+  problemsOmitted: job.problemsOmitted,
+  chunks: job.chunks,
+  nextChunk: job.nextChunk,
+  runs: job.runs,
+  retried: job.retried,
+  ...(job.lastError ? { lastError: job.lastError } : {}),
+  holdUntil: job.holdUntil,
+  createdAt: job.createdAt,
+  ...(job.startedAt ? { startedAt: job.startedAt } : {}),
+  ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
+  progress: `/imports/${job.jobId}`,
+});
+
+const JobParams = z.strictObject({
+  jobId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'an id is letters, digits, _ or -'),
+});
+
+const WaitQuery = z.strictObject({
+  wait: z.enum(['true', 'false']).optional(),
+});
 
 /** Which chain version's import template to give (both the CSV and the workbook): the latest unless a version is named. */
 const TemplateQuery = z.strictObject({
@@ -181,6 +257,83 @@ export function importRoutes(deps: ApiDeps) {
         dryRun: true,
       });
       return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/imports',
+      security: bearer,
+      request: {
+        query: WaitQuery,
+        body: { required: true, content: { 'application/json': { schema: ImportRequestSchema } } },
+      },
+      responses: {
+        200: json(
+          '`?wait=true`: the job run to its end in the request (for small files and scripts; on AWS the API answers within 29 s or not at all)',
+          ImportJobSchema,
+        ),
+        202: json(
+          'the import job, queued: the file is read and planned (rows the rules refuse are its problems already), its rows stored; a worker imports them in the background, chunk after chunk (each row one transaction; a re-import changes nothing). Its progress at `progress` (also the Location header)',
+          ImportJobSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const wait = c.req.valid('query').wait === 'true';
+      const job = await startImportJob(ctx, c.get('principal'), fileOf(c.req.valid('json')));
+      if (wait) {
+        let run = await runImportJob(ctx, job.jobId);
+        while (run.outcome === 'stopped') run = await runImportJob(ctx, job.jobId);
+        return c.json(jobView(await readImportJob(ctx, c.get('principal'), job.jobId)), 200);
+      }
+      await kickImportJob(deps, job);
+      const view = jobView(job);
+      return c.json(view, 202, { Location: view.progress });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/imports',
+      security: bearer,
+      request: { query: PageQuery },
+      responses: {
+        200: json(
+          'the import jobs, newest first',
+          z.object({ items: z.array(ImportJobSchema), cursor: z.string().optional() }),
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const page = await listImportJobs(ctx, c.get('principal'), { limit, ...(cursor ? { cursor } : {}) });
+      return c.json({ items: page.items.map(jobView), ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/imports/{jobId}',
+      security: bearer,
+      // an empty query declared: `/imports/template.csv?chainId=…` matches this path too, and must keep its query
+      request: { params: JobParams, query: z.strictObject({}) },
+      responses: {
+        200: json(
+          'an import job: its status (queued, running, done, failed), rows done of total, imported, skipped, failed and their problems',
+          ImportJobSchema,
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const job = await readImportJob(ctx, c.get('principal'), c.req.valid('param').jobId);
+      return c.json(jobView(job), 200);
     },
   );
 

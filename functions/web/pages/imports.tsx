@@ -1,15 +1,20 @@
+import { listImportJobs, readImportJob, startImportJob } from '../../../shared/app/import-jobs.js';
 import { type ImportReport, importProjects } from '../../../shared/app/project-import.js';
 import { assertAllowed } from '../../../shared/domain/access-policy.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
+import type { ImportJob } from '../../../shared/domain/import-job.js';
+import { localDateTime } from '../../../shared/domain/local-time.js';
 import type { ApiDeps } from '../../http/env.js';
+import { kickImportJob } from '../../http/import-kick.js';
 import { Layout, Scroll } from '../layout.js';
 import { type RefusalStatus, refusalOf } from '../session.js';
 import { render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
 /**
  * 在办项目导入 (projects in flight imported), for admins: download the template of a chain version, upload the filled
- * file, see the dry run (every problem by row and cell, nothing written), then import. The same use case as
- * POST /imports/projects.
+ * file, see the dry run (every problem by row and cell, nothing written), then import: the import runs as a
+ * background job (the same as POST /imports), whose progress and problems the page shows (导入任务), with a link to
+ * look again.
  */
 export function importPages(app: WebApp, deps: ApiDeps): void {
   const { ctx } = deps;
@@ -20,6 +25,7 @@ export function importPages(app: WebApp, deps: ApiDeps): void {
     const principal = requireRole(c, ['admin']);
     assertAllowed(principal, 'admin.operate');
     const chains = await ctx.store.listChains();
+    const jobs = (await listImportJobs(ctx, principal, { limit: 10 })).items;
     return render(
       c,
       <Layout ctx={page} title={t('在办项目导入', 'Import projects in flight')} error={error}>
@@ -71,6 +77,7 @@ export function importPages(app: WebApp, deps: ApiDeps): void {
           </form>
         </section>
         {report ? <ReportSection report={report} t={t} /> : null}
+        <JobsSection jobs={jobs} refresh="/app/admin/imports" t={t} />
       </Layout>,
       status ?? 200,
     );
@@ -96,19 +103,21 @@ export function importPages(app: WebApp, deps: ApiDeps): void {
           t('宽限期须为 0 至 60 个工作日', 'the grace is 0 to 60 working days'),
         );
       }
-      const report = await importProjects(
-        ctx,
-        principal,
-        {
-          chainId: typeof body.chainId === 'string' ? body.chainId : 'industrial-enterprise',
-          fileName: file.name.slice(0, 200) || 'import.csv',
-          ...(/\.xlsx$/i.test(file.name)
-            ? { xlsx: new Uint8Array(await file.arrayBuffer()) }
-            : { csv: await file.text() }),
-          graceDays,
-        },
-        { dryRun: body.action !== 'import' },
-      );
+      const request = {
+        chainId: typeof body.chainId === 'string' ? body.chainId : 'industrial-enterprise',
+        fileName: file.name.slice(0, 200) || 'import.csv',
+        ...(/\.xlsx$/i.test(file.name)
+          ? { xlsx: new Uint8Array(await file.arrayBuffer()) }
+          : { csv: await file.text() }),
+        graceDays,
+      };
+      if (body.action === 'import') {
+        // the import runs in the background: its page shows how far it is
+        const job = await startImportJob(ctx, principal, request);
+        await kickImportJob(deps, job);
+        return c.redirect(`/app/admin/imports/${job.jobId}`, 303);
+      }
+      const report = await importProjects(ctx, principal, request, { dryRun: true });
       return importPage(c, report);
     } catch (error) {
       const refusal = refusalOf(error);
@@ -116,6 +125,136 @@ export function importPages(app: WebApp, deps: ApiDeps): void {
       return importPage(c, undefined, refusal.message, refusal.status);
     }
   });
+
+  app.get('/app/admin/imports/:jobId{[A-Za-z0-9_-]{1,64}}', async (c) => {
+    const page = c.get('page');
+    const { t } = page;
+    const principal = requireRole(c, ['admin']);
+    const job = await readImportJob(ctx, principal, c.req.param('jobId'));
+    return render(
+      c,
+      <Layout ctx={page} title={t(`导入任务：${job.fileName}`, `Import job: ${job.fileName}`)}>
+        <JobsSection jobs={[job]} refresh={`/app/admin/imports/${job.jobId}`} t={t} />
+        {job.problems.length > 0 ? <ProblemsTable problems={job.problems} t={t} /> : null}
+        {job.problemsOmitted > 0 ? (
+          <p class="muted">
+            {t(`另有 ${job.problemsOmitted} 处问题未列出`, `${job.problemsOmitted} more problems not listed`)}
+          </p>
+        ) : null}
+        <p>
+          <a href="/app/admin/imports">{t('返回在办项目导入', 'Back to imports')}</a>
+        </p>
+      </Layout>,
+    );
+  });
+}
+
+const STATUS_WORDS: Record<ImportJob['status'], [string, string]> = {
+  queued: ['排队中', 'queued'],
+  running: ['导入中', 'running'],
+  done: ['已完成', 'done'],
+  failed: ['失败', 'failed'],
+};
+
+/** The import jobs: status, rows done of total, imported, skipped, failed, times (local), and a link to look again. */
+function JobsSection(props: { jobs: ImportJob[]; refresh: string; t: (zh: string, en: string) => string }) {
+  const { jobs, refresh, t } = props;
+  if (jobs.length === 0) return null;
+  const running = jobs.some((job) => job.status === 'queued' || job.status === 'running');
+  return (
+    <section class="card" aria-labelledby="jobs-h">
+      <h2 id="jobs-h">{t('导入任务', 'Import jobs')}</h2>
+      {running ? (
+        <p>
+          {t('导入在后台进行，', 'The import runs in the background; ')}
+          <a href={refresh}>{t('刷新查看进度', 'refresh to see its progress')}</a>
+        </p>
+      ) : null}
+      <Scroll label={t('导入任务', 'Import jobs')}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('文件', 'File')}</th>
+              <th scope="col">{t('状态', 'Status')}</th>
+              <th scope="col">{t('进度', 'Progress')}</th>
+              <th scope="col">{t('已导入', 'Imported')}</th>
+              <th scope="col">{t('此前已导入', 'Skipped')}</th>
+              <th scope="col">{t('有问题', 'Failed')}</th>
+              <th scope="col">{t('开始', 'Started')}</th>
+              <th scope="col">{t('结束', 'Finished')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((job) => {
+              const [zh, en] = STATUS_WORDS[job.status];
+              return (
+                <tr>
+                  <td>
+                    <a href={`/app/admin/imports/${job.jobId}`}>{job.fileName}</a>
+                    <br />
+                    <span class="muted">
+                      {job.by.name} · {job.chain}
+                    </span>
+                  </td>
+                  <td>
+                    {t(zh, en)}
+                    {job.lastError ? (
+                      <>
+                        <br />
+                        <span class="muted">
+                          {t(`重试 ${job.retried} 次`, `${job.retried} retries`)}:{' '}
+                          {job.lastError.slice(0, 200)}
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>
+                    <progress value={job.done} max={Math.max(job.total, 1)} />{' '}
+                    {t(`${job.done} / ${job.total} 行`, `${job.done} / ${job.total} rows`)}
+                  </td>
+                  <td>{job.imported}</td>
+                  <td>{job.skipped}</td>
+                  <td>{job.failed}</td>
+                  <td>{job.startedAt ? localDateTime(job.startedAt) : localDateTime(job.createdAt)}</td>
+                  <td>{job.finishedAt ? localDateTime(job.finishedAt) : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </Scroll>
+    </section>
+  );
+}
+
+function ProblemsTable(props: { problems: ImportReport['problems']; t: (zh: string, en: string) => string }) {
+  const { problems, t } = props;
+  return (
+    <Scroll label={t('问题', 'Problems')}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('行', 'Row')}</th>
+            <th scope="col">{t('单元格', 'Cell')}</th>
+            <th scope="col">{t('问题', 'Problem')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {problems.map((p) => (
+            <tr>
+              <td>{p.row}</td>
+              <td>{p.cell ?? p.column ?? ''}</td>
+              <td>
+                {p.message}
+                <br />
+                <span class="muted">{p.messageEn}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Scroll>
+  );
 }
 
 function ReportSection(props: { report: ImportReport; t: (zh: string, en: string) => string }) {
