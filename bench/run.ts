@@ -48,9 +48,9 @@ const SIZES = quick
       registration: { slices: 2, perSlice: 8, concurrency: 4 },
       read: { rounds: 20, concurrency: 4, sliceMs: 200, slices: 2 },
       decisions: 4,
-      scale: { small: 20, medium: 60, large: 200, listRounds: 3, due: 5, sweepRounds: 2 },
+      scale: { small: 10, medium: 20, large: 40, listRounds: 2, due: 5, sweepRounds: 2 },
       restartProjects: 10,
-      workbench: { projects: 100, rounds: 20 },
+      workbench: { projects: 40, rounds: 10 },
     }
   : {
       registration: { slices: 10, perSlice: 30, concurrency: 8 },

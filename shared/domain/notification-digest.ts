@@ -55,7 +55,7 @@ export function digestNotifications(
         notificationId: newId(),
         at,
         kind: first.kind,
-        title: `${KIND_NAMES[first.kind]}汇总：${group.length} 项（${group.length} ${first.kind.replace('_', ' ')} notices）`,
+        title: `${KIND_NAMES[first.kind]}汇总：${group.length} 项`,
         message: [...lines, ...more].join('\n'),
         digest: group.map((n) => ({
           title: n.title,

@@ -108,8 +108,8 @@ describe('backup and restore', () => {
     });
     expect(projects.length).toBeGreaterThanOrEqual(2);
     for (const project of projects) {
+      // (a registration writes no step items: its steps are derived from the chain until its handlers open one)
       expect(project).toMatchObject({ hasCode: true, registered: true });
-      expect(project.steps).toBeGreaterThan(0);
     }
     expect(items.some((i) => str(i, 'SK') === 'SETTING' && str(i, 'PK') === 'SETTING#runtime-lease')).toBe(
       false,

@@ -6,8 +6,10 @@ import { startImportJob } from '../../shared/app/import-jobs.js';
 import { runImportJob } from '../../shared/app/import-worker.js';
 import { loadState } from '../../shared/app/load.js';
 import { silentLogger } from '../../shared/app/logger.js';
+import { importedProjectId } from '../../shared/app/project-import.js';
 import type { ImportJob } from '../../shared/domain/import-job.js';
 import type { Principal } from '../../shared/domain/principal.js';
+import { planImport } from '../../shared/domain/project-import.js';
 import { rowsToCsv, templateHeader } from '../../shared/domain/project-import-csv.js';
 import { sampleImportRows } from '../../shared/domain/project-import-sample.js';
 import { brokenInvariants } from '../../shared/domain/project-invariants.js';
@@ -50,9 +52,16 @@ async function expectImportedOnce(
   rows: Array<Record<string, string>>,
   leftOut: number[] = [],
 ) {
+  // each row's project as the import names it (by its national code, or by a hash of a row without one)
+  const plan = planImport(
+    referenceChain,
+    [keys, ...rows.map((row) => keys.map((k) => row[k] ?? ''))],
+    '2026-12-07',
+  );
   for (const [index, row] of rows.entries()) {
     if (leftOut.includes(index + 2)) continue;
-    const projectId = `imp-${row.project_code}`;
+    const identity = plan.projects.find((p) => p.row === index + 2)?.identity ?? '';
+    const projectId = importedProjectId(identity);
     expect(brokenInvariants(await loadState(system.ctx, projectId))).toEqual([]);
     const events = await allEvents(api, projectId);
     const imported = events.filter((e) => e.type === 'project_imported');

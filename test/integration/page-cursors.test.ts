@@ -17,6 +17,7 @@ type ListTarget = { caller: string; path: (o: { project: string; today: string }
 const LISTS: Record<string, ListTarget> = {
   'GET /admin/audit': { caller: 'admin', path: (o) => `/admin/audit?date=${o.today}` },
   'GET /admin/users': { caller: 'admin', path: () => '/admin/users' },
+  'GET /admin/sla-sweeps': { caller: 'admin', path: () => '/admin/sla-sweeps' },
   'GET /batches': { caller: 'leader-zhang', path: () => '/batches' },
   'GET /imports': { caller: 'admin', path: () => '/imports' },
   'GET /complaints': { caller: 'efficiency-office', path: () => '/complaints' },
