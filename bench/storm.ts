@@ -40,8 +40,8 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const ITEMS = quick ? 60 : Number(values.items);
-const BACKLOG = quick ? 60 : Number(values.backlog ?? values.items);
+const ITEMS = quick ? 30 : Number(values.items);
+const BACKLOG = quick ? 30 : Number(values.backlog ?? values.items);
 const LIMIT_MS = (quick ? 15 : Number(values['lambda-limit-s'])) * 1000;
 const CONCURRENCY = Number(values.concurrency);
 const POOL = values.pool === 'fixed' ? 'fixed' : 'adaptive';
