@@ -603,6 +603,17 @@ export const PublicProgressSchema = z
   .openapi('PublicProgress');
 
 /** What is due from an agent across their projects, and what their departments hold. */
+
+/** A step of a project as the workbench and the weekly report name it (its part, if a joint review's). */
+const StepOfProject = {
+  projectCode: z.string(),
+  projectName: z.string(),
+  stepId: z.string(),
+  partId: z.string().optional(),
+  stepName: z.string(),
+  departmentId: z.string().nullable(),
+};
+
 export const AgentWorkSchema = z
   .object({
     agentId: z.string(),
@@ -642,12 +653,7 @@ export const AgentWorkSchema = z
     waiting: z.array(
       z.object({
         projectId: z.string(),
-        projectCode: z.string(),
-        projectName: z.string(),
-        stepId: z.string(),
-        partId: z.string().optional(),
-        stepName: z.string(),
-        departmentId: z.string().nullable(),
+        ...StepOfProject,
         status: z.string(),
         light: Light.nullable(),
         dueDate: z.string().nullable(),
@@ -706,12 +712,7 @@ export const WeeklyReportSchema = z
     ),
     slowest: z.array(
       z.object({
-        projectCode: z.string(),
-        projectName: z.string(),
-        stepId: z.string(),
-        partId: z.string().optional(),
-        stepName: z.string(),
-        departmentId: z.string().nullable(),
+        ...StepOfProject,
         departmentName: z.string().nullable(),
         workingDays: z.number(),
         promisedDays: z.number(),
