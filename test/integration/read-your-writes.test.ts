@@ -52,6 +52,25 @@ describe('read-your-writes: a step an answer opened takes a submit at once', () 
   const submit = (projectId: string, stepId: string) =>
     t.api.post(`/projects/${projectId}/steps/${stepId}/submission`, 'agent-wang', submissionOf(stepId));
 
+  /**
+   * A project registered and settled, its step 1 submitted, then approved by the DRC while the engine's task
+   * handlers are held (what the approval opens is not opened yet).
+   */
+  async function stepOneDecidedWhileHeld(registration: Parameters<typeof projectRegistration>[0]) {
+    const registered = await t.api.post('/projects', 'agent-wang', projectRegistration(registration));
+    const projectId = registered.body.projectId as string;
+    await t.system.caughtUp();
+    const first = await submit(projectId, '1');
+    await t.system.caughtUp();
+    const hold = holdTasks();
+    const decided = await t.api.post(
+      `/projects/${projectId}/steps/1/decision`,
+      'officer-drc',
+      approvalOf('DRC', '1', first.body.step.submittedAt),
+    );
+    return { projectId, hold, decided };
+  }
+
   it('after POST /projects answered 201, step 1 is submitted at once (no 409 STEP.NOT_READY)', async () => {
     // Prepare
     const hold = holdTasks();
@@ -74,21 +93,7 @@ describe('read-your-writes: a step an answer opened takes a submit at once', () 
 
   it('after a decision passes a prerequisite, the step it opens is submitted at once', async () => {
     // Prepare
-    const registered = await t.api.post(
-      '/projects',
-      'agent-wang',
-      projectRegistration({ name: '前置放行项目' }),
-    );
-    const projectId = registered.body.projectId;
-    await t.system.caughtUp();
-    const first = await submit(projectId, '1');
-    await t.system.caughtUp();
-    const hold = holdTasks();
-    const decided = await t.api.post(
-      `/projects/${projectId}/steps/1/decision`,
-      'officer-drc',
-      approvalOf('DRC', '1', first.body.step.submittedAt),
-    );
+    const { projectId, hold, decided } = await stepOneDecidedWhileHeld({ name: '前置放行项目' });
 
     // Act
     hold.untilNextRead();
@@ -158,22 +163,11 @@ describe('read-your-writes: a step an answer opened takes a submit at once', () 
   });
 
   it('after a decision opens an upper-level step, a batch takes it at once (no 409 BATCH.STEP_NOT_READY)', async () => {
-    // Prepare: a large project (its EIA, step 7, sits with the city), step 1 in review
-    const registered = await t.api.post(
-      '/projects',
-      'agent-wang',
-      projectRegistration({ name: '即批即运项目', attributes: { eiaReportBook: true } }),
-    );
-    const projectId = registered.body.projectId;
-    await t.system.caughtUp();
-    const first = await submit(projectId, '1');
-    await t.system.caughtUp();
-    const hold = holdTasks();
-    const decided = await t.api.post(
-      `/projects/${projectId}/steps/1/decision`,
-      'officer-drc',
-      approvalOf('DRC', '1', first.body.step.submittedAt),
-    );
+    // Prepare: a large project (its EIA, step 7, sits with the city)
+    const { projectId, hold, decided } = await stepOneDecidedWhileHeld({
+      name: '即批即运项目',
+      attributes: { eiaReportBook: true },
+    });
 
     // Act
     hold.untilNextRead();

@@ -5,7 +5,7 @@ import { runScheduledJob } from '../../shared/app/scheduled-job.js';
 import { JobLease } from '../../shared/app/sweep-lease.js';
 import { newProgress } from '../../shared/app/sweep-progress.js';
 import { beijing } from '../support/beijing-time.js';
-import { startOnClock } from '../support/clocked-system.js';
+import { projectsWithStepOneSubmitted, startOnClock } from '../support/clocked-system.js';
 import { allSteps, viewProject } from '../support/drive.js';
 import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import type { ApiClient } from '../support/local-system.js';
@@ -21,23 +21,7 @@ describe('the scheduled job on many items due at once', () => {
 
   beforeAll(async () => {
     ({ system, api } = await startOnClock(clock));
-    for (let i = 0; i < PROJECTS; i += 1) {
-      const registered = await api.post(
-        '/projects',
-        'agent-wang',
-        projectRegistration({ name: `到期项目 ${i}` }),
-      );
-      projectIds.push(registered.body.projectId);
-    }
-    await system.engine.settled();
-    for (const projectId of projectIds) {
-      const submitted = await api.post(
-        `/projects/${projectId}/steps/1/submission`,
-        'agent-wang',
-        submissionOf('1'),
-      );
-      expect(submitted.status).toBe(200);
-    }
+    projectIds.push(...(await projectsWithStepOneSubmitted({ system, api }, PROJECTS, '到期项目')));
     // Monday 30 November: every step 1 is due its yellow, red, first rung and deemed approval at once
     clock.set(beijing('2026-11-30 09:00'));
   });

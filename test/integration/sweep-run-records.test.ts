@@ -7,6 +7,7 @@ import { runScheduledJob } from '../../shared/app/scheduled-job.js';
 import { requestSweep } from '../../shared/app/sweep-requests.js';
 import { localDateTime } from '../../shared/domain/local-time.js';
 import type { SweepRun } from '../../shared/domain/sweep-run.js';
+import { projectsWithStepOneSubmitted } from '../support/clocked-system.js';
 import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 import { runFinished } from '../support/sweep-runs.js';
@@ -32,24 +33,7 @@ describe('the records of the SLA sweep runs', () => {
   beforeAll(async () => {
     system = await startTestSystem({ clock, log: silentLogger });
     api = new ApiClient(system);
-    const projectIds: string[] = [];
-    for (let i = 0; i < PROJECTS; i += 1) {
-      const registered = await api.post(
-        '/projects',
-        'agent-wang',
-        projectRegistration({ name: `记录项目 ${i}` }),
-      );
-      projectIds.push(registered.body.projectId);
-    }
-    await system.engine.settled();
-    for (const projectId of projectIds) {
-      const submitted = await api.post(
-        `/projects/${projectId}/steps/1/submission`,
-        'agent-wang',
-        submissionOf('1'),
-      );
-      expect(submitted.status).toBe(200);
-    }
+    await projectsWithStepOneSubmitted({ system, api }, PROJECTS, '记录项目');
     // Monday 30 November: every step 1 is due its yellow, red, first rung and deemed approval at once
     clock.set(beijing('2026-11-30 09:00'));
   });

@@ -67,3 +67,34 @@ export async function registerAndSubmitEia(started: {
   );
   return { projectId, submitted };
 }
+
+/**
+ * `count` projects of agent-wang's registered and settled, each with its step 1 (发改委, promised 1 working day)
+ * submitted: moved on a few days, every one is due at once (a storm of due items).
+ */
+export async function projectsWithStepOneSubmitted(
+  { system, api }: { system: LocalSystem; api: ApiClient },
+  count: number,
+  name: string,
+): Promise<string[]> {
+  const projectIds: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const registered = await api.post(
+      '/projects',
+      'agent-wang',
+      projectRegistration({ name: `${name} ${i}` }),
+    );
+    projectIds.push(registered.body.projectId);
+  }
+  await system.engine.settled();
+  for (const projectId of projectIds) {
+    const submitted = await api.post(
+      `/projects/${projectId}/steps/1/submission`,
+      'agent-wang',
+      submissionOf('1'),
+    );
+    if (submitted.status !== 200)
+      throw new Error(`step 1 of ${projectId} not submitted: ${submitted.status}`);
+  }
+  return projectIds;
+}
