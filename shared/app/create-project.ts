@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { assertAllowed } from '../domain/access-policy.js';
 import { resolveProjectAttributes } from '../domain/applicability.js';
-import { chainKey } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
-import { ConflictError, InvalidInputError } from '../domain/errors.js';
+import { InvalidInputError } from '../domain/errors.js';
 import { projectItems } from '../domain/initial-items.js';
 import { assertCodeYearPassed, codeTaken, NationalCodeSchema } from '../domain/national-code.js';
 import { StorableNumberSchema } from '../domain/numbers.js';
@@ -13,6 +12,7 @@ import { registerProject, registrationCode } from '../domain/project-registratio
 import { stepsOpening } from '../domain/steps/opening.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { OutboxEntry, StoreOp } from '../store/store.port.js';
+import { assertChainDeployed } from './chain-deployed.js';
 import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { newEvent } from './events.js';
@@ -78,13 +78,7 @@ export async function createProject(
     ctx.chains.latest(input.chainId),
     referenceData(ctx.store).user(input.agentId),
   ]);
-  const key = chainKey(chain);
-  if (!(await ctx.engine.hasChain(key))) {
-    throw new ConflictError(
-      'CHAIN.NOT_DEPLOYED',
-      `chain ${key} has no state machine yet, so no project can run on it; publish it again (POST /chains)`,
-    );
-  }
+  await assertChainDeployed(ctx, chain);
   const attributes = resolveProjectAttributes(chain, input.attributes);
   if (agent?.role !== 'agent') {
     throw new InvalidInputError(

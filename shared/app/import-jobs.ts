@@ -1,11 +1,12 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import { chainKey } from '../domain/chain.js';
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { NotFoundError } from '../domain/errors.js';
 import { chunked, type ImportJob, isFinished, rowsWithProblems, withProblems } from '../domain/import-job.js';
 import { type Principal, PrincipalSchema } from '../domain/principal.js';
 import { planImport } from '../domain/project-import.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { Page } from '../store/page.js';
+import { assertChainDeployed } from './chain-deployed.js';
 import type { AppContext } from './context.js';
 import { chainOf, type ImportRequest, importHoldUntil, rowsOf } from './project-import.js';
 
@@ -24,13 +25,7 @@ export async function startImportJob(
 ): Promise<ImportJob> {
   assertAllowed(principal, 'admin.operate');
   const chain = await chainOf(ctx, request);
-  const key = chainKey(chain);
-  if (!(await ctx.engine.hasChain(key))) {
-    throw new ConflictError(
-      'CHAIN.NOT_DEPLOYED',
-      `chain ${key} has no state machine yet, so no project can run on it; publish it again (POST /chains)`,
-    );
-  }
+  await assertChainDeployed(ctx, chain);
   const holdUntil = importHoldUntil(ctx, request.graceDays);
   const now = ctx.clock.now().toISOString();
   const plan = planImport(chain, rowsOf(request), chinaDate(ctx.clock.now()));
@@ -44,7 +39,7 @@ export async function startImportJob(
       jobId,
       by: PrincipalSchema.parse(principal),
       fileName: request.fileName,
-      chain: key,
+      chain: chainKey(chain),
       chainId: chain.id,
       chainVersion: chain.version,
       columns: plan.columns,

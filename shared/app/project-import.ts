@@ -1,6 +1,6 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import { type Chain, chainKey } from '../domain/chain.js';
-import { ConflictError, InvalidInputError } from '../domain/errors.js';
+import { InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { Project } from '../domain/project.js';
 import {
@@ -13,6 +13,7 @@ import { cellName, parseCsv } from '../domain/project-import-csv.js';
 import { registrationCode } from '../domain/project-registration.js';
 import { chinaDate, startOfChinaDay } from '../domain/working-days.js';
 import { concurrencyLimit } from '../lib/concurrency-limit.js';
+import { assertChainDeployed } from './chain-deployed.js';
 import type { AppContext } from './context.js';
 import { buildImport, writeImport } from './project-import-build.js';
 import { rowsOfXlsx } from './project-import-xlsx.js';
@@ -214,13 +215,7 @@ export async function importProjects(
 ): Promise<ImportReport> {
   assertAllowed(principal, 'admin.operate');
   const chain = await chainOf(ctx, request);
-  const key = chainKey(chain);
-  if (!options.dryRun && !(await ctx.engine.hasChain(key))) {
-    throw new ConflictError(
-      'CHAIN.NOT_DEPLOYED',
-      `chain ${key} has no state machine yet, so no project can run on it; publish it again (POST /chains)`,
-    );
-  }
+  if (!options.dryRun) await assertChainDeployed(ctx, chain);
   const holdUntil = importHoldUntil(ctx, request.graceDays);
   const plan = planImport(chain, rowsOf(request), chinaDate(ctx.clock.now()));
   const { problems, results } = await importPlanned(ctx, principal, chain, plan, {
@@ -229,7 +224,7 @@ export async function importProjects(
     dryRun: options.dryRun,
   });
   return {
-    chain: key,
+    chain: chainKey(chain),
     fileName: request.fileName,
     dryRun: options.dryRun,
     rows: plan.rows,

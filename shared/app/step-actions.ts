@@ -7,7 +7,7 @@ import type { DepartmentLevel } from '../domain/department.js';
 import { decisionEffects } from '../domain/effects/decision-effects.js';
 import { ConflictError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { itemKey, type ProjectStep } from '../domain/project.js';
+import { type ProjectStep } from '../domain/project.js';
 import type { ClockPauseKind } from '../domain/step-clock.js';
 import {
   endStepClockPause as endPauseRule,

@@ -7,7 +7,6 @@ import { newProgress } from '../../shared/app/sweep-progress.js';
 import { beijing } from '../support/beijing-time.js';
 import { projectsWithStepOneSubmitted, startOnClock } from '../support/clocked-system.js';
 import { allSteps, viewProject } from '../support/drive.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import type { ApiClient } from '../support/local-system.js';
 
 const PROJECTS = 10;

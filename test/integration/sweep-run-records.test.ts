@@ -8,7 +8,6 @@ import { requestSweep } from '../../shared/app/sweep-requests.js';
 import { localDateTime } from '../../shared/domain/local-time.js';
 import type { SweepRun } from '../../shared/domain/sweep-run.js';
 import { projectsWithStepOneSubmitted } from '../support/clocked-system.js';
-import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
 import { runFinished } from '../support/sweep-runs.js';
 

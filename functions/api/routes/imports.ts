@@ -3,7 +3,11 @@ import { listImportJobs, readImportJob, startImportJob } from '../../../shared/a
 import { runImportJob } from '../../../shared/app/import-worker.js';
 import { importProjects, importTemplateChain } from '../../../shared/app/project-import.js';
 import { xlsxOfRows } from '../../../shared/app/project-import-xlsx.js';
-import { IMPORT_JOB_STATUSES, type ImportJob } from '../../../shared/domain/import-job.js';
+import {
+  IMPORT_JOB_STATUSES,
+  type ImportJob,
+  ImportProblemSchema,
+} from '../../../shared/domain/import-job.js';
 import { importTemplateCsv, importTemplateRows } from '../../../shared/domain/project-import-csv.js';
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { kickImportJob } from '../../http/import-kick.js';
@@ -42,14 +46,8 @@ const fileOf = ({ xlsxBase64, ...rest }: z.infer<typeof ImportRequestSchema>) =>
   ...(xlsxBase64 ? { xlsx: new Uint8Array(Buffer.from(xlsxBase64, 'base64')) } : {}),
 });
 
-const ProblemSchema = z.object({
-  row: z.number().int(),
-  column: z.string().optional(),
-  cell: z.string().optional(),
-  code: z.string(),
-  message: z.string(),
-  messageEn: z.string(),
-});
+// a problem of a row, by its cell (as an import job records it)
+const ProblemSchema = ImportProblemSchema;
 
 export const ImportReportSchema = z
   .object({

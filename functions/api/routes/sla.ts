@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { calendarView, changeCalendar } from '../../../shared/app/calendar-admin.js';
-import { realClockControl } from '../../../shared/app/clock-control.js';
 import { itemView } from '../../../shared/app/item-view.js';
 import { markRead, myNotifications } from '../../../shared/app/notifications.js';
 import { getProjectDocument, listProjectDocuments } from '../../../shared/app/project-records.js';
@@ -9,7 +8,7 @@ import { changeSlaPolicy } from '../../../shared/app/sla-policy-admin.js';
 import { endClockPause, pauseClock } from '../../../shared/app/step-actions.js';
 import { YearScheduleSchema } from '../../../shared/domain/calendar-overrides.js';
 import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
-import { ChinaDateSchema, InstantInputSchema, MonthSchema } from '../../../shared/domain/time.js';
+import { ChinaDateSchema, MonthSchema } from '../../../shared/domain/time.js';
 import { documentPage } from '../../http/document-page.js';
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { ClockPauseInputSchema } from '../../http/request-schemas.js';
