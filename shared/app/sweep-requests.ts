@@ -1,5 +1,6 @@
 import { NotFoundError, UnavailableError } from '../domain/errors.js';
 import {
+  asSeen,
   currentRun,
   isGoingOn,
   leftWork,
@@ -25,19 +26,23 @@ export type SweepJobStarter = (runId: string) => Promise<void>;
 const LATEST = 10;
 
 /** The runs, newest first, a page at a time. */
-export function listRuns(ctx: AppContext, page: PageRequest): Promise<Page<SweepRun>> {
-  return ctx.store.listSweepRuns(page);
+export async function listRuns(ctx: AppContext, page: PageRequest): Promise<Page<SweepRun>> {
+  const runs = await ctx.store.listSweepRuns(page);
+  const now = Date.now();
+  return { ...runs, items: runs.items.map((run) => asSeen(run, now)) };
 }
 
 /** The run going on, else the latest (undefined before the first). */
 export async function currentSweepRun(ctx: AppContext): Promise<SweepRun | undefined> {
-  return currentRun((await ctx.store.listSweepRuns({ limit: LATEST })).items, Date.now());
+  const now = Date.now();
+  const run = currentRun((await ctx.store.listSweepRuns({ limit: LATEST })).items, now);
+  return run && asSeen(run, now);
 }
 
 /** A run by its id, or `current`; a 404 that says where to look when there is none. */
 export async function readRun(ctx: AppContext, runId: string): Promise<SweepRun> {
   const run = runId === 'current' ? await currentSweepRun(ctx) : await ctx.store.getSweepRun(runId);
-  if (run) return run;
+  if (run) return asSeen(run, Date.now());
   throw new NotFoundError(
     'SWEEP.NO_RUN',
     runId === 'current'
@@ -48,7 +53,8 @@ export async function readRun(ctx: AppContext, runId: string): Promise<SweepRun>
 
 /** Names the run this one continues: the last run before it stopped with due work left. */
 export async function continuing(ctx: AppContext, run: SweepRun): Promise<void> {
-  const latest = (await ctx.store.listSweepRuns({ limit: LATEST })).items;
+  const now = Date.now();
+  const latest = (await ctx.store.listSweepRuns({ limit: LATEST })).items.map((other) => asSeen(other, now));
   const before = latest.find(
     (other) => other.runId !== run.runId && other.state !== 'skipped' && other.state !== 'queued',
   );

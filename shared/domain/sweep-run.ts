@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localDateTime } from './local-time.js';
 
 /** What started a run of the scheduled job (its SLA sweep): the schedule, `POST /admin/clock`, `POST /admin/sla-sweeps`. */
 export const SWEEP_TRIGGERS = ['schedule', 'clock', 'sla-sweeps'] as const;
@@ -7,9 +8,18 @@ export type SweepTrigger = (typeof SWEEP_TRIGGERS)[number];
 /**
  * queued (asked for, the job has not taken it yet: AWS, between the API's answer and the job's start); running;
  * done (nothing due left it could work); stopped (its deadline, or the lease it lost, ended it: the rest is left to
- * the next run, counted in `remaining`); skipped (another run held the lease); failed (it could not run at all)
+ * the next run, counted in `remaining`); skipped (another run held the lease); failed (it could not run at all);
+ * lost (never written: how a queued or running run whose record fell silent is read, see `asSeen`)
  */
-export const SWEEP_RUN_STATES = ['queued', 'running', 'done', 'stopped', 'skipped', 'failed'] as const;
+export const SWEEP_RUN_STATES = [
+  'queued',
+  'running',
+  'done',
+  'stopped',
+  'skipped',
+  'failed',
+  'lost',
+] as const;
 export type SweepRunState = (typeof SWEEP_RUN_STATES)[number];
 
 const count = z.number().int().min(0);
@@ -141,5 +151,24 @@ export function currentRun(latest: readonly SweepRun[], nowMs: number): SweepRun
   return latest.find((run) => isGoingOn(run, nowMs)) ?? latest[0];
 }
 
-/** Whether a run left due work to the next run (it reached its deadline or lost its lease). */
-export const leftWork = (run: SweepRun): boolean => run.state === 'stopped' && run.remaining > 0;
+/**
+ * Whether a run left due work to the next run: it reached its deadline or lost its lease with some remaining, or
+ * its process ended without finishing (lost: whatever it had not done is still due).
+ */
+export const leftWork = (run: SweepRun): boolean =>
+  (run.state === 'stopped' && run.remaining > 0) || run.state === 'lost';
+
+/**
+ * A run's record as an admin reads it at real time `nowMs`: one still queued or running whose record has been silent
+ * for `SWEEP_RUN_SILENT_MS` (its Lambda or process ended without saying so) reads as `lost`, with a note saying
+ * since when (local time), instead of "running" for ever. Nothing it did is undone:
+ * each item was its own transaction, and what it left is still due to the next run, which continues it.
+ */
+export function asSeen(run: SweepRun, nowMs: number): SweepRun {
+  if ((run.state !== 'queued' && run.state !== 'running') || isGoingOn(run, nowMs)) return run;
+  return {
+    ...run,
+    state: 'lost',
+    note: `no word from this run since ${localDateTime(run.updatedAt)}: its process ended without finishing; the next run takes on what it left`,
+  };
+}

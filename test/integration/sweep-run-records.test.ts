@@ -166,4 +166,35 @@ describe('the records of the SLA sweep runs', () => {
     expect(refused).toMatchObject({ code: 'SWEEP.NOT_STARTED' });
     expect(current.body.run).toMatchObject({ state: 'failed', lastError: 'Error: the bus is unreachable' });
   });
+
+  it('reads a run whose process ended without finishing as lost, and the next run continues it', async () => {
+    // Prepare: a run that recorded its progress, then fell silent three minutes ago (its process ended)
+    const startedAt = new Date(Date.now() - 240_000).toISOString();
+    const silentAt = new Date(Date.now() - 180_000).toISOString();
+    const dead: SweepRun = {
+      ...(await api.get('/admin/sla-sweeps/current', 'admin')).body.run,
+      runId: system.ctx.newId(),
+      state: 'running',
+      trigger: 'schedule',
+      startedAt,
+      updatedAt: silentAt,
+      due: 6,
+      done: 2,
+    };
+    delete dead.finishedAt;
+    delete dead.lastError;
+    delete dead.report;
+    delete dead.by;
+    await system.ctx.store.putSweepRun(dead);
+
+    // Act
+    const read = await api.get(`/admin/sla-sweeps/${dead.runId}`, 'admin');
+    const started = await api.post('/admin/sla-sweeps', 'admin', {});
+    const next = await runFinished(api, started.body.progress);
+
+    // Assess: not "running" for ever; the time it fell silent is told in Beijing time
+    expect(read.body.run).toMatchObject({ runId: dead.runId, state: 'lost', done: 2 });
+    expect(read.body.run.note).toContain(localDateTime(silentAt));
+    expect(next).toMatchObject({ state: 'done', continues: dead.runId });
+  });
 });

@@ -17,7 +17,7 @@ export const JobProgressSchema = z
     runId: z.string(),
     state: z.enum(SWEEP_RUN_STATES).openapi({
       description:
-        'queued (asked for; the job has not taken it yet), running, done, stopped (at its deadline: `remaining` left to the next run, which continues), skipped (another run held the lease), failed',
+        'queued (asked for; the job has not taken it yet), running, done, stopped (at its deadline: `remaining` left to the next run, which continues), skipped (another run held the lease), failed, lost (no word from it for two minutes: its process ended without finishing; the next run continues what it left)',
     }),
     trigger: z.enum(SWEEP_TRIGGERS).openapi({ description: 'what started it' }),
     by: z.string().optional().openapi({ description: 'the admin who asked for it' }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarView, changeCalendar } from '../../../shared/app/calendar-admin.js';
 import { publishChain } from '../../../shared/app/publish-chain.js';
 import { changeSlaPolicy } from '../../../shared/app/sla-policy-admin.js';
+import { listRuns } from '../../../shared/app/sweep-requests.js';
 import {
   CreateUserInputSchema,
   createUser,
@@ -43,7 +44,7 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
       ctx.store.listChainVersions(),
       ctx.store.listUsers(),
       calendarView(ctx),
-      ctx.store.listSweepRuns({ limit: RUNS_SHOWN }),
+      listRuns(ctx, { limit: RUNS_SHOWN }),
     ]);
     const deptNames = new Map(departments.map((d) => [d.id, page.lang === 'en' ? d.nameEn : d.name]));
     const dept = (id: string) => deptNames.get(id) ?? id;

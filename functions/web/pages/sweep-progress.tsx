@@ -22,6 +22,10 @@ const STATE_TEXT: Record<JobRun['state'], [string, string]> = {
   ],
   skipped: ['另一运行进行中，本次未执行', 'skipped: another run held the lease'],
   failed: ['失败', 'failed'],
+  lost: [
+    '中断：进程意外结束，余下留待下次运行继续',
+    'lost: its process ended; the next run continues with the rest',
+  ],
 };
 
 const TRIGGER_TEXT: Record<SweepTrigger, [string, string]> = {

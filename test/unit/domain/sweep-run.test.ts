@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  asSeen,
   countActions,
   currentRun,
   isGoingOn,
@@ -65,5 +66,28 @@ describe('a run of the SLA sweep', () => {
     expect(leftWork(run({ state: 'stopped', remaining: 3 }))).toBe(true);
     expect(leftWork(run({ state: 'stopped', remaining: 0 }))).toBe(false);
     expect(leftWork(run({ state: 'done', remaining: 0 }))).toBe(false);
+  });
+
+  it('reads a running run whose record fell silent as lost, saying since when in local time', () => {
+    // Prepare
+    const silent = run({ state: 'running', done: 40, due: 100 });
+
+    // Act
+    const seen = asSeen(silent, T0 + SWEEP_RUN_SILENT_MS + 1);
+
+    // Assess: 04:00 UTC is 12:00 in Beijing; what it left is work for the next run
+    expect(seen).toMatchObject({ state: 'lost', done: 40, due: 100 });
+    expect(seen.note).toContain('2026-12-07 12:00');
+    expect(leftWork(seen)).toBe(true);
+  });
+
+  it('leaves a run going on, and a run that ended, as recorded', () => {
+    // Prepare
+    const going = run({ state: 'running' });
+    const ended = run({ state: 'done' });
+
+    // Assess
+    expect(asSeen(going, T0 + 1000)).toBe(going);
+    expect(asSeen(ended, T0 + SWEEP_RUN_SILENT_MS * 10)).toBe(ended);
   });
 });
