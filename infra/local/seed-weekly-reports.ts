@@ -9,6 +9,7 @@ const admin = { userId: 'admin', role: 'admin' as const, name: '系统管理员'
 export async function seedWeeklyReports(ctx: AppContext, weeks = 8): Promise<void> {
   const last = previousWeek(ctx.clock.now());
   for (let back = weeks - 1; back >= 0; back -= 1) {
-    await generateWeeklyReport(ctx, admin, isoWeekOf(addCalendarDays(last.from, -7 * back)).id);
+    const week = isoWeekOf(addCalendarDays(last.from, -7 * back)).id;
+    await generateWeeklyReport(ctx, admin, week, { budgetMs: Number.POSITIVE_INFINITY });
   }
 }

@@ -74,7 +74,8 @@ export async function runScheduledJob(ctx: AppContext, options: JobOptions = {})
     }
     if (options.weeklyReport) {
       await attempt(ctx, report, 'the weekly report', {}, async () => {
-        if (await ensureWeeklyReport(ctx, now)) report.weeklyReports = 1;
+        const stopBy = options.stopBy ?? Date.now() + WEEKLY_REPORT_SHARE_MS;
+        if (await ensureWeeklyReport(ctx, now, { stopBy })) report.weeklyReports = 1;
       });
     }
     state = finished ? 'done' : 'stopped';
@@ -152,6 +153,8 @@ async function openRun(ctx: AppContext, options: JobOptions, now: Date): Promise
 }
 /** A run without a deadline (the local runtime's) works on import jobs for this long at most. */
 const IMPORT_SHARE_MS = 20_000;
+/** Without a deadline (the local runtime), how long a run gives the weekly report before leaving it to the next. */
+const WEEKLY_REPORT_SHARE_MS = 20_000;
 
 const AUDIT_CURSOR = 'job-audit-cursor';
 const AUDITED: ProjectStatus[] = ['active', 'returned'];

@@ -1,26 +1,28 @@
 import { assertAllowed } from '../domain/access-policy.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import {
-  type IsoWeek,
-  isoWeekNamed,
-  previousWeek,
-  type ReportProject,
-  type WeeklyReport,
-  weeklyReport,
-} from '../domain/weekly-report.js';
+import { type IsoWeek, isoWeekNamed, previousWeek, type WeeklyReport } from '../domain/weekly-report.js';
 import { chinaDate } from '../domain/working-days.js';
 import type { AppContext } from './context.js';
-import { loadState } from './load.js';
+import {
+  advanceGeneration,
+  beginGeneration,
+  type GenerationLimits,
+  type GenerationProgress,
+  generationGoingOn,
+  reportName,
+  reportWeeks,
+} from './weekly-report-generation.js';
 
 /**
  * Weekly reports (周报): generated once per ISO week by the scheduled job (the week that has just ended), or on
  * demand by an admin; stored under a name made of the week (`weekly-report#2026-W47`), so generating the same week
- * twice writes one report; listed newest first.
+ * twice writes one report; listed newest first. A report too long to make in one go is made over several runs
+ * (`weekly-report-generation.ts`).
  */
-const reportName = (week: string) => `weekly-report#${week}`;
-const INDEX = 'weekly-reports';
-const MAX_LISTED = 520;
+
+/** How long an admin's request generates before it answers that the rest goes on in the background. */
+export const GENERATE_IN_REQUEST_MS = 20_000;
 
 function weekOrThrow(id: string): IsoWeek {
   const week = isoWeekNamed(id);
@@ -32,86 +34,56 @@ function weekOrThrow(id: string): IsoWeek {
   return week;
 }
 
-/** Reads what the week's report is made of: every project that changed since the week began. */
-async function projectsFor(ctx: AppContext, week: IsoWeek): Promise<ReportProject[]> {
-  const projects: ReportProject[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.store.listProjects({}, { limit: 100, ...(cursor ? { cursor } : {}) });
-    cursor = page.cursor;
-    for (const project of page.items) {
-      // a project untouched since before the week began has nothing in it (every change moves updatedAt)
-      if (chinaDate(new Date(project.updatedAt)) < week.from) continue;
-      const state = await loadState(ctx, project.projectId);
-      projects.push({ project: state.project, chain: state.chain, items: [...state.items.values()] });
-    }
-  } while (cursor);
-  return projects;
-}
-
-async function build(ctx: AppContext, week: IsoWeek): Promise<WeeklyReport> {
-  const [projects, departments] = await Promise.all([projectsFor(ctx, week), ctx.store.listDepartments()]);
-  return weeklyReport({
-    week,
-    projects,
-    departments,
-    calendar: ctx.calendar,
-    generatedAt: ctx.clock.now().toISOString(),
-  });
-}
-
-async function remember(ctx: AppContext, week: string): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const index = await ctx.store.getSetting(INDEX);
-    const weeks = Array.isArray(index?.value.weeks) ? (index.value.weeks as string[]) : [];
-    if (weeks.includes(week)) return;
-    const next = [...weeks, week].sort().reverse().slice(0, MAX_LISTED);
-    if (await ctx.store.putSetting(INDEX, { weeks: next }, { expectedRevision: index?.revision ?? null }))
-      return;
-  }
-}
-
 /**
- * An admin generates (or generates again) the report of a week, by default the week that has just ended.
+ * An admin generates (or generates again) the report of a week, by default the week that has just ended: the report
+ * when it is done within `budgetMs` (a page at least), else how far it has got (the scheduled job finishes it within minutes).
  *
- * @example await generateWeeklyReport(ctx, admin, '2026-W47')
+ * @example await generateWeeklyReport(ctx, admin, '2026-W47') // { report } or { generating: { week, read } }
  */
-export async function generateWeeklyReport(ctx: AppContext, principal: Principal, weekId?: string) {
+export async function generateWeeklyReport(
+  ctx: AppContext,
+  principal: Principal,
+  weekId?: string,
+  { budgetMs = GENERATE_IN_REQUEST_MS, pageSize }: { budgetMs?: number; pageSize?: number } = {},
+): Promise<{ report: WeeklyReport } | { generating: GenerationProgress }> {
   assertAllowed(principal, 'admin.operate');
   const week = weekId ? weekOrThrow(weekId) : previousWeek(ctx.clock.now());
   if (week.from > chinaDate(ctx.clock.now())) {
     throw new InvalidInputError('REPORT.FUTURE_WEEK', `week ${week.id} has not begun yet`);
   }
-  const report = await build(ctx, week);
-  await ctx.store.putSetting(reportName(week.id), report as unknown as Record<string, unknown>);
-  await remember(ctx, week.id);
-  return report;
+  await beginGeneration(ctx, week, true);
+  const report = await advanceGeneration(ctx, {
+    stopBy: Date.now() + budgetMs,
+    ...(pageSize ? { pageSize } : {}),
+  });
+  if (report?.week === week.id) return { report };
+  const going = await generationGoingOn(ctx);
+  if (going) return { generating: going };
+  // done meanwhile by another run
+  return { report: await getWeeklyReport(ctx, principal, week.id) };
 }
 
 /**
- * The scheduled job's part: the report of the week that has just ended, once (a report already stored is left as
- * it is). Returns whether it wrote one.
+ * The scheduled job's part: takes on a generation going on; else starts the report of the week that has just ended,
+ * once (a report already stored is left as it is). Stops at `limits.stopBy`. Returns whether it wrote one.
  */
-export async function ensureWeeklyReport(ctx: AppContext, now: Date): Promise<boolean> {
-  const week = previousWeek(now);
-  if (await ctx.store.getSetting(reportName(week.id))) return false;
-  const report = await build(ctx, week);
-  const written = await ctx.store.putSetting(
-    reportName(week.id),
-    report as unknown as Record<string, unknown>,
-    {
-      expectedRevision: null,
-    },
-  );
-  await remember(ctx, week.id);
-  return written;
+export async function ensureWeeklyReport(
+  ctx: AppContext,
+  now: Date,
+  limits: GenerationLimits,
+): Promise<boolean> {
+  if (!(await generationGoingOn(ctx))) {
+    const week = previousWeek(now);
+    if (await ctx.store.getSetting(reportName(week.id))) return false;
+    await beginGeneration(ctx, week, false);
+  }
+  return (await advanceGeneration(ctx, limits)) !== undefined;
 }
 
 /** The stored reports, newest first, with their headline figures (for the list and the trend). */
 export async function listWeeklyReports(ctx: AppContext, principal: Principal, limit = 26) {
   assertAllowed(principal, 'reports.read_weekly');
-  const index = await ctx.store.getSetting(INDEX);
-  const weeks = (Array.isArray(index?.value.weeks) ? (index.value.weeks as string[]) : []).slice(0, limit);
+  const weeks = await reportWeeks(ctx, limit);
   const reports = await Promise.all(weeks.map((week) => ctx.store.getSetting(reportName(week))));
   return reports.flatMap((stored) => {
     if (!stored) return [];
@@ -137,8 +109,7 @@ export async function weeklyReportFeed(
   limit = 26,
 ): Promise<WeeklyReport[]> {
   assertAllowed(principal, 'reports.read_weekly');
-  const index = await ctx.store.getSetting(INDEX);
-  const weeks = (Array.isArray(index?.value.weeks) ? (index.value.weeks as string[]) : []).slice(0, limit);
+  const weeks = await reportWeeks(ctx, limit);
   const reports = await Promise.all(weeks.map((week) => ctx.store.getSetting(reportName(week))));
   return reports.flatMap((stored) => (stored ? [stored.value as unknown as WeeklyReport] : []));
 }

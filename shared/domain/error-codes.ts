@@ -202,6 +202,11 @@ export const ERROR_CODES = {
   'PROJECT_CODE.INVALID': code(400, '项目代码不正确', 'invalid project code'),
   'PROJECT_CODE.NOT_FOUND': code(404, '没有以该代码登记的项目', 'no project under this code'),
   'REPORT.FUTURE_WEEK': code(400, '该周尚未开始', 'the week has not begun'),
+  'REPORT.GENERATING': code(
+    409,
+    '另一周的周报正在生成，完成后再试',
+    "another week's report is being generated; try again once it is done",
+  ),
   'REPORT.NOT_FOUND': code(404, '该周的周报尚未生成', 'no report for this week yet'),
   'REPORT.PERIOD': code(400, '期间格式为 from=YYYY-MM&to=YYYY-MM', 'a period is from=YYYY-MM&to=YYYY-MM'),
   'REPORT.WEEK': code(400, '周的格式为 YYYY-Www', 'a week is YYYY-Www'),

@@ -1,12 +1,14 @@
-import { type CaseFacts, type CaseKind, caseFactsOf, countCaseKinds } from './case-kinds.js';
-import type { Chain } from './chain.js';
 import type { Department } from './department.js';
-import type { Project, ProjectStep } from './project.js';
-import { readClock } from './step-clock.js';
+import {
+  emptyTally,
+  type IsoWeek,
+  type ReportProject,
+  tallyProjects,
+  type WeekTally,
+} from './weekly-report-tally.js';
 import { addCalendarDays, chinaDate, type WorkingDayCalendar } from './working-days.js';
 
-/** An ISO week (Monday to Sunday, China dates): `2026-W47`. */
-export type IsoWeek = { id: string; from: string; to: string };
+export type { IsoWeek, ReportProject } from './weekly-report-tally.js';
 
 const DAY_MS = 86_400_000;
 
@@ -39,11 +41,8 @@ export function isoWeekNamed(id: string): IsoWeek | undefined {
 export const previousWeek = (now: Date): IsoWeek =>
   isoWeekOf(addCalendarDays(isoWeekOf(chinaDate(now)).from, -7));
 
-export type ReportProject = { project: Project; chain: Chain; items: ProjectStep[] };
-
 const round1 = (n: number) => Math.round(n * 10) / 10;
-const average = (values: number[]) =>
-  values.length ? round1(values.reduce((a, b) => a + b, 0) / values.length) : null;
+const average = (sum: number, count: number) => (count ? round1(sum / count) : null);
 
 /**
  * The weekly report (周报, DOMAIN.md "Weekly report and accountability") of one ISO week, from the projects as they
@@ -58,83 +57,31 @@ export function weeklyReport(input: {
   calendar: WorkingDayCalendar;
   generatedAt: string;
 }) {
-  const { week, calendar } = input;
-  const inWeek = (instant: string | undefined) => {
-    if (!instant) return false;
-    const date = chinaDate(new Date(instant));
-    return date >= week.from && date <= week.to;
-  };
+  return reportOfTally({ ...input, tally: tallyProjects(emptyTally(), input) });
+}
+
+/** The report from the week's tally, once every project has been added to it (`tallyProjects`). */
+export function reportOfTally(input: {
+  week: IsoWeek;
+  tally: WeekTally;
+  departments: Department[];
+  generatedAt: string;
+}) {
+  const { week, tally } = input;
   const names = new Map(input.departments.map((d) => [d.id, d]));
-  type Decided = {
-    project: Project;
-    item: ProjectStep;
-    stageIndex: number;
-    stageName: string;
-    stepName: string;
-    workingDays: number;
-    promisedDays: number;
-    legalDays: number;
-    late: boolean;
-    deemed: boolean;
-  };
-  const decided: Decided[] = [];
-  const cases: CaseFacts[] = [];
-  let started = 0;
-  let advanced = 0;
-  let completed = 0;
-  for (const { project, chain, items } of input.projects) {
-    if (inWeek(project.createdAt)) started += 1;
-    if (inWeek(project.completedAt)) completed += 1;
-    let moved = false;
-    for (const item of items) {
-      if (!inWeek(item.decidedAt)) continue;
-      moved = true;
-      const stage = chain.stages[item.stageIndex];
-      const step = stage?.steps.find((s) => s.id === item.stepId);
-      if (!step) continue;
-      if (!item.partId) {
-        cases.push(caseFactsOf(step, item));
-      }
-      // a joint review's decisions are its parts'; the step itself only concludes them
-      if (step.parts && !item.partId) continue;
-      if (!item.clock || !item.departmentId) continue;
-      if (item.status !== 'approved' && item.status !== 'deemed_approved' && item.status !== 'rejected')
-        continue;
-      const part = item.partId ? step.parts?.find((p) => p.id === item.partId) : undefined;
-      const reading = readClock(calendar, item.clock, new Date(item.decidedAt as string));
-      const deemed = item.status === 'deemed_approved';
-      decided.push({
-        project,
-        item,
-        stageIndex: item.stageIndex,
-        stageName: stage?.name ?? '',
-        stepName: part ? `${step.name}（${part.name}）` : step.name,
-        workingDays: reading.elapsed,
-        promisedDays: item.clock.promisedDays,
-        legalDays: item.clock.legalDays,
-        late: deemed || (item.lateByDays ?? 0) > 0 || reading.promisedLeft < 0,
-        deemed,
-      });
-    }
-    if (moved || items.some((i) => inWeek(i.submittedAt))) advanced += 1;
-  }
-  const onTime = decided.filter((d) => !d.late).length;
-  const byDepartment = new Map<string, Decided[]>();
-  for (const d of decided) {
-    const id = d.item.departmentId as string;
-    byDepartment.set(id, [...(byDepartment.get(id) ?? []), d]);
-  }
-  const departments = [...byDepartment.entries()]
-    .map(([departmentId, rows]) => ({
+  const decided = Object.values(tally.departments).reduce((n, d) => n + d.decided, 0);
+  const onTime = Object.values(tally.departments).reduce((n, d) => n + d.onTime, 0);
+  const departments = Object.entries(tally.departments)
+    .map(([departmentId, sums]) => ({
       departmentId,
       name: names.get(departmentId)?.name ?? departmentId,
       nameEn: names.get(departmentId)?.nameEn ?? departmentId,
-      decided: rows.length,
-      onTime: rows.filter((r) => !r.late).length,
-      late: rows.filter((r) => r.late).length,
-      deemedApprovals: rows.filter((r) => r.deemed).length,
-      averageWorkingDays: average(rows.map((r) => r.workingDays)),
-      averagePromisedDays: average(rows.map((r) => r.promisedDays)),
+      decided: sums.decided,
+      onTime: sums.onTime,
+      late: sums.decided - sums.onTime,
+      deemedApprovals: sums.deemed,
+      averageWorkingDays: average(sums.working, sums.decided),
+      averagePromisedDays: average(sums.promised, sums.decided),
     }))
     .sort(
       (a, b) =>
@@ -143,55 +90,35 @@ export function weeklyReport(input: {
         a.departmentId.localeCompare(b.departmentId),
     )
     .map((row, index) => ({ rank: index + 1, ...row }));
-  const stageIndexes = [...new Set(decided.map((d) => d.stageIndex))].sort((a, b) => a - b);
-  const caseKinds: Record<CaseKind, number> = countCaseKinds(cases);
   return {
     week: week.id,
     from: week.from,
     to: week.to,
     generatedAt: input.generatedAt,
-    projects: { started, advanced, completed },
+    projects: { ...tally.projects },
     steps: {
-      decided: decided.length,
+      decided,
       onTime,
-      late: decided.length - onTime,
-      onTimeRate: decided.length ? round1((onTime / decided.length) * 100) : null,
+      late: decided - onTime,
+      onTimeRate: decided ? round1((onTime / decided) * 100) : null,
     },
     deemedApprovalsByDepartment: departments
       .filter((d) => d.deemedApprovals > 0)
       .map((d) => ({ departmentId: d.departmentId, name: d.name, count: d.deemedApprovals })),
-    stages: stageIndexes.map((stageIndex) => {
-      const rows = decided.filter((d) => d.stageIndex === stageIndex);
-      return {
+    stages: Object.entries(tally.stages)
+      .map(([index, sums]) => ({ stageIndex: Number(index), sums }))
+      .sort((a, b) => a.stageIndex - b.stageIndex)
+      .map(({ stageIndex, sums }) => ({
         stageIndex,
-        name: rows[0]?.stageName ?? '',
-        decided: rows.length,
-        averageWorkingDays: average(rows.map((r) => r.workingDays)),
-        averagePromisedDays: average(rows.map((r) => r.promisedDays)),
-        averageLegalDays: average(rows.map((r) => r.legalDays)),
-      };
-    }),
-    slowest: [...decided]
-      .sort(
-        (a, b) =>
-          b.workingDays - b.promisedDays - (a.workingDays - a.promisedDays) || b.workingDays - a.workingDays,
-      )
-      .slice(0, 5)
-      .map((d) => ({
-        projectCode: d.project.code,
-        projectName: d.project.name,
-        stepId: d.item.stepId,
-        ...(d.item.partId ? { partId: d.item.partId } : {}),
-        stepName: d.stepName,
-        departmentId: d.item.departmentId,
-        departmentName: names.get(d.item.departmentId as string)?.name ?? d.item.departmentId,
-        workingDays: d.workingDays,
-        promisedDays: d.promisedDays,
-        legalDays: d.legalDays,
-        outcome: d.item.status,
+        name: sums.name,
+        decided: sums.decided,
+        averageWorkingDays: average(sums.working, sums.decided),
+        averagePromisedDays: average(sums.promised, sums.decided),
+        averageLegalDays: average(sums.legal, sums.decided),
       })),
+    slowest: tally.slowest.map((row) => ({ ...row })),
     departments,
-    caseKinds,
+    caseKinds: { ...tally.caseKinds },
   };
 }
 

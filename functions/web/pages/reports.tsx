@@ -112,7 +112,18 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
     '/app/reports/weekly',
     ['admin'],
     async ({ principal, form, t }) => {
-      const report = await generateWeeklyReport(ctx, principal, form.get('week') || undefined);
+      const generated = await generateWeeklyReport(ctx, principal, form.get('week') || undefined);
+      if ('generating' in generated) {
+        const { week, read } = generated.generating;
+        return {
+          message: t(
+            `${weekText(t, week)} 周报正在后台生成（已读取 ${read} 个项目），几分钟内完成`,
+            `The report of ${week} is being generated in the background (${read} projects read); it will be ready within minutes`,
+          ),
+          to: '/app/reports/weekly',
+        };
+      }
+      const { report } = generated;
       return {
         message: t(`已生成 ${weekText(t, report.week)} 周报`, `Report of ${report.week} generated`),
         to: `/app/reports/weekly/${report.week}`,
