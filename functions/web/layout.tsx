@@ -221,6 +221,39 @@ export function LightBadge(props: { ctx: PageContext; light: string | null | und
   return <span class={`light light-${props.light}`}>{lightText(props.ctx.t, props.light)}</span>;
 }
 
+/**
+ * A table of the pages: its column heads (a word becomes a column head; an element or a list of them stands as it
+ * is; null leaves the column out) over its rows, scrolling sideways on a phone.
+ */
+export function Table(props: { label: string; heads: Child[]; class?: string; children?: Child }) {
+  return (
+    <Scroll label={props.label}>
+      <table class={props.class}>
+        <thead>
+          <tr>
+            {props.heads.map((head) => (typeof head === 'string' ? <th scope="col">{head}</th> : head))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </Scroll>
+  );
+}
+
+/** A project in a table's row: its name linking to its page, its code beneath (`label` names the cell on a phone). */
+export function ProjectCell(props: {
+  project: { projectId: string; projectName: string; projectCode: string };
+  label?: string;
+}) {
+  const { project } = props;
+  return (
+    <td data-label={props.label}>
+      <a href={`/app/projects/${project.projectId}`}>{project.projectName}</a>
+      <div class="muted">{project.projectCode}</div>
+    </td>
+  );
+}
+
 /** A wide table that scrolls sideways on a phone, reachable by keyboard. */
 export function Scroll(props: { label: string; children?: Child }) {
   return (

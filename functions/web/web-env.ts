@@ -180,6 +180,35 @@ export function formAction<P extends string>(
   });
 }
 
+/** What a form's action did: a message for its page, or a message and the page to go to. */
+export type FormDone = string | { message: string; to: string };
+
+/** The page a refused form is shown on again, with the refusal's message and status. */
+export type FormAgain = (
+  c: WebContext,
+  form: Form,
+  error: string,
+  status: RefusalStatus,
+) => Promise<Response> | Response;
+
+/**
+ * The forms of one page, for `roles` only: `form(path, work)` is a form action (see formAction) whose `work` says
+ * what it did, back on the page at `path` unless it names another; a refusal shows `again` (or the form's own).
+ */
+export function pageForms(app: WebApp, page: { path: string; roles: Role[]; again: FormAgain }) {
+  return <P extends string>(path: P, work: (move: FormMove<P>) => Promise<FormDone>, again = page.again) =>
+    formAction(
+      app,
+      path,
+      page.roles,
+      async (move) => {
+        const done = await work(move);
+        return typeof done === 'string' ? { message: done, to: page.path } : done;
+      },
+      again,
+    );
+}
+
 /** Lines of a textarea, trimmed, empty ones dropped. */
 export const linesOf = (text: string): string[] =>
   text

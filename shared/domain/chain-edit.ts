@@ -39,6 +39,19 @@ export const StepRowSchema = z.strictObject({
 });
 export type StepRow = z.infer<typeof StepRowSchema>;
 
+/** A step as its row of the table shows it, each field as the text of its input (a milestone's limits blank). */
+export function stepRowOf(stage: Chain['stages'][number], step: Chain['stages'][number]['steps'][number]) {
+  return {
+    id: step.id,
+    stageId: stage.id,
+    name: step.name,
+    departmentId: step.departmentId ?? '',
+    promisedDays: step.promisedDays === null ? '' : String(step.promisedDays),
+    legalDays: step.legalDays === null ? '' : String(step.legalDays),
+    prerequisites: step.prerequisites.join(', '),
+  } satisfies Record<keyof StepRow, string>;
+}
+
 export const ChainEditSchema = z.strictObject({
   version: z.coerce.number().int().min(1).max(1_000_000),
   /** rows of existing steps, by their id */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chain } from '../../shared/domain/chain.js';
+import { stepRowOf } from '../../shared/domain/chain-edit.js';
 import { projectRegistration } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 import { pageSession } from '../support/page-session.js';
@@ -18,16 +19,7 @@ function tableForm(
   const form = new URLSearchParams({ chain: JSON.stringify(chain), version: String(version) });
   for (const stage of chain.stages) {
     for (const step of stage.steps) {
-      const row = {
-        id: step.id,
-        stageId: stage.id,
-        name: step.name,
-        departmentId: step.departmentId ?? '',
-        promisedDays: step.promisedDays === null ? '' : String(step.promisedDays),
-        legalDays: step.legalDays === null ? '' : String(step.legalDays),
-        prerequisites: step.prerequisites.join(', '),
-        ...change(step),
-      };
+      const row = { ...stepRowOf(stage, step), ...change(step) };
       for (const [name, value] of Object.entries(row)) form.append(`row.${name}`, value ?? '');
     }
   }

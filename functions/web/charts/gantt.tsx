@@ -51,6 +51,11 @@ export function GanttChart(props: {
   const bars = new Map(schedule.bars.map((b) => [b.stepId, b]));
   const tick = span > 150 ? 20 : span > 60 ? 10 : 5;
   const ticks = Array.from({ length: Math.floor(span / tick) + 1 }, (_, i) => i * tick);
+  const bottom = top + rows.length * rowHeight;
+  /** A line down the rows at a working day (a tick, today, the projected completion), drawn as `stroke` says. */
+  const dayLine = (day: number, stroke: Record<string, string>) => (
+    <line x1={x(day)} x2={x(day)} y1={top - 4} y2={bottom} {...stroke} />
+  );
   return (
     <ChartFrame
       width={width}
@@ -65,7 +70,7 @@ export function GanttChart(props: {
     >
       {ticks.map((d) => (
         <g>
-          <line x1={x(d)} x2={x(d)} y1={top - 4} y2={top + rows.length * rowHeight} stroke="#e3e6ea" />
+          {dayLine(d, { stroke: '#e3e6ea' })}
           <text x={x(d)} y={top - 8} text-anchor="middle" fill="#444">
             {d}
           </text>
@@ -146,26 +151,12 @@ export function GanttChart(props: {
           </g>
         );
       })}
-      <line
-        x1={x(schedule.today)}
-        x2={x(schedule.today)}
-        y1={top - 4}
-        y2={top + rows.length * rowHeight}
-        stroke="#0b57d0"
-        stroke-width="2"
-      />
-      <text x={x(schedule.today) + 3} y={top + rows.length * rowHeight + 14} fill="#0b57d0">
+      {dayLine(schedule.today, { stroke: '#0b57d0', 'stroke-width': '2' })}
+      <text x={x(schedule.today) + 3} y={bottom + 14} fill="#0b57d0">
         {t('今天', 'today')}
       </text>
-      <line
-        x1={x(schedule.end)}
-        x2={x(schedule.end)}
-        y1={top - 4}
-        y2={top + rows.length * rowHeight}
-        stroke="#000"
-        stroke-dasharray="5 3"
-      />
-      <text x={Math.min(x(schedule.end), width - 150)} y={top + rows.length * rowHeight + 28} fill="#000">
+      {dayLine(schedule.end, { stroke: '#000', 'stroke-dasharray': '5 3' })}
+      <text x={Math.min(x(schedule.end), width - 150)} y={bottom + 28} fill="#000">
         {t('预计办结', 'projected completion')} {props.projectedCompletion ?? ''}
       </text>
       <g transform={`translate(6 ${height - 14})`}>

@@ -17,9 +17,9 @@ import { SlaPolicySchema } from '../../../shared/domain/sla-policy.js';
 import { ChinaDateSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps } from '../../http/env.js';
 import { levelText, roleText } from '../../http/labels.js';
-import { Layout, Scroll } from '../layout.js';
+import { Layout, Table } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
-import { act, formAction, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+import { act, formOf, pageForms, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 import { RUNS_SHOWN, SweepProgressSection, sweepProgressPages } from './sweep-progress.js';
 
 const parseJson = (text: string, what: string): unknown => {
@@ -153,78 +153,64 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
         />
         <section class="card" aria-labelledby="dept-h">
           <h2 id="dept-h">{t('部门', 'Departments')}</h2>
-          <Scroll label={t('部门', 'Departments')}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('编号', 'Id')}</th>
-                  <th scope="col">{t('名称', 'Name')}</th>
-                  <th scope="col">{t('层级', 'Level')}</th>
-                  <th scope="col">{t('电话', 'Phone')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {departments.map((d) => (
-                  <tr>
-                    <td>
-                      <code translate="no">{d.id}</code>
-                    </td>
-                    <td>{page.lang === 'en' ? d.nameEn : d.name}</td>
-                    <td>{levelText(t, d.level)}</td>
-                    <td>{d.phone ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
+          <Table
+            label={t('部门', 'Departments')}
+            heads={[t('编号', 'Id'), t('名称', 'Name'), t('层级', 'Level'), t('电话', 'Phone')]}
+          >
+            {departments.map((d) => (
+              <tr>
+                <td>
+                  <code translate="no">{d.id}</code>
+                </td>
+                <td>{page.lang === 'en' ? d.nameEn : d.name}</td>
+                <td>{levelText(t, d.level)}</td>
+                <td>{d.phone ?? '—'}</td>
+              </tr>
+            ))}
+          </Table>
         </section>
         <section class="card" aria-labelledby="users-h">
           <h2 id="users-h">{t('用户', 'Users')}</h2>
-          <Scroll label={t('用户', 'Users')}>
-            <table class="cards">
-              <thead>
-                <tr>
-                  <th scope="col">{t('账号', 'User')}</th>
-                  <th scope="col">{t('姓名', 'Name')}</th>
-                  <th scope="col">{t('角色', 'Role')}</th>
-                  <th scope="col">{t('部门 / 企业', 'Department / enterprise')}</th>
-                  {accounts ? <th scope="col">{t('管理', 'Manage')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr>
-                    <td data-label={t('账号', 'User')}>{u.userId}</td>
-                    <td data-label={t('姓名', 'Name')}>{u.name}</td>
-                    <td data-label={t('角色', 'Role')}>{roleText(t, u.role)}</td>
-                    <td data-label={t('部门 / 企业', 'Department / enterprise')}>
-                      {u.departmentId ? dept(u.departmentId) : (u.enterpriseId ?? '—')}
-                    </td>
-                    {accounts ? (
-                      <td data-label={t('管理', 'Manage')}>
-                        <form method="post" action={`/app/admin/users/${u.userId}`}>
-                          <input type="hidden" name="disabled" value={u.disabled ? 'false' : 'true'} />
-                          <button type="submit">
-                            {u.disabled ? t('启用', 'Enable') : t('停用', 'Disable')}
-                          </button>
-                        </form>
-                        <form method="post" action={`/app/admin/users/${u.userId}`}>
-                          <label for={`pw-${u.userId}`}>{t('重置密码', 'New password')}</label>
-                          <input
-                            type="password"
-                            id={`pw-${u.userId}`}
-                            name="password"
-                            autocomplete="new-password"
-                          />
-                          <button type="submit">{t('重置', 'Reset')}</button>
-                        </form>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
+          <Table
+            label={t('用户', 'Users')}
+            class="cards"
+            heads={[
+              t('账号', 'User'),
+              t('姓名', 'Name'),
+              t('角色', 'Role'),
+              t('部门 / 企业', 'Department / enterprise'),
+              accounts ? t('管理', 'Manage') : null,
+            ]}
+          >
+            {users.map((u) => (
+              <tr>
+                <td data-label={t('账号', 'User')}>{u.userId}</td>
+                <td data-label={t('姓名', 'Name')}>{u.name}</td>
+                <td data-label={t('角色', 'Role')}>{roleText(t, u.role)}</td>
+                <td data-label={t('部门 / 企业', 'Department / enterprise')}>
+                  {u.departmentId ? dept(u.departmentId) : (u.enterpriseId ?? '—')}
+                </td>
+                {accounts ? (
+                  <td data-label={t('管理', 'Manage')}>
+                    <form method="post" action={`/app/admin/users/${u.userId}`}>
+                      <input type="hidden" name="disabled" value={u.disabled ? 'false' : 'true'} />
+                      <button type="submit">{u.disabled ? t('启用', 'Enable') : t('停用', 'Disable')}</button>
+                    </form>
+                    <form method="post" action={`/app/admin/users/${u.userId}`}>
+                      <label for={`pw-${u.userId}`}>{t('重置密码', 'New password')}</label>
+                      <input
+                        type="password"
+                        id={`pw-${u.userId}`}
+                        name="password"
+                        autocomplete="new-password"
+                      />
+                      <button type="submit">{t('重置', 'Reset')}</button>
+                    </form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </Table>
           {accounts ? (
             <form method="post" action="/app/admin/users" aria-labelledby="new-user-h">
               <h3 id="new-user-h">{t('新建用户', 'New user')}</h3>
@@ -262,19 +248,17 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
   app.get('/app/admin', (c) => adminPage(c));
   sweepProgressPages(app, deps, (c, error, status) => adminPage(c, error, status));
 
-  formAction(
-    app,
-    '/app/admin/sla-policy',
-    ['admin'],
-    async ({ principal, form, t }) => {
-      const policy = SlaPolicySchema.parse(
-        parseJson(form.get('policy'), t('时限监察规则', 'the SLA policy')),
-      );
-      await changeSlaPolicy(ctx, principal, policy);
-      return { message: t('时限监察规则已保存并生效', 'SLA policy saved and applied'), to: '/app/admin' };
-    },
-    (c, _form, error, status) => adminPage(c, error, status),
-  );
+  const adminForm = pageForms(app, {
+    path: '/app/admin',
+    roles: ['admin'],
+    again: (c, _form, error, status) => adminPage(c, error, status),
+  });
+
+  adminForm('/app/admin/sla-policy', async ({ principal, form, t }) => {
+    const policy = SlaPolicySchema.parse(parseJson(form.get('policy'), t('时限监察规则', 'the SLA policy')));
+    await changeSlaPolicy(ctx, principal, policy);
+    return t('时限监察规则已保存并生效', 'SLA policy saved and applied');
+  });
 
   // Users (the product's own directory): create with an initial password, disable or enable, reset a password.
   if (accounts) {
@@ -348,79 +332,46 @@ export function adminPages(app: WebApp, deps: ApiDeps): void {
     return c.json(chain);
   });
 
-  formAction(
-    app,
-    '/app/admin/chains',
-    ['admin'],
-    async ({ principal, form, t }) => {
-      const chain = await publishChain(
-        ctx,
-        principal,
-        parseJson(form.get('chain'), t('流程定义', 'the chain definition')),
-      );
-      return {
-        message: t(
-          `已发布 ${chainKey(chain)}，状态机已就绪`,
-          `Published ${chainKey(chain)} with its state machine`,
-        ),
-        to: '/app/admin',
-      };
-    },
-    (c, _form, error, status) => adminPage(c, error, status),
-  );
+  adminForm('/app/admin/chains', async ({ principal, form, t }) => {
+    const chain = await publishChain(
+      ctx,
+      principal,
+      parseJson(form.get('chain'), t('流程定义', 'the chain definition')),
+    );
+    return t(
+      `已发布 ${chainKey(chain)}，状态机已就绪`,
+      `Published ${chainKey(chain)} with its state machine`,
+    );
+  });
 
-  formAction(
-    app,
-    '/app/admin/closures',
-    ['admin'],
-    async ({ principal, form, t }) => {
-      const date = ChinaDateSchema.parse(form.get('date'));
-      const reason = z
-        .string()
-        .trim()
-        .min(1, t('请填写原因', 'give the reason'))
-        .max(200)
-        .parse(form.get('reason'));
-      const result = await changeCalendar(ctx, principal, { closure: date, reason });
-      return {
-        message: t(
-          `已增加 ${date} 停止办公，重算 ${result.recomputed} 项截止日`,
-          `Closure on ${date} added; ${result.recomputed} due dates recomputed`,
-        ),
-        to: '/app/admin',
-      };
-    },
-    (c, _form, error, status) => adminPage(c, error, status),
-  );
+  adminForm('/app/admin/closures', async ({ principal, form, t }) => {
+    const date = ChinaDateSchema.parse(form.get('date'));
+    const reason = z
+      .string()
+      .trim()
+      .min(1, t('请填写原因', 'give the reason'))
+      .max(200)
+      .parse(form.get('reason'));
+    const result = await changeCalendar(ctx, principal, { closure: date, reason });
+    return t(
+      `已增加 ${date} 停止办公，重算 ${result.recomputed} 项截止日`,
+      `Closure on ${date} added; ${result.recomputed} due dates recomputed`,
+    );
+  });
 
-  formAction(
-    app,
-    '/app/admin/closures/lift',
-    ['admin'],
-    async ({ principal, form, t }) => {
-      const date = ChinaDateSchema.parse(form.get('date'));
-      await changeCalendar(ctx, principal, { closure: date, reason: null });
-      return { message: t(`已取消 ${date} 停止办公`, `Closure on ${date} lifted`), to: '/app/admin' };
-    },
-    (c, _form, error, status) => adminPage(c, error, status),
-  );
+  adminForm('/app/admin/closures/lift', async ({ principal, form, t }) => {
+    const date = ChinaDateSchema.parse(form.get('date'));
+    await changeCalendar(ctx, principal, { closure: date, reason: null });
+    return t(`已取消 ${date} 停止办公`, `Closure on ${date} lifted`);
+  });
 
-  formAction(
-    app,
-    '/app/admin/years',
-    ['admin'],
-    async ({ principal, form, t }) => {
-      const year = z.coerce.number().int().min(2000).max(2100).parse(form.get('year'));
-      const schedule = YearScheduleSchema.parse(parseJson(form.get('schedule'), t('安排', 'the schedule')));
-      const result = await changeCalendar(ctx, principal, { year, schedule });
-      return {
-        message: t(
-          `${year} 年安排已保存，重算 ${result.recomputed} 项截止日`,
-          `${year} saved; ${result.recomputed} due dates recomputed`,
-        ),
-        to: '/app/admin',
-      };
-    },
-    (c, _form, error, status) => adminPage(c, error, status),
-  );
+  adminForm('/app/admin/years', async ({ principal, form, t }) => {
+    const year = z.coerce.number().int().min(2000).max(2100).parse(form.get('year'));
+    const schedule = YearScheduleSchema.parse(parseJson(form.get('schedule'), t('安排', 'the schedule')));
+    const result = await changeCalendar(ctx, principal, { year, schedule });
+    return t(
+      `${year} 年安排已保存，重算 ${result.recomputed} 项截止日`,
+      `${year} saved; ${result.recomputed} due dates recomputed`,
+    );
+  });
 }

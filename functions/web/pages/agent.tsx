@@ -11,12 +11,12 @@ import { stepStatusText } from '../../http/labels.js';
 import { type DepartmentName, departmentNames, withDepartmentNames } from '../departments.js';
 import { draftOf, type FormDraft } from '../form-draft.js';
 import { HeldStepHeads } from '../held-steps.js';
-import { Layout, LightBadge, Scroll } from '../layout.js';
+import { Layout, LightBadge, Table } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import {
-  formAction,
   formOf,
   me,
+  pageForms,
   render,
   requireRole,
   stepTargetOf,
@@ -111,33 +111,28 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
         {work.waiting.length === 0 ? (
           <p>{t('本页没有审查中的事项。', 'No step of this page is under review.')}</p>
         ) : (
-          <Scroll label={t('部门审查中的事项', 'Steps the departments hold')}>
-            <table class="cards">
-              <thead>
-                <tr>
-                  <HeldStepHeads t={t} />
-                </tr>
-              </thead>
-              <tbody>
-                {work.waiting.map((s) => (
-                  <tr>
-                    <td data-label={t('灯', 'Light')}>
-                      <LightBadge ctx={page} light={s.light} />
-                    </td>
-                    <td data-label={t('项目', 'Project')}>
-                      <a href={`/app/projects/${s.projectId}`}>{s.projectName}</a>
-                    </td>
-                    <td data-label={t('事项', 'Step')}>
-                      {s.stepId} {s.stepName}
-                    </td>
-                    <td data-label={t('部门', 'Department')}>{dept(s.departmentId)}</td>
-                    <td data-label={t('承诺截止', 'Due')}>{s.dueDate ?? '—'}</td>
-                    <td data-label={t('剩余工作日', 'Days left')}>{s.workingDaysLeft ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
+          <Table
+            label={t('部门审查中的事项', 'Steps the departments hold')}
+            class="cards"
+            heads={[<HeldStepHeads t={t} />]}
+          >
+            {work.waiting.map((s) => (
+              <tr>
+                <td data-label={t('灯', 'Light')}>
+                  <LightBadge ctx={page} light={s.light} />
+                </td>
+                <td data-label={t('项目', 'Project')}>
+                  <a href={`/app/projects/${s.projectId}`}>{s.projectName}</a>
+                </td>
+                <td data-label={t('事项', 'Step')}>
+                  {s.stepId} {s.stepName}
+                </td>
+                <td data-label={t('部门', 'Department')}>{dept(s.departmentId)}</td>
+                <td data-label={t('承诺截止', 'Due')}>{s.dueDate ?? '—'}</td>
+                <td data-label={t('剩余工作日', 'Days left')}>{s.workingDaysLeft ?? '—'}</td>
+              </tr>
+            ))}
+          </Table>
         )}
         <section class="card" aria-labelledby="req-h">
           <h2 id="req-h">{t('申请召开联审会', 'Request a joint review meeting')}</h2>
@@ -195,97 +190,68 @@ export function agentPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app/work', (c) => workPage(c));
 
-  formAction(
-    app,
-    '/app/work/submit',
-    ['agent'],
-    async ({ principal, form, t }) => {
-      const target = stepTargetOf(form);
-      const note = form.get('note');
-      const submission = SubmissionSchema.parse({
-        materials: form.all('materials'),
-        ...(note ? { note } : {}),
-      });
-      const step = await submitStep(ctx, principal, target.projectId, target.stepId, submission);
-      return {
-        message: t(
-          `第 ${step.stepId} 项已申报：${stepStatusText(t, step.status)}`,
-          `Step ${step.stepId} submitted: ${stepStatusText(t, step.status)}`,
-        ),
-        to: '/app/work',
-      };
-    },
-    async (c, _form, error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
-  );
+  // a refused form: the workbench again, the form filled in as it was sent
+  const workForm = pageForms(app, {
+    path: '/app/work',
+    roles: ['agent'],
+    again: async (c, _form, error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
+  });
 
-  formAction(
-    app,
-    '/app/work/resubmit',
-    ['agent'],
-    async ({ principal, form, t }) => {
-      const target = stepTargetOf(form);
-      const note = form.get('note');
-      const resubmission = ResubmissionSchema.parse({
-        supplied: form.all('supplied'),
-        ...(note ? { note } : {}),
-      });
-      const step = await resubmitStep(ctx, principal, target.projectId, target.stepId, resubmission);
-      return {
-        message: t(
-          `第 ${step.stepId} 项已补正，恢复计时`,
-          `Step ${step.stepId} supplemented; its clock runs again`,
-        ),
-        to: '/app/work',
-      };
-    },
-    async (c, _form, error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
-  );
+  workForm('/app/work/submit', async ({ principal, form, t }) => {
+    const target = stepTargetOf(form);
+    const note = form.get('note');
+    const submission = SubmissionSchema.parse({
+      materials: form.all('materials'),
+      ...(note ? { note } : {}),
+    });
+    const step = await submitStep(ctx, principal, target.projectId, target.stepId, submission);
+    return t(
+      `第 ${step.stepId} 项已申报：${stepStatusText(t, step.status)}`,
+      `Step ${step.stepId} submitted: ${stepStatusText(t, step.status)}`,
+    );
+  });
 
-  formAction(
-    app,
-    '/app/work/reapply',
-    ['agent'],
-    async ({ principal, form, t }) => {
-      const target = stepTargetOf(form);
-      const note = form.get('note').slice(0, 2000);
-      const step = await reapplyStep(ctx, principal, target.projectId, target.stepId, note || undefined);
-      return {
-        message: t(
-          `第 ${step.stepId} 项已重新申请（第 ${step.round} 轮）`,
-          `Step ${step.stepId} re-applied (round ${step.round})`,
-        ),
-        to: '/app/work',
-      };
-    },
-    async (c, _form, error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
-  );
+  workForm('/app/work/resubmit', async ({ principal, form, t }) => {
+    const target = stepTargetOf(form);
+    const note = form.get('note');
+    const resubmission = ResubmissionSchema.parse({
+      supplied: form.all('supplied'),
+      ...(note ? { note } : {}),
+    });
+    const step = await resubmitStep(ctx, principal, target.projectId, target.stepId, resubmission);
+    return t(
+      `第 ${step.stepId} 项已补正，恢复计时`,
+      `Step ${step.stepId} supplemented; its clock runs again`,
+    );
+  });
 
-  formAction(
-    app,
-    '/app/work/meeting-request',
-    ['agent'],
-    async ({ principal, form, t }) => {
-      const [projectId = '', stepId = '', partId = ''] = form.get('item').split('|');
-      const meeting = await createMeeting(
-        ctx,
-        principal,
-        MeetingInputSchema.parse({
-          title: t('联审会申请', 'Joint review meeting request'),
-          agenda: [{ projectId, stepId, ...(partId ? { partId } : {}) }],
-          invite: [],
-          reason: form.get('reason').slice(0, 1000),
-        }),
-      );
-      return {
-        message: t(
-          '联审会申请已提交，等待领导安排',
-          'Meeting requested; a leader will schedule or decline it',
-        ),
-        to: `/app/meetings/${meeting.meetingId}`,
-      };
-    },
-    async (c, _form, error, status) => workPage(c, error, status, await draftOf(c, '/app/work')),
-  );
+  workForm('/app/work/reapply', async ({ principal, form, t }) => {
+    const target = stepTargetOf(form);
+    const note = form.get('note').slice(0, 2000);
+    const step = await reapplyStep(ctx, principal, target.projectId, target.stepId, note || undefined);
+    return t(
+      `第 ${step.stepId} 项已重新申请（第 ${step.round} 轮）`,
+      `Step ${step.stepId} re-applied (round ${step.round})`,
+    );
+  });
+
+  workForm('/app/work/meeting-request', async ({ principal, form, t }) => {
+    const [projectId = '', stepId = '', partId = ''] = form.get('item').split('|');
+    const meeting = await createMeeting(
+      ctx,
+      principal,
+      MeetingInputSchema.parse({
+        title: t('联审会申请', 'Joint review meeting request'),
+        agenda: [{ projectId, stepId, ...(partId ? { partId } : {}) }],
+        invite: [],
+        reason: form.get('reason').slice(0, 1000),
+      }),
+    );
+    return {
+      message: t('联审会申请已提交，等待领导安排', 'Meeting requested; a leader will schedule or decline it'),
+      to: `/app/meetings/${meeting.meetingId}`,
+    };
+  });
 
   app.get('/app/notifications', async (c) => {
     const page = c.get('page');

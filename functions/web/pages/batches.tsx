@@ -14,9 +14,9 @@ import { localDate, localDateTime, localInstant } from '../../../shared/domain/l
 import { chinaDate } from '../../../shared/domain/working-days.js';
 import type { ApiDeps } from '../../http/env.js';
 import type { PageContext } from '../../http/i18n.js';
-import { Layout, Scroll } from '../layout.js';
+import { Layout, ProjectCell, Table } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
-import { type Form, formAction, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
+import { type Form, pageForms, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
 const BatchId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id is letters, digits, _ or -');
 
@@ -103,75 +103,58 @@ export function batchPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app/batches', (c) => batchesPage(c));
 
-  formAction(
-    app,
-    '/app/batches',
-    ['agent'],
-    async ({ principal, form, t }) => {
-      const input = BatchInputSchema.parse({
-        departmentId: form.get('departmentId'),
-        items: form.all('item').map((value) => {
-          const [projectId = '', stepId = ''] = value.split(':');
-          return { projectId, stepId };
-        }),
-        ...(form.get('note') ? { note: form.get('note') } : {}),
-      });
-      const batch = await assembleBatch(ctx, principal, input);
-      return {
-        message: t(
-          `已组成送往${batch.departmentName}的一批（${batch.items.length} 项）`,
-          `Batch of ${batch.items.length} step(s) for ${batch.departmentName} assembled`,
-        ),
-        to: '/app/batches',
-      };
+  const batchForm = pageForms(app, {
+    path: '/app/batches',
+    roles: ['agent'],
+    // a batch's form (carried, collected) shown again filled in as it was sent
+    again: (c, form, error, status) => {
+      const batchId = c.req.param('id');
+      return batchesPage(c, error, status, batchId ? prefillOf(batchId, form) : undefined);
     },
-    (c, _form, error, status) => batchesPage(c, error, status),
-  );
+  });
 
-  formAction(
-    app,
-    '/app/batches/:id/carried',
-    ['agent'],
-    async ({ c, principal, form, t }) => {
-      const at = instantOf(form.get('carriedAt'));
-      const input = CarriedInputSchema.parse(at ? { carriedAt: at } : {});
-      const batch = await carryBatch(ctx, principal, BatchId.parse(c.req.param('id')), input);
-      return {
-        message: t(
-          `已记录送件：${batch.departmentName}受理 ${batch.items.length} 项，开始计时`,
-          `Carried: ${batch.departmentName} accepted ${batch.items.length} step(s); their clocks run`,
-        ),
-        to: '/app/batches',
-      };
-    },
-    (c, form, error, status) => batchesPage(c, error, status, prefillOf(c.req.param('id'), form)),
-  );
+  batchForm('/app/batches', async ({ principal, form, t }) => {
+    const input = BatchInputSchema.parse({
+      departmentId: form.get('departmentId'),
+      items: form.all('item').map((value) => {
+        const [projectId = '', stepId = ''] = value.split(':');
+        return { projectId, stepId };
+      }),
+      ...(form.get('note') ? { note: form.get('note') } : {}),
+    });
+    const batch = await assembleBatch(ctx, principal, input);
+    return t(
+      `已组成送往${batch.departmentName}的一批（${batch.items.length} 项）`,
+      `Batch of ${batch.items.length} step(s) for ${batch.departmentName} assembled`,
+    );
+  });
 
-  formAction(
-    app,
-    '/app/batches/:id/collection',
-    ['agent'],
-    async ({ c, principal, form, t }) => {
-      const at = instantOf(form.get('collectedAt'));
-      const input = CollectionInputSchema.parse({
-        ...(at ? { collectedAt: at } : {}),
-        decisions: form.all('itemId').map((itemId) => ({
-          itemId,
-          outcome: 'approved',
-          document: { number: form.get(`number-${itemId}`), date: form.get(`date-${itemId}`) },
-        })),
-      });
-      const batch = await collectBatch(ctx, principal, BatchId.parse(c.req.param('id')), input);
-      return {
-        message: t(
-          `已领件：${batch.items.length} 项批文已登记`,
-          `Collected: ${batch.items.length} approval(s) recorded`,
-        ),
-        to: '/app/batches',
-      };
-    },
-    (c, form, error, status) => batchesPage(c, error, status, prefillOf(c.req.param('id'), form)),
-  );
+  batchForm('/app/batches/:id/carried', async ({ c, principal, form, t }) => {
+    const at = instantOf(form.get('carriedAt'));
+    const input = CarriedInputSchema.parse(at ? { carriedAt: at } : {});
+    const batch = await carryBatch(ctx, principal, BatchId.parse(c.req.param('id')), input);
+    return t(
+      `已记录送件：${batch.departmentName}受理 ${batch.items.length} 项，开始计时`,
+      `Carried: ${batch.departmentName} accepted ${batch.items.length} step(s); their clocks run`,
+    );
+  });
+
+  batchForm('/app/batches/:id/collection', async ({ c, principal, form, t }) => {
+    const at = instantOf(form.get('collectedAt'));
+    const input = CollectionInputSchema.parse({
+      ...(at ? { collectedAt: at } : {}),
+      decisions: form.all('itemId').map((itemId) => ({
+        itemId,
+        outcome: 'approved',
+        document: { number: form.get(`number-${itemId}`), date: form.get(`date-${itemId}`) },
+      })),
+    });
+    const batch = await collectBatch(ctx, principal, BatchId.parse(c.req.param('id')), input);
+    return t(
+      `已领件：${batch.items.length} 项批文已登记`,
+      `Collected: ${batch.items.length} approval(s) recorded`,
+    );
+  });
 }
 
 function prefillOf(batchId: string, form: Form): Prefill {
@@ -205,33 +188,21 @@ function BatchCard(props: {
         {label} · {t(status[0], status[1])}
       </h3>
       {batch.note ? <p class="muted">{batch.note}</p> : null}
-      <Scroll label={label}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t('项目', 'Project')}</th>
-              <th scope="col">{t('事项', 'Step')}</th>
-              <th scope="col">{t('批文文号', 'Approval number')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {batch.items.map((item) => (
-              <tr>
-                <td>{item.itemId}</td>
-                <td>
-                  <a href={`/app/projects/${item.projectId}`}>{item.projectName}</a>
-                  <div class="muted">{item.projectCode}</div>
-                </td>
-                <td>
-                  {item.stepId} {item.stepName}
-                </td>
-                <td>{item.documentNumber ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Scroll>
+      <Table
+        label={label}
+        heads={['#', t('项目', 'Project'), t('事项', 'Step'), t('批文文号', 'Approval number')]}
+      >
+        {batch.items.map((item) => (
+          <tr>
+            <td>{item.itemId}</td>
+            <ProjectCell project={item} />
+            <td>
+              {item.stepId} {item.stepName}
+            </td>
+            <td>{item.documentNumber ?? '—'}</td>
+          </tr>
+        ))}
+      </Table>
       {batch.carriedAt ? (
         <p class="muted">
           {t('送件受理：', 'Accepted upstairs: ')}

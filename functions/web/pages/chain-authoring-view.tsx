@@ -1,9 +1,10 @@
 import type { VersionCount } from '../../../shared/app/chain-versions.js';
 import type { Chain } from '../../../shared/domain/chain.js';
 import { type ChainDiff, FIELD_LABELS } from '../../../shared/domain/chain-diff.js';
+import { stepRowOf } from '../../../shared/domain/chain-edit.js';
 import type { ChainPreview } from '../../../shared/domain/chain-preview.js';
 import type { Translate } from '../../http/i18n.js';
-import { Scroll } from '../layout.js';
+import { Scroll, Table } from '../layout.js';
 
 /** How many blank rows the table offers for new steps. */
 const NEW_ROWS = 3;
@@ -98,30 +99,21 @@ function DiffView(props: { t: Translate; diff: ChainDiff }) {
       {diff.changed.length > 0 ? (
         <>
           <h3>{t(`修改步骤（${diff.changed.length}）`, `Steps changed (${diff.changed.length})`)}</h3>
-          <Scroll label={t('修改的步骤', 'Steps changed')}>
-            <table>
-              <thead>
+          <Table
+            label={t('修改的步骤', 'Steps changed')}
+            heads={[t('步骤', 'Step'), t('项目', 'Field'), t('现行', 'In force'), t('修改后', 'New')]}
+          >
+            {diff.changed.flatMap((s) =>
+              s.changes.map((c) => (
                 <tr>
-                  <th scope="col">{t('步骤', 'Step')}</th>
-                  <th scope="col">{t('项目', 'Field')}</th>
-                  <th scope="col">{t('现行', 'In force')}</th>
-                  <th scope="col">{t('修改后', 'New')}</th>
+                  <td>{`步骤 ${s.stepId}（${s.name}）`}</td>
+                  <td>{label(c.field)}</td>
+                  <td>{c.before}</td>
+                  <td>{c.after}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {diff.changed.flatMap((s) =>
-                  s.changes.map((c) => (
-                    <tr>
-                      <td>{`步骤 ${s.stepId}（${s.name}）`}</td>
-                      <td>{label(c.field)}</td>
-                      <td>{c.before}</td>
-                      <td>{c.after}</td>
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
-          </Scroll>
+              )),
+            )}
+          </Table>
         </>
       ) : null}
     </section>
@@ -261,69 +253,58 @@ export function StepTable(props: { t: Translate; chain: Chain; departments: stri
           'Limits in working days (blank for a milestone); prerequisites as step numbers separated by commas or spaces. What the table does not show (materials, rules, joint reviews) stays; edit it in the JSON below.',
         )}
       </p>
-      <Scroll label={t('步骤', 'Steps')}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('步骤', 'Step')}</th>
-              <th scope="col">{t('阶段', 'Stage')}</th>
-              <th scope="col">{t('名称', 'Name')}</th>
-              <th scope="col">{t('部门', 'Department')}</th>
-              <th scope="col">{t('承诺时限', 'Promised')}</th>
-              <th scope="col">{t('法定时限', 'Legal')}</th>
-              <th scope="col">{t('前置步骤', 'Prerequisites')}</th>
-              <th scope="col">{t('删除', 'Remove')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {steps.map(({ stage, step }, i) => (
-              <tr>
-                <th scope="row">
-                  {step.id}
-                  <input type="hidden" name="row.id" value={step.id} />
-                </th>
-                {cells('row.', i + 1, {
-                  stageId: stage.id,
-                  name: step.name,
-                  departmentId: step.departmentId ?? '',
-                  promisedDays: step.promisedDays === null ? '' : String(step.promisedDays),
-                  legalDays: step.legalDays === null ? '' : String(step.legalDays),
-                  prerequisites: step.prerequisites.join(', '),
-                })}
-                <td>
-                  <input
-                    type="checkbox"
-                    name="remove"
-                    value={step.id}
-                    aria-label={t(`删除步骤 ${step.id}`, `remove step ${step.id}`)}
-                  />
-                </td>
-              </tr>
-            ))}
-            {Array.from({ length: NEW_ROWS }, (_, k) => (
-              <tr>
-                <td>
-                  <input
-                    type="text"
-                    name="new.id"
-                    size={4}
-                    aria-label={t(`新步骤 ${k + 1} 的编号`, `new step ${k + 1} number`)}
-                  />
-                </td>
-                {cells('new.', steps.length + k + 1, {
-                  stageId: chain.stages.at(-1)?.id ?? '',
-                  name: '',
-                  departmentId: '',
-                  promisedDays: '',
-                  legalDays: '',
-                  prerequisites: '',
-                })}
-                <td>{t('新增', 'new')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Scroll>
+      <Table
+        label={t('步骤', 'Steps')}
+        heads={[
+          t('步骤', 'Step'),
+          t('阶段', 'Stage'),
+          t('名称', 'Name'),
+          t('部门', 'Department'),
+          t('承诺时限', 'Promised'),
+          t('法定时限', 'Legal'),
+          t('前置步骤', 'Prerequisites'),
+          t('删除', 'Remove'),
+        ]}
+      >
+        {steps.map(({ stage, step }, i) => (
+          <tr>
+            <th scope="row">
+              {step.id}
+              <input type="hidden" name="row.id" value={step.id} />
+            </th>
+            {cells('row.', i + 1, stepRowOf(stage, step))}
+            <td>
+              <input
+                type="checkbox"
+                name="remove"
+                value={step.id}
+                aria-label={t(`删除步骤 ${step.id}`, `remove step ${step.id}`)}
+              />
+            </td>
+          </tr>
+        ))}
+        {Array.from({ length: NEW_ROWS }, (_, k) => (
+          <tr>
+            <td>
+              <input
+                type="text"
+                name="new.id"
+                size={4}
+                aria-label={t(`新步骤 ${k + 1} 的编号`, `new step ${k + 1} number`)}
+              />
+            </td>
+            {cells('new.', steps.length + k + 1, {
+              stageId: chain.stages.at(-1)?.id ?? '',
+              name: '',
+              departmentId: '',
+              promisedDays: '',
+              legalDays: '',
+              prerequisites: '',
+            })}
+            <td>{t('新增', 'new')}</td>
+          </tr>
+        ))}
+      </Table>
     </>
   );
 }

@@ -17,7 +17,7 @@ import {
   complaintStatusText,
   roleText,
 } from '../../http/labels.js';
-import { Layout, LightBadge, Scroll } from '../layout.js';
+import { Layout, LightBadge, Table } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, type Form, formOf, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
@@ -97,69 +97,65 @@ export function complaintPages(app: WebApp, deps: ApiDeps): void {
           </p>
         ) : null}
         {list.items.length === 0 ? <p>{t('暂无效能投诉。', 'No complaints.')}</p> : null}
-        <Scroll label={title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('编号', 'Number')}</th>
-                <th scope="col">{t('项目与事项', 'Project and step')}</th>
-                <th scope="col">{t('被投诉部门', 'Department')}</th>
-                <th scope="col">{t('类别', 'Category')}</th>
-                <th scope="col">{t('状态', 'Status')}</th>
-                <th scope="col">{t('灯', 'Light')}</th>
-                <th scope="col">{t('办结时限', 'Due')}</th>
-                {principal.role === 'officer' ? null : <th scope="col">{t('投诉人', 'Complainant')}</th>}
-                <th scope="col">{t('结论与处理结果', 'Finding and action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((item) => (
-                <tr data-complaint={item.number}>
-                  <td>{item.number}</td>
-                  <td>
-                    {principal.role === 'efficiency' ? (
-                      item.projectName
-                    ) : (
-                      <a href={`/app/projects/${item.projectId}`}>{item.projectName}</a>
-                    )}
-                    <div class="muted">
-                      {item.projectCode} · {item.stepId} {item.stepName}
-                    </div>
-                  </td>
-                  <td>{departmentName.get(item.departmentId) ?? item.departmentId}</td>
-                  <td>{complaintCategoryText(t, item.category)}</td>
-                  <td class="status">{complaintStatusText(t, item.status)}</td>
-                  <td>
-                    {item.status === 'closed' ? (
-                      <span class="muted">
-                        {item.closedOnTime ? t('按时办结', 'on time') : t('逾期办结', 'late')}
-                      </span>
-                    ) : (
-                      <LightBadge ctx={page} light={item.light} />
-                    )}
-                  </td>
-                  <td>{item.dueDate}</td>
-                  {principal.role === 'officer' ? null : (
-                    <td>
-                      {item.complainant
-                        ? `${item.complainant.name}（${roleText(t, item.complainant.role)}）`
-                        : '—'}
-                    </td>
-                  )}
-                  <td>
-                    {item.finding ? (
-                      <>
-                        <strong>{complaintFindingText(t, item.finding)}</strong>：{item.actionTaken ?? ''}
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
+        <Table
+          label={title}
+          heads={[
+            t('编号', 'Number'),
+            t('项目与事项', 'Project and step'),
+            t('被投诉部门', 'Department'),
+            t('类别', 'Category'),
+            t('状态', 'Status'),
+            t('灯', 'Light'),
+            t('办结时限', 'Due'),
+            principal.role === 'officer' ? null : t('投诉人', 'Complainant'),
+            t('结论与处理结果', 'Finding and action'),
+          ]}
+        >
+          {list.items.map((item) => (
+            <tr data-complaint={item.number}>
+              <td>{item.number}</td>
+              <td>
+                {principal.role === 'efficiency' ? (
+                  item.projectName
+                ) : (
+                  <a href={`/app/projects/${item.projectId}`}>{item.projectName}</a>
+                )}
+                <div class="muted">
+                  {item.projectCode} · {item.stepId} {item.stepName}
+                </div>
+              </td>
+              <td>{departmentName.get(item.departmentId) ?? item.departmentId}</td>
+              <td>{complaintCategoryText(t, item.category)}</td>
+              <td class="status">{complaintStatusText(t, item.status)}</td>
+              <td>
+                {item.status === 'closed' ? (
+                  <span class="muted">
+                    {item.closedOnTime ? t('按时办结', 'on time') : t('逾期办结', 'late')}
+                  </span>
+                ) : (
+                  <LightBadge ctx={page} light={item.light} />
+                )}
+              </td>
+              <td>{item.dueDate}</td>
+              {principal.role === 'officer' ? null : (
+                <td>
+                  {item.complainant
+                    ? `${item.complainant.name}（${roleText(t, item.complainant.role)}）`
+                    : '—'}
+                </td>
+              )}
+              <td>
+                {item.finding ? (
+                  <>
+                    <strong>{complaintFindingText(t, item.finding)}</strong>：{item.actionTaken ?? ''}
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
         {list.items.map((item) => (
           <ComplaintCard
             ctx={page}

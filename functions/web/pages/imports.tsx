@@ -6,7 +6,7 @@ import type { ImportJob } from '../../../shared/domain/import-job.js';
 import { localDateTime } from '../../../shared/domain/local-time.js';
 import type { ApiDeps } from '../../http/env.js';
 import { kickImportJob } from '../../http/import-kick.js';
-import { Layout, Scroll } from '../layout.js';
+import { Layout, Table } from '../layout.js';
 import { type RefusalStatus, refusalOf } from '../session.js';
 import { render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
@@ -170,90 +170,75 @@ function JobsSection(props: { jobs: ImportJob[]; refresh: string; t: (zh: string
           <a href={refresh}>{t('刷新查看进度', 'refresh to see its progress')}</a>
         </p>
       ) : null}
-      <Scroll label={t('导入任务', 'Import jobs')}>
-        <table>
-          <thead>
+      <Table
+        label={t('导入任务', 'Import jobs')}
+        heads={[
+          t('文件', 'File'),
+          t('状态', 'Status'),
+          t('进度', 'Progress'),
+          t('已导入', 'Imported'),
+          t('此前已导入', 'Skipped'),
+          t('有问题', 'Failed'),
+          t('开始', 'Started'),
+          t('结束', 'Finished'),
+        ]}
+      >
+        {jobs.map((job) => {
+          const [zh, en] = STATUS_WORDS[job.status];
+          return (
             <tr>
-              <th scope="col">{t('文件', 'File')}</th>
-              <th scope="col">{t('状态', 'Status')}</th>
-              <th scope="col">{t('进度', 'Progress')}</th>
-              <th scope="col">{t('已导入', 'Imported')}</th>
-              <th scope="col">{t('此前已导入', 'Skipped')}</th>
-              <th scope="col">{t('有问题', 'Failed')}</th>
-              <th scope="col">{t('开始', 'Started')}</th>
-              <th scope="col">{t('结束', 'Finished')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((job) => {
-              const [zh, en] = STATUS_WORDS[job.status];
-              return (
-                <tr>
-                  <td>
-                    <a href={`/app/admin/imports/${job.jobId}`}>{job.fileName}</a>
+              <td>
+                <a href={`/app/admin/imports/${job.jobId}`}>{job.fileName}</a>
+                <br />
+                <span class="muted">
+                  {job.by.name} · {job.chain}
+                </span>
+              </td>
+              <td>
+                {t(zh, en)}
+                {job.lastError ? (
+                  <>
                     <br />
                     <span class="muted">
-                      {job.by.name} · {job.chain}
+                      {t(`重试 ${job.retried} 次`, `${job.retried} retries`)}: {job.lastError.slice(0, 200)}
                     </span>
-                  </td>
-                  <td>
-                    {t(zh, en)}
-                    {job.lastError ? (
-                      <>
-                        <br />
-                        <span class="muted">
-                          {t(`重试 ${job.retried} 次`, `${job.retried} retries`)}:{' '}
-                          {job.lastError.slice(0, 200)}
-                        </span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>
-                    <progress value={job.done} max={Math.max(job.total, 1)} />{' '}
-                    {t(`${job.done} / ${job.total} 行`, `${job.done} / ${job.total} rows`)}
-                  </td>
-                  <td>{job.imported}</td>
-                  <td>{job.skipped}</td>
-                  <td>{job.failed}</td>
-                  <td>{job.startedAt ? localDateTime(job.startedAt) : localDateTime(job.createdAt)}</td>
-                  <td>{job.finishedAt ? localDateTime(job.finishedAt) : '—'}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </Scroll>
+                  </>
+                ) : null}
+              </td>
+              <td>
+                <progress value={job.done} max={Math.max(job.total, 1)} />{' '}
+                {t(`${job.done} / ${job.total} 行`, `${job.done} / ${job.total} rows`)}
+              </td>
+              <td>{job.imported}</td>
+              <td>{job.skipped}</td>
+              <td>{job.failed}</td>
+              <td>{job.startedAt ? localDateTime(job.startedAt) : localDateTime(job.createdAt)}</td>
+              <td>{job.finishedAt ? localDateTime(job.finishedAt) : '—'}</td>
+            </tr>
+          );
+        })}
+      </Table>
     </section>
   );
 }
 
+/** The problems an import found, each at its row and cell, in both languages. */
 function ProblemsTable(props: { problems: ImportReport['problems']; t: (zh: string, en: string) => string }) {
   const { problems, t } = props;
   return (
-    <Scroll label={t('问题', 'Problems')}>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('行', 'Row')}</th>
-            <th scope="col">{t('单元格', 'Cell')}</th>
-            <th scope="col">{t('问题', 'Problem')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {problems.map((p) => (
-            <tr>
-              <td>{p.row}</td>
-              <td>{p.cell ?? p.column ?? ''}</td>
-              <td>
-                {p.message}
-                <br />
-                <span class="muted">{p.messageEn}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </Scroll>
+    <Table label={t('问题', 'Problems')} heads={[t('行', 'Row'), t('单元格', 'Cell'), t('问题', 'Problem')]}>
+      {problems.map((p) => (
+        <tr>
+          <td>{p.row}</td>
+          <td>{p.cell ?? p.column ?? ''}</td>
+          <td>
+            {p.message}
+            <br />
+            <span class="muted">{p.messageEn}</span>
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -275,71 +260,37 @@ function ReportSection(props: { report: ImportReport; t: (zh: string, en: string
         · {t(`此前已导入 ${report.alreadyImported} 个`, `${report.alreadyImported} already imported`)} ·{' '}
         {t(`问题 ${report.problems.length} 处`, `${report.problems.length} problems`)}
       </p>
-      {report.problems.length > 0 ? (
-        <Scroll label={t('问题', 'Problems')}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('行', 'Row')}</th>
-                <th scope="col">{t('单元格', 'Cell')}</th>
-                <th scope="col">{t('问题', 'Problem')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.problems.map((p) => (
-                <tr>
-                  <td>{p.row}</td>
-                  <td>{p.cell ?? p.column ?? ''}</td>
-                  <td>
-                    {p.message}
-                    <br />
-                    <span class="muted">{p.messageEn}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
-      ) : null}
+      {report.problems.length > 0 ? <ProblemsTable problems={report.problems} t={t} /> : null}
       {report.results.length > 0 ? (
-        <Scroll label={t('项目', 'Projects')}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('行', 'Row')}</th>
-                <th scope="col">{t('项目代码', 'Project code')}</th>
-                <th scope="col">{t('阶段', 'Stage')}</th>
-                <th scope="col">{t('结果', 'Outcome')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.results.map((r) => (
-                <tr>
-                  <td>{r.row}</td>
-                  <td>
-                    {r.outcome === 'ready' ? (
-                      r.projectCode || t('（导入时生成）', '(generated at import)')
-                    ) : (
-                      <a href={`/app/projects/${r.projectId}`}>{r.projectCode}</a>
-                    )}
-                  </td>
-                  <td>
-                    {r.status === 'completed'
-                      ? t('已办结', 'completed')
-                      : `${r.stageIndex + 1}${r.status === 'returned' ? t('（退办）', ' (returned)') : ''}`}
-                  </td>
-                  <td>
-                    {r.outcome === 'ready'
-                      ? t('可导入', 'ready')
-                      : r.outcome === 'imported'
-                        ? t('已导入', 'imported')
-                        : t('此前已导入', 'already imported')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
+        <Table
+          label={t('项目', 'Projects')}
+          heads={[t('行', 'Row'), t('项目代码', 'Project code'), t('阶段', 'Stage'), t('结果', 'Outcome')]}
+        >
+          {report.results.map((r) => (
+            <tr>
+              <td>{r.row}</td>
+              <td>
+                {r.outcome === 'ready' ? (
+                  r.projectCode || t('（导入时生成）', '(generated at import)')
+                ) : (
+                  <a href={`/app/projects/${r.projectId}`}>{r.projectCode}</a>
+                )}
+              </td>
+              <td>
+                {r.status === 'completed'
+                  ? t('已办结', 'completed')
+                  : `${r.stageIndex + 1}${r.status === 'returned' ? t('（退办）', ' (returned)') : ''}`}
+              </td>
+              <td>
+                {r.outcome === 'ready'
+                  ? t('可导入', 'ready')
+                  : r.outcome === 'imported'
+                    ? t('已导入', 'imported')
+                    : t('此前已导入', 'already imported')}
+              </td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </section>
   );

@@ -12,13 +12,13 @@ import type { PageContext } from '../../http/i18n.js';
 import { outcomeText, pauseKindText, stepStatusText } from '../../http/labels.js';
 import { ClockPauseInputSchema } from '../../http/request-schemas.js';
 import { Guessed } from '../guessed.js';
-import { Layout, LightBadge, Scroll } from '../layout.js';
+import { Layout, LightBadge, ProjectCell, Table } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import {
   type Form,
-  formAction,
   itemTargetOf,
   linesOf,
+  pageForms,
   render,
   requireRole,
   stepTargetOf,
@@ -135,59 +135,50 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
             </a>
           </p>
         ) : null}
-        <Scroll label={title}>
-          <table class="cards">
-            <thead>
-              <tr>
-                <th scope="col">{t('灯', 'Light')}</th>
-                <th scope="col">{t('项目', 'Project')}</th>
-                <th scope="col">{t('事项', 'Step')}</th>
-                <th scope="col">{t('受理', 'Accepted')}</th>
-                <th scope="col">{t('承诺截止', 'Due')}</th>
-                <th scope="col">{t('剩余工作日', 'Days left')}</th>
-                <th scope="col">{t('法定截止', 'Legal due')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {inbox.steps.map((row) => (
-                <tr data-step={`${row.projectCode}:${row.stepId}${row.partId ? `.${row.partId}` : ''}`}>
-                  <td data-label={t('灯', 'Light')}>
-                    <LightBadge ctx={page} light={row.light} />
-                    {row.paused ? <span class="muted"> {t('（暂停计时）', '(clock paused)')}</span> : null}
-                  </td>
-                  <td data-label={t('项目', 'Project')}>
-                    <a href={`/app/projects/${row.projectId}`}>{row.projectName}</a>
-                    <div class="muted">{row.projectCode}</div>
-                  </td>
-                  <td data-label={t('事项', 'Step')}>
-                    {row.stepId} {row.stepName}
-                    {'partName' in row && row.partName ? `（${row.partName}）` : ''}
-                    {row.supplementRounds > 0 ? (
-                      <div class="muted">
-                        {t(
-                          `已补正 ${row.supplementRounds} 次`,
-                          `${row.supplementRounds} supplement round(s)`,
-                        )}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td data-label={t('受理', 'Accepted')}>
-                    {row.acceptedOn ?? (row.submittedAt ? localDate(row.submittedAt) : '—')}
-                  </td>
-                  <td data-label={t('承诺截止', 'Due')}>
-                    {row.dueDate ?? '—'}
-                    <Guessed ctx={page} on={row.dueFlagged} />
-                  </td>
-                  <td data-label={t('剩余工作日', 'Days left')}>{row.workingDaysLeft ?? '—'}</td>
-                  <td data-label={t('法定截止', 'Legal due')}>
-                    {row.legalDueDate ?? '—'}
-                    <Guessed ctx={page} on={row.legalDueFlagged} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
+        <Table
+          label={title}
+          class="cards"
+          heads={[
+            t('灯', 'Light'),
+            t('项目', 'Project'),
+            t('事项', 'Step'),
+            t('受理', 'Accepted'),
+            t('承诺截止', 'Due'),
+            t('剩余工作日', 'Days left'),
+            t('法定截止', 'Legal due'),
+          ]}
+        >
+          {inbox.steps.map((row) => (
+            <tr data-step={`${row.projectCode}:${row.stepId}${row.partId ? `.${row.partId}` : ''}`}>
+              <td data-label={t('灯', 'Light')}>
+                <LightBadge ctx={page} light={row.light} />
+                {row.paused ? <span class="muted"> {t('（暂停计时）', '(clock paused)')}</span> : null}
+              </td>
+              <ProjectCell label={t('项目', 'Project')} project={row} />
+              <td data-label={t('事项', 'Step')}>
+                {row.stepId} {row.stepName}
+                {'partName' in row && row.partName ? `（${row.partName}）` : ''}
+                {row.supplementRounds > 0 ? (
+                  <div class="muted">
+                    {t(`已补正 ${row.supplementRounds} 次`, `${row.supplementRounds} supplement round(s)`)}
+                  </div>
+                ) : null}
+              </td>
+              <td data-label={t('受理', 'Accepted')}>
+                {row.acceptedOn ?? (row.submittedAt ? localDate(row.submittedAt) : '—')}
+              </td>
+              <td data-label={t('承诺截止', 'Due')}>
+                {row.dueDate ?? '—'}
+                <Guessed ctx={page} on={row.dueFlagged} />
+              </td>
+              <td data-label={t('剩余工作日', 'Days left')}>{row.workingDaysLeft ?? '—'}</td>
+              <td data-label={t('法定截止', 'Legal due')}>
+                {row.legalDueDate ?? '—'}
+                <Guessed ctx={page} on={row.legalDueFlagged} />
+              </td>
+            </tr>
+          ))}
+        </Table>
         {mayDecide
           ? inbox.steps.map((row) => (
               <DecisionForms
@@ -211,41 +202,37 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
         {leads.projects.length > 0 ? (
           <section class="card" aria-labelledby="lead-h">
             <h2 id="lead-h">{t('本部门牵头的阶段', 'Stages we lead')}</h2>
-            <Scroll label={t('牵头阶段', 'Stages we lead')}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('项目', 'Project')}</th>
-                    <th scope="col">{t('阶段', 'Stage')}</th>
-                    <th scope="col">{t('灯', 'Light')}</th>
-                    <th scope="col">{t('已办结', 'Closed')}</th>
-                    <th scope="col">{t('审查中的事项', 'In review')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {leads.projects.map((p) => (
-                    <tr>
-                      <td>
-                        <a href={`/app/projects/${p.projectId}`}>{p.projectName}</a>
-                      </td>
-                      <td>{p.stage.name}</td>
-                      <td>
-                        <LightBadge ctx={page} light={p.stage.light} />
-                      </td>
-                      <td>
-                        {p.stage.closed}/{p.stage.total}
-                      </td>
-                      <td>
-                        {p.steps
-                          .filter((s) => s.status === 'in_review')
-                          .map((s) => `${s.stepId} ${s.name}（${dept(s.departmentId)}）`)
-                          .join('；') || '—'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </Scroll>
+            <Table
+              label={t('牵头阶段', 'Stages we lead')}
+              heads={[
+                t('项目', 'Project'),
+                t('阶段', 'Stage'),
+                t('灯', 'Light'),
+                t('已办结', 'Closed'),
+                t('审查中的事项', 'In review'),
+              ]}
+            >
+              {leads.projects.map((p) => (
+                <tr>
+                  <td>
+                    <a href={`/app/projects/${p.projectId}`}>{p.projectName}</a>
+                  </td>
+                  <td>{p.stage.name}</td>
+                  <td>
+                    <LightBadge ctx={page} light={p.stage.light} />
+                  </td>
+                  <td>
+                    {p.stage.closed}/{p.stage.total}
+                  </td>
+                  <td>
+                    {p.steps
+                      .filter((s) => s.status === 'in_review')
+                      .map((s) => `${s.stepId} ${s.name}（${dept(s.departmentId)}）`)
+                      .join('；') || '—'}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           </section>
         ) : null}
       </Layout>,
@@ -255,90 +242,64 @@ export function inboxPages(app: WebApp, deps: ApiDeps): void {
 
   app.get('/app/inbox', (c) => inboxPage(c));
 
-  formAction(
-    app,
-    '/app/inbox/decide',
-    ['officer'],
-    async ({ principal, form, t }) => {
-      const target = itemTargetOf(form);
-      const decision = decisionFromForm(form);
-      const step = await decideStep(ctx, principal, target.projectId, target, decision);
-      return {
-        message: t(
-          `已决定：第 ${step.stepId} 项${step.partId ? `（${step.partId}）` : ''} ${outcomeText(t, decision.outcome)}，状态 ${stepStatusText(t, step.status)}`,
-          `Decided step ${step.stepId}${step.partId ? ` (${step.partId})` : ''}: ${outcomeText(t, decision.outcome)}; now ${stepStatusText(t, step.status)}`,
-        ),
-        to: '/app/inbox',
-      };
-    },
-    (c, form, error, status) => inboxPage(c, error, status, prefillOf(form)),
-  );
+  const inboxForm = pageForms(app, {
+    path: '/app/inbox',
+    roles: ['officer'],
+    again: (c, form, error, status) => inboxPage(c, error, status, prefillOf(form)),
+  });
 
-  formAction(
-    app,
-    '/app/inbox/pause',
-    ['officer'],
-    async ({ principal, form, t }) => {
-      const target = itemTargetOf(form);
-      const pause = ClockPauseInputSchema.parse({
-        kind: form.get('kind'),
-        reason: form.get('reason'),
-        ...(form.get('expectedEnd') ? { expectedEnd: form.get('expectedEnd') } : {}),
-      });
-      await pauseClock(ctx, principal, target.projectId, target, pause);
-      return {
-        message: t(
-          `第 ${target.stepId} 项暂停计时：${pauseKindText(t, pause.kind)}`,
-          `Clock of step ${target.stepId} paused: ${pauseKindText(t, pause.kind)}`,
-        ),
-        to: '/app/inbox',
-      };
-    },
-    (c, form, error, status) => inboxPage(c, error, status, prefillOf(form)),
-  );
+  inboxForm('/app/inbox/decide', async ({ principal, form, t }) => {
+    const target = itemTargetOf(form);
+    const decision = decisionFromForm(form);
+    const step = await decideStep(ctx, principal, target.projectId, target, decision);
+    return t(
+      `已决定：第 ${step.stepId} 项${step.partId ? `（${step.partId}）` : ''} ${outcomeText(t, decision.outcome)}，状态 ${stepStatusText(t, step.status)}`,
+      `Decided step ${step.stepId}${step.partId ? ` (${step.partId})` : ''}: ${outcomeText(t, decision.outcome)}; now ${stepStatusText(t, step.status)}`,
+    );
+  });
+
+  inboxForm('/app/inbox/pause', async ({ principal, form, t }) => {
+    const target = itemTargetOf(form);
+    const pause = ClockPauseInputSchema.parse({
+      kind: form.get('kind'),
+      reason: form.get('reason'),
+      ...(form.get('expectedEnd') ? { expectedEnd: form.get('expectedEnd') } : {}),
+    });
+    await pauseClock(ctx, principal, target.projectId, target, pause);
+    return t(
+      `第 ${target.stepId} 项暂停计时：${pauseKindText(t, pause.kind)}`,
+      `Clock of step ${target.stepId} paused: ${pauseKindText(t, pause.kind)}`,
+    );
+  });
 
   // 告知承诺核查: the officer records what the verification found; a failure revokes the approval.
-  formAction(
-    app,
-    '/app/inbox/verify',
-    ['officer'],
-    async ({ principal, form, t }) => {
-      const target = stepTargetOf(form);
-      const verification = VerificationSchema.parse({
-        result: form.get('result') || undefined,
-        findings: form.get('findings'),
-        ...(form.get('legalBasis') ? { legalBasis: form.get('legalBasis') } : {}),
-      });
-      await verifyCommitment(ctx, principal, target.projectId, target.stepId, verification);
-      return {
-        message:
-          verification.result === 'passed'
-            ? t(`第 ${target.stepId} 项告知承诺核查通过`, `Step ${target.stepId}: the commitment is verified`)
-            : t(
-                `第 ${target.stepId} 项告知承诺核查不通过，批准已撤销，项目退回该事项`,
-                `Step ${target.stepId}: the verification failed; the approval is revoked and the project returned at the step`,
-              ),
-        to: '/app/inbox',
-      };
-    },
-    (c, form, error, status) => inboxPage(c, error, status, prefillOf(form)),
-  );
+  inboxForm('/app/inbox/verify', async ({ principal, form, t }) => {
+    const target = stepTargetOf(form);
+    const verification = VerificationSchema.parse({
+      result: form.get('result') || undefined,
+      findings: form.get('findings'),
+      ...(form.get('legalBasis') ? { legalBasis: form.get('legalBasis') } : {}),
+    });
+    await verifyCommitment(ctx, principal, target.projectId, target.stepId, verification);
+    return verification.result === 'passed'
+      ? t(`第 ${target.stepId} 项告知承诺核查通过`, `Step ${target.stepId}: the commitment is verified`)
+      : t(
+          `第 ${target.stepId} 项告知承诺核查不通过，批准已撤销，项目退回该事项`,
+          `Step ${target.stepId}: the verification failed; the approval is revoked and the project returned at the step`,
+        );
+  });
 
-  formAction(
-    app,
+  inboxForm(
     '/app/inbox/resume',
-    ['officer'],
     async ({ principal, form, t }) => {
       const target = itemTargetOf(form);
       const step = await endClockPause(ctx, principal, target.projectId, target);
-      return {
-        message: t(
-          `第 ${target.stepId} 项恢复计时，承诺截止 ${step.dueDate ?? ''}`,
-          `Clock of step ${target.stepId} runs again; due ${step.dueDate ?? ''}`,
-        ),
-        to: '/app/inbox',
-      };
+      return t(
+        `第 ${target.stepId} 项恢复计时，承诺截止 ${step.dueDate ?? ''}`,
+        `Clock of step ${target.stepId} runs again; due ${step.dueDate ?? ''}`,
+      );
     },
+    // the resume form is one button: nothing to fill in again
     (c, _form, error, status) => inboxPage(c, error, status),
   );
 }
@@ -527,38 +488,31 @@ function CommitmentsToVerify(props: {
   return (
     <section class="card" aria-labelledby="verify-h">
       <h2 id="verify-h">{title}</h2>
-      <Scroll label={title}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('项目', 'Project')}</th>
-              <th scope="col">{t('事项', 'Step')}</th>
-              <th scope="col">{t('承诺代替的材料', 'Instead of')}</th>
-              <th scope="col">{t('核查期限', 'Verify by')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr data-verify={`${row.projectCode}:${row.stepId}`}>
-                <td>
-                  <a href={`/app/projects/${row.projectId}`}>{row.projectName}</a>
-                  <div class="muted">{row.projectCode}</div>
-                </td>
-                <td>
-                  {row.stepId} {row.stepName}
-                </td>
-                <td>{row.replaces.join('、')}</td>
-                <td>
-                  {row.verifyBy}{' '}
-                  {row.overdue || row.verifyBy < today ? (
-                    <span class="light light-red">{t('已逾期', 'overdue')}</span>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Scroll>
+      <Table
+        label={title}
+        heads={[
+          t('项目', 'Project'),
+          t('事项', 'Step'),
+          t('承诺代替的材料', 'Instead of'),
+          t('核查期限', 'Verify by'),
+        ]}
+      >
+        {rows.map((row) => (
+          <tr data-verify={`${row.projectCode}:${row.stepId}`}>
+            <ProjectCell project={row} />
+            <td>
+              {row.stepId} {row.stepName}
+            </td>
+            <td>{row.replaces.join('、')}</td>
+            <td>
+              {row.verifyBy}{' '}
+              {row.overdue || row.verifyBy < today ? (
+                <span class="light light-red">{t('已逾期', 'overdue')}</span>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </Table>
       {props.mayVerify
         ? rows.map((row) => {
             const id = `v-${row.projectId}-${row.stepId}`;

@@ -8,7 +8,7 @@ import { RankingChart } from '../../http/charts/ranking.js';
 import type { ApiDeps } from '../../http/env.js';
 import { meetingStatusText, projectStatusText } from '../../http/labels.js';
 import { HeldStepHeads } from '../held-steps.js';
-import { Layout, LightBadge, Scroll } from '../layout.js';
+import { Layout, LightBadge, Scroll, Table } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { formAction, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 import { Stat } from './agent.js';
@@ -96,41 +96,34 @@ export function leaderPages(app: WebApp, deps: ApiDeps): void {
         </section>
         <section class="card" aria-labelledby="red-h">
           <h2 id="red-h">{t('红黄灯事项', 'Red and yellow steps')}</h2>
-          <Scroll label={t('红黄灯事项', 'Red and yellow steps')}>
-            <table>
-              <thead>
+          <Table
+            label={t('红黄灯事项', 'Red and yellow steps')}
+            heads={[<HeldStepHeads t={t} />, t('督办级别', 'Escalation')]}
+          >
+            {overview.held
+              .filter((s) => s.light !== 'green')
+              .map((s) => (
                 <tr>
-                  <HeldStepHeads t={t} />
-                  <th scope="col">{t('督办级别', 'Escalation')}</th>
+                  <td>
+                    <LightBadge ctx={page} light={s.light} />
+                  </td>
+                  <td>
+                    <a href={`/app/projects/${s.projectId}`}>{s.projectName}</a>
+                  </td>
+                  <td>
+                    {s.stepId} {s.stepName}
+                  </td>
+                  <td>{deptName(s.departmentId)}</td>
+                  <td>{s.dueDate ?? '—'}</td>
+                  <td>{s.workingDaysLeft}</td>
+                  <td>
+                    {s.escalationLevel > 0
+                      ? t(`第 ${s.escalationLevel} 级`, `rung ${s.escalationLevel}`)
+                      : '—'}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {overview.held
-                  .filter((s) => s.light !== 'green')
-                  .map((s) => (
-                    <tr>
-                      <td>
-                        <LightBadge ctx={page} light={s.light} />
-                      </td>
-                      <td>
-                        <a href={`/app/projects/${s.projectId}`}>{s.projectName}</a>
-                      </td>
-                      <td>
-                        {s.stepId} {s.stepName}
-                      </td>
-                      <td>{deptName(s.departmentId)}</td>
-                      <td>{s.dueDate ?? '—'}</td>
-                      <td>{s.workingDaysLeft}</td>
-                      <td>
-                        {s.escalationLevel > 0
-                          ? t(`第 ${s.escalationLevel} 级`, `rung ${s.escalationLevel}`)
-                          : '—'}
-                      </td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </Scroll>
+              ))}
+          </Table>
         </section>
         <section class="card" aria-labelledby="risk-h">
           <h2 id="risk-h">{t('风险项目', 'Projects at risk')}</h2>

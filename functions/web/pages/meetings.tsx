@@ -18,7 +18,7 @@ import type { Principal } from '../../../shared/domain/principal.js';
 import type { ApiDeps } from '../../http/env.js';
 import type { Translate } from '../../http/i18n.js';
 import { meetingStatusText, outcomeText } from '../../http/labels.js';
-import { Layout, Scroll } from '../layout.js';
+import { Layout, ProjectCell, Table } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { act, type Form, formOf, linesOf, me, render, type WebApp, type WebContext } from '../web-env.js';
 import { materialsFromLines } from './inbox.js';
@@ -87,39 +87,32 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
         ) : null}
         <section class="card" aria-labelledby="agenda-h">
           <h2 id="agenda-h">{t('议题', 'Agenda')}</h2>
-          <Scroll label={t('议题', 'Agenda')}>
-            <table>
-              <thead>
+          <Table
+            label={t('议题', 'Agenda')}
+            heads={[
+              '#',
+              t('项目', 'Project'),
+              t('事项', 'Step'),
+              t('部门', 'Department'),
+              t('议定', 'Decided'),
+            ]}
+          >
+            {meeting.agenda.map((item) => {
+              const minute = meeting.minutes?.items.find((m) => m.itemId === item.itemId);
+              return (
                 <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">{t('项目', 'Project')}</th>
-                  <th scope="col">{t('事项', 'Step')}</th>
-                  <th scope="col">{t('部门', 'Department')}</th>
-                  <th scope="col">{t('议定', 'Decided')}</th>
+                  <td>{item.itemId}</td>
+                  <ProjectCell project={item} />
+                  <td>
+                    {item.stepId} {item.stepName}
+                    {item.note ? <div class="muted">{item.note}</div> : null}
+                  </td>
+                  <td>{deptName(item.departmentId)}</td>
+                  <td>{minute ? outcomeText(t, minute.decision.outcome) : '—'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {meeting.agenda.map((item) => {
-                  const minute = meeting.minutes?.items.find((m) => m.itemId === item.itemId);
-                  return (
-                    <tr>
-                      <td>{item.itemId}</td>
-                      <td>
-                        <a href={`/app/projects/${item.projectId}`}>{item.projectName}</a>
-                        <div class="muted">{item.projectCode}</div>
-                      </td>
-                      <td>
-                        {item.stepId} {item.stepName}
-                        {item.note ? <div class="muted">{item.note}</div> : null}
-                      </td>
-                      <td>{deptName(item.departmentId)}</td>
-                      <td>{minute ? outcomeText(t, minute.decision.outcome) : '—'}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </Scroll>
+              );
+            })}
+          </Table>
         </section>
         <section class="card" aria-labelledby="att-h">
           <h2 id="att-h">{t('参会部门', 'Departments invited')}</h2>
@@ -387,33 +380,15 @@ export function meetingPages(app: WebApp, deps: ApiDeps): void {
     );
   });
 
-  app.post('/app/meetings/:id/minutes', async (c) => {
-    const principal = me(c);
-    const form = await formOf(c);
-    const { t } = c.get('page');
-    return act(
-      c,
-      async () => {
-        const meetingId = MeetingId.parse(c.req.param('id'));
-        const meeting = await getMeeting(ctx, principal, meetingId);
-        const decisions = meeting.agenda.map((item) =>
-          minutedFromForm(item.itemId, (name) => form.get(`${name}-${item.itemId}`)),
-        );
-        const result = await minuteMeeting(
-          ctx,
-          principal,
-          meetingId,
-          MinutesInputSchema.parse({ decisions }),
-        );
-        return {
-          message: t(
-            `会议纪要已印发：${result.meeting.minutes?.number ?? ''}`,
-            `Minutes issued: ${result.meeting.minutes?.number ?? ''}`,
-          ),
-          to: `/app/meetings/${meetingId}`,
-        };
-      },
-      (error, status) => meetingPage(c, error, status),
+  meetingForm('minutes', async ({ principal, form, t, meetingId }) => {
+    const meeting = await getMeeting(ctx, principal, meetingId);
+    const decisions = meeting.agenda.map((item) =>
+      minutedFromForm(item.itemId, (name) => form.get(`${name}-${item.itemId}`)),
+    );
+    const result = await minuteMeeting(ctx, principal, meetingId, MinutesInputSchema.parse({ decisions }));
+    return t(
+      `会议纪要已印发：${result.meeting.minutes?.number ?? ''}`,
+      `Minutes issued: ${result.meeting.minutes?.number ?? ''}`,
     );
   });
 }

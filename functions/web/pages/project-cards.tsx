@@ -4,7 +4,7 @@ import { localDate } from '../../../shared/domain/local-time.js';
 import { named, type PageContext } from '../../http/i18n.js';
 import { complaintCategoryText, complaintFindingText, complaintStatusText } from '../../http/labels.js';
 import { Guessed } from '../guessed.js';
-import { LightBadge, Scroll } from '../layout.js';
+import { LightBadge, Table } from '../layout.js';
 
 /**
  * The project page's cards for issue 12's features: approval documents (批文/证照) with their CSV, materials accepted
@@ -33,32 +33,28 @@ export function ApprovalsCard(props: { ctx: PageContext; view: ProjectView }) {
       {view.approvals.length === 0 ? (
         <p>{t('暂无批文。', 'No approvals yet.')}</p>
       ) : (
-        <Scroll label={title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('事项', 'Step')}</th>
-                <th scope="col">{t('部门', 'Department')}</th>
-                <th scope="col">{t('文号', 'Number')}</th>
-                <th scope="col">{t('日期', 'Date')}</th>
-                <th scope="col">{t('附加条件', 'Conditions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.approvals.map((a) => (
-                <tr data-approval={`${a.stepId}${a.partId ? `.${a.partId}` : ''}`}>
-                  <td>
-                    {a.stepId} {a.stepName}
-                  </td>
-                  <td>{a.departmentName ?? '—'}</td>
-                  <td>{a.documentNumber ?? '—'}</td>
-                  <td>{a.documentDate ?? '—'}</td>
-                  <td>{a.conditions.length > 0 ? a.conditions.join('；') : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
+        <Table
+          label={title}
+          heads={[
+            t('事项', 'Step'),
+            t('部门', 'Department'),
+            t('文号', 'Number'),
+            t('日期', 'Date'),
+            t('附加条件', 'Conditions'),
+          ]}
+        >
+          {view.approvals.map((a) => (
+            <tr data-approval={`${a.stepId}${a.partId ? `.${a.partId}` : ''}`}>
+              <td>
+                {a.stepId} {a.stepName}
+              </td>
+              <td>{a.departmentName ?? '—'}</td>
+              <td>{a.documentNumber ?? '—'}</td>
+              <td>{a.documentDate ?? '—'}</td>
+              <td>{a.conditions.length > 0 ? a.conditions.join('；') : '—'}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       <p>
         <a href={`/projects/${view.project.projectId}/approvals.csv`} download>
@@ -155,46 +151,42 @@ export function CommitmentsCard(props: { ctx: PageContext; view: ProjectView }) 
   return (
     <section class="card" aria-labelledby="commit-h">
       <h2 id="commit-h">{title}</h2>
-      <Scroll label={title}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('事项', 'Step')}</th>
-              <th scope="col">{t('承诺人', 'Signed by')}</th>
-              <th scope="col">{t('代替的材料', 'Instead of')}</th>
-              <th scope="col">{t('核查期限', 'Verify by')}</th>
-              <th scope="col">{t('核查结果', 'Verification')}</th>
+      <Table
+        label={title}
+        heads={[
+          t('事项', 'Step'),
+          t('承诺人', 'Signed by'),
+          t('代替的材料', 'Instead of'),
+          t('核查期限', 'Verify by'),
+          t('核查结果', 'Verification'),
+        ]}
+      >
+        {committed.map(({ s, c }) => {
+          return (
+            <tr data-commitment={s.stepId}>
+              <td>
+                {s.stepId} {named(ctx, s)}
+              </td>
+              <td>
+                {c.signatory}（{c.signedOn}）
+              </td>
+              <td>{c.replaces.map((m) => m.name).join('、')}</td>
+              <td>
+                {c.verifyBy ?? t('批准后起算', 'from the approval')}
+                <Guessed ctx={ctx} on={c.verifyByFlagged} />
+                {c.overdue ? <strong> {t('（已逾期）', '(overdue)')}</strong> : null}
+              </td>
+              <td>
+                {c.verification
+                  ? c.verification.result === 'passed'
+                    ? t('核查通过', 'passed')
+                    : t('核查不通过，批准已撤销', 'failed: the approval was revoked')
+                  : t('待核查', 'to be verified')}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {committed.map(({ s, c }) => {
-              return (
-                <tr data-commitment={s.stepId}>
-                  <td>
-                    {s.stepId} {named(ctx, s)}
-                  </td>
-                  <td>
-                    {c.signatory}（{c.signedOn}）
-                  </td>
-                  <td>{c.replaces.map((m) => m.name).join('、')}</td>
-                  <td>
-                    {c.verifyBy ?? t('批准后起算', 'from the approval')}
-                    <Guessed ctx={ctx} on={c.verifyByFlagged} />
-                    {c.overdue ? <strong> {t('（已逾期）', '(overdue)')}</strong> : null}
-                  </td>
-                  <td>
-                    {c.verification
-                      ? c.verification.result === 'passed'
-                        ? t('核查通过', 'passed')
-                        : t('核查不通过，批准已撤销', 'failed: the approval was revoked')
-                      : t('待核查', 'to be verified')}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </Scroll>
+          );
+        })}
+      </Table>
     </section>
   );
 }

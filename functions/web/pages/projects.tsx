@@ -23,7 +23,7 @@ import {
 import { DeferredSupplySchema } from '../../http/request-schemas.js';
 import { GanttChart } from '../charts/gantt.js';
 import { Guessed } from '../guessed.js';
-import { Layout, LightBadge, Scroll } from '../layout.js';
+import { Layout, LightBadge, Scroll, Table } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { type Form, formAction, me, render, type WebApp, type WebContext } from '../web-env.js';
 import {
@@ -95,41 +95,37 @@ export function projectPages(app: WebApp, deps: ApiDeps): void {
           </p>
         ) : null}
         {list.items.length === 0 ? <p>{t('暂无项目。', 'No projects yet.')}</p> : null}
-        <Scroll label={title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('项目', 'Project')}</th>
-                <th scope="col">{t('项目代码', 'Project code')}</th>
-                <th scope="col">{t('建设单位', 'Enterprise')}</th>
-                <th scope="col">{t('状态', 'Status')}</th>
-                <th scope="col">{t('进度', 'Progress')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((p) => (
-                <tr>
-                  <td>
-                    <a href={`/app/projects/${p.projectId}`}>{p.name}</a>
-                  </td>
-                  <td>{p.code}</td>
-                  <td>{p.enterpriseName}</td>
-                  <td>{projectStatusText(t, p.status)}</td>
-                  <td>
-                    <progress
-                      max={p.stepsTotal}
-                      value={p.stepsClosed}
-                      aria-label={`${p.name} ${t('进度', 'progress')}`}
-                    >
-                      {p.stepsClosed}/{p.stepsTotal}
-                    </progress>{' '}
-                    {p.stepsClosed}/{p.stepsTotal}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
+        <Table
+          label={title}
+          heads={[
+            t('项目', 'Project'),
+            t('项目代码', 'Project code'),
+            t('建设单位', 'Enterprise'),
+            t('状态', 'Status'),
+            t('进度', 'Progress'),
+          ]}
+        >
+          {list.items.map((p) => (
+            <tr>
+              <td>
+                <a href={`/app/projects/${p.projectId}`}>{p.name}</a>
+              </td>
+              <td>{p.code}</td>
+              <td>{p.enterpriseName}</td>
+              <td>{projectStatusText(t, p.status)}</td>
+              <td>
+                <progress
+                  max={p.stepsTotal}
+                  value={p.stepsClosed}
+                  aria-label={`${p.name} ${t('进度', 'progress')}`}
+                >
+                  {p.stepsClosed}/{p.stepsTotal}
+                </progress>{' '}
+                {p.stepsClosed}/{p.stepsTotal}
+              </td>
+            </tr>
+          ))}
+        </Table>
         {list.cursor ? (
           <p>
             <a
@@ -481,73 +477,65 @@ export function ProjectBody(props: {
             {t(`第${i + 1}阶段`, `Stage ${i + 1}`)} {named(ctx, stage)}{' '}
             <LightBadge ctx={ctx} light={stage.light} />
           </h2>
-          <Scroll label={named(ctx, stage)}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">{t('事项', 'Step')}</th>
-                  <th scope="col">{t('办理部门', 'Held by')}</th>
-                  <th scope="col">{t('状态', 'Status')}</th>
-                  <th scope="col">{t('件类（五件）', 'Kind of case')}</th>
-                  <th scope="col">{t('灯', 'Light')}</th>
-                  <th scope="col">{t('承诺截止', 'Due')}</th>
-                  <th scope="col">{t('剩余工作日', 'Days left')}</th>
+          <Table
+            label={named(ctx, stage)}
+            heads={[
+              '#',
+              t('事项', 'Step'),
+              t('办理部门', 'Held by'),
+              t('状态', 'Status'),
+              t('件类（五件）', 'Kind of case'),
+              t('灯', 'Light'),
+              t('承诺截止', 'Due'),
+              t('剩余工作日', 'Days left'),
+            ]}
+          >
+            {stage.steps.map((s) => (
+              <>
+                <tr data-step={s.stepId}>
+                  <td>
+                    {critical.has(s.stepId) ? <span title={t('关键路径', 'critical path')}>◆ </span> : null}
+                    {s.stepId}
+                  </td>
+                  <td>{named(ctx, s)}</td>
+                  <td>{holder(s)}</td>
+                  <td class="status">
+                    {'opening' in s && s.opening
+                      ? t('即将可申报', 'opening: ready in a moment')
+                      : stepStatusText(t, s.status)}
+                  </td>
+                  <td class="kinds" data-kinds={s.caseKinds.join(' ')}>
+                    {s.caseKinds.length > 0 ? s.caseKinds.map((k) => caseKindText(t, k)).join('、') : '—'}
+                  </td>
+                  <td>
+                    <LightBadge ctx={ctx} light={s.clock?.light} />
+                  </td>
+                  <td>
+                    {('dueDate' in s ? s.dueDate : undefined) ?? '—'}
+                    <Guessed ctx={ctx} on={'dueFlagged' in s ? s.dueFlagged : undefined} />
+                  </td>
+                  <td>{s.clock && !s.decidedAt ? s.clock.promisedDaysLeft : '—'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {stage.steps.map((s) => (
-                  <>
-                    <tr data-step={s.stepId}>
-                      <td>
-                        {critical.has(s.stepId) ? (
-                          <span title={t('关键路径', 'critical path')}>◆ </span>
-                        ) : null}
-                        {s.stepId}
-                      </td>
-                      <td>{named(ctx, s)}</td>
-                      <td>{holder(s)}</td>
-                      <td class="status">
-                        {'opening' in s && s.opening
-                          ? t('即将可申报', 'opening: ready in a moment')
-                          : stepStatusText(t, s.status)}
-                      </td>
-                      <td class="kinds" data-kinds={s.caseKinds.join(' ')}>
-                        {s.caseKinds.length > 0 ? s.caseKinds.map((k) => caseKindText(t, k)).join('、') : '—'}
-                      </td>
-                      <td>
-                        <LightBadge ctx={ctx} light={s.clock?.light} />
-                      </td>
-                      <td>
-                        {('dueDate' in s ? s.dueDate : undefined) ?? '—'}
-                        <Guessed ctx={ctx} on={'dueFlagged' in s ? s.dueFlagged : undefined} />
-                      </td>
-                      <td>{s.clock && !s.decidedAt ? s.clock.promisedDaysLeft : '—'}</td>
-                    </tr>
-                    {(s.parts ?? []).map((p) => (
-                      <tr>
-                        <td />
-                        <td>└ {named(ctx, p)}</td>
-                        <td>{p.departmentName ?? '—'}</td>
-                        <td class="status">{stepStatusText(t, p.status)}</td>
-                        <td />
-                        <td>
-                          <LightBadge ctx={ctx} light={p.clock?.light} />
-                        </td>
-                        <td>
-                          {'dueDate' in p ? (p.dueDate ?? '—') : '—'}
-                          <Guessed ctx={ctx} on={'dueFlagged' in p ? p.dueFlagged : undefined} />
-                        </td>
-                        <td>
-                          {p.clock && !('decidedAt' in p && p.decidedAt) ? p.clock.promisedDaysLeft : '—'}
-                        </td>
-                      </tr>
-                    ))}
-                  </>
+                {(s.parts ?? []).map((p) => (
+                  <tr>
+                    <td />
+                    <td>└ {named(ctx, p)}</td>
+                    <td>{p.departmentName ?? '—'}</td>
+                    <td class="status">{stepStatusText(t, p.status)}</td>
+                    <td />
+                    <td>
+                      <LightBadge ctx={ctx} light={p.clock?.light} />
+                    </td>
+                    <td>
+                      {'dueDate' in p ? (p.dueDate ?? '—') : '—'}
+                      <Guessed ctx={ctx} on={'dueFlagged' in p ? p.dueFlagged : undefined} />
+                    </td>
+                    <td>{p.clock && !('decidedAt' in p && p.decidedAt) ? p.clock.promisedDaysLeft : '—'}</td>
+                  </tr>
                 ))}
-              </tbody>
-            </table>
-          </Scroll>
+              </>
+            ))}
+          </Table>
         </section>
       ))}
     </>

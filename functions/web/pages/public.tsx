@@ -7,7 +7,7 @@ import type { ApiDeps } from '../../http/env.js';
 import { named, type PageContext } from '../../http/i18n.js';
 import { roleText, stepStatusText } from '../../http/labels.js';
 import { claimDraft, dropDraft } from '../form-draft.js';
-import { Layout, Scroll } from '../layout.js';
+import { Layout, Table } from '../layout.js';
 import { endSession, type RefusalStatus, refusalOf, safeNext, startSession, takeFlash } from '../session.js';
 import { formOf, homeOf, render, type WebApp, type WebContext } from '../web-env.js';
 
@@ -417,32 +417,23 @@ export function publicPages(app: WebApp, deps: ApiDeps): void {
                 ）
               </span>
             </h2>
-            <Scroll label={named(page, stage)}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">{t('事项', 'Step')}</th>
-                    <th scope="col">{t('办理部门', 'Department')}</th>
-                    <th scope="col">{t('状态', 'Status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {stage.steps.map((step) => (
-                    <tr>
-                      <td>{step.stepId}</td>
-                      <td>{named(page, step)}</td>
-                      <td>
-                        {page.lang === 'en' ? (step.departmentNameEn ?? '—') : (step.departmentName ?? '—')}
-                      </td>
-                      <td class="status" data-step={step.stepId}>
-                        {stepStatusText(t, step.status)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </Scroll>
+            <Table
+              label={named(page, stage)}
+              heads={['#', t('事项', 'Step'), t('办理部门', 'Department'), t('状态', 'Status')]}
+            >
+              {stage.steps.map((step) => (
+                <tr>
+                  <td>{step.stepId}</td>
+                  <td>{named(page, step)}</td>
+                  <td>
+                    {page.lang === 'en' ? (step.departmentNameEn ?? '—') : (step.departmentName ?? '—')}
+                  </td>
+                  <td class="status" data-step={step.stepId}>
+                    {stepStatusText(t, step.status)}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           </section>
         ))}
         <LookupForm ctx={page} code={progress.code} />

@@ -10,7 +10,7 @@ import { weekText } from '../../http/labels.js';
 import { weeklyReportCsv } from '../../http/weekly-report-csv.js';
 import { WeeklyReportDocument } from '../../http/weekly-report-document.js';
 import { TrendChart } from '../charts/trend.js';
-import { Layout, Scroll } from '../layout.js';
+import { Layout, Scroll, Table } from '../layout.js';
 import { type RefusalStatus, takeFlash } from '../session.js';
 import { formAction, me, render, requireRole, type WebApp, type WebContext } from '../web-env.js';
 
@@ -51,43 +51,39 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
             </figure>
           </Scroll>
         </section>
-        <Scroll label={t('周报列表', 'Weekly reports')}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('周', 'Week')}</th>
-                <th scope="col">{t('日期', 'Dates')}</th>
-                <th scope="col">{t('新开工/推进/办结项目', 'Started / advanced / completed')}</th>
-                <th scope="col">{t('办结事项（按时率）', 'Decisions (on time)')}</th>
-                <th scope="col">{t('超时默认', 'Deemed approvals')}</th>
-                <th scope="col">{t('下载', 'Download')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reports.map((r) => (
-                <tr>
-                  <td>
-                    <a href={`/app/reports/weekly/${r.week}`}>{weekText(t, r.week)}</a>
-                  </td>
-                  <td>
-                    {r.from} – {r.to}
-                  </td>
-                  <td>
-                    {r.projects.started} / {r.projects.advanced} / {r.projects.completed}
-                  </td>
-                  <td>
-                    {r.steps.decided}（{r.steps.onTimeRate ?? '—'}%）
-                  </td>
-                  <td>{r.deemedApprovals}</td>
-                  <td>
-                    <a href={`/reports/weekly/${r.week}?format=csv`}>CSV</a> ·{' '}
-                    <a href={`/reports/weekly/${r.week}`}>JSON</a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
+        <Table
+          label={t('周报列表', 'Weekly reports')}
+          heads={[
+            t('周', 'Week'),
+            t('日期', 'Dates'),
+            t('新开工/推进/办结项目', 'Started / advanced / completed'),
+            t('办结事项（按时率）', 'Decisions (on time)'),
+            t('超时默认', 'Deemed approvals'),
+            t('下载', 'Download'),
+          ]}
+        >
+          {reports.map((r) => (
+            <tr>
+              <td>
+                <a href={`/app/reports/weekly/${r.week}`}>{weekText(t, r.week)}</a>
+              </td>
+              <td>
+                {r.from} – {r.to}
+              </td>
+              <td>
+                {r.projects.started} / {r.projects.advanced} / {r.projects.completed}
+              </td>
+              <td>
+                {r.steps.decided}（{r.steps.onTimeRate ?? '—'}%）
+              </td>
+              <td>{r.deemedApprovals}</td>
+              <td>
+                <a href={`/reports/weekly/${r.week}?format=csv`}>CSV</a> ·{' '}
+                <a href={`/reports/weekly/${r.week}`}>JSON</a>
+              </td>
+            </tr>
+          ))}
+        </Table>
         {principal.role === 'admin' ? (
           <form method="post" action="/app/reports/weekly">
             <label for="week">
@@ -197,34 +193,30 @@ export function reportPages(app: WebApp, deps: ApiDeps): void {
           </div>
         </div>
         {rows.length === 0 ? <p>{t('本期无效能投诉。', 'No complaints in this period.')}</p> : null}
-        <Scroll label={title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('部门', 'Department')}</th>
-                <th scope="col">{t('受理', 'Filed')}</th>
-                <th scope="col">{t('办结', 'Closed')}</th>
-                <th scope="col">{t('属实', 'Upheld')}</th>
-                <th scope="col">{t('投诉属实率', 'Upheld rate')}</th>
-                <th scope="col">{t('按时办结率', 'Closed on time')}</th>
-                <th scope="col">{t('超期', 'Overdue')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr data-department={d.departmentId}>
-                  <td>{page.lang === 'en' ? (nameEn.get(d.departmentId) ?? d.name) : d.name}</td>
-                  <td>{d.complaints}</td>
-                  <td>{d.complaintsClosed}</td>
-                  <td>{d.complaintsUpheld}</td>
-                  <td>{percent(d.complaintUpheldRate)}</td>
-                  <td>{percent(d.complaintOnTimeClosureRate)}</td>
-                  <td>{d.complaintsOverdue}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
+        <Table
+          label={title}
+          heads={[
+            t('部门', 'Department'),
+            t('受理', 'Filed'),
+            t('办结', 'Closed'),
+            t('属实', 'Upheld'),
+            t('投诉属实率', 'Upheld rate'),
+            t('按时办结率', 'Closed on time'),
+            t('超期', 'Overdue'),
+          ]}
+        >
+          {rows.map((d) => (
+            <tr data-department={d.departmentId}>
+              <td>{page.lang === 'en' ? (nameEn.get(d.departmentId) ?? d.name) : d.name}</td>
+              <td>{d.complaints}</td>
+              <td>{d.complaintsClosed}</td>
+              <td>{d.complaintsUpheld}</td>
+              <td>{percent(d.complaintUpheldRate)}</td>
+              <td>{percent(d.complaintOnTimeClosureRate)}</td>
+              <td>{d.complaintsOverdue}</td>
+            </tr>
+          ))}
+        </Table>
       </Layout>,
     );
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Chain, ChainSchema } from '../../../shared/domain/chain.js';
 import { diffChains, isSameChain } from '../../../shared/domain/chain-diff.js';
-import { applyChainEdit, ChainEditSchema } from '../../../shared/domain/chain-edit.js';
+import { applyChainEdit, ChainEditSchema, stepRowOf } from '../../../shared/domain/chain-edit.js';
 import { previewChain } from '../../../shared/domain/chain-preview.js';
 import { renderChainSvg } from '../../../shared/domain/chain-svg.js';
 import { chainCriticalPath } from '../../../shared/domain/critical-path.js';
@@ -16,18 +16,7 @@ const stepIn = (chain: Chain, id: string) => {
   return step;
 };
 /** The table's rows of every step as drawn, before any change. */
-const rowsOf = (chain: Chain) =>
-  chain.stages.flatMap((stage) =>
-    stage.steps.map((s) => ({
-      id: s.id,
-      stageId: stage.id,
-      name: s.name,
-      departmentId: s.departmentId ?? '',
-      promisedDays: s.promisedDays === null ? '' : String(s.promisedDays),
-      legalDays: s.legalDays === null ? '' : String(s.legalDays),
-      prerequisites: s.prerequisites.join(', '),
-    })),
-  );
+const rowsOf = (chain: Chain) => chain.stages.flatMap((stage) => stage.steps.map((s) => stepRowOf(stage, s)));
 
 describe('the differences of a new chain version from the version in force', () => {
   it('names the steps added, removed and changed, with their limits and prerequisites before and after', () => {
