@@ -2,33 +2,18 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { ERROR_CODES, type ErrorCode, errorCodeEntry } from '../../shared/domain/error-codes.js';
+import { ERROR_CODES, type ErrorCode } from '../../shared/domain/error-codes.js';
 import {
   DomainError,
-  type DomainErrorKind,
   ForbiddenError,
   NotFoundError,
   TooManyAttemptsError,
   UnavailableError,
 } from '../../shared/domain/errors.js';
+import { refusalStatus } from '../http/refusal-status.js';
 import { describeZodError, MAX_PROBLEMS_ECHOED } from '../http/zod-problems.js';
 
-/** The status of a kind, for an error whose code is not in the catalogue (none is: the classes take only its codes). */
-const STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  throttled: 429,
-  unavailable: 503,
-};
-
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
-
-/** The status a refusal is answered with: its code's in the catalogue (shared/domain/error-codes.ts). */
-export const statusOf = (error: DomainError): ContentfulStatusCode =>
-  (errorCodeEntry(error.code)?.status ?? STATUS[error.kind]) as ContentfulStatusCode;
 
 /** An answer refusing the request with a code of the catalogue, at that code's status. */
 export const refuse = (c: Context, code: ErrorCode, message: string) =>
@@ -99,7 +84,7 @@ export function onError(error: Error, c: Context) {
           ...(error.details ? { details: boundedDetails(error.details) } : {}),
         },
       },
-      statusOf(error),
+      refusalStatus(error),
     );
   }
   if (error instanceof HTTPException) {

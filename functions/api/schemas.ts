@@ -135,7 +135,8 @@ const ProjectListItem = ProjectRowSchema.extend({}).openapi('ProjectListItem');
 export const ProjectListSchema = z.object({ projects: z.array(ProjectListItem), cursor: Cursor });
 export const ProjectResultSchema = z.object({ project: ProjectSummary });
 
-const PartView = z.object({
+/** A joint review's part as named: its department and its limits (promised, legal), in working days. */
+const PartOfStep = {
   partId: z.string(),
   name: z.string(),
   nameEn: z.string(),
@@ -143,8 +144,9 @@ const PartView = z.object({
   departmentName: z.string().nullable(),
   promisedDays: z.number().int().nullable(),
   legalDays: z.number().int().nullable(),
-  ...ItemStateFields,
-});
+};
+
+const PartView = z.object({ ...PartOfStep, ...ItemStateFields });
 
 const StepView = z.object({
   stepId: z.string(),
@@ -340,16 +342,7 @@ export const ChainListSchema = z.object({
   ),
 });
 
-const PublicPart = z.object({
-  partId: z.string(),
-  name: z.string(),
-  nameEn: z.string(),
-  departmentId: z.string(),
-  departmentName: z.string().nullable(),
-  promisedDays: z.number().int().nullable(),
-  legalDays: z.number().int().nullable(),
-  applicability: z.unknown().nullable(),
-});
+const PublicPart = z.object({ ...PartOfStep, applicability: z.unknown().nullable() });
 
 export const ChainDetailSchema = z
   .object({

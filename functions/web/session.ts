@@ -2,11 +2,11 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ZodError } from 'zod';
 import type { IssuedToken } from '../../shared/auth/session-tokens.js';
-import { errorCodeEntry } from '../../shared/domain/error-codes.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import type { ApiDeps } from '../http/env.js';
 import type { Lang } from '../http/i18n.js';
+import { type RefusalStatus, refusalStatus } from '../http/refusal-status.js';
 import { SESSION_COOKIE } from '../http/session-token.js';
 import { describeZodError } from '../http/zod-problems.js';
 import { refusalText } from './refusal-text.js';
@@ -101,7 +101,7 @@ export function safeNext(next: string | undefined): string | undefined {
   return next.slice(0, 500);
 }
 
-export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 429 | 503;
+export type { RefusalStatus };
 
 /**
  * An error as a page shows it: its HTTP status and a message a person can act on (never internals), in the page's
@@ -114,20 +114,7 @@ export function refusalOf(error: unknown, lang: Lang = 'en'): { status: RefusalS
 
 function refusalAsWritten(error: unknown, lang: Lang): { status: RefusalStatus; message: string } {
   if (error instanceof DomainError) {
-    const status = {
-      invalid: 400,
-      unauthenticated: 401,
-      forbidden: 403,
-      not_found: 404,
-      conflict: 409,
-      throttled: 429,
-      unavailable: 503,
-    } as const;
-    const entry = errorCodeEntry(error.code);
-    return {
-      status: (entry?.status as RefusalStatus | undefined) ?? status[error.kind],
-      message: error.message,
-    };
+    return { status: refusalStatus(error), message: error.message };
   }
   if (isZodError(error)) return { status: 400, message: describeZodError(error, 'form', lang) };
   throw error;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { assertAllowed } from '../domain/access-policy.js';
+import { allowedOn, assertAllowed } from '../domain/access-policy.js';
 import { type Batch, carriedUp, collected, momentOf } from '../domain/batch.js';
 import {
   type CarriedInputSchema,
@@ -13,7 +13,6 @@ import {
 } from '../domain/batch-rules.js';
 import type { StatAddition } from '../domain/counted-against.js';
 import { counterWrites } from '../domain/effects/counter-writes.js';
-import { NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import {
   applyChanges,
@@ -134,10 +133,7 @@ export async function batchFor(
   batchId: string,
   action: 'batch.read' | 'batch.carry' | 'batch.collect',
 ): Promise<Batch> {
-  const batch = await ctx.store.getBatch(batchId);
-  if (!batch) throw new NotFoundError('BATCH.NOT_FOUND', 'no such batch (or it is not one you may see)');
-  assertAllowed(principal, action, { batch });
-  return batch;
+  return allowedOn(principal, action, 'batch', await ctx.store.getBatch(batchId));
 }
 
 type ProjectEntry = { read: ProjectState; state: ProjectState; transition?: Transition };

@@ -1,4 +1,4 @@
-import { assertAllowed } from '../domain/access-policy.js';
+import { allowedOn, assertAllowed } from '../domain/access-policy.js';
 import { findPart, findStep } from '../domain/chain-graph.js';
 import {
   acknowledgeComplaint,
@@ -34,9 +34,6 @@ import { relay } from './relay.js';
  * the version read), its counters, and the notifications it causes; nothing of it goes on the project's timeline,
  * which the department reads, so the department never learns who complained.
  */
-
-const complaintNotFound = () =>
-  new NotFoundError('COMPLAINT.NOT_FOUND', 'no such complaint (or it is not one you may see)');
 
 async function write(
   ctx: AppContext,
@@ -158,9 +155,12 @@ async function handle(
   tell: (complaint: Complaint) => { concerns: Concern[]; stats: StatAddition[] },
 ): Promise<Complaint> {
   return retryOnConflict(async () => {
-    const complaint = await ctx.store.getComplaint(complaintId);
-    if (!complaint) throw complaintNotFound();
-    assertAllowed(principal, 'complaint.handle', { complaint });
+    const complaint = allowedOn(
+      principal,
+      'complaint.handle',
+      'complaint',
+      await ctx.store.getComplaint(complaintId),
+    );
     const moved = move(complaint, ctx.clock.now());
     const { concerns, stats } = tell(moved);
     await write(ctx, moved, concerns, stats);
@@ -240,9 +240,12 @@ export function close(ctx: AppContext, principal: Principal, complaintId: string
 
 /** One complaint as the caller may see it (the department complained about: without the complainant). */
 export async function getComplaint(ctx: AppContext, principal: Principal, complaintId: string) {
-  const complaint = await ctx.store.getComplaint(complaintId);
-  if (!complaint) throw complaintNotFound();
-  assertAllowed(principal, 'complaint.read', { complaint });
+  const complaint = allowedOn(
+    principal,
+    'complaint.read',
+    'complaint',
+    await ctx.store.getComplaint(complaintId),
+  );
   return complaintAsSeenBy(principal, complaint);
 }
 

@@ -1,5 +1,4 @@
-import { assertAllowed } from '../domain/access-policy.js';
-import { NotFoundError } from '../domain/errors.js';
+import { allowedOn } from '../domain/access-policy.js';
 import type { Meeting } from '../domain/meeting.js';
 import type { Principal } from '../domain/principal.js';
 import type { AppContext } from './context.js';
@@ -12,11 +11,7 @@ export async function meetingFor(
   meetingId: string,
   action: 'meeting.read' | 'meeting.respond' | 'meeting.run',
 ): Promise<Meeting> {
-  const meeting = await ctx.store.getMeeting(meetingId);
-  if (!meeting)
-    throw new NotFoundError('MEETING.NOT_FOUND', 'no such meeting (or it is not one you may see)');
-  assertAllowed(principal, action, { meeting });
-  return meeting;
+  return allowedOn(principal, action, 'meeting', await ctx.store.getMeeting(meetingId));
 }
 
 /** The meeting written on condition of the version read (`null`: a new one), with the news it owes, at once. */

@@ -7,7 +7,7 @@ import type { DepartmentLevel } from '../domain/department.js';
 import { decisionEffects } from '../domain/effects/decision-effects.js';
 import { ConflictError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { type ProjectStep } from '../domain/project.js';
+import type { ProjectStep } from '../domain/project.js';
 import type { ClockPauseKind } from '../domain/step-clock.js';
 import {
   endStepClockPause as endPauseRule,
@@ -15,6 +15,7 @@ import {
 } from '../domain/steps/clock-pauses.js';
 import { verifyCommitment as verifyCommitmentRule } from '../domain/steps/commitment-verification.js';
 import { supplyDeferred as supplyDeferredRule } from '../domain/steps/deferred-supply.js';
+import type { LifecycleInput } from '../domain/steps/lifecycle.js';
 import { stepOpening } from '../domain/steps/opening.js';
 import { reapplyStep as reapplyRule } from '../domain/steps/reapplication.js';
 import { submitStep as submitRule } from '../domain/steps/submission.js';
@@ -84,6 +85,45 @@ function mergeProjectChanges(a: Transition['project'], b: Transition['project'])
   };
 }
 
+/** Who acts: what a rule may need of them besides the project (a new id, the officer's user id). */
+type Actor = { ctx: AppContext; principal: Principal };
+
+/** A period the law excludes, as a department declares it. */
+type DeclaredPause = { kind: Exclude<ClockPauseKind, 'supplement'>; reason: string; expectedEnd?: string };
+
+/**
+ * A use case on one step (by its id) or a joint review's part (by its target): who may do it (the access policy's
+ * action, asked with the project and the item), the domain's rule, and what the use case adds to the rule's writes.
+ */
+type StepUseCase<At extends string | StepTarget, P> = {
+  may: 'step.resubmit' | 'step.reapply' | 'step.pause_clock' | 'step.decide';
+  rule: (input: LifecycleInput, at: At, payload: P, actor: Actor) => Transition;
+  adds?: (actor: Actor, state: ProjectState, now: Date, payload: P, at: At) => Extra | Promise<Extra>;
+};
+
+/** The use case `(ctx, principal, projectId, step or target, payload)` that acts so, in one straight line (`act`). */
+function stepUseCase<At extends string | StepTarget, P = void>(useCase: StepUseCase<At, P>) {
+  return (
+    ctx: AppContext,
+    principal: Principal,
+    projectId: string,
+    at: At,
+    payload: P,
+  ): Promise<ProjectStep> => {
+    const actor: Actor = { ctx, principal };
+    const { adds } = useCase;
+    return act(
+      ctx,
+      principal,
+      projectId,
+      typeof at === 'string' ? { stepId: at } : at,
+      (state, now) => useCase.rule(lifecycleInput(ctx, state, now), at, payload, actor),
+      (state, item) => assertAllowed(principal, useCase.may, { project: state.project, item }),
+      adds && ((state, now) => adds(actor, state, now, payload, at)),
+    );
+  };
+}
+
 /**
  * The agent submits a ready step's materials (申报, 受理: the department's clock starts).
  *
@@ -132,22 +172,7 @@ const stillOpening = (stepId: string) =>
   );
 
 /** The agent supplies what a supplement notice asked for (补正: the clock resumes). */
-export function resubmitStep(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  stepId: string,
-  resubmission: Resubmission,
-): Promise<ProjectStep> {
-  return act(
-    ctx,
-    principal,
-    projectId,
-    { stepId },
-    (state, now) => resubmitRule(lifecycleInput(ctx, state, now), stepId, resubmission),
-    (state) => assertAllowed(principal, 'step.resubmit', { project: state.project }),
-  );
-}
+export const resubmitStep = stepUseCase<string, Resubmission>({ may: 'step.resubmit', rule: resubmitRule });
 
 /**
  * The decision path's rule part (the rule: `domain/decision-path.ts`), for a use case that decides several steps in
@@ -214,127 +239,62 @@ export async function decideStep(
  * The agent re-applies a rejected step (a new round); the project's execution is renewed so the new round runs,
  * whether the old execution still waits on sibling reviews or had stopped.
  */
-export function reapplyStep(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  stepId: string,
-  note?: string,
-): Promise<ProjectStep> {
-  return act(
-    ctx,
-    principal,
-    projectId,
-    { stepId },
-    (state, now) => reapplyRule(lifecycleInput(ctx, state, now), stepId, note),
-    (state) => assertAllowed(principal, 'step.reapply', { project: state.project }),
-    (state, now) => {
-      const renewed = renewal(ctx, state.project, now);
-      return { project: renewed.change, sends: renewed.sends };
-    },
-  );
-}
+export const reapplyStep = stepUseCase<string, string | undefined>({
+  may: 'step.reapply',
+  rule: (input, stepId, note) => reapplyRule(input, stepId, note),
+  adds: ({ ctx }, state, now) => {
+    const renewed = renewal(ctx, state.project, now);
+    return { project: renewed.change, sends: renewed.sends };
+  },
+});
 
 /** The department declares a period the law excludes (hearing, expert review, testing, site survey). */
-export function pauseClock(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  target: StepTarget,
-  pause: { kind: Exclude<ClockPauseKind, 'supplement'>; reason: string; expectedEnd?: string },
-): Promise<ProjectStep> {
-  return act(
-    ctx,
-    principal,
-    projectId,
-    target,
-    (state, now) =>
-      pauseRule(lifecycleInput(ctx, state, now), target, {
-        pauseId: ctx.newId(),
-        ...pause,
-      }),
-    (state, item) => assertAllowed(principal, 'step.pause_clock', { project: state.project, item }),
-  );
-}
+export const pauseClock = stepUseCase<StepTarget, DeclaredPause>({
+  may: 'step.pause_clock',
+  rule: (input, target, pause, { ctx }) => pauseRule(input, target, { pauseId: ctx.newId(), ...pause }),
+});
 
 /** The department ends its declared pause: the clock runs again. */
-export function endClockPause(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  target: StepTarget,
-): Promise<ProjectStep> {
-  return act(
-    ctx,
-    principal,
-    projectId,
-    target,
-    (state, now) => endPauseRule(lifecycleInput(ctx, state, now), target, principal.userId),
-    (state, item) => assertAllowed(principal, 'step.pause_clock', { project: state.project, item }),
-  );
-}
+export const endClockPause = stepUseCase<StepTarget>({
+  may: 'step.pause_clock',
+  rule: (input, target, _, { principal }) => endPauseRule(input, target, principal.userId),
+});
 
 /** The agent supplies materials accepted as missing at acceptance (容缺补交); once none is missing, it may be approved. */
-export function supplyDeferredMaterials(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  stepId: string,
-  supplied: string[],
-): Promise<ProjectStep> {
-  return act(
-    ctx,
-    principal,
-    projectId,
-    { stepId },
-    (state, now) => supplyDeferredRule(lifecycleInput(ctx, state, now), stepId, supplied),
-    (state) => assertAllowed(principal, 'step.resubmit', { project: state.project }),
-  );
-}
+export const supplyDeferredMaterials = stepUseCase<string, string[]>({
+  may: 'step.resubmit',
+  rule: (input, stepId, supplied) => supplyDeferredRule(input, stepId, supplied),
+});
 
 /**
  * The department records its verification of an approval on commitment (告知承诺制). A failure revokes the approval
  * through the decision path and stops the project's execution where it is, in the same transaction's outbox; the
  * agent's re-application starts the next one.
  */
-export function verifyCommitment(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  stepId: string,
-  verification: Verification,
-): Promise<ProjectStep> {
-  return act(
-    ctx,
-    principal,
-    projectId,
-    { stepId },
-    (state, now) =>
-      verifyCommitmentRule(lifecycleInput(ctx, state, now), stepId, verification, {
-        userId: principal.userId,
-      }),
-    (state, item) => assertAllowed(principal, 'step.decide', { project: state.project, item }),
-    async (state, now) => {
-      if (verification.result === 'passed') return {};
-      const { project } = state;
-      const step = findStep(state.chain, stepId)?.step;
-      const told = await notificationEffects(
-        ctx,
-        [
-          {
-            kind: 'commitment',
-            title: `告知承诺核查不符，审批撤销：${project.code} ${step?.name ?? stepId}`,
-            message: `项目 ${project.code}「${project.name}」第 ${stepId} 项按告知承诺制作出的审批经核查与承诺不符，已撤销，项目退回该环节：${verification.findings}。整改后请重新申请。`,
-            project,
-            stepId,
-            audiences: [{ userId: project.agentId }],
-          },
-        ],
-        now,
-      );
-      const execution = project.execution;
-      const stop = execution && !project.executionEndedAt ? [stopSend(project, execution)] : [];
-      return { sends: [...stop, ...told.sends], ops: told.ops };
-    },
-  );
-}
+export const verifyCommitment = stepUseCase<string, Verification>({
+  may: 'step.decide',
+  rule: (input, stepId, verification, { principal }) =>
+    verifyCommitmentRule(input, stepId, verification, { userId: principal.userId }),
+  adds: async ({ ctx }, state, now, verification, stepId) => {
+    if (verification.result === 'passed') return {};
+    const { project } = state;
+    const step = findStep(state.chain, stepId)?.step;
+    const told = await notificationEffects(
+      ctx,
+      [
+        {
+          kind: 'commitment',
+          title: `告知承诺核查不符，审批撤销：${project.code} ${step?.name ?? stepId}`,
+          message: `项目 ${project.code}「${project.name}」第 ${stepId} 项按告知承诺制作出的审批经核查与承诺不符，已撤销，项目退回该环节：${verification.findings}。整改后请重新申请。`,
+          project,
+          stepId,
+          audiences: [{ userId: project.agentId }],
+        },
+      ],
+      now,
+    );
+    const execution = project.execution;
+    const stop = execution && !project.executionEndedAt ? [stopSend(project, execution)] : [];
+    return { sends: [...stop, ...told.sends], ops: told.ops };
+  },
+});

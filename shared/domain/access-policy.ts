@@ -1,6 +1,7 @@
 import { hiddenProject, type Resource, type Verdict } from './access-verdict.js';
 import { type BatchAction, decideBatchAction } from './batch-access.js';
 import { type ComplaintAction, decideComplaintAction } from './complaint-access.js';
+import type { ErrorCodeOf } from './error-codes.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import { decideMeetingAction, type MeetingAction } from './meeting-access.js';
 import { decideOversightAction, type OversightAction } from './oversight-access.js';
@@ -73,4 +74,25 @@ export function assertAllowed(principal: Principal, action: Action, resource: Re
   if (verdict.allowed) return;
   if (verdict.as === 'not_found') throw new NotFoundError(verdict.code, verdict.reason, action);
   throw new ForbiddenError(verdict.code, verdict.reason, action);
+}
+
+const NOT_FOUND = {
+  batch: 'BATCH.NOT_FOUND',
+  meeting: 'MEETING.NOT_FOUND',
+  complaint: 'COMPLAINT.NOT_FOUND',
+} as const satisfies Record<string, ErrorCodeOf<404>>;
+
+/**
+ * The batch, meeting or complaint read, if the caller may act on it so: none read is "not found", the same refusal
+ * as one they may not see; the policy refuses the rest saying who may.
+ */
+export function allowedOn<K extends keyof typeof NOT_FOUND>(
+  principal: Principal,
+  action: Action,
+  kind: K,
+  found: Resource[K],
+): NonNullable<Resource[K]> {
+  if (!found) throw new NotFoundError(NOT_FOUND[kind], `no such ${kind} (or it is not one you may see)`);
+  assertAllowed(principal, action, { [kind]: found });
+  return found as NonNullable<Resource[K]>;
 }

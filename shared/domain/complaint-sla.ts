@@ -1,4 +1,5 @@
 import { type Complaint, complaintDue } from './complaint.js';
+import { climbed, type Escalation, ladderCheckpoints } from './escalation-ladder.js';
 import type { ComplaintRung, SlaPolicy } from './sla-policy.js';
 import { addCalendarDays, chinaDate, startOfChinaDay, type WorkingDayCalendar } from './working-days.js';
 
@@ -11,12 +12,12 @@ import { addCalendarDays, chinaDate, startOfChinaDay, type WorkingDayCalendar } 
 export type ComplaintCheckpoint =
   | { kind: 'yellow'; at: string }
   | { kind: 'red'; at: string }
-  | { kind: 'escalate'; level: number; rung: ComplaintRung; afterOverdueDays: number; at: string };
+  | (Escalation<ComplaintRung> & { at: string });
 
 export type ComplaintSlaAction =
   | { kind: 'yellow' }
   | { kind: 'red'; dueDate: string }
-  | { kind: 'escalate'; level: number; rung: ComplaintRung; afterOverdueDays: number };
+  | Escalation<ComplaintRung>;
 
 const ORDER: Record<ComplaintCheckpoint['kind'], number> = { yellow: 0, red: 1, escalate: 2 };
 
@@ -39,18 +40,7 @@ export function complaintTimeline(
   }
   const redAt = startOfChinaDay(addCalendarDays(complaint.dueDate, 1));
   checkpoints.push({ kind: 'red', at: redAt });
-  policy.complaints.escalation.forEach((rung, index) => {
-    checkpoints.push({
-      kind: 'escalate',
-      level: index + 1,
-      rung: rung.rung,
-      afterOverdueDays: rung.afterOverdueDays,
-      at:
-        rung.afterOverdueDays === 0
-          ? redAt
-          : startOfChinaDay(calendar.addWorkingDays(complaint.dueDate, rung.afterOverdueDays).date),
-    });
-  });
+  checkpoints.push(...ladderCheckpoints(calendar, complaint.dueDate, redAt, policy.complaints.escalation));
   return checkpoints.sort((a, b) => a.at.localeCompare(b.at) || ORDER[a.kind] - ORDER[b.kind]);
 }
 
@@ -108,12 +98,7 @@ export function complaintSlaStep(
       actions.push({ kind: 'red', dueDate: complaint.dueDate });
     } else {
       escalationLevel = checkpoint.level;
-      actions.push({
-        kind: 'escalate',
-        level: checkpoint.level,
-        rung: checkpoint.rung,
-        afterOverdueDays: checkpoint.afterOverdueDays,
-      });
+      actions.push(climbed(checkpoint));
     }
   }
   const marked: Complaint = { ...complaint, light, escalationLevel };

@@ -1,3 +1,4 @@
+import { type Escalation, ladderCheckpoints } from './escalation-ladder.js';
 import type { Light } from './lights.js';
 import { lightOf } from './lights.js';
 import type { EscalationRung, SlaPolicy } from './sla-policy.js';
@@ -14,7 +15,7 @@ import { addCalendarDays, startOfChinaDay, type WorkingDayCalendar } from './wor
 export type SlaCheckpoint =
   | { kind: 'yellow'; at: string }
   | { kind: 'red'; at: string }
-  | { kind: 'escalate'; level: number; rung: EscalationRung; afterOverdueDays: number; at: string }
+  | (Escalation<EscalationRung> & { at: string })
   | { kind: 'deemed'; at: string };
 
 /** What the sweep has already done to an item. */
@@ -42,19 +43,7 @@ export function slaTimeline(
   }
   const redAt = startOfChinaDay(addCalendarDays(due.dueDate, 1));
   checkpoints.push({ kind: 'red', at: redAt });
-  policy.escalation.forEach((step, index) => {
-    const at =
-      step.afterOverdueDays === 0
-        ? redAt
-        : startOfChinaDay(calendar.addWorkingDays(due.dueDate, step.afterOverdueDays).date);
-    checkpoints.push({
-      kind: 'escalate',
-      level: index + 1,
-      rung: step.rung,
-      afterOverdueDays: step.afterOverdueDays,
-      at,
-    });
-  });
+  checkpoints.push(...ladderCheckpoints(calendar, due.dueDate, redAt, policy.escalation));
   if (deemedAllowed) {
     // 超时默认 on the next working day after the breach.
     const next = calendar.workingDayOnOrAfter(addCalendarDays(due.dueDate, 1)).date;

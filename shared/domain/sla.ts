@@ -1,5 +1,6 @@
 import { verificationCheckAt } from './commitment.js';
 import { deferralCheckAt, earliest } from './deferred-materials.js';
+import { climbed, type Escalation } from './escalation-ladder.js';
 import type { Light } from './lights.js';
 import { itemKey, type ProjectStep } from './project.js';
 import type { EscalationRung, SlaPolicy } from './sla-policy.js';
@@ -16,14 +17,10 @@ import { chinaDate, type WorkingDayCalendar } from './working-days.js';
 export type SlaAction =
   | { kind: 'yellow' }
   | { kind: 'red'; dueDate: string }
-  | {
-      kind: 'escalate';
-      level: number;
-      rung: EscalationRung;
-      afterOverdueDays: number;
+  | (Escalation<EscalationRung> & {
       /** working days overdue when the rung was climbed (0 the day after the due date, a weekend day included) */
       overdueDays: number;
-    }
+    })
   | { kind: 'deemed'; dueDate: string }
   /** 容缺: the applicant did not supply the deferred materials by their deadline (the applicant's breach) */
   | { kind: 'deferral_missed'; supplyBy: string; materials: string[] }
@@ -230,10 +227,7 @@ export function slaStep(
         });
         escalationLevel = checkpoint.level;
         actions.push({
-          kind: 'escalate',
-          level: checkpoint.level,
-          rung: checkpoint.rung,
-          afterOverdueDays: checkpoint.afterOverdueDays,
+          ...climbed(checkpoint),
           overdueDays: Math.max(0, calendar.workingDaysBetween(item.dueDate, chinaDate(now)).days),
         });
         break;

@@ -1,22 +1,12 @@
+import type { ChannelNote } from '../domain/effects/effect-writes.js';
+
 /**
  * Where notifications go besides the in-app inbox (which is always written, in the change's own transaction):
  * the event bus (EventBridge on AWS, in-process locally), a group robot's webhook per department (the JSON
  * WeCom and DingTalk robots accept), and SNS on AWS. Deliveries go through the outbox: a channel that fails is
  * tried again by the scheduled job and never holds up the change or the sweep.
  */
-export type ChannelEvent = {
-  kind: string;
-  title: string;
-  message: string;
-  at: string;
-  projectId?: string;
-  projectCode?: string;
-  stepId?: string;
-  partId?: string;
-  departmentId?: string;
-  /** the escalation rung, for escalations */
-  rung?: string;
-};
+export type ChannelEvent = ChannelNote;
 
 export interface NotificationChannels {
   /** Puts the event on the bus (`detail-type` is the kind). */

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type TableIndex, TableIndexes, TableKeys } from './table.js';
 
-const indexDefinition = (index: TableIndex): GlobalSecondaryIndex => ({
+/** A global secondary index of the table as DynamoDB defines it (the CDK stack builds the same). */
+export const indexDefinition = (index: TableIndex): GlobalSecondaryIndex => ({
   IndexName: index.indexName,
   KeySchema: [
     { AttributeName: index.partitionKey, KeyType: 'HASH' },

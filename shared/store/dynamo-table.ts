@@ -47,6 +47,39 @@ export class DynamoTable {
     await this.send(new PutCommand({ TableName: this.name, Item: item }));
   }
 
+  /**
+   * Puts a record as its next revision, only if the stored one is still `expected` (null: only if none is stored;
+   * undefined: whatever is stored). False when another writer came first.
+   */
+  async putRevision(item: Row, expected: number | null | undefined): Promise<boolean> {
+    return this.sendConditional(
+      new PutCommand({
+        TableName: this.name,
+        Item: { ...item, revision: (expected ?? 0) + 1 },
+        ...(expected === undefined
+          ? {}
+          : expected === null
+            ? { ConditionExpression: 'attribute_not_exists(PK)' }
+            : {
+                ConditionExpression: '#revision = :revision',
+                ExpressionAttributeNames: { '#revision': 'revision' },
+                ExpressionAttributeValues: { ':revision': expected },
+              }),
+      }),
+    );
+  }
+
+  /** Sends a conditional write: false when its condition did not hold (nothing was written). */
+  async sendConditional(command: object): Promise<boolean> {
+    try {
+      await this.send(command);
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
   async queryAll(input: QueryInput): Promise<Row[]> {
     const items: Row[] = [];
     let startKey: Row | undefined;

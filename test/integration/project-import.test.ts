@@ -4,6 +4,7 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
 import { loadState } from '../../shared/app/load.js';
 import { silentLogger } from '../../shared/app/logger.js';
+import type { ImportReport } from '../../shared/app/project-import.js';
 import { rowsOfXlsx, xlsxOfRows } from '../../shared/app/project-import-xlsx.js';
 import { findStep } from '../../shared/domain/chain-graph.js';
 import { rowsToCsv, templateHeader } from '../../shared/domain/project-import-csv.js';
@@ -17,28 +18,6 @@ import { ApiClient, startTestSystem } from '../support/local-system.js';
 /** Beijing time: `2026-12-07 09:00` → the instant. */
 const beijing = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 const ORIGIN = 'http://localhost';
-
-type Report = {
-  rows: number;
-  problems: Array<{
-    row: number;
-    column?: string;
-    cell?: string;
-    code: string;
-    message: string;
-    messageEn: string;
-  }>;
-  results: Array<{
-    row: number;
-    projectId: string;
-    projectCode: string;
-    outcome: string;
-    stageIndex: number;
-    status: string;
-  }>;
-  imported: number;
-  alreadyImported: number;
-};
 
 describe('projects in flight imported from a file (在办项目导入)', () => {
   // Monday 7 December 2026, 09:00 in Beijing
@@ -96,7 +75,7 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
   });
 
   it('dry-runs the file: names each planted bad row by row and cell, and writes nothing', async () => {
-    const res = await api.post<Report>('/imports/projects?dryRun=true', 'admin', request);
+    const res = await api.post<ImportReport>('/imports/projects?dryRun=true', 'admin', request);
     expect(res.status).toBe(200);
     const codesOf = (row: number) => res.body.problems.filter((p) => p.row === row).map((p) => p.code);
     expect(codesOf(planted.order)).toContain('IMPORT.ORDER');
@@ -130,14 +109,14 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     const workbook = xlsxOfRows([keys, ...rows.map((row) => keys.map((key) => row[key] ?? ''))]);
     const xlsxBase64 = Buffer.from(workbook).toString('base64');
     const { csv: _csv, ...rest } = request;
-    const res = await api.post<Report>('/imports/projects/dry-run', 'admin', { ...rest, xlsxBase64 });
+    const res = await api.post<ImportReport>('/imports/projects/dry-run', 'admin', { ...rest, xlsxBase64 });
     expect(res.status).toBe(200);
     expect([...new Set(res.body.problems.map((p) => p.row))].sort((a, b) => a - b)).toEqual(bad);
     expect(res.body.results.map((r) => r.row)).toEqual(good);
   });
 
   it('imports the good rows, each on its stage with its history recorded as imported', async () => {
-    const res = await api.post<Report>('/imports/projects', 'admin', request);
+    const res = await api.post<ImportReport>('/imports/projects', 'admin', request);
     expect(res.status).toBe(200);
     expect(res.body.imported).toBe(good.length);
     expect(res.body.results.map((r) => r.row)).toEqual(good);
@@ -352,7 +331,7 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     const uncoded = idOf(good.find((row) => !rows[row - 2]?.project_code) ?? 0);
     const eventsBefore = await allEvents(api, projectId);
     const uncodedBefore = await allEvents(api, uncoded);
-    const res = await api.post<Report>('/imports/projects', 'admin', request);
+    const res = await api.post<ImportReport>('/imports/projects', 'admin', request);
     expect(res.status).toBe(200);
     expect(res.body.imported).toBe(0);
     expect(res.body.alreadyImported).toBe(good.length);
@@ -399,7 +378,7 @@ describe('projects in flight imported from a file (在办项目导入)', () => {
     });
     const big = rowsToCsv(keys, many);
     expect(big.length).toBeGreaterThan(256 * 1024);
-    const res = await api.post<Report>('/imports/projects/dry-run', 'admin', { ...request, csv: big });
+    const res = await api.post<ImportReport>('/imports/projects/dry-run', 'admin', { ...request, csv: big });
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(150);
   });

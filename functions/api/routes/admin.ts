@@ -8,6 +8,7 @@ import { ChinaDateSchema, InstantSchema } from '../../../shared/domain/time.js';
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, failure, json, PageQuery } from '../openapi.js';
+import { pageAnswer } from '../paging.js';
 import { ClockMovedSchema, DenialListSchema, JobRunSchema } from '../schemas.js';
 import { JobProgressSchema, JobStartedSchema, progressLink, runForAdmin, WaitQuery } from './sla-sweeps.js';
 
@@ -149,7 +150,7 @@ export function adminRoutes(deps: ApiDeps) {
         limit,
         ...(cursor ? { cursor } : {}),
       });
-      return c.json({ denials: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      return c.json(pageAnswer('denials', page), 200);
     },
   );
 

@@ -18,6 +18,7 @@ import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { type MoveUseCase, moveRoute } from '../move-route.js';
 import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
+import { pageAnswer, pageRequested } from '../paging.js';
 import { BatchListSchema, BatchResultSchema } from '../schemas.js';
 
 const BatchParams = z.strictObject({
@@ -66,11 +67,8 @@ export function batchRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await listBatches(ctx, c.get('principal'), {
-        limit: q.limit,
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-      });
-      return c.json({ batches: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      const page = await listBatches(ctx, c.get('principal'), pageRequested(q));
+      return c.json(pageAnswer('batches', page), 200);
     },
   );
 

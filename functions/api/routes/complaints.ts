@@ -16,6 +16,7 @@ import {
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, json, PageQuery, StepParams } from '../openapi.js';
+import { pageAnswer, pageRequested } from '../paging.js';
 import { ComplaintListSchema, ComplaintResultSchema } from '../schemas.js';
 
 const ComplaintParams = z.strictObject({
@@ -79,9 +80,9 @@ export function complaintRoutes(deps: ApiDeps) {
         ctx,
         c.get('principal'),
         q.department ? { departmentId: q.department } : {},
-        { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
+        pageRequested(q),
       );
-      return c.json({ complaints: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      return c.json(pageAnswer('complaints', page), 200);
     },
   );
 

@@ -13,6 +13,7 @@ import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { kickImportJob } from '../../http/import-kick.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, json, PageQuery } from '../openapi.js';
+import { pageAnswer, pageRequested } from '../paging.js';
 
 const ChainIdSchema = z
   .string()
@@ -308,9 +309,8 @@ export function importRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const { limit, cursor } = c.req.valid('query');
-      const page = await listImportJobs(ctx, c.get('principal'), { limit, ...(cursor ? { cursor } : {}) });
-      return c.json({ items: page.items.map(jobView), ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      const page = await listImportJobs(ctx, c.get('principal'), pageRequested(c.req.valid('query')));
+      return c.json(pageAnswer('items', { ...page, items: page.items.map(jobView) }), 200);
     },
   );
 

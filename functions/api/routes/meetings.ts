@@ -22,6 +22,7 @@ import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { type MoveUseCase, moveRoute } from '../move-route.js';
 import { bearer, body, errorResponses, json, PageQuery } from '../openapi.js';
+import { pageAnswer, pageRequested } from '../paging.js';
 import { MeetingListSchema, MeetingResultSchema, MinutesResultSchema } from '../schemas.js';
 
 const MeetingParams = z.strictObject({
@@ -91,11 +92,8 @@ export function meetingRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await listMeetings(ctx, c.get('principal'), {
-        limit: q.limit,
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-      });
-      return c.json({ meetings: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      const page = await listMeetings(ctx, c.get('principal'), pageRequested(q));
+      return c.json(pageAnswer('meetings', page), 200);
     },
   );
 

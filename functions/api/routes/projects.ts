@@ -18,6 +18,7 @@ import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { type MoveUseCase, moveRoute } from '../move-route.js';
 import { bearer, body, errorResponses, failure, json, PageQuery, ProjectIdParams } from '../openapi.js';
+import { pageAnswer, pageRequested } from '../paging.js';
 import {
   EventListSchema,
   ProjectCreatedSchema,
@@ -111,9 +112,9 @@ export function projectRoutes(deps: ApiDeps) {
           ...(q.code ? { code: q.code } : {}),
           ...(q.kind ? { caseKind: q.kind } : {}),
         },
-        { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) },
+        pageRequested(q),
       );
-      return c.json({ projects: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      return c.json(pageAnswer('projects', page), 200);
     },
   );
 
@@ -143,12 +144,9 @@ export function projectRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const q = c.req.valid('query');
-      const page = await listProjectEvents(ctx, c.get('principal'), c.req.valid('param').id, {
-        limit: q.limit,
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-      });
-      return c.json({ events: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      const { id } = c.req.valid('param');
+      const page = await listProjectEvents(ctx, c.get('principal'), id, pageRequested(c.req.valid('query')));
+      return c.json(pageAnswer('events', page), 200);
     },
   );
 

@@ -23,6 +23,7 @@ import {
   ProjectIdParams,
   StepParams,
 } from '../openapi.js';
+import { pageAnswer, pageRequested } from '../paging.js';
 import {
   AgentReportSchema,
   CalendarViewSchema,
@@ -274,11 +275,8 @@ export function slaRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await myNotifications(ctx, c.get('principal'), {
-        limit: q.limit,
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-      });
-      return c.json({ notifications: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      const page = await myNotifications(ctx, c.get('principal'), pageRequested(q));
+      return c.json(pageAnswer('notifications', page), 200);
     },
   );
 

@@ -24,6 +24,7 @@ import { DeferredSupplySchema } from '../../http/request-schemas.js';
 import { validationHook } from '../errors.js';
 import { moveRoute } from '../move-route.js';
 import { bearer, errorResponses, json, PageQuery, PartParams, StepParams } from '../openapi.js';
+import { pageRequested } from '../paging.js';
 import { InboxSchema, StageViewSchema, StepResultSchema } from '../schemas.js';
 
 export const ReapplicationSchema = z.strictObject({
@@ -156,7 +157,7 @@ export function stepRoutes(deps: ApiDeps) {
       async (c) => {
         const { deptId } = c.req.valid('param');
         const q = c.req.valid('query');
-        const page = { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) };
+        const page = pageRequested(q);
         return c.json(await view(ctx, c.get('principal'), deptId, page), 200);
       },
     );

@@ -10,6 +10,7 @@ import {
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, body, errorResponses, failure, json, PageQuery } from '../openapi.js';
+import { pageAnswer, pageRequested } from '../paging.js';
 import { UserProfileListSchema, UserProfileResultSchema } from '../schemas.js';
 
 const UserParams = z.strictObject({
@@ -47,11 +48,8 @@ export function userRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await listUserProfiles(ctx, c.get('principal'), {
-        limit: q.limit,
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-      });
-      return c.json({ users: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) }, 200);
+      const page = await listUserProfiles(ctx, c.get('principal'), pageRequested(q));
+      return c.json(pageAnswer('users', page), 200);
     },
   );
 

@@ -3,6 +3,7 @@ import { agentWork, WORK_PAGE_MAX, WORK_PAGE_PROJECTS } from '../../../shared/ap
 import type { ApiDeps, ApiEnv } from '../../http/env.js';
 import { validationHook } from '../errors.js';
 import { bearer, errorResponses, json } from '../openapi.js';
+import { pageRequested } from '../paging.js';
 import { AgentWorkSchema } from '../schemas.js';
 
 /** The agent's workbench as an API: what is due from them across all their projects. */
@@ -49,8 +50,7 @@ export function workRoutes(deps: ApiDeps) {
       const q = c.req.valid('query');
       const principal = c.get('principal');
       const work = await agentWork(deps.ctx, principal, q.agent ?? principal.userId, {
-        limit: q.limit,
-        ...(q.cursor ? { cursor: q.cursor } : {}),
+        ...pageRequested(q),
         handovers: q.handovers === 'true',
       });
       return c.json(work, 200);

@@ -23,6 +23,7 @@ export type ChannelNote = {
   stepId?: string;
   partId?: string;
   departmentId?: string;
+  /** the escalation rung, for escalations */
   rung?: string;
 };
 

@@ -1,6 +1,7 @@
 import { type Batch, BatchSchema } from '../../domain/batch.js';
 import { stripKeys } from '../dynamo-codec.js';
 import type { DynamoTable } from '../dynamo-table.js';
+import { type ExpressionParts, equalsClause } from '../expression-parts.js';
 import { keys } from '../keys.js';
 import type { Page, PageRequest } from '../page.js';
 import type { BatchStore } from './batch.port.js';
@@ -18,19 +19,11 @@ export class BatchDynamo implements BatchStore {
     filter: { agentId?: string; departmentId?: string },
     page: PageRequest,
   ): Promise<Page<Batch>> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
+    const { names, values }: ExpressionParts = { names: {}, values: {} };
     const conditions: string[] = [];
-    if (filter.agentId) {
-      names['#agentId'] = 'agentId';
-      values[':agentId'] = filter.agentId;
-      conditions.push('#agentId = :agentId');
-    }
-    if (filter.departmentId) {
-      names['#departmentId'] = 'departmentId';
-      values[':departmentId'] = filter.departmentId;
-      conditions.push('#departmentId = :departmentId');
-    }
+    if (filter.agentId) conditions.push(equalsClause({ names, values }, 'agentId', filter.agentId));
+    if (filter.departmentId)
+      conditions.push(equalsClause({ names, values }, 'departmentId', filter.departmentId));
     // a filter over one partition: batches are few (a handful a week), so a page is read whole and filtered
     return this.table.queryPageOfItems(
       {

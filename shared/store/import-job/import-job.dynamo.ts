@@ -1,8 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type ImportJob, ImportJobSchema } from '../../domain/import-job.js';
 import { stripKeys } from '../dynamo-codec.js';
-import { conditionFailed, type DynamoTable } from '../dynamo-table.js';
+import type { DynamoTable } from '../dynamo-table.js';
 import { keys } from '../keys.js';
 import type { Page, PageRequest } from '../page.js';
 import type { ImportJobStore } from './import-job.port.js';
@@ -22,30 +21,10 @@ export class ImportJobDynamo implements ImportJobStore {
   constructor(private readonly table: DynamoTable) {}
 
   async putImportJob(job: ImportJob, expectedRevision: number | null): Promise<boolean> {
-    const item = {
-      ...keys.importJob(job.jobId),
-      ...ImportJobSchema.parse(job),
-      revision: (expectedRevision ?? 0) + 1,
-    };
-    try {
-      await this.table.send(
-        new PutCommand({
-          TableName: this.table.name,
-          Item: item,
-          ...(expectedRevision === null
-            ? { ConditionExpression: 'attribute_not_exists(PK)' }
-            : {
-                ConditionExpression: '#revision = :revision',
-                ExpressionAttributeNames: { '#revision': 'revision' },
-                ExpressionAttributeValues: { ':revision': expectedRevision },
-              }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    return this.table.putRevision(
+      { ...keys.importJob(job.jobId), ...ImportJobSchema.parse(job) },
+      expectedRevision,
+    );
   }
 
   async getImportJob(jobId: string): Promise<ImportJob | undefined> {

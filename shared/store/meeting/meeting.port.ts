@@ -1,9 +1,9 @@
+import type { EffectWrite } from '../../domain/effects/effect-writes.js';
 import type { Meeting } from '../../domain/meeting.js';
 import type { Page, PageRequest } from '../page.js';
 
-export type MeetingOp =
-  /** a meeting as it now is, conditional on the version read (null: a new meeting) */
-  { op: 'put_meeting'; meeting: Meeting; expectedVersion: number | null };
+/** a meeting as it now is, conditional on the version read (null: a new meeting) */
+export type MeetingOp = Extract<EffectWrite, { op: 'put_meeting' }>;
 
 /** Joint-review meetings (联审会议). Adapter: `MeetingDynamo`. */
 export interface MeetingStore {

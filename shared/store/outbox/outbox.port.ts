@@ -1,14 +1,14 @@
-import type { ChannelEvent } from '../../notify/channels.port.js';
+import type { OwedSend } from '../../domain/effects/effect-writes.js';
 import type { Page, PageRequest } from '../page.js';
 
-/** What the engine is sent once a change is committed (see `shared/app/relay.ts`). */
+/**
+ * What the engine is sent once a change is committed (see `shared/app/relay.ts`): what the domain states a change
+ * owes (`OwedSend`), and the executions the use cases start and stop.
+ */
 export type OutboxSend =
-  | { type: 'task_success'; token: string; output: Record<string, unknown>; what: string }
+  | OwedSend
   | { type: 'start_execution'; projectId: string; name: string; chainKey: string; stageIndex: number }
-  | { type: 'stop_execution'; name: string; chainKey: string }
-  | { type: 'publish_event'; event: ChannelEvent }
-  | { type: 'post_webhook'; url: string; text: string; what: string }
-  | { type: 'alert'; event: ChannelEvent };
+  | { type: 'stop_execution'; name: string; chainKey: string };
 
 /**
  * Signals a committed change owes (DESIGN.md decision 7): written in the change's own transaction, sent by the

@@ -1,6 +1,7 @@
 import { itemKey, type ProjectStep, ProjectStepSchema } from '../../domain/project.js';
 import type { ProjectChange } from '../../domain/transition.js';
 import type { WorkSummary } from '../../domain/work-summary.js';
+import { type ExpressionParts, equalsClause } from '../expression-parts.js';
 import { itemIndexKeys, keys, statusKey, workKeys } from '../keys.js';
 
 /** Optional step fields a change may clear, plus the index keys derived from status. */
@@ -29,9 +30,7 @@ export function stepUpdate(tableName: string, before: ProjectStep, after: Projec
   const removes: string[] = [];
   for (const [field, value] of Object.entries(next)) {
     if (STEP_KEY_FIELDS.has(field) || value === undefined) continue;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
+    sets.push(equalsClause({ names, values }, field, value));
   }
   for (const field of STEP_OPTIONAL_FIELDS) {
     if (STEP_KEY_FIELDS.has(field) || (next as Record<string, unknown>)[field] !== undefined) continue;
@@ -60,26 +59,17 @@ export function projectUpdate(
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
   const adds: string[] = [];
-  if (summary.touch !== false) {
-    names['#updatedAt'] = 'updatedAt';
-    values[':updatedAt'] = at;
-    sets.push('#updatedAt = :updatedAt');
-  }
+  const parts: ExpressionParts = { names, values };
+  const setField = (field: string, value: unknown) => sets.push(equalsClause(parts, field, value));
+  if (summary.touch !== false) setField('updatedAt', at);
   if (summary.work) {
     // the summary as of this change, and the count that tells a later reader whether it is still current
-    names['#work'] = 'work';
-    values[':work'] = summary.work;
-    sets.push('#work = :work');
+    setField('work', summary.work);
     names['#workSeq'] = 'workSeq';
     values[':workSeqStep'] = 1;
     adds.push('#workSeq :workSeqStep');
   }
   const removes = new Set<string>(change.remove ?? []);
-  const setField = (field: string, value: unknown) => {
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  };
   for (const [field, value] of Object.entries(change.set ?? {})) {
     if (value !== undefined) setField(field, value);
   }
@@ -110,21 +100,9 @@ export function projectUpdate(
   for (const field of removes) names[`#${field}`] = field;
   const conditions = ['attribute_exists(PK)'];
   const expect = change.expect ?? {};
-  if (expect.status) {
-    names['#status'] = 'status';
-    values[':expectStatus'] = expect.status;
-    conditions.push('#status = :expectStatus');
-  }
-  if (expect.code) {
-    names['#code'] = 'code';
-    values[':expectCode'] = expect.code;
-    conditions.push('#code = :expectCode');
-  }
-  if (expect.agentId) {
-    names['#agentId'] = 'agentId';
-    values[':expectAgent'] = expect.agentId;
-    conditions.push('#agentId = :expectAgent');
-  }
+  if (expect.status) conditions.push(equalsClause(parts, 'status', expect.status, 'expectStatus'));
+  if (expect.code) conditions.push(equalsClause(parts, 'code', expect.code, 'expectCode'));
+  if (expect.agentId) conditions.push(equalsClause(parts, 'agentId', expect.agentId, 'expectAgent'));
   if (expect.executionName !== undefined) {
     names['#execution'] = 'execution';
     if (expect.executionName === null) {

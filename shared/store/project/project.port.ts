@@ -1,4 +1,5 @@
 import type { ProjectDocument } from '../../domain/documents.js';
+import type { EffectWrite } from '../../domain/effects/effect-writes.js';
 import type { AgentProjectRow, InboxItem, LeadProjectRow, ProjectRow } from '../../domain/list-rows.js';
 import type {
   AgentAssignment,
@@ -6,54 +7,46 @@ import type {
   Project,
   ProjectEvent,
   ProjectStep,
-  TokenRef,
 } from '../../domain/project.js';
 import type { ProjectStatus, StepStatus } from '../../domain/step-status.js';
-import type { ProjectChange } from '../../domain/transition.js';
-import type { WorkSummary } from '../../domain/work-summary.js';
 import type { OutboxEntry } from '../outbox/outbox.port.js';
 import type { Page, PageRequest } from '../page.js';
 
-/** Writes of a project's records in a transaction. Each names the condition it is written under. */
+/**
+ * Writes of a project's records in a transaction. Each names the condition it is written under. Those a domain change
+ * states (`EffectWrite`, shared/domain/effects/effect-writes.ts) are its own shapes:
+ * - `update_project`: counters and fields of the project, under `change.expect`; with `work`, the workbench's summary
+ *   too (and `workSeq` one up); `touch: false` leaves `updatedAt` as it is (only the summary changes);
+ *   `expectWorkSeq`: only while `workSeq` is still this (0: never written), i.e. no item of the project was written
+ *   since it was read
+ * - `put_item`: a new step or part item (registration, or the first change to one derived from the chain until then)
+ * - `update_item`: a step or part, conditional on its version and status; its version moves on by one
+ * - `check_item`: nothing written: the item must still have this version (`unwritten`: must still not be written at
+ *   all)
+ * - `put_token`: stores a callback token on the item's token record
+ * - `check_token`: nothing written: the item's token of this kind must still be this one (or still absent)
+ * - `put_event`, `put_document`
+ */
 export type ProjectOp =
+  | Extract<
+      EffectWrite,
+      {
+        op:
+          | 'update_project'
+          | 'put_item'
+          | 'update_item'
+          | 'check_item'
+          | 'put_token'
+          | 'check_token'
+          | 'put_event'
+          | 'put_document';
+      }
+    >
   /** a new project (fails if the id is taken) */
   | { op: 'create_project'; project: Project }
-  /** counters and fields of the project, under `change.expect` */
-  /**
-   * counters and fields of the project, under `change.expect`; with `work`, the workbench's summary too (and
-   * `workSeq` one up); `touch: false` leaves `updatedAt` as it is (only the summary changes); `expectWorkSeq`: only
-   * while `workSeq` is still this (0: never written), i.e. no item of the project was written since it was read
-   */
-  | {
-      op: 'update_project';
-      projectId: string;
-      at: string;
-      change: ProjectChange;
-      work?: WorkSummary;
-      touch?: false;
-      expectWorkSeq?: number;
-    }
-  /** a new step or part item (registration, or the first change to one derived from the chain until then) */
-  | { op: 'put_item'; item: ProjectStep }
-  /** a step or part, conditional on its version and status; its version moves on by one */
-  | { op: 'update_item'; before: ProjectStep; after: ProjectStep }
-  /** nothing written: the item must still have this version (`unwritten`: must still not be written at all) */
-  | { op: 'check_item'; item: ProjectStep; unwritten?: true }
-  /** stores a callback token on the item's token record */
-  | { op: 'put_token'; projectId: string; itemKey: string; kind: 'task' | 'gate'; ref: TokenRef }
-  /** nothing written: the item's token of this kind must still be this one (or still absent) */
-  | {
-      op: 'check_token';
-      projectId: string;
-      itemKey: string;
-      kind: 'task' | 'gate';
-      token: string | undefined;
-    }
-  | { op: 'put_event'; event: ProjectEvent }
   | { op: 'put_assignment'; assignment: AgentAssignment }
   /** the project code is unique: a second project with it fails */
-  | { op: 'claim_code'; code: string; projectId: string }
-  | { op: 'put_document'; document: ProjectDocument };
+  | { op: 'claim_code'; code: string; projectId: string };
 
 /**
  * A project's working set, one read: the project, its steps and parts, their task tokens, its agent handovers, and

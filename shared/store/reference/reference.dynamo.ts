@@ -1,15 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Chain, ChainSchema } from '../../domain/chain.js';
 import { type Department, DepartmentSchema } from '../../domain/department.js';
 import { stripKeys } from '../dynamo-codec.js';
-import { conditionFailed, type DynamoTable, eq, isCancelled } from '../dynamo-table.js';
+import { type DynamoTable, eq, isCancelled } from '../dynamo-table.js';
 import { keys } from '../keys.js';
 import type { ReferenceStore } from './reference.port.js';
 
@@ -145,31 +139,9 @@ export class ReferenceDynamo implements ReferenceStore {
   ): Promise<boolean> {
     const { expectedRevision, ttlSeconds } = options;
     const expiresAt = ttlSeconds ? Math.floor(Date.now() / 1000) + ttlSeconds : undefined;
-    try {
-      await this.table.send(
-        new PutCommand({
-          TableName: this.table.name,
-          Item: {
-            ...keys.setting(name),
-            value,
-            revision: (expectedRevision ?? 0) + 1,
-            ...(expiresAt ? { expiresAt } : {}),
-          },
-          ...(expectedRevision === undefined
-            ? {}
-            : expectedRevision === null
-              ? { ConditionExpression: 'attribute_not_exists(PK)' }
-              : {
-                  ConditionExpression: '#revision = :revision',
-                  ExpressionAttributeNames: { '#revision': 'revision' },
-                  ExpressionAttributeValues: { ':revision': expectedRevision },
-                }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    return this.table.putRevision(
+      { ...keys.setting(name), value, ...(expiresAt ? { expiresAt } : {}) },
+      expectedRevision,
+    );
   }
 }

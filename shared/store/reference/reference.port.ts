@@ -1,10 +1,11 @@
 import type { Chain } from '../../domain/chain.js';
 import type { Department } from '../../domain/department.js';
+import type { EffectWrite } from '../../domain/effects/effect-writes.js';
 
 /** Writes of reference data in a transaction. */
 export type ReferenceOp =
   /** takes the next number of a sequence, conditional on having read `expected` (undefined: never used) */
-  { op: 'take_serial'; sequence: string; expected: number | undefined; next: number };
+  Extract<EffectWrite, { op: 'take_serial' }>;
 
 /**
  * Reference data: departments, approval chains, settings (the working calendar, the SLA policy, a job's cursor, a

@@ -1,11 +1,11 @@
 import type { Denial } from '../../domain/audit.js';
+import type { CounterWrite } from '../../domain/effects/effect-writes.js';
 import type { FlaggedItem } from '../../domain/list-rows.js';
 import type { StatCounters, StatDimension } from '../../domain/stats.js';
 import type { Page, PageRequest } from '../page.js';
 
-export type ReportOp =
-  /** adds to a month's counters of a department or agent (created on first use) */
-  { op: 'update_stats'; dimension: StatDimension; id: string; month: string; add: Partial<StatCounters> };
+/** adds to a month's counters of a department or agent (created on first use) */
+export type ReportOp = CounterWrite;
 
 /**
  * What reports read: monthly counters, flagged due dates and deemed approvals, the audit trail of refused attempts.

@@ -9,7 +9,7 @@ import {
   parseUser,
   userItem,
 } from '../dynamo-codec.js';
-import { conditionFailed, type DynamoTable, eq } from '../dynamo-table.js';
+import { type DynamoTable, eq } from '../dynamo-table.js';
 import { keys } from '../keys.js';
 import type { Page, PageRequest } from '../page.js';
 import type { UserStore } from './user.port.js';
@@ -65,22 +65,16 @@ export class UserDynamo implements UserStore {
     await this.table.batchPut(notifications.map(notificationItem));
   }
 
-  async markNotificationRead(userId: string, notificationId: string): Promise<boolean> {
-    try {
-      await this.table.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: keys.notification(userId, notificationId),
-          UpdateExpression: 'SET #read = :true',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#read': 'read' },
-          ExpressionAttributeValues: { ':true': true },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+  markNotificationRead(userId: string, notificationId: string): Promise<boolean> {
+    return this.table.sendConditional(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.notification(userId, notificationId),
+        UpdateExpression: 'SET #read = :true',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#read': 'read' },
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
   }
 }

@@ -1,3 +1,4 @@
+import type { EffectWrite } from '../../domain/effects/effect-writes.js';
 import type { Notification } from '../../domain/notifications.js';
 import type { User } from '../../domain/project.js';
 import type { Credential } from '../../domain/user-accounts.js';
@@ -20,7 +21,7 @@ export type UserOp =
    * hash read before is still the one stored (a re-hash at sign-in must not undo a reset made meanwhile)
    */
   | { op: 'put_credential'; credential: Credential; expect: 'absent' | 'any' | { passwordHash: string } }
-  | { op: 'put_notification'; notification: Notification };
+  | Extract<EffectWrite, { op: 'put_notification' }>;
 
 /** Users, their password hashes (sessions are signed tokens checked against them) and notifications. Adapter: `UserDynamo`. */
 export interface UserStore {
