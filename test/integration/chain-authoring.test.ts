@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chain } from '../../shared/domain/chain.js';
+import { authoringRows } from '../support/chain-fixtures.js';
 import { projectRegistration } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 import { pageSession } from '../support/page-session.js';
@@ -16,21 +17,11 @@ function tableForm(
   change: (step: Step) => Partial<Record<string, string>> = () => ({}),
 ) {
   const form = new URLSearchParams({ chain: JSON.stringify(chain), version: String(version) });
-  for (const stage of chain.stages) {
-    for (const step of stage.steps) {
-      const row = {
-        id: step.id,
-        stageId: stage.id,
-        name: step.name,
-        departmentId: step.departmentId ?? '',
-        promisedDays: step.promisedDays === null ? '' : String(step.promisedDays),
-        legalDays: step.legalDays === null ? '' : String(step.legalDays),
-        prerequisites: step.prerequisites.join(', '),
-        ...change(step),
-      };
-      for (const [name, value] of Object.entries(row)) form.append(`row.${name}`, value ?? '');
-    }
-  }
+  const steps = chain.stages.flatMap((stage) => stage.steps);
+  authoringRows(chain).forEach((drawn, i) => {
+    const row = { ...drawn, ...(steps[i] ? change(steps[i]) : {}) };
+    for (const [name, value] of Object.entries(row)) form.append(`row.${name}`, value ?? '');
+  });
   return form;
 }
 

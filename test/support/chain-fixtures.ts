@@ -20,6 +20,28 @@ export const fixtureStep = (
 });
 
 /**
+ * A chain as an author writes it, not yet validated, with one stage per list of steps: stage n is `stage-n` (阶段n),
+ * led by NRP. `more` adds or replaces top-level fields (another id, declared attributes).
+ */
+export function chainInput(stages: StepDefinitionInput[][], more: Record<string, unknown> = {}) {
+  return {
+    id: 'test-chain',
+    version: 1,
+    name: '测试流程',
+    nameEn: 'Test chain',
+    targetWorkingDays: 60,
+    ...more,
+    stages: stages.map((steps, i) => ({
+      id: `stage-${i + 1}`,
+      name: `阶段${i + 1}`,
+      nameEn: `Stage ${i + 1}`,
+      leadDepartmentId: 'NRP',
+      steps,
+    })),
+  };
+}
+
+/**
  * A small two-stage chain with a DAG: stage 1: 1c needs both 1a and 1b (gated);
  * stage 2: 2a needs 1a (earlier stage: no gate), 2b needs 2a (gated) and 1c.
  */
@@ -132,3 +154,17 @@ export function jointReviewChain(version = 1): Chain {
     ],
   });
 }
+
+/** The chain-authoring table's rows of every step as the page draws them, before any change (each cell a string). */
+export const authoringRows = (chain: Chain) =>
+  chain.stages.flatMap((stage) =>
+    stage.steps.map((step) => ({
+      id: step.id,
+      stageId: stage.id,
+      name: step.name,
+      departmentId: step.departmentId ?? '',
+      promisedDays: step.promisedDays === null ? '' : String(step.promisedDays),
+      legalDays: step.legalDays === null ? '' : String(step.legalDays),
+      prerequisites: step.prerequisites.join(', '),
+    })),
+  );

@@ -7,7 +7,7 @@ import { renderChainSvg } from '../../../shared/domain/chain-svg.js';
 import { chainCriticalPath } from '../../../shared/domain/critical-path.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
 import { referenceChain } from '../../../shared/domain/reference/industrial-chain.js';
-import { twoStageChain } from '../../support/chain-fixtures.js';
+import { authoringRows, twoStageChain } from '../../support/chain-fixtures.js';
 
 const copy = (chain: Chain, version = chain.version + 1): Chain => ({ ...structuredClone(chain), version });
 const stepIn = (chain: Chain, id: string) => {
@@ -16,18 +16,7 @@ const stepIn = (chain: Chain, id: string) => {
   return step;
 };
 /** The table's rows of every step as drawn, before any change. */
-const rowsOf = (chain: Chain) =>
-  chain.stages.flatMap((stage) =>
-    stage.steps.map((s) => ({
-      id: s.id,
-      stageId: stage.id,
-      name: s.name,
-      departmentId: s.departmentId ?? '',
-      promisedDays: s.promisedDays === null ? '' : String(s.promisedDays),
-      legalDays: s.legalDays === null ? '' : String(s.legalDays),
-      prerequisites: s.prerequisites.join(', '),
-    })),
-  );
+const rowsOf = authoringRows;
 
 describe('the differences of a new chain version from the version in force', () => {
   it('names the steps added, removed and changed, with their limits and prerequisites before and after', () => {
