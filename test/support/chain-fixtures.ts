@@ -1,4 +1,9 @@
-import { type Chain, ChainSchema, type StepDefinitionInput } from '../../shared/domain/chain.js';
+import {
+  type Chain,
+  ChainSchema,
+  type JointPart,
+  type StepDefinitionInput,
+} from '../../shared/domain/chain.js';
 
 /** A plain approval step of department NRP (5 promised, 20 legal working days); pass what the test is about. */
 export const fixtureStep = (
@@ -71,6 +76,34 @@ export function twoStageChain(version = 1): Chain {
   });
 }
 
+/** The parts of the test joint review: fire (HUD, 10/15), civil air defence (CAD, 5/20) and lightning (MET, 5/20). */
+export const fixtureParts = {
+  fire: {
+    id: 'fire',
+    name: '消防审查',
+    nameEn: 'Fire',
+    departmentId: 'HUD',
+    promisedDays: 10,
+    legalDays: 15,
+  },
+  cad: {
+    id: 'cad',
+    name: '人防审查',
+    nameEn: 'Civil air defence',
+    departmentId: 'CAD',
+    promisedDays: 5,
+    legalDays: 20,
+  },
+  met: {
+    id: 'met',
+    name: '防雷审查',
+    nameEn: 'Lightning',
+    departmentId: 'MET',
+    promisedDays: 5,
+    legalDays: 20,
+  },
+} satisfies Record<string, JointPart>;
+
 /**
  * A chain with a joint review (联合审查) and a milestone, modelled on stages 3 and 4 of the reference chain:
  * stage 1: `plan` (NRP, needs the site plan) → `drawings`, a joint construction-drawing review led by HUD with three
@@ -104,32 +137,7 @@ export function jointReviewChain(version = 1): Chain {
               { id: 'drawings', name: '施工图设计文件' },
               { id: 'survey', name: '岩土工程勘察报告' },
             ],
-            parts: [
-              {
-                id: 'fire',
-                name: '消防审查',
-                nameEn: 'Fire',
-                departmentId: 'HUD',
-                promisedDays: 10,
-                legalDays: 15,
-              },
-              {
-                id: 'cad',
-                name: '人防审查',
-                nameEn: 'Civil air defence',
-                departmentId: 'CAD',
-                promisedDays: 5,
-                legalDays: 20,
-              },
-              {
-                id: 'met',
-                name: '防雷审查',
-                nameEn: 'Lightning',
-                departmentId: 'MET',
-                promisedDays: 5,
-                legalDays: 20,
-              },
-            ],
+            parts: [fixtureParts.fire, fixtureParts.cad, fixtureParts.met],
           }),
           fixtureStep('permit', ['drawings'], { departmentId: 'HUD', promisedDays: 3, legalDays: 15 }),
         ],
