@@ -6,13 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runBackup } from '../../infra/local/backup-cli.js';
 import { DATA_LAYOUT } from '../../shared/store/layout-upgrade.js';
 import { decodeSnapshot } from '../../shared/store/snapshot.js';
-import {
-  devToken,
-  type RuntimeProcess,
-  request,
-  resumeOnDataFolder,
-  stopRuntimes,
-} from '../support/runtime-process.js';
+import { devToken, request, StartedRuntimes } from '../support/runtime-process.js';
 
 /**
  * `test/fixtures/previous-release-data.tar.gz` is a data folder (DAIBAN_DATA_DIR) made by the release before
@@ -23,9 +17,9 @@ const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'previous-release-da
 
 describe('starting this version on a data folder of the previous release', () => {
   const folders: string[] = [];
-  const runtimes: RuntimeProcess[] = [];
+  const runtimes = new StartedRuntimes();
   afterAll(async () => {
-    await stopRuntimes(runtimes);
+    await runtimes.stopAll();
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 
@@ -36,8 +30,7 @@ describe('starting this version on a data folder of the previous release', () =>
     const untar = spawnSync('tar', ['-xzf', FIXTURE, '-C', folder], { encoding: 'utf8' });
 
     // Act
-    const { runtime, port, base } = await resumeOnDataFolder(folder);
-    runtimes.push(runtime);
+    const { runtime, port, base } = await runtimes.resumeOnDataFolder(folder);
     const token = await devToken(base, 'leader-zhang');
     const listed = await request(`${base}/projects?limit=100`, { token });
     const inFlight = (listed.body.projects as Array<{ projectId: string; status: string }>).filter(

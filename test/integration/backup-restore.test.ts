@@ -11,13 +11,7 @@ import { DATA_LAYOUT } from '../../shared/store/layout-upgrade.js';
 import { decodeSnapshot, type RawItem, stableScan } from '../../shared/store/snapshot.js';
 import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
-import {
-  devToken,
-  type RuntimeProcess,
-  request,
-  resumeOnDataFolder,
-  stopRuntimes,
-} from '../support/runtime-process.js';
+import { devToken, request, StartedRuntimes } from '../support/runtime-process.js';
 
 const str = (item: RawItem, name: string) => item[name]?.S ?? '';
 
@@ -40,9 +34,9 @@ function projectsOf(items: readonly RawItem[]) {
 describe('backup and restore', () => {
   const folders: string[] = [];
   const systems: LocalSystem[] = [];
-  const runtimes: RuntimeProcess[] = [];
+  const runtimes = new StartedRuntimes();
   afterAll(async () => {
-    await stopRuntimes(runtimes);
+    await runtimes.stopAll();
     for (const system of systems) await system.stop();
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
@@ -74,8 +68,7 @@ describe('backup and restore', () => {
     writeFileSync(file, snapshot.bytes);
     const restored = await runRestore(['--file', file, '--data-dir', folder]);
     const again = await runRestore(['--file', file, '--data-dir', folder]).catch((e: Error) => e.message);
-    const { runtime, port, base } = await resumeOnDataFolder(folder, { DAIBAN_SEED_DEMO: 'false' });
-    runtimes.push(runtime);
+    const { runtime, port, base } = await runtimes.resumeOnDataFolder(folder, { DAIBAN_SEED_DEMO: 'false' });
     const token = await devToken(base, 'leader-zhang');
     const listed = await request(`${base}/projects?status=active`, { token });
     const waiting = await request(`${base}/projects/${first}`, { token });

@@ -70,38 +70,38 @@ export async function startRuntime(
   return runtime;
 }
 
-/**
- * The runtime started on an existing data folder (`DAIBAN_DATA_DIR`) on free ports, its scheduled job off, and `env`
- * added; answers once it has resumed the projects in flight there. `base` is its HTTP address.
- */
-export async function resumeOnDataFolder(
-  folder: string,
-  env: Record<string, string> = {},
-): Promise<{ runtime: RuntimeProcess; port: number; base: string }> {
-  const port = await freePort();
-  const runtime = await startRuntime({
-    PORT: String(port),
-    DYNAMODB_PORT: String(await freePort()),
-    DAIBAN_DATA_DIR: folder,
-    ...env,
-    DAIBAN_JOB_INTERVAL_MS: '0',
-  });
-  try {
-    await runtime.waitFor('project(s) in flight in');
-  } catch (error) {
-    runtime.child.kill('SIGINT');
-    await runtime.exited;
-    throw error;
-  }
-  return { runtime, port, base: `http://127.0.0.1:${port}` };
-}
+/** The runtimes a test starts on data folders, to stop after it (`stopAll`). */
+export class StartedRuntimes {
+  private readonly started: RuntimeProcess[] = [];
 
-/** Stops (SIGINT) each runtime still running and waits for it to exit. */
-export async function stopRuntimes(runtimes: readonly RuntimeProcess[]): Promise<void> {
-  for (const runtime of runtimes) {
-    if (runtime.child.exitCode === null) {
-      runtime.child.kill('SIGINT');
-      await runtime.exited;
+  /**
+   * The runtime started on an existing data folder (`DAIBAN_DATA_DIR`) on free ports, its scheduled job off, with
+   * `env` added; answers once it has resumed the projects in flight there. `base` is its HTTP address.
+   */
+  async resumeOnDataFolder(
+    folder: string,
+    env: Record<string, string> = {},
+  ): Promise<{ runtime: RuntimeProcess; port: number; base: string }> {
+    const port = await freePort();
+    const runtime = await startRuntime({
+      PORT: String(port),
+      DYNAMODB_PORT: String(await freePort()),
+      DAIBAN_DATA_DIR: folder,
+      ...env,
+      DAIBAN_JOB_INTERVAL_MS: '0',
+    });
+    this.started.push(runtime);
+    await runtime.waitFor('project(s) in flight in');
+    return { runtime, port, base: `http://127.0.0.1:${port}` };
+  }
+
+  /** Stops (SIGINT) each runtime still running and waits for it to exit. */
+  async stopAll(): Promise<void> {
+    for (const runtime of this.started) {
+      if (runtime.child.exitCode === null) {
+        runtime.child.kill('SIGINT');
+        await runtime.exited;
+      }
     }
   }
 }
