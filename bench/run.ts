@@ -11,7 +11,7 @@ import {
 } from './figures/progress-read.js';
 import { measureRegistration, type RegistrationFigure } from './figures/registration.js';
 import { measureScale, type ScaleFigure } from './figures/scale.js';
-import { listRows } from './figures/scale-rows.js';
+import { listRows, type TableRow } from './figures/scale-rows.js';
 import { measureWorkbench, WORKBENCH_CALLS_GOAL, type WorkbenchFigure } from './figures/workbench.js';
 import { type BenchSystem, startBenchSystem } from './lib/bench-system.js';
 import { describeCalls } from './lib/dynamo-calls.js';
@@ -236,16 +236,7 @@ async function main(): Promise<void> {
   if (quick) console.log('(--quick: the figures above only show that every part runs)');
 }
 
-type Row = {
-  figure: string;
-  measured: string;
-  baseline: string;
-  ratio: string;
-  goal: string;
-  met: boolean | null;
-  /** the load average (1 min) when it was measured */
-  load?: number;
-};
+type Row = TableRow;
 
 /** The parts of the run, each measured at its own time (and load). */
 type Part = 'registration' | 'read' | 'decision' | 'scale' | 'workbench' | 'restart' | 'cost' | 'storm';

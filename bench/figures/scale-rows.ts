@@ -1,14 +1,15 @@
 import { ms, ratio } from '../lib/stats.js';
 import type { ScaleFigure } from './scale.js';
 
-/** One line of the benchmark's table (the same shape as bench/run.ts's rows). */
-export type ListRow = {
+/** One line of the benchmark's table (bench/run.ts prints them all). */
+export type TableRow = {
   figure: string;
   measured: string;
   baseline: string;
   ratio: string;
   goal: string;
   met: boolean | null;
+  /** the load average (1 min) when it was measured */
   load?: number;
 };
 
@@ -19,10 +20,10 @@ const n = (value: number) => value.toLocaleString('en-US');
  * largest size, beside the smallest (the baseline), with the goal (p50 at the largest ≤ `goal`× the smallest); then
  * what the seed wrote at each size, and the scheduled job's weekly report generated from it.
  */
-export function listRows(scale: ScaleFigure): ListRow[] {
+export function listRows(scale: ScaleFigure): TableRow[] {
   const at = (size: { p50: number; p99: number; calls: number }, projects: number) =>
     `${ms(size.p50)} / ${ms(size.p99)} at ${n(projects)} (${size.calls} calls)`;
-  const rows: ListRow[] = scale.lists.map((list) => ({
+  const rows: TableRow[] = scale.lists.map((list) => ({
     figure: `${list.name}, first page p50 / p99`,
     measured: `${at(list.medium, scale.mediumProjects)}; ${at(list.large, scale.largeProjects)}`,
     baseline: at(list.small, scale.smallProjects),

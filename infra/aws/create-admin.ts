@@ -2,14 +2,12 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PasswordHasher } from '../../shared/auth/password-hasher.port.js';
 import { ScryptPasswordHasher } from '../../shared/auth/scrypt-password-hasher.js';
 import type { User } from '../../shared/domain/project.js';
 import { NewPasswordSchema } from '../../shared/domain/user-accounts.js';
-import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { CommitConflictError, type DaibanStore } from '../../shared/store/store.port.js';
+import { TABLE_OPTIONS, tableOrUsage, withTableStore } from './deployed-table.js';
 
 const USAGE = `Creates the first admin of a deployed Daiban table (a one-off, after the first \`cdk deploy\`), or sets a
 new password for an admin who lost theirs. The admin then signs in (POST /auth/login) and creates everyone else
@@ -114,20 +112,14 @@ async function askPassword(question: string): Promise<string> {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      table: { type: 'string' },
+      ...TABLE_OPTIONS,
       user: { type: 'string', default: 'admin' },
       name: { type: 'string', default: '系统管理员' },
       reset: { type: 'boolean', default: false },
-      region: { type: 'string' },
-      endpoint: { type: 'string' },
-      help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !values.table) {
-    console.log(USAGE);
-    process.exitCode = values.help ? 0 : 1;
-    return;
-  }
+  const table = tableOrUsage(values, USAGE);
+  if (!table) return;
   let password = process.env.DAIBAN_ADMIN_PASSWORD;
   if (!password) {
     if (!process.stdin.isTTY) throw new Error('set DAIBAN_ADMIN_PASSWORD, or run this in a terminal');
@@ -135,15 +127,7 @@ async function main(): Promise<void> {
     const again = await askPassword('the same again: ');
     if (again !== password) throw new Error('the two passwords differ: nothing changed');
   }
-  const client = new DynamoDBClient({
-    ...(values.region ? { region: values.region } : {}),
-    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-  });
-  const store = new DynamoDaibanStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    values.table,
-  );
-  try {
+  await withTableStore(table, values, async (store) => {
     const done = await createAdmin(store, new ScryptPasswordHasher(), {
       userId: values.user,
       name: values.name,
@@ -155,9 +139,7 @@ async function main(): Promise<void> {
         ? `created the admin '${values.user}'; sign in with POST /auth/login {"userId": "${values.user}", "password": …}`
         : `set a new password for the admin '${values.user}'`,
     );
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { chainKey } from '../../shared/domain/chain.js';
 import { validateChain } from '../../shared/domain/chain-validation.js';
 import { type User, UserSchema } from '../../shared/domain/project.js';
 import { referenceDepartments } from '../../shared/domain/reference/departments.js';
 import { referenceChainVersions } from '../../shared/domain/reference/industrial-chain.js';
-import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import { seedUsers } from '../local/seed-reference.js';
+import { TABLE_OPTIONS, tableOrUsage, withTableStore } from './deployed-table.js';
 
 const USAGE = `Loads the departments and the reference chain into a deployed Daiban table (idempotent).
 
@@ -29,33 +27,19 @@ Usage: npx tsx infra/aws/load-reference-data.ts --table <TableName> [options]
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      table: { type: 'string' },
-      region: { type: 'string' },
+      ...TABLE_OPTIONS,
       users: { type: 'string' },
       'demo-users': { type: 'boolean', default: false },
-      endpoint: { type: 'string' },
-      help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !values.table) {
-    console.log(USAGE);
-    process.exitCode = values.help ? 0 : 1;
-    return;
-  }
+  const table = tableOrUsage(values, USAGE);
+  if (!table) return;
 
   const users: User[] = [];
   if (values.users) users.push(...z.array(UserSchema).parse(JSON.parse(readFileSync(values.users, 'utf8'))));
   if (values['demo-users']) users.push(...seedUsers());
 
-  const client = new DynamoDBClient({
-    ...(values.region ? { region: values.region } : {}),
-    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-  });
-  const store = new DynamoDaibanStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    values.table,
-  );
-  try {
+  await withTableStore(table, values, async (store) => {
     for (const department of referenceDepartments) await store.putDepartment(department);
     console.log(`departments: ${referenceDepartments.length} put`);
 
@@ -75,9 +59,7 @@ async function main(): Promise<void> {
 
     for (const user of users) await store.putUser(user);
     if (users.length > 0) console.log(`users: ${users.map((u) => `${u.userId} (${u.role})`).join(', ')}`);
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

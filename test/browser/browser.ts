@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { listenHttp } from '../../infra/local/http-listener.js';
+import type { LocalSystem } from '../../infra/local/system.js';
 import { timeProblems } from '../support/local-dates.js';
 
 /** Debian's Chromium (`.ci/run` installs it: apt-get install chromium). */
@@ -43,6 +45,29 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A system's app served over HTTP on a free local port (`base`), and a browser to read it with. */
+export type ServedPages = { base: string; browser: Browser; close(): Promise<void> };
+
+/** Serves the system's app over HTTP as `npm start` does and launches the browser; `close` closes both. */
+export async function servePages(system: LocalSystem): Promise<ServedPages> {
+  const http = await listenHttp({ port: 0, host: '127.0.0.1' });
+  http.serve(system.app.fetch);
+  try {
+    const browser = await launchBrowser();
+    return {
+      base: `http://127.0.0.1:${http.port}`,
+      browser,
+      async close() {
+        await browser.close();
+        http.close();
+      },
+    };
+  } catch (error) {
+    http.close();
+    throw error;
+  }
 }
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');

@@ -1,10 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpListener, listenHttp } from '../../infra/local/http-listener.js';
 import { DEMO_PASSWORD } from '../../infra/local/installation.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { startTestSystem } from '../support/local-system.js';
-import { checkPage, launchBrowser, requireChromium } from './browser.js';
+import { checkPage, requireChromium, type ServedPages, servePages } from './browser.js';
 
 /**
  * The admin publishes a changed chain through the page, in headless Chromium over HTTP as a person would: from the
@@ -13,22 +12,19 @@ import { checkPage, launchBrowser, requireChromium } from './browser.js';
  */
 describe('chain authoring in a browser', () => {
   let system: LocalSystem;
-  let http: HttpListener;
+  let served: ServedPages | undefined;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
     requireChromium();
     system = await startTestSystem();
-    http = await listenHttp({ port: 0, host: '127.0.0.1' });
-    http.serve(system.app.fetch);
-    base = `http://127.0.0.1:${http.port}`;
-    browser = await launchBrowser();
+    served = await servePages(system);
+    ({ browser, base } = served);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    http?.close();
+    await served?.close();
     await system?.stop();
   });
 

@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpListener, listenHttp } from '../../infra/local/http-listener.js';
 import { DEMO_PASSWORD } from '../../infra/local/installation.js';
 import { seedDemoProjects } from '../../infra/local/seed-demo.js';
 import { seedWeeklyReports } from '../../infra/local/seed-weekly-reports.js';
@@ -10,7 +9,7 @@ import type { ProjectRow } from '../../shared/domain/list-rows.js';
 import { localDate, localDateTime } from '../../shared/domain/local-time.js';
 import { chinaDate } from '../../shared/domain/working-days.js';
 import { startTestSystem } from '../support/local-system.js';
-import { checkPage, launchBrowser, requireChromium } from './browser.js';
+import { checkPage, requireChromium, type ServedPages, servePages } from './browser.js';
 
 /**
  * Each role's main task end to end, in headless Chromium against the seeded demo served over HTTP, as a person
@@ -39,7 +38,7 @@ const PHONE_LAYOUT = `(() => {
 
 describe('the pages in a browser, role by role', () => {
   let system: LocalSystem;
-  let http: HttpListener;
+  let served: ServedPages | undefined;
   let browser: Browser;
   let base: string;
   const projects = new Map<string, ProjectRow>();
@@ -63,15 +62,12 @@ describe('the pages in a browser, role by role', () => {
       projects.set(project.name, project);
     clock.freeze(testNow);
     expect(localDate(testNow)).not.toBe(utcToday);
-    http = await listenHttp({ port: 0, host: '127.0.0.1' });
-    http.serve(system.app.fetch);
-    base = `http://127.0.0.1:${http.port}`;
-    browser = await launchBrowser();
+    served = await servePages(system);
+    ({ browser, base } = served);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    http?.close();
+    await served?.close();
     await system?.stop();
   });
 

@@ -13,8 +13,7 @@ import {
   sleep,
   Users,
 } from '../support/fault-users.js';
-import { clearedAfterAll } from '../support/runtime-leftovers.js';
-import { startRuntime } from '../support/runtime-process.js';
+import { clearedAfterAll, startFaultRuntime } from '../support/runtime-leftovers.js';
 
 /**
  * Issue 18, part 5, "nothing stays stuck": DynamoDB Local dies under a burst of decisions and stays away for a
@@ -22,7 +21,8 @@ import { startRuntime } from '../support/runtime-process.js';
  * left active with nothing open and nothing waiting). Its own file, so that it runs beside the other fault tests.
  */
 describe('the runtime through a DynamoDB Local outage', () => {
-  const { dataDirs, runtimes } = clearedAfterAll();
+  const leftovers = clearedAfterAll();
+  const { dataDirs } = leftovers;
 
   it('moves every project on after DynamoDB Local dies under a burst of decisions, the runtime restarting it by itself', {
     timeout: 480_000,
@@ -35,16 +35,11 @@ describe('the runtime through a DynamoDB Local outage', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'daiban-restart-'));
     dataDirs.push(dataDir);
     const [port, dynamoPort] = [await freePort(), await freePort()];
-    const runtime = await startRuntime({
-      PORT: String(port),
-      DYNAMODB_PORT: String(dynamoPort),
-      DAIBAN_DATA_DIR: dataDir,
-      DAIBAN_SEED_DEMO: 'false',
-      DAIBAN_JOB_INTERVAL_MS: '1000',
-      DAIBAN_DYNAMODB_RESTART_DELAY_MS: String(outageMs),
-      DAIBAN_STUCK_AFTER_SECONDS: '15',
-    });
-    runtimes.push(runtime);
+    const runtime = await startFaultRuntime(
+      leftovers,
+      { dataDir, port, dynamoPort },
+      { DAIBAN_DYNAMODB_RESTART_DELAY_MS: String(outageMs), DAIBAN_STUCK_AFTER_SECONDS: '15' },
+    );
     const users = new Users(`http://127.0.0.1:${port}`);
     expect((await users.call('POST', '/chains', 'admin', FAULT_CHAIN)).status).toBe(201);
     const projects = await registerProjects(users, 40);

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningDynamoDb, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { describe, expect, it } from 'vitest';
+import { freePort, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { readRecord } from '../../infra/local/dynamodb-record.js';
 import {
   assertConsistent,
@@ -12,7 +12,7 @@ import {
   sleep,
   Users,
 } from '../support/fault-users.js';
-import { type RuntimeProcess, startRuntime } from '../support/runtime-process.js';
+import { clearedAfterAll, startFaultRuntime } from '../support/runtime-leftovers.js';
 
 /**
  * The spine under faults, with `npm start`'s runtime as a real process and the test as its users: projects advance
@@ -22,46 +22,10 @@ import { type RuntimeProcess, startRuntime } from '../support/runtime-process.js
  */
 
 describe('the spine under faults', () => {
-  const dataDirs: string[] = [];
-  const runtimes: RuntimeProcess[] = [];
-  const dynamos: RunningDynamoDb[] = [];
-  afterAll(async () => {
-    for (const runtime of runtimes) {
-      runtime.child.kill('SIGINT');
-      await Promise.race([runtime.exited, sleep(10_000)]);
-      runtime.child.kill('SIGKILL');
-    }
-    for (const dynamo of dynamos) await dynamo.stop();
-    for (const dir of dataDirs) {
-      const record = readRecord(dir);
-      if (record) {
-        try {
-          process.kill(record.pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  async function start(
-    dataDir: string,
-    port: number,
-    dynamoPort: number,
-    env: Record<string, string> = {},
-  ): Promise<RuntimeProcess> {
-    const runtime = await startRuntime({
-      PORT: String(port),
-      DYNAMODB_PORT: String(dynamoPort),
-      DAIBAN_DATA_DIR: dataDir,
-      DAIBAN_SEED_DEMO: 'false',
-      DAIBAN_JOB_INTERVAL_MS: '1000',
-      ...env,
-    });
-    runtimes.push(runtime);
-    return runtime;
-  }
+  const leftovers = clearedAfterAll();
+  const { dataDirs, dynamos } = leftovers;
+  const start = (dataDir: string, port: number, dynamoPort: number, env: Record<string, string> = {}) =>
+    startFaultRuntime(leftovers, { dataDir, port, dynamoPort }, env);
 
   it('completes every project, each decision recorded once, though the runtime is killed five times', {
     timeout: 300_000,

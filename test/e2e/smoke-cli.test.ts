@@ -1,34 +1,20 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.js';
-import { type RuntimeProcess, request, startRuntime } from '../support/runtime-process.js';
+import { type RuntimeProcess, request, spawnScript, startRuntime } from '../support/runtime-process.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const ADMIN_PASSWORD = 'smoke first admin password';
 
 /** `npm run smoke -- …` as a district runs it: its exit code and what it printed. */
-function runSmokeCli(
+async function runSmokeCli(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/dev/smoke.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => resolve({ code, output }));
-  });
+  const smoke = spawnScript('infra/dev/smoke.ts', args, env);
+  const code = await smoke.exited;
+  return { code, output: smoke.output() };
 }
 
 describe('the smoke check (npm run smoke) against the local runtime, as CI runs it', () => {

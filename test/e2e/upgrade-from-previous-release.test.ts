@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBackup } from '../../infra/local/backup-cli.js';
-import { freePort } from '../../infra/local/dynamodb-local.js';
 import { DATA_LAYOUT } from '../../shared/store/layout-upgrade.js';
 import { decodeSnapshot } from '../../shared/store/snapshot.js';
-import { devToken, type RuntimeProcess, request, startRuntime } from '../support/runtime-process.js';
+import { devToken, request, StartedRuntimes } from '../support/runtime-process.js';
 
 /**
  * `test/fixtures/previous-release-data.tar.gz` is a data folder (DAIBAN_DATA_DIR) made by the release before
@@ -18,14 +17,9 @@ const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'previous-release-da
 
 describe('starting this version on a data folder of the previous release', () => {
   const folders: string[] = [];
-  const runtimes: RuntimeProcess[] = [];
+  const runtimes = new StartedRuntimes();
   afterAll(async () => {
-    for (const runtime of runtimes) {
-      if (runtime.child.exitCode === null) {
-        runtime.child.kill('SIGINT');
-        await runtime.exited;
-      }
-    }
+    await runtimes.stopAll();
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 
@@ -34,19 +28,9 @@ describe('starting this version on a data folder of the previous release', () =>
     const folder = mkdtempSync(join(tmpdir(), 'daiban-previous-'));
     folders.push(folder);
     const untar = spawnSync('tar', ['-xzf', FIXTURE, '-C', folder], { encoding: 'utf8' });
-    const port = await freePort();
-    const env = {
-      PORT: String(port),
-      DYNAMODB_PORT: String(await freePort()),
-      DAIBAN_DATA_DIR: folder,
-      DAIBAN_JOB_INTERVAL_MS: '0',
-    };
 
     // Act
-    const runtime = await startRuntime(env);
-    runtimes.push(runtime);
-    await runtime.waitFor('project(s) in flight in');
-    const base = `http://127.0.0.1:${port}`;
+    const { runtime, port, base } = await runtimes.resumeOnDataFolder(folder);
     const token = await devToken(base, 'leader-zhang');
     const listed = await request(`${base}/projects?limit=100`, { token });
     const inFlight = (listed.body.projects as Array<{ projectId: string; status: string }>).filter(

@@ -5,13 +5,13 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runBackup, runRestore } from '../../infra/local/backup-cli.js';
-import { freePort, LOCAL_AWS } from '../../infra/local/dynamodb-local.js';
+import { LOCAL_AWS } from '../../infra/local/dynamodb-local.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { DATA_LAYOUT } from '../../shared/store/layout-upgrade.js';
 import { decodeSnapshot, type RawItem, stableScan } from '../../shared/store/snapshot.js';
 import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { ApiClient, startTestSystem } from '../support/local-system.js';
-import { devToken, type RuntimeProcess, request, startRuntime } from '../support/runtime-process.js';
+import { devToken, request, StartedRuntimes } from '../support/runtime-process.js';
 
 const str = (item: RawItem, name: string) => item[name]?.S ?? '';
 
@@ -34,14 +34,9 @@ function projectsOf(items: readonly RawItem[]) {
 describe('backup and restore', () => {
   const folders: string[] = [];
   const systems: LocalSystem[] = [];
-  const runtimes: RuntimeProcess[] = [];
+  const runtimes = new StartedRuntimes();
   afterAll(async () => {
-    for (const runtime of runtimes) {
-      if (runtime.child.exitCode === null) {
-        runtime.child.kill('SIGINT');
-        await runtime.exited;
-      }
-    }
+    await runtimes.stopAll();
     for (const system of systems) await system.stop();
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
@@ -73,18 +68,7 @@ describe('backup and restore', () => {
     writeFileSync(file, snapshot.bytes);
     const restored = await runRestore(['--file', file, '--data-dir', folder]);
     const again = await runRestore(['--file', file, '--data-dir', folder]).catch((e: Error) => e.message);
-    const port = await freePort();
-    const env = {
-      PORT: String(port),
-      DYNAMODB_PORT: String(await freePort()),
-      DAIBAN_DATA_DIR: folder,
-      DAIBAN_SEED_DEMO: 'false',
-      DAIBAN_JOB_INTERVAL_MS: '0',
-    };
-    const runtime = await startRuntime(env);
-    runtimes.push(runtime);
-    await runtime.waitFor('project(s) in flight in');
-    const base = `http://127.0.0.1:${port}`;
+    const { runtime, port, base } = await runtimes.resumeOnDataFolder(folder, { DAIBAN_SEED_DEMO: 'false' });
     const token = await devToken(base, 'leader-zhang');
     const listed = await request(`${base}/projects?status=active`, { token });
     const waiting = await request(`${base}/projects/${first}`, { token });

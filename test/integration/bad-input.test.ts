@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalSystem } from '../../infra/local/system.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { iso7064Mod11x2 } from '../../shared/domain/project-code.js';
 import { chinaDate } from '../../shared/domain/working-days.js';
 import { allEvents, allSteps, driveProject } from '../support/drive.js';
 import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
+import { useTestSystem } from '../support/local-system.js';
 
 /** A GB/T 40058-2021 code with its right check character, whatever its segments hold. */
 const codeOf = (year: number, region: string) => {
@@ -19,25 +18,19 @@ const approvalDated = (date: string) => ({
 });
 
 describe('bad input gets a clear 4xx and writes nothing', () => {
-  let system: LocalSystem;
-  let api: ApiClient;
+  const t = useTestSystem();
   let projectId: string;
 
   beforeAll(async () => {
-    system = await startTestSystem();
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
-  });
-  afterAll(async () => {
-    await system.stop();
+    projectId = (await t.api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await t.system.engine.settled();
   });
 
   /** Everything the store holds that a request could have touched. */
   async function snapshot() {
-    const projects = (await api.get('/projects', 'leader-zhang')).body.projects;
-    const events = await allEvents<Event>(api, projectId, 'leader-zhang');
-    const view = (await api.get(`/projects/${projectId}`, 'leader-zhang')).body;
+    const projects = (await t.api.get('/projects', 'leader-zhang')).body.projects;
+    const events = await allEvents<Event>(t.api, projectId, 'leader-zhang');
+    const view = (await t.api.get(`/projects/${projectId}`, 'leader-zhang')).body;
     return { projects, events, view };
   }
 
@@ -78,22 +71,22 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
   it.each(registrations)('refuses a registration with %s', async (what, overrides, status, message) => {
     const before = await snapshot();
     const by = what.includes('by a leader') ? 'leader-zhang' : 'agent-wang';
-    const res = await api.post('/projects', by, projectRegistration(overrides));
+    const res = await t.api.post('/projects', by, projectRegistration(overrides));
     expect(res.status).toBe(status);
     expect(res.body.error.message).toMatch(message);
     expect(await snapshot()).toEqual(before);
   });
 
   it('refuses a body that is not JSON', async () => {
-    const res = await api.post('/projects', 'agent-wang', '{"name": ');
+    const res = await t.api.post('/projects', 'agent-wang', '{"name": ');
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/JSON/);
   });
 
   it('names an unknown step (404) and a decision on a step not in review (409)', async () => {
     const before = await snapshot();
-    const unknownStep = await api.post(`/projects/${projectId}/steps/99/decision`, 'officer-drc', APPROVAL);
-    const notInReview = await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
+    const unknownStep = await t.api.post(`/projects/${projectId}/steps/99/decision`, 'officer-drc', APPROVAL);
+    const notInReview = await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', APPROVAL);
     expect(unknownStep.status).toBe(404);
     expect(unknownStep.body.error.message).toMatch(/has no step '99'/);
     expect(notInReview.status).toBe(409);
@@ -126,9 +119,9 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
       /^document\.date: step 1: the approval document .* before the step was applied for/,
     ],
   ])('refuses %s', async (_what, decision, message) => {
-    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
+    await t.api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
     const before = await snapshot();
-    const res = await api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', decision);
+    const res = await t.api.post(`/projects/${projectId}/steps/1/decision`, 'officer-drc', decision);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(message);
     expect(await snapshot()).toEqual(before);
@@ -171,21 +164,21 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     'refuses a day the calendar does not have in %s',
     async (_what, method, path, as, body, message) => {
       const before = await snapshot();
-      const calendar = (await api.get('/calendar', 'admin')).body;
-      const res = method === 'put' ? await api.put(path, as, body) : await api.get(path, as);
+      const calendar = (await t.api.get('/calendar', 'admin')).body;
+      const res = method === 'put' ? await t.api.put(path, as, body) : await t.api.get(path, as);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(message);
       expect(await snapshot()).toEqual(before);
-      expect((await api.get('/calendar', 'admin')).body).toEqual(calendar);
+      expect((await t.api.get('/calendar', 'admin')).body).toEqual(calendar);
     },
   );
 
   it('refuses materials the step does not list', async () => {
-    const view = await driveProject(system, api, projectId, {
+    const view = await driveProject(t.system, t.api, projectId, {
       stop: (v) => allSteps(v).some((s) => s.stepId === '2' && s.status === 'ready'),
     });
     expect(allSteps(view).find((s) => s.stepId === '2')?.status).toBe('ready');
-    const res = await api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', {
+    const res = await t.api.post(`/projects/${projectId}/steps/2/submission`, 'agent-wang', {
       materials: ['passport'],
     });
     expect(res.status).toBe(400);
@@ -193,31 +186,25 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
   });
 
   it('answers 404 for an unknown project and an unknown route', async () => {
-    expect((await api.get('/projects/nope', 'leader-zhang')).status).toBe(404);
-    expect((await api.get('/no-such-route')).status).toBe(404);
+    expect((await t.api.get('/projects/nope', 'leader-zhang')).status).toBe(404);
+    expect((await t.api.get('/no-such-route')).status).toBe(404);
   });
 });
 
 describe('who may act', () => {
-  let system: LocalSystem;
-  let api: ApiClient;
+  const t = useTestSystem();
   let projectId: string;
 
   beforeAll(async () => {
-    system = await startTestSystem();
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
-    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
-  });
-  afterAll(async () => {
-    await system.stop();
+    projectId = (await t.api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await t.system.engine.settled();
+    await t.api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
   });
 
   it('asks for a sign-in without a bearer token (401) and refuses a forged one', async () => {
-    const anonymous = await api.post(`/projects/${projectId}/steps/1/decision`, undefined, APPROVAL);
+    const anonymous = await t.api.post(`/projects/${projectId}/steps/1/decision`, undefined, APPROVAL);
     expect(anonymous.status).toBe(401);
-    const forged = await system.app.request(`/projects/${projectId}`, {
+    const forged = await t.system.app.request(`/projects/${projectId}`, {
       headers: { authorization: 'Bearer abc.def.ghi' },
     });
     expect(forged.status).toBe(401);
@@ -225,36 +212,36 @@ describe('who may act', () => {
 
   it('lets only an officer of the step department decide (403 for others)', async () => {
     for (const someone of ['officer-nrp', 'agent-wang', 'investor-jinling', 'leader-zhang']) {
-      const res = await api.post(`/projects/${projectId}/steps/1/decision`, someone, APPROVAL);
+      const res = await t.api.post(`/projects/${projectId}/steps/1/decision`, someone, APPROVAL);
       expect(res.status, someone).toBe(403);
     }
   });
 
   it('lets only the assigned agent submit; to another agent the project does not exist', async () => {
-    const res = await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-li', submissionOf('1'));
+    const res = await t.api.post(`/projects/${projectId}/steps/1/submission`, 'agent-li', submissionOf('1'));
     expect(res.status).toBe(404);
     expect(JSON.stringify(res.body)).not.toContain('agent-wang');
   });
 
   it("shows an investor their enterprise's projects only", async () => {
-    const own = await api.get(`/projects/${projectId}`, 'investor-jinling');
-    const other = await api.get(`/projects/${projectId}`, 'investor-qinhuai');
-    const list = await api.get('/projects', 'investor-qinhuai');
+    const own = await t.api.get(`/projects/${projectId}`, 'investor-jinling');
+    const other = await t.api.get(`/projects/${projectId}`, 'investor-qinhuai');
+    const list = await t.api.get('/projects', 'investor-qinhuai');
     expect(own.status).toBe(200);
     expect(other.status).toBe(404);
     expect(list.body.projects).toEqual([]);
   });
 
   it('records a handover with its reason and keeps the history', async () => {
-    const denied = await api.put(`/projects/${projectId}/agent`, 'agent-li', {
+    const denied = await t.api.put(`/projects/${projectId}/agent`, 'agent-li', {
       agentId: 'agent-li',
       reason: '我来',
     });
-    const handed = await api.put(`/projects/${projectId}/agent`, 'leader-zhang', {
+    const handed = await t.api.put(`/projects/${projectId}/agent`, 'leader-zhang', {
       agentId: 'agent-li',
       reason: '王代办调任重大项目专班',
     });
-    const view = await api.get(`/projects/${projectId}`, 'agent-li');
+    const view = await t.api.get(`/projects/${projectId}`, 'agent-li');
     expect(denied.status).toBe(404);
     expect(handed.status).toBe(200);
     expect(view.body.project.agentId).toBe('agent-li');
@@ -266,6 +253,6 @@ describe('who may act', () => {
       previousAgentId: 'agent-wang',
       reason: '王代办调任重大项目专班',
     });
-    expect((await api.get(`/projects/${projectId}`, 'agent-wang')).status).toBe(404);
+    expect((await t.api.get(`/projects/${projectId}`, 'agent-wang')).status).toBe(404);
   });
 });

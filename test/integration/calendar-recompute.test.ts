@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { ManualClock } from '../../shared/app/clock.js';
+import { silentLogger } from '../../shared/app/logger.js';
 import { beijing } from '../support/beijing-time.js';
-import { registerProject, startOnClock, startWithFiledProject } from '../support/clocked-system.js';
+import { registerProject, startWithFiledProject } from '../support/clocked-system.js';
 import { allEvents, allSteps, viewProject } from '../support/drive.js';
 import { submissionOf } from '../support/fixtures.js';
-import type { ApiClient } from '../support/local-system.js';
+import { type ApiClient, useTestSystem } from '../support/local-system.js';
 
 type Event = {
   type: string;
@@ -25,37 +26,33 @@ const SCHEDULE_2027 = {
 describe('a local closure moves the dates already derived, and corrects a notice it proves wrong', () => {
   // Monday 30 November 2026, 09:00 in Beijing
   const clock = new ManualClock(beijing('2026-11-30 09:00'));
-  let system: LocalSystem;
-  let api: ApiClient;
+  const t = useTestSystem({ clock, log: silentLogger });
   let projectId: string;
-  const step1 = async () => allSteps(await viewProject(api, projectId)).find((s) => s.stepId === '1') as any;
+  const step1 = async () =>
+    allSteps(await viewProject(t.api, projectId)).find((s) => s.stepId === '1') as any;
 
   beforeAll(async () => {
-    ({ system, api } = await startOnClock(clock));
-    projectId = await registerProject({ system, api });
+    projectId = await registerProject(t);
     // Filing (step 1, 发改局, promised 1 / legal 3 working days, deemed approval allowed) accepted on Monday
-    const submitted = await api.post(
+    const submitted = await t.api.post(
       `/projects/${projectId}/steps/1/submission`,
       'agent-wang',
       submissionOf('1'),
     );
     expect(submitted.body.step).toMatchObject({ dueDate: '2026-12-01', legalDueDate: '2026-12-03' });
   });
-  afterAll(async () => {
-    await system.stop();
-  });
 
   it('recomputes the due dates of a step in review when a closure falls before them, and says how many', async () => {
     // Act: the centre closes on Tuesday 1 December
-    const res = await api.put('/calendar/closures/2026-12-01', 'admin', { reason: '办公场所停电' });
-    const inbox = await api.get('/departments/DRC/inbox', 'officer-drc');
+    const res = await t.api.put('/calendar/closures/2026-12-01', 'admin', { reason: '办公场所停电' });
+    const inbox = await t.api.get('/departments/DRC/inbox', 'officer-drc');
 
     // Assess: both limits move on by one working day, in the view and in the inbox
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ recomputed: 1, dueDates: 1, legalDueDates: 1, corrections: 0 });
     expect(await step1()).toMatchObject({ dueDate: '2026-12-02', legalDueDate: '2026-12-04' });
     expect(inbox.body.steps[0]).toMatchObject({ stepId: '1', dueDate: '2026-12-02' });
-    expect((await allEvents<Event>(api, projectId)).at(-1)).toMatchObject({
+    expect((await allEvents<Event>(t.api, projectId)).at(-1)).toMatchObject({
       type: 'due_recomputed',
       stepId: '1',
       before: { dueDate: '2026-12-01' },
@@ -65,7 +62,7 @@ describe('a local closure moves the dates already derived, and corrects a notice
 
   it('recomputes them back when the closure is lifted', async () => {
     // Act
-    const res = await api.call('DELETE', '/calendar/closures/2026-12-01', 'admin');
+    const res = await t.api.call('DELETE', '/calendar/closures/2026-12-01', 'admin');
 
     // Assess
     expect(res.body).toMatchObject({ recomputed: 1, dueDates: 1 });
@@ -75,10 +72,10 @@ describe('a local closure moves the dates already derived, and corrects a notice
   it('keeps a 超时默认通知单 the closure proves wrong as issued, and gives it one correcting record', async () => {
     // Prepare: deemed approved on Wednesday 2 December, the day after the due date
     clock.set(beijing('2026-12-02 09:00'));
-    await system.runJob();
-    await system.engine.settled();
+    await t.system.runJob();
+    await t.system.engine.settled();
     const documents = async () =>
-      (await api.get(`/projects/${projectId}/documents`, 'leader-zhang')).body.documents as any[];
+      (await t.api.get(`/projects/${projectId}/documents`, 'leader-zhang')).body.documents as any[];
     const issued = (await documents()).find((d) => d.kind === 'deemed_approval_notice');
     expect(issued).toMatchObject({
       number: '超时默认〔2026〕第0001号',
@@ -86,13 +83,15 @@ describe('a local closure moves the dates already derived, and corrects a notice
     });
 
     // Act: the admin records, after the fact, that the centre was closed on Tuesday 1 December
-    const res = await api.put('/calendar/closures/2026-12-01', 'admin', { reason: '办公场所停电' });
-    const again = await api.put('/calendar/closures/2026-12-01', 'admin', { reason: '办公场所停电（补记）' });
+    const res = await t.api.put('/calendar/closures/2026-12-01', 'admin', { reason: '办公场所停电' });
+    const again = await t.api.put('/calendar/closures/2026-12-01', 'admin', {
+      reason: '办公场所停电（补记）',
+    });
 
     // Assess: the limit really ended on 2 December, so a deemed approval could first be issued on 3 December
     expect(res.body).toMatchObject({ corrections: 1 });
     expect(again.body).toMatchObject({ corrections: 0 });
-    const corrections = (await allEvents<Event>(api, projectId)).filter(
+    const corrections = (await allEvents<Event>(t.api, projectId)).filter(
       (e) => e.type === 'deemed_notice_corrected',
     );
     expect(corrections).toHaveLength(1);
@@ -113,7 +112,7 @@ describe('a local closure moves the dates already derived, and corrects a notice
         deemableFrom: '2026-12-03',
       },
     });
-    const news = (await api.get('/me/notifications', 'officer-drc')).body.notifications as any[];
+    const news = (await t.api.get('/me/notifications', 'officer-drc')).body.notifications as any[];
     expect(news.some((n) => n.kind === 'calendar' && n.title.includes('超时默认〔2026〕第0001号'))).toBe(
       true,
     );
@@ -123,41 +122,41 @@ describe('a local closure moves the dates already derived, and corrects a notice
 describe('a deadline counted through a year without a schedule (never act on a guess)', () => {
   // Thursday 31 December 2026, 09:00 in Beijing; the calendar has no 2027 schedule
   const clock = new ManualClock(beijing('2026-12-31 09:00'));
-  let system: LocalSystem;
-  let api: ApiClient;
+  const t = useTestSystem({ clock, log: silentLogger });
   let projectId: string;
-  const step1 = async () => allSteps(await viewProject(api, projectId)).find((s) => s.stepId === '1') as any;
+  const step1 = async () =>
+    allSteps(await viewProject(t.api, projectId)).find((s) => s.stepId === '1') as any;
   const sweepAt = async (text: string) => {
     clock.set(beijing(text));
-    const report = await system.runJob();
-    await system.engine.settled();
+    const report = await t.system.runJob();
+    await t.system.engine.settled();
     return report;
   };
   const adminNews = async () =>
-    ((await api.get('/me/notifications', 'admin')).body.notifications as any[]).filter(
+    ((await t.api.get('/me/notifications', 'admin')).body.notifications as any[]).filter(
       (n) => n.kind === 'calendar',
     );
   const notices = async () =>
-    ((await api.get(`/projects/${projectId}/documents`, 'leader-zhang')).body.documents as any[]).filter(
+    ((await t.api.get(`/projects/${projectId}/documents`, 'leader-zhang')).body.documents as any[]).filter(
       (d) => d.kind === 'deemed_approval_notice',
     );
 
   beforeAll(async () => {
-    ({ system, api } = await startOnClock(clock));
-    projectId = await registerProject({ system, api });
-  });
-  afterAll(async () => {
-    await system.stop();
+    projectId = await registerProject(t);
   });
 
   it('marks each guessed limit with its own flag', async () => {
     // Act: filing accepted on 31 December; New Year's Day is counted as a working day for want of a schedule
-    const res = await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
+    const res = await t.api.post(
+      `/projects/${projectId}/steps/1/submission`,
+      'agent-wang',
+      submissionOf('1'),
+    );
 
-    const session = `daiban_session=${await system.tokens.issue({ userId: 'officer-drc', name: '发改局窗口', role: 'officer', departmentId: 'DRC' })}`;
-    const inbox = await (await system.app.request('/app/inbox', { headers: { cookie: session } })).text();
+    const session = `daiban_session=${await t.system.tokens.issue({ userId: 'officer-drc', name: '发改局窗口', role: 'officer', departmentId: 'DRC' })}`;
+    const inbox = await (await t.system.app.request('/app/inbox', { headers: { cookie: session } })).text();
     const project = await (
-      await system.app.request(`/app/projects/${projectId}`, { headers: { cookie: session } })
+      await t.system.app.request(`/app/projects/${projectId}`, { headers: { cookie: session } })
     ).text();
 
     // Assess
@@ -181,19 +180,19 @@ describe('a deadline counted through a year without a schedule (never act on a g
     const step = await step1();
     expect(step.status).toBe('in_review');
     expect(await notices()).toEqual([]);
-    const events = await allEvents<Event>(api, projectId);
+    const events = await allEvents<Event>(t.api, projectId);
     expect(events.map((e) => e.type)).not.toContain('sla_breached');
     const news = await adminNews();
     expect(news).toHaveLength(1);
     expect(news[0].title).toContain('2027');
     expect(
-      (await api.get('/reports/departments?from=2027-01&to=2027-01', 'leader-zhang')).body.departments,
+      (await t.api.get('/reports/departments?from=2027-01&to=2027-01', 'leader-zhang')).body.departments,
     ).not.toContainEqual(expect.objectContaining({ departmentId: 'DRC', breaches: 1 }));
   });
 
   it('recomputes the step once the admin adds 2027 and re-arms it: deemed on the real day, not a day early', async () => {
     // Act
-    const added = await api.put('/calendar/years/2027', 'admin', SCHEDULE_2027);
+    const added = await t.api.put('/calendar/years/2027', 'admin', SCHEDULE_2027);
     const recomputed = await step1();
     await sweepAt('2027-01-04 15:00');
     const beforeDue = await notices();
@@ -286,24 +285,16 @@ describe('a 容缺 supply deadline counted through a year without a schedule', (
 describe('an efficiency complaint due in a year without a schedule', () => {
   // Monday 28 December 2026: the complaint's five working days run into 2027, which the calendar lacks
   const clock = new ManualClock(beijing('2026-12-28 09:00'));
-  let system: LocalSystem;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    ({ system, api } = await startOnClock(clock));
-  });
-  afterAll(async () => {
-    await system.stop();
-  });
+  const t = useTestSystem({ clock, log: silentLogger });
 
   it('marks its due date a guess, holds it there and tells the admins once to add 2027', async () => {
     // Prepare
-    const projectId = await registerProject({ system, api });
-    await api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
+    const projectId = await registerProject(t);
+    await t.api.post(`/projects/${projectId}/steps/1/submission`, 'agent-wang', submissionOf('1'));
 
     // Act: two complaints on the guess
     const complain = () =>
-      api.post(`/projects/${projectId}/steps/1/complaints`, 'agent-wang', {
+      t.api.post(`/projects/${projectId}/steps/1/complaints`, 'agent-wang', {
         category: 'delay',
         description: '受理后久拖不办，年底前未作决定',
       });
@@ -314,7 +305,7 @@ describe('an efficiency complaint due in a year without a schedule', () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(first.body.complaint.dueFlagged).toBe(true);
-    const news = ((await api.get('/me/notifications', 'admin')).body.notifications as any[]).filter(
+    const news = ((await t.api.get('/me/notifications', 'admin')).body.notifications as any[]).filter(
       (n) => n.kind === 'calendar',
     );
     expect(news).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isoWeekOf } from '../../shared/domain/weekly-report.js';
 import { chinaDate } from '../../shared/domain/working-days.js';
-import { fixtureStep } from '../support/chain-fixtures.js';
+import { fixtureParts, fixtureStep } from '../support/chain-fixtures.js';
 import { APPROVAL, projectRegistration } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
@@ -30,24 +30,7 @@ const CHAIN = {
         fixtureStep('licence', [], { departmentId: 'NRP' }),
         fixtureStep('joint', [], {
           departmentId: 'HUD',
-          parts: [
-            {
-              id: 'fire',
-              name: '消防审查',
-              nameEn: 'Fire',
-              departmentId: 'HUD',
-              promisedDays: 5,
-              legalDays: 15,
-            },
-            {
-              id: 'cad',
-              name: '人防审查',
-              nameEn: 'Civil air defence',
-              departmentId: 'CAD',
-              promisedDays: 5,
-              legalDays: 20,
-            },
-          ],
+          parts: [{ ...fixtureParts.fire, promisedDays: 5 }, fixtureParts.cad],
         }),
       ],
     },

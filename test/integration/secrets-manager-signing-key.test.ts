@@ -30,24 +30,30 @@ function fakeClient(secret: {
   return client;
 }
 
+/** The key 'a1'… (version v1) read through the fake client, on a clock the test moves (`clock.now += ms`). */
+function keyReadOnAClock() {
+  const secret = { value: 'a1'.repeat(32), version: 'v1', reads: 0 };
+  const clock = { now: 0 };
+  const keys = new SecretsManagerSigningKey({
+    client: fakeClient(secret),
+    secretId: SECRET_ID,
+    now: () => clock.now,
+  });
+  return { secret, keys, clock };
+}
+
 describe('the signing key from Secrets Manager', () => {
   it('is read once per process, then again when its cache lapses (a rotation takes effect)', async () => {
     // Prepare
-    const secret = { value: 'a1'.repeat(32), version: 'v1', reads: 0 };
-    let now = 0;
-    const keys = new SecretsManagerSigningKey({
-      client: fakeClient(secret),
-      secretId: SECRET_ID,
-      now: () => now,
-    });
+    const { secret, keys, clock } = keyReadOnAClock();
 
     // Act
     const [first, concurrent] = await Promise.all([keys.current(), keys.current()]);
-    now += 60_000;
+    clock.now += 60_000;
     const cached = await keys.current();
     secret.value = 'b2'.repeat(32);
     secret.version = 'v2';
-    now += 5 * 60_000;
+    clock.now += 5 * 60_000;
     const rotated = await keys.current();
 
     // Assess
@@ -59,13 +65,7 @@ describe('the signing key from Secrets Manager', () => {
 
   it('reads again on refresh at most every 10 seconds, and says whether the key changed', async () => {
     // Prepare
-    const secret = { value: 'a1'.repeat(32), version: 'v1', reads: 0 };
-    let now = 0;
-    const keys = new SecretsManagerSigningKey({
-      client: fakeClient(secret),
-      secretId: SECRET_ID,
-      now: () => now,
-    });
+    const { secret, keys, clock } = keyReadOnAClock();
     await keys.current();
 
     // Act
@@ -73,7 +73,7 @@ describe('the signing key from Secrets Manager', () => {
     secret.version = 'v2';
     secret.value = 'c3'.repeat(32);
     const tooSoon = await keys.refresh();
-    now += 10_000;
+    clock.now += 10_000;
     const changed = await keys.refresh();
 
     // Assess

@@ -39,6 +39,9 @@ async function send(
 const login = (system: LocalSystem, userId: string, password: string) =>
   send(system, 'POST', '/auth/login', {}, { userId, password });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+/** The admin adds an agent with this password (through the API, as the admin page does). */
+const addAgent = (api: ApiClient, userId: string, name: string, password: string) =>
+  api.post('/admin/users', 'admin', { userId, name, role: 'agent', password });
 
 describe('signing in with a password (demo mode)', () => {
   let system: LocalSystem;
@@ -227,12 +230,7 @@ describe('a request whose token does not hold is refused (401), saying why', () 
   beforeAll(async () => {
     system = await startTestSystem({ sessionSecret: secret });
     const api = new ApiClient(system);
-    await api.post('/admin/users', 'admin', {
-      userId: 'agent-zhao',
-      name: '赵代办',
-      role: 'agent',
-      password: 'zhao-initial-password',
-    });
+    await addAgent(api, 'agent-zhao', '赵代办', 'zhao-initial-password');
     disabledToken = (await login(system, 'agent-zhao', 'zhao-initial-password')).body.token;
     await api.call('PATCH', '/admin/users/agent-zhao', 'admin', { disabled: true });
   });
@@ -532,12 +530,7 @@ describe('an admin manages the users', () => {
 
   it('refuses an id that is taken (409), leaving that user as they were', async () => {
     // Act
-    const res = await api.post('/admin/users', 'admin', {
-      userId: 'agent-wang',
-      name: '冒名',
-      role: 'agent',
-      password: 'a fine long password',
-    });
+    const res = await addAgent(api, 'agent-wang', '冒名', 'a fine long password');
     const wang = await login(system, 'agent-wang', DEMO_PASSWORD);
 
     // Assess
@@ -549,12 +542,7 @@ describe('an admin manages the users', () => {
 
   it('resets a password: the old one stops working, the new one works', async () => {
     // Prepare
-    await api.post('/admin/users', 'admin', {
-      userId: 'agent-sun',
-      name: '孙代办',
-      role: 'agent',
-      password: 'sun first password',
-    });
+    await addAgent(api, 'agent-sun', '孙代办', 'sun first password');
 
     // Act
     const reset = await api.call('PATCH', '/admin/users/agent-sun', 'admin', {
@@ -572,12 +560,7 @@ describe('an admin manages the users', () => {
 
   it('disables a user: their sign-in and their token are refused at once; enabled again, they sign in again but the old token stays refused', async () => {
     // Prepare
-    await api.post('/admin/users', 'admin', {
-      userId: 'agent-qian',
-      name: '钱代办',
-      role: 'agent',
-      password: 'qian password one',
-    });
+    await addAgent(api, 'agent-qian', '钱代办', 'qian password one');
     const token = (await login(system, 'agent-qian', 'qian password one')).body.token;
 
     // Act
@@ -607,12 +590,7 @@ describe('an admin manages the users', () => {
 
   it('refuses, from the next request on, every token issued before a password reset; tokens issued after it work', async () => {
     // Prepare: two sessions of one user, and their pages read (so both tokens are in the verified-token cache)
-    await api.post('/admin/users', 'admin', {
-      userId: 'agent-zhou',
-      name: '周代办',
-      role: 'agent',
-      password: 'zhou first password',
-    });
+    await addAgent(api, 'agent-zhou', '周代办', 'zhou first password');
     const before = [
       (await login(system, 'agent-zhou', 'zhou first password')).body.token,
       (await login(system, 'agent-zhou', 'zhou first password')).body.token,

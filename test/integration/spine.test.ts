@@ -15,7 +15,7 @@ import {
   transactionConflict,
 } from '../support/faults.js';
 import { APPROVAL, projectRegistration, submissionOf } from '../support/fixtures.js';
-import { ApiClient, startTestSystem } from '../support/local-system.js';
+import { ApiClient, startTestSystem, useTestSystem } from '../support/local-system.js';
 
 type Event = { type: string; stepId?: string; data?: Record<string, unknown> };
 
@@ -98,17 +98,11 @@ describe('signals are delivered at least once', () => {
 });
 
 describe('task handlers are idempotent for every delivery order', () => {
-  let system: LocalSystem;
-  let api: ApiClient;
+  const t = useTestSystem({ log: silentLogger });
   let projectId: string;
   beforeAll(async () => {
-    system = await startTestSystem({ log: silentLogger });
-    api = new ApiClient(system);
-    projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await system.engine.settled();
-  });
-  afterAll(async () => {
-    await system.stop();
+    projectId = (await t.api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await t.system.engine.settled();
   });
 
   const execution = () => `${projectId}-s0-g1`;
@@ -123,8 +117,8 @@ describe('task handlers are idempotent for every delivery order', () => {
 
   it('changes nothing on duplicate, late, early and stale deliveries, and fails no execution', async () => {
     // Prepare: the tokens the engine really waits on (a redelivery carries the same token)
-    const eventsBefore = await allEvents<Event>(api, projectId);
-    const ctx = system.ctx;
+    const eventsBefore = await allEvents<Event>(t.api, projectId);
+    const ctx = t.system.ctx;
     const tokens = (await ctx.store.loadProject(projectId))?.tokens;
     const stepToken = tokens?.get('1')?.task?.token ?? '';
     const gateToken = tokens?.get('2')?.gate?.token ?? '';
@@ -139,62 +133,54 @@ describe('task handlers are idempotent for every delivery order', () => {
     await handleCallbackTask(ctx, delivery('2', 'step', 'early-token'));
     await handleCallbackTask(ctx, delivery('2', 'gate', gateToken));
     await handleCallbackTask(ctx, { ...delivery('1', 'step', 'stale'), execution: `${projectId}-s0-g9` });
-    await system.engine.settled();
+    await t.system.engine.settled();
 
     // Assess
-    const eventsAfter = await allEvents<Event>(api, projectId);
+    const eventsAfter = await allEvents<Event>(t.api, projectId);
     expect(eventsAfter).toEqual(eventsBefore);
-    const steps = allSteps(await viewProject(api, projectId));
+    const steps = allSteps(await viewProject(t.api, projectId));
     expect(steps.find((s) => s.stepId === '1')?.status).toBe('ready');
     expect(steps.find((s) => s.stepId === '2')?.status).toBe('pending');
     expect(
-      await system.engine.describeExecution({ name: execution(), chainKey: 'industrial-enterprise@1' }),
+      await t.system.engine.describeExecution({ name: execution(), chainKey: 'industrial-enterprise@1' }),
     ).toBe('RUNNING');
     // and the project still completes
-    expect((await driveProject(system, api, projectId)).project.status).toBe('completed');
+    expect((await driveProject(t.system, t.api, projectId)).project.status).toBe('completed');
   });
 });
 
 describe('returned, re-applied, withdrawn', () => {
-  let system: LocalSystem;
-  let api: ApiClient;
-  beforeAll(async () => {
-    system = await startTestSystem({ log: silentLogger });
-    api = new ApiClient(system);
-  });
-  afterAll(async () => {
-    await system.stop();
-  });
+  const t = useTestSystem({ log: silentLogger });
 
   async function rejectedAtStep7(): Promise<string> {
-    const projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
-    await driveProject(system, api, projectId, {
+    const projectId = (await t.api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
+    await driveProject(t.system, t.api, projectId, {
       stop: (view) => allSteps(view).some((s) => s.stepId === '7' && s.status === 'ready'),
     });
-    await api.post(`/projects/${projectId}/steps/7/submission`, 'agent-wang', submissionOf('7'));
-    const rejected = await api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', {
+    await t.api.post(`/projects/${projectId}/steps/7/submission`, 'agent-wang', submissionOf('7'));
+    const rejected = await t.api.post(`/projects/${projectId}/steps/7/decision`, 'officer-env', {
       outcome: 'rejected',
       legalBasis: '《建设项目环境保护管理条例》第十一条',
       reason: '项目选址位于饮用水水源二级保护区',
     });
     expect(rejected.status).toBe(200);
-    await system.engine.settled();
+    await t.system.engine.settled();
     return projectId;
   }
 
   it('re-applies a rejected step as a new round and completes the project; the record keeps the rejection', async () => {
     // Prepare
     const projectId = await rejectedAtStep7();
-    const returned = (await viewProject(api, projectId)).project.status;
+    const returned = (await viewProject(t.api, projectId)).project.status;
 
     // Act
-    const refused = await api.post(`/projects/${projectId}/steps/7/reapplication`, 'agent-li', {});
-    const reapplied = await api.post(`/projects/${projectId}/steps/7/reapplication`, 'agent-wang', {
+    const refused = await t.api.post(`/projects/${projectId}/steps/7/reapplication`, 'agent-li', {});
+    const reapplied = await t.api.post(`/projects/${projectId}/steps/7/reapplication`, 'agent-wang', {
       note: '已调整选址',
     });
-    await system.engine.settled();
-    const view = await driveProject(system, api, projectId);
-    const events = await allEvents<Event>(api, projectId);
+    await t.system.engine.settled();
+    const view = await driveProject(t.system, t.api, projectId);
+    const events = await allEvents<Event>(t.api, projectId);
 
     // Assess
     expect(returned).toBe('returned');
@@ -219,17 +205,17 @@ describe('returned, re-applied, withdrawn', () => {
   it('withdraws a returned project: every open step closed as withdrawn, the execution ended', async () => {
     // Prepare
     const projectId = await rejectedAtStep7();
-    const execution = (await viewProject(api, projectId)).project as unknown as {
+    const execution = (await viewProject(t.api, projectId)).project as unknown as {
       execution: { name: string };
     };
 
     // Act
-    const withdrawn = await api.post(`/projects/${projectId}/withdrawal`, 'leader-zhang', {
+    const withdrawn = await t.api.post(`/projects/${projectId}/withdrawal`, 'leader-zhang', {
       reason: '企业决定终止投资',
     });
-    await system.engine.settled();
-    const view = await viewProject(api, projectId);
-    const again = await api.post(`/projects/${projectId}/withdrawal`, 'leader-zhang', { reason: '再次' });
+    await t.system.engine.settled();
+    const view = await viewProject(t.api, projectId);
+    const again = await t.api.post(`/projects/${projectId}/withdrawal`, 'leader-zhang', { reason: '再次' });
 
     // Assess
     expect(withdrawn.status).toBe(200);
@@ -240,13 +226,13 @@ describe('returned, re-applied, withdrawn', () => {
     ).toBe(true);
     expect(statuses.has('withdrawn')).toBe(true);
     expect(
-      await system.engine.describeExecution({
+      await t.system.engine.describeExecution({
         name: execution.execution.name,
         chainKey: 'industrial-enterprise@1',
       }),
     ).not.toBe('RUNNING');
     expect(again.status).toBe(409);
-    const events = await allEvents<Event>(api, projectId);
+    const events = await allEvents<Event>(t.api, projectId);
     expect(events.at(-1)).toMatchObject({ type: 'project_withdrawn', data: { reason: '企业决定终止投资' } });
   });
 });
@@ -422,19 +408,11 @@ describe('conflicts and outages are answers, not crashes', () => {
 });
 
 describe('chain versions published at run time', () => {
-  let system: LocalSystem;
-  let api: ApiClient;
-  beforeAll(async () => {
-    system = await startTestSystem({ log: silentLogger });
-    api = new ApiClient(system);
-  });
-  afterAll(async () => {
-    await system.stop();
-  });
+  const t = useTestSystem({ log: silentLogger });
 
   it('publishes a validated version with its state machine, and runs a project on it', async () => {
     // Prepare
-    const chain = (await system.ctx.chains.latest('industrial-enterprise')) as unknown as Record<
+    const chain = (await t.system.ctx.chains.latest('industrial-enterprise')) as unknown as Record<
       string,
       unknown
     >;
@@ -457,12 +435,12 @@ describe('chain versions published at run time', () => {
     };
 
     // Act
-    const byOfficer = await api.post('/chains', 'officer-drc', next);
-    const invalid = await api.post('/chains', 'admin', cyclic);
-    const published = await api.post('/chains', 'admin', next);
-    const again = await api.post('/chains', 'admin', next);
-    const created = await api.post('/projects', 'agent-wang', projectRegistration());
-    const view = await driveProject(system, api, created.body.projectId);
+    const byOfficer = await t.api.post('/chains', 'officer-drc', next);
+    const invalid = await t.api.post('/chains', 'admin', cyclic);
+    const published = await t.api.post('/chains', 'admin', next);
+    const again = await t.api.post('/chains', 'admin', next);
+    const created = await t.api.post('/projects', 'agent-wang', projectRegistration());
+    const view = await driveProject(t.system, t.api, created.body.projectId);
 
     // Assess
     expect(byOfficer.status).toBe(403);

@@ -21,6 +21,17 @@ describe('the agent workbench, page by page', () => {
   let table: LocalTable;
   const projectIds: string[] = [];
   const agent: Principal = { userId: 'agent-zhao', role: 'agent', name: '赵代办' };
+  /** The use cases' context over a store that lists the DynamoDB requests it sends (`sent`, by command). */
+  const countingContext = () => {
+    const sent: string[] = [];
+    const counting: DocumentSender = {
+      send: (command) => {
+        sent.push(command.constructor.name);
+        return table.doc.send(command as never);
+      },
+    };
+    return { ctx: { ...system.ctx, store: new DynamoDaibanStore(counting, system.tableName) }, sent };
+  };
 
   beforeAll(async () => {
     system = await startTestSystem();
@@ -95,23 +106,15 @@ describe('the agent workbench, page by page', () => {
 
   it('reads a page with the same few DynamoDB requests whether it covers 2 projects or 7', async () => {
     // Prepare: the application's use case over a store that counts what it sends
-    let calls: string[] = [];
-    const counting: DocumentSender = {
-      send: (command) => {
-        calls.push(command.constructor.name);
-        return table.doc.send(command as never);
-      },
-    };
-    const ctx = { ...system.ctx, store: new DynamoDaibanStore(counting, system.tableName) };
+    const { ctx, sent } = countingContext();
     await agentWork(ctx, agent, 'agent-zhao', { limit: 7 }); // the chain read once, as every process caches it
 
     // Act
-    calls = [];
+    sent.length = 0;
     const small = await agentWork(ctx, agent, 'agent-zhao', { limit: 2 });
-    const smallCalls = calls;
-    calls = [];
+    const smallCalls = sent.splice(0);
     const large = await agentWork(ctx, agent, 'agent-zhao', { limit: 7 });
-    const largeCalls = calls;
+    const largeCalls = sent.splice(0);
 
     // Assess: one Query of the agent's index page: each row carries what the workbench shows of its project
     expect(small.workload.projects).toBe(2);
@@ -123,14 +126,7 @@ describe('the agent workbench, page by page', () => {
   it("answers the same from projects without a current summary (an older release's, or one a concurrent change outdated), reading their items", async () => {
     // Prepare: the answer from the summaries, then rows as the previous release wrote them (no summary) and one
     // whose summary another transaction outdated (its count moved on without it)
-    let calls: string[] = [];
-    const counting: DocumentSender = {
-      send: (command) => {
-        calls.push(command.constructor.name);
-        return table.doc.send(command as never);
-      },
-    };
-    const ctx = { ...system.ctx, store: new DynamoDaibanStore(counting, system.tableName) };
+    const { ctx, sent } = countingContext();
     const fromSummaries = await agentWork(ctx, agent, 'agent-zhao', { limit: 7 });
     const projectKey = (projectId: string) => ({ PK: `PROJECT#${projectId}`, SK: 'PROJECT' });
     for (const projectId of projectIds.slice(0, 3)) {
@@ -154,14 +150,14 @@ describe('the agent workbench, page by page', () => {
     );
 
     // Act
-    calls = [];
+    sent.length = 0;
     const fromItems = await agentWork(ctx, agent, 'agent-zhao', { limit: 7 });
 
     // Assess: the same answer, the items of those four projects read in one batch
     expect(fromItems).toEqual(fromSummaries);
     expect(new Set(fromSummaries.todo.map((i) => i.projectId)).size).toBe(6);
     expect(fromSummaries.waiting.length).toBe(1);
-    expect(calls).toEqual(['QueryCommand', 'BatchGetCommand']);
+    expect(sent).toEqual(['QueryCommand', 'BatchGetCommand']);
   });
 
   it('shows the first page compactly, one form per item folded, nothing ticked, and a way to the next page', async () => {

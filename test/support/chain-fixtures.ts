@@ -1,4 +1,9 @@
-import { type Chain, ChainSchema, type StepDefinitionInput } from '../../shared/domain/chain.js';
+import {
+  type Chain,
+  ChainSchema,
+  type JointPart,
+  type StepDefinitionInput,
+} from '../../shared/domain/chain.js';
 
 /** A plain approval step of department NRP (5 promised, 20 legal working days); pass what the test is about. */
 export const fixtureStep = (
@@ -18,6 +23,28 @@ export const fixtureStep = (
   fee: { basis: '不收费', standard: '不收费' },
   ...overrides,
 });
+
+/**
+ * A chain as an author writes it, not yet validated, with one stage per list of steps: stage n is `stage-n` (阶段n),
+ * led by NRP. `more` adds or replaces top-level fields (another id, declared attributes).
+ */
+export function chainInput(stages: StepDefinitionInput[][], more: Record<string, unknown> = {}) {
+  return {
+    id: 'test-chain',
+    version: 1,
+    name: '测试流程',
+    nameEn: 'Test chain',
+    targetWorkingDays: 60,
+    ...more,
+    stages: stages.map((steps, i) => ({
+      id: `stage-${i + 1}`,
+      name: `阶段${i + 1}`,
+      nameEn: `Stage ${i + 1}`,
+      leadDepartmentId: 'NRP',
+      steps,
+    })),
+  };
+}
 
 /**
  * A small two-stage chain with a DAG: stage 1: 1c needs both 1a and 1b (gated);
@@ -48,6 +75,34 @@ export function twoStageChain(version = 1): Chain {
     ],
   });
 }
+
+/** The parts of the test joint review: fire (HUD, 10/15), civil air defence (CAD, 5/20) and lightning (MET, 5/20). */
+export const fixtureParts = {
+  fire: {
+    id: 'fire',
+    name: '消防审查',
+    nameEn: 'Fire',
+    departmentId: 'HUD',
+    promisedDays: 10,
+    legalDays: 15,
+  },
+  cad: {
+    id: 'cad',
+    name: '人防审查',
+    nameEn: 'Civil air defence',
+    departmentId: 'CAD',
+    promisedDays: 5,
+    legalDays: 20,
+  },
+  met: {
+    id: 'met',
+    name: '防雷审查',
+    nameEn: 'Lightning',
+    departmentId: 'MET',
+    promisedDays: 5,
+    legalDays: 20,
+  },
+} satisfies Record<string, JointPart>;
 
 /**
  * A chain with a joint review (联合审查) and a milestone, modelled on stages 3 and 4 of the reference chain:
@@ -82,32 +137,7 @@ export function jointReviewChain(version = 1): Chain {
               { id: 'drawings', name: '施工图设计文件' },
               { id: 'survey', name: '岩土工程勘察报告' },
             ],
-            parts: [
-              {
-                id: 'fire',
-                name: '消防审查',
-                nameEn: 'Fire',
-                departmentId: 'HUD',
-                promisedDays: 10,
-                legalDays: 15,
-              },
-              {
-                id: 'cad',
-                name: '人防审查',
-                nameEn: 'Civil air defence',
-                departmentId: 'CAD',
-                promisedDays: 5,
-                legalDays: 20,
-              },
-              {
-                id: 'met',
-                name: '防雷审查',
-                nameEn: 'Lightning',
-                departmentId: 'MET',
-                promisedDays: 5,
-                legalDays: 20,
-              },
-            ],
+            parts: [fixtureParts.fire, fixtureParts.cad, fixtureParts.met],
           }),
           fixtureStep('permit', ['drawings'], { departmentId: 'HUD', promisedDays: 3, legalDays: 15 }),
         ],
@@ -132,3 +162,17 @@ export function jointReviewChain(version = 1): Chain {
     ],
   });
 }
+
+/** The chain-authoring table's rows of every step as the page draws them, before any change (each cell a string). */
+export const authoringRows = (chain: Chain) =>
+  chain.stages.flatMap((stage) =>
+    stage.steps.map((step) => ({
+      id: step.id,
+      stageId: stage.id,
+      name: step.name,
+      departmentId: step.departmentId ?? '',
+      promisedDays: step.promisedDays === null ? '' : String(step.promisedDays),
+      legalDays: step.legalDays === null ? '' : String(step.legalDays),
+      prerequisites: step.prerequisites.join(', '),
+    })),
+  );

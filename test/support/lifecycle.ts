@@ -57,6 +57,14 @@ export function refusal(act: () => unknown): DomainError {
   throw new Error('expected a refusal, but the call went through');
 }
 
+/** The domain error a decision on a step (or part) at this China time is refused with. */
+export const decisionRefused = (
+  state: ProjectState,
+  target: { stepId: string; partId?: string },
+  wallClock: string,
+  decision: Decision,
+): DomainError => refusal(() => decideStep(at(state, wallClock), target, decision, officer));
+
 /**
  * What every transition must keep: each item changes at most once, from the state as read (the transaction's
  * condition is on that version), to a version exactly one higher.

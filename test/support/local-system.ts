@@ -2,7 +2,6 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { InProcessClient } from '../../infra/local/in-process-client.js';
 import { createLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../infra/local/system.js';
 import type { Clock } from '../../shared/app/clock.js';
-import type { Metrics } from '../../shared/app/metrics.js';
 import type { ScryptParams } from '../../shared/auth/scrypt-password-hasher.js';
 import { dateDocumentsBy } from './fixtures.js';
 import { ResponseContract } from './response-contract.js';
@@ -78,7 +77,7 @@ export class ApiClient {
  * Starts a fresh system before the tests of a `describe` and stops it after them.
  * @example const t = useTestSystem(); it('…', async () => { await t.api.get('/health'); });
  */
-export function useTestSystem(options: { clock?: Clock; metrics?: Metrics } = {}): {
+export function useTestSystem(options: Parameters<typeof startTestSystem>[0] = {}): {
   system: LocalSystem & { tableName: string };
   api: ApiClient;
 } {

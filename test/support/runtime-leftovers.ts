@@ -3,7 +3,7 @@ import { afterAll } from 'vitest';
 import type { RunningDynamoDb } from '../../infra/local/dynamodb-local.js';
 import { readRecord } from '../../infra/local/dynamodb-record.js';
 import { sleep } from './fault-users.js';
-import type { RuntimeProcess } from './runtime-process.js';
+import { type RuntimeProcess, startRuntime } from './runtime-process.js';
 
 /** What a test of the runtime as a process starts, and must leave nothing of once it is done. */
 export type RuntimeLeftovers = { runtimes: RuntimeProcess[]; dynamos: RunningDynamoDb[]; dataDirs: string[] };
@@ -35,4 +35,25 @@ export function clearedAfterAll(): RuntimeLeftovers {
     }
   });
   return leftovers;
+}
+
+/**
+ * The runtime as the fault tests start it, on these ports and data folder: no demo, its scheduled job every second,
+ * `env` added. Pushed onto the leftovers, so that it is stopped after the tests.
+ */
+export async function startFaultRuntime(
+  leftovers: RuntimeLeftovers,
+  where: { dataDir: string; port: number; dynamoPort: number },
+  env: Record<string, string> = {},
+): Promise<RuntimeProcess> {
+  const runtime = await startRuntime({
+    PORT: String(where.port),
+    DYNAMODB_PORT: String(where.dynamoPort),
+    DAIBAN_DATA_DIR: where.dataDir,
+    DAIBAN_SEED_DEMO: 'false',
+    DAIBAN_JOB_INTERVAL_MS: '1000',
+    ...env,
+  });
+  leftovers.runtimes.push(runtime);
+  return runtime;
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { freePort } from '../../infra/local/dynamodb-local.js';
 
 /** `npm start`'s entry point running as a real process, with what it printed so far. */
 export type RuntimeProcess = {
@@ -13,9 +14,16 @@ export type RuntimeProcess = {
 
 const root = join(import.meta.dirname, '..', '..');
 
-/** Spawns `infra/local/main.ts` (what `npm start` runs) with `env` added to this process's environment. */
-export function spawnRuntime(env: Record<string, string>, args: string[] = []): RuntimeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts', ...args], {
+/** A script of this repository run through tsx as a real process, with `env` added to this process's environment. */
+export type ScriptProcess = Pick<RuntimeProcess, 'child' | 'output' | 'exited'>;
+
+/** Spawns `entry` (a path from the repository's root, e.g. `infra/dev/smoke.ts`) with `args`, gathering its output. */
+export function spawnScript(
+  entry: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): ScriptProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,17 +36,24 @@ export function spawnRuntime(env: Record<string, string>, args: string[] = []): 
     output += chunk.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Spawns `infra/local/main.ts` (what `npm start` runs) with `env` added to this process's environment. */
+export function spawnRuntime(env: Record<string, string>, args: string[] = []): RuntimeProcess {
+  const { child, output, exited } = spawnScript('infra/local/main.ts', args, env);
   return {
     child,
-    output: () => output,
+    output,
     exited,
     async waitFor(text, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
-      while (!output.includes(text)) {
+      while (!output().includes(text)) {
         if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`the runtime exited before printing '${text}':\n${output}`);
+          throw new Error(`the runtime exited before printing '${text}':\n${output()}`);
         }
-        if (Date.now() > deadline) throw new Error(`the runtime did not print '${text}' in time:\n${output}`);
+        if (Date.now() > deadline)
+          throw new Error(`the runtime did not print '${text}' in time:\n${output()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
@@ -53,6 +68,42 @@ export async function startRuntime(
   const runtime = spawnRuntime(env, args);
   await runtime.waitFor('is running at');
   return runtime;
+}
+
+/** The runtimes a test starts on data folders, to stop after it (`stopAll`). */
+export class StartedRuntimes {
+  private readonly started: RuntimeProcess[] = [];
+
+  /**
+   * The runtime started on an existing data folder (`DAIBAN_DATA_DIR`) on free ports, its scheduled job off, with
+   * `env` added; answers once it has resumed the projects in flight there. `base` is its HTTP address.
+   */
+  async resumeOnDataFolder(
+    folder: string,
+    env: Record<string, string> = {},
+  ): Promise<{ runtime: RuntimeProcess; port: number; base: string }> {
+    const port = await freePort();
+    const runtime = await startRuntime({
+      PORT: String(port),
+      DYNAMODB_PORT: String(await freePort()),
+      DAIBAN_DATA_DIR: folder,
+      ...env,
+      DAIBAN_JOB_INTERVAL_MS: '0',
+    });
+    this.started.push(runtime);
+    await runtime.waitFor('project(s) in flight in');
+    return { runtime, port, base: `http://127.0.0.1:${port}` };
+  }
+
+  /** Stops (SIGINT) each runtime still running and waits for it to exit. */
+  async stopAll(): Promise<void> {
+    for (const runtime of this.started) {
+      if (runtime.child.exitCode === null) {
+        runtime.child.kill('SIGINT');
+        await runtime.exited;
+      }
+    }
+  }
 }
 
 /** A JSON request; the status and the parsed body. */

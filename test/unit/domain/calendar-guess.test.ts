@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chineseDaysCalendar } from '../../../shared/calendar/chinese-days-calendar.js';
-import type { Chain } from '../../../shared/domain/chain.js';
 import { approvedOnCommitment, recountVerification } from '../../../shared/domain/commitment.js';
 import { recountDeferral } from '../../../shared/domain/deferred-materials.js';
 import { noticeCorrection } from '../../../shared/domain/notice-correction.js';
 import { slaStep } from '../../../shared/domain/sla.js';
 import { recomputeDue } from '../../../shared/domain/steps/due-dates.js';
 import type { ProjectState } from '../../../shared/domain/transition.js';
-import { twoStageChain } from '../../support/chain-fixtures.js';
-import { at, submitted } from '../../support/lifecycle.js';
-import { afterTransition, changeAt, chinaTime, itemAt, projectState } from '../../support/project-state.js';
+import { step1aInReviewSince } from '../../support/deemed-approval.js';
+import { at } from '../../support/lifecycle.js';
+import { afterTransition, changeAt, chinaTime, itemAt } from '../../support/project-state.js';
 
 /** The calendar once an admin has added the 2027 schedule (New Year's Day off). */
 const with2027 = chineseDaysCalendar({
@@ -19,22 +18,9 @@ const with2027 = chineseDaysCalendar({
 /** The calendar with a local closure on Tuesday 10 March 2026. */
 const closed10March = chineseDaysCalendar({ years: {}, closures: { '2026-03-10': '停电' } });
 
-/** The test chain with deemed approval (超时默认) allowed on 1a (5 promised, 20 legal working days). */
-function chainDeemingOn1a(): Chain {
-  const chain = structuredClone(twoStageChain());
-  const step = chain.stages[0]?.steps.find((s) => s.id === '1a');
-  if (!step) throw new Error('the fixture chain has no step 1a');
-  step.policy = { ...step.policy, deemedApprovalAllowed: true };
-  return chain;
-}
-
 describe('the SLA sweep on a due date counted through a year without a schedule', () => {
   // 1a accepted Monday 28 December 2026: 1 January 2027 counted as a working day, so the guess is 4 January
-  const state = submitted(
-    projectState(chainDeemingOn1a(), { items: { '1a': { status: 'ready' } } }),
-    '1a',
-    '2026-12-28 10:00',
-  );
+  const state = step1aInReviewSince('2026-12-28 10:00');
 
   it('flags the guessed due date', () => {
     expect(itemAt(state, '1a')).toMatchObject({
@@ -85,11 +71,7 @@ describe('the SLA sweep on a due date counted through a year without a schedule'
 
 describe('the escalation ladder counts the real working days overdue', () => {
   // 1a accepted Monday 2 March 2026: due Monday 9 March
-  const state = submitted(
-    projectState(chainDeemingOn1a(), { items: { '1a': { status: 'ready' } } }),
-    '1a',
-    '2026-03-02 10:00',
-  );
+  const state = step1aInReviewSince('2026-03-02 10:00');
 
   it('says one working day overdue on the first rung the day after the due date, not "0 个工作日以上"', () => {
     // Act
@@ -101,11 +83,7 @@ describe('the escalation ladder counts the real working days overdue', () => {
 });
 
 describe('a closure recomputes the dates derived from the calendar', () => {
-  const state = submitted(
-    projectState(chainDeemingOn1a(), { items: { '1a': { status: 'ready' } } }),
-    '1a',
-    '2026-03-02 10:00',
-  );
+  const state = step1aInReviewSince('2026-03-02 10:00');
 
   it('moves both due dates of a step in review by the day closed', () => {
     // Act
@@ -171,14 +149,7 @@ describe('a closure recomputes the dates derived from the calendar', () => {
 describe('a 超时默认通知单 the calendar proves wrong', () => {
   // 1a accepted Monday 2 March 2026, due Monday 9 March, deemed approved by a notice dated Tuesday 10 March
   const deemed = {
-    ...itemAt(
-      submitted(
-        projectState(chainDeemingOn1a(), { items: { '1a': { status: 'ready' } } }),
-        '1a',
-        '2026-03-02 10:00',
-      ),
-      '1a',
-    ),
+    ...itemAt(step1aInReviewSince('2026-03-02 10:00'), '1a'),
     status: 'deemed_approved' as const,
     decidedAt: chinaTime('2026-03-10 09:00').toISOString(),
     approvalDocument: {

@@ -3,7 +3,7 @@ import type { StepDefinitionInput } from '../../../shared/domain/chain.js';
 import { checkChain, validateChain } from '../../../shared/domain/chain-validation.js';
 import type { Department } from '../../../shared/domain/department.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
-import { fixtureStep } from '../../support/chain-fixtures.js';
+import { chainInput, fixtureStep } from '../../support/chain-fixtures.js';
 
 const departments: Department[] = [
   { id: 'NRP', name: '自然资源和规划局', nameEn: 'Natural Resources and Planning Bureau', level: 'district' },
@@ -16,22 +16,7 @@ const step = (
   more: Partial<StepDefinitionInput> = {},
 ) => fixtureStep(id, prerequisites, { name, ...more });
 
-function chain(...stages: StepDefinitionInput[][]) {
-  return {
-    id: 'zh-chain',
-    version: 1,
-    name: '测试流程',
-    nameEn: 'Test chain',
-    targetWorkingDays: 60,
-    stages: stages.map((steps, i) => ({
-      id: `stage-${i + 1}`,
-      name: `阶段${i + 1}`,
-      nameEn: `Stage ${i + 1}`,
-      leadDepartmentId: 'NRP',
-      steps,
-    })),
-  };
-}
+const chain = (...stages: StepDefinitionInput[][]) => chainInput(stages, { id: 'zh-chain' });
 
 const zhOf = (input: unknown) => checkChain(input, departments).problems.map((p) => p.zh);
 

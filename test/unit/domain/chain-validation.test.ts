@@ -7,7 +7,7 @@ import type { Department } from '../../../shared/domain/department.js';
 import { InvalidInputError } from '../../../shared/domain/errors.js';
 import { referenceDepartments } from '../../../shared/domain/reference/departments.js';
 import { referenceChainInput, referenceChainV1 } from '../../../shared/domain/reference/industrial-chain.js';
-import { fixtureStep, jointReviewChain } from '../../support/chain-fixtures.js';
+import { chainInput, fixtureStep, jointReviewChain } from '../../support/chain-fixtures.js';
 
 const departments: Department[] = [
   { id: 'NRP', name: '自然资源和规划局', nameEn: 'Natural Resources and Planning Bureau', level: 'district' },
@@ -40,23 +40,11 @@ function part(id: string, overrides: Partial<JointPart> = {}): JointPart {
 const steps = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, i) => step(`${prefix}${i + 1}`));
 
-function chain(...stages: Array<ReturnType<typeof step>[]>) {
-  return {
-    id: 'test-chain',
-    version: 1,
-    name: '测试流程',
-    nameEn: 'Test chain',
-    targetWorkingDays: 60,
+/** A chain of these stages declaring one boolean attribute, hazardousWorks. */
+const chain = (...stages: StepDefinitionInput[][]) =>
+  chainInput(stages, {
     attributes: [{ key: 'hazardousWorks', label: '高危作业', type: 'boolean', default: false }],
-    stages: stages.map((steps, i) => ({
-      id: `stage-${i + 1}`,
-      name: `阶段${i + 1}`,
-      nameEn: `Stage ${i + 1}`,
-      leadDepartmentId: 'NRP',
-      steps,
-    })),
-  };
-}
+  });
 
 function problemsOf(input: unknown, known: readonly Department[] = departments): string[] {
   try {

@@ -12,9 +12,9 @@ import { jointReviewChain } from '../../support/chain-fixtures.js';
 import {
   at,
   decided,
+  decisionRefused,
   expectSoundChanges,
   officer,
-  refusal,
   resubmitted,
   submitted,
 } from '../../support/lifecycle.js';
@@ -400,9 +400,7 @@ describe('a joint review (联合审查) through its lifecycle', () => {
     const state = reviewing();
 
     // Act
-    const error = refusal(() =>
-      decideStep(at(state, '2026-03-03 10:00'), { stepId: 'drawings' }, { outcome: 'approved' }, officer),
-    );
+    const error = decisionRefused(state, { stepId: 'drawings' }, '2026-03-03 10:00', { outcome: 'approved' });
 
     // Assess
     expect(error).toBeInstanceOf(InvalidInputError);
@@ -416,14 +414,9 @@ describe('a joint review (联合审查) through its lifecycle', () => {
     const state = reviewing();
 
     // Act
-    const error = refusal(() =>
-      decideStep(
-        at(state, '2026-03-03 10:00'),
-        { stepId: 'drawings', partId: 'water' },
-        { outcome: 'approved' },
-        officer,
-      ),
-    );
+    const error = decisionRefused(state, { stepId: 'drawings', partId: 'water' }, '2026-03-03 10:00', {
+      outcome: 'approved',
+    });
 
     // Assess
     expect(error).toBeInstanceOf(NotFoundError);
@@ -440,13 +433,11 @@ describe('a joint review (联合审查) through its lifecycle', () => {
     const state = resubmitted(asked, 'drawings', '2026-03-04 10:00', ['消防设计专篇', '施工图设计文件']);
 
     // Act
-    const error = refusal(() =>
-      decideStep(
-        at(state, '2026-03-05 10:00'),
-        { stepId: 'drawings', partId: 'fire' },
-        supplement([{ name: '消防水源说明', reason: '未说明' }]),
-        officer,
-      ),
+    const error = decisionRefused(
+      state,
+      { stepId: 'drawings', partId: 'fire' },
+      '2026-03-05 10:00',
+      supplement([{ name: '消防水源说明', reason: '未说明' }]),
     );
 
     // Assess

@@ -11,6 +11,7 @@ import { brokenInvariants } from '../../../shared/domain/project-invariants.js';
 import { referenceChain } from '../../../shared/domain/reference/industrial-chain.js';
 import { DEFAULT_SLA_POLICY } from '../../../shared/domain/sla-policy.js';
 import { readClock } from '../../../shared/domain/step-clock.js';
+import { importedProjectRecord } from '../../support/imported-project.js';
 
 /**
  * The rows of an import that the live system has in states beyond approved and in review: rejected (不予许可),
@@ -61,31 +62,12 @@ function row(): Record<string, string> {
   };
 }
 
-/** The project record the use case would write for a planned row (its project fields). */
-function projectOf(planned: ImportedProject): Project {
-  return {
-    projectId: `imp-${planned.identity}`,
-    code: planned.projectCode ?? '2026-320115-39-01-000017',
-    codeKind: planned.projectCode ? 'national' : 'provisional',
-    name: planned.name,
-    enterpriseName: planned.enterpriseName,
-    enterpriseId: planned.creditCode,
-    investmentCny: planned.investmentCny,
-    chainId: referenceChain.id,
-    chainVersion: referenceChain.version,
-    attributes: planned.attributes,
-    agentId: planned.agentId,
-    status: planned.status,
-    currentStageIndex: Math.min(planned.currentStageIndex, referenceChain.stages.length - 1),
-    departments: [],
+/** The project record the use case would write for a planned row, registered on the day the file says. */
+const projectOf = (planned: ImportedProject): Project =>
+  importedProjectRecord(planned, {
     createdAt: `${planned.registeredOn}T01:00:00.000Z`,
     updatedAt: NOW.toISOString(),
-    stepsTotal: 35,
-    stepsClosed: 0,
-    decisions: 0,
-    supplements: 0,
-  };
-}
+  });
 
 describe('a row in the states the live system has', () => {
   it('plans rejected, paused and supplement-requested steps, the project returned, attributes and registration from the file', () => {

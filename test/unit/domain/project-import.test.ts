@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { chineseDaysCalendar } from '../../../shared/calendar/chinese-days-calendar.js';
-import type { Project } from '../../../shared/domain/project.js';
 import { itemKey } from '../../../shared/domain/project.js';
 import { planImport } from '../../../shared/domain/project-import.js';
 import {
@@ -13,6 +12,7 @@ import { importedItems } from '../../../shared/domain/project-import-items.js';
 import { sampleImportRows } from '../../../shared/domain/project-import-sample.js';
 import { brokenInvariants } from '../../../shared/domain/project-invariants.js';
 import { referenceChain } from '../../../shared/domain/reference/industrial-chain.js';
+import { importedProjectRecord } from '../../support/imported-project.js';
 
 const TODAY = '2026-12-07';
 const keys = templateHeader(referenceChain).map((h) => h.key);
@@ -134,27 +134,10 @@ describe('the items of an imported project', () => {
     const result = plan(sample(10));
     const holdUntil = '2026-12-13T16:00:00.000Z';
     for (const planned of result.projects) {
-      const project = {
-        projectId: `imp-${planned.identity}`,
-        code: planned.projectCode ?? '2026-320115-39-01-000017',
-        name: planned.name,
-        enterpriseName: planned.enterpriseName,
-        enterpriseId: planned.creditCode,
-        investmentCny: planned.investmentCny,
-        chainId: referenceChain.id,
-        chainVersion: referenceChain.version,
-        attributes: planned.attributes,
-        agentId: planned.agentId,
-        status: planned.status,
-        currentStageIndex: Math.min(planned.currentStageIndex, referenceChain.stages.length - 1),
-        departments: [],
+      const project = importedProjectRecord(planned, {
         createdAt: '2026-12-07T02:00:00.000Z',
         updatedAt: '2026-12-07T02:00:00.000Z',
-        stepsTotal: 35,
-        stepsClosed: 0,
-        decisions: 0,
-        supplements: 0,
-      } satisfies Project;
+      });
       const items = importedItems({
         chain: referenceChain,
         project,

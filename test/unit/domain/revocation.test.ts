@@ -10,7 +10,7 @@ import { reapplyStep } from '../../../shared/domain/steps/reapplication.js';
 import { submitStep } from '../../../shared/domain/steps/submission.js';
 import type { ProjectState } from '../../../shared/domain/transition.js';
 import { fixtureStep } from '../../support/chain-fixtures.js';
-import { at, officer, refusal } from '../../support/lifecycle.js';
+import { at, decisionRefused, officer } from '../../support/lifecycle.js';
 import { afterTransition, itemAt, projectState } from '../../support/project-state.js';
 
 /**
@@ -224,9 +224,7 @@ describe('a revoked approval takes back what rested on it', () => {
     });
 
     // Act
-    const error = refusal(() =>
-      decideStep(at(state, '2026-03-09 10:00'), { stepId: '1b' }, approve, officer),
-    );
+    const error = decisionRefused(state, { stepId: '1b' }, '2026-03-09 10:00', approve);
 
     // Assess
     expect(error.code).toBe('STEP.PREREQUISITE_NOT_PASSED');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Chain } from '../../../shared/domain/chain.js';
 import {
   deemedNotice,
   deemedNoticeNumber,
@@ -13,27 +12,14 @@ import {
 import { slaStep } from '../../../shared/domain/sla.js';
 import { overdueText, slaNews } from '../../../shared/domain/sla-news.js';
 import { slaCharges, slaOutcome } from '../../../shared/domain/sla-outcome.js';
-import { twoStageChain } from '../../support/chain-fixtures.js';
-import { at, submitted } from '../../support/lifecycle.js';
-import { changeAt, chinaTime, projectState } from '../../support/project-state.js';
+import { step1aInReviewSince } from '../../support/deemed-approval.js';
+import { at } from '../../support/lifecycle.js';
+import { changeAt, chinaTime } from '../../support/project-state.js';
 
 const who = { departmentId: 'NRP', leadDepartmentId: 'DRC', agentId: 'agent-wang' };
 
-/** The test chain with deemed approval (超时默认) allowed on 1a (department NRP; stage 1 led by DRC). */
-function chainDeemingOn1a(): Chain {
-  const chain = structuredClone(twoStageChain());
-  const step = chain.stages[0]?.steps.find((s) => s.id === '1a');
-  if (!step) throw new Error('the fixture chain has no step 1a');
-  step.policy = { ...step.policy, deemedApprovalAllowed: true };
-  return chain;
-}
-
 // 1a in review since Monday 2 March 2026, 10:00: its promised limit ends Monday 9 March
-const inReview = submitted(
-  projectState(chainDeemingOn1a(), { items: { '1a': { status: 'ready' } } }),
-  '1a',
-  '2026-03-02 10:00',
-);
+const inReview = step1aInReviewSince('2026-03-02 10:00');
 
 describe('who is told at each rung of the escalation ladder', () => {
   it('tells the handling department and the agent at the first rung', () => {

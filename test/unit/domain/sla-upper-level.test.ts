@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Chain } from '../../../shared/domain/chain.js';
 import { slaStep } from '../../../shared/domain/sla.js';
-import { twoStageChain } from '../../support/chain-fixtures.js';
-import { at, submitted } from '../../support/lifecycle.js';
-import { changeAt, projectState } from '../../support/project-state.js';
-
-/** The test chain with deemed approval (超时默认) allowed on 1a. */
-function chainDeemingOn1a(): Chain {
-  const chain = structuredClone(twoStageChain());
-  const step = chain.stages[0]?.steps.find((s) => s.id === '1a');
-  if (!step) throw new Error('the fixture chain has no step 1a');
-  step.policy = { ...step.policy, deemedApprovalAllowed: true };
-  return chain;
-}
+import { step1aInReviewSince } from '../../support/deemed-approval.js';
+import { at } from '../../support/lifecycle.js';
+import { changeAt } from '../../support/project-state.js';
 
 describe('the SLA sweep on a step held by a city or provincial department (上下协同)', () => {
   // 1a in review since Monday 2 March 2026, 10:00: its promised limit ends Monday 9 March
-  const state = submitted(
-    projectState(chainDeemingOn1a(), { items: { '1a': { status: 'ready' } } }),
-    '1a',
-    '2026-03-02 10:00',
-  );
+  const state = step1aInReviewSince('2026-03-02 10:00');
 
   it('deems the step approved when a district department misses its promised limit', () => {
     // Act

@@ -15,6 +15,7 @@ import {
   at,
   calendar,
   decided,
+  decisionRefused,
   expectSoundChanges,
   officer,
   refusal,
@@ -486,14 +487,10 @@ describe('deciding a step in review', () => {
     const state = reviewing1a();
 
     // Act
-    const error = refusal(() =>
-      decideStep(
-        at(state, '2026-03-05 11:00'),
-        { stepId: '1a' },
-        { outcome: 'supplement', missingMaterials: MISSING },
-        officer,
-      ),
-    );
+    const error = decisionRefused(state, { stepId: '1a' }, '2026-03-05 11:00', {
+      outcome: 'supplement',
+      missingMaterials: MISSING,
+    });
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -527,14 +524,10 @@ describe('deciding a step in review', () => {
     const again = [{ name: '地质勘察报告', reason: '补正后发现需补充' }];
 
     // Act
-    const withoutReason = refusal(() =>
-      decideStep(
-        at(state, '2026-03-04 15:00'),
-        { stepId: '1a' },
-        { outcome: 'supplement', missingMaterials: again },
-        officer,
-      ),
-    );
+    const withoutReason = decisionRefused(state, { stepId: '1a' }, '2026-03-04 15:00', {
+      outcome: 'supplement',
+      missingMaterials: again,
+    });
     const transition = decideStep(
       at(state, '2026-03-04 15:00'),
       { stepId: '1a' },
@@ -574,9 +567,7 @@ describe('deciding a step in review', () => {
     const state = projectState(chain, { items: { '1a': { status } } });
 
     // Act
-    const error = refusal(() =>
-      decideStep(at(state, '2026-03-05 15:00'), { stepId: '1a' }, { outcome: 'approved' }, officer),
-    );
+    const error = decisionRefused(state, { stepId: '1a' }, '2026-03-05 15:00', { outcome: 'approved' });
 
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
@@ -686,17 +677,10 @@ describe('deciding a step in review', () => {
     const state = reviewing1a();
 
     // Act
-    const unknownStep = refusal(() =>
-      decideStep(at(state, '2026-03-05 15:00'), { stepId: '9z' }, { outcome: 'approved' }, officer),
-    );
-    const unknownPart = refusal(() =>
-      decideStep(
-        at(state, '2026-03-05 15:00'),
-        { stepId: '1a', partId: 'fire' },
-        { outcome: 'approved' },
-        officer,
-      ),
-    );
+    const unknownStep = decisionRefused(state, { stepId: '9z' }, '2026-03-05 15:00', { outcome: 'approved' });
+    const unknownPart = decisionRefused(state, { stepId: '1a', partId: 'fire' }, '2026-03-05 15:00', {
+      outcome: 'approved',
+    });
 
     // Assess
     expect(unknownStep).toBeInstanceOf(NotFoundError);

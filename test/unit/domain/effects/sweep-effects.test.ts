@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Chain } from '../../../../shared/domain/chain.js';
 import type { Department } from '../../../../shared/domain/department.js';
 import type { EffectWrite } from '../../../../shared/domain/effects/effect-writes.js';
 import { groupKey } from '../../../../shared/domain/effects/notifications-of.js';
@@ -7,9 +6,9 @@ import { type SweepPlan, sweepEffects, sweepPlan } from '../../../../shared/doma
 import type { TransitionEffects } from '../../../../shared/domain/effects/transition-effects.js';
 import type { Meeting } from '../../../../shared/domain/meeting.js';
 import { DEFAULT_SLA_POLICY } from '../../../../shared/domain/sla-policy.js';
-import { twoStageChain } from '../../../support/chain-fixtures.js';
-import { calendar, submitted } from '../../../support/lifecycle.js';
-import { chinaTime, projectState } from '../../../support/project-state.js';
+import { chainDeemingOn1a, step1aInReviewSince } from '../../../support/deemed-approval.js';
+import { calendar } from '../../../support/lifecycle.js';
+import { chinaTime } from '../../../support/project-state.js';
 
 /**
  * The SLA sweep's step on one item as two pure halves around its reads: the plan says what is due and what to read
@@ -35,21 +34,8 @@ const USERS: Record<string, string[]> = {
   'role:leader': ['leader-sun'],
 };
 
-function chainWith(deemed: boolean): Chain {
-  const chain = structuredClone(twoStageChain());
-  const step = chain.stages[0]?.steps.find((s) => s.id === '1a');
-  if (!step) throw new Error('the fixture chain has no step 1a');
-  step.policy = { ...step.policy, deemedApprovalAllowed: deemed };
-  return chain;
-}
-
 // 1a (NRP; stage 1 led by DRC) in review since Monday 2 March 2026, 10:00: its promised limit ends Monday 9 March
-const inReview = (deemed: boolean) =>
-  submitted(
-    projectState(chainWith(deemed), { items: { '1a': { status: 'ready' } } }),
-    '1a',
-    '2026-03-02 10:00',
-  );
+const inReview = (deemed: boolean) => step1aInReviewSince('2026-03-02 10:00', chainDeemingOn1a(deemed));
 
 const planAt = (deemed: boolean, wallClock: string): SweepPlan => {
   const plan = sweepPlan({
