@@ -5,7 +5,7 @@ import type { ProjectRecord, StoreOp } from '../../shared/store/store.port.js';
 /** How long a user record read for a request may serve the next ones (every write to it forgets it at once). */
 export const USER_CACHE_MS = 1000;
 
-/** The projects a transaction writes or checks (claim_code and take_serial write outside any project). */
+/** The projects a transaction writes or checks (claim_code, take_serial and check_chain_head are outside any). */
 function projectsTouchedBy(ops: StoreOp[]): Set<string> {
   const ids = new Set<string>();
   for (const op of ops) {
@@ -37,6 +37,7 @@ function projectsTouchedBy(ops: StoreOp[]): Set<string> {
         break;
       case 'claim_code':
       case 'take_serial':
+      case 'check_chain_head':
         break;
     }
   }
