@@ -176,8 +176,11 @@ export class SharedReadsStore extends DynamoDaibanStore {
     const created = ops.find((op) => op.op === 'create_project');
     if (!created) return;
     const pk = `PROJECT#${created.project.projectId}`;
-    const rows = toTransactItems('', ops)
-      .items.flatMap((item) => (item.Put ? [item.Put.Item as Record<string, unknown>] : []))
+    const { items } = toTransactItems('', ops);
+    // an update in the new partition (not a registration's transaction, say an import's): left to a Query
+    if (items.some((item) => item.Update?.Key?.PK === pk || item.Delete?.Key?.PK === pk)) return;
+    const rows = items
+      .flatMap((item) => (item.Put ? [item.Put.Item as Record<string, unknown>] : []))
       .filter((row) => row.PK === pk && String(row.SK) >= 'OUTBOX#')
       .sort((a, b) => (String(a.SK) < String(b.SK) ? -1 : 1));
     this.#created.set(created.project.projectId, JSON.parse(JSON.stringify(rows)));
