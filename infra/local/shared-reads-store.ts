@@ -1,11 +1,17 @@
 import type { User } from '../../shared/domain/project.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
+import type { OutboxEntry } from '../../shared/store/outbox/outbox.port.js';
+import { projectRecordOf } from '../../shared/store/project/project.dynamo.js';
 import type { ProjectRecord, StoreOp } from '../../shared/store/store.port.js';
+import { toTransactItems } from '../../shared/store/transact-items.js';
 
 /** How long a user record read for a request may serve the next ones (every write to it forgets it at once). */
 export const USER_CACHE_MS = 1000;
 
-/** The projects a transaction writes or checks (claim_code and take_serial write outside any project). */
+/** How many projects just registered are kept as written, for their first read (the oldest forgotten first). */
+export const CREATED_KEPT = 1000;
+
+/** The projects a transaction writes or checks (claim_code, take_serial and check_chain_head are outside any). */
 function projectsTouchedBy(ops: StoreOp[]): Set<string> {
   const ids = new Set<string>();
   for (const op of ops) {
@@ -37,6 +43,7 @@ function projectsTouchedBy(ops: StoreOp[]): Set<string> {
         break;
       case 'claim_code':
       case 'take_serial':
+      case 'check_chain_head':
         break;
     }
   }
@@ -57,6 +64,11 @@ function projectsTouchedBy(ops: StoreOp[]): Set<string> {
  * shared read each get their own copy of the record, so nobody sees another's changes to it (a read nobody joined is
  * not copied).
  *
+ * A project just registered is read next by its first stage's task handlers: its registration's transaction wrote
+ * every item of its working set (a new partition), so the rows it put serve that read, as a Query would return them,
+ * until any write to the project (through this store, the only writer) forgets them. One Query fewer per
+ * registration.
+ *
  * Users are read for every signed-in request (is the token's user still there and enabled?): a user record read
  * serves the requests of the next second, and every write to that user through this store (the only writer, for the
  * same reason) forgets it at once, so a disabled user is refused from the next request on.
@@ -66,6 +78,8 @@ export class SharedReadsStore extends DynamoDaibanStore {
   readonly #users = new Map<string, { user: User | undefined; until: number }>();
   /** writes to each user so far: a read that a write overtook is not kept */
   readonly #userWrites = new Map<string, number>();
+  /** the working set of each project just registered, as its registration wrote it (rows in key order) */
+  readonly #created = new Map<string, ReadonlyArray<Record<string, unknown>>>();
 
   override async getUser(userId: string): Promise<User | undefined> {
     const cached = this.#users.get(userId);
@@ -91,6 +105,8 @@ export class SharedReadsStore extends DynamoDaibanStore {
   }
 
   override async loadProject(projectId: string): Promise<ProjectRecord | undefined> {
+    const created = this.#created.get(projectId);
+    if (created) return projectRecordOf(structuredClone(created));
     let shared = this.#reads.get(projectId);
     if (!shared) {
       const own = { read: super.loadProject(projectId), readers: 0 };
@@ -113,11 +129,64 @@ export class SharedReadsStore extends DynamoDaibanStore {
       await super.commit(ops);
     } finally {
       // Even a failed transaction may have been applied (a lost answer): no later read may join an earlier one.
-      for (const projectId of projectsTouchedBy(ops)) this.#reads.delete(projectId);
+      for (const projectId of projectsTouchedBy(ops)) this.#forgetReads(projectId);
       for (const op of ops) {
         if (op.op === 'create_user') this.#forgetUser(op.user.userId);
         if (op.op === 'update_user') this.#forgetUser(op.userId);
       }
+    }
+    this.#keepCreated(ops);
+  }
+
+  override async deleteOutbox(projectId: string, outboxId: string): Promise<void> {
+    try {
+      await super.deleteOutbox(projectId, outboxId);
+    } finally {
+      this.#forgetReads(projectId);
+    }
+  }
+
+  override async rescheduleOutbox(entry: OutboxEntry): Promise<void> {
+    try {
+      await super.rescheduleOutbox(entry);
+    } finally {
+      this.#forgetReads(entry.projectId);
+    }
+  }
+
+  override async upgradeLayout(): ReturnType<DynamoDaibanStore['upgradeLayout']> {
+    try {
+      return await super.upgradeLayout();
+    } finally {
+      this.#reads.clear();
+      this.#created.clear();
+    }
+  }
+
+  #forgetReads(projectId: string): void {
+    this.#reads.delete(projectId);
+    this.#created.delete(projectId);
+  }
+
+  /**
+   * After a registration's transaction: the rows it put in the new project's partition from `OUTBOX#` on, which are
+   * all that partition holds there (stored as the document client stores them: no undefined attributes).
+   */
+  #keepCreated(ops: StoreOp[]): void {
+    const created = ops.find((op) => op.op === 'create_project');
+    if (!created) return;
+    const pk = `PROJECT#${created.project.projectId}`;
+    const { items } = toTransactItems('', ops);
+    // an update in the new partition (not a registration's transaction, say an import's): left to a Query
+    if (items.some((item) => item.Update?.Key?.PK === pk || item.Delete?.Key?.PK === pk)) return;
+    const rows = items
+      .flatMap((item) => (item.Put ? [item.Put.Item as Record<string, unknown>] : []))
+      .filter((row) => row.PK === pk && String(row.SK) >= 'OUTBOX#')
+      .sort((a, b) => (String(a.SK) < String(b.SK) ? -1 : 1));
+    this.#created.set(created.project.projectId, JSON.parse(JSON.stringify(rows)));
+    if (this.#created.size > CREATED_KEPT) {
+      const [oldest] = this.#created.keys();
+      if (oldest !== undefined) this.#created.delete(oldest);
     }
   }
 }

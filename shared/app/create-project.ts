@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertAllowed } from '../domain/access-policy.js';
-import { resolveProjectAttributes } from '../domain/applicability.js';
+import { type ProjectAttributes, resolveProjectAttributes } from '../domain/applicability.js';
+import type { Chain } from '../domain/chain.js';
 import { creditCodeProblem } from '../domain/credit-code.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { projectItems } from '../domain/initial-items.js';
@@ -11,7 +12,7 @@ import type { Project } from '../domain/project.js';
 import { registerProject, registrationCode } from '../domain/project-registration.js';
 import { stepsOpening } from '../domain/steps/opening.js';
 import { chinaDate } from '../domain/working-days.js';
-import type { OutboxEntry, StoreOp } from '../store/store.port.js';
+import { CommitConflictError, type OutboxEntry, type StoreOp } from '../store/store.port.js';
 import { assertChainDeployed } from './chain-deployed.js';
 import { outboxEntry, retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
@@ -73,13 +74,14 @@ export async function createProject(
   options: { projectId?: string; requestHash?: string } = {},
 ): Promise<{ project: Project; replayed: boolean; opening: string[] }> {
   assertAllowed(principal, 'project.register', { agentId: input.agentId });
-  // read together: the chain's latest version, and the agent (from the reference cache: a second at most old)
-  const [chain, agent] = await Promise.all([
-    ctx.chains.latest(input.chainId),
+  // read together: the chain's latest version (as this process last saw it; the transaction checks it is still the
+  // latest), and the agent (from the reference cache: a second at most old)
+  const [latest, agent] = await Promise.all([
+    ctx.chains.latestSeen(input.chainId),
     referenceData(ctx.store).user(input.agentId),
   ]);
-  await assertChainDeployed(ctx, chain);
-  const attributes = resolveProjectAttributes(chain, input.attributes);
+  let seen: typeof latest | undefined = latest;
+  let { chain, attributes } = await onChain(ctx, latest.chain, input);
   if (agent?.role !== 'agent') {
     throw new InvalidInputError(
       'PROJECT.UNKNOWN_AGENT',
@@ -91,6 +93,12 @@ export async function createProject(
   type Attempt = { existing: Project } | { created: Project; entry: OutboxEntry; opening: string[] };
   let drawn: { year: number; serial: number } | undefined;
   const project = await retryOnConflict(async (): Promise<Attempt> => {
+    if (!seen) {
+      // another process published a version since this one last looked: register on it
+      seen = await ctx.chains.latestSeen(input.chainId);
+      ({ chain, attributes } = await onChain(ctx, seen.chain, input));
+    }
+    const head = seen.head;
     if (options.projectId) {
       const existing = await ctx.store.getProject(options.projectId);
       if (existing) return { existing };
@@ -128,10 +136,15 @@ export async function createProject(
       { op: 'put_event', event: newEvent(ctx, { ...registered.event, projectId, actor: principal, at }) },
       { op: 'put_assignment', assignment: { ...registered.assignment, assignmentId: ctx.newId() } },
       { op: 'put_outbox', entry },
+      { op: 'check_chain_head', chainId: chain.id, version: head },
     ];
     try {
       await ctx.store.commit(ops);
     } catch (error) {
+      if (headMoved(error)) {
+        ctx.chains.forgetLatest(chain.id);
+        seen = undefined;
+      }
       // a national code another registration claimed meanwhile (a provisional one is retried with the next serial)
       if (national && claimFailed(error)) throw codeTaken(national);
       throw error;
@@ -146,3 +159,16 @@ export async function createProject(
   await relay(ctx, project.entry, { leaveStartsToTasks: true });
   return { project: project.created, replayed: false, opening: project.opening };
 }
+
+/** The chain version a registration goes on, refused (409) if it cannot run yet, and the project's attributes on it. */
+async function onChain(
+  ctx: AppContext,
+  chain: Chain,
+  input: CreateProjectInput,
+): Promise<{ chain: Chain; attributes: ProjectAttributes }> {
+  await assertChainDeployed(ctx, chain);
+  return { chain, attributes: resolveProjectAttributes(chain, input.attributes) };
+}
+
+const headMoved = (error: unknown): boolean =>
+  error instanceof CommitConflictError && error.failed.some((op) => op.op === 'check_chain_head');

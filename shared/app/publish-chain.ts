@@ -31,5 +31,7 @@ export async function publishChain(ctx: AppContext, principal: Principal, input:
   // The machine first: a chain in the table always has one.
   await ctx.engine.deployChain(chain);
   await ctx.store.putChain(chain);
+  // this process registers on it from now on (another process learns of it from its registrations' head check)
+  ctx.chains.forgetLatest(chain.id);
   return chain;
 }

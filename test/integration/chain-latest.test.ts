@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.js';
 import { ChainCatalog } from '../../shared/app/chain-catalog.js';
 import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
-import { startTestSystem } from '../support/local-system.js';
+import { projectRegistration } from '../support/fixtures.js';
+import { ApiClient, startTestSystem } from '../support/local-system.js';
 
 describe("a chain's latest version", () => {
   const t = {} as { system: Awaited<ReturnType<typeof startTestSystem>> };
@@ -57,5 +58,28 @@ describe("a chain's latest version", () => {
     // Assess
     expect(await store.getLatestChainVersion(id)).toBeUndefined();
     expect(latest.version).toBe(4);
+  });
+
+  it('is the one a registration goes on, when another process published it after this one last registered', async () => {
+    // Prepare: this process has registered on version 1 (and knows it as the latest)
+    const { ctx, engine } = t.system;
+    const api = new ApiClient(t.system);
+    const id = `registered-${Date.now()}`;
+    const v1 = { ...referenceChain, id, version: 1 };
+    await engine.deployChain(v1);
+    await ctx.store.putChain(v1);
+    const first = await api.post('/projects', 'agent-wang', projectRegistration({ chainId: id }));
+
+    // Act: another process publishes version 2 (its machine, then the version); this process registers again
+    const v2 = { ...v1, version: 2 };
+    await engine.deployChain(v2);
+    await ctx.store.putChain(v2);
+    const second = await api.post('/projects', 'agent-wang', projectRegistration({ chainId: id }));
+    await t.system.caughtUp();
+
+    // Assess
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect((await ctx.store.getProject(first.body.projectId))?.chainVersion).toBe(1);
+    expect((await ctx.store.getProject(second.body.projectId))?.chainVersion).toBe(2);
   });
 });

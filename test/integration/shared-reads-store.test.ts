@@ -78,6 +78,48 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
     expect(later?.tokens.get('40')?.gate?.token).toBe('token-written-meanwhile');
   });
 
+  it('answers the first read of a project it just registered from what the registration wrote, as a Query would', async () => {
+    // Prepare: a registration's transaction through this store (a copy of the project under a new id)
+    const seen = await store.loadProject(projectId);
+    if (!seen) throw new Error('no project');
+    const id = `${projectId}-copy`;
+    const at = new Date().toISOString();
+    const entry = {
+      projectId: id,
+      outboxId: `${id}-start`,
+      createdAt: at,
+      retryAt: at,
+      attempts: 0,
+      sends: [],
+    };
+    await store.commit([
+      { op: 'create_project', project: { ...seen.project, projectId: id } },
+      ...seen.assignments.map((a) => ({
+        op: 'put_assignment' as const,
+        assignment: { ...a, projectId: id },
+      })),
+      { op: 'put_outbox', entry },
+    ]);
+    queries = 0;
+
+    // Act: the first reads, then a read after a write to the project
+    const [first, again] = await Promise.all([store.loadProject(id), store.loadProject(id)]);
+    const queriedBefore = queries;
+    const read = await new SharedReadsStore(table.doc, tableName).loadProject(id);
+    await store.deleteOutbox(id, entry.outboxId);
+    queries = 0;
+    const afterWrite = await store.loadProject(id);
+
+    // Assess
+    expect(queriedBefore).toBe(0);
+    expect(first).toEqual(read);
+    expect(again).toEqual(read);
+    expect(again).not.toBe(first);
+    expect(first?.outbox).toEqual([entry]);
+    expect(queries).toBe(1);
+    expect(afterWrite?.outbox).toEqual([]);
+  });
+
   it('serves a user read to the requests of the next second, and reads again once the user is changed', async () => {
     // Prepare
     await store.getUser('officer-env');

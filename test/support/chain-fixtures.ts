@@ -162,17 +162,3 @@ export function jointReviewChain(version = 1): Chain {
     ],
   });
 }
-
-/** The chain-authoring table's rows of every step as the page draws them, before any change (each cell a string). */
-export const authoringRows = (chain: Chain) =>
-  chain.stages.flatMap((stage) =>
-    stage.steps.map((step) => ({
-      id: step.id,
-      stageId: stage.id,
-      name: step.name,
-      departmentId: step.departmentId ?? '',
-      promisedDays: step.promisedDays === null ? '' : String(step.promisedDays),
-      legalDays: step.legalDays === null ? '' : String(step.legalDays),
-      prerequisites: step.prerequisites.join(', '),
-    })),
-  );

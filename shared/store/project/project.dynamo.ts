@@ -49,20 +49,7 @@ export class ProjectDynamo implements ProjectStore {
       ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':from': 'OUTBOX#' },
       ConsistentRead: true,
     });
-    let project: Project | undefined;
-    const items: ProjectStep[] = [];
-    const tokens = new Map<string, ItemTokens>();
-    const assignments: AgentAssignment[] = [];
-    const outbox: OutboxEntry[] = [];
-    for (const row of rows) {
-      const sk = String(row.SK);
-      if (sk === 'PROJECT') project = parseProject(row);
-      else if (sk.startsWith(ASSIGNMENT_PREFIX)) assignments.push(parseAssignment(row));
-      else if (sk.startsWith('STEP#')) items.push(parseStep(row));
-      else if (sk.startsWith('TOKEN#')) tokens.set(tokenKeyOf(sk), parseTokens(row));
-      else if (sk.startsWith('OUTBOX#')) outbox.push(parseOutbox(row));
-    }
-    return project ? { project, items, tokens, assignments, outbox } : undefined;
+    return projectRecordOf(rows);
   }
 
   async getProject(projectId: string): Promise<Project | undefined> {
@@ -201,3 +188,21 @@ export class ProjectDynamo implements ProjectStore {
 }
 
 const parseProjectRow = (row: Record<string, unknown>): ProjectRow => ProjectRowSchema.parse(row);
+
+/** A project's working set from the rows of its partition from `OUTBOX#` on, in key order (undefined: no project). */
+export function projectRecordOf(rows: ReadonlyArray<Record<string, unknown>>): ProjectRecord | undefined {
+  let project: Project | undefined;
+  const items: ProjectStep[] = [];
+  const tokens = new Map<string, ItemTokens>();
+  const assignments: AgentAssignment[] = [];
+  const outbox: OutboxEntry[] = [];
+  for (const row of rows) {
+    const sk = String(row.SK);
+    if (sk === 'PROJECT') project = parseProject(row);
+    else if (sk.startsWith(ASSIGNMENT_PREFIX)) assignments.push(parseAssignment(row));
+    else if (sk.startsWith('STEP#')) items.push(parseStep(row));
+    else if (sk.startsWith('TOKEN#')) tokens.set(tokenKeyOf(sk), parseTokens(row));
+    else if (sk.startsWith('OUTBOX#')) outbox.push(parseOutbox(row));
+  }
+  return project ? { project, items, tokens, assignments, outbox } : undefined;
+}

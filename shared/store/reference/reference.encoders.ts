@@ -17,4 +17,14 @@ export const referenceEncoders: EncodersOf<ReferenceOp> = {
       },
     },
   }),
+  check_chain_head: (op, tx) => ({
+    ConditionCheck: {
+      TableName: tx.tableName,
+      Key: keys.chainHead(op.chainId),
+      ConditionExpression:
+        op.version === undefined ? 'attribute_not_exists(#version)' : '#version = :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ...(op.version === undefined ? {} : { ExpressionAttributeValues: { ':version': op.version } }),
+    },
+  }),
 };

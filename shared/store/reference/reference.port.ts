@@ -5,7 +5,12 @@ import type { EffectWrite } from '../../domain/effects/effect-writes.js';
 /** Writes of reference data in a transaction. */
 export type ReferenceOp =
   /** takes the next number of a sequence, conditional on having read `expected` (undefined: never used) */
-  Extract<EffectWrite, { op: 'take_serial' }>;
+  | Extract<EffectWrite, { op: 'take_serial' }>
+  /**
+   * writes nothing: the transaction holds only while `version` is still the chain's latest (undefined: a chain
+   * stored before its latest version was kept apart, and still without one)
+   */
+  | { op: 'check_chain_head'; chainId: string; version: number | undefined };
 
 /**
  * Reference data: departments, approval chains, settings (the working calendar, the SLA policy, a job's cursor, a
