@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { loadState } from './load.js';
 import { referenceData } from './reference-cache.js';
 import { relay } from './relay.js';
+import { drawTogether } from './serials-together.js';
 import type { SweepInbox } from './sweep-inbox.js';
 import { inLane } from './sweep-lanes.js';
 import type { SweepSent } from './sweep-sent.js';
@@ -71,7 +72,7 @@ export async function sweepItem(
       plan.proposal && !FULL_PROPOSAL_DAYS.has(plan.proposal.prefix) ? plan.proposal.prefix : undefined;
     // what the actions need, at once, before the lane (only the proposal's read and the commit wait in it): the
     // notice's serial, the users told (the reference cache)
-    if (plan.deemedSequence) serial ??= ctx.store.drawSerial(plan.deemedSequence, 1);
+    if (plan.deemedSequence) serial ??= drawTogether(ctx.store, plan.deemedSequence);
     const [drawn, ...users] = await Promise.all([
       plan.deemedSequence ? serial : undefined,
       ...plan.groups.map((group) => reference.usersOf(group)),
