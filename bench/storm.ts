@@ -57,6 +57,8 @@ export type StormFigure = {
   transactions: number;
   /** CPU a drained item cost: this process (the sweep, the engine, the API's reads meanwhile) and DynamoDB Local */
   cpuPerItem?: { nodeMs: number; javaMs: number };
+  /** the same for a bare transaction */
+  bareCpuPerTransaction: { nodeMs: number; javaMs: number };
   /** 10,000 items at this run's rate: a projection, not a measurement */
   projected10kS: number;
   opsPerTransaction: number;
@@ -208,6 +210,7 @@ async function embeddedStorm(endpoint: string, javaPid: number | undefined): Pro
 
     // the bare baseline: the same transactions' shapes to fresh keys, at the same concurrency
     const bareStarted = performance.now();
+    const bareCpuAtStart = { node: process.cpuUsage(), java: javaCpuMs(javaPid) };
     await inParallel(
       shapes.map((shape, i) => ({ ...shape, i })),
       CONCURRENCY,
@@ -223,6 +226,11 @@ async function embeddedStorm(endpoint: string, javaPid: number | undefined): Pro
       },
     );
     const bareS = (performance.now() - bareStarted) / 1000;
+    const bareNode = process.cpuUsage(bareCpuAtStart.node);
+    const bareCpu = {
+      nodeMs: round2((bareNode.user + bareNode.system) / 1000 / Math.max(1, shapes.length)),
+      javaMs: round2((javaCpuMs(javaPid) - bareCpuAtStart.java) / Math.max(1, shapes.length)),
+    };
     const worked = run.done;
     const cpuPerItem = cpu
       ? { nodeMs: round2(cpu.nodeMs / Math.max(1, worked)), javaMs: round2(cpu.javaMs / Math.max(1, worked)) }
@@ -242,6 +250,7 @@ async function embeddedStorm(endpoint: string, javaPid: number | undefined): Pro
       failures: report.failures,
       transactions: shapes.length,
       ...(cpuPerItem ? { cpuPerItem } : {}),
+      bareCpuPerTransaction: bareCpu,
       projected10kS: round2(10_000 / Math.max(0.01, worked / drainS)),
       opsPerTransaction: round2(shapes.reduce((sum, s) => sum + s.items, 0) / Math.max(1, shapes.length)),
       barePerSecond,
@@ -352,7 +361,7 @@ async function main(): Promise<void> {
 | --- | --- | --- | --- | --- | --- |
 | Storm: ${storm.items} due items drained, embedded, ${storm.concurrency} at once | ${storm.drainS} s (${storm.perSecond}/s, ${storm.failures} failed) | | | ≤ ${storm.goals.drainS} s | ${yes(storm.met.drain)} |
 | Storm: sweep items/s vs bare TransactWriteItems of the same transactions (${storm.opsPerTransaction} items each) | ${storm.perSecond}/s | ${storm.barePerSecond}/s | ${Math.round(storm.bareRatio * 100)}% | ≥ 50% | ${yes(storm.met.bare)} |
-| Storm: CPU per drained item (Node: sweep, engine, API reads; DynamoDB Local) | ${storm.cpuPerItem ? `Node ${storm.cpuPerItem.nodeMs} ms, DynamoDB Local ${storm.cpuPerItem.javaMs} ms` : 'not measured'} | | | | |
+| Storm: CPU per drained item (Node: sweep, engine, API reads; DynamoDB Local) | ${storm.cpuPerItem ? `Node ${storm.cpuPerItem.nodeMs} ms, DynamoDB Local ${storm.cpuPerItem.javaMs} ms` : 'not measured'} | bare transaction: Node ${storm.bareCpuPerTransaction.nodeMs} ms, DynamoDB Local ${storm.bareCpuPerTransaction.javaMs} ms | | | |
 | Storm: 10,000 items at this run's rate (a projection, not a measurement) | ${storm.projected10kS} s | | | ≤ 120 s | |
 | Storm: progress read GET /projects/{id} p50 / p99 during the storm | ${ms(storm.readDuringStorm.p50)} / ${ms(storm.readDuringStorm.p99)} | at rest ${ms(storm.readAtRest.p50)} / ${ms(storm.readAtRest.p99)} | p99 ${storm.p99Ratio}× | ≤ 5× | ${yes(storm.met.p99)} |
 | Backlog on AWS: ${backlog.items} due items, scheduled job's Lambda handler, ${backlog.lambdaLimitS} s limit | ${backlog.runs} run(s), ${backlog.workS} s of work (≈ ${backlog.scheduleMinutes} min on the 1-minute schedule); longest run ${backlog.longestRunS} s | | | every run inside its limit | ${yes(backlog.withinLimit)} |`);
