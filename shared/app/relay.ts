@@ -23,7 +23,11 @@ export const onlyStarts = (entry: OutboxEntry): boolean =>
 export async function relay(
   ctx: AppContext,
   entry: OutboxEntry,
-  options: { leaveStartsToTasks?: boolean } = {},
+  options: {
+    leaveStartsToTasks?: boolean;
+    /** deletes the sent entry instead of the relay (the sweep deletes its items' entries together) */
+    deleteWith?: (entry: OutboxEntry) => Promise<void>;
+  } = {},
 ): Promise<RelayResult> {
   const result: RelayResult = { sent: 0, refused: 0, failed: 0 };
   let pending = entry.sends;
@@ -44,7 +48,8 @@ export async function relay(
       pending = rest;
     }
     if (!(options.leaveStartsToTasks && onlyStarts(entry))) {
-      await ctx.store.deleteOutbox(entry.projectId, entry.outboxId);
+      if (options.deleteWith) await options.deleteWith(entry);
+      else await ctx.store.deleteOutbox(entry.projectId, entry.outboxId);
     }
   } catch (error) {
     result.failed = pending.length;

@@ -1,13 +1,16 @@
 import { type SweepPlan, sweepEffects, sweepPlan } from '../domain/effects/sweep-effects.js';
+import type { Meeting } from '../domain/meeting.js';
 import type { SlaAction } from '../domain/sla.js';
-import type { OutboxEntry } from '../store/store.port.js';
+import type { OutboxEntry, StoreOp } from '../store/store.port.js';
 import { retryOnConflict } from './commit.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
 import { referenceData } from './reference-cache.js';
 import { relay } from './relay.js';
+import { drawTogether } from './serials-together.js';
 import type { SweepInbox } from './sweep-inbox.js';
 import { inLane } from './sweep-lanes.js';
+import type { SweepSent } from './sweep-sent.js';
 import type { SweepStats } from './sweep-stats.js';
 
 export { overdueText } from '../domain/sla-news.js';
@@ -17,6 +20,13 @@ const FULL_PROPOSAL_DAYS = new Set<string>();
 
 /** The first proposal of a day (by its prefix) not known full in this process. */
 const FIRST_OPEN = new Map<string, number>();
+
+/**
+ * The proposal this process last wrote in each lane, as written: the next item of the lane starts from it instead
+ * of reading it again (its write is conditional on that version: a proposal changed meanwhile by anyone else makes
+ * the commit fail, and the retry reads it afresh).
+ */
+const LAST_WRITTEN = new Map<string, Meeting>();
 
 /** What the sweep did to one item, and the years without a schedule its held deadlines wait on. */
 export type SweptItem = { actions: SlaAction[]; heldYears: number[] };
@@ -39,7 +49,7 @@ export async function sweepItem(
   ctx: AppContext,
   work: { projectId: string; itemKey: string },
   now: Date,
-  options: { stats?: SweepStats; inbox?: SweepInbox } = {},
+  options: { stats?: SweepStats; inbox?: SweepInbox; sent?: SweepSent } = {},
 ): Promise<SweptItem> {
   const reference = referenceData(ctx.store);
   // a serial drawn is kept across retries: a conflict does not leave a gap in the notices' numbers
@@ -60,17 +70,16 @@ export async function sweepItem(
     // is the condition of each write); once that day's proposals are full, none is read or written again
     const lane =
       plan.proposal && !FULL_PROPOSAL_DAYS.has(plan.proposal.prefix) ? plan.proposal.prefix : undefined;
+    // what the actions need, at once, before the lane (only the proposal's read and the commit wait in it): the
+    // notice's serial, the users told (the reference cache)
+    if (plan.deemedSequence) serial ??= drawTogether(ctx.store, plan.deemedSequence);
+    const [drawn, ...users] = await Promise.all([
+      plan.deemedSequence ? serial : undefined,
+      ...plan.groups.map((group) => reference.usersOf(group)),
+    ]);
     const entry = await inLane(lane, async (): Promise<OutboxEntry | undefined> => {
-      // what the actions need, at once: the notice's serial, the users told (the reference cache)
-      if (plan.deemedSequence) serial ??= ctx.store.drawSerial(plan.deemedSequence, 1);
-      const [drawn, ...users] = await Promise.all([
-        plan.deemedSequence ? serial : undefined,
-        ...plan.groups.map((group) => reference.usersOf(group)),
-      ]);
       for (const candidate of [...proposalsToTry(plan, lane), undefined]) {
-        const proposal = candidate
-          ? { meetingId: candidate.meetingId, existing: await ctx.store.getMeeting(candidate.meetingId) }
-          : undefined;
+        const proposal = candidate ? await proposalOf(ctx, lane, candidate.meetingId) : undefined;
         const effects = sweepEffects({
           plan,
           now,
@@ -87,12 +96,21 @@ export async function sweepItem(
           if (lane && candidate) FIRST_OPEN.set(lane, candidate.n + 1);
           continue;
         }
-        if (lane && !candidate) FULL_PROPOSAL_DAYS.add(lane);
+        if (lane && !candidate) {
+          FULL_PROPOSAL_DAYS.add(lane);
+          LAST_WRITTEN.delete(lane);
+        }
         // the item's own transaction; the counters are written by the run, together (see SweepStats), and so are
         // the inbox lines, digested (see SweepInbox)
         const { inbox } = options;
         const writes = inbox ? effects.writes.filter((op) => op.op !== 'put_notification') : effects.writes;
-        await ctx.store.commit(options.stats ? writes : [...writes, ...effects.counters]);
+        try {
+          await ctx.store.commit(options.stats ? writes : [...writes, ...effects.counters]);
+        } catch (error) {
+          if (lane) LAST_WRITTEN.delete(lane);
+          throw error;
+        }
+        if (lane) rememberProposal(lane, writes);
         await Promise.all([
           options.stats?.add(effects.stats),
           inbox?.add(effects.writes.flatMap((op) => (op.op === 'put_notification' ? [op.notification] : []))),
@@ -102,13 +120,32 @@ export async function sweepItem(
       return undefined;
     });
     // the signals owed, sent once the lane is free for the next item
-    if (entry) await relay(ctx, entry);
+    const { sent } = options;
+    if (entry) await relay(ctx, entry, sent ? { deleteWith: (e) => sent.add(e) } : {});
     const breaches = plan.actions.filter((a) => a.kind === 'red').length;
     const deemedCount = plan.actions.filter((a) => a.kind === 'deemed').length;
     if (breaches > 0) ctx.metrics?.add('Breaches', breaches);
     if (deemedCount > 0) ctx.metrics?.add('DeemedApprovals', deemedCount);
     return { actions: plan.actions, heldYears: plan.heldYears };
   });
+}
+
+/** A proposal of the lane as this process last wrote it, else as read. */
+async function proposalOf(
+  ctx: AppContext,
+  lane: string | undefined,
+  meetingId: string,
+): Promise<{ meetingId: string; existing: Meeting | undefined }> {
+  const known = lane ? LAST_WRITTEN.get(lane) : undefined;
+  return {
+    meetingId,
+    existing: known?.meetingId === meetingId ? known : await ctx.store.getMeeting(meetingId),
+  };
+}
+
+/** Keeps the proposal an item's commit wrote, for the next item of its lane. */
+function rememberProposal(lane: string, writes: readonly StoreOp[]): void {
+  for (const op of writes) if (op.op === 'put_meeting') LAST_WRITTEN.set(lane, op.meeting);
 }
 
 /** The day's proposals to try, from the first this process has not found full (none outside a proposal's lane). */

@@ -13,6 +13,7 @@ import { SweepInbox } from './sweep-inbox.js';
 import type { JobLease } from './sweep-lease.js';
 import { inPool } from './sweep-pool.js';
 import type { SweepRunLog } from './sweep-progress.js';
+import { SweepSent } from './sweep-sent.js';
 import { SweepStats } from './sweep-stats.js';
 
 /** The scheduled job's due work, worked a bounded number at a time and stopping before its deadline. */
@@ -99,11 +100,13 @@ export async function workDue(
   const stats = new SweepStats(ctx, now);
   // and the inbox lines, written together and digested (see SweepInbox)
   const inbox = new SweepInbox(ctx);
+  // and the outbox entries of its items once sent, deleted together (see SweepSent)
+  const sent = new SweepSent(ctx);
   // the years without a published schedule the run's held deadlines wait on: the admins are told once, at the end
   const held = new Set<number>();
   const finish = async () => {
     ctx.metrics?.add('SignalsPending', signalsPending);
-    await Promise.all([stats.flush(), inbox.flush()]);
+    await Promise.all([stats.flush(), inbox.flush(), sent.flush()]);
     await attempt(ctx, report, 'the missing-year alert', { years: [...held] }, () =>
       alertMissingYears(ctx, [...held], now),
     );
@@ -125,7 +128,7 @@ export async function workDue(
       fresh,
       limit,
       async (work) => {
-        countActions(progress, await workOn(ctx, work, now, until, report, { stats, inbox, held }));
+        countActions(progress, await workOn(ctx, work, now, until, report, { stats, inbox, sent, held }));
         progress.done += 1;
         progress.failures = report.failures;
         if (report.lastError) progress.lastError = report.lastError;
@@ -158,7 +161,7 @@ async function workOn(
   now: Date,
   until: string,
   report: JobReport,
-  run: { stats: SweepStats; inbox: SweepInbox; held: Set<number> },
+  run: { stats: SweepStats; inbox: SweepInbox; sent: SweepSent; held: Set<number> },
 ): Promise<ReadonlyArray<{ kind: string }>> {
   let taken: ReadonlyArray<{ kind: string }> = [];
   if (work.kind === 'outbox') {

@@ -107,6 +107,13 @@ function toMs(instant: Date | string): number {
 function offsetAt(ms: number): number {
   const bucket = Math.floor(ms / QUARTER_HOUR_MS);
   if (bucket === zone.bucket) return zone.offset;
+  // the quarter hours met lately (a sweep item asks of a few instants in turn: now, its deadlines)
+  const known = OFFSETS.get(bucket);
+  if (known !== undefined && OFFSETS_ZONE === zone.name) {
+    zone.bucket = bucket;
+    zone.offset = known;
+    return known;
+  }
   const parts: Record<string, number> = {};
   for (const part of zone.format.formatToParts(new Date(bucket * QUARTER_HOUR_MS))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -122,8 +129,17 @@ function offsetAt(ms: number): number {
   const offset = local - bucket * QUARTER_HOUR_MS;
   zone.bucket = bucket;
   zone.offset = offset;
+  if (OFFSETS_ZONE !== zone.name || OFFSETS.size >= 4096) {
+    OFFSETS.clear();
+    OFFSETS_ZONE = zone.name;
+  }
+  OFFSETS.set(bucket, offset);
   return offset;
 }
+
+/** Offsets of quarter hours already worked out, of the zone `OFFSETS_ZONE` (bounded: cleared when full). */
+const OFFSETS = new Map<number, number>();
+let OFFSETS_ZONE = '';
 
 /** The wall-clock reading at this instant, as if it were UTC (read its UTC fields). */
 function wallClock(instant: Date | string): Date {

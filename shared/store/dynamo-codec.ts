@@ -60,6 +60,18 @@ export const eventItem = (event: ProjectEvent): Record<string, unknown> => ({
   ...ProjectEventSchema.parse(event),
 });
 
+/**
+ * The events one transaction writes on one project, as one item (under its first event's id, which sorts them where
+ * they were), read back as as many events (`eventsOf`): a sweep item that climbs every rung at once writes eight.
+ */
+export const eventsItem = (events: readonly [ProjectEvent, ...ProjectEvent[]]): Record<string, unknown> =>
+  events.length === 1
+    ? eventItem(events[0])
+    : {
+        ...keys.event(events[0].projectId, events[0].eventId),
+        events: events.map((event) => ProjectEventSchema.parse(event)),
+      };
+
 export const assignmentItem = (assignment: AgentAssignment): Record<string, unknown> => ({
   ...keys.assignment(assignment.projectId, assignment.assignmentId),
   ...AgentAssignmentSchema.parse(assignment),
@@ -114,6 +126,11 @@ export const parseStep = (item: Record<string, unknown>): ProjectStep =>
   ProjectStepSchema.parse(stripKeys(item));
 export const parseEvent = (item: Record<string, unknown>): ProjectEvent =>
   ProjectEventSchema.parse(stripKeys(item));
+/** The events of an event item: one, or those written together (see `eventsItem`). */
+export const eventsOf = (item: Record<string, unknown>): ProjectEvent[] =>
+  Array.isArray(item.events)
+    ? item.events.map((event) => ProjectEventSchema.parse(event))
+    : [parseEvent(item)];
 export const parseAssignment = (item: Record<string, unknown>): AgentAssignment =>
   AgentAssignmentSchema.parse(stripKeys(item));
 

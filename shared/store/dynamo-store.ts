@@ -284,6 +284,9 @@ export class DynamoDaibanStore implements DaibanStore {
   deleteOutbox(projectId: string, outboxId: string) {
     return this.outbox.deleteOutbox(projectId, outboxId);
   }
+  deleteOutboxes(entries: readonly { projectId: string; outboxId: string }[]) {
+    return this.outbox.deleteOutboxes(entries);
+  }
   rescheduleOutbox(entry: OutboxEntry) {
     return this.outbox.rescheduleOutbox(entry);
   }

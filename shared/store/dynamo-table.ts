@@ -17,6 +17,7 @@ export interface DocumentSender {
 
 type Row = Record<string, unknown>;
 type QueryResult = { Items?: Row[]; LastEvaluatedKey?: Row };
+type WriteRequest = { PutRequest: { Item: Row } } | { DeleteRequest: { Key: Record<string, string> } };
 export type QueryInput = Omit<QueryCommandInput, 'TableName'>;
 
 /**
@@ -95,17 +96,24 @@ export class DynamoTable {
 
   /** Batch writes of 25 items each, unprocessed items tried again with backoff (no conditions: plain puts). */
   async batchPut(items: readonly Row[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    await this.#batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+  }
+
+  /** Batch deletes of 25 keys each, as `batchPut` (no conditions: a key already gone is no error). */
+  async batchDelete(keys: readonly Record<string, string>[]): Promise<void> {
+    await this.#batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
+  }
+
+  async #batchWrite(all: readonly WriteRequest[]): Promise<void> {
+    for (let i = 0; i < all.length; i += 25) {
+      let requests = all.slice(i, i + 25);
       for (let attempt = 0; requests.length > 0; attempt += 1) {
         if (attempt > 8) throw new Error('DynamoDB kept some items of a batch write unprocessed');
         if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-        const result = await this.send<{
-          UnprocessedItems?: Record<string, Array<{ PutRequest?: { Item?: Row } }>>;
-        }>(new BatchWriteCommand({ RequestItems: { [this.name]: requests } }));
-        requests = (result.UnprocessedItems?.[this.name] ?? []).flatMap((r) =>
-          r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+        const result = await this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(
+          new BatchWriteCommand({ RequestItems: { [this.name]: [...requests] } }),
         );
+        requests = result.UnprocessedItems?.[this.name] ?? [];
       }
     }
   }
@@ -152,6 +160,56 @@ export class DynamoTable {
     );
     const cursor = this.cursors.encode(result.LastEvaluatedKey, scope);
     return { items: (result.Items ?? []).map(parse), ...(cursor ? { cursor } : {}) };
+  }
+
+  /**
+   * One page of a partition's items under a sort-key prefix, in order, where an item may hold several entries
+   * (`unfold` gives them, in order): the entries cut at the page's size, so a page holds `limit` entries as it would
+   * with one item each. The cursor is the position: an item's sort key and how many of its entries were given.
+   */
+  async queryUnfolded<T>(
+    pk: string,
+    prefix: string,
+    page: PageRequest,
+    unfold: (item: Row) => T[],
+  ): Promise<Page<T>> {
+    const scope = JSON.stringify(['unfolded', pk, prefix]);
+    const at = this.cursors.decode<{ sk: string; n: string }>(page.cursor, scope, ['sk', 'n']);
+    const skip = at ? Number(at.n) : 0;
+    const taken: T[] = [];
+    let last: { sk: string; n: number } | undefined;
+    let startKey: Row | undefined;
+    let more = false;
+    do {
+      const result: QueryResult = await this.send<QueryResult>(
+        new QueryCommand({
+          TableName: this.name,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': pk, ':from': at?.sk ?? prefix, ':to': `${prefix}\uffff` },
+          ConsistentRead: true,
+          Limit: page.limit + 1,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        const sk = String(item.SK);
+        const entries = unfold(item);
+        let n = at && sk === at.sk ? skip : 0;
+        for (; n < entries.length; n += 1) {
+          if (taken.length === page.limit) {
+            more = true;
+            break;
+          }
+          taken.push(entries[n] as T);
+          last = { sk, n: n + 1 };
+        }
+        if (more) break;
+      }
+      startKey = result.LastEvaluatedKey;
+      if (startKey && !more && taken.length === page.limit) more = true;
+    } while (!more && startKey);
+    const cursor = more && last ? this.cursors.encode({ sk: last.sk, n: String(last.n) }, scope) : undefined;
+    return { items: taken, ...(cursor ? { cursor } : {}) };
   }
 
   /**

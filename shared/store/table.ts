@@ -24,6 +24,9 @@
  * the transaction that moves the project to it (or at its first change, if sooner). Until then an item is exactly as
  * registration would have written it, so reads derive it from the chain (shared/domain/initial-items.ts).
  *
+ * The events one transaction writes on one project are one event item (under the first one's id, an `events` list),
+ * read back one by one (`eventsOf`; a page of events still holds as many events as asked).
+ *
  * A local user's password hash is its own item (CREDENTIAL), in no index: no read of users ever carries it.
  * `<key>` is a step id, or `<stepId>#<partId>` for a part of a joint review. Task tokens live in their own items,
  * which carry no index key, so no index ever copies them. A project's working set (outbox entries still owed, project,

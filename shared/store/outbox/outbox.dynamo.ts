@@ -20,6 +20,10 @@ export class OutboxDynamo implements OutboxStore {
     );
   }
 
+  async deleteOutboxes(entries: readonly { projectId: string; outboxId: string }[]): Promise<void> {
+    await this.table.batchDelete(entries.map((e) => keys.outbox(e.projectId, e.outboxId)));
+  }
+
   async rescheduleOutbox(entry: OutboxEntry): Promise<void> {
     try {
       await this.table.send(

@@ -42,6 +42,8 @@ export interface OutboxStore {
   getOutbox(projectId: string, outboxId: string): Promise<OutboxEntry | undefined>;
   /** Deletes a sent outbox entry (no error when it is gone already). */
   deleteOutbox(projectId: string, outboxId: string): Promise<void>;
+  /** Deletes sent outbox entries together (a batch write; no error for those gone already). */
+  deleteOutboxes(entries: readonly { projectId: string; outboxId: string }[]): Promise<void>;
   /** What is left of an entry after a failed send: the sends still owed, and when to try again. */
   rescheduleOutbox(entry: OutboxEntry): Promise<void>;
   /** Work due at or before `until` on one shard of the work index, oldest first. */

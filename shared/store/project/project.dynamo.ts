@@ -18,9 +18,9 @@ import type {
 } from '../../domain/project.js';
 import { ProjectStatusSchema } from '../../domain/step-status.js';
 import {
+  eventsOf,
   parseAssignment,
   parseDocument,
-  parseEvent,
   parseOutbox,
   parseProject,
   parseStep,
@@ -134,15 +134,8 @@ export class ProjectDynamo implements ProjectStore {
   }
 
   async listEvents(projectId: string, page: PageRequest): Promise<Page<ProjectEvent>> {
-    return this.table.queryPage(
-      {
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': 'EVENT#' },
-        ConsistentRead: true,
-      },
-      page,
-      parseEvent,
-    );
+    // an item may hold the events of one transaction (see `eventsItem`): a page is still `limit` events
+    return this.table.queryUnfolded(`PROJECT#${projectId}`, 'EVENT#', page, eventsOf);
   }
 
   async listAssignments(projectId: string): Promise<AgentAssignment[]> {

@@ -1,8 +1,8 @@
-import { itemKey, type ProjectStep } from '../../domain/project.js';
+import { itemKey, type ProjectEvent, type ProjectStep } from '../../domain/project.js';
 import {
   assignmentItem,
   documentItem,
-  eventItem,
+  eventsItem,
   projectItem,
   stepItem,
   TOKEN_FIELDS,
@@ -41,7 +41,18 @@ export const projectEncoders: EncodersOf<ProjectOp> = {
   // One item per token record: its puts and checks are merged.
   put_token: (op, tx) => groupToken(op, tx),
   check_token: (op, tx) => groupToken(op, tx),
-  put_event: (op, tx) => putNew(tx.tableName, eventItem(op.event)),
+  // The events of one project in one transaction, as one item (read back as as many events).
+  put_event: (op, tx) => {
+    tx.group(`events ${op.event.projectId}`, op, (group) =>
+      putNew(
+        tx.tableName,
+        eventsItem(
+          group.flatMap((o) => (o.op === 'put_event' ? [o.event] : [])) as [ProjectEvent, ...ProjectEvent[]],
+        ),
+      ),
+    );
+    return undefined;
+  },
   put_assignment: (op, tx) => ({ Put: { TableName: tx.tableName, Item: assignmentItem(op.assignment) } }),
   claim_code: (op, tx) =>
     putNew(tx.tableName, { ...keys.code(op.code), code: op.code, projectId: op.projectId }),
