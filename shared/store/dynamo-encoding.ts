@@ -13,6 +13,11 @@ export type EncodeContext = {
    * by `encode` once every operation is seen, after the items of the ungrouped operations.
    */
   group(key: string, op: StoreOp, encode: (ops: StoreOp[]) => TransactItem): void;
+  /**
+   * Which of a series' items a piece of `size` bytes goes in, filling each up to `limit` bytes before the next (the
+   * first piece of an item goes in whatever its size): grouped items stay below DynamoDB's 400 KB.
+   */
+  bucket(series: string, size: number, limit: number): number;
 };
 
 /**

@@ -35,9 +35,21 @@ export function toTransactItems(
   const items: TransactItem[] = [];
   const opsOf: StoreOp[][] = [];
   const groups = new Map<string, { ops: StoreOp[]; encode: (ops: StoreOp[]) => TransactItem }>();
+  const buckets = new Map<string, { index: number; bytes: number }>();
   const tx: EncodeContext = {
     tableName,
     ops,
+    bucket(series, size, limit) {
+      const filled = buckets.get(series);
+      const next =
+        filled === undefined
+          ? { index: 0, bytes: size }
+          : filled.bytes + size > limit
+            ? { index: filled.index + 1, bytes: size }
+            : { index: filled.index, bytes: filled.bytes + size };
+      buckets.set(series, next);
+      return next.index;
+    },
     group(key, op, encode) {
       const group = groups.get(key);
       if (group) group.ops.push(op);

@@ -41,9 +41,12 @@ export const projectEncoders: EncodersOf<ProjectOp> = {
   // One item per token record: its puts and checks are merged.
   put_token: (op, tx) => groupToken(op, tx),
   check_token: (op, tx) => groupToken(op, tx),
-  // The events of one project in one transaction, as one item (read back as as many events).
+  // The events of one project in one transaction, as one item (read back as as many events); several items when
+  // they are many or large (each below EVENTS_ITEM_BYTES, far from DynamoDB's 400 KB).
   put_event: (op, tx) => {
-    tx.group(`events ${op.event.projectId}`, op, (group) =>
+    const series = `events ${op.event.projectId}`;
+    const bucket = tx.bucket(series, JSON.stringify(op.event).length, EVENTS_ITEM_BYTES);
+    tx.group(`${series}#${bucket}`, op, (group) =>
       putNew(
         tx.tableName,
         eventsItem(
@@ -58,6 +61,9 @@ export const projectEncoders: EncodersOf<ProjectOp> = {
     putNew(tx.tableName, { ...keys.code(op.code), code: op.code, projectId: op.projectId }),
   put_document: (op, tx) => putNew(tx.tableName, documentItem(op.document)),
 };
+
+/** How large the events written together in one item may grow, in JSON characters (at most 3 bytes each in UTF-8: below 192 KB, under DynamoDB's 400 KB item). */
+export const EVENTS_ITEM_BYTES = 64_000;
 
 const itemId = (item: ProjectStep): string => `${item.projectId}#${itemKey(item)}`;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { itemKey } from '../../../shared/domain/project.js';
+import { EVENTS_ITEM_BYTES } from '../../../shared/store/project/project.encoders.js';
 import type { StoreOp } from '../../../shared/store/store.port.js';
 import { MAX_TRANSACTION_ITEMS, toTransactItems } from '../../../shared/store/transact-items.js';
 import { twoStageChain } from '../../support/chain-fixtures.js';
@@ -91,5 +92,37 @@ describe('a transaction as DynamoDB items (each write kind encoded beside its ag
 
     // Assert
     expect(encoding).toThrow(/exceeds DynamoDB's 100/);
+  });
+
+  it("writes a project's events of one transaction as one item, or as several when they are large, each far below 400 KB", () => {
+    // Prepare: eight rungs' events (a sweep item) and thirty large ones (a joint meeting's minutes, say)
+    const event = (n: number, note: string): StoreOp => ({
+      op: 'put_event',
+      event: {
+        projectId: FIXTURE_PROJECT_ID,
+        eventId: `E${String(n).padStart(3, '0')}`,
+        at: '2026-12-07T01:00:00.000Z',
+        type: 'sla_escalated',
+        actor: { userId: 'system', role: 'system', name: '系统' },
+        data: { note },
+      },
+    });
+    const rungs = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => event(n, '超时'));
+    const large = Array.from({ length: 30 }, (_, n) => event(n, '意见'.repeat(2_500)));
+
+    // Act
+    const small = toTransactItems(TABLE, rungs);
+    const split = toTransactItems(TABLE, large);
+
+    // Assess: every event written once, in order; no item over EVENTS_ITEM_BYTES characters of events
+    expect(small.items).toHaveLength(1);
+    expect(small.opsOf[0]).toEqual(rungs);
+    expect(split.items.length).toBeGreaterThan(1);
+    expect(split.opsOf.flat()).toEqual(large);
+    for (const item of split.items) {
+      expect(JSON.stringify(item.Put?.Item?.events ?? item.Put?.Item).length).toBeLessThanOrEqual(
+        EVENTS_ITEM_BYTES + 200,
+      );
+    }
   });
 });
