@@ -146,6 +146,14 @@ export class SharedReadsStore extends DynamoDaibanStore {
     }
   }
 
+  override async deleteOutboxes(entries: readonly { projectId: string; outboxId: string }[]): Promise<void> {
+    try {
+      await super.deleteOutboxes(entries);
+    } finally {
+      for (const entry of entries) this.#forgetReads(entry.projectId);
+    }
+  }
+
   override async rescheduleOutbox(entry: OutboxEntry): Promise<void> {
     try {
       await super.rescheduleOutbox(entry);

@@ -120,6 +120,35 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
     expect(afterWrite?.outbox).toEqual([]);
   });
 
+  it('forgets a project just registered once its outbox entries are deleted together (the sweep deletes them so)', async () => {
+    // Prepare: a second copy registered through this store, read once from what it wrote
+    const seen = await store.loadProject(projectId);
+    if (!seen) throw new Error('no project');
+    const id = `${projectId}-copy-2`;
+    const at = new Date().toISOString();
+    const entry = {
+      projectId: id,
+      outboxId: `${id}-start`,
+      createdAt: at,
+      retryAt: at,
+      attempts: 0,
+      sends: [],
+    };
+    await store.commit([
+      { op: 'create_project', project: { ...seen.project, projectId: id } },
+      { op: 'put_outbox', entry },
+    ]);
+    const first = await store.loadProject(id);
+
+    // Act
+    await store.deleteOutboxes([{ projectId: id, outboxId: entry.outboxId }]);
+    const afterDelete = await store.loadProject(id);
+
+    // Assess
+    expect(first?.outbox).toEqual([entry]);
+    expect(afterDelete?.outbox).toEqual([]);
+  });
+
   it('serves a user read to the requests of the next second, and reads again once the user is changed', async () => {
     // Prepare
     await store.getUser('officer-env');
