@@ -36,6 +36,31 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
     table?.close();
   });
 
+  /** A registration's transaction through this store: a copy of the project under a new id, with its outbox entry. */
+  async function registerCopy(suffix: string) {
+    const seen = await store.loadProject(projectId);
+    if (!seen) throw new Error('no project');
+    const id = `${projectId}-${suffix}`;
+    const at = new Date().toISOString();
+    const entry = {
+      projectId: id,
+      outboxId: `${id}-start`,
+      createdAt: at,
+      retryAt: at,
+      attempts: 0,
+      sends: [],
+    };
+    await store.commit([
+      { op: 'create_project', project: { ...seen.project, projectId: id } },
+      ...seen.assignments.map((a) => ({
+        op: 'put_assignment' as const,
+        assignment: { ...a, projectId: id },
+      })),
+      { op: 'put_outbox', entry },
+    ]);
+    return { id, entry };
+  }
+
   it('answers reads that overlap with one Query, each caller getting its own copy', async () => {
     // Prepare
     queries = 0;
@@ -80,26 +105,7 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
 
   it('answers the first read of a project it just registered from what the registration wrote, as a Query would', async () => {
     // Prepare: a registration's transaction through this store (a copy of the project under a new id)
-    const seen = await store.loadProject(projectId);
-    if (!seen) throw new Error('no project');
-    const id = `${projectId}-copy`;
-    const at = new Date().toISOString();
-    const entry = {
-      projectId: id,
-      outboxId: `${id}-start`,
-      createdAt: at,
-      retryAt: at,
-      attempts: 0,
-      sends: [],
-    };
-    await store.commit([
-      { op: 'create_project', project: { ...seen.project, projectId: id } },
-      ...seen.assignments.map((a) => ({
-        op: 'put_assignment' as const,
-        assignment: { ...a, projectId: id },
-      })),
-      { op: 'put_outbox', entry },
-    ]);
+    const { id, entry } = await registerCopy('copy');
     queries = 0;
 
     // Act: the first reads, then a read after a write to the project
@@ -122,22 +128,7 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
 
   it('forgets a project just registered once its outbox entries are deleted together (the sweep deletes them so)', async () => {
     // Prepare: a second copy registered through this store, read once from what it wrote
-    const seen = await store.loadProject(projectId);
-    if (!seen) throw new Error('no project');
-    const id = `${projectId}-copy-2`;
-    const at = new Date().toISOString();
-    const entry = {
-      projectId: id,
-      outboxId: `${id}-start`,
-      createdAt: at,
-      retryAt: at,
-      attempts: 0,
-      sends: [],
-    };
-    await store.commit([
-      { op: 'create_project', project: { ...seen.project, projectId: id } },
-      { op: 'put_outbox', entry },
-    ]);
+    const { id, entry } = await registerCopy('copy-2');
     const first = await store.loadProject(id);
 
     // Act
