@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { LongFilesFirst } from './test/support/long-files-first.js';
 
 /**
  * Two projects: `unit` (test/unit: pure code, no database, no Java; `npm run test:unit`) and `integration`
@@ -12,6 +13,8 @@ export default defineConfig({
     // Two files at a time on a 2-core machine (vitest's default leaves one core idle): most integration and e2e
     // files spend their time waiting on DynamoDB Local, a runtime process or an outage, not on the CPU.
     maxWorkers: 2,
+    // the long end-to-end and browser files first, so the short ones fill in around them
+    sequence: { sequencer: LongFilesFirst },
     // the AWS SDK's Node 22 notice would repeat in every worker; the README covers supported versions
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', './test/support/summary-reporter.ts'],
