@@ -9,6 +9,7 @@ import {
 import { chinaDate } from '../domain/working-days.js';
 import type { AppContext } from './context.js';
 import { loadState } from './load.js';
+import { referenceData } from './reference-cache.js';
 import { inPool } from './sweep-pool.js';
 
 /**
@@ -82,25 +83,25 @@ export async function advanceGeneration(
   ctx: AppContext,
   { stopBy, pageSize = PAGE }: GenerationLimits,
 ): Promise<WeeklyReport | undefined> {
+  const stored = await ctx.store.getSetting(GENERATION);
+  if (!stored) return undefined;
+  let generation = stored.value as unknown as Generation;
+  // each write is the next revision of the one read: the generation is read once, then carried from page to page
+  let revision = stored.revision;
+  const week = isoWeekNamed(generation.week);
+  if (!week) {
+    await ctx.store.deleteSetting(GENERATION);
+    return undefined;
+  }
+  const departments = await referenceData(ctx.store).departments();
   for (;;) {
-    const stored = await ctx.store.getSetting(GENERATION);
-    if (!stored) return undefined;
-    const generation = stored.value as unknown as Generation;
-    const week = isoWeekNamed(generation.week);
-    if (!week) {
-      await ctx.store.deleteSetting(GENERATION);
-      return undefined;
-    }
     const page = await ctx.store.listProjects(
       {},
       { limit: pageSize, ...(generation.cursor ? { cursor: generation.cursor } : {}) },
     );
     // a project untouched since before the week began has nothing in it (every change moves updatedAt)
     const changed = page.items.filter((p) => chinaDate(new Date(p.updatedAt)) >= week.from);
-    const [projects, departments] = await Promise.all([
-      readProjects(ctx, changed),
-      ctx.store.listDepartments(),
-    ]);
+    const projects = await readProjects(ctx, changed);
     const tally = tallyProjects(generation.tally, { week, projects, departments, calendar: ctx.calendar });
     if (page.cursor) {
       const next: Generation = {
@@ -109,8 +110,9 @@ export async function advanceGeneration(
         tally,
         read: generation.read + page.items.length,
       };
-      if (!(await ctx.store.putSetting(GENERATION, next, { expectedRevision: stored.revision })))
-        return undefined;
+      if (!(await ctx.store.putSetting(GENERATION, next, { expectedRevision: revision }))) return undefined;
+      generation = next;
+      revision += 1;
       if (Date.now() >= stopBy) return undefined;
       continue;
     }
