@@ -121,7 +121,7 @@ export async function sweepItem(
     });
     // the signals owed, sent once the lane is free for the next item
     const { sent } = options;
-    if (entry) await relay(ctx, entry, sent ? { deleteWith: (e) => sent.add(e) } : {});
+    if (entry) await relay(ctx, entry, sent ? { deleteWith: (e) => sent.add([e]) } : {});
     const breaches = plan.actions.filter((a) => a.kind === 'red').length;
     const deemedCount = plan.actions.filter((a) => a.kind === 'deemed').length;
     if (breaches > 0) ctx.metrics?.add('Breaches', breaches);
