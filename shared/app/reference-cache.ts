@@ -2,6 +2,7 @@ import type { Department } from '../domain/department.js';
 import { type NoticeNumbering, noticeSequenceAt } from '../domain/effects/notice-effects.js';
 import type { User } from '../domain/project.js';
 import type { DaibanStore } from '../store/store.port.js';
+import { drawTogether } from './serials-together.js';
 
 /** How long a process trusts what it read of the reference data (as `LiveSettings` does the settings). */
 const MAX_AGE_MS = 1000;
@@ -45,6 +46,14 @@ class ReferenceCache {
   async noticeNumbering(now: Date): Promise<NoticeNumbering> {
     const { year, sequence } = noticeSequenceAt(now);
     return { year, sequence, previous: await this.store.readSerial(sequence), taken: 0 };
+  }
+
+  /**
+   * The next number of a sequence (an 超时默认通知单's, say), drawn together with the others asked for at the same
+   * moment: one counter update for them all (see {@link drawTogether}). Never cached: each number is taken once.
+   */
+  drawSerial(sequence: string): Promise<number> {
+    return drawTogether(this.store, sequence);
   }
 
   /** Forget the users read (after this process changed one): the next read goes to the store. */

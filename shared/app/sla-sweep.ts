@@ -7,7 +7,6 @@ import type { AppContext } from './context.js';
 import { loadState } from './load.js';
 import { referenceData } from './reference-cache.js';
 import { relay } from './relay.js';
-import { drawTogether } from './serials-together.js';
 import type { SweepInbox } from './sweep-inbox.js';
 import { inLane } from './sweep-lanes.js';
 import type { SweepSent } from './sweep-sent.js';
@@ -70,54 +69,68 @@ export async function sweepItem(
     // is the condition of each write); once that day's proposals are full, none is read or written again
     const lane =
       plan.proposal && !FULL_PROPOSAL_DAYS.has(plan.proposal.prefix) ? plan.proposal.prefix : undefined;
-    // what the actions need, at once, before the lane (only the proposal's read and the commit wait in it): the
-    // notice's serial, the users told (the reference cache)
-    if (plan.deemedSequence) serial ??= drawTogether(ctx.store, plan.deemedSequence);
-    const [drawn, ...users] = await Promise.all([
-      plan.deemedSequence ? serial : undefined,
-      ...plan.groups.map((group) => reference.usersOf(group)),
-    ]);
-    const entry = await inLane(lane, async (): Promise<OutboxEntry | undefined> => {
-      for (const candidate of [...proposalsToTry(plan, lane), undefined]) {
-        const proposal = candidate ? await proposalOf(ctx, lane, candidate.meetingId) : undefined;
-        const effects = sweepEffects({
-          plan,
-          now,
-          writtenAt,
-          calendar: ctx.calendar,
-          newId: ctx.newId,
-          outboxGraceSeconds: ctx.spine.outboxGraceSeconds,
-          departments,
-          users,
-          ...(drawn !== undefined ? { serial: drawn } : {}),
-          ...(proposal ? { proposal } : {}),
-        });
-        if (effects === 'full') {
-          if (lane && candidate) FIRST_OPEN.set(lane, candidate.n + 1);
-          continue;
-        }
-        if (lane && !candidate) {
-          FULL_PROPOSAL_DAYS.add(lane);
-          LAST_WRITTEN.delete(lane);
-        }
-        // the item's own transaction; the counters are written by the run, together (see SweepStats), and so are
-        // the inbox lines, digested (see SweepInbox)
-        const { inbox } = options;
-        const writes = inbox ? effects.writes.filter((op) => op.op !== 'put_notification') : effects.writes;
-        try {
-          await ctx.store.commit(options.stats ? writes : [...writes, ...effects.counters]);
-        } catch (error) {
-          if (lane) LAST_WRITTEN.delete(lane);
-          throw error;
-        }
-        if (lane) rememberProposal(lane, writes);
-        await Promise.all([
-          options.stats?.add(effects.stats),
-          inbox?.add(effects.writes.flatMap((op) => (op.op === 'put_notification' ? [op.notification] : []))),
+    const entry = await inLane(lane, {
+      // what the actions need, read at once outside the lane (only the proposal's read and the commit wait in it):
+      // the notice's serial, the users told (the reference cache)
+      outside: () => {
+        if (plan.deemedSequence) serial ??= reference.drawSerial(plan.deemedSequence);
+        return Promise.all([
+          plan.deemedSequence ? serial : undefined,
+          ...plan.groups.map((group) => reference.usersOf(group)),
         ]);
-        return effects.outbox;
-      }
-      return undefined;
+      },
+      inside: async ([drawn, ...users]): Promise<OutboxEntry | undefined> => {
+        for (const candidate of [...proposalsToTry(plan, lane), undefined]) {
+          // the proposal as this process last wrote it in this lane, else as read
+          const known = lane ? LAST_WRITTEN.get(lane) : undefined;
+          const proposal = candidate && {
+            meetingId: candidate.meetingId,
+            existing:
+              known?.meetingId === candidate.meetingId
+                ? known
+                : await ctx.store.getMeeting(candidate.meetingId),
+          };
+          const effects = sweepEffects({
+            plan,
+            now,
+            writtenAt,
+            calendar: ctx.calendar,
+            newId: ctx.newId,
+            outboxGraceSeconds: ctx.spine.outboxGraceSeconds,
+            departments,
+            users,
+            ...(drawn !== undefined ? { serial: drawn } : {}),
+            ...(proposal ? { proposal } : {}),
+          });
+          if (effects === 'full') {
+            if (lane && candidate) FIRST_OPEN.set(lane, candidate.n + 1);
+            continue;
+          }
+          if (lane && !candidate) {
+            FULL_PROPOSAL_DAYS.add(lane);
+            LAST_WRITTEN.delete(lane);
+          }
+          // the item's own transaction; the counters are written by the run, together (see SweepStats), and so are
+          // the inbox lines, digested (see SweepInbox)
+          const { inbox } = options;
+          const writes = inbox ? effects.writes.filter((op) => op.op !== 'put_notification') : effects.writes;
+          try {
+            await ctx.store.commit(options.stats ? writes : [...writes, ...effects.counters]);
+          } catch (error) {
+            if (lane) LAST_WRITTEN.delete(lane);
+            throw error;
+          }
+          if (lane) rememberProposal(lane, writes);
+          await Promise.all([
+            options.stats?.add(effects.stats),
+            inbox?.add(
+              effects.writes.flatMap((op) => (op.op === 'put_notification' ? [op.notification] : [])),
+            ),
+          ]);
+          return effects.outbox;
+        }
+        return undefined;
+      },
     });
     // the signals owed, sent once the lane is free for the next item
     const { sent } = options;
@@ -128,19 +141,6 @@ export async function sweepItem(
     if (deemedCount > 0) ctx.metrics?.add('DeemedApprovals', deemedCount);
     return { actions: plan.actions, heldYears: plan.heldYears };
   });
-}
-
-/** A proposal of the lane as this process last wrote it, else as read. */
-async function proposalOf(
-  ctx: AppContext,
-  lane: string | undefined,
-  meetingId: string,
-): Promise<{ meetingId: string; existing: Meeting | undefined }> {
-  const known = lane ? LAST_WRITTEN.get(lane) : undefined;
-  return {
-    meetingId,
-    existing: known?.meetingId === meetingId ? known : await ctx.store.getMeeting(meetingId),
-  };
 }
 
 /** Keeps the proposal an item's commit wrote, for the next item of its lane. */

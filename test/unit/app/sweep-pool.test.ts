@@ -58,12 +58,18 @@ describe('lanes of work that must not run at once', () => {
   it('runs the work of one key one at a time, in order, and other keys beside it', async () => {
     // Prepare
     const order: string[] = [];
-    const work = (name: string) => async () => {
-      order.push(`${name} starts`);
-      await tick();
-      order.push(`${name} ends`);
-      return name;
-    };
+    const work = (name: string) => ({
+      outside: async () => {
+        order.push(`${name} reads`);
+        return name;
+      },
+      inside: async (read: string) => {
+        order.push(`${name} starts`);
+        await tick();
+        order.push(`${name} ends`);
+        return read;
+      },
+    });
 
     // Act
     const results = await Promise.all([
@@ -76,17 +82,49 @@ describe('lanes of work that must not run at once', () => {
     expect(results).toEqual(['a', 'b', 'c']);
     expect(order.indexOf('a ends')).toBeLessThan(order.indexOf('b starts'));
     expect(order.indexOf('c starts')).toBeLessThan(order.indexOf('a ends'));
+    // what needs no lane is read at once, while the lane is still taken
+    expect(order.indexOf('b reads')).toBeLessThan(order.indexOf('a ends'));
   });
 
   it('goes on with the next work of a key after one fails', async () => {
     // Act
-    const failed = inLane('k', async () => {
-      throw new Error('no');
+    const failed = inLane('k', {
+      outside: async () => undefined,
+      inside: async () => {
+        throw new Error('no');
+      },
     });
-    const next = inLane('k', async () => 'next');
+    const next = inLane('k', { outside: async () => 'next', inside: async (read) => read });
 
     // Assess
     await expect(failed).rejects.toThrow('no');
     await expect(next).resolves.toBe('next');
+  });
+
+  it('answers a read that failed outside the lane once the lane is free, and runs nothing inside', async () => {
+    // Prepare
+    let release: () => void = () => undefined;
+    const busy = inLane('k', {
+      outside: async () => undefined,
+      inside: () => new Promise<void>((r) => (release = r)),
+    });
+    const ran: string[] = [];
+
+    // Act
+    const failed = inLane('k', {
+      outside: async () => {
+        throw new Error('serial not drawn');
+      },
+      inside: async () => {
+        ran.push('inside');
+      },
+    });
+    await tick();
+    release();
+
+    // Assess
+    await busy;
+    await expect(failed).rejects.toThrow('serial not drawn');
+    expect(ran).toEqual([]);
   });
 });
