@@ -146,10 +146,11 @@ export function transitionEffects<W extends AnyWrite = never, S = never>(
 }
 
 /**
- * What the transition relied on, unchanged when it commits: a check of each item, or, with `reliesThroughProject`
- * and a project update in the transaction anyway, one condition on the project's `workSeq` as read (every
- * transaction that writes an item of the project adds one to it, see `withWorkSummary`): stricter (any item written
- * meanwhile conflicts, and the transaction is tried again from a fresh read) but one item instead of many.
+ * What the transition relied on, unchanged when it commits: a check of each item and of each token it read, or, with
+ * `reliesThroughProject` and a project update in the transaction anyway, one condition on the project's `workSeq` as
+ * read (every transaction that writes an item of the project, or stores a token on one, adds one to it: see
+ * `withWorkSummary`): stricter (anything of the project written meanwhile conflicts, and the transaction is tried
+ * again from a fresh read) but one item instead of many. A storm's 超时默认 relies on seven tokens: seven fewer items.
  */
 function reliedOn(
   input: EffectsInput<AnyWrite, unknown>,
@@ -157,6 +158,7 @@ function reliedOn(
   writes: Array<EffectWrite | AnyWrite>,
 ): void {
   const { state, transition } = input;
+  const { projectId } = state.project;
   const checks = transition.relies
     .filter((key) => !changedKeys.has(key))
     .flatMap((key): EffectWrite[] => {
@@ -166,13 +168,17 @@ function reliedOn(
         state.unwritten?.has(key) ? { op: 'check_item', item, unwritten: true } : { op: 'check_item', item },
       ];
     });
-  if (checks.length === 0) return;
   const at = writes.findIndex(
-    (w) => w.op === 'update_project' && (w as ProjectUpdate).projectId === state.project.projectId,
+    (w) => w.op === 'update_project' && (w as ProjectUpdate).projectId === projectId,
   );
   const project = writes[at] as ProjectUpdate | undefined;
   if (input.reliesThroughProject && project) {
+    const tokenChecks = writes.filter(
+      (w) => w.op === 'check_token' && (w as { projectId?: string }).projectId === projectId,
+    );
+    if (checks.length === 0 && tokenChecks.length === 0) return;
     writes[at] = { ...project, expectWorkSeq: state.project.workSeq ?? 0 };
+    for (const check of tokenChecks) writes.splice(writes.indexOf(check), 1);
   } else {
     writes.push(...checks);
   }

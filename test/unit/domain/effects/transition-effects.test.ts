@@ -191,6 +191,60 @@ describe('the effects of any transition', () => {
     expect(effects.writes).toContainEqual(expect.objectContaining({ op: 'put_token', itemKey: '1a' }));
   });
 
+  it('checks the tokens it relies on through the project’s workSeq, one condition instead of one item each', () => {
+    // Prepare
+    const state = { ...inReview(), project: { ...inReview().project, workSeq: 7 } };
+    const input = {
+      state,
+      transition: decideTransitionOf(state),
+      actor: officer,
+      now,
+      calendar,
+      newId: () => 'ID',
+      outboxGraceSeconds: 30,
+      reference: { departments },
+    };
+
+    // Act
+    const checked = transitionEffects(input);
+    const throughProject = transitionEffects({ ...input, reliesThroughProject: true });
+
+    // Assess
+    expect(ops(checked.writes)).toContain('check_token');
+    expect(ops(throughProject.writes)).not.toContain('check_token');
+    expect(throughProject.writes).toContainEqual(
+      expect.objectContaining({ op: 'update_project', expectWorkSeq: 7 }),
+    );
+    expect(throughProject.outbox?.sends[0]).toMatchObject({ type: 'task_success', token: 'token-1a' });
+  });
+
+  it('counts a token stored alone as a change of the project (workSeq one up), so the check through it holds', () => {
+    // Prepare
+    const state = { ...inReview(), project: { ...inReview().project, workSeq: 7 } };
+
+    // Act
+    const effects = transitionEffects({
+      state,
+      transition: { changes: [], events: [], owed: [], relies: [] },
+      actor: officer,
+      now,
+      calendar,
+      newId: () => 'ID',
+      outboxGraceSeconds: 30,
+      reference: { departments },
+      storeTokens: [{ itemKey: '1a', kind: 'task', ref: { token: 'token-new', execution: 'exec-2' } }],
+    });
+
+    // Assess
+    expect(effects.writes).toContainEqual(
+      expect.objectContaining({
+        op: 'update_project',
+        touch: false,
+        work: expect.objectContaining({ seq: 8 }),
+      }),
+    );
+  });
+
   it('says whose users were not read rather than telling nobody', () => {
     // Act
     const act = () =>
