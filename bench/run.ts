@@ -435,12 +435,21 @@ function stormRows(storm: StormFigure, backlog: BacklogFigure): Row[] {
       met: storm.met.drain,
     },
     {
-      figure: `Storm: sweep items/s vs bare TransactWriteItems of its transactions (${storm.opsPerTransaction} items each)`,
+      figure: `Storm: sweep items/s vs bare TransactWriteItems of the same items (its transactions replayed as sent, ${storm.opsPerTransaction} items each, conditions always holding)`,
+      measured: perSecond(storm.perSecond),
+      baseline: perSecond(storm.sameItems.perSecond),
+      ratio: `${Math.round(storm.sameItems.ratio * 100)}%`,
+      goal: '≥ 50%',
+      met: storm.met.bare,
+    },
+    {
+      figure:
+        'Storm: the same vs bare puts of as many items, as large, to fresh keys (no index keys, no conditions)',
       measured: perSecond(storm.perSecond),
       baseline: perSecond(storm.barePerSecond),
       ratio: `${Math.round(storm.bareRatio * 100)}%`,
-      goal: '≥ 50%',
-      met: storm.met.bare,
+      goal: '',
+      met: null,
     },
     {
       figure: 'Storm: progress read GET /projects/{id} p50 / p99 while it drains',
