@@ -1,9 +1,9 @@
 import type { User } from '../../shared/domain/project.js';
+import type { TransactItem } from '../../shared/store/dynamo-encoding.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import type { OutboxEntry } from '../../shared/store/outbox/outbox.port.js';
 import { projectRecordOf } from '../../shared/store/project/project.dynamo.js';
 import type { ProjectRecord, StoreOp } from '../../shared/store/store.port.js';
-import { toTransactItems } from '../../shared/store/transact-items.js';
 
 /** How long a user record read for a request may serve the next ones (every write to it forgets it at once). */
 export const USER_CACHE_MS = 1000;
@@ -71,11 +71,15 @@ function projectsTouchedBy(ops: StoreOp[]): Set<string> {
  *
  * Users are read for every signed-in request (is the token's user still there and enabled?): a user record read
  * serves the requests of the next second, and every write to that user through this store (the only writer, for the
- * same reason) forgets it at once, so a disabled user is refused from the next request on.
+ * same reason) forgets it at once, so a disabled user is refused from the next request on. Requests that ask while
+ * the read is under way share it, as reads of a project do (so eight requests at once after a quiet second cost one
+ * GetItem, not eight), on the same terms: never a read that began before a write to the user completed.
  */
 export class SharedReadsStore extends DynamoDaibanStore {
   readonly #reads = new Map<string, { read: Promise<ProjectRecord | undefined>; readers: number }>();
   readonly #users = new Map<string, { user: User | undefined; until: number }>();
+  /** user reads under way, with the writes to the user there had been when each began */
+  readonly #userReads = new Map<string, { read: Promise<User | undefined>; writes: number }>();
   /** writes to each user so far: a read that a write overtook is not kept */
   readonly #userWrites = new Map<string, number>();
   /** the working set of each project just registered, as its registration wrote it (rows in key order) */
@@ -85,10 +89,23 @@ export class SharedReadsStore extends DynamoDaibanStore {
     const cached = this.#users.get(userId);
     if (cached && cached.until > Date.now()) return structuredClone(cached.user);
     const writes = this.#userWrites.get(userId) ?? 0;
-    const user = await super.getUser(userId);
-    if ((this.#userWrites.get(userId) ?? 0) === writes)
-      this.#users.set(userId, { user, until: Date.now() + USER_CACHE_MS });
-    return structuredClone(user);
+    // a read under way serves whoever asks meanwhile, unless a write to the user completed since it began
+    let pending = this.#userReads.get(userId);
+    if (pending?.writes !== writes) {
+      const own = { read: super.getUser(userId), writes };
+      pending = own;
+      this.#userReads.set(userId, own);
+      const done = () => {
+        if (this.#userReads.get(userId) === own) this.#userReads.delete(userId);
+      };
+      // before any reader resumes: kept for the next second unless a write overtook it
+      own.read.then((user) => {
+        done();
+        if ((this.#userWrites.get(userId) ?? 0) === writes)
+          this.#users.set(userId, { user, until: Date.now() + USER_CACHE_MS });
+      }, done);
+    }
+    return structuredClone(await pending.read);
   }
 
   override async putUser(user: User): Promise<void> {
@@ -102,6 +119,7 @@ export class SharedReadsStore extends DynamoDaibanStore {
   #forgetUser(userId: string): void {
     this.#userWrites.set(userId, (this.#userWrites.get(userId) ?? 0) + 1);
     this.#users.delete(userId);
+    this.#userReads.delete(userId);
   }
 
   override async loadProject(projectId: string): Promise<ProjectRecord | undefined> {
@@ -125,8 +143,9 @@ export class SharedReadsStore extends DynamoDaibanStore {
   }
 
   override async commit(ops: StoreOp[]): Promise<void> {
+    let items: readonly TransactItem[];
     try {
-      await super.commit(ops);
+      items = await this.commitItems(ops);
     } finally {
       // Even a failed transaction may have been applied (a lost answer): no later read may join an earlier one.
       for (const projectId of projectsTouchedBy(ops)) this.#forgetReads(projectId);
@@ -135,7 +154,7 @@ export class SharedReadsStore extends DynamoDaibanStore {
         if (op.op === 'update_user') this.#forgetUser(op.userId);
       }
     }
-    this.#keepCreated(ops);
+    this.#keepCreated(ops, items);
   }
 
   override async deleteOutbox(projectId: string, outboxId: string): Promise<void> {
@@ -180,11 +199,10 @@ export class SharedReadsStore extends DynamoDaibanStore {
    * After a registration's transaction: the rows it put in the new project's partition from `OUTBOX#` on, which are
    * all that partition holds there (stored as the document client stores them: no undefined attributes).
    */
-  #keepCreated(ops: StoreOp[]): void {
+  #keepCreated(ops: StoreOp[], items: readonly TransactItem[]): void {
     const created = ops.find((op) => op.op === 'create_project');
     if (!created) return;
     const pk = `PROJECT#${created.project.projectId}`;
-    const { items } = toTransactItems('', ops);
     // an update in the new partition (not a registration's transaction, say an import's): left to a Query
     if (items.some((item) => item.Update?.Key?.PK === pk || item.Delete?.Key?.PK === pk)) return;
     const rows = items
