@@ -82,8 +82,11 @@ export class SharedReadsStore extends DynamoDaibanStore {
   readonly #userReads = new Map<string, { read: Promise<User | undefined>; writes: number }>();
   /** writes to each user so far: a read that a write overtook is not kept */
   readonly #userWrites = new Map<string, number>();
-  /** the working set of each project just registered, as its registration wrote it (rows in key order) */
-  readonly #created = new Map<string, ReadonlyArray<Record<string, unknown>>>();
+  /**
+   * the working set of each project just registered, as its registration wrote it (its rows in key order, as JSON:
+   * each read parses its own copy)
+   */
+  readonly #created = new Map<string, string>();
 
   override async getUser(userId: string): Promise<User | undefined> {
     const cached = this.#users.get(userId);
@@ -124,7 +127,7 @@ export class SharedReadsStore extends DynamoDaibanStore {
 
   override async loadProject(projectId: string): Promise<ProjectRecord | undefined> {
     const created = this.#created.get(projectId);
-    if (created) return projectRecordOf(structuredClone(created));
+    if (created) return projectRecordOf(JSON.parse(created) as Array<Record<string, unknown>>);
     let shared = this.#reads.get(projectId);
     if (!shared) {
       const own = { read: super.loadProject(projectId), readers: 0 };
@@ -209,7 +212,7 @@ export class SharedReadsStore extends DynamoDaibanStore {
       .flatMap((item) => (item.Put ? [item.Put.Item as Record<string, unknown>] : []))
       .filter((row) => row.PK === pk && String(row.SK) >= 'OUTBOX#')
       .sort((a, b) => (String(a.SK) < String(b.SK) ? -1 : 1));
-    this.#created.set(created.project.projectId, JSON.parse(JSON.stringify(rows)));
+    this.#created.set(created.project.projectId, JSON.stringify(rows));
     if (this.#created.size > CREATED_KEPT) {
       const [oldest] = this.#created.keys();
       if (oldest !== undefined) this.#created.delete(oldest);
