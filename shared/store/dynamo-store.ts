@@ -155,6 +155,9 @@ export class DynamoDaibanStore implements DaibanStore {
   getSetting(name: string) {
     return this.reference.getSetting(name);
   }
+  getSettings(names: readonly string[]) {
+    return this.reference.getSettings(names);
+  }
   putSetting(
     name: string,
     value: Record<string, unknown>,
