@@ -1,9 +1,9 @@
 import type { User } from '../../shared/domain/project.js';
+import type { TransactItem } from '../../shared/store/dynamo-encoding.js';
 import { DynamoDaibanStore } from '../../shared/store/dynamo-store.js';
 import type { OutboxEntry } from '../../shared/store/outbox/outbox.port.js';
 import { projectRecordOf } from '../../shared/store/project/project.dynamo.js';
 import type { ProjectRecord, StoreOp } from '../../shared/store/store.port.js';
-import { toTransactItems } from '../../shared/store/transact-items.js';
 
 /** How long a user record read for a request may serve the next ones (every write to it forgets it at once). */
 export const USER_CACHE_MS = 1000;
@@ -71,24 +71,44 @@ function projectsTouchedBy(ops: StoreOp[]): Set<string> {
  *
  * Users are read for every signed-in request (is the token's user still there and enabled?): a user record read
  * serves the requests of the next second, and every write to that user through this store (the only writer, for the
- * same reason) forgets it at once, so a disabled user is refused from the next request on.
+ * same reason) forgets it at once, so a disabled user is refused from the next request on. Requests that ask while
+ * the read is under way share it, as reads of a project do (so eight requests at once after a quiet second cost one
+ * GetItem, not eight), on the same terms: never a read that began before a write to the user completed.
  */
 export class SharedReadsStore extends DynamoDaibanStore {
   readonly #reads = new Map<string, { read: Promise<ProjectRecord | undefined>; readers: number }>();
   readonly #users = new Map<string, { user: User | undefined; until: number }>();
+  /** user reads under way, with the writes to the user there had been when each began */
+  readonly #userReads = new Map<string, { read: Promise<User | undefined>; writes: number }>();
   /** writes to each user so far: a read that a write overtook is not kept */
   readonly #userWrites = new Map<string, number>();
-  /** the working set of each project just registered, as its registration wrote it (rows in key order) */
-  readonly #created = new Map<string, ReadonlyArray<Record<string, unknown>>>();
+  /**
+   * the working set of each project just registered, as its registration wrote it (its rows in key order, as JSON:
+   * each read parses its own copy)
+   */
+  readonly #created = new Map<string, string>();
 
   override async getUser(userId: string): Promise<User | undefined> {
     const cached = this.#users.get(userId);
     if (cached && cached.until > Date.now()) return structuredClone(cached.user);
     const writes = this.#userWrites.get(userId) ?? 0;
-    const user = await super.getUser(userId);
-    if ((this.#userWrites.get(userId) ?? 0) === writes)
-      this.#users.set(userId, { user, until: Date.now() + USER_CACHE_MS });
-    return structuredClone(user);
+    // a read under way serves whoever asks meanwhile, unless a write to the user completed since it began
+    let pending = this.#userReads.get(userId);
+    if (pending?.writes !== writes) {
+      const own = { read: super.getUser(userId), writes };
+      pending = own;
+      this.#userReads.set(userId, own);
+      const done = () => {
+        if (this.#userReads.get(userId) === own) this.#userReads.delete(userId);
+      };
+      // before any reader resumes: kept for the next second unless a write overtook it
+      own.read.then((user) => {
+        done();
+        if ((this.#userWrites.get(userId) ?? 0) === writes)
+          this.#users.set(userId, { user, until: Date.now() + USER_CACHE_MS });
+      }, done);
+    }
+    return structuredClone(await pending.read);
   }
 
   override async putUser(user: User): Promise<void> {
@@ -102,11 +122,12 @@ export class SharedReadsStore extends DynamoDaibanStore {
   #forgetUser(userId: string): void {
     this.#userWrites.set(userId, (this.#userWrites.get(userId) ?? 0) + 1);
     this.#users.delete(userId);
+    this.#userReads.delete(userId);
   }
 
   override async loadProject(projectId: string): Promise<ProjectRecord | undefined> {
     const created = this.#created.get(projectId);
-    if (created) return projectRecordOf(structuredClone(created));
+    if (created) return projectRecordOf(JSON.parse(created) as Array<Record<string, unknown>>);
     let shared = this.#reads.get(projectId);
     if (!shared) {
       const own = { read: super.loadProject(projectId), readers: 0 };
@@ -125,8 +146,9 @@ export class SharedReadsStore extends DynamoDaibanStore {
   }
 
   override async commit(ops: StoreOp[]): Promise<void> {
+    let items: readonly TransactItem[];
     try {
-      await super.commit(ops);
+      items = await this.commitItems(ops);
     } finally {
       // Even a failed transaction may have been applied (a lost answer): no later read may join an earlier one.
       for (const projectId of projectsTouchedBy(ops)) this.#forgetReads(projectId);
@@ -135,7 +157,7 @@ export class SharedReadsStore extends DynamoDaibanStore {
         if (op.op === 'update_user') this.#forgetUser(op.userId);
       }
     }
-    this.#keepCreated(ops);
+    this.#keepCreated(ops, items);
   }
 
   override async deleteOutbox(projectId: string, outboxId: string): Promise<void> {
@@ -180,18 +202,17 @@ export class SharedReadsStore extends DynamoDaibanStore {
    * After a registration's transaction: the rows it put in the new project's partition from `OUTBOX#` on, which are
    * all that partition holds there (stored as the document client stores them: no undefined attributes).
    */
-  #keepCreated(ops: StoreOp[]): void {
+  #keepCreated(ops: StoreOp[], items: readonly TransactItem[]): void {
     const created = ops.find((op) => op.op === 'create_project');
     if (!created) return;
     const pk = `PROJECT#${created.project.projectId}`;
-    const { items } = toTransactItems('', ops);
     // an update in the new partition (not a registration's transaction, say an import's): left to a Query
     if (items.some((item) => item.Update?.Key?.PK === pk || item.Delete?.Key?.PK === pk)) return;
     const rows = items
       .flatMap((item) => (item.Put ? [item.Put.Item as Record<string, unknown>] : []))
       .filter((row) => row.PK === pk && String(row.SK) >= 'OUTBOX#')
       .sort((a, b) => (String(a.SK) < String(b.SK) ? -1 : 1));
-    this.#created.set(created.project.projectId, JSON.parse(JSON.stringify(rows)));
+    this.#created.set(created.project.projectId, JSON.stringify(rows));
     if (this.#created.size > CREATED_KEPT) {
       const [oldest] = this.#created.keys();
       if (oldest !== undefined) this.#created.delete(oldest);

@@ -42,10 +42,10 @@ export class LiveSettings {
   }
 
   async #read(store: ReferenceStore): Promise<void> {
-    const [calendar, sla] = await Promise.all([
-      store.getSetting(CALENDAR_SETTING),
-      store.getSetting(SLA_POLICY_SETTING),
-    ]);
+    // both in one request
+    const settings = await store.getSettings([CALENDAR_SETTING, SLA_POLICY_SETTING]);
+    const calendar = settings.get(CALENDAR_SETTING);
+    const sla = settings.get(SLA_POLICY_SETTING);
     if (calendar && calendar.revision !== this.#calendarRevision) {
       const parsed = CalendarOverridesSchema.safeParse(calendar.value);
       if (parsed.success) {

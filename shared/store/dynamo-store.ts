@@ -13,6 +13,7 @@ import { BatchDynamo } from './batch/batch.dynamo.js';
 import { ComplaintDynamo } from './complaint/complaint.dynamo.js';
 import { CursorCodec, cursorKeyFrom } from './dynamo-codec.js';
 import { commitOps } from './dynamo-commit.js';
+import type { TransactItem } from './dynamo-encoding.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './dynamo-retry.js';
 import { type DocumentSender, DynamoTable } from './dynamo-table.js';
 import { ImportJobDynamo } from './import-job/import-job.dynamo.js';
@@ -82,7 +83,12 @@ export class DynamoDaibanStore implements DaibanStore {
   // ---- across the aggregates ------------------------------------------------------------------------------
 
   async commit(ops: StoreOp[]): Promise<void> {
-    await commitOps(this.table, ops);
+    await this.commitItems(ops);
+  }
+
+  /** `commit`, giving the transaction's items as written (for a subclass that keeps what it wrote). */
+  protected commitItems(ops: StoreOp[]): Promise<readonly TransactItem[]> {
+    return commitOps(this.table, ops);
   }
 
   async upgradeLayout(): Promise<LayoutUpgrade> {
@@ -148,6 +154,9 @@ export class DynamoDaibanStore implements DaibanStore {
   }
   getSetting(name: string) {
     return this.reference.getSetting(name);
+  }
+  getSettings(names: readonly string[]) {
+    return this.reference.getSettings(names);
   }
   putSetting(
     name: string,

@@ -14,6 +14,7 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
   let gets = 0;
   let store: SharedReadsStore;
   let tableName = '';
+  let counting: DocumentSender['send'] = () => Promise.reject(new Error('not ready'));
 
   beforeAll(async () => {
     tableName = `shared-reads-${process.pid}-${Date.now()}`;
@@ -22,14 +23,12 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
     projectId = (await api.post('/projects', 'agent-wang', projectRegistration())).body.projectId;
     await system.engine.settled();
     table = await openLocalTable({ endpoint: inject('dynamoEndpoint'), tableName });
-    const counting: DocumentSender = {
-      send: (command) => {
-        if (command instanceof QueryCommand) queries += 1;
-        if (command instanceof GetCommand) gets += 1;
-        return table.doc.send(command as QueryCommand);
-      },
+    counting = (command) => {
+      if (command instanceof QueryCommand) queries += 1;
+      if (command instanceof GetCommand) gets += 1;
+      return table.doc.send(command as QueryCommand);
     };
-    store = new SharedReadsStore(counting, tableName);
+    store = new SharedReadsStore({ send: (command) => counting(command) }, tableName);
   });
   afterAll(async () => {
     await system?.stop();
@@ -155,6 +154,68 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
     expect(cached?.disabled).not.toBe(true);
     expect(afterDisabling?.disabled).toBe(true);
     expect(gets).toBe(1);
+  });
+
+  it('answers user reads that overlap with one GetItem, each caller getting its own copy', async () => {
+    // Prepare: a store that has read no user yet
+    const fresh = new SharedReadsStore({ send: (command) => counting(command) }, tableName);
+    gets = 0;
+
+    // Act: four requests of the same user at once
+    const [a, b, c, d] = await Promise.all([
+      fresh.getUser('officer-drc'),
+      fresh.getUser('officer-drc'),
+      fresh.getUser('officer-drc'),
+      fresh.getUser('officer-drc'),
+    ]);
+
+    // Assess
+    expect(gets).toBe(1);
+    expect(a?.userId).toBe('officer-drc');
+    for (const other of [b, c, d]) {
+      expect(other).toEqual(a);
+      expect(other).not.toBe(a);
+    }
+  });
+
+  it('never lets a user read asked after a write to the user completed join a read that began before it', async () => {
+    // Prepare: a user read under way, held once DynamoDB has answered it
+    let answer = () => {};
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    let readDone = () => {};
+    const read = new Promise<void>((resolve) => {
+      readDone = resolve;
+    });
+    let holdNext = true;
+    const holding = new SharedReadsStore(
+      {
+        send: async (command) => {
+          const result = await table.doc.send(command as GetCommand);
+          if (holdNext && command instanceof GetCommand && command.input.Key?.PK === 'USER#officer-drc') {
+            holdNext = false;
+            readDone();
+            await held;
+          }
+          return result;
+        },
+      },
+      tableName,
+    );
+    const earlier = holding.getUser('officer-drc');
+    await read;
+
+    // Act: the user is disabled, then read again while the first read is still under way
+    await holding.commit([{ op: 'update_user', userId: 'officer-drc', set: { disabled: true } }]);
+    const later = await holding.getUser('officer-drc');
+    answer();
+    const before = await earlier;
+    await holding.commit([{ op: 'update_user', userId: 'officer-drc', set: { disabled: false } }]);
+
+    // Assess
+    expect(before?.disabled).not.toBe(true);
+    expect(later?.disabled).toBe(true);
   });
 
   it('does not keep a user read that a write overtook', async () => {

@@ -12,6 +12,21 @@ import type { ProjectState } from '../transition.js';
  * show it `ready` with `opening: true`, and a submission or a batch arriving meanwhile waits for it.
  */
 export function stepOpening(state: ProjectState, stepId: string): boolean {
+  return opening(state, stepId, () => stageEnd(state, state.project.currentStageIndex).kind === 'advance');
+}
+
+/** Every step of the project that is opening (see {@link stepOpening}), in chain order. */
+export function stepsOpening(state: ProjectState): string[] {
+  // whether the current stage ends is the same question for every step of the next one: asked once
+  let advances: boolean | undefined;
+  const stageAdvances = () =>
+    (advances ??= stageEnd(state, state.project.currentStageIndex).kind === 'advance');
+  return state.chain.stages.flatMap((stage) =>
+    stage.steps.map((s) => s.id).filter((stepId) => opening(state, stepId, stageAdvances)),
+  );
+}
+
+function opening(state: ProjectState, stepId: string, stageAdvances: () => boolean): boolean {
   const step = state.items.get(stepId);
   if (!step || step.partId || step.status !== 'pending' || step.blocked) return false;
   if (state.project.status !== 'active') return false;
@@ -19,14 +34,7 @@ export function stepOpening(state: ProjectState, stepId: string): boolean {
   if (step.stageIndex === current) return gateShouldOpen(state, stepId);
   return (
     step.stageIndex === current + 1 &&
-    stageEnd(state, current).kind === 'advance' &&
+    stageAdvances() &&
     inStagePrerequisites(state.chain, stepId).length === 0
-  );
-}
-
-/** Every step of the project that is opening (see {@link stepOpening}), in chain order. */
-export function stepsOpening(state: ProjectState): string[] {
-  return state.chain.stages.flatMap((stage) =>
-    stage.steps.map((s) => s.id).filter((stepId) => stepOpening(state, stepId)),
   );
 }

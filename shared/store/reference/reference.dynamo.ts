@@ -124,8 +124,16 @@ export class ReferenceDynamo implements ReferenceStore {
 
   async getSetting(name: string): Promise<{ value: Record<string, unknown>; revision: number } | undefined> {
     const item = await this.table.get(keys.setting(name));
-    if (!item) return undefined;
-    return { value: (item.value ?? {}) as Record<string, unknown>, revision: Number(item.revision ?? 0) };
+    return item ? settingOf(item) : undefined;
+  }
+
+  async getSettings(
+    names: readonly string[],
+  ): Promise<Map<string, { value: Record<string, unknown>; revision: number }>> {
+    const items = await this.table.batchGet([...new Set(names)].map((name) => keys.setting(name)));
+    const found = new Map<string, { value: Record<string, unknown>; revision: number }>();
+    for (const item of items) found.set(String(item.PK).slice('SETTING#'.length), settingOf(item));
+    return found;
   }
 
   async deleteSetting(name: string): Promise<void> {
@@ -145,3 +153,8 @@ export class ReferenceDynamo implements ReferenceStore {
     );
   }
 }
+
+const settingOf = (item: Record<string, unknown>): { value: Record<string, unknown>; revision: number } => ({
+  value: (item.value ?? {}) as Record<string, unknown>,
+  revision: Number(item.revision ?? 0),
+});

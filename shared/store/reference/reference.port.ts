@@ -46,6 +46,10 @@ export interface ReferenceStore {
 
   /** A small named record of operational state (a job's cursor, a lease, a setting) and its revision. */
   getSetting(name: string): Promise<{ value: Record<string, unknown>; revision: number } | undefined>;
+  /** Several settings in one read (a setting not stored is absent from the map), each as `getSetting` gives it. */
+  getSettings(
+    names: readonly string[],
+  ): Promise<Map<string, { value: Record<string, unknown>; revision: number }>>;
   /**
    * Writes a setting as the next revision. With `expectedRevision` the write succeeds only if the stored revision
    * is that one (null: only if there is none); returns false when it was not. `ttlSeconds`: DynamoDB deletes it
