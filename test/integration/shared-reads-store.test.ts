@@ -178,8 +178,11 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
     }
   });
 
-  it('never lets a user read asked after a write to the user completed join a read that began before it', async () => {
-    // Prepare: a user read under way, held once DynamoDB has answered it
+  /**
+   * A store whose first read of officer-drc, once DynamoDB has answered it, waits until the test calls `answer`
+   * (`read` resolves when DynamoDB has answered).
+   */
+  function holdingUserRead() {
     let answer = () => {};
     const held = new Promise<void>((resolve) => {
       answer = resolve;
@@ -203,6 +206,12 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
       },
       tableName,
     );
+    return { holding, read, answer };
+  }
+
+  it('never lets a user read asked after a write to the user completed join a read that began before it', async () => {
+    // Prepare: a user read under way, held once DynamoDB has answered it
+    const { holding, read, answer } = holdingUserRead();
     const earlier = holding.getUser('officer-drc');
     await read;
 
@@ -220,27 +229,7 @@ describe("the local runtime's store: overlapping reads of a project share one Qu
 
   it('does not keep a user read that a write overtook', async () => {
     // Prepare: a store whose user read, once DynamoDB has answered it, waits until the test lets it through
-    let answer = () => {};
-    const held = new Promise<void>((resolve) => {
-      answer = resolve;
-    });
-    let readDone = () => {};
-    const read = new Promise<void>((resolve) => {
-      readDone = resolve;
-    });
-    const holding = new SharedReadsStore(
-      {
-        send: async (command) => {
-          const result = await table.doc.send(command as GetCommand);
-          if (command instanceof GetCommand && command.input.Key?.PK === 'USER#officer-drc') {
-            readDone();
-            await held;
-          }
-          return result;
-        },
-      },
-      tableName,
-    );
+    const { holding, read, answer } = holdingUserRead();
     const earlier = holding.getUser('officer-drc');
     await read;
 

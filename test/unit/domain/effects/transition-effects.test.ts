@@ -167,6 +167,18 @@ describe('the effects of a decision', () => {
   });
 });
 
+/** A transition's effects input as any use case gives it: the officer acting now, ids all `ID`. */
+const inputOf = (state: ProjectState, transition: Parameters<typeof transitionEffects>[0]['transition']) => ({
+  state,
+  transition,
+  actor: officer,
+  now,
+  calendar,
+  newId: () => 'ID',
+  outboxGraceSeconds: 30,
+  reference: { departments },
+});
+
 describe('the effects of any transition', () => {
   it('sends a task handler’s own token, stored in the same transaction, instead of checking the one read', () => {
     // Prepare
@@ -175,14 +187,7 @@ describe('the effects of any transition', () => {
 
     // Act
     const effects = transitionEffects({
-      state,
-      transition,
-      actor: officer,
-      now,
-      calendar,
-      newId: () => 'ID',
-      outboxGraceSeconds: 30,
-      reference: { departments },
+      ...inputOf(state, transition),
       storeTokens: [{ itemKey: '1a', kind: 'task', ref: { token: 'token-new', execution: 'exec-2' } }],
     });
 
@@ -194,16 +199,7 @@ describe('the effects of any transition', () => {
   it('checks the tokens it relies on through the project’s workSeq, one condition instead of one item each', () => {
     // Prepare
     const state = { ...inReview(), project: { ...inReview().project, workSeq: 7 } };
-    const input = {
-      state,
-      transition: decideTransitionOf(state),
-      actor: officer,
-      now,
-      calendar,
-      newId: () => 'ID',
-      outboxGraceSeconds: 30,
-      reference: { departments },
-    };
+    const input = inputOf(state, decideTransitionOf(state));
 
     // Act
     const checked = transitionEffects(input);
@@ -224,14 +220,7 @@ describe('the effects of any transition', () => {
 
     // Act
     const effects = transitionEffects({
-      state,
-      transition: { changes: [], events: [], owed: [], relies: [] },
-      actor: officer,
-      now,
-      calendar,
-      newId: () => 'ID',
-      outboxGraceSeconds: 30,
-      reference: { departments },
+      ...inputOf(state, { changes: [], events: [], owed: [], relies: [] }),
       storeTokens: [{ itemKey: '1a', kind: 'task', ref: { token: 'token-new', execution: 'exec-2' } }],
     });
 
