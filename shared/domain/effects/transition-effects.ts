@@ -151,6 +151,8 @@ export function transitionEffects<W extends AnyWrite = never, S = never>(
  * read (every transaction that writes an item of the project, or stores a token on one, adds one to it: see
  * `withWorkSummary`): stricter (anything of the project written meanwhile conflicts, and the transaction is tried
  * again from a fresh read) but one item instead of many. A storm's 超时默认 relies on seven tokens: seven fewer items.
+ * Tokens alone (no item relied on) keep their own checks: the task handlers of one project store theirs at the
+ * same moment, and one condition on the project would make them conflict until some gave up.
  */
 function reliedOn(
   input: EffectsInput<AnyWrite, unknown>,
@@ -176,7 +178,9 @@ function reliedOn(
     const tokenChecks = writes.filter(
       (w) => w.op === 'check_token' && (w as { projectId?: string }).projectId === projectId,
     );
-    if (checks.length === 0 && tokenChecks.length === 0) return;
+    // only tokens relied on: their own checks (one condition on the project would make every task handler storing
+    // a token of the project at the same moment conflict with this one)
+    if (checks.length === 0) return;
     writes[at] = { ...project, expectWorkSeq: state.project.workSeq ?? 0 };
     for (const check of tokenChecks) writes.splice(writes.indexOf(check), 1);
   } else {
