@@ -76,12 +76,11 @@ export async function createProject(
   assertAllowed(principal, 'project.register', { agentId: input.agentId });
   // read together: the chain's latest version (as this process last saw it; the transaction checks it is still the
   // latest), and the agent (from the reference cache: a second at most old)
-  const [latest, agent] = await Promise.all([
+  const [seen, agent] = await Promise.all([
     ctx.chains.latestSeen(input.chainId),
     referenceData(ctx.store).user(input.agentId),
   ]);
-  let seen: typeof latest | undefined = latest;
-  let { chain, attributes } = await onChain(ctx, latest.chain, input);
+  let on: OnChain | undefined = await onChain(ctx, seen, input);
   if (agent?.role !== 'agent') {
     throw new InvalidInputError(
       'PROJECT.UNKNOWN_AGENT',
@@ -93,12 +92,9 @@ export async function createProject(
   type Attempt = { existing: Project } | { created: Project; entry: OutboxEntry; opening: string[] };
   let drawn: { year: number; serial: number } | undefined;
   const project = await retryOnConflict(async (): Promise<Attempt> => {
-    if (!seen) {
-      // another process published a version since this one last looked: register on it
-      seen = await ctx.chains.latestSeen(input.chainId);
-      ({ chain, attributes } = await onChain(ctx, seen.chain, input));
-    }
-    const head = seen.head;
+    // another process published a version since this one last looked: register on it
+    on ??= await onChain(ctx, await ctx.chains.latestSeen(input.chainId), input);
+    const { chain, head, attributes } = on;
     if (options.projectId) {
       const existing = await ctx.store.getProject(options.projectId);
       if (existing) return { existing };
@@ -143,7 +139,7 @@ export async function createProject(
     } catch (error) {
       if (headMoved(error)) {
         ctx.chains.forgetLatest(chain.id);
-        seen = undefined;
+        on = undefined;
       }
       // a national code another registration claimed meanwhile (a provisional one is retried with the next serial)
       if (national && claimFailed(error)) throw codeTaken(national);
@@ -160,14 +156,17 @@ export async function createProject(
   return { project: project.created, replayed: false, opening: project.opening };
 }
 
-/** The chain version a registration goes on, refused (409) if it cannot run yet, and the project's attributes on it. */
+/** The chain version a registration goes on, the head it was read from, and the project's attributes on it. */
+type OnChain = { chain: Chain; head: number | undefined; attributes: ProjectAttributes };
+
+/** The latest version seen of the chain, refused (409) if it cannot run yet, with the project's attributes on it. */
 async function onChain(
   ctx: AppContext,
-  chain: Chain,
+  { chain, head }: { chain: Chain; head: number | undefined },
   input: CreateProjectInput,
-): Promise<{ chain: Chain; attributes: ProjectAttributes }> {
+): Promise<OnChain> {
   await assertChainDeployed(ctx, chain);
-  return { chain, attributes: resolveProjectAttributes(chain, input.attributes) };
+  return { chain, head, attributes: resolveProjectAttributes(chain, input.attributes) };
 }
 
 const headMoved = (error: unknown): boolean =>

@@ -20,9 +20,7 @@ export class SweepSent extends GatheredWrites<SentEntry> {
 
   protected async write(gathered: SentEntry[]): Promise<void> {
     try {
-      await this.ctx.store.deleteOutboxes(
-        gathered.map(({ projectId, outboxId }) => ({ projectId, outboxId })),
-      );
+      await this.ctx.store.deleteOutboxes(gathered);
     } catch (error) {
       this.ctx.log.warn('sweep: sent outbox entries not deleted; the scheduled job sends them again', {
         entries: gathered.length,

@@ -175,12 +175,12 @@ function reliedOn(
   );
   const project = writes[at] as ProjectUpdate | undefined;
   if (input.reliesThroughProject && project) {
-    const tokenChecks = writes.filter(
-      (w) => w.op === 'check_token' && (w as { projectId?: string }).projectId === projectId,
-    );
     // only tokens relied on: their own checks (one condition on the project would make every task handler storing
     // a token of the project at the same moment conflict with this one)
     if (checks.length === 0) return;
+    const tokenChecks = writes.filter(
+      (w) => w.op === 'check_token' && (w as { projectId?: string }).projectId === projectId,
+    );
     writes[at] = { ...project, expectWorkSeq: state.project.workSeq ?? 0 };
     for (const check of tokenChecks) writes.splice(writes.indexOf(check), 1);
   } else {
