@@ -146,13 +146,10 @@ export function transitionEffects<W extends AnyWrite = never, S = never>(
 }
 
 /**
- * What the transition relied on, unchanged when it commits: a check of each item and of each token it read, or, with
- * `reliesThroughProject` and a project update in the transaction anyway, one condition on the project's `workSeq` as
- * read (every transaction that writes an item of the project, or stores a token on one, adds one to it: see
- * `withWorkSummary`): stricter (anything of the project written meanwhile conflicts, and the transaction is tried
- * again from a fresh read) but one item instead of many. A storm's 超时默认 relies on seven tokens: seven fewer items.
- * Tokens alone (no item relied on) keep their own checks: the task handlers of one project store theirs at the
- * same moment, and one condition on the project would make them conflict until some gave up.
+ * What the transition relied on, unchanged when it commits: a check of each item, or, with `reliesThroughProject`
+ * and a project update in the transaction anyway, one condition on the project's `workSeq` as read (every
+ * transaction that writes an item of the project adds one to it, see `withWorkSummary`): stricter (any item written
+ * meanwhile conflicts, and the transaction is tried again from a fresh read) but one item instead of many.
  */
 function reliedOn(
   input: EffectsInput<AnyWrite, unknown>,
@@ -160,7 +157,6 @@ function reliedOn(
   writes: Array<EffectWrite | AnyWrite>,
 ): void {
   const { state, transition } = input;
-  const { projectId } = state.project;
   const checks = transition.relies
     .filter((key) => !changedKeys.has(key))
     .flatMap((key): EffectWrite[] => {
@@ -170,19 +166,13 @@ function reliedOn(
         state.unwritten?.has(key) ? { op: 'check_item', item, unwritten: true } : { op: 'check_item', item },
       ];
     });
+  if (checks.length === 0) return;
   const at = writes.findIndex(
-    (w) => w.op === 'update_project' && (w as ProjectUpdate).projectId === projectId,
+    (w) => w.op === 'update_project' && (w as ProjectUpdate).projectId === state.project.projectId,
   );
   const project = writes[at] as ProjectUpdate | undefined;
   if (input.reliesThroughProject && project) {
-    // only tokens relied on: their own checks (one condition on the project would make every task handler storing
-    // a token of the project at the same moment conflict with this one)
-    if (checks.length === 0) return;
-    const tokenChecks = writes.filter(
-      (w) => w.op === 'check_token' && (w as { projectId?: string }).projectId === projectId,
-    );
     writes[at] = { ...project, expectWorkSeq: state.project.workSeq ?? 0 };
-    for (const check of tokenChecks) writes.splice(writes.indexOf(check), 1);
   } else {
     writes.push(...checks);
   }

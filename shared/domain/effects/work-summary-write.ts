@@ -17,7 +17,7 @@ const itemOf = (op: AnyWrite): ProjectStep | undefined =>
 
 /**
  * The agent's workbench summary of the project as the transaction leaves it (work-summary.ts), on the project's
- * update (one is added, leaving `updatedAt` alone, when the change has none: an item written or a token stored): its items after the change and after
+ * update (one is added, leaving `updatedAt` alone, when the change has none): its items after the change and after
  * the items the same transaction puts (a stage reached), the ones still derived from the chain left out.
  */
 export function withWorkSummary<W extends AnyWrite>(
@@ -31,12 +31,8 @@ export function withWorkSummary<W extends AnyWrite>(
     const item = itemOf(op);
     return item && item.projectId === projectId ? item : undefined;
   };
-  // nothing of the project changes: its summary stays as it is; a token stored counts as a change (one up on
-  // `workSeq`), so that a transition relying on the project's tokens can check them all through it (`reliedOn`)
-  const storesToken = writes.some(
-    (op) => op.op === 'put_token' && (op as unknown as { projectId: string }).projectId === projectId,
-  );
-  if (!transition.project && !writes.some(ofProject) && !storesToken) return;
+  // nothing of the project changes: its summary stays as it is
+  if (!transition.project && !writes.some(ofProject)) return;
   const after = stateAfter(state, transition);
   const items = new Map(after.items);
   const written = new Set<string>(transition.changes.map((c) => itemKey(c.after)));

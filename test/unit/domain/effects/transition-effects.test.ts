@@ -196,25 +196,6 @@ describe('the effects of any transition', () => {
     expect(effects.writes).toContainEqual(expect.objectContaining({ op: 'put_token', itemKey: '1a' }));
   });
 
-  it('checks the tokens it relies on through the project’s workSeq when it relies on items through it anyway', () => {
-    // Prepare: the approval of 1a, relying on 1b (as a gate relies on its prerequisites)
-    const state = { ...inReview(), project: { ...inReview().project, workSeq: 7 } };
-    const input = inputOf(state, { ...decideTransitionOf(state), relies: ['1b'] });
-
-    // Act
-    const checked = transitionEffects(input);
-    const throughProject = transitionEffects({ ...input, reliesThroughProject: true });
-
-    // Assess
-    expect(ops(checked.writes)).toEqual(expect.arrayContaining(['check_token', 'check_item']));
-    expect(ops(throughProject.writes)).not.toContain('check_token');
-    expect(ops(throughProject.writes)).not.toContain('check_item');
-    expect(throughProject.writes).toContainEqual(
-      expect.objectContaining({ op: 'update_project', expectWorkSeq: 7 }),
-    );
-    expect(throughProject.outbox?.sends[0]).toMatchObject({ type: 'task_success', token: 'token-1a' });
-  });
-
   it('keeps the checks of the tokens it relies on when it relies on no item (no condition on the project)', () => {
     // Prepare
     const state = { ...inReview(), project: { ...inReview().project, workSeq: 7 } };
@@ -228,26 +209,6 @@ describe('the effects of any transition', () => {
     // Assess
     expect(ops(effects.writes)).toContain('check_token');
     expect(effects.writes).not.toContainEqual(expect.objectContaining({ expectWorkSeq: 7 }));
-  });
-
-  it('counts a token stored alone as a change of the project (workSeq one up), so the check through it holds', () => {
-    // Prepare
-    const state = { ...inReview(), project: { ...inReview().project, workSeq: 7 } };
-
-    // Act
-    const effects = transitionEffects({
-      ...inputOf(state, { changes: [], events: [], owed: [], relies: [] }),
-      storeTokens: [{ itemKey: '1a', kind: 'task', ref: { token: 'token-new', execution: 'exec-2' } }],
-    });
-
-    // Assess
-    expect(effects.writes).toContainEqual(
-      expect.objectContaining({
-        op: 'update_project',
-        touch: false,
-        work: expect.objectContaining({ seq: 8 }),
-      }),
-    );
   });
 
   it('says whose users were not read rather than telling nobody', () => {
