@@ -73,6 +73,11 @@ export const ProjectSchema = z.object({
   requestHash: z.string().optional(),
   /** how many times the workbench's summary was written (see work-summary.ts; absent: never) */
   workSeq: z.number().int().optional(),
+  /**
+   * how many times a task handler stored a callback token on the project (absent: never): a transition that signals
+   * tokens it read checks them all through it (see transition-effects.ts `tokensRelied`)
+   */
+  tokenSeq: z.number().int().optional(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 

@@ -67,6 +67,10 @@ export type EffectWrite =
       touch?: false;
       /** only while the project's `workSeq` is still this: no item of the project written since it was read */
       expectWorkSeq?: number;
+      /** a callback token of the project stored in the same transaction: `tokenSeq` one up */
+      addTokenSeq?: true;
+      /** only while the project's `tokenSeq` is still this: no token of the project stored since it was read */
+      expectTokenSeq?: number;
     }
   | { op: 'put_document'; document: ProjectDocument }
   | { op: 'put_notification'; notification: Notification }

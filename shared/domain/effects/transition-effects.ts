@@ -123,6 +123,7 @@ export function transitionEffects<W extends AnyWrite = never, S = never>(
   ];
   withWorkSummary(state, transition, writes, at);
   reliedOn(input, changedKeys, writes);
+  tokensRelied(input, writes, at);
   const sends: Array<OwedSend | S> = [...owed.sends, ...(input.sends ?? []), ...told.sends, ...notices.sends];
   const outbox: OutboxDraft<S> | undefined =
     sends.length > 0
@@ -175,6 +176,41 @@ function reliedOn(
     writes[at] = { ...project, expectWorkSeq: state.project.workSeq ?? 0 };
   } else {
     writes.push(...checks);
+  }
+}
+
+/**
+ * The tokens the transition's signals go to, unchanged when it commits. A task handler's transaction (one given
+ * `storeTokens`) checks each token it relies on, and adds one to the project's `tokenSeq` when it stores any (with a
+ * project update of its own when it has none). Any other transition that updates the project anyway checks the
+ * tokens it read through one condition on `tokenSeq` as read instead of one item each: a token stored meanwhile (a
+ * redelivery, a task just started) fails it, and the transition is tried again from a fresh read. A 超时默认 opening
+ * six gates relies on seven tokens: six items fewer. The handlers keep their own checks: those of one project store
+ * their tokens at the same moment, and a condition on `tokenSeq` would make them conflict with one another.
+ */
+function tokensRelied(
+  input: EffectsInput<AnyWrite, unknown>,
+  writes: Array<EffectWrite | AnyWrite>,
+  at: string,
+): void {
+  const { projectId } = input.state.project;
+  const index = writes.findIndex(
+    (w) => w.op === 'update_project' && (w as ProjectUpdate).projectId === projectId,
+  );
+  const project = writes[index] as ProjectUpdate | undefined;
+  if (input.storeTokens !== undefined) {
+    if (input.storeTokens.length === 0) return;
+    if (project) writes[index] = { ...project, addTokenSeq: true };
+    else writes.push({ op: 'update_project', projectId, at, change: {}, touch: false, addTokenSeq: true });
+    return;
+  }
+  const checked = (w: EffectWrite | AnyWrite) =>
+    w.op === 'check_token' && (w as { projectId?: string }).projectId === projectId;
+  if (!project || !writes.some(checked)) return;
+  writes[index] = { ...project, expectTokenSeq: input.state.project.tokenSeq ?? 0 };
+  for (let i = writes.length - 1; i >= 0; i -= 1) {
+    const write = writes[i];
+    if (write && checked(write)) writes.splice(i, 1);
   }
 }
 

@@ -53,7 +53,13 @@ export function projectUpdate(
   projectId: string,
   at: string,
   change: ProjectChange,
-  summary: { work?: WorkSummary; touch?: false; expectWorkSeq?: number } = {},
+  summary: {
+    work?: WorkSummary;
+    touch?: false;
+    expectWorkSeq?: number;
+    addTokenSeq?: true;
+    expectTokenSeq?: number;
+  } = {},
 ) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -68,6 +74,12 @@ export function projectUpdate(
     names['#workSeq'] = 'workSeq';
     values[':workSeqStep'] = 1;
     adds.push('#workSeq :workSeqStep');
+  }
+  if (summary.addTokenSeq) {
+    // a callback token stored: a transition that read the project's tokens before no longer holds
+    names['#tokenSeq'] = 'tokenSeq';
+    values[':tokenSeqStep'] = 1;
+    adds.push('#tokenSeq :tokenSeqStep');
   }
   const removes = new Set<string>(change.remove ?? []);
   for (const [field, value] of Object.entries(change.set ?? {})) {
@@ -121,6 +133,16 @@ export function projectUpdate(
       summary.expectWorkSeq === 0
         ? '(attribute_not_exists(#workSeq) OR #workSeq = :expectWorkSeq)'
         : '#workSeq = :expectWorkSeq',
+    );
+  }
+  if (summary.expectTokenSeq !== undefined) {
+    // no callback token of the project stored since it was read (each such store adds one to tokenSeq)
+    names['#tokenSeq'] = 'tokenSeq';
+    values[':expectTokenSeq'] = summary.expectTokenSeq;
+    conditions.push(
+      summary.expectTokenSeq === 0
+        ? '(attribute_not_exists(#tokenSeq) OR #tokenSeq = :expectTokenSeq)'
+        : '#tokenSeq = :expectTokenSeq',
     );
   }
   const removeList = [...removes].map((f) => `#${f}`);

@@ -18,7 +18,8 @@ import type { Page, PageRequest } from '../page.js';
  * - `update_project`: counters and fields of the project, under `change.expect`; with `work`, the workbench's summary
  *   too (and `workSeq` one up); `touch: false` leaves `updatedAt` as it is (only the summary changes);
  *   `expectWorkSeq`: only while `workSeq` is still this (0: never written), i.e. no item of the project was written
- *   since it was read
+ *   since it was read; `addTokenSeq`: `tokenSeq` one up (a callback token of the project stored in the same
+ *   transaction); `expectTokenSeq`: only while `tokenSeq` is still this (0: never), i.e. no token stored since it was read
  * - `put_item`: a new step or part item (registration, or the first change to one derived from the chain until then)
  * - `update_item`: a step or part, conditional on its version and status; its version moves on by one
  * - `check_item`: nothing written: the item must still have this version (`unwritten`: must still not be written at

@@ -34,6 +34,41 @@ describe('a transaction as DynamoDB items (each write kind encoded beside its ag
     expect(items[1]?.Update?.ConditionExpression).toBe('attribute_not_exists(#t1)');
   });
 
+  it('adds one to the project’s tokenSeq with a token stored, and holds a transition to tokenSeq as read', () => {
+    // Prepare
+    const at = '2026-03-04T02:00:00.000Z';
+    const stored: StoreOp = {
+      op: 'update_project',
+      projectId: FIXTURE_PROJECT_ID,
+      at,
+      change: {},
+      touch: false,
+      addTokenSeq: true,
+    };
+    const relying: StoreOp = {
+      op: 'update_project',
+      projectId: FIXTURE_PROJECT_ID,
+      at,
+      change: {},
+      expectTokenSeq: 4,
+    };
+    const never: StoreOp = { ...relying, expectTokenSeq: 0 };
+
+    // Act
+    const [store] = toTransactItems(TABLE, [stored]).items;
+    const [relies] = toTransactItems(TABLE, [relying]).items;
+    const [first] = toTransactItems(TABLE, [never]).items;
+
+    // Assert
+    expect(store?.Update?.UpdateExpression).toBe('ADD #tokenSeq :tokenSeqStep');
+    expect(store?.Update?.ExpressionAttributeValues).toMatchObject({ ':tokenSeqStep': 1 });
+    expect(relies?.Update?.ConditionExpression).toBe('attribute_exists(PK) AND #tokenSeq = :expectTokenSeq');
+    expect(relies?.Update?.ExpressionAttributeValues).toMatchObject({ ':expectTokenSeq': 4 });
+    expect(first?.Update?.ConditionExpression).toContain(
+      'attribute_not_exists(#tokenSeq) OR #tokenSeq = :expectTokenSeq',
+    );
+  });
+
   it('leaves out a check of an item the same transaction updates (the update holds its own condition)', () => {
     // Prepare
     const ops: StoreOp[] = [

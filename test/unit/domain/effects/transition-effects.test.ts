@@ -63,13 +63,13 @@ describe('the effects of a decision', () => {
     // Assess
     const kinds = ops(effects.writes);
     expect(kinds[0]).toBe('update_item');
-    expect(kinds).toEqual(expect.arrayContaining(['check_token', 'put_event', 'update_project']));
+    expect(kinds).toEqual(expect.arrayContaining(['put_event', 'update_project']));
     expect(kinds.at(-1)).toBe('put_outbox');
     expect(effects.decided.status).toBe('approved');
     expect(effects.after.items.get('1a')?.status).toBe('approved');
   });
 
-  it('owes the waiting task its outcome, with the token as read (checked in the same transaction)', () => {
+  it('owes the waiting task its outcome, with the token as read (checked in the same transaction through the project’s tokenSeq)', () => {
     // Act
     const effects = decide({ outcome: 'approved' });
 
@@ -82,13 +82,10 @@ describe('the effects of a decision', () => {
         what: '1a approved',
       },
     ]);
-    expect(effects.writes).toContainEqual({
-      op: 'check_token',
-      projectId: effects.after.project.projectId,
-      itemKey: '1a',
-      kind: 'task',
-      token: 'token-1a',
-    });
+    expect(ops(effects.writes)).not.toContain('check_token');
+    expect(effects.writes).toContainEqual(
+      expect.objectContaining({ op: 'update_project', expectTokenSeq: 0 }),
+    );
     expect(effects.outbox?.retryAt).toBe(new Date(now.getTime() + 30_000).toISOString());
   });
 
@@ -196,19 +193,61 @@ describe('the effects of any transition', () => {
     expect(effects.writes).toContainEqual(expect.objectContaining({ op: 'put_token', itemKey: '1a' }));
   });
 
-  it('keeps the checks of the tokens it relies on when it relies on no item (no condition on the project)', () => {
+  it('checks the tokens it signals through one condition on the project’s tokenSeq, not one item each', () => {
     // Prepare
-    const state = { ...inReview(), project: { ...inReview().project, workSeq: 7 } };
+    const state = { ...inReview(), project: { ...inReview().project, tokenSeq: 3 } };
+
+    // Act
+    const effects = transitionEffects(inputOf(state, decideTransitionOf(state)));
+
+    // Assess
+    expect(ops(effects.writes)).not.toContain('check_token');
+    expect(effects.writes).toContainEqual(
+      expect.objectContaining({ op: 'update_project', expectTokenSeq: 3 }),
+    );
+    expect(effects.outbox?.sends[0]).toMatchObject({ type: 'task_success', token: 'token-1a' });
+  });
+
+  it('keeps a task handler’s token checks its own (handlers of one project store tokens at the same moment)', () => {
+    // Prepare: a handler storing 1b's token while 1a's outcome goes to the token read
+    const state = { ...inReview(), project: { ...inReview().project, tokenSeq: 3 } };
 
     // Act
     const effects = transitionEffects({
       ...inputOf(state, decideTransitionOf(state)),
-      reliesThroughProject: true,
+      storeTokens: [{ itemKey: '1b', kind: 'gate', ref: { token: 'token-gate', execution: 'exec-1' } }],
     });
 
     // Assess
-    expect(ops(effects.writes)).toContain('check_token');
-    expect(effects.writes).not.toContainEqual(expect.objectContaining({ expectWorkSeq: 7 }));
+    expect(effects.writes).toContainEqual(
+      expect.objectContaining({ op: 'check_token', itemKey: '1a', token: 'token-1a' }),
+    );
+    expect(effects.writes).not.toContainEqual(expect.objectContaining({ expectTokenSeq: 3 }));
+    expect(effects.writes).toContainEqual(
+      expect.objectContaining({ op: 'update_project', addTokenSeq: true }),
+    );
+  });
+
+  it('counts a token stored alone on the project’s tokenSeq, its summary and updatedAt left as they are', () => {
+    // Prepare
+    const state = inReview();
+
+    // Act
+    const effects = transitionEffects({
+      ...inputOf(state, { changes: [], events: [], owed: [], relies: [] }),
+      storeTokens: [{ itemKey: '1a', kind: 'task', ref: { token: 'token-new', execution: 'exec-2' } }],
+    });
+
+    // Assess
+    expect(effects.writes).toContainEqual({
+      op: 'update_project',
+      projectId: state.project.projectId,
+      at: now.toISOString(),
+      change: {},
+      touch: false,
+      addTokenSeq: true,
+    });
+    expect(effects.writes).not.toContainEqual(expect.objectContaining({ work: expect.anything() }));
   });
 
   it('says whose users were not read rather than telling nobody', () => {
