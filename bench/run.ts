@@ -53,7 +53,7 @@ const SIZES = quick
       workbench: { projects: 40, rounds: 10 },
     }
   : {
-      registration: { slices: 10, perSlice: 30, concurrency: 8 },
+      registration: { slices: 20, perSlice: 40, concurrency: 8 },
       read: { rounds: 300, concurrency: 8, sliceMs: 1500, slices: 6 },
       decisions: 100,
       scale: { small: 100, medium: 1_000, large: 10_000, listRounds: 40, due: 50, sweepRounds: 5 },

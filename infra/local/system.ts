@@ -346,7 +346,7 @@ export async function createLocalSystem(options: LocalSystemOptions): Promise<Lo
       }),
     tasksWaiting: () => taskTurns.waiting,
     async caughtUp() {
-      while (taskTurns.waiting + taskTurns.running > 0) await new Promise((r) => setTimeout(r, 200));
+      await taskTurns.idle();
       await localEngine.settled();
     },
     runJob,

@@ -13,6 +13,8 @@ export type ConcurrencyLimit = {
   readonly running: number;
   /** the most that ever ran at once */
   readonly peak: number;
+  /** resolves once nothing runs or waits (at once when nothing does) */
+  idle(): Promise<void>;
 };
 
 export type QueueBound = {
@@ -26,6 +28,7 @@ export function concurrencyLimit(max: number, bound?: QueueBound): ConcurrencyLi
   let running = 0;
   let peak = 0;
   const queue: Array<() => void> = [];
+  let idlers: Array<() => void> = [];
   const limit = async <T>(work: () => Promise<T>): Promise<T> => {
     if (running >= max) {
       if (bound && queue.length >= bound.maxWaiting) throw bound.full();
@@ -41,11 +44,21 @@ export function concurrencyLimit(max: number, bound?: QueueBound): ConcurrencyLi
       const next = queue.shift();
       if (next) next();
       else running -= 1;
+      if (running === 0 && queue.length === 0 && idlers.length > 0) {
+        const told = idlers;
+        idlers = [];
+        for (const resolve of told) resolve();
+      }
     }
   };
+  const idle = (): Promise<void> =>
+    running === 0 && queue.length === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => idlers.push(resolve));
   return Object.defineProperties(limit, {
     waiting: { get: () => queue.length },
     running: { get: () => running },
     peak: { get: () => peak },
+    idle: { value: idle },
   }) as ConcurrencyLimit;
 }

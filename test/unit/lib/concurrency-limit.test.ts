@@ -69,4 +69,29 @@ describe('the task handler concurrency limit', () => {
     expect(ran).toEqual([1, 2, 3]);
     expect(limit.peak).toBe(1);
   });
+
+  it('tells when nothing runs or waits any more: at once when idle, else as the last piece of work ends', async () => {
+    // Prepare
+    const limit = concurrencyLimit(1);
+    const release: Array<() => void> = [];
+    const work = () => new Promise<void>((done) => release.push(done));
+    await limit.idle();
+    const pending = [limit(work), limit(work)];
+    let idle = false;
+    const told = limit.idle().then(() => {
+      idle = true;
+    });
+
+    // Act
+    release.shift()?.();
+    await new Promise((r) => setImmediate(r));
+    const afterFirst = idle;
+    release.shift()?.();
+    await Promise.all([...pending, told]);
+
+    // Assess
+    expect(afterFirst).toBe(false);
+    expect(idle).toBe(true);
+    expect(limit.running + limit.waiting).toBe(0);
+  });
 });
