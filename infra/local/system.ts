@@ -57,7 +57,7 @@ import { encodeSnapshot, type SnapshotHeader, scanTable } from '../../shared/sto
 import { chainToAslJson } from '../../shared/workflow/asl.js';
 import type { CallbackTaskInput } from '../../shared/workflow/task-contract.js';
 import { consoleLogger } from './console-logger.js';
-import { LOCAL_AWS } from './dynamodb-local.js';
+import { LOCAL_AUTH, LOCAL_AWS } from './dynamodb-local.js';
 import { applyInstallation, planInstallation, type RuntimeMode } from './installation.js';
 import { queuedSender } from './queued-sender.js';
 import { seedReferenceData } from './seed-reference.js';
@@ -182,6 +182,7 @@ export async function openLocalTable(options: { endpoint: string; tableName: str
   const client = withoutSdkRequestLog(
     new DynamoDBClient({
       ...LOCAL_AWS,
+      ...LOCAL_AUTH,
       endpoint: options.endpoint,
       // A database that stops answering must not hang a request: fail fast, answer 503, let the job catch up.
       requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
