@@ -69,7 +69,9 @@ export const eventsItem = (events: readonly [ProjectEvent, ...ProjectEvent[]]): 
     ? eventItem(events[0])
     : {
         ...keys.event(events[0].projectId, events[0].eventId),
-        events: events.map((event) => ProjectEventSchema.parse(event)),
+        // one JSON string: only `eventsOf` reads inside it, and DynamoDB stores a string far more cheaply than a
+        // list of maps (see `outboxItem`)
+        events: JSON.stringify(events.map((event) => ProjectEventSchema.parse(event))),
       };
 
 export const assignmentItem = (assignment: AgentAssignment): Record<string, unknown> => ({
@@ -77,10 +79,17 @@ export const assignmentItem = (assignment: AgentAssignment): Record<string, unkn
   ...AgentAssignmentSchema.parse(assignment),
 });
 
+/**
+ * An outbox entry's item. Its sends are one JSON string, not a list of maps: nothing ever reads inside them but the
+ * relay, and DynamoDB parses and stores a string far more cheaply than the nested attributes of a dozen signals
+ * (DynamoDB Local: about a third of the entry's cost in a storm's transaction; the same bytes on AWS). An entry
+ * written before, with its sends as a list, reads as well.
+ */
 export const outboxItem = (entry: OutboxEntry): Record<string, unknown> => ({
   ...keys.outbox(entry.projectId, entry.outboxId),
   ...workKeys(entry.retryAt, 'outbox', entry.projectId, entry.outboxId),
   ...entry,
+  sends: JSON.stringify(entry.sends),
 });
 
 export const documentItem = (document: ProjectDocument): Record<string, unknown> => ({
@@ -126,11 +135,13 @@ export const parseStep = (item: Record<string, unknown>): ProjectStep =>
   ProjectStepSchema.parse(stripKeys(item));
 export const parseEvent = (item: Record<string, unknown>): ProjectEvent =>
   ProjectEventSchema.parse(stripKeys(item));
-/** The events of an event item: one, or those written together (see `eventsItem`). */
-export const eventsOf = (item: Record<string, unknown>): ProjectEvent[] =>
-  Array.isArray(item.events)
-    ? item.events.map((event) => ProjectEventSchema.parse(event))
+/** The events of an event item: one, or those written together (see `eventsItem`; before, as a list of maps). */
+export function eventsOf(item: Record<string, unknown>): ProjectEvent[] {
+  const together: unknown = typeof item.events === 'string' ? JSON.parse(item.events) : item.events;
+  return Array.isArray(together)
+    ? together.map((event) => ProjectEventSchema.parse(event))
     : [parseEvent(item)];
+}
 export const parseAssignment = (item: Record<string, unknown>): AgentAssignment =>
   AgentAssignmentSchema.parse(stripKeys(item));
 
@@ -142,8 +153,14 @@ export function parseOutbox(item: Record<string, unknown>): OutboxEntry {
     createdAt: String(createdAt),
     retryAt: String(retryAt),
     attempts: Number(attempts ?? 0),
-    sends: Array.isArray(sends) ? (sends as OutboxEntry['sends']) : [],
+    sends: sendsOf(sends),
   };
+}
+
+/** An entry's sends as stored: one JSON string, or (written before) a list. */
+function sendsOf(stored: unknown): OutboxEntry['sends'] {
+  if (typeof stored === 'string') return JSON.parse(stored) as OutboxEntry['sends'];
+  return Array.isArray(stored) ? (stored as OutboxEntry['sends']) : [];
 }
 
 /** The token attribute names on a token item. */

@@ -155,9 +155,10 @@ describe('a transaction as DynamoDB items (each write kind encoded beside its ag
     expect(split.items.length).toBeGreaterThan(1);
     expect(split.opsOf.flat()).toEqual(large);
     for (const item of split.items) {
-      expect(JSON.stringify(item.Put?.Item?.events ?? item.Put?.Item).length).toBeLessThanOrEqual(
-        EVENTS_ITEM_BYTES + 200,
-      );
+      const events = item.Put?.Item?.events;
+      expect(
+        typeof events === 'string' ? events.length : JSON.stringify(item.Put?.Item).length,
+      ).toBeLessThanOrEqual(EVENTS_ITEM_BYTES + 200);
     }
   });
 });
