@@ -180,7 +180,6 @@ async function embeddedStorm(endpoint: string, javaPid: number | undefined): Pro
       try {
         const committed = await commit(ops);
         sent.push(items);
-        if (process.env.STORM_DUMP && sent.length === 5) console.log(JSON.stringify(items, null, 1));
         return committed;
       } catch (error) {
         if (process.env.STORM_DEBUG) {
