@@ -5,7 +5,7 @@ import { findStep } from '../../shared/domain/chain-graph.js';
 import type { Principal } from '../../shared/domain/principal.js';
 import { referenceChain } from '../../shared/domain/reference/industrial-chain.js';
 import { chinaDate } from '../../shared/domain/working-days.js';
-import type { OutboxSend } from '../../shared/store/store.port.js';
+import { parseOutbox } from '../../shared/store/dynamo-codec.js';
 import type { BenchSystem } from '../lib/bench-system.js';
 import { type CallCounts, totalCalls } from '../lib/dynamo-calls.js';
 import { interleavedLatency } from '../lib/interleave.js';
@@ -146,9 +146,9 @@ export async function measureDecision(
 function signalsIn(items: TransactWriteCommandInput['TransactItems']): number {
   let count = 0;
   for (const item of items ?? []) {
-    const put = item.Put?.Item as { SK?: string; sends?: OutboxSend[] } | undefined;
-    if (put?.SK?.startsWith('OUTBOX#'))
-      count += (put.sends ?? []).filter((s) => s.type === 'task_success').length;
+    const put = item.Put?.Item;
+    if (String(put?.SK ?? '').startsWith('OUTBOX#') && put)
+      count += parseOutbox(put).sends.filter((s) => s.type === 'task_success').length;
   }
   return count;
 }
