@@ -125,26 +125,12 @@ export function projectUpdate(
       conditions.push('#execution.#executionName = :expectExecution');
     }
   }
-  if (summary.expectWorkSeq !== undefined) {
-    // no item of the project written since it was read (each such write adds one to workSeq)
-    names['#workSeq'] = 'workSeq';
-    values[':expectWorkSeq'] = summary.expectWorkSeq;
-    conditions.push(
-      summary.expectWorkSeq === 0
-        ? '(attribute_not_exists(#workSeq) OR #workSeq = :expectWorkSeq)'
-        : '#workSeq = :expectWorkSeq',
-    );
-  }
-  if (summary.expectTokenSeq !== undefined) {
-    // no callback token of the project stored since it was read (each such store adds one to tokenSeq)
-    names['#tokenSeq'] = 'tokenSeq';
-    values[':expectTokenSeq'] = summary.expectTokenSeq;
-    conditions.push(
-      summary.expectTokenSeq === 0
-        ? '(attribute_not_exists(#tokenSeq) OR #tokenSeq = :expectTokenSeq)'
-        : '#tokenSeq = :expectTokenSeq',
-    );
-  }
+  // no item of the project written since it was read (each such write adds one to workSeq)
+  if (summary.expectWorkSeq !== undefined)
+    conditions.push(countStill(parts, 'workSeq', ':expectWorkSeq', summary.expectWorkSeq));
+  // no callback token of the project stored since it was read (each such store adds one to tokenSeq)
+  if (summary.expectTokenSeq !== undefined)
+    conditions.push(countStill(parts, 'tokenSeq', ':expectTokenSeq', summary.expectTokenSeq));
   const removeList = [...removes].map((f) => `#${f}`);
   return {
     TableName: tableName,
@@ -158,4 +144,13 @@ export function projectUpdate(
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
+}
+
+/** The condition that a count of the project is still `expected` as read (0: never counted, so maybe absent). */
+function countStill(parts: ExpressionParts, field: string, value: string, expected: number): string {
+  parts.names[`#${field}`] = field;
+  parts.values[value] = expected;
+  return expected === 0
+    ? `(attribute_not_exists(#${field}) OR #${field} = ${value})`
+    : `#${field} = ${value}`;
 }
