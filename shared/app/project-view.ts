@@ -84,7 +84,8 @@ export async function getProjectView(ctx: AppContext, principal: Principal, proj
       steps,
     };
   });
-  const { requestHash: _h, renewAt: _r, ...shown } = project;
+  // the counts behind the workbench summary and the token checks are the store's, not for anyone to read
+  const { requestHash: _h, renewAt: _r, workSeq: _w, tokenSeq: _t, ...shown } = project;
   const all = stages.flatMap((s) => lightsOf(s.steps));
   return {
     project: {

@@ -32,6 +32,7 @@ async function scanIndex(tableName: string, indexName: string): Promise<Record<s
 
 describe('the indexes of a working table', () => {
   let system: Awaited<ReturnType<typeof startTestSystem>>;
+  let projectId: string;
 
   beforeAll(async () => {
     // a project in flight, its filing approved and three steps left in review with their departments: task tokens
@@ -39,7 +40,8 @@ describe('the indexes of a working table', () => {
     system = await startTestSystem();
     const api = new ApiClient(system);
     const created = await api.post('/projects', 'agent-wang', projectRegistration());
-    await driveProject(system, api, created.body.projectId, { leave: ['6', '7', '8'] });
+    projectId = created.body.projectId;
+    await driveProject(system, api, projectId, { leave: ['6', '7', '8'] });
   });
   afterAll(async () => {
     await system?.stop();
@@ -75,6 +77,21 @@ describe('the indexes of a working table', () => {
     for (const row of rows) {
       expect(Object.keys(row).filter((name) => !allowed.has(name))).toEqual([]);
     }
+  });
+
+  it('counts the tokens stored on the project row, and shows no one the store’s counts', async () => {
+    // Act
+    const row = (await scanTable(system.tableName)).find(
+      (item) => item.PK === `PROJECT#${projectId}` && item.SK === 'PROJECT',
+    );
+    const view = await new ApiClient(system).get(`/projects/${projectId}`, 'agent-wang');
+
+    // Assess
+    expect(Number(row?.tokenSeq)).toBeGreaterThan(0);
+    expect(Number(row?.workSeq)).toBeGreaterThan(0);
+    expect(view.status).toBe(200);
+    expect(view.body.project).not.toHaveProperty('tokenSeq');
+    expect(view.body.project).not.toHaveProperty('workSeq');
   });
 });
 

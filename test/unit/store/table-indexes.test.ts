@@ -60,6 +60,7 @@ describe('what the indexes of the table copy', () => {
       'deferred',
       'commitment',
       'sends',
+      'tokenSeq',
     ];
 
     // Act
