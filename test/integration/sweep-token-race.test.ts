@@ -12,9 +12,9 @@ import { projectRegistration, submissionOf } from '../support/fixtures.js';
 import { useTestSystem } from '../support/local-system.js';
 
 /**
- * The sweep's 超时默认 signals go to the tokens it read, each checked in its transaction: a task that stores a new
- * token meanwhile (a redelivery) fails that check, the item is read again, and the outcome goes to the token the task
- * holds now, not to the one read first.
+ * The sweep's 超时默认 signals go to the tokens it read, checked in its transaction through the project's `tokenSeq`:
+ * a task that stores a new token meanwhile (a redelivery) adds one to it and so fails that check, the item is read
+ * again, and the outcome goes to the token the task holds now, not to the one read first.
  */
 describe('a task token stored while the sweep deems its step approved', () => {
   const clock = new ManualClock(beijing('2026-11-26 09:00'));
