@@ -12,7 +12,7 @@ import { assertInvariants } from './kept-invariants.js';
 import { type NoticeNumbering, noticeEffects } from './notice-effects.js';
 import { type Concern, notificationsOf } from './notifications-of.js';
 import { resolveOwed, type StoredToken, tokenWrites } from './owed-signals.js';
-import { type AnyWrite, withWorkSummary } from './work-summary-write.js';
+import { type AnyWrite, projectUpdateAt, withWorkSummary } from './work-summary-write.js';
 
 type ProjectUpdate = Extract<EffectWrite, { op: 'update_project' }>;
 
@@ -168,9 +168,7 @@ function reliedOn(
       ];
     });
   if (checks.length === 0) return;
-  const at = writes.findIndex(
-    (w) => w.op === 'update_project' && (w as ProjectUpdate).projectId === state.project.projectId,
-  );
+  const at = projectUpdateAt(writes, state.project.projectId);
   const project = writes[at] as ProjectUpdate | undefined;
   if (input.reliesThroughProject && project) {
     writes[at] = { ...project, expectWorkSeq: state.project.workSeq ?? 0 };
@@ -194,9 +192,7 @@ function tokensRelied(
   at: string,
 ): void {
   const { projectId } = input.state.project;
-  const index = writes.findIndex(
-    (w) => w.op === 'update_project' && (w as ProjectUpdate).projectId === projectId,
-  );
+  const index = projectUpdateAt(writes, projectId);
   const project = writes[index] as ProjectUpdate | undefined;
   if (input.storeTokens !== undefined) {
     if (input.storeTokens.length === 0) return;

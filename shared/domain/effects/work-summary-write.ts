@@ -8,6 +8,10 @@ export type AnyWrite = { op: string };
 
 type ProjectUpdate = Extract<EffectWrite, { op: 'update_project' }>;
 
+/** Where the transaction's update of the project is among its writes (-1: none). */
+export const projectUpdateAt = (writes: readonly AnyWrite[], projectId: string): number =>
+  writes.findIndex((op) => op.op === 'update_project' && (op as ProjectUpdate).projectId === projectId);
+
 const itemOf = (op: AnyWrite): ProjectStep | undefined =>
   op.op === 'put_item'
     ? (op as unknown as { item: ProjectStep }).item
@@ -48,9 +52,7 @@ export function withWorkSummary<W extends AnyWrite>(
     after.project.currentStageIndex,
     (state.project.workSeq ?? 0) + 1,
   );
-  const index = writes.findIndex(
-    (op) => op.op === 'update_project' && (op as ProjectUpdate).projectId === projectId,
-  );
+  const index = projectUpdateAt(writes, projectId);
   const found = writes[index] as ProjectUpdate | undefined;
   if (found) writes[index] = { ...found, work };
   else writes.push({ op: 'update_project', projectId, at, change: {}, work, touch: false });
