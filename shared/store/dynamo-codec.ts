@@ -137,10 +137,14 @@ export const parseEvent = (item: Record<string, unknown>): ProjectEvent =>
   ProjectEventSchema.parse(stripKeys(item));
 /** The events of an event item: one, or those written together (see `eventsItem`; before, as a list of maps). */
 export function eventsOf(item: Record<string, unknown>): ProjectEvent[] {
-  const together: unknown = typeof item.events === 'string' ? JSON.parse(item.events) : item.events;
-  return Array.isArray(together)
-    ? together.map((event) => ProjectEventSchema.parse(event))
-    : [parseEvent(item)];
+  const together = storedList(item.events);
+  return together ? together.map((event) => ProjectEventSchema.parse(event)) : [parseEvent(item)];
+}
+
+/** A list kept as one JSON string (or, written before, as a DynamoDB list); undefined when there is none. */
+function storedList(stored: unknown): unknown[] | undefined {
+  const list: unknown = typeof stored === 'string' ? JSON.parse(stored) : stored;
+  return Array.isArray(list) ? list : undefined;
 }
 export const parseAssignment = (item: Record<string, unknown>): AgentAssignment =>
   AgentAssignmentSchema.parse(stripKeys(item));
@@ -153,14 +157,8 @@ export function parseOutbox(item: Record<string, unknown>): OutboxEntry {
     createdAt: String(createdAt),
     retryAt: String(retryAt),
     attempts: Number(attempts ?? 0),
-    sends: sendsOf(sends),
+    sends: (storedList(sends) ?? []) as OutboxEntry['sends'],
   };
-}
-
-/** An entry's sends as stored: one JSON string, or (written before) a list. */
-function sendsOf(stored: unknown): OutboxEntry['sends'] {
-  if (typeof stored === 'string') return JSON.parse(stored) as OutboxEntry['sends'];
-  return Array.isArray(stored) ? (stored as OutboxEntry['sends']) : [];
 }
 
 /** The token attribute names on a token item. */
